@@ -1,0 +1,416 @@
+//! [`TransportBuilder`]: every connection option, with the official clients' defaults.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::auth::Auth;
+use crate::cloud::decode_cloud_id;
+use crate::node::NodeUrl;
+use crate::pool::DeadBackoff;
+use crate::product::CompatMode;
+use crate::selector::{RoundRobin, Selector};
+use crate::tls::TlsOptions;
+use crate::{Error, Transport};
+
+/// Jittered exponential back-off between retries: attempt `n` waits a random time in
+/// `[d/2, d]` where `d = min(initial * 2^(n-1), max)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBackoff {
+    /// Base delay (default 100 ms). `Duration::ZERO` retries at once, as elastic-transport-python does.
+    pub initial: Duration,
+    /// Upper bound (default 10 s).
+    pub max: Duration,
+}
+
+impl Default for RetryBackoff {
+    fn default() -> Self {
+        RetryBackoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryBackoff {
+    /// No waiting between retries.
+    pub const NONE: RetryBackoff = RetryBackoff {
+        initial: Duration::ZERO,
+        max: Duration::ZERO,
+    };
+
+    /// The upper bound of the wait before retry `attempt` (1-based), before jitter.
+    pub fn ceiling(&self, attempt: u32) -> Duration {
+        let exp = attempt.saturating_sub(1).min(31);
+        self.initial
+            .checked_mul(1u32 << exp)
+            .unwrap_or(self.max)
+            .min(self.max)
+    }
+
+    /// The jittered wait before retry `attempt`.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let d = self.ceiling(attempt);
+        d.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+}
+
+/// Builds a [`Transport`]. Every option of the seed documents' `create_connection` exists here.
+///
+/// ```
+/// use std::time::Duration;
+/// use es_transport::{Auth, TransportBuilder};
+/// let transport = TransportBuilder::new()
+///     .hosts(["https://es1.example.com:9200", "https://es2.example.com:9200"])
+///     .auth(Auth::basic("elastic", "changeme"))
+///     .request_timeout(Duration::from_secs(20))
+///     .max_retries(5)
+///     .retry_on_timeout(true)
+///     .sniff_on_start(true)
+///     .connections_per_node(10)
+///     .http_compress(true)
+///     .build()
+///     .unwrap();
+/// assert_eq!(transport.nodes().len(), 2);
+/// assert!(!format!("{transport:?}").contains("changeme"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct TransportBuilder {
+    pub(crate) hosts: Vec<String>,
+    pub(crate) node_urls: Vec<NodeUrl>,
+    pub(crate) cloud_id: Option<String>,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) connections_per_node: usize,
+    pub(crate) selector: Arc<dyn Selector>,
+    pub(crate) randomize_hosts: bool,
+    pub(crate) dead_backoff: DeadBackoff,
+    pub(crate) sniff_on_start: bool,
+    pub(crate) sniff_on_node_failure: bool,
+    pub(crate) sniff_interval: Option<Duration>,
+    pub(crate) min_delay_between_sniffing: Duration,
+    pub(crate) sniff_timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) retry_on_status: Vec<u16>,
+    pub(crate) retry_on_timeout: bool,
+    pub(crate) retry_backoff: RetryBackoff,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) http_compress: bool,
+    pub(crate) tls: TlsOptions,
+    pub(crate) headers: HeaderMap,
+    pub(crate) opaque_id: Option<String>,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) compat: CompatMode,
+    pub(crate) product_check: bool,
+    pub(crate) invalid: Option<(&'static str, String)>,
+}
+
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        TransportBuilder {
+            hosts: Vec::new(),
+            node_urls: Vec::new(),
+            cloud_id: None,
+            auth: None,
+            connections_per_node: 10,
+            selector: Arc::new(RoundRobin::default()),
+            randomize_hosts: false,
+            dead_backoff: DeadBackoff::default(),
+            sniff_on_start: false,
+            sniff_on_node_failure: false,
+            sniff_interval: None,
+            min_delay_between_sniffing: Duration::from_secs(10),
+            sniff_timeout: Duration::from_secs(1),
+            max_retries: 3,
+            retry_on_status: vec![429, 502, 503, 504],
+            retry_on_timeout: false,
+            retry_backoff: RetryBackoff::default(),
+            request_timeout: Some(Duration::from_secs(10)),
+            connect_timeout: Duration::from_secs(10),
+            http_compress: false,
+            tls: TlsOptions::default(),
+            headers: HeaderMap::new(),
+            opaque_id: None,
+            user_agent: None,
+            compat: CompatMode::Auto,
+            product_check: true,
+            invalid: None,
+        }
+    }
+}
+
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.$name = value;
+            self
+        }
+    };
+}
+
+impl TransportBuilder {
+    /// A builder with default settings and no hosts (`http://localhost:9200` is used if none is
+    /// added).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one host (`host`, `host:port`, or a URL; see [`NodeUrl::parse`]).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.hosts.push(host.into());
+        self
+    }
+
+    /// Adds several hosts.
+    pub fn hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.hosts.extend(hosts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds a structured node address.
+    pub fn node(mut self, url: NodeUrl) -> Self {
+        self.node_urls.push(url);
+        self
+    }
+
+    /// Elastic Cloud id; decoded into an https host when the transport is built.
+    pub fn cloud_id(mut self, cloud_id: impl Into<String>) -> Self {
+        self.cloud_id = Some(cloud_id.into());
+        self
+    }
+
+    /// Credentials.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Basic auth (`http_auth`).
+    pub fn basic_auth(self, username: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
+        self.auth(Auth::basic(username, password))
+    }
+
+    /// Encoded API key.
+    pub fn api_key(self, encoded: impl Into<crate::Secret>) -> Self {
+        self.auth(Auth::api_key(encoded))
+    }
+
+    /// Bearer token.
+    pub fn bearer_auth(self, token: impl Into<crate::Secret>) -> Self {
+        self.auth(Auth::bearer(token))
+    }
+
+    /// Maximum open connections to each node (default 10).
+    pub fn connections_per_node(mut self, n: usize) -> Self {
+        if n == 0 {
+            self.invalid = Some(("connections_per_node", "must be at least 1".into()));
+        }
+        self.connections_per_node = n.max(1);
+        self
+    }
+
+    /// Node selection strategy (default [`RoundRobin`]).
+    pub fn selector(mut self, selector: impl Selector + 'static) -> Self {
+        self.selector = Arc::new(selector);
+        self
+    }
+
+    setter!(
+        /// Shuffle the hosts once at start (default `false`).
+        randomize_hosts: bool
+    );
+    setter!(
+        /// Sniff the cluster's nodes before the first request.
+        sniff_on_start: bool
+    );
+    setter!(
+        /// Sniff (in the background) when a node fails.
+        sniff_on_node_failure: bool
+    );
+    setter!(
+        /// Minimum time between two sniffs triggered by failures (default 10 s).
+        min_delay_between_sniffing: Duration
+    );
+    setter!(
+        /// Timeout of a sniff request (default 1 s).
+        sniff_timeout: Duration
+    );
+    setter!(
+        /// Retries after the first attempt (default 3).
+        max_retries: u32
+    );
+    setter!(
+        /// Retry requests that timed out (default `false`).
+        retry_on_timeout: bool
+    );
+    setter!(
+        /// Back-off between retries (default 100 ms doubling up to 10 s, jittered).
+        retry_backoff: RetryBackoff
+    );
+    setter!(
+        /// Connect timeout, TLS handshake included (default 10 s).
+        connect_timeout: Duration
+    );
+    setter!(
+        /// Gzip request bodies and accept gzip responses.
+        http_compress: bool
+    );
+    setter!(
+        /// TLS options.
+        tls: TlsOptions
+    );
+    setter!(
+        /// Media-type negotiation (default [`CompatMode::Auto`]).
+        compat: CompatMode
+    );
+    setter!(
+        /// Reject servers that are neither Elasticsearch nor OpenSearch (default `true`).
+        product_check: bool
+    );
+
+    /// Sniff periodically: before a request, if the last sniff is older than `interval`
+    /// (`sniffer_delay`). The sniff runs in the background.
+    pub fn sniff_interval(mut self, interval: Duration) -> Self {
+        self.sniff_interval = Some(interval);
+        self
+    }
+
+    /// Dead-node back-off: `min(factor * 2^(failures-1), max)` (defaults 1 s, 30 s).
+    pub fn dead_backoff(mut self, factor: Duration, max: Duration) -> Self {
+        self.dead_backoff = DeadBackoff { factor, max };
+        self
+    }
+
+    /// Statuses that are retried on another node (default 429, 502, 503, 504).
+    pub fn retry_on_status(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.retry_on_status = statuses.into_iter().collect();
+        self
+    }
+
+    /// Default request timeout (default 10 s); `None` waits forever.
+    pub fn request_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.request_timeout = timeout.into();
+        self
+    }
+
+    /// A default header sent with every request. Values of `authorization`-like headers are
+    /// marked sensitive and never printed.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(mut value)) => {
+                if is_sensitive(&name) {
+                    value.set_sensitive(true);
+                }
+                self.headers.insert(name, value);
+            }
+            _ => {
+                self.invalid = Some(("headers", format!("invalid header `{name}`")));
+            }
+        }
+        self
+    }
+
+    /// `X-Opaque-Id` sent with every request (a request can override it).
+    pub fn opaque_id(mut self, id: impl Into<String>) -> Self {
+        self.opaque_id = Some(id.into());
+        self
+    }
+
+    /// Replaces the default `User-Agent`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// The node URLs this configuration resolves to (hosts, structured nodes and cloud id),
+    /// with credentials found in URLs.
+    pub fn resolve_nodes(&self) -> Result<(Vec<NodeUrl>, Option<Auth>), Error> {
+        let mut urls = self.node_urls.clone();
+        let mut url_auth = None;
+        for h in &self.hosts {
+            let (url, auth) = NodeUrl::parse(h)?;
+            if auth.is_some() {
+                url_auth = auth;
+            }
+            urls.push(url);
+        }
+        if let Some(id) = &self.cloud_id {
+            if !urls.is_empty() {
+                return Err(Error::config("cloud_id", "give either cloud_id or hosts, not both"));
+            }
+            let (url, _) = NodeUrl::parse(&decode_cloud_id(id)?)?;
+            urls.push(url);
+        }
+        if urls.is_empty() {
+            urls.push(NodeUrl::parse("localhost:9200")?.0);
+        }
+        Ok((urls, url_auth))
+    }
+
+    /// Builds the async transport. No connection is opened until the first request.
+    pub fn build(self) -> Result<Transport, Error> {
+        if let Some((field, message)) = self.invalid {
+            return Err(Error::config(field, message));
+        }
+        Transport::from_builder(self)
+    }
+
+    /// Builds the blocking transport.
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Transport, Error> {
+        crate::blocking::Transport::new(self.build()?)
+    }
+}
+
+fn is_sensitive(name: &HeaderName) -> bool {
+    let n = name.as_str();
+    n == "authorization" || n == "proxy-authorization" || n.contains("api-key") || n.contains("token") || n == "cookie"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_backoff_is_jittered_within_bounds() {
+        let b = RetryBackoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_millis(500),
+        };
+        assert_eq!(b.ceiling(1), Duration::from_millis(100));
+        assert_eq!(b.ceiling(3), Duration::from_millis(400));
+        assert_eq!(b.ceiling(4), Duration::from_millis(500));
+        for attempt in 1..6 {
+            for _ in 0..50 {
+                let d = b.delay(attempt);
+                assert!(d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt), "{d:?}");
+            }
+        }
+        assert_eq!(RetryBackoff::NONE.delay(3), Duration::ZERO);
+    }
+
+    #[test]
+    fn bad_options_are_config_errors_naming_the_option() {
+        let err = TransportBuilder::new().connections_per_node(0).build().unwrap_err();
+        assert!(err.to_string().contains("connections_per_node"));
+        let err = TransportBuilder::new().header("bad header", "v").build().unwrap_err();
+        assert!(err.to_string().contains("headers"));
+        let err = TransportBuilder::new().host("a:b:c").build().unwrap_err();
+        assert!(err.to_string().contains("hosts"));
+        let err = TransportBuilder::new().host("x").cloud_id("a:b").build().unwrap_err();
+        assert!(err.to_string().contains("cloud_id"));
+    }
+
+    #[test]
+    fn sensitive_default_headers_are_not_printed() {
+        let b = TransportBuilder::new().header("Authorization", "Bearer abc").header("X-Api-Key", "k3y");
+        let dbg = format!("{b:?}");
+        assert!(!dbg.contains("abc") && !dbg.contains("k3y"), "{dbg}");
+    }
+}

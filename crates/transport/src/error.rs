@@ -1,0 +1,400 @@
+//! The one error type of the transport (and of every layer above it).
+//!
+//! [`Error`] is an enum users can `match` on; [`Error::kind`] flattens it into an [`ErrorKind`]
+//! that also distinguishes the HTTP status classes Elasticsearch answers with (not found,
+//! conflict, too many requests...). No variant ever carries a password, API key or token.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::Deserialize;
+
+/// A `Result` whose error is the transport's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong between the caller and Elasticsearch.
+///
+/// ```
+/// use es_transport::{Error, ErrorKind};
+/// let err = Error::config("hosts", "no host given");
+/// assert_eq!(err.kind(), ErrorKind::Config);
+/// assert!(!err.is_retryable());
+/// assert_eq!(err.to_string(), "invalid configuration for `hosts`: no host given");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client was configured with a bad value. `field` names the option.
+    #[error("invalid configuration for `{field}`: {message}")]
+    Config {
+        /// The option that was wrong (`hosts`, `cloud_id`, `ca_certs`...).
+        field: &'static str,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// A TCP connection could not be made or broke while the request was in flight.
+    #[error("connection error to {node}: {message}")]
+    Connection {
+        /// The node (`scheme://host:port`) that failed.
+        node: String,
+        /// What happened.
+        message: String,
+        /// The underlying I/O or protocol error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// The TLS handshake failed (untrusted certificate, fingerprint mismatch, client cert refused...).
+    #[error("TLS error with {node}: {message}")]
+    Tls {
+        /// The node that failed.
+        node: String,
+        /// What happened.
+        message: String,
+    },
+    /// No answer came within the request (or connect) timeout.
+    #[error("request to {node} timed out after {after:?}")]
+    Timeout {
+        /// The node that did not answer in time.
+        node: String,
+        /// The timeout that elapsed.
+        after: Duration,
+    },
+    /// Elasticsearch answered with a status the request does not accept (non-2xx by default).
+    #[error("{0}")]
+    Status(Box<StatusError>),
+    /// A body could not be serialized, or a response could not be deserialized.
+    #[error("(de)serialization error: {message}")]
+    Serialization {
+        /// What failed, with the target type where known.
+        message: String,
+        /// The serde error.
+        #[source]
+        source: Option<serde_json::Error>,
+    },
+    /// The server is not a supported product (the product check failed).
+    #[error("the server at {node} is not a supported Elasticsearch-compatible product: {message}")]
+    UnsupportedProduct {
+        /// The node that answered.
+        node: String,
+        /// Why it was rejected.
+        message: String,
+    },
+    /// A blocking call was made from inside an async runtime, where it would deadlock.
+    #[error("a blocking client was used from inside an async runtime; use the async client there")]
+    BlockingInAsyncContext,
+}
+
+impl Error {
+    /// A configuration error for option `field`.
+    pub fn config(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Config {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn connection(
+        node: &str,
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Connection {
+            node: node.to_string(),
+            message: message.into(),
+            source,
+        }
+    }
+
+    /// A deserialization error for a response into `target` (a type name).
+    pub fn deserialize(target: &str, source: serde_json::Error) -> Self {
+        Error::Serialization {
+            message: format!("cannot read response as {target}: {source}"),
+            source: Some(source),
+        }
+    }
+
+    /// A serialization error for a request body.
+    pub fn serialize(source: serde_json::Error) -> Self {
+        Error::Serialization {
+            message: format!("cannot serialize request body: {source}"),
+            source: Some(source),
+        }
+    }
+
+    /// The flat category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config { .. } => ErrorKind::Config,
+            Error::Connection { .. } => ErrorKind::Connection,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Status(s) => ErrorKind::from_status(s.status),
+            Error::Serialization { .. } => ErrorKind::Serialization,
+            Error::UnsupportedProduct { .. } => ErrorKind::UnsupportedProduct,
+            Error::BlockingInAsyncContext => ErrorKind::Config,
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(s) => Some(s.status),
+            _ => None,
+        }
+    }
+
+    /// The parsed Elasticsearch error body, if the server answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Status(s) => s.error.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The status error, if the server answered.
+    pub fn as_status(&self) -> Option<&StatusError> {
+        match self {
+            Error::Status(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same request again (possibly on another node) may succeed:
+    /// connection errors, timeouts, 429 and 502/503/504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connection { .. } | Error::Timeout { .. } => true,
+            Error::Status(s) => matches!(s.status.as_u16(), 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// `true` for [`ErrorKind::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// `true` for [`ErrorKind::Connection`].
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// `true` when the server answered 404.
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == ErrorKind::NotFound
+    }
+}
+
+/// The category of an [`Error`], including the status classes of Elasticsearch answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bad client configuration or misuse.
+    Config,
+    /// TCP connection failed or broke.
+    Connection,
+    /// TLS handshake or verification failed.
+    Tls,
+    /// Request or connect timeout.
+    Timeout,
+    /// 400.
+    BadRequest,
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 429.
+    TooManyRequests,
+    /// Any other 4xx.
+    ClientError,
+    /// 5xx.
+    ServerError,
+    /// Any other unexpected status (1xx/3xx).
+    UnexpectedStatus,
+    /// JSON (de)serialization failed.
+    Serialization,
+    /// The product check rejected the server.
+    UnsupportedProduct,
+}
+
+impl ErrorKind {
+    /// The kind that a response with `status` maps to.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            429 => ErrorKind::TooManyRequests,
+            402..=499 => ErrorKind::ClientError,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::UnexpectedStatus,
+        }
+    }
+}
+
+/// A response whose status the request did not accept.
+pub struct StatusError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The node that answered.
+    pub node: String,
+    /// The parsed Elasticsearch error, when the body had one.
+    pub error: Option<ApiError>,
+    /// The raw body (truncated in `Display`).
+    pub body: Bytes,
+}
+
+impl StatusError {
+    pub(crate) fn new(status: StatusCode, node: String, body: Bytes) -> Self {
+        let error = ApiError::parse(&body);
+        StatusError {
+            status,
+            node,
+            error,
+            body,
+        }
+    }
+}
+
+impl fmt::Debug for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusError")
+            .field("status", &self.status)
+            .field("node", &self.node)
+            .field("error", &self.error)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} from {}", self.status, self.node)?;
+        match &self.error {
+            Some(e) => write!(f, ": {e}"),
+            None if self.body.is_empty() => Ok(()),
+            None => {
+                let text = String::from_utf8_lossy(&self.body);
+                let mut end = text.len().min(200);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                write!(f, ": {}", &text[..end])
+            }
+        }
+    }
+}
+
+/// The `error` object of an Elasticsearch error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// `error.type`, e.g. `index_not_found_exception`.
+    pub error_type: String,
+    /// `error.reason`.
+    pub reason: Option<String>,
+    /// `error.root_cause[*].type`.
+    pub root_causes: Vec<String>,
+}
+
+impl ApiError {
+    /// Parses `{"error": {...}}` or `{"error": "text"}`; `None` for other bodies.
+    pub fn parse(body: &[u8]) -> Option<ApiError> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: ErrorField,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum ErrorField {
+            Object {
+                #[serde(rename = "type")]
+                error_type: String,
+                reason: Option<String>,
+                #[serde(default)]
+                root_cause: Vec<Cause>,
+            },
+            Text(String),
+        }
+        #[derive(Deserialize)]
+        struct Cause {
+            #[serde(rename = "type")]
+            error_type: String,
+        }
+        let env: Envelope = serde_json::from_slice(body).ok()?;
+        Some(match env.error {
+            ErrorField::Object {
+                error_type,
+                reason,
+                root_cause,
+            } => ApiError {
+                error_type,
+                reason,
+                root_causes: root_cause.into_iter().map(|c| c.error_type).collect(),
+            },
+            ErrorField::Text(text) => ApiError {
+                error_type: "error".into(),
+                reason: Some(text),
+                root_causes: Vec::new(),
+            },
+        })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            Some(r) => write!(f, "{}: {}", self.error_type, r),
+            None => f.write_str(&self.error_type),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_es_error_bodies() {
+        let body = br#"{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [x]"}],"type":"index_not_found_exception","reason":"no such index [x]"},"status":404}"#;
+        let e = ApiError::parse(body).expect("parsed");
+        assert_eq!(e.error_type, "index_not_found_exception");
+        assert_eq!(e.reason.as_deref(), Some("no such index [x]"));
+        assert_eq!(e.root_causes, vec!["index_not_found_exception"]);
+        let e = ApiError::parse(br#"{"error":"Content-Type header is not supported","status":406}"#)
+            .expect("parsed");
+        assert_eq!(e.reason.as_deref(), Some("Content-Type header is not supported"));
+        assert!(ApiError::parse(br#"{"found":false}"#).is_none());
+        assert!(ApiError::parse(b"not json").is_none());
+    }
+
+    #[test]
+    fn kinds_and_retryability_follow_status() {
+        let mk = |code: u16| {
+            Error::Status(Box::new(StatusError::new(
+                StatusCode::from_u16(code).expect("valid"),
+                "http://n:9200".into(),
+                Bytes::new(),
+            )))
+        };
+        assert_eq!(mk(404).kind(), ErrorKind::NotFound);
+        assert_eq!(mk(409).kind(), ErrorKind::Conflict);
+        assert_eq!(mk(401).kind(), ErrorKind::Unauthorized);
+        assert_eq!(mk(403).kind(), ErrorKind::Forbidden);
+        assert_eq!(mk(400).kind(), ErrorKind::BadRequest);
+        assert_eq!(mk(429).kind(), ErrorKind::TooManyRequests);
+        assert_eq!(mk(418).kind(), ErrorKind::ClientError);
+        assert_eq!(mk(503).kind(), ErrorKind::ServerError);
+        assert!(mk(429).is_retryable() && mk(503).is_retryable());
+        assert!(!mk(500).is_retryable() && !mk(404).is_retryable());
+        assert!(mk(404).is_not_found());
+        assert_eq!(mk(404).to_string(), "404 Not Found from http://n:9200");
+    }
+}

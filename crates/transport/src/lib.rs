@@ -1,0 +1,52 @@
+//! # es-transport
+//!
+//! The HTTP layer of the Elasticsearch client: many nodes with keep-alive connections
+//! (`connections_per_node` enforced), pluggable node selection, dead-node back-off and
+//! resurrection, sniffing, retries with jittered back-off, timeouts, gzip, basic / API-key /
+//! bearer auth, Elastic Cloud ids, rustls TLS (CA, client certs, fingerprint pinning), the
+//! compatibility media type matched to the server, and one typed [`Error`].
+//!
+//! Async on tokio; [`blocking::Transport`] has the same shape for synchronous code.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), es_transport::Error> {
+//! use es_transport::{Request, TransportBuilder};
+//! let transport = TransportBuilder::new()
+//!     .hosts(["http://es1:9200", "http://es2:9200"])
+//!     .api_key("base64-encoded-key")
+//!     .sniff_on_start(true)
+//!     .build()?;
+//! let health = transport.perform(Request::new(http::Method::GET, "/_cluster/health")).await?;
+//! println!("{}", health.text());
+//! # Ok(()) }
+//! ```
+
+mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod cloud;
+mod config;
+mod conn;
+mod error;
+mod node;
+mod pool;
+mod product;
+mod request;
+mod selector;
+mod sniff;
+mod tls;
+mod transport;
+
+pub use auth::{Auth, Secret};
+pub use cloud::decode_cloud_id;
+pub use config::{RetryBackoff, TransportBuilder};
+pub use error::{ApiError, Error, ErrorKind, Result, StatusError};
+pub use node::{Node, NodeMeta, NodeUrl, Scheme};
+pub use pool::DeadBackoff;
+pub use product::{CompatMode, Product, ServerInfo};
+pub use request::{encode_path_part, Body, BodyKind, Request, RequestOptions, Response};
+pub use selector::{Random, RoundRobin, Selector};
+pub use tls::{fingerprint_sha256, Pem, TlsOptions};
+pub use transport::{Transport, VERSION};
+
+pub use http;

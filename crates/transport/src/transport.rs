@@ -1,0 +1,676 @@
+//! The async [`Transport`]: picks a node, sends, retries, marks nodes dead, sniffs.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HOST, USER_AGENT,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http_body_util::{BodyExt, Full};
+use tokio::sync::OnceCell;
+use tracing::Instrument;
+
+use crate::auth::Auth;
+use crate::config::{RetryBackoff, TransportBuilder};
+use crate::conn::Connector;
+use crate::error::StatusError;
+use crate::node::{Node, NodeMeta, NodeUrl};
+use crate::pool::NodePool;
+use crate::product::{CompatMode, MediaTypes, Product, ServerInfo};
+use crate::request::{BodyKind, Request, Response};
+use crate::sniff::parse_nodes;
+use crate::Error;
+
+const OPAQUE_ID: HeaderName = HeaderName::from_static("x-opaque-id");
+const CLIENT_META: HeaderName = HeaderName::from_static("x-elastic-client-meta");
+const PRODUCT: &str = "x-elastic-product";
+
+/// The client's version, as sent in `User-Agent` and `x-elastic-client-meta`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Sends requests to a cluster: node pool, retries, sniffing, auth, TLS, compression.
+///
+/// Cheap to clone (an `Arc`); clones share nodes and connections.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), es_transport::Error> {
+/// use es_transport::{Request, TransportBuilder};
+/// use http::Method;
+/// let transport = TransportBuilder::new().host("http://localhost:9200").build()?;
+/// let resp = transport.perform(Request::new(Method::GET, "/")).await?;
+/// println!("{}", resp.text());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Retry {
+    max_retries: u32,
+    on_status: Vec<u16>,
+    on_timeout: bool,
+    backoff: RetryBackoff,
+}
+
+struct Sniffing {
+    on_start: bool,
+    on_failure: bool,
+    interval: Option<Duration>,
+    min_delay: Duration,
+    timeout: Duration,
+}
+
+#[derive(Default)]
+struct SniffState {
+    last: Option<Instant>,
+    running: bool,
+}
+
+struct Inner {
+    pool: NodePool,
+    connector: Connector,
+    seed: NodeUrl,
+    connections_per_node: usize,
+    headers: HeaderMap,
+    auth: RwLock<Option<HeaderValue>>,
+    retry: Retry,
+    request_timeout: Option<Duration>,
+    http_compress: bool,
+    sniffing: Sniffing,
+    sniff_state: Mutex<SniffState>,
+    started: OnceCell<()>,
+    compat: CompatMode,
+    product_check: bool,
+    server: OnceCell<Option<ServerInfo>>,
+    media: OnceCell<MediaTypes>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nodes: Vec<String> = self.nodes().iter().map(|n| n.base_url().to_string()).collect();
+        f.debug_struct("Transport")
+            .field("nodes", &nodes)
+            .field("auth", &self.inner.auth.read().map(|a| a.is_some()).unwrap_or(false))
+            .field("max_retries", &self.inner.retry.max_retries)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// A builder; see [`TransportBuilder`].
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder::new()
+    }
+
+    /// A transport for one host with default settings.
+    pub fn single(host: &str) -> Result<Transport, Error> {
+        TransportBuilder::new().host(host).build()
+    }
+
+    pub(crate) fn from_builder(b: TransportBuilder) -> Result<Transport, Error> {
+        let (mut urls, url_auth) = b.resolve_nodes()?;
+        if b.randomize_hosts {
+            fastrand::shuffle(&mut urls);
+        }
+        let auth = b.auth.clone().or(url_auth);
+        let tls = if urls.iter().any(|u| u.scheme == crate::Scheme::Https) || b.tls != Default::default() {
+            Some(tokio_rustls::TlsConnector::from(b.tls.build()?))
+        } else {
+            None
+        };
+        let mut headers = HeaderMap::new();
+        let ua = b
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| format!("es-rs/{VERSION} (rust; tokio)"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&ua).map_err(|_| Error::config("user_agent", "not a valid header value"))?,
+        );
+        let meta = format!("es={VERSION}p,t={VERSION}p,hy=1");
+        if let Ok(v) = HeaderValue::from_str(&meta) {
+            headers.insert(CLIENT_META, v);
+        }
+        if let Some(id) = &b.opaque_id {
+            headers.insert(
+                OPAQUE_ID,
+                HeaderValue::from_str(id).map_err(|_| Error::config("opaque_id", "not a valid header value"))?,
+            );
+        }
+        if b.http_compress {
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        for (k, v) in &b.headers {
+            headers.insert(k.clone(), v.clone());
+        }
+        let auth = auth.map(|a| a.header_value()).transpose()?;
+        let seed = urls[0].clone();
+        let nodes = urls
+            .into_iter()
+            .map(|u| Arc::new(Node::new(u, NodeMeta::default(), b.connections_per_node)))
+            .collect();
+        let inner = Inner {
+            pool: NodePool::new(nodes, b.selector.clone(), b.dead_backoff),
+            connector: Connector {
+                tls,
+                connect_timeout: b.connect_timeout,
+            },
+            seed,
+            connections_per_node: b.connections_per_node,
+            headers,
+            auth: RwLock::new(auth),
+            retry: Retry {
+                max_retries: b.max_retries,
+                on_status: b.retry_on_status.clone(),
+                on_timeout: b.retry_on_timeout,
+                backoff: b.retry_backoff,
+            },
+            request_timeout: b.request_timeout,
+            http_compress: b.http_compress,
+            sniffing: Sniffing {
+                on_start: b.sniff_on_start,
+                on_failure: b.sniff_on_node_failure,
+                interval: b.sniff_interval,
+                min_delay: b.min_delay_between_sniffing,
+                timeout: b.sniff_timeout,
+            },
+            sniff_state: Mutex::new(SniffState {
+                last: Some(Instant::now()),
+                running: false,
+            }),
+            started: OnceCell::new(),
+            compat: b.compat,
+            product_check: b.product_check,
+            server: OnceCell::new(),
+            media: OnceCell::new(),
+        };
+        Ok(Transport { inner: Arc::new(inner) })
+    }
+
+    /// All known nodes, live ones first.
+    pub fn nodes(&self) -> Vec<Arc<Node>> {
+        self.inner.pool.nodes()
+    }
+
+    /// Live nodes.
+    pub fn live_nodes(&self) -> Vec<Arc<Node>> {
+        self.inner.pool.alive()
+    }
+
+    /// Replaces the credentials of a live client; the next request uses them.
+    pub fn set_auth(&self, auth: Option<Auth>) -> Result<(), Error> {
+        let value = auth.map(|a| a.header_value()).transpose()?;
+        *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = value;
+        Ok(())
+    }
+
+    /// The product and version learnt from `GET /` (after the first request), if any.
+    pub fn server_info(&self) -> Option<ServerInfo> {
+        self.inner.server.get().cloned().flatten()
+    }
+
+    /// Sends a request: the node is chosen by the selector, failures are retried on other
+    /// nodes with back-off, and statuses not accepted by the request become [`Error::Status`].
+    pub async fn perform(&self, req: Request) -> Result<Response, Error> {
+        let span = tracing::debug_span!(
+            "es.request",
+            method = %req.method,
+            path = %req.path,
+            node = tracing::field::Empty,
+            status = tracing::field::Empty,
+            retries = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            self.ensure_started().await?;
+            self.maybe_periodic_sniff();
+            let media = self.media().await?;
+            Inner::perform(&self.inner, req, &media).await
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sniffs now: asks a node for `/_nodes/_all/http` and replaces the node set.
+    /// Returns the number of nodes found.
+    pub async fn sniff(&self) -> Result<usize, Error> {
+        Inner::sniff(&self.inner).await
+    }
+
+    async fn ensure_started(&self) -> Result<(), Error> {
+        if !self.inner.sniffing.on_start || self.inner.started.initialized() {
+            return Ok(());
+        }
+        self.inner
+            .started
+            .get_or_init(|| async {
+                if let Err(e) = Inner::sniff(&self.inner).await {
+                    tracing::warn!(error = %e, "sniff on start failed; using the configured hosts");
+                }
+            })
+            .await;
+        Ok(())
+    }
+
+    fn maybe_periodic_sniff(&self) {
+        if let Some(interval) = self.inner.sniffing.interval {
+            Inner::spawn_sniff(&self.inner, interval, "periodic");
+        }
+    }
+
+    async fn media(&self) -> Result<MediaTypes, Error> {
+        if let Some(m) = self.inner.media.get() {
+            return Ok(m.clone());
+        }
+        match self.inner.compat {
+            CompatMode::Off if !self.inner.product_check => return Ok(MediaTypes::plain()),
+            CompatMode::Version(v) if !self.inner.product_check => return Ok(MediaTypes::compat(v)),
+            _ => {}
+        }
+        let info = self
+            .inner
+            .server
+            .get_or_try_init(|| Inner::detect(&self.inner))
+            .await?
+            .clone();
+        if let (true, Some(info)) = (self.inner.product_check, &info) {
+            if info.product == Product::Unknown {
+                return Err(Error::UnsupportedProduct {
+                    node: self.inner.seed.to_string(),
+                    message: format!("GET / answered version {} without identifying as Elasticsearch or OpenSearch", info.version),
+                });
+            }
+        }
+        let media = match (self.inner.compat, &info) {
+            (CompatMode::Off, _) => MediaTypes::plain(),
+            (CompatMode::Version(v), _) => MediaTypes::compat(v),
+            (CompatMode::Auto, Some(info)) => MediaTypes::for_server(info),
+            (CompatMode::Auto, None) => MediaTypes::plain(),
+        };
+        let _ = self.inner.media.set(media.clone());
+        Ok(media)
+    }
+}
+
+/// Classifies a hyper error into a connection or TLS error.
+pub(crate) fn classify_hyper_error(node: &str, err: hyper::Error) -> Error {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&err);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if inner.downcast_ref::<rustls::Error>().is_some() {
+                    return Error::Tls {
+                        node: node.to_string(),
+                        message: inner.to_string(),
+                    };
+                }
+            }
+        }
+        source = s.source();
+    }
+    let message = match std::error::Error::source(&err) {
+        Some(s) => format!("{err}: {s}"),
+        None => err.to_string(),
+    };
+    Error::connection(node, message, Some(Box::new(err)))
+}
+
+enum Attempt {
+    Done(Response),
+    Fail(Error, bool),
+}
+
+impl Inner {
+    async fn perform(this: &Arc<Inner>, req: Request, media: &MediaTypes) -> Result<Response, Error> {
+        let started = Instant::now();
+        let max_retries = req.options.max_retries.unwrap_or(this.retry.max_retries);
+        let timeout = req.options.timeout.or(this.request_timeout);
+        let body = match &req.body {
+            Some(b) if this.http_compress => Some((gzip(&b.bytes)?, b.kind)),
+            Some(b) => Some((b.bytes.clone(), b.kind)),
+            None => None,
+        };
+        let headers = this.request_headers(&req, media, body.as_ref().map(|b| b.1));
+        let path = req.path_and_query();
+        let mut attempt = 0u32;
+        loop {
+            let Some(node) = this.pool.get() else {
+                return Err(Error::config("hosts", "the node pool is empty"));
+            };
+            let outcome = this
+                .attempt(&node, &req.method, &path, &headers, body.as_ref().map(|b| &b.0), timeout)
+                .await;
+            let result = match outcome {
+                Ok(resp) => Inner::judge(this, &node, &req, resp),
+                Err(e) => Inner::judge_error(this, &node, e),
+            };
+            match result {
+                Attempt::Done(resp) => {
+                    record(&node, Some(resp.status()), attempt, started);
+                    return Ok(resp);
+                }
+                Attempt::Fail(err, retryable) => {
+                    if !retryable || attempt >= max_retries {
+                        record(&node, err.status(), attempt, started);
+                        return Err(err);
+                    }
+                    attempt += 1;
+                    let wait = this.retry.backoff.delay(attempt);
+                    tracing::debug!(node = node.base_url(), error = %err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides what a response means for the node and the request.
+    fn judge(this: &Arc<Inner>, node: &Arc<Node>, req: &Request, resp: Response) -> Attempt {
+        let status = resp.status();
+        let code = status.as_u16();
+        if matches!(code, 502..=504) {
+            Inner::node_failed(this, node);
+        } else {
+            this.pool.mark_live(node);
+        }
+        if req.options.accepts(status) {
+            return Attempt::Done(resp);
+        }
+        let retryable = this.retry.on_status.contains(&code);
+        let err = Error::Status(Box::new(StatusError::new(status, node.base_url().to_string(), resp.into_body())));
+        Attempt::Fail(err, retryable)
+    }
+
+    fn judge_error(this: &Arc<Inner>, node: &Arc<Node>, err: Error) -> Attempt {
+        match &err {
+            Error::Connection { .. } => {
+                Inner::node_failed(this, node);
+                Attempt::Fail(err, true)
+            }
+            Error::Timeout { .. } => {
+                Inner::node_failed(this, node);
+                let retry = this.retry.on_timeout;
+                Attempt::Fail(err, retry)
+            }
+            // TLS failures are configuration problems: the same on every node.
+            _ => Attempt::Fail(err, false),
+        }
+    }
+
+    fn node_failed(this: &Arc<Inner>, node: &Arc<Node>) {
+        this.pool.mark_dead(node);
+        if this.sniffing.on_failure {
+            Inner::spawn_sniff(this, this.sniffing.min_delay, "node failure");
+        }
+    }
+
+    fn request_headers(&self, req: &Request, media: &MediaTypes, body: Option<BodyKind>) -> HeaderMap {
+        let mut h = self.headers.clone();
+        h.insert(ACCEPT, media.json.clone());
+        if let Some(kind) = body {
+            let ct = match kind {
+                BodyKind::Json => media.json.clone(),
+                BodyKind::NdJson => media.ndjson.clone(),
+            };
+            h.insert(CONTENT_TYPE, ct);
+            if self.http_compress {
+                h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+        }
+        if let Some(auth) = self.auth.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            h.insert(AUTHORIZATION, auth.clone());
+        }
+        if let Some(id) = &req.options.opaque_id {
+            if let Ok(v) = HeaderValue::from_str(id) {
+                h.insert(OPAQUE_ID, v);
+            }
+        }
+        for (k, v) in &req.options.headers {
+            h.insert(k.clone(), v.clone());
+        }
+        h
+    }
+
+    /// One attempt on one node, bounded by the request timeout.
+    async fn attempt(
+        &self,
+        node: &Arc<Node>,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        body: Option<&Bytes>,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Error> {
+        let fut = self.send_on(node, method, path, headers, body);
+        match timeout {
+            Some(t) => tokio::time::timeout(t, fut).await.unwrap_or_else(|_| {
+                Err(Error::Timeout {
+                    node: node.base_url().to_string(),
+                    after: t,
+                })
+            }),
+            None => fut.await,
+        }
+    }
+
+    async fn send_on(
+        &self,
+        node: &Arc<Node>,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        body: Option<&Bytes>,
+    ) -> Result<Response, Error> {
+        let url = node.url();
+        let mut lease = node.conns.checkout(&self.connector, url).await?;
+        let uri = if url.path_prefix.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}{}", url.path_prefix, path)
+        };
+        let host = match (url.scheme, url.port) {
+            (crate::Scheme::Http, 80) | (crate::Scheme::Https, 443) => bracket(&url.host),
+            _ => format!("{}:{}", bracket(&url.host), url.port),
+        };
+        let build = || -> Result<http::Request<Full<Bytes>>, Error> {
+            let mut r = http::Request::builder()
+                .method(method.clone())
+                .uri(uri.as_str())
+                .body(Full::new(body.cloned().unwrap_or_default()))
+                .map_err(|e| Error::config("path", format!("invalid request target {uri:?}: {e}")))?;
+            *r.headers_mut() = headers.clone();
+            if let Ok(h) = HeaderValue::from_str(&host) {
+                r.headers_mut().insert(HOST, h);
+            }
+            Ok(r)
+        };
+        let resp = match lease.sender.send_request(build()?).await {
+            Ok(r) => r,
+            // The pooled connection was closed before the request was written: retry it once
+            // on a fresh connection to the same node; the node is healthy.
+            Err(e) if e.is_canceled() && lease.reused => {
+                node.conns.reconnect(&mut lease, &self.connector, url).await?;
+                lease
+                    .sender
+                    .send_request(build()?)
+                    .await
+                    .map_err(|e| classify_hyper_error(node.base_url(), e))?
+            }
+            Err(e) => return Err(classify_hyper_error(node.base_url(), e)),
+        };
+        let (parts, incoming) = resp.into_parts();
+        let bytes = incoming
+            .collect()
+            .await
+            .map_err(|e| classify_hyper_error(node.base_url(), e))?
+            .to_bytes();
+        node.conns.checkin(lease);
+        let bytes = if parts
+            .headers
+            .get(CONTENT_ENCODING)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"))
+        {
+            gunzip(&bytes, node.base_url())?
+        } else {
+            bytes
+        };
+        Ok(Response::new(parts.status, parts.headers, bytes, node.base_url().to_string()))
+    }
+
+    /// `GET /` to learn the product and version (once).
+    async fn detect(this: &Arc<Inner>) -> Result<Option<ServerInfo>, Error> {
+        let mut req = Request::new(Method::GET, "/");
+        req.options.ignore = vec![401, 403, 404];
+        let resp = Inner::perform(this, req, &MediaTypes::plain()).await?;
+        if resp.status() != StatusCode::OK {
+            tracing::warn!(status = %resp.status(), "GET / did not answer; using plain application/json");
+            return Ok(None);
+        }
+        let info = ServerInfo::from_root(resp.body(), resp.headers().get(PRODUCT));
+        tracing::debug!(?info, "server identified");
+        Ok(info)
+    }
+
+    /// Starts a background sniff unless one runs or the last one is younger than `min_age`.
+    fn spawn_sniff(this: &Arc<Inner>, min_age: Duration, reason: &'static str) {
+        {
+            let mut st = this.sniff_state.lock().unwrap_or_else(|p| p.into_inner());
+            if st.running || st.last.is_some_and(|t| t.elapsed() < min_age) {
+                return;
+            }
+            st.running = true;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            this.sniff_state.lock().unwrap_or_else(|p| p.into_inner()).running = false;
+            return;
+        };
+        let inner = this.clone();
+        handle.spawn(async move {
+            tracing::debug!(reason, "sniffing in the background");
+            if let Err(e) = Inner::sniff(&inner).await {
+                tracing::warn!(error = %e, reason, "sniff failed; keeping the current nodes");
+            }
+        });
+    }
+
+    async fn sniff(this: &Arc<Inner>) -> Result<usize, Error> {
+        let result = Inner::sniff_once(this).await;
+        let mut st = this.sniff_state.lock().unwrap_or_else(|p| p.into_inner());
+        st.running = false;
+        st.last = Some(Instant::now());
+        result
+    }
+
+    async fn sniff_once(this: &Arc<Inner>) -> Result<usize, Error> {
+        let mut candidates = this.pool.alive();
+        for n in this.pool.nodes() {
+            if !candidates.iter().any(|c| Arc::ptr_eq(c, &n)) {
+                candidates.push(n);
+            }
+        }
+        let media = MediaTypes::plain();
+        let req = Request::new(Method::GET, "/_nodes/_all/http");
+        let headers = this.request_headers(&req, &media, None);
+        let mut last_err = None;
+        for node in candidates {
+            let resp = this
+                .attempt(&node, &Method::GET, &req.path, &headers, None, Some(this.sniffing.timeout))
+                .await;
+            let resp = match resp {
+                Ok(r) if r.status().is_success() => r,
+                Ok(r) => {
+                    last_err = Some(Error::Status(Box::new(StatusError::new(
+                        r.status(),
+                        node.base_url().to_string(),
+                        r.into_body(),
+                    ))));
+                    continue;
+                }
+                Err(e) => {
+                    last_err = Some(e);
+                    continue;
+                }
+            };
+            let found = parse_nodes(resp.body(), &this.seed).map_err(|m| Error::Serialization {
+                message: m,
+                source: None,
+            })?;
+            if found.is_empty() {
+                return Err(Error::Serialization {
+                    message: "sniff found no usable HTTP node; keeping the current nodes".into(),
+                    source: None,
+                });
+            }
+            let existing = this.pool.nodes();
+            let nodes: Vec<Arc<Node>> = found
+                .into_iter()
+                .map(|(url, meta)| match existing.iter().find(|n| *n.url() == url && n.meta() == &meta) {
+                    Some(n) => n.clone(),
+                    None => Arc::new(Node::new(url, meta, this.connections_per_node)),
+                })
+                .collect();
+            let n = nodes.len();
+            this.pool.replace(nodes);
+            tracing::info!(nodes = n, "sniffed nodes");
+            return Ok(n);
+        }
+        Err(last_err.unwrap_or_else(|| Error::config("hosts", "no node to sniff from")))
+    }
+}
+
+fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instant) {
+    let span = tracing::Span::current();
+    span.record("node", node.base_url());
+    if let Some(s) = status {
+        span.record("status", s.as_u16());
+    }
+    span.record("retries", retries);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+}
+
+fn bracket(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
+fn gzip(data: &[u8]) -> Result<Bytes, Error> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), flate2::Compression::fast());
+    enc.write_all(data)
+        .and_then(|_| enc.finish())
+        .map(Bytes::from)
+        .map_err(|e| Error::Serialization {
+            message: format!("gzip failed: {e}"),
+            source: None,
+        })
+}
+
+fn gunzip(data: &[u8], node: &str) -> Result<Bytes, Error> {
+    let mut out = Vec::with_capacity(data.len() * 4);
+    flate2::read::GzDecoder::new(data)
+        .read_to_end(&mut out)
+        .map(|_| Bytes::from(out))
+        .map_err(|e| Error::connection(node, format!("bad gzip response body: {e}"), Some(Box::new(e))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_round_trips() {
+        let data = b"{\"a\":1}\n".repeat(100);
+        let z = gzip(&data).unwrap();
+        assert!(z.len() < data.len());
+        assert_eq!(gunzip(&z, "n").unwrap(), Bytes::from(data));
+        assert!(gunzip(b"not gzip", "n").is_err());
+    }
+}
