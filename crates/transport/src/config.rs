@@ -75,7 +75,7 @@ impl RetryBackoff {
 /// assert_eq!(transport.nodes().len(), 2);
 /// assert!(!format!("{transport:?}").contains("changeme"));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TransportBuilder {
     pub(crate) hosts: Vec<String>,
     pub(crate) node_urls: Vec<NodeUrl>,
@@ -368,6 +368,52 @@ impl TransportBuilder {
     }
 }
 
+impl std::fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hosts: Vec<String> = self.hosts.iter().map(|h| redact_userinfo(h)).collect();
+        f.debug_struct("TransportBuilder")
+            .field("hosts", &hosts)
+            .field("nodes", &self.node_urls)
+            .field("cloud_id", &self.cloud_id)
+            .field("auth", &self.auth)
+            .field("connections_per_node", &self.connections_per_node)
+            .field("selector", &self.selector)
+            .field("randomize_hosts", &self.randomize_hosts)
+            .field("dead_backoff", &self.dead_backoff)
+            .field("sniff_on_start", &self.sniff_on_start)
+            .field("sniff_on_node_failure", &self.sniff_on_node_failure)
+            .field("sniff_interval", &self.sniff_interval)
+            .field("max_retries", &self.max_retries)
+            .field("retry_on_status", &self.retry_on_status)
+            .field("retry_on_timeout", &self.retry_on_timeout)
+            .field("retry_backoff", &self.retry_backoff)
+            .field("request_timeout", &self.request_timeout)
+            .field("http_compress", &self.http_compress)
+            .field("tls", &self.tls)
+            .field("headers", &self.headers)
+            .field("opaque_id", &self.opaque_id)
+            .field("compat", &self.compat)
+            .field("product_check", &self.product_check)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `scheme://user:pass@host` -> `scheme://user:<redacted>@host`.
+fn redact_userinfo(host: &str) -> String {
+    let (scheme, rest) = match host.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), host),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((userinfo, hostport)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            format!("{scheme}{user}:<redacted>@{hostport}{}", &rest[authority_end..])
+        }
+        None => host.to_string(),
+    }
+}
+
 fn is_sensitive(name: &HeaderName) -> bool {
     let n = name.as_str();
     n == "authorization" || n == "proxy-authorization" || n.contains("api-key") || n.contains("token") || n == "cookie"
@@ -405,6 +451,15 @@ mod tests {
         assert!(err.to_string().contains("hosts"));
         let err = TransportBuilder::new().host("x").cloud_id("a:b").build().unwrap_err();
         assert!(err.to_string().contains("cloud_id"));
+    }
+
+    #[test]
+    fn url_passwords_are_not_printed() {
+        assert_eq!(redact_userinfo("https://u:p@h:1/x"), "https://u:<redacted>@h:1/x");
+        assert_eq!(redact_userinfo("u:p@h"), "u:<redacted>@h");
+        assert_eq!(redact_userinfo("http://h:9200/a@b"), "http://h:9200/a@b");
+        let dbg = format!("{:?}", TransportBuilder::new().host("https://elastic:hunter2@h"));
+        assert!(!dbg.contains("hunter2") && dbg.contains("elastic"), "{dbg}");
     }
 
     #[test]

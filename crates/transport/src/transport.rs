@@ -630,8 +630,16 @@ fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instan
     if let Some(s) = status {
         span.record("status", s.as_u16());
     }
+    let duration_ms = started.elapsed().as_millis() as u64;
     span.record("retries", retries);
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    span.record("duration_ms", duration_ms);
+    tracing::debug!(
+        node = node.base_url(),
+        status = status.map(|s| s.as_u16()),
+        retries,
+        duration_ms,
+        "request finished"
+    );
 }
 
 fn bracket(host: &str) -> String {

@@ -1,0 +1,74 @@
+//! Secrets never appear in `Debug`, `Display` or logs. Its own test binary, because it installs
+//! a global tracing subscriber to capture every log line.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use es_testkit::{FakeCluster, Reply, Rule};
+use es_transport::http::Method;
+use es_transport::{Auth, CompatMode, ErrorKind, Request, RetryBackoff, TransportBuilder};
+
+fn builder(urls: &[String]) -> TransportBuilder {
+    TransportBuilder::new()
+        .hosts(urls.iter().cloned())
+        .retry_backoff(RetryBackoff::NONE)
+        .compat(CompatMode::Off)
+        .product_check(false)
+        .request_timeout(Duration::from_secs(5))
+}
+
+fn get(path: &str) -> Request {
+    Request::new(Method::GET, path)
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_display_or_logs() {
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(Rule::new(Reply::status(401)));
+    let pki = es_testkit::TestPki::generate().unwrap();
+    let key_line = pki.client_key_pem.lines().nth(1).unwrap().to_string();
+    let url = cluster.url(0).replace("http://", "http://admin:url-pass-1@");
+    let b = builder(&[url])
+        .header("Authorization", "Bearer header-tok-2")
+        .tls(es_transport::TlsOptions::default().client_cert_pem(pki.client_cert_pem.clone(), pki.client_key_pem.clone()).verify_certs(false));
+    let dbg_builder = format!("{b:?}");
+    let t = b.auth(Auth::api_key("api-key-4")).build().unwrap();
+    let err = t.perform(get("/secret")).await;
+    let err = err.unwrap_err();
+    let texts = [
+        dbg_builder,
+        format!("{t:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        format!("{:?}", Auth::basic("u", "basic-pass-5")),
+        format!("{:?}", Auth::bearer("bearer-6")),
+        String::from_utf8(capture.0.lock().unwrap().clone()).unwrap(),
+    ];
+    for text in &texts {
+        for secret in ["url-pass-1", "header-tok-2", key_line.as_str(), "api-key-4", "basic-pass-5", "bearer-6"] {
+            assert!(!text.contains(secret), "{secret} leaked in: {text}");
+        }
+    }
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert!(texts[6].contains("es.request"), "tracing spans were emitted: {:?}", texts[6]);
+}
+
