@@ -28,6 +28,10 @@ pub struct TestPki {
     pub server_cert_der: Vec<u8>,
     /// Server private key.
     pub server_key_pem: String,
+    /// A certificate signed by the CA for `not-this-host.invalid` only (hostname checks fail).
+    pub wrong_host_cert_pem: String,
+    /// Its private key.
+    pub wrong_host_key_pem: String,
     /// Client certificate signed by the CA.
     pub client_cert_pem: String,
     /// Client private key.
@@ -60,6 +64,11 @@ impl TestPki {
         let server_key = KeyPair::generate().map_err(gen_err)?;
         let server_cert = server.signed_by(&server_key, &ca, &ca_key).map_err(gen_err)?;
 
+        let mut wrong = CertificateParams::new(vec!["not-this-host.invalid".to_string()]).map_err(gen_err)?;
+        wrong.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let wrong_key = KeyPair::generate().map_err(gen_err)?;
+        let wrong_cert = wrong.signed_by(&wrong_key, &ca, &ca_key).map_err(gen_err)?;
+
         let mut client = CertificateParams::new(vec!["es-testkit-client".to_string()]).map_err(gen_err)?;
         client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         let client_key = KeyPair::generate().map_err(gen_err)?;
@@ -71,9 +80,20 @@ impl TestPki {
             server_cert_pem: server_cert.pem(),
             server_cert_der: server_cert.der().to_vec(),
             server_key_pem: server_key.serialize_pem(),
+            wrong_host_cert_pem: wrong_cert.pem(),
+            wrong_host_key_pem: wrong_key.serialize_pem(),
             client_cert_pem: client_cert.pem(),
             client_key_pem: client_key.serialize_pem(),
         })
+    }
+
+    /// Server TLS settings with the certificate for another host name.
+    pub fn wrong_host_server_tls(&self) -> ServerTls {
+        ServerTls {
+            cert_pem: self.wrong_host_cert_pem.clone(),
+            key_pem: self.wrong_host_key_pem.clone(),
+            client_ca_pem: None,
+        }
     }
 
     /// Server TLS settings using this PKI's server certificate.
