@@ -1,0 +1,158 @@
+//! [`Endpoint`] (what a call sends and how its answer is read) and [`Call`] (a call being
+//! built, with per-request options, ready to `send`).
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use es_transport::http::{HeaderName, HeaderValue};
+use es_transport::{Body, Error, Request, RequestOptions, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::client::Elasticsearch;
+use crate::flavor::Async;
+#[cfg(feature = "blocking")]
+use crate::flavor::Blocking;
+
+/// One API endpoint: how to build its request and read its response.
+pub trait Endpoint {
+    /// What `send` returns.
+    type Output;
+    /// The HTTP request.
+    fn request(&self) -> Request;
+    /// Reads the response (statuses the request accepts only).
+    fn parse(response: Response) -> Result<Self::Output, Error>;
+}
+
+/// Reads a JSON response into `T` (the usual `Endpoint::parse`).
+pub fn parse_json<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
+    response.json()
+}
+
+/// A call being built: endpoint parameters plus per-request options. Finish it with `send`
+/// (typed output), `send_raw` (the [`Response`]) or `json::<T>()` (your own type).
+///
+/// ```no_run
+/// # async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+/// use std::time::Duration;
+/// let health = client
+///     .cluster()
+///     .health()
+///     .timeout(Duration::from_secs(2))
+///     .opaque_id("health-check")
+///     .send()
+///     .await?;
+/// println!("{}", health.status);
+/// # Ok(()) }
+/// ```
+#[must_use = "a call does nothing until it is sent"]
+pub struct Call<'a, F, E> {
+    client: &'a Elasticsearch<F>,
+    pub(crate) endpoint: E,
+    options: RequestOptions,
+    deferred: Option<Error>,
+    _f: PhantomData<F>,
+}
+
+impl<'a, F, E: Endpoint> Call<'a, F, E> {
+    pub(crate) fn new(client: &'a Elasticsearch<F>, endpoint: E) -> Self {
+        Call {
+            client,
+            endpoint,
+            options: RequestOptions::default(),
+            deferred: None,
+            _f: PhantomData,
+        }
+    }
+
+    /// Timeout for this request (overrides the client's).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// `X-Opaque-Id` for this request.
+    pub fn opaque_id(mut self, id: impl Into<String>) -> Self {
+        self.options.opaque_id = Some(id.into());
+        self
+    }
+    /// Treat this status as a normal answer instead of an error.
+    pub fn ignore(mut self, status: u16) -> Self {
+        self.options.ignore.push(status);
+        self
+    }
+    /// Retries for this request.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.options.max_retries = Some(n);
+        self
+    }
+    /// An extra header for this request.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(v)) => {
+                self.options.headers.insert(n, v);
+            }
+            _ => self.defer(Error::config("headers", format!("invalid header `{name}`"))),
+        }
+        self
+    }
+
+    pub(crate) fn defer(&mut self, err: Error) {
+        if self.deferred.is_none() {
+            self.deferred = Some(err);
+        }
+    }
+
+    pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Body> {
+        match Body::json(value) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                self.defer(e);
+                None
+            }
+        }
+    }
+
+    fn prepare(self) -> Result<(&'a Elasticsearch<F>, Request), Error> {
+        if let Some(e) = self.deferred {
+            return Err(e);
+        }
+        let mut req = self.endpoint.request();
+        let mut options = self.options;
+        options.ignore.extend(req.options.ignore.iter().copied());
+        req.options = options;
+        Ok((self.client, req))
+    }
+}
+
+impl<E: Endpoint> Call<'_, Async, E> {
+    /// Sends the request and reads the typed answer.
+    pub async fn send(self) -> Result<E::Output, Error> {
+        E::parse(self.send_raw().await?)
+    }
+    /// Sends the request and returns the raw response.
+    pub async fn send_raw(self) -> Result<Response, Error> {
+        let (client, req) = self.prepare()?;
+        client.transport().perform(req).await
+    }
+    /// Sends the request and deserializes the answer into your own type.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send_raw().await?.json()
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<E: Endpoint> Call<'_, Blocking, E> {
+    /// Sends the request and reads the typed answer.
+    pub fn send(self) -> Result<E::Output, Error> {
+        E::parse(self.send_raw()?)
+    }
+    /// Sends the request and returns the raw response.
+    pub fn send_raw(self) -> Result<Response, Error> {
+        let (client, req) = self.prepare()?;
+        es_transport::blocking::block_on(client.transport().perform(req))?
+    }
+    /// Sends the request and deserializes the answer into your own type.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send_raw()?.json()
+    }
+}

@@ -1,0 +1,353 @@
+//! Typed responses of the most used endpoints. Unknown fields are ignored and optional ones
+//! default, so the same types read Elasticsearch and OpenSearch answers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `GET /`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoResponse {
+    /// Node name.
+    pub name: String,
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Cluster UUID.
+    #[serde(default)]
+    pub cluster_uuid: String,
+    /// Version details.
+    pub version: VersionInfo,
+    /// "You Know, for Search".
+    #[serde(default)]
+    pub tagline: String,
+}
+
+/// `version` of [`InfoResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// e.g. `8.15.3`.
+    pub number: String,
+    /// `opensearch` for OpenSearch.
+    #[serde(default)]
+    pub distribution: Option<String>,
+    /// Build flavor.
+    #[serde(default)]
+    pub build_flavor: Option<String>,
+    /// Lucene version.
+    #[serde(default)]
+    pub lucene_version: Option<String>,
+}
+
+/// Shard counts in write and search answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShardStatistics {
+    /// Total.
+    #[serde(default)]
+    pub total: u64,
+    /// Successful.
+    #[serde(default)]
+    pub successful: u64,
+    /// Failed.
+    #[serde(default)]
+    pub failed: u64,
+    /// Skipped.
+    #[serde(default)]
+    pub skipped: Option<u64>,
+}
+
+/// The `result` of a write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteResult {
+    /// A new document.
+    Created,
+    /// An existing document was replaced.
+    Updated,
+    /// Deleted.
+    Deleted,
+    /// Not found (delete of a missing document).
+    NotFound,
+    /// Nothing changed.
+    Noop,
+}
+
+/// Answer of index / create / update / delete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WriteResponse {
+    /// Index.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// Document id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Document version.
+    #[serde(rename = "_version", default)]
+    pub version: Option<i64>,
+    /// What happened.
+    pub result: WriteResult,
+    /// Sequence number.
+    #[serde(rename = "_seq_no", default)]
+    pub seq_no: Option<i64>,
+    /// Primary term.
+    #[serde(rename = "_primary_term", default)]
+    pub primary_term: Option<i64>,
+    /// Shards.
+    #[serde(rename = "_shards", default)]
+    pub shards: ShardStatistics,
+}
+
+/// `GET /{index}/_doc/{id}`; `T` is the document type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetResponse<T = Value> {
+    /// Index.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// Document id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Whether the document exists.
+    pub found: bool,
+    /// The document.
+    #[serde(rename = "_source", default = "none")]
+    pub source: Option<T>,
+    /// Version.
+    #[serde(rename = "_version", default)]
+    pub version: Option<i64>,
+    /// Sequence number.
+    #[serde(rename = "_seq_no", default)]
+    pub seq_no: Option<i64>,
+    /// Primary term.
+    #[serde(rename = "_primary_term", default)]
+    pub primary_term: Option<i64>,
+    /// Routing.
+    #[serde(rename = "_routing", default)]
+    pub routing: Option<String>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// `POST /{index}/_search`; `T` is the document type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse<T = Value> {
+    /// Milliseconds taken.
+    pub took: u64,
+    /// Whether the search timed out.
+    #[serde(default)]
+    pub timed_out: bool,
+    /// Shards.
+    #[serde(rename = "_shards", default)]
+    pub shards: ShardStatistics,
+    /// Hits.
+    pub hits: HitsMetadata<T>,
+    /// Aggregation results, as JSON.
+    #[serde(default)]
+    pub aggregations: Option<Value>,
+    /// Scroll id, for scroll searches.
+    #[serde(rename = "_scroll_id", default)]
+    pub scroll_id: Option<String>,
+    /// Point-in-time id.
+    #[serde(default)]
+    pub pit_id: Option<String>,
+}
+
+impl<T> SearchResponse<T> {
+    /// The documents of the hits, in order.
+    pub fn documents(&self) -> impl Iterator<Item = &T> {
+        self.hits.hits.iter().filter_map(|h| h.source.as_ref())
+    }
+}
+
+/// `hits` of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitsMetadata<T = Value> {
+    /// Total hits.
+    #[serde(default)]
+    pub total: Option<TotalHits>,
+    /// Best score.
+    #[serde(default)]
+    pub max_score: Option<f64>,
+    /// The hits.
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    pub hits: Vec<Hit<T>>,
+}
+
+/// Total hit count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotalHits {
+    /// Count.
+    pub value: u64,
+    /// `eq` or `gte`.
+    pub relation: String,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit<T = Value> {
+    /// Index.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// Document id.
+    #[serde(rename = "_id", default)]
+    pub id: Option<String>,
+    /// Score.
+    #[serde(rename = "_score", default)]
+    pub score: Option<f64>,
+    /// The document.
+    #[serde(rename = "_source", default = "none")]
+    pub source: Option<T>,
+    /// Sort values.
+    #[serde(default)]
+    pub sort: Option<Vec<Value>>,
+    /// Highlights.
+    #[serde(default)]
+    pub highlight: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// `POST /_bulk`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkResponse {
+    /// Milliseconds taken.
+    pub took: u64,
+    /// Whether any item failed.
+    pub errors: bool,
+    /// One entry per action: `{ "<op>": result }`.
+    pub items: Vec<BTreeMap<String, BulkItem>>,
+}
+
+impl BulkResponse {
+    /// `(operation, result)` for each action, in order.
+    pub fn results(&self) -> impl Iterator<Item = (&str, &BulkItem)> {
+        self.items
+            .iter()
+            .filter_map(|m| m.iter().next().map(|(op, item)| (op.as_str(), item)))
+    }
+}
+
+/// The result of one bulk action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkItem {
+    /// Index.
+    #[serde(rename = "_index", default)]
+    pub index: Option<String>,
+    /// Document id.
+    #[serde(rename = "_id", default)]
+    pub id: Option<String>,
+    /// HTTP status of this item.
+    pub status: u16,
+    /// `created`, `updated`...
+    #[serde(default)]
+    pub result: Option<String>,
+    /// The error, for failed items.
+    #[serde(default)]
+    pub error: Option<Value>,
+}
+
+/// Cluster health colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    /// All shards allocated.
+    #[serde(alias = "GREEN")]
+    Green,
+    /// Replicas unallocated.
+    #[serde(alias = "YELLOW")]
+    Yellow,
+    /// Primaries unallocated.
+    #[serde(alias = "RED")]
+    Red,
+}
+
+impl fmt::Display for HealthStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HealthStatus::Green => "green",
+            HealthStatus::Yellow => "yellow",
+            HealthStatus::Red => "red",
+        })
+    }
+}
+
+/// `GET /_cluster/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterHealthResponse {
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Health.
+    pub status: HealthStatus,
+    /// Whether the wait timed out.
+    #[serde(default)]
+    pub timed_out: bool,
+    /// Nodes.
+    #[serde(default)]
+    pub number_of_nodes: u32,
+    /// Data nodes.
+    #[serde(default)]
+    pub number_of_data_nodes: u32,
+    /// Active primary shards.
+    #[serde(default)]
+    pub active_primary_shards: u32,
+    /// Active shards.
+    #[serde(default)]
+    pub active_shards: u32,
+    /// Relocating shards.
+    #[serde(default)]
+    pub relocating_shards: u32,
+    /// Initializing shards.
+    #[serde(default)]
+    pub initializing_shards: u32,
+    /// Unassigned shards.
+    #[serde(default)]
+    pub unassigned_shards: u32,
+}
+
+/// `GET /_nodes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodesInfoResponse {
+    /// Cluster name.
+    #[serde(default)]
+    pub cluster_name: String,
+    /// Nodes by id.
+    pub nodes: BTreeMap<String, NodeInfo>,
+}
+
+/// One node of [`NodesInfoResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeInfo {
+    /// Name.
+    pub name: String,
+    /// Version.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Host.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// IP.
+    #[serde(default)]
+    pub ip: Option<String>,
+    /// Roles.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// HTTP addresses.
+    #[serde(default)]
+    pub http: Option<NodeHttp>,
+}
+
+/// `http` of [`NodeInfo`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeHttp {
+    /// Publish address.
+    #[serde(default)]
+    pub publish_address: Option<String>,
+}
+
+/// `acknowledged` answers (index creation, deletion...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcknowledgedResponse {
+    /// Whether the cluster acknowledged.
+    #[serde(default)]
+    pub acknowledged: bool,
+}
