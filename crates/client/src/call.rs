@@ -87,7 +87,10 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
     }
     /// An extra header for this request.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             (Ok(n), Ok(v)) => {
                 self.options.headers.insert(n, v);
             }

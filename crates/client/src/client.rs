@@ -26,7 +26,13 @@ pub struct Elasticsearch<F = Async> {
 impl<F> fmt::Debug for Elasticsearch<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Elasticsearch")
-            .field("flavor", &std::any::type_name::<F>().rsplit("::").next().unwrap_or("?"))
+            .field(
+                "flavor",
+                &std::any::type_name::<F>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("?"),
+            )
             .field("transport", &self.transport)
             .finish()
     }

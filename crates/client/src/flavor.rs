@@ -8,7 +8,10 @@ mod sealed {
 }
 
 /// The execution flavour of a client: [`Async`] or [`Blocking`].
-pub trait Flavor: sealed::Sealed + Clone + Copy + Send + Sync + std::fmt::Debug + Default + 'static {}
+pub trait Flavor:
+    sealed::Sealed + Clone + Copy + Send + Sync + std::fmt::Debug + Default + 'static
+{
+}
 
 /// `async` calls on tokio.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

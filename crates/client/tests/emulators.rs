@@ -2,6 +2,8 @@
 //! own launcher: noida-db (Elasticsearch 8.15 API) and osmem-server (OpenSearch 3.8 API).
 //! Each test starts its own server, checks the blocking client, then the async client.
 
+#![allow(clippy::unwrap_used)]
+
 use es_client::http::Method;
 use es_client::types::{HealthStatus, WriteResult};
 use es_client::{blocking, Client, CompatMode, ErrorKind, Refresh, TransportBuilder};
@@ -17,9 +19,18 @@ struct Book {
 
 fn books() -> Vec<Book> {
     vec![
-        Book { title: "Dune".into(), year: 1965 },
-        Book { title: "Dune Messiah".into(), year: 1969 },
-        Book { title: "Neuromancer".into(), year: 1984 },
+        Book {
+            title: "Dune".into(),
+            year: 1965,
+        },
+        Book {
+            title: "Dune Messiah".into(),
+            year: 1969,
+        },
+        Book {
+            title: "Neuromancer".into(),
+            year: 1984,
+        },
     ]
 }
 
@@ -36,11 +47,19 @@ fn blocking_scenario(url: &str, expect_version: &str) {
     let index = "blocking-books";
     let _ = client.indices().delete(index).ignore(404).send_raw();
     for (i, b) in books().iter().enumerate() {
-        let w = client.index(index).id(i.to_string()).document(b).send().unwrap();
+        let w = client
+            .index(index)
+            .id(i.to_string())
+            .document(b)
+            .send()
+            .unwrap();
         assert_eq!(w.result, WriteResult::Created);
     }
     client.indices().refresh(Some(index)).send().unwrap();
-    let got = client.get(index, "2").json::<es_client::types::GetResponse<Book>>().unwrap();
+    let got = client
+        .get(index, "2")
+        .json::<es_client::types::GetResponse<Book>>()
+        .unwrap();
     assert_eq!(got.source, Some(books()[2].clone()));
     let hits = client
         .search()
@@ -70,26 +89,57 @@ async fn async_scenario(url: &str, expect_product: es_client::transport::Product
     assert_eq!(info.product, expect_product);
 
     // Index with and without ids.
-    let w = client.index(index).document(&books()[0]).refresh(Refresh::True).send().await.unwrap();
+    let w = client
+        .index(index)
+        .document(&books()[0])
+        .refresh(Refresh::True)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(w.result, WriteResult::Created);
     assert!(!w.id.is_empty());
-    let w = client.index(index).id("x").document(&books()[1]).send().await.unwrap();
+    let w = client
+        .index(index)
+        .id("x")
+        .document(&books()[1])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(w.id, "x");
-    let w = client.index(index).id("x").document(&books()[1]).send().await.unwrap();
+    let w = client
+        .index(index)
+        .id("x")
+        .document(&books()[1])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(w.result, WriteResult::Updated);
 
     // Bulk NDJSON with one failing item (create of an existing id -> 409).
     let mut nd = String::new();
     for (i, b) in books().iter().enumerate() {
-        nd.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\",\"_id\":\"b{i}\"}}}}\n"));
+        nd.push_str(&format!(
+            "{{\"index\":{{\"_index\":\"{index}\",\"_id\":\"b{i}\"}}}}\n"
+        ));
         nd.push_str(&serde_json::to_string(b).unwrap());
         nd.push('\n');
     }
     nd.push_str(&format!("{{\"create\":{{\"_index\":\"{index}\",\"_id\":\"x\"}}}}\n{{\"title\":\"dup\",\"year\":1}}\n"));
-    nd.push_str(&format!("{{\"delete\":{{\"_index\":\"{index}\",\"_id\":\"b2\"}}}}\n"));
-    let bulk = client.bulk().ndjson(nd).refresh(Refresh::True).send().await.unwrap();
+    nd.push_str(&format!(
+        "{{\"delete\":{{\"_index\":\"{index}\",\"_id\":\"b2\"}}}}\n"
+    ));
+    let bulk = client
+        .bulk()
+        .ndjson(nd)
+        .refresh(Refresh::True)
+        .send()
+        .await
+        .unwrap();
     assert!(bulk.errors);
-    let statuses: Vec<(String, u16)> = bulk.results().map(|(op, r)| (op.to_string(), r.status)).collect();
+    let statuses: Vec<(String, u16)> = bulk
+        .results()
+        .map(|(op, r)| (op.to_string(), r.status))
+        .collect();
     assert_eq!(
         statuses,
         vec![
@@ -120,19 +170,35 @@ async fn async_scenario(url: &str, expect_product: es_client::transport::Product
         .send()
         .await
         .unwrap();
-    let mut titles: Vec<String> = res.documents().map(|d| d["title"].as_str().unwrap().to_string()).collect();
+    let mut titles: Vec<String> = res
+        .documents()
+        .map(|d| d["title"].as_str().unwrap().to_string())
+        .collect();
     titles.sort();
     titles.dedup();
     assert_eq!(titles, vec!["Dune", "Dune Messiah"]);
 
     // Delete, then delete again (NotFound).
-    let d = client.delete(index, "b0").refresh(Refresh::True).send().await.unwrap();
+    let d = client
+        .delete(index, "b0")
+        .refresh(Refresh::True)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(d.result, WriteResult::Deleted);
-    assert!(client.delete(index, "b0").send().await.unwrap_err().is_not_found());
+    assert!(client
+        .delete(index, "b0")
+        .send()
+        .await
+        .unwrap_err()
+        .is_not_found());
 
     // Cluster and nodes.
     let health = client.cluster().health().send().await.unwrap();
-    assert!(matches!(health.status, HealthStatus::Green | HealthStatus::Yellow));
+    assert!(matches!(
+        health.status,
+        HealthStatus::Green | HealthStatus::Yellow
+    ));
     assert!(health.number_of_nodes >= 1);
     let nodes = client.nodes().info().send().await.unwrap();
     assert!(!nodes.nodes.is_empty());
@@ -145,11 +211,21 @@ async fn async_scenario(url: &str, expect_product: es_client::transport::Product
         .await
         .unwrap();
     assert!(count["count"].as_u64().unwrap() >= 3);
-    let bad = client.send(Method::POST, format!("/{index}/_search")).body(&json!({"query": {"nope": {}}})).send().await;
+    let bad = client
+        .send(Method::POST, format!("/{index}/_search"))
+        .body(&json!({"query": {"nope": {}}}))
+        .send()
+        .await;
     assert_eq!(bad.unwrap_err().kind(), ErrorKind::BadRequest);
 
     client.indices().delete(index).send().await.unwrap();
-    assert!(client.indices().delete(index).send().await.unwrap_err().is_not_found());
+    assert!(client
+        .indices()
+        .delete(index)
+        .send()
+        .await
+        .unwrap_err()
+        .is_not_found());
 }
 
 #[test]
@@ -161,7 +237,12 @@ fn noida_db_elasticsearch_8() {
         async_scenario(emu.url(), es_client::transport::Product::Elasticsearch).await;
         // ES 8 accepts both compatibility media types, as the real server does.
         for v in [8, 9] {
-            let c = Client::from_builder(TransportBuilder::new().host(emu.url()).compat(CompatMode::Version(v))).unwrap();
+            let c = Client::from_builder(
+                TransportBuilder::new()
+                    .host(emu.url())
+                    .compat(CompatMode::Version(v)),
+            )
+            .unwrap();
             c.search().send().await.unwrap();
         }
     });
@@ -175,7 +256,12 @@ fn osmem_server_opensearch_3() {
     rt.block_on(async {
         async_scenario(emu.url(), es_client::transport::Product::OpenSearch).await;
         // Negotiation can fail here: forcing the ES 9 media type gets a typed 406.
-        let c = Client::from_builder(TransportBuilder::new().host(emu.url()).compat(CompatMode::Version(9))).unwrap();
+        let c = Client::from_builder(
+            TransportBuilder::new()
+                .host(emu.url())
+                .compat(CompatMode::Version(9)),
+        )
+        .unwrap();
         let err = c.search().body(&json!({})).send().await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(406), "{err}");
         assert_eq!(err.kind(), ErrorKind::ClientError);

@@ -62,17 +62,23 @@ impl TestPki {
         .map_err(gen_err)?;
         server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let server_key = KeyPair::generate().map_err(gen_err)?;
-        let server_cert = server.signed_by(&server_key, &ca, &ca_key).map_err(gen_err)?;
+        let server_cert = server
+            .signed_by(&server_key, &ca, &ca_key)
+            .map_err(gen_err)?;
 
-        let mut wrong = CertificateParams::new(vec!["not-this-host.invalid".to_string()]).map_err(gen_err)?;
+        let mut wrong =
+            CertificateParams::new(vec!["not-this-host.invalid".to_string()]).map_err(gen_err)?;
         wrong.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let wrong_key = KeyPair::generate().map_err(gen_err)?;
         let wrong_cert = wrong.signed_by(&wrong_key, &ca, &ca_key).map_err(gen_err)?;
 
-        let mut client = CertificateParams::new(vec!["es-testkit-client".to_string()]).map_err(gen_err)?;
+        let mut client =
+            CertificateParams::new(vec!["es-testkit-client".to_string()]).map_err(gen_err)?;
         client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         let client_key = KeyPair::generate().map_err(gen_err)?;
-        let client_cert = client.signed_by(&client_key, &ca, &ca_key).map_err(gen_err)?;
+        let client_cert = client
+            .signed_by(&client_key, &ca, &ca_key)
+            .map_err(gen_err)?;
 
         Ok(TestPki {
             ca_pem: ca.pem(),
@@ -148,7 +154,8 @@ impl ServerTls {
         let certs = CertificateDer::pem_slice_iter(self.cert_pem.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| TestkitError::Tls(e.to_string()))?;
-        let key = PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes()).map_err(|e| TestkitError::Tls(e.to_string()))?;
+        let key = PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes())
+            .map_err(|e| TestkitError::Tls(e.to_string()))?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| TestkitError::Tls(e.to_string()))?;
@@ -160,9 +167,12 @@ impl ServerTls {
                         .add(c.map_err(|e| TestkitError::Tls(e.to_string()))?)
                         .map_err(|e| TestkitError::Tls(e.to_string()))?;
                 }
-                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                    .build()
-                    .map_err(|e| TestkitError::Tls(e.to_string()))?;
+                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider,
+                )
+                .build()
+                .map_err(|e| TestkitError::Tls(e.to_string()))?;
                 builder.with_client_cert_verifier(verifier)
             }
             None => builder.with_no_client_auth(),

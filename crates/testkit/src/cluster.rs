@@ -127,7 +127,9 @@ impl FakeClusterBuilder {
         for index in 0..self.nodes {
             let std_listener = std::net::TcpListener::bind(SocketAddr::new(ip, 0))
                 .map_err(TestkitError::io("bind fake node"))?;
-            let addr = std_listener.local_addr().map_err(TestkitError::io("local addr"))?;
+            let addr = std_listener
+                .local_addr()
+                .map_err(TestkitError::io("local addr"))?;
             let node = Arc::new(NodeState {
                 index,
                 addr,
@@ -204,7 +206,9 @@ pub struct FakeCluster {
 
 impl std::fmt::Debug for FakeCluster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeCluster").field("urls", &self.urls()).finish()
+        f.debug_struct("FakeCluster")
+            .field("urls", &self.urls())
+            .finish()
     }
 }
 
@@ -479,7 +483,11 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, ResetConnection> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let recorded = RecordedRequest {
         node: node.index,
         method: parts.method,
@@ -533,13 +541,19 @@ async fn answer(
             Reply::Default => {
                 reply = builtin(shared, node, req);
             }
-            Reply::Respond { status, headers, body } => {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            } => {
                 let mut resp = Response::new(Full::new(body));
                 *resp.status_mut() = status;
                 let product = *lock(&shared.product);
                 if product == FakeProduct::Elasticsearch {
-                    resp.headers_mut()
-                        .insert("x-elastic-product", HeaderValue::from_static("Elasticsearch"));
+                    resp.headers_mut().insert(
+                        "x-elastic-product",
+                        HeaderValue::from_static("Elasticsearch"),
+                    );
                 }
                 for (k, v) in headers {
                     if let (Ok(k), Ok(v)) = (
@@ -560,7 +574,9 @@ fn builtin(shared: &Shared, node: &NodeState, req: &RecordedRequest) -> Reply {
     match (&req.method, path) {
         (&Method::GET | &Method::HEAD, "/") => Reply::json(200, info_body(shared, node)),
         (&Method::GET, p) if p.starts_with("/_nodes") => Reply::json(200, nodes_body(shared)),
-        (&Method::POST | &Method::PUT, p) if p.ends_with("/_bulk") => bulk_reply(&req.decoded_body()),
+        (&Method::POST | &Method::PUT, p) if p.ends_with("/_bulk") => {
+            bulk_reply(&req.decoded_body())
+        }
         _ => Reply::json(
             200,
             serde_json::json!({"node": node.name, "method": req.method.as_str(), "path": path}),
@@ -637,8 +653,14 @@ fn bulk_reply(body: &[u8]) -> Reply {
             items.push(',');
         }
         first = false;
-        let (status, result) = if op == "delete" { (200, "deleted") } else { (201, "created") };
-        items.push_str(&format!("{{\"{op}\":{{\"status\":{status},\"result\":\"{result}\"}}}}"));
+        let (status, result) = if op == "delete" {
+            (200, "deleted")
+        } else {
+            (201, "created")
+        };
+        items.push_str(&format!(
+            "{{\"{op}\":{{\"status\":{status},\"result\":\"{result}\"}}}}"
+        ));
     }
     items.push(']');
     let body = format!("{{\"took\":1,\"errors\":false,\"items\":{items}}}");

@@ -76,13 +76,17 @@ impl Emulator {
             std::fs::create_dir_all(parent).map_err(TestkitError::io("create venv parent"))?;
         }
         let lock_path = venv.with_extension("lock");
-        let lock = std::fs::File::create(&lock_path).map_err(TestkitError::io("create install lock"))?;
+        let lock =
+            std::fs::File::create(&lock_path).map_err(TestkitError::io("create install lock"))?;
         lock.lock().map_err(TestkitError::io("take install lock"))?;
         if std::fs::read_to_string(&marker).is_ok_and(|m| m.trim() == wanted) {
             return Ok(venv);
         }
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run(Command::new(&python).arg("-m").arg("venv").arg(&venv), "python3 -m venv")?;
+        run(
+            Command::new(&python).arg("-m").arg("venv").arg(&venv),
+            "python3 -m venv",
+        )?;
         let pip = venv.join("bin/pip");
         run(
             Command::new(&pip)
@@ -100,10 +104,15 @@ impl Emulator {
         let site = site_packages(&venv)?;
         let port = free_port()?;
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("es-emulator-{}-{}-{n}", kind.name(), std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "es-emulator-{}-{}-{n}",
+            kind.name(),
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(TestkitError::io("create emulator dir"))?;
-        let log = std::fs::File::create(dir.join("server.log")).map_err(TestkitError::io("create log"))?;
+        let log = std::fs::File::create(dir.join("server.log"))
+            .map_err(TestkitError::io("create log"))?;
         let log2 = log.try_clone().map_err(TestkitError::io("clone log"))?;
         let mut cmd = match kind {
             EmulatorKind::NoidaDb => {
@@ -160,7 +169,10 @@ impl Emulator {
         }
         Err(TestkitError::Start {
             kind: self.kind.name(),
-            message: format!("no answer on port {port} within {within:?}; log: {}", self.log_tail()),
+            message: format!(
+                "no answer on port {port} within {within:?}; log: {}",
+                self.log_tail()
+            ),
         })
     }
 
@@ -217,12 +229,18 @@ fn site_packages(venv: &Path) -> Result<PathBuf, TestkitError> {
             return Ok(p);
         }
     }
-    Err(TestkitError::Install(format!("no site-packages with noida_db under {}", lib.display())))
+    Err(TestkitError::Install(format!(
+        "no site-packages with noida_db under {}",
+        lib.display()
+    )))
 }
 
 fn free_port() -> Result<u16, TestkitError> {
-    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(TestkitError::io("find free port"))?;
-    l.local_addr().map(|a| a.port()).map_err(TestkitError::io("find free port"))
+    let l =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(TestkitError::io("find free port"))?;
+    l.local_addr()
+        .map(|a| a.port())
+        .map_err(TestkitError::io("find free port"))
 }
 
 fn root_answers(port: u16) -> bool {
@@ -230,7 +248,9 @@ fn root_answers(port: u16) -> bool {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n").is_err() {
+    if s.write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .is_err()
+    {
         return false;
     }
     let mut buf = [0u8; 16];

@@ -33,7 +33,9 @@ pub enum Reply {
 impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reply::Respond { status, body, .. } => write!(f, "Respond({status}, {} bytes)", body.len()),
+            Reply::Respond { status, body, .. } => {
+                write!(f, "Respond({status}, {} bytes)", body.len())
+            }
             Reply::Reset => f.write_str("Reset"),
             Reply::Delay(d, r) => write!(f, "Delay({d:?}, {r:?})"),
             Reply::Hang => f.write_str("Hang"),
@@ -112,7 +114,10 @@ impl RecordedRequest {
     pub fn decoded_body(&self) -> Bytes {
         if self.header("content-encoding") == Some("gzip") {
             let mut out = Vec::new();
-            if flate2::read::GzDecoder::new(&self.body[..]).read_to_end(&mut out).is_ok() {
+            if flate2::read::GzDecoder::new(&self.body[..])
+                .read_to_end(&mut out)
+                .is_ok()
+            {
                 return out.into();
             }
         }
@@ -186,6 +191,9 @@ impl Rule {
         self.remaining != Some(0)
             && self.method.as_ref().is_none_or(|m| *m == req.method)
             && self.node.is_none_or(|n| n == req.node)
-            && self.path_prefix.as_deref().is_none_or(|p| req.path.starts_with(p))
+            && self
+                .path_prefix
+                .as_deref()
+                .is_none_or(|p| req.path.starts_with(p))
     }
 }

@@ -1,1 +1,149 @@
-fn main() {}
+//! Small-request throughput: es-transport vs a raw hyper client, same server, same run.
+//!
+//! ```text
+//! cargo bench -p es-transport --bench throughput
+//! ```
+//!
+//! The server is the test kit's fake cluster (1 node, 1 runtime thread, request recording off).
+//! Both clients run on the same 1-worker tokio runtime. Rounds alternate raw / ours so that
+//! machine noise hits both alike; the median of the rounds is reported.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use es_testkit::FakeCluster;
+use es_transport::http::{self, Method};
+use es_transport::{Body, CompatMode, Request, Transport, TransportBuilder};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::rt::TokioExecutor;
+
+const ROUNDS: usize = 7;
+const ROUND_TIME: Duration = Duration::from_millis(700);
+const SEARCH_BODY: &str = r#"{"query":{"bool":{"must":[{"match":{"title":"rust client"}}],"filter":[{"term":{"status":"published"}}]}},"size":10}"#;
+
+#[derive(Clone, Copy, Debug)]
+enum Workload {
+    Get,
+    PostJson,
+}
+
+#[derive(Clone)]
+enum Contender {
+    Raw(HyperClient<HttpConnector, Full<Bytes>>, String),
+    Ours(Transport),
+}
+
+impl Contender {
+    async fn one(&self, w: Workload) {
+        match self {
+            Contender::Raw(client, base) => {
+                let (method, body) = match w {
+                    Workload::Get => (Method::GET, Bytes::new()),
+                    Workload::PostJson => {
+                        (Method::POST, Bytes::from_static(SEARCH_BODY.as_bytes()))
+                    }
+                };
+                let mut req = http::Request::builder()
+                    .method(method)
+                    .uri(format!("{base}/bench/_search"))
+                    .header("accept", "application/json");
+                if !body.is_empty() {
+                    req = req.header("content-type", "application/json");
+                }
+                let resp = client
+                    .request(req.body(Full::new(body)).unwrap())
+                    .await
+                    .unwrap();
+                assert!(resp.status().is_success());
+                let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+                assert!(!bytes.is_empty());
+            }
+            Contender::Ours(t) => {
+                let req = match w {
+                    Workload::Get => Request::new(Method::GET, "/bench/_search"),
+                    Workload::PostJson => Request::new(Method::POST, "/bench/_search")
+                        .body(Body::raw_json(Bytes::from_static(SEARCH_BODY.as_bytes()))),
+                };
+                let resp = t.perform(req).await.unwrap();
+                assert!(!resp.body().is_empty());
+            }
+        }
+    }
+}
+
+/// Requests per second for `concurrency` tasks during `ROUND_TIME`.
+async fn round(c: &Contender, w: Workload, concurrency: usize) -> f64 {
+    let deadline = Instant::now() + ROUND_TIME;
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    c.one(w).await;
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn main() {
+    let cluster = FakeCluster::builder()
+        .record_requests(false)
+        .worker_threads(1)
+        .start()
+        .unwrap();
+    let url = cluster.url(0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let raw = Contender::Raw(
+        HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        url.clone(),
+    );
+    let ours = Contender::Ours(
+        TransportBuilder::new()
+            .host(url.clone())
+            .compat(CompatMode::Off)
+            .product_check(false)
+            .build()
+            .unwrap(),
+    );
+    println!("| workload | in flight | raw hyper req/s | es-transport req/s | ratio |");
+    println!("|---|---|---|---|---|");
+    rt.block_on(async {
+        for w in [Workload::Get, Workload::PostJson] {
+            for concurrency in [1, 8] {
+                // Warm up connections on both.
+                round(&raw, w, concurrency).await;
+                round(&ours, w, concurrency).await;
+                let (mut r, mut o) = (Vec::new(), Vec::new());
+                for _ in 0..ROUNDS {
+                    r.push(round(&raw, w, concurrency).await);
+                    o.push(round(&ours, w, concurrency).await);
+                }
+                let (r, o) = (median(r), median(o));
+                println!("| {w:?} | {concurrency} | {r:.0} | {o:.0} | {:.3} |", o / r);
+            }
+        }
+    });
+}

@@ -111,7 +111,10 @@ impl Auth {
             Auth::Bearer(t) => format!("Bearer {}", t.expose()),
         };
         let mut value = HeaderValue::from_str(&raw).map_err(|_| {
-            crate::Error::config("auth", "credentials contain characters not allowed in a header")
+            crate::Error::config(
+                "auth",
+                "credentials contain characters not allowed in a header",
+            )
         })?;
         value.set_sensitive(true);
         Ok(value)

@@ -192,7 +192,11 @@ impl TransportBuilder {
     }
 
     /// Basic auth (`http_auth`).
-    pub fn basic_auth(self, username: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
+    pub fn basic_auth(
+        self,
+        username: impl Into<String>,
+        password: impl Into<crate::Secret>,
+    ) -> Self {
         self.auth(Auth::basic(username, password))
     }
 
@@ -302,7 +306,10 @@ impl TransportBuilder {
     /// A default header sent with every request. Values of `authorization`-like headers are
     /// marked sensitive and never printed.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             (Ok(name), Ok(mut value)) => {
                 if is_sensitive(&name) {
                     value.set_sensitive(true);
@@ -342,7 +349,10 @@ impl TransportBuilder {
         }
         if let Some(id) = &self.cloud_id {
             if !urls.is_empty() {
-                return Err(Error::config("cloud_id", "give either cloud_id or hosts, not both"));
+                return Err(Error::config(
+                    "cloud_id",
+                    "give either cloud_id or hosts, not both",
+                ));
             }
             let (url, _) = NodeUrl::parse(&decode_cloud_id(id)?)?;
             urls.push(url);
@@ -408,7 +418,10 @@ fn redact_userinfo(host: &str) -> String {
     match rest[..authority_end].rsplit_once('@') {
         Some((userinfo, hostport)) => {
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{scheme}{user}:<redacted>@{hostport}{}", &rest[authority_end..])
+            format!(
+                "{scheme}{user}:<redacted>@{hostport}{}",
+                &rest[authority_end..]
+            )
         }
         None => host.to_string(),
     }
@@ -416,7 +429,11 @@ fn redact_userinfo(host: &str) -> String {
 
 fn is_sensitive(name: &HeaderName) -> bool {
     let n = name.as_str();
-    n == "authorization" || n == "proxy-authorization" || n.contains("api-key") || n.contains("token") || n == "cookie"
+    n == "authorization"
+        || n == "proxy-authorization"
+        || n.contains("api-key")
+        || n.contains("token")
+        || n == "cookie"
 }
 
 #[cfg(test)]
@@ -435,7 +452,10 @@ mod tests {
         for attempt in 1..6 {
             for _ in 0..50 {
                 let d = b.delay(attempt);
-                assert!(d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt), "{d:?}");
+                assert!(
+                    d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt),
+                    "{d:?}"
+                );
             }
         }
         assert_eq!(RetryBackoff::NONE.delay(3), Duration::ZERO);
@@ -443,28 +463,46 @@ mod tests {
 
     #[test]
     fn bad_options_are_config_errors_naming_the_option() {
-        let err = TransportBuilder::new().connections_per_node(0).build().unwrap_err();
+        let err = TransportBuilder::new()
+            .connections_per_node(0)
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("connections_per_node"));
-        let err = TransportBuilder::new().header("bad header", "v").build().unwrap_err();
+        let err = TransportBuilder::new()
+            .header("bad header", "v")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("headers"));
         let err = TransportBuilder::new().host("a:b:c").build().unwrap_err();
         assert!(err.to_string().contains("hosts"));
-        let err = TransportBuilder::new().host("x").cloud_id("a:b").build().unwrap_err();
+        let err = TransportBuilder::new()
+            .host("x")
+            .cloud_id("a:b")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("cloud_id"));
     }
 
     #[test]
     fn url_passwords_are_not_printed() {
-        assert_eq!(redact_userinfo("https://u:p@h:1/x"), "https://u:<redacted>@h:1/x");
+        assert_eq!(
+            redact_userinfo("https://u:p@h:1/x"),
+            "https://u:<redacted>@h:1/x"
+        );
         assert_eq!(redact_userinfo("u:p@h"), "u:<redacted>@h");
         assert_eq!(redact_userinfo("http://h:9200/a@b"), "http://h:9200/a@b");
-        let dbg = format!("{:?}", TransportBuilder::new().host("https://elastic:hunter2@h"));
+        let dbg = format!(
+            "{:?}",
+            TransportBuilder::new().host("https://elastic:hunter2@h")
+        );
         assert!(!dbg.contains("hunter2") && dbg.contains("elastic"), "{dbg}");
     }
 
     #[test]
     fn sensitive_default_headers_are_not_printed() {
-        let b = TransportBuilder::new().header("Authorization", "Bearer abc").header("X-Api-Key", "k3y");
+        let b = TransportBuilder::new()
+            .header("Authorization", "Bearer abc")
+            .header("X-Api-Key", "k3y");
         let dbg = format!("{b:?}");
         assert!(!dbg.contains("abc") && !dbg.contains("k3y"), "{dbg}");
     }

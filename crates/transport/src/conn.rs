@@ -55,7 +55,8 @@ impl Connector {
                     node: node.clone(),
                     message: format!("`{}` is not a valid TLS server name", url.host),
                 })?;
-                let handshake_io = tokio::time::timeout(self.connect_timeout, tls.connect(name, tcp));
+                let handshake_io =
+                    tokio::time::timeout(self.connect_timeout, tls.connect(name, tcp));
                 let stream = match handshake_io.await {
                     Err(_) => {
                         return Err(Error::Timeout {
@@ -162,7 +163,12 @@ impl ConnPool {
     }
 
     /// Opens a fresh connection for a lease whose reused connection turned out closed.
-    pub async fn reconnect(&self, lease: &mut Lease, connector: &Connector, url: &NodeUrl) -> Result<(), Error> {
+    pub async fn reconnect(
+        &self,
+        lease: &mut Lease,
+        connector: &Connector,
+        url: &NodeUrl,
+    ) -> Result<(), Error> {
         lease.sender = connector.connect(url, self.open.clone()).await?;
         lease.reused = false;
         Ok(())

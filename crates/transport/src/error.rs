@@ -368,9 +368,13 @@ mod tests {
         assert_eq!(e.error_type, "index_not_found_exception");
         assert_eq!(e.reason.as_deref(), Some("no such index [x]"));
         assert_eq!(e.root_causes, vec!["index_not_found_exception"]);
-        let e = ApiError::parse(br#"{"error":"Content-Type header is not supported","status":406}"#)
-            .expect("parsed");
-        assert_eq!(e.reason.as_deref(), Some("Content-Type header is not supported"));
+        let e =
+            ApiError::parse(br#"{"error":"Content-Type header is not supported","status":406}"#)
+                .expect("parsed");
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("Content-Type header is not supported")
+        );
         assert!(ApiError::parse(br#"{"found":false}"#).is_none());
         assert!(ApiError::parse(b"not json").is_none());
     }

@@ -277,7 +277,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_hosts_naming_them() {
-        for bad in ["", "ftp://x", "h:port", "h:70000", "::1", "[::1", "[::1]x", "h:0", "http://:9200"] {
+        for bad in [
+            "",
+            "ftp://x",
+            "h:port",
+            "h:70000",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "h:0",
+            "http://:9200",
+        ] {
             let err = NodeUrl::parse(bad).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::Config, "{bad}");
             assert!(err.to_string().contains("hosts"), "{err}");

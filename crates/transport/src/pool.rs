@@ -79,7 +79,10 @@ impl NodePool {
             }
             if st.alive.is_empty() {
                 let node = st.dead[i].1.clone();
-                tracing::debug!(node = node.base_url(), "all nodes dead; trying the one closest to revival");
+                tracing::debug!(
+                    node = node.base_url(),
+                    "all nodes dead; trying the one closest to revival"
+                );
                 return Some(node);
             }
         }
@@ -101,7 +104,12 @@ impl NodePool {
         if !node.removed.load(Ordering::Relaxed) {
             st.dead.push((Instant::now() + timeout, node.clone()));
         }
-        tracing::warn!(node = node.base_url(), failures, timeout_ms = timeout.as_millis() as u64, "node marked dead");
+        tracing::warn!(
+            node = node.base_url(),
+            failures,
+            timeout_ms = timeout.as_millis() as u64,
+            "node marked dead"
+        );
         timeout
     }
 
@@ -115,7 +123,9 @@ impl NodePool {
         let before = st.dead.len();
         st.dead.retain(|(_, n)| !Arc::ptr_eq(n, node));
         let was_dead = st.dead.len() != before;
-        if (was_dead || !st.alive.iter().any(|n| Arc::ptr_eq(n, node))) && !node.removed.load(Ordering::Relaxed) {
+        if (was_dead || !st.alive.iter().any(|n| Arc::ptr_eq(n, node)))
+            && !node.removed.load(Ordering::Relaxed)
+        {
             st.alive.push(node.clone());
         }
         tracing::info!(node = node.base_url(), "node is alive again");
@@ -149,7 +159,8 @@ impl NodePool {
         st.alive.retain(|n| keep(n));
         st.dead.retain(|(_, n)| keep(n));
         for n in nodes {
-            let known = st.alive.iter().any(|m| Arc::ptr_eq(m, &n)) || st.dead.iter().any(|(_, m)| Arc::ptr_eq(m, &n));
+            let known = st.alive.iter().any(|m| Arc::ptr_eq(m, &n))
+                || st.dead.iter().any(|(_, m)| Arc::ptr_eq(m, &n));
             if !known {
                 st.alive.push(n);
             }
@@ -171,7 +182,11 @@ mod tests {
     use crate::selector::RoundRobin;
 
     fn node(port: u16) -> Arc<Node> {
-        Arc::new(Node::new(NodeUrl::new(Scheme::Http, "127.0.0.1", port), NodeMeta::default(), 1))
+        Arc::new(Node::new(
+            NodeUrl::new(Scheme::Http, "127.0.0.1", port),
+            NodeMeta::default(),
+            1,
+        ))
     }
 
     #[test]
@@ -189,7 +204,11 @@ mod tests {
             factor: Duration::from_millis(40),
             max: Duration::from_secs(1),
         };
-        let pool = NodePool::new(vec![a.clone(), b.clone()], Arc::new(RoundRobin::default()), backoff);
+        let pool = NodePool::new(
+            vec![a.clone(), b.clone()],
+            Arc::new(RoundRobin::default()),
+            backoff,
+        );
         pool.mark_dead(&a);
         for _ in 0..10 {
             assert!(Arc::ptr_eq(&pool.get().unwrap(), &b));

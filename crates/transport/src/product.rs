@@ -118,16 +118,27 @@ mod tests {
         let es = br#"{"version":{"number":"8.15.3"},"tagline":"You Know, for Search"}"#;
         let info = ServerInfo::from_root(es, None).unwrap();
         assert_eq!((info.product, info.major), (Product::Elasticsearch, 8));
-        assert_eq!(MediaTypes::for_server(&info).json, "application/vnd.elasticsearch+json; compatible-with=8");
+        assert_eq!(
+            MediaTypes::for_server(&info).json,
+            "application/vnd.elasticsearch+json; compatible-with=8"
+        );
         let es9 = br#"{"version":{"number":"9.1.0"}}"#;
-        let info = ServerInfo::from_root(es9, Some(&HeaderValue::from_static("Elasticsearch"))).unwrap();
-        assert_eq!(MediaTypes::for_server(&info).ndjson, "application/vnd.elasticsearch+x-ndjson; compatible-with=9");
+        let info =
+            ServerInfo::from_root(es9, Some(&HeaderValue::from_static("Elasticsearch"))).unwrap();
+        assert_eq!(
+            MediaTypes::for_server(&info).ndjson,
+            "application/vnd.elasticsearch+x-ndjson; compatible-with=9"
+        );
         let os = br#"{"version":{"number":"3.8.0","distribution":"opensearch"},"tagline":"The OpenSearch Project"}"#;
-        let info = ServerInfo::from_root(os, Some(&HeaderValue::from_static("Elasticsearch"))).unwrap();
+        let info =
+            ServerInfo::from_root(os, Some(&HeaderValue::from_static("Elasticsearch"))).unwrap();
         assert_eq!(info.product, Product::OpenSearch);
         assert_eq!(MediaTypes::for_server(&info).json, "application/json");
         let other = br#"{"version":{"number":"1.0"}}"#;
-        assert_eq!(ServerInfo::from_root(other, None).unwrap().product, Product::Unknown);
+        assert_eq!(
+            ServerInfo::from_root(other, None).unwrap().product,
+            Product::Unknown
+        );
         assert!(ServerInfo::from_root(b"<html>", None).is_none());
     }
 }

@@ -234,7 +234,8 @@ impl Response {
     }
     /// Deserializes the JSON body.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::deserialize(std::any::type_name::<T>(), e))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Error::deserialize(std::any::type_name::<T>(), e))
     }
     /// Values of `Warning` headers (deprecation warnings).
     pub fn warnings(&self) -> Vec<String> {

@@ -59,7 +59,10 @@ pub(crate) fn parse_nodes(body: &[u8], seed: &NodeUrl) -> Result<Vec<(NodeUrl, N
     let mut out = Vec::new();
     for (id, info) in resp.nodes {
         let master_only = !info.roles.is_empty()
-            && info.roles.iter().all(|r| r == "master" || r == "cluster_manager");
+            && info
+                .roles
+                .iter()
+                .all(|r| r == "master" || r == "cluster_manager");
         if master_only {
             continue;
         }
@@ -107,11 +110,26 @@ mod tests {
 
     #[test]
     fn publish_address_forms() {
-        assert_eq!(parse_publish_address("10.0.0.1:9200"), Some(("10.0.0.1".into(), 9200)));
-        assert_eq!(parse_publish_address("es1.local/10.0.0.1:9201"), Some(("es1.local".into(), 9201)));
-        assert_eq!(parse_publish_address("/10.0.0.1:9201"), Some(("10.0.0.1".into(), 9201)));
-        assert_eq!(parse_publish_address("[::1]:9202"), Some(("::1".into(), 9202)));
-        assert_eq!(parse_publish_address("localhost/[::1]:9203"), Some(("localhost".into(), 9203)));
+        assert_eq!(
+            parse_publish_address("10.0.0.1:9200"),
+            Some(("10.0.0.1".into(), 9200))
+        );
+        assert_eq!(
+            parse_publish_address("es1.local/10.0.0.1:9201"),
+            Some(("es1.local".into(), 9201))
+        );
+        assert_eq!(
+            parse_publish_address("/10.0.0.1:9201"),
+            Some(("10.0.0.1".into(), 9201))
+        );
+        assert_eq!(
+            parse_publish_address("[::1]:9202"),
+            Some(("::1".into(), 9202))
+        );
+        assert_eq!(
+            parse_publish_address("localhost/[::1]:9203"),
+            Some(("localhost".into(), 9203))
+        );
         assert_eq!(parse_publish_address("nonsense"), None);
         assert_eq!(parse_publish_address("h:notaport"), None);
     }
@@ -128,8 +146,14 @@ mod tests {
         seed.path_prefix = "/es".into();
         let nodes = parse_nodes(body, &seed).unwrap();
         let urls: Vec<String> = nodes.iter().map(|(u, _)| u.to_string()).collect();
-        assert_eq!(urls, vec!["https://127.0.0.1:9201/es", "https://[::1]:9203/es"]);
-        assert_eq!(nodes[1].1.attributes.get("rack").map(String::as_str), Some("r1"));
+        assert_eq!(
+            urls,
+            vec!["https://127.0.0.1:9201/es", "https://[::1]:9203/es"]
+        );
+        assert_eq!(
+            nodes[1].1.attributes.get("rack").map(String::as_str),
+            Some("r1")
+        );
         assert!(parse_nodes(b"nope", &seed).is_err());
     }
 }

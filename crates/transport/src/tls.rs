@@ -7,7 +7,9 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use sha2::{Digest, Sha256};
@@ -87,7 +89,10 @@ impl fmt::Debug for TlsOptions {
         f.debug_struct("TlsOptions")
             .field("ca_certs", &self.ca_certs)
             .field("client_cert", &self.client_cert)
-            .field("client_key", &self.client_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_key",
+                &self.client_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("verify_certs", &self.verify_certs)
             .field("verify_hostname", &self.verify_hostname)
             .field("assert_fingerprint", &self.assert_fingerprint)
@@ -151,9 +156,10 @@ impl TlsOptions {
             Arc::new(NoVerification { algs })
         } else {
             let roots = self.roots()?;
-            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .map_err(|e| Error::config("ca_certs", e.to_string()))?;
+            let webpki =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| Error::config("ca_certs", e.to_string()))?;
             if self.verify_hostname {
                 webpki
             } else {
@@ -174,8 +180,18 @@ impl TlsOptions {
                     .map_err(|e| Error::config("client_cert", e.to_string()))?
             }
             (None, None) => builder.with_no_client_auth(),
-            (Some(_), None) => return Err(Error::config("client_key", "client_cert given without client_key")),
-            (None, Some(_)) => return Err(Error::config("client_cert", "client_key given without client_cert")),
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "client_key",
+                    "client_cert given without client_key",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::config(
+                    "client_cert",
+                    "client_key given without client_cert",
+                ))
+            }
         };
         Ok(Arc::new(config))
     }
@@ -185,9 +201,9 @@ impl TlsOptions {
         match &self.ca_certs {
             Some(pem) => {
                 for cert in load_certs(&pem.load("ca_certs")?, "ca_certs")? {
-                    roots
-                        .add(cert)
-                        .map_err(|e| Error::config("ca_certs", format!("bad CA certificate: {e}")))?;
+                    roots.add(cert).map_err(|e| {
+                        Error::config("ca_certs", format!("bad CA certificate: {e}"))
+                    })?;
                 }
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
@@ -208,8 +224,16 @@ fn load_certs(pem: &[u8], field: &'static str) -> Result<Vec<CertificateDer<'sta
 
 /// Parses a SHA-256 fingerprint written as hex, with or without `:` separators.
 pub(crate) fn parse_fingerprint(s: &str) -> Result<[u8; 32], Error> {
-    let hex: String = s.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect();
-    let bad = || Error::config("assert_fingerprint", "expected a SHA-256 fingerprint: 64 hex digits");
+    let hex: String = s
+        .chars()
+        .filter(|c| *c != ':' && !c.is_whitespace())
+        .collect();
+    let bad = || {
+        Error::config(
+            "assert_fingerprint",
+            "expected a SHA-256 fingerprint: 64 hex digits",
+        )
+    };
     if hex.len() != 64 {
         return Err(bad());
     }
@@ -356,7 +380,6 @@ impl ServerCertVerifier for IgnoreHostname {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,10 +396,20 @@ mod tests {
 
     #[test]
     fn bad_pem_is_a_config_error_naming_the_field() {
-        let err = TlsOptions::default().ca_certs_pem(b"garbage".to_vec()).build().unwrap_err();
+        let err = TlsOptions::default()
+            .ca_certs_pem(b"garbage".to_vec())
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("ca_certs"), "{err}");
-        let err = TlsOptions::default().ca_certs_file("/nonexistent/ca.pem").build().unwrap_err();
+        let err = TlsOptions::default()
+            .ca_certs_file("/nonexistent/ca.pem")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
-        assert!(!format!("{:?}", TlsOptions::default().client_cert_pem(b"c".to_vec(), b"KEY".to_vec())).contains("KEY"));
+        assert!(!format!(
+            "{:?}",
+            TlsOptions::default().client_cert_pem(b"c".to_vec(), b"KEY".to_vec())
+        )
+        .contains("KEY"));
     }
 }

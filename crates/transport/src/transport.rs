@@ -92,10 +92,17 @@ struct Inner {
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes: Vec<String> = self.nodes().iter().map(|n| n.base_url().to_string()).collect();
+        let nodes: Vec<String> = self
+            .nodes()
+            .iter()
+            .map(|n| n.base_url().to_string())
+            .collect();
         f.debug_struct("Transport")
             .field("nodes", &nodes)
-            .field("auth", &self.inner.auth.read().map(|a| a.is_some()).unwrap_or(false))
+            .field(
+                "auth",
+                &self.inner.auth.read().map(|a| a.is_some()).unwrap_or(false),
+            )
             .field("max_retries", &self.inner.retry.max_retries)
             .finish()
     }
@@ -118,7 +125,9 @@ impl Transport {
             fastrand::shuffle(&mut urls);
         }
         let auth = b.auth.clone().or(url_auth);
-        let tls = if urls.iter().any(|u| u.scheme == crate::Scheme::Https) || b.tls != Default::default() {
+        let tls = if urls.iter().any(|u| u.scheme == crate::Scheme::Https)
+            || b.tls != Default::default()
+        {
             Some(tokio_rustls::TlsConnector::from(b.tls.build()?))
         } else {
             None
@@ -130,7 +139,8 @@ impl Transport {
             .unwrap_or_else(|| format!("es-rs/{VERSION} (rust; tokio)"));
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&ua).map_err(|_| Error::config("user_agent", "not a valid header value"))?,
+            HeaderValue::from_str(&ua)
+                .map_err(|_| Error::config("user_agent", "not a valid header value"))?,
         );
         let meta = format!("es={VERSION}p,t={VERSION}p,hy=1");
         if let Ok(v) = HeaderValue::from_str(&meta) {
@@ -139,7 +149,8 @@ impl Transport {
         if let Some(id) = &b.opaque_id {
             headers.insert(
                 OPAQUE_ID,
-                HeaderValue::from_str(id).map_err(|_| Error::config("opaque_id", "not a valid header value"))?,
+                HeaderValue::from_str(id)
+                    .map_err(|_| Error::config("opaque_id", "not a valid header value"))?,
             );
         }
         if b.http_compress {
@@ -189,7 +200,9 @@ impl Transport {
             server: OnceCell::new(),
             media: OnceCell::new(),
         };
-        Ok(Transport { inner: Arc::new(inner) })
+        Ok(Transport {
+            inner: Arc::new(inner),
+        })
     }
 
     /// All known nodes, live ones first.
@@ -269,7 +282,9 @@ impl Transport {
         }
         match self.inner.compat {
             CompatMode::Off if !self.inner.product_check => return Ok(MediaTypes::plain()),
-            CompatMode::Version(v) if !self.inner.product_check => return Ok(MediaTypes::compat(v)),
+            CompatMode::Version(v) if !self.inner.product_check => {
+                return Ok(MediaTypes::compat(v))
+            }
             _ => {}
         }
         let info = self
@@ -326,7 +341,11 @@ enum Attempt {
 }
 
 impl Inner {
-    async fn perform(this: &Arc<Inner>, req: Request, media: &MediaTypes) -> Result<Response, Error> {
+    async fn perform(
+        this: &Arc<Inner>,
+        req: Request,
+        media: &MediaTypes,
+    ) -> Result<Response, Error> {
         let started = Instant::now();
         let max_retries = req.options.max_retries.unwrap_or(this.retry.max_retries);
         let timeout = req.options.timeout.or(this.request_timeout);
@@ -343,7 +362,14 @@ impl Inner {
                 return Err(Error::config("hosts", "the node pool is empty"));
             };
             let outcome = this
-                .attempt(&node, &req.method, &path, &headers, body.as_ref().map(|b| &b.0), timeout)
+                .attempt(
+                    &node,
+                    &req.method,
+                    &path,
+                    &headers,
+                    body.as_ref().map(|b| &b.0),
+                    timeout,
+                )
                 .await;
             let result = match outcome {
                 Ok(resp) => Inner::judge(this, &node, &req, resp),
@@ -383,7 +409,11 @@ impl Inner {
             return Attempt::Done(resp);
         }
         let retryable = this.retry.on_status.contains(&code);
-        let err = Error::Status(Box::new(StatusError::new(status, node.base_url().to_string(), resp.into_body())));
+        let err = Error::Status(Box::new(StatusError::new(
+            status,
+            node.base_url().to_string(),
+            resp.into_body(),
+        )));
         Attempt::Fail(err, retryable)
     }
 
@@ -410,7 +440,12 @@ impl Inner {
         }
     }
 
-    fn request_headers(&self, req: &Request, media: &MediaTypes, body: Option<BodyKind>) -> HeaderMap {
+    fn request_headers(
+        &self,
+        req: &Request,
+        media: &MediaTypes,
+        body: Option<BodyKind>,
+    ) -> HeaderMap {
         let mut h = self.headers.clone();
         h.insert(ACCEPT, media.json.clone());
         if let Some(kind) = body {
@@ -483,7 +518,9 @@ impl Inner {
                 .method(method.clone())
                 .uri(uri.as_str())
                 .body(Full::new(body.cloned().unwrap_or_default()))
-                .map_err(|e| Error::config("path", format!("invalid request target {uri:?}: {e}")))?;
+                .map_err(|e| {
+                    Error::config("path", format!("invalid request target {uri:?}: {e}"))
+                })?;
             *r.headers_mut() = headers.clone();
             if let Ok(h) = HeaderValue::from_str(&host) {
                 r.headers_mut().insert(HOST, h);
@@ -495,7 +532,9 @@ impl Inner {
             // The pooled connection was closed before the request was written: retry it once
             // on a fresh connection to the same node; the node is healthy.
             Err(e) if e.is_canceled() && lease.reused => {
-                node.conns.reconnect(&mut lease, &self.connector, url).await?;
+                node.conns
+                    .reconnect(&mut lease, &self.connector, url)
+                    .await?;
                 lease
                     .sender
                     .send_request(build()?)
@@ -520,7 +559,12 @@ impl Inner {
         } else {
             bytes
         };
-        Ok(Response::new(parts.status, parts.headers, bytes, node.base_url().to_string()))
+        Ok(Response::new(
+            parts.status,
+            parts.headers,
+            bytes,
+            node.base_url().to_string(),
+        ))
     }
 
     /// `GET /` to learn the product and version (once).
@@ -547,7 +591,10 @@ impl Inner {
             st.running = true;
         }
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            this.sniff_state.lock().unwrap_or_else(|p| p.into_inner()).running = false;
+            this.sniff_state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .running = false;
             return;
         };
         let inner = this.clone();
@@ -580,7 +627,14 @@ impl Inner {
         let mut last_err = None;
         for node in candidates {
             let resp = this
-                .attempt(&node, &Method::GET, &req.path, &headers, None, Some(this.sniffing.timeout))
+                .attempt(
+                    &node,
+                    &Method::GET,
+                    &req.path,
+                    &headers,
+                    None,
+                    Some(this.sniffing.timeout),
+                )
                 .await;
             let resp = match resp {
                 Ok(r) if r.status().is_success() => r,
@@ -610,9 +664,14 @@ impl Inner {
             let existing = this.pool.nodes();
             let nodes: Vec<Arc<Node>> = found
                 .into_iter()
-                .map(|(url, meta)| match existing.iter().find(|n| *n.url() == url && n.meta() == &meta) {
-                    Some(n) => n.clone(),
-                    None => Arc::new(Node::new(url, meta, this.connections_per_node)),
+                .map(|(url, meta)| {
+                    match existing
+                        .iter()
+                        .find(|n| *n.url() == url && n.meta() == &meta)
+                    {
+                        Some(n) => n.clone(),
+                        None => Arc::new(Node::new(url, meta, this.connections_per_node)),
+                    }
                 })
                 .collect();
             let n = nodes.len();
@@ -651,7 +710,10 @@ fn bracket(host: &str) -> String {
 }
 
 fn gzip(data: &[u8]) -> Result<Bytes, Error> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), flate2::Compression::fast());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 4 + 64),
+        flate2::Compression::fast(),
+    );
     enc.write_all(data)
         .and_then(|_| enc.finish())
         .map(Bytes::from)
@@ -666,7 +728,13 @@ fn gunzip(data: &[u8], node: &str) -> Result<Bytes, Error> {
     flate2::read::GzDecoder::new(data)
         .read_to_end(&mut out)
         .map(|_| Bytes::from(out))
-        .map_err(|e| Error::connection(node, format!("bad gzip response body: {e}"), Some(Box::new(e))))
+        .map_err(|e| {
+            Error::connection(
+                node,
+                format!("bad gzip response body: {e}"),
+                Some(Box::new(e)),
+            )
+        })
 }
 
 #[cfg(test)]

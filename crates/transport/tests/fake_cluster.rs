@@ -1,6 +1,8 @@
 //! Transport behaviour against the test kit's fake cluster: selection, dead nodes, sniffing,
 //! retries, timeouts, compression, auth, media types, opaque id, pooling, redaction.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,8 +10,8 @@ use std::time::{Duration, Instant};
 use es_testkit::{FakeCluster, FakeProduct, Reply, Rule};
 use es_transport::http::Method;
 use es_transport::{
-    Auth, Body, CompatMode, ErrorKind, Node, Random, Request, RequestOptions, RetryBackoff, Selector,
-    Transport, TransportBuilder,
+    Auth, Body, CompatMode, ErrorKind, Node, Random, Request, RequestOptions, RetryBackoff,
+    Selector, Transport, TransportBuilder,
 };
 
 /// Fast settings for tests: no back-off, no product detection (so request counts are exact).
@@ -51,7 +53,10 @@ async fn round_robin_spreads_evenly_and_random_roughly() {
     let counts = per_node(&cluster, "/rand");
     for n in 0..3 {
         let c = counts[&n];
-        assert!((120..=280).contains(&c), "node {n} got {c} of 600: {counts:?}");
+        assert!(
+            (120..=280).contains(&c),
+            "node {n} got {c} of 600: {counts:?}"
+        );
     }
 }
 
@@ -74,7 +79,9 @@ async fn a_custom_selector_is_used() {
 
 #[tokio::test]
 async fn randomize_hosts_shuffles_the_start_order() {
-    let urls: Vec<String> = (1..=6).map(|p| format!("http://127.0.0.1:{}", 1000 + p)).collect();
+    let urls: Vec<String> = (1..=6)
+        .map(|p| format!("http://127.0.0.1:{}", 1000 + p))
+        .collect();
     let firsts: std::collections::HashSet<String> = (0..40)
         .map(|_| {
             let t = builder(&urls).randomize_hosts(true).build().unwrap();
@@ -98,7 +105,11 @@ async fn dead_node_is_parked_with_exponential_backoff_and_revived() {
     for _ in 0..10 {
         t.perform(get("/dead")).await.unwrap();
     }
-    let dead = t.nodes().into_iter().find(|n| n.base_url() == cluster.url(1)).unwrap();
+    let dead = t
+        .nodes()
+        .into_iter()
+        .find(|n| n.base_url() == cluster.url(1))
+        .unwrap();
     assert_eq!(dead.failures(), 1);
     assert_eq!(t.live_nodes().len(), 1);
     assert_eq!(per_node(&cluster, "/dead"), HashMap::from([(0, 10)]));
@@ -152,7 +163,10 @@ async fn when_every_node_is_dead_the_closest_to_revival_is_tried() {
 #[tokio::test]
 async fn sniff_on_start_discovers_every_node() {
     let cluster = FakeCluster::start(3).unwrap();
-    let t = builder(&[cluster.url(0)]).sniff_on_start(true).build().unwrap();
+    let t = builder(&[cluster.url(0)])
+        .sniff_on_start(true)
+        .build()
+        .unwrap();
     assert_eq!(t.nodes().len(), 1);
     for _ in 0..6 {
         t.perform(get("/after-sniff")).await.unwrap();
@@ -164,9 +178,16 @@ async fn sniff_on_start_discovers_every_node() {
     assert_eq!(urls, want);
     assert_eq!(per_node(&cluster, "/after-sniff").len(), 3);
     assert_eq!(cluster.requests_to("/_nodes/_all/http").len(), 1);
-    let node = t.nodes().into_iter().find(|n| n.base_url() == cluster.url(2)).unwrap();
+    let node = t
+        .nodes()
+        .into_iter()
+        .find(|n| n.base_url() == cluster.url(2))
+        .unwrap();
     assert_eq!(node.meta().name.as_deref(), Some("node-2"));
-    assert_eq!(node.meta().attributes.get("index").map(String::as_str), Some("2"));
+    assert_eq!(
+        node.meta().attributes.get("index").map(String::as_str),
+        Some("2")
+    );
 }
 
 #[tokio::test]
@@ -189,7 +210,10 @@ async fn sniff_on_node_failure_replaces_the_node_set() {
         if urls == want {
             break;
         }
-        assert!(Instant::now() < deadline, "sniff did not replace nodes: {urls:?}");
+        assert!(
+            Instant::now() < deadline,
+            "sniff did not replace nodes: {urls:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(!cluster.requests_to("/_nodes/_all/http").is_empty());
@@ -205,7 +229,11 @@ async fn periodic_sniffing_picks_up_new_nodes() {
         .build()
         .unwrap();
     t.perform(get("/p")).await.unwrap();
-    assert_eq!(cluster.requests_to("/_nodes").len(), 0, "no sniff before the interval");
+    assert_eq!(
+        cluster.requests_to("/_nodes").len(),
+        0,
+        "no sniff before the interval"
+    );
     cluster.node(1).set_listed(true);
     cluster.node(2).set_listed(true);
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -228,7 +256,9 @@ async fn periodic_sniffing_picks_up_new_nodes() {
 async fn sniffing_understands_host_ip_and_skips_master_only_nodes() {
     let cluster = FakeCluster::start(3).unwrap();
     let port1 = cluster.node(1).addr().port();
-    cluster.node(1).set_publish_address(Some(&format!("localhost/127.0.0.1:{port1}")));
+    cluster
+        .node(1)
+        .set_publish_address(Some(&format!("localhost/127.0.0.1:{port1}")));
     cluster.node(2).set_roles(&["master"]);
     let t = builder(&[cluster.url(0)]).build().unwrap();
     assert_eq!(t.sniff().await.unwrap(), 2);
@@ -240,7 +270,10 @@ async fn sniffing_understands_host_ip_and_skips_master_only_nodes() {
     for _ in 0..4 {
         t.perform(get("/hostip")).await.unwrap();
     }
-    assert_eq!(per_node(&cluster, "/hostip"), HashMap::from([(0, 2), (1, 2)]));
+    assert_eq!(
+        per_node(&cluster, "/hostip"),
+        HashMap::from([(0, 2), (1, 2)])
+    );
 }
 
 #[tokio::test]
@@ -265,8 +298,13 @@ async fn sniffing_understands_ipv6_publish_addresses() {
 #[tokio::test]
 async fn a_failed_sniff_keeps_the_client_working() {
     let cluster = FakeCluster::start(2).unwrap();
-    cluster.push(Rule::new(Reply::json(200, serde_json::json!({"nodes": "garbage"}))).path_prefix("/_nodes"));
-    let t = builder(&cluster.urls()).sniff_on_start(true).build().unwrap();
+    cluster.push(
+        Rule::new(Reply::json(200, serde_json::json!({"nodes": "garbage"}))).path_prefix("/_nodes"),
+    );
+    let t = builder(&cluster.urls())
+        .sniff_on_start(true)
+        .build()
+        .unwrap();
     t.perform(get("/ok")).await.unwrap();
     assert_eq!(t.nodes().len(), 2);
     assert!(t.sniff().await.is_err());
@@ -314,10 +352,17 @@ async fn retries_go_to_the_next_node_and_stop_at_max_retries() {
     // retry_on_status is configurable; per-request max_retries overrides.
     cluster.clear_rules();
     cluster.push(Rule::new(Reply::status(500)));
-    let t = builder(&cluster.urls()).retry_on_status([500]).max_retries(5).build().unwrap();
+    let t = builder(&cluster.urls())
+        .retry_on_status([500])
+        .max_retries(5)
+        .build()
+        .unwrap();
     let mut req = get("/r4");
     req.options.max_retries = Some(1);
-    assert_eq!(t.perform(req).await.unwrap_err().kind(), ErrorKind::ServerError);
+    assert_eq!(
+        t.perform(req).await.unwrap_err().kind(),
+        ErrorKind::ServerError
+    );
     assert_eq!(cluster.requests_to("/r4").len(), 2);
 }
 
@@ -328,7 +373,11 @@ async fn connection_resets_are_retried_elsewhere() {
     let t = builder(&cluster.urls()).build().unwrap();
     let resp = t.perform(get("/reset")).await.unwrap();
     assert_eq!(resp.node(), cluster.url(1));
-    let reset = t.nodes().into_iter().find(|n| n.base_url() == cluster.url(0)).unwrap();
+    let reset = t
+        .nodes()
+        .into_iter()
+        .find(|n| n.base_url() == cluster.url(0))
+        .unwrap();
     assert_eq!(reset.failures(), 1);
 
     // With no retries the caller gets a connection error.
@@ -352,9 +401,17 @@ async fn timeouts_are_typed_and_retried_only_when_asked() {
     let started = Instant::now();
     let err = t.perform(get("/slow")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
-    assert!(started.elapsed() < Duration::from_millis(350), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(350),
+        "{:?}",
+        started.elapsed()
+    );
     tokio::time::sleep(Duration::from_millis(450)).await;
-    assert_eq!(cluster.requests_to("/slow").len(), 1, "retry_on_timeout is off by default");
+    assert_eq!(
+        cluster.requests_to("/slow").len(),
+        1,
+        "retry_on_timeout is off by default"
+    );
 
     let t = builder(&cluster.urls())
         .request_timeout(Duration::from_millis(100))
@@ -382,7 +439,11 @@ async fn retries_wait_with_jittered_exponential_backoff() {
         initial: Duration::from_millis(80),
         max: Duration::from_secs(1),
     };
-    let t = builder(&cluster.urls()).retry_backoff(backoff).max_retries(3).build().unwrap();
+    let t = builder(&cluster.urls())
+        .retry_backoff(backoff)
+        .max_retries(3)
+        .build()
+        .unwrap();
     let started = Instant::now();
     t.perform(get("/bo")).await.unwrap_err();
     let elapsed = started.elapsed();
@@ -401,7 +462,10 @@ async fn retries_wait_with_jittered_exponential_backoff() {
 #[tokio::test]
 async fn gzip_request_bodies_and_responses() {
     let cluster = FakeCluster::start(1).unwrap();
-    let t = builder(&cluster.urls()).http_compress(true).build().unwrap();
+    let t = builder(&cluster.urls())
+        .http_compress(true)
+        .build()
+        .unwrap();
     let doc = serde_json::json!({"message": "hello ".repeat(200)});
     t.perform(Request::new(Method::POST, "/idx/_doc").body(Body::json(&doc).unwrap()))
         .await
@@ -409,7 +473,11 @@ async fn gzip_request_bodies_and_responses() {
     let seen = &cluster.requests_to("/idx/_doc")[0];
     assert_eq!(seen.header("content-encoding"), Some("gzip"));
     assert_eq!(seen.header("accept-encoding"), Some("gzip"));
-    assert!(seen.body.len() < 200, "compressed body is {} bytes", seen.body.len());
+    assert!(
+        seen.body.len() < 200,
+        "compressed body is {} bytes",
+        seen.body.len()
+    );
     let decoded: serde_json::Value = serde_json::from_slice(&seen.decoded_body()).unwrap();
     assert_eq!(decoded, doc);
 
@@ -425,19 +493,30 @@ async fn gzip_request_bodies_and_responses() {
         .path_prefix("/zipped"),
     );
     let resp = t.perform(get("/zipped")).await.unwrap();
-    assert_eq!(resp.json::<serde_json::Value>().unwrap(), serde_json::json!({"zipped": true}));
+    assert_eq!(
+        resp.json::<serde_json::Value>().unwrap(),
+        serde_json::json!({"zipped": true})
+    );
 
     // Without http_compress nothing is compressed.
     let t = builder(&cluster.urls()).build().unwrap();
-    t.perform(Request::new(Method::POST, "/plain").body(Body::json(&doc).unwrap())).await.unwrap();
-    assert_eq!(cluster.requests_to("/plain")[0].header("content-encoding"), None);
+    t.perform(Request::new(Method::POST, "/plain").body(Body::json(&doc).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(
+        cluster.requests_to("/plain")[0].header("content-encoding"),
+        None
+    );
 }
 
 #[tokio::test]
 async fn every_auth_scheme_sends_its_header_and_can_be_replaced_live() {
     let cluster = FakeCluster::start(1).unwrap();
     let cases = [
-        (Auth::basic("elastic", "s3cret"), "Basic ZWxhc3RpYzpzM2NyZXQ="),
+        (
+            Auth::basic("elastic", "s3cret"),
+            "Basic ZWxhc3RpYzpzM2NyZXQ=",
+        ),
         (Auth::api_key("ZW5jb2RlZA=="), "ApiKey ZW5jb2RlZA=="),
         (Auth::api_key_id("id1", "key1"), "ApiKey aWQxOmtleTE="),
         (Auth::bearer("tok3n"), "Bearer tok3n"),
@@ -446,46 +525,88 @@ async fn every_auth_scheme_sends_its_header_and_can_be_replaced_live() {
         let t = builder(&cluster.urls()).auth(auth).build().unwrap();
         let path = format!("/auth{i}");
         t.perform(get(&path)).await.unwrap();
-        assert_eq!(cluster.requests_to(&path)[0].header("authorization"), Some(want));
+        assert_eq!(
+            cluster.requests_to(&path)[0].header("authorization"),
+            Some(want)
+        );
     }
     // Credentials in the URL.
     let url = cluster.url(0).replace("http://", "http://user:p%40ss@");
     let t = builder(&[url]).build().unwrap();
     t.perform(get("/urlauth")).await.unwrap();
-    assert_eq!(cluster.requests_to("/urlauth")[0].header("authorization"), Some("Basic dXNlcjpwQHNz"));
+    assert_eq!(
+        cluster.requests_to("/urlauth")[0].header("authorization"),
+        Some("Basic dXNlcjpwQHNz")
+    );
     // Replaced on the live client, then removed.
     t.set_auth(Some(Auth::bearer("new-token"))).unwrap();
     t.perform(get("/replaced")).await.unwrap();
-    assert_eq!(cluster.requests_to("/replaced")[0].header("authorization"), Some("Bearer new-token"));
+    assert_eq!(
+        cluster.requests_to("/replaced")[0].header("authorization"),
+        Some("Bearer new-token")
+    );
     t.set_auth(None).unwrap();
     t.perform(get("/none")).await.unwrap();
-    assert_eq!(cluster.requests_to("/none")[0].header("authorization"), None);
+    assert_eq!(
+        cluster.requests_to("/none")[0].header("authorization"),
+        None
+    );
 }
 
 #[tokio::test]
 async fn compat_media_type_follows_the_server_version() {
     let cases = [
-        ("8.15.0", FakeProduct::Elasticsearch, "application/vnd.elasticsearch+json; compatible-with=8"),
-        ("9.1.0", FakeProduct::Elasticsearch, "application/vnd.elasticsearch+json; compatible-with=9"),
+        (
+            "8.15.0",
+            FakeProduct::Elasticsearch,
+            "application/vnd.elasticsearch+json; compatible-with=8",
+        ),
+        (
+            "9.1.0",
+            FakeProduct::Elasticsearch,
+            "application/vnd.elasticsearch+json; compatible-with=9",
+        ),
         ("7.17.0", FakeProduct::Elasticsearch, "application/json"),
         ("3.8.0", FakeProduct::OpenSearch, "application/json"),
     ];
     for (version, product, want) in cases {
-        let cluster = FakeCluster::builder().version(version).product(product).start().unwrap();
-        let t = TransportBuilder::new().host(cluster.url(0)).build().unwrap();
-        t.perform(Request::new(Method::POST, "/i/_search").body(Body::json(&serde_json::json!({})).unwrap()))
-            .await
+        let cluster = FakeCluster::builder()
+            .version(version)
+            .product(product)
+            .start()
             .unwrap();
-        t.perform(Request::new(Method::POST, "/_bulk").body(Body::ndjson(&b"{\"index\":{}}\n{}\n"[..])))
-            .await
+        let t = TransportBuilder::new()
+            .host(cluster.url(0))
+            .build()
             .unwrap();
+        t.perform(
+            Request::new(Method::POST, "/i/_search")
+                .body(Body::json(&serde_json::json!({})).unwrap()),
+        )
+        .await
+        .unwrap();
+        t.perform(
+            Request::new(Method::POST, "/_bulk").body(Body::ndjson(&b"{\"index\":{}}\n{}\n"[..])),
+        )
+        .await
+        .unwrap();
         let search = &cluster.requests_to("/i/_search")[0];
         assert_eq!(search.header("accept"), Some(want), "{version}");
         assert_eq!(search.header("content-type"), Some(want), "{version}");
         let bulk = &cluster.requests_to("/_bulk")[0];
-        let nd = want.replace("+json", "+x-ndjson").replace("application/json", "application/x-ndjson");
+        let nd = want
+            .replace("+json", "+x-ndjson")
+            .replace("application/json", "application/x-ndjson");
         assert_eq!(bulk.header("content-type"), Some(nd.as_str()), "{version}");
-        assert_eq!(cluster.requests_to("/").iter().filter(|r| r.path == "/").count(), 1, "one GET /");
+        assert_eq!(
+            cluster
+                .requests_to("/")
+                .iter()
+                .filter(|r| r.path == "/")
+                .count(),
+            1,
+            "one GET /"
+        );
         assert_eq!(t.server_info().unwrap().version, version);
     }
     // A forced version skips detection; Off sends plain JSON.
@@ -506,12 +627,25 @@ async fn compat_media_type_follows_the_server_version() {
 
 #[tokio::test]
 async fn the_product_check_rejects_unknown_servers_unless_disabled() {
-    let cluster = FakeCluster::builder().product(FakeProduct::Other).start().unwrap();
-    let t = TransportBuilder::new().host(cluster.url(0)).build().unwrap();
+    let cluster = FakeCluster::builder()
+        .product(FakeProduct::Other)
+        .start()
+        .unwrap();
+    let t = TransportBuilder::new()
+        .host(cluster.url(0))
+        .build()
+        .unwrap();
     let err = t.perform(get("/x")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnsupportedProduct, "{err}");
-    assert!(cluster.requests_to("/x").is_empty(), "nothing is sent to an unsupported server");
-    let t = TransportBuilder::new().host(cluster.url(0)).product_check(false).build().unwrap();
+    assert!(
+        cluster.requests_to("/x").is_empty(),
+        "nothing is sent to an unsupported server"
+    );
+    let t = TransportBuilder::new()
+        .host(cluster.url(0))
+        .product_check(false)
+        .build()
+        .unwrap();
     t.perform(get("/x")).await.unwrap();
 }
 
@@ -534,8 +668,14 @@ async fn opaque_id_user_agent_and_default_headers() {
     assert_eq!(r1.header("x-opaque-id"), Some("app-1"));
     assert_eq!(r1.header("x-custom"), Some("yes"));
     assert!(r1.header("user-agent").unwrap().starts_with("es-rs/"));
-    assert!(r1.header("x-elastic-client-meta").unwrap().starts_with("es="));
-    assert_eq!(cluster.requests_to("/o2")[0].header("x-opaque-id"), Some("req-42"));
+    assert!(r1
+        .header("x-elastic-client-meta")
+        .unwrap()
+        .starts_with("es="));
+    assert_eq!(
+        cluster.requests_to("/o2")[0].header("x-opaque-id"),
+        Some("req-42")
+    );
 }
 
 #[tokio::test]
@@ -554,7 +694,10 @@ async fn ignored_statuses_are_returned_not_raised() {
 async fn connections_per_node_is_a_hard_cap_and_connections_are_reused() {
     let cluster = FakeCluster::start(1).unwrap();
     cluster.node(0).set_delay(Duration::from_millis(30));
-    let t = builder(&cluster.urls()).connections_per_node(3).build().unwrap();
+    let t = builder(&cluster.urls())
+        .connections_per_node(3)
+        .build()
+        .unwrap();
     let tasks: Vec<_> = (0..24)
         .map(|_| {
             let t = t.clone();
@@ -602,7 +745,10 @@ async fn the_blocking_transport_refuses_to_run_inside_async_code() {
     let cluster = FakeCluster::start(1).unwrap();
     let t = builder(&cluster.urls()).build_blocking().unwrap();
     let err = t.perform(get("/x")).unwrap_err();
-    assert!(matches!(err, es_transport::Error::BlockingInAsyncContext), "{err}");
+    assert!(
+        matches!(err, es_transport::Error::BlockingInAsyncContext),
+        "{err}"
+    );
 }
 
 #[test]
@@ -610,11 +756,18 @@ fn cloud_id_resolves_to_an_https_node() {
     use base64::Engine;
     let id = format!(
         "prod:{}",
-        base64::engine::general_purpose::STANDARD.encode("europe-west1.gcp.cloud.es.io:9243$abc$def")
+        base64::engine::general_purpose::STANDARD
+            .encode("europe-west1.gcp.cloud.es.io:9243$abc$def")
     );
     let t = Transport::builder().cloud_id(id).build().unwrap();
-    assert_eq!(t.nodes()[0].base_url(), "https://abc.europe-west1.gcp.cloud.es.io:9243");
-    let err = Transport::builder().cloud_id("prod:%%%").build().unwrap_err();
+    assert_eq!(
+        t.nodes()[0].base_url(),
+        "https://abc.europe-west1.gcp.cloud.es.io:9243"
+    );
+    let err = Transport::builder()
+        .cloud_id("prod:%%%")
+        .build()
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("cloud_id"));
 }

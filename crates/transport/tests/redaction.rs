@@ -1,6 +1,8 @@
 //! Secrets never appear in `Debug`, `Display` or logs. Its own test binary, because it installs
 //! a global tracing subscriber to capture every log line.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -46,10 +48,16 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     cluster.push(Rule::new(Reply::status(401)));
     let pki = es_testkit::TestPki::generate().unwrap();
     let key_line = pki.client_key_pem.lines().nth(1).unwrap().to_string();
-    let url = cluster.url(0).replace("http://", "http://admin:url-pass-1@");
+    let url = cluster
+        .url(0)
+        .replace("http://", "http://admin:url-pass-1@");
     let b = builder(&[url])
         .header("Authorization", "Bearer header-tok-2")
-        .tls(es_transport::TlsOptions::default().client_cert_pem(pki.client_cert_pem.clone(), pki.client_key_pem.clone()).verify_certs(false));
+        .tls(
+            es_transport::TlsOptions::default()
+                .client_cert_pem(pki.client_cert_pem.clone(), pki.client_key_pem.clone())
+                .verify_certs(false),
+        );
     let dbg_builder = format!("{b:?}");
     let t = b.auth(Auth::api_key("api-key-4")).build().unwrap();
     let err = t.perform(get("/secret")).await;
@@ -64,11 +72,21 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
         String::from_utf8(capture.0.lock().unwrap().clone()).unwrap(),
     ];
     for text in &texts {
-        for secret in ["url-pass-1", "header-tok-2", key_line.as_str(), "api-key-4", "basic-pass-5", "bearer-6"] {
+        for secret in [
+            "url-pass-1",
+            "header-tok-2",
+            key_line.as_str(),
+            "api-key-4",
+            "basic-pass-5",
+            "bearer-6",
+        ] {
             assert!(!text.contains(secret), "{secret} leaked in: {text}");
         }
     }
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
-    assert!(texts[6].contains("es.request"), "tracing spans were emitted: {:?}", texts[6]);
+    assert!(
+        texts[6].contains("es.request"),
+        "tracing spans were emitted: {:?}",
+        texts[6]
+    );
 }
-

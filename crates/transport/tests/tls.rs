@@ -1,10 +1,14 @@
 //! TLS against the fake cluster with certificates generated at test time.
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use es_testkit::{FakeCluster, TestPki};
 use es_transport::http::Method;
-use es_transport::{fingerprint_sha256, CompatMode, ErrorKind, Request, TlsOptions, TransportBuilder};
+use es_transport::{
+    fingerprint_sha256, CompatMode, ErrorKind, Request, TlsOptions, TransportBuilder,
+};
 
 fn client(url: &str, tls: TlsOptions) -> es_transport::Transport {
     TransportBuilder::new()
@@ -19,13 +23,18 @@ fn client(url: &str, tls: TlsOptions) -> es_transport::Transport {
 }
 
 async fn get(t: &es_transport::Transport) -> Result<u16, es_transport::Error> {
-    t.perform(Request::new(Method::GET, "/")).await.map(|r| r.status().as_u16())
+    t.perform(Request::new(Method::GET, "/"))
+        .await
+        .map(|r| r.status().as_u16())
 }
 
 #[tokio::test]
 async fn a_trusted_ca_passes_and_a_wrong_ca_fails() {
     let pki = TestPki::generate().unwrap();
-    let cluster = FakeCluster::builder().tls(pki.server_tls()).start().unwrap();
+    let cluster = FakeCluster::builder()
+        .tls(pki.server_tls())
+        .start()
+        .unwrap();
     let url = cluster.url(0);
     assert!(url.starts_with("https://127.0.0.1:"));
     // Also by host name (the certificate names localhost).
@@ -35,7 +44,10 @@ async fn a_trusted_ca_passes_and_a_wrong_ca_fails() {
         assert_eq!(get(&t).await.unwrap(), 200);
     }
 
-    let t = client(&url, TlsOptions::default().ca_certs_pem(pki.other_ca_pem.clone()));
+    let t = client(
+        &url,
+        TlsOptions::default().ca_certs_pem(pki.other_ca_pem.clone()),
+    );
     let err = get(&t).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(!err.is_retryable());
@@ -48,7 +60,10 @@ async fn a_trusted_ca_passes_and_a_wrong_ca_fails() {
 #[tokio::test]
 async fn the_ca_can_come_from_a_file() {
     let pki = TestPki::generate().unwrap();
-    let cluster = FakeCluster::builder().tls(pki.server_tls()).start().unwrap();
+    let cluster = FakeCluster::builder()
+        .tls(pki.server_tls())
+        .start()
+        .unwrap();
     let path = std::env::temp_dir().join(format!("es-tls-ca-{}.pem", std::process::id()));
     std::fs::write(&path, &pki.ca_pem).unwrap();
     let t = client(&cluster.url(0), TlsOptions::default().ca_certs_file(&path));
@@ -59,17 +74,29 @@ async fn the_ca_can_come_from_a_file() {
 #[tokio::test]
 async fn fingerprint_pinning_matches_or_fails() {
     let pki = TestPki::generate().unwrap();
-    let cluster = FakeCluster::builder().tls(pki.server_tls()).start().unwrap();
+    let cluster = FakeCluster::builder()
+        .tls(pki.server_tls())
+        .start()
+        .unwrap();
     let fp = fingerprint_sha256(&pki.server_cert_der);
-    let t = client(&cluster.url(0), TlsOptions::default().assert_fingerprint(fp.clone()));
+    let t = client(
+        &cluster.url(0),
+        TlsOptions::default().assert_fingerprint(fp.clone()),
+    );
     assert_eq!(get(&t).await.unwrap(), 200);
     // Lower case without colons works too.
     let plain = fp.replace(':', "").to_lowercase();
-    let t = client(&cluster.url(0), TlsOptions::default().assert_fingerprint(plain));
+    let t = client(
+        &cluster.url(0),
+        TlsOptions::default().assert_fingerprint(plain),
+    );
     assert_eq!(get(&t).await.unwrap(), 200);
 
     let wrong = "00".repeat(32);
-    let t = client(&cluster.url(0), TlsOptions::default().assert_fingerprint(wrong));
+    let t = client(
+        &cluster.url(0),
+        TlsOptions::default().assert_fingerprint(wrong),
+    );
     let err = get(&t).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("fingerprint"), "{err}");
@@ -84,7 +111,10 @@ async fn a_server_requiring_client_certificates() {
 
     let t = client(&cluster.url(0), base.clone());
     let err = get(&t).await.unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Tls | ErrorKind::Connection), "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::Tls | ErrorKind::Connection),
+        "{err}"
+    );
 
     let t = client(
         &cluster.url(0),
@@ -96,20 +126,31 @@ async fn a_server_requiring_client_certificates() {
 #[tokio::test]
 async fn verification_off_and_hostname_check_off() {
     let pki = TestPki::generate().unwrap();
-    let cluster = FakeCluster::builder().tls(pki.server_tls()).start().unwrap();
+    let cluster = FakeCluster::builder()
+        .tls(pki.server_tls())
+        .start()
+        .unwrap();
     let t = client(&cluster.url(0), TlsOptions::default().verify_certs(false));
     assert_eq!(get(&t).await.unwrap(), 200);
 
     // A certificate for another host name: refused by default, accepted without the check,
     // while the chain is still verified (an unrelated CA still fails).
-    let wrong = FakeCluster::builder().tls(pki.wrong_host_server_tls()).start().unwrap();
+    let wrong = FakeCluster::builder()
+        .tls(pki.wrong_host_server_tls())
+        .start()
+        .unwrap();
     let ca = TlsOptions::default().ca_certs_pem(pki.ca_pem.clone());
     let err = get(&client(&wrong.url(0), ca.clone())).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     let t = client(&wrong.url(0), ca.verify_hostname(false));
     assert_eq!(get(&t).await.unwrap(), 200);
-    let other = TlsOptions::default().ca_certs_pem(pki.other_ca_pem.clone()).verify_hostname(false);
-    assert_eq!(get(&client(&wrong.url(0), other)).await.unwrap_err().kind(), ErrorKind::Tls);
+    let other = TlsOptions::default()
+        .ca_certs_pem(pki.other_ca_pem.clone())
+        .verify_hostname(false);
+    assert_eq!(
+        get(&client(&wrong.url(0), other)).await.unwrap_err().kind(),
+        ErrorKind::Tls
+    );
 }
 
 #[test]

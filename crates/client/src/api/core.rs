@@ -59,7 +59,10 @@ impl Endpoint for Index {
     type Output = WriteResponse;
     fn request(&self) -> Request {
         let mut r = match &self.id {
-            Some(id) => Request::new(Method::PUT, format!("/{}/_doc/{}", seg(&self.index), seg(id))),
+            Some(id) => Request::new(
+                Method::PUT,
+                format!("/{}/_doc/{}", seg(&self.index), seg(id)),
+            ),
             None => Request::new(Method::POST, format!("/{}/_doc", seg(&self.index))),
         };
         push_opt(&mut r, "refresh", &self.refresh);
@@ -114,7 +117,10 @@ pub struct Get {
 impl Endpoint for Get {
     type Output = GetResponse<Value>;
     fn request(&self) -> Request {
-        let mut r = Request::new(Method::GET, format!("/{}/_doc/{}", seg(&self.index), seg(&self.id)));
+        let mut r = Request::new(
+            Method::GET,
+            format!("/{}/_doc/{}", seg(&self.index), seg(&self.id)),
+        );
         push_opt(&mut r, "routing", &self.routing);
         push_opt(&mut r, "realtime", &self.realtime);
         push_opt(&mut r, "preference", &self.preference);
@@ -146,7 +152,10 @@ pub struct Delete {
 impl Endpoint for Delete {
     type Output = WriteResponse;
     fn request(&self) -> Request {
-        let mut r = Request::new(Method::DELETE, format!("/{}/_doc/{}", seg(&self.index), seg(&self.id)));
+        let mut r = Request::new(
+            Method::DELETE,
+            format!("/{}/_doc/{}", seg(&self.index), seg(&self.id)),
+        );
         push_opt(&mut r, "refresh", &self.refresh);
         push_opt(&mut r, "routing", &self.routing);
         r

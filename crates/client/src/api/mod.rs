@@ -8,7 +8,10 @@ mod core;
 mod namespaces;
 
 pub use self::core::{Bulk, Delete, Get, Index, Info, Ping, Search, Send};
-pub use namespaces::{Cluster, ClusterHealth, Indices, IndicesCreate, IndicesDelete, IndicesExists, IndicesRefresh, Nodes, NodesInfo};
+pub use namespaces::{
+    Cluster, ClusterHealth, Indices, IndicesCreate, IndicesDelete, IndicesExists, IndicesRefresh,
+    Nodes, NodesInfo,
+};
 
 use std::fmt;
 
@@ -75,7 +78,11 @@ macro_rules! query_setters {
 pub(crate) use query_setters;
 
 /// Appends `key=value` to the request when `value` is set.
-pub(crate) fn push_opt<T: fmt::Display>(req: &mut es_transport::Request, key: &str, value: &Option<T>) {
+pub(crate) fn push_opt<T: fmt::Display>(
+    req: &mut es_transport::Request,
+    key: &str,
+    value: &Option<T>,
+) {
     if let Some(v) = value {
         req.push_query(key, &v.to_string());
     }

@@ -231,7 +231,12 @@ impl<'a, F> Indices<'a, F> {
     }
     /// Whether an index exists (`HEAD`; 404 is `false`).
     pub fn exists(&self, index: impl Into<String>) -> Call<'a, F, IndicesExists> {
-        Call::new(self.client, IndicesExists { index: index.into() })
+        Call::new(
+            self.client,
+            IndicesExists {
+                index: index.into(),
+            },
+        )
     }
     /// Refreshes an index (all indices with `None`).
     pub fn refresh(&self, index: Option<&str>) -> Call<'a, F, IndicesRefresh> {

@@ -6,7 +6,9 @@ use es_testkit::{Emulator, EmulatorKind};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("install") => Emulator::ensure_installed().map(|v| println!("emulators installed in {}", v.display())),
+        Some("install") => {
+            Emulator::ensure_installed().map(|v| println!("emulators installed in {}", v.display()))
+        }
         Some("run") => {
             let kind = match args.get(1).map(String::as_str) {
                 Some("noida-db") => EmulatorKind::NoidaDb,
