@@ -577,6 +577,26 @@ fn builtin(shared: &Shared, node: &NodeState, req: &RecordedRequest) -> Reply {
         (&Method::POST | &Method::PUT, p) if p.ends_with("/_bulk") => {
             bulk_reply(&req.decoded_body())
         }
+        (&Method::GET, p) if p.starts_with("/_cluster/health") => {
+            let n = lock(&shared.nodes).len();
+            Reply::json(
+                200,
+                serde_json::json!({
+                    "cluster_name": "fake-cluster", "status": "green", "timed_out": false,
+                    "number_of_nodes": n, "number_of_data_nodes": n, "active_primary_shards": 0,
+                    "active_shards": 0, "relocating_shards": 0, "initializing_shards": 0,
+                    "unassigned_shards": 0
+                }),
+            )
+        }
+        (&Method::GET | &Method::POST, p) if p.ends_with("/_search") => Reply::json(
+            200,
+            serde_json::json!({
+                "took": 1, "timed_out": false,
+                "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+                "hits": {"total": {"value": 0, "relation": "eq"}, "max_score": null, "hits": []}
+            }),
+        ),
         _ => Reply::json(
             200,
             serde_json::json!({"node": node.name, "method": req.method.as_str(), "path": path}),

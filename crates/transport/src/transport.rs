@@ -215,6 +215,19 @@ impl Transport {
         self.inner.pool.alive()
     }
 
+    /// Whether two handles share the same transport (clones of one another).
+    pub fn same_as(&self, other: &Transport) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Closes the idle keep-alive connections of every node. Requests in flight finish;
+    /// a later request opens new connections. Registries call this when they drop a client.
+    pub fn close(&self) {
+        for node in self.inner.pool.nodes() {
+            node.conns.clear_idle();
+        }
+    }
+
     /// Replaces the credentials of a live client; the next request uses them.
     pub fn set_auth(&self, auth: Option<Auth>) -> Result<(), Error> {
         let value = auth.map(|a| a.header_value()).transpose()?;
