@@ -14,7 +14,7 @@ pub const DEFAULT_ALIAS: &str = "default";
 enum Entry<F> {
     /// From `create_connection` / `configure`: rebuilt lazily from its configuration.
     Configured {
-        config: ConnectionConfig,
+        config: Box<ConnectionConfig>,
         client: Option<Elasticsearch<F>>,
     },
     /// From `add_connection`: a client built by the caller.
@@ -145,7 +145,7 @@ impl<F: Flavor> Connections<F> {
         let old = self.write().insert(
             alias.to_string(),
             Entry::Configured {
-                config,
+                config: Box::new(config),
                 client: Some(client.clone()),
             },
         );
@@ -228,7 +228,7 @@ impl<F: Flavor> Connections<F> {
         }
         for (alias, config) in configs {
             match entries.get_mut(&alias) {
-                Some(Entry::Configured { config: old, .. }) if *old == config => {
+                Some(Entry::Configured { config: old, .. }) if **old == config => {
                     report.unchanged.push(alias);
                 }
                 Some(entry) => {
@@ -240,7 +240,7 @@ impl<F: Flavor> Connections<F> {
                     }
                     to_close.extend(entry.client().cloned());
                     *entry = Entry::Configured {
-                        config,
+                        config: Box::new(config),
                         client: None,
                     };
                 }
@@ -249,7 +249,7 @@ impl<F: Flavor> Connections<F> {
                     entries.insert(
                         alias,
                         Entry::Configured {
-                            config,
+                            config: Box::new(config),
                             client: None,
                         },
                     );
@@ -298,12 +298,12 @@ impl<F: Flavor> Connections<F> {
             return false;
         };
         let mut entries = self.write();
-        let same = matches!(entries.get(DEFAULT_ALIAS), Some(Entry::Configured { config: old, .. }) if *old == config);
+        let same = matches!(entries.get(DEFAULT_ALIAS), Some(Entry::Configured { config: old, .. }) if **old == config);
         if !same {
             let old = entries.insert(
                 DEFAULT_ALIAS.to_string(),
                 Entry::Configured {
-                    config,
+                    config: Box::new(config),
                     client: None,
                 },
             );

@@ -1,9 +1,11 @@
 //! The README demo: index a few documents, search them, print the hits.
 //!
-//! Runs against `ELASTICSEARCH_URL` (with `ELASTIC_API_KEY` if set) or, when it is not set,
-//! against a local noida-db emulator that it installs, starts and stops itself.
+//! Uses the connection registry: the default alias comes from `ELASTICSEARCH_URL` (with
+//! `ELASTIC_API_KEY` if set) or, when it is not set, from a local noida-db emulator that the
+//! demo installs, starts and stops itself.
 
-use es_client::{Client, Refresh, TransportBuilder};
+use es_client::Refresh;
+use es_connections::{connections, ConnectionConfig};
 use es_testkit::{Emulator, EmulatorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -24,20 +26,19 @@ async fn main() {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let (_emulator, url) = match std::env::var("ELASTICSEARCH_URL") {
-        Ok(url) if !url.is_empty() => (None, url),
-        _ => {
-            println!("ELASTICSEARCH_URL is not set: starting a local noida-db emulator...");
-            let emu = Emulator::start(EmulatorKind::NoidaDb)?;
-            let url = emu.url().to_string();
-            (Some(emu), url)
-        }
+    // The default alias comes from ELASTICSEARCH_URL / ELASTIC_API_KEY when they are set...
+    let _emulator = if connections().configure_default_from_env() {
+        None
+    } else {
+        // ...otherwise from a local emulator this demo starts (and stops when it ends).
+        println!("ELASTICSEARCH_URL is not set: starting a local noida-db emulator...");
+        let emu = Emulator::start(EmulatorKind::NoidaDb)?;
+        connections().create_connection(None, ConnectionConfig::new([emu.url()]))?;
+        Some(emu)
     };
-    let mut builder = TransportBuilder::new().host(&url);
-    if let Ok(key) = std::env::var("ELASTIC_API_KEY") {
-        builder = builder.api_key(key);
-    }
-    let client = Client::from_builder(builder)?;
+    // Every operation below names its connection through `Using` (here: the default alias).
+    let client = es_connections::client("default")?;
+    let url = client.transport().nodes()[0].base_url().to_string();
 
     let info = client.info().send().await?;
     println!(
