@@ -18,8 +18,8 @@ use crate::flavor::Blocking;
 pub trait Endpoint {
     /// What `send` returns.
     type Output;
-    /// The HTTP request.
-    fn request(&self) -> Request;
+    /// The HTTP request (an error for missing path parts or body).
+    fn request(&self) -> Result<Request, Error>;
     /// Reads the response (statuses the request accepts only).
     fn parse(response: Response) -> Result<Self::Output, Error>;
 }
@@ -38,7 +38,7 @@ pub fn parse_json<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
 /// let health = client
 ///     .cluster()
 ///     .health()
-///     .timeout(Duration::from_secs(2))
+///     .request_timeout(Duration::from_secs(2))
 ///     .opaque_id("health-check")
 ///     .send()
 ///     .await?;
@@ -65,8 +65,9 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
         }
     }
 
-    /// Timeout for this request (overrides the client's).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    /// Timeout for this request (overrides the client's). (`timeout` itself is the
+    /// Elasticsearch query parameter of many APIs.)
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
@@ -94,22 +95,22 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
             (Ok(n), Ok(v)) => {
                 self.options.headers.insert(n, v);
             }
-            _ => self.defer(Error::config("headers", format!("invalid header `{name}`"))),
+            _ => self.defer_error(Error::config("headers", format!("invalid header `{name}`"))),
         }
         self
     }
 
-    pub(crate) fn defer(&mut self, err: Error) {
+    pub(crate) fn defer_error(&mut self, err: Error) {
         if self.deferred.is_none() {
             self.deferred = Some(err);
         }
     }
 
-    pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Body> {
+    pub(crate) fn serialize_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<Body> {
         match Body::json(value) {
             Ok(b) => Some(b),
             Err(e) => {
-                self.defer(e);
+                self.defer_error(e);
                 None
             }
         }
@@ -119,7 +120,7 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
         if let Some(e) = self.deferred {
             return Err(e);
         }
-        let mut req = self.endpoint.request();
+        let mut req = self.endpoint.request()?;
         let mut options = self.options;
         options.ignore.extend(req.options.ignore.iter().copied());
         req.options = options;

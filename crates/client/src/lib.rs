@@ -32,9 +32,9 @@ pub mod api;
 mod call;
 mod client;
 mod flavor;
+pub mod generated;
 pub mod types;
 
-pub use api::Refresh;
 pub use call::{parse_json, Call, Endpoint};
 pub use client::{ClientBuilder, Elasticsearch};
 pub use es_transport::{
@@ -42,6 +42,7 @@ pub use es_transport::{
     TlsOptions, Transport, TransportBuilder,
 };
 pub use flavor::{Async, Blocking, Flavor};
+pub use generated::enums::*;
 
 /// The async client.
 pub type Client = Elasticsearch<Async>;

@@ -351,3 +351,144 @@ pub struct AcknowledgedResponse {
     #[serde(default)]
     pub acknowledged: bool,
 }
+
+/// `PUT /{index}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicesCreateResponse {
+    /// Whether the cluster acknowledged.
+    #[serde(default)]
+    pub acknowledged: bool,
+    /// Whether the shards started in time.
+    #[serde(default)]
+    pub shards_acknowledged: bool,
+    /// The index.
+    pub index: String,
+}
+
+/// `POST /{index}/_count`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountResponse {
+    /// Matching documents.
+    pub count: u64,
+    /// Shards.
+    #[serde(rename = "_shards", default)]
+    pub shards: ShardStatistics,
+}
+
+/// `POST /_mget`: one entry per requested document (missing ones have `found: false`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MgetResponse<T = Value> {
+    /// The documents.
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    pub docs: Vec<MgetItem<T>>,
+}
+
+/// One document of [`MgetResponse`]: found, missing, or an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MgetItem<T = Value> {
+    /// Index.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// Document id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Whether the document exists.
+    #[serde(default)]
+    pub found: bool,
+    /// The document.
+    #[serde(rename = "_source", default = "none")]
+    pub source: Option<T>,
+    /// Version.
+    #[serde(rename = "_version", default)]
+    pub version: Option<i64>,
+    /// The error, when this document could not be read.
+    #[serde(default)]
+    pub error: Option<Value>,
+}
+
+/// `POST /_msearch`: one entry per search, each a result or an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MsearchResponse<T = Value> {
+    /// Milliseconds taken.
+    #[serde(default)]
+    pub took: u64,
+    /// The answers, in request order.
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    pub responses: Vec<MsearchItem<T>>,
+}
+
+/// One answer of [`MsearchResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MsearchItem<T = Value> {
+    /// A successful search.
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    Ok(Box<SearchResponse<T>>),
+    /// A failed search.
+    Err {
+        /// The error object.
+        error: Value,
+        /// HTTP status of this search.
+        #[serde(default)]
+        status: u16,
+    },
+}
+
+/// `POST /{index}/_pit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenPointInTimeResponse {
+    /// The point-in-time id.
+    pub id: String,
+}
+
+/// `DELETE /_pit` and `DELETE /_search/scroll`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearResponse {
+    /// Whether it worked.
+    #[serde(default)]
+    pub succeeded: bool,
+    /// Contexts freed.
+    #[serde(default)]
+    pub num_freed: u64,
+}
+
+/// Answers that only report shards (`_refresh`, `_flush`...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardsResponse {
+    /// Shards.
+    #[serde(rename = "_shards", default)]
+    pub shards: ShardStatistics,
+}
+
+/// `GET /{index}/_mapping`: mappings by index.
+pub type IndicesMappingResponse = BTreeMap<String, IndexMappings>;
+
+/// Mappings of one index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexMappings {
+    /// The mappings, as JSON.
+    #[serde(default)]
+    pub mappings: Value,
+}
+
+/// `GET /{index}/_settings`: settings by index.
+pub type IndicesSettingsResponse = BTreeMap<String, IndexSettings>;
+
+/// Settings of one index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexSettings {
+    /// The settings, as JSON.
+    #[serde(default)]
+    pub settings: Value,
+}
+
+/// `GET /_alias`: aliases by index.
+pub type IndicesAliasesResponse = BTreeMap<String, IndexAliases>;
+
+/// Aliases of one index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexAliases {
+    /// Alias name → alias definition.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Value>,
+}

@@ -55,7 +55,7 @@ fn blocking_scenario(url: &str, expect_version: &str) {
             .unwrap();
         assert_eq!(w.result, WriteResult::Created);
     }
-    client.indices().refresh(Some(index)).send().unwrap();
+    client.indices().refresh().index(index).send().unwrap();
     let got = client
         .get(index, "2")
         .json::<es_client::types::GetResponse<Book>>()

@@ -24,7 +24,7 @@ fn run(bin: &str, envs: &[(&str, &str)]) -> String {
 
 fn ids_in(url: &str, index: &str) -> Vec<String> {
     let client = es_client::blocking::Client::new(url).unwrap();
-    client.indices().refresh(Some(index)).send().unwrap();
+    client.indices().refresh().index(index).send().unwrap();
     let res = client.search().index(index).size(100).send().unwrap();
     let mut ids: Vec<String> = res.hits.hits.into_iter().filter_map(|h| h.id).collect();
     ids.sort();

@@ -1,94 +1,36 @@
-//! The API surface: each endpoint is a plain data struct implementing [`Endpoint`], a
-//! constructor on [`Elasticsearch`] (or a namespace), and setters on [`Call`]. All of it is
-//! generic over the flavour, so async and blocking share one definition.
+//! The API surface.
 //!
-//! This hand-written minimal surface is shaped like the generated one that will replace it.
+//! The endpoints are generated from the specification (`src/generated/`, by `es-codegen`):
+//! a routing table ([`spec`]) plus, per endpoint, a marker type, a constructor on the client or
+//! its namespace (`client.indices().create("books")`), and typed setters on [`Call`]. All of it
+//! is generic over the flavour, so async and blocking share one definition.
+//!
+//! [`Call`]: crate::Call
 
-mod core;
-mod namespaces;
+mod raw;
+mod runtime;
 
-pub use self::core::{Bulk, Delete, Get, Index, Info, Ping, Search, Send};
-pub use namespaces::{
-    Cluster, ClusterHealth, Indices, IndicesCreate, IndicesDelete, IndicesExists, IndicesRefresh,
-    Nodes, NodesInfo,
+pub use raw::Send;
+pub use runtime::{
+    enum_list, parse_exists, parse_text, parse_value, part_list, route, str_list, Api, ApiSpec,
+    BodyRule, EndpointSpec, EnumList, ListValue, PathSpec, QueryValue, Stability, StrList,
+    TimeValue, WireValue, COMMON_PARAMS,
 };
 
-use std::fmt;
+/// The routing table.
+pub mod spec {
+    use super::EndpointSpec;
 
-#[allow(unused_imports)]
-use crate::{Call, Elasticsearch, Endpoint};
-
-/// `refresh` parameter of write APIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refresh {
-    /// Refresh the affected shards now.
-    True,
-    /// Do not refresh (default).
-    False,
-    /// Wait for the next refresh before answering.
-    WaitFor,
-}
-
-impl fmt::Display for Refresh {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Refresh::True => "true",
-            Refresh::False => "false",
-            Refresh::WaitFor => "wait_for",
-        })
+    /// Every endpoint of the stack flavour, sorted by name.
+    pub fn all() -> &'static [EndpointSpec] {
+        &crate::generated::routes::ENDPOINTS
     }
-}
 
-impl From<bool> for Refresh {
-    fn from(b: bool) -> Self {
-        if b {
-            Refresh::True
-        } else {
-            Refresh::False
-        }
+    /// The endpoint called `name` (`indices.create`).
+    pub fn find(name: &str) -> Option<&'static EndpointSpec> {
+        let all = all();
+        all.binary_search_by(|e| e.name.cmp(name))
+            .ok()
+            .map(|i| &all[i])
     }
-}
-
-/// Defines setters on `Call<'_, F, Endpoint>` for optional query parameters. String
-/// parameters take `impl Into<String>`; others take their type (so literals infer).
-macro_rules! query_setters {
-    ($ep:ty { $($items:tt)* }) => {
-        impl<F> $crate::Call<'_, F, $ep> {
-            $crate::api::query_setters!(@items $($items)*);
-        }
-    };
-    (@items) => {};
-    (@items $(#[$doc:meta])* $name:ident : String, $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, value: impl Into<String>) -> Self {
-            self.endpoint.$name = Some(value.into());
-            self
-        }
-        $crate::api::query_setters!(@items $($rest)*);
-    };
-    (@items $(#[$doc:meta])* $name:ident : $ty:ty, $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, value: $ty) -> Self {
-            self.endpoint.$name = Some(value);
-            self
-        }
-        $crate::api::query_setters!(@items $($rest)*);
-    };
-}
-pub(crate) use query_setters;
-
-/// Appends `key=value` to the request when `value` is set.
-pub(crate) fn push_opt<T: fmt::Display>(
-    req: &mut es_transport::Request,
-    key: &str,
-    value: &Option<T>,
-) {
-    if let Some(v) = value {
-        req.push_query(key, &v.to_string());
-    }
-}
-
-/// `/{part}` percent-encoded.
-pub(crate) fn seg(part: &str) -> String {
-    es_transport::encode_path_part(part)
 }

@@ -84,7 +84,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         println!("indexed {}/{} ({:?})", w.index, w.id, w.result);
     }
-    client.indices().refresh(Some(index)).send().await?;
+    client.indices().refresh().index(index).send().await?;
 
     let query = json!({"query": {"match": {"body": "client"}}});
     let res = client
