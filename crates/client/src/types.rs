@@ -11,8 +11,10 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InfoResponse {
     /// Node name.
+    #[serde(default)]
     pub name: String,
     /// Cluster name.
+    #[serde(default)]
     pub cluster_name: String,
     /// Cluster UUID.
     #[serde(default)]
@@ -28,6 +30,7 @@ pub struct InfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VersionInfo {
     /// e.g. `8.15.3`.
+    #[serde(default)]
     pub number: String,
     /// `opensearch` for OpenSearch.
     #[serde(default)]
@@ -77,10 +80,10 @@ pub enum WriteResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WriteResponse {
     /// Index.
-    #[serde(rename = "_index")]
+    #[serde(rename = "_index", default)]
     pub index: String,
     /// Document id.
-    #[serde(rename = "_id")]
+    #[serde(rename = "_id", default)]
     pub id: String,
     /// Document version.
     #[serde(rename = "_version", default)]
@@ -102,12 +105,13 @@ pub struct WriteResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetResponse<T = Value> {
     /// Index.
-    #[serde(rename = "_index")]
+    #[serde(rename = "_index", default)]
     pub index: String,
     /// Document id.
-    #[serde(rename = "_id")]
+    #[serde(rename = "_id", default)]
     pub id: String,
     /// Whether the document exists.
+    #[serde(default)]
     pub found: bool,
     /// The document.
     #[serde(rename = "_source", default = "none")]
@@ -132,8 +136,10 @@ fn none<T>() -> Option<T> {
 
 /// `POST /{index}/_search`; `T` is the document type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct SearchResponse<T = Value> {
     /// Milliseconds taken.
+    #[serde(default)]
     pub took: u64,
     /// Whether the search timed out.
     #[serde(default)]
@@ -142,6 +148,7 @@ pub struct SearchResponse<T = Value> {
     #[serde(rename = "_shards", default)]
     pub shards: ShardStatistics,
     /// Hits.
+    #[serde(default)]
     pub hits: HitsMetadata<T>,
     /// Aggregation results, as JSON.
     #[serde(default)]
@@ -163,6 +170,7 @@ impl<T> SearchResponse<T> {
 
 /// `hits` of a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct HitsMetadata<T = Value> {
     /// Total hits.
     #[serde(default)]
@@ -179,16 +187,28 @@ pub struct HitsMetadata<T = Value> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalHits {
     /// Count.
+    #[serde(default)]
     pub value: u64,
     /// `eq` or `gte`.
+    #[serde(default)]
     pub relation: String,
+}
+
+impl<T> Default for HitsMetadata<T> {
+    fn default() -> Self {
+        HitsMetadata {
+            total: None,
+            max_score: None,
+            hits: Vec::new(),
+        }
+    }
 }
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit<T = Value> {
     /// Index.
-    #[serde(rename = "_index")]
+    #[serde(rename = "_index", default)]
     pub index: String,
     /// Document id.
     #[serde(rename = "_id", default)]
@@ -211,10 +231,13 @@ pub struct Hit<T = Value> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BulkResponse {
     /// Milliseconds taken.
+    #[serde(default)]
     pub took: u64,
     /// Whether any item failed.
+    #[serde(default)]
     pub errors: bool,
     /// One entry per action: `{ "<op>": result }`.
+    #[serde(default)]
     pub items: Vec<BTreeMap<String, BulkItem>>,
 }
 
@@ -237,6 +260,7 @@ pub struct BulkItem {
     #[serde(rename = "_id", default)]
     pub id: Option<String>,
     /// HTTP status of this item.
+    #[serde(default)]
     pub status: u16,
     /// `created`, `updated`...
     #[serde(default)]
@@ -275,6 +299,7 @@ impl fmt::Display for HealthStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterHealthResponse {
     /// Cluster name.
+    #[serde(default)]
     pub cluster_name: String,
     /// Health.
     pub status: HealthStatus,
@@ -311,6 +336,7 @@ pub struct NodesInfoResponse {
     #[serde(default)]
     pub cluster_name: String,
     /// Nodes by id.
+    #[serde(default)]
     pub nodes: BTreeMap<String, NodeInfo>,
 }
 
@@ -318,6 +344,7 @@ pub struct NodesInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeInfo {
     /// Name.
+    #[serde(default)]
     pub name: String,
     /// Version.
     #[serde(default)]
@@ -362,6 +389,7 @@ pub struct IndicesCreateResponse {
     #[serde(default)]
     pub shards_acknowledged: bool,
     /// The index.
+    #[serde(default)]
     pub index: String,
 }
 
@@ -369,6 +397,7 @@ pub struct IndicesCreateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountResponse {
     /// Matching documents.
+    #[serde(default)]
     pub count: u64,
     /// Shards.
     #[serde(rename = "_shards", default)]
@@ -387,10 +416,10 @@ pub struct MgetResponse<T = Value> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MgetItem<T = Value> {
     /// Index.
-    #[serde(rename = "_index")]
+    #[serde(rename = "_index", default)]
     pub index: String,
     /// Document id.
-    #[serde(rename = "_id")]
+    #[serde(rename = "_id", default)]
     pub id: String,
     /// Whether the document exists.
     #[serde(default)]
@@ -438,6 +467,7 @@ pub enum MsearchItem<T = Value> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenPointInTimeResponse {
     /// The point-in-time id.
+    #[serde(default)]
     pub id: String,
 }
 

@@ -30,7 +30,7 @@ pub fn output_dir() -> PathBuf {
 }
 
 /// Typed responses for the most used endpoints (hand-written serde types in `es_client::types`).
-const TYPED_RESPONSES: &[(&str, &str)] = &[
+pub const TYPED_RESPONSES: &[(&str, &str)] = &[
     ("info", "crate::types::InfoResponse"),
     ("index", "crate::types::WriteResponse"),
     ("create", "crate::types::WriteResponse"),
