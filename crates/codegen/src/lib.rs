@@ -272,6 +272,7 @@ struct Endpoint {
     /// `codegenName` of a value body (`document` for index/create).
     body_name: Option<String>,
     stability: &'static str,
+    private: bool,
     head: bool,
     text: bool,
     doc: String,
@@ -297,9 +298,6 @@ pub fn generate(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
         .ok_or("schema.json has no endpoints")?
     {
         if e["codegenExclude"].as_bool() == Some(true) || e["availability"]["stack"].is_null() {
-            continue;
-        }
-        if e["availability"]["stack"]["visibility"].as_str() == Some("private") {
             continue;
         }
         endpoints.push(endpoint(&schema, e)?);
@@ -549,6 +547,7 @@ fn endpoint(schema: &Schema<'_>, e: &Value) -> Result<Endpoint, String> {
         body,
         body_name,
         stability,
+        private: e["availability"]["stack"]["visibility"].as_str() == Some("private"),
         head,
         text,
         doc: e["description"].as_str().unwrap_or("").to_string(),
@@ -708,11 +707,21 @@ fn namespace_file(
         (format!("{ty}<'a, F>"), Some(ty))
     };
     for e in endpoints {
-        let gate = match e.stability {
-            "Experimental" => "#[cfg(feature = \"experimental-apis\")]\n",
-            "Beta" => "#[cfg(feature = \"beta-apis\")]\n",
-            _ => "",
+        let mut features = Vec::new();
+        match e.stability {
+            "Experimental" => features.push("feature = \"experimental-apis\""),
+            "Beta" => features.push("feature = \"beta-apis\""),
+            _ => {}
+        }
+        if e.private {
+            features.push("feature = \"private-apis\"");
+        }
+        let gate = match features.len() {
+            0 => String::new(),
+            1 => format!("#[cfg({})]\n", features[0]),
+            _ => format!("#[cfg(all({}))]\n", features.join(", ")),
         };
+        let gate = gate.as_str();
         let output = if e.head {
             (
                 "bool".to_string(),

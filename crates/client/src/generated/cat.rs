@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `cat.aliases`.
 pub struct CatAliases;
 impl ApiSpec for CatAliases {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[6];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[11];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -88,7 +88,7 @@ impl<F> Call<'_, F, Api<CatAliases>> {
 /// Endpoint `cat.allocation`.
 pub struct CatAllocation;
 impl ApiSpec for CatAllocation {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[7];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[12];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -151,7 +151,7 @@ impl<F> Call<'_, F, Api<CatAllocation>> {
 /// Endpoint `cat.circuit_breaker`.
 pub struct CatCircuitBreaker;
 impl ApiSpec for CatCircuitBreaker {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[8];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[13];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -214,7 +214,7 @@ impl<F> Call<'_, F, Api<CatCircuitBreaker>> {
 /// Endpoint `cat.component_templates`.
 pub struct CatComponentTemplates;
 impl ApiSpec for CatComponentTemplates {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[9];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[14];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -277,7 +277,7 @@ impl<F> Call<'_, F, Api<CatComponentTemplates>> {
 /// Endpoint `cat.count`.
 pub struct CatCount;
 impl ApiSpec for CatCount {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[10];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[15];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -329,7 +329,7 @@ impl<F> Call<'_, F, Api<CatCount>> {
 /// Endpoint `cat.fielddata`.
 pub struct CatFielddata;
 impl ApiSpec for CatFielddata {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[11];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[16];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -384,7 +384,7 @@ impl<F> Call<'_, F, Api<CatFielddata>> {
 /// Endpoint `cat.health`.
 pub struct CatHealth;
 impl ApiSpec for CatHealth {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[12];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[17];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -436,7 +436,7 @@ impl<F> Call<'_, F, Api<CatHealth>> {
 /// Endpoint `cat.help`.
 pub struct CatHelp;
 impl ApiSpec for CatHelp {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[13];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[18];
     type Output = String;
     fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
         crate::api::parse_text(r)
@@ -454,7 +454,7 @@ impl<'a, F> Cat<'a, F> {
 /// Endpoint `cat.indices`.
 pub struct CatIndices;
 impl ApiSpec for CatIndices {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[14];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[19];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -532,7 +532,7 @@ impl<F> Call<'_, F, Api<CatIndices>> {
 /// Endpoint `cat.master`.
 pub struct CatMaster;
 impl ApiSpec for CatMaster {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[15];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[20];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -588,7 +588,7 @@ impl<F> Call<'_, F, Api<CatMaster>> {
 /// Endpoint `cat.ml_data_frame_analytics`.
 pub struct CatMlDataFrameAnalytics;
 impl ApiSpec for CatMlDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[16];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[21];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -644,7 +644,7 @@ impl<F> Call<'_, F, Api<CatMlDataFrameAnalytics>> {
 /// Endpoint `cat.ml_datafeeds`.
 pub struct CatMlDatafeeds;
 impl ApiSpec for CatMlDatafeeds {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[17];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[22];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -706,7 +706,7 @@ impl<F> Call<'_, F, Api<CatMlDatafeeds>> {
 /// Endpoint `cat.ml_jobs`.
 pub struct CatMlJobs;
 impl ApiSpec for CatMlJobs {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[18];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[23];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -768,7 +768,7 @@ impl<F> Call<'_, F, Api<CatMlJobs>> {
 /// Endpoint `cat.ml_trained_models`.
 pub struct CatMlTrainedModels;
 impl ApiSpec for CatMlTrainedModels {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[19];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[24];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -838,7 +838,7 @@ impl<F> Call<'_, F, Api<CatMlTrainedModels>> {
 /// Endpoint `cat.nodeattrs`.
 pub struct CatNodeattrs;
 impl ApiSpec for CatNodeattrs {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[20];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[25];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -897,7 +897,7 @@ impl<F> Call<'_, F, Api<CatNodeattrs>> {
 /// Endpoint `cat.nodes`.
 pub struct CatNodes;
 impl ApiSpec for CatNodes {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[21];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[26];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -957,7 +957,7 @@ impl<F> Call<'_, F, Api<CatNodes>> {
 /// Endpoint `cat.pending_tasks`.
 pub struct CatPendingTasks;
 impl ApiSpec for CatPendingTasks {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[22];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[27];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1016,7 +1016,7 @@ impl<F> Call<'_, F, Api<CatPendingTasks>> {
 /// Endpoint `cat.plugins`.
 pub struct CatPlugins;
 impl ApiSpec for CatPlugins {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[23];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[28];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1079,7 +1079,7 @@ impl<F> Call<'_, F, Api<CatPlugins>> {
 /// Endpoint `cat.recovery`.
 pub struct CatRecovery;
 impl ApiSpec for CatRecovery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[24];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[29];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1142,7 +1142,7 @@ impl<F> Call<'_, F, Api<CatRecovery>> {
 /// Endpoint `cat.repositories`.
 pub struct CatRepositories;
 impl ApiSpec for CatRepositories {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[25];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[30];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1198,7 +1198,7 @@ impl<F> Call<'_, F, Api<CatRepositories>> {
 /// Endpoint `cat.segments`.
 pub struct CatSegments;
 impl ApiSpec for CatSegments {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[26];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[31];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1284,7 +1284,7 @@ impl<F> Call<'_, F, Api<CatSegments>> {
 /// Endpoint `cat.shards`.
 pub struct CatShards;
 impl ApiSpec for CatShards {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[27];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[32];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1340,7 +1340,7 @@ impl<F> Call<'_, F, Api<CatShards>> {
 /// Endpoint `cat.snapshots`.
 pub struct CatSnapshots;
 impl ApiSpec for CatSnapshots {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[28];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[33];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1405,7 +1405,7 @@ impl<F> Call<'_, F, Api<CatSnapshots>> {
 pub struct CatTasks;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for CatTasks {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[29];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[34];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1479,7 +1479,7 @@ impl<F> Call<'_, F, Api<CatTasks>> {
 /// Endpoint `cat.templates`.
 pub struct CatTemplates;
 impl ApiSpec for CatTemplates {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[30];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[35];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1542,7 +1542,7 @@ impl<F> Call<'_, F, Api<CatTemplates>> {
 /// Endpoint `cat.thread_pool`.
 pub struct CatThreadPool;
 impl ApiSpec for CatThreadPool {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[31];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[36];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1605,7 +1605,7 @@ impl<F> Call<'_, F, Api<CatThreadPool>> {
 /// Endpoint `cat.transforms`.
 pub struct CatTransforms;
 impl ApiSpec for CatTransforms {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[32];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[37];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

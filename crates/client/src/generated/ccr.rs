@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `ccr.delete_auto_follow_pattern`.
 pub struct CcrDeleteAutoFollowPattern;
 impl ApiSpec for CcrDeleteAutoFollowPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[33];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[38];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -52,7 +52,7 @@ impl<F> Call<'_, F, Api<CcrDeleteAutoFollowPattern>> {
 /// Endpoint `ccr.follow`.
 pub struct CcrFollow;
 impl ApiSpec for CcrFollow {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[34];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[39];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -83,7 +83,7 @@ impl<F> Call<'_, F, Api<CcrFollow>> {
 /// Endpoint `ccr.follow_info`.
 pub struct CcrFollowInfo;
 impl ApiSpec for CcrFollowInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[35];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[40];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -110,7 +110,7 @@ impl<F> Call<'_, F, Api<CcrFollowInfo>> {
 /// Endpoint `ccr.follow_stats`.
 pub struct CcrFollowStats;
 impl ApiSpec for CcrFollowStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[36];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[41];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -140,7 +140,7 @@ impl<F> Call<'_, F, Api<CcrFollowStats>> {
 /// Endpoint `ccr.forget_follower`.
 pub struct CcrForgetFollower;
 impl ApiSpec for CcrForgetFollower {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[37];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[42];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -167,7 +167,7 @@ impl<F> Call<'_, F, Api<CcrForgetFollower>> {
 /// Endpoint `ccr.get_auto_follow_pattern`.
 pub struct CcrGetAutoFollowPattern;
 impl ApiSpec for CcrGetAutoFollowPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[38];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[43];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -195,7 +195,7 @@ impl<F> Call<'_, F, Api<CcrGetAutoFollowPattern>> {
 /// Endpoint `ccr.pause_auto_follow_pattern`.
 pub struct CcrPauseAutoFollowPattern;
 impl ApiSpec for CcrPauseAutoFollowPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[39];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[44];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -225,7 +225,7 @@ impl<F> Call<'_, F, Api<CcrPauseAutoFollowPattern>> {
 /// Endpoint `ccr.pause_follow`.
 pub struct CcrPauseFollow;
 impl ApiSpec for CcrPauseFollow {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[40];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[45];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -252,7 +252,7 @@ impl<F> Call<'_, F, Api<CcrPauseFollow>> {
 /// Endpoint `ccr.put_auto_follow_pattern`.
 pub struct CcrPutAutoFollowPattern;
 impl ApiSpec for CcrPutAutoFollowPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[41];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[46];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -282,7 +282,7 @@ impl<F> Call<'_, F, Api<CcrPutAutoFollowPattern>> {
 /// Endpoint `ccr.resume_auto_follow_pattern`.
 pub struct CcrResumeAutoFollowPattern;
 impl ApiSpec for CcrResumeAutoFollowPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[42];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[47];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -312,7 +312,7 @@ impl<F> Call<'_, F, Api<CcrResumeAutoFollowPattern>> {
 /// Endpoint `ccr.resume_follow`.
 pub struct CcrResumeFollow;
 impl ApiSpec for CcrResumeFollow {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[43];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[48];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -339,7 +339,7 @@ impl<F> Call<'_, F, Api<CcrResumeFollow>> {
 /// Endpoint `ccr.stats`.
 pub struct CcrStats;
 impl ApiSpec for CcrStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[44];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[49];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -367,7 +367,7 @@ impl<F> Call<'_, F, Api<CcrStats>> {
 /// Endpoint `ccr.unfollow`.
 pub struct CcrUnfollow;
 impl ApiSpec for CcrUnfollow {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[45];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[50];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

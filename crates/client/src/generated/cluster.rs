@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `cluster.allocation_explain`.
 pub struct ClusterAllocationExplain;
 impl ApiSpec for ClusterAllocationExplain {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[48];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[53];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -70,7 +70,7 @@ impl<F> Call<'_, F, Api<ClusterAllocationExplain>> {
 /// Endpoint `cluster.delete_component_template`.
 pub struct ClusterDeleteComponentTemplate;
 impl ApiSpec for ClusterDeleteComponentTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[49];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[54];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -104,7 +104,7 @@ impl<F> Call<'_, F, Api<ClusterDeleteComponentTemplate>> {
 /// Endpoint `cluster.delete_voting_config_exclusions`.
 pub struct ClusterDeleteVotingConfigExclusions;
 impl ApiSpec for ClusterDeleteVotingConfigExclusions {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[50];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[55];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -134,7 +134,7 @@ impl<F> Call<'_, F, Api<ClusterDeleteVotingConfigExclusions>> {
 /// Endpoint `cluster.exists_component_template`.
 pub struct ClusterExistsComponentTemplate;
 impl ApiSpec for ClusterExistsComponentTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[51];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[56];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -168,7 +168,7 @@ impl<F> Call<'_, F, Api<ClusterExistsComponentTemplate>> {
 /// Endpoint `cluster.get_component_template`.
 pub struct ClusterGetComponentTemplate;
 impl ApiSpec for ClusterGetComponentTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[52];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[57];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -212,7 +212,7 @@ impl<F> Call<'_, F, Api<ClusterGetComponentTemplate>> {
 /// Endpoint `cluster.get_settings`.
 pub struct ClusterGetSettings;
 impl ApiSpec for ClusterGetSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[53];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[58];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -248,7 +248,7 @@ impl<F> Call<'_, F, Api<ClusterGetSettings>> {
 /// Endpoint `cluster.health`.
 pub struct ClusterHealth;
 impl ApiSpec for ClusterHealth {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[54];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[59];
     type Output = crate::types::ClusterHealthResponse;
     fn parse(
         r: es_transport::Response,
@@ -321,7 +321,7 @@ impl<F> Call<'_, F, Api<ClusterHealth>> {
 /// Endpoint `cluster.info`.
 pub struct ClusterInfo;
 impl ApiSpec for ClusterInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[55];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[60];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -345,7 +345,7 @@ impl<'a, F> Cluster<'a, F> {
 /// Endpoint `cluster.pending_tasks`.
 pub struct ClusterPendingTasks;
 impl ApiSpec for ClusterPendingTasks {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[56];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[61];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -373,7 +373,7 @@ impl<F> Call<'_, F, Api<ClusterPendingTasks>> {
 /// Endpoint `cluster.post_voting_config_exclusions`.
 pub struct ClusterPostVotingConfigExclusions;
 impl ApiSpec for ClusterPostVotingConfigExclusions {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[57];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[62];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -411,7 +411,7 @@ impl<F> Call<'_, F, Api<ClusterPostVotingConfigExclusions>> {
 /// Endpoint `cluster.put_component_template`.
 pub struct ClusterPutComponentTemplate;
 impl ApiSpec for ClusterPutComponentTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[58];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[63];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -449,7 +449,7 @@ impl<F> Call<'_, F, Api<ClusterPutComponentTemplate>> {
 /// Endpoint `cluster.put_settings`.
 pub struct ClusterPutSettings;
 impl ApiSpec for ClusterPutSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[59];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[64];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -481,7 +481,7 @@ impl<F> Call<'_, F, Api<ClusterPutSettings>> {
 /// Endpoint `cluster.remote_info`.
 pub struct ClusterRemoteInfo;
 impl ApiSpec for ClusterRemoteInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[60];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[65];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -499,7 +499,7 @@ impl<'a, F> Cluster<'a, F> {
 /// Endpoint `cluster.reroute`.
 pub struct ClusterReroute;
 impl ApiSpec for ClusterReroute {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[61];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[66];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -543,7 +543,7 @@ impl<F> Call<'_, F, Api<ClusterReroute>> {
 /// Endpoint `cluster.state`.
 pub struct ClusterState;
 impl ApiSpec for ClusterState {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[62];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[67];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -609,7 +609,7 @@ impl<F> Call<'_, F, Api<ClusterState>> {
 /// Endpoint `cluster.stats`.
 pub struct ClusterStats;
 impl ApiSpec for ClusterStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[63];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[68];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct ConnectorCheckIn;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorCheckIn {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[64];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[69];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -48,7 +48,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[65];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[70];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -83,7 +83,7 @@ impl<F> Call<'_, F, Api<ConnectorDelete>> {
 pub struct ConnectorGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[66];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[71];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -109,12 +109,39 @@ impl<F> Call<'_, F, Api<ConnectorGet>> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `connector.last_sync`.
+pub struct ConnectorLastSync;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for ConnectorLastSync {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[72];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Connector<'a, F> {
+    /// Update the connector last sync stats.
+    ///
+    /// <https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync>
+    pub fn last_sync(
+        &self,
+        connector_id: impl Into<String>,
+    ) -> Call<'a, F, Api<ConnectorLastSync>> {
+        Call::api(self.client).part("connector_id", {
+            let v = connector_id;
+            v.into()
+        })
+    }
+}
+
 #[cfg(feature = "beta-apis")]
 /// Endpoint `connector.list`.
 pub struct ConnectorList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorList {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[67];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[73];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -166,7 +193,7 @@ impl<F> Call<'_, F, Api<ConnectorList>> {
 pub struct ConnectorPost;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorPost {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[68];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[74];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -187,7 +214,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorPut;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorPut {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[69];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[75];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -210,12 +237,97 @@ impl<F> Call<'_, F, Api<ConnectorPut>> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `connector.secret_delete`.
+pub struct ConnectorSecretDelete;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for ConnectorSecretDelete {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[76];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Connector<'a, F> {
+    /// Deletes a connector secret.
+    pub fn secret_delete(&self, id: impl Into<String>) -> Call<'a, F, Api<ConnectorSecretDelete>> {
+        Call::api(self.client).part("id", {
+            let v = id;
+            v.into()
+        })
+    }
+}
+
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `connector.secret_get`.
+pub struct ConnectorSecretGet;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for ConnectorSecretGet {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[77];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Connector<'a, F> {
+    /// Retrieves a secret stored by Connectors.
+    pub fn secret_get(&self, id: impl Into<String>) -> Call<'a, F, Api<ConnectorSecretGet>> {
+        Call::api(self.client).part("id", {
+            let v = id;
+            v.into()
+        })
+    }
+}
+
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `connector.secret_post`.
+pub struct ConnectorSecretPost;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for ConnectorSecretPost {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[78];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Connector<'a, F> {
+    /// Creates a secret for a Connector.
+    pub fn secret_post(&self) -> Call<'a, F, Api<ConnectorSecretPost>> {
+        Call::api(self.client)
+    }
+}
+
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `connector.secret_put`.
+pub struct ConnectorSecretPut;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for ConnectorSecretPut {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[79];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Connector<'a, F> {
+    /// Creates or updates a secret for a Connector.
+    pub fn secret_put(&self, id: impl Into<String>) -> Call<'a, F, Api<ConnectorSecretPut>> {
+        Call::api(self.client).part("id", {
+            let v = id;
+            v.into()
+        })
+    }
+}
+
 #[cfg(feature = "beta-apis")]
 /// Endpoint `connector.sync_job_cancel`.
 pub struct ConnectorSyncJobCancel;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobCancel {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[70];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[80];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -242,7 +354,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobCheckIn;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobCheckIn {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[71];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[81];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -269,7 +381,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobClaim;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobClaim {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[72];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[82];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -296,7 +408,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[73];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[83];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -323,7 +435,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobError;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobError {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[74];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[84];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -350,7 +462,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[75];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[85];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -377,7 +489,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobList {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[76];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[86];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -424,7 +536,7 @@ impl<F> Call<'_, F, Api<ConnectorSyncJobList>> {
 pub struct ConnectorSyncJobPost;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobPost {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[77];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[87];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -445,7 +557,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorSyncJobUpdateStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobUpdateStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[78];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[88];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -472,7 +584,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateActiveFiltering;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateActiveFiltering {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[79];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[89];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -499,7 +611,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateApiKeyId;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateApiKeyId {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[80];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[90];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -526,7 +638,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateConfiguration;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateConfiguration {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[81];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[91];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -553,7 +665,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateError;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateError {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[82];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[92];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -580,7 +692,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateFeatures;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateFeatures {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[83];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[93];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -607,7 +719,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateFiltering;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateFiltering {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[84];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[94];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -634,7 +746,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateFilteringValidation;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateFilteringValidation {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[85];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[95];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -661,7 +773,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateIndexName;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateIndexName {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[86];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[96];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -688,7 +800,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateName;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateName {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[87];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[97];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -715,7 +827,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateNative;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateNative {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[88];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[98];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -742,7 +854,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdatePipeline;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdatePipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[89];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[99];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -769,7 +881,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateScheduling;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateScheduling {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[90];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[100];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -796,7 +908,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateServiceType;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateServiceType {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[91];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[101];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -823,7 +935,7 @@ impl<'a, F> Connector<'a, F> {
 pub struct ConnectorUpdateStatus;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[92];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[102];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

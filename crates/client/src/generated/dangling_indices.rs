@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `dangling_indices.delete_dangling_index`.
 pub struct DanglingIndicesDeleteDanglingIndex;
 impl ApiSpec for DanglingIndicesDeleteDanglingIndex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[95];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[105];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -60,7 +60,7 @@ impl<F> Call<'_, F, Api<DanglingIndicesDeleteDanglingIndex>> {
 /// Endpoint `dangling_indices.import_dangling_index`.
 pub struct DanglingIndicesImportDanglingIndex;
 impl ApiSpec for DanglingIndicesImportDanglingIndex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[96];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[106];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -98,7 +98,7 @@ impl<F> Call<'_, F, Api<DanglingIndicesImportDanglingIndex>> {
 /// Endpoint `dangling_indices.list_dangling_indices`.
 pub struct DanglingIndicesListDanglingIndices;
 impl ApiSpec for DanglingIndicesListDanglingIndices {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[97];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[107];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct EncryptionReset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EncryptionReset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[102];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[112];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `enrich.delete_policy`.
 pub struct EnrichDeletePolicy;
 impl ApiSpec for EnrichDeletePolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[103];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[113];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -49,7 +49,7 @@ impl<F> Call<'_, F, Api<EnrichDeletePolicy>> {
 /// Endpoint `enrich.execute_policy`.
 pub struct EnrichExecutePolicy;
 impl ApiSpec for EnrichExecutePolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[104];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[114];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -80,7 +80,7 @@ impl<F> Call<'_, F, Api<EnrichExecutePolicy>> {
 /// Endpoint `enrich.get_policy`.
 pub struct EnrichGetPolicy;
 impl ApiSpec for EnrichGetPolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[105];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[115];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -108,7 +108,7 @@ impl<F> Call<'_, F, Api<EnrichGetPolicy>> {
 /// Endpoint `enrich.put_policy`.
 pub struct EnrichPutPolicy;
 impl ApiSpec for EnrichPutPolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[106];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[116];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -135,7 +135,7 @@ impl<F> Call<'_, F, Api<EnrichPutPolicy>> {
 /// Endpoint `enrich.stats`.
 pub struct EnrichStats;
 impl ApiSpec for EnrichStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[107];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[117];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

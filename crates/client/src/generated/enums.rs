@@ -18,6 +18,14 @@ macro_rules! wire_enum {
     };
 }
 
+wire_enum!(RestMethod {
+    GET = "GET",
+    HEAD = "HEAD",
+    POST = "POST",
+    PUT = "PUT",
+    DELETE = "DELETE",
+});
+
 wire_enum!(GridAggregationType {
     Geotile = "geotile",
     Geohex = "geohex",

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `eql.delete`.
 pub struct EqlDelete;
 impl ApiSpec for EqlDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[108];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[118];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -43,7 +43,7 @@ impl<'a, F> Eql<'a, F> {
 /// Endpoint `eql.get`.
 pub struct EqlGet;
 impl ApiSpec for EqlGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[109];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[119];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -74,7 +74,7 @@ impl<F> Call<'_, F, Api<EqlGet>> {
 /// Endpoint `eql.get_status`.
 pub struct EqlGetStatus;
 impl ApiSpec for EqlGetStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[110];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[120];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -95,7 +95,7 @@ impl<'a, F> Eql<'a, F> {
 /// Endpoint `eql.search`.
 pub struct EqlSearch;
 impl ApiSpec for EqlSearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[111];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[121];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `esql.async_query`.
 pub struct EsqlAsyncQuery;
 impl ApiSpec for EsqlAsyncQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[112];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[122];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -58,7 +58,7 @@ impl<F> Call<'_, F, Api<EsqlAsyncQuery>> {
 /// Endpoint `esql.async_query_delete`.
 pub struct EsqlAsyncQueryDelete;
 impl ApiSpec for EsqlAsyncQueryDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[113];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[123];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -82,7 +82,7 @@ impl<'a, F> Esql<'a, F> {
 /// Endpoint `esql.async_query_get`.
 pub struct EsqlAsyncQueryGet;
 impl ApiSpec for EsqlAsyncQueryGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[114];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[124];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -121,7 +121,7 @@ impl<F> Call<'_, F, Api<EsqlAsyncQueryGet>> {
 /// Endpoint `esql.async_query_stop`.
 pub struct EsqlAsyncQueryStop;
 impl ApiSpec for EsqlAsyncQueryStop {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[115];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[125];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -150,7 +150,7 @@ impl<F> Call<'_, F, Api<EsqlAsyncQueryStop>> {
 pub struct EsqlDeleteDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteDataSource {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[116];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[126];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -188,7 +188,7 @@ impl<F> Call<'_, F, Api<EsqlDeleteDataSource>> {
 pub struct EsqlDeleteDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteDataset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[117];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[127];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -226,7 +226,7 @@ impl<F> Call<'_, F, Api<EsqlDeleteDataset>> {
 pub struct EsqlDeleteView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteView {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[118];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[128];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -250,7 +250,7 @@ impl<'a, F> Esql<'a, F> {
 pub struct EsqlGetDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetDataSource {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[119];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[129];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -282,7 +282,7 @@ impl<F> Call<'_, F, Api<EsqlGetDataSource>> {
 pub struct EsqlGetDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetDataset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[120];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[130];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -314,7 +314,7 @@ impl<F> Call<'_, F, Api<EsqlGetDataset>> {
 pub struct EsqlGetQuery;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[121];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[131];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -338,7 +338,7 @@ impl<'a, F> Esql<'a, F> {
 pub struct EsqlGetView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetView {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[122];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[132];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -366,7 +366,7 @@ impl<F> Call<'_, F, Api<EsqlGetView>> {
 pub struct EsqlListQueries;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlListQueries {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[123];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[133];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -387,7 +387,7 @@ impl<'a, F> Esql<'a, F> {
 pub struct EsqlPutDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutDataSource {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[124];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[134];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -422,7 +422,7 @@ impl<F> Call<'_, F, Api<EsqlPutDataSource>> {
 pub struct EsqlPutDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutDataset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[125];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[135];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -457,7 +457,7 @@ impl<F> Call<'_, F, Api<EsqlPutDataset>> {
 pub struct EsqlPutView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutView {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[126];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[136];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -479,7 +479,7 @@ impl<'a, F> Esql<'a, F> {
 /// Endpoint `esql.query`.
 pub struct EsqlQuery;
 impl ApiSpec for EsqlQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[127];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[137];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

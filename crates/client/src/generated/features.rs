@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `features.get_features`.
 pub struct FeaturesGetFeatures;
 impl ApiSpec for FeaturesGetFeatures {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[131];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[141];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -48,7 +48,7 @@ impl<F> Call<'_, F, Api<FeaturesGetFeatures>> {
 pub struct FeaturesResetFeatures;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FeaturesResetFeatures {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[132];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[142];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

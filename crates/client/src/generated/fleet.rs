@@ -19,10 +19,54 @@ impl<F> Elasticsearch<F> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `fleet.delete_secret`.
+pub struct FleetDeleteSecret;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for FleetDeleteSecret {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[144];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Fleet<'a, F> {
+    /// Deletes a secret stored by Fleet.
+    pub fn delete_secret(&self, id: impl Into<String>) -> Call<'a, F, Api<FleetDeleteSecret>> {
+        Call::api(self.client).part("id", {
+            let v = id;
+            v.into()
+        })
+    }
+}
+
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `fleet.get_secret`.
+pub struct FleetGetSecret;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for FleetGetSecret {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[145];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Fleet<'a, F> {
+    /// Retrieves a secret stored by Fleet.
+    pub fn get_secret(&self, id: impl Into<String>) -> Call<'a, F, Api<FleetGetSecret>> {
+        Call::api(self.client).part("id", {
+            let v = id;
+            v.into()
+        })
+    }
+}
+
 /// Endpoint `fleet.global_checkpoints`.
 pub struct FleetGlobalCheckpoints;
 impl ApiSpec for FleetGlobalCheckpoints {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[134];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[146];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -66,7 +110,7 @@ impl<F> Call<'_, F, Api<FleetGlobalCheckpoints>> {
 pub struct FleetMsearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FleetMsearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[135];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[147];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -144,12 +188,31 @@ impl<F> Call<'_, F, Api<FleetMsearch>> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `fleet.post_secret`.
+pub struct FleetPostSecret;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for FleetPostSecret {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[148];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<'a, F> Fleet<'a, F> {
+    /// Creates a secret stored by Fleet.
+    pub fn post_secret(&self) -> Call<'a, F, Api<FleetPostSecret>> {
+        Call::api(self.client)
+    }
+}
+
 #[cfg(feature = "experimental-apis")]
 /// Endpoint `fleet.search`.
 pub struct FleetSearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FleetSearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[136];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[149];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

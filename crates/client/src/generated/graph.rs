@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `graph.explore`.
 pub struct GraphExplore;
 impl ApiSpec for GraphExplore {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[143];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[156];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `ilm.delete_lifecycle`.
 pub struct IlmDeleteLifecycle;
 impl ApiSpec for IlmDeleteLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[145];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[158];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -56,7 +56,7 @@ impl<F> Call<'_, F, Api<IlmDeleteLifecycle>> {
 /// Endpoint `ilm.explain_lifecycle`.
 pub struct IlmExplainLifecycle;
 impl ApiSpec for IlmExplainLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[146];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[159];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -94,7 +94,7 @@ impl<F> Call<'_, F, Api<IlmExplainLifecycle>> {
 /// Endpoint `ilm.get_lifecycle`.
 pub struct IlmGetLifecycle;
 impl ApiSpec for IlmGetLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[147];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[160];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -126,7 +126,7 @@ impl<F> Call<'_, F, Api<IlmGetLifecycle>> {
 /// Endpoint `ilm.get_status`.
 pub struct IlmGetStatus;
 impl ApiSpec for IlmGetStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[148];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[161];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -144,7 +144,7 @@ impl<'a, F> Ilm<'a, F> {
 /// Endpoint `ilm.migrate_to_data_tiers`.
 pub struct IlmMigrateToDataTiers;
 impl ApiSpec for IlmMigrateToDataTiers {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[149];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[162];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -172,7 +172,7 @@ impl<F> Call<'_, F, Api<IlmMigrateToDataTiers>> {
 /// Endpoint `ilm.move_to_step`.
 pub struct IlmMoveToStep;
 impl ApiSpec for IlmMoveToStep {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[150];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[163];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -193,7 +193,7 @@ impl<'a, F> Ilm<'a, F> {
 /// Endpoint `ilm.put_lifecycle`.
 pub struct IlmPutLifecycle;
 impl ApiSpec for IlmPutLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[151];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[164];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -224,7 +224,7 @@ impl<F> Call<'_, F, Api<IlmPutLifecycle>> {
 /// Endpoint `ilm.remove_policy`.
 pub struct IlmRemovePolicy;
 impl ApiSpec for IlmRemovePolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[152];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[165];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -245,7 +245,7 @@ impl<'a, F> Ilm<'a, F> {
 /// Endpoint `ilm.retry`.
 pub struct IlmRetry;
 impl ApiSpec for IlmRetry {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[153];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[166];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -266,7 +266,7 @@ impl<'a, F> Ilm<'a, F> {
 /// Endpoint `ilm.start`.
 pub struct IlmStart;
 impl ApiSpec for IlmStart {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[154];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[167];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -294,7 +294,7 @@ impl<F> Call<'_, F, Api<IlmStart>> {
 /// Endpoint `ilm.stop`.
 pub struct IlmStop;
 impl ApiSpec for IlmStop {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[155];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[168];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `indices.add_block`.
 pub struct IndicesAddBlock;
 impl ApiSpec for IndicesAddBlock {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[157];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[170];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -77,7 +77,7 @@ impl<F> Call<'_, F, Api<IndicesAddBlock>> {
 /// Endpoint `indices.analyze`.
 pub struct IndicesAnalyze;
 impl ApiSpec for IndicesAnalyze {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[158];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[171];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -101,7 +101,7 @@ impl<F> Call<'_, F, Api<IndicesAnalyze>> {
 /// Endpoint `indices.cancel_migrate_reindex`.
 pub struct IndicesCancelMigrateReindex;
 impl ApiSpec for IndicesCancelMigrateReindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[159];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[172];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -125,7 +125,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.clear_cache`.
 pub struct IndicesClearCache;
 impl ApiSpec for IndicesClearCache {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[160];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[173];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -180,7 +180,7 @@ impl<F> Call<'_, F, Api<IndicesClearCache>> {
 /// Endpoint `indices.clone`.
 pub struct IndicesClone;
 impl ApiSpec for IndicesClone {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[161];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[174];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -224,7 +224,7 @@ impl<F> Call<'_, F, Api<IndicesClone>> {
 /// Endpoint `indices.close`.
 pub struct IndicesClose;
 impl ApiSpec for IndicesClose {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[162];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[175];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -274,7 +274,7 @@ impl<F> Call<'_, F, Api<IndicesClose>> {
 /// Endpoint `indices.create`.
 pub struct IndicesCreate;
 impl ApiSpec for IndicesCreate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[163];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[176];
     type Output = crate::types::IndicesCreateResponse;
     fn parse(
         r: es_transport::Response,
@@ -311,7 +311,7 @@ impl<F> Call<'_, F, Api<IndicesCreate>> {
 /// Endpoint `indices.create_data_stream`.
 pub struct IndicesCreateDataStream;
 impl ApiSpec for IndicesCreateDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[164];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[177];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -345,7 +345,7 @@ impl<F> Call<'_, F, Api<IndicesCreateDataStream>> {
 /// Endpoint `indices.create_from`.
 pub struct IndicesCreateFrom;
 impl ApiSpec for IndicesCreateFrom {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[165];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[178];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -375,7 +375,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.data_streams_stats`.
 pub struct IndicesDataStreamsStats;
 impl ApiSpec for IndicesDataStreamsStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[166];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[179];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -406,7 +406,7 @@ impl<F> Call<'_, F, Api<IndicesDataStreamsStats>> {
 /// Endpoint `indices.delete`.
 pub struct IndicesDelete;
 impl ApiSpec for IndicesDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[167];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[180];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -454,7 +454,7 @@ impl<F> Call<'_, F, Api<IndicesDelete>> {
 /// Endpoint `indices.delete_alias`.
 pub struct IndicesDeleteAlias;
 impl ApiSpec for IndicesDeleteAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[168];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[181];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -496,7 +496,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteAlias>> {
 /// Endpoint `indices.delete_data_lifecycle`.
 pub struct IndicesDeleteDataLifecycle;
 impl ApiSpec for IndicesDeleteDataLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[169];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[182];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -537,7 +537,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataLifecycle>> {
 /// Endpoint `indices.delete_data_stream`.
 pub struct IndicesDeleteDataStream;
 impl ApiSpec for IndicesDeleteDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[170];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[183];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -574,7 +574,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataStream>> {
 /// Endpoint `indices.delete_data_stream_options`.
 pub struct IndicesDeleteDataStreamOptions;
 impl ApiSpec for IndicesDeleteDataStreamOptions {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[171];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[184];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -615,7 +615,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataStreamOptions>> {
 /// Endpoint `indices.delete_index_template`.
 pub struct IndicesDeleteIndexTemplate;
 impl ApiSpec for IndicesDeleteIndexTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[172];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[185];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -649,7 +649,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteIndexTemplate>> {
 /// Endpoint `indices.delete_template`.
 pub struct IndicesDeleteTemplate;
 impl ApiSpec for IndicesDeleteTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[173];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[186];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -685,7 +685,7 @@ impl<F> Call<'_, F, Api<IndicesDeleteTemplate>> {
 pub struct IndicesDiskUsage;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for IndicesDiskUsage {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[174];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[187];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -736,7 +736,7 @@ impl<F> Call<'_, F, Api<IndicesDiskUsage>> {
 /// Endpoint `indices.downsample`.
 pub struct IndicesDownsample;
 impl ApiSpec for IndicesDownsample {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[175];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[188];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -766,7 +766,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.exists`.
 pub struct IndicesExists;
 impl ApiSpec for IndicesExists {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[176];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[189];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -816,7 +816,7 @@ impl<F> Call<'_, F, Api<IndicesExists>> {
 /// Endpoint `indices.exists_alias`.
 pub struct IndicesExistsAlias;
 impl ApiSpec for IndicesExistsAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[177];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[190];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -865,7 +865,7 @@ impl<F> Call<'_, F, Api<IndicesExistsAlias>> {
 /// Endpoint `indices.exists_index_template`.
 pub struct IndicesExistsIndexTemplate;
 impl ApiSpec for IndicesExistsIndexTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[178];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[191];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -903,7 +903,7 @@ impl<F> Call<'_, F, Api<IndicesExistsIndexTemplate>> {
 /// Endpoint `indices.exists_template`.
 pub struct IndicesExistsTemplate;
 impl ApiSpec for IndicesExistsTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[179];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[192];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -941,7 +941,7 @@ impl<F> Call<'_, F, Api<IndicesExistsTemplate>> {
 /// Endpoint `indices.explain_data_lifecycle`.
 pub struct IndicesExplainDataLifecycle;
 impl ApiSpec for IndicesExplainDataLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[180];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[193];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -977,7 +977,7 @@ impl<F> Call<'_, F, Api<IndicesExplainDataLifecycle>> {
 pub struct IndicesFieldUsageStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for IndicesFieldUsageStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[181];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[194];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1024,7 +1024,7 @@ impl<F> Call<'_, F, Api<IndicesFieldUsageStats>> {
 /// Endpoint `indices.flush`.
 pub struct IndicesFlush;
 impl ApiSpec for IndicesFlush {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[182];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[195];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1071,7 +1071,7 @@ impl<F> Call<'_, F, Api<IndicesFlush>> {
 /// Endpoint `indices.forcemerge`.
 pub struct IndicesForcemerge;
 impl ApiSpec for IndicesForcemerge {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[183];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[196];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1126,7 +1126,7 @@ impl<F> Call<'_, F, Api<IndicesForcemerge>> {
 /// Endpoint `indices.get`.
 pub struct IndicesGet;
 impl ApiSpec for IndicesGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[184];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[197];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1184,7 +1184,7 @@ impl<F> Call<'_, F, Api<IndicesGet>> {
 /// Endpoint `indices.get_alias`.
 pub struct IndicesGetAlias;
 impl ApiSpec for IndicesGetAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[185];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[198];
     type Output = crate::types::IndicesAliasesResponse;
     fn parse(
         r: es_transport::Response,
@@ -1233,7 +1233,7 @@ impl<F> Call<'_, F, Api<IndicesGetAlias>> {
 /// Endpoint `indices.get_data_lifecycle`.
 pub struct IndicesGetDataLifecycle;
 impl ApiSpec for IndicesGetDataLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[186];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[199];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1274,7 +1274,7 @@ impl<F> Call<'_, F, Api<IndicesGetDataLifecycle>> {
 /// Endpoint `indices.get_data_lifecycle_stats`.
 pub struct IndicesGetDataLifecycleStats;
 impl ApiSpec for IndicesGetDataLifecycleStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[187];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[200];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1292,7 +1292,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.get_data_stream`.
 pub struct IndicesGetDataStream;
 impl ApiSpec for IndicesGetDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[188];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[201];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1335,7 +1335,7 @@ impl<F> Call<'_, F, Api<IndicesGetDataStream>> {
 /// Endpoint `indices.get_data_stream_mappings`.
 pub struct IndicesGetDataStreamMappings;
 impl ApiSpec for IndicesGetDataStreamMappings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[189];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[202];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1365,7 +1365,7 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamMappings>> {
 /// Endpoint `indices.get_data_stream_options`.
 pub struct IndicesGetDataStreamOptions;
 impl ApiSpec for IndicesGetDataStreamOptions {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[190];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[203];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1402,7 +1402,7 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamOptions>> {
 /// Endpoint `indices.get_data_stream_settings`.
 pub struct IndicesGetDataStreamSettings;
 impl ApiSpec for IndicesGetDataStreamSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[191];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[204];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1432,7 +1432,7 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamSettings>> {
 /// Endpoint `indices.get_field_mapping`.
 pub struct IndicesGetFieldMapping;
 impl ApiSpec for IndicesGetFieldMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[192];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[205];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1481,7 +1481,7 @@ impl<F> Call<'_, F, Api<IndicesGetFieldMapping>> {
 /// Endpoint `indices.get_index_template`.
 pub struct IndicesGetIndexTemplate;
 impl ApiSpec for IndicesGetIndexTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[193];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[206];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1521,7 +1521,7 @@ impl<F> Call<'_, F, Api<IndicesGetIndexTemplate>> {
 /// Endpoint `indices.get_mapping`.
 pub struct IndicesGetMapping;
 impl ApiSpec for IndicesGetMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[194];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[207];
     type Output = crate::types::IndicesMappingResponse;
     fn parse(
         r: es_transport::Response,
@@ -1570,7 +1570,7 @@ impl<F> Call<'_, F, Api<IndicesGetMapping>> {
 /// Endpoint `indices.get_migrate_reindex_status`.
 pub struct IndicesGetMigrateReindexStatus;
 impl ApiSpec for IndicesGetMigrateReindexStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[195];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[208];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1594,7 +1594,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.get_settings`.
 pub struct IndicesGetSettings;
 impl ApiSpec for IndicesGetSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[196];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[209];
     type Output = crate::types::IndicesSettingsResponse;
     fn parse(
         r: es_transport::Response,
@@ -1655,7 +1655,7 @@ impl<F> Call<'_, F, Api<IndicesGetSettings>> {
 /// Endpoint `indices.get_template`.
 pub struct IndicesGetTemplate;
 impl ApiSpec for IndicesGetTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[197];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[210];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1691,7 +1691,7 @@ impl<F> Call<'_, F, Api<IndicesGetTemplate>> {
 /// Endpoint `indices.migrate_reindex`.
 pub struct IndicesMigrateReindex;
 impl ApiSpec for IndicesMigrateReindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[198];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[211];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1709,7 +1709,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.migrate_to_data_stream`.
 pub struct IndicesMigrateToDataStream;
 impl ApiSpec for IndicesMigrateToDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[199];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[212];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1743,7 +1743,7 @@ impl<F> Call<'_, F, Api<IndicesMigrateToDataStream>> {
 /// Endpoint `indices.modify_data_stream`.
 pub struct IndicesModifyDataStream;
 impl ApiSpec for IndicesModifyDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[200];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[213];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1761,7 +1761,7 @@ impl<'a, F> Indices<'a, F> {
 /// Endpoint `indices.open`.
 pub struct IndicesOpen;
 impl ApiSpec for IndicesOpen {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[201];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[214];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1811,7 +1811,7 @@ impl<F> Call<'_, F, Api<IndicesOpen>> {
 /// Endpoint `indices.promote_data_stream`.
 pub struct IndicesPromoteDataStream;
 impl ApiSpec for IndicesPromoteDataStream {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[202];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[215];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1841,7 +1841,7 @@ impl<F> Call<'_, F, Api<IndicesPromoteDataStream>> {
 /// Endpoint `indices.put_alias`.
 pub struct IndicesPutAlias;
 impl ApiSpec for IndicesPutAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[203];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[216];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -1883,7 +1883,7 @@ impl<F> Call<'_, F, Api<IndicesPutAlias>> {
 /// Endpoint `indices.put_data_lifecycle`.
 pub struct IndicesPutDataLifecycle;
 impl ApiSpec for IndicesPutDataLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[204];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[217];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1924,7 +1924,7 @@ impl<F> Call<'_, F, Api<IndicesPutDataLifecycle>> {
 /// Endpoint `indices.put_data_stream_mappings`.
 pub struct IndicesPutDataStreamMappings;
 impl ApiSpec for IndicesPutDataStreamMappings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[205];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[218];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1962,7 +1962,7 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamMappings>> {
 /// Endpoint `indices.put_data_stream_options`.
 pub struct IndicesPutDataStreamOptions;
 impl ApiSpec for IndicesPutDataStreamOptions {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[206];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[219];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2003,7 +2003,7 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamOptions>> {
 /// Endpoint `indices.put_data_stream_settings`.
 pub struct IndicesPutDataStreamSettings;
 impl ApiSpec for IndicesPutDataStreamSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[207];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[220];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2041,7 +2041,7 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamSettings>> {
 /// Endpoint `indices.put_index_template`.
 pub struct IndicesPutIndexTemplate;
 impl ApiSpec for IndicesPutIndexTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[208];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[221];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2079,7 +2079,7 @@ impl<F> Call<'_, F, Api<IndicesPutIndexTemplate>> {
 /// Endpoint `indices.put_mapping`.
 pub struct IndicesPutMapping;
 impl ApiSpec for IndicesPutMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[209];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[222];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -2134,7 +2134,7 @@ impl<F> Call<'_, F, Api<IndicesPutMapping>> {
 /// Endpoint `indices.put_settings`.
 pub struct IndicesPutSettings;
 impl ApiSpec for IndicesPutSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[210];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[223];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -2195,7 +2195,7 @@ impl<F> Call<'_, F, Api<IndicesPutSettings>> {
 /// Endpoint `indices.put_template`.
 pub struct IndicesPutTemplate;
 impl ApiSpec for IndicesPutTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[211];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[224];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2234,7 +2234,7 @@ impl<F> Call<'_, F, Api<IndicesPutTemplate>> {
 /// Endpoint `indices.recovery`.
 pub struct IndicesRecovery;
 impl ApiSpec for IndicesRecovery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[212];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[225];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2281,7 +2281,7 @@ impl<F> Call<'_, F, Api<IndicesRecovery>> {
 /// Endpoint `indices.refresh`.
 pub struct IndicesRefresh;
 impl ApiSpec for IndicesRefresh {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[213];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[226];
     type Output = crate::types::ShardsResponse;
     fn parse(
         r: es_transport::Response,
@@ -2322,7 +2322,7 @@ impl<F> Call<'_, F, Api<IndicesRefresh>> {
 /// Endpoint `indices.reload_search_analyzers`.
 pub struct IndicesReloadSearchAnalyzers;
 impl ApiSpec for IndicesReloadSearchAnalyzers {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[214];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[227];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2367,7 +2367,7 @@ impl<F> Call<'_, F, Api<IndicesReloadSearchAnalyzers>> {
 /// Endpoint `indices.remove_block`.
 pub struct IndicesRemoveBlock;
 impl ApiSpec for IndicesRemoveBlock {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[215];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[228];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2422,7 +2422,7 @@ impl<F> Call<'_, F, Api<IndicesRemoveBlock>> {
 /// Endpoint `indices.resolve_cluster`.
 pub struct IndicesResolveCluster;
 impl ApiSpec for IndicesResolveCluster {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[216];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[229];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2469,7 +2469,7 @@ impl<F> Call<'_, F, Api<IndicesResolveCluster>> {
 /// Endpoint `indices.resolve_index`.
 pub struct IndicesResolveIndex;
 impl ApiSpec for IndicesResolveIndex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[217];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[230];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2514,7 +2514,7 @@ impl<F> Call<'_, F, Api<IndicesResolveIndex>> {
 /// Endpoint `indices.rollover`.
 pub struct IndicesRollover;
 impl ApiSpec for IndicesRollover {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[218];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[231];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2561,7 +2561,7 @@ impl<F> Call<'_, F, Api<IndicesRollover>> {
 /// Endpoint `indices.segments`.
 pub struct IndicesSegments;
 impl ApiSpec for IndicesSegments {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[219];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[232];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2600,7 +2600,7 @@ impl<F> Call<'_, F, Api<IndicesSegments>> {
 /// Endpoint `indices.shard_stores`.
 pub struct IndicesShardStores;
 impl ApiSpec for IndicesShardStores {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[220];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[233];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2646,7 +2646,7 @@ impl<F> Call<'_, F, Api<IndicesShardStores>> {
 /// Endpoint `indices.shrink`.
 pub struct IndicesShrink;
 impl ApiSpec for IndicesShrink {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[221];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[234];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2690,7 +2690,7 @@ impl<F> Call<'_, F, Api<IndicesShrink>> {
 /// Endpoint `indices.simulate_index_template`.
 pub struct IndicesSimulateIndexTemplate;
 impl ApiSpec for IndicesSimulateIndexTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[222];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[235];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2732,7 +2732,7 @@ impl<F> Call<'_, F, Api<IndicesSimulateIndexTemplate>> {
 /// Endpoint `indices.simulate_template`.
 pub struct IndicesSimulateTemplate;
 impl ApiSpec for IndicesSimulateTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[223];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[236];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2772,7 +2772,7 @@ impl<F> Call<'_, F, Api<IndicesSimulateTemplate>> {
 /// Endpoint `indices.split`.
 pub struct IndicesSplit;
 impl ApiSpec for IndicesSplit {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[224];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[237];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2816,7 +2816,7 @@ impl<F> Call<'_, F, Api<IndicesSplit>> {
 /// Endpoint `indices.stats`.
 pub struct IndicesStats;
 impl ApiSpec for IndicesStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[225];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[238];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2886,7 +2886,7 @@ impl<F> Call<'_, F, Api<IndicesStats>> {
 /// Endpoint `indices.update_aliases`.
 pub struct IndicesUpdateAliases;
 impl ApiSpec for IndicesUpdateAliases {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[226];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[239];
     type Output = crate::types::AcknowledgedResponse;
     fn parse(
         r: es_transport::Response,
@@ -2916,7 +2916,7 @@ impl<F> Call<'_, F, Api<IndicesUpdateAliases>> {
 /// Endpoint `indices.validate_query`.
 pub struct IndicesValidateQuery;
 impl ApiSpec for IndicesValidateQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[227];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[240];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

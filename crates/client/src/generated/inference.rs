@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `inference.chat_completion_unified`.
 pub struct InferenceChatCompletionUnified;
 impl ApiSpec for InferenceChatCompletionUnified {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[228];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[241];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -52,7 +52,7 @@ impl<F> Call<'_, F, Api<InferenceChatCompletionUnified>> {
 /// Endpoint `inference.completion`.
 pub struct InferenceCompletion;
 impl ApiSpec for InferenceCompletion {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[229];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[242];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -82,7 +82,7 @@ impl<F> Call<'_, F, Api<InferenceCompletion>> {
 /// Endpoint `inference.delete`.
 pub struct InferenceDelete;
 impl ApiSpec for InferenceDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[230];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[243];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -117,7 +117,7 @@ impl<F> Call<'_, F, Api<InferenceDelete>> {
 /// Endpoint `inference.delete_region_policy`.
 pub struct InferenceDeleteRegionPolicy;
 impl ApiSpec for InferenceDeleteRegionPolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[231];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[244];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -137,7 +137,7 @@ impl<'a, F> Inference<'a, F> {
 pub struct InferenceEmbedding;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for InferenceEmbedding {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[232];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[245];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -169,7 +169,7 @@ impl<F> Call<'_, F, Api<InferenceEmbedding>> {
 /// Endpoint `inference.get`.
 pub struct InferenceGet;
 impl ApiSpec for InferenceGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[233];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[246];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -197,7 +197,7 @@ impl<F> Call<'_, F, Api<InferenceGet>> {
 /// Endpoint `inference.get_region_policy`.
 pub struct InferenceGetRegionPolicy;
 impl ApiSpec for InferenceGetRegionPolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[234];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[247];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -215,7 +215,7 @@ impl<'a, F> Inference<'a, F> {
 /// Endpoint `inference.inference`.
 pub struct InferenceInference;
 impl ApiSpec for InferenceInference {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[235];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[248];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -249,7 +249,7 @@ impl<F> Call<'_, F, Api<InferenceInference>> {
 /// Endpoint `inference.put`.
 pub struct InferencePut;
 impl ApiSpec for InferencePut {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[236];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[249];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -280,7 +280,7 @@ impl<F> Call<'_, F, Api<InferencePut>> {
 /// Endpoint `inference.put_ai21`.
 pub struct InferencePutAi21;
 impl ApiSpec for InferencePutAi21 {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[237];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[250];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -316,7 +316,7 @@ impl<F> Call<'_, F, Api<InferencePutAi21>> {
 /// Endpoint `inference.put_alibabacloud`.
 pub struct InferencePutAlibabacloud;
 impl ApiSpec for InferencePutAlibabacloud {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[238];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[251];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -352,7 +352,7 @@ impl<F> Call<'_, F, Api<InferencePutAlibabacloud>> {
 /// Endpoint `inference.put_amazonbedrock`.
 pub struct InferencePutAmazonbedrock;
 impl ApiSpec for InferencePutAmazonbedrock {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[239];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[252];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -388,7 +388,7 @@ impl<F> Call<'_, F, Api<InferencePutAmazonbedrock>> {
 /// Endpoint `inference.put_amazonsagemaker`.
 pub struct InferencePutAmazonsagemaker;
 impl ApiSpec for InferencePutAmazonsagemaker {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[240];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[253];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -424,7 +424,7 @@ impl<F> Call<'_, F, Api<InferencePutAmazonsagemaker>> {
 /// Endpoint `inference.put_anthropic`.
 pub struct InferencePutAnthropic;
 impl ApiSpec for InferencePutAnthropic {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[241];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[254];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -460,7 +460,7 @@ impl<F> Call<'_, F, Api<InferencePutAnthropic>> {
 /// Endpoint `inference.put_azureaistudio`.
 pub struct InferencePutAzureaistudio;
 impl ApiSpec for InferencePutAzureaistudio {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[242];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[255];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -496,7 +496,7 @@ impl<F> Call<'_, F, Api<InferencePutAzureaistudio>> {
 /// Endpoint `inference.put_azureopenai`.
 pub struct InferencePutAzureopenai;
 impl ApiSpec for InferencePutAzureopenai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[243];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[256];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -532,7 +532,7 @@ impl<F> Call<'_, F, Api<InferencePutAzureopenai>> {
 /// Endpoint `inference.put_cohere`.
 pub struct InferencePutCohere;
 impl ApiSpec for InferencePutCohere {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[244];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[257];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -568,7 +568,7 @@ impl<F> Call<'_, F, Api<InferencePutCohere>> {
 /// Endpoint `inference.put_contextualai`.
 pub struct InferencePutContextualai;
 impl ApiSpec for InferencePutContextualai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[245];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[258];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -604,7 +604,7 @@ impl<F> Call<'_, F, Api<InferencePutContextualai>> {
 /// Endpoint `inference.put_custom`.
 pub struct InferencePutCustom;
 impl ApiSpec for InferencePutCustom {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[246];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[259];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -634,7 +634,7 @@ impl<'a, F> Inference<'a, F> {
 /// Endpoint `inference.put_deepseek`.
 pub struct InferencePutDeepseek;
 impl ApiSpec for InferencePutDeepseek {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[247];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[260];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -670,7 +670,7 @@ impl<F> Call<'_, F, Api<InferencePutDeepseek>> {
 /// Endpoint `inference.put_elasticsearch`.
 pub struct InferencePutElasticsearch;
 impl ApiSpec for InferencePutElasticsearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[248];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[261];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -706,7 +706,7 @@ impl<F> Call<'_, F, Api<InferencePutElasticsearch>> {
 /// Endpoint `inference.put_elser`.
 pub struct InferencePutElser;
 impl ApiSpec for InferencePutElser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[249];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[262];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -742,7 +742,7 @@ impl<F> Call<'_, F, Api<InferencePutElser>> {
 /// Endpoint `inference.put_fireworksai`.
 pub struct InferencePutFireworksai;
 impl ApiSpec for InferencePutFireworksai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[250];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[263];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -778,7 +778,7 @@ impl<F> Call<'_, F, Api<InferencePutFireworksai>> {
 /// Endpoint `inference.put_googleaistudio`.
 pub struct InferencePutGoogleaistudio;
 impl ApiSpec for InferencePutGoogleaistudio {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[251];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[264];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -814,7 +814,7 @@ impl<F> Call<'_, F, Api<InferencePutGoogleaistudio>> {
 /// Endpoint `inference.put_googlevertexai`.
 pub struct InferencePutGooglevertexai;
 impl ApiSpec for InferencePutGooglevertexai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[252];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[265];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -850,7 +850,7 @@ impl<F> Call<'_, F, Api<InferencePutGooglevertexai>> {
 /// Endpoint `inference.put_groq`.
 pub struct InferencePutGroq;
 impl ApiSpec for InferencePutGroq {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[253];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[266];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -886,7 +886,7 @@ impl<F> Call<'_, F, Api<InferencePutGroq>> {
 /// Endpoint `inference.put_hugging_face`.
 pub struct InferencePutHuggingFace;
 impl ApiSpec for InferencePutHuggingFace {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[254];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[267];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -922,7 +922,7 @@ impl<F> Call<'_, F, Api<InferencePutHuggingFace>> {
 /// Endpoint `inference.put_jinaai`.
 pub struct InferencePutJinaai;
 impl ApiSpec for InferencePutJinaai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[255];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[268];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -958,7 +958,7 @@ impl<F> Call<'_, F, Api<InferencePutJinaai>> {
 /// Endpoint `inference.put_llama`.
 pub struct InferencePutLlama;
 impl ApiSpec for InferencePutLlama {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[256];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[269];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -994,7 +994,7 @@ impl<F> Call<'_, F, Api<InferencePutLlama>> {
 /// Endpoint `inference.put_mistral`.
 pub struct InferencePutMistral;
 impl ApiSpec for InferencePutMistral {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[257];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[270];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1030,7 +1030,7 @@ impl<F> Call<'_, F, Api<InferencePutMistral>> {
 /// Endpoint `inference.put_nvidia`.
 pub struct InferencePutNvidia;
 impl ApiSpec for InferencePutNvidia {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[258];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[271];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1066,7 +1066,7 @@ impl<F> Call<'_, F, Api<InferencePutNvidia>> {
 /// Endpoint `inference.put_openai`.
 pub struct InferencePutOpenai;
 impl ApiSpec for InferencePutOpenai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[259];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[272];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1102,7 +1102,7 @@ impl<F> Call<'_, F, Api<InferencePutOpenai>> {
 /// Endpoint `inference.put_openshift_ai`.
 pub struct InferencePutOpenshiftAi;
 impl ApiSpec for InferencePutOpenshiftAi {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[260];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[273];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1138,7 +1138,7 @@ impl<F> Call<'_, F, Api<InferencePutOpenshiftAi>> {
 /// Endpoint `inference.put_region_policy`.
 pub struct InferencePutRegionPolicy;
 impl ApiSpec for InferencePutRegionPolicy {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[261];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[274];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1162,7 +1162,7 @@ impl<F> Call<'_, F, Api<InferencePutRegionPolicy>> {
 /// Endpoint `inference.put_voyageai`.
 pub struct InferencePutVoyageai;
 impl ApiSpec for InferencePutVoyageai {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[262];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[275];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1198,7 +1198,7 @@ impl<F> Call<'_, F, Api<InferencePutVoyageai>> {
 /// Endpoint `inference.put_watsonx`.
 pub struct InferencePutWatsonx;
 impl ApiSpec for InferencePutWatsonx {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[263];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[276];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1234,7 +1234,7 @@ impl<F> Call<'_, F, Api<InferencePutWatsonx>> {
 /// Endpoint `inference.rerank`.
 pub struct InferenceRerank;
 impl ApiSpec for InferenceRerank {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[264];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[277];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1261,7 +1261,7 @@ impl<F> Call<'_, F, Api<InferenceRerank>> {
 /// Endpoint `inference.sparse_embedding`.
 pub struct InferenceSparseEmbedding;
 impl ApiSpec for InferenceSparseEmbedding {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[265];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[278];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1291,7 +1291,7 @@ impl<F> Call<'_, F, Api<InferenceSparseEmbedding>> {
 /// Endpoint `inference.stream_completion`.
 pub struct InferenceStreamCompletion;
 impl ApiSpec for InferenceStreamCompletion {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[266];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[279];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1321,7 +1321,7 @@ impl<F> Call<'_, F, Api<InferenceStreamCompletion>> {
 /// Endpoint `inference.text_embedding`.
 pub struct InferenceTextEmbedding;
 impl ApiSpec for InferenceTextEmbedding {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[267];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[280];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1351,7 +1351,7 @@ impl<F> Call<'_, F, Api<InferenceTextEmbedding>> {
 /// Endpoint `inference.update`.
 pub struct InferenceUpdate;
 impl ApiSpec for InferenceUpdate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[268];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[281];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `ingest.delete_geoip_database`.
 pub struct IngestDeleteGeoipDatabase;
 impl ApiSpec for IngestDeleteGeoipDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[270];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[283];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -56,7 +56,7 @@ impl<F> Call<'_, F, Api<IngestDeleteGeoipDatabase>> {
 /// Endpoint `ingest.delete_ip_location_database`.
 pub struct IngestDeleteIpLocationDatabase;
 impl ApiSpec for IngestDeleteIpLocationDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[271];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[284];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -90,7 +90,7 @@ impl<F> Call<'_, F, Api<IngestDeleteIpLocationDatabase>> {
 /// Endpoint `ingest.delete_pipeline`.
 pub struct IngestDeletePipeline;
 impl ApiSpec for IngestDeletePipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[272];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[285];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -121,7 +121,7 @@ impl<F> Call<'_, F, Api<IngestDeletePipeline>> {
 /// Endpoint `ingest.geo_ip_stats`.
 pub struct IngestGeoIpStats;
 impl ApiSpec for IngestGeoIpStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[273];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[286];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -139,7 +139,7 @@ impl<'a, F> Ingest<'a, F> {
 /// Endpoint `ingest.get_geoip_database`.
 pub struct IngestGetGeoipDatabase;
 impl ApiSpec for IngestGetGeoipDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[274];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[287];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -163,7 +163,7 @@ impl<F> Call<'_, F, Api<IngestGetGeoipDatabase>> {
 /// Endpoint `ingest.get_ip_location_database`.
 pub struct IngestGetIpLocationDatabase;
 impl ApiSpec for IngestGetIpLocationDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[275];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[288];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -187,7 +187,7 @@ impl<F> Call<'_, F, Api<IngestGetIpLocationDatabase>> {
 /// Endpoint `ingest.get_pipeline`.
 pub struct IngestGetPipeline;
 impl ApiSpec for IngestGetPipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[276];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[289];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -219,7 +219,7 @@ impl<F> Call<'_, F, Api<IngestGetPipeline>> {
 /// Endpoint `ingest.processor_grok`.
 pub struct IngestProcessorGrok;
 impl ApiSpec for IngestProcessorGrok {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[277];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[290];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -237,7 +237,7 @@ impl<'a, F> Ingest<'a, F> {
 /// Endpoint `ingest.put_geoip_database`.
 pub struct IngestPutGeoipDatabase;
 impl ApiSpec for IngestPutGeoipDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[278];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[291];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -271,7 +271,7 @@ impl<F> Call<'_, F, Api<IngestPutGeoipDatabase>> {
 /// Endpoint `ingest.put_ip_location_database`.
 pub struct IngestPutIpLocationDatabase;
 impl ApiSpec for IngestPutIpLocationDatabase {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[279];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[292];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -305,7 +305,7 @@ impl<F> Call<'_, F, Api<IngestPutIpLocationDatabase>> {
 /// Endpoint `ingest.put_pipeline`.
 pub struct IngestPutPipeline;
 impl ApiSpec for IngestPutPipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[280];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[293];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -340,7 +340,7 @@ impl<F> Call<'_, F, Api<IngestPutPipeline>> {
 /// Endpoint `ingest.simulate`.
 pub struct IngestSimulate;
 impl ApiSpec for IngestSimulate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[281];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[294];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

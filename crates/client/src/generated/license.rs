@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `license.delete`.
 pub struct LicenseDelete;
 impl ApiSpec for LicenseDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[282];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[296];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -50,7 +50,7 @@ impl<F> Call<'_, F, Api<LicenseDelete>> {
 /// Endpoint `license.get`.
 pub struct LicenseGet;
 impl ApiSpec for LicenseGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[283];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[297];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -78,7 +78,7 @@ impl<F> Call<'_, F, Api<LicenseGet>> {
 /// Endpoint `license.get_basic_status`.
 pub struct LicenseGetBasicStatus;
 impl ApiSpec for LicenseGetBasicStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[284];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[298];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -96,7 +96,7 @@ impl<'a, F> License<'a, F> {
 /// Endpoint `license.get_trial_status`.
 pub struct LicenseGetTrialStatus;
 impl ApiSpec for LicenseGetTrialStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[285];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[299];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -114,7 +114,7 @@ impl<'a, F> License<'a, F> {
 /// Endpoint `license.post`.
 pub struct LicensePost;
 impl ApiSpec for LicensePost {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[286];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[300];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -146,7 +146,7 @@ impl<F> Call<'_, F, Api<LicensePost>> {
 /// Endpoint `license.post_start_basic`.
 pub struct LicensePostStartBasic;
 impl ApiSpec for LicensePostStartBasic {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[287];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[301];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -178,7 +178,7 @@ impl<F> Call<'_, F, Api<LicensePostStartBasic>> {
 /// Endpoint `license.post_start_trial`.
 pub struct LicensePostStartTrial;
 impl ApiSpec for LicensePostStartTrial {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[288];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[302];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `logstash.delete_pipeline`.
 pub struct LogstashDeletePipeline;
 impl ApiSpec for LogstashDeletePipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[290];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[304];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -46,7 +46,7 @@ impl<'a, F> Logstash<'a, F> {
 /// Endpoint `logstash.get_pipeline`.
 pub struct LogstashGetPipeline;
 impl ApiSpec for LogstashGetPipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[291];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[305];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -70,7 +70,7 @@ impl<F> Call<'_, F, Api<LogstashGetPipeline>> {
 /// Endpoint `logstash.put_pipeline`.
 pub struct LogstashPutPipeline;
 impl ApiSpec for LogstashPutPipeline {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[292];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[306];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

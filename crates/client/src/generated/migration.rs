@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `migration.deprecations`.
 pub struct MigrationDeprecations;
 impl ApiSpec for MigrationDeprecations {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[294];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[308];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -46,7 +46,7 @@ impl<F> Call<'_, F, Api<MigrationDeprecations>> {
 /// Endpoint `migration.get_feature_upgrade_status`.
 pub struct MigrationGetFeatureUpgradeStatus;
 impl ApiSpec for MigrationGetFeatureUpgradeStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[295];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[309];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -64,7 +64,7 @@ impl<'a, F> Migration<'a, F> {
 /// Endpoint `migration.post_feature_upgrade`.
 pub struct MigrationPostFeatureUpgrade;
 impl ApiSpec for MigrationPostFeatureUpgrade {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[296];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[310];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `ml.clear_trained_model_deployment_cache`.
 pub struct MlClearTrainedModelDeploymentCache;
 impl ApiSpec for MlClearTrainedModelDeploymentCache {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[297];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[311];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -46,7 +46,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.close_job`.
 pub struct MlCloseJob;
 impl ApiSpec for MlCloseJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[298];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[312];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -81,7 +81,7 @@ impl<F> Call<'_, F, Api<MlCloseJob>> {
 /// Endpoint `ml.delete_calendar`.
 pub struct MlDeleteCalendar;
 impl ApiSpec for MlDeleteCalendar {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[299];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[313];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -105,7 +105,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.delete_calendar_event`.
 pub struct MlDeleteCalendarEvent;
 impl ApiSpec for MlDeleteCalendarEvent {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[300];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[314];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -135,7 +135,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.delete_calendar_job`.
 pub struct MlDeleteCalendarJob;
 impl ApiSpec for MlDeleteCalendarJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[301];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[315];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -165,7 +165,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.delete_data_frame_analytics`.
 pub struct MlDeleteDataFrameAnalytics;
 impl ApiSpec for MlDeleteDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[302];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[316];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -199,7 +199,7 @@ impl<F> Call<'_, F, Api<MlDeleteDataFrameAnalytics>> {
 /// Endpoint `ml.delete_datafeed`.
 pub struct MlDeleteDatafeed;
 impl ApiSpec for MlDeleteDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[303];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[317];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -229,7 +229,7 @@ impl<F> Call<'_, F, Api<MlDeleteDatafeed>> {
 /// Endpoint `ml.delete_expired_data`.
 pub struct MlDeleteExpiredData;
 impl ApiSpec for MlDeleteExpiredData {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[304];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[318];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -261,7 +261,7 @@ impl<F> Call<'_, F, Api<MlDeleteExpiredData>> {
 /// Endpoint `ml.delete_filter`.
 pub struct MlDeleteFilter;
 impl ApiSpec for MlDeleteFilter {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[305];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[319];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -282,7 +282,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.delete_forecast`.
 pub struct MlDeleteForecast;
 impl ApiSpec for MlDeleteForecast {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[306];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[320];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -317,7 +317,7 @@ impl<F> Call<'_, F, Api<MlDeleteForecast>> {
 /// Endpoint `ml.delete_job`.
 pub struct MlDeleteJob;
 impl ApiSpec for MlDeleteJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[307];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[321];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -352,7 +352,7 @@ impl<F> Call<'_, F, Api<MlDeleteJob>> {
 /// Endpoint `ml.delete_model_snapshot`.
 pub struct MlDeleteModelSnapshot;
 impl ApiSpec for MlDeleteModelSnapshot {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[308];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[322];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -382,7 +382,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.delete_trained_model`.
 pub struct MlDeleteTrainedModel;
 impl ApiSpec for MlDeleteTrainedModel {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[309];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[323];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -416,7 +416,7 @@ impl<F> Call<'_, F, Api<MlDeleteTrainedModel>> {
 /// Endpoint `ml.delete_trained_model_alias`.
 pub struct MlDeleteTrainedModelAlias;
 impl ApiSpec for MlDeleteTrainedModelAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[310];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[324];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -446,7 +446,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.estimate_model_memory`.
 pub struct MlEstimateModelMemory;
 impl ApiSpec for MlEstimateModelMemory {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[311];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[325];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -464,7 +464,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.evaluate_data_frame`.
 pub struct MlEvaluateDataFrame;
 impl ApiSpec for MlEvaluateDataFrame {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[312];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[326];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -482,7 +482,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.explain_data_frame_analytics`.
 pub struct MlExplainDataFrameAnalytics;
 impl ApiSpec for MlExplainDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[313];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[327];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -506,7 +506,7 @@ impl<F> Call<'_, F, Api<MlExplainDataFrameAnalytics>> {
 /// Endpoint `ml.flush_job`.
 pub struct MlFlushJob;
 impl ApiSpec for MlFlushJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[314];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[328];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -549,7 +549,7 @@ impl<F> Call<'_, F, Api<MlFlushJob>> {
 /// Endpoint `ml.forecast`.
 pub struct MlForecast;
 impl ApiSpec for MlForecast {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[315];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[329];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -584,7 +584,7 @@ impl<F> Call<'_, F, Api<MlForecast>> {
 /// Endpoint `ml.get_buckets`.
 pub struct MlGetBuckets;
 impl ApiSpec for MlGetBuckets {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[316];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[330];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -647,7 +647,7 @@ impl<F> Call<'_, F, Api<MlGetBuckets>> {
 /// Endpoint `ml.get_calendar_events`.
 pub struct MlGetCalendarEvents;
 impl ApiSpec for MlGetCalendarEvents {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[317];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[331];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -693,7 +693,7 @@ impl<F> Call<'_, F, Api<MlGetCalendarEvents>> {
 /// Endpoint `ml.get_calendars`.
 pub struct MlGetCalendars;
 impl ApiSpec for MlGetCalendars {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[318];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[332];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -725,7 +725,7 @@ impl<F> Call<'_, F, Api<MlGetCalendars>> {
 /// Endpoint `ml.get_categories`.
 pub struct MlGetCategories;
 impl ApiSpec for MlGetCategories {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[319];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[333];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -764,7 +764,7 @@ impl<F> Call<'_, F, Api<MlGetCategories>> {
 /// Endpoint `ml.get_data_frame_analytics`.
 pub struct MlGetDataFrameAnalytics;
 impl ApiSpec for MlGetDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[320];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[334];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -804,7 +804,7 @@ impl<F> Call<'_, F, Api<MlGetDataFrameAnalytics>> {
 /// Endpoint `ml.get_data_frame_analytics_stats`.
 pub struct MlGetDataFrameAnalyticsStats;
 impl ApiSpec for MlGetDataFrameAnalyticsStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[321];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[335];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -844,7 +844,7 @@ impl<F> Call<'_, F, Api<MlGetDataFrameAnalyticsStats>> {
 /// Endpoint `ml.get_datafeed_stats`.
 pub struct MlGetDatafeedStats;
 impl ApiSpec for MlGetDatafeedStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[322];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[336];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -872,7 +872,7 @@ impl<F> Call<'_, F, Api<MlGetDatafeedStats>> {
 /// Endpoint `ml.get_datafeeds`.
 pub struct MlGetDatafeeds;
 impl ApiSpec for MlGetDatafeeds {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[323];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[337];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -904,7 +904,7 @@ impl<F> Call<'_, F, Api<MlGetDatafeeds>> {
 /// Endpoint `ml.get_filters`.
 pub struct MlGetFilters;
 impl ApiSpec for MlGetFilters {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[324];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[338];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -936,7 +936,7 @@ impl<F> Call<'_, F, Api<MlGetFilters>> {
 /// Endpoint `ml.get_influencers`.
 pub struct MlGetInfluencers;
 impl ApiSpec for MlGetInfluencers {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[325];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[339];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -991,7 +991,7 @@ impl<F> Call<'_, F, Api<MlGetInfluencers>> {
 /// Endpoint `ml.get_job_stats`.
 pub struct MlGetJobStats;
 impl ApiSpec for MlGetJobStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[326];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[340];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1019,7 +1019,7 @@ impl<F> Call<'_, F, Api<MlGetJobStats>> {
 /// Endpoint `ml.get_jobs`.
 pub struct MlGetJobs;
 impl ApiSpec for MlGetJobs {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[327];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[341];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1051,7 +1051,7 @@ impl<F> Call<'_, F, Api<MlGetJobs>> {
 /// Endpoint `ml.get_memory_stats`.
 pub struct MlGetMemoryStats;
 impl ApiSpec for MlGetMemoryStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[328];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[342];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1083,7 +1083,7 @@ impl<F> Call<'_, F, Api<MlGetMemoryStats>> {
 /// Endpoint `ml.get_model_snapshot_upgrade_stats`.
 pub struct MlGetModelSnapshotUpgradeStats;
 impl ApiSpec for MlGetModelSnapshotUpgradeStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[329];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[343];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1119,7 +1119,7 @@ impl<F> Call<'_, F, Api<MlGetModelSnapshotUpgradeStats>> {
 /// Endpoint `ml.get_model_snapshots`.
 pub struct MlGetModelSnapshots;
 impl ApiSpec for MlGetModelSnapshots {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[330];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[344];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1173,7 +1173,7 @@ impl<F> Call<'_, F, Api<MlGetModelSnapshots>> {
 /// Endpoint `ml.get_overall_buckets`.
 pub struct MlGetOverallBuckets;
 impl ApiSpec for MlGetOverallBuckets {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[331];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[345];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1227,7 +1227,7 @@ impl<F> Call<'_, F, Api<MlGetOverallBuckets>> {
 /// Endpoint `ml.get_records`.
 pub struct MlGetRecords;
 impl ApiSpec for MlGetRecords {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[332];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[346];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1282,7 +1282,7 @@ impl<F> Call<'_, F, Api<MlGetRecords>> {
 /// Endpoint `ml.get_trained_models`.
 pub struct MlGetTrainedModels;
 impl ApiSpec for MlGetTrainedModels {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[333];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[347];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1334,7 +1334,7 @@ impl<F> Call<'_, F, Api<MlGetTrainedModels>> {
 /// Endpoint `ml.get_trained_models_stats`.
 pub struct MlGetTrainedModelsStats;
 impl ApiSpec for MlGetTrainedModelsStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[334];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[348];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1370,7 +1370,7 @@ impl<F> Call<'_, F, Api<MlGetTrainedModelsStats>> {
 /// Endpoint `ml.infer_trained_model`.
 pub struct MlInferTrainedModel;
 impl ApiSpec for MlInferTrainedModel {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[335];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[349];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1400,7 +1400,7 @@ impl<F> Call<'_, F, Api<MlInferTrainedModel>> {
 /// Endpoint `ml.info`.
 pub struct MlInfo;
 impl ApiSpec for MlInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[336];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[350];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1418,7 +1418,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.open_job`.
 pub struct MlOpenJob;
 impl ApiSpec for MlOpenJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[337];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[351];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1445,7 +1445,7 @@ impl<F> Call<'_, F, Api<MlOpenJob>> {
 /// Endpoint `ml.post_calendar_events`.
 pub struct MlPostCalendarEvents;
 impl ApiSpec for MlPostCalendarEvents {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[338];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[352];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1469,7 +1469,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.post_data`.
 pub struct MlPostData;
 impl ApiSpec for MlPostData {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[339];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[353];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1500,7 +1500,7 @@ impl<F> Call<'_, F, Api<MlPostData>> {
 /// Endpoint `ml.preview_data_frame_analytics`.
 pub struct MlPreviewDataFrameAnalytics;
 impl ApiSpec for MlPreviewDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[340];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[354];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1524,7 +1524,7 @@ impl<F> Call<'_, F, Api<MlPreviewDataFrameAnalytics>> {
 /// Endpoint `ml.preview_datafeed`.
 pub struct MlPreviewDatafeed;
 impl ApiSpec for MlPreviewDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[341];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[355];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1556,7 +1556,7 @@ impl<F> Call<'_, F, Api<MlPreviewDatafeed>> {
 /// Endpoint `ml.put_calendar`.
 pub struct MlPutCalendar;
 impl ApiSpec for MlPutCalendar {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[342];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[356];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1577,7 +1577,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.put_calendar_job`.
 pub struct MlPutCalendarJob;
 impl ApiSpec for MlPutCalendarJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[343];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[357];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1607,7 +1607,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.put_data_frame_analytics`.
 pub struct MlPutDataFrameAnalytics;
 impl ApiSpec for MlPutDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[344];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[358];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1631,7 +1631,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.put_datafeed`.
 pub struct MlPutDatafeed;
 impl ApiSpec for MlPutDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[345];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[359];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1673,7 +1673,7 @@ impl<F> Call<'_, F, Api<MlPutDatafeed>> {
 /// Endpoint `ml.put_filter`.
 pub struct MlPutFilter;
 impl ApiSpec for MlPutFilter {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[346];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[360];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1694,7 +1694,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.put_job`.
 pub struct MlPutJob;
 impl ApiSpec for MlPutJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[347];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[361];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1736,7 +1736,7 @@ impl<F> Call<'_, F, Api<MlPutJob>> {
 /// Endpoint `ml.put_trained_model`.
 pub struct MlPutTrainedModel;
 impl ApiSpec for MlPutTrainedModel {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[348];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[362];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1770,7 +1770,7 @@ impl<F> Call<'_, F, Api<MlPutTrainedModel>> {
 /// Endpoint `ml.put_trained_model_alias`.
 pub struct MlPutTrainedModelAlias;
 impl ApiSpec for MlPutTrainedModelAlias {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[349];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[363];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1806,7 +1806,7 @@ impl<F> Call<'_, F, Api<MlPutTrainedModelAlias>> {
 /// Endpoint `ml.put_trained_model_definition_part`.
 pub struct MlPutTrainedModelDefinitionPart;
 impl ApiSpec for MlPutTrainedModelDefinitionPart {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[350];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[364];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1836,7 +1836,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.put_trained_model_vocabulary`.
 pub struct MlPutTrainedModelVocabulary;
 impl ApiSpec for MlPutTrainedModelVocabulary {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[351];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[365];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1860,7 +1860,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.reset_job`.
 pub struct MlResetJob;
 impl ApiSpec for MlResetJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[352];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[366];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1891,7 +1891,7 @@ impl<F> Call<'_, F, Api<MlResetJob>> {
 /// Endpoint `ml.revert_model_snapshot`.
 pub struct MlRevertModelSnapshot;
 impl ApiSpec for MlRevertModelSnapshot {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[353];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[367];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1927,7 +1927,7 @@ impl<F> Call<'_, F, Api<MlRevertModelSnapshot>> {
 /// Endpoint `ml.set_upgrade_mode`.
 pub struct MlSetUpgradeMode;
 impl ApiSpec for MlSetUpgradeMode {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[354];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[368];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1955,7 +1955,7 @@ impl<F> Call<'_, F, Api<MlSetUpgradeMode>> {
 /// Endpoint `ml.start_data_frame_analytics`.
 pub struct MlStartDataFrameAnalytics;
 impl ApiSpec for MlStartDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[355];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[369];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1985,7 +1985,7 @@ impl<F> Call<'_, F, Api<MlStartDataFrameAnalytics>> {
 /// Endpoint `ml.start_datafeed`.
 pub struct MlStartDatafeed;
 impl ApiSpec for MlStartDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[356];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[370];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2023,7 +2023,7 @@ impl<F> Call<'_, F, Api<MlStartDatafeed>> {
 /// Endpoint `ml.start_trained_model_deployment`.
 pub struct MlStartTrainedModelDeployment;
 impl ApiSpec for MlStartTrainedModelDeployment {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[357];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[371];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2081,7 +2081,7 @@ impl<F> Call<'_, F, Api<MlStartTrainedModelDeployment>> {
 /// Endpoint `ml.stop_data_frame_analytics`.
 pub struct MlStopDataFrameAnalytics;
 impl ApiSpec for MlStopDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[358];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[372];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2119,7 +2119,7 @@ impl<F> Call<'_, F, Api<MlStopDataFrameAnalytics>> {
 /// Endpoint `ml.stop_datafeed`.
 pub struct MlStopDatafeed;
 impl ApiSpec for MlStopDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[359];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[373];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2161,7 +2161,7 @@ impl<F> Call<'_, F, Api<MlStopDatafeed>> {
 /// Endpoint `ml.stop_trained_model_deployment`.
 pub struct MlStopTrainedModelDeployment;
 impl ApiSpec for MlStopTrainedModelDeployment {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[360];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[374];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2195,7 +2195,7 @@ impl<F> Call<'_, F, Api<MlStopTrainedModelDeployment>> {
 /// Endpoint `ml.update_data_frame_analytics`.
 pub struct MlUpdateDataFrameAnalytics;
 impl ApiSpec for MlUpdateDataFrameAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[361];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[375];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2219,7 +2219,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.update_datafeed`.
 pub struct MlUpdateDatafeed;
 impl ApiSpec for MlUpdateDatafeed {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[362];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[376];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2264,7 +2264,7 @@ impl<F> Call<'_, F, Api<MlUpdateDatafeed>> {
 /// Endpoint `ml.update_filter`.
 pub struct MlUpdateFilter;
 impl ApiSpec for MlUpdateFilter {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[363];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[377];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2285,7 +2285,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.update_job`.
 pub struct MlUpdateJob;
 impl ApiSpec for MlUpdateJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[364];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[378];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2306,7 +2306,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.update_model_snapshot`.
 pub struct MlUpdateModelSnapshot;
 impl ApiSpec for MlUpdateModelSnapshot {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[365];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[379];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2336,7 +2336,7 @@ impl<'a, F> Ml<'a, F> {
 /// Endpoint `ml.update_trained_model_deployment`.
 pub struct MlUpdateTrainedModelDeployment;
 impl ApiSpec for MlUpdateTrainedModelDeployment {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[366];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[380];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2366,7 +2366,7 @@ impl<F> Call<'_, F, Api<MlUpdateTrainedModelDeployment>> {
 /// Endpoint `ml.upgrade_job_snapshot`.
 pub struct MlUpgradeJobSnapshot;
 impl ApiSpec for MlUpgradeJobSnapshot {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[367];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[381];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2400,5 +2400,45 @@ impl<F> Call<'_, F, Api<MlUpgradeJobSnapshot>> {
     /// Controls the time to wait for the request to complete.
     pub fn timeout(self, v: impl crate::api::TimeValue) -> Self {
         self.param("timeout", v.to_time())
+    }
+}
+
+#[cfg(feature = "private-apis")]
+/// Endpoint `ml.validate`.
+pub struct MlValidate;
+#[cfg(feature = "private-apis")]
+impl ApiSpec for MlValidate {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[382];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(feature = "private-apis")]
+impl<'a, F> Ml<'a, F> {
+    /// Validate an anomaly detection job.
+    ///
+    /// <https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html>
+    pub fn validate(&self) -> Call<'a, F, Api<MlValidate>> {
+        Call::api(self.client)
+    }
+}
+
+#[cfg(feature = "private-apis")]
+/// Endpoint `ml.validate_detector`.
+pub struct MlValidateDetector;
+#[cfg(feature = "private-apis")]
+impl ApiSpec for MlValidateDetector {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[383];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(feature = "private-apis")]
+impl<'a, F> Ml<'a, F> {
+    /// Validate an anomaly detection job.
+    pub fn validate_detector(&self) -> Call<'a, F, Api<MlValidateDetector>> {
+        Call::api(self.client)
     }
 }

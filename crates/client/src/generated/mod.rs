@@ -6,6 +6,8 @@
 
 #[cfg(feature = "ns-async-search")]
 pub mod async_search;
+#[cfg(feature = "ns-autoscaling")]
+pub mod autoscaling;
 #[cfg(feature = "ns-cat")]
 pub mod cat;
 #[cfg(feature = "ns-ccr")]
@@ -47,8 +49,12 @@ pub mod logstash;
 pub mod migration;
 #[cfg(feature = "ns-ml")]
 pub mod ml;
+#[cfg(feature = "ns-monitoring")]
+pub mod monitoring;
 #[cfg(feature = "ns-nodes")]
 pub mod nodes;
+#[cfg(feature = "ns-profiling")]
+pub mod profiling;
 #[cfg(feature = "ns-query-rules")]
 pub mod query_rules;
 #[cfg(feature = "ns-rollup")]
@@ -61,6 +67,8 @@ pub mod search_application;
 pub mod searchable_snapshots;
 #[cfg(feature = "ns-security")]
 pub mod security;
+#[cfg(feature = "ns-shutdown")]
+pub mod shutdown;
 #[cfg(feature = "ns-simulate")]
 pub mod simulate;
 #[cfg(feature = "ns-slm")]

@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct NodesClearRepositoriesMeteringArchive;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for NodesClearRepositoriesMeteringArchive {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[371];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[388];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -57,7 +57,7 @@ impl<'a, F> Nodes<'a, F> {
 pub struct NodesGetRepositoriesMeteringInfo;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for NodesGetRepositoriesMeteringInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[372];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[389];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -82,7 +82,7 @@ impl<'a, F> Nodes<'a, F> {
 /// Endpoint `nodes.hot_threads`.
 pub struct NodesHotThreads;
 impl ApiSpec for NodesHotThreads {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[373];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[390];
     type Output = String;
     fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
         crate::api::parse_text(r)
@@ -134,7 +134,7 @@ impl<F> Call<'_, F, Api<NodesHotThreads>> {
 /// Endpoint `nodes.info`.
 pub struct NodesInfo;
 impl ApiSpec for NodesInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[374];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[391];
     type Output = crate::types::NodesInfoResponse;
     fn parse(
         r: es_transport::Response,
@@ -175,7 +175,7 @@ impl<F> Call<'_, F, Api<NodesInfo>> {
 /// Endpoint `nodes.reload_secure_settings`.
 pub struct NodesReloadSecureSettings;
 impl ApiSpec for NodesReloadSecureSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[375];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[392];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -203,7 +203,7 @@ impl<F> Call<'_, F, Api<NodesReloadSecureSettings>> {
 /// Endpoint `nodes.stats`.
 pub struct NodesStats;
 impl ApiSpec for NodesStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[376];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[393];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -277,7 +277,7 @@ impl<F> Call<'_, F, Api<NodesStats>> {
 /// Endpoint `nodes.usage`.
 pub struct NodesUsage;
 impl ApiSpec for NodesUsage {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[377];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[394];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

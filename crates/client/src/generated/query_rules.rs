@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `query_rules.delete_rule`.
 pub struct QueryRulesDeleteRule;
 impl ApiSpec for QueryRulesDeleteRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[381];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[402];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -52,7 +52,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.delete_ruleset`.
 pub struct QueryRulesDeleteRuleset;
 impl ApiSpec for QueryRulesDeleteRuleset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[382];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[403];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -76,7 +76,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.get_rule`.
 pub struct QueryRulesGetRule;
 impl ApiSpec for QueryRulesGetRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[383];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[404];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -106,7 +106,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.get_ruleset`.
 pub struct QueryRulesGetRuleset;
 impl ApiSpec for QueryRulesGetRuleset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[384];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[405];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -130,7 +130,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.list_rulesets`.
 pub struct QueryRulesListRulesets;
 impl ApiSpec for QueryRulesListRulesets {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[385];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[406];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -158,7 +158,7 @@ impl<F> Call<'_, F, Api<QueryRulesListRulesets>> {
 /// Endpoint `query_rules.put_rule`.
 pub struct QueryRulesPutRule;
 impl ApiSpec for QueryRulesPutRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[386];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[407];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -188,7 +188,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.put_ruleset`.
 pub struct QueryRulesPutRuleset;
 impl ApiSpec for QueryRulesPutRuleset {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[387];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[408];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -212,7 +212,7 @@ impl<'a, F> QueryRules<'a, F> {
 /// Endpoint `query_rules.test`.
 pub struct QueryRulesTest;
 impl ApiSpec for QueryRulesTest {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[388];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[409];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct RollupDeleteJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupDeleteJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[393];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[414];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -48,7 +48,7 @@ impl<'a, F> Rollup<'a, F> {
 pub struct RollupGetJobs;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetJobs {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[394];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[415];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -76,7 +76,7 @@ impl<F> Call<'_, F, Api<RollupGetJobs>> {
 pub struct RollupGetRollupCaps;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetRollupCaps {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[395];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[416];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -104,7 +104,7 @@ impl<F> Call<'_, F, Api<RollupGetRollupCaps>> {
 pub struct RollupGetRollupIndexCaps;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetRollupIndexCaps {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[396];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[417];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -131,7 +131,7 @@ impl<'a, F> Rollup<'a, F> {
 pub struct RollupPutJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupPutJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[397];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[418];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -155,7 +155,7 @@ impl<'a, F> Rollup<'a, F> {
 pub struct RollupRollupSearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupRollupSearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[398];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[419];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -193,7 +193,7 @@ impl<F> Call<'_, F, Api<RollupRollupSearch>> {
 pub struct RollupStartJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupStartJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[399];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[420];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -217,7 +217,7 @@ impl<'a, F> Rollup<'a, F> {
 pub struct RollupStopJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupStopJob {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[400];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[421];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

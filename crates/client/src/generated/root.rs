@@ -8,7 +8,7 @@ use crate::{Call, Elasticsearch};
 /// Endpoint `bulk`.
 pub struct Bulk;
 impl ApiSpec for Bulk {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[4];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[8];
     type Output = crate::types::BulkResponse;
     fn parse(r: es_transport::Response) -> Result<crate::types::BulkResponse, es_transport::Error> {
         r.json()
@@ -84,7 +84,7 @@ impl<F> Call<'_, F, Api<Bulk>> {
 /// Endpoint `cancel_reindex`.
 pub struct CancelReindex;
 impl ApiSpec for CancelReindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[5];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[9];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -108,10 +108,58 @@ impl<F> Call<'_, F, Api<CancelReindex>> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `capabilities`.
+pub struct Capabilities;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for Capabilities {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[10];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<F> Elasticsearch<F> {
+    /// Checks if the specified combination of method, API, parameters, and arbitrary capabilities are supported.
+    ///
+    /// <https://github.com/elastic/elasticsearch/blob/main/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities>
+    pub fn capabilities(&self) -> Call<'_, F, Api<Capabilities>> {
+        Call::api(self)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<F> Call<'_, F, Api<Capabilities>> {
+    /// REST method to check
+    pub fn method(self, v: crate::generated::enums::RestMethod) -> Self {
+        self.param("method", v.wire())
+    }
+    /// API path to check
+    pub fn path(self, v: impl Into<String>) -> Self {
+        self.param("path", v.into())
+    }
+    /// Comma-separated list of API parameters to check
+    pub fn parameters(self, v: impl crate::api::StrList) -> Self {
+        self.param("parameters", crate::api::str_list(v))
+    }
+    /// Comma-separated list of arbitrary API capabilities to check
+    pub fn capabilities(self, v: impl crate::api::StrList) -> Self {
+        self.param("capabilities", crate::api::str_list(v))
+    }
+    /// True if only the node being called should be considered
+    pub fn local_only(self, v: bool) -> Self {
+        self.param("local_only", v)
+    }
+    /// Period to wait for a response.
+    pub fn timeout(self, v: impl crate::api::TimeValue) -> Self {
+        self.param("timeout", v.to_time())
+    }
+}
+
 /// Endpoint `clear_scroll`.
 pub struct ClearScroll;
 impl ApiSpec for ClearScroll {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[46];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[51];
     type Output = crate::types::ClearResponse;
     fn parse(
         r: es_transport::Response,
@@ -137,7 +185,7 @@ impl<F> Call<'_, F, Api<ClearScroll>> {
 /// Endpoint `close_point_in_time`.
 pub struct ClosePointInTime;
 impl ApiSpec for ClosePointInTime {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[47];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[52];
     type Output = crate::types::ClearResponse;
     fn parse(
         r: es_transport::Response,
@@ -157,7 +205,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `count`.
 pub struct Count;
 impl ApiSpec for Count {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[93];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[103];
     type Output = crate::types::CountResponse;
     fn parse(
         r: es_transport::Response,
@@ -250,7 +298,7 @@ impl<F> Call<'_, F, Api<Count>> {
 /// Endpoint `create`.
 pub struct Create;
 impl ApiSpec for Create {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[94];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[104];
     type Output = crate::types::WriteResponse;
     fn parse(
         r: es_transport::Response,
@@ -328,7 +376,7 @@ impl<F> Call<'_, F, Api<Create>> {
 /// Endpoint `delete`.
 pub struct Delete;
 impl ApiSpec for Delete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[98];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[108];
     type Output = crate::types::WriteResponse;
     fn parse(
         r: es_transport::Response,
@@ -398,7 +446,7 @@ impl<F> Call<'_, F, Api<Delete>> {
 /// Endpoint `delete_by_query`.
 pub struct DeleteByQuery;
 impl ApiSpec for DeleteByQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[99];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[109];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -547,7 +595,7 @@ impl<F> Call<'_, F, Api<DeleteByQuery>> {
 /// Endpoint `delete_by_query_rethrottle`.
 pub struct DeleteByQueryRethrottle;
 impl ApiSpec for DeleteByQueryRethrottle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[100];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[110];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -577,7 +625,7 @@ impl<F> Call<'_, F, Api<DeleteByQueryRethrottle>> {
 /// Endpoint `delete_script`.
 pub struct DeleteScript;
 impl ApiSpec for DeleteScript {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[101];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[111];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -608,7 +656,7 @@ impl<F> Call<'_, F, Api<DeleteScript>> {
 /// Endpoint `exists`.
 pub struct Exists;
 impl ApiSpec for Exists {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[128];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[138];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -680,7 +728,7 @@ impl<F> Call<'_, F, Api<Exists>> {
 /// Endpoint `exists_source`.
 pub struct ExistsSource;
 impl ApiSpec for ExistsSource {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[129];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[139];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -748,7 +796,7 @@ impl<F> Call<'_, F, Api<ExistsSource>> {
 /// Endpoint `explain`.
 pub struct Explain;
 impl ApiSpec for Explain {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[130];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[140];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -832,7 +880,7 @@ impl<F> Call<'_, F, Api<Explain>> {
 /// Endpoint `field_caps`.
 pub struct FieldCaps;
 impl ApiSpec for FieldCaps {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[133];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[143];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -891,7 +939,7 @@ impl<F> Call<'_, F, Api<FieldCaps>> {
 /// Endpoint `get`.
 pub struct Get;
 impl ApiSpec for Get {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[137];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[150];
     type Output = crate::types::GetResponse;
     fn parse(r: es_transport::Response) -> Result<crate::types::GetResponse, es_transport::Error> {
         r.json()
@@ -971,7 +1019,7 @@ impl<F> Call<'_, F, Api<Get>> {
 /// Endpoint `get_reindex`.
 pub struct GetReindex;
 impl ApiSpec for GetReindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[138];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[151];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1002,7 +1050,7 @@ impl<F> Call<'_, F, Api<GetReindex>> {
 /// Endpoint `get_script`.
 pub struct GetScript;
 impl ApiSpec for GetScript {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[139];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[152];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1029,7 +1077,7 @@ impl<F> Call<'_, F, Api<GetScript>> {
 /// Endpoint `get_script_context`.
 pub struct GetScriptContext;
 impl ApiSpec for GetScriptContext {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[140];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[153];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1047,7 +1095,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `get_script_languages`.
 pub struct GetScriptLanguages;
 impl ApiSpec for GetScriptLanguages {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[141];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[154];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1065,7 +1113,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `get_source`.
 pub struct GetSource;
 impl ApiSpec for GetSource {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[142];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[155];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1133,7 +1181,7 @@ impl<F> Call<'_, F, Api<GetSource>> {
 /// Endpoint `health_report`.
 pub struct HealthReport;
 impl ApiSpec for HealthReport {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[144];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[157];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1169,7 +1217,7 @@ impl<F> Call<'_, F, Api<HealthReport>> {
 /// Endpoint `index`.
 pub struct Index;
 impl ApiSpec for Index {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[156];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[169];
     type Output = crate::types::WriteResponse;
     fn parse(
         r: es_transport::Response,
@@ -1258,7 +1306,7 @@ impl<F> Call<'_, F, Api<Index>> {
 /// Endpoint `info`.
 pub struct Info;
 impl ApiSpec for Info {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[269];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[282];
     type Output = crate::types::InfoResponse;
     fn parse(r: es_transport::Response) -> Result<crate::types::InfoResponse, es_transport::Error> {
         r.json()
@@ -1273,10 +1321,39 @@ impl<F> Elasticsearch<F> {
     }
 }
 
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+/// Endpoint `knn_search`.
+pub struct KnnSearch;
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl ApiSpec for KnnSearch {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[295];
+    type Output = serde_json::Value;
+    fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
+        crate::api::parse_value(r)
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<F> Elasticsearch<F> {
+    /// Run a knn search.
+    pub fn knn_search(&self, index: impl crate::api::StrList) -> Call<'_, F, Api<KnnSearch>> {
+        Call::api(self).part("index", {
+            let v = index;
+            crate::api::part_list(v)
+        })
+    }
+}
+#[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
+impl<F> Call<'_, F, Api<KnnSearch>> {
+    /// A comma-separated list of specific routing values.
+    pub fn routing(self, v: impl crate::api::StrList) -> Self {
+        self.param("routing", crate::api::str_list(v))
+    }
+}
+
 /// Endpoint `list_reindex`.
 pub struct ListReindex;
 impl ApiSpec for ListReindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[289];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[303];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1300,7 +1377,7 @@ impl<F> Call<'_, F, Api<ListReindex>> {
 /// Endpoint `mget`.
 pub struct Mget;
 impl ApiSpec for Mget {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[293];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[307];
     type Output = crate::types::MgetResponse;
     fn parse(r: es_transport::Response) -> Result<crate::types::MgetResponse, es_transport::Error> {
         r.json()
@@ -1364,7 +1441,7 @@ impl<F> Call<'_, F, Api<Mget>> {
 /// Endpoint `msearch`.
 pub struct Msearch;
 impl ApiSpec for Msearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[368];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[385];
     type Output = crate::types::MsearchResponse;
     fn parse(
         r: es_transport::Response,
@@ -1453,7 +1530,7 @@ impl<F> Call<'_, F, Api<Msearch>> {
 /// Endpoint `msearch_template`.
 pub struct MsearchTemplate;
 impl ApiSpec for MsearchTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[369];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[386];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1501,7 +1578,7 @@ impl<F> Call<'_, F, Api<MsearchTemplate>> {
 /// Endpoint `mtermvectors`.
 pub struct Mtermvectors;
 impl ApiSpec for Mtermvectors {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[370];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[387];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1577,7 +1654,7 @@ impl<F> Call<'_, F, Api<Mtermvectors>> {
 /// Endpoint `open_point_in_time`.
 pub struct OpenPointInTime;
 impl ApiSpec for OpenPointInTime {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[378];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[395];
     type Output = crate::types::OpenPointInTimeResponse;
     fn parse(
         r: es_transport::Response,
@@ -1636,7 +1713,7 @@ impl<F> Call<'_, F, Api<OpenPointInTime>> {
 /// Endpoint `ping`.
 pub struct Ping;
 impl ApiSpec for Ping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[379];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[396];
     type Output = bool;
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
@@ -1654,7 +1731,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `put_script`.
 pub struct PutScript;
 impl ApiSpec for PutScript {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[380];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[401];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1689,7 +1766,7 @@ impl<F> Call<'_, F, Api<PutScript>> {
 /// Endpoint `rank_eval`.
 pub struct RankEval;
 impl ApiSpec for RankEval {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[389];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[410];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1732,7 +1809,7 @@ impl<F> Call<'_, F, Api<RankEval>> {
 /// Endpoint `reindex`.
 pub struct Reindex;
 impl ApiSpec for Reindex {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[390];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[411];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1788,7 +1865,7 @@ impl<F> Call<'_, F, Api<Reindex>> {
 /// Endpoint `reindex_rethrottle`.
 pub struct ReindexRethrottle;
 impl ApiSpec for ReindexRethrottle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[391];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[412];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1822,7 +1899,7 @@ impl<F> Call<'_, F, Api<ReindexRethrottle>> {
 /// Endpoint `render_search_template`.
 pub struct RenderSearchTemplate;
 impl ApiSpec for RenderSearchTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[392];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[413];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1848,7 +1925,7 @@ impl<F> Call<'_, F, Api<RenderSearchTemplate>> {
 pub struct ScriptsPainlessExecute;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ScriptsPainlessExecute {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[401];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[422];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1867,7 +1944,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `scroll`.
 pub struct Scroll;
 impl ApiSpec for Scroll {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[402];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[423];
     type Output = crate::types::SearchResponse;
     fn parse(
         r: es_transport::Response,
@@ -1901,7 +1978,7 @@ impl<F> Call<'_, F, Api<Scroll>> {
 /// Endpoint `search`.
 pub struct Search;
 impl ApiSpec for Search {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[403];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[424];
     type Output = crate::types::SearchResponse;
     fn parse(
         r: es_transport::Response,
@@ -2114,7 +2191,7 @@ impl<F> Call<'_, F, Api<Search>> {
 /// Endpoint `search_mvt`.
 pub struct SearchMvt;
 impl ApiSpec for SearchMvt {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[414];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[435];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2193,7 +2270,7 @@ impl<F> Call<'_, F, Api<SearchMvt>> {
 /// Endpoint `search_shards`.
 pub struct SearchShards;
 impl ApiSpec for SearchShards {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[415];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[436];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2252,7 +2329,7 @@ impl<F> Call<'_, F, Api<SearchShards>> {
 /// Endpoint `search_template`.
 pub struct SearchTemplate;
 impl ApiSpec for SearchTemplate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[416];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[437];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2331,7 +2408,7 @@ impl<F> Call<'_, F, Api<SearchTemplate>> {
 /// Endpoint `terms_enum`.
 pub struct TermsEnum;
 impl ApiSpec for TermsEnum {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[530];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[554];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2352,7 +2429,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `termvectors`.
 pub struct Termvectors;
 impl ApiSpec for Termvectors {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[531];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[555];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2427,7 +2504,7 @@ impl<F> Call<'_, F, Api<Termvectors>> {
 /// Endpoint `update`.
 pub struct Update;
 impl ApiSpec for Update {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[549];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[573];
     type Output = crate::types::WriteResponse;
     fn parse(
         r: es_transport::Response,
@@ -2517,7 +2594,7 @@ impl<F> Call<'_, F, Api<Update>> {
 /// Endpoint `update_by_query`.
 pub struct UpdateByQuery;
 impl ApiSpec for UpdateByQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[550];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[574];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -2674,7 +2751,7 @@ impl<F> Call<'_, F, Api<UpdateByQuery>> {
 /// Endpoint `update_by_query_rethrottle`.
 pub struct UpdateByQueryRethrottle;
 impl ApiSpec for UpdateByQueryRethrottle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[551];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[575];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -5,7 +5,7 @@
 use crate::api::{BodyRule, EndpointSpec, PathSpec, Stability};
 
 /// Every endpoint, sorted by name.
-pub static ENDPOINTS: [EndpointSpec; 567] = [
+pub static ENDPOINTS: [EndpointSpec; 591] = [
     EndpointSpec {
         name: "async_search.delete",
         paths: &[PathSpec {
@@ -107,6 +107,50 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         stability: Stability::Stable,
     },
     EndpointSpec {
+        name: "autoscaling.delete_autoscaling_policy",
+        paths: &[PathSpec {
+            template: "/_autoscaling/policy/{name}",
+            methods: &["DELETE"],
+            parts: &["name"],
+        }],
+        params: &["master_timeout", "timeout"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "autoscaling.get_autoscaling_capacity",
+        paths: &[PathSpec {
+            template: "/_autoscaling/capacity",
+            methods: &["GET"],
+            parts: &[],
+        }],
+        params: &["master_timeout"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "autoscaling.get_autoscaling_policy",
+        paths: &[PathSpec {
+            template: "/_autoscaling/policy/{name}",
+            methods: &["GET"],
+            parts: &["name"],
+        }],
+        params: &["master_timeout"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "autoscaling.put_autoscaling_policy",
+        paths: &[PathSpec {
+            template: "/_autoscaling/policy/{name}",
+            methods: &["PUT"],
+            parts: &["name"],
+        }],
+        params: &["master_timeout", "timeout"],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
         name: "bulk",
         paths: &[
             PathSpec {
@@ -148,6 +192,24 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         params: &["wait_for_completion"],
         body: BodyRule::None,
         stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "capabilities",
+        paths: &[PathSpec {
+            template: "/_capabilities",
+            methods: &["GET"],
+            parts: &[],
+        }],
+        params: &[
+            "method",
+            "path",
+            "parameters",
+            "capabilities",
+            "local_only",
+            "timeout",
+        ],
+        body: BodyRule::None,
+        stability: Stability::Experimental,
     },
     EndpointSpec {
         name: "cat.aliases",
@@ -1284,6 +1346,17 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         stability: Stability::Beta,
     },
     EndpointSpec {
+        name: "connector.last_sync",
+        paths: &[PathSpec {
+            template: "/_connector/{connector_id}/_last_sync",
+            methods: &["PUT"],
+            parts: &["connector_id"],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
         name: "connector.list",
         paths: &[PathSpec {
             template: "/_connector",
@@ -1330,6 +1403,50 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         params: &[],
         body: BodyRule::Optional,
         stability: Stability::Beta,
+    },
+    EndpointSpec {
+        name: "connector.secret_delete",
+        paths: &[PathSpec {
+            template: "/_connector/_secret/{id}",
+            methods: &["DELETE"],
+            parts: &["id"],
+        }],
+        params: &[],
+        body: BodyRule::None,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
+        name: "connector.secret_get",
+        paths: &[PathSpec {
+            template: "/_connector/_secret/{id}",
+            methods: &["GET"],
+            parts: &["id"],
+        }],
+        params: &[],
+        body: BodyRule::None,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
+        name: "connector.secret_post",
+        paths: &[PathSpec {
+            template: "/_connector/_secret",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
+        name: "connector.secret_put",
+        paths: &[PathSpec {
+            template: "/_connector/_secret/{id}",
+            methods: &["PUT"],
+            parts: &["id"],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Experimental,
     },
     EndpointSpec {
         name: "connector.sync_job_cancel",
@@ -2216,6 +2333,28 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         stability: Stability::Stable,
     },
     EndpointSpec {
+        name: "fleet.delete_secret",
+        paths: &[PathSpec {
+            template: "/_fleet/secret/{id}",
+            methods: &["DELETE"],
+            parts: &["id"],
+        }],
+        params: &[],
+        body: BodyRule::None,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
+        name: "fleet.get_secret",
+        paths: &[PathSpec {
+            template: "/_fleet/secret/{id}",
+            methods: &["GET"],
+            parts: &["id"],
+        }],
+        params: &[],
+        body: BodyRule::None,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
         name: "fleet.global_checkpoints",
         paths: &[PathSpec {
             template: "/{index}/_fleet/global_checkpoints",
@@ -2261,6 +2400,17 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
             "allow_partial_search_results",
         ],
         body: BodyRule::NdJson,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
+        name: "fleet.post_secret",
+        paths: &[PathSpec {
+            template: "/_fleet/secret",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
         stability: Stability::Experimental,
     },
     EndpointSpec {
@@ -4447,6 +4597,17 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         stability: Stability::Stable,
     },
     EndpointSpec {
+        name: "knn_search",
+        paths: &[PathSpec {
+            template: "/{index}/_knn_search",
+            methods: &["GET", "POST"],
+            parts: &["index"],
+        }],
+        params: &["routing"],
+        body: BodyRule::Required,
+        stability: Stability::Experimental,
+    },
+    EndpointSpec {
         name: "license.delete",
         paths: &[PathSpec {
             template: "/_license",
@@ -5627,6 +5788,39 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         stability: Stability::Stable,
     },
     EndpointSpec {
+        name: "ml.validate",
+        paths: &[PathSpec {
+            template: "/_ml/anomaly_detectors/_validate",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "ml.validate_detector",
+        paths: &[PathSpec {
+            template: "/_ml/anomaly_detectors/_validate/detector",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "monitoring.bulk",
+        paths: &[PathSpec {
+            template: "/_monitoring/bulk",
+            methods: &["POST", "PUT"],
+            parts: &[],
+        }],
+        params: &["system_id", "system_api_version", "interval"],
+        body: BodyRule::NdJson,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
         name: "msearch",
         paths: &[
             PathSpec {
@@ -5916,6 +6110,50 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
         }],
         params: &[],
         body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "profiling.flamegraph",
+        paths: &[PathSpec {
+            template: "/_profiling/flamegraph",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "profiling.stacktraces",
+        paths: &[PathSpec {
+            template: "/_profiling/stacktraces",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "profiling.status",
+        paths: &[PathSpec {
+            template: "/_profiling/status",
+            methods: &["GET"],
+            parts: &[],
+        }],
+        params: &["master_timeout", "timeout", "wait_for_resources_created"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "profiling.topn_functions",
+        paths: &[PathSpec {
+            template: "/_profiling/topn/functions",
+            methods: &["POST"],
+            parts: &[],
+        }],
+        params: &[],
+        body: BodyRule::Required,
         stability: Stability::Stable,
     },
     EndpointSpec {
@@ -7353,6 +7591,46 @@ pub static ENDPOINTS: [EndpointSpec; 567] = [
             parts: &["uid"],
         }],
         params: &["if_seq_no", "if_primary_term", "refresh"],
+        body: BodyRule::Required,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "shutdown.delete_node",
+        paths: &[PathSpec {
+            template: "/_nodes/{node_id}/shutdown",
+            methods: &["DELETE"],
+            parts: &["node_id"],
+        }],
+        params: &["master_timeout", "timeout"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "shutdown.get_node",
+        paths: &[
+            PathSpec {
+                template: "/_nodes/shutdown",
+                methods: &["GET"],
+                parts: &[],
+            },
+            PathSpec {
+                template: "/_nodes/{node_id}/shutdown",
+                methods: &["GET"],
+                parts: &["node_id"],
+            },
+        ],
+        params: &["master_timeout"],
+        body: BodyRule::None,
+        stability: Stability::Stable,
+    },
+    EndpointSpec {
+        name: "shutdown.put_node",
+        paths: &[PathSpec {
+            template: "/_nodes/{node_id}/shutdown",
+            methods: &["PUT"],
+            parts: &["node_id"],
+        }],
+        params: &["master_timeout", "timeout"],
         body: BodyRule::Required,
         stability: Stability::Stable,
     },

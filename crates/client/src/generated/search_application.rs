@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct SearchApplicationDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[404];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[425];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -48,7 +48,7 @@ impl<'a, F> SearchApplication<'a, F> {
 pub struct SearchApplicationDeleteBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationDeleteBehavioralAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[405];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[426];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -75,7 +75,7 @@ impl<'a, F> SearchApplication<'a, F> {
 pub struct SearchApplicationGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[406];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[427];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -99,7 +99,7 @@ impl<'a, F> SearchApplication<'a, F> {
 pub struct SearchApplicationGetBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationGetBehavioralAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[407];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[428];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -129,7 +129,7 @@ impl<F> Call<'_, F, Api<SearchApplicationGetBehavioralAnalytics>> {
 pub struct SearchApplicationList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationList {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[408];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[429];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -165,7 +165,7 @@ impl<F> Call<'_, F, Api<SearchApplicationList>> {
 pub struct SearchApplicationPostBehavioralAnalyticsEvent;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationPostBehavioralAnalyticsEvent {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[409];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[430];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -205,7 +205,7 @@ impl<F> Call<'_, F, Api<SearchApplicationPostBehavioralAnalyticsEvent>> {
 pub struct SearchApplicationPut;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationPut {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[410];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[431];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -236,7 +236,7 @@ impl<F> Call<'_, F, Api<SearchApplicationPut>> {
 pub struct SearchApplicationPutBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationPutBehavioralAnalytics {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[411];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[432];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -263,7 +263,7 @@ impl<'a, F> SearchApplication<'a, F> {
 pub struct SearchApplicationRenderQuery;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationRenderQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[412];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[433];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -290,7 +290,7 @@ impl<'a, F> SearchApplication<'a, F> {
 pub struct SearchApplicationSearch;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationSearch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[413];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[434];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

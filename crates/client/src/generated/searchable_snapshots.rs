@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct SearchableSnapshotsCacheStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchableSnapshotsCacheStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[417];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[438];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -52,7 +52,7 @@ impl<F> Call<'_, F, Api<SearchableSnapshotsCacheStats>> {
 pub struct SearchableSnapshotsClearCache;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchableSnapshotsClearCache {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[418];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[439];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -93,7 +93,7 @@ impl<F> Call<'_, F, Api<SearchableSnapshotsClearCache>> {
 /// Endpoint `searchable_snapshots.mount`.
 pub struct SearchableSnapshotsMount;
 impl ApiSpec for SearchableSnapshotsMount {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[419];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[440];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -137,7 +137,7 @@ impl<F> Call<'_, F, Api<SearchableSnapshotsMount>> {
 /// Endpoint `searchable_snapshots.stats`.
 pub struct SearchableSnapshotsStats;
 impl ApiSpec for SearchableSnapshotsStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[420];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[441];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `security.activate_user_profile`.
 pub struct SecurityActivateUserProfile;
 impl ApiSpec for SecurityActivateUserProfile {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[421];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[442];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -40,7 +40,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.authenticate`.
 pub struct SecurityAuthenticate;
 impl ApiSpec for SecurityAuthenticate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[422];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[443];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -58,7 +58,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.bulk_delete_role`.
 pub struct SecurityBulkDeleteRole;
 impl ApiSpec for SecurityBulkDeleteRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[423];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[444];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -82,7 +82,7 @@ impl<F> Call<'_, F, Api<SecurityBulkDeleteRole>> {
 /// Endpoint `security.bulk_put_role`.
 pub struct SecurityBulkPutRole;
 impl ApiSpec for SecurityBulkPutRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[424];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[445];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -106,7 +106,7 @@ impl<F> Call<'_, F, Api<SecurityBulkPutRole>> {
 /// Endpoint `security.bulk_update_api_keys`.
 pub struct SecurityBulkUpdateApiKeys;
 impl ApiSpec for SecurityBulkUpdateApiKeys {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[425];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[446];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -124,7 +124,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.change_password`.
 pub struct SecurityChangePassword;
 impl ApiSpec for SecurityChangePassword {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[426];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[447];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -152,7 +152,7 @@ impl<F> Call<'_, F, Api<SecurityChangePassword>> {
 /// Endpoint `security.clear_api_key_cache`.
 pub struct SecurityClearApiKeyCache;
 impl ApiSpec for SecurityClearApiKeyCache {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[427];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[448];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -176,7 +176,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.clear_cached_privileges`.
 pub struct SecurityClearCachedPrivileges;
 impl ApiSpec for SecurityClearCachedPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[428];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[449];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -200,7 +200,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.clear_cached_realms`.
 pub struct SecurityClearCachedRealms;
 impl ApiSpec for SecurityClearCachedRealms {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[429];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[450];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -230,7 +230,7 @@ impl<F> Call<'_, F, Api<SecurityClearCachedRealms>> {
 /// Endpoint `security.clear_cached_roles`.
 pub struct SecurityClearCachedRoles;
 impl ApiSpec for SecurityClearCachedRoles {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[430];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[451];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -254,7 +254,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.clear_cached_service_tokens`.
 pub struct SecurityClearCachedServiceTokens;
 impl ApiSpec for SecurityClearCachedServiceTokens {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[431];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[452];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -291,7 +291,7 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityCloneApiKey;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SecurityCloneApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[432];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[453];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -317,7 +317,7 @@ impl<F> Call<'_, F, Api<SecurityCloneApiKey>> {
 /// Endpoint `security.create_api_key`.
 pub struct SecurityCreateApiKey;
 impl ApiSpec for SecurityCreateApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[433];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[454];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -341,7 +341,7 @@ impl<F> Call<'_, F, Api<SecurityCreateApiKey>> {
 /// Endpoint `security.create_cross_cluster_api_key`.
 pub struct SecurityCreateCrossClusterApiKey;
 impl ApiSpec for SecurityCreateCrossClusterApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[434];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[455];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -361,7 +361,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.create_service_token`.
 pub struct SecurityCreateServiceToken;
 impl ApiSpec for SecurityCreateServiceToken {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[435];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[456];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -401,7 +401,7 @@ impl<F> Call<'_, F, Api<SecurityCreateServiceToken>> {
 /// Endpoint `security.delegate_pki`.
 pub struct SecurityDelegatePki;
 impl ApiSpec for SecurityDelegatePki {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[436];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[457];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -419,7 +419,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.delete_privileges`.
 pub struct SecurityDeletePrivileges;
 impl ApiSpec for SecurityDeletePrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[437];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[458];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -455,7 +455,7 @@ impl<F> Call<'_, F, Api<SecurityDeletePrivileges>> {
 /// Endpoint `security.delete_role`.
 pub struct SecurityDeleteRole;
 impl ApiSpec for SecurityDeleteRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[438];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[459];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -482,7 +482,7 @@ impl<F> Call<'_, F, Api<SecurityDeleteRole>> {
 /// Endpoint `security.delete_role_mapping`.
 pub struct SecurityDeleteRoleMapping;
 impl ApiSpec for SecurityDeleteRoleMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[439];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[460];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -512,7 +512,7 @@ impl<F> Call<'_, F, Api<SecurityDeleteRoleMapping>> {
 /// Endpoint `security.delete_service_token`.
 pub struct SecurityDeleteServiceToken;
 impl ApiSpec for SecurityDeleteServiceToken {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[440];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[461];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -553,7 +553,7 @@ impl<F> Call<'_, F, Api<SecurityDeleteServiceToken>> {
 /// Endpoint `security.delete_user`.
 pub struct SecurityDeleteUser;
 impl ApiSpec for SecurityDeleteUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[441];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[462];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -580,7 +580,7 @@ impl<F> Call<'_, F, Api<SecurityDeleteUser>> {
 /// Endpoint `security.disable_user`.
 pub struct SecurityDisableUser;
 impl ApiSpec for SecurityDisableUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[442];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[463];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -610,7 +610,7 @@ impl<F> Call<'_, F, Api<SecurityDisableUser>> {
 /// Endpoint `security.disable_user_profile`.
 pub struct SecurityDisableUserProfile;
 impl ApiSpec for SecurityDisableUserProfile {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[443];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[464];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -640,7 +640,7 @@ impl<F> Call<'_, F, Api<SecurityDisableUserProfile>> {
 /// Endpoint `security.enable_user`.
 pub struct SecurityEnableUser;
 impl ApiSpec for SecurityEnableUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[444];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[465];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -667,7 +667,7 @@ impl<F> Call<'_, F, Api<SecurityEnableUser>> {
 /// Endpoint `security.enable_user_profile`.
 pub struct SecurityEnableUserProfile;
 impl ApiSpec for SecurityEnableUserProfile {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[445];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[466];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -697,7 +697,7 @@ impl<F> Call<'_, F, Api<SecurityEnableUserProfile>> {
 /// Endpoint `security.enroll_kibana`.
 pub struct SecurityEnrollKibana;
 impl ApiSpec for SecurityEnrollKibana {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[446];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[467];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -715,7 +715,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.enroll_node`.
 pub struct SecurityEnrollNode;
 impl ApiSpec for SecurityEnrollNode {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[447];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[468];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -733,7 +733,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_api_key`.
 pub struct SecurityGetApiKey;
 impl ApiSpec for SecurityGetApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[448];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[469];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -785,7 +785,7 @@ impl<F> Call<'_, F, Api<SecurityGetApiKey>> {
 /// Endpoint `security.get_builtin_privileges`.
 pub struct SecurityGetBuiltinPrivileges;
 impl ApiSpec for SecurityGetBuiltinPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[449];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[470];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -803,7 +803,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_privileges`.
 pub struct SecurityGetPrivileges;
 impl ApiSpec for SecurityGetPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[450];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[471];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -831,7 +831,7 @@ impl<F> Call<'_, F, Api<SecurityGetPrivileges>> {
 /// Endpoint `security.get_role`.
 pub struct SecurityGetRole;
 impl ApiSpec for SecurityGetRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[451];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[472];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -859,7 +859,7 @@ impl<F> Call<'_, F, Api<SecurityGetRole>> {
 /// Endpoint `security.get_role_mapping`.
 pub struct SecurityGetRoleMapping;
 impl ApiSpec for SecurityGetRoleMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[452];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[473];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -883,7 +883,7 @@ impl<F> Call<'_, F, Api<SecurityGetRoleMapping>> {
 /// Endpoint `security.get_service_accounts`.
 pub struct SecurityGetServiceAccounts;
 impl ApiSpec for SecurityGetServiceAccounts {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[453];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[474];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -911,7 +911,7 @@ impl<F> Call<'_, F, Api<SecurityGetServiceAccounts>> {
 /// Endpoint `security.get_service_credentials`.
 pub struct SecurityGetServiceCredentials;
 impl ApiSpec for SecurityGetServiceCredentials {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[454];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[475];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -941,7 +941,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_settings`.
 pub struct SecurityGetSettings;
 impl ApiSpec for SecurityGetSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[455];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[476];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -965,7 +965,7 @@ impl<F> Call<'_, F, Api<SecurityGetSettings>> {
 /// Endpoint `security.get_stats`.
 pub struct SecurityGetStats;
 impl ApiSpec for SecurityGetStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[456];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[477];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -983,7 +983,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_token`.
 pub struct SecurityGetToken;
 impl ApiSpec for SecurityGetToken {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[457];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[478];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1001,7 +1001,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_user`.
 pub struct SecurityGetUser;
 impl ApiSpec for SecurityGetUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[458];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[479];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1029,7 +1029,7 @@ impl<F> Call<'_, F, Api<SecurityGetUser>> {
 /// Endpoint `security.get_user_privileges`.
 pub struct SecurityGetUserPrivileges;
 impl ApiSpec for SecurityGetUserPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[459];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[480];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1047,7 +1047,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.get_user_profile`.
 pub struct SecurityGetUserProfile;
 impl ApiSpec for SecurityGetUserProfile {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[460];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[481];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1077,7 +1077,7 @@ impl<F> Call<'_, F, Api<SecurityGetUserProfile>> {
 /// Endpoint `security.grant_api_key`.
 pub struct SecurityGrantApiKey;
 impl ApiSpec for SecurityGrantApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[461];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[482];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1101,7 +1101,7 @@ impl<F> Call<'_, F, Api<SecurityGrantApiKey>> {
 /// Endpoint `security.has_privileges`.
 pub struct SecurityHasPrivileges;
 impl ApiSpec for SecurityHasPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[462];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[483];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1125,7 +1125,7 @@ impl<F> Call<'_, F, Api<SecurityHasPrivileges>> {
 /// Endpoint `security.has_privileges_user_profile`.
 pub struct SecurityHasPrivilegesUserProfile;
 impl ApiSpec for SecurityHasPrivilegesUserProfile {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[463];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[484];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1145,7 +1145,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.invalidate_api_key`.
 pub struct SecurityInvalidateApiKey;
 impl ApiSpec for SecurityInvalidateApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[464];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[485];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1163,7 +1163,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.invalidate_token`.
 pub struct SecurityInvalidateToken;
 impl ApiSpec for SecurityInvalidateToken {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[465];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[486];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1181,7 +1181,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.oidc_authenticate`.
 pub struct SecurityOidcAuthenticate;
 impl ApiSpec for SecurityOidcAuthenticate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[466];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[487];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1199,7 +1199,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.oidc_logout`.
 pub struct SecurityOidcLogout;
 impl ApiSpec for SecurityOidcLogout {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[467];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[488];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1217,7 +1217,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.oidc_prepare_authentication`.
 pub struct SecurityOidcPrepareAuthentication;
 impl ApiSpec for SecurityOidcPrepareAuthentication {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[468];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[489];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1237,7 +1237,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.put_privileges`.
 pub struct SecurityPutPrivileges;
 impl ApiSpec for SecurityPutPrivileges {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[469];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[490];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1261,7 +1261,7 @@ impl<F> Call<'_, F, Api<SecurityPutPrivileges>> {
 /// Endpoint `security.put_role`.
 pub struct SecurityPutRole;
 impl ApiSpec for SecurityPutRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[470];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[491];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1288,7 +1288,7 @@ impl<F> Call<'_, F, Api<SecurityPutRole>> {
 /// Endpoint `security.put_role_mapping`.
 pub struct SecurityPutRoleMapping;
 impl ApiSpec for SecurityPutRoleMapping {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[471];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[492];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1318,7 +1318,7 @@ impl<F> Call<'_, F, Api<SecurityPutRoleMapping>> {
 /// Endpoint `security.put_user`.
 pub struct SecurityPutUser;
 impl ApiSpec for SecurityPutUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[472];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[493];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1345,7 +1345,7 @@ impl<F> Call<'_, F, Api<SecurityPutUser>> {
 /// Endpoint `security.query_api_keys`.
 pub struct SecurityQueryApiKeys;
 impl ApiSpec for SecurityQueryApiKeys {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[473];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[494];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1377,7 +1377,7 @@ impl<F> Call<'_, F, Api<SecurityQueryApiKeys>> {
 /// Endpoint `security.query_role`.
 pub struct SecurityQueryRole;
 impl ApiSpec for SecurityQueryRole {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[474];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[495];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1395,7 +1395,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.query_user`.
 pub struct SecurityQueryUser;
 impl ApiSpec for SecurityQueryUser {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[475];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[496];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1419,7 +1419,7 @@ impl<F> Call<'_, F, Api<SecurityQueryUser>> {
 /// Endpoint `security.saml_authenticate`.
 pub struct SecuritySamlAuthenticate;
 impl ApiSpec for SecuritySamlAuthenticate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[476];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[497];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1437,7 +1437,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.saml_complete_logout`.
 pub struct SecuritySamlCompleteLogout;
 impl ApiSpec for SecuritySamlCompleteLogout {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[477];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[498];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1455,7 +1455,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.saml_invalidate`.
 pub struct SecuritySamlInvalidate;
 impl ApiSpec for SecuritySamlInvalidate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[478];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[499];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1473,7 +1473,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.saml_logout`.
 pub struct SecuritySamlLogout;
 impl ApiSpec for SecuritySamlLogout {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[479];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[500];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1491,7 +1491,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.saml_prepare_authentication`.
 pub struct SecuritySamlPrepareAuthentication;
 impl ApiSpec for SecuritySamlPrepareAuthentication {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[480];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[501];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1511,7 +1511,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.saml_service_provider_metadata`.
 pub struct SecuritySamlServiceProviderMetadata;
 impl ApiSpec for SecuritySamlServiceProviderMetadata {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[481];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[502];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1535,7 +1535,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.suggest_user_profiles`.
 pub struct SecuritySuggestUserProfiles;
 impl ApiSpec for SecuritySuggestUserProfiles {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[482];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[503];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1559,7 +1559,7 @@ impl<F> Call<'_, F, Api<SecuritySuggestUserProfiles>> {
 /// Endpoint `security.update_api_key`.
 pub struct SecurityUpdateApiKey;
 impl ApiSpec for SecurityUpdateApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[483];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[504];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1580,7 +1580,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.update_cross_cluster_api_key`.
 pub struct SecurityUpdateCrossClusterApiKey;
 impl ApiSpec for SecurityUpdateCrossClusterApiKey {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[484];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[505];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1604,7 +1604,7 @@ impl<'a, F> Security<'a, F> {
 /// Endpoint `security.update_settings`.
 pub struct SecurityUpdateSettings;
 impl ApiSpec for SecurityUpdateSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[485];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[506];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -1632,7 +1632,7 @@ impl<F> Call<'_, F, Api<SecurityUpdateSettings>> {
 /// Endpoint `security.update_user_profile_data`.
 pub struct SecurityUpdateUserProfileData;
 impl ApiSpec for SecurityUpdateUserProfileData {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[486];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[507];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

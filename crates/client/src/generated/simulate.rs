@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct SimulateIngest;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SimulateIngest {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[487];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[511];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

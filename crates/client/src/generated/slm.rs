@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `slm.delete_lifecycle`.
 pub struct SlmDeleteLifecycle;
 impl ApiSpec for SlmDeleteLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[488];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[512];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -56,7 +56,7 @@ impl<F> Call<'_, F, Api<SlmDeleteLifecycle>> {
 /// Endpoint `slm.execute_lifecycle`.
 pub struct SlmExecuteLifecycle;
 impl ApiSpec for SlmExecuteLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[489];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[513];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -90,7 +90,7 @@ impl<F> Call<'_, F, Api<SlmExecuteLifecycle>> {
 /// Endpoint `slm.execute_retention`.
 pub struct SlmExecuteRetention;
 impl ApiSpec for SlmExecuteRetention {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[490];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[514];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -118,7 +118,7 @@ impl<F> Call<'_, F, Api<SlmExecuteRetention>> {
 /// Endpoint `slm.get_lifecycle`.
 pub struct SlmGetLifecycle;
 impl ApiSpec for SlmGetLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[491];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[515];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -150,7 +150,7 @@ impl<F> Call<'_, F, Api<SlmGetLifecycle>> {
 /// Endpoint `slm.get_stats`.
 pub struct SlmGetStats;
 impl ApiSpec for SlmGetStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[492];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[516];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -178,7 +178,7 @@ impl<F> Call<'_, F, Api<SlmGetStats>> {
 /// Endpoint `slm.get_status`.
 pub struct SlmGetStatus;
 impl ApiSpec for SlmGetStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[493];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[517];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -206,7 +206,7 @@ impl<F> Call<'_, F, Api<SlmGetStatus>> {
 /// Endpoint `slm.put_lifecycle`.
 pub struct SlmPutLifecycle;
 impl ApiSpec for SlmPutLifecycle {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[494];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[518];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -237,7 +237,7 @@ impl<F> Call<'_, F, Api<SlmPutLifecycle>> {
 /// Endpoint `slm.start`.
 pub struct SlmStart;
 impl ApiSpec for SlmStart {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[495];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[519];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -265,7 +265,7 @@ impl<F> Call<'_, F, Api<SlmStart>> {
 /// Endpoint `slm.stop`.
 pub struct SlmStop;
 impl ApiSpec for SlmStop {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[496];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[520];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `snapshot.cleanup_repository`.
 pub struct SnapshotCleanupRepository;
 impl ApiSpec for SnapshotCleanupRepository {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[497];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[521];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -56,7 +56,7 @@ impl<F> Call<'_, F, Api<SnapshotCleanupRepository>> {
 /// Endpoint `snapshot.clone`.
 pub struct SnapshotClone;
 impl ApiSpec for SnapshotClone {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[498];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[522];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -97,7 +97,7 @@ impl<F> Call<'_, F, Api<SnapshotClone>> {
 /// Endpoint `snapshot.create`.
 pub struct SnapshotCreate;
 impl ApiSpec for SnapshotCreate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[499];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[523];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -137,7 +137,7 @@ impl<F> Call<'_, F, Api<SnapshotCreate>> {
 /// Endpoint `snapshot.create_repository`.
 pub struct SnapshotCreateRepository;
 impl ApiSpec for SnapshotCreateRepository {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[500];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[524];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -175,7 +175,7 @@ impl<F> Call<'_, F, Api<SnapshotCreateRepository>> {
 /// Endpoint `snapshot.delete`.
 pub struct SnapshotDelete;
 impl ApiSpec for SnapshotDelete {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[501];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[525];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -215,7 +215,7 @@ impl<F> Call<'_, F, Api<SnapshotDelete>> {
 /// Endpoint `snapshot.delete_repository`.
 pub struct SnapshotDeleteRepository;
 impl ApiSpec for SnapshotDeleteRepository {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[502];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[526];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -249,7 +249,7 @@ impl<F> Call<'_, F, Api<SnapshotDeleteRepository>> {
 /// Endpoint `snapshot.get`.
 pub struct SnapshotGet;
 impl ApiSpec for SnapshotGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[503];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[527];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -340,7 +340,7 @@ impl<F> Call<'_, F, Api<SnapshotGet>> {
 /// Endpoint `snapshot.get_repository`.
 pub struct SnapshotGetRepository;
 impl ApiSpec for SnapshotGetRepository {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[504];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[528];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -372,7 +372,7 @@ impl<F> Call<'_, F, Api<SnapshotGetRepository>> {
 /// Endpoint `snapshot.repository_analyze`.
 pub struct SnapshotRepositoryAnalyze;
 impl ApiSpec for SnapshotRepositoryAnalyze {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[505];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[529];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -452,7 +452,7 @@ impl<F> Call<'_, F, Api<SnapshotRepositoryAnalyze>> {
 pub struct SnapshotRepositoryVerifyIntegrity;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SnapshotRepositoryVerifyIntegrity {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[506];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[530];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -512,7 +512,7 @@ impl<F> Call<'_, F, Api<SnapshotRepositoryVerifyIntegrity>> {
 /// Endpoint `snapshot.restore`.
 pub struct SnapshotRestore;
 impl ApiSpec for SnapshotRestore {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[507];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[531];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -552,7 +552,7 @@ impl<F> Call<'_, F, Api<SnapshotRestore>> {
 /// Endpoint `snapshot.status`.
 pub struct SnapshotStatus;
 impl ApiSpec for SnapshotStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[508];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[532];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -588,7 +588,7 @@ impl<F> Call<'_, F, Api<SnapshotStatus>> {
 /// Endpoint `snapshot.verify_repository`.
 pub struct SnapshotVerifyRepository;
 impl ApiSpec for SnapshotVerifyRepository {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[509];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[533];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `sql.clear_cursor`.
 pub struct SqlClearCursor;
 impl ApiSpec for SqlClearCursor {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[510];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[534];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -40,7 +40,7 @@ impl<'a, F> Sql<'a, F> {
 /// Endpoint `sql.delete_async`.
 pub struct SqlDeleteAsync;
 impl ApiSpec for SqlDeleteAsync {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[511];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[535];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -61,7 +61,7 @@ impl<'a, F> Sql<'a, F> {
 /// Endpoint `sql.get_async`.
 pub struct SqlGetAsync;
 impl ApiSpec for SqlGetAsync {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[512];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[536];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -100,7 +100,7 @@ impl<F> Call<'_, F, Api<SqlGetAsync>> {
 /// Endpoint `sql.get_async_status`.
 pub struct SqlGetAsyncStatus;
 impl ApiSpec for SqlGetAsyncStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[513];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[537];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -121,7 +121,7 @@ impl<'a, F> Sql<'a, F> {
 /// Endpoint `sql.query`.
 pub struct SqlQuery;
 impl ApiSpec for SqlQuery {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[514];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[538];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -145,7 +145,7 @@ impl<F> Call<'_, F, Api<SqlQuery>> {
 /// Endpoint `sql.translate`.
 pub struct SqlTranslate;
 impl ApiSpec for SqlTranslate {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[515];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[539];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `ssl.certificates`.
 pub struct SslCertificates;
 impl ApiSpec for SslCertificates {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[516];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[540];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct StreamsLogsDisable;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsLogsDisable {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[517];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[541];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -62,7 +62,7 @@ impl<F> Call<'_, F, Api<StreamsLogsDisable>> {
 pub struct StreamsLogsEnable;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsLogsEnable {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[518];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[542];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -100,7 +100,7 @@ impl<F> Call<'_, F, Api<StreamsLogsEnable>> {
 pub struct StreamsStatus;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsStatus {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[519];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[543];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

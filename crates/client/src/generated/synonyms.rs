@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `synonyms.delete_synonym`.
 pub struct SynonymsDeleteSynonym;
 impl ApiSpec for SynonymsDeleteSynonym {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[520];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[544];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -43,7 +43,7 @@ impl<'a, F> Synonyms<'a, F> {
 /// Endpoint `synonyms.delete_synonym_rule`.
 pub struct SynonymsDeleteSynonymRule;
 impl ApiSpec for SynonymsDeleteSynonymRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[521];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[545];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -79,7 +79,7 @@ impl<F> Call<'_, F, Api<SynonymsDeleteSynonymRule>> {
 /// Endpoint `synonyms.get_synonym`.
 pub struct SynonymsGetSynonym;
 impl ApiSpec for SynonymsGetSynonym {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[522];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[546];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -114,7 +114,7 @@ impl<F> Call<'_, F, Api<SynonymsGetSynonym>> {
 /// Endpoint `synonyms.get_synonym_rule`.
 pub struct SynonymsGetSynonymRule;
 impl ApiSpec for SynonymsGetSynonymRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[523];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[547];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -144,7 +144,7 @@ impl<'a, F> Synonyms<'a, F> {
 /// Endpoint `synonyms.get_synonyms_sets`.
 pub struct SynonymsGetSynonymsSets;
 impl ApiSpec for SynonymsGetSynonymsSets {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[524];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[548];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -172,7 +172,7 @@ impl<F> Call<'_, F, Api<SynonymsGetSynonymsSets>> {
 /// Endpoint `synonyms.put_synonym`.
 pub struct SynonymsPutSynonym;
 impl ApiSpec for SynonymsPutSynonym {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[525];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[549];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -203,7 +203,7 @@ impl<F> Call<'_, F, Api<SynonymsPutSynonym>> {
 /// Endpoint `synonyms.put_synonym_rule`.
 pub struct SynonymsPutSynonymRule;
 impl ApiSpec for SynonymsPutSynonymRule {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[526];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[550];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

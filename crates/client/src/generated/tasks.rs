@@ -24,7 +24,7 @@ impl<F> Elasticsearch<F> {
 pub struct TasksCancel;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksCancel {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[527];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[551];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -68,7 +68,7 @@ impl<F> Call<'_, F, Api<TasksCancel>> {
 pub struct TasksGet;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksGet {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[528];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[552];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -107,7 +107,7 @@ impl<F> Call<'_, F, Api<TasksGet>> {
 pub struct TasksList;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksList {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[529];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[553];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `text_structure.find_field_structure`.
 pub struct TextStructureFindFieldStructure;
 impl ApiSpec for TextStructureFindFieldStructure {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[532];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[556];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -102,7 +102,7 @@ impl<F> Call<'_, F, Api<TextStructureFindFieldStructure>> {
 /// Endpoint `text_structure.find_message_structure`.
 pub struct TextStructureFindMessageStructure;
 impl ApiSpec for TextStructureFindMessageStructure {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[533];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[557];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -170,7 +170,7 @@ impl<F> Call<'_, F, Api<TextStructureFindMessageStructure>> {
 /// Endpoint `text_structure.find_structure`.
 pub struct TextStructureFindStructure;
 impl ApiSpec for TextStructureFindStructure {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[534];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[558];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -254,7 +254,7 @@ impl<F> Call<'_, F, Api<TextStructureFindStructure>> {
 /// Endpoint `text_structure.test_grok_pattern`.
 pub struct TextStructureTestGrokPattern;
 impl ApiSpec for TextStructureTestGrokPattern {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[535];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[559];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `transform.delete_transform`.
 pub struct TransformDeleteTransform;
 impl ApiSpec for TransformDeleteTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[536];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[560];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -60,7 +60,7 @@ impl<F> Call<'_, F, Api<TransformDeleteTransform>> {
 /// Endpoint `transform.get_node_stats`.
 pub struct TransformGetNodeStats;
 impl ApiSpec for TransformGetNodeStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[537];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[561];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -78,7 +78,7 @@ impl<'a, F> Transform<'a, F> {
 /// Endpoint `transform.get_transform`.
 pub struct TransformGetTransform;
 impl ApiSpec for TransformGetTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[538];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[562];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -118,7 +118,7 @@ impl<F> Call<'_, F, Api<TransformGetTransform>> {
 /// Endpoint `transform.get_transform_stats`.
 pub struct TransformGetTransformStats;
 impl ApiSpec for TransformGetTransformStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[539];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[563];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -164,7 +164,7 @@ impl<F> Call<'_, F, Api<TransformGetTransformStats>> {
 /// Endpoint `transform.preview_transform`.
 pub struct TransformPreviewTransform;
 impl ApiSpec for TransformPreviewTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[540];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[564];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -192,7 +192,7 @@ impl<F> Call<'_, F, Api<TransformPreviewTransform>> {
 /// Endpoint `transform.put_transform`.
 pub struct TransformPutTransform;
 impl ApiSpec for TransformPutTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[541];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[565];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -226,7 +226,7 @@ impl<F> Call<'_, F, Api<TransformPutTransform>> {
 /// Endpoint `transform.reset_transform`.
 pub struct TransformResetTransform;
 impl ApiSpec for TransformResetTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[542];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[566];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -260,7 +260,7 @@ impl<F> Call<'_, F, Api<TransformResetTransform>> {
 /// Endpoint `transform.schedule_now_transform`.
 pub struct TransformScheduleNowTransform;
 impl ApiSpec for TransformScheduleNowTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[543];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[567];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -294,7 +294,7 @@ impl<F> Call<'_, F, Api<TransformScheduleNowTransform>> {
 /// Endpoint `transform.set_upgrade_mode`.
 pub struct TransformSetUpgradeMode;
 impl ApiSpec for TransformSetUpgradeMode {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[544];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[568];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -322,7 +322,7 @@ impl<F> Call<'_, F, Api<TransformSetUpgradeMode>> {
 /// Endpoint `transform.start_transform`.
 pub struct TransformStartTransform;
 impl ApiSpec for TransformStartTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[545];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[569];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -356,7 +356,7 @@ impl<F> Call<'_, F, Api<TransformStartTransform>> {
 /// Endpoint `transform.stop_transform`.
 pub struct TransformStopTransform;
 impl ApiSpec for TransformStopTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[546];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[570];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -402,7 +402,7 @@ impl<F> Call<'_, F, Api<TransformStopTransform>> {
 /// Endpoint `transform.update_transform`.
 pub struct TransformUpdateTransform;
 impl ApiSpec for TransformUpdateTransform {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[547];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[571];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -436,7 +436,7 @@ impl<F> Call<'_, F, Api<TransformUpdateTransform>> {
 /// Endpoint `transform.upgrade_transforms`.
 pub struct TransformUpgradeTransforms;
 impl ApiSpec for TransformUpgradeTransforms {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[548];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[572];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

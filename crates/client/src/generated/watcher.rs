@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `watcher.ack_watch`.
 pub struct WatcherAckWatch;
 impl ApiSpec for WatcherAckWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[552];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[576];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -49,7 +49,7 @@ impl<F> Call<'_, F, Api<WatcherAckWatch>> {
 /// Endpoint `watcher.activate_watch`.
 pub struct WatcherActivateWatch;
 impl ApiSpec for WatcherActivateWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[553];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[577];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -73,7 +73,7 @@ impl<'a, F> Watcher<'a, F> {
 /// Endpoint `watcher.deactivate_watch`.
 pub struct WatcherDeactivateWatch;
 impl ApiSpec for WatcherDeactivateWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[554];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[578];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -97,7 +97,7 @@ impl<'a, F> Watcher<'a, F> {
 /// Endpoint `watcher.delete_watch`.
 pub struct WatcherDeleteWatch;
 impl ApiSpec for WatcherDeleteWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[555];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[579];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -118,7 +118,7 @@ impl<'a, F> Watcher<'a, F> {
 /// Endpoint `watcher.execute_watch`.
 pub struct WatcherExecuteWatch;
 impl ApiSpec for WatcherExecuteWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[556];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[580];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -146,7 +146,7 @@ impl<F> Call<'_, F, Api<WatcherExecuteWatch>> {
 /// Endpoint `watcher.get_settings`.
 pub struct WatcherGetSettings;
 impl ApiSpec for WatcherGetSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[557];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[581];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -170,7 +170,7 @@ impl<F> Call<'_, F, Api<WatcherGetSettings>> {
 /// Endpoint `watcher.get_watch`.
 pub struct WatcherGetWatch;
 impl ApiSpec for WatcherGetWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[558];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[582];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -191,7 +191,7 @@ impl<'a, F> Watcher<'a, F> {
 /// Endpoint `watcher.put_watch`.
 pub struct WatcherPutWatch;
 impl ApiSpec for WatcherPutWatch {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[559];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[583];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -230,7 +230,7 @@ impl<F> Call<'_, F, Api<WatcherPutWatch>> {
 /// Endpoint `watcher.query_watches`.
 pub struct WatcherQueryWatches;
 impl ApiSpec for WatcherQueryWatches {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[560];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[584];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -248,7 +248,7 @@ impl<'a, F> Watcher<'a, F> {
 /// Endpoint `watcher.start`.
 pub struct WatcherStart;
 impl ApiSpec for WatcherStart {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[561];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[585];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -272,7 +272,7 @@ impl<F> Call<'_, F, Api<WatcherStart>> {
 /// Endpoint `watcher.stats`.
 pub struct WatcherStats;
 impl ApiSpec for WatcherStats {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[562];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[586];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -303,7 +303,7 @@ impl<F> Call<'_, F, Api<WatcherStats>> {
 /// Endpoint `watcher.stop`.
 pub struct WatcherStop;
 impl ApiSpec for WatcherStop {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[563];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[587];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -327,7 +327,7 @@ impl<F> Call<'_, F, Api<WatcherStop>> {
 /// Endpoint `watcher.update_settings`.
 pub struct WatcherUpdateSettings;
 impl ApiSpec for WatcherUpdateSettings {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[564];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[588];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)

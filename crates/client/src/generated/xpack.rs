@@ -22,7 +22,7 @@ impl<F> Elasticsearch<F> {
 /// Endpoint `xpack.info`.
 pub struct XpackInfo;
 impl ApiSpec for XpackInfo {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[565];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[589];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
@@ -57,7 +57,7 @@ impl<F> Call<'_, F, Api<XpackInfo>> {
 /// Endpoint `xpack.usage`.
 pub struct XpackUsage;
 impl ApiSpec for XpackUsage {
-    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[566];
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[590];
     type Output = serde_json::Value;
     fn parse(r: es_transport::Response) -> Result<serde_json::Value, es_transport::Error> {
         crate::api::parse_value(r)
