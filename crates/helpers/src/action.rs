@@ -1,0 +1,322 @@
+//! Bulk actions: an operation, its metadata, and a source written straight into the request body.
+
+use std::fmt::Write as _;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+/// The bulk operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Create or replace.
+    Index,
+    /// Create; fails (409) if the id exists.
+    Create,
+    /// Partial update (`{"doc": ...}` or a script).
+    Update,
+    /// Delete; no source.
+    Delete,
+}
+
+impl Op {
+    /// The name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Index => "index",
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// A document source that can write itself as one line of JSON (without the newline).
+pub trait BulkSource {
+    /// Appends the JSON.
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+}
+
+/// Pre-serialized JSON is copied as it is (it must not contain a newline).
+impl BulkSource for Bytes {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(self);
+        Ok(())
+    }
+}
+
+impl BulkSource for Vec<u8> {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(self);
+        Ok(())
+    }
+}
+
+impl BulkSource for String {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(self.as_bytes());
+        Ok(())
+    }
+}
+
+impl BulkSource for &str {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(self.as_bytes());
+        Ok(())
+    }
+}
+
+impl BulkSource for serde_json::Value {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        serde_json::to_writer(out, self)
+    }
+}
+
+/// Any `Serialize` value, serialized with serde straight into the body.
+#[derive(Debug, Clone)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> BulkSource for Json<T> {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        serde_json::to_writer(out, &self.0)
+    }
+}
+
+/// Metadata of an action (`_index`, `_id`, routing, versioning, pipeline...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// Target index (else the helper's default index).
+    pub index: Option<String>,
+    /// Document id.
+    pub id: Option<String>,
+    /// Routing.
+    pub routing: Option<String>,
+    /// External version.
+    pub version: Option<i64>,
+    /// `external`, `external_gte`...
+    pub version_type: Option<String>,
+    /// Ingest pipeline.
+    pub pipeline: Option<String>,
+    /// Optimistic concurrency: sequence number.
+    pub if_seq_no: Option<i64>,
+    /// Optimistic concurrency: primary term.
+    pub if_primary_term: Option<i64>,
+    /// Update retries on version conflicts.
+    pub retry_on_conflict: Option<u32>,
+    /// The target must be an alias.
+    pub require_alias: Option<bool>,
+}
+
+/// One bulk action.
+///
+/// ```
+/// use es_helpers::{Action, Json};
+/// #[derive(serde::Serialize)]
+/// struct Log { level: &'static str }
+/// let a = Action::index(Json(Log { level: "info" })).index_name("logs").id("1");
+/// let raw = Action::create(bytes::Bytes::from_static(br#"{"level":"warn"}"#)).routing("r1");
+/// let d: Action<Json<Log>> = Action::delete("2").index_name("logs");
+/// let mut buf = Vec::new();
+/// a.write_to(&mut buf).unwrap();
+/// assert_eq!(buf, b"{\"index\":{\"_index\":\"logs\",\"_id\":\"1\"}}\n{\"level\":\"info\"}\n");
+/// # let _ = (raw, d);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Action<S> {
+    /// Operation.
+    pub op: Op,
+    /// Metadata.
+    pub meta: Meta,
+    /// Source (`None` for delete).
+    pub source: Option<S>,
+}
+
+impl<S: BulkSource> Action<S> {
+    /// Index (create or replace) `source`.
+    pub fn index(source: S) -> Self {
+        Action {
+            op: Op::Index,
+            meta: Meta::default(),
+            source: Some(source),
+        }
+    }
+    /// Create `source` (409 if the id exists).
+    pub fn create(source: S) -> Self {
+        Action {
+            op: Op::Create,
+            meta: Meta::default(),
+            source: Some(source),
+        }
+    }
+    /// Update with `body` (`{"doc": {...}}`, `{"script": ...}`, `doc_as_upsert`...).
+    pub fn update(id: impl Into<String>, body: S) -> Self {
+        Action {
+            op: Op::Update,
+            meta: Meta {
+                id: Some(id.into()),
+                ..Meta::default()
+            },
+            source: Some(body),
+        }
+    }
+    /// Delete document `id`.
+    pub fn delete(id: impl Into<String>) -> Self {
+        Action {
+            op: Op::Delete,
+            meta: Meta {
+                id: Some(id.into()),
+                ..Meta::default()
+            },
+            source: None,
+        }
+    }
+    /// Target index.
+    pub fn index_name(mut self, index: impl Into<String>) -> Self {
+        self.meta.index = Some(index.into());
+        self
+    }
+    /// Document id.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.meta.id = Some(id.into());
+        self
+    }
+    /// Routing.
+    pub fn routing(mut self, routing: impl Into<String>) -> Self {
+        self.meta.routing = Some(routing.into());
+        self
+    }
+    /// External version.
+    pub fn version(mut self, v: i64) -> Self {
+        self.meta.version = Some(v);
+        self
+    }
+    /// Version type.
+    pub fn version_type(mut self, t: impl Into<String>) -> Self {
+        self.meta.version_type = Some(t.into());
+        self
+    }
+    /// Ingest pipeline.
+    pub fn pipeline(mut self, p: impl Into<String>) -> Self {
+        self.meta.pipeline = Some(p.into());
+        self
+    }
+    /// Optimistic concurrency control.
+    pub fn if_seq_no_primary_term(mut self, seq_no: i64, primary_term: i64) -> Self {
+        self.meta.if_seq_no = Some(seq_no);
+        self.meta.if_primary_term = Some(primary_term);
+        self
+    }
+    /// Retries of an update on version conflicts.
+    pub fn retry_on_conflict(mut self, n: u32) -> Self {
+        self.meta.retry_on_conflict = Some(n);
+        self
+    }
+    /// Require the target to be an alias.
+    pub fn require_alias(mut self, on: bool) -> Self {
+        self.meta.require_alias = Some(on);
+        self
+    }
+
+    /// Appends the action line and (except for delete) the source line.
+    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"{\"");
+        out.extend_from_slice(self.op.as_str().as_bytes());
+        out.extend_from_slice(b"\":{");
+        let m = &self.meta;
+        let mut first = true;
+        let mut field = |out: &mut Vec<u8>, name: &str| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.push(b'"');
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+        };
+        let strs = [
+            ("_index", &m.index),
+            ("_id", &m.id),
+            ("routing", &m.routing),
+            ("version_type", &m.version_type),
+            ("pipeline", &m.pipeline),
+        ];
+        for (name, v) in strs {
+            if let Some(v) = v {
+                field(out, name);
+                write_str(out, v);
+            }
+        }
+        let nums = [
+            ("version", m.version),
+            ("if_seq_no", m.if_seq_no),
+            ("if_primary_term", m.if_primary_term),
+        ];
+        for (name, v) in nums {
+            if let Some(v) = v {
+                field(out, name);
+                let mut s = String::new();
+                let _ = write!(s, "{v}");
+                out.extend_from_slice(s.as_bytes());
+            }
+        }
+        if let Some(n) = m.retry_on_conflict {
+            field(out, "retry_on_conflict");
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        if let Some(b) = m.require_alias {
+            field(out, "require_alias");
+            out.extend_from_slice(if b { b"true" } else { b"false" });
+        }
+        out.extend_from_slice(b"}}\n");
+        if let Some(source) = &self.source {
+            source.write_json(out)?;
+            out.push(b'\n');
+        }
+        Ok(())
+    }
+}
+
+/// A JSON string, escaped only when needed.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // serde_json's escaping; writing a &str cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_lines_carry_every_metadata_field_and_escape_strings() {
+        let a: Action<serde_json::Value> =
+            Action::update("7", serde_json::json!({"doc": {"a": 1}}))
+                .index_name("my \"index\"")
+                .routing("r")
+                .version(3)
+                .version_type("external")
+                .pipeline("p")
+                .if_seq_no_primary_term(5, 1)
+                .retry_on_conflict(2)
+                .require_alias(true);
+        let mut buf = Vec::new();
+        a.write_to(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let mut lines = text.lines();
+        let meta: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(
+            meta,
+            serde_json::json!({"update": {"_index": "my \"index\"", "_id": "7", "routing": "r", "version_type": "external",
+                "pipeline": "p", "version": 3, "if_seq_no": 5, "if_primary_term": 1, "retry_on_conflict": 2, "require_alias": true}})
+        );
+        assert_eq!(lines.next(), Some(r#"{"doc":{"a":1}}"#));
+        let d: Action<Bytes> = Action::delete("9");
+        let mut buf = Vec::new();
+        d.write_to(&mut buf).unwrap();
+        assert_eq!(buf, b"{\"delete\":{\"_id\":\"9\"}}\n");
+    }
+}

@@ -1,0 +1,794 @@
+//! The bulk engine: chunking by count and bytes, N requests in flight, per-item retries with
+//! jittered exponential back-off, outcomes as a stream.
+//!
+//! Memory: at most `max_in_flight` chunks are being sent and one more is being built, each at
+//! most `max_chunk_bytes` (plus one action), whatever the input size. Input is pulled only
+//! when a chunk is being built.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use es_client::{Body, Client, Refresh};
+use es_connections::Using;
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+use crate::action::{Action, BulkSource, Op};
+
+/// Options of the bulk helpers (defaults follow elasticsearch-py where it has them).
+#[derive(Clone)]
+pub struct BulkOptions {
+    /// Actions per request (default 500).
+    pub chunk_size: usize,
+    /// Bytes per request (default 100 MiB); an action larger than this is sent alone.
+    pub max_chunk_bytes: usize,
+    /// Requests in flight (default 1).
+    pub max_in_flight: usize,
+    /// Retries of items (and whole requests) rejected with a status in `retry_on_status`
+    /// (default 3).
+    pub max_retries: u32,
+    /// First back-off (default 1 s); then doubled, jittered in `[d/2, d]`.
+    pub initial_backoff: Duration,
+    /// Longest back-off (default 60 s).
+    pub max_backoff: Duration,
+    /// Item statuses that are retried (default 429).
+    pub retry_on_status: Vec<u16>,
+    /// `bulk` returns `Err(BulkError::Items)` when items failed (default true). Retries
+    /// happen either way.
+    pub raise_on_error: bool,
+    /// A failed request aborts with `Err(BulkError::Request)` (default true); otherwise its
+    /// items are reported as failed and the run goes on.
+    pub raise_on_exception: bool,
+    /// Default index (`/{index}/_bulk`) for actions without `_index`.
+    pub index: Option<String>,
+    /// Refresh policy of each request.
+    pub refresh: Option<Refresh>,
+    /// Default ingest pipeline.
+    pub pipeline: Option<String>,
+    /// Default routing.
+    pub routing: Option<String>,
+    /// Per-request timeout (default: the client's).
+    pub request_timeout: Option<Duration>,
+    /// `bulk_stream` yields successful items too (default true; `bulk` only collects failures).
+    pub yield_ok: bool,
+    /// Called after every request with cumulative progress.
+    pub on_progress: Option<Arc<dyn Fn(&BulkProgress) + Send + Sync>>,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            chunk_size: 500,
+            max_chunk_bytes: 100 * 1024 * 1024,
+            max_in_flight: 1,
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            retry_on_status: vec![429],
+            raise_on_error: true,
+            raise_on_exception: true,
+            index: None,
+            refresh: None,
+            pipeline: None,
+            routing: None,
+            request_timeout: None,
+            yield_ok: true,
+            on_progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for BulkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkOptions")
+            .field("chunk_size", &self.chunk_size)
+            .field("max_chunk_bytes", &self.max_chunk_bytes)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("max_retries", &self.max_retries)
+            .field("retry_on_status", &self.retry_on_status)
+            .field("raise_on_error", &self.raise_on_error)
+            .field("raise_on_exception", &self.raise_on_exception)
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+macro_rules! option_setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        impl BulkOptions {
+            $($(#[$doc])* pub fn $name(mut self, v: $ty) -> Self { self.$name = v; self })*
+        }
+    };
+}
+
+option_setters!(
+    /// Actions per request.
+    chunk_size: usize,
+    /// Bytes per request.
+    max_chunk_bytes: usize,
+    /// Requests in flight.
+    max_in_flight: usize,
+    /// Item retries.
+    max_retries: u32,
+    /// First back-off.
+    initial_backoff: Duration,
+    /// Longest back-off.
+    max_backoff: Duration,
+    /// Retried item statuses.
+    retry_on_status: Vec<u16>,
+    /// Raise on item errors.
+    raise_on_error: bool,
+    /// Raise on request errors.
+    raise_on_exception: bool,
+    /// Yield successful items in streams.
+    yield_ok: bool,
+);
+
+impl BulkOptions {
+    /// Default index.
+    pub fn index(mut self, index: impl Into<String>) -> Self {
+        self.index = Some(index.into());
+        self
+    }
+    /// Refresh policy.
+    pub fn refresh(mut self, r: Refresh) -> Self {
+        self.refresh = Some(r);
+        self
+    }
+    /// Progress callback.
+    pub fn on_progress(mut self, f: impl Fn(&BulkProgress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(f));
+        self
+    }
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = attempt.saturating_sub(1).min(31);
+        let d = self
+            .initial_backoff
+            .checked_mul(1 << exp)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff);
+        d.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+}
+
+/// Cumulative progress, passed to [`BulkOptions::on_progress`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BulkProgress {
+    /// Actions finished (succeeded or failed for good).
+    pub done: u64,
+    /// Actions failed for good.
+    pub failed: u64,
+    /// Item retries sent.
+    pub retried: u64,
+    /// Bulk requests sent.
+    pub requests: u64,
+    /// Body bytes sent.
+    pub bytes: u64,
+    /// Time since the start.
+    pub elapsed: Duration,
+}
+
+/// The outcome of one action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemOutcome {
+    /// Position of the action in the input (0-based).
+    pub seq: u64,
+    /// Operation.
+    pub op: Op,
+    /// HTTP status of the item (0 when the request itself failed).
+    pub status: u16,
+    /// Index.
+    pub index: Option<String>,
+    /// Document id.
+    pub id: Option<String>,
+    /// `created`, `updated`, `deleted`...
+    pub result: Option<String>,
+    /// The error, for failed items.
+    pub error: Option<Value>,
+    /// How many times the item was retried.
+    pub retries: u32,
+    /// The action and source lines, for failed items.
+    pub action: Option<Bytes>,
+}
+
+impl ItemOutcome {
+    /// Whether the item succeeded.
+    pub fn is_ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// What `bulk` reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkSummary {
+    /// Actions read from the input.
+    pub total: u64,
+    /// Actions that succeeded.
+    pub ok: u64,
+    /// Actions that failed for good, with their action lines.
+    pub failed: Vec<ItemOutcome>,
+    /// Item retries sent.
+    pub retried: u64,
+    /// Bulk requests sent.
+    pub requests: u64,
+    /// Body bytes sent.
+    pub bytes: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Errors of the bulk helpers.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BulkError {
+    /// A bulk request failed (after the transport's and the helper's retries).
+    #[error("bulk request failed ({items} actions not indexed): {source}")]
+    Request {
+        /// The transport's error.
+        #[source]
+        source: es_client::Error,
+        /// Actions in the failed request.
+        items: u64,
+    },
+    /// Some actions failed (`raise_on_error`).
+    #[error("{} of {} bulk actions failed; first: {}", .summary.failed.len(), .summary.total, first_error(.summary))]
+    Items {
+        /// Everything that happened, failures included.
+        summary: Box<BulkSummary>,
+    },
+    /// An action could not be serialized.
+    #[error("cannot serialize action #{seq}: {source}")]
+    Serialize {
+        /// Position in the input.
+        seq: u64,
+        /// The serde error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The connection (`Using`) could not be resolved.
+    #[error(transparent)]
+    Connection(#[from] es_connections::ConnectionError),
+}
+
+fn first_error(s: &BulkSummary) -> String {
+    s.failed
+        .first()
+        .map(|f| {
+            format!(
+                "status {} {}",
+                f.status,
+                f.error.as_ref().map(|e| e.to_string()).unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    seq: u64,
+    op: Op,
+    start: usize,
+    end: usize,
+}
+
+struct Chunk {
+    body: Bytes,
+    spans: Vec<Span>,
+}
+
+#[derive(Default)]
+struct Stats {
+    done: AtomicU64,
+    failed: AtomicU64,
+    retried: AtomicU64,
+    requests: AtomicU64,
+    bytes: AtomicU64,
+    /// Actions pulled from the input but not finished (for the memory bound).
+    buffered: AtomicU64,
+    peak_buffered: AtomicU64,
+}
+
+struct TaskOut {
+    outcomes: Vec<ItemOutcome>,
+    fatal: Option<BulkError>,
+}
+
+/// Runs actions through the bulk API and yields outcomes (failures always; successes when
+/// `yield_ok`). A request failure with `raise_on_exception` yields one `Err` and ends.
+pub fn bulk_stream<'a, S, St>(
+    using: impl Into<Using>,
+    actions: St,
+    opts: BulkOptions,
+) -> impl Stream<Item = Result<ItemOutcome, BulkError>> + Send + 'a
+where
+    S: BulkSource + Send + 'a,
+    St: Stream<Item = Action<S>> + Send + 'a,
+{
+    let client = using.into().resolve_in(es_connections::connections());
+    let engine = client.map(|c| Engine::new(c, actions, opts, Arc::default()));
+    futures_util::stream::unfold(Some(engine), |state| async move {
+        match state? {
+            Ok(mut e) => e.next().await.map(|o| (o, Some(Ok(e)))),
+            Err(err) => Some((Err(BulkError::Connection(err)), None)),
+        }
+    })
+}
+
+/// Runs every action and summarizes; with `raise_on_error`, failed items make it an
+/// `Err(BulkError::Items)` (carrying the full summary).
+pub async fn bulk<S, St>(
+    using: impl Into<Using>,
+    actions: St,
+    opts: BulkOptions,
+) -> Result<BulkSummary, BulkError>
+where
+    S: BulkSource + Send,
+    St: Stream<Item = Action<S>> + Send,
+{
+    let client = using.into().resolve_in(es_connections::connections())?;
+    let raise = opts.raise_on_error;
+    let opts = BulkOptions {
+        yield_ok: false,
+        ..opts
+    };
+    let started = Instant::now();
+    let mut stream = std::pin::pin!(bulk_stream_with_stats(client, actions, opts));
+    let mut summary = BulkSummary::default();
+    let mut stats = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            StatsOrItem::Item(Ok(o)) => {
+                if !o.is_ok() {
+                    summary.failed.push(o);
+                }
+            }
+            StatsOrItem::Item(Err(e)) => return Err(e),
+            StatsOrItem::Stats(s) => stats = Some(s),
+        }
+    }
+    if let Some(s) = stats {
+        summary.total = s.done.load(Ordering::Relaxed);
+        summary.retried = s.retried.load(Ordering::Relaxed);
+        summary.requests = s.requests.load(Ordering::Relaxed);
+        summary.bytes = s.bytes.load(Ordering::Relaxed);
+    }
+    summary.ok = summary.total - summary.failed.len() as u64;
+    summary.elapsed = started.elapsed();
+    if raise && !summary.failed.is_empty() {
+        return Err(BulkError::Items {
+            summary: Box::new(summary),
+        });
+    }
+    Ok(summary)
+}
+
+enum StatsOrItem {
+    Item(Result<ItemOutcome, BulkError>),
+    Stats(Arc<Stats>),
+}
+
+fn bulk_stream_with_stats<'a, S, St>(
+    client: Client,
+    actions: St,
+    opts: BulkOptions,
+) -> impl Stream<Item = StatsOrItem> + Send + 'a
+where
+    S: BulkSource + Send + 'a,
+    St: Stream<Item = Action<S>> + Send + 'a,
+{
+    let engine = Engine::new(client, actions, opts, Arc::default());
+    futures_util::stream::unfold(Some(engine), |state| async move {
+        let mut e = state?;
+        match e.next().await {
+            Some(o) => Some((StatsOrItem::Item(o), Some(e))),
+            None => Some((StatsOrItem::Stats(e.stats.clone()), None)),
+        }
+    })
+}
+
+struct Engine<'a, S> {
+    client: Client,
+    opts: Arc<BulkOptions>,
+    input: Pin<Box<dyn Stream<Item = Action<S>> + Send + 'a>>,
+    input_done: bool,
+    seq: u64,
+    pending: Option<Chunk>,
+    /// An action that did not fit the previous chunk: its bytes and span.
+    carry: Option<(Vec<u8>, Span)>,
+    tasks: JoinSet<TaskOut>,
+    outbox: VecDeque<Result<ItemOutcome, BulkError>>,
+    stats: Arc<Stats>,
+    started: Instant,
+    fatal: bool,
+}
+
+impl<'a, S: BulkSource + Send> Engine<'a, S> {
+    fn new<St>(client: Client, actions: St, opts: BulkOptions, stats: Arc<Stats>) -> Self
+    where
+        St: Stream<Item = Action<S>> + Send + 'a,
+    {
+        Engine {
+            client,
+            opts: Arc::new(opts),
+            input: Box::pin(actions),
+            input_done: false,
+            seq: 0,
+            pending: None,
+            carry: None,
+            tasks: JoinSet::new(),
+            outbox: VecDeque::new(),
+            stats,
+            started: Instant::now(),
+            fatal: false,
+        }
+    }
+
+    async fn next(&mut self) -> Option<Result<ItemOutcome, BulkError>> {
+        loop {
+            if let Some(o) = self.outbox.pop_front() {
+                return Some(o);
+            }
+            if self.fatal {
+                self.tasks.abort_all();
+                return None;
+            }
+            if self.pending.is_none() && !self.input_done {
+                match self.build_chunk().await {
+                    Ok(c) => self.pending = c,
+                    Err(e) => {
+                        self.fatal = true;
+                        return Some(Err(e));
+                    }
+                }
+            }
+            if self.pending.is_some() && self.tasks.len() < self.opts.max_in_flight.max(1) {
+                if let Some(chunk) = self.pending.take() {
+                    let (client, opts, stats) =
+                        (self.client.clone(), self.opts.clone(), self.stats.clone());
+                    let started = self.started;
+                    self.tasks.spawn(async move {
+                        send_chunk(client, opts, stats, started, chunk).await
+                    });
+                }
+                continue;
+            }
+            match self.tasks.join_next().await {
+                Some(Ok(out)) => {
+                    self.outbox.extend(out.outcomes.into_iter().map(Ok));
+                    if let Some(e) = out.fatal {
+                        self.outbox.push_back(Err(e));
+                        self.fatal = true;
+                    }
+                }
+                Some(Err(join)) => {
+                    if join.is_panic() {
+                        std::panic::resume_unwind(join.into_panic());
+                    }
+                }
+                None => {
+                    if self.pending.is_none() && self.input_done {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pulls actions until the chunk is full or the input ends.
+    async fn build_chunk(&mut self) -> Result<Option<Chunk>, BulkError> {
+        let max_bytes = self.opts.max_chunk_bytes.max(1);
+        let max_count = self.opts.chunk_size.max(1);
+        let mut buf = Vec::with_capacity(max_bytes.min(8 * 1024 * 1024));
+        let mut spans = Vec::with_capacity(max_count.min(100_000));
+        if let Some((bytes, span)) = self.carry.take() {
+            buf.extend_from_slice(&bytes);
+            spans.push(Span {
+                start: 0,
+                end: bytes.len(),
+                ..span
+            });
+        }
+        while spans.len() < max_count && buf.len() < max_bytes {
+            let Some(action) = self.input.next().await else {
+                self.input_done = true;
+                break;
+            };
+            let seq = self.seq;
+            self.seq += 1;
+            let start = buf.len();
+            action
+                .write_to(&mut buf)
+                .map_err(|source| BulkError::Serialize { seq, source })?;
+            let span = Span {
+                seq,
+                op: action.op,
+                start,
+                end: buf.len(),
+            };
+            let n = self.stats.buffered.fetch_add(1, Ordering::Relaxed) + 1;
+            self.stats.peak_buffered.fetch_max(n, Ordering::Relaxed);
+            if buf.len() > max_bytes && !spans.is_empty() {
+                // Does not fit: it starts the next chunk.
+                self.carry = Some((buf[start..].to_vec(), span));
+                buf.truncate(start);
+                break;
+            }
+            spans.push(span);
+        }
+        if spans.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Chunk {
+            body: Bytes::from(buf),
+            spans,
+        }))
+    }
+}
+
+#[derive(Deserialize)]
+struct BulkAnswer {
+    #[serde(default)]
+    errors: bool,
+    #[serde(default)]
+    items: Vec<std::collections::HashMap<String, ItemAnswer>>,
+}
+
+#[derive(Deserialize)]
+struct ItemAnswer {
+    #[serde(rename = "_index", default)]
+    index: Option<String>,
+    #[serde(rename = "_id", default)]
+    id: Option<String>,
+    #[serde(default)]
+    status: u16,
+    #[serde(default)]
+    result: Option<String>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// `"errors":false` in the first bytes: every item succeeded, no need to read the items.
+fn no_errors(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(256)];
+    head.windows(15).any(|w| w == b"\"errors\":false,")
+        || head.windows(14).any(|w| w == b"\"errors\":false")
+}
+
+async fn send_chunk(
+    client: Client,
+    opts: Arc<BulkOptions>,
+    stats: Arc<Stats>,
+    started: Instant,
+    chunk: Chunk,
+) -> TaskOut {
+    let Chunk {
+        mut body,
+        mut spans,
+    } = chunk;
+    let mut outcomes = Vec::new();
+    let mut attempt = 0u32;
+    let finish = |outcomes: &mut Vec<ItemOutcome>, o: ItemOutcome| {
+        stats.done.fetch_add(1, Ordering::Relaxed);
+        stats.buffered.fetch_sub(1, Ordering::Relaxed);
+        if !o.is_ok() {
+            stats.failed.fetch_add(1, Ordering::Relaxed);
+            outcomes.push(o);
+        } else if opts.yield_ok {
+            outcomes.push(o);
+        }
+    };
+    loop {
+        let mut call = client.bulk().raw_body(Body::ndjson(body.clone()));
+        if let Some(i) = &opts.index {
+            call = call.index(i.as_str());
+        }
+        if let Some(r) = opts.refresh {
+            call = call.refresh(r);
+        }
+        if let Some(p) = &opts.pipeline {
+            call = call.pipeline(p.as_str());
+        }
+        if let Some(r) = &opts.routing {
+            call = call.routing(r.as_str());
+        }
+        if let Some(t) = opts.request_timeout {
+            call = call.request_timeout(t);
+        }
+        stats.requests.fetch_add(1, Ordering::Relaxed);
+        stats.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+        let result = call.send_raw().await;
+        let mut retry: Vec<Span> = Vec::new();
+        match result {
+            Err(e) => {
+                let status = e.status().map(|s| s.as_u16()).unwrap_or(0);
+                if opts.retry_on_status.contains(&status) && attempt < opts.max_retries {
+                    retry = spans.clone();
+                } else if opts.raise_on_exception {
+                    let items = spans.len() as u64;
+                    for _ in &spans {
+                        stats.buffered.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    return TaskOut {
+                        outcomes,
+                        fatal: Some(BulkError::Request { source: e, items }),
+                    };
+                } else {
+                    let error = Value::String(e.to_string());
+                    for s in &spans {
+                        let o = failed_outcome(s, status, error.clone(), attempt, &body);
+                        finish(&mut outcomes, o);
+                    }
+                }
+            }
+            Ok(resp) if !opts.yield_ok && no_errors(resp.body()) => {
+                for s in &spans {
+                    finish(&mut outcomes, ok_outcome(s, attempt));
+                }
+            }
+            Ok(resp) => match serde_json::from_slice::<BulkAnswer>(resp.body()) {
+                Ok(answer) if answer.items.len() == spans.len() => {
+                    let _ = answer.errors;
+                    for (s, item) in spans.iter().zip(answer.items) {
+                        let Some((_, it)) = item.into_iter().next() else {
+                            finish(
+                                &mut outcomes,
+                                failed_outcome(
+                                    s,
+                                    0,
+                                    Value::String("empty item".into()),
+                                    attempt,
+                                    &body,
+                                ),
+                            );
+                            continue;
+                        };
+                        if opts.retry_on_status.contains(&it.status) && attempt < opts.max_retries {
+                            retry.push(*s);
+                            continue;
+                        }
+                        let ok = (200..300).contains(&it.status);
+                        let o = ItemOutcome {
+                            seq: s.seq,
+                            op: s.op,
+                            status: it.status,
+                            index: it.index,
+                            id: it.id,
+                            result: it.result,
+                            error: it.error,
+                            retries: attempt,
+                            action: if ok {
+                                None
+                            } else {
+                                Some(body.slice(s.start..s.end))
+                            },
+                        };
+                        finish(&mut outcomes, o);
+                    }
+                }
+                other => {
+                    let why = match other {
+                        Ok(a) => format!(
+                            "bulk answer has {} items for {} actions",
+                            a.items.len(),
+                            spans.len()
+                        ),
+                        Err(e) => format!("unreadable bulk answer: {e}"),
+                    };
+                    for s in &spans {
+                        finish(
+                            &mut outcomes,
+                            failed_outcome(s, 0, Value::String(why.clone()), attempt, &body),
+                        );
+                    }
+                }
+            },
+        }
+        if let Some(cb) = &opts.on_progress {
+            cb(&BulkProgress {
+                done: stats.done.load(Ordering::Relaxed),
+                failed: stats.failed.load(Ordering::Relaxed),
+                retried: stats.retried.load(Ordering::Relaxed),
+                requests: stats.requests.load(Ordering::Relaxed),
+                bytes: stats.bytes.load(Ordering::Relaxed),
+                elapsed: started.elapsed(),
+            });
+        }
+        if retry.is_empty() {
+            return TaskOut {
+                outcomes,
+                fatal: None,
+            };
+        }
+        attempt += 1;
+        stats
+            .retried
+            .fetch_add(retry.len() as u64, Ordering::Relaxed);
+        let wait = opts.backoff(attempt);
+        tracing::debug!(
+            items = retry.len(),
+            attempt,
+            wait_ms = wait.as_millis() as u64,
+            "retrying bulk items"
+        );
+        tokio::time::sleep(wait).await;
+        let mut next = Vec::with_capacity(retry.iter().map(|s| s.end - s.start).sum());
+        let mut next_spans = Vec::with_capacity(retry.len());
+        for s in retry {
+            let start = next.len();
+            next.extend_from_slice(&body[s.start..s.end]);
+            next_spans.push(Span {
+                start,
+                end: next.len(),
+                ..s
+            });
+        }
+        body = Bytes::from(next);
+        spans = next_spans;
+    }
+}
+
+fn ok_outcome(s: &Span, retries: u32) -> ItemOutcome {
+    ItemOutcome {
+        seq: s.seq,
+        op: s.op,
+        status: 200,
+        index: None,
+        id: None,
+        result: None,
+        error: None,
+        retries,
+        action: None,
+    }
+}
+
+fn failed_outcome(s: &Span, status: u16, error: Value, retries: u32, body: &Bytes) -> ItemOutcome {
+    ItemOutcome {
+        seq: s.seq,
+        op: s.op,
+        status,
+        index: None,
+        id: None,
+        result: None,
+        error: Some(error),
+        retries,
+        action: Some(body.slice(s.start..s.end)),
+    }
+}
+
+/// [`bulk_stream`] plus a probe returning `(buffered, peak buffered)`: actions pulled from the
+/// input and not finished yet — what the memory bound is about.
+#[doc(hidden)]
+pub fn bulk_stream_observed<'a, S, St>(
+    client: Client,
+    actions: St,
+    opts: BulkOptions,
+) -> (
+    impl Stream<Item = Result<ItemOutcome, BulkError>> + Send + 'a,
+    Arc<impl Fn() -> (u64, u64)>,
+)
+where
+    S: BulkSource + Send + 'a,
+    St: Stream<Item = Action<S>> + Send + 'a,
+{
+    let stats = Arc::new(Stats::default());
+    let engine = Engine::new(client, actions, opts, stats.clone());
+    let probe = Arc::new(move || {
+        (
+            stats.buffered.load(Ordering::Relaxed),
+            stats.peak_buffered.load(Ordering::Relaxed),
+        )
+    });
+    (
+        futures_util::stream::unfold(
+            engine,
+            |mut e| async move { e.next().await.map(|o| (o, e)) },
+        ),
+        probe,
+    )
+}
