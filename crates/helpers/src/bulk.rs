@@ -21,6 +21,9 @@ use tokio::task::JoinSet;
 
 use crate::action::{Action, BulkSource, Op};
 
+/// A progress callback.
+pub type ProgressFn = Arc<dyn Fn(&BulkProgress) + Send + Sync>;
+
 /// Options of the bulk helpers (defaults follow elasticsearch-py where it has them).
 #[derive(Clone)]
 pub struct BulkOptions {
@@ -58,7 +61,7 @@ pub struct BulkOptions {
     /// `bulk_stream` yields successful items too (default true; `bulk` only collects failures).
     pub yield_ok: bool,
     /// Called after every request with cumulative progress.
-    pub on_progress: Option<Arc<dyn Fn(&BulkProgress) + Send + Sync>>,
+    pub on_progress: Option<ProgressFn>,
 }
 
 impl Default for BulkOptions {
@@ -406,6 +409,7 @@ struct Engine<'a, S> {
     stats: Arc<Stats>,
     started: Instant,
     fatal: bool,
+    last_chunk_bytes: usize,
 }
 
 impl<'a, S: BulkSource + Send> Engine<'a, S> {
@@ -426,6 +430,7 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
             stats,
             started: Instant::now(),
             fatal: false,
+            last_chunk_bytes: 0,
         }
     }
 
@@ -484,7 +489,11 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
     async fn build_chunk(&mut self) -> Result<Option<Chunk>, BulkError> {
         let max_bytes = self.opts.max_chunk_bytes.max(1);
         let max_count = self.opts.chunk_size.max(1);
-        let mut buf = Vec::with_capacity(max_bytes.min(8 * 1024 * 1024));
+        // Sized like the previous chunk (+12%), so a chunk is filled without regrowing.
+        let guess = (self.last_chunk_bytes + self.last_chunk_bytes / 8)
+            .max(64 * 1024)
+            .min(max_bytes.saturating_add(1));
+        let mut buf = Vec::with_capacity(guess);
         let mut spans = Vec::with_capacity(max_count.min(100_000));
         if let Some((bytes, span)) = self.carry.take() {
             buf.extend_from_slice(&bytes);
