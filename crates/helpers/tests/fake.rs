@@ -400,3 +400,79 @@ async fn using_an_alias_from_the_registry() {
     let seen: HashSet<String> = cluster.requests().iter().map(|r| r.path.clone()).collect();
     assert!(seen.contains("/u/_bulk"));
 }
+
+/// A fake point in time: 2 pages of 2 hits (search_after on `n`), then empty; records closes.
+fn pit_server(cluster: &FakeCluster) -> (Arc<Mutex<Vec<Value>>>, Arc<Mutex<Vec<Value>>>) {
+    let closes: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let searches: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let (c, s) = (closes.clone(), searches.clone());
+    cluster.set_handler(move |req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/x/_pit") => Some(Reply::json(200, json!({"id": "pit-1"}))),
+        ("POST", "/_search") => {
+            let body: Value = serde_json::from_slice(&req.decoded_body()).unwrap();
+            s.lock().unwrap().push(body.clone());
+            let after = body["search_after"][0].as_u64().map_or(0, |n| n + 1);
+            let hits: Vec<Value> = (after..4)
+                .take(2)
+                .map(|n| json!({"_index": "x", "_id": n.to_string(), "_source": {"n": n}, "sort": [n]}))
+                .collect();
+            Some(Reply::json(200, json!({"took": 1, "pit_id": "pit-2", "hits": {"hits": hits}})))
+        }
+        ("DELETE", "/_pit") => {
+            c.lock().unwrap().push(serde_json::from_slice(&req.decoded_body()).unwrap());
+            Some(Reply::json(200, json!({"succeeded": true, "num_freed": 1})))
+        }
+        _ => None,
+    });
+    (closes, searches)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_in_time_uses_search_after_and_is_closed_at_the_end_and_on_drop() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let (closes, searches) = pit_server(&cluster);
+    let opts = ScanOptions::default()
+        .point_in_time()
+        .size(2)
+        .keep_alive("1m");
+    let ids: Vec<String> = scan::<Value>(
+        client(&cluster),
+        "x",
+        json!({"query": {"match_all": {}}}),
+        opts.clone(),
+    )
+    .map(|h| h.unwrap().id.unwrap())
+    .collect()
+    .await;
+    assert_eq!(ids, vec!["0", "1", "2", "3"]);
+    let searches = searches.lock().unwrap().clone();
+    assert_eq!(searches.len(), 3);
+    assert_eq!(
+        searches[0]["pit"],
+        json!({"id": "pit-1", "keep_alive": "1m"})
+    );
+    assert_eq!(searches[0]["sort"], json!([{"_shard_doc": "asc"}]));
+    assert!(searches[0].get("search_after").is_none());
+    assert_eq!(searches[1]["search_after"], json!([1]));
+    assert_eq!(
+        searches[1]["pit"]["id"], "pit-2",
+        "the newest pit id is used"
+    );
+    assert_eq!(*closes.lock().unwrap(), vec![json!({"id": "pit-2"})]);
+    assert!(cluster.requests_to("/x/_pit")[0].query_param("keep_alive") == Some("1m"));
+
+    let cluster = FakeCluster::start(1).unwrap();
+    let (closes, _) = pit_server(&cluster);
+    {
+        let mut hits = std::pin::pin!(scan::<Value>(client(&cluster), "x", json!({}), opts));
+        hits.next().await.unwrap().unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while closes.lock().unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "point in time not closed after drop"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
