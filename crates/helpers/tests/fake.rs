@@ -402,9 +402,12 @@ async fn using_an_alias_from_the_registry() {
 }
 
 /// A fake point in time: 2 pages of 2 hits (search_after on `n`), then empty; records closes.
-fn pit_server(cluster: &FakeCluster) -> (Arc<Mutex<Vec<Value>>>, Arc<Mutex<Vec<Value>>>) {
-    let closes: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let searches: Arc<Mutex<Vec<Value>>> = Arc::default();
+/// Bodies a fake endpoint received.
+type Seen = Arc<Mutex<Vec<Value>>>;
+
+fn pit_server(cluster: &FakeCluster) -> (Seen, Seen) {
+    let closes: Seen = Arc::default();
+    let searches: Seen = Arc::default();
     let (c, s) = (closes.clone(), searches.clone());
     cluster.set_handler(move |req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/x/_pit") => Some(Reply::json(200, json!({"id": "pit-1"}))),
