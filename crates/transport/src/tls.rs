@@ -148,12 +148,15 @@ impl TlsOptions {
         let algs = provider.signature_verification_algorithms;
 
         let verifier: Arc<dyn ServerCertVerifier> = if let Some(fp) = &self.assert_fingerprint {
-            Arc::new(FingerprintVerifier {
-                expected: parse_fingerprint(fp)?,
+            Arc::new(RelaxedVerifier {
+                fingerprint: Some(parse_fingerprint(fp)?),
                 algs,
             })
         } else if !self.verify_certs {
-            Arc::new(NoVerification { algs })
+            Arc::new(RelaxedVerifier {
+                fingerprint: None,
+                algs,
+            })
         } else {
             let roots = self.roots()?;
             let webpki =
@@ -253,46 +256,15 @@ pub fn fingerprint_sha256(der: &[u8]) -> String {
         .join(":")
 }
 
-fn check_signatures_12(
-    algs: &WebPkiSupportedAlgorithms,
-    message: &[u8],
-    cert: &CertificateDer<'_>,
-    dss: &DigitallySignedStruct,
-) -> Result<HandshakeSignatureValid, rustls::Error> {
-    rustls::crypto::verify_tls12_signature(message, cert, dss, algs)
-}
-
-macro_rules! delegate_signatures {
-    () => {
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            check_signatures_12(&self.algs, message, cert, dss)
-        }
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
-        }
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.algs.supported_schemes()
-        }
-    };
-}
-
+/// Accepts any chain (`verify_certs=false`) or only one containing a pinned certificate
+/// (`ssl_assert_fingerprint`); handshake signatures are always checked.
 #[derive(Debug)]
-struct FingerprintVerifier {
-    expected: [u8; 32],
+struct RelaxedVerifier {
+    fingerprint: Option<[u8; 32]>,
     algs: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for FingerprintVerifier {
+impl ServerCertVerifier for RelaxedVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -301,9 +273,12 @@ impl ServerCertVerifier for FingerprintVerifier {
         _ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        let Some(expected) = self.fingerprint else {
+            return Ok(ServerCertVerified::assertion());
+        };
         let matches = std::iter::once(end_entity)
             .chain(intermediates)
-            .any(|c| Sha256::digest(c.as_ref()).as_slice() == self.expected);
+            .any(|c| Sha256::digest(c.as_ref()).as_slice() == expected);
         if matches {
             Ok(ServerCertVerified::assertion())
         } else {
@@ -313,26 +288,25 @@ impl ServerCertVerifier for FingerprintVerifier {
             )))
         }
     }
-    delegate_signatures!();
-}
-
-#[derive(Debug)]
-struct NoVerification {
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
+    fn verify_tls12_signature(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
     }
-    delegate_signatures!();
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
 }
 
 #[derive(Debug)]

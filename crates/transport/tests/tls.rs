@@ -169,3 +169,35 @@ fn bad_tls_files_are_config_errors() {
         .unwrap_err();
     assert!(err.to_string().contains("assert_fingerprint"), "{err}");
 }
+
+#[tokio::test]
+async fn the_connect_timeout_covers_a_handshake_that_never_completes() {
+    // Accepts TCP connections but never answers the TLS ClientHello.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _hold = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let t = TransportBuilder::new()
+        .host(format!("https://127.0.0.1:{port}"))
+        .tls(TlsOptions::default().verify_certs(false))
+        .connect_timeout(Duration::from_millis(200))
+        .request_timeout(Duration::from_secs(30))
+        .max_retries(0)
+        .compat(CompatMode::Off)
+        .product_check(false)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = get(&t).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("200ms"), "{err}");
+}
