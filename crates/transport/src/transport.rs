@@ -589,9 +589,16 @@ impl Inner {
             tracing::warn!(status = %resp.status(), "GET / did not answer; using plain application/json");
             return Ok(None);
         }
-        let info = ServerInfo::from_root(resp.body(), resp.headers().get(PRODUCT));
+        // A 200 that does not describe a cluster is an unknown product (the product check
+        // refuses it); only a refused GET / (401/403/404) leaves the product unverified.
+        let info =
+            ServerInfo::from_root(resp.body(), resp.headers().get(PRODUCT)).unwrap_or(ServerInfo {
+                product: Product::Unknown,
+                version: "unknown".into(),
+                major: 0,
+            });
         tracing::debug!(?info, "server identified");
-        Ok(info)
+        Ok(Some(info))
     }
 
     /// Starts a background sniff unless one runs or the last one is younger than `min_age`.
