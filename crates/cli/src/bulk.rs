@@ -1,0 +1,149 @@
+//! `es bulk INDEX FILE`: NDJSON documents, streamed, N requests in flight, with progress.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use es_helpers::{bulk, Action, BulkOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::Failure;
+
+/// Arguments of `es bulk`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Target index.
+    index: String,
+    /// NDJSON file (one document per line); `-` or nothing reads stdin.
+    file: Option<PathBuf>,
+    /// Take each document's `_id` from this top-level field.
+    #[arg(long)]
+    id_field: Option<String>,
+    /// Documents per request.
+    #[arg(long, default_value_t = 1000)]
+    chunk_size: usize,
+    /// Requests in flight.
+    #[arg(long, default_value_t = 2)]
+    in_flight: usize,
+    /// Do not draw a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    /// Do not refresh the index at the end (documents become searchable at the next refresh).
+    #[arg(long)]
+    no_refresh: bool,
+}
+
+fn reader(file: &Option<PathBuf>) -> Result<Box<dyn BufRead + Send>, Failure> {
+    match file {
+        Some(p) if p.as_os_str() != "-" => {
+            let f = std::fs::File::open(p)
+                .map_err(|e| Failure::usage(format!("cannot open {}: {e}", p.display())))?;
+            Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
+        }
+        _ => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
+    }
+}
+
+/// One action per non-empty line; with `--id-field`, the id is read from the document.
+fn action(line: Vec<u8>, id_field: Option<&str>) -> Action<Bytes> {
+    let id = id_field.and_then(|f| {
+        let v: serde_json::Value = serde_json::from_slice(&line).ok()?;
+        match v.get(f)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    });
+    let a = Action::index(Bytes::from(line));
+    match id {
+        Some(id) => a.id(id),
+        None => a,
+    }
+}
+
+/// Loads the documents; prints a summary; fails if any document was rejected.
+pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
+    let client = es_connections::client(profile)?;
+    let mut input = reader(&args.file)?;
+    let bar = if args.no_progress {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {human_pos} docs  {per_sec}  {elapsed_precise}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    };
+    let progress = bar.clone();
+    let id_field = args.id_field.clone();
+    let lines = std::iter::from_fn(move || {
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match input.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {
+                    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                        line.pop();
+                    }
+                    if !line.is_empty() {
+                        return Some(action(std::mem::take(&mut line), id_field.as_deref()));
+                    }
+                }
+            }
+        }
+    });
+    let opts = BulkOptions::default()
+        .index(args.index.as_str())
+        .chunk_size(args.chunk_size)
+        .max_in_flight(args.in_flight)
+        .raise_on_error(false)
+        .on_progress(move |p| {
+            progress.set_position(p.done);
+            if p.failed > 0 {
+                progress.set_message(format!("{} failed", p.failed));
+            }
+        });
+    let summary = bulk(&client, futures_util::stream::iter(lines), opts)
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.no_refresh {
+        client
+            .indices()
+            .refresh()
+            .index(args.index.as_str())
+            .send()
+            .await?;
+    }
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "indexed {} of {} documents into {} in {:.2}s ({:.0} docs/s, {} requests, {} retries)",
+        summary.ok,
+        summary.total,
+        args.index,
+        secs,
+        summary.total as f64 / secs,
+        summary.requests,
+        summary.retried
+    );
+    if !summary.failed.is_empty() {
+        for f in summary.failed.iter().take(10) {
+            eprintln!(
+                "document {}: status {} {}",
+                f.seq + 1,
+                f.status,
+                f.error.as_ref().map(|e| e.to_string()).unwrap_or_default()
+            );
+        }
+        return Err(Failure::failed(format!(
+            "{} document(s) rejected",
+            summary.failed.len()
+        )));
+    }
+    Ok(())
+}

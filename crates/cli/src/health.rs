@@ -1,0 +1,78 @@
+//! `es health`: every requested cluster checked concurrently.
+
+use es_connections::check_health;
+
+use crate::Failure;
+
+/// Prints rows under headers, columns padded.
+pub fn print_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+/// `es health ALIAS...`; fails (exit 1) if a cluster is red or unreachable.
+pub async fn run(aliases: &[String]) -> Result<(), Failure> {
+    let mut clients = Vec::new();
+    for a in aliases {
+        clients.push((a.clone(), es_connections::client(a.as_str())?));
+    }
+    let checks = clients
+        .iter()
+        .map(|(alias, c)| async move { (alias.clone(), check_health(c).await) });
+    let results = futures_util::future::join_all(checks).await;
+    let mut bad = 0;
+    let rows: Vec<[String; 5]> = results
+        .into_iter()
+        .map(|(alias, r)| match r {
+            Ok(h) => {
+                if h.status == es_client::types::HealthStatus::Red {
+                    bad += 1;
+                }
+                [
+                    alias,
+                    h.status.to_string(),
+                    h.number_of_nodes.to_string(),
+                    h.active_shards.to_string(),
+                    format!("{} {}", h.cluster_name, h.version),
+                ]
+            }
+            Err(e) => {
+                bad += 1;
+                [
+                    alias,
+                    "unreachable".into(),
+                    "-".into(),
+                    "-".into(),
+                    e.to_string(),
+                ]
+            }
+        })
+        .collect();
+    print_table(
+        &["PROFILE", "STATUS", "NODES", "SHARDS", "CLUSTER / ERROR"],
+        &rows,
+    );
+    if bad > 0 {
+        return Err(Failure::failed(format!(
+            "{bad} of {} cluster(s) red or unreachable",
+            rows.len()
+        )));
+    }
+    Ok(())
+}

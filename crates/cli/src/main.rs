@@ -1,0 +1,140 @@
+//! `es`: what people do by hand with Elasticsearch clusters.
+//!
+//! ```text
+//! es profiles                          # the connection profiles (never their secrets)
+//! es health --all                      # health of every cluster, concurrently
+//! es search logs -q 'level:ERROR' -n 5 # hits as JSON lines
+//! es bulk logs docs.ndjson --in-flight 2
+//! es request GET /_cat/indices
+//! ```
+//!
+//! Connections come from `--url` / `ELASTICSEARCH_URL` (+ `ELASTIC_API_KEY`) for the default
+//! profile, and from the profiles file (`--profiles`, `$ES_PROFILES`, or
+//! `~/.config/es-rs/profiles.toml`) for every alias.
+
+mod bulk;
+mod health;
+mod profiles;
+mod request;
+mod search;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command-line tool for Elasticsearch clusters.
+#[derive(Parser, Debug)]
+#[command(name = "es", version, about)]
+struct Cli {
+    /// The profile (connection alias) to use.
+    #[arg(short = 'p', long, global = true, default_value = "default")]
+    profile: String,
+    /// Profiles file (TOML, one table per alias).
+    #[arg(long, global = true, env = "ES_PROFILES")]
+    profiles: Option<PathBuf>,
+    /// URL(s) of the default profile, comma-separated (overrides the file's `default`).
+    #[arg(long, global = true, env = "ELASTICSEARCH_URL")]
+    url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the connection profiles (hosts and auth kind; never secrets).
+    Profiles,
+    /// Cluster health, nodes and version of one profile, several, or all.
+    Health {
+        /// Profiles to check (default: --profile).
+        aliases: Vec<String>,
+        /// Check every profile.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Search an index; hits are printed as JSON lines.
+    Search(search::Args),
+    /// Bulk-load NDJSON documents (one JSON object per line) with progress.
+    Bulk(bulk::Args),
+    /// Send any request and print the answer.
+    Request(request::Args),
+}
+
+/// A failure with its exit status: 2 for bad input or configuration, 1 for a failed operation.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Bad input or configuration.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+    /// The operation failed.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<es_client::Error> for Failure {
+    fn from(e: es_client::Error) -> Self {
+        match e.kind() {
+            es_client::ErrorKind::Config => Failure::usage(e.to_string()),
+            _ => Failure::failed(e.to_string()),
+        }
+    }
+}
+
+impl From<es_connections::ConnectionError> for Failure {
+    fn from(e: es_connections::ConnectionError) -> Self {
+        Failure::usage(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("es: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("es: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let profiles = profiles::setup(cli.profiles.as_deref(), cli.url.as_deref())?;
+    match cli.command {
+        Command::Profiles => profiles::list(&profiles),
+        Command::Health { aliases, all } => {
+            let aliases = if all {
+                es_connections::connections().aliases()
+            } else if aliases.is_empty() {
+                vec![cli.profile]
+            } else {
+                aliases
+            };
+            health::run(&aliases).await
+        }
+        Command::Search(args) => search::run(&cli.profile, args).await,
+        Command::Bulk(args) => bulk::run(&cli.profile, args).await,
+        Command::Request(args) => request::run(&cli.profile, args).await,
+    }
+}
