@@ -1,0 +1,116 @@
+//! Documents mapped to Rust types: implement [`Document`] and get `init`, `save`, `get`,
+//! `delete` and `search` through [`DocumentOps`].
+
+use std::future::Future;
+
+use es_client::types::{GetResponse, WriteResponse};
+use es_client::{Client, Error};
+use es_connections::Using;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::{Index, Mapping, Search};
+
+/// A Rust type stored as documents of one index.
+///
+/// ```
+/// use es_dsl::{Document, Field, Mapping};
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Article { slug: String, title: String, published: String }
+/// impl Document for Article {
+///     const INDEX: &'static str = "articles";
+///     fn mapping() -> Mapping {
+///         Mapping::new().field("title", Field::text()).field("published", Field::date())
+///     }
+///     fn id(&self) -> Option<String> { Some(self.slug.clone()) }
+/// }
+/// ```
+pub trait Document: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The index (or alias) the documents live in.
+    const INDEX: &'static str;
+    /// The index mapping (`init` creates the index with it). Dynamic by default.
+    fn mapping() -> Mapping {
+        Mapping::new()
+    }
+    /// Index settings for `init`.
+    fn settings() -> Value {
+        json!({})
+    }
+    /// The document's own id; `None` lets Elasticsearch generate one.
+    fn id(&self) -> Option<String> {
+        None
+    }
+}
+
+pub(crate) mod run {
+    use super::*;
+
+    pub async fn init<D: Document>(c: &Client) -> Result<(), Error> {
+        let body = json!({ "mappings": D::mapping().to_json(), "settings": D::settings() });
+        c.indices()
+            .create(D::INDEX)
+            .body(&body)
+            .send()
+            .await
+            .map(|_| ())
+    }
+    pub async fn save<D: Document>(c: &Client, doc: &D) -> Result<WriteResponse, Error> {
+        let call = c.index(D::INDEX).document(doc);
+        match doc.id() {
+            Some(id) => call.id(id).send().await,
+            None => call.send().await,
+        }
+    }
+    pub async fn get<D: Document>(c: &Client, id: &str) -> Result<Option<D>, Error> {
+        let r: GetResponse<D> = c.get(D::INDEX, id).ignore(404).json().await?;
+        Ok(if r.found { r.source } else { None })
+    }
+    pub async fn delete<D: Document>(c: &Client, id: &str) -> Result<bool, Error> {
+        let r = c.delete(D::INDEX, id).ignore(404).send_raw().await?;
+        Ok(r.status().is_success())
+    }
+}
+
+fn client(using: Using) -> Result<Client, Error> {
+    Ok(using.resolve_in(es_connections::connections())?)
+}
+
+/// Operations on [`Document`] types (implemented for all of them).
+pub trait DocumentOps: Document + Sized {
+    /// Creates the index with [`Document::mapping`] and [`Document::settings`].
+    fn init(using: impl Into<Using> + Send) -> impl Future<Output = Result<(), Error>> + Send {
+        async move { run::init::<Self>(&client(using.into())?).await }
+    }
+    /// Indexes the document (under [`Document::id`] when it has one).
+    fn save(
+        &self,
+        using: impl Into<Using> + Send,
+    ) -> impl Future<Output = Result<WriteResponse, Error>> + Send {
+        async move { run::save(&client(using.into())?, self).await }
+    }
+    /// The document with this id, `None` if there is none.
+    fn get(
+        id: &str,
+        using: impl Into<Using> + Send,
+    ) -> impl Future<Output = Result<Option<Self>, Error>> + Send {
+        async move { run::get::<Self>(&client(using.into())?, id).await }
+    }
+    /// Deletes the document with this id; `false` if there was none.
+    fn delete(
+        id: &str,
+        using: impl Into<Using> + Send,
+    ) -> impl Future<Output = Result<bool, Error>> + Send {
+        async move { run::delete::<Self>(&client(using.into())?, id).await }
+    }
+    /// A search over the documents of this type.
+    fn search() -> Search<Self> {
+        Search::<Self>::new().index(Self::INDEX)
+    }
+    /// The index of this type, for management (refresh, delete...).
+    fn index() -> Index {
+        Index::new(Self::INDEX).mapping(Self::mapping())
+    }
+}
+
+impl<D: Document> DocumentOps for D {}

@@ -1,0 +1,361 @@
+//! [`Search`]: a search request as a value — query, filters, sort, paging, aggregations — run
+//! against the connection chosen by `using`.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use es_client::types::{Hit, SearchResponse};
+use es_client::{Async, Client, Error};
+use es_connections::{UseConnection, Using};
+use futures_util::Stream;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::{AggResults, Aggregation, Query};
+
+/// A search, generic over the document type `T` and the client flavour `F`.
+///
+/// ```
+/// use es_dsl::{Aggregation, Query, Search};
+/// let s: Search = Search::new()
+///     .index("logs")
+///     .query(Query::match_("message", "timeout"))
+///     .filter(Query::term("level", "ERROR"))
+///     .sort("-@timestamp")
+///     .size(20)
+///     .aggs("per_host", Aggregation::terms("host").size(5));
+/// assert_eq!(s.to_json()["query"]["bool"]["filter"][0], serde_json::json!({"term": {"level": {"value": "ERROR"}}}));
+/// assert_eq!(s.to_json()["sort"], serde_json::json!([{"@timestamp": {"order": "desc"}}]));
+/// ```
+pub struct Search<T = Value, F = Async> {
+    using: Using<F>,
+    indices: Vec<String>,
+    query: Option<Query>,
+    post_filter: Option<Query>,
+    sort: Vec<Value>,
+    source: Option<Value>,
+    from: Option<u64>,
+    size: Option<u64>,
+    aggs: BTreeMap<String, Aggregation>,
+    highlight: Option<Value>,
+    extra: Map<String, Value>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T, F: Clone> Clone for Search<T, F> {
+    fn clone(&self) -> Self {
+        Search {
+            using: self.using.clone(),
+            indices: self.indices.clone(),
+            query: self.query.clone(),
+            post_filter: self.post_filter.clone(),
+            sort: self.sort.clone(),
+            source: self.source.clone(),
+            from: self.from,
+            size: self.size,
+            aggs: self.aggs.clone(),
+            highlight: self.highlight.clone(),
+            extra: self.extra.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T, F> std::fmt::Debug for Search<T, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Search")
+            .field("indices", &self.indices)
+            .field("body", &self.to_json())
+            .finish()
+    }
+}
+
+impl<T, F> Default for Search<T, F> {
+    fn default() -> Self {
+        Search {
+            using: Using::default(),
+            indices: Vec::new(),
+            query: None,
+            post_filter: None,
+            sort: Vec::new(),
+            source: None,
+            from: None,
+            size: None,
+            aggs: BTreeMap::new(),
+            highlight: None,
+            extra: Map::new(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T, F> UseConnection<F> for Search<T, F> {
+    fn using_mut(&mut self) -> &mut Using<F> {
+        &mut self.using
+    }
+}
+
+impl<T, F> Search<T, F> {
+    /// A search on the default connection, over every index until [`Search::index`] is set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds an index, alias or pattern.
+    pub fn index(mut self, index: impl Into<String>) -> Self {
+        self.indices.push(index.into());
+        self
+    }
+    /// Adds a query; several calls combine with AND (as `Search.query` does in Python).
+    pub fn query(mut self, q: Query) -> Self {
+        self.query = Some(match self.query.take() {
+            Some(existing) => existing & q,
+            None => q,
+        });
+        self
+    }
+    /// Adds a non-scoring filter clause.
+    pub fn filter(mut self, q: Query) -> Self {
+        self.query = Some(self.query.take().unwrap_or(Query::MatchAll).filter(q));
+        self
+    }
+    /// Adds a `must_not` clause.
+    pub fn exclude(mut self, q: Query) -> Self {
+        self.query = Some(self.query.take().unwrap_or(Query::MatchAll).must_not(q));
+        self
+    }
+    /// A filter applied after aggregations.
+    pub fn post_filter(mut self, q: Query) -> Self {
+        self.post_filter = Some(q);
+        self
+    }
+    /// Sorts by a field; `-field` sorts descending; `_score` and `_doc` work too.
+    pub fn sort(mut self, field: &str) -> Self {
+        self.sort.push(match field.strip_prefix('-') {
+            Some(f) => json!({ f: { "order": "desc" } }),
+            None if field.starts_with('_') => json!(field),
+            None => json!({ field: { "order": "asc" } }),
+        });
+        self
+    }
+    /// Which source fields to return.
+    pub fn source<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        let fields: Vec<String> = fields.into_iter().map(|s| s.as_ref().to_string()).collect();
+        self.source = Some(json!(fields));
+        self
+    }
+    /// Offset of the first hit.
+    pub fn from(mut self, n: u64) -> Self {
+        self.from = Some(n);
+        self
+    }
+    /// Number of hits.
+    pub fn size(mut self, n: u64) -> Self {
+        self.size = Some(n);
+        self
+    }
+    /// Adds an aggregation.
+    pub fn aggs(mut self, name: &str, agg: Aggregation) -> Self {
+        self.aggs.insert(name.to_string(), agg);
+        self
+    }
+    /// Highlights these fields.
+    pub fn highlight<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        let fields: Map<String, Value> = fields
+            .into_iter()
+            .map(|f| (f.as_ref().to_string(), json!({})))
+            .collect();
+        self.highlight = Some(json!({ "fields": fields }));
+        self
+    }
+    /// Any other top-level body key (`track_total_hits`, `collapse`, `knn`, `runtime_mappings`...).
+    pub fn extra(mut self, key: &str, value: impl Serialize) -> Self {
+        self.extra.insert(key.to_string(), json!(value));
+        self
+    }
+    /// The same search, reading documents as `U`.
+    pub fn doc_type<U>(self) -> Search<U, F> {
+        Search {
+            using: self.using,
+            indices: self.indices,
+            query: self.query,
+            post_filter: self.post_filter,
+            sort: self.sort,
+            source: self.source,
+            from: self.from,
+            size: self.size,
+            aggs: self.aggs,
+            highlight: self.highlight,
+            extra: self.extra,
+            _t: PhantomData,
+        }
+    }
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        let mut m = self.extra.clone();
+        if let Some(q) = &self.query {
+            m.insert("query".into(), q.to_json());
+        }
+        if let Some(q) = &self.post_filter {
+            m.insert("post_filter".into(), q.to_json());
+        }
+        if !self.sort.is_empty() {
+            m.insert("sort".into(), Value::Array(self.sort.clone()));
+        }
+        if let Some(s) = &self.source {
+            m.insert("_source".into(), s.clone());
+        }
+        if let Some(n) = self.from {
+            m.insert("from".into(), json!(n));
+        }
+        if let Some(n) = self.size {
+            m.insert("size".into(), json!(n));
+        }
+        if !self.aggs.is_empty() {
+            let aggs: Map<String, Value> = self
+                .aggs
+                .iter()
+                .map(|(k, a)| (k.clone(), a.to_json()))
+                .collect();
+            m.insert("aggs".into(), Value::Object(aggs));
+        }
+        if let Some(h) = &self.highlight {
+            m.insert("highlight".into(), h.clone());
+        }
+        Value::Object(m)
+    }
+    fn index_list(&self) -> String {
+        if self.indices.is_empty() {
+            "_all".into()
+        } else {
+            self.indices.join(",")
+        }
+    }
+    fn query_body(&self) -> Value {
+        match &self.query {
+            Some(q) => json!({ "query": q.to_json() }),
+            None => json!({}),
+        }
+    }
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult<T> {
+    /// Milliseconds taken.
+    pub took: u64,
+    /// Total hits (exact or lower bound).
+    pub total: Option<u64>,
+    /// The hits.
+    pub hits: Vec<Hit<T>>,
+    /// Aggregation results.
+    pub aggs: AggResults,
+}
+
+impl<T> SearchResult<T> {
+    /// The documents, in hit order.
+    pub fn documents(&self) -> impl Iterator<Item = &T> {
+        self.hits.iter().filter_map(|h| h.source.as_ref())
+    }
+}
+
+impl<T> IntoIterator for SearchResult<T> {
+    type Item = Hit<T>;
+    type IntoIter = std::vec::IntoIter<Hit<T>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.hits.into_iter()
+    }
+}
+
+/// The async core every flavour runs.
+pub(crate) mod run {
+    use super::*;
+
+    pub async fn execute<T: DeserializeOwned>(
+        client: &Client,
+        index: &str,
+        body: &Value,
+    ) -> Result<SearchResult<T>, Error> {
+        let resp: SearchResponse<T> = client.search().index(index).body(body).json().await?;
+        Ok(SearchResult {
+            took: resp.took,
+            total: resp.hits.total.as_ref().map(|t| t.value),
+            hits: resp.hits.hits,
+            aggs: AggResults(
+                resp.aggregations
+                    .and_then(|a| a.as_object().cloned())
+                    .unwrap_or_default(),
+            ),
+        })
+    }
+
+    pub async fn count(client: &Client, index: &str, body: &Value) -> Result<u64, Error> {
+        Ok(client.count().index(index).body(body).send().await?.count)
+    }
+
+    pub async fn delete(client: &Client, index: &str, body: &Value) -> Result<u64, Error> {
+        let v = client
+            .delete_by_query(index)
+            .body(body)
+            .refresh(true)
+            .send()
+            .await?;
+        Ok(v["deleted"].as_u64().unwrap_or(0))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Search<T, Async> {
+    fn client(&self) -> Result<Client, Error> {
+        Ok(self.using.resolve_in(es_connections::connections())?)
+    }
+    /// Runs the search.
+    pub async fn execute(&self) -> Result<SearchResult<T>, Error> {
+        run::execute(&self.client()?, &self.index_list(), &self.to_json()).await
+    }
+    /// Counts the matching documents.
+    pub async fn count(&self) -> Result<u64, Error> {
+        run::count(&self.client()?, &self.index_list(), &self.query_body()).await
+    }
+    /// Deletes the matching documents (delete by query); returns how many.
+    pub async fn delete(&self) -> Result<u64, Error> {
+        run::delete(&self.client()?, &self.index_list(), &self.query_body()).await
+    }
+    /// Every matching document, with the scan helper (scroll or point in time).
+    pub fn scan(
+        &self,
+        opts: es_helpers::ScanOptions,
+    ) -> impl Stream<Item = Result<Hit<T>, Error>> + Send {
+        let mut body = self.to_json();
+        if let Some(m) = body.as_object_mut() {
+            m.remove("aggs");
+            m.remove("from");
+            m.remove("size");
+        }
+        es_helpers::scan::<T>(self.using.clone(), self.index_list(), body, opts)
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<T: DeserializeOwned + Send + 'static> Search<T, es_client::Blocking> {
+    fn client(&self) -> Result<Client, Error> {
+        Ok(self
+            .using
+            .resolve_in(es_connections::blocking::connections())?
+            .to_async())
+    }
+    /// Runs the search.
+    pub fn execute(&self) -> Result<SearchResult<T>, Error> {
+        let (c, i, b) = (self.client()?, self.index_list(), self.to_json());
+        es_client::transport::blocking::block_on(async move { run::execute(&c, &i, &b).await })?
+    }
+    /// Counts the matching documents.
+    pub fn count(&self) -> Result<u64, Error> {
+        let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
+        es_client::transport::blocking::block_on(async move { run::count(&c, &i, &b).await })?
+    }
+    /// Deletes the matching documents (delete by query); returns how many.
+    pub fn delete(&self) -> Result<u64, Error> {
+        let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
+        es_client::transport::blocking::block_on(async move { run::delete(&c, &i, &b).await })?
+    }
+}

@@ -1,0 +1,287 @@
+//! The DSL against noida-db (two instances) and, for ES|QL, the fake cluster.
+
+#![allow(clippy::unwrap_used)]
+
+use es_client::{Blocking, Client};
+use es_connections::UseConnection;
+use es_dsl::esql::{col, lit, Esql};
+use es_dsl::{Aggregation, Document, DocumentOps, Field, Index, Mapping, Query, Search};
+use es_testkit::{Emulator, EmulatorKind, FakeCluster, Reply, Rule};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Article {
+    slug: String,
+    title: String,
+    year: u32,
+    tags: Vec<String>,
+}
+
+impl Document for Article {
+    const INDEX: &'static str = "dsl-articles";
+    fn mapping() -> Mapping {
+        Mapping::new()
+            .field("slug", Field::keyword())
+            .field("title", Field::text().subfield("raw", Field::keyword()))
+            .field("year", Field::integer())
+            .field("tags", Field::keyword())
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.slug.clone())
+    }
+}
+
+fn article(i: u32) -> Article {
+    let topic = if i.is_multiple_of(3) {
+        "rust"
+    } else {
+        "python"
+    };
+    Article {
+        slug: format!("a{i}"),
+        title: format!("{topic} article {i}"),
+        year: 2015 + i % 10,
+        tags: vec![
+            topic.to_string(),
+            if i.is_multiple_of(2) { "even" } else { "odd" }.to_string(),
+        ],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_search_aggregations_and_using() {
+    let a = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let b = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let ca = Client::new(a.url()).unwrap();
+    let cb = Client::new(b.url()).unwrap();
+
+    // Documents: init, save, get, delete.
+    Article::init(&ca).await.unwrap();
+    assert!(Article::index().using(&ca).exists().await.unwrap());
+    let mapping = ca
+        .indices()
+        .get_mapping()
+        .index(Article::INDEX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mapping[Article::INDEX].mappings["properties"]["title"]["fields"]["raw"]["type"],
+        "keyword"
+    );
+    for i in 0..30 {
+        let w = article(i).save(&ca).await.unwrap();
+        assert_eq!(w.id, format!("a{i}"));
+    }
+    assert_eq!(Article::get("a7", &ca).await.unwrap(), Some(article(7)));
+    assert_eq!(Article::get("missing", &ca).await.unwrap(), None);
+    assert!(Article::delete("a29", &ca).await.unwrap());
+    assert!(!Article::delete("a29", &ca).await.unwrap());
+    Article::index().using(&ca).refresh().await.unwrap();
+
+    // Search: query + filter + sort + size, typed hits.
+    let s = Article::search()
+        .query(Query::match_("title", "rust"))
+        .filter(Query::range("year").gte(2018))
+        .sort("-year")
+        .size(5)
+        .using(&ca);
+    let r = s.execute().await.unwrap();
+    let docs: Vec<&Article> = r.documents().collect();
+    assert!(!docs.is_empty() && docs.len() <= 5);
+    assert!(
+        docs.iter()
+            .all(|d| d.title.starts_with("rust") && d.year >= 2018),
+        "{docs:?}"
+    );
+    assert!(
+        docs.windows(2).all(|w| w[0].year >= w[1].year),
+        "sorted by year desc"
+    );
+    let expected = (0..29)
+        .map(article)
+        .filter(|d| d.title.starts_with("rust") && d.year >= 2018)
+        .count() as u64;
+    assert_eq!(r.total, Some(expected));
+    assert_eq!(s.count().await.unwrap(), expected);
+
+    // Operators and exclusion.
+    let either = Article::search()
+        .query(Query::term("tags", "rust") | Query::term("year", 2015))
+        .exclude(Query::term("tags", "even"))
+        .size(100)
+        .using(&ca)
+        .execute()
+        .await
+        .unwrap();
+    let want = (0..29)
+        .map(article)
+        .filter(|d| (d.tags[0] == "rust" || d.year == 2015) && d.tags[1] != "even")
+        .count();
+    assert_eq!(either.hits.len(), want);
+
+    // Aggregations with sub-aggregations.
+    let r = Article::search()
+        .size(0)
+        .aggs(
+            "topics",
+            Aggregation::terms("tags")
+                .size(10)
+                .sub("avg_year", Aggregation::avg("year")),
+        )
+        .aggs("max_year", Aggregation::max("year"))
+        .aggs(
+            "recent",
+            Aggregation::filter(Query::range("year").gte(2022)),
+        )
+        .aggs("years", Aggregation::histogram("year", 5.0))
+        .using(&ca)
+        .execute()
+        .await
+        .unwrap();
+    let topics = r.aggs.buckets("topics").unwrap();
+    let rust = topics.iter().find(|b| b.key == "rust").unwrap();
+    let rust_docs: Vec<Article> = (0..29)
+        .map(article)
+        .filter(|d| d.tags[0] == "rust")
+        .collect();
+    assert_eq!(rust.doc_count, rust_docs.len() as u64);
+    let avg = rust_docs.iter().map(|d| d.year as f64).sum::<f64>() / rust_docs.len() as f64;
+    assert!((rust.aggs.value("avg_year").unwrap() - avg).abs() < 1e-6);
+    assert_eq!(r.aggs.value("max_year"), Some(2024.0));
+    assert_eq!(
+        r.aggs.doc_count("recent"),
+        Some((0..29).filter(|i| 2015 + i % 10 >= 2022).count() as u64)
+    );
+    let years: u64 = r
+        .aggs
+        .buckets("years")
+        .unwrap()
+        .iter()
+        .map(|b| b.doc_count)
+        .sum();
+    assert_eq!(years, 29);
+
+    // Scan every matching document; delete by query.
+    let all: Vec<_> = Article::search()
+        .using(&ca)
+        .scan(es_helpers::ScanOptions::default().size(7))
+        .collect()
+        .await;
+    assert_eq!(all.len(), 29);
+    let deleted = Article::search()
+        .query(Query::term("tags", "python"))
+        .using(&ca)
+        .delete()
+        .await
+        .unwrap();
+    assert_eq!(deleted, (0..29).filter(|i| i % 3 != 0).count() as u64);
+    assert_eq!(
+        Article::search().using(&ca).count().await.unwrap(),
+        29 - deleted
+    );
+
+    // `.using()` switches clusters: B has its own documents.
+    Index::<es_client::Async>::new(Article::INDEX)
+        .mapping(Article::mapping())
+        .using(&cb)
+        .create()
+        .await
+        .unwrap();
+    article(100).save(&cb).await.unwrap();
+    Article::index().using(&cb).refresh().await.unwrap();
+    let on_b = Article::search()
+        .using(&ca)
+        .using(&cb)
+        .execute()
+        .await
+        .unwrap();
+    assert_eq!(
+        on_b.documents().cloned().collect::<Vec<_>>(),
+        vec![article(100)]
+    );
+}
+
+#[test]
+fn the_blocking_flavour_runs_the_same_operations() {
+    let a = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let client = es_client::blocking::Client::new(a.url()).unwrap();
+    es_dsl::blocking::init::<Article>(&client).unwrap();
+    for i in 0..6 {
+        es_dsl::blocking::save(&article(i), &client).unwrap();
+    }
+    assert_eq!(
+        es_dsl::blocking::get::<Article>("a2", &client).unwrap(),
+        Some(article(2))
+    );
+    Index::<Blocking>::new(Article::INDEX)
+        .using(&client)
+        .refresh()
+        .unwrap();
+    let s = Search::<Article, Blocking>::new()
+        .index(Article::INDEX)
+        .query(Query::term("tags", "rust"))
+        .using(&client);
+    let r = s.execute().unwrap();
+    assert_eq!(r.hits.len(), 2);
+    assert_eq!(s.count().unwrap(), 2);
+    assert!(es_dsl::blocking::delete::<Article>("a0", &client).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esql_queries_are_sent_and_rows_read() {
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(
+        Rule::new(Reply::json(
+            200,
+            json!({"columns": [{"name": "host", "type": "keyword"}, {"name": "errors", "type": "long"}],
+                   "values": [["web-1", 7], ["web-2", 3]]}),
+        ))
+        .path_prefix("/_query"),
+    );
+    let client = Client::from_builder(
+        es_client::TransportBuilder::new()
+            .host(cluster.url(0))
+            .compat(es_client::CompatMode::Off)
+            .product_check(false),
+    )
+    .unwrap();
+    let q = Esql::from(["logs-*"])
+        .where_(
+            col("level")
+                .eq(lit("ERROR"))
+                .and(col("message").like("*timeout*")),
+        )
+        .stats([("errors", "COUNT(*)")])
+        .by(["host"])
+        .sort("errors", true)
+        .limit(2);
+    let result = q.execute(&client).await.unwrap();
+    let sent: serde_json::Value =
+        serde_json::from_slice(&cluster.requests_to("/_query")[0].decoded_body()).unwrap();
+    assert_eq!(
+        sent,
+        json!({"query": "FROM logs-* | WHERE (level == \"ERROR\" AND message LIKE \"*timeout*\") | STATS errors = COUNT(*) BY host | SORT errors DESC | LIMIT 2"})
+    );
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Row {
+        host: String,
+        errors: u64,
+    }
+    assert_eq!(
+        result.rows_as::<Row>().unwrap(),
+        vec![
+            Row {
+                host: "web-1".into(),
+                errors: 7
+            },
+            Row {
+                host: "web-2".into(),
+                errors: 3
+            }
+        ]
+    );
+    assert_eq!(result.rows()[1]["errors"], 3);
+}
