@@ -56,9 +56,13 @@ pub fn list(profiles: &BTreeMap<String, ConnectionConfig>) -> Result<(), Failure
         .map(|(alias, c)| {
             let target = match (&c.cloud_id, &c.hosts) {
                 (Some(_), _) => "cloud_id".to_string(),
-                (None, Hosts::One(h)) => h.clone(),
-                (None, Hosts::Many(v)) => v.join(","),
                 (None, Hosts::None) => "http://localhost:9200".into(),
+                (None, hosts) => hosts
+                    .list()
+                    .iter()
+                    .map(|h| es_client::transport::redact_url(h))
+                    .collect::<Vec<_>>()
+                    .join(","),
             };
             [alias.clone(), target, auth_kind(c)]
         })

@@ -244,3 +244,20 @@ fn bad_input_exits_2_with_a_clear_message() {
     let o = es(&["frobnicate"], &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn profiles_listing_hides_passwords_written_in_urls() {
+    let env = Env::new("urlpw");
+    let f = env.file(
+        "p.toml",
+        "[prod]\nhosts = [\"https://admin:url-pw-9@es1:9200\", \"https://es2:9200\"]\n",
+    );
+    let o = es(&["--profiles", f.to_str().unwrap(), "profiles"], &[]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!out.contains("url-pw-9"), "{out}");
+    assert!(
+        out.contains("https://admin:<redacted>@es1:9200,https://es2:9200"),
+        "{out}"
+    );
+}

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use crate::ConnectionError;
 
 /// One or more hosts: `hosts = "http://a:9200"` or `hosts = ["http://a:9200", "http://b:9200"]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+/// `Debug` hides passwords written in URLs.
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(untagged)]
 pub enum Hosts {
     /// No host (defaults to `http://localhost:9200` unless `cloud_id` is set).
@@ -25,8 +26,54 @@ pub enum Hosts {
     Many(Vec<String>),
 }
 
+impl std::fmt::Debug for Hosts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: Vec<String> = self
+            .list()
+            .iter()
+            .map(|h| es_client::transport::redact_url(h))
+            .collect();
+        f.debug_list().entries(shown).finish()
+    }
+}
+
+/// Default headers of a profile. `Debug` hides the values of secret-bearing headers
+/// (`Authorization`, `*api-key*`, `*token*`, cookies).
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Headers(pub BTreeMap<String, String>);
+
+impl std::ops::Deref for Headers {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Headers {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut m = f.debug_map();
+        for (k, v) in &self.0 {
+            let shown = if es_client::transport::is_sensitive_header(k) {
+                "<redacted>"
+            } else {
+                v.as_str()
+            };
+            m.entry(k, &shown);
+        }
+        m.finish()
+    }
+}
+
 impl Hosts {
-    fn list(&self) -> Vec<String> {
+    /// The hosts as a list.
+    pub fn list(&self) -> Vec<String> {
         match self {
             Hosts::None => Vec::new(),
             Hosts::One(h) => vec![h.clone()],
@@ -137,7 +184,7 @@ pub struct ConnectionConfig {
     /// SHA-256 fingerprint to pin.
     pub ssl_assert_fingerprint: Option<String>,
     /// Default headers.
-    pub headers: BTreeMap<String, String>,
+    pub headers: Headers,
     /// `X-Opaque-Id` for every request.
     pub opaque_id: Option<String>,
     /// `User-Agent`.
@@ -385,7 +432,7 @@ impl ConnectionConfig {
         }
         b = b.tls(tls);
 
-        for (k, v) in &self.headers {
+        for (k, v) in self.headers.iter() {
             b = b.header(k, v);
         }
         if let Some(id) = &self.opaque_id {

@@ -488,3 +488,17 @@ fn elasticsearch_url_and_elastic_api_key_configure_the_default_alias() {
     )
     .is_none());
 }
+
+#[test]
+fn secrets_in_profiles_never_reach_debug_output() {
+    let profiles = parse_profiles(
+        "[p]\nhosts = [\"https://admin:url-secret@h:9200\"]\npassword = \"pw-secret\"\nusername = \"u\"\nheaders = { \"Authorization\" = \"Bearer header-secret\", \"X-Trace\" = \"visible\" }\n",
+        "t.toml",
+    )
+    .unwrap();
+    let text = format!("{:?}", profiles["p"]);
+    for secret in ["url-secret", "pw-secret", "header-secret"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    assert!(text.contains("visible") && text.contains("admin"), "{text}");
+}

@@ -408,7 +408,16 @@ impl std::fmt::Debug for TransportBuilder {
     }
 }
 
-/// `scheme://user:pass@host` -> `scheme://user:<redacted>@host`.
+/// A host string fit for printing: `scheme://user:pass@host` → `scheme://user:<redacted>@host`.
+///
+/// ```
+/// assert_eq!(es_transport::redact_url("https://elastic:pw@es:9200/x"), "https://elastic:<redacted>@es:9200/x");
+/// assert_eq!(es_transport::redact_url("es:9200"), "es:9200");
+/// ```
+pub fn redact_url(host: &str) -> String {
+    redact_userinfo(host)
+}
+
 fn redact_userinfo(host: &str) -> String {
     let (scheme, rest) = match host.split_once("://") {
         Some((s, r)) => (format!("{s}://"), r),
@@ -427,13 +436,24 @@ fn redact_userinfo(host: &str) -> String {
     }
 }
 
-fn is_sensitive(name: &HeaderName) -> bool {
-    let n = name.as_str();
+/// Whether a header carries a secret (its value is never printed).
+///
+/// ```
+/// assert!(es_transport::is_sensitive_header("Authorization"));
+/// assert!(es_transport::is_sensitive_header("x-api-key"));
+/// assert!(!es_transport::is_sensitive_header("x-opaque-id"));
+/// ```
+pub fn is_sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
     n == "authorization"
         || n == "proxy-authorization"
         || n.contains("api-key")
         || n.contains("token")
         || n == "cookie"
+}
+
+fn is_sensitive(name: &HeaderName) -> bool {
+    is_sensitive_header(name.as_str())
 }
 
 #[cfg(test)]
