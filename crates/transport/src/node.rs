@@ -75,7 +75,8 @@ impl NodeUrl {
     /// scheme's default port (80/443) is used, as the official clients do. Credentials in
     /// the URL are returned as [`Auth::Basic`] and removed from the URL.
     pub fn parse(input: &str) -> Result<(NodeUrl, Option<Auth>), Error> {
-        let bad = |why: &str| Error::config("hosts", format!("cannot parse host {input:?}: {why}"));
+        let shown = crate::config::redact_url(input);
+        let bad = |why: &str| Error::config("hosts", format!("cannot parse host {shown:?}: {why}"));
         let s = input.trim();
         if s.is_empty() {
             return Err(bad("empty host"));
@@ -273,6 +274,13 @@ mod tests {
         let (url, auth) = NodeUrl::parse("https://el%40stic:s3cr%3At@h:1").unwrap();
         assert_eq!(url.to_string(), "https://h:1");
         assert_eq!(auth, Some(Auth::basic("el@stic", "s3cr:t")));
+    }
+
+    #[test]
+    fn parse_errors_do_not_print_url_passwords() {
+        let err = NodeUrl::parse("https://admin:pw-123@h:notaport").unwrap_err();
+        assert!(!err.to_string().contains("pw-123"), "{err}");
+        assert!(err.to_string().contains("admin:<redacted>@h"), "{err}");
     }
 
     #[test]
