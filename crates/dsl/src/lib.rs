@@ -13,6 +13,21 @@
 //!
 //! Every operation exists async and blocking, from one definition.
 //!
+//! `#[derive(Document)]` needs the index name:
+//!
+//! ```compile_fail
+//! #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+//! struct NoIndex { title: String }
+//! ```
+//!
+//! ```
+//! #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+//! #[document(index = "notes")]
+//! struct Note { #[document(id, keyword)] key: String, body: String }
+//! use es_dsl::Document as _;
+//! assert_eq!(<Note as es_dsl::Document>::INDEX, "notes");
+//! ```
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), es_client::Error> {
 //! use es_connections::UseConnection;
@@ -42,6 +57,9 @@ mod search;
 
 pub use aggs::{AggResults, Aggregation, Bucket};
 pub use document::{Document, DocumentOps};
+/// `#[derive(Document)]`: the index mapping inferred from the type (see `es_dsl_derive`).
+#[cfg(feature = "derive")]
+pub use es_dsl_derive::Document;
 pub use index::Index;
 pub use mapping::{Field, Mapping};
 pub use query::{BoolQuery, Query};

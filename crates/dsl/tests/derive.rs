@@ -1,0 +1,109 @@
+//! `#[derive(Document)]`: the mapping inferred from field types and attributes.
+
+#![allow(clippy::unwrap_used)]
+
+use es_dsl::{Document, DocumentOps};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Meta {
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Comment {
+    author: String,
+    stars: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[document(index = "derived-articles")]
+struct Article {
+    #[document(id, keyword)]
+    slug: String,
+    #[document(analyzer = "english")]
+    title: String,
+    year: u32,
+    rating: f64,
+    votes: i16,
+    published_flag: bool,
+    #[document(date, format = "yyyy-MM-dd")]
+    published: String,
+    tags: Vec<String>,
+    #[serde(rename = "authorName")]
+    author: Option<String>,
+    #[document(skip)]
+    #[serde(skip)]
+    cached: Option<String>,
+    meta: Meta,
+    #[document(nested)]
+    comments: Vec<Comment>,
+}
+
+fn sample() -> Article {
+    Article {
+        slug: "dune".into(),
+        title: "Dune".into(),
+        year: 1965,
+        rating: 4.5,
+        votes: 12,
+        published_flag: true,
+        published: "1965-08-01".into(),
+        tags: vec!["scifi".into()],
+        author: Some("Frank Herbert".into()),
+        cached: None,
+        meta: Meta {
+            source: "library".into(),
+        },
+        comments: vec![Comment {
+            author: "ann".into(),
+            stars: 5,
+        }],
+    }
+}
+
+#[test]
+fn the_mapping_is_inferred_from_types_and_attributes() {
+    assert_eq!(Article::INDEX, "derived-articles");
+    assert_eq!(sample().id(), Some("dune".to_string()));
+    let keyword_sub = json!({"keyword": {"type": "keyword", "ignore_above": 256}});
+    assert_eq!(
+        Article::mapping().to_json(),
+        json!({"properties": {
+            "slug": {"type": "keyword"},
+            "title": {"type": "text", "analyzer": "english", "fields": keyword_sub},
+            "year": {"type": "long"},
+            "rating": {"type": "double"},
+            "votes": {"type": "integer"},
+            "published_flag": {"type": "boolean"},
+            "published": {"type": "date", "format": "yyyy-MM-dd"},
+            "tags": {"type": "text", "fields": keyword_sub},
+            "authorName": {"type": "text", "fields": keyword_sub},
+            "meta": {"type": "object"},
+            "comments": {"type": "nested"}
+        }})
+    );
+}
+
+#[test]
+fn a_derived_document_round_trips_through_noida() {
+    let emu = es_testkit::Emulator::start(es_testkit::EmulatorKind::NoidaDb).unwrap();
+    let client = es_client::blocking::Client::new(emu.url()).unwrap();
+    es_dsl::blocking::init::<Article>(&client).unwrap();
+    es_dsl::blocking::save(&sample(), &client).unwrap();
+    assert_eq!(
+        es_dsl::blocking::get::<Article>("dune", &client).unwrap(),
+        Some(sample())
+    );
+    let mapping = client
+        .indices()
+        .get_mapping()
+        .index(Article::INDEX)
+        .send()
+        .unwrap();
+    let props = &mapping[Article::INDEX].mappings["properties"];
+    assert_eq!(props["published"]["format"], "yyyy-MM-dd");
+    assert_eq!(props["slug"]["type"], "keyword");
+    let _ = Article::search();
+}
