@@ -341,26 +341,19 @@ where
         ..opts
     };
     let started = Instant::now();
-    let mut stream = std::pin::pin!(bulk_stream_with_stats(client, actions, opts));
+    let stats: Arc<Stats> = Arc::default();
+    let mut engine = Engine::new(client, actions, opts, stats.clone());
     let mut summary = BulkSummary::default();
-    let mut stats = None;
-    while let Some(item) = stream.next().await {
-        match item {
-            StatsOrItem::Item(Ok(o)) => {
-                if !o.is_ok() {
-                    summary.failed.push(o);
-                }
-            }
-            StatsOrItem::Item(Err(e)) => return Err(e),
-            StatsOrItem::Stats(s) => stats = Some(s),
+    while let Some(item) = engine.next().await {
+        let outcome = item?;
+        if !outcome.is_ok() {
+            summary.failed.push(outcome);
         }
     }
-    if let Some(s) = stats {
-        summary.total = s.done.load(Ordering::Relaxed);
-        summary.retried = s.retried.load(Ordering::Relaxed);
-        summary.requests = s.requests.load(Ordering::Relaxed);
-        summary.bytes = s.bytes.load(Ordering::Relaxed);
-    }
+    summary.total = stats.done.load(Ordering::Relaxed);
+    summary.retried = stats.retried.load(Ordering::Relaxed);
+    summary.requests = stats.requests.load(Ordering::Relaxed);
+    summary.bytes = stats.bytes.load(Ordering::Relaxed);
     summary.ok = summary.total - summary.failed.len() as u64;
     summary.elapsed = started.elapsed();
     if raise && !summary.failed.is_empty() {
@@ -369,30 +362,6 @@ where
         });
     }
     Ok(summary)
-}
-
-enum StatsOrItem {
-    Item(Result<ItemOutcome, BulkError>),
-    Stats(Arc<Stats>),
-}
-
-fn bulk_stream_with_stats<'a, S, St>(
-    client: Client,
-    actions: St,
-    opts: BulkOptions,
-) -> impl Stream<Item = StatsOrItem> + Send + 'a
-where
-    S: BulkSource + Send + 'a,
-    St: Stream<Item = Action<S>> + Send + 'a,
-{
-    let engine = Engine::new(client, actions, opts, Arc::default());
-    futures_util::stream::unfold(Some(engine), |state| async move {
-        let mut e = state?;
-        match e.next().await {
-            Some(o) => Some((StatsOrItem::Item(o), Some(e))),
-            None => Some((StatsOrItem::Stats(e.stats.clone()), None)),
-        }
-    })
 }
 
 struct Engine<'a, S> {
