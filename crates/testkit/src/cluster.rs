@@ -400,6 +400,15 @@ impl FakeNode<'_> {
     }
 }
 
+/// Counts a connection as open until dropped.
+struct OpenGuard(Arc<AtomicUsize>);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn node_url(scheme: &str, addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("{scheme}://{}:{}", a.ip(), a.port()),
@@ -430,10 +439,11 @@ fn spawn_accept(
             node2.accepted.fetch_add(1, Ordering::SeqCst);
             node2.open.fetch_add(1, Ordering::SeqCst);
             let (shared, node3) = (shared.clone(), node2.clone());
-            let open = node2.open.clone();
+            let open = OpenGuard(node2.open.clone());
             let task = tokio::spawn(async move {
+                // Decrements when the task ends or is aborted (node down).
+                let _open = open;
                 serve_connection(shared, node3, tcp).await;
-                open.fetch_sub(1, Ordering::SeqCst);
             });
             let mut conns = lock(&node2.conns);
             conns.retain(|c| !c.is_finished());
