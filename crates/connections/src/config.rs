@@ -290,8 +290,12 @@ impl ConnectionConfig {
         let secs = |v: Option<f64>, key: &str| -> Result<Option<Duration>, ConnectionError> {
             match v {
                 None => Ok(None),
-                Some(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-                Some(s) => Err(bad(key, &format!("{s} is not a number of seconds >= 0"))),
+                Some(s) => Duration::try_from_secs_f64(s).map(Some).map_err(|_| {
+                    bad(
+                        key,
+                        &format!("{s} is not a number of seconds between 0 and 2^64"),
+                    )
+                }),
             }
         };
 

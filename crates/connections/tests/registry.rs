@@ -427,9 +427,10 @@ fn bad_profiles_and_values_name_the_alias_and_key() {
         let err = parse_profiles(text, "test.toml").unwrap_err();
         assert!(err.to_string().contains(want), "{text:?} -> {err}");
     }
-    let semantic: [(&str, &str); 7] = [
+    let semantic: [(&str, &str); 8] = [
         ("hosts = \"http://h:99999\"", "invalid `hosts`"),
         ("request_timeout = -2", "invalid `request_timeout`"),
+        ("connect_timeout = 1e30", "invalid `connect_timeout`"),
         ("compat = \"sometimes\"", "invalid `compat`"),
         ("username = \"u\"", "invalid `password`"),
         (

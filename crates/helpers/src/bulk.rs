@@ -156,7 +156,7 @@ impl BulkOptions {
             .checked_mul(1 << exp)
             .unwrap_or(self.max_backoff)
             .min(self.max_backoff);
-        d.mul_f64(0.5 + fastrand::f64() * 0.5)
+        es_client::transport::jitter(d)
     }
 }
 

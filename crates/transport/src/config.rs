@@ -51,9 +51,15 @@ impl RetryBackoff {
 
     /// The jittered wait before retry `attempt`.
     pub fn delay(&self, attempt: u32) -> Duration {
-        let d = self.ceiling(attempt);
-        d.mul_f64(0.5 + fastrand::f64() * 0.5)
+        jitter(self.ceiling(attempt))
     }
+}
+
+/// A uniformly random duration in `[d/2, d]` (never panics, even near `Duration::MAX`).
+pub fn jitter(d: Duration) -> Duration {
+    Duration::try_from_secs_f64(d.as_secs_f64() * (0.5 + fastrand::f64() * 0.5))
+        .unwrap_or(d)
+        .min(d)
 }
 
 /// Builds a [`Transport`]. Every option of the seed documents' `create_connection` exists here.
@@ -479,6 +485,13 @@ mod tests {
             }
         }
         assert_eq!(RetryBackoff::NONE.delay(3), Duration::ZERO);
+        let huge = RetryBackoff {
+            initial: Duration::MAX,
+            max: Duration::MAX,
+        };
+        for _ in 0..1000 {
+            assert!(huge.delay(5) >= Duration::MAX / 2 - Duration::from_secs(1));
+        }
     }
 
     #[test]
@@ -516,6 +529,15 @@ mod tests {
             TransportBuilder::new().host("https://elastic:hunter2@h")
         );
         assert!(!dbg.contains("hunter2") && dbg.contains("elastic"), "{dbg}");
+    }
+
+    #[test]
+    fn absurd_connection_counts_do_not_panic() {
+        let t = TransportBuilder::new()
+            .connections_per_node(usize::MAX)
+            .build()
+            .unwrap();
+        assert_eq!(t.nodes().len(), 1);
     }
 
     #[test]

@@ -120,7 +120,7 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 impl ConnPool {
     pub fn new(slots: usize) -> Self {
         ConnPool {
-            slots: Arc::new(Semaphore::new(slots.max(1))),
+            slots: Arc::new(Semaphore::new(slots.clamp(1, Semaphore::MAX_PERMITS))),
             idle: Mutex::new(Vec::new()),
             open: Arc::new(AtomicUsize::new(0)),
         }

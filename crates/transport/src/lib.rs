@@ -39,7 +39,7 @@ mod transport;
 
 pub use auth::{Auth, Secret};
 pub use cloud::decode_cloud_id;
-pub use config::{is_sensitive_header, redact_url, RetryBackoff, TransportBuilder};
+pub use config::{is_sensitive_header, jitter, redact_url, RetryBackoff, TransportBuilder};
 pub use error::{ApiError, Error, ErrorKind, Result, StatusError};
 pub use node::{Node, NodeMeta, NodeUrl, Scheme};
 pub use pool::DeadBackoff;

@@ -102,7 +102,12 @@ impl NodePool {
         st.alive.retain(|n| !Arc::ptr_eq(n, node));
         st.dead.retain(|(_, n)| !Arc::ptr_eq(n, node));
         if !node.removed.load(Ordering::Relaxed) {
-            st.dead.push((Instant::now() + timeout, node.clone()));
+            let now = Instant::now();
+            // A back-off beyond what `Instant` can hold parks the node for ~a century.
+            let until = now
+                .checked_add(timeout)
+                .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
+            st.dead.push((until, node.clone()));
         }
         tracing::warn!(
             node = node.base_url(),
@@ -187,6 +192,21 @@ mod tests {
             NodeMeta::default(),
             1,
         ))
+    }
+
+    #[test]
+    fn an_enormous_backoff_does_not_panic() {
+        let pool = NodePool::new(
+            vec![node(1), node(2)],
+            Arc::new(RoundRobin::default()),
+            DeadBackoff {
+                factor: Duration::MAX,
+                max: Duration::MAX,
+            },
+        );
+        let a = pool.get().unwrap();
+        pool.mark_dead(&a);
+        assert_eq!(pool.alive().len(), 1);
     }
 
     #[test]
