@@ -377,8 +377,26 @@ impl Runner {
         let mut catch: Option<String> = None;
         let mut headers: Vec<(String, String)> = Vec::new();
         let mut api: Option<(&String, &Value)> = None;
+        let mut expected_warnings: Vec<String> = Vec::new();
+        let mut allowed_warnings: Vec<String> = Vec::new();
+        let mut allowed_regex: Vec<Regex> = Vec::new();
+        let strings = |v: &Value| -> Vec<String> {
+            match v {
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect(),
+                Value::String(s) => vec![s.clone()],
+                _ => Vec::new(),
+            }
+        };
         for (k, v) in map {
             match k.as_str() {
+                "warnings" => expected_warnings = strings(v),
+                "allowed_warnings" => allowed_warnings = strings(v),
+                "warnings_regex" | "allowed_warnings_regex" => {
+                    allowed_regex.extend(strings(v).iter().filter_map(|r| Regex::new(r).ok()))
+                }
                 "catch" => catch = v.as_str().map(str::to_owned),
                 "headers" => {
                     for (h, hv) in v.as_object().into_iter().flatten() {
@@ -389,11 +407,7 @@ impl Runner {
                         headers.push((h.clone(), value));
                     }
                 }
-                "warnings"
-                | "allowed_warnings"
-                | "warnings_regex"
-                | "allowed_warnings_regex"
-                | "node_selector" => {}
+                "node_selector" => {}
                 _ => api = Some((k, v)),
             }
         }
@@ -452,6 +466,12 @@ impl Runner {
         match result {
             Ok(resp) => {
                 self.last_warnings = resp.warnings();
+                check_warnings(
+                    &self.last_warnings,
+                    &expected_warnings,
+                    &allowed_warnings,
+                    &allowed_regex,
+                )?;
                 self.last = if head {
                     Value::Bool(resp.status().is_success())
                 } else {
@@ -557,6 +577,32 @@ fn step_name(step: &Value) -> String {
             _ => k.clone(),
         })
         .unwrap_or_default()
+}
+
+/// `warnings`: each must be in a `Warning` header; any other warning fails unless allowed
+/// (`allowed_warnings`, `*_regex`).
+fn check_warnings(
+    got: &[String],
+    expected: &[String],
+    allowed: &[String],
+    allowed_regex: &[Regex],
+) -> Result<(), StepError> {
+    for w in expected {
+        if !got.iter().any(|g| g.contains(w.as_str())) {
+            return Err(fail(format!("expected warning {w:?}, got {got:?}")));
+        }
+    }
+    for g in got {
+        let known = expected
+            .iter()
+            .chain(allowed)
+            .any(|w| g.contains(w.as_str()))
+            || allowed_regex.iter().any(|r| r.is_match(g));
+        if !known {
+            return Err(fail(format!("unexpected warning {g:?}")));
+        }
+    }
+    Ok(())
 }
 
 fn check_catch(catch: &str, status: u16, body: &str) -> Result<(), StepError> {
