@@ -1,0 +1,79 @@
+#![allow(unused, clippy::all, missing_docs)]
+#[rustfmt::skip]
+mod snippet0 {
+use es_client::{Client, Refresh};
+use serde_json::json;
+
+async fn demo() -> Result<(), es_client::Error> {
+let client = Client::builder()
+    .host("https://es1.example.com:9200")
+    .transport(|t| t.host("https://es2.example.com:9200").api_key("base64key").sniff_on_start(true))
+    .build()?;
+client.index("books").id("1").document(&json!({"title": "Dune"})).refresh(Refresh::True).send().await?;
+let res = client.search().index("books").body(&json!({"query": {"match": {"title": "dune"}}})).send().await?;
+println!("{} hits", res.hits.total.map_or(0, |t| t.value));
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet1 {
+async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+use es_client::{ExpandWildcard, Refresh};
+client.indices().create("books").body(&serde_json::json!({"settings": {"number_of_shards": 1}})).send().await?;
+client.index("books").id("1").document(&serde_json::json!({"title": "Dune"})).refresh(Refresh::WaitFor).send().await?;
+let n = client.count().index("books").expand_wildcards([ExpandWildcard::Open]).send().await?.count;
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet2 {
+use es_connections::UseConnection;
+use es_dsl::{Aggregation, Document, DocumentOps, Query};
+#[derive(serde::Serialize, serde::Deserialize, Document)]
+#[document(index = "articles")]
+struct Article {
+    #[document(id, keyword)]
+    slug: String,
+    #[document(analyzer = "english")]
+    title: String, // text + keyword subfield
+    year: u32,     // long
+}
+async fn demo() -> Result<(), es_client::Error> {
+Article::init("default").await?;
+Article { slug: "dune".into(), title: "Dune".into(), year: 1965 }.save("default").await?;
+let found = Article::search()
+    .query(Query::match_("title", "dune") & Query::range("year").lt(2000))
+    .aggs("per_year", Aggregation::terms("year"))
+    .using("default")
+    .execute()
+    .await?;
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet3 {
+use es_helpers::{bulk, scan, Action, BulkOptions, Json, ScanOptions};
+use futures_util::StreamExt;
+#[derive(serde::Serialize, serde::Deserialize)] struct Log { msg: String }
+async fn demo(logs: Vec<Log>) -> Result<(), Box<dyn std::error::Error>> {
+let actions = futures_util::stream::iter(logs.into_iter().map(|l| Action::index(Json(l))));
+let summary = bulk("default", actions, BulkOptions::default().index("logs").max_in_flight(2)).await?;
+let mut hits = std::pin::pin!(scan::<serde_json::Value>("default", "logs", serde_json::json!({}), ScanOptions::default().point_in_time()));
+while let Some(hit) = hits.next().await { let _ = hit?; }
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet4 {
+use es_connections::{connections, ConnectionConfig, HealthCheck, UseConnection};
+async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+connections().configure([
+    ("default", ConnectionConfig::new(["https://localhost:9200"])),
+    ("dev", ConnectionConfig::new(["https://esdev1.example.com:9200"]).sniff_on_start(true)),
+]);                                                    // nothing is built or sent yet
+let dev = es_connections::client("dev")?;             // built on first use
+let report = HealthCheck::new().using("dev").run().await?;   // `using` = alias or client
+Ok(()) }
+
+}
+fn main() {}
