@@ -161,12 +161,30 @@ impl NodeUrl {
         ))
     }
 
+    /// The host as written in URLs: IPv6 addresses in brackets.
+    fn url_host(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        }
+    }
+
     /// `scheme://host:port` (IPv6 hosts in brackets), without the path prefix.
     pub fn origin(&self) -> String {
-        if self.host.contains(':') {
-            format!("{}://[{}]:{}", self.scheme.as_str(), self.host, self.port)
-        } else {
-            format!("{}://{}:{}", self.scheme.as_str(), self.host, self.port)
+        format!(
+            "{}://{}:{}",
+            self.scheme.as_str(),
+            self.url_host(),
+            self.port
+        )
+    }
+
+    /// The `Host` header value: `host` for the scheme's default port, else `host:port`.
+    pub fn host_header(&self) -> String {
+        match (self.scheme, self.port) {
+            (Scheme::Http, 80) | (Scheme::Https, 443) => self.url_host(),
+            (_, port) => format!("{}:{port}", self.url_host()),
         }
     }
 }
@@ -194,6 +212,8 @@ pub struct NodeMeta {
 pub struct Node {
     url: NodeUrl,
     base: String,
+    /// The `Host` header for this node, computed once.
+    host: Option<http::HeaderValue>,
     meta: NodeMeta,
     pub(crate) failures: AtomicU32,
     /// Set when a sniff dropped the node from the pool.
@@ -205,6 +225,7 @@ impl Node {
     pub(crate) fn new(url: NodeUrl, meta: NodeMeta, connections: usize) -> Self {
         let base = url.to_string();
         Node {
+            host: http::HeaderValue::from_str(&url.host_header()).ok(),
             url,
             base,
             meta,
@@ -221,6 +242,9 @@ impl Node {
     /// `scheme://host:port/prefix`.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+    pub(crate) fn host_header(&self) -> Option<&http::HeaderValue> {
+        self.host.as_ref()
     }
     /// What sniffing learnt about the node (empty for seed nodes).
     pub fn meta(&self) -> &NodeMeta {
@@ -267,6 +291,15 @@ mod tests {
             assert_eq!(url.to_string(), want, "{input}");
             assert!(auth.is_none());
         }
+    }
+
+    #[test]
+    fn host_headers_omit_default_ports_and_bracket_ipv6() {
+        let h = |s: &str| NodeUrl::parse(s).unwrap().0.host_header();
+        assert_eq!(h("http://es1"), "es1");
+        assert_eq!(h("https://es1:443"), "es1");
+        assert_eq!(h("es1"), "es1:9200");
+        assert_eq!(h("[::1]:9200"), "[::1]:9200");
     }
 
     #[test]

@@ -522,10 +522,6 @@ impl Inner {
         } else {
             format!("{}{}", url.path_prefix, path)
         };
-        let host = match (url.scheme, url.port) {
-            (crate::Scheme::Http, 80) | (crate::Scheme::Https, 443) => bracket(&url.host),
-            _ => format!("{}:{}", bracket(&url.host), url.port),
-        };
         let build = || -> Result<http::Request<Full<Bytes>>, Error> {
             let mut r = http::Request::builder()
                 .method(method.clone())
@@ -535,8 +531,8 @@ impl Inner {
                     Error::config("path", format!("invalid request target {uri:?}: {e}"))
                 })?;
             *r.headers_mut() = headers.clone();
-            if let Ok(h) = HeaderValue::from_str(&host) {
-                r.headers_mut().insert(HOST, h);
+            if let Some(h) = node.host_header() {
+                r.headers_mut().insert(HOST, h.clone());
             }
             Ok(r)
         };
@@ -719,14 +715,6 @@ fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instan
         duration_ms,
         "request finished"
     );
-}
-
-fn bracket(host: &str) -> String {
-    if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
-    }
 }
 
 fn gzip(data: &[u8]) -> Result<Bytes, Error> {
