@@ -34,6 +34,18 @@ pub use profiles::{default_profiles_path, load_profiles, parse_profiles};
 pub use registry::{ConfigureReport, Connections, DEFAULT_ALIAS};
 pub use using::{UseConnection, Using};
 
+/// The async registry type (`AsyncConnections` in the Python library).
+///
+/// ```
+/// let registry = es_connections::AsyncConnections::new();
+/// assert!(registry.aliases().is_empty());
+/// ```
+pub type AsyncConnections = Connections<es_client::Async>;
+
+/// The blocking registry type (`Connections` in the Python library's synchronous API).
+#[cfg(feature = "blocking")]
+pub type BlockingConnections = Connections<es_client::Blocking>;
+
 /// The process-wide async registry (`connections` in the Python library).
 pub fn connections() -> &'static Connections<es_client::Async> {
     static GLOBAL: OnceLock<Connections<es_client::Async>> = OnceLock::new();
