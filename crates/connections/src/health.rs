@@ -78,7 +78,7 @@ impl HealthCheck<Async> {
 
     /// Runs the check (the alias is looked up in the global async registry).
     pub async fn run(&self) -> Result<HealthReport, Error> {
-        let client = self.using.resolve_in(crate::connections())?;
+        let client = crate::client(self.using.clone())?;
         check_health(&client).await
     }
 }
@@ -87,7 +87,7 @@ impl HealthCheck<Async> {
 impl HealthCheck<es_client::Blocking> {
     /// Runs the check (the alias is looked up in the global blocking registry).
     pub fn run(&self) -> Result<HealthReport, Error> {
-        let client = self.using.resolve_in(crate::blocking::connections())?;
-        es_client::transport::blocking::block_on(check_health(&client.to_async()))?
+        let client = crate::blocking::async_client(self.using.clone())?;
+        es_client::transport::blocking::block_on_result(async move { check_health(&client).await })
     }
 }

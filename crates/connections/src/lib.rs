@@ -78,4 +78,12 @@ pub mod blocking {
     ) -> Result<es_client::blocking::Client, ConnectionError> {
         using.into().resolve_in(connections())
     }
+
+    /// The async twin (same connections) of the blocking client for `using`: what blocking
+    /// high-level operations run their shared async code on.
+    pub fn async_client(
+        using: impl Into<Using<es_client::Blocking>>,
+    ) -> Result<es_client::Client, ConnectionError> {
+        client(using).map(|c| c.to_async())
+    }
 }

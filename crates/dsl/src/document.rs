@@ -73,7 +73,7 @@ pub(crate) mod run {
 }
 
 fn client(using: Using) -> Result<Client, Error> {
-    Ok(using.resolve_in(es_connections::connections())?)
+    Ok(es_connections::client(using)?)
 }
 
 /// Operations on [`Document`] types (implemented for all of them).

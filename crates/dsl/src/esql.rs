@@ -227,7 +227,7 @@ impl Esql {
     }
     /// Runs the query.
     pub async fn execute(&self, using: impl Into<Using>) -> Result<EsqlResult, Error> {
-        let client = using.into().resolve_in(es_connections::connections())?;
+        let client = es_connections::client(using)?;
         run(&client, &self.to_query()).await
     }
 }

@@ -105,7 +105,7 @@ pub(crate) mod run {
 
 impl Index<Async> {
     fn client(&self) -> Result<Client, Error> {
-        Ok(self.using.resolve_in(es_connections::connections())?)
+        Ok(es_connections::client(self.using.clone())?)
     }
     /// Creates the index with its settings, mapping and aliases.
     pub async fn create(&self) -> Result<(), Error> {
@@ -132,37 +132,35 @@ impl Index<Async> {
 #[cfg(feature = "blocking")]
 impl Index<es_client::Blocking> {
     fn client(&self) -> Result<Client, Error> {
-        Ok(self
-            .using
-            .resolve_in(es_connections::blocking::connections())?
-            .to_async())
-    }
-    fn block<R>(&self, f: impl std::future::Future<Output = Result<R, Error>>) -> Result<R, Error> {
-        es_client::transport::blocking::block_on(f)?
+        Ok(es_connections::blocking::async_client(self.using.clone())?)
     }
     /// Creates the index with its settings, mapping and aliases.
     pub fn create(&self) -> Result<(), Error> {
         let c = self.client()?;
-        self.block(run::create(&c, &self.name, &self.body()))
+        es_client::transport::blocking::block_on_result(run::create(&c, &self.name, &self.body()))
     }
     /// Whether it exists.
     pub fn exists(&self) -> Result<bool, Error> {
         let c = self.client()?;
-        self.block(run::exists(&c, &self.name))
+        es_client::transport::blocking::block_on_result(run::exists(&c, &self.name))
     }
     /// Deletes it.
     pub fn delete(&self) -> Result<(), Error> {
         let c = self.client()?;
-        self.block(run::delete(&c, &self.name))
+        es_client::transport::blocking::block_on_result(run::delete(&c, &self.name))
     }
     /// Refreshes it.
     pub fn refresh(&self) -> Result<(), Error> {
         let c = self.client()?;
-        self.block(run::refresh(&c, &self.name))
+        es_client::transport::blocking::block_on_result(run::refresh(&c, &self.name))
     }
     /// Adds fields to the mapping of the existing index.
     pub fn put_mapping(&self, mapping: &Mapping) -> Result<(), Error> {
         let c = self.client()?;
-        self.block(run::put_mapping(&c, &self.name, &mapping.to_json()))
+        es_client::transport::blocking::block_on_result(run::put_mapping(
+            &c,
+            &self.name,
+            &mapping.to_json(),
+        ))
     }
 }

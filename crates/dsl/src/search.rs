@@ -306,7 +306,7 @@ pub(crate) mod run {
 
 impl<T: DeserializeOwned + Send + 'static> Search<T, Async> {
     fn client(&self) -> Result<Client, Error> {
-        Ok(self.using.resolve_in(es_connections::connections())?)
+        Ok(es_connections::client(self.using.clone())?)
     }
     /// Runs the search.
     pub async fn execute(&self) -> Result<SearchResult<T>, Error> {
@@ -338,24 +338,25 @@ impl<T: DeserializeOwned + Send + 'static> Search<T, Async> {
 #[cfg(feature = "blocking")]
 impl<T: DeserializeOwned + Send + 'static> Search<T, es_client::Blocking> {
     fn client(&self) -> Result<Client, Error> {
-        Ok(self
-            .using
-            .resolve_in(es_connections::blocking::connections())?
-            .to_async())
+        Ok(es_connections::blocking::async_client(self.using.clone())?)
     }
     /// Runs the search.
     pub fn execute(&self) -> Result<SearchResult<T>, Error> {
         let (c, i, b) = (self.client()?, self.index_list(), self.to_json());
-        es_client::transport::blocking::block_on(async move { run::execute(&c, &i, &b).await })?
+        es_client::transport::blocking::block_on_result(
+            async move { run::execute(&c, &i, &b).await },
+        )
     }
     /// Counts the matching documents.
     pub fn count(&self) -> Result<u64, Error> {
         let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
-        es_client::transport::blocking::block_on(async move { run::count(&c, &i, &b).await })?
+        es_client::transport::blocking::block_on_result(async move { run::count(&c, &i, &b).await })
     }
     /// Deletes the matching documents (delete by query); returns how many.
     pub fn delete(&self) -> Result<u64, Error> {
         let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
-        es_client::transport::blocking::block_on(async move { run::delete(&c, &i, &b).await })?
+        es_client::transport::blocking::block_on_result(
+            async move { run::delete(&c, &i, &b).await },
+        )
     }
 }

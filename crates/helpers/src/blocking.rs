@@ -14,9 +14,7 @@ use crate::{
 };
 
 fn async_using(using: Using<Blocking>) -> Result<Using, es_connections::ConnectionError> {
-    using
-        .resolve_in(es_connections::blocking::connections())
-        .map(|c| Using::Client(c.to_async()))
+    es_connections::blocking::async_client(using).map(Using::Client)
 }
 
 /// An iterator over a stream, each `next` blocking on the shared runtime.

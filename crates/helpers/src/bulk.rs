@@ -313,7 +313,7 @@ where
     S: BulkSource + Send + 'a,
     St: Stream<Item = Action<S>> + Send + 'a,
 {
-    let client = using.into().resolve_in(es_connections::connections());
+    let client = es_connections::client(using);
     let engine = client.map(|c| Engine::new(c, actions, opts, Arc::default()));
     futures_util::stream::unfold(Some(engine), |state| async move {
         match state? {
@@ -334,7 +334,7 @@ where
     S: BulkSource + Send,
     St: Stream<Item = Action<S>> + Send,
 {
-    let client = using.into().resolve_in(es_connections::connections())?;
+    let client = es_connections::client(using)?;
     let raise = opts.raise_on_error;
     let opts = BulkOptions {
         yield_ok: false,

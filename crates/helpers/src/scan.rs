@@ -334,10 +334,7 @@ pub fn scan<T>(
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let client = using
-        .into()
-        .resolve_in(es_connections::connections())
-        .map_err(Error::from);
+    let client = es_connections::client(using).map_err(Error::from);
     let index = index.into();
     let streams: Result<Vec<_>, Error> = client.map(|client| {
         let n = opts.slices.max(1);

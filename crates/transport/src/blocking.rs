@@ -34,6 +34,16 @@ pub fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, Error> {
     Ok(runtime()?.block_on(fut))
 }
 
+/// Runs a fallible future to completion on the blocking runtime, folding the runtime's own
+/// error (blocking inside an async context) into the future's error type.
+pub fn block_on_result<T, E, F>(fut: F) -> Result<T, E>
+where
+    F: std::future::Future<Output = Result<T, E>>,
+    E: From<Error>,
+{
+    block_on(fut)?
+}
+
 /// Blocking twin of [`crate::Transport`].
 ///
 /// ```no_run
