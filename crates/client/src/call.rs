@@ -86,6 +86,11 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
         self.options.max_retries = Some(n);
         self
     }
+    /// The retry policy for this request instead of the client's.
+    pub fn retry_policy(mut self, policy: es_transport::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
     /// An extra header for this request.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (

@@ -79,6 +79,7 @@ const RESERVED: &[&str] = &[
     "opaque_id",
     "ignore",
     "max_retries",
+    "retry_policy",
     "header",
     "send",
     "send_raw",

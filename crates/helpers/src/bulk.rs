@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use es_client::transport::{RetryBackoff, RetryPolicy};
 use es_client::{Body, Client, Refresh};
 use es_connections::Using;
 use futures_util::{Stream, StreamExt};
@@ -33,15 +34,13 @@ pub struct BulkOptions {
     pub max_chunk_bytes: usize,
     /// Requests in flight (default 1).
     pub max_in_flight: usize,
-    /// Retries of items (and whole requests) rejected with a status in `retry_on_status`
-    /// (default 3).
-    pub max_retries: u32,
-    /// First back-off (default 1 s); then doubled, jittered in `[d/2, d]`.
-    pub initial_backoff: Duration,
-    /// Longest back-off (default 60 s).
-    pub max_backoff: Duration,
-    /// Item statuses that are retried (default 429).
-    pub retry_on_status: Vec<u16>,
+    /// How items and whole requests rejected with a retryable status are retried (default:
+    /// 3 retries of 429, 502, 503, 504; back-off 1 s doubling up to 60 s, jittered in
+    /// `[d/2, d]`; `Retry-After` honoured). The helper alone retries statuses: its requests go
+    /// out with the transport's status retries turned off, so one layer decides and the
+    /// server sees at most `1 + max_retries` attempts. (elasticsearch-py retries only 429
+    /// items; 502/503/504 are what the transport would have retried for the whole request.)
+    pub retry: RetryPolicy,
     /// `bulk` returns `Err(BulkError::Items)` when items failed (default true). Retries
     /// happen either way.
     pub raise_on_error: bool,
@@ -70,10 +69,10 @@ impl Default for BulkOptions {
             chunk_size: 500,
             max_chunk_bytes: 100 * 1024 * 1024,
             max_in_flight: 1,
-            max_retries: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(60),
-            retry_on_status: vec![429],
+            retry: RetryPolicy::default().backoff(RetryBackoff {
+                initial: Duration::from_secs(1),
+                max: Duration::from_secs(60),
+            }),
             raise_on_error: true,
             raise_on_exception: true,
             index: None,
@@ -93,8 +92,7 @@ impl std::fmt::Debug for BulkOptions {
             .field("chunk_size", &self.chunk_size)
             .field("max_chunk_bytes", &self.max_chunk_bytes)
             .field("max_in_flight", &self.max_in_flight)
-            .field("max_retries", &self.max_retries)
-            .field("retry_on_status", &self.retry_on_status)
+            .field("retry", &self.retry)
             .field("raise_on_error", &self.raise_on_error)
             .field("raise_on_exception", &self.raise_on_exception)
             .field("index", &self.index)
@@ -117,14 +115,8 @@ option_setters!(
     max_chunk_bytes: usize,
     /// Requests in flight.
     max_in_flight: usize,
-    /// Item retries.
-    max_retries: u32,
-    /// First back-off.
-    initial_backoff: Duration,
-    /// Longest back-off.
-    max_backoff: Duration,
-    /// Retried item statuses.
-    retry_on_status: Vec<u16>,
+    /// The retry policy.
+    retry: RetryPolicy,
     /// Raise on item errors.
     raise_on_error: bool,
     /// Raise on request errors.
@@ -149,14 +141,25 @@ impl BulkOptions {
         self.on_progress = Some(Arc::new(f));
         self
     }
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = attempt.saturating_sub(1).min(31);
-        let d = self
-            .initial_backoff
-            .checked_mul(1 << exp)
-            .unwrap_or(self.max_backoff)
-            .min(self.max_backoff);
-        es_client::transport::jitter(d)
+    /// Retries of items and requests (sets `retry.max_retries`).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry.max_retries = n;
+        self
+    }
+    /// Retried statuses (sets `retry.on_status`).
+    pub fn retry_on_status(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.retry.on_status = statuses.into_iter().collect();
+        self
+    }
+    /// First back-off (sets `retry.backoff.initial`).
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.retry.backoff.initial = d;
+        self
+    }
+    /// Longest back-off (sets `retry.backoff.max`).
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.retry.backoff.max = d;
+        self
     }
 }
 
@@ -551,6 +554,13 @@ async fn send_chunk(
     } = chunk;
     let mut outcomes = Vec::new();
     let mut attempt = 0u32;
+    // Statuses are this helper's to retry; the transport still retries connection errors.
+    let transport_retry = client
+        .transport()
+        .retry_policy()
+        .clone()
+        .retry_on_status([]);
+    let mut wait_hint: Option<Duration> = None;
     let finish = |outcomes: &mut Vec<ItemOutcome>, o: ItemOutcome| {
         stats.done.fetch_add(1, Ordering::Relaxed);
         stats.buffered.fetch_sub(1, Ordering::Relaxed);
@@ -562,7 +572,10 @@ async fn send_chunk(
         }
     };
     loop {
-        let mut call = client.bulk().raw_body(Body::ndjson(body.clone()));
+        let mut call = client
+            .bulk()
+            .raw_body(Body::ndjson(body.clone()))
+            .retry_policy(transport_retry.clone());
         if let Some(i) = &opts.index {
             call = call.index(i.as_str());
         }
@@ -585,7 +598,10 @@ async fn send_chunk(
         match result {
             Err(e) => {
                 let status = e.status().map(|s| s.as_u16()).unwrap_or(0);
-                if opts.retry_on_status.contains(&status) && attempt < opts.max_retries {
+                if let (Some(wait), true) =
+                    (opts.retry.next_wait(&e, attempt + 1), e.status().is_some())
+                {
+                    wait_hint = Some(wait);
                     retry = spans.clone();
                 } else if opts.raise_on_exception {
                     let items = spans.len() as u64;
@@ -626,7 +642,8 @@ async fn send_chunk(
                             );
                             continue;
                         };
-                        if opts.retry_on_status.contains(&it.status) && attempt < opts.max_retries {
+                        if opts.retry.retries_status(it.status) && attempt < opts.retry.max_retries
+                        {
                             retry.push(*s);
                             continue;
                         }
@@ -687,7 +704,9 @@ async fn send_chunk(
         stats
             .retried
             .fetch_add(retry.len() as u64, Ordering::Relaxed);
-        let wait = opts.backoff(attempt);
+        let wait = wait_hint
+            .take()
+            .unwrap_or_else(|| opts.retry.wait(attempt, None));
         tracing::debug!(
             items = retry.len(),
             attempt,

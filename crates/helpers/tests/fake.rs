@@ -22,7 +22,7 @@ fn client(cluster: &FakeCluster) -> Client {
             .hosts(cluster.urls())
             .compat(CompatMode::Off)
             .product_check(false)
-            .max_retries(0),
+            .retry_backoff(es_client::transport::RetryBackoff::NONE),
     )
     .unwrap()
 }

@@ -10,57 +10,10 @@ use crate::cloud::decode_cloud_id;
 use crate::node::NodeUrl;
 use crate::pool::DeadBackoff;
 use crate::product::CompatMode;
+use crate::retry::{RetryBackoff, RetryPolicy};
 use crate::selector::{RoundRobin, Selector};
 use crate::tls::TlsOptions;
 use crate::{Error, Transport};
-
-/// Jittered exponential back-off between retries: attempt `n` waits a random time in
-/// `[d/2, d]` where `d = min(initial * 2^(n-1), max)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryBackoff {
-    /// Base delay (default 100 ms). `Duration::ZERO` retries at once, as elastic-transport-python does.
-    pub initial: Duration,
-    /// Upper bound (default 10 s).
-    pub max: Duration,
-}
-
-impl Default for RetryBackoff {
-    fn default() -> Self {
-        RetryBackoff {
-            initial: Duration::from_millis(100),
-            max: Duration::from_secs(10),
-        }
-    }
-}
-
-impl RetryBackoff {
-    /// No waiting between retries.
-    pub const NONE: RetryBackoff = RetryBackoff {
-        initial: Duration::ZERO,
-        max: Duration::ZERO,
-    };
-
-    /// The upper bound of the wait before retry `attempt` (1-based), before jitter.
-    pub fn ceiling(&self, attempt: u32) -> Duration {
-        let exp = attempt.saturating_sub(1).min(31);
-        self.initial
-            .checked_mul(1u32 << exp)
-            .unwrap_or(self.max)
-            .min(self.max)
-    }
-
-    /// The jittered wait before retry `attempt`.
-    pub fn delay(&self, attempt: u32) -> Duration {
-        jitter(self.ceiling(attempt))
-    }
-}
-
-/// A uniformly random duration in `[d/2, d]` (never panics, even near `Duration::MAX`).
-pub fn jitter(d: Duration) -> Duration {
-    Duration::try_from_secs_f64(d.as_secs_f64() * (0.5 + fastrand::f64() * 0.5))
-        .unwrap_or(d)
-        .min(d)
-}
 
 /// Builds a [`Transport`]. Every option of the seed documents' `create_connection` exists here.
 ///
@@ -96,10 +49,7 @@ pub struct TransportBuilder {
     pub(crate) sniff_interval: Option<Duration>,
     pub(crate) min_delay_between_sniffing: Duration,
     pub(crate) sniff_timeout: Duration,
-    pub(crate) max_retries: u32,
-    pub(crate) retry_on_status: Vec<u16>,
-    pub(crate) retry_on_timeout: bool,
-    pub(crate) retry_backoff: RetryBackoff,
+    pub(crate) retry: RetryPolicy,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) connect_timeout: Duration,
     pub(crate) http_compress: bool,
@@ -128,10 +78,7 @@ impl Default for TransportBuilder {
             sniff_interval: None,
             min_delay_between_sniffing: Duration::from_secs(10),
             sniff_timeout: Duration::from_secs(1),
-            max_retries: 3,
-            retry_on_status: vec![429, 502, 503, 504],
-            retry_on_timeout: false,
-            retry_backoff: RetryBackoff::default(),
+            retry: RetryPolicy::default(),
             request_timeout: Some(Duration::from_secs(10)),
             connect_timeout: Duration::from_secs(10),
             http_compress: false,
@@ -251,18 +198,26 @@ impl TransportBuilder {
         /// Timeout of a sniff request (default 1 s).
         sniff_timeout: Duration
     );
-    setter!(
-        /// Retries after the first attempt (default 3).
-        max_retries: u32
-    );
-    setter!(
-        /// Retry requests that timed out (default `false`).
-        retry_on_timeout: bool
-    );
-    setter!(
-        /// Back-off between retries (default 100 ms doubling up to 10 s, jittered).
-        retry_backoff: RetryBackoff
-    );
+    /// The whole retry policy (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+    /// Retries after the first attempt (default 3).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry.max_retries = n;
+        self
+    }
+    /// Retry requests that timed out (default `false`).
+    pub fn retry_on_timeout(mut self, on: bool) -> Self {
+        self.retry.on_timeout = on;
+        self
+    }
+    /// Back-off between retries (default 100 ms doubling up to 10 s, jittered).
+    pub fn retry_backoff(mut self, backoff: RetryBackoff) -> Self {
+        self.retry.backoff = backoff;
+        self
+    }
     setter!(
         /// Connect timeout, TLS handshake included (default 10 s).
         connect_timeout: Duration
@@ -299,7 +254,7 @@ impl TransportBuilder {
 
     /// Statuses that are retried on another node (default 429, 502, 503, 504).
     pub fn retry_on_status(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
-        self.retry_on_status = statuses.into_iter().collect();
+        self.retry.on_status = statuses.into_iter().collect();
         self
     }
 
@@ -399,10 +354,7 @@ impl std::fmt::Debug for TransportBuilder {
             .field("sniff_on_start", &self.sniff_on_start)
             .field("sniff_on_node_failure", &self.sniff_on_node_failure)
             .field("sniff_interval", &self.sniff_interval)
-            .field("max_retries", &self.max_retries)
-            .field("retry_on_status", &self.retry_on_status)
-            .field("retry_on_timeout", &self.retry_on_timeout)
-            .field("retry_backoff", &self.retry_backoff)
+            .field("retry", &self.retry)
             .field("request_timeout", &self.request_timeout)
             .field("http_compress", &self.http_compress)
             .field("tls", &self.tls)
@@ -465,34 +417,6 @@ fn is_sensitive(name: &HeaderName) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_backoff_is_jittered_within_bounds() {
-        let b = RetryBackoff {
-            initial: Duration::from_millis(100),
-            max: Duration::from_millis(500),
-        };
-        assert_eq!(b.ceiling(1), Duration::from_millis(100));
-        assert_eq!(b.ceiling(3), Duration::from_millis(400));
-        assert_eq!(b.ceiling(4), Duration::from_millis(500));
-        for attempt in 1..6 {
-            for _ in 0..50 {
-                let d = b.delay(attempt);
-                assert!(
-                    d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt),
-                    "{d:?}"
-                );
-            }
-        }
-        assert_eq!(RetryBackoff::NONE.delay(3), Duration::ZERO);
-        let huge = RetryBackoff {
-            initial: Duration::MAX,
-            max: Duration::MAX,
-        };
-        for _ in 0..1000 {
-            assert!(huge.delay(5) >= Duration::MAX / 2 - Duration::from_secs(1));
-        }
-    }
 
     #[test]
     fn bad_options_are_config_errors_naming_the_option() {

@@ -161,14 +161,12 @@ impl Error {
         }
     }
 
-    /// Whether trying the same request again (possibly on another node) may succeed:
-    /// connection errors, timeouts, 429 and 502/503/504.
+    /// Whether the default [`RetryPolicy`](crate::RetryPolicy) retries this error: connection
+    /// errors, 429 and 502/503/504 — not timeouts (the server may still be working), not TLS.
+    /// A transport with its own policy answers with
+    /// [`Transport::retry_policy`](crate::Transport::retry_policy)`().is_retryable(err)`.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Connection { .. } | Error::Timeout { .. } => true,
-            Error::Status(s) => matches!(s.status.as_u16(), 429 | 502 | 503 | 504),
-            _ => false,
-        }
+        crate::RetryPolicy::default().is_retryable(self)
     }
 
     /// `true` for [`ErrorKind::Timeout`].
@@ -250,6 +248,8 @@ pub struct StatusError {
     pub error: Option<ApiError>,
     /// The raw body (truncated in `Display`).
     pub body: Bytes,
+    /// The server's `Retry-After`, if it sent one.
+    pub retry_after: Option<Duration>,
 }
 
 impl StatusError {
@@ -260,7 +260,18 @@ impl StatusError {
             node,
             error,
             body,
+            retry_after: None,
         }
+    }
+
+    pub(crate) fn from_response(node: String, resp: crate::Response) -> Self {
+        let retry_after = resp
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(crate::retry::parse_retry_after);
+        let mut s = StatusError::new(resp.status(), node, resp.into_body());
+        s.retry_after = retry_after;
+        s
     }
 }
 

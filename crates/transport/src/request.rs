@@ -91,8 +91,11 @@ pub struct RequestOptions {
     pub headers: HeaderMap,
     /// Statuses to return as a [`Response`] instead of an error (`ignore=404`).
     pub ignore: Vec<u16>,
-    /// Retries for this call.
+    /// Retries for this call (overrides the policy's `max_retries`).
     pub max_retries: Option<u32>,
+    /// The retry policy for this call instead of the transport's (a helper that retries
+    /// statuses itself sends with `on_status` empty, so only one layer retries them).
+    pub retry: Option<crate::RetryPolicy>,
 }
 
 impl RequestOptions {

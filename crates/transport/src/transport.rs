@@ -15,13 +15,14 @@ use tokio::sync::OnceCell;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::config::{RetryBackoff, TransportBuilder};
+use crate::config::TransportBuilder;
 use crate::conn::Connector;
 use crate::error::StatusError;
 use crate::node::{Node, NodeMeta, NodeUrl};
 use crate::pool::NodePool;
 use crate::product::{CompatMode, MediaTypes, Product, ServerInfo};
 use crate::request::{BodyKind, Request, Response};
+use crate::retry::RetryPolicy;
 use crate::sniff::parse_nodes;
 use crate::Error;
 
@@ -50,13 +51,6 @@ pub struct Transport {
     inner: Arc<Inner>,
 }
 
-struct Retry {
-    max_retries: u32,
-    on_status: Vec<u16>,
-    on_timeout: bool,
-    backoff: RetryBackoff,
-}
-
 struct Sniffing {
     on_start: bool,
     on_failure: bool,
@@ -78,7 +72,7 @@ struct Inner {
     connections_per_node: usize,
     headers: HeaderMap,
     auth: RwLock<Option<HeaderValue>>,
-    retry: Retry,
+    retry: RetryPolicy,
     request_timeout: Option<Duration>,
     http_compress: bool,
     sniffing: Sniffing,
@@ -175,12 +169,7 @@ impl Transport {
             connections_per_node: b.connections_per_node,
             headers,
             auth: RwLock::new(auth),
-            retry: Retry {
-                max_retries: b.max_retries,
-                on_status: b.retry_on_status.clone(),
-                on_timeout: b.retry_on_timeout,
-                backoff: b.retry_backoff,
-            },
+            retry: b.retry.clone(),
             request_timeout: b.request_timeout,
             http_compress: b.http_compress,
             sniffing: Sniffing {
@@ -233,6 +222,11 @@ impl Transport {
         let value = auth.map(|a| a.header_value()).transpose()?;
         *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = value;
         Ok(())
+    }
+
+    /// The retry policy requests use unless they bring their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// The product and version learnt from `GET /` (after the first request), if any.
@@ -350,7 +344,7 @@ pub(crate) fn classify_hyper_error(node: &str, err: hyper::Error) -> Error {
 
 enum Attempt {
     Done(Response),
-    Fail(Error, bool),
+    Fail(Error),
 }
 
 impl Inner {
@@ -360,7 +354,11 @@ impl Inner {
         media: &MediaTypes,
     ) -> Result<Response, Error> {
         let started = Instant::now();
-        let max_retries = req.options.max_retries.unwrap_or(this.retry.max_retries);
+        let mut policy =
+            std::borrow::Cow::Borrowed(req.options.retry.as_ref().unwrap_or(&this.retry));
+        if let Some(n) = req.options.max_retries {
+            policy.to_mut().max_retries = n;
+        }
         let timeout = req.options.timeout.or(this.request_timeout);
         let body = match &req.body {
             Some(b) if this.http_compress => Some((gzip(&b.bytes)?, b.kind)),
@@ -393,13 +391,15 @@ impl Inner {
                     record(&node, Some(resp.status()), attempt, started);
                     return Ok(resp);
                 }
-                Attempt::Fail(err, retryable) => {
-                    if !retryable || attempt >= max_retries {
-                        record(&node, err.status(), attempt, started);
-                        return Err(err);
-                    }
+                Attempt::Fail(err) => {
                     attempt += 1;
-                    let wait = this.retry.backoff.delay(attempt);
+                    let wait = match policy.next_wait(&err, attempt) {
+                        Some(wait) => wait,
+                        _ => {
+                            record(&node, err.status(), attempt - 1, started);
+                            return Err(err);
+                        }
+                    };
                     tracing::debug!(node = node.base_url(), error = %err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     if !wait.is_zero() {
                         tokio::time::sleep(wait).await;
@@ -421,29 +421,19 @@ impl Inner {
         if req.options.accepts(status) {
             return Attempt::Done(resp);
         }
-        let retryable = this.retry.on_status.contains(&code);
-        let err = Error::Status(Box::new(StatusError::new(
-            status,
+        let err = Error::Status(Box::new(StatusError::from_response(
             node.base_url().to_string(),
-            resp.into_body(),
+            resp,
         )));
-        Attempt::Fail(err, retryable)
+        Attempt::Fail(err)
     }
 
     fn judge_error(this: &Arc<Inner>, node: &Arc<Node>, err: Error) -> Attempt {
-        match &err {
-            Error::Connection { .. } => {
-                Inner::node_failed(this, node);
-                Attempt::Fail(err, true)
-            }
-            Error::Timeout { .. } => {
-                Inner::node_failed(this, node);
-                let retry = this.retry.on_timeout;
-                Attempt::Fail(err, retry)
-            }
-            // TLS failures are configuration problems: the same on every node.
-            _ => Attempt::Fail(err, false),
+        // A node that did not answer is parked; whether to retry is the policy's call.
+        if matches!(err, Error::Connection { .. } | Error::Timeout { .. }) {
+            Inner::node_failed(this, node);
         }
+        Attempt::Fail(err)
     }
 
     fn node_failed(this: &Arc<Inner>, node: &Arc<Node>) {
