@@ -109,6 +109,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
             }
         });
     let summary = bulk(&client, futures_util::stream::iter(lines), opts)
+        .send()
         .await
         .map_err(|e| Failure::failed(e.to_string()))?;
     bar.finish_and_clear();

@@ -4,7 +4,9 @@ use std::fmt;
 
 use es_transport::{Error, Transport, TransportBuilder};
 
-use crate::flavor::{Async, Blocking, Flavor};
+#[cfg(feature = "blocking")]
+use crate::flavor::Blocking;
+use crate::flavor::{Async, Flavor};
 
 /// The Elasticsearch client. Use the aliases [`crate::Client`] (async) and
 /// [`crate::blocking::Client`]. Cloning is cheap and shares connections.
@@ -92,8 +94,13 @@ impl<F: Flavor> Elasticsearch<F> {
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+    /// The async client over the same connections (what operations are written against).
+    pub fn as_async(&self) -> Elasticsearch<Async> {
+        Elasticsearch::from_transport(self.transport.clone())
+    }
 }
 
+#[cfg(feature = "blocking")]
 impl Elasticsearch<Async> {
     /// The blocking twin of this client, sharing its connections.
     pub fn to_blocking(&self) -> Elasticsearch<Blocking> {
@@ -101,9 +108,10 @@ impl Elasticsearch<Async> {
     }
 }
 
+#[cfg(feature = "blocking")]
 impl Elasticsearch<Blocking> {
     /// The async twin of this client, sharing its connections.
     pub fn to_async(&self) -> Elasticsearch<Async> {
-        Elasticsearch::from_transport(self.transport.clone())
+        self.as_async()
     }
 }

@@ -20,11 +20,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The blocking client has the same methods without `.await`:
+//! The blocking client (feature `blocking`, off by default) has the same methods without
+//! `.await`:
 //!
 //! ```no_run
+//! # #[cfg(feature = "blocking")] {
 //! let client = es_client::blocking::Client::new("http://localhost:9200")?;
 //! assert!(client.ping().send()?);
+//! # }
 //! # Ok::<(), es_client::Error>(())
 //! ```
 
@@ -33,6 +36,7 @@ mod call;
 mod client;
 mod flavor;
 pub mod generated;
+mod run;
 pub mod types;
 
 pub use call::{parse_json, Call, Endpoint};
@@ -41,13 +45,17 @@ pub use es_transport::{
     self as transport, http, ApiError, Auth, Body, CompatMode, Error, ErrorKind, Request, Response,
     TlsOptions, Transport, TransportBuilder,
 };
-pub use flavor::{Async, Blocking, Flavor};
+pub use flavor::{Async, BoxFuture, BoxStream, Flavor};
+#[cfg(feature = "blocking")]
+pub use flavor::{Blocking, BlockingIter};
 pub use generated::enums::*;
+pub use run::{Job, Operation, Run, RunStream, StreamOperation};
 
 /// The async client.
 pub type Client = Elasticsearch<Async>;
 
-/// The blocking client.
+/// The blocking client (feature `blocking`).
+#[cfg(feature = "blocking")]
 pub mod blocking {
     /// The blocking client: the same API as [`crate::Client`], without `.await`.
     pub type Client = crate::Elasticsearch<crate::Blocking>;

@@ -2,9 +2,9 @@
 //! takes [`Using`] and can be overridden with `.using(...)`.
 
 use es_client::types::HealthStatus;
-use es_client::{Async, Client, Error};
+use es_client::{BoxFuture, Client, Error, Flavor, Operation, Run};
 
-use crate::{UseConnection, Using};
+use crate::{Runner, UseConnection, Using};
 
 /// What [`check_health`] found.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,41 +53,44 @@ pub async fn check_health(client: &Client) -> Result<HealthReport, Error> {
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), es_client::Error> {
-/// use es_connections::{HealthCheck, UseConnection};
-/// let report = HealthCheck::new().using("analytics").run().await?;
+/// use es_connections::{connections, HealthCheck, UseConnection};
+/// let report = HealthCheck::new().using("analytics").run(connections()).send().await?;
 /// println!("{}: {}", report.cluster_name, report.status);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct HealthCheck<F = Async> {
-    using: Using<F>,
+pub struct HealthCheck {
+    using: Using,
 }
 
-impl<F> UseConnection<F> for HealthCheck<F> {
-    fn using_mut(&mut self) -> &mut Using<F> {
+impl UseConnection for HealthCheck {
+    fn using_mut(&mut self) -> &mut Using {
         &mut self.using
     }
 }
 
-impl HealthCheck<Async> {
-    /// An async health check of the default alias (`HealthCheck::<Blocking>::default()` for
-    /// the blocking flavour).
+struct HealthOp;
+
+impl Operation for HealthOp {
+    type Output = HealthReport;
+    type Error = Error;
+    fn run<'a>(self, client: Client) -> BoxFuture<'a, HealthReport> {
+        Box::pin(async move { check_health(&client).await })
+    }
+}
+
+impl HealthCheck {
+    /// A health check of the default alias.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Runs the check (the alias is looked up in the global async registry).
-    pub async fn run(&self) -> Result<HealthReport, Error> {
-        let client = crate::client(self.using.clone())?;
-        check_health(&client).await
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl HealthCheck<es_client::Blocking> {
-    /// Runs the check (the alias is looked up in the global blocking registry).
-    pub fn run(&self) -> Result<HealthReport, Error> {
-        let client = crate::blocking::async_client(self.using.clone())?;
-        es_client::transport::blocking::block_on_result(async move { check_health(&client).await })
+    /// The check on `runner` (a client, or a registry resolving `using`): `.send().await`
+    /// with an async runner, `.send()` with a blocking one.
+    pub fn run<F: Flavor>(
+        &self,
+        runner: impl Runner<F>,
+    ) -> Run<F, impl Operation<Output = HealthReport, Error = Error>> {
+        crate::bind(runner, &self.using, HealthOp)
     }
 }

@@ -31,8 +31,8 @@ pub use config::{CompatSetting, ConnectionConfig, Headers, Hosts};
 pub use error::{ConnectionError, KnownAliases};
 pub use health::{check_health, HealthCheck, HealthReport};
 pub use profiles::{default_profiles_path, load_profiles, parse_profiles};
-pub use registry::{ConfigureReport, Connections, DEFAULT_ALIAS};
-pub use using::{UseConnection, Using};
+pub use registry::{AllConnections, ConfigureReport, Connections, DEFAULT_ALIAS};
+pub use using::{bind, bind_stream, Alias, Runner, UseConnection, Using};
 
 /// The async registry type (`AsyncConnections` in the Python library).
 ///
@@ -53,9 +53,7 @@ pub fn connections() -> &'static Connections<es_client::Async> {
 }
 
 /// The async client for `using` (an alias in the global registry, or a client).
-pub fn client(
-    using: impl Into<Using<es_client::Async>>,
-) -> Result<es_client::Client, ConnectionError> {
+pub fn client(using: impl Into<Using>) -> Result<es_client::Client, ConnectionError> {
     using.into().resolve_in(connections())
 }
 
@@ -73,17 +71,7 @@ pub mod blocking {
     }
 
     /// The blocking client for `using`.
-    pub fn client(
-        using: impl Into<Using<es_client::Blocking>>,
-    ) -> Result<es_client::blocking::Client, ConnectionError> {
+    pub fn client(using: impl Into<Using>) -> Result<es_client::blocking::Client, ConnectionError> {
         using.into().resolve_in(connections())
-    }
-
-    /// The async twin (same connections) of the blocking client for `using`: what blocking
-    /// high-level operations run their shared async code on.
-    pub fn async_client(
-        using: impl Into<Using<es_client::Blocking>>,
-    ) -> Result<es_client::Client, ConnectionError> {
-        client(using).map(|c| c.to_async())
     }
 }

@@ -47,6 +47,15 @@ pub struct ConfigureReport {
     pub kept_added: Vec<String>,
 }
 
+/// What [`Connections::all`] found: the clients it could build, and the aliases it could not.
+#[derive(Debug)]
+pub struct AllConnections<F> {
+    /// Built clients by alias.
+    pub clients: BTreeMap<String, Elasticsearch<F>>,
+    /// Aliases whose configuration could not be turned into a client, with why.
+    pub failed: BTreeMap<String, ConnectionError>,
+}
+
 /// A thread-safe registry of clients by alias.
 ///
 /// `F` is the flavour: [`es_client::Async`] (the default) or [`es_client::Blocking`]; every
@@ -273,17 +282,27 @@ impl<F: Flavor> Connections<F> {
         self.read().contains_key(alias)
     }
 
-    /// Every connection by alias, building configured ones that were not built yet.
-    pub fn all(&self) -> Result<BTreeMap<String, Elasticsearch<F>>, ConnectionError> {
-        self.aliases()
-            .into_iter()
-            .filter_map(|a| match self.get_connection(Some(&a)) {
-                Ok(c) => Some(Ok((a, c))),
+    /// Every connection by alias, building configured ones that were not built yet. Aliases
+    /// whose client cannot be built do not hide the others: they are in
+    /// [`AllConnections::failed`] with their error.
+    pub fn all(&self) -> AllConnections<F> {
+        let mut all = AllConnections {
+            clients: BTreeMap::new(),
+            failed: BTreeMap::new(),
+        };
+        for a in self.aliases() {
+            match self.get_connection(Some(&a)) {
+                Ok(c) => {
+                    all.clients.insert(a, c);
+                }
                 // Removed by another thread between the two calls.
-                Err(ConnectionError::UnknownAlias { .. }) => None,
-                Err(e) => Some(Err(e)),
-            })
-            .collect()
+                Err(ConnectionError::UnknownAlias { .. }) => {}
+                Err(e) => {
+                    all.failed.insert(a, e);
+                }
+            }
+        }
+        all
     }
 
     /// Whether the client of `alias` has been built (lazy configuration).

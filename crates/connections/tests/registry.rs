@@ -180,8 +180,10 @@ fn all_lists_and_builds_every_alias() {
         "c",
         es_client::blocking::Client::new("http://h3:9200").unwrap(),
     );
-    let all = conns.all().unwrap();
+    let all = conns.all();
+    assert!(all.failed.is_empty());
     let hosts: Vec<(String, String)> = all
+        .clients
         .iter()
         .map(|(a, c)| (a.clone(), c.transport().nodes()[0].base_url().to_string()))
         .collect();
@@ -194,12 +196,14 @@ fn all_lists_and_builds_every_alias() {
         ]
     );
     assert!(conns.is_built("a") && conns.is_built("b"));
-    // A configuration that cannot build makes all() fail with its alias.
+    // A configuration that cannot build is reported with its alias; the others still come.
     conns.configure([
         ("a", cfg("http://h1:9200")),
         ("broken", cfg("http://:9200")),
     ]);
-    let err = conns.all().unwrap_err();
+    let all = conns.all();
+    assert_eq!(all.clients.keys().collect::<Vec<_>>(), ["a", "c"]);
+    let err = &all.failed["broken"];
     assert!(err.to_string().contains("`broken`"), "{err}");
 }
 
@@ -233,7 +237,7 @@ fn using_an_alias_or_an_instance() {
     assert_eq!(a.requests().len(), 1);
     assert_eq!(b.requests().len(), 2);
     assert!(
-        Using::<Blocking>::default().resolve_in(&conns).is_err(),
+        Using::default().resolve_in(&conns).is_err(),
         "default alias not configured"
     );
 }
@@ -244,25 +248,41 @@ fn high_level_operations_take_using_and_using_overrides_it() {
     let b = FakeCluster::start(3).unwrap();
     es_connections::blocking::connections()
         .configure([("hc-a", cfg(&a.url(0))), ("hc-b", cfg(&b.url(0)))]);
-    let report = HealthCheck::<Blocking>::default()
+    let registry = es_connections::blocking::connections();
+    let report = HealthCheck::new()
         .using("hc-a")
-        .run()
+        .run(registry)
+        .send()
         .unwrap();
     assert_eq!(report.number_of_nodes, 2);
     assert_eq!(report.nodes.len(), 2);
-    let report = HealthCheck::<Blocking>::default()
+    let report = HealthCheck::new()
         .using("hc-a")
         .using("hc-b")
-        .run()
+        .run(registry)
+        .send()
         .unwrap();
     assert_eq!(report.number_of_nodes, 3);
     let direct =
         es_client::blocking::Client::from_builder(cfg(&a.url(0)).to_builder("d").unwrap()).unwrap();
-    let report = HealthCheck::default().using(&direct).run().unwrap();
+    // A client given in `using` is used when the registry resolves it...
+    let report = HealthCheck::new()
+        .using(&direct)
+        .run(registry)
+        .send()
+        .unwrap();
     assert_eq!(report.number_of_nodes, 2);
-    let err = HealthCheck::<Blocking>::default()
+    // ...and a client runner wins over the alias.
+    let report = HealthCheck::new()
+        .using("hc-b")
+        .run(&direct)
+        .send()
+        .unwrap();
+    assert_eq!(report.number_of_nodes, 2);
+    let err = HealthCheck::new()
         .using("nope")
-        .run()
+        .run(registry)
+        .send()
         .unwrap_err();
     assert!(err.to_string().contains("`nope`"), "{err}");
 }
@@ -328,9 +348,10 @@ async fn the_async_flavour_has_the_same_api() {
     }
     assert_eq!(a.requests().len(), 16);
     es_connections::connections().configure([("async-hc", cfg(&a.url(0)))]);
-    let report = HealthCheck::<Async>::default()
+    let report = HealthCheck::new()
         .using("async-hc")
-        .run()
+        .run(es_connections::connections())
+        .send()
         .await
         .unwrap();
     assert_eq!(report.cluster_name, "fake-cluster");

@@ -1,11 +1,9 @@
 //! Documents mapped to Rust types: implement [`Document`] and get `init`, `save`, `get`,
 //! `delete` and `search` through [`DocumentOps`].
 
-use std::future::Future;
-
 use es_client::types::{GetResponse, WriteResponse};
-use es_client::{Client, Error};
-use es_connections::Using;
+use es_client::{Client, Error, Flavor, Job, Run};
+use es_connections::{Runner, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -72,36 +70,41 @@ pub(crate) mod run {
     }
 }
 
-fn client(using: Using) -> Result<Client, Error> {
-    Ok(es_connections::client(using)?)
-}
-
-/// Operations on [`Document`] types (implemented for all of them).
+/// Operations on [`Document`] types (implemented for all of them). Each runs on `on` — a
+/// client, or a registry (its default alias) — and finishes with `.send().await` (async) or
+/// `.send()` (blocking).
+///
+/// ```no_run
+/// # #[derive(serde::Serialize, serde::Deserialize)] struct Article { slug: String }
+/// # impl es_dsl::Document for Article { const INDEX: &'static str = "articles"; }
+/// # async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+/// use es_dsl::DocumentOps;
+/// Article::init(&client).send().await?;
+/// Article { slug: "dune".into() }.save(&client).send().await?;
+/// let found: Option<Article> = Article::get("dune", &client).send().await?;
+/// # Ok(()) }
+/// ```
 pub trait DocumentOps: Document + Sized {
     /// Creates the index with [`Document::mapping`] and [`Document::settings`].
-    fn init(using: impl Into<Using> + Send) -> impl Future<Output = Result<(), Error>> + Send {
-        async move { run::init::<Self>(&client(using.into())?).await }
+    fn init<F: Flavor>(on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
+        job(on, |c| async move { run::init::<Self>(&c).await })
     }
     /// Indexes the document (under [`Document::id`] when it has one).
-    fn save(
-        &self,
-        using: impl Into<Using> + Send,
-    ) -> impl Future<Output = Result<WriteResponse, Error>> + Send {
-        async move { run::save(&client(using.into())?, self).await }
+    fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, WriteResponse>> {
+        job(on, move |c| async move { run::save(&c, self).await })
     }
     /// The document with this id, `None` if there is none.
-    fn get(
-        id: &str,
-        using: impl Into<Using> + Send,
-    ) -> impl Future<Output = Result<Option<Self>, Error>> + Send {
-        async move { run::get::<Self>(&client(using.into())?, id).await }
+    fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Self>>> {
+        let id = id.to_string();
+        job(on, move |c| async move { run::get::<Self>(&c, &id).await })
     }
     /// Deletes the document with this id; `false` if there was none.
-    fn delete(
-        id: &str,
-        using: impl Into<Using> + Send,
-    ) -> impl Future<Output = Result<bool, Error>> + Send {
-        async move { run::delete::<Self>(&client(using.into())?, id).await }
+    fn delete<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
+        let id = id.to_string();
+        job(
+            on,
+            move |c| async move { run::delete::<Self>(&c, &id).await },
+        )
     }
     /// A search over the documents of this type.
     fn search() -> Search<Self> {
@@ -111,6 +114,16 @@ pub trait DocumentOps: Document + Sized {
     fn index() -> Index {
         Index::new(Self::INDEX).mapping(Self::mapping())
     }
+}
+
+fn job<'a, F: Flavor, T: Send, Fut>(
+    on: impl Runner<F>,
+    f: impl FnOnce(Client) -> Fut + Send + 'a,
+) -> Run<F, Job<'a, T>>
+where
+    Fut: std::future::Future<Output = Result<T, Error>> + Send + 'a,
+{
+    es_connections::bind(on, &Using::default(), Job::new(f))
 }
 
 impl<D: Document> DocumentOps for D {}

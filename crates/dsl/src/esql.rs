@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use es_client::{Client, Error};
-use es_connections::Using;
+use es_client::{Client, Error, Flavor, Job, Run};
+use es_connections::Runner;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -225,10 +225,15 @@ impl Esql {
     pub fn to_query(&self) -> String {
         self.commands.join(" | ")
     }
-    /// Runs the query.
-    pub async fn execute(&self, using: impl Into<Using>) -> Result<EsqlResult, Error> {
-        let client = es_connections::client(using)?;
-        run(&client, &self.to_query()).await
+    /// Runs the query on `on` (a client, or a registry: its default alias): `.send().await`
+    /// with an async runner, `.send()` with a blocking one.
+    pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, EsqlResult>> {
+        let query = self.to_query();
+        es_connections::bind(
+            on,
+            &es_connections::Using::default(),
+            Job::new(move |c| async move { run(&c, &query).await }),
+        )
     }
 }
 

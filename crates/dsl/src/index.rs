@@ -1,38 +1,38 @@
 //! [`Index`]: create, inspect and delete an index with its settings, mapping and aliases.
 
-use es_client::{Async, Client, Error};
-use es_connections::{UseConnection, Using};
+use es_client::{BoxFuture, Client, Error, Flavor, Job, Run};
+use es_connections::{bind, Runner, UseConnection, Using};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::Mapping;
 
-/// An index definition, run against the connection chosen by `using`.
+/// An index definition; its operations run on a client or a registry (see [`Runner`]).
 ///
 /// ```
 /// use es_dsl::{Field, Index, Mapping};
-/// let idx: Index = Index::new("blog")
+/// let idx = Index::new("blog")
 ///     .setting("number_of_shards", 1)
 ///     .mapping(Mapping::new().field("title", Field::text()))
 ///     .alias("blog-current");
 /// assert_eq!(idx.body()["aliases"]["blog-current"], serde_json::json!({}));
 /// ```
 #[derive(Debug, Clone)]
-pub struct Index<F = Async> {
+pub struct Index {
     name: String,
     settings: Map<String, Value>,
     mapping: Option<Mapping>,
     aliases: Map<String, Value>,
-    using: Using<F>,
+    using: Using,
 }
 
-impl<F> UseConnection<F> for Index<F> {
-    fn using_mut(&mut self) -> &mut Using<F> {
+impl UseConnection for Index {
+    fn using_mut(&mut self) -> &mut Using {
         &mut self.using
     }
 }
 
-impl<F> Index<F> {
+impl Index {
     /// An index called `name`.
     pub fn new(name: impl Into<String>) -> Self {
         Index {
@@ -103,64 +103,51 @@ pub(crate) mod run {
     }
 }
 
-impl Index<Async> {
-    fn client(&self) -> Result<Client, Error> {
-        Ok(es_connections::client(self.using.clone())?)
+impl Index {
+    fn job<F: Flavor, T: Send + 'static>(
+        &self,
+        on: impl Runner<F>,
+        f: impl FnOnce(Client, String) -> BoxFuture<'static, T> + Send + 'static,
+    ) -> Run<F, Job<'static, T>> {
+        let name = self.name.clone();
+        bind(on, &self.using, Job::new(move |c| f(c, name)))
     }
-    /// Creates the index with its settings, mapping and aliases.
-    pub async fn create(&self) -> Result<(), Error> {
-        run::create(&self.client()?, &self.name, &self.body()).await
-    }
-    /// Whether it exists.
-    pub async fn exists(&self) -> Result<bool, Error> {
-        run::exists(&self.client()?, &self.name).await
-    }
-    /// Deletes it.
-    pub async fn delete(&self) -> Result<(), Error> {
-        run::delete(&self.client()?, &self.name).await
-    }
-    /// Refreshes it.
-    pub async fn refresh(&self) -> Result<(), Error> {
-        run::refresh(&self.client()?, &self.name).await
-    }
-    /// Adds fields to the mapping of the existing index.
-    pub async fn put_mapping(&self, mapping: &Mapping) -> Result<(), Error> {
-        run::put_mapping(&self.client()?, &self.name, &mapping.to_json()).await
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl Index<es_client::Blocking> {
-    fn client(&self) -> Result<Client, Error> {
-        Ok(es_connections::blocking::async_client(self.using.clone())?)
-    }
-    /// Creates the index with its settings, mapping and aliases.
-    pub fn create(&self) -> Result<(), Error> {
-        let c = self.client()?;
-        es_client::transport::blocking::block_on_result(run::create(&c, &self.name, &self.body()))
+    /// Creates the index with its settings, mapping and aliases. Like every operation here it
+    /// runs on `on` (a client, or a registry resolving [`using`](UseConnection::using)):
+    /// `.send().await` with an async runner, `.send()` with a blocking one.
+    pub fn create<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
+        let body = self.body();
+        self.job(on, move |c, name| {
+            Box::pin(async move { run::create(&c, &name, &body).await })
+        })
     }
     /// Whether it exists.
-    pub fn exists(&self) -> Result<bool, Error> {
-        let c = self.client()?;
-        es_client::transport::blocking::block_on_result(run::exists(&c, &self.name))
+    pub fn exists<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
+        self.job(on, |c, name| {
+            Box::pin(async move { run::exists(&c, &name).await })
+        })
     }
     /// Deletes it.
-    pub fn delete(&self) -> Result<(), Error> {
-        let c = self.client()?;
-        es_client::transport::blocking::block_on_result(run::delete(&c, &self.name))
+    pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
+        self.job(on, |c, name| {
+            Box::pin(async move { run::delete(&c, &name).await })
+        })
     }
     /// Refreshes it.
-    pub fn refresh(&self) -> Result<(), Error> {
-        let c = self.client()?;
-        es_client::transport::blocking::block_on_result(run::refresh(&c, &self.name))
+    pub fn refresh<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
+        self.job(on, |c, name| {
+            Box::pin(async move { run::refresh(&c, &name).await })
+        })
     }
     /// Adds fields to the mapping of the existing index.
-    pub fn put_mapping(&self, mapping: &Mapping) -> Result<(), Error> {
-        let c = self.client()?;
-        es_client::transport::blocking::block_on_result(run::put_mapping(
-            &c,
-            &self.name,
-            &mapping.to_json(),
-        ))
+    pub fn put_mapping<F: Flavor>(
+        &self,
+        on: impl Runner<F>,
+        mapping: &Mapping,
+    ) -> Run<F, Job<'static, ()>> {
+        let mapping = mapping.to_json();
+        self.job(on, move |c, name| {
+            Box::pin(async move { run::put_mapping(&c, &name, &mapping).await })
+        })
     }
 }

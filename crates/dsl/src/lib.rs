@@ -11,7 +11,23 @@
 //! * [`Index`] and [`Mapping`] for index management;
 //! * [`esql`]: an ES|QL query builder with escaping and typed rows.
 //!
-//! Every operation exists async and blocking, from one definition.
+//! Operations are values: each runs on a [`Runner`] — a client, or a registry in which the
+//! operation's `using` (an alias or a client) is looked up — and the runner's flavour decides
+//! whether `send()` is awaited or blocks. Each operation is written once.
+//!
+//! The same search, async and blocking (feature `blocking`):
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), es_client::Error> {
+//! use es_dsl::{connections, Query, Search, UseConnection};
+//! let s = Search::<serde_json::Value>::new().index("logs").query(Query::term("level", "ERROR"));
+//! let hits = s.clone().using("production").execute(connections()).send().await?;
+//! # #[cfg(feature = "blocking")] {
+//! let blocking = es_client::blocking::Client::new("http://localhost:9200")?;
+//! let hits = s.execute(&blocking).send()?; // outside an async runtime
+//! # }
+//! # Ok(()) }
+//! ```
 //!
 //! `#[derive(Document)]` needs the index name:
 //!
@@ -30,14 +46,14 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), es_client::Error> {
-//! use es_connections::UseConnection;
-//! use es_dsl::{Aggregation, Query, Search};
+//! use es_dsl::{connections, Aggregation, Query, Search, UseConnection};
 //! let result = Search::<serde_json::Value>::new()
 //!     .index("logs")
 //!     .query(Query::match_("message", "timeout") & Query::range("@timestamp").gte("now-1h"))
 //!     .aggs("per_host", Aggregation::terms("host"))
 //!     .using("production")
-//!     .execute()
+//!     .execute(connections())
+//!     .send()
 //!     .await?;
 //! for bucket in result.aggs.buckets("per_host").unwrap_or_default() {
 //!     println!("{}: {}", bucket.key, bucket.doc_count);
@@ -46,8 +62,6 @@
 //! ```
 
 mod aggs;
-#[cfg(feature = "blocking")]
-pub mod blocking;
 mod document;
 pub mod esql;
 mod index;
@@ -64,3 +78,6 @@ pub use index::Index;
 pub use mapping::{Field, Mapping};
 pub use query::{BoolQuery, Query};
 pub use search::{Search, SearchResult};
+
+/// What `using` and running operations need, re-exported from `es-connections`.
+pub use es_connections::{connections, Connections, Runner, UseConnection, Using};

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use es_client::types::{Hit, SearchResponse};
-use es_client::{Async, Client, Error};
-use es_connections::{UseConnection, Using};
-use futures_util::Stream;
+use es_client::{Client, Error, Flavor, Job, Run, RunStream};
+use es_connections::{bind, Runner, UseConnection, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::{AggResults, Aggregation, Query};
 
-/// A search, generic over the document type `T` and the client flavour `F`.
+/// A search, generic over the document type `T`. It holds no client flavour: run it with
+/// [`Search::execute`] on an async or a blocking runner.
 ///
 /// ```
 /// use es_dsl::{Aggregation, Query, Search};
@@ -28,8 +28,8 @@ use crate::{AggResults, Aggregation, Query};
 /// assert_eq!(s.to_json()["query"]["bool"]["filter"][0], serde_json::json!({"term": {"level": {"value": "ERROR"}}}));
 /// assert_eq!(s.to_json()["sort"], serde_json::json!([{"@timestamp": {"order": "desc"}}]));
 /// ```
-pub struct Search<T = Value, F = Async> {
-    using: Using<F>,
+pub struct Search<T = Value> {
+    using: Using,
     indices: Vec<String>,
     query: Option<Query>,
     post_filter: Option<Query>,
@@ -43,7 +43,7 @@ pub struct Search<T = Value, F = Async> {
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T, F: Clone> Clone for Search<T, F> {
+impl<T> Clone for Search<T> {
     fn clone(&self) -> Self {
         Search {
             using: self.using.clone(),
@@ -62,7 +62,7 @@ impl<T, F: Clone> Clone for Search<T, F> {
     }
 }
 
-impl<T, F> std::fmt::Debug for Search<T, F> {
+impl<T> std::fmt::Debug for Search<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Search")
             .field("indices", &self.indices)
@@ -71,7 +71,7 @@ impl<T, F> std::fmt::Debug for Search<T, F> {
     }
 }
 
-impl<T, F> Default for Search<T, F> {
+impl<T> Default for Search<T> {
     fn default() -> Self {
         Search {
             using: Using::default(),
@@ -90,13 +90,13 @@ impl<T, F> Default for Search<T, F> {
     }
 }
 
-impl<T, F> UseConnection<F> for Search<T, F> {
-    fn using_mut(&mut self) -> &mut Using<F> {
+impl<T> UseConnection for Search<T> {
+    fn using_mut(&mut self) -> &mut Using {
         &mut self.using
     }
 }
 
-impl<T, F> Search<T, F> {
+impl<T> Search<T> {
     /// A search on the default connection, over every index until [`Search::index`] is set.
     pub fn new() -> Self {
         Self::default()
@@ -174,7 +174,7 @@ impl<T, F> Search<T, F> {
         self
     }
     /// The same search, reading documents as `U`.
-    pub fn doc_type<U>(self) -> Search<U, F> {
+    pub fn doc_type<U>(self) -> Search<U> {
         Search {
             using: self.using,
             indices: self.indices,
@@ -304,59 +304,59 @@ pub(crate) mod run {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Search<T, Async> {
-    fn client(&self) -> Result<Client, Error> {
-        Ok(es_connections::client(self.using.clone())?)
-    }
-    /// Runs the search.
-    pub async fn execute(&self) -> Result<SearchResult<T>, Error> {
-        run::execute(&self.client()?, &self.index_list(), &self.to_json()).await
+impl<T: DeserializeOwned + Send + 'static> Search<T> {
+    /// Runs the search on `on` — a client, or a registry in which [`using`](UseConnection::using)
+    /// is looked up. `.send().await` with an async runner, `.send()` with a blocking one.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+    /// use es_connections::{connections, UseConnection};
+    /// use es_dsl::{Query, Search};
+    /// let s = Search::<serde_json::Value>::new().index("logs").query(Query::match_("message", "timeout"));
+    /// let on_client = s.execute(&client).send().await?;
+    /// let on_alias = s.clone().using("production").execute(connections()).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
+        let (index, body) = (self.index_list(), self.to_json());
+        bind(
+            on,
+            &self.using,
+            Job::new(move |c| async move { run::execute(&c, &index, &body).await }),
+        )
     }
     /// Counts the matching documents.
-    pub async fn count(&self) -> Result<u64, Error> {
-        run::count(&self.client()?, &self.index_list(), &self.query_body()).await
+    pub fn count<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
+        let (index, body) = (self.index_list(), self.query_body());
+        bind(
+            on,
+            &self.using,
+            Job::new(move |c| async move { run::count(&c, &index, &body).await }),
+        )
     }
     /// Deletes the matching documents (delete by query); returns how many.
-    pub async fn delete(&self) -> Result<u64, Error> {
-        run::delete(&self.client()?, &self.index_list(), &self.query_body()).await
+    pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
+        let (index, body) = (self.index_list(), self.query_body());
+        bind(
+            on,
+            &self.using,
+            Job::new(move |c| async move { run::delete(&c, &index, &body).await }),
+        )
     }
-    /// Every matching document, with the scan helper (scroll or point in time).
-    pub fn scan(
+    /// Every matching document, with the scan helper (scroll or point in time): a `Stream`
+    /// with an async runner, an `Iterator` with a blocking one.
+    pub fn scan<F: Flavor>(
         &self,
+        on: impl Runner<F>,
         opts: es_helpers::ScanOptions,
-    ) -> impl Stream<Item = Result<Hit<T>, Error>> + Send {
+    ) -> RunStream<F, es_helpers::Scan<T>> {
         let mut body = self.to_json();
         if let Some(m) = body.as_object_mut() {
             m.remove("aggs");
             m.remove("from");
             m.remove("size");
         }
-        es_helpers::scan::<T>(self.using.clone(), self.index_list(), body, opts)
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<T: DeserializeOwned + Send + 'static> Search<T, es_client::Blocking> {
-    fn client(&self) -> Result<Client, Error> {
-        Ok(es_connections::blocking::async_client(self.using.clone())?)
-    }
-    /// Runs the search.
-    pub fn execute(&self) -> Result<SearchResult<T>, Error> {
-        let (c, i, b) = (self.client()?, self.index_list(), self.to_json());
-        es_client::transport::blocking::block_on_result(
-            async move { run::execute(&c, &i, &b).await },
-        )
-    }
-    /// Counts the matching documents.
-    pub fn count(&self) -> Result<u64, Error> {
-        let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
-        es_client::transport::blocking::block_on_result(async move { run::count(&c, &i, &b).await })
-    }
-    /// Deletes the matching documents (delete by query); returns how many.
-    pub fn delete(&self) -> Result<u64, Error> {
-        let (c, i, b) = (self.client()?, self.index_list(), self.query_body());
-        es_client::transport::blocking::block_on_result(
-            async move { run::delete(&c, &i, &b).await },
-        )
+        let op = es_helpers::Scan::new(self.index_list(), body, opts);
+        es_connections::bind_stream(on, &self.using, op)
     }
 }

@@ -90,10 +90,10 @@ fn the_mapping_is_inferred_from_types_and_attributes() {
 fn a_derived_document_round_trips_through_noida() {
     let emu = es_testkit::Emulator::start(es_testkit::EmulatorKind::NoidaDb).unwrap();
     let client = es_client::blocking::Client::new(emu.url()).unwrap();
-    es_dsl::blocking::init::<Article>(&client).unwrap();
-    es_dsl::blocking::save(&sample(), &client).unwrap();
+    Article::init(&client).send().unwrap();
+    sample().save(&client).send().unwrap();
     assert_eq!(
-        es_dsl::blocking::get::<Article>("dune", &client).unwrap(),
+        Article::get("dune", &client).send().unwrap(),
         Some(sample())
     );
     let mapping = client

@@ -2,8 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-use es_client::{Blocking, Client};
-use es_connections::UseConnection;
+use es_client::Client;
+use es_connections::{connections, UseConnection};
 use es_dsl::esql::{col, lit, Esql};
 use es_dsl::{Aggregation, Document, DocumentOps, Field, Index, Mapping, Query, Search};
 use es_testkit::{Emulator, EmulatorKind, FakeCluster, Reply, Rule};
@@ -58,8 +58,8 @@ async fn documents_search_aggregations_and_using() {
     let cb = Client::new(b.url()).unwrap();
 
     // Documents: init, save, get, delete.
-    Article::init(&ca).await.unwrap();
-    assert!(Article::index().using(&ca).exists().await.unwrap());
+    Article::init(&ca).send().await.unwrap();
+    assert!(Article::index().exists(&ca).send().await.unwrap());
     let mapping = ca
         .indices()
         .get_mapping()
@@ -72,14 +72,17 @@ async fn documents_search_aggregations_and_using() {
         "keyword"
     );
     for i in 0..30 {
-        let w = article(i).save(&ca).await.unwrap();
+        let w = article(i).save(&ca).send().await.unwrap();
         assert_eq!(w.id, format!("a{i}"));
     }
-    assert_eq!(Article::get("a7", &ca).await.unwrap(), Some(article(7)));
-    assert_eq!(Article::get("missing", &ca).await.unwrap(), None);
-    assert!(Article::delete("a29", &ca).await.unwrap());
-    assert!(!Article::delete("a29", &ca).await.unwrap());
-    Article::index().using(&ca).refresh().await.unwrap();
+    assert_eq!(
+        Article::get("a7", &ca).send().await.unwrap(),
+        Some(article(7))
+    );
+    assert_eq!(Article::get("missing", &ca).send().await.unwrap(), None);
+    assert!(Article::delete("a29", &ca).send().await.unwrap());
+    assert!(!Article::delete("a29", &ca).send().await.unwrap());
+    Article::index().refresh(&ca).send().await.unwrap();
 
     // Search: query + filter + sort + size, typed hits.
     let s = Article::search()
@@ -88,7 +91,8 @@ async fn documents_search_aggregations_and_using() {
         .sort("-year")
         .size(5)
         .using(&ca);
-    let r = s.execute().await.unwrap();
+    // `using` holds the client; the registry runner resolves it.
+    let r = s.execute(connections()).send().await.unwrap();
     let docs: Vec<&Article> = r.documents().collect();
     assert!(!docs.is_empty() && docs.len() <= 5);
     assert!(
@@ -105,15 +109,15 @@ async fn documents_search_aggregations_and_using() {
         .filter(|d| d.title.starts_with("rust") && d.year >= 2018)
         .count() as u64;
     assert_eq!(r.total, Some(expected));
-    assert_eq!(s.count().await.unwrap(), expected);
+    assert_eq!(s.count(&ca).send().await.unwrap(), expected);
 
     // Operators and exclusion.
     let either = Article::search()
         .query(Query::term("tags", "rust") | Query::term("year", 2015))
         .exclude(Query::term("tags", "even"))
         .size(100)
-        .using(&ca)
-        .execute()
+        .execute(&ca)
+        .send()
         .await
         .unwrap();
     let want = (0..29)
@@ -137,8 +141,8 @@ async fn documents_search_aggregations_and_using() {
             Aggregation::filter(Query::range("year").gte(2022)),
         )
         .aggs("years", Aggregation::histogram("year", 5.0))
-        .using(&ca)
-        .execute()
+        .execute(&ca)
+        .send()
         .await
         .unwrap();
     let topics = r.aggs.buckets("topics").unwrap();
@@ -166,36 +170,37 @@ async fn documents_search_aggregations_and_using() {
 
     // Scan every matching document; delete by query.
     let all: Vec<_> = Article::search()
-        .using(&ca)
-        .scan(es_helpers::ScanOptions::default().size(7))
+        .scan(&ca, es_helpers::ScanOptions::default().size(7))
+        .send()
         .collect()
         .await;
     assert_eq!(all.len(), 29);
     let deleted = Article::search()
         .query(Query::term("tags", "python"))
-        .using(&ca)
-        .delete()
+        .delete(&ca)
+        .send()
         .await
         .unwrap();
     assert_eq!(deleted, (0..29).filter(|i| i % 3 != 0).count() as u64);
     assert_eq!(
-        Article::search().using(&ca).count().await.unwrap(),
+        Article::search().count(&ca).send().await.unwrap(),
         29 - deleted
     );
 
     // `.using()` switches clusters: B has its own documents.
-    Index::<es_client::Async>::new(Article::INDEX)
+    Index::new(Article::INDEX)
         .mapping(Article::mapping())
-        .using(&cb)
-        .create()
+        .create(&cb)
+        .send()
         .await
         .unwrap();
-    article(100).save(&cb).await.unwrap();
-    Article::index().using(&cb).refresh().await.unwrap();
+    article(100).save(&cb).send().await.unwrap();
+    Article::index().refresh(&cb).send().await.unwrap();
     let on_b = Article::search()
         .using(&ca)
         .using(&cb)
-        .execute()
+        .execute(connections())
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -208,26 +213,41 @@ async fn documents_search_aggregations_and_using() {
 fn the_blocking_flavour_runs_the_same_operations() {
     let a = Emulator::start(EmulatorKind::NoidaDb).unwrap();
     let client = es_client::blocking::Client::new(a.url()).unwrap();
-    es_dsl::blocking::init::<Article>(&client).unwrap();
+    // The same operation values as the async test, finished with a blocking `send()`.
+    Article::init(&client).send().unwrap();
     for i in 0..6 {
-        es_dsl::blocking::save(&article(i), &client).unwrap();
+        article(i).save(&client).send().unwrap();
     }
     assert_eq!(
-        es_dsl::blocking::get::<Article>("a2", &client).unwrap(),
+        Article::get("a2", &client).send().unwrap(),
         Some(article(2))
     );
-    Index::<Blocking>::new(Article::INDEX)
-        .using(&client)
-        .refresh()
-        .unwrap();
-    let s = Search::<Article, Blocking>::new()
+    Index::new(Article::INDEX).refresh(&client).send().unwrap();
+    let s = Search::<Article>::new()
         .index(Article::INDEX)
-        .query(Query::term("tags", "rust"))
-        .using(&client);
-    let r = s.execute().unwrap();
+        .query(Query::term("tags", "rust"));
+    let r = s.execute(&client).send().unwrap();
     assert_eq!(r.hits.len(), 2);
-    assert_eq!(s.count().unwrap(), 2);
-    assert!(es_dsl::blocking::delete::<Article>("a0", &client).unwrap());
+    assert_eq!(s.count(&client).send().unwrap(), 2);
+    let scanned: Vec<_> = s
+        .scan(&client, es_helpers::ScanOptions::default().size(1))
+        .send()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(scanned.len(), 2);
+    // Through the blocking registry, with `using` naming the alias.
+    es_connections::blocking::connections().configure([(
+        "dsl-blocking",
+        es_connections::ConnectionConfig::new([a.url()]),
+    )]);
+    let r = s
+        .clone()
+        .using("dsl-blocking")
+        .execute(es_connections::blocking::connections())
+        .send()
+        .unwrap();
+    assert_eq!(r.hits.len(), 2);
+    assert!(Article::delete("a0", &client).send().unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,7 +278,7 @@ async fn esql_queries_are_sent_and_rows_read() {
         .by(["host"])
         .sort("errors", true)
         .limit(2);
-    let result = q.execute(&client).await.unwrap();
+    let result = q.execute(&client).send().await.unwrap();
     let sent: serde_json::Value =
         serde_json::from_slice(&cluster.requests_to("/_query")[0].decoded_body()).unwrap();
     assert_eq!(

@@ -262,6 +262,7 @@ fn child(name: &str, in_flight: usize, docs: u64) {
                 let lines = Lines::new(&lines_file);
                 let actions = futures_util::stream::iter(lines.map(Action::index));
                 let s = es_helpers::bulk(helper_client(), actions, opts())
+                    .send()
                     .await
                     .unwrap();
                 assert_eq!(s.ok, docs);
@@ -270,6 +271,7 @@ fn child(name: &str, in_flight: usize, docs: u64) {
                 let actions =
                     futures_util::stream::iter((0..docs).map(|i| Action::index(Json(log_doc(i)))));
                 let s = es_helpers::bulk(helper_client(), actions, opts())
+                    .send()
                     .await
                     .unwrap();
                 assert_eq!(s.ok, docs);

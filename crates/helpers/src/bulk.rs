@@ -6,6 +6,7 @@
 //! when a chunk is being built.
 
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -13,8 +14,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use es_client::transport::{RetryBackoff, RetryPolicy};
-use es_client::{Body, Client, Refresh};
-use es_connections::Using;
+use es_client::{
+    Body, BoxFuture, BoxStream, Client, Flavor, Operation, Refresh, Run, RunStream, StreamOperation,
+};
+use es_connections::{Runner, Using};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
@@ -257,9 +260,14 @@ pub enum BulkError {
         #[source]
         source: serde_json::Error,
     },
-    /// The connection (`Using`) could not be resolved.
-    #[error(transparent)]
-    Connection(#[from] es_connections::ConnectionError),
+}
+
+impl From<es_client::Error> for BulkError {
+    /// An error before any action was sent (no client for the alias, a blocking call inside
+    /// an async runtime).
+    fn from(source: es_client::Error) -> Self {
+        BulkError::Request { source, items: 0 }
+    }
 }
 
 fn first_error(s: &BulkSummary) -> String {
@@ -307,29 +315,108 @@ struct TaskOut {
 
 /// Runs actions through the bulk API and yields outcomes (failures always; successes when
 /// `yield_ok`). A request failure with `raise_on_exception` yields one `Err` and ends.
-pub fn bulk_stream<'a, S, St>(
-    using: impl Into<Using>,
+///
+/// `on` is a client or a registry (see [`Runner`]); `send()` gives a `Stream` with an async
+/// one and an `Iterator` with a blocking one.
+pub fn bulk_stream<F, S, St>(
+    on: impl Runner<F>,
     actions: St,
     opts: BulkOptions,
-) -> impl Stream<Item = Result<ItemOutcome, BulkError>> + Send + 'a
+) -> RunStream<F, BulkStream<S, St>>
 where
-    S: BulkSource + Send + 'a,
-    St: Stream<Item = Action<S>> + Send + 'a,
+    F: Flavor,
+    S: BulkSource + Send,
+    St: Stream<Item = Action<S>> + Send,
 {
-    let client = es_connections::client(using);
-    let engine = client.map(|c| Engine::new(c, actions, opts, Arc::default()));
-    futures_util::stream::unfold(Some(engine), |state| async move {
-        match state? {
-            Ok(mut e) => e.next().await.map(|o| (o, Some(Ok(e)))),
-            Err(err) => Some((Err(BulkError::Connection(err)), None)),
-        }
-    })
+    let op = BulkStream {
+        actions,
+        opts,
+        _s: PhantomData,
+    };
+    es_connections::bind_stream(on, &Using::default(), op)
 }
 
 /// Runs every action and summarizes; with `raise_on_error`, failed items make it an
 /// `Err(BulkError::Items)` (carrying the full summary).
-pub async fn bulk<S, St>(
-    using: impl Into<Using>,
+///
+/// `on` is a client or a registry (see [`Runner`]); finish with `.send().await` (async) or
+/// `.send()` (blocking).
+///
+/// ```no_run
+/// # async fn demo(client: es_client::Client) -> Result<(), es_helpers::BulkError> {
+/// use es_helpers::{bulk, Action, BulkOptions, Json};
+/// let docs = (0..1000).map(|i| Action::index(Json(serde_json::json!({"n": i}))).id(i.to_string()));
+/// let summary = bulk(&client, es_helpers::iter(docs), BulkOptions::default().index("numbers"))
+///     .send()
+///     .await?;
+/// assert_eq!(summary.ok, 1000);
+/// # Ok(()) }
+/// ```
+pub fn bulk<F, S, St>(on: impl Runner<F>, actions: St, opts: BulkOptions) -> Run<F, Bulk<S, St>>
+where
+    F: Flavor,
+    S: BulkSource + Send,
+    St: Stream<Item = Action<S>> + Send,
+{
+    let op = Bulk {
+        actions,
+        opts,
+        _s: PhantomData,
+    };
+    es_connections::bind(on, &Using::default(), op)
+}
+
+/// The bulk operation (see [`bulk`]).
+pub struct Bulk<S, St> {
+    actions: St,
+    opts: BulkOptions,
+    _s: PhantomData<fn() -> S>,
+}
+
+impl<S, St> Operation for Bulk<S, St>
+where
+    S: BulkSource + Send,
+    St: Stream<Item = Action<S>> + Send,
+{
+    type Output = BulkSummary;
+    type Error = BulkError;
+    fn run<'a>(self, client: Client) -> BoxFuture<'a, BulkSummary, BulkError>
+    where
+        Self: 'a,
+    {
+        Box::pin(run_bulk(client, self.actions, self.opts))
+    }
+}
+
+/// The streaming bulk operation (see [`bulk_stream`]).
+pub struct BulkStream<S, St> {
+    actions: St,
+    opts: BulkOptions,
+    _s: PhantomData<fn() -> S>,
+}
+
+impl<S, St> StreamOperation for BulkStream<S, St>
+where
+    S: BulkSource + Send,
+    St: Stream<Item = Action<S>> + Send,
+{
+    type Item = Result<ItemOutcome, BulkError>;
+    fn stream<'a>(self, client: Client) -> BoxStream<'a, Self::Item>
+    where
+        Self: 'a,
+    {
+        let engine = Engine::new(client, self.actions, self.opts, Arc::default());
+        Box::pin(futures_util::stream::unfold(engine, |mut e| async move {
+            e.next().await.map(|o| (o, e))
+        }))
+    }
+    fn error_item(err: es_client::Error) -> Self::Item {
+        Err(err.into())
+    }
+}
+
+async fn run_bulk<S, St>(
+    client: Client,
     actions: St,
     opts: BulkOptions,
 ) -> Result<BulkSummary, BulkError>
@@ -337,7 +424,6 @@ where
     S: BulkSource + Send,
     St: Stream<Item = Action<S>> + Send,
 {
-    let client = es_connections::client(using)?;
     let raise = opts.raise_on_error;
     let opts = BulkOptions {
         yield_ok: false,

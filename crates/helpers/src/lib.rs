@@ -9,20 +9,23 @@
 //!   scans in parallel; contexts are cleared at the end, on error and on drop.
 //! * **Reindex**: scan one index (any cluster) into another (any cluster), with a transform.
 //!
-//! Connections are chosen with [`Using`](es_connections::Using): an alias or a client.
-//! The blocking flavour ([`blocking`]) drives the same engines.
+//! Each helper is an operation value run on a client or a registry
+//! ([`Runner`](es_connections::Runner)); the runner's flavour decides whether `send()` is
+//! awaited (async client: a future, or a `Stream` for `scan` / `bulk_stream`) or blocks
+//! (blocking client, feature `blocking`: the result, or an `Iterator`). One engine serves both.
 
 mod action;
-#[cfg(feature = "blocking")]
-pub mod blocking;
 mod bulk;
 mod reindex;
 mod scan;
 
 pub use action::{Action, BulkSource, Json, Meta, Op};
 pub use bulk::{
-    bulk, bulk_stream, bulk_stream_observed, BulkError, BulkOptions, BulkProgress, BulkSummary,
-    ItemOutcome,
+    bulk, bulk_stream, bulk_stream_observed, Bulk, BulkError, BulkOptions, BulkProgress,
+    BulkStream, BulkSummary, ItemOutcome,
 };
-pub use reindex::{reindex, same_document, ReindexError};
-pub use scan::{scan, ScanMode, ScanOptions};
+pub use reindex::{reindex, same_document, Reindex, ReindexError};
+pub use scan::{scan, Scan, ScanMode, ScanOptions};
+
+/// Actions from an iterator, as the stream the bulk helpers take (`futures_util::stream::iter`).
+pub use futures_util::stream::iter;

@@ -3,10 +3,12 @@
 use std::sync::{Arc, Mutex};
 
 use es_client::types::Hit;
-use es_connections::Using;
+use es_client::{BoxFuture, Client, Flavor, Operation, Run};
+use es_connections::{Runner, Using};
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use crate::scan::Scan;
 use crate::{bulk, Action, BulkError, BulkOptions, BulkSummary, ScanOptions};
 
 /// Errors of [`reindex`].
@@ -21,41 +23,102 @@ pub enum ReindexError {
     Bulk(#[source] BulkError),
 }
 
+impl From<es_client::Error> for ReindexError {
+    /// An error before anything was read (no client for the source, a blocking call inside an
+    /// async runtime).
+    fn from(e: es_client::Error) -> Self {
+        ReindexError::Scan(e)
+    }
+}
+
 /// Copies every hit of `query` in `source_index` (on `source`) into `target_index` (on
 /// `target`), through `transform` (return `None` to drop a document). The default transform
-/// ([`same_document`]) keeps `_id` and `_source`.
+/// ([`same_document`]) keeps `_id` and `_source`. `source` and `target` are clients or
+/// registries of one flavour (see [`Runner`]).
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), es_helpers::ReindexError> {
+/// # async fn demo(old: es_client::Client, new: es_client::Client) -> Result<(), es_helpers::ReindexError> {
 /// use es_helpers::{reindex, same_document, BulkOptions, ScanOptions};
 /// let summary = reindex(
-///     "old-cluster", "logs-2025", "new-cluster", "logs",
+///     &old, "logs-2025", &new, "logs",
 ///     serde_json::json!({"query": {"match_all": {}}}),
 ///     same_document,
 ///     ScanOptions::default(),
 ///     BulkOptions::default().max_in_flight(2),
-/// ).await?;
+/// )
+/// .send()
+/// .await?;
 /// println!("copied {} documents", summary.ok);
 /// # Ok(()) }
 /// ```
 #[allow(clippy::too_many_arguments)]
-pub async fn reindex<F>(
-    source: impl Into<Using>,
+pub fn reindex<F, Tr>(
+    source: impl Runner<F>,
     source_index: &str,
-    target: impl Into<Using>,
+    target: impl Runner<F>,
     target_index: &str,
     query: Value,
-    mut transform: F,
+    transform: Tr,
     scan_opts: ScanOptions,
     bulk_opts: BulkOptions,
-) -> Result<BulkSummary, ReindexError>
+) -> Run<F, Reindex<Tr>>
 where
-    F: FnMut(Hit<Value>) -> Option<Action<Value>> + Send,
+    F: Flavor,
+    Tr: FnMut(Hit<Value>) -> Option<Action<Value>> + Send,
 {
+    let default = Using::default();
+    let op = Reindex {
+        target: target
+            .client_for(&default)
+            .map(|c| c.as_async())
+            .map_err(es_client::Error::from),
+        source_index: source_index.to_string(),
+        target_index: target_index.to_string(),
+        query,
+        transform,
+        scan_opts,
+        bulk_opts,
+    };
+    es_connections::bind(source, &default, op)
+}
+
+/// The reindex operation (see [`reindex`]).
+pub struct Reindex<Tr> {
+    target: Result<Client, es_client::Error>,
+    source_index: String,
+    target_index: String,
+    query: Value,
+    transform: Tr,
+    scan_opts: ScanOptions,
+    bulk_opts: BulkOptions,
+}
+
+impl<Tr> Operation for Reindex<Tr>
+where
+    Tr: FnMut(Hit<Value>) -> Option<Action<Value>> + Send,
+{
+    type Output = BulkSummary;
+    type Error = ReindexError;
+    fn run<'a>(self, source: Client) -> BoxFuture<'a, BulkSummary, ReindexError>
+    where
+        Self: 'a,
+    {
+        Box::pin(run_reindex(source, self))
+    }
+}
+
+async fn run_reindex<Tr>(source: Client, op: Reindex<Tr>) -> Result<BulkSummary, ReindexError>
+where
+    Tr: FnMut(Hit<Value>) -> Option<Action<Value>> + Send,
+{
+    let target = op
+        .target
+        .map_err(|e| ReindexError::Bulk(BulkError::from(e)))?;
+    let mut transform = op.transform;
     let failure: Arc<Mutex<Option<es_client::Error>>> = Arc::default();
     let slot = failure.clone();
-    let target_index = target_index.to_string();
-    let hits = crate::scan::<Value>(source, source_index, query, scan_opts);
+    let target_index = op.target_index;
+    let hits = Scan::<Value>::new(op.source_index, op.query, op.scan_opts).hits(source);
     let actions = hits
         .take_while(move |h| {
             let ok = match h {
@@ -78,7 +141,7 @@ where
             });
             std::future::ready(action)
         });
-    let summary = bulk(target, actions, bulk_opts).await;
+    let summary = bulk(&target, actions, op.bulk_opts).send().await;
     if let Some(e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return Err(ReindexError::Scan(e));
     }

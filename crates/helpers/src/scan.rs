@@ -4,8 +4,10 @@
 use std::time::Duration;
 
 use es_client::types::{Hit, SearchResponse};
-use es_client::{Client, Error};
-use es_connections::Using;
+use std::marker::PhantomData;
+
+use es_client::{BoxStream, Client, Error, Flavor, RunStream, StreamOperation};
+use es_connections::{Runner, Using};
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
@@ -307,64 +309,103 @@ fn pages(pager: Pager) -> impl Stream<Item = Result<Vec<Hit<Value>>, Error>> + S
     })
 }
 
-/// Every hit of `body` (a search body: `query`, `_source`, `sort`...) in `index`, as a stream.
-/// With `slices > 1` the slices are fetched concurrently and merged.
+/// Every hit of `body` (a search body: `query`, `_source`, `sort`...) in `index`. With
+/// `slices > 1` the slices are fetched concurrently and merged.
+///
+/// `on` is a client or a registry (see [`Runner`]); `send()` gives a `Stream` with an async
+/// one and an `Iterator` with a blocking one.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use futures_util::StreamExt;
+/// use es_connections::connections;
 /// use es_helpers::{scan, ScanOptions};
-/// let mut hits = std::pin::pin!(scan::<serde_json::Value>(
-///     "default",
+/// let mut hits = scan::<_, serde_json::Value>(
+///     connections(), // the default alias; or a client
 ///     "logs",
 ///     serde_json::json!({"query": {"match_all": {}}}),
 ///     ScanOptions::default().point_in_time(),
-/// ));
+/// )
+/// .send();
 /// while let Some(hit) = hits.next().await {
 ///     println!("{:?}", hit?.id);
 /// }
 /// # Ok(()) }
 /// ```
-pub fn scan<T>(
-    using: impl Into<Using>,
+pub fn scan<F, T>(
+    on: impl Runner<F>,
     index: impl Into<String>,
     body: Value,
     opts: ScanOptions,
-) -> impl Stream<Item = Result<Hit<T>, Error>> + Send
+) -> RunStream<F, Scan<T>>
 where
+    F: Flavor,
     T: DeserializeOwned + Send + 'static,
 {
-    let client = es_connections::client(using).map_err(Error::from);
-    let index = index.into();
-    let streams: Result<Vec<_>, Error> = client.map(|client| {
-        let n = opts.slices.max(1);
-        (0..n)
+    let op = Scan::new(index.into(), body, opts);
+    es_connections::bind_stream(on, &Using::default(), op)
+}
+
+/// The scan operation (see [`scan`]).
+pub struct Scan<T> {
+    index: String,
+    body: Value,
+    opts: ScanOptions,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Scan<T> {
+    /// A scan of `index` with this search body (see [`scan`]).
+    pub fn new(index: impl Into<String>, body: Value, opts: ScanOptions) -> Self {
+        let index = index.into();
+        Scan {
+            index,
+            body,
+            opts,
+            _t: PhantomData,
+        }
+    }
+
+    /// The hits as a stream on the async `client`.
+    pub(crate) fn hits(self, client: Client) -> impl Stream<Item = Result<Hit<T>, Error>> + Send
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let n = self.opts.slices.max(1);
+        let streams: Vec<_> = (0..n)
             .map(|i| {
                 let slice = (n > 1).then_some((i, n));
                 pages(Pager::new(
                     client.clone(),
-                    index.clone(),
-                    &body,
-                    opts.clone(),
+                    self.index.clone(),
+                    &self.body,
+                    self.opts.clone(),
                     slice,
                 ))
                 .boxed()
             })
-            .collect()
-    });
-    let merged = match streams {
-        Ok(s) => futures_util::stream::select_all(s).left_stream(),
-        Err(e) => futures_util::stream::once(async move { Err(e) })
-            .boxed()
-            .right_stream(),
-    };
-    merged.flat_map(|page| {
-        let items: Vec<Result<Hit<T>, Error>> = match page {
-            Ok(hits) => hits.into_iter().map(convert).collect(),
-            Err(e) => vec![Err(e)],
-        };
-        futures_util::stream::iter(items)
-    })
+            .collect();
+        futures_util::stream::select_all(streams).flat_map(|page| {
+            let items: Vec<Result<Hit<T>, Error>> = match page {
+                Ok(hits) => hits.into_iter().map(convert).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            futures_util::stream::iter(items)
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> StreamOperation for Scan<T> {
+    type Item = Result<Hit<T>, Error>;
+    fn stream<'a>(self, client: Client) -> BoxStream<'a, Self::Item>
+    where
+        Self: 'a,
+    {
+        Box::pin(self.hits(client))
+    }
+    fn error_item(err: Error) -> Self::Item {
+        Err(err)
+    }
 }
 
 fn convert<T: DeserializeOwned>(h: Hit<Value>) -> Result<Hit<T>, Error> {

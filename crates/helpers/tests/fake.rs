@@ -90,7 +90,10 @@ async fn items_rejected_with_429_are_retried_and_nothing_is_lost() {
         .max_in_flight(3)
         .initial_backoff(Duration::from_millis(5))
         .raise_on_error(false);
-    let summary = bulk(client(&cluster), docs(3000), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(3000), opts)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         (summary.total, summary.ok, summary.failed.len()),
         (3000, 3000, 0)
@@ -113,6 +116,7 @@ async fn items_still_rejected_after_max_retries_are_reported_with_their_action()
         .max_retries(2)
         .initial_backoff(Duration::from_millis(1));
     let err = bulk(client(&cluster), docs(20), opts.clone())
+        .send()
         .await
         .unwrap_err();
     let BulkError::Items { summary } = err else {
@@ -125,6 +129,7 @@ async fn items_still_rejected_after_max_retries_are_reported_with_their_action()
     assert_eq!(action, "{\"index\":{\"_id\":\"7\"}}\n{\"n\":7}\n");
     // Without raise_on_error, the same run is an Ok summary that lists the failure.
     let summary = bulk(client(&cluster), docs(20), opts.raise_on_error(false))
+        .send()
         .await
         .unwrap();
     assert_eq!((summary.ok, summary.failed.len()), (19, 1));
@@ -139,6 +144,7 @@ async fn a_failed_request_aborts_or_is_reported_per_item() {
         docs(1200),
         BulkOptions::default().chunk_size(500),
     )
+    .send()
     .await
     .unwrap_err();
     match &err {
@@ -159,7 +165,10 @@ async fn a_failed_request_aborts_or_is_reported_per_item() {
         .chunk_size(500)
         .raise_on_exception(false)
         .raise_on_error(false);
-    let summary = bulk(client(&cluster), docs(1200), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(1200), opts)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((summary.total, summary.failed.len()), (1200, 1200));
     assert!(summary
         .failed
@@ -171,7 +180,7 @@ async fn a_failed_request_aborts_or_is_reported_per_item() {
     let cluster = FakeCluster::start(1).unwrap();
     cluster.push(Rule::new(Reply::status(429)).path_prefix("/_bulk").times(2));
     let opts = BulkOptions::default().initial_backoff(Duration::from_millis(1));
-    let summary = bulk(client(&cluster), docs(10), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(10), opts).send().await.unwrap();
     assert_eq!(summary.ok, 10);
     assert_eq!(cluster.requests_to("/_bulk").len(), 3);
 }
@@ -184,7 +193,7 @@ async fn retries_wait_with_jittered_exponential_backoff() {
         .initial_backoff(Duration::from_millis(100))
         .max_retries(3);
     let started = Instant::now();
-    let summary = bulk(client(&cluster), docs(5), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(5), opts).send().await.unwrap();
     let elapsed = started.elapsed();
     assert_eq!(summary.ok, 5);
     // Two waits, in [50, 100] ms and [100, 200] ms.
@@ -259,7 +268,10 @@ async fn progress_is_reported_after_each_request() {
         .index("p")
         .chunk_size(100)
         .on_progress(move |p| s.lock().unwrap().push(p.done));
-    bulk(client(&cluster), docs(1000), opts).await.unwrap();
+    bulk(client(&cluster), docs(1000), opts)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         *seen.lock().unwrap(),
         (1..=10).map(|i| i * 100).collect::<Vec<u64>>()
@@ -277,7 +289,7 @@ async fn chunks_respect_the_byte_limit() {
         .index("b")
         .chunk_size(1000)
         .max_chunk_bytes(10_000);
-    let summary = bulk(client(&cluster), actions, opts).await.unwrap();
+    let summary = bulk(client(&cluster), actions, opts).send().await.unwrap();
     assert_eq!(summary.ok, 50);
     let sizes: Vec<usize> = cluster
         .requests_to("/b/_bulk")
@@ -330,12 +342,13 @@ fn scroll_server(cluster: &FakeCluster, fail_second_page: bool) -> Arc<Mutex<Vec
 async fn scroll_is_cleared_at_the_end_on_error_and_on_drop() {
     let cluster = FakeCluster::start(1).unwrap();
     let clears = scroll_server(&cluster, false);
-    let ids: Vec<String> = scan::<Value>(
+    let ids: Vec<String> = scan::<_, Value>(
         client(&cluster),
         "x",
         json!({}),
         ScanOptions::default().size(2),
     )
+    .send()
     .map(|h| h.unwrap().id.unwrap())
     .collect()
     .await;
@@ -353,12 +366,13 @@ async fn scroll_is_cleared_at_the_end_on_error_and_on_drop() {
     let cluster = FakeCluster::start(1).unwrap();
     let clears = scroll_server(&cluster, false);
     {
-        let mut hits = std::pin::pin!(scan::<Value>(
+        let mut hits = std::pin::pin!(scan::<_, Value>(
             client(&cluster),
             "x",
             json!({}),
             ScanOptions::default()
-        ));
+        )
+        .send());
         hits.next().await.unwrap().unwrap();
     }
     let deadline = Instant::now() + Duration::from_secs(3);
@@ -374,9 +388,11 @@ async fn scroll_is_cleared_at_the_end_on_error_and_on_drop() {
     // An error mid-scan is yielded, ends the scan, and clears the scroll.
     let cluster = FakeCluster::start(1).unwrap();
     let clears = scroll_server(&cluster, true);
-    let results: Vec<_> = scan::<Value>(client(&cluster), "x", json!({}), ScanOptions::default())
-        .collect()
-        .await;
+    let results: Vec<_> =
+        scan::<_, Value>(client(&cluster), "x", json!({}), ScanOptions::default())
+            .send()
+            .collect()
+            .await;
     assert_eq!(results.len(), 3);
     assert!(results[2].as_ref().unwrap_err().kind() == es_client::ErrorKind::ServerError);
     assert_eq!(clears.lock().unwrap().len(), 1);
@@ -389,14 +405,26 @@ async fn using_an_alias_from_the_registry() {
     cfg.compat = Some(es_connections::CompatSetting::Word("off".into()));
     cfg.product_check = Some(false);
     es_connections::connections().configure([("helpers-fake", cfg)]);
-    let summary = bulk("helpers-fake", docs(3), BulkOptions::default().index("u"))
-        .await
-        .unwrap();
+    let registry = es_connections::connections();
+    let summary = bulk(
+        registry.alias("helpers-fake"),
+        docs(3),
+        BulkOptions::default().index("u"),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(summary.ok, 3);
-    let err = bulk("no-such-alias", docs(3), BulkOptions::default())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BulkError::Connection(_)), "{err}");
+    let err = bulk(
+        registry.alias("no-such-alias"),
+        docs(3),
+        BulkOptions::default(),
+    )
+    .send()
+    .await
+    .unwrap_err();
+    assert!(matches!(err, BulkError::Request { items: 0, .. }), "{err}");
+    assert!(err.to_string().contains("`no-such-alias`"), "{err}");
     let seen: HashSet<String> = cluster.requests().iter().map(|r| r.path.clone()).collect();
     assert!(seen.contains("/u/_bulk"));
 }
@@ -438,12 +466,13 @@ async fn point_in_time_uses_search_after_and_is_closed_at_the_end_and_on_drop() 
         .point_in_time()
         .size(2)
         .keep_alive("1m");
-    let ids: Vec<String> = scan::<Value>(
+    let ids: Vec<String> = scan::<_, Value>(
         client(&cluster),
         "x",
         json!({"query": {"match_all": {}}}),
         opts.clone(),
     )
+    .send()
     .map(|h| h.unwrap().id.unwrap())
     .collect()
     .await;
@@ -467,7 +496,8 @@ async fn point_in_time_uses_search_after_and_is_closed_at_the_end_and_on_drop() 
     let cluster = FakeCluster::start(1).unwrap();
     let (closes, _) = pit_server(&cluster);
     {
-        let mut hits = std::pin::pin!(scan::<Value>(client(&cluster), "x", json!({}), opts));
+        let mut hits =
+            std::pin::pin!(scan::<_, Value>(client(&cluster), "x", json!({}), opts).send());
         hits.next().await.unwrap().unwrap();
     }
     let deadline = Instant::now() + Duration::from_secs(3);

@@ -45,6 +45,7 @@ async fn fill(client: &Client, index: &str, count: u64) {
             .chunk_size(400)
             .max_in_flight(2),
     )
+    .send()
     .await
     .unwrap();
     assert_eq!((summary.total, summary.ok), (count, count));
@@ -58,7 +59,8 @@ async fn fill(client: &Client, index: &str, count: u64) {
 }
 
 async fn scan_ids(client: &Client, index: &str, opts: ScanOptions) -> Vec<u64> {
-    let hits: Vec<_> = scan::<Doc>(client, index, json!({"query": {"match_all": {}}}), opts)
+    let hits: Vec<_> = scan::<_, Doc>(client, index, json!({"query": {"match_all": {}}}), opts)
+        .send()
         .collect()
         .await;
     let mut ns: Vec<u64> = hits
@@ -98,6 +100,7 @@ async fn bulk_scan_and_reindex_against_noida() {
             .refresh(Refresh::True)
     };
     let err = bulk(&ca, futures_util::stream::iter(actions.clone()), opts())
+        .send()
         .await
         .unwrap_err();
     let BulkError::Items { summary } = err else {
@@ -146,6 +149,7 @@ async fn bulk_scan_and_reindex_against_noida() {
         futures_util::stream::iter(actions),
         opts().max_in_flight(3),
     )
+    .send()
     .collect()
     .await;
     let seqs: BTreeSet<u64> = outcomes.iter().map(|o| o.as_ref().unwrap().seq).collect();
@@ -180,12 +184,13 @@ async fn bulk_scan_and_reindex_against_noida() {
         scan_ids(&ca, "docs", ScanOptions::default().size(300).slices(3)).await,
         want
     );
-    let ordered: Vec<u64> = scan::<Doc>(
+    let ordered: Vec<u64> = scan::<_, Doc>(
         &ca,
         "docs",
         json!({"query": {"range": {"n": {"lt": 1500}}}, "sort": [{"n": "desc"}]}),
         ScanOptions::default().size(400).preserve_order(true),
     )
+    .send()
     .map(|h| h.unwrap().source.unwrap().n)
     .collect()
     .await;
@@ -209,6 +214,7 @@ async fn bulk_scan_and_reindex_against_noida() {
             .max_in_flight(2)
             .refresh(Refresh::True),
     )
+    .send()
     .await
     .unwrap();
     assert_eq!((summary.total, summary.ok), (1500, 1500));
@@ -236,28 +242,28 @@ fn the_blocking_helpers_drive_the_same_engines() {
     let a = Emulator::start(EmulatorKind::NoidaDb).unwrap();
     let client = es_client::blocking::Client::new(a.url()).unwrap();
     let actions = (0..1500u64).map(|n| Action::index(Json(doc(n))).id(n.to_string()));
-    let summary = es_helpers::blocking::bulk(
+    // The same operations as the async test, finished with a blocking `send()`.
+    let summary = es_helpers::bulk(
         &client,
-        actions,
+        es_helpers::iter(actions),
         BulkOptions::default().index("sync").refresh(Refresh::True),
     )
+    .send()
     .unwrap();
     assert_eq!(summary.ok, 1500);
-    let mut ns: Vec<u64> = es_helpers::blocking::scan::<Doc>(
-        &client,
-        "sync",
-        json!({}),
-        ScanOptions::default().size(400),
-    )
-    .map(|h| h.unwrap().source.unwrap().n)
-    .collect();
+    let mut ns: Vec<u64> =
+        es_helpers::scan::<_, Doc>(&client, "sync", json!({}), ScanOptions::default().size(400))
+            .send()
+            .map(|h| h.unwrap().source.unwrap().n)
+            .collect();
     ns.sort_unstable();
     assert_eq!(ns, (0..1500).collect::<Vec<u64>>());
-    let outcomes: Vec<_> = es_helpers::blocking::bulk_stream(
+    let outcomes: Vec<_> = es_helpers::bulk_stream(
         &client,
-        (0..10u64).map(|n| Action::<Json<Doc>>::delete(n.to_string())),
+        es_helpers::iter((0..10u64).map(|n| Action::<Json<Doc>>::delete(n.to_string()))),
         BulkOptions::default().index("sync"),
     )
+    .send()
     .collect();
     assert_eq!(outcomes.len(), 10);
     assert!(outcomes

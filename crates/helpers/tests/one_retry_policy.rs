@@ -41,7 +41,7 @@ async fn bulk_429_three_times_then_200_is_sent_exactly_four_times() {
     let cluster = FakeCluster::start(1).unwrap();
     cluster.push(Rule::new(Reply::status(429)).path_prefix("/_bulk").times(3));
     let opts = BulkOptions::default().initial_backoff(Duration::from_millis(1));
-    let summary = bulk(client(&cluster), docs(10), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(10), opts).send().await.unwrap();
     assert_eq!(summary.ok, 10);
     assert_eq!(
         cluster.requests_to("/_bulk").len(),
@@ -54,7 +54,10 @@ async fn bulk_429_three_times_then_200_is_sent_exactly_four_times() {
     let cluster = FakeCluster::start(1).unwrap();
     cluster.push(Rule::new(Reply::status(429)).path_prefix("/_bulk").times(4));
     let opts = BulkOptions::default().initial_backoff(Duration::from_millis(1));
-    let err = bulk(client(&cluster), docs(10), opts).await.unwrap_err();
+    let err = bulk(client(&cluster), docs(10), opts)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("429"), "{err}");
     assert_eq!(cluster.requests_to("/_bulk").len(), 4);
 }
@@ -132,7 +135,7 @@ async fn retry_after_is_honoured_by_the_transport_and_the_helper() {
     );
     let started = Instant::now();
     let opts = BulkOptions::default().initial_backoff(Duration::from_millis(1));
-    let summary = bulk(client(&cluster), docs(3), opts).await.unwrap();
+    let summary = bulk(client(&cluster), docs(3), opts).send().await.unwrap();
     assert_eq!(summary.ok, 3);
     assert!(
         started.elapsed() >= Duration::from_millis(950),

@@ -1,13 +1,12 @@
-//! The blocking transport: the same shape as the async one, driven by a shared runtime.
+//! The shared runtime behind blocking clients.
 //!
-//! Requests run on the calling thread (`block_on`); connections and background sniffs are
-//! driven by one small multi-thread runtime shared by every blocking client of the process.
+//! Blocking calls run their future on the calling thread (`block_on`); connections and
+//! background sniffs are driven by one small multi-thread runtime shared by every blocking
+//! client of the process. The blocking client itself is `es_client::blocking::Client`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use crate::node::Node;
-use crate::request::{Request, Response};
-use crate::{Auth, Error, ServerInfo};
+use crate::Error;
 
 static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
 
@@ -42,50 +41,4 @@ where
     E: From<Error>,
 {
     block_on(fut)?
-}
-
-/// Blocking twin of [`crate::Transport`].
-///
-/// ```no_run
-/// use es_transport::{Request, TransportBuilder};
-/// let transport = TransportBuilder::new().host("localhost:9200").build_blocking()?;
-/// let resp = transport.perform(Request::new(http::Method::GET, "/"))?;
-/// println!("{}", resp.status());
-/// # Ok::<(), es_transport::Error>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct Transport {
-    inner: crate::Transport,
-}
-
-impl Transport {
-    /// Wraps an async transport.
-    pub fn new(inner: crate::Transport) -> Result<Self, Error> {
-        runtime()?;
-        Ok(Transport { inner })
-    }
-    /// See [`crate::Transport::perform`].
-    pub fn perform(&self, req: Request) -> Result<Response, Error> {
-        block_on(self.inner.perform(req))?
-    }
-    /// See [`crate::Transport::sniff`].
-    pub fn sniff(&self) -> Result<usize, Error> {
-        block_on(self.inner.sniff())?
-    }
-    /// See [`crate::Transport::nodes`].
-    pub fn nodes(&self) -> Vec<Arc<Node>> {
-        self.inner.nodes()
-    }
-    /// See [`crate::Transport::set_auth`].
-    pub fn set_auth(&self, auth: Option<Auth>) -> Result<(), Error> {
-        self.inner.set_auth(auth)
-    }
-    /// See [`crate::Transport::server_info`].
-    pub fn server_info(&self) -> Option<ServerInfo> {
-        self.inner.server_info()
-    }
-    /// The async transport underneath (shares nodes and connections).
-    pub fn as_async(&self) -> &crate::Transport {
-        &self.inner
-    }
 }

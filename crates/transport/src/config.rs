@@ -331,12 +331,6 @@ impl TransportBuilder {
         }
         Transport::from_builder(self)
     }
-
-    /// Builds the blocking transport.
-    #[cfg(feature = "blocking")]
-    pub fn build_blocking(self) -> Result<crate::blocking::Transport, Error> {
-        crate::blocking::Transport::new(self.build()?)
-    }
 }
 
 impl std::fmt::Debug for TransportBuilder {

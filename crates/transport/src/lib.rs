@@ -6,7 +6,8 @@
 //! bearer auth, Elastic Cloud ids, rustls TLS (CA, client certs, fingerprint pinning), the
 //! compatibility media type matched to the server, and one typed [`Error`].
 //!
-//! Async on tokio; [`blocking::Transport`] has the same shape for synchronous code.
+//! Async on tokio. With the `blocking` feature, [`blocking`] holds the shared runtime that
+//! blocking clients (`es_client::blocking::Client`) drive the same futures on.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), es_transport::Error> {

@@ -720,11 +720,12 @@ async fn connections_per_node_is_a_hard_cap_and_connections_are_reused() {
 }
 
 #[test]
-fn the_blocking_transport_has_the_same_behaviour() {
+fn the_blocking_runtime_drives_the_same_transport() {
+    use es_transport::blocking::block_on;
     let cluster = FakeCluster::start(2).unwrap();
     cluster.push(Rule::new(Reply::status(503)).node(0).times(1));
-    let t = builder(&cluster.urls()).build_blocking().unwrap();
-    let resp = t.perform(get("/blocking")).unwrap();
+    let t = builder(&cluster.urls()).build().unwrap();
+    let resp = block_on(t.perform(get("/blocking"))).unwrap().unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(cluster.requests_to("/blocking").len(), 2);
     // Used from many threads at once.
@@ -732,7 +733,7 @@ fn the_blocking_transport_has_the_same_behaviour() {
         for _ in 0..8 {
             s.spawn(|| {
                 for _ in 0..10 {
-                    t.perform(get("/threads")).unwrap();
+                    block_on(t.perform(get("/threads"))).unwrap().unwrap();
                 }
             });
         }
@@ -741,10 +742,10 @@ fn the_blocking_transport_has_the_same_behaviour() {
 }
 
 #[tokio::test]
-async fn the_blocking_transport_refuses_to_run_inside_async_code() {
+async fn the_blocking_runtime_refuses_to_run_inside_async_code() {
     let cluster = FakeCluster::start(1).unwrap();
-    let t = builder(&cluster.urls()).build_blocking().unwrap();
-    let err = t.perform(get("/x")).unwrap_err();
+    let t = builder(&cluster.urls()).build().unwrap();
+    let err = es_transport::blocking::block_on(t.perform(get("/x"))).unwrap_err();
     assert!(
         matches!(err, es_transport::Error::BlockingInAsyncContext),
         "{err}"

@@ -2,7 +2,7 @@
 //! including one that cannot connect.
 
 use es_connections::{check_health, connections, ConnectionConfig};
-use es_examples::{cluster_a, cluster_b, exit_on_error};
+use es_examples::{cluster_a, cluster_b};
 
 #[tokio::main]
 async fn main() {
@@ -17,8 +17,11 @@ async fn main() {
             ConnectionConfig::new(["http://127.0.0.1:1"]).max_retries(0),
         ),
     ]);
-    let all = exit_on_error(connections().all());
-    for (alias, client) in &all {
+    let all = connections().all();
+    for (alias, err) in &all.failed {
+        println!("Connection '{alias}' cannot be built: {err}");
+    }
+    for (alias, client) in &all.clients {
         println!("Checking connection '{alias}':");
         match check_health(client).await {
             Ok(r) => {

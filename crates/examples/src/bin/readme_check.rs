@@ -38,33 +38,40 @@ struct Article {
     title: String, // text + keyword subfield
     year: u32,     // long
 }
-async fn demo() -> Result<(), es_client::Error> {
-Article::init("default").await?;
-Article { slug: "dune".into(), title: "Dune".into(), year: 1965 }.save("default").await?;
-let found = Article::search()
+async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+Article::init(&client).send().await?;
+Article { slug: "dune".into(), title: "Dune".into(), year: 1965 }.save(&client).send().await?;
+let search = Article::search()
     .query(Query::match_("title", "dune") & Query::range("year").lt(2000))
-    .aggs("per_year", Aggregation::terms("year"))
-    .using("default")
-    .execute()
-    .await?;
+    .aggs("per_year", Aggregation::terms("year"));
+let found = search.execute(&client).send().await?;
 Ok(()) }
 
 }
 #[rustfmt::skip]
 mod snippet3 {
-use es_helpers::{bulk, scan, Action, BulkOptions, Json, ScanOptions};
-use futures_util::StreamExt;
-#[derive(serde::Serialize, serde::Deserialize)] struct Log { msg: String }
-async fn demo(logs: Vec<Log>) -> Result<(), Box<dyn std::error::Error>> {
-let actions = futures_util::stream::iter(logs.into_iter().map(|l| Action::index(Json(l))));
-let summary = bulk("default", actions, BulkOptions::default().index("logs").max_in_flight(2)).await?;
-let mut hits = std::pin::pin!(scan::<serde_json::Value>("default", "logs", serde_json::json!({}), ScanOptions::default().point_in_time()));
-while let Some(hit) = hits.next().await { let _ = hit?; }
+use es_dsl::{Query, Search, UseConnection};
+fn demo() -> Result<(), es_client::Error> {
+let search = Search::<serde_json::Value>::new().index("articles").query(Query::match_("title", "dune"));
+let found = search.using("default").execute(es_connections::blocking::connections()).send()?;
 Ok(()) }
 
 }
 #[rustfmt::skip]
 mod snippet4 {
+use es_helpers::{bulk, scan, Action, BulkOptions, Json, ScanOptions};
+use futures_util::StreamExt;
+#[derive(serde::Serialize, serde::Deserialize)] struct Log { msg: String }
+async fn demo(client: es_client::Client, logs: Vec<Log>) -> Result<(), Box<dyn std::error::Error>> {
+let actions = es_helpers::iter(logs.into_iter().map(|l| Action::index(Json(l))));
+let summary = bulk(&client, actions, BulkOptions::default().index("logs").max_in_flight(2)).send().await?;
+let mut hits = scan::<_, serde_json::Value>(&client, "logs", serde_json::json!({}), ScanOptions::default().point_in_time()).send();
+while let Some(hit) = hits.next().await { let _ = hit?; }  // a Stream; an Iterator with a blocking client
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet5 {
 use es_connections::{connections, ConnectionConfig, HealthCheck, UseConnection};
 async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 connections().configure([
@@ -72,7 +79,7 @@ connections().configure([
     ("dev", ConnectionConfig::new(["https://esdev1.example.com:9200"]).sniff_on_start(true)),
 ]);                                                    // nothing is built or sent yet
 let dev = es_connections::client("dev")?;             // built on first use
-let report = HealthCheck::new().using("dev").run().await?;   // `using` = alias or client
+let report = HealthCheck::new().using("dev").run(connections()).send().await?;   // `using` = alias or client
 Ok(()) }
 
 }
