@@ -42,8 +42,8 @@ pub mod types;
 pub use call::{parse_json, Call, Endpoint};
 pub use client::{ClientBuilder, Elasticsearch};
 pub use es_transport::{
-    self as transport, http, ApiError, Auth, Body, CompatMode, Error, ErrorKind, Request, Response,
-    TlsOptions, Transport, TransportBuilder,
+    self as transport, http, ApiError, Auth, Body, CompatMode, Error, ErrorDetail, ErrorKind,
+    Request, Response, TlsOptions, Transport, TransportBuilder,
 };
 pub use flavor::{Async, BoxFuture, BoxStream, Flavor};
 #[cfg(feature = "blocking")]

@@ -109,7 +109,7 @@ impl<F: Flavor, O: StreamOperation> RunStream<F, O> {
 /// ```
 /// use es_client::{Client, Job, Run};
 /// # async fn demo(client: Client) -> Result<(), es_client::Error> {
-/// let count = Job::new(|c: Client| async move { Ok(c.count().index("logs").send().await?.count) });
+/// let count: Job<u64> = Job::new(|c: Client| async move { Ok(c.count().index("logs").send().await?.count) });
 /// let n: u64 = Run::new(Ok(client), count).send().await?;
 /// # Ok(()) }
 /// ```

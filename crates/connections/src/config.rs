@@ -463,15 +463,8 @@ impl ConnectionConfig {
             b = b.product_check(on);
         }
         // Surface host / cloud_id / TLS file errors now, attributed to the alias and key.
-        b.resolve_nodes().map_err(|e| match e {
-            es_client::Error::Config { field, message } => {
-                ConnectionError::invalid(alias, field, message)
-            }
-            other => ConnectionError::Build {
-                alias: alias.into(),
-                source: other,
-            },
-        })?;
+        b.resolve_nodes()
+            .map_err(|e| ConnectionError::from_build(alias, e))?;
         Ok(b)
     }
 }

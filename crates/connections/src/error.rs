@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use es_client::transport::ErrorDetail;
+
 /// The aliases a registry knows, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownAliases(pub Vec<String>);
@@ -63,6 +65,20 @@ pub enum ConnectionError {
 }
 
 impl ConnectionError {
+    /// A transport error met while building `alias`'s client: a bad option becomes
+    /// [`ConnectionError::InvalidConfig`] naming the alias and key.
+    pub(crate) fn from_build(alias: &str, e: es_client::Error) -> Self {
+        match e.into_detail() {
+            ErrorDetail::Config { field, message } => {
+                ConnectionError::invalid(alias, field, message)
+            }
+            other => ConnectionError::Build {
+                alias: alias.to_string(),
+                source: other.into(),
+            },
+        }
+    }
+
     pub(crate) fn invalid(alias: &str, key: &str, message: impl Into<String>) -> Self {
         ConnectionError::InvalidConfig {
             alias: alias.into(),
@@ -72,11 +88,25 @@ impl ConnectionError {
     }
 }
 
+/// Kept typed: `err.downcast_ref::<ConnectionError>()` gives it back, `kind()` is
+/// [`ErrorKind::Config`](es_client::ErrorKind::Config) (or the build error's own kind).
+///
+/// ```
+/// use es_connections::{ConnectionError, Connections};
+/// let conns: Connections = Connections::new();
+/// let err: es_client::Error = conns.get_connection(Some("qa")).unwrap_err().into();
+/// assert_eq!(err.kind(), es_client::ErrorKind::Config);
+/// assert!(matches!(
+///     err.downcast_ref::<ConnectionError>(),
+///     Some(ConnectionError::UnknownAlias { alias, .. }) if alias == "qa"
+/// ));
+/// ```
 impl From<ConnectionError> for es_client::Error {
     fn from(e: ConnectionError) -> Self {
-        match e {
-            ConnectionError::Build { source, .. } => source,
-            other => es_client::Error::config("connections", other.to_string()),
-        }
+        let kind = match &e {
+            ConnectionError::Build { source, .. } => source.kind(),
+            _ => es_client::ErrorKind::Config,
+        };
+        es_client::Error::other(kind, e)
     }
 }

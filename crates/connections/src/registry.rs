@@ -338,13 +338,5 @@ fn build<F: Flavor>(
     config: &ConnectionConfig,
 ) -> Result<Elasticsearch<F>, ConnectionError> {
     let builder = config.to_builder(alias)?;
-    Elasticsearch::from_builder(builder).map_err(|e| match e {
-        es_client::Error::Config { field, message } => {
-            ConnectionError::invalid(alias, field, message)
-        }
-        source => ConnectionError::Build {
-            alias: alias.to_string(),
-            source,
-        },
-    })
+    Elasticsearch::from_builder(builder).map_err(|e| ConnectionError::from_build(alias, e))
 }

@@ -10,7 +10,7 @@ use es_connections::{
     parse_profiles, ConnectionConfig, ConnectionError, Connections, HealthCheck, UseConnection,
     Using,
 };
-use es_testkit::FakeCluster;
+use es_testkit::{FakeCluster, Reply, Rule};
 
 /// A config for a fake cluster node: no product detection, so request counts are exact.
 fn cfg(url: &str) -> ConnectionConfig {
@@ -523,4 +523,71 @@ fn secrets_in_profiles_never_reach_debug_output() {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
     assert!(text.contains("visible") && text.contains("admin"), "{text}");
+}
+
+#[tokio::test]
+async fn errors_keep_their_typed_cause_through_every_layer() {
+    use es_client::{ErrorDetail, ErrorKind};
+    use es_connections::ConnectionError;
+    let conns: Connections = Connections::new();
+    // An unknown alias, through a high-level operation.
+    let err = HealthCheck::new()
+        .using("nope")
+        .run(&conns)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.is_config());
+    match err.downcast_ref::<ConnectionError>() {
+        Some(ConnectionError::UnknownAlias { alias, known }) => {
+            assert_eq!(alias, "nope");
+            assert!(known.0.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    // A bad option of a profile: alias and key, typed.
+    let profiles = es_connections::parse_profiles(
+        "[qa]\nhosts = \"http://h:9200\"\nconnections_per_node = 0\n",
+        "test",
+    )
+    .unwrap();
+    conns.configure(profiles);
+    let err: es_client::Error = conns.get_connection(Some("qa")).unwrap_err().into();
+    match err.downcast_ref::<ConnectionError>() {
+        Some(ConnectionError::InvalidConfig { alias, key, .. }) => {
+            assert_eq!(
+                (alias.as_str(), key.as_str()),
+                ("qa", "connections_per_node")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The source chain reaches the registry error too.
+    let source = std::error::Error::source(&err).unwrap();
+    assert!(source.to_string().contains("`connections_per_node`"));
+    // A status answer keeps the parsed Elasticsearch error.
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(Rule::new(Reply::json(
+        404,
+        serde_json::json!({"error": {"type": "index_not_found_exception", "reason": "no such index [x]"}, "status": 404}),
+    )));
+    conns.configure([("fake", cfg(&cluster.url(0)))]);
+    let err = conns
+        .get_connection(Some("fake"))
+        .unwrap()
+        .get("x", "1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found() && err.is_status());
+    assert_eq!(
+        err.api_error().unwrap().error_type,
+        "index_not_found_exception"
+    );
+    assert!(matches!(err.detail(), ErrorDetail::Status(s) if s.status == 404));
+    assert_eq!(
+        std::mem::size_of::<es_client::Error>(),
+        std::mem::size_of::<usize>()
+    );
 }

@@ -28,7 +28,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
 /// Runs `fut` to completion on the blocking runtime; refuses inside an async context.
 pub fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, Error> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::BlockingInAsyncContext);
+        return Err(crate::ErrorDetail::BlockingInAsyncContext.into());
     }
     Ok(runtime()?.block_on(fut))
 }

@@ -34,12 +34,7 @@ impl Connector {
         let node = url.origin();
         let addr = (url.host.as_str(), url.port);
         let tcp = match tokio::time::timeout(self.connect_timeout, TcpStream::connect(addr)).await {
-            Err(_) => {
-                return Err(Error::Timeout {
-                    node,
-                    after: self.connect_timeout,
-                })
-            }
+            Err(_) => return Err(Error::timeout(&node, self.connect_timeout)),
             Ok(Err(e)) => return Err(Error::connection(&node, e.to_string(), Some(Box::new(e)))),
             Ok(Ok(tcp)) => tcp,
         };
@@ -51,25 +46,17 @@ impl Connector {
                     .tls
                     .as_ref()
                     .ok_or_else(|| Error::config("tls", "https node but TLS is not configured"))?;
-                let name = ServerName::try_from(url.host.clone()).map_err(|_| Error::Tls {
-                    node: node.clone(),
-                    message: format!("`{}` is not a valid TLS server name", url.host),
+                let name = ServerName::try_from(url.host.clone()).map_err(|_| {
+                    Error::tls(
+                        &node,
+                        format!("`{}` is not a valid TLS server name", url.host),
+                    )
                 })?;
                 let handshake_io =
                     tokio::time::timeout(self.connect_timeout, tls.connect(name, tcp));
                 let stream = match handshake_io.await {
-                    Err(_) => {
-                        return Err(Error::Timeout {
-                            node,
-                            after: self.connect_timeout,
-                        })
-                    }
-                    Ok(Err(e)) => {
-                        return Err(Error::Tls {
-                            node,
-                            message: e.to_string(),
-                        })
-                    }
+                    Err(_) => return Err(Error::timeout(&node, self.connect_timeout)),
+                    Ok(Err(e)) => return Err(Error::tls(&node, e.to_string())),
                     Ok(Ok(s)) => s,
                 };
                 handshake(stream, &node, open).await

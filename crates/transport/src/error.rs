@@ -14,18 +14,30 @@ use serde::Deserialize;
 /// A `Result` whose error is the transport's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong between the caller and Elasticsearch.
+/// Everything that can go wrong between the caller and Elasticsearch — in this crate and in
+/// every layer above it (the registry, the helpers, the DSL use it too).
+///
+/// One pointer wide (the details are boxed, as reqwest does), so results stay cheap to move.
+/// Ask [`kind`](Error::kind) and the `is_*` predicates; [`detail`](Error::detail) gives the
+/// variant with its fields to `match`; a cause from an upper layer (an unknown alias, a bad
+/// profile key) is reachable, typed, through [`downcast_ref`](Error::downcast_ref) and
+/// `source()`.
 ///
 /// ```
-/// use es_transport::{Error, ErrorKind};
+/// use es_transport::{Error, ErrorDetail, ErrorKind};
 /// let err = Error::config("hosts", "no host given");
 /// assert_eq!(err.kind(), ErrorKind::Config);
 /// assert!(!err.is_retryable());
+/// assert!(matches!(err.detail(), ErrorDetail::Config { field: "hosts", .. }));
 /// assert_eq!(err.to_string(), "invalid configuration for `hosts`: no host given");
+/// assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
 /// ```
+pub struct Error(Box<ErrorDetail>);
+
+/// The details of an [`Error`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorDetail {
     /// The client was configured with a bad value. `field` names the option.
     #[error("invalid configuration for `{field}`: {message}")]
     Config {
@@ -63,7 +75,7 @@ pub enum Error {
     },
     /// Elasticsearch answered with a status the request does not accept (non-2xx by default).
     #[error("{0}")]
-    Status(Box<StatusError>),
+    Status(StatusError),
     /// A body could not be serialized, or a response could not be deserialized.
     #[error("(de)serialization error: {message}")]
     Serialization {
@@ -84,15 +96,68 @@ pub enum Error {
     /// A blocking call was made from inside an async runtime, where it would deadlock.
     #[error("a blocking client was used from inside an async runtime; use the async client there")]
     BlockingInAsyncContext,
+    /// An error of a layer above the transport (the connection registry: an unknown alias, a
+    /// bad profile value), kept with its type: see [`Error::downcast_ref`].
+    #[error("{source}")]
+    Other {
+        /// Its category.
+        kind: ErrorKind,
+        /// The original error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl From<ErrorDetail> for Error {
+    fn from(d: ErrorDetail) -> Self {
+        Error(Box::new(d))
+    }
+}
+
+impl From<StatusError> for Error {
+    fn from(s: StatusError) -> Self {
+        ErrorDetail::Status(s).into()
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            // The wrapped error is the cause itself, so callers walking `source()` find it.
+            ErrorDetail::Other { source, .. } => Some(source.as_ref()),
+            d => d.source(),
+        }
+    }
 }
 
 impl Error {
     /// A configuration error for option `field`.
     pub fn config(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Config {
+        ErrorDetail::Config {
             field,
             message: message.into(),
         }
+        .into()
+    }
+
+    /// An error of an upper layer, kept with its type (see [`Error::downcast_ref`]).
+    pub fn other(kind: ErrorKind, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ErrorDetail::Other {
+            kind,
+            source: Box::new(source),
+        }
+        .into()
     }
 
     pub(crate) fn connection(
@@ -100,63 +165,104 @@ impl Error {
         message: impl Into<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        Error::Connection {
+        ErrorDetail::Connection {
             node: node.to_string(),
             message: message.into(),
             source,
         }
+        .into()
+    }
+
+    pub(crate) fn timeout(node: &str, after: Duration) -> Self {
+        ErrorDetail::Timeout {
+            node: node.to_string(),
+            after,
+        }
+        .into()
+    }
+
+    pub(crate) fn tls(node: &str, message: impl Into<String>) -> Self {
+        ErrorDetail::Tls {
+            node: node.to_string(),
+            message: message.into(),
+        }
+        .into()
+    }
+
+    pub(crate) fn serialization(message: impl Into<String>) -> Self {
+        ErrorDetail::Serialization {
+            message: message.into(),
+            source: None,
+        }
+        .into()
     }
 
     /// A deserialization error for a response into `target` (a type name).
     pub fn deserialize(target: &str, source: serde_json::Error) -> Self {
-        Error::Serialization {
+        ErrorDetail::Serialization {
             message: format!("cannot read response as {target}: {source}"),
             source: Some(source),
         }
+        .into()
     }
 
     /// A serialization error for a request body.
     pub fn serialize(source: serde_json::Error) -> Self {
-        Error::Serialization {
+        ErrorDetail::Serialization {
             message: format!("cannot serialize request body: {source}"),
             source: Some(source),
+        }
+        .into()
+    }
+
+    /// The variant, with its fields.
+    pub fn detail(&self) -> &ErrorDetail {
+        &self.0
+    }
+
+    /// The variant, owned.
+    pub fn into_detail(self) -> ErrorDetail {
+        *self.0
+    }
+
+    /// The typed cause from an upper layer, if it is a `T` (for example
+    /// `es_connections::ConnectionError` for an unknown alias).
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        match &*self.0 {
+            ErrorDetail::Other { source, .. } => source.downcast_ref::<T>(),
+            _ => None,
         }
     }
 
     /// The flat category of this error.
     pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Config { .. } => ErrorKind::Config,
-            Error::Connection { .. } => ErrorKind::Connection,
-            Error::Tls { .. } => ErrorKind::Tls,
-            Error::Timeout { .. } => ErrorKind::Timeout,
-            Error::Status(s) => ErrorKind::from_status(s.status),
-            Error::Serialization { .. } => ErrorKind::Serialization,
-            Error::UnsupportedProduct { .. } => ErrorKind::UnsupportedProduct,
-            Error::BlockingInAsyncContext => ErrorKind::Config,
+        match &*self.0 {
+            ErrorDetail::Config { .. } => ErrorKind::Config,
+            ErrorDetail::Connection { .. } => ErrorKind::Connection,
+            ErrorDetail::Tls { .. } => ErrorKind::Tls,
+            ErrorDetail::Timeout { .. } => ErrorKind::Timeout,
+            ErrorDetail::Status(s) => ErrorKind::from_status(s.status),
+            ErrorDetail::Serialization { .. } => ErrorKind::Serialization,
+            ErrorDetail::UnsupportedProduct { .. } => ErrorKind::UnsupportedProduct,
+            ErrorDetail::BlockingInAsyncContext => ErrorKind::Config,
+            ErrorDetail::Other { kind, .. } => *kind,
         }
     }
 
     /// The HTTP status, if the server answered.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Status(s) => Some(s.status),
-            _ => None,
-        }
+        self.as_status().map(|s| s.status)
     }
 
     /// The parsed Elasticsearch error body, if the server answered with one.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Error::Status(s) => s.error.as_ref(),
-            _ => None,
-        }
+        self.as_status().and_then(|s| s.error.as_ref())
     }
 
     /// The status error, if the server answered.
     pub fn as_status(&self) -> Option<&StatusError> {
-        match self {
-            Error::Status(s) => Some(s),
+        match &*self.0 {
+            ErrorDetail::Status(s) => Some(s),
             _ => None,
         }
     }
@@ -171,17 +277,37 @@ impl Error {
 
     /// `true` for [`ErrorKind::Timeout`].
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        self.kind() == ErrorKind::Timeout
     }
 
     /// `true` for [`ErrorKind::Connection`].
     pub fn is_connection(&self) -> bool {
-        matches!(self, Error::Connection { .. })
+        self.kind() == ErrorKind::Connection
+    }
+
+    /// `true` for [`ErrorKind::Tls`].
+    pub fn is_tls(&self) -> bool {
+        self.kind() == ErrorKind::Tls
+    }
+
+    /// `true` for [`ErrorKind::Config`] (bad options, unknown aliases, misuse).
+    pub fn is_config(&self) -> bool {
+        self.kind() == ErrorKind::Config
+    }
+
+    /// `true` when the server answered with a status the request did not accept.
+    pub fn is_status(&self) -> bool {
+        self.as_status().is_some()
     }
 
     /// `true` when the server answered 404.
     pub fn is_not_found(&self) -> bool {
         self.kind() == ErrorKind::NotFound
+    }
+
+    /// `true` for a blocking call made inside an async runtime.
+    pub fn is_blocking_in_async(&self) -> bool {
+        matches!(&*self.0, ErrorDetail::BlockingInAsyncContext)
     }
 }
 
@@ -393,11 +519,11 @@ mod tests {
     #[test]
     fn kinds_and_retryability_follow_status() {
         let mk = |code: u16| {
-            Error::Status(Box::new(StatusError::new(
+            Error::from(StatusError::new(
                 StatusCode::from_u16(code).expect("valid"),
                 "http://n:9200".into(),
                 Bytes::new(),
-            )))
+            ))
         };
         assert_eq!(mk(404).kind(), ErrorKind::NotFound);
         assert_eq!(mk(409).kind(), ErrorKind::Conflict);

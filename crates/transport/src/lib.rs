@@ -42,7 +42,7 @@ mod transport;
 pub use auth::{Auth, Secret};
 pub use cloud::decode_cloud_id;
 pub use config::{is_sensitive_header, redact_url, TransportBuilder};
-pub use error::{ApiError, Error, ErrorKind, Result, StatusError};
+pub use error::{ApiError, Error, ErrorDetail, ErrorKind, Result, StatusError};
 pub use node::{Node, NodeMeta, NodeUrl, Scheme};
 pub use pool::DeadBackoff;
 pub use product::{CompatMode, Product, ServerInfo};

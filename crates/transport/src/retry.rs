@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::Error;
+use crate::{Error, ErrorDetail};
 
 /// Jittered exponential back-off between retries: retry `n` waits a random time in
 /// `[d/2, d]` where `d = min(initial * 2^(n-1), max)`.
@@ -68,9 +68,9 @@ pub fn jitter(d: Duration) -> Duration {
 ///
 /// ```
 /// use std::time::Duration;
-/// use es_transport::{Error, RetryPolicy};
+/// use es_transport::{Error, ErrorDetail, RetryPolicy};
 /// let policy = RetryPolicy::default();
-/// let timeout = Error::Timeout { node: "http://n:9200".into(), after: Duration::from_secs(1) };
+/// let timeout = Error::from(ErrorDetail::Timeout { node: "http://n:9200".into(), after: Duration::from_secs(1) });
 /// assert!(!policy.is_retryable(&timeout));
 /// assert!(policy.retry_on_timeout(true).is_retryable(&timeout));
 /// assert!(RetryPolicy::default().retries_status(503));
@@ -142,10 +142,10 @@ impl RetryPolicy {
 
     /// Whether this error may succeed when the request is sent again.
     pub fn is_retryable(&self, err: &Error) -> bool {
-        match err {
-            Error::Connection { .. } => true,
-            Error::Timeout { .. } => self.on_timeout,
-            Error::Status(s) => self.retries_status(s.status.as_u16()),
+        match err.detail() {
+            ErrorDetail::Connection { .. } => true,
+            ErrorDetail::Timeout { .. } => self.on_timeout,
+            ErrorDetail::Status(s) => self.retries_status(s.status.as_u16()),
             _ => false,
         }
     }
@@ -156,10 +156,7 @@ impl RetryPolicy {
         if attempt > self.max_retries || !self.is_retryable(err) {
             return None;
         }
-        let retry_after = match err {
-            Error::Status(s) => s.retry_after,
-            _ => None,
-        };
+        let retry_after = err.as_status().and_then(|s| s.retry_after);
         Some(self.wait(attempt, retry_after))
     }
 
@@ -198,7 +195,7 @@ mod tests {
             bytes::Bytes::new(),
         );
         s.retry_after = retry_after;
-        Error::Status(Box::new(s))
+        Error::from(s)
     }
 
     #[test]
@@ -240,10 +237,7 @@ mod tests {
         }
         let conn = Error::connection("http://n", "reset", None);
         assert!(p.is_retryable(&conn));
-        let tls = Error::Tls {
-            node: "n".into(),
-            message: "bad cert".into(),
-        };
+        let tls = Error::tls("n", "bad cert");
         assert!(!p.is_retryable(&tls));
         assert!(!p.clone().retry_on_timeout(true).is_retryable(&tls));
         assert!(!p.is_retryable(&Error::config("hosts", "x")));

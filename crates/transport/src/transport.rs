@@ -235,7 +235,7 @@ impl Transport {
     }
 
     /// Sends a request: the node is chosen by the selector, failures are retried on other
-    /// nodes with back-off, and statuses not accepted by the request become [`Error::Status`].
+    /// nodes with back-off, and statuses not accepted by the request become [`ErrorDetail::Status`](crate::ErrorDetail::Status).
     pub async fn perform(&self, req: Request) -> Result<Response, Error> {
         let span = tracing::debug_span!(
             "es.request",
@@ -302,10 +302,10 @@ impl Transport {
             .clone();
         if let (true, Some(info)) = (self.inner.product_check, &info) {
             if info.product == Product::Unknown {
-                return Err(Error::UnsupportedProduct {
+                return Err(crate::ErrorDetail::UnsupportedProduct {
                     node: self.inner.seed.to_string(),
                     message: format!("GET / answered version {} without identifying as Elasticsearch or OpenSearch", info.version),
-                });
+                }.into());
             }
         }
         let media = match (self.inner.compat, &info) {
@@ -326,10 +326,7 @@ pub(crate) fn classify_hyper_error(node: &str, err: hyper::Error) -> Error {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             if let Some(inner) = io.get_ref() {
                 if inner.downcast_ref::<rustls::Error>().is_some() {
-                    return Error::Tls {
-                        node: node.to_string(),
-                        message: inner.to_string(),
-                    };
+                    return Error::tls(node, inner.to_string());
                 }
             }
         }
@@ -421,16 +418,16 @@ impl Inner {
         if req.options.accepts(status) {
             return Attempt::Done(resp);
         }
-        let err = Error::Status(Box::new(StatusError::from_response(
+        let err = Error::from(StatusError::from_response(
             node.base_url().to_string(),
             resp,
-        )));
+        ));
         Attempt::Fail(err)
     }
 
     fn judge_error(this: &Arc<Inner>, node: &Arc<Node>, err: Error) -> Attempt {
         // A node that did not answer is parked; whether to retry is the policy's call.
-        if matches!(err, Error::Connection { .. } | Error::Timeout { .. }) {
+        if err.is_connection() || err.is_timeout() {
             Inner::node_failed(this, node);
         }
         Attempt::Fail(err)
@@ -487,12 +484,9 @@ impl Inner {
     ) -> Result<Response, Error> {
         let fut = self.send_on(node, method, path, headers, body);
         match timeout {
-            Some(t) => tokio::time::timeout(t, fut).await.unwrap_or_else(|_| {
-                Err(Error::Timeout {
-                    node: node.base_url().to_string(),
-                    after: t,
-                })
-            }),
+            Some(t) => tokio::time::timeout(t, fut)
+                .await
+                .unwrap_or_else(|_| Err(Error::timeout(node.base_url(), t))),
             None => fut.await,
         }
     }
@@ -645,11 +639,11 @@ impl Inner {
             let resp = match resp {
                 Ok(r) if r.status().is_success() => r,
                 Ok(r) => {
-                    last_err = Some(Error::Status(Box::new(StatusError::new(
+                    last_err = Some(Error::from(StatusError::new(
                         r.status(),
                         node.base_url().to_string(),
                         r.into_body(),
-                    ))));
+                    )));
                     continue;
                 }
                 Err(e) => {
@@ -657,15 +651,11 @@ impl Inner {
                     continue;
                 }
             };
-            let found = parse_nodes(resp.body(), &this.seed).map_err(|m| Error::Serialization {
-                message: m,
-                source: None,
-            })?;
+            let found = parse_nodes(resp.body(), &this.seed).map_err(Error::serialization)?;
             if found.is_empty() {
-                return Err(Error::Serialization {
-                    message: "sniff found no usable HTTP node; keeping the current nodes".into(),
-                    source: None,
-                });
+                return Err(Error::serialization(
+                    "sniff found no usable HTTP node; keeping the current nodes",
+                ));
             }
             let existing = this.pool.nodes();
             let nodes: Vec<Arc<Node>> = found
@@ -715,10 +705,7 @@ fn gzip(data: &[u8]) -> Result<Bytes, Error> {
     enc.write_all(data)
         .and_then(|_| enc.finish())
         .map(Bytes::from)
-        .map_err(|e| Error::Serialization {
-            message: format!("gzip failed: {e}"),
-            source: None,
-        })
+        .map_err(|e| Error::serialization(format!("gzip failed: {e}")))
 }
 
 fn gunzip(data: &[u8], node: &str) -> Result<Bytes, Error> {

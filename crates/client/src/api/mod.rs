@@ -10,7 +10,7 @@
 mod raw;
 mod runtime;
 
-pub use raw::Send;
+pub use raw::RawRequest;
 pub use runtime::{
     enum_list, parse_exists, parse_text, parse_value, part_list, route, str_list, Api, ApiSpec,
     BodyRule, EndpointSpec, EnumList, ListValue, PathSpec, QueryValue, Stability, StrList,

@@ -10,11 +10,11 @@ use crate::{Call, Elasticsearch, Endpoint};
 
 /// Any request: the escape hatch for endpoints this client does not model.
 #[derive(Debug, Clone)]
-pub struct Send {
+pub struct RawRequest {
     request: Request,
 }
 
-impl Endpoint for Send {
+impl Endpoint for RawRequest {
     type Output = Value;
     fn request(&self) -> Result<Request, Error> {
         Ok(self.request.clone())
@@ -27,7 +27,7 @@ impl Endpoint for Send {
     }
 }
 
-impl<F> Call<'_, F, Send> {
+impl<F> Call<'_, F, RawRequest> {
     /// Appends a query parameter.
     pub fn query(mut self, key: &str, value: impl std::fmt::Display) -> Self {
         self.endpoint.request.push_query(key, &value.to_string());
@@ -48,10 +48,10 @@ impl<F> Call<'_, F, Send> {
 impl<F> Elasticsearch<F> {
     /// Any request: `path` is sent as given (encode parts with
     /// [`es_transport::encode_path_part`]).
-    pub fn send(&self, method: Method, path: impl Into<String>) -> Call<'_, F, Send> {
+    pub fn send(&self, method: Method, path: impl Into<String>) -> Call<'_, F, RawRequest> {
         Call::new(
             self,
-            Send {
+            RawRequest {
                 request: Request::new(method, path),
             },
         )
