@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use es_connections::{connections, default_profiles_path, load_profiles, ConnectionConfig, Hosts};
+use es_connections::{connections, default_profiles_path, load_profiles, ConnectionConfig};
 
 use crate::Failure;
 
@@ -31,7 +31,7 @@ pub fn setup(
     }
     profiles
         .entry("default".into())
-        .or_insert_with(|| ConnectionConfig::new(["http://localhost:9200"]));
+        .or_insert_with(|| ConnectionConfig::new(["http://localhost:9200"]).into());
     connections().configure(profiles.clone());
     Ok(profiles)
 }
@@ -54,11 +54,10 @@ pub fn list(profiles: &BTreeMap<String, ConnectionConfig>) -> Result<(), Failure
     let rows: Vec<[String; 3]> = profiles
         .iter()
         .map(|(alias, c)| {
-            let target = match (&c.cloud_id, &c.hosts) {
+            let target = match (&c.cloud_id, c.hosts.as_slice()) {
                 (Some(_), _) => "cloud_id".to_string(),
-                (None, Hosts::None) => "http://localhost:9200".into(),
+                (None, []) => "http://localhost:9200".into(),
                 (None, hosts) => hosts
-                    .list()
                     .iter()
                     .map(|h| es_client::transport::redact_url(h))
                     .collect::<Vec<_>>()

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use es_transport::{Error, Transport, TransportBuilder};
+use es_transport::{Error, FromTransport, Transport, TransportBuilder};
 
 #[cfg(feature = "blocking")]
 use crate::flavor::Blocking;
@@ -40,40 +40,38 @@ impl<F> fmt::Debug for Elasticsearch<F> {
     }
 }
 
-/// Builds a client: all transport options ([`TransportBuilder`]), then `build`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientBuilder<F = Async> {
-    transport: TransportBuilder,
-    _flavor: F,
-}
+/// Builds a client: the transport's builder (every option of [`TransportOptions`], each
+/// with a method, reqwest-style), finished by `build()` into a client of flavour `F`.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = es_client::Client::builder()
+///     .host("https://es1.example.com:9200")
+///     .api_key(("id", "key"))
+///     .sniff_on_connection_fail(true)
+///     .request_timeout(Duration::from_secs(20))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.transport().nodes().len(), 1);
+/// ```
+///
+/// [`TransportOptions`]: es_transport::TransportOptions
+pub type ClientBuilder<F = Async> = TransportBuilder<Elasticsearch<F>>;
 
-impl<F: Flavor> ClientBuilder<F> {
-    /// Changes the transport options.
-    pub fn transport(mut self, f: impl FnOnce(TransportBuilder) -> TransportBuilder) -> Self {
-        self.transport = f(self.transport);
-        self
-    }
-    /// Adds a host.
-    pub fn host(self, host: impl Into<String>) -> Self {
-        self.transport(|t| t.host(host))
-    }
-    /// Builds the client; no connection is made until the first request.
-    pub fn build(self) -> Result<Elasticsearch<F>, Error> {
+impl<F: Flavor> FromTransport for Elasticsearch<F> {
+    fn from_transport(transport: Transport) -> Result<Self, Error> {
         #[cfg(feature = "blocking")]
         if std::any::TypeId::of::<F>() == std::any::TypeId::of::<Blocking>() {
             es_transport::blocking::runtime()?;
         }
-        Ok(Elasticsearch {
-            transport: self.transport.build()?,
-            _flavor: F::default(),
-        })
+        Ok(Elasticsearch::from_transport(transport))
     }
 }
 
 impl<F: Flavor> Elasticsearch<F> {
-    /// A builder.
+    /// A builder (see [`ClientBuilder`]).
     pub fn builder() -> ClientBuilder<F> {
-        ClientBuilder::default()
+        TransportBuilder::with_target()
     }
     /// A client over an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
@@ -86,9 +84,15 @@ impl<F: Flavor> Elasticsearch<F> {
     pub fn new(url: &str) -> Result<Self, Error> {
         Self::builder().host(url).build()
     }
-    /// A client from a [`TransportBuilder`].
+    /// A client from a transport builder.
     pub fn from_builder(builder: TransportBuilder) -> Result<Self, Error> {
-        Ok(Self::from_transport(builder.build()?))
+        builder
+            .build()
+            .and_then(<Self as FromTransport>::from_transport)
+    }
+    /// A client from options (a profile, a registry's configuration).
+    pub fn from_options(options: es_transport::TransportOptions) -> Result<Self, Error> {
+        Self::builder().options(options).build()
     }
     /// The transport underneath (nodes, credentials, sniffing).
     pub fn transport(&self) -> &Transport {

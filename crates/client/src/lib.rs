@@ -43,7 +43,7 @@ pub use call::{parse_json, Call, Endpoint};
 pub use client::{ClientBuilder, Elasticsearch};
 pub use es_transport::{
     self as transport, http, ApiError, Auth, Body, CompatMode, Error, ErrorDetail, ErrorKind,
-    Request, Response, TlsOptions, Transport, TransportBuilder,
+    Request, Response, TlsOptions, Transport, TransportBuilder, TransportOptions,
 };
 pub use flavor::{Async, BoxFuture, BoxStream, Flavor};
 #[cfg(feature = "blocking")]

@@ -37,7 +37,7 @@ fn books() -> Vec<Book> {
 fn blocking_scenario(url: &str, expect_version: &str) {
     let client = blocking::Client::builder()
         .host(url)
-        .transport(|t| t.basic_auth("elastic", "changeme"))
+        .basic_auth("elastic", "changeme")
         .build()
         .unwrap();
     assert!(client.ping().send().unwrap());

@@ -67,7 +67,7 @@ pub enum ConnectionError {
 impl ConnectionError {
     /// A transport error met while building `alias`'s client: a bad option becomes
     /// [`ConnectionError::InvalidConfig`] naming the alias and key.
-    pub(crate) fn from_build(alias: &str, e: es_client::Error) -> Self {
+    pub fn building(alias: &str, e: es_client::Error) -> Self {
         match e.into_detail() {
             ErrorDetail::Config { field, message } => {
                 ConnectionError::invalid(alias, field, message)

@@ -27,7 +27,7 @@ mod using;
 
 use std::sync::OnceLock;
 
-pub use config::{CompatSetting, ConnectionConfig, Headers, Hosts};
+pub use config::ConnectionConfig;
 pub use error::{ConnectionError, KnownAliases};
 pub use health::{check_health, HealthCheck, HealthReport};
 pub use profiles::{default_profiles_path, load_profiles, parse_profiles};

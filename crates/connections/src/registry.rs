@@ -147,9 +147,10 @@ impl<F: Flavor> Connections<F> {
     pub fn create_connection(
         &self,
         alias: Option<&str>,
-        config: ConnectionConfig,
+        config: impl Into<ConnectionConfig>,
     ) -> Result<Elasticsearch<F>, ConnectionError> {
         let alias = alias.unwrap_or(DEFAULT_ALIAS);
+        let config: ConnectionConfig = config.into();
         let client = build(alias, &config)?;
         let old = self.write().insert(
             alias.to_string(),
@@ -210,13 +211,16 @@ impl<F: Flavor> Connections<F> {
 
     /// Stores configurations for many aliases; clients are built lazily on first use.
     /// See the type's documentation for what happens to existing aliases.
-    pub fn configure<I, S>(&self, configs: I) -> ConfigureReport
+    pub fn configure<I, S, C>(&self, configs: I) -> ConfigureReport
     where
-        I: IntoIterator<Item = (S, ConnectionConfig)>,
+        I: IntoIterator<Item = (S, C)>,
         S: Into<String>,
+        C: Into<ConnectionConfig>,
     {
-        let configs: BTreeMap<String, ConnectionConfig> =
-            configs.into_iter().map(|(a, c)| (a.into(), c)).collect();
+        let configs: BTreeMap<String, ConnectionConfig> = configs
+            .into_iter()
+            .map(|(a, c)| (a.into(), c.into()))
+            .collect();
         let mut report = ConfigureReport::default();
         let mut to_close = Vec::new();
         let mut entries = self.write();
@@ -337,6 +341,5 @@ fn build<F: Flavor>(
     alias: &str,
     config: &ConnectionConfig,
 ) -> Result<Elasticsearch<F>, ConnectionError> {
-    let builder = config.to_builder(alias)?;
-    Elasticsearch::from_builder(builder).map_err(|e| ConnectionError::from_build(alias, e))
+    Elasticsearch::from_options(config.clone()).map_err(|e| ConnectionError::building(alias, e))
 }

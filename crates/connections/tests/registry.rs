@@ -14,10 +14,22 @@ use es_testkit::{FakeCluster, Reply, Rule};
 
 /// A config for a fake cluster node: no product detection, so request counts are exact.
 fn cfg(url: &str) -> ConnectionConfig {
-    let mut c = ConnectionConfig::new([url]);
-    c.compat = Some(es_connections::CompatSetting::Word("off".into()));
-    c.product_check = Some(false);
-    c
+    ConnectionConfig::new([url])
+        .compat(es_client::CompatMode::Off)
+        .product_check(false)
+        .into()
+}
+
+/// Builds `config` as the registry would for `alias`, with `env` as the environment.
+fn build_with(
+    config: &ConnectionConfig,
+    alias: &str,
+    env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> Result<es_client::Transport, ConnectionError> {
+    es_client::TransportBuilder::from_options(config.clone())
+        .env_lookup(env)
+        .build()
+        .map_err(|e| ConnectionError::building(alias, e))
 }
 
 fn wait_until(what: &str, f: impl Fn() -> bool) {
@@ -213,8 +225,7 @@ fn using_an_alias_or_an_instance() {
     let b = FakeCluster::start(1).unwrap();
     let conns: Connections<Blocking> = Connections::new();
     conns.configure([("qa", cfg(&a.url(0)))]);
-    let other =
-        es_client::blocking::Client::from_builder(cfg(&b.url(0)).to_builder("x").unwrap()).unwrap();
+    let other = es_client::blocking::Client::from_options(cfg(&b.url(0))).unwrap();
 
     Using::from("qa")
         .resolve_in(&conns)
@@ -263,8 +274,7 @@ fn high_level_operations_take_using_and_using_overrides_it() {
         .send()
         .unwrap();
     assert_eq!(report.number_of_nodes, 3);
-    let direct =
-        es_client::blocking::Client::from_builder(cfg(&a.url(0)).to_builder("d").unwrap()).unwrap();
+    let direct = es_client::blocking::Client::from_options(cfg(&a.url(0))).unwrap();
     // A client given in `using` is used when the registry resolves it...
     let report = HealthCheck::new()
         .using(&direct)
@@ -400,8 +410,9 @@ fn profiles_files_with_every_option_and_secrets_from_the_environment() {
     let profiles = parse_profiles(text, "test.toml").unwrap();
     assert_eq!(profiles.len(), 3);
     let prod = &profiles["production"];
-    assert_eq!(prod.sniff_on_node_failure, Some(true));
-    assert_eq!(prod.sniff_interval, Some(60.0));
+    assert!(prod.sniff_on_node_failure);
+    assert_eq!(prod.sniff_interval, Some(Duration::from_secs(60)));
+    assert_eq!(prod.retry_backoff, Duration::from_millis(50));
     assert_eq!(prod.headers["Custom-Header"], "value");
 
     let env = |k: &str| match k {
@@ -409,25 +420,17 @@ fn profiles_files_with_every_option_and_secrets_from_the_environment() {
         "TEST_CLOUD_KEY" => Some("Y2xvdWQ6a2V5".to_string()),
         _ => None,
     };
-    let t = prod
-        .to_builder_with("production", &env)
-        .unwrap()
-        .build()
-        .unwrap();
+    let t = build_with(prod, "production", env).unwrap();
     assert_eq!(t.nodes().len(), 2);
     assert!(!format!("{prod:?} {t:?}").contains("pr0d-s3cret"));
-    let t = profiles["cloud"]
-        .to_builder_with("cloud", &env)
-        .unwrap()
-        .build()
-        .unwrap();
+    let t = build_with(&profiles["cloud"], "cloud", env).unwrap();
     assert_eq!(
         t.nodes()[0].base_url(),
         "https://abc123.eu-west-1.aws.found.io:443"
     );
 
     // A missing variable is an error naming alias and key.
-    let err = prod.to_builder_with("production", &|_| None).unwrap_err();
+    let err = build_with(prod, "production", |_| None).unwrap_err();
     assert_eq!(
         err.to_string(),
         "connection `production`: invalid `password_env`: environment variable `TEST_PROD_PASSWORD` is not set"
@@ -443,17 +446,21 @@ fn bad_profiles_and_values_name_the_alias_and_key() {
         ("[qa]\nverify_certs = \"yes\"\n", "`qa.verify_certs`"),
         ("[qa]\nhosts = 5\n", "`qa.hosts`"),
         ("[qa\nhosts = 1", "test.toml"),
+        // Durations and modes are checked while reading, so errors name alias and key.
+        ("[qa]\nrequest_timeout = -2\n", "`qa.request_timeout`"),
+        ("[qa]\nconnect_timeout = 1e30\n", "`qa.connect_timeout`"),
+        ("[qa]\nconnect_timeout = \"soon\"\n", "`qa.connect_timeout`"),
+        ("[qa]\ncompat = \"sometimes\"\n", "`qa.compat`"),
+        ("[qa]\nssl_version = \"TLSv1\"\n", "`qa.ssl_version`"),
     ];
     for (text, want) in cases {
         let err = parse_profiles(text, "test.toml").unwrap_err();
         assert!(err.to_string().contains(want), "{text:?} -> {err}");
     }
-    let semantic: [(&str, &str); 8] = [
+    let semantic: [(&str, &str); 6] = [
         ("hosts = \"http://h:99999\"", "invalid `hosts`"),
-        ("request_timeout = -2", "invalid `request_timeout`"),
-        ("connect_timeout = 1e30", "invalid `connect_timeout`"),
-        ("compat = \"sometimes\"", "invalid `compat`"),
         ("username = \"u\"", "invalid `password`"),
+        ("connections_per_node = 0", "invalid `connections_per_node`"),
         (
             "password = \"p\"\npassword_env = \"P\"\nusername = \"u\"",
             "invalid `password`",
@@ -466,9 +473,7 @@ fn bad_profiles_and_values_name_the_alias_and_key() {
     ];
     for (body, want) in semantic {
         let profiles = parse_profiles(&format!("[staging]\n{body}\n"), "t.toml").unwrap();
-        let err = profiles["staging"]
-            .to_builder_with("staging", &|_| Some("v".into()))
-            .unwrap_err();
+        let err = build_with(&profiles["staging"], "staging", |_| Some("v".into())).unwrap_err();
         let text = err.to_string();
         assert!(
             text.starts_with("connection `staging`: ") && text.contains(want),
@@ -484,19 +489,15 @@ fn bad_profiles_and_values_name_the_alias_and_key() {
 fn elasticsearch_url_and_elastic_api_key_configure_the_default_alias() {
     let cluster = FakeCluster::start(2).unwrap();
     let urls = format!("{}, {}", cluster.url(0), cluster.url(1));
-    let env = |k: &str| match k {
+    let env = move |k: &str| match k {
         "ELASTICSEARCH_URL" => Some(urls.clone()),
         "ELASTIC_API_KEY" => Some("ZW52OmtleQ==".to_string()),
         _ => None,
     };
     let mut config = ConnectionConfig::from_env_with(&env).unwrap();
-    config.product_check = Some(false);
-    config.compat = Some(es_connections::CompatSetting::Word("off".into()));
-    let t = config
-        .to_builder_with("default", &env)
-        .unwrap()
-        .build()
-        .unwrap();
+    config.product_check = false;
+    config.compat = es_client::CompatMode::Off;
+    let t = build_with(&config, "default", env).unwrap();
     assert_eq!(t.nodes().len(), 2);
     let client = es_client::blocking::Client::from_transport(t);
     client.ping().send().unwrap();

@@ -401,9 +401,9 @@ async fn scroll_is_cleared_at_the_end_on_error_and_on_drop() {
 #[tokio::test]
 async fn using_an_alias_from_the_registry() {
     let cluster = FakeCluster::start(1).unwrap();
-    let mut cfg = es_connections::ConnectionConfig::new([cluster.url(0)]);
-    cfg.compat = Some(es_connections::CompatSetting::Word("off".into()));
-    cfg.product_check = Some(false);
+    let cfg = es_connections::ConnectionConfig::new([cluster.url(0)])
+        .compat(es_client::CompatMode::Off)
+        .product_check(false);
     es_connections::connections().configure([("helpers-fake", cfg)]);
     let registry = es_connections::connections();
     let summary = bulk(

@@ -1,28 +1,48 @@
-//! [`TransportBuilder`]: every connection option, with the official clients' defaults.
+//! [`TransportBuilder`]: every connection option ([`TransportOptions`]) plus what is not data
+//! (a custom selector, structured nodes, in-memory PEM), with the official clients' defaults.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Secret};
 use crate::cloud::decode_cloud_id;
-use crate::node::NodeUrl;
+use crate::node::{NodeUrl, Scheme};
+use crate::options::{ApiKey, TlsVersion, TransportOptions};
 use crate::pool::DeadBackoff;
 use crate::product::CompatMode;
 use crate::retry::{RetryBackoff, RetryPolicy};
 use crate::selector::{RoundRobin, Selector};
-use crate::tls::TlsOptions;
+use crate::tls::{Pem, TlsOptions};
 use crate::{Error, Transport};
 
-/// Builds a [`Transport`]. Every option of the seed documents' `create_connection` exists here.
+/// What a builder builds: the [`Transport`] itself, or a client over one (es-client's
+/// `Elasticsearch<F>` implements it, so `Client::builder()` is this same builder).
+pub trait FromTransport: Sized {
+    /// Wraps a freshly built transport.
+    fn from_transport(transport: Transport) -> Result<Self, Error>;
+}
+
+impl FromTransport for Transport {
+    fn from_transport(transport: Transport) -> Result<Self, Error> {
+        Ok(transport)
+    }
+}
+
+/// Looks up an environment variable (for the `*_env` secret options).
+pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Builds a [`Transport`] (or, as `es_client::ClientBuilder`, a client): every option of the
+/// seed documents' `create_connection`, each with a method, on top of [`TransportOptions`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use es_transport::{Auth, TransportBuilder};
+/// use es_transport::TransportBuilder;
 /// let transport = TransportBuilder::new()
 ///     .hosts(["https://es1.example.com:9200", "https://es2.example.com:9200"])
-///     .auth(Auth::basic("elastic", "changeme"))
+///     .basic_auth("elastic", "changeme")
 ///     .request_timeout(Duration::from_secs(20))
 ///     .max_retries(5)
 ///     .retry_on_timeout(true)
@@ -34,85 +54,114 @@ use crate::{Error, Transport};
 /// assert_eq!(transport.nodes().len(), 2);
 /// assert!(!format!("{transport:?}").contains("changeme"));
 /// ```
-#[derive(Clone)]
-pub struct TransportBuilder {
-    pub(crate) hosts: Vec<String>,
-    pub(crate) node_urls: Vec<NodeUrl>,
-    pub(crate) cloud_id: Option<String>,
-    pub(crate) auth: Option<Auth>,
-    pub(crate) connections_per_node: usize,
-    pub(crate) selector: Arc<dyn Selector>,
-    pub(crate) randomize_hosts: bool,
-    pub(crate) dead_backoff: DeadBackoff,
-    pub(crate) sniff_on_start: bool,
-    pub(crate) sniff_on_node_failure: bool,
-    pub(crate) sniff_interval: Option<Duration>,
-    pub(crate) min_delay_between_sniffing: Duration,
-    pub(crate) sniff_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) request_timeout: Option<Duration>,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) http_compress: bool,
-    pub(crate) tls: TlsOptions,
-    pub(crate) headers: HeaderMap,
-    pub(crate) opaque_id: Option<String>,
-    pub(crate) user_agent: Option<String>,
-    pub(crate) compat: CompatMode,
-    pub(crate) product_check: bool,
-    pub(crate) invalid: Option<(&'static str, String)>,
+pub struct TransportBuilder<T = Transport> {
+    options: TransportOptions,
+    node_urls: Vec<NodeUrl>,
+    selector: Arc<dyn Selector>,
+    env: Option<EnvLookup>,
+    _target: PhantomData<fn() -> T>,
 }
 
-impl Default for TransportBuilder {
-    fn default() -> Self {
+impl<T> Clone for TransportBuilder<T> {
+    fn clone(&self) -> Self {
         TransportBuilder {
-            hosts: Vec::new(),
-            node_urls: Vec::new(),
-            cloud_id: None,
-            auth: None,
-            connections_per_node: 10,
-            selector: Arc::new(RoundRobin::default()),
-            randomize_hosts: false,
-            dead_backoff: DeadBackoff::default(),
-            sniff_on_start: false,
-            sniff_on_node_failure: false,
-            sniff_interval: None,
-            min_delay_between_sniffing: Duration::from_secs(10),
-            sniff_timeout: Duration::from_secs(1),
-            retry: RetryPolicy::default(),
-            request_timeout: Some(Duration::from_secs(10)),
-            connect_timeout: Duration::from_secs(10),
-            http_compress: false,
-            tls: TlsOptions::default(),
-            headers: HeaderMap::new(),
-            opaque_id: None,
-            user_agent: None,
-            compat: CompatMode::Auto,
-            product_check: true,
-            invalid: None,
+            options: self.options.clone(),
+            node_urls: self.node_urls.clone(),
+            selector: self.selector.clone(),
+            env: self.env.clone(),
+            _target: PhantomData,
         }
     }
 }
 
-macro_rules! setter {
-    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
-        $(#[$doc])*
-        pub fn $name(mut self, value: $ty) -> Self {
-            self.$name = value;
-            self
-        }
-    };
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        Self::with_target()
+    }
 }
 
 impl TransportBuilder {
     /// A builder with default settings and no hosts (`http://localhost:9200` is used if none is
     /// added).
     pub fn new() -> Self {
-        Self::default()
+        Self::with_target()
+    }
+
+    /// A builder starting from `options` (a profile, a registry's configuration...).
+    pub fn from_options(options: TransportOptions) -> Self {
+        Self::with_target().options(options)
+    }
+}
+
+impl<T> From<TransportBuilder<T>> for TransportOptions {
+    /// The builder's data options (a custom selector or structured nodes are not data and
+    /// are dropped).
+    fn from(b: TransportBuilder<T>) -> Self {
+        b.options
+    }
+}
+
+impl From<TransportOptions> for TransportBuilder {
+    fn from(options: TransportOptions) -> Self {
+        TransportBuilder::from_options(options)
+    }
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: $ty) -> Self {
+                self.options.$name = value;
+                self
+            }
+        )*
+    };
+}
+
+macro_rules! optional_setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+                self.options.$name = Some(value.into());
+                self
+            }
+        )*
+    };
+}
+
+impl<T> TransportBuilder<T> {
+    /// A builder for any target (what `es_client`'s `Client::builder()` calls).
+    pub fn with_target() -> Self {
+        TransportBuilder {
+            options: TransportOptions::default(),
+            node_urls: Vec::new(),
+            selector: Arc::new(RoundRobin::default()),
+            env: None,
+            _target: PhantomData,
+        }
+    }
+
+    /// Replaces every data option at once (the selector and structured nodes are kept).
+    pub fn options(mut self, options: TransportOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The data options as they stand.
+    pub fn as_options(&self) -> &TransportOptions {
+        &self.options
+    }
+
+    /// The data options (to store, compare or print).
+    pub fn into_options(self) -> TransportOptions {
+        self.options
     }
 
     /// Adds one host (`host`, `host:port`, or a URL; see [`NodeUrl::parse`]).
     pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.hosts.push(host.into());
+        self.options.hosts.push(host.into());
         self
     }
 
@@ -122,7 +171,7 @@ impl TransportBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.hosts.extend(hosts.into_iter().map(Into::into));
+        self.options.hosts.extend(hosts.into_iter().map(Into::into));
         self
     }
 
@@ -132,43 +181,85 @@ impl TransportBuilder {
         self
     }
 
-    /// Elastic Cloud id; decoded into an https host when the transport is built.
-    pub fn cloud_id(mut self, cloud_id: impl Into<String>) -> Self {
-        self.cloud_id = Some(cloud_id.into());
+    /// Credentials (replacing any set before).
+    pub fn auth(self, auth: Auth) -> Self {
+        match auth {
+            Auth::Basic { username, password } => self.basic_auth(username, password),
+            Auth::ApiKey(encoded) => self.api_key(encoded),
+            Auth::Bearer(token) => self.bearer_auth(token),
+        }
+    }
+
+    fn clear_auth(&mut self) {
+        let o = &mut self.options;
+        o.username = None;
+        o.password = None;
+        o.password_env = None;
+        o.api_key = None;
+        o.api_key_env = None;
+        o.api_key_id = None;
+        o.api_key_secret = None;
+        o.api_key_secret_env = None;
+        o.bearer_auth = None;
+        o.bearer_auth_env = None;
+    }
+
+    /// Basic auth (`basic_auth=(user, password)`), replacing other credentials.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.clear_auth();
+        self.options.username = Some(username.into());
+        self.options.password = Some(password.into());
         self
     }
 
-    /// Credentials.
-    pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = Some(auth);
+    /// API key: encoded (`"base64"`) or `(id, key)`, replacing other credentials.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.clear_auth();
+        self.options.api_key = Some(key.into());
         self
     }
 
-    /// Basic auth (`http_auth`).
-    pub fn basic_auth(
-        self,
-        username: impl Into<String>,
-        password: impl Into<crate::Secret>,
+    /// Bearer token, replacing other credentials.
+    pub fn bearer_auth(mut self, token: impl Into<Secret>) -> Self {
+        self.clear_auth();
+        self.options.bearer_auth = Some(token.into());
+        self
+    }
+
+    /// Basic auth whose password is read from the environment variable `var` at build.
+    pub fn password_env(mut self, username: impl Into<String>, var: impl Into<String>) -> Self {
+        self.clear_auth();
+        self.options.username = Some(username.into());
+        self.options.password_env = Some(var.into());
+        self
+    }
+
+    /// Encoded API key read from the environment variable `var` at build.
+    pub fn api_key_env(mut self, var: impl Into<String>) -> Self {
+        self.clear_auth();
+        self.options.api_key_env = Some(var.into());
+        self
+    }
+
+    /// Bearer token read from the environment variable `var` at build.
+    pub fn bearer_auth_env(mut self, var: impl Into<String>) -> Self {
+        self.clear_auth();
+        self.options.bearer_auth_env = Some(var.into());
+        self
+    }
+
+    /// Where `*_env` options are looked up (default: the process environment).
+    pub fn env_lookup(
+        mut self,
+        f: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
-        self.auth(Auth::basic(username, password))
-    }
-
-    /// Encoded API key.
-    pub fn api_key(self, encoded: impl Into<crate::Secret>) -> Self {
-        self.auth(Auth::api_key(encoded))
-    }
-
-    /// Bearer token.
-    pub fn bearer_auth(self, token: impl Into<crate::Secret>) -> Self {
-        self.auth(Auth::bearer(token))
+        self.env = Some(Arc::new(f));
+        self
     }
 
     /// Maximum open connections to each node (default 10).
     pub fn connections_per_node(mut self, n: usize) -> Self {
-        if n == 0 {
-            self.invalid = Some(("connections_per_node", "must be at least 1".into()));
-        }
-        self.connections_per_node = n.max(1);
+        self.options.connections_per_node = n;
         self
     }
 
@@ -178,121 +269,139 @@ impl TransportBuilder {
         self
     }
 
-    setter!(
+    setters!(
+        /// Hosts without a scheme use https.
+        use_ssl: bool,
         /// Shuffle the hosts once at start (default `false`).
-        randomize_hosts: bool
-    );
-    setter!(
+        randomize_hosts: bool,
         /// Sniff the cluster's nodes before the first request.
-        sniff_on_start: bool
-    );
-    setter!(
+        sniff_on_start: bool,
         /// Sniff (in the background) when a node fails.
-        sniff_on_node_failure: bool
-    );
-    setter!(
+        sniff_on_node_failure: bool,
         /// Minimum time between two sniffs triggered by failures (default 10 s).
-        min_delay_between_sniffing: Duration
-    );
-    setter!(
+        min_delay_between_sniffing: Duration,
         /// Timeout of a sniff request (default 1 s).
-        sniff_timeout: Duration
-    );
-    /// The whole retry policy (see [`RetryPolicy`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-    /// Retries after the first attempt (default 3).
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.retry.max_retries = n;
-        self
-    }
-    /// Retry requests that timed out (default `false`).
-    pub fn retry_on_timeout(mut self, on: bool) -> Self {
-        self.retry.on_timeout = on;
-        self
-    }
-    /// Back-off between retries (default 100 ms doubling up to 10 s, jittered).
-    pub fn retry_backoff(mut self, backoff: RetryBackoff) -> Self {
-        self.retry.backoff = backoff;
-        self
-    }
-    setter!(
+        sniff_timeout: Duration,
+        /// Retries after the first attempt (default 3).
+        max_retries: u32,
+        /// Retry requests that timed out (default `false`).
+        retry_on_timeout: bool,
         /// Connect timeout, TLS handshake included (default 10 s).
-        connect_timeout: Duration
-    );
-    setter!(
+        connect_timeout: Duration,
         /// Gzip request bodies and accept gzip responses.
-        http_compress: bool
-    );
-    setter!(
-        /// TLS options.
-        tls: TlsOptions
-    );
-    setter!(
+        http_compress: bool,
         /// Media-type negotiation (default [`CompatMode::Auto`]).
-        compat: CompatMode
-    );
-    setter!(
+        compat: CompatMode,
         /// Reject servers that are neither Elasticsearch nor OpenSearch (default `true`).
-        product_check: bool
+        product_check: bool,
+        /// Verify the server's certificate chain (default `true`).
+        verify_certs: bool,
+        /// Check that the certificate names the host (default `true`).
+        ssl_assert_hostname: bool,
+        /// Warn when certificate verification is off (default `true`).
+        ssl_show_warn: bool,
+        /// Honour `Retry-After` (default `true`).
+        honor_retry_after: bool,
+    );
+
+    optional_setters!(
+        /// Elastic Cloud id; decoded into an https host when the transport is built.
+        cloud_id: String,
+        /// `X-Opaque-Id` sent with every request (a request can override it).
+        opaque_id: String,
+        /// Replaces the default `User-Agent`.
+        user_agent: String,
+        /// Pin a SHA-256 certificate fingerprint (hex, colons optional).
+        ssl_assert_fingerprint: String,
+        /// Minimum TLS version.
+        ssl_version: TlsVersion,
     );
 
     /// Sniff periodically: before a request, if the last sniff is older than `interval`
     /// (`sniffer_delay`). The sniff runs in the background.
     pub fn sniff_interval(mut self, interval: Duration) -> Self {
-        self.sniff_interval = Some(interval);
+        self.options.sniff_interval = Some(interval);
         self
+    }
+
+    /// `sniff_on_connection_fail`, the older name of [`sniff_on_node_failure`](Self::sniff_on_node_failure).
+    pub fn sniff_on_connection_fail(self, on: bool) -> Self {
+        self.sniff_on_node_failure(on)
+    }
+
+    /// `sniffer_delay`, the older name of [`sniff_interval`](Self::sniff_interval).
+    pub fn sniffer_delay(self, interval: Duration) -> Self {
+        self.sniff_interval(interval)
     }
 
     /// Dead-node back-off: `min(factor * 2^(failures-1), max)` (defaults 1 s, 30 s).
     pub fn dead_backoff(mut self, factor: Duration, max: Duration) -> Self {
-        self.dead_backoff = DeadBackoff { factor, max };
+        self.options.dead_backoff_factor = factor;
+        self.options.max_dead_backoff = max;
+        self
+    }
+
+    /// The whole retry policy (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options.set_retry_policy(policy);
+        self
+    }
+
+    /// Back-off between retries (default 100 ms doubling up to 10 s, jittered).
+    pub fn retry_backoff(mut self, backoff: RetryBackoff) -> Self {
+        self.options.retry_backoff = backoff.initial;
+        self.options.retry_backoff_max = backoff.max;
         self
     }
 
     /// Statuses that are retried on another node (default 429, 502, 503, 504).
     pub fn retry_on_status(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
-        self.retry.on_status = statuses.into_iter().collect();
+        self.options.retry_on_status = statuses.into_iter().collect();
         self
     }
 
     /// Default request timeout (default 10 s); `None` waits forever.
     pub fn request_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.request_timeout = timeout.into();
+        self.options.request_timeout = timeout.into();
+        self
+    }
+
+    /// Trusted CA certificates: a PEM file.
+    pub fn ca_certs(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.options.ca_certs = Some(Pem::File(path.into()));
+        self
+    }
+
+    /// Client certificate and key (PEM files) for mutual TLS.
+    pub fn client_cert(
+        mut self,
+        cert: impl Into<std::path::PathBuf>,
+        key: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.options.client_cert = Some(Pem::File(cert.into()));
+        self.options.client_key = Some(Pem::File(key.into()));
+        self
+    }
+
+    /// All TLS settings at once (in-memory PEM included).
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        let o = &mut self.options;
+        o.ca_certs = tls.ca_certs;
+        o.client_cert = tls.client_cert;
+        o.client_key = tls.client_key;
+        o.verify_certs = tls.verify_certs;
+        o.ssl_assert_hostname = tls.verify_hostname;
+        o.ssl_assert_fingerprint = tls.assert_fingerprint;
+        o.ssl_version = tls.min_version;
         self
     }
 
     /// A default header sent with every request. Values of `authorization`-like headers are
-    /// marked sensitive and never printed.
+    /// never printed.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            (Ok(name), Ok(mut value)) => {
-                if is_sensitive(&name) {
-                    value.set_sensitive(true);
-                }
-                self.headers.insert(name, value);
-            }
-            _ => {
-                self.invalid = Some(("headers", format!("invalid header `{name}`")));
-            }
-        }
-        self
-    }
-
-    /// `X-Opaque-Id` sent with every request (a request can override it).
-    pub fn opaque_id(mut self, id: impl Into<String>) -> Self {
-        self.opaque_id = Some(id.into());
-        self
-    }
-
-    /// Replaces the default `User-Agent`.
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = Some(ua.into());
+        self.options
+            .headers
+            .insert(name.to_string(), value.to_string());
         self
     }
 
@@ -301,14 +410,17 @@ impl TransportBuilder {
     pub fn resolve_nodes(&self) -> Result<(Vec<NodeUrl>, Option<Auth>), Error> {
         let mut urls = self.node_urls.clone();
         let mut url_auth = None;
-        for h in &self.hosts {
-            let (url, auth) = NodeUrl::parse(h)?;
+        for h in &self.options.hosts {
+            let (mut url, auth) = NodeUrl::parse(h)?;
+            if self.options.use_ssl && !h.contains("://") {
+                url.scheme = Scheme::Https;
+            }
             if auth.is_some() {
                 url_auth = auth;
             }
             urls.push(url);
         }
-        if let Some(id) = &self.cloud_id {
+        if let Some(id) = &self.options.cloud_id {
             if !urls.is_empty() {
                 return Err(Error::config(
                     "cloud_id",
@@ -319,43 +431,224 @@ impl TransportBuilder {
             urls.push(url);
         }
         if urls.is_empty() {
-            urls.push(NodeUrl::parse("localhost:9200")?.0);
+            let (mut url, _) = NodeUrl::parse("localhost:9200")?;
+            if self.options.use_ssl {
+                url.scheme = Scheme::Https;
+            }
+            urls.push(url);
         }
         Ok((urls, url_auth))
     }
 
-    /// Builds the async transport. No connection is opened until the first request.
-    pub fn build(self) -> Result<Transport, Error> {
-        if let Some((field, message)) = self.invalid {
-            return Err(Error::config(field, message));
+    /// Checks every option and resolves secrets; what the transport is made of.
+    pub(crate) fn settings(&self) -> Result<Settings, Error> {
+        let o = &self.options;
+        let (urls, url_auth) = self.resolve_nodes()?;
+        let auth = self.auth_from_options()?.or(url_auth);
+        if o.connections_per_node == 0 {
+            return Err(Error::config("connections_per_node", "must be at least 1"));
         }
-        Transport::from_builder(self)
+        if let Some(bad) = o.retry_on_status.iter().find(|s| !(100..=599).contains(*s)) {
+            return Err(Error::config(
+                "retry_on_status",
+                format!("{bad} is not an HTTP status"),
+            ));
+        }
+        let mut headers = HeaderMap::new();
+        for (name, value) in &o.headers {
+            match (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                (Ok(n), Ok(mut v)) => {
+                    if is_sensitive_header(n.as_str()) {
+                        v.set_sensitive(true);
+                    }
+                    headers.insert(n, v);
+                }
+                _ => return Err(Error::config("headers", format!("invalid header `{name}`"))),
+            }
+        }
+        let tls = TlsOptions {
+            ca_certs: o.ca_certs.clone(),
+            client_cert: o.client_cert.clone(),
+            client_key: o.client_key.clone(),
+            verify_certs: o.verify_certs,
+            verify_hostname: o.ssl_assert_hostname,
+            assert_fingerprint: o.ssl_assert_fingerprint.clone(),
+            min_version: o.ssl_version,
+        };
+        let uses_tls =
+            urls.iter().any(|u| u.scheme == Scheme::Https) || tls != TlsOptions::default();
+        if uses_tls && !o.verify_certs && o.ssl_show_warn {
+            tracing::warn!("TLS certificate verification is off (verify_certs = false); the connection can be intercepted");
+        }
+        Ok(Settings {
+            urls,
+            auth,
+            tls: uses_tls.then_some(tls),
+            headers,
+            opaque_id: o.opaque_id.clone(),
+            user_agent: o.user_agent.clone(),
+            http_compress: o.http_compress,
+            connections_per_node: o.connections_per_node,
+            selector: self.selector.clone(),
+            randomize_hosts: o.randomize_hosts,
+            dead_backoff: DeadBackoff {
+                factor: o.dead_backoff_factor,
+                max: o.max_dead_backoff,
+            },
+            connect_timeout: o.connect_timeout,
+            retry: o.retry_policy(),
+            request_timeout: o.request_timeout,
+            sniff_on_start: o.sniff_on_start,
+            sniff_on_node_failure: o.sniff_on_node_failure,
+            sniff_interval: o.sniff_interval,
+            min_delay_between_sniffing: o.min_delay_between_sniffing,
+            sniff_timeout: o.sniff_timeout,
+            compat: o.compat,
+            product_check: o.product_check,
+        })
+    }
+
+    /// The credentials the options describe (secrets from `*_env` variables read now);
+    /// contradictions are errors naming the option.
+    fn auth_from_options(&self) -> Result<Option<Auth>, Error> {
+        let o = &self.options;
+        let env = |var: &str| match &self.env {
+            Some(f) => f(var),
+            None => std::env::var(var).ok(),
+        };
+        let secret = |inline: &Option<Secret>,
+                      var: &Option<String>,
+                      key: &'static str,
+                      env_key: &'static str|
+         -> Result<Option<Secret>, Error> {
+            match (inline, var) {
+                (Some(_), Some(_)) => Err(Error::config(
+                    key,
+                    format!("give `{key}` or `{env_key}`, not both"),
+                )),
+                (Some(s), None) => Ok(Some(s.clone())),
+                (None, Some(v)) => env(v).map(|s| Some(Secret::new(s))).ok_or_else(|| {
+                    Error::config(env_key, format!("environment variable `{v}` is not set"))
+                }),
+                (None, None) => Ok(None),
+            }
+        };
+        let password = secret(&o.password, &o.password_env, "password", "password_env")?;
+        let encoded = secret(
+            &o.api_key.as_ref().and_then(|k| match k {
+                ApiKey::Encoded(s) => Some(s.clone()),
+                ApiKey::IdKey(..) => None,
+            }),
+            &o.api_key_env,
+            "api_key",
+            "api_key_env",
+        )?;
+        let key_secret = secret(
+            &o.api_key_secret,
+            &o.api_key_secret_env,
+            "api_key_secret",
+            "api_key_secret_env",
+        )?;
+        let bearer = secret(
+            &o.bearer_auth,
+            &o.bearer_auth_env,
+            "bearer_auth",
+            "bearer_auth_env",
+        )?;
+        let mut auths: Vec<(&'static str, Auth)> = Vec::new();
+        match (&o.username, password) {
+            (Some(u), Some(p)) => auths.push(("username", Auth::basic(u.clone(), p))),
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "password",
+                    "`username` needs `password` or `password_env`",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::config("username", "`password` needs `username`"))
+            }
+            (None, None) => {}
+        }
+        if let Some(k) = encoded {
+            auths.push(("api_key", Auth::api_key(k)));
+        }
+        if let Some(ApiKey::IdKey(id, key)) = &o.api_key {
+            auths.push(("api_key", Auth::api_key_id(id, key.expose())));
+        }
+        match (&o.api_key_id, key_secret) {
+            (Some(id), Some(s)) => auths.push(("api_key_id", Auth::api_key_id(id, s.expose()))),
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "api_key_secret",
+                    "`api_key_id` needs `api_key_secret`",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::config(
+                    "api_key_id",
+                    "`api_key_secret` needs `api_key_id`",
+                ))
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = bearer {
+            auths.push(("bearer_auth", Auth::bearer(t)));
+        }
+        if auths.len() > 1 {
+            let keys: Vec<&str> = auths.iter().map(|(k, _)| *k).collect();
+            return Err(Error::config(
+                auths[1].0,
+                format!(
+                    "only one kind of authentication allowed, got {}",
+                    keys.join(" and ")
+                ),
+            ));
+        }
+        Ok(auths.pop().map(|(_, a)| a))
     }
 }
 
-impl std::fmt::Debug for TransportBuilder {
+impl<T: FromTransport> TransportBuilder<T> {
+    /// Builds the transport (or client). No connection is opened until the first request.
+    pub fn build(self) -> Result<T, Error> {
+        T::from_transport(Transport::from_settings(self.settings()?)?)
+    }
+}
+
+/// Everything a transport is made of, checked.
+pub(crate) struct Settings {
+    pub(crate) urls: Vec<NodeUrl>,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) tls: Option<TlsOptions>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) opaque_id: Option<String>,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) http_compress: bool,
+    pub(crate) connections_per_node: usize,
+    pub(crate) selector: Arc<dyn Selector>,
+    pub(crate) randomize_hosts: bool,
+    pub(crate) dead_backoff: DeadBackoff,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) sniff_on_start: bool,
+    pub(crate) sniff_on_node_failure: bool,
+    pub(crate) sniff_interval: Option<Duration>,
+    pub(crate) min_delay_between_sniffing: Duration,
+    pub(crate) sniff_timeout: Duration,
+    pub(crate) compat: CompatMode,
+    pub(crate) product_check: bool,
+}
+
+impl<T> std::fmt::Debug for TransportBuilder<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hosts: Vec<String> = self.hosts.iter().map(|h| redact_userinfo(h)).collect();
         f.debug_struct("TransportBuilder")
-            .field("hosts", &hosts)
+            .field("options", &self.options)
             .field("nodes", &self.node_urls)
-            .field("cloud_id", &self.cloud_id)
-            .field("auth", &self.auth)
-            .field("connections_per_node", &self.connections_per_node)
             .field("selector", &self.selector)
-            .field("randomize_hosts", &self.randomize_hosts)
-            .field("dead_backoff", &self.dead_backoff)
-            .field("sniff_on_start", &self.sniff_on_start)
-            .field("sniff_on_node_failure", &self.sniff_on_node_failure)
-            .field("sniff_interval", &self.sniff_interval)
-            .field("retry", &self.retry)
-            .field("request_timeout", &self.request_timeout)
-            .field("http_compress", &self.http_compress)
-            .field("tls", &self.tls)
-            .field("headers", &self.headers)
-            .field("opaque_id", &self.opaque_id)
-            .field("compat", &self.compat)
-            .field("product_check", &self.product_check)
             .finish_non_exhaustive()
     }
 }
@@ -402,10 +695,6 @@ pub fn is_sensitive_header(name: &str) -> bool {
         || n.contains("api-key")
         || n.contains("token")
         || n == "cookie"
-}
-
-fn is_sensitive(name: &HeaderName) -> bool {
-    is_sensitive_header(name.as_str())
 }
 
 #[cfg(test)]
@@ -465,5 +754,70 @@ mod tests {
             .header("X-Api-Key", "k3y");
         let dbg = format!("{b:?}");
         assert!(!dbg.contains("abc") && !dbg.contains("k3y"), "{dbg}");
+    }
+
+    #[test]
+    fn seed_options_have_builder_methods_and_match_their_toml() {
+        let b = TransportBuilder::new()
+            .host("es1.example.com")
+            .use_ssl(true)
+            .api_key(("id", "key"))
+            .sniff_on_connection_fail(true)
+            .sniffer_delay(Duration::from_secs(60))
+            .ssl_version(TlsVersion::Tls13)
+            .ssl_show_warn(false)
+            .retry_policy(RetryPolicy::default().max_retries(5).retry_on_timeout(true));
+        let toml_text = r#"
+            hosts = "es1.example.com"
+            use_ssl = true
+            api_key = ["id", "key"]
+            sniff_on_connection_fail = true
+            sniffer_delay = "1m"
+            ssl_version = "TLSv1.3"
+            ssl_show_warn = false
+            max_retries = 5
+            retry_on_timeout = true
+        "#;
+        let from_toml: TransportOptions = toml::from_str(toml_text).unwrap();
+        assert_eq!(b.as_options(), &from_toml);
+        let settings = b.settings().unwrap();
+        assert_eq!(settings.urls[0].scheme, Scheme::Https);
+        assert_eq!(
+            settings.urls[0].port, 9200,
+            "use_ssl keeps the default port"
+        );
+        assert_eq!(
+            settings.auth.unwrap().header_value().unwrap(),
+            "ApiKey aWQ6a2V5"
+        );
+        assert_eq!(settings.tls.unwrap().min_version, Some(TlsVersion::Tls13));
+        assert!(settings.sniff_on_node_failure);
+        assert_eq!(settings.sniff_interval, Some(Duration::from_secs(60)));
+        assert_eq!(settings.retry.max_retries, 5);
+    }
+
+    #[test]
+    fn the_last_credentials_set_win_and_contradictions_are_errors() {
+        let s = TransportBuilder::new()
+            .basic_auth("u", "p")
+            .bearer_auth("t")
+            .settings()
+            .unwrap();
+        assert_eq!(s.auth.unwrap().header_value().unwrap(), "Bearer t");
+        let mut o = TransportOptions::default();
+        o.username = Some("u".into());
+        o.password = Some(Secret::new("p"));
+        o.bearer_auth = Some(Secret::new("t"));
+        let err = TransportBuilder::from_options(o).build().unwrap_err();
+        assert!(
+            err.to_string().contains("only one kind of authentication"),
+            "{err}"
+        );
+        let err = TransportBuilder::new()
+            .password_env("u", "NO_SUCH_VAR_FOR_SURE")
+            .env_lookup(|_| None)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("`password_env`"), "{err}");
     }
 }

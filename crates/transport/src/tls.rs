@@ -69,6 +69,8 @@ pub struct TlsOptions {
     /// SHA-256 fingerprint (hex, colons optional) that a certificate of the server's chain must
     /// have (`ssl_assert_fingerprint`). When set, it replaces chain verification.
     pub assert_fingerprint: Option<String>,
+    /// Minimum TLS version (`ssl_version`; default TLS 1.2).
+    pub min_version: Option<crate::TlsVersion>,
 }
 
 impl Default for TlsOptions {
@@ -80,6 +82,7 @@ impl Default for TlsOptions {
             verify_certs: true,
             verify_hostname: true,
             assert_fingerprint: None,
+            min_version: None,
         }
     }
 }
@@ -96,6 +99,7 @@ impl fmt::Debug for TlsOptions {
             .field("verify_certs", &self.verify_certs)
             .field("verify_hostname", &self.verify_hostname)
             .field("assert_fingerprint", &self.assert_fingerprint)
+            .field("min_version", &self.min_version)
             .finish()
     }
 }
@@ -133,6 +137,11 @@ impl TlsOptions {
         self.verify_hostname = on;
         self
     }
+    /// The minimum TLS version.
+    pub fn min_version(mut self, v: crate::TlsVersion) -> Self {
+        self.min_version = Some(v);
+        self
+    }
     /// Pin a SHA-256 certificate fingerprint.
     pub fn assert_fingerprint(mut self, hex: impl Into<String>) -> Self {
         self.assert_fingerprint = Some(hex.into());
@@ -142,9 +151,13 @@ impl TlsOptions {
     /// Builds the rustls client configuration.
     pub(crate) fn build(&self) -> Result<Arc<ClientConfig>, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let versions: &[&rustls::SupportedProtocolVersion] = match self.min_version {
+            Some(crate::TlsVersion::Tls13) => &[&rustls::version::TLS13],
+            _ => rustls::DEFAULT_VERSIONS,
+        };
         let builder = ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::config("tls", e.to_string()))?;
+            .with_protocol_versions(versions)
+            .map_err(|e| Error::config("ssl_version", e.to_string()))?;
         let algs = provider.signature_verification_algorithms;
 
         let verifier: Arc<dyn ServerCertVerifier> = if let Some(fp) = &self.assert_fingerprint {

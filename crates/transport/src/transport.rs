@@ -15,7 +15,7 @@ use tokio::sync::OnceCell;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::config::TransportBuilder;
+use crate::config::{Settings, TransportBuilder};
 use crate::conn::Connector;
 use crate::error::StatusError;
 use crate::node::{Node, NodeMeta, NodeUrl};
@@ -113,18 +113,15 @@ impl Transport {
         TransportBuilder::new().host(host).build()
     }
 
-    pub(crate) fn from_builder(b: TransportBuilder) -> Result<Transport, Error> {
-        let (mut urls, url_auth) = b.resolve_nodes()?;
+    pub(crate) fn from_settings(b: Settings) -> Result<Transport, Error> {
+        let mut urls = b.urls;
         if b.randomize_hosts {
             fastrand::shuffle(&mut urls);
         }
-        let auth = b.auth.clone().or(url_auth);
-        let tls = if urls.iter().any(|u| u.scheme == crate::Scheme::Https)
-            || b.tls != Default::default()
-        {
-            Some(tokio_rustls::TlsConnector::from(b.tls.build()?))
-        } else {
-            None
+        let auth = b.auth;
+        let tls = match &b.tls {
+            Some(t) => Some(tokio_rustls::TlsConnector::from(t.build()?)),
+            None => None,
         };
         let mut headers = HeaderMap::new();
         let ua = b
@@ -169,7 +166,7 @@ impl Transport {
             connections_per_node: b.connections_per_node,
             headers,
             auth: RwLock::new(auth),
-            retry: b.retry.clone(),
+            retry: b.retry,
             request_timeout: b.request_timeout,
             http_compress: b.http_compress,
             sniffing: Sniffing {

@@ -5,7 +5,8 @@ use es_examples::{cluster_a, exit_on_error};
 
 #[tokio::main]
 async fn main() {
-    let config = ConnectionConfig::new([cluster_a()]).request_timeout(60.0);
+    let config =
+        ConnectionConfig::new([cluster_a()]).request_timeout(std::time::Duration::from_secs(60));
     exit_on_error(connections().create_connection(Some("my_new_connection"), config));
     let client = exit_on_error(es_connections::client("my_new_connection"));
     println!(

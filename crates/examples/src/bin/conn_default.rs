@@ -5,7 +5,8 @@ use es_examples::{cluster_a, exit_on_error};
 
 #[tokio::main]
 async fn main() {
-    let config = ConnectionConfig::new([cluster_a()]).request_timeout(20.0);
+    let config =
+        ConnectionConfig::new([cluster_a()]).request_timeout(std::time::Duration::from_secs(20));
     exit_on_error(connections().create_connection(None, config));
     // Any later code uses the default connection without naming it.
     let client = exit_on_error(connections().get_connection(None));

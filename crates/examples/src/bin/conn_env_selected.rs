@@ -15,15 +15,19 @@ fn setup_connection(env: &str) -> ConnectionConfig {
     };
     match env {
         "production" => {
-            let mut c = ConnectionConfig::new(hosts("ES_PROD_HOSTS")).request_timeout(30.0);
-            if std::env::var("ES_PROD_USER").is_ok() {
-                c.username = std::env::var("ES_PROD_USER").ok();
-                c.password_env = Some("ES_PROD_PASSWORD".into());
+            let c = ConnectionConfig::new(hosts("ES_PROD_HOSTS"))
+                .request_timeout(std::time::Duration::from_secs(30));
+            match std::env::var("ES_PROD_USER") {
+                Ok(user) => c.password_env(user, "ES_PROD_PASSWORD").into(),
+                Err(_) => c.into(),
             }
-            c
         }
-        "staging" => ConnectionConfig::new(hosts("ES_STAGING_HOSTS")).request_timeout(20.0),
-        _ => ConnectionConfig::new(["localhost:9200"]).request_timeout(10.0),
+        "staging" => ConnectionConfig::new(hosts("ES_STAGING_HOSTS"))
+            .request_timeout(std::time::Duration::from_secs(20))
+            .into(),
+        _ => ConnectionConfig::new(["localhost:9200"])
+            .request_timeout(std::time::Duration::from_secs(10))
+            .into(),
     }
 }
 

@@ -10,7 +10,8 @@ async fn main() {
         ("production", ConnectionConfig::new([cluster_a()])),
         (
             "analytics",
-            ConnectionConfig::new([cluster_b()]).request_timeout(60.0),
+            ConnectionConfig::new([cluster_b()])
+                .request_timeout(std::time::Duration::from_secs(60)),
         ),
         (
             "offline",

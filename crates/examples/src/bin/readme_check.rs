@@ -6,8 +6,9 @@ use serde_json::json;
 
 async fn demo() -> Result<(), es_client::Error> {
 let client = Client::builder()
-    .host("https://es1.example.com:9200")
-    .transport(|t| t.host("https://es2.example.com:9200").api_key("base64key").sniff_on_start(true))
+    .hosts(["https://es1.example.com:9200", "https://es2.example.com:9200"])
+    .api_key("base64key")                 // or .api_key(("id", "key")), .basic_auth(u, p), ...
+    .sniff_on_start(true)
     .build()?;
 client.index("books").id("1").document(&json!({"title": "Dune"})).refresh(Refresh::True).send().await?;
 let res = client.search().index("books").body(&json!({"query": {"match": {"title": "dune"}}})).send().await?;
