@@ -804,10 +804,12 @@ mod tests {
             .settings()
             .unwrap();
         assert_eq!(s.auth.unwrap().header_value().unwrap(), "Bearer t");
-        let mut o = TransportOptions::default();
-        o.username = Some("u".into());
-        o.password = Some(Secret::new("p"));
-        o.bearer_auth = Some(Secret::new("t"));
+        let o = TransportOptions {
+            username: Some("u".into()),
+            password: Some(Secret::new("p")),
+            bearer_auth: Some(Secret::new("t")),
+            ..Default::default()
+        };
         let err = TransportBuilder::from_options(o).build().unwrap_err();
         assert!(
             err.to_string().contains("only one kind of authentication"),
