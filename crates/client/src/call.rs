@@ -165,3 +165,57 @@ impl<E: Endpoint> Call<'_, Blocking, E> {
         self.send_raw()?.json()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The generator names query-parameter setters so they never collide with `Call`'s own
+    /// methods; it learns those names from `codegen.json`, which must list every one.
+    #[test]
+    fn codegen_json_lists_every_method_of_call() {
+        let facts: serde_json::Value =
+            serde_json::from_str(include_str!("../codegen.json")).expect("codegen.json");
+        let listed: Vec<&str> = facts["call_methods"]
+            .as_array()
+            .expect("call_methods")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        let mut found = Vec::new();
+        for src in [include_str!("call.rs"), include_str!("api/runtime.rs")] {
+            let mut depth = 0i32;
+            let mut inside: Option<i32> = None;
+            for line in src.lines() {
+                let t = line.trim_start();
+                if inside.is_none() && t.starts_with("impl") && t.contains("Call<") {
+                    inside = Some(depth);
+                }
+                if let Some(d) = inside {
+                    if depth == d + 1 {
+                        let rest = t
+                            .trim_start_matches("pub(crate) ")
+                            .trim_start_matches("pub ")
+                            .trim_start_matches("async ");
+                        if let Some(name) = rest.strip_prefix("fn ") {
+                            let name: String = name
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            found.push(name);
+                        }
+                    }
+                }
+                depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+                if inside.is_some_and(|d| depth <= d) {
+                    inside = None;
+                }
+            }
+        }
+        assert!(found.len() > 15, "{found:?}");
+        for f in &found {
+            assert!(
+                listed.contains(&f.as_str()),
+                "Call::{f} is missing from codegen.json"
+            );
+        }
+    }
+}

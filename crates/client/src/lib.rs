@@ -35,6 +35,8 @@ pub mod api;
 mod call;
 mod client;
 mod flavor;
+// Written by es-codegen (prettyplease layout); `cargo fmt` leaves it alone.
+#[rustfmt::skip]
 pub mod generated;
 mod run;
 pub mod types;

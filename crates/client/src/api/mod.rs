@@ -7,6 +7,18 @@
 //!
 //! [`Call`]: crate::Call
 
+/// `Display` for the generated enums: their wire value.
+macro_rules! display_as_wire {
+    ($($name:ident),* $(,)?) => {
+        $(impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(crate::api::WireValue::wire(*self))
+            }
+        })*
+    };
+}
+pub(crate) use display_as_wire;
+
 mod raw;
 mod runtime;
 
