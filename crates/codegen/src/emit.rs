@@ -221,142 +221,13 @@ pub fn namespace_file(
         });
     }
     for e in endpoints {
-        let gate = gate(e);
-        let marker = format_ident!("{}", e.marker);
-        let (output, parse) = if e.head {
-            ("bool".to_string(), "crate::api::parse_exists(r)")
-        } else if let Some(t) = facts.typed_responses.get(&e.name) {
-            (t.clone(), "r.json()")
-        } else if e.text {
-            ("String".to_string(), "crate::api::parse_text(r)")
-        } else {
-            (
-                "serde_json::Value".to_string(),
-                "crate::api::parse_value(r)",
-            )
-        };
-        let (output, parse) = (ty(&output)?, expr(parse)?);
-        let i = Literal::usize_unsuffixed(index[&e.name]);
-        let marker_doc = format!(" Endpoint `{}`.", e.name);
-        items.push(quote! {
-            #gate
-            #[doc = #marker_doc]
-            pub struct #marker;
-            #gate
-            impl ApiSpec for #marker {
-                const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[#i];
-                type Output = #output;
-                fn parse(r: es_transport::Response) -> Result<#output, es_transport::Error> {
-                    #parse
-                }
-            }
-        });
-
-        // Constructor.
-        let mut doc = doc_paragraph(&e.doc);
-        if !e.doc_url.is_empty() {
-            doc.push(String::new());
-            doc.push(format!(" <{}>", e.doc_url));
-        }
-        let doc = docs(&doc);
-        let mut taken = BTreeSet::new();
-        let mut args = Vec::new();
-        let mut parts = Vec::new();
-        for (p, t) in &e.required_parts {
-            let id = ident(p, &taken, &facts.reserved);
-            taken.insert(id.clone());
-            let (arg, conv) = part_arg(t, enums, &id);
-            let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(&conv)?);
-            args.push(quote! { #id: #arg });
-            parts.push(quote! { .part(#p, #conv) });
-        }
-        let method = format_ident!("{}", e.method_name);
-        items.push(match &namespace_type {
-            Some(t) => quote! {
-                #gate
-                impl<'a, F> #t<'a, F> {
-                    #doc
-                    pub fn #method(&self, #(#args),*) -> Call<'a, F, Api<#marker>> {
-                        Call::api(self.client) #(#parts)*
-                    }
-                }
-            },
-            None => quote! {
-                #gate
-                impl<F> Elasticsearch<F> {
-                    #doc
-                    pub fn #method(&self, #(#args),*) -> Call<'_, F, Api<#marker>> {
-                        Call::api(self) #(#parts)*
-                    }
-                }
-            },
-        });
-
-        // Setters.
-        if e.optional_parts.is_empty() && e.params.is_empty() && e.body_name.is_none() {
-            continue;
-        }
-        let mut setters = Vec::new();
-        if let Some(b) = &e.body_name {
-            let name = format_ident!("{}", b);
-            let doc = format!(" The {b} (any `Serialize`).");
-            setters.push(quote! {
-                #[doc = #doc]
-                pub fn #name<T: serde::Serialize + ?Sized>(self, v: &T) -> Self {
-                    self.body(v)
-                }
-            });
-        }
-        let mut names: BTreeSet<String> = e
-            .required_parts
-            .iter()
-            .map(|p| ident(&p.0, &BTreeSet::new(), &facts.reserved))
-            .collect();
-        for (p, t) in &e.optional_parts {
-            let id = ident(p, &names, &facts.reserved);
-            names.insert(id.clone());
-            let (arg, conv) = part_arg(t, enums, "v");
-            let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(&conv)?);
-            let doc = format!(" Path part `{p}`.");
-            setters.push(quote! {
-                #[doc = #doc]
-                pub fn #id(self, v: #arg) -> Self {
-                    self.part(#p, #conv)
-                }
-            });
-        }
-        for (p, t, d) in &e.params {
-            let id = ident(p, &names, &facts.reserved);
-            if !names.insert(id.clone()) {
-                continue;
-            }
-            let (arg, conv) = setter_arg(t, enums);
-            let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(conv)?);
-            let first = d
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            let doc = if first.is_empty() {
-                format!(" `{p}`")
-            } else {
-                format!(" {first}")
-            };
-            setters.push(quote! {
-                #[doc = #doc]
-                pub fn #id(self, v: #arg) -> Self {
-                    self.param(#p, #conv)
-                }
-            });
-        }
-        items.push(quote! {
-            #gate
-            impl<F> Call<'_, F, Api<#marker>> {
-                #(#setters)*
-            }
-        });
+        items.extend(endpoint_items(
+            e,
+            namespace_type.as_ref(),
+            enums,
+            index,
+            facts,
+        )?);
     }
     render(quote! {
         #![doc = #title]
@@ -390,4 +261,153 @@ pub fn namespace_files(
         );
     }
     Ok(files)
+}
+
+/// The items of one endpoint: its marker bound to its route, its constructor (on the client
+/// or on the namespace type), and its setters.
+fn endpoint_items(
+    e: &Endpoint,
+    namespace_type: Option<&proc_macro2::Ident>,
+    enums: &HashMap<TypeKey, String>,
+    index: &HashMap<String, usize>,
+    facts: &ClientFacts,
+) -> Result<Vec<TokenStream>, String> {
+    let mut items = Vec::new();
+    let gate = gate(e);
+    let marker = format_ident!("{}", e.marker);
+    let (output, parse) = if e.head {
+        ("bool".to_string(), "crate::api::parse_exists(r)")
+    } else if let Some(t) = facts.typed_responses.get(&e.name) {
+        (t.clone(), "r.json()")
+    } else if e.text {
+        ("String".to_string(), "crate::api::parse_text(r)")
+    } else {
+        (
+            "serde_json::Value".to_string(),
+            "crate::api::parse_value(r)",
+        )
+    };
+    let (output, parse) = (ty(&output)?, expr(parse)?);
+    let i = Literal::usize_unsuffixed(index[&e.name]);
+    let marker_doc = format!(" Endpoint `{}`.", e.name);
+    items.push(quote! {
+        #gate
+        #[doc = #marker_doc]
+        pub struct #marker;
+        #gate
+        impl ApiSpec for #marker {
+            const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[#i];
+            type Output = #output;
+            fn parse(r: es_transport::Response) -> Result<#output, es_transport::Error> {
+                #parse
+            }
+        }
+    });
+
+    // Constructor.
+    let mut doc = doc_paragraph(&e.doc);
+    if !e.doc_url.is_empty() {
+        doc.push(String::new());
+        doc.push(format!(" <{}>", e.doc_url));
+    }
+    let doc = docs(&doc);
+    let mut taken = BTreeSet::new();
+    let mut args = Vec::new();
+    let mut parts = Vec::new();
+    for (p, t) in &e.required_parts {
+        let id = ident(p, &taken, &facts.reserved);
+        taken.insert(id.clone());
+        let (arg, conv) = part_arg(t, enums, &id);
+        let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(&conv)?);
+        args.push(quote! { #id: #arg });
+        parts.push(quote! { .part(#p, #conv) });
+    }
+    let method = format_ident!("{}", e.method_name);
+    items.push(match namespace_type {
+        Some(t) => quote! {
+            #gate
+            impl<'a, F> #t<'a, F> {
+                #doc
+                pub fn #method(&self, #(#args),*) -> Call<'a, F, Api<#marker>> {
+                    Call::api(self.client) #(#parts)*
+                }
+            }
+        },
+        None => quote! {
+            #gate
+            impl<F> Elasticsearch<F> {
+                #doc
+                pub fn #method(&self, #(#args),*) -> Call<'_, F, Api<#marker>> {
+                    Call::api(self) #(#parts)*
+                }
+            }
+        },
+    });
+
+    // Setters.
+    if e.optional_parts.is_empty() && e.params.is_empty() && e.body_name.is_none() {
+        return Ok(items);
+    }
+    let mut setters = Vec::new();
+    if let Some(b) = &e.body_name {
+        let name = format_ident!("{}", b);
+        let doc = format!(" The {b} (any `Serialize`).");
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #name<T: serde::Serialize + ?Sized>(self, v: &T) -> Self {
+                self.body(v)
+            }
+        });
+    }
+    let mut names: BTreeSet<String> = e
+        .required_parts
+        .iter()
+        .map(|p| ident(&p.0, &BTreeSet::new(), &facts.reserved))
+        .collect();
+    for (p, t) in &e.optional_parts {
+        let id = ident(p, &names, &facts.reserved);
+        names.insert(id.clone());
+        let (arg, conv) = part_arg(t, enums, "v");
+        let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(&conv)?);
+        let doc = format!(" Path part `{p}`.");
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #id(self, v: #arg) -> Self {
+                self.part(#p, #conv)
+            }
+        });
+    }
+    for (p, t, d) in &e.params {
+        let id = ident(p, &names, &facts.reserved);
+        if !names.insert(id.clone()) {
+            continue;
+        }
+        let (arg, conv) = setter_arg(t, enums);
+        let (id, arg, conv) = (format_ident!("{}", id), ty(&arg)?, expr(conv)?);
+        let first = d
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let doc = if first.is_empty() {
+            format!(" `{p}`")
+        } else {
+            format!(" {first}")
+        };
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #id(self, v: #arg) -> Self {
+                self.param(#p, #conv)
+            }
+        });
+    }
+    items.push(quote! {
+        #gate
+        impl<F> Call<'_, F, Api<#marker>> {
+            #(#setters)*
+        }
+    });
+    Ok(items)
 }

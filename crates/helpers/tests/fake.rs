@@ -509,3 +509,27 @@ async fn point_in_time_uses_search_after_and_is_closed_at_the_end_and_on_drop() 
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+#[tokio::test]
+async fn blocking_streams_inside_a_runtime_report_an_error_not_an_empty_result() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let blocking = client(&cluster).to_blocking();
+    let items: Vec<_> = scan::<_, Value>(&blocking, "x", json!({}), ScanOptions::default())
+        .send()
+        .collect();
+    assert_eq!(items.len(), 1);
+    assert!(items[0].as_ref().unwrap_err().is_blocking_in_async());
+    let outcomes: Vec<_> = es_helpers::bulk_stream(&blocking, docs(3), BulkOptions::default())
+        .send()
+        .collect();
+    assert_eq!(outcomes.len(), 1);
+    assert!(outcomes[0].is_err());
+    let err = bulk(&blocking, docs(3), BulkOptions::default())
+        .send()
+        .unwrap_err();
+    let BulkError::Request { source, .. } = err else {
+        panic!("{err}")
+    };
+    assert!(source.is_blocking_in_async());
+    assert!(cluster.requests().is_empty(), "nothing was sent");
+}
