@@ -53,7 +53,7 @@ pub struct TransportOptions {
     pub cloud_id: Option<String>,
     /// Hosts written without a scheme use https (`use_ssl`).
     pub use_ssl: bool,
-    /// Basic auth user.
+    /// Basic auth user (the seeds' `http_auth=(user, password)` is `username` + `password`).
     pub username: Option<String>,
     /// Basic auth password (prefer `password_env`).
     pub password: Option<Secret>,
@@ -73,8 +73,9 @@ pub struct TransportOptions {
     pub bearer_auth: Option<Secret>,
     /// Environment variable holding the bearer token.
     pub bearer_auth_env: Option<String>,
-    /// Request timeout (default 10 s); `None` waits forever.
-    #[serde(deserialize_with = "optional_duration")]
+    /// Request timeout (default 10 s); `None` waits forever. `timeout`, the older name, is
+    /// accepted in profiles.
+    #[serde(alias = "timeout", deserialize_with = "optional_duration")]
     pub request_timeout: Option<Duration>,
     /// Connect timeout, TLS handshake included (default 10 s).
     #[serde(deserialize_with = "duration")]
