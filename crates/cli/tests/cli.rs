@@ -261,3 +261,33 @@ fn profiles_listing_hides_passwords_written_in_urls() {
         "{out}"
     );
 }
+
+#[test]
+fn bulk_never_reports_documents_the_server_did_not_acknowledge() {
+    let cluster = es_testkit::FakeCluster::start(1).unwrap();
+    cluster.set_handler(|req| {
+        req.path.ends_with("/_bulk").then(|| {
+            es_testkit::Reply::json(
+                200,
+                serde_json::json!({"took": 1, "errors": false, "items": []}),
+            )
+        })
+    });
+    let env = Env::new("unacked");
+    let docs = env.file("docs.ndjson", "{\"n\":1}\n{\"n\":2}\n");
+    let out = es(
+        &[
+            "--url",
+            &cluster.url(0),
+            "bulk",
+            "idx",
+            docs.to_str().unwrap(),
+            "--no-refresh",
+        ],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("indexed 0 of 2"), "{stdout}");
+    assert!(stderr.contains("2 document(s) rejected"), "{stderr}");
+}

@@ -36,32 +36,40 @@ pub trait BulkSource {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
 }
 
-/// Pre-serialized JSON is copied as it is (it must not contain a newline).
+/// Pre-serialized JSON must be exactly one JSON value; it is checked (a source with a raw
+/// newline could otherwise smuggle extra actions into the NDJSON body) and, when it spans
+/// several lines, re-encoded on one.
+fn write_raw(raw: &[u8], out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(raw)?;
+    if raw.iter().any(|b| *b == b'\n' || *b == b'\r') {
+        let v: serde_json::Value = serde_json::from_slice(raw)?;
+        return serde_json::to_writer(out, &v);
+    }
+    out.extend_from_slice(raw);
+    Ok(())
+}
+
 impl BulkSource for Bytes {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(self);
-        Ok(())
+        write_raw(self, out)
     }
 }
 
 impl BulkSource for Vec<u8> {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(self);
-        Ok(())
+        write_raw(self, out)
     }
 }
 
 impl BulkSource for String {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(self.as_bytes());
-        Ok(())
+        write_raw(self.as_bytes(), out)
     }
 }
 
 impl BulkSource for &str {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(self.as_bytes());
-        Ok(())
+        write_raw(self.as_bytes(), out)
     }
 }
 
@@ -318,5 +326,29 @@ mod tests {
         let mut buf = Vec::new();
         d.write_to(&mut buf).unwrap();
         assert_eq!(buf, b"{\"delete\":{\"_id\":\"9\"}}\n");
+    }
+
+    #[test]
+    fn raw_sources_cannot_inject_actions() {
+        let injected = "{\"a\":1}\n{\"delete\":{\"_index\":\"x\",\"_id\":\"victim\"}}";
+        let mut buf = Vec::new();
+        assert!(Action::index(injected).write_to(&mut buf).is_err());
+        assert!(Action::index(injected.to_string())
+            .write_to(&mut buf)
+            .is_err());
+        assert!(Action::index(Bytes::from(injected))
+            .write_to(&mut buf)
+            .is_err());
+        assert!(Action::index(b"not json".to_vec())
+            .write_to(&mut buf)
+            .is_err());
+        assert!(Action::index("").write_to(&mut buf).is_err());
+        // Pretty-printed JSON is one value: re-encoded on one line.
+        let mut buf = Vec::new();
+        Action::index("{\n  \"a\": \"x\\ny\"\n}\n")
+            .write_to(&mut buf)
+            .unwrap();
+        assert_eq!(buf, b"{\"index\":{}}\n{\"a\":\"x\\ny\"}\n");
+        assert_eq!(buf.iter().filter(|b| **b == b'\n').count(), 2);
     }
 }

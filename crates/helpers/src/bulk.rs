@@ -620,11 +620,54 @@ struct ItemAnswer {
     error: Option<Value>,
 }
 
-/// `"errors":false` in the first bytes: every item succeeded, no need to read the items.
-fn no_errors(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(256)];
-    head.windows(15).any(|w| w == b"\"errors\":false,")
-        || head.windows(14).any(|w| w == b"\"errors\":false")
+/// Whether the answer acknowledges every one of `n` actions with a 2xx status: a complete JSON
+/// body with `"errors": false` and exactly `n` items. Reads only each item's status (no
+/// allocation per item), so the common case stays cheap; anything else goes through the full
+/// reading, which reports missing, extra or unreadable items as failures.
+fn all_acknowledged(body: &[u8], n: usize) -> bool {
+    #[derive(Deserialize)]
+    struct Quick {
+        errors: bool,
+        items: Vec<ItemStatus>,
+    }
+    struct ItemStatus(u16);
+    impl<'de> Deserialize<'de> for ItemStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = ItemStatus;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a bulk item {op: {status: ...}}")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<ItemStatus, A::Error> {
+                    #[derive(Deserialize)]
+                    struct Status {
+                        status: u16,
+                    }
+                    let mut status = None;
+                    while m.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                        if status.is_some() {
+                            return Err(serde::de::Error::custom("an item has several operations"));
+                        }
+                        status = Some(m.next_value::<Status>()?.status);
+                    }
+                    status
+                        .map(ItemStatus)
+                        .ok_or_else(|| serde::de::Error::custom("empty item"))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    match serde_json::from_slice::<Quick>(body) {
+        Ok(q) => {
+            !q.errors && q.items.len() == n && q.items.iter().all(|s| (200..300).contains(&s.0))
+        }
+        Err(_) => false,
+    }
 }
 
 async fn send_chunk(
@@ -706,7 +749,7 @@ async fn send_chunk(
                     }
                 }
             }
-            Ok(resp) if !opts.yield_ok && no_errors(resp.body()) => {
+            Ok(resp) if !opts.yield_ok && all_acknowledged(resp.body(), spans.len()) => {
                 for s in &spans {
                     finish(&mut outcomes, ok_outcome(s, attempt));
                 }

@@ -533,3 +533,72 @@ async fn blocking_streams_inside_a_runtime_report_an_error_not_an_empty_result()
     assert!(source.is_blocking_in_async());
     assert!(cluster.requests().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn answers_that_do_not_acknowledge_every_action_are_failures_not_successes() {
+    let bodies = [
+        r#"{"took":1,"errors":false,"items":[]}"#.to_string(),
+        r#"{"took":1,"errors":false}"#.to_string(),
+        // Truncated mid-body.
+        r#"{"took":1,"errors":false,"items":[{"index":{"_id":"0","status":201}},{"ind"#
+            .to_string(),
+        // Fewer items than actions.
+        r#"{"took":1,"errors":false,"items":[{"index":{"_id":"0","status":201}}]}"#.to_string(),
+        // More items than actions.
+        format!(
+            r#"{{"took":1,"errors":false,"items":[{}]}}"#,
+            [r#"{"index":{"status":201}}"#; 4].join(",")
+        ),
+        // Says no errors, but an item is not 2xx.
+        r#"{"took":1,"errors":false,"items":[{"index":{"status":201}},{"index":{"status":201}},{"index":{"status":400,"error":{"type":"x"}}}]}"#.to_string(),
+    ];
+    for body in bodies {
+        let cluster = FakeCluster::start(1).unwrap();
+        let b = body.clone();
+        cluster.set_handler(move |req| {
+            req.path.ends_with("/_bulk").then(|| Reply::Respond {
+                status: http::StatusCode::OK,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: b.clone().into(),
+            })
+        });
+        let opts = BulkOptions::default().raise_on_error(false);
+        let summary = bulk(client(&cluster), docs(3), opts).send().await.unwrap();
+        assert_eq!(summary.total, 3, "{body}");
+        if body.contains("\"status\":400") {
+            // The two acknowledged items are ok; the third is reported with its error.
+            assert_eq!((summary.ok, summary.failed.len()), (2, 1), "{body}");
+            assert_eq!(summary.failed[0].status, 400);
+        } else {
+            assert_eq!((summary.ok, summary.failed.len()), (0, 3), "{body}");
+            assert!(summary.failed.iter().all(|f| f.action.is_some()));
+        }
+        // With raise_on_error (the default) the run is an error.
+        let err = bulk(client(&cluster), docs(3), BulkOptions::default())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BulkError::Items { .. }), "{body}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let actions = vec![
+        Action::index(r#"{"ok":1}"#).id("a"),
+        Action::index("{\"x\":1}\n{\"delete\":{\"_index\":\"t\",\"_id\":\"victim\"}}").id("b"),
+    ];
+    let err = bulk(
+        client(&cluster),
+        es_helpers::iter(actions),
+        BulkOptions::default().index("t"),
+    )
+    .send()
+    .await
+    .unwrap_err();
+    assert!(matches!(err, BulkError::Serialize { seq: 1, .. }), "{err}");
+    for r in cluster.requests_to("/t/_bulk") {
+        assert!(!String::from_utf8_lossy(&r.decoded_body()).contains("victim"));
+    }
+}
