@@ -480,6 +480,14 @@ fn bad_profiles_and_values_name_the_alias_and_key() {
             "{body:?} -> {text}"
         );
     }
+    // A secret mistyped as a number is refused without echoing it.
+    let err =
+        parse_profiles("[qa]\nusername = \"u\"\npassword = 73951284\n", "t.toml").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("`qa.password`") && !text.contains("73951284"),
+        "{text}"
+    );
     let missing =
         es_connections::load_profiles(std::path::Path::new("/no/such/profiles.toml")).unwrap_err();
     assert!(missing.to_string().contains("/no/such/profiles.toml"));

@@ -119,20 +119,19 @@ where
     let slot = failure.clone();
     let target_index = op.target_index;
     let hits = Scan::<Value>::new(op.source_index, op.query, op.scan_opts).hits(source);
+    // The first read error stops the copy and is reported as it is (a timeout stays a
+    // timeout), after the bulk has accounted for what was already sent.
     let actions = hits
-        .take_while(move |h| {
-            let ok = match h {
-                Ok(_) => true,
-                Err(e) => {
-                    *slot.lock().unwrap_or_else(|p| p.into_inner()) =
-                        Some(es_client::Error::config("scan", e.to_string()));
-                    false
-                }
-            };
-            std::future::ready(ok)
+        .map(move |h| match h {
+            Ok(hit) => Some(hit),
+            Err(e) => {
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                None
+            }
         })
+        .take_while(|h| std::future::ready(h.is_some()))
         .filter_map(move |h| {
-            let action = h.ok().and_then(&mut transform).map(|a| {
+            let action = h.and_then(&mut transform).map(|a| {
                 if a.meta.index.is_none() {
                     a.index_name(target_index.clone())
                 } else {

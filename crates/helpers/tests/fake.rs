@@ -602,3 +602,34 @@ async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
         assert!(!String::from_utf8_lossy(&r.decoded_body()).contains("victim"));
     }
 }
+
+#[tokio::test]
+async fn reindex_reports_a_read_timeout_as_a_timeout() {
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(Rule::new(Reply::Hang).path_prefix("/src/_search"));
+    let c = Client::from_builder(
+        TransportBuilder::new()
+            .hosts(cluster.urls())
+            .compat(CompatMode::Off)
+            .product_check(false)
+            .request_timeout(Duration::from_millis(200)),
+    )
+    .unwrap();
+    let err = es_helpers::reindex(
+        &c,
+        "src",
+        &c,
+        "dst",
+        json!({}),
+        es_helpers::same_document,
+        ScanOptions::default(),
+        BulkOptions::default(),
+    )
+    .send()
+    .await
+    .unwrap_err();
+    match err {
+        es_helpers::ReindexError::Scan(e) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("{other}"),
+    }
+}

@@ -478,8 +478,19 @@ impl<T> TransportBuilder<T> {
             assert_fingerprint: o.ssl_assert_fingerprint.clone(),
             min_version: o.ssl_version,
         };
-        let uses_tls =
-            urls.iter().any(|u| u.scheme == Scheme::Https) || tls != TlsOptions::default();
+        if tls != TlsOptions::default() {
+            if let Some(plain) = urls.iter().find(|u| u.scheme == Scheme::Http) {
+                // Never send credentials in plaintext to a node the user meant to reach over TLS.
+                return Err(Error::config(
+                    "hosts",
+                    format!(
+                        "TLS options are set but {} is plain http; write https:// or set use_ssl",
+                        plain.origin()
+                    ),
+                ));
+            }
+        }
+        let uses_tls = urls.iter().any(|u| u.scheme == Scheme::Https);
         if uses_tls && !o.verify_certs && o.ssl_show_warn {
             tracing::warn!("TLS certificate verification is off (verify_certs = false); the connection can be intercepted");
         }
@@ -794,6 +805,50 @@ mod tests {
         assert!(settings.sniff_on_node_failure);
         assert_eq!(settings.sniff_interval, Some(Duration::from_secs(60)));
         assert_eq!(settings.retry.max_retries, 5);
+    }
+
+    #[test]
+    fn tls_options_never_fall_back_to_plain_http() {
+        for host in ["es1:9200", "http://es1:9200"] {
+            let err = TransportBuilder::new()
+                .host(host)
+                .ca_certs("/etc/ca.pem")
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("plain http"), "{err}");
+            let err = TransportBuilder::new()
+                .host(host)
+                .verify_certs(false)
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("use_ssl"), "{err}");
+        }
+        let t = TransportBuilder::new()
+            .host("es1:9200")
+            .use_ssl(true)
+            .verify_certs(false)
+            .build()
+            .unwrap();
+        assert_eq!(t.nodes()[0].base_url(), "https://es1:9200");
+    }
+
+    #[test]
+    fn hosts_with_a_query_or_fragment_are_rejected() {
+        for host in [
+            "http://h:9200/a?b=1",
+            "http://h:9200?b=1",
+            "h:9200#x",
+            "https://u:p@h/x#y",
+        ] {
+            let err = TransportBuilder::new().host(host).build().unwrap_err();
+            assert!(err.to_string().contains("query"), "{host}: {err}");
+            assert!(!err.to_string().contains(":p@"), "{err}");
+        }
+        // A `#` or `?` in a password is not a query.
+        assert!(TransportBuilder::new()
+            .host("https://u:p#?x@h:9200")
+            .build()
+            .is_ok());
     }
 
     #[test]

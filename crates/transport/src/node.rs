@@ -100,6 +100,12 @@ impl NodeUrl {
             Some((u, h)) => (Some(u), h),
             None => (None, authority),
         };
+        if hostport.contains(['?', '#']) || path.contains(['?', '#']) {
+            // Requests would go to `<host>/<path>?<query>/index/_search`: the wrong endpoint.
+            return Err(bad(
+                "a host must not have a query (`?`) or fragment (`#`); give the URL prefix only",
+            ));
+        }
         let auth = match userinfo {
             Some(u) => {
                 let (user, pass) = u.split_once(':').unwrap_or((u, ""));

@@ -499,6 +499,23 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_secret_is_not_echoed() {
+        for text in [
+            "password = 73951284",
+            "api_key = 73951284.5",
+            "bearer_auth = 73951284",
+        ] {
+            // The message only: toml's `Display` quotes the source line (profiles report the
+            // message with the alias and key instead).
+            let err = toml::from_str::<TransportOptions>(text)
+                .unwrap_err()
+                .message()
+                .to_string();
+            assert!(!err.contains("73951284"), "{err}");
+        }
+    }
+
+    #[test]
     fn api_keys_compat_and_tls_versions() {
         let o =
             parse("api_key = [\"id\", \"k3y\"]\ncompat = 8\nssl_version = \"TLSv1.3\"").unwrap();

@@ -51,7 +51,7 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     let url = cluster
         .url(0)
         .replace("http://", "http://admin:url-pass-1@");
-    let b = builder(&[url])
+    let b = builder(&[url.clone()])
         .header("Authorization", "Bearer header-tok-2")
         .tls(
             es_transport::TlsOptions::default()
@@ -59,11 +59,19 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
                 .verify_certs(false),
         );
     let dbg_builder = format!("{b:?}");
-    let t = b.auth(Auth::api_key("api-key-4")).build().unwrap();
+    // TLS options on a plain-http host are refused (never silent plaintext); that error must
+    // not carry a secret either.
+    let tls_refused = b.clone().build().unwrap_err().to_string();
+    let t = builder(&[url])
+        .header("Authorization", "Bearer header-tok-2")
+        .auth(Auth::api_key("api-key-4"))
+        .build()
+        .unwrap();
     let err = t.perform(get("/secret")).await;
     let err = err.unwrap_err();
     let texts = [
         dbg_builder,
+        tls_refused,
         format!("{t:?}"),
         format!("{err:?}"),
         err.to_string(),
@@ -85,8 +93,8 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     }
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     assert!(
-        texts[6].contains("es.request"),
+        texts[7].contains("es.request"),
         "tracing spans were emitted: {:?}",
-        texts[6]
+        texts[7]
     );
 }
