@@ -51,7 +51,7 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     let url = cluster
         .url(0)
         .replace("http://", "http://admin:url-pass-1@");
-    let b = builder(&[url.clone()])
+    let b = builder(std::slice::from_ref(&url))
         .header("Authorization", "Bearer header-tok-2")
         .tls(
             es_transport::TlsOptions::default()
