@@ -25,7 +25,7 @@ pub use bulk::{
     BulkStream, BulkSummary, ItemOutcome,
 };
 pub use reindex::{reindex, same_document, Reindex, ReindexError};
-pub use scan::{scan, Scan, ScanMode, ScanOptions};
+pub use scan::{scan, Scan, ScanMode, ScanOptions, ShardFailures};
 
 /// Actions from an iterator, as the stream the bulk helpers take (`futures_util::stream::iter`).
 pub use futures_util::stream::iter;

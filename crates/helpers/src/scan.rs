@@ -37,6 +37,24 @@ pub struct ScanOptions {
     pub slices: u32,
     /// Per-request timeout.
     pub request_timeout: Option<Duration>,
+    /// A page answered by only some shards ends the scan with a [`ShardFailures`] error
+    /// (default `true`, as elasticsearch-py's `raise_on_error`); `false` accepts partial
+    /// results with a logged warning.
+    pub raise_on_error: bool,
+}
+
+/// Some shards did not answer a scan page: the results would be partial.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "scan: {successful} of {total} shards answered ({failed} failed); results would be partial"
+)]
+pub struct ShardFailures {
+    /// Shards that answered.
+    pub successful: u64,
+    /// Shards that failed.
+    pub failed: u64,
+    /// Shards asked.
+    pub total: u64,
 }
 
 impl Default for ScanOptions {
@@ -48,6 +66,7 @@ impl Default for ScanOptions {
             preserve_order: false,
             slices: 1,
             request_timeout: None,
+            raise_on_error: true,
         }
     }
 }
@@ -71,6 +90,11 @@ impl ScanOptions {
     /// Parallel slices.
     pub fn slices(mut self, n: u32) -> Self {
         self.slices = n.max(1);
+        self
+    }
+    /// Whether shard failures end the scan with an error (default `true`).
+    pub fn raise_on_error(mut self, on: bool) -> Self {
+        self.raise_on_error = on;
         self
     }
     /// Keep the query's sort.
@@ -230,6 +254,19 @@ impl Pager {
                 r
             }
         };
+        let sh = &resp.shards;
+        let answered = sh.successful + sh.skipped.unwrap_or(0);
+        if sh.failed > 0 || answered < sh.total {
+            let failures = ShardFailures {
+                successful: sh.successful,
+                failed: sh.failed,
+                total: sh.total,
+            };
+            if self.opts.raise_on_error {
+                return Err(Error::other(es_client::ErrorKind::ServerError, failures));
+            }
+            tracing::warn!(%failures, "accepting partial scan results (raise_on_error = false)");
+        }
         if resp.hits.hits.is_empty() {
             return Ok(None);
         }

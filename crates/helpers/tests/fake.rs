@@ -633,3 +633,70 @@ async fn reindex_reports_a_read_timeout_as_a_timeout() {
         other => panic!("{other}"),
     }
 }
+
+#[tokio::test]
+async fn a_scan_over_failed_shards_is_an_error_unless_partial_results_are_accepted() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let page = Arc::new(AtomicU64::new(0));
+    let p2 = page.clone();
+    cluster.set_handler(move |req| {
+        let shards = json!({"total": 5, "successful": 3, "failed": 2, "skipped": 0});
+        let hits = |p: u64| -> Vec<Value> {
+            if p < 2 {
+                (0..2).map(|i| json!({"_index": "x", "_id": format!("{p}-{i}"), "_source": {}})).collect()
+            } else {
+                vec![]
+            }
+        };
+        match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/x/_search") => {
+                p2.store(1, Ordering::SeqCst);
+                Some(Reply::json(200, json!({"took": 1, "_scroll_id": "s", "_shards": shards, "hits": {"hits": hits(0)}})))
+            }
+            ("POST", "/_search/scroll") => {
+                let p = p2.fetch_add(1, Ordering::SeqCst);
+                Some(Reply::json(200, json!({"took": 1, "_scroll_id": "s", "_shards": shards, "hits": {"hits": hits(p)}})))
+            }
+            ("DELETE", "/_search/scroll") => Some(Reply::json(200, json!({"succeeded": true}))),
+            _ => None,
+        }
+    });
+    let results: Vec<_> =
+        scan::<_, Value>(client(&cluster), "x", json!({}), ScanOptions::default())
+            .send()
+            .collect()
+            .await;
+    assert_eq!(
+        results.len(),
+        1,
+        "the first page already fails: nothing partial is yielded"
+    );
+    let err = results[0].as_ref().unwrap_err();
+    let failures = err.downcast_ref::<es_helpers::ShardFailures>().unwrap();
+    assert_eq!(
+        (failures.successful, failures.failed, failures.total),
+        (3, 2, 5)
+    );
+    assert_eq!(
+        cluster
+            .requests_to("/_search/scroll")
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count(),
+        1,
+        "scroll released"
+    );
+
+    page.store(0, Ordering::SeqCst);
+    let results: Vec<_> = scan::<_, Value>(
+        client(&cluster),
+        "x",
+        json!({}),
+        ScanOptions::default().raise_on_error(false),
+    )
+    .send()
+    .collect()
+    .await;
+    assert_eq!(results.len(), 4);
+    assert!(results.iter().all(|r| r.is_ok()));
+}
