@@ -37,6 +37,12 @@ pub struct Args {
 fn reader(file: &Option<PathBuf>) -> Result<Box<dyn BufRead + Send>, Failure> {
     match file {
         Some(p) if p.as_os_str() != "-" => {
+            if p.is_dir() {
+                return Err(Failure::usage(format!(
+                    "{} is a directory, not an NDJSON file",
+                    p.display()
+                )));
+            }
             let f = std::fs::File::open(p)
                 .map_err(|e| Failure::usage(format!("cannot open {}: {e}", p.display())))?;
             Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
@@ -80,12 +86,19 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     };
     let progress = bar.clone();
     let id_field = args.id_field.clone();
+    // A read error ends the input but is reported: it is not the end of the file.
+    let read_error: std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>> = Default::default();
+    let read_slot = read_error.clone();
     let lines = std::iter::from_fn(move || {
         let mut line = Vec::new();
         loop {
             line.clear();
             match input.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => return None,
+                Ok(0) => return None,
+                Err(e) => {
+                    *read_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    return None;
+                }
                 Ok(_) => {
                     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
                         line.pop();
@@ -113,6 +126,12 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::failed(e.to_string()))?;
     bar.finish_and_clear();
+    if let Some(e) = read_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(Failure::failed(format!(
+            "reading the input failed after {} documents (those were sent: {} indexed): {e}",
+            summary.total, summary.ok
+        )));
+    }
     if !args.no_refresh {
         client
             .indices()
@@ -122,7 +141,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
             .await?;
     }
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
-    println!(
+    out!(
         "indexed {} of {} documents into {} in {:.2}s ({:.0} docs/s, {} requests, {} retries)",
         summary.ok,
         summary.total,

@@ -12,6 +12,14 @@
 //! profile, and from the profiles file (`--profiles`, `$ES_PROFILES`, or
 //! `~/.config/es-rs/profiles.toml`) for every alias.
 
+/// `println!` that ends the program quietly when stdout is a closed pipe (`es search | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::write_line(format_args!($($t)*))
+    };
+}
+
 mod bulk;
 mod health;
 mod profiles;
@@ -95,6 +103,20 @@ impl From<es_client::Error> for Failure {
 impl From<es_connections::ConnectionError> for Failure {
     fn from(e: es_connections::ConnectionError) -> Self {
         Failure::usage(e.to_string())
+    }
+}
+
+/// Writes one line to stdout; a closed pipe ends the program with success (the reader has
+/// what it wanted), any other write error with status 1.
+fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|_| stdout.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("es: cannot write the output: {e}");
+        std::process::exit(1);
     }
 }
 

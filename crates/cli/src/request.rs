@@ -32,7 +32,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     }
     let resp = call.send_raw().await?;
     match serde_json::from_slice::<serde_json::Value>(resp.body()) {
-        Ok(v) => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
+        Ok(v) => out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
         Err(_) => print!("{}", resp.text()),
     }
     Ok(())

@@ -47,7 +47,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     }
     let res = call.send().await?;
     for hit in &res.hits.hits {
-        println!(
+        out!(
             "{}",
             json!({"_index": hit.index, "_id": hit.id, "_score": hit.score, "_source": hit.source})
         );

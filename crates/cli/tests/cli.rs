@@ -291,3 +291,53 @@ fn bulk_never_reports_documents_the_server_did_not_acknowledge() {
     assert!(stdout.contains("indexed 0 of 2"), "{stdout}");
     assert!(stderr.contains("2 document(s) rejected"), "{stderr}");
 }
+
+#[test]
+fn unreadable_input_is_an_error_not_an_empty_load() {
+    let env = Env::new("unreadable");
+    let dir = env.dir.to_str().unwrap().to_string();
+    // A directory: refused before anything is sent.
+    let out = es(&["--url", "http://127.0.0.1:1", "bulk", "idx", &dir], &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("is a directory"), "{stderr}");
+    // A read error (EIO) is not the end of the file.
+    let cluster = es_testkit::FakeCluster::start(1).unwrap();
+    let out = es(
+        &[
+            "--url",
+            &cluster.url(0),
+            "bulk",
+            "idx",
+            "/proc/self/mem",
+            "--no-refresh",
+        ],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("reading the input failed"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    for args in [
+        &["profiles"][..],
+        &["--url", "http://127.0.0.1:1", "health"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_es"))
+            .args(args)
+            .env_remove("ELASTICSEARCH_URL")
+            .env_remove("ES_PROFILES")
+            .env("HOME", "/nonexistent")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away before the first line
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}

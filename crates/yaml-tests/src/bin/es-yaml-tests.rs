@@ -11,6 +11,14 @@ fn main() {
         match a.as_str() {
             "--out" => out = args.next(),
             "--filter" => filter = args.next(),
+            "-h" | "--help" => {
+                println!("usage: es-yaml-tests [noida-db|osmem-server|URL] [--out results.tsv] [--filter substring]");
+                return;
+            }
+            flag if flag.starts_with('-') => {
+                eprintln!("es-yaml-tests: unknown option `{flag}` (see --help)");
+                std::process::exit(2);
+            }
             other => target = other.to_string(),
         }
     }
