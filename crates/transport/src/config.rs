@@ -679,33 +679,69 @@ fn redact_userinfo(host: &str) -> String {
         Some((s, r)) => (format!("{s}://"), r),
         None => (String::new(), host),
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rsplit_once('@') {
-        Some((userinfo, hostport)) => {
+    match split_userinfo(rest) {
+        (Some(userinfo), after) => {
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!(
-                "{scheme}{user}:<redacted>@{hostport}{}",
-                &rest[authority_end..]
-            )
+            format!("{scheme}{user}:<redacted>@{after}")
         }
-        None => host.to_string(),
+        (None, _) => host.to_string(),
     }
 }
 
-/// Whether a header carries a secret (its value is never printed).
+/// Splits `user:pass@host:port/path` (the part after `scheme://`) into the userinfo and the
+/// rest. A password with an unencoded `/` (`u:pa/ss@h`) still counts as userinfo: when the text
+/// before the first `/` looks like `name:not-a-port` and an `@` follows, everything up to that
+/// `@` is userinfo — so such a password is neither printed nor taken for a path.
+pub(crate) fn split_userinfo(rest: &str) -> (Option<&str>, &str) {
+    let first_slash = rest.find('/').unwrap_or(rest.len());
+    if let Some(at) = rest[..first_slash].rfind('@') {
+        return (Some(&rest[..at]), &rest[at + 1..]);
+    }
+    let head = &rest[..first_slash];
+    let looks_like_credentials = head
+        .split_once(':')
+        .is_some_and(|(_, after)| after.is_empty() || !after.bytes().all(|b| b.is_ascii_digit()))
+        && !head.starts_with('[');
+    if looks_like_credentials {
+        if let Some(at) = rest[first_slash..].find('@') {
+            let at = first_slash + at;
+            return (Some(&rest[..at]), &rest[at + 1..]);
+        }
+    }
+    (None, rest)
+}
+
+/// Whether a header may carry a secret (its value is never printed). Generous on purpose:
+/// any name mentioning auth, keys, tokens, secrets, passwords, credentials, sessions or
+/// cookies, whatever the separators.
 ///
 /// ```
 /// assert!(es_transport::is_sensitive_header("Authorization"));
 /// assert!(es_transport::is_sensitive_header("x-api-key"));
+/// assert!(es_transport::is_sensitive_header("X-ApiKey"));
+/// assert!(es_transport::is_sensitive_header("X-Auth-Key"));
+/// assert!(es_transport::is_sensitive_header("x_client_secret"));
 /// assert!(!es_transport::is_sensitive_header("x-opaque-id"));
+/// assert!(!es_transport::is_sensitive_header("content-type"));
 /// ```
 pub fn is_sensitive_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "proxy-authorization"
-        || n.contains("api-key")
-        || n.contains("token")
-        || n == "cookie"
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    [
+        "auth",
+        "key",
+        "token",
+        "secret",
+        "passw",
+        "credential",
+        "session",
+        "cookie",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 #[cfg(test)]
@@ -742,6 +778,12 @@ mod tests {
         );
         assert_eq!(redact_userinfo("u:p@h"), "u:<redacted>@h");
         assert_eq!(redact_userinfo("http://h:9200/a@b"), "http://h:9200/a@b");
+        // A `/` in the password does not make it a path.
+        assert_eq!(
+            redact_userinfo("https://elastic:pa/ss@h:9200/p"),
+            "https://elastic:<redacted>@h:9200/p"
+        );
+        assert_eq!(redact_userinfo("u:a/b/c@h"), "u:<redacted>@h");
         let dbg = format!(
             "{:?}",
             TransportBuilder::new().host("https://elastic:hunter2@h")

@@ -92,13 +92,10 @@ impl NodeUrl {
             }
             None => (Scheme::Http, s, false),
         };
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        let (userinfo, hostport) = match authority.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, authority),
+        let (userinfo, after) = crate::config::split_userinfo(rest);
+        let (hostport, path) = match after.find('/') {
+            Some(i) => (&after[..i], &after[i..]),
+            None => (after, ""),
         };
         if hostport.contains(['?', '#']) || path.contains(['?', '#']) {
             // Requests would go to `<host>/<path>?<query>/index/_search`: the wrong endpoint.
