@@ -290,6 +290,8 @@ impl<T> TransportBuilder<T> {
         connect_timeout: Duration,
         /// Gzip request bodies and accept gzip responses.
         http_compress: bool,
+        /// Largest response body read (default 256 MiB).
+        max_response_bytes: usize,
         /// Media-type negotiation (default [`CompatMode::Auto`]).
         compat: CompatMode,
         /// Reject servers that are neither Elasticsearch nor OpenSearch (default `true`).
@@ -502,6 +504,7 @@ impl<T> TransportBuilder<T> {
             opaque_id: o.opaque_id.clone(),
             user_agent: o.user_agent.clone(),
             http_compress: o.http_compress,
+            max_response_bytes: o.max_response_bytes,
             connections_per_node: o.connections_per_node,
             selector: self.selector.clone(),
             randomize_hosts: o.randomize_hosts,
@@ -638,6 +641,7 @@ pub(crate) struct Settings {
     pub(crate) opaque_id: Option<String>,
     pub(crate) user_agent: Option<String>,
     pub(crate) http_compress: bool,
+    pub(crate) max_response_bytes: usize,
     pub(crate) connections_per_node: usize,
     pub(crate) selector: Arc<dyn Selector>,
     pub(crate) randomize_hosts: bool,

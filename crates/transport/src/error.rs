@@ -93,6 +93,14 @@ pub enum ErrorDetail {
         /// Why it was rejected.
         message: String,
     },
+    /// The response body is larger than `max_response_bytes` (after decompression).
+    #[error("the response from {node} is larger than the {limit}-byte limit (max_response_bytes)")]
+    ResponseTooLarge {
+        /// The node that answered.
+        node: String,
+        /// The limit.
+        limit: usize,
+    },
     /// A blocking call was made from inside an async runtime, where it would deadlock.
     #[error("a blocking client was used from inside an async runtime; use the async client there")]
     BlockingInAsyncContext,
@@ -244,6 +252,7 @@ impl Error {
             ErrorDetail::Status(s) => ErrorKind::from_status(s.status),
             ErrorDetail::Serialization { .. } => ErrorKind::Serialization,
             ErrorDetail::UnsupportedProduct { .. } => ErrorKind::UnsupportedProduct,
+            ErrorDetail::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             ErrorDetail::BlockingInAsyncContext => ErrorKind::Config,
             ErrorDetail::Other { kind, .. } => *kind,
         }
@@ -345,6 +354,8 @@ pub enum ErrorKind {
     Serialization,
     /// The product check rejected the server.
     UnsupportedProduct,
+    /// The answer exceeded `max_response_bytes`.
+    ResponseTooLarge,
 }
 
 impl ErrorKind {

@@ -114,6 +114,10 @@ pub struct TransportOptions {
     pub connections_per_node: usize,
     /// Gzip request bodies and accept gzip responses.
     pub http_compress: bool,
+    /// Largest response body read, after decompression (default 256 MiB); a larger answer is
+    /// an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) error, read no
+    /// further, so memory stays bounded whatever the server sends.
+    pub max_response_bytes: usize,
     /// A node's first dead-node back-off (default 1 s), doubled per failure.
     #[serde(deserialize_with = "duration")]
     pub dead_backoff_factor: Duration,
@@ -183,6 +187,7 @@ impl Default for TransportOptions {
             randomize_hosts: false,
             connections_per_node: 10,
             http_compress: false,
+            max_response_bytes: 256 * 1024 * 1024,
             dead_backoff_factor: dead.factor,
             max_dead_backoff: dead.max,
             ca_certs: None,
@@ -304,6 +309,7 @@ impl fmt::Debug for TransportOptions {
             .field("randomize_hosts", &self.randomize_hosts)
             .field("connections_per_node", &self.connections_per_node)
             .field("http_compress", &self.http_compress)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("dead_backoff_factor", &self.dead_backoff_factor)
             .field("max_dead_backoff", &self.max_dead_backoff)
             .field("ca_certs", &self.ca_certs)

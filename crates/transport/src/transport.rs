@@ -75,6 +75,7 @@ struct Inner {
     retry: RetryPolicy,
     request_timeout: Option<Duration>,
     http_compress: bool,
+    max_response_bytes: usize,
     sniffing: Sniffing,
     sniff_state: Mutex<SniffState>,
     started: OnceCell<()>,
@@ -169,6 +170,7 @@ impl Transport {
             retry: b.retry,
             request_timeout: b.request_timeout,
             http_compress: b.http_compress,
+            max_response_bytes: b.max_response_bytes,
             sniffing: Sniffing {
                 on_start: b.sniff_on_start,
                 on_failure: b.sniff_on_node_failure,
@@ -534,18 +536,42 @@ impl Inner {
             Err(e) => return Err(classify_hyper_error(node.base_url(), e)),
         };
         let (parts, incoming) = resp.into_parts();
-        let bytes = incoming
+        let limit = self.max_response_bytes;
+        let too_large = || {
+            Error::from(crate::ErrorDetail::ResponseTooLarge {
+                node: node.base_url().to_string(),
+                limit,
+            })
+        };
+        // Read no more than the limit: a huge (or endless) answer is refused, not buffered.
+        // The connection is not reused then (its remaining body is unread).
+        let bytes = match http_body_util::Limited::new(incoming, limit)
             .collect()
             .await
-            .map_err(|e| classify_hyper_error(node.base_url(), e))?
-            .to_bytes();
-        node.conns.checkin(lease);
-        let bytes = if parts
-            .headers
-            .get(CONTENT_ENCODING)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"))
         {
-            gunzip(&bytes, node.base_url())?
+            Ok(c) => c.to_bytes(),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large()),
+            Err(e) => {
+                return Err(match e.downcast::<hyper::Error>() {
+                    Ok(h) => classify_hyper_error(node.base_url(), *h),
+                    Err(other) => {
+                        Error::connection(node.base_url(), other.to_string(), Some(other))
+                    }
+                })
+            }
+        };
+        node.conns.checkin(lease);
+        // Decoded only when we asked for gzip and the server says it used it; bounded too.
+        let bytes = if self.http_compress
+            && parts
+                .headers
+                .get(CONTENT_ENCODING)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"))
+        {
+            match gunzip(&bytes, node.base_url(), limit)? {
+                Some(b) => b,
+                None => return Err(too_large()),
+            }
         } else {
             bytes
         };
@@ -705,18 +731,21 @@ fn gzip(data: &[u8]) -> Result<Bytes, Error> {
         .map_err(|e| Error::serialization(format!("gzip failed: {e}")))
 }
 
-fn gunzip(data: &[u8], node: &str) -> Result<Bytes, Error> {
-    let mut out = Vec::with_capacity(data.len() * 4);
+/// Decodes a gzip body; `None` when it would exceed `limit` bytes (a gzip bomb).
+fn gunzip(data: &[u8], node: &str, limit: usize) -> Result<Option<Bytes>, Error> {
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit));
+    let cap = (limit as u64).saturating_add(1);
     flate2::read::GzDecoder::new(data)
+        .take(cap)
         .read_to_end(&mut out)
-        .map(|_| Bytes::from(out))
         .map_err(|e| {
             Error::connection(
                 node,
                 format!("bad gzip response body: {e}"),
                 Some(Box::new(e)),
             )
-        })
+        })?;
+    Ok((out.len() <= limit).then(|| Bytes::from(out)))
 }
 
 #[cfg(test)]
@@ -728,7 +757,15 @@ mod tests {
         let data = b"{\"a\":1}\n".repeat(100);
         let z = gzip(&data).unwrap();
         assert!(z.len() < data.len());
-        assert_eq!(gunzip(&z, "n").unwrap(), Bytes::from(data));
-        assert!(gunzip(b"not gzip", "n").is_err());
+        assert_eq!(
+            gunzip(&z, "n", 1 << 20).unwrap(),
+            Some(Bytes::from(data.clone()))
+        );
+        assert_eq!(
+            gunzip(&z, "n", data.len()).unwrap(),
+            Some(Bytes::from(data.clone()))
+        );
+        assert_eq!(gunzip(&z, "n", data.len() - 1).unwrap(), None);
+        assert!(gunzip(b"not gzip", "n", 100).is_err());
     }
 }

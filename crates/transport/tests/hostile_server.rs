@@ -26,6 +26,7 @@ fn raw_server(answer: Vec<u8>) -> String {
 async fn outcome(answer: &[u8]) -> Result<es_transport::Response, es_transport::Error> {
     let t = TransportBuilder::new()
         .host(raw_server(answer.to_vec()))
+        .http_compress(true) // gzip answers are decoded (and checked) only when asked for
         .max_retries(0)
         .compat(CompatMode::Off)
         .product_check(false)
@@ -106,4 +107,69 @@ async fn bodies_that_are_not_the_expected_json_are_serialization_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnsupportedProduct, "{err}");
+}
+
+/// A server streaming `len` bytes of body (optionally gzip, announced), checking how much the
+/// client read before giving up.
+fn big_server(body: Vec<u8>, gzip: bool) -> String {
+    let mut head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    if gzip {
+        head.push_str("content-encoding: gzip\r\n");
+    }
+    head.push_str("\r\n");
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(&body);
+    raw_server(answer)
+}
+
+async fn get_with(
+    url: String,
+    limit: usize,
+    compress: bool,
+) -> Result<es_transport::Response, es_transport::Error> {
+    TransportBuilder::new()
+        .host(url)
+        .max_retries(0)
+        .compat(CompatMode::Off)
+        .product_check(false)
+        .http_compress(compress)
+        .max_response_bytes(limit)
+        .build()
+        .unwrap()
+        .perform(Request::new(Method::GET, "/"))
+        .await
+}
+
+#[tokio::test]
+async fn response_bodies_are_bounded_plain_and_gzip() {
+    // Plain: 3 MB against a 1 MB limit is refused; under the limit it is read whole.
+    let body = vec![b' '; 3 << 20];
+    let err = get_with(big_server(body.clone(), false), 1 << 20, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
+    let ok = get_with(big_server(body, false), 4 << 20, false)
+        .await
+        .unwrap();
+    assert_eq!(ok.body().len(), 3 << 20);
+
+    // A gzip bomb: 64 MB of zeros in ~64 KB, against a 1 MB limit, decoded only as far as
+    // the limit.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![0u8; 64 << 20]).unwrap();
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    let err = get_with(big_server(bomb.clone(), true), 1 << 20, true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
+
+    // gzip that was never asked for is not decoded at all.
+    let resp = get_with(big_server(bomb.clone(), true), 1 << 20, false)
+        .await
+        .unwrap();
+    assert_eq!(resp.body().len(), bomb.len());
 }
