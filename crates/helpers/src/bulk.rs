@@ -236,7 +236,10 @@ pub struct BulkSummary {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BulkError {
-    /// A bulk request failed (after the transport's and the helper's retries).
+    /// A bulk request failed (after the retries of the policy) with `raise_on_exception`.
+    /// Requests already in flight were finished first and every action is accounted for in
+    /// `summary`: acknowledged ones as ok, the failed request's and the never-sent ones as
+    /// failed (status 0 for "not sent").
     #[error("bulk request failed ({items} actions not indexed): {source}")]
     Request {
         /// The transport's error.
@@ -244,6 +247,8 @@ pub enum BulkError {
         source: es_client::Error,
         /// Actions in the failed request.
         items: u64,
+        /// Everything that happened (empty when nothing was sent).
+        summary: Box<BulkSummary>,
     },
     /// Some actions failed (`raise_on_error`).
     #[error("{} of {} bulk actions failed; first: {}", .summary.failed.len(), .summary.total, first_error(.summary))]
@@ -266,7 +271,11 @@ impl From<es_client::Error> for BulkError {
     /// An error before any action was sent (no client for the alias, a blocking call inside
     /// an async runtime).
     fn from(source: es_client::Error) -> Self {
-        BulkError::Request { source, items: 0 }
+        BulkError::Request {
+            source,
+            items: 0,
+            summary: Box::default(),
+        }
     }
 }
 
@@ -433,10 +442,13 @@ where
     let stats: Arc<Stats> = Arc::default();
     let mut engine = Engine::new(client, actions, opts, stats.clone());
     let mut summary = BulkSummary::default();
+    let mut fatal = None;
     while let Some(item) = engine.next().await {
-        let outcome = item?;
-        if !outcome.is_ok() {
-            summary.failed.push(outcome);
+        match item {
+            Ok(outcome) if !outcome.is_ok() => summary.failed.push(outcome),
+            Ok(_) => {}
+            // Yielded last, after every other action was accounted for.
+            Err(e) => fatal = Some(e),
         }
     }
     summary.total = stats.done.load(Ordering::Relaxed);
@@ -445,6 +457,17 @@ where
     summary.bytes = stats.bytes.load(Ordering::Relaxed);
     summary.ok = summary.total - summary.failed.len() as u64;
     summary.elapsed = started.elapsed();
+    match fatal {
+        Some(BulkError::Request { source, items, .. }) => {
+            return Err(BulkError::Request {
+                source,
+                items,
+                summary: Box::new(summary),
+            })
+        }
+        Some(other) => return Err(other),
+        None => {}
+    }
     if raise && !summary.failed.is_empty() {
         return Err(BulkError::Items {
             summary: Box::new(summary),
@@ -466,7 +489,10 @@ struct Engine<'a, S> {
     outbox: VecDeque<Result<ItemOutcome, BulkError>>,
     stats: Arc<Stats>,
     started: Instant,
-    fatal: bool,
+    /// The first fatal error: no new request is sent, those in flight are finished, and
+    /// it is yielded last.
+    fatal: Option<BulkError>,
+    done: bool,
     last_chunk_bytes: usize,
 }
 
@@ -487,7 +513,8 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
             outbox: VecDeque::new(),
             stats,
             started: Instant::now(),
-            fatal: false,
+            fatal: None,
+            done: false,
             last_chunk_bytes: 0,
         }
     }
@@ -497,16 +524,36 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
             if let Some(o) = self.outbox.pop_front() {
                 return Some(o);
             }
-            if self.fatal {
-                self.tasks.abort_all();
+            if self.done {
                 return None;
+            }
+            if self.fatal.is_some() {
+                // Finish what is in flight (the server may have applied it), then report.
+                match self.tasks.join_next().await {
+                    Some(Ok(out)) => {
+                        self.outbox.extend(out.outcomes.into_iter().map(Ok));
+                        if let Some(e) = out.fatal {
+                            tracing::warn!(error = %e, "another bulk request failed after the first");
+                        }
+                    }
+                    Some(Err(join)) => {
+                        if join.is_panic() {
+                            std::panic::resume_unwind(join.into_panic());
+                        }
+                    }
+                    None => {
+                        self.done = true;
+                        return self.fatal.take().map(Err);
+                    }
+                }
+                continue;
             }
             if self.pending.is_none() && !self.input_done {
                 match self.build_chunk().await {
                     Ok(c) => self.pending = c,
                     Err(e) => {
-                        self.fatal = true;
-                        return Some(Err(e));
+                        self.stop(e);
+                        continue;
                     }
                 }
             }
@@ -525,8 +572,7 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
                 Some(Ok(out)) => {
                     self.outbox.extend(out.outcomes.into_iter().map(Ok));
                     if let Some(e) = out.fatal {
-                        self.outbox.push_back(Err(e));
-                        self.fatal = true;
+                        self.stop(e);
                     }
                 }
                 Some(Err(join)) => {
@@ -541,6 +587,38 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
                 }
             }
         }
+    }
+
+    /// A fatal error: nothing more is read or sent; actions already read but not sent are
+    /// reported as failed ("not sent"), the requests in flight are finished.
+    fn stop(&mut self, e: BulkError) {
+        self.input_done = true;
+        let why = Value::String(format!("not sent: an earlier bulk request failed ({e})"));
+        let mut unsent: Vec<(Bytes, Vec<Span>)> = Vec::new();
+        if let Some(c) = self.pending.take() {
+            unsent.push((c.body, c.spans));
+        }
+        if let Some((bytes, span)) = self.carry.take() {
+            let len = bytes.len();
+            unsent.push((
+                Bytes::from(bytes),
+                vec![Span {
+                    start: 0,
+                    end: len,
+                    ..span
+                }],
+            ));
+        }
+        for (body, spans) in unsent {
+            for s in &spans {
+                self.stats.done.fetch_add(1, Ordering::Relaxed);
+                self.stats.buffered.fetch_sub(1, Ordering::Relaxed);
+                self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                self.outbox
+                    .push_back(Ok(failed_outcome(s, 0, why.clone(), 0, &body)));
+            }
+        }
+        self.fatal = Some(e);
     }
 
     /// Pulls actions until the chunk is full or the input ends.
@@ -734,12 +812,18 @@ async fn send_chunk(
                     retry = spans.clone();
                 } else if opts.raise_on_exception {
                     let items = spans.len() as u64;
-                    for _ in &spans {
-                        stats.buffered.fetch_sub(1, Ordering::Relaxed);
+                    let error = Value::String(e.to_string());
+                    for s in &spans {
+                        let o = failed_outcome(s, status, error.clone(), attempt, &body);
+                        finish(&mut outcomes, o);
                     }
                     return TaskOut {
                         outcomes,
-                        fatal: Some(BulkError::Request { source: e, items }),
+                        fatal: Some(BulkError::Request {
+                            source: e,
+                            items,
+                            summary: Box::default(),
+                        }),
                     };
                 } else {
                     let error = Value::String(e.to_string());

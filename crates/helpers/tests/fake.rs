@@ -148,7 +148,7 @@ async fn a_failed_request_aborts_or_is_reported_per_item() {
     .await
     .unwrap_err();
     match &err {
-        BulkError::Request { source, items } => {
+        BulkError::Request { source, items, .. } => {
             assert_eq!(source.status().map(|s| s.as_u16()), Some(500));
             assert_eq!(*items, 500);
         }
@@ -699,4 +699,73 @@ async fn a_scan_over_failed_shards_is_an_error_unless_partial_results_are_accept
     .await;
     assert_eq!(results.len(), 4);
     assert!(results.iter().all(|r| r.is_ok()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fatal_request_error_finishes_the_requests_in_flight_and_accounts_for_every_action() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let n = Arc::new(AtomicU64::new(0));
+    let n2 = n.clone();
+    cluster.set_handler(move |req| {
+        if !req.path.ends_with("/_bulk") {
+            return None;
+        }
+        // The first request is slow and succeeds (the server applies it); the second fails.
+        match n2.fetch_add(1, Ordering::SeqCst) {
+            0 => Some(Reply::Default.delayed(Duration::from_millis(300))),
+            1 => Some(Reply::status(500)),
+            _ => Some(Reply::Default),
+        }
+    });
+    let opts = BulkOptions::default()
+        .index("t")
+        .chunk_size(100)
+        .max_in_flight(2);
+    let err = bulk(client(&cluster), docs(1000), opts)
+        .send()
+        .await
+        .unwrap_err();
+    let BulkError::Request {
+        source,
+        items,
+        summary,
+    } = err
+    else {
+        panic!("expected a request error")
+    };
+    assert_eq!(source.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(items, 100);
+    // Every action read is accounted for: 100 acknowledged by the slow request (it was not
+    // abandoned), 100 failed with the 500, the rest read but never sent.
+    assert_eq!(summary.ok, 100, "the in-flight request was finished");
+    let failed_500 = summary.failed.iter().filter(|f| f.status == 500).count();
+    let unsent = summary.failed.iter().filter(|f| f.status == 0).count() as u64;
+    assert_eq!(failed_500, 100);
+    assert_eq!(summary.total, summary.ok + summary.failed.len() as u64);
+    assert!(unsent <= 100, "at most the chunk being built: {unsent}");
+    assert_eq!(
+        cluster.requests_to("/t/_bulk").len(),
+        2,
+        "nothing sent after the failure"
+    );
+}
+
+#[tokio::test]
+async fn a_short_burst_of_503s_does_not_abort_a_default_bulk() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let started = Instant::now();
+    cluster.set_handler(move |req| {
+        (req.path.ends_with("/_bulk") && started.elapsed() < Duration::from_millis(1500))
+            .then(|| Reply::status(503))
+    });
+    // Default options: 3 retries of 429/502/503/504, back-off from 1 s.
+    let summary = bulk(
+        client(&cluster),
+        docs(50),
+        BulkOptions::default().index("t"),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(summary.ok, 50);
 }
