@@ -702,7 +702,7 @@ struct ItemAnswer {
 /// body with `"errors": false` and exactly `n` items. Reads only each item's status (no
 /// allocation per item), so the common case stays cheap; anything else goes through the full
 /// reading, which reports missing, extra or unreadable items as failures.
-fn all_acknowledged(body: &[u8], n: usize) -> bool {
+pub(crate) fn all_acknowledged(body: &[u8], n: usize) -> bool {
     #[derive(Deserialize)]
     struct Quick {
         errors: bool,

@@ -27,5 +27,14 @@ pub use bulk::{
 pub use reindex::{reindex, same_document, Reindex, ReindexError};
 pub use scan::{scan, Scan, ScanMode, ScanOptions, ShardFailures};
 
+/// Entry points for the fuzz targets (`fuzz/`); not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Whether a bulk answer acknowledges every one of `n` actions.
+    pub fn all_acknowledged(body: &[u8], n: usize) -> bool {
+        crate::bulk::all_acknowledged(body, n)
+    }
+}
+
 /// Actions from an iterator, as the stream the bulk helpers take (`futures_util::stream::iter`).
 pub use futures_util::stream::iter;

@@ -693,20 +693,17 @@ fn redact_userinfo(host: &str) -> String {
 }
 
 /// Splits `user:pass@host:port/path` (the part after `scheme://`) into the userinfo and the
-/// rest. A password with an unencoded `/` (`u:pa/ss@h`) still counts as userinfo: when the text
-/// before the first `/` looks like `name:not-a-port` and an `@` follows, everything up to that
-/// `@` is userinfo — so such a password is neither printed nor taken for a path.
+/// rest. A password with an unencoded `/` (`u:pa/ss@h`, `u:12/34@h`) still counts as
+/// userinfo: when the text before the first `/` has a `:` and an `@` follows later, everything
+/// up to that `@` is userinfo — so such a password is neither printed nor taken for a path.
+/// (An `@` inside a URL prefix must therefore be written `%40`.)
 pub(crate) fn split_userinfo(rest: &str) -> (Option<&str>, &str) {
     let first_slash = rest.find('/').unwrap_or(rest.len());
     if let Some(at) = rest[..first_slash].rfind('@') {
         return (Some(&rest[..at]), &rest[at + 1..]);
     }
     let head = &rest[..first_slash];
-    let looks_like_credentials = head
-        .split_once(':')
-        .is_some_and(|(_, after)| after.is_empty() || !after.bytes().all(|b| b.is_ascii_digit()))
-        && !head.starts_with('[');
-    if looks_like_credentials {
+    if head.contains(':') && !head.starts_with('[') {
         if let Some(at) = rest[first_slash..].find('@') {
             let at = first_slash + at;
             return (Some(&rest[..at]), &rest[at + 1..]);
@@ -781,7 +778,19 @@ mod tests {
             "https://u:<redacted>@h:1/x"
         );
         assert_eq!(redact_userinfo("u:p@h"), "u:<redacted>@h");
-        assert_eq!(redact_userinfo("http://h:9200/a@b"), "http://h:9200/a@b");
+        // Safety first: `x:y/..@` is read as credentials (an `@` in a prefix is written %40).
+        assert_eq!(
+            redact_userinfo("http://h:9200/a@b"),
+            "http://h:<redacted>@b"
+        );
+        assert_eq!(
+            redact_userinfo("http://h:9200/a%40b"),
+            "http://h:9200/a%40b"
+        );
+        assert_eq!(
+            redact_userinfo("https://u:12/34@h:9200"),
+            "https://u:<redacted>@h:9200"
+        );
         // A `/` in the password does not make it a path.
         assert_eq!(
             redact_userinfo("https://elastic:pa/ss@h:9200/p"),

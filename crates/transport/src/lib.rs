@@ -55,3 +55,13 @@ pub use tls::{fingerprint_sha256, Pem, TlsOptions};
 pub use transport::{Transport, VERSION};
 
 pub use http;
+
+/// Entry points for the fuzz targets (`fuzz/`); not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses a `_nodes/http` answer as sniffing does.
+    pub fn parse_nodes(body: &[u8]) -> Result<usize, String> {
+        let (seed, _) = crate::NodeUrl::parse("http://seed:9200").map_err(|e| e.to_string())?;
+        crate::sniff::parse_nodes(body, &seed).map(|n| n.len())
+    }
+}
