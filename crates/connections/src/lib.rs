@@ -32,7 +32,7 @@ pub use error::{ConnectionError, KnownAliases};
 pub use health::{check_health, HealthCheck, HealthReport};
 pub use profiles::{default_profiles_path, load_profiles, parse_profiles};
 pub use registry::{AllConnections, ConfigureReport, Connections, DEFAULT_ALIAS};
-pub use using::{bind, bind_stream, Alias, Runner, UseConnection, Using};
+pub use using::{bind, bind_job, bind_stream, Alias, Runner, UseConnection, Using};
 
 /// The async registry type (`AsyncConnections` in the Python library).
 ///

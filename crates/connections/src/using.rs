@@ -209,6 +209,21 @@ pub fn bind<F: Flavor, O: es_client::Operation>(
     es_client::Run::new(runner.client_for(using).map_err(Into::into), op)
 }
 
+/// [`bind`] for an operation written as a closure over the async client ([`es_client::Job`]):
+/// how most high-level operations are defined.
+pub fn bind_job<'a, F, T, Fut>(
+    runner: impl Runner<F>,
+    using: &Using,
+    f: impl FnOnce(es_client::Client) -> Fut + Send + 'a,
+) -> es_client::Run<F, es_client::Job<'a, T>>
+where
+    F: Flavor,
+    T: Send,
+    Fut: std::future::Future<Output = Result<T, es_client::Error>> + Send + 'a,
+{
+    bind(runner, using, es_client::Job::new(f))
+}
+
 /// [`bind`] for streaming operations.
 pub fn bind_stream<F: Flavor, O: es_client::StreamOperation>(
     runner: impl Runner<F>,

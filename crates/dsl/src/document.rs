@@ -3,7 +3,7 @@
 
 use es_client::types::{GetResponse, WriteResponse};
 use es_client::{Client, Error, Flavor, Job, Run};
-use es_connections::{Runner, Using};
+use es_connections::{bind_job, Runner, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -87,24 +87,29 @@ pub(crate) mod run {
 pub trait DocumentOps: Document + Sized {
     /// Creates the index with [`Document::mapping`] and [`Document::settings`].
     fn init<F: Flavor>(on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
-        job(on, |c| async move { run::init::<Self>(&c).await })
+        bind_job(on, &Using::default(), |c| async move {
+            run::init::<Self>(&c).await
+        })
     }
     /// Indexes the document (under [`Document::id`] when it has one).
     fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, WriteResponse>> {
-        job(on, move |c| async move { run::save(&c, self).await })
+        bind_job(on, &Using::default(), move |c| async move {
+            run::save(&c, self).await
+        })
     }
     /// The document with this id, `None` if there is none.
     fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Self>>> {
         let id = id.to_string();
-        job(on, move |c| async move { run::get::<Self>(&c, &id).await })
+        bind_job(on, &Using::default(), move |c| async move {
+            run::get::<Self>(&c, &id).await
+        })
     }
     /// Deletes the document with this id; `false` if there was none.
     fn delete<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
-        job(
-            on,
-            move |c| async move { run::delete::<Self>(&c, &id).await },
-        )
+        bind_job(on, &Using::default(), move |c| async move {
+            run::delete::<Self>(&c, &id).await
+        })
     }
     /// A search over the documents of this type.
     fn search() -> Search<Self> {
@@ -114,16 +119,6 @@ pub trait DocumentOps: Document + Sized {
     fn index() -> Index {
         Index::new(Self::INDEX).mapping(Self::mapping())
     }
-}
-
-fn job<'a, F: Flavor, T: Send, Fut>(
-    on: impl Runner<F>,
-    f: impl FnOnce(Client) -> Fut + Send + 'a,
-) -> Run<F, Job<'a, T>>
-where
-    Fut: std::future::Future<Output = Result<T, Error>> + Send + 'a,
-{
-    es_connections::bind(on, &Using::default(), Job::new(f))
 }
 
 impl<D: Document> DocumentOps for D {}

@@ -229,11 +229,9 @@ impl Esql {
     /// with an async runner, `.send()` with a blocking one.
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, EsqlResult>> {
         let query = self.to_query();
-        es_connections::bind(
-            on,
-            &es_connections::Using::default(),
-            Job::new(move |c| async move { run(&c, &query).await }),
-        )
+        es_connections::bind_job(on, &es_connections::Using::default(), move |c| async move {
+            run(&c, &query).await
+        })
     }
 }
 

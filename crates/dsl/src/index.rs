@@ -1,7 +1,7 @@
 //! [`Index`]: create, inspect and delete an index with its settings, mapping and aliases.
 
 use es_client::{BoxFuture, Client, Error, Flavor, Job, Run};
-use es_connections::{bind, Runner, UseConnection, Using};
+use es_connections::{bind_job, Runner, UseConnection, Using};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -110,7 +110,7 @@ impl Index {
         f: impl FnOnce(Client, String) -> BoxFuture<'static, T> + Send + 'static,
     ) -> Run<F, Job<'static, T>> {
         let name = self.name.clone();
-        bind(on, &self.using, Job::new(move |c| f(c, name)))
+        bind_job(on, &self.using, move |c| f(c, name))
     }
     /// Creates the index with its settings, mapping and aliases. Like every operation here it
     /// runs on `on` (a client, or a registry resolving [`using`](UseConnection::using)):

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use es_client::types::{Hit, SearchResponse};
 use es_client::{Client, Error, Flavor, Job, Run, RunStream};
-use es_connections::{bind, Runner, UseConnection, Using};
+use es_connections::{bind_job, Runner, UseConnection, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -319,29 +319,23 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
         let (index, body) = (self.index_list(), self.to_json());
-        bind(
-            on,
-            &self.using,
-            Job::new(move |c| async move { run::execute(&c, &index, &body).await }),
-        )
+        bind_job(on, &self.using, move |c| async move {
+            run::execute(&c, &index, &body).await
+        })
     }
     /// Counts the matching documents.
     pub fn count<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
         let (index, body) = (self.index_list(), self.query_body());
-        bind(
-            on,
-            &self.using,
-            Job::new(move |c| async move { run::count(&c, &index, &body).await }),
-        )
+        bind_job(on, &self.using, move |c| async move {
+            run::count(&c, &index, &body).await
+        })
     }
     /// Deletes the matching documents (delete by query); returns how many.
     pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
         let (index, body) = (self.index_list(), self.query_body());
-        bind(
-            on,
-            &self.using,
-            Job::new(move |c| async move { run::delete(&c, &index, &body).await }),
-        )
+        bind_job(on, &self.using, move |c| async move {
+            run::delete(&c, &index, &body).await
+        })
     }
     /// Every matching document, with the scan helper (scroll or point in time): a `Stream`
     /// with an async runner, an `Iterator` with a blocking one.
