@@ -166,13 +166,16 @@ fn peak_rss_mb() -> f64 {
 }
 
 async fn raw_send(client: HyperClient<HttpConnector, Full<Bytes>>, url: String, body: Vec<u8>) {
+    // Same answer check as es-helpers: trusted only when every action is acknowledged.
+    let actions = body.iter().filter(|b| **b == b'\n').count() / 2;
     let req = http::Request::post(format!("{url}/bench/_bulk"))
         .header("content-type", "application/x-ndjson")
         .body(Full::new(Bytes::from(body)))
         .unwrap();
     let resp = client.request(req).await.unwrap();
     assert!(resp.status().is_success());
-    resp.into_body().collect().await.unwrap();
+    let answer = resp.into_body().collect().await.unwrap().to_bytes();
+    assert!(es_helpers::fuzzing::all_acknowledged(&answer, actions));
 }
 
 /// Sends bodies from `next_body` with `in_flight` requests at a time.

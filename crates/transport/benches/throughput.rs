@@ -4,9 +4,11 @@
 //! cargo bench -p es-transport --bench throughput
 //! ```
 //!
-//! The server is the test kit's fake cluster (1 node, 1 runtime thread, request recording off).
-//! Both clients run on the same 1-worker tokio runtime. Rounds alternate raw / ours so that
-//! machine noise hits both alike; the median of the rounds is reported.
+//! The server is the test kit's fake cluster (1 node, 1 runtime thread, request recording off)
+//! in the parent process. Each round of each contender runs in a process of its own with a
+//! default multi-thread tokio runtime (warm-up round, then the measured one); rounds alternate
+//! raw / ours so that machine noise hits both alike; medians and per-round ratios are reported.
+//! Both sides do the same work per request: send, check the status, read the whole body.
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
@@ -104,46 +106,89 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// A child process: one contender, its own multi-thread runtime (as a user builds one), a
+/// warm-up round, then one measured round; prints req/s.
+fn child(kind: &str, url: &str, w: Workload, concurrency: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let contender = match kind {
+        "raw" => Contender::Raw(
+            HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new()),
+            url.to_string(),
+        ),
+        _ => Contender::Ours(
+            TransportBuilder::new()
+                .host(url)
+                .compat(CompatMode::Off)
+                .product_check(false)
+                .build()
+                .unwrap(),
+        ),
+    };
+    let rate = rt.block_on(async {
+        round(&contender, w, concurrency).await;
+        round(&contender, w, concurrency).await
+    });
+    println!("{rate}");
+}
+
+fn spawn(kind: &str, url: &str, w: Workload, concurrency: usize) -> f64 {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("ES_BENCH_CHILD", kind)
+        .env("ES_BENCH_URL", url)
+        .env("ES_BENCH_WORKLOAD", format!("{w:?}"))
+        .env("ES_BENCH_IN_FLIGHT", concurrency.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
 fn main() {
+    if let Ok(kind) = std::env::var("ES_BENCH_CHILD") {
+        let w = match std::env::var("ES_BENCH_WORKLOAD").unwrap().as_str() {
+            "Get" => Workload::Get,
+            _ => Workload::PostJson,
+        };
+        let n = std::env::var("ES_BENCH_IN_FLIGHT")
+            .unwrap()
+            .parse()
+            .unwrap();
+        child(&kind, &std::env::var("ES_BENCH_URL").unwrap(), w, n);
+        return;
+    }
+    // The server lives in this (parent) process; each contender round runs in its own.
     let cluster = FakeCluster::builder()
         .record_requests(false)
         .worker_threads(1)
         .start()
         .unwrap();
     let url = cluster.url(0);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let raw = Contender::Raw(
-        HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new()),
-        url.clone(),
-    );
-    let ours = Contender::Ours(
-        TransportBuilder::new()
-            .host(url.clone())
-            .compat(CompatMode::Off)
-            .product_check(false)
-            .build()
-            .unwrap(),
-    );
-    println!("| workload | in flight | raw hyper req/s | es-transport req/s | ratio |");
-    println!("|---|---|---|---|---|");
-    rt.block_on(async {
-        for w in [Workload::Get, Workload::PostJson] {
-            for concurrency in [1, 8] {
-                // Warm up connections on both.
-                round(&raw, w, concurrency).await;
-                round(&ours, w, concurrency).await;
-                let (mut r, mut o) = (Vec::new(), Vec::new());
-                for _ in 0..ROUNDS {
-                    r.push(round(&raw, w, concurrency).await);
-                    o.push(round(&ours, w, concurrency).await);
-                }
-                let (r, o) = (median(r), median(o));
-                println!("| {w:?} | {concurrency} | {r:.0} | {o:.0} | {:.3} |", o / r);
+    println!("| workload | in flight | raw hyper req/s | es-transport req/s | ratio of medians | per-round ratios (min–max) |");
+    println!("|---|---|---|---|---|---|");
+    for w in [Workload::Get, Workload::PostJson] {
+        for concurrency in [1, 8] {
+            let (mut r, mut o, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
+                let raw = spawn("raw", &url, w, concurrency);
+                let ours = spawn("ours", &url, w, concurrency);
+                ratios.push(ours / raw);
+                r.push(raw);
+                o.push(ours);
             }
+            let lo = ratios.iter().cloned().fold(f64::MAX, f64::min);
+            let hi = ratios.iter().cloned().fold(0.0, f64::max);
+            let (r, o) = (median(r), median(o));
+            println!(
+                "| {w:?} | {concurrency} | {r:.0} | {o:.0} | {:.3} | {lo:.3}–{hi:.3} |",
+                o / r
+            );
         }
-    });
+    }
 }
