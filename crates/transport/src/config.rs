@@ -13,6 +13,7 @@ use crate::node::{NodeUrl, Scheme};
 use crate::options::{ApiKey, TlsVersion, TransportOptions};
 use crate::pool::DeadBackoff;
 use crate::product::CompatMode;
+use crate::redact::Redactor;
 use crate::retry::{RetryBackoff, RetryPolicy};
 use crate::selector::{RoundRobin, Selector};
 use crate::tls::{Pem, TlsOptions};
@@ -463,7 +464,7 @@ impl<T> TransportBuilder<T> {
                 HeaderValue::from_str(value),
             ) {
                 (Ok(n), Ok(mut v)) => {
-                    if is_sensitive_header(n.as_str()) {
+                    if crate::is_sensitive_header(n.as_str()) {
                         v.set_sensitive(true);
                     }
                     headers.insert(n, v);
@@ -496,8 +497,16 @@ impl<T> TransportBuilder<T> {
         if uses_tls && !o.verify_certs && o.ssl_show_warn {
             tracing::warn!("TLS certificate verification is off (verify_certs = false); the connection can be intercepted");
         }
+        // Every secret configured, the credentials in unused host URLs included.
+        let mut redactor = Redactor::new(auth.as_ref(), &headers);
+        for h in &o.hosts {
+            if let Ok((_, Some(a))) = NodeUrl::parse(h) {
+                redactor.add_auth(&a);
+            }
+        }
         Ok(Settings {
             urls,
+            redactor,
             auth,
             tls: uses_tls.then_some(tls),
             headers,
@@ -636,6 +645,7 @@ impl<T: FromTransport> TransportBuilder<T> {
 pub(crate) struct Settings {
     pub(crate) urls: Vec<NodeUrl>,
     pub(crate) auth: Option<Auth>,
+    pub(crate) redactor: Redactor,
     pub(crate) tls: Option<TlsOptions>,
     pub(crate) headers: HeaderMap,
     pub(crate) opaque_id: Option<String>,
@@ -668,83 +678,6 @@ impl<T> std::fmt::Debug for TransportBuilder<T> {
     }
 }
 
-/// A host string fit for printing: `scheme://user:pass@host` → `scheme://user:<redacted>@host`.
-///
-/// ```
-/// assert_eq!(es_transport::redact_url("https://elastic:pw@es:9200/x"), "https://elastic:<redacted>@es:9200/x");
-/// assert_eq!(es_transport::redact_url("es:9200"), "es:9200");
-/// ```
-pub fn redact_url(host: &str) -> String {
-    redact_userinfo(host)
-}
-
-fn redact_userinfo(host: &str) -> String {
-    let (scheme, rest) = match host.split_once("://") {
-        Some((s, r)) => (format!("{s}://"), r),
-        None => (String::new(), host),
-    };
-    match split_userinfo(rest) {
-        (Some(userinfo), after) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{scheme}{user}:<redacted>@{after}")
-        }
-        (None, _) => host.to_string(),
-    }
-}
-
-/// Splits `user:pass@host:port/path` (the part after `scheme://`) into the userinfo and the
-/// rest. A password with an unencoded `/` (`u:pa/ss@h`, `u:12/34@h`) still counts as
-/// userinfo: when the text before the first `/` has a `:` and an `@` follows later, everything
-/// up to that `@` is userinfo — so such a password is neither printed nor taken for a path.
-/// (An `@` inside a URL prefix must therefore be written `%40`.)
-pub(crate) fn split_userinfo(rest: &str) -> (Option<&str>, &str) {
-    let first_slash = rest.find('/').unwrap_or(rest.len());
-    if let Some(at) = rest[..first_slash].rfind('@') {
-        return (Some(&rest[..at]), &rest[at + 1..]);
-    }
-    let head = &rest[..first_slash];
-    if head.contains(':') && !head.starts_with('[') {
-        if let Some(at) = rest[first_slash..].find('@') {
-            let at = first_slash + at;
-            return (Some(&rest[..at]), &rest[at + 1..]);
-        }
-    }
-    (None, rest)
-}
-
-/// Whether a header may carry a secret (its value is never printed). Generous on purpose:
-/// any name mentioning auth, keys, tokens, secrets, passwords, credentials, sessions or
-/// cookies, whatever the separators.
-///
-/// ```
-/// assert!(es_transport::is_sensitive_header("Authorization"));
-/// assert!(es_transport::is_sensitive_header("x-api-key"));
-/// assert!(es_transport::is_sensitive_header("X-ApiKey"));
-/// assert!(es_transport::is_sensitive_header("X-Auth-Key"));
-/// assert!(es_transport::is_sensitive_header("x_client_secret"));
-/// assert!(!es_transport::is_sensitive_header("x-opaque-id"));
-/// assert!(!es_transport::is_sensitive_header("content-type"));
-/// ```
-pub fn is_sensitive_header(name: &str) -> bool {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    [
-        "auth",
-        "key",
-        "token",
-        "secret",
-        "passw",
-        "credential",
-        "session",
-        "cookie",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -769,39 +702,6 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("cloud_id"));
-    }
-
-    #[test]
-    fn url_passwords_are_not_printed() {
-        assert_eq!(
-            redact_userinfo("https://u:p@h:1/x"),
-            "https://u:<redacted>@h:1/x"
-        );
-        assert_eq!(redact_userinfo("u:p@h"), "u:<redacted>@h");
-        // Safety first: `x:y/..@` is read as credentials (an `@` in a prefix is written %40).
-        assert_eq!(
-            redact_userinfo("http://h:9200/a@b"),
-            "http://h:<redacted>@b"
-        );
-        assert_eq!(
-            redact_userinfo("http://h:9200/a%40b"),
-            "http://h:9200/a%40b"
-        );
-        assert_eq!(
-            redact_userinfo("https://u:12/34@h:9200"),
-            "https://u:<redacted>@h:9200"
-        );
-        // A `/` in the password does not make it a path.
-        assert_eq!(
-            redact_userinfo("https://elastic:pa/ss@h:9200/p"),
-            "https://elastic:<redacted>@h:9200/p"
-        );
-        assert_eq!(redact_userinfo("u:a/b/c@h"), "u:<redacted>@h");
-        let dbg = format!(
-            "{:?}",
-            TransportBuilder::new().host("https://elastic:hunter2@h")
-        );
-        assert!(!dbg.contains("hunter2") && dbg.contains("elastic"), "{dbg}");
     }
 
     #[test]

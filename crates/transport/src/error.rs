@@ -373,6 +373,32 @@ impl ErrorKind {
             _ => ErrorKind::UnexpectedStatus,
         }
     }
+
+    /// A stable snake_case name (tracing's `error.type`, the soak benchmark's tallies).
+    ///
+    /// ```
+    /// assert_eq!(es_transport::ErrorKind::TooManyRequests.as_str(), "too_many_requests");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "config",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::TooManyRequests => "too_many_requests",
+            ErrorKind::ClientError => "client_error",
+            ErrorKind::ServerError => "server_error",
+            ErrorKind::UnexpectedStatus => "unexpected_status",
+            ErrorKind::Serialization => "serialization",
+            ErrorKind::UnsupportedProduct => "unsupported_product",
+            ErrorKind::ResponseTooLarge => "response_too_large",
+        }
+    }
 }
 
 /// A response whose status the request did not accept.

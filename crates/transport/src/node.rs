@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use percent_encoding::percent_decode_str;
 
@@ -75,7 +75,7 @@ impl NodeUrl {
     /// scheme's default port (80/443) is used, as the official clients do. Credentials in
     /// the URL are returned as [`Auth::Basic`] and removed from the URL.
     pub fn parse(input: &str) -> Result<(NodeUrl, Option<Auth>), Error> {
-        let shown = crate::config::redact_url(input);
+        let shown = crate::redact::redact_url(input);
         let bad = |why: &str| Error::config("hosts", format!("cannot parse host {shown:?}: {why}"));
         let s = input.trim();
         if s.is_empty() {
@@ -92,7 +92,7 @@ impl NodeUrl {
             }
             None => (Scheme::Http, s, false),
         };
-        let (userinfo, after) = crate::config::split_userinfo(rest);
+        let (userinfo, after) = crate::redact::split_userinfo(rest);
         let (hostport, path) = match after.find('/') {
             Some(i) => (&after[..i], &after[i..]),
             None => (after, ""),
@@ -222,6 +222,55 @@ pub struct Node {
     /// Set when a sniff dropped the node from the pool.
     pub(crate) removed: AtomicBool,
     pub(crate) conns: ConnPool,
+    pub(crate) counters: Counters,
+}
+
+/// What the transport counts per node (monotonic, from the node's creation).
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub requests: AtomicU64,
+    pub failures: AtomicU64,
+    pub marked_dead: AtomicU64,
+    pub revived: AtomicU64,
+}
+
+impl Counters {
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A snapshot of one node's counters: see [`Transport::node_stats`](crate::Transport::node_stats).
+///
+/// Counts are attempts, not calls: a call retried on two nodes counts one request on each.
+///
+/// ```
+/// let t = es_transport::Transport::single("http://localhost:9200").unwrap();
+/// let stats = t.node_stats();
+/// assert_eq!(stats[0].url, "http://localhost:9200");
+/// assert_eq!((stats[0].requests, stats[0].failures, stats[0].alive), (0, 0, true));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NodeStats {
+    /// `scheme://host:port/prefix`.
+    pub url: String,
+    /// The node's name, when sniffing learnt it.
+    pub name: Option<String>,
+    /// Attempts sent to the node.
+    pub requests: u64,
+    /// Attempts that failed: no answer (connection error, timeout) or 502/503/504.
+    pub failures: u64,
+    /// Times the node was marked dead.
+    pub marked_dead: u64,
+    /// Times a dead node was taken back (its back-off elapsed, or it answered again).
+    pub revived: u64,
+    /// Consecutive failures now (0 when healthy).
+    pub consecutive_failures: u32,
+    /// Whether the node is in the live set now.
+    pub alive: bool,
+    /// Open connections now (idle ones included).
+    pub open_connections: usize,
 }
 
 impl Node {
@@ -235,6 +284,7 @@ impl Node {
             failures: AtomicU32::new(0),
             removed: AtomicBool::new(false),
             conns: ConnPool::new(connections),
+            counters: Counters::default(),
         }
     }
 
@@ -260,6 +310,20 @@ impl Node {
     /// Open connections to the node (idle ones included).
     pub fn open_connections(&self) -> usize {
         self.conns.open()
+    }
+    pub(crate) fn stats(&self, alive: bool) -> NodeStats {
+        let c = &self.counters;
+        NodeStats {
+            url: self.base.clone(),
+            name: self.meta.name.clone(),
+            requests: c.requests.load(Ordering::Relaxed),
+            failures: c.failures.load(Ordering::Relaxed),
+            marked_dead: c.marked_dead.load(Ordering::Relaxed),
+            revived: c.revived.load(Ordering::Relaxed),
+            consecutive_failures: self.failures(),
+            alive,
+            open_connections: self.open_connections(),
+        }
     }
 }
 

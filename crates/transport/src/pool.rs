@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::node::Node;
+use crate::node::{Counters, Node};
 use crate::selector::Selector;
 
 /// Dead-node back-off: `min(factor * 2^(failures-1), max)`.
@@ -73,6 +73,7 @@ impl NodePool {
         if let Some(i) = earliest(&st.dead) {
             if st.dead[i].0 <= now {
                 let (_, node) = st.dead.swap_remove(i);
+                Counters::bump(&node.counters.revived);
                 tracing::debug!(node = node.base_url(), "resurrecting node");
                 st.alive.push(node.clone());
                 return Some(node);
@@ -96,6 +97,7 @@ impl NodePool {
     /// Parks a node for its back-off period. Returns the period.
     pub fn mark_dead(&self, node: &Arc<Node>) -> Duration {
         let failures = node.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        Counters::bump(&node.counters.marked_dead);
         let timeout = self.backoff.timeout(failures);
         node.conns.clear_idle();
         let mut st = self.lock();
@@ -128,6 +130,9 @@ impl NodePool {
         let before = st.dead.len();
         st.dead.retain(|(_, n)| !Arc::ptr_eq(n, node));
         let was_dead = st.dead.len() != before;
+        if was_dead {
+            Counters::bump(&node.counters.revived);
+        }
         if (was_dead || !st.alive.iter().any(|n| Arc::ptr_eq(n, node)))
             && !node.removed.load(Ordering::Relaxed)
         {
@@ -143,6 +148,16 @@ impl NodePool {
             .iter()
             .cloned()
             .chain(st.dead.iter().map(|(_, n)| n.clone()))
+            .collect()
+    }
+
+    /// Every node's counters, live nodes first.
+    pub fn stats(&self) -> Vec<crate::NodeStats> {
+        let st = self.lock();
+        st.alive
+            .iter()
+            .map(|n| n.stats(true))
+            .chain(st.dead.iter().map(|(_, n)| n.stats(false)))
             .collect()
     }
 

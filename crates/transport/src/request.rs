@@ -128,6 +128,10 @@ pub struct Request {
     pub body: Option<Body>,
     /// Per-request overrides.
     pub options: RequestOptions,
+    /// The API's name (`search`, `indices.create`), for tracing (`db.operation.name`).
+    pub endpoint: Option<&'static str>,
+    /// The path parts by name (`index`, `id`...), unencoded, for tracing.
+    pub path_parts: Vec<(&'static str, String)>,
 }
 
 impl Request {
@@ -143,7 +147,15 @@ impl Request {
             query: String::new(),
             body: None,
             options: RequestOptions::default(),
+            endpoint: None,
+            path_parts: Vec::new(),
         }
+    }
+
+    /// Names the API this request calls (tracing's `db.operation.name`).
+    pub fn endpoint(mut self, name: &'static str) -> Self {
+        self.endpoint = Some(name);
+        self
     }
 
     /// Appends a query parameter (the value is percent-encoded).

@@ -18,9 +18,10 @@ use crate::auth::Auth;
 use crate::config::{Settings, TransportBuilder};
 use crate::conn::Connector;
 use crate::error::StatusError;
-use crate::node::{Node, NodeMeta, NodeUrl};
+use crate::node::{Counters, Node, NodeMeta, NodeUrl};
 use crate::pool::NodePool;
 use crate::product::{CompatMode, MediaTypes, Product, ServerInfo};
+use crate::redact::Redactor;
 use crate::request::{BodyKind, Request, Response};
 use crate::retry::RetryPolicy;
 use crate::sniff::parse_nodes;
@@ -72,6 +73,8 @@ struct Inner {
     connections_per_node: usize,
     headers: HeaderMap,
     auth: RwLock<Option<HeaderValue>>,
+    /// Every configured secret, scrubbed from the errors (and logs) the transport produces.
+    redactor: RwLock<Redactor>,
     retry: RetryPolicy,
     request_timeout: Option<Duration>,
     http_compress: bool,
@@ -151,6 +154,7 @@ impl Transport {
         for (k, v) in &b.headers {
             headers.insert(k.clone(), v.clone());
         }
+        let redactor = b.redactor;
         let auth = auth.map(|a| a.header_value()).transpose()?;
         let seed = urls[0].clone();
         let nodes = urls
@@ -167,6 +171,7 @@ impl Transport {
             connections_per_node: b.connections_per_node,
             headers,
             auth: RwLock::new(auth),
+            redactor: RwLock::new(redactor),
             retry: b.retry,
             request_timeout: b.request_timeout,
             http_compress: b.http_compress,
@@ -218,6 +223,13 @@ impl Transport {
 
     /// Replaces the credentials of a live client; the next request uses them.
     pub fn set_auth(&self, auth: Option<Auth>) -> Result<(), Error> {
+        if let Some(a) = &auth {
+            self.inner
+                .redactor
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .add_auth(a);
+        }
         let value = auth.map(|a| a.header_value()).transpose()?;
         *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = value;
         Ok(())
@@ -235,30 +247,78 @@ impl Transport {
 
     /// Sends a request: the node is chosen by the selector, failures are retried on other
     /// nodes with back-off, and statuses not accepted by the request become [`ErrorDetail::Status`](crate::ErrorDetail::Status).
+    ///
+    /// Each call is one `elasticsearch` span (level INFO) with OpenTelemetry's attributes for
+    /// Elasticsearch clients: `db.system`, `db.operation.name` (the API: `search`), `otel.name`
+    /// (the same, or the method for raw requests), `http.request.method`, `url.full` (never with
+    /// credentials), `server.address`, `server.port`, `db.elasticsearch.path_parts.index` /
+    /// `.id` and `db.elasticsearch.path_parts` (all of them, `index=books id=1`),
+    /// `db.elasticsearch.node.name` (when sniffed), `http.response.status_code`,
+    /// `http.request.resend_count` (retries), `error.type` and `otel.status_code` on failure.
     pub async fn perform(&self, req: Request) -> Result<Response, Error> {
-        let span = tracing::debug_span!(
-            "es.request",
-            method = %req.method,
-            path = %req.path,
-            node = tracing::field::Empty,
-            status = tracing::field::Empty,
-            retries = tracing::field::Empty,
+        let part = |name: &str| {
+            req.path_parts
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let all_parts = (!req.path_parts.is_empty()).then(|| {
+            req.path_parts
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let span = tracing::info_span!(
+            "elasticsearch",
+            otel.name = req.endpoint.unwrap_or(req.method.as_str()),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            db.system = "elasticsearch",
+            db.operation.name = req.endpoint,
+            http.request.method = req.method.as_str(),
+            url.full = tracing::field::Empty,
+            server.address = tracing::field::Empty,
+            server.port = tracing::field::Empty,
+            db.elasticsearch.path_parts.index = part("index"),
+            db.elasticsearch.path_parts.id = part("id"),
+            db.elasticsearch.path_parts = all_parts,
+            db.elasticsearch.node.name = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
         async move {
             self.ensure_started().await?;
             self.maybe_periodic_sniff();
-            let media = self.media().await?;
-            Inner::perform(&self.inner, req, &media).await
+            let media = self.media().await.map_err(|e| self.inner.redact(e))?;
+            let result = Inner::perform(&self.inner, req, &media)
+                .await
+                .map_err(|e| self.inner.redact(e));
+            if let Err(e) = &result {
+                let span = tracing::Span::current();
+                span.record("otel.status_code", "ERROR");
+                span.record("error.type", e.kind().as_str());
+            }
+            result
         }
         .instrument(span)
         .await
     }
 
+    /// Every node's counters (requests, failures, times marked dead and revived), live nodes
+    /// first. Nodes dropped by a sniff are no longer listed.
+    pub fn node_stats(&self) -> Vec<crate::NodeStats> {
+        self.inner.pool.stats()
+    }
+
     /// Sniffs now: asks a node for `/_nodes/_all/http` and replaces the node set.
     /// Returns the number of nodes found.
     pub async fn sniff(&self) -> Result<usize, Error> {
-        Inner::sniff(&self.inner).await
+        Inner::sniff(&self.inner)
+            .await
+            .map_err(|e| self.inner.redact(e))
     }
 
     async fn ensure_started(&self) -> Result<(), Error> {
@@ -269,6 +329,7 @@ impl Transport {
             .started
             .get_or_init(|| async {
                 if let Err(e) = Inner::sniff(&self.inner).await {
+                    let e = self.inner.redact(e);
                     tracing::warn!(error = %e, "sniff on start failed; using the configured hosts");
                 }
             })
@@ -344,6 +405,13 @@ enum Attempt {
 }
 
 impl Inner {
+    fn redact(&self, err: Error) -> Error {
+        self.redactor
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .scrub_error(err)
+    }
+
     async fn perform(
         this: &Arc<Inner>,
         req: Request,
@@ -368,6 +436,7 @@ impl Inner {
             let Some(node) = this.pool.get() else {
                 return Err(Error::config("hosts", "the node pool is empty"));
             };
+            Counters::bump(&node.counters.requests);
             let outcome = this
                 .attempt(
                     &node,
@@ -384,15 +453,17 @@ impl Inner {
             };
             match result {
                 Attempt::Done(resp) => {
-                    record(&node, Some(resp.status()), attempt, started);
+                    record(&node, Some(resp.status()), attempt, started, &path);
                     return Ok(resp);
                 }
                 Attempt::Fail(err) => {
+                    // Scrubbed before it is logged below, not only when returned.
+                    let err = this.redact(err);
                     attempt += 1;
                     let wait = match policy.next_wait(&err, attempt) {
                         Some(wait) => wait,
                         _ => {
-                            record(&node, err.status(), attempt - 1, started);
+                            record(&node, err.status(), attempt - 1, started, &path);
                             return Err(err);
                         }
                     };
@@ -410,6 +481,7 @@ impl Inner {
         let status = resp.status();
         let code = status.as_u16();
         if matches!(code, 502..=504) {
+            Counters::bump(&node.counters.failures);
             Inner::node_failed(this, node);
         } else {
             this.pool.mark_live(node);
@@ -427,6 +499,7 @@ impl Inner {
     fn judge_error(this: &Arc<Inner>, node: &Arc<Node>, err: Error) -> Attempt {
         // A node that did not answer is parked; whether to retry is the policy's call.
         if err.is_connection() || err.is_timeout() {
+            Counters::bump(&node.counters.failures);
             Inner::node_failed(this, node);
         }
         Attempt::Fail(err)
@@ -624,6 +697,7 @@ impl Inner {
         handle.spawn(async move {
             tracing::debug!(reason, "sniffing in the background");
             if let Err(e) = Inner::sniff(&inner).await {
+                let e = inner.redact(e);
                 tracing::warn!(error = %e, reason, "sniff failed; keeping the current nodes");
             }
         });
@@ -702,14 +776,20 @@ impl Inner {
     }
 }
 
-fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instant) {
+fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instant, path: &str) {
     let span = tracing::Span::current();
-    span.record("node", node.base_url());
+    let url = node.url();
+    span.record("url.full", format!("{}{path}", node.base_url()));
+    span.record("server.address", url.host.as_str());
+    span.record("server.port", url.port);
+    if let Some(name) = &node.meta().name {
+        span.record("db.elasticsearch.node.name", name.as_str());
+    }
     if let Some(s) = status {
-        span.record("status", s.as_u16());
+        span.record("http.response.status_code", s.as_u16());
     }
     let duration_ms = started.elapsed().as_millis() as u64;
-    span.record("retries", retries);
+    span.record("http.request.resend_count", retries);
     span.record("duration_ms", duration_ms);
     tracing::debug!(
         node = node.base_url(),

@@ -45,7 +45,17 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let cluster = FakeCluster::start(1).unwrap();
-    cluster.push(Rule::new(Reply::status(401)));
+    // A server (or proxy) that echoes the credentials it got: the secrets are scrubbed by
+    // value from the error's reason, its body and the logs.
+    cluster.push(Rule::new(Reply::json(
+        401,
+        serde_json::json!({
+            "error": {"type": "security_exception",
+                      "reason": "bad credentials url-pass-1 / header-tok-2 / api-key-4"},
+            "status": 401,
+            "echo": "Bearer header-tok-2 ApiKey api-key-4 admin:url-pass-1"
+        }),
+    )));
     let pki = es_testkit::TestPki::generate().unwrap();
     let key_line = pki.client_key_pem.lines().nth(1).unwrap().to_string();
     let url = cluster
@@ -92,8 +102,20 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
         }
     }
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    let body = String::from_utf8_lossy(&err.as_status().unwrap().body).into_owned();
     assert!(
-        texts[7].contains("es.request"),
+        !body.contains("url-pass-1")
+            && !body.contains("header-tok-2")
+            && !body.contains("api-key-4"),
+        "{body}"
+    );
+    assert!(body.contains("<redacted>"), "{body}");
+    assert!(
+        err.to_string().contains("bad credentials <redacted>"),
+        "{err}"
+    );
+    assert!(
+        texts[7].contains("elasticsearch{"),
         "tracing spans were emitted: {:?}",
         texts[7]
     );

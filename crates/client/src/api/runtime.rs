@@ -142,6 +142,12 @@ pub fn route(
     }
     req.query = query.to_string();
     req.body = body;
+    req.endpoint = Some(spec.name);
+    req.path_parts = path
+        .parts
+        .iter()
+        .filter_map(|p| given(p).map(|v| (*p, v.clone())))
+        .collect();
     Ok(req)
 }
 
