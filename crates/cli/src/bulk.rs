@@ -149,8 +149,14 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         secs,
         summary.total as f64 / secs,
         summary.requests,
-        summary.retried
+        summary.retried + summary.resent
     );
+    if summary.created_by_earlier_attempt > 0 {
+        out!(
+            "{} document(s) were created by an earlier attempt of a resent request (not conflicts)",
+            summary.created_by_earlier_attempt
+        );
+    }
     if !summary.failed.is_empty() {
         for f in summary.failed.iter().take(10) {
             eprintln!(

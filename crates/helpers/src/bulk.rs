@@ -204,6 +204,10 @@ pub struct ItemOutcome {
     pub retries: u32,
     /// The action and source lines, for failed items.
     pub action: Option<Bytes>,
+    /// A `create` that met its own document: the request was resent (its first answer was
+    /// lost or refused), the server answered 409, and a follow-up `_mget` found the document
+    /// with exactly this action's source. Reported as created (201), not as a conflict.
+    pub earlier_attempt: bool,
 }
 
 impl ItemOutcome {
@@ -224,8 +228,14 @@ pub struct BulkSummary {
     pub failed: Vec<ItemOutcome>,
     /// Item retries sent.
     pub retried: u64,
-    /// Bulk requests sent.
+    /// Bulk requests sent by the helper (its own retries included).
     pub requests: u64,
+    /// Of those, how many times the transport resent one (to another node after a connection
+    /// error or reset): an earlier attempt may have been applied.
+    pub resent: u64,
+    /// `create` actions whose 409 came from their own earlier attempt (see
+    /// [`ItemOutcome::earlier_attempt`]); counted in `ok`.
+    pub created_by_earlier_attempt: u64,
     /// Body bytes sent.
     pub bytes: u64,
     /// Wall time.
@@ -311,6 +321,8 @@ struct Stats {
     failed: AtomicU64,
     retried: AtomicU64,
     requests: AtomicU64,
+    resent: AtomicU64,
+    earlier_attempt: AtomicU64,
     bytes: AtomicU64,
     /// Actions pulled from the input but not finished (for the memory bound).
     buffered: AtomicU64,
@@ -454,6 +466,8 @@ where
     summary.total = stats.done.load(Ordering::Relaxed);
     summary.retried = stats.retried.load(Ordering::Relaxed);
     summary.requests = stats.requests.load(Ordering::Relaxed);
+    summary.resent = stats.resent.load(Ordering::Relaxed);
+    summary.created_by_earlier_attempt = stats.earlier_attempt.load(Ordering::Relaxed);
     summary.bytes = stats.bytes.load(Ordering::Relaxed);
     summary.ok = summary.total - summary.failed.len() as u64;
     summary.elapsed = started.elapsed();
@@ -679,8 +693,6 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
 #[derive(Deserialize)]
 struct BulkAnswer {
     #[serde(default)]
-    errors: bool,
-    #[serde(default)]
     items: Vec<std::collections::HashMap<String, ItemAnswer>>,
 }
 
@@ -801,6 +813,11 @@ async fn send_chunk(
         stats.requests.fetch_add(1, Ordering::Relaxed);
         stats.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
         let result = call.send_raw().await;
+        if let Ok(r) = &result {
+            stats
+                .resent
+                .fetch_add(u64::from(r.retries()), Ordering::Relaxed);
+        }
         let mut retry: Vec<Span> = Vec::new();
         match result {
             Err(e) => {
@@ -833,14 +850,21 @@ async fn send_chunk(
                     }
                 }
             }
-            Ok(resp) if !opts.yield_ok && all_acknowledged(resp.body(), spans.len()) => {
+            Ok(resp)
+                if !opts.yield_ok
+                    && resp.retries() == 0
+                    && all_acknowledged(resp.body(), spans.len()) =>
+            {
                 for s in &spans {
                     finish(&mut outcomes, ok_outcome(s, attempt));
                 }
             }
             Ok(resp) => match serde_json::from_slice::<BulkAnswer>(resp.body()) {
                 Ok(answer) if answer.items.len() == spans.len() => {
-                    let _ = answer.errors;
+                    let resent = resp.retries();
+                    // A create resent after a lost answer may meet its own document.
+                    let maybe_own = attempt > 0 || resent > 0;
+                    let mut suspects: Vec<(Span, ItemOutcome)> = Vec::new();
                     for (s, item) in spans.iter().zip(answer.items) {
                         let Some((_, it)) = item.into_iter().next() else {
                             finish(
@@ -875,8 +899,27 @@ async fn send_chunk(
                             } else {
                                 Some(body.slice(s.start..s.end))
                             },
+                            earlier_attempt: false,
                         };
-                        finish(&mut outcomes, o);
+                        if maybe_own && s.op == Op::Create && o.status == 409 {
+                            suspects.push((*s, o));
+                        } else {
+                            finish(&mut outcomes, o);
+                        }
+                    }
+                    if !suspects.is_empty() {
+                        let own = own_documents(&client, &suspects, &body).await;
+                        for ((_, mut o), mine) in suspects.into_iter().zip(own) {
+                            if mine {
+                                o.status = 201;
+                                o.result = Some("created".into());
+                                o.error = None;
+                                o.action = None;
+                                o.earlier_attempt = true;
+                                stats.earlier_attempt.fetch_add(1, Ordering::Relaxed);
+                            }
+                            finish(&mut outcomes, o);
+                        }
                     }
                 }
                 other => {
@@ -954,6 +997,7 @@ fn ok_outcome(s: &Span, retries: u32) -> ItemOutcome {
         error: None,
         retries,
         action: None,
+        earlier_attempt: false,
     }
 }
 
@@ -968,7 +1012,59 @@ fn failed_outcome(s: &Span, status: u16, error: Value, retries: u32, body: &Byte
         error: Some(error),
         retries,
         action: Some(body.slice(s.start..s.end)),
+        earlier_attempt: false,
     }
+}
+
+/// For each `create` answered 409 after a resend: whether the stored document is this
+/// action's own (same index, id and source), read with one `_mget`. Any doubt (the read
+/// fails, the source differs or cannot be compared) keeps the conflict.
+async fn own_documents(
+    client: &Client,
+    suspects: &[(Span, ItemOutcome)],
+    body: &Bytes,
+) -> Vec<bool> {
+    let mut docs = Vec::with_capacity(suspects.len());
+    let mut sent = Vec::with_capacity(suspects.len());
+    for (s, o) in suspects {
+        let lines = &body[s.start..s.end];
+        let source = lines
+            .split(|b| *b == b'\n')
+            .nth(1)
+            .and_then(|l| serde_json::from_slice::<Value>(l).ok());
+        sent.push(source);
+        docs.push(serde_json::json!({"_index": o.index, "_id": o.id}));
+    }
+    let answer = client
+        .mget()
+        .body(&serde_json::json!({ "docs": docs }))
+        .send_raw()
+        .await;
+    let found: Vec<Value> = match answer
+        .ok()
+        .and_then(|r| serde_json::from_slice::<Value>(r.body()).ok())
+    {
+        Some(Value::Object(mut m)) => match m.remove("docs") {
+            Some(Value::Array(d)) => d,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    if found.len() != suspects.len() {
+        tracing::warn!("could not read back resent creates; their 409s are reported as conflicts");
+        return vec![false; suspects.len()];
+    }
+    found
+        .iter()
+        .zip(&sent)
+        .zip(suspects)
+        .map(|((doc, source), (_, o))| {
+            doc.get("found") == Some(&Value::Bool(true))
+                && doc.get("_id").and_then(Value::as_str) == o.id.as_deref()
+                && source.is_some()
+                && doc.get("_source") == source.as_ref()
+        })
+        .collect()
 }
 
 /// [`bulk_stream`] plus a probe returning `(buffered, peak buffered)`: actions pulled from the

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
@@ -19,6 +20,7 @@ use tokio::task::{AbortHandle, JoinHandle};
 
 use crate::certs::ServerTls;
 use crate::script::{Handler, RecordedRequest, Reply, Rule};
+use crate::store::DocStore;
 use crate::TestkitError;
 
 /// Which product the fake cluster pretends to be.
@@ -42,6 +44,7 @@ pub struct FakeClusterBuilder {
     tls: Option<ServerTls>,
     record: bool,
     worker_threads: usize,
+    store: bool,
 }
 
 impl Default for FakeClusterBuilder {
@@ -54,6 +57,7 @@ impl Default for FakeClusterBuilder {
             tls: None,
             record: true,
             worker_threads: 1,
+            store: false,
         }
     }
 }
@@ -89,6 +93,13 @@ impl FakeClusterBuilder {
         self.record = on;
         self
     }
+    /// Keep documents ([`DocStore`]): `_bulk` applies its actions and answers per item as
+    /// Elasticsearch does (409 for an existing `create`...), `GET _doc`, `_mget` and `_count`
+    /// read them. Off by default: the built-in `_bulk` then acknowledges everything.
+    pub fn store_documents(mut self, on: bool) -> Self {
+        self.store = on;
+        self
+    }
     /// Server runtime threads (default 1).
     pub fn worker_threads(mut self, n: usize) -> Self {
         self.worker_threads = n.max(1);
@@ -122,6 +133,7 @@ impl FakeClusterBuilder {
             nodes_http: Mutex::new(None),
             nodes: Mutex::new(Vec::new()),
             scheme: if tls.is_some() { "https" } else { "http" },
+            store: self.store.then(DocStore::default),
         });
         let mut nodes = Vec::new();
         for index in 0..self.nodes {
@@ -167,6 +179,7 @@ struct Shared {
     nodes_http: Mutex<Option<serde_json::Value>>,
     nodes: Mutex<Vec<Arc<NodeState>>>,
     scheme: &'static str,
+    store: Option<DocStore>,
 }
 
 struct NodeState {
@@ -311,6 +324,11 @@ impl FakeCluster {
     pub fn set_version(&self, version: &str, product: FakeProduct) {
         *lock(&self.shared.version) = version.into();
         *lock(&self.shared.product) = product;
+    }
+
+    /// The documents, when built with [`store_documents`](FakeClusterBuilder::store_documents).
+    pub fn store(&self) -> Option<&DocStore> {
+        self.shared.store.as_ref()
     }
 
     /// The `_nodes/http` body the cluster currently answers.
@@ -491,7 +509,7 @@ async fn handle(
     shared: Arc<Shared>,
     node: Arc<NodeState>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, ResetConnection> {
+) -> Result<Response<ReplyBody>, ResetConnection> {
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
@@ -533,7 +551,7 @@ async fn answer(
     req: &RecordedRequest,
     mut reply: Reply,
     delay: Duration,
-) -> Result<Response<Full<Bytes>>, ResetConnection> {
+) -> Result<Response<ReplyBody>, ResetConnection> {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -551,36 +569,84 @@ async fn answer(
             Reply::Default => {
                 reply = builtin(shared, node, req);
             }
+            Reply::AfterDefault(f) => {
+                reply = f(builtin(shared, node, req));
+            }
+            Reply::Cut {
+                status,
+                headers,
+                body,
+                at,
+            } => {
+                let len = body.len();
+                let sent = CutBody(Some(body.slice(..at.min(len))));
+                let mut resp = respond(shared, status, headers, sent.boxed());
+                resp.headers_mut()
+                    .insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
+                return Ok(resp);
+            }
             Reply::Respond {
                 status,
                 headers,
                 body,
             } => {
-                let mut resp = Response::new(Full::new(body));
-                *resp.status_mut() = status;
-                let product = *lock(&shared.product);
-                if product == FakeProduct::Elasticsearch {
-                    resp.headers_mut().insert(
-                        "x-elastic-product",
-                        HeaderValue::from_static("Elasticsearch"),
-                    );
-                }
-                for (k, v) in headers {
-                    if let (Ok(k), Ok(v)) = (
-                        http::HeaderName::from_bytes(k.as_bytes()),
-                        HeaderValue::from_str(&v),
-                    ) {
-                        resp.headers_mut().insert(k, v);
-                    }
-                }
-                return Ok(resp);
+                let full = Full::new(body).map_err(|never| match never {}).boxed();
+                return Ok(respond(shared, status, headers, full));
             }
         }
     }
 }
 
+/// What a fake node answers with: a whole body or one cut short.
+type ReplyBody = BoxBody<Bytes, ResetConnection>;
+
+/// The first bytes of a body, then an error: hyper drops the connection mid-body.
+struct CutBody(Option<Bytes>);
+
+impl hyper::body::Body for CutBody {
+    type Data = Bytes;
+    type Error = ResetConnection;
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, ResetConnection>>> {
+        std::task::Poll::Ready(Some(match self.0.take() {
+            Some(b) => Ok(hyper::body::Frame::data(b)),
+            None => Err(ResetConnection),
+        }))
+    }
+}
+
+fn respond(
+    shared: &Shared,
+    status: StatusCode,
+    headers: Vec<(String, String)>,
+    body: ReplyBody,
+) -> Response<ReplyBody> {
+    let mut resp = Response::new(body);
+    *resp.status_mut() = status;
+    if *lock(&shared.product) == FakeProduct::Elasticsearch {
+        resp.headers_mut().insert(
+            "x-elastic-product",
+            HeaderValue::from_static("Elasticsearch"),
+        );
+    }
+    for (k, v) in headers {
+        if let (Ok(k), Ok(v)) = (
+            http::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    resp
+}
+
 fn builtin(shared: &Shared, node: &NodeState, req: &RecordedRequest) -> Reply {
     let path = req.path.as_str();
+    if let Some(reply) = shared.store.as_ref().and_then(|s| stored(s, req)) {
+        return reply;
+    }
     match (&req.method, path) {
         (&Method::GET | &Method::HEAD, "/") => Reply::json(200, info_body(shared, node)),
         (&Method::GET, p) if p.starts_with("/_nodes") => Reply::json(200, nodes_body(shared)),
@@ -612,6 +678,21 @@ fn builtin(shared: &Shared, node: &NodeState, req: &RecordedRequest) -> Reply {
             serde_json::json!({"node": node.name, "method": req.method.as_str(), "path": path}),
         ),
     }
+}
+
+/// The routes a document store answers, when the cluster has one.
+fn stored(store: &DocStore, req: &RecordedRequest) -> Option<Reply> {
+    let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+    let body = || req.decoded_body();
+    Some(match (&req.method, segments.as_slice()) {
+        (&Method::POST | &Method::PUT, ["_bulk"]) => store.bulk(None, &body()),
+        (&Method::POST | &Method::PUT, [index, "_bulk"]) => store.bulk(Some(index), &body()),
+        (&Method::GET | &Method::POST, ["_mget"]) => store.mget(None, &body()),
+        (&Method::GET | &Method::POST, [index, "_mget"]) => store.mget(Some(index), &body()),
+        (&Method::GET, [index, "_doc", id]) => store.get_doc(index, id),
+        (&Method::GET | &Method::POST, [index, "_count"]) => store.count(index),
+        _ => return None,
+    })
 }
 
 fn info_body(shared: &Shared, node: &NodeState) -> serde_json::Value {

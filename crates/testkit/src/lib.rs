@@ -24,11 +24,13 @@ mod certs;
 mod cluster;
 mod emulator;
 mod script;
+mod store;
 
 pub use certs::{ServerTls, TestPki};
 pub use cluster::{FakeCluster, FakeClusterBuilder, FakeNode, FakeProduct};
 pub use emulator::{Emulator, EmulatorKind};
 pub use script::{Handler, RecordedRequest, Reply, Rule};
+pub use store::{DocStore, StoredDoc};
 
 /// Errors of the test kit.
 #[derive(Debug, thiserror::Error)]

@@ -28,6 +28,22 @@ pub enum Reply {
     Hang,
     /// Answer with whatever the built-in routes would answer.
     Default,
+    /// Do what the built-in routes do (a stored cluster applies the writes), then answer with
+    /// what the function makes of that answer: `Reply::Reset` loses an applied answer,
+    /// [`Reply::cut_at`] truncates it mid-body.
+    AfterDefault(Arc<dyn Fn(Reply) -> Reply + Send + Sync>),
+    /// Send the status, headers and a `Content-Length` for the whole body, then only the
+    /// first `at` bytes, then drop the connection (a reset mid-body).
+    Cut {
+        /// HTTP status.
+        status: StatusCode,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// The whole body (only `at` bytes are sent).
+        body: Bytes,
+        /// Bytes sent before the connection drops.
+        at: usize,
+    },
 }
 
 impl fmt::Debug for Reply {
@@ -40,6 +56,12 @@ impl fmt::Debug for Reply {
             Reply::Delay(d, r) => write!(f, "Delay({d:?}, {r:?})"),
             Reply::Hang => f.write_str("Hang"),
             Reply::Default => f.write_str("Default"),
+            Reply::AfterDefault(_) => f.write_str("AfterDefault(..)"),
+            Reply::Cut {
+                status, body, at, ..
+            } => {
+                write!(f, "Cut({status}, {at} of {} bytes)", body.len())
+            }
         }
     }
 }
@@ -71,6 +93,64 @@ impl Reply {
     /// Close the connection without answering.
     pub fn reset() -> Reply {
         Reply::Reset
+    }
+
+    /// What the built-in routes do, then `f` of their answer (see [`Reply::AfterDefault`]).
+    ///
+    /// ```
+    /// use es_testkit::Reply;
+    /// // The server applies the bulk request, then the answer is lost.
+    /// let lost = Reply::after_default(|_| Reply::reset());
+    /// // ... or cut after 10 bytes of body.
+    /// let cut = Reply::after_default(|answer| answer.cut_at(10));
+    /// # let _ = (lost, cut);
+    /// ```
+    pub fn after_default(f: impl Fn(Reply) -> Reply + Send + Sync + 'static) -> Reply {
+        Reply::AfterDefault(Arc::new(f))
+    }
+
+    /// A `Respond` reply whose body stops after `at` bytes (the connection is dropped);
+    /// other replies are returned unchanged.
+    pub fn cut_at(self, at: usize) -> Reply {
+        match self {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            } => Reply::Cut {
+                status,
+                headers,
+                body,
+                at,
+            },
+            other => other,
+        }
+    }
+
+    /// A `Respond` reply with its body replaced by its first `len` bytes (a complete HTTP
+    /// answer whose JSON is truncated); other replies are returned unchanged.
+    pub fn truncated(self, len: usize) -> Reply {
+        match self {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            } => Reply::Respond {
+                status,
+                headers,
+                body: body.slice(..len.min(body.len())),
+            },
+            other => other,
+        }
+    }
+
+    /// A raw answer: status, content type and body.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
+        Reply::Respond {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     /// This reply after a delay.

@@ -212,6 +212,7 @@ pub struct Response {
     headers: HeaderMap,
     body: Bytes,
     node: String,
+    retries: u32,
 }
 
 impl Response {
@@ -221,7 +222,20 @@ impl Response {
             headers,
             body,
             node,
+            retries: 0,
         }
+    }
+
+    /// How many times the transport resent the request before this answer (another node
+    /// after a connection error, a retried status...). An earlier attempt may have been
+    /// applied by the server even though its answer was lost: a `create` resent this way can
+    /// meet its own document.
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    pub(crate) fn set_retries(&mut self, n: u32) {
+        self.retries = n;
     }
     /// HTTP status.
     pub fn status(&self) -> StatusCode {

@@ -452,7 +452,8 @@ impl Inner {
                 Err(e) => Inner::judge_error(this, &node, e),
             };
             match result {
-                Attempt::Done(resp) => {
+                Attempt::Done(mut resp) => {
+                    resp.set_retries(attempt);
                     record(&node, Some(resp.status()), attempt, started, &path);
                     return Ok(resp);
                 }
