@@ -191,6 +191,16 @@ impl Emulator {
     pub fn kind(&self) -> EmulatorKind {
         self.kind
     }
+
+    /// The folder with the server's data and log (removed when the emulator is dropped).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The server's exit status, if it has exited on its own.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
 }
 
 impl Drop for Emulator {
