@@ -16,6 +16,7 @@ pub mod emit;
 pub mod facts;
 pub mod naming;
 pub mod spec;
+pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -37,6 +38,26 @@ pub fn spec_dir() -> PathBuf {
 /// Where the generated files go.
 pub fn output_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../client/src/generated")
+}
+
+/// Where the generated request types go (`es-types`).
+pub fn types_output_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../types/src/generated")
+}
+
+/// Generates the files of `es-types`; returns `relative path → contents`.
+pub fn generate_types(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    let path = spec_dir.join("schema.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let root: Value = serde_json::from_str(&text).map_err(|e| format!("bad schema.json: {e}"))?;
+    let types: HashMap<TypeKey, &Value> = root["types"]
+        .as_array()
+        .ok_or("schema.json has no types")?
+        .iter()
+        .map(|t| (key(&t["name"]), t))
+        .collect();
+    types::TypesGen::new(&types)?.files()
 }
 
 /// Generates every file; returns `relative path → contents`.

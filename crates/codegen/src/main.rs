@@ -17,22 +17,37 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let out = es_codegen::output_dir();
+    let types = match es_codegen::generate_types(&spec) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("es-codegen: {e}");
+            std::process::exit(1);
+        }
+    };
+    let outputs = [
+        (es_codegen::output_dir(), files),
+        (es_codegen::types_output_dir(), types),
+    ];
     match cmd.as_str() {
         "generate" => {
-            if let Err(e) = es_codegen::write(&out, &files) {
-                eprintln!("es-codegen: {e}");
-                std::process::exit(1);
+            for (out, files) in &outputs {
+                if let Err(e) = es_codegen::write(out, files) {
+                    eprintln!("es-codegen: {e}");
+                    std::process::exit(1);
+                }
+                let lines: usize = files.values().map(|t| t.lines().count()).sum();
+                println!(
+                    "wrote {} files, {lines} lines, to {}",
+                    files.len(),
+                    out.display()
+                );
             }
-            let lines: usize = files.values().map(|t| t.lines().count()).sum();
-            println!(
-                "wrote {} files, {lines} lines, to {}",
-                files.len(),
-                out.display()
-            );
         }
         "check" => {
-            let diffs = es_codegen::check(&out, &files);
+            let diffs: Vec<String> = outputs
+                .iter()
+                .flat_map(|(out, files)| es_codegen::check(out, files))
+                .collect();
             if !diffs.is_empty() {
                 eprintln!("generated code is out of date: {}", diffs.join("; "));
                 std::process::exit(1);

@@ -133,3 +133,14 @@ fn routing_table_matches_rest_api_spec() {
         left_out.len()
     );
 }
+
+#[test]
+fn generated_types_are_up_to_date() {
+    let Some(dir) = spec_or_skip() else { return };
+    let files = es_codegen::generate_types(&dir).unwrap();
+    let diffs = es_codegen::check(&es_codegen::types_output_dir(), &files);
+    assert!(
+        diffs.is_empty(),
+        "run `cargo run -p es-codegen -- generate`: {diffs:?}"
+    );
+}

@@ -1,0 +1,970 @@
+//! The request types of `es-types`: every type reachable from the query DSL
+//! (`QueryContainer`), aggregations (`AggregationContainer`), mappings (`Property`,
+//! `TypeMapping`) and the search request body, translated as elasticsearch.dsl's generator
+//! does, into serde types.
+//!
+//! Rules (one place to change each):
+//! * interfaces → structs with `Option` fields (rust name of the property, serde name and
+//!   aliases from the spec), unset fields omitted, unknown fields refused, chainable setters;
+//!   inherited properties are flattened in; `AdditionalProperties` behaviours become a
+//!   flattened map; a `shortcutProperty` is also read from a bare value;
+//! * containers → externally tagged enums, one variant per kind (container properties such as
+//!   `aggs` beside the kind in a struct); an `AdditionalProperty` container gets an untagged
+//!   `{field: value}` variant;
+//! * enums → `spec_enum!` (wire names, aliases, open enums keep unknown names);
+//! * unions → untagged enums (`T | T[]` is `OneOrMany<T>`), internally tagged ones by their tag;
+//! * single-key dictionaries → `SingleKey<V>`, other dictionaries → `BTreeMap<String, V>`;
+//! * a field whose type contains its owner (directly, not through a list or map) is boxed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::naming::{doc_paragraph, pascal};
+use crate::spec::{key, TypeKey};
+
+/// Where the generation starts.
+const ROOTS: &[(&str, &str)] = &[
+    ("_types.query_dsl", "QueryContainer"),
+    ("_types.aggregations", "AggregationContainer"),
+    ("_types.mapping", "Property"),
+    ("_types.mapping", "TypeMapping"),
+    ("_global.search._types", "SearchRequestBody"),
+];
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// The Rust module of a spec namespace: `_types.query_dsl` → `query_dsl`, `_types` → `common`.
+pub fn module_of(ns: &str) -> String {
+    let parts: Vec<&str> = ns
+        .split('.')
+        .filter(|p| *p != "_types" && *p != "_global")
+        .map(|p| p.trim_start_matches('_'))
+        .collect();
+    if parts.is_empty() {
+        "common".into()
+    } else {
+        parts.join("_")
+    }
+}
+
+fn field_ident(name: &str) -> Ident {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s = s.trim_start_matches('_').to_string();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'f');
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        Ident::new_raw(&s, Span::call_site())
+    } else {
+        Ident::new(&s, Span::call_site())
+    }
+}
+
+fn docs(desc: Option<&str>) -> TokenStream {
+    let Some(d) = desc else { return quote!() };
+    let lines: Vec<String> = doc_paragraph(d)
+        .into_iter()
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .map(|l| l.replace('[', "\\[").replace(']', "\\]"))
+        .collect();
+    quote!( #( #[doc = #lines] )* )
+}
+
+/// One property as the emitters need it.
+struct Prop<'a> {
+    name: &'a str,
+    aliases: Vec<&'a str>,
+    ty: Value,
+    desc: Option<&'a str>,
+    container: bool,
+}
+
+/// The generator's state.
+pub struct TypesGen<'a> {
+    types: &'a HashMap<TypeKey, &'a Value>,
+    /// Types to emit.
+    pub closure: BTreeSet<TypeKey>,
+    /// Tarjan component of each type (for boxing).
+    scc: HashMap<TypeKey, usize>,
+    /// Member types of internally tagged unions: the tag property they must not carry.
+    tag_of: HashMap<TypeKey, String>,
+    /// Inline unions generated while emitting: module → (name → tokens).
+    inline: std::cell::RefCell<BTreeMap<String, BTreeMap<String, TokenStream>>>,
+}
+
+impl<'a> TypesGen<'a> {
+    /// Collects the closure of the roots and analyses it.
+    pub fn new(types: &'a HashMap<TypeKey, &'a Value>) -> Result<Self, String> {
+        let mut closure = BTreeSet::new();
+        let mut stack: Vec<TypeKey> = ROOTS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        while let Some(k) = stack.pop() {
+            let Some(t) = types.get(&k) else { continue };
+            if !closure.insert(k.clone()) {
+                continue;
+            }
+            let mut refs = Vec::new();
+            collect_refs(t, &mut refs);
+            stack.extend(refs.into_iter().filter(|r| !closure.contains(r)));
+        }
+        let mut g = TypesGen {
+            types,
+            closure,
+            scc: HashMap::new(),
+            tag_of: HashMap::new(),
+            inline: Default::default(),
+        };
+        g.find_tags();
+        g.components();
+        Ok(g)
+    }
+
+    fn get(&self, k: &TypeKey) -> Option<&'a Value> {
+        self.types.get(k).copied()
+    }
+
+    fn find_tags(&mut self) {
+        for k in self.closure.clone() {
+            let t = self.types[&k];
+            if t["variants"]["kind"] == "internal_tag" {
+                let tag = t["variants"]["tag"].as_str().unwrap_or("type").to_string();
+                for item in t["type"]["items"].as_array().into_iter().flatten() {
+                    self.tag_of.insert(key(&item["type"]), tag.clone());
+                }
+            }
+        }
+    }
+
+    /// Direct (unboxed) references of a value type.
+    fn direct(&self, v: &Value, out: &mut Vec<TypeKey>) {
+        match v["kind"].as_str() {
+            Some("instance_of") => out.push(key(&v["type"])),
+            Some("union_of") => {
+                for i in v["items"].as_array().into_iter().flatten() {
+                    self.direct(i, out);
+                }
+            }
+            Some("dictionary_of") if v["singleKey"] == true => self.direct(&v["value"], out),
+            _ => {}
+        }
+    }
+
+    fn edges(&self, k: &TypeKey) -> Vec<TypeKey> {
+        let mut out = Vec::new();
+        let Some(t) = self.get(k) else { return out };
+        match t["kind"].as_str() {
+            Some("interface") => {
+                for p in self.props(k) {
+                    self.direct(&p.ty, &mut out);
+                }
+            }
+            Some("type_alias") => self.direct(&t["type"], &mut out),
+            _ => {}
+        }
+        out.retain(|r| self.closure.contains(r));
+        out
+    }
+
+    fn components(&mut self) {
+        // Tarjan's strongly connected components, iterative enough for a few hundred types.
+        struct St {
+            index: HashMap<TypeKey, usize>,
+            low: HashMap<TypeKey, usize>,
+            on: HashSet<TypeKey>,
+            stack: Vec<TypeKey>,
+            next: usize,
+            comp: HashMap<TypeKey, usize>,
+            ncomp: usize,
+        }
+        fn visit(g: &TypesGen<'_>, v: &TypeKey, st: &mut St) {
+            st.index.insert(v.clone(), st.next);
+            st.low.insert(v.clone(), st.next);
+            st.next += 1;
+            st.stack.push(v.clone());
+            st.on.insert(v.clone());
+            for w in g.edges(v) {
+                if !st.index.contains_key(&w) {
+                    visit(g, &w, st);
+                    let lw = st.low[&w];
+                    let lv = st.low[v];
+                    st.low.insert(v.clone(), lv.min(lw));
+                } else if st.on.contains(&w) {
+                    let iw = st.index[&w];
+                    let lv = st.low[v];
+                    st.low.insert(v.clone(), lv.min(iw));
+                }
+            }
+            if st.low[v] == st.index[v] {
+                while let Some(w) = st.stack.pop() {
+                    st.on.remove(&w);
+                    st.comp.insert(w.clone(), st.ncomp);
+                    if w == *v {
+                        break;
+                    }
+                }
+                st.ncomp += 1;
+            }
+        }
+        let mut st = St {
+            index: HashMap::new(),
+            low: HashMap::new(),
+            on: HashSet::new(),
+            stack: Vec::new(),
+            next: 0,
+            comp: HashMap::new(),
+            ncomp: 0,
+        };
+        for k in self.closure.clone() {
+            if !st.index.contains_key(&k) {
+                visit(self, &k, &mut st);
+            }
+        }
+        self.scc = st.comp;
+    }
+
+    /// Whether a field of `owner` typed `v` must be boxed (it can contain `owner`).
+    fn needs_box(&self, owner: &TypeKey, v: &Value) -> bool {
+        let Some(c) = self.scc.get(owner) else {
+            return false;
+        };
+        let mut refs = Vec::new();
+        self.direct(v, &mut refs);
+        refs.iter().any(|r| self.scc.get(r) == Some(c))
+    }
+
+    /// The properties of an interface, inherited ones first (with the parent's generic
+    /// parameters replaced by the arguments given).
+    fn props(&self, k: &TypeKey) -> Vec<Prop<'a>> {
+        let mut out = Vec::new();
+        let Some(t) = self.get(k) else { return out };
+        if let Some(parent) = t["inherits"]["type"].as_object() {
+            let pk = key(&Value::Object(parent.clone()));
+            let params: Vec<TypeKey> = self
+                .get(&pk)
+                .and_then(|p| p["generics"].as_array())
+                .into_iter()
+                .flatten()
+                .map(key)
+                .collect();
+            let args: Vec<Value> = t["inherits"]["generics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let subst: HashMap<TypeKey, Value> = params.into_iter().zip(args).collect();
+            for mut p in self.props(&pk) {
+                substitute(&mut p.ty, &subst);
+                out.push(p);
+            }
+        }
+        let skip = self.tag_of.get(k);
+        for p in t["properties"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap_or_default();
+            if skip.is_some_and(|s| s == name) {
+                continue;
+            }
+            out.retain(|q: &Prop<'_>| q.name != name);
+            out.push(Prop {
+                name,
+                aliases: p["aliases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect(),
+                ty: p["type"].clone(),
+                desc: p["description"].as_str(),
+                container: p["containerProperty"] == true,
+            });
+        }
+        out
+    }
+
+    /// The path of a type from module `from`.
+    fn path(&self, k: &TypeKey, from: &str) -> TokenStream {
+        let name = format_ident!("{}", rust_name(&k.1));
+        let m = module_of(&k.0);
+        if m == from {
+            quote!(#name)
+        } else {
+            let m = format_ident!("{}", m);
+            quote!(super::#m::#name)
+        }
+    }
+
+    /// The Rust type of a spec value type. `owner` and `hint` name inline unions.
+    fn ty(&self, v: &Value, owner: &TypeKey, hint: &str) -> TokenStream {
+        let from = module_of(&owner.0);
+        match v["kind"].as_str() {
+            Some("instance_of") => {
+                let k = key(&v["type"]);
+                if let Some(prim) = primitive(&k) {
+                    return prim;
+                }
+                if !self.types.contains_key(&k) {
+                    // A generic parameter (`TBucket`).
+                    let g = format_ident!("{}", k.1);
+                    return quote!(#g);
+                }
+                let path = self.path(&k, &from);
+                let args: Vec<TokenStream> = v["generics"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|g| self.ty(g, owner, hint))
+                    .collect();
+                if args.is_empty() {
+                    path
+                } else {
+                    quote!(#path<#(#args),*>)
+                }
+            }
+            Some("array_of") => {
+                let inner = self.ty(&v["value"], owner, hint);
+                quote!(Vec<#inner>)
+            }
+            Some("dictionary_of") => {
+                let val = self.ty(&v["value"], owner, hint);
+                if v["singleKey"] == true {
+                    quote!(crate::SingleKey<#val>)
+                } else {
+                    quote!(std::collections::BTreeMap<String, #val>)
+                }
+            }
+            Some("union_of") => {
+                let items: Vec<&Value> = v["items"].as_array().into_iter().flatten().collect();
+                if items.len() == 2
+                    && items[1]["kind"] == "array_of"
+                    && items[1]["value"] == *items[0]
+                {
+                    let one = self.ty(items[0], owner, hint);
+                    return quote!(crate::OneOrMany<#one>);
+                }
+                let name = format!("{}{}", rust_name(&owner.1), pascal(hint));
+                self.inline_union(&from, &name, &items, owner, None, quote!());
+                let id = format_ident!("{}", name);
+                quote!(#id)
+            }
+            Some("literal_value") => match &v["value"] {
+                Value::Bool(_) => quote!(bool),
+                Value::Number(n) if n.is_i64() => quote!(i64),
+                Value::Number(_) => quote!(f64),
+                _ => quote!(String),
+            },
+            _ => quote!(serde_json::Value),
+        }
+    }
+
+    /// An untagged enum for a union; registered in `module` under `name`.
+    fn inline_union(
+        &self,
+        module: &str,
+        name: &str,
+        items: &[&Value],
+        owner: &TypeKey,
+        doc: Option<&str>,
+        gens: TokenStream,
+    ) {
+        if self
+            .inline
+            .borrow()
+            .get(module)
+            .is_some_and(|m| m.contains_key(name))
+        {
+            return;
+        }
+        // Reserve the name first: a union may name itself through its members.
+        self.inline
+            .borrow_mut()
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), quote!());
+        let mut variants: Vec<(String, TokenStream, bool)> = Vec::new();
+        let mut seen_ty: BTreeSet<String> = BTreeSet::new();
+        let mut ordered: Vec<&Value> = items.to_vec();
+        // serde tries untagged variants in order: anything-goes values last.
+        ordered.sort_by_key(|i| i["kind"] == "user_defined_value");
+        for item in ordered {
+            let t = self.ty(item, owner, &format!("{}Item", variant_name(item)));
+            if !seen_ty.insert(t.to_string()) {
+                continue;
+            }
+            let mut vn = variant_name(item);
+            while variants.iter().any(|(n, _, _)| *n == vn) {
+                vn.push('2');
+            }
+            let boxed = self.needs_box(owner, item);
+            variants.push((vn, t, boxed));
+        }
+        let id = format_ident!("{}", name);
+        let doc = docs(doc);
+        let vs = variants.iter().map(|(n, t, b)| {
+            let n = format_ident!("{}", n);
+            if *b {
+                quote!(#n(Box<#t>))
+            } else {
+                quote!(#n(#t))
+            }
+        });
+        // `From` for each payload (not for generic unions: `From<T>` could overlap).
+        let generic = !gens.is_empty();
+        let froms = variants
+            .iter()
+            .filter(|(_, _, b)| !b && !generic)
+            .map(|(n, t, _)| {
+                let n = format_ident!("{}", n);
+                quote!(impl From<#t> for #id { fn from(v: #t) -> Self { #id::#n(v) } })
+            });
+        // `From` only where the payload types are distinct (they are: deduplicated above).
+        let tokens = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #id #gens { #(#vs),* }
+            #(#froms)*
+        };
+        self.inline
+            .borrow_mut()
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), tokens);
+    }
+
+    /// Emits one type.
+    fn emit(&self, k: &TypeKey) -> TokenStream {
+        let t = self.types[k];
+        match t["kind"].as_str() {
+            Some("enum") => self.emit_enum(k, t),
+            Some("interface") if t["variants"]["kind"] == "container" => self.emit_container(k, t),
+            Some("interface") => self.emit_struct(k, t, &self.props(k)),
+            Some("type_alias") => self.emit_alias(k, t),
+            _ => quote!(),
+        }
+    }
+
+    fn generics(&self, t: &Value) -> TokenStream {
+        let gs: Vec<Ident> = t["generics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
+            .collect();
+        if gs.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#gs),*>)
+        }
+    }
+
+    fn emit_enum(&self, k: &TypeKey, t: &Value) -> TokenStream {
+        let name = format_ident!("{}", rust_name(&k.1));
+        let doc = docs(t["description"].as_str());
+        let mut used = BTreeSet::new();
+        let members = t["members"].as_array().into_iter().flatten().map(|m| {
+            let wire = m["name"].as_str().unwrap_or_default();
+            let mut vn = pascal(wire);
+            while !used.insert(vn.clone()) {
+                vn.push('2');
+            }
+            let v = format_ident!("{}", vn);
+            let d = docs(m["description"].as_str());
+            let aliases: Vec<&str> = m["aliases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if aliases.is_empty() {
+                quote!(#d #v = #wire)
+            } else {
+                quote!(#d #v = #wire [#(#aliases),*])
+            }
+        });
+        let members: Vec<TokenStream> = members.collect();
+        let open = if t["isOpen"] == true {
+            quote!(open Other)
+        } else {
+            quote!()
+        };
+        quote! {
+            crate::spec_enum! {
+                #doc
+                #name #open { #(#members),* }
+            }
+        }
+    }
+
+    fn field(
+        &self,
+        owner: &TypeKey,
+        p: &Prop<'_>,
+        all: &[Prop<'_>],
+    ) -> (Ident, TokenStream, TokenStream, bool) {
+        let mut id = field_ident(p.name);
+        // `_name` and `name` in one struct: the underscored one keeps a trailing `_`.
+        if p.name.starts_with('_') && all.iter().any(|q| q.name == p.name.trim_start_matches('_')) {
+            id = format_ident!("{}_", p.name.trim_start_matches('_'));
+        }
+        let hint = pascal(p.name);
+        let ty = self.ty(&p.ty, owner, &hint);
+        let boxed = self.needs_box(owner, &p.ty);
+        let wire = p.name;
+        let aliases = &p.aliases;
+        let doc = docs(p.desc);
+        let stored = if boxed {
+            quote!(Option<Box<#ty>>)
+        } else {
+            quote!(Option<#ty>)
+        };
+        let attrs = quote! {
+            #doc
+            #[serde(rename = #wire, #(alias = #aliases,)* skip_serializing_if = "Option::is_none")]
+        };
+        (id.clone(), ty, quote!(#attrs pub #id: #stored), boxed)
+    }
+
+    fn setters(&self, fields: &[(Ident, TokenStream, TokenStream, bool)]) -> TokenStream {
+        let s = fields.iter().map(|(id, ty, _, boxed)| {
+            let value = if *boxed {
+                quote!(Some(Box::new(v.into())))
+            } else {
+                quote!(Some(v.into()))
+            };
+            let doc = format!("Sets `{}`.", id.to_string().trim_start_matches("r#"));
+            quote! {
+                #[doc = #doc]
+                pub fn #id(mut self, v: impl Into<#ty>) -> Self { self.#id = #value; self }
+            }
+        });
+        quote!(#(#s)*)
+    }
+
+    /// `AdditionalProperties` / `AdditionalProperty` behaviours: the value type of the extra keys.
+    fn additional(&self, k: &TypeKey, t: &Value) -> Option<TokenStream> {
+        let b = t["behaviors"].as_array().into_iter().flatten().find(|b| {
+            matches!(
+                b["type"]["name"].as_str(),
+                Some("AdditionalProperties" | "AdditionalProperty")
+            )
+        })?;
+        let v = b["generics"].as_array()?.get(1)?;
+        Some(self.ty(v, k, "Value"))
+    }
+
+    fn emit_struct(&self, k: &TypeKey, t: &Value, props: &[Prop<'_>]) -> TokenStream {
+        let name = format_ident!("{}", rust_name(&k.1));
+        let gens = self.generics(t);
+        let doc = docs(t["description"].as_str());
+        let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
+        let decls = fields.iter().map(|f| &f.2);
+        let extra = self.additional(k, t);
+        let (extra_decl, deny) = match &extra {
+            Some(v) => (
+                quote! {
+                    /// The keys named by the user (field names...).
+                    #[serde(flatten)]
+                    pub extra: std::collections::BTreeMap<String, #v>,
+                },
+                quote!(),
+            ),
+            None => (quote!(), quote!(#[serde(deny_unknown_fields)])),
+        };
+        let setters = self.setters(&fields);
+        let shortcut = t["shortcutProperty"].as_str();
+        let remote = if shortcut.is_some() {
+            quote!(#[serde(remote = "Self")])
+        } else {
+            quote!()
+        };
+        let derive = quote!(#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]);
+        let mut out = quote! {
+            #doc
+            #derive
+            #deny
+            #remote
+            pub struct #name #gens { #(#decls,)* #extra_decl }
+            impl #gens #name #gens {
+                /// Nothing set.
+                pub fn new() -> Self where Self: Default { Self::default() }
+                #setters
+            }
+        };
+        if let Some(sc) = shortcut {
+            let at = props.iter().position(|p| p.name == sc);
+            if let Some((id, ty, _, boxed)) = at.map(|i| &fields[i]) {
+                let value = if *boxed {
+                    quote!(Some(Box::new(v)))
+                } else {
+                    quote!(Some(v))
+                };
+                out.extend(quote! {
+                    impl serde::Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                            #name::serialize(self, s)
+                        }
+                    }
+                    impl crate::Shortcut for #name {
+                        type Short = #ty;
+                        fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                            #name::deserialize(d)
+                        }
+                        fn short(v: #ty) -> Self {
+                            #name { #id: #value, ..Default::default() }
+                        }
+                    }
+                    impl<'de> serde::Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                            crate::with_shortcut(d)
+                        }
+                    }
+                });
+            }
+        }
+        out
+    }
+
+    fn emit_container(&self, k: &TypeKey, t: &Value) -> TokenStream {
+        let props = self.props(k);
+        let (outer, kinds): (Vec<&Prop<'_>>, Vec<&Prop<'_>>) =
+            props.iter().partition(|p| p.container);
+        let rname = rust_name(&k.1);
+        let enum_name = if outer.is_empty() {
+            format_ident!("{}", rname)
+        } else {
+            format_ident!("{}Kind", rname)
+        };
+        let mut used = BTreeSet::new();
+        let variants: Vec<TokenStream> = kinds
+            .iter()
+            .map(|p| {
+                let mut vn = pascal(p.name);
+                while !used.insert(vn.clone()) {
+                    vn.push('2');
+                }
+                let v = format_ident!("{}", vn);
+                let ty = self.ty(&p.ty, k, &vn);
+                let ty = if self.needs_box(k, &p.ty) {
+                    quote!(Box<#ty>)
+                } else {
+                    ty
+                };
+                let wire = p.name;
+                let aliases = &p.aliases;
+                let doc = docs(p.desc);
+                quote!(#doc #[serde(rename = #wire #(, alias = #aliases)*)] #v(#ty))
+            })
+            .collect();
+        let extra = self.additional(k, t).map(|v| {
+            quote! {
+                /// `{"<field>": ...}`: a key named by the user.
+                #[serde(untagged)]
+                Field(crate::SingleKey<#v>)
+            }
+        });
+        let doc = docs(t["description"].as_str());
+        let extra = extra.into_iter();
+        let mut out = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub enum #enum_name { #(#variants,)* #(#extra)* }
+        };
+        if !outer.is_empty() {
+            let name = format_ident!("{}", rname);
+            let fields: Vec<_> = outer.iter().map(|p| self.field(k, p, &props)).collect();
+            let decls = fields.iter().map(|f| &f.2);
+            let setters = self.setters(&fields);
+            let names: Vec<&Ident> = fields.iter().map(|f| &f.0).collect();
+            out.extend(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    /// The kind, with its parameters.
+                    #[serde(flatten)]
+                    pub kind: #enum_name,
+                    #(#decls,)*
+                }
+                impl #name {
+                    /// This kind, with nothing else set.
+                    pub fn new(kind: #enum_name) -> Self {
+                        #name { kind, #(#names: None,)* }
+                    }
+                    #setters
+                }
+                impl From<#enum_name> for #name {
+                    fn from(kind: #enum_name) -> Self { #name::new(kind) }
+                }
+            });
+        }
+        out
+    }
+
+    fn emit_alias(&self, k: &TypeKey, t: &Value) -> TokenStream {
+        let name = rust_name(&k.1);
+        let id = format_ident!("{}", name);
+        let module = module_of(&k.0);
+        let doc = docs(t["description"].as_str());
+        let gens = self.generics(t);
+        let target = &t["type"];
+        match (t["variants"]["kind"].as_str(), target["kind"].as_str()) {
+            (Some("internal_tag"), _) => self.emit_tagged(k, t),
+            (_, Some("union_of")) => {
+                let items: Vec<&Value> = target["items"].as_array().into_iter().flatten().collect();
+                let one_or_many = items.len() == 2
+                    && items[1]["kind"] == "array_of"
+                    && items[1]["value"] == *items[0];
+                if one_or_many {
+                    let ty = self.ty(target, k, "");
+                    return quote!(#doc pub type #id #gens = #ty;);
+                }
+                // Untyped variants (accepting anything) go last.
+                let mut items = items;
+                if let Some(u) = t["variants"]["untypedVariant"].as_object() {
+                    let uk = key(&Value::Object(u.clone()));
+                    items.sort_by_key(|i| key(&i["type"]) == uk);
+                }
+                self.inline_union(&module, &name, &items, k, t["description"].as_str(), gens);
+                quote!()
+            }
+            _ => {
+                let ty = self.ty(target, k, "");
+                if gens.is_empty() {
+                    quote!(#doc pub type #id = #ty;)
+                } else {
+                    // Rust refuses unused parameters in aliases: keep them in a marker.
+                    quote!(#doc pub type #id #gens = #ty;)
+                }
+            }
+        }
+    }
+
+    fn emit_tagged(&self, k: &TypeKey, t: &Value) -> TokenStream {
+        let id = format_ident!("{}", rust_name(&k.1));
+        let tag = t["variants"]["tag"].as_str().unwrap_or("type");
+        let default = t["variants"]["defaultTag"].as_str();
+        let doc = docs(t["description"].as_str());
+        let from = module_of(&k.0);
+        let mut used = BTreeSet::new();
+        let mut variants = Vec::new();
+        for item in t["type"]["items"].as_array().into_iter().flatten() {
+            let mk = key(&item["type"]);
+            let Some(member) = self.get(&mk) else {
+                continue;
+            };
+            let wire = self
+                .all_props_raw(&mk)
+                .into_iter()
+                .find(|p| p["name"] == tag)
+                .and_then(|p| p["type"]["value"].as_str().map(str::to_owned));
+            let Some(wire) = wire else { continue };
+            let _ = member;
+            let mut vn = pascal(&wire);
+            while !used.insert(vn.clone()) {
+                vn.push('2');
+            }
+            let v = format_ident!("{}", vn);
+            let path = self.path(&mk, &from);
+            let ty = if self.needs_box(k, item) {
+                quote!(Box<#path>)
+            } else {
+                path
+            };
+            variants.push(quote!(#[serde(rename = #wire)] #v(#ty)));
+        }
+        match default {
+            Some(def) => quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(tag = #tag, remote = "Self")]
+                pub enum #id { #(#variants),* }
+                impl serde::Serialize for #id {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        crate::without_default_tag(s, #tag, #def, #id::serialize(self, serde_json::value::Serializer))
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #id {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        crate::with_default_tag(d, #tag, #def, #id::deserialize)
+                    }
+                }
+            },
+            None => quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(tag = #tag)]
+                pub enum #id { #(#variants),* }
+            },
+        }
+    }
+
+    fn all_props_raw(&self, k: &TypeKey) -> Vec<&'a Value> {
+        let mut out = Vec::new();
+        let Some(t) = self.get(k) else { return out };
+        if let Some(parent) = t["inherits"]["type"].as_object() {
+            out.extend(self.all_props_raw(&key(&Value::Object(parent.clone()))));
+        }
+        out.extend(t["properties"].as_array().into_iter().flatten());
+        out
+    }
+
+    /// Every file: `mod.rs` and one module per namespace.
+    pub fn files(&self) -> Result<BTreeMap<String, String>, String> {
+        let mut modules: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+        for k in &self.closure {
+            if primitive(k).is_some() {
+                continue;
+            }
+            let tokens = self.emit(k);
+            modules.entry(module_of(&k.0)).or_default().push(tokens);
+        }
+        for (m, items) in self.inline.borrow().iter() {
+            let v = modules.entry(m.clone()).or_default();
+            v.extend(items.values().cloned());
+        }
+        let mut files = BTreeMap::new();
+        let mut mods = Vec::new();
+        for (m, items) in &modules {
+            let tokens = quote! {
+                #![allow(unused_imports)]
+                #(#items)*
+            };
+            let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+                if let Some(dump) = std::env::var_os("ES_CODEGEN_DUMP") {
+                    let _ = std::fs::write(dump, tokens.to_string());
+                }
+                format!("generated module {m} does not parse: {e} (set ES_CODEGEN_DUMP=<file> to see it)")
+            })?;
+            let text = format!(
+                "{}//! `{m}` types from the specification.\n\n{}",
+                crate::emit::HEADER,
+                prettyplease::unparse(&file)
+            );
+            files.insert(format!("{m}.rs"), text);
+            let id = format_ident!("{}", m);
+            mods.push(quote!(pub mod #id;));
+        }
+        let file: syn::File = syn::parse2(quote!(#(#mods)*)).map_err(|e| e.to_string())?;
+        files.insert(
+            "mod.rs".into(),
+            format!("{}{}", crate::emit::HEADER, prettyplease::unparse(&file)),
+        );
+        Ok(files)
+    }
+}
+
+/// The Rust name of a spec type name.
+fn rust_name(n: &str) -> String {
+    let mut s = pascal(n);
+    if s == "Self" || s == "Box" || s == "Option" || s == "Vec" || s == "String" {
+        s.push_str("Type");
+    }
+    s
+}
+
+/// Builtins and the number aliases.
+fn primitive(k: &TypeKey) -> Option<TokenStream> {
+    Some(match (k.0.as_str(), k.1.as_str()) {
+        ("_builtins", "string" | "binary") => quote!(String),
+        ("_builtins", "boolean") => quote!(bool),
+        ("_builtins", "number") => quote!(f64),
+        ("_builtins", "null" | "void") => quote!(()),
+        ("_types", "integer") => quote!(i32),
+        ("_types", "long") => quote!(i64),
+        ("_types", "short") => quote!(i16),
+        ("_types", "byte") => quote!(i8),
+        ("_types", "uint") => quote!(u32),
+        ("_types", "ulong") => quote!(u64),
+        ("_types", "float") => quote!(f32),
+        ("_types", "double") => quote!(f64),
+        _ => return None,
+    })
+}
+
+fn variant_name(item: &Value) -> String {
+    match item["kind"].as_str() {
+        Some("instance_of") => {
+            let k = key(&item["type"]);
+            match k.1.as_str() {
+                "string" => "String".into(),
+                "boolean" => "Bool".into(),
+                "number" | "double" | "float" => "Number".into(),
+                "integer" | "long" | "short" | "byte" | "uint" | "ulong" => "Integer".into(),
+                "null" => "Null".into(),
+                other => pascal(other),
+            }
+        }
+        Some("array_of") => format!("{}List", variant_name(&item["value"])),
+        Some("dictionary_of") => "Map".into(),
+        Some("literal_value") => match &item["value"] {
+            Value::Bool(_) => "Bool".into(),
+            Value::Number(_) => "Integer".into(),
+            _ => "String".into(),
+        },
+        Some("union_of") => "Union".into(),
+        _ => "Value".into(),
+    }
+}
+
+/// Replaces generic parameters by their arguments.
+fn substitute(v: &mut Value, subst: &HashMap<TypeKey, Value>) {
+    if subst.is_empty() {
+        return;
+    }
+    if v["kind"] == "instance_of" {
+        if let Some(arg) = subst.get(&key(&v["type"])) {
+            *v = arg.clone();
+            return;
+        }
+    }
+    match v {
+        Value::Object(m) => m.values_mut().for_each(|x| substitute(x, subst)),
+        Value::Array(a) => a.iter_mut().for_each(|x| substitute(x, subst)),
+        _ => {}
+    }
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<TypeKey>) {
+    match v {
+        Value::Object(m) => {
+            if m.get("kind").and_then(Value::as_str) == Some("instance_of") {
+                out.push(key(&v["type"]));
+            }
+            if let Some(parent) = m.get("inherits") {
+                out.push(key(&parent["type"]));
+            }
+            for (k, x) in m {
+                // Behaviours' own interfaces are not emitted (their generics are).
+                if k == "attachedBehaviors" || k == "specLocation" {
+                    continue;
+                }
+                if k == "behaviors" {
+                    for b in x.as_array().into_iter().flatten() {
+                        collect_refs(&b["generics"], out);
+                    }
+                    continue;
+                }
+                collect_refs(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}

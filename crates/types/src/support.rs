@@ -1,0 +1,305 @@
+//! Hand-written pieces the generated types are built from: shapes the specification names
+//! but serde has no attribute for.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// An object with exactly one key chosen by the user: `{"<field>": value}` (the spec's
+/// single-key dictionaries: `{"term": {"user.id": {...}}}`).
+///
+/// ```
+/// use es_types::SingleKey;
+/// let k: SingleKey<u32> = serde_json::from_str(r#"{"age": 3}"#).unwrap();
+/// assert_eq!((k.key.as_str(), k.value), ("age", 3));
+/// assert!(serde_json::from_str::<SingleKey<u32>>(r#"{"a": 1, "b": 2}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SingleKey<V> {
+    /// The key (usually a field name).
+    pub key: String,
+    /// Its value.
+    pub value: V,
+}
+
+impl<V> SingleKey<V> {
+    /// `{key: value}`.
+    pub fn new(key: impl Into<String>, value: V) -> Self {
+        SingleKey {
+            key: key.into(),
+            value,
+        }
+    }
+}
+
+impl<V: Serialize> Serialize for SingleKey<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(&self.key, &self.value)?;
+        m.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for SingleKey<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V1<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V1<V> {
+            type Value = SingleKey<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with exactly one key")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<SingleKey<V>, A::Error> {
+                let Some(key) = m.next_key::<String>()? else {
+                    return Err(de::Error::custom("expected exactly one key, found none"));
+                };
+                let value = m.next_value()?;
+                if let Some(other) = m.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "expected exactly one key, found `{key}` and `{other}`"
+                    )));
+                }
+                Ok(SingleKey { key, value })
+            }
+        }
+        d.deserialize_map(V1(PhantomData))
+    }
+}
+
+/// One value or a list of them (the spec's `T | T[]`).
+///
+/// Told apart by the JSON itself (a list is `Many`), so an error inside keeps its path.
+///
+/// ```
+/// use es_types::OneOrMany;
+/// let one: OneOrMany<u8> = serde_json::from_str("1").unwrap();
+/// let many: OneOrMany<u8> = serde_json::from_str("[1, 2]").unwrap();
+/// assert_eq!((one.into_vec(), many.into_vec()), (vec![1], vec![1, 2]));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// One value.
+    One(T),
+    /// A list.
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The values as a list.
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::One(t) => vec![t],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+impl<T> From<T> for OneOrMany<T> {
+    fn from(t: T) -> Self {
+        OneOrMany::One(t)
+    }
+}
+
+impl<T> From<Vec<T>> for OneOrMany<T> {
+    fn from(v: Vec<T>) -> Self {
+        OneOrMany::Many(v)
+    }
+}
+
+/// Forwards whatever JSON comes to `T`, except lists (handled by `seq`).
+macro_rules! forward_scalars {
+    ($t:ty, $wrap:expr) => {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            <$t>::deserialize(v.into_deserializer()).map($wrap)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            <$t>::deserialize(().into_deserializer()).map($wrap)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            <$t>::deserialize(().into_deserializer()).map($wrap)
+        }
+    };
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            forward_scalars!(T, OneOrMany::One);
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A type that also reads from a shortcut: a non-object value standing for one property
+/// (`{"term": {"f": "x"}}` = `{"term": {"f": {"value": "x"}}}`).
+#[doc(hidden)]
+pub trait Shortcut: Sized {
+    /// The shortcut property's type.
+    type Short: DeserializeOwned;
+    /// Reads the full (object) form.
+    fn full<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    /// The value with only the shortcut property set.
+    fn short(v: Self::Short) -> Self;
+}
+
+/// Reads a [`Shortcut`] type from either form, keeping error paths.
+#[doc(hidden)]
+pub fn with_shortcut<'de, D: Deserializer<'de>, T: Shortcut>(d: D) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Shortcut> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object or its shortcut value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::full(MapAccessDeserializer::new(map))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+            // A list shortcut is buffered: its items are owned values.
+            let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+            T::Short::deserialize(v)
+                .map(T::short)
+                .map_err(de::Error::custom)
+        }
+        forward_scalars!(T::Short, T::short);
+    }
+    d.deserialize_any(V(PhantomData))
+}
+
+/// Reads an internally tagged union whose tag may be left out (`"type": "object"` for
+/// mapping properties).
+#[doc(hidden)]
+pub fn with_default_tag<'de, D, T>(
+    d: D,
+    tag: &str,
+    default: &str,
+    read: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let mut v = Value::deserialize(d)?;
+    if let Value::Object(m) = &mut v {
+        m.entry(tag.to_string())
+            .or_insert_with(|| Value::String(default.to_string()));
+    }
+    read(v).map_err(de::Error::custom)
+}
+
+/// Writes an internally tagged union leaving out the default tag.
+#[doc(hidden)]
+pub fn without_default_tag<S: Serializer>(
+    s: S,
+    tag: &str,
+    default: &str,
+    value: Result<Value, serde_json::Error>,
+) -> Result<S::Ok, S::Error> {
+    let mut v = value.map_err(serde::ser::Error::custom)?;
+    if let Value::Object(m) = &mut v {
+        if m.get(tag).and_then(Value::as_str) == Some(default) {
+            m.remove(tag);
+        }
+    }
+    v.serialize(s)
+}
+
+/// Declares a specification enum: its wire names (and aliases), `true` / `false` members
+/// written as JSON booleans, and for open enums an `Other` variant keeping unknown names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! spec_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident $(open $other:ident)? {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $([$($alias:literal),*])? ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            $(
+                /// A value this version of the specification does not know.
+                $other(String),
+            )?
+        }
+
+        impl $name {
+            /// The name on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $( $name::$other(s) => s, )?
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self.as_str() {
+                    "true" => s.serialize_bool(true),
+                    "false" => s.serialize_bool(false),
+                    other => s.serialize_str(other),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("one of: ", $($wire, " "),*))
+                    }
+                    fn visit_bool<E: ::serde::de::Error>(self, b: bool) -> Result<$name, E> {
+                        self.visit_str(if b { "true" } else { "false" })
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        $(
+                            if v == $wire $($(|| v == $alias)*)? {
+                                return Ok($name::$variant);
+                            }
+                        )*
+                        $( return Ok($name::$other(v.to_string())); )?
+                        #[allow(unreachable_code)]
+                        Err(E::unknown_variant(v, &[$($wire),*]))
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
