@@ -34,6 +34,9 @@ const ROOTS: &[(&str, &str)] = &[
     ("_global.search._types", "SearchRequestBody"),
 ];
 
+/// Containers that keep a raw JSON escape for kinds newer than the specification.
+const RAW_ESCAPE: &[&str] = &["QueryContainer", "AggregationContainer"];
+
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
@@ -242,14 +245,50 @@ impl<'a> TypesGen<'a> {
         self.scc = st.comp;
     }
 
-    /// Whether a field of `owner` typed `v` must be boxed (it can contain `owner`).
-    fn needs_box(&self, owner: &TypeKey, v: &Value) -> bool {
+    /// Whether a value of type `v` held by `owner` must be boxed: it can contain `owner`
+    /// again, and it sits in an enum variant (`in_enum`) or is itself a struct. Every cycle
+    /// then has a box (a cycle through an enum is boxed at the variant; one through structs
+    /// only, at a struct field), and lists of queries are not boxed twice.
+    fn needs_box(&self, owner: &TypeKey, v: &Value, in_enum: bool) -> bool {
         let Some(c) = self.scc.get(owner) else {
             return false;
         };
         let mut refs = Vec::new();
         self.direct(v, &mut refs);
-        refs.iter().any(|r| self.scc.get(r) == Some(c))
+        if !refs.iter().any(|r| self.scc.get(r) == Some(c)) {
+            return false;
+        }
+        in_enum || self.is_struct(v)
+    }
+
+    /// Whether a value type is a struct in Rust (not an enum, list or map).
+    fn is_struct(&self, v: &Value) -> bool {
+        match v["kind"].as_str() {
+            Some("instance_of") => match self.get(&key(&v["type"])) {
+                Some(t) if t["kind"] == "interface" => {
+                    t["variants"]["kind"] != "container"
+                        || self.props(&key(&v["type"])).iter().any(|p| p.container)
+                }
+                Some(t) if t["kind"] == "type_alias" && t["variants"].is_null() => {
+                    self.is_struct(&t["type"])
+                }
+                _ => false,
+            },
+            Some("dictionary_of") => v["singleKey"] == true,
+            // `T | T[]` holds `T` directly; other unions box their own variants.
+            Some("union_of") => {
+                let items = v["items"].as_array();
+                match items {
+                    Some(i)
+                        if i.len() == 2 && i[1]["kind"] == "array_of" && i[1]["value"] == i[0] =>
+                    {
+                        self.is_struct(&i[0])
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
     }
 
     /// The properties of an interface, inherited ones first (with the parent's generic
@@ -412,7 +451,7 @@ impl<'a> TypesGen<'a> {
             while variants.iter().any(|(n, _, _)| *n == vn) {
                 vn.push('2');
             }
-            let boxed = self.needs_box(owner, item);
+            let boxed = self.needs_box(owner, item, true);
             variants.push((vn, t, boxed));
         }
         let id = format_ident!("{}", name);
@@ -526,7 +565,7 @@ impl<'a> TypesGen<'a> {
         }
         let hint = pascal(p.name);
         let ty = self.ty(&p.ty, owner, &hint);
-        let boxed = self.needs_box(owner, &p.ty);
+        let boxed = self.needs_box(owner, &p.ty, false);
         let wire = p.name;
         let aliases = &p.aliases;
         let doc = docs(p.desc);
@@ -662,7 +701,7 @@ impl<'a> TypesGen<'a> {
                 }
                 let v = format_ident!("{}", vn);
                 let ty = self.ty(&p.ty, k, &vn);
-                let ty = if self.needs_box(k, &p.ty) {
+                let ty = if self.needs_box(k, &p.ty, true) {
                     quote!(Box<#ty>)
                 } else {
                     ty
@@ -680,13 +719,45 @@ impl<'a> TypesGen<'a> {
                 Field(crate::SingleKey<#v>)
             }
         });
+        let raw = RAW_ESCAPE.contains(&rname.as_str()).then(|| {
+            quote! {
+                /// JSON for a kind newer than the specification: written as given, never the
+                /// result of parsing (an unknown kind is a parse error).
+                #[serde(skip)]
+                Raw(serde_json::Value)
+            }
+        });
+        let extra = extra.into_iter().chain(raw);
         let doc = docs(t["description"].as_str());
-        let extra = extra.into_iter();
+        let has_raw = RAW_ESCAPE.contains(&rname.as_str());
+        let remote = if has_raw {
+            quote!(#[serde(remote = "Self")])
+        } else {
+            quote!()
+        };
         let mut out = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #remote
             pub enum #enum_name { #(#variants,)* #(#extra)* }
         };
+        if has_raw {
+            out.extend(quote! {
+                impl serde::Serialize for #enum_name {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #enum_name::Raw(v) => serde::Serialize::serialize(v, s),
+                            other => #enum_name::serialize(other, s),
+                        }
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #enum_name {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        #enum_name::deserialize(d)
+                    }
+                }
+            });
+        }
         if !outer.is_empty() {
             let name = format_ident!("{}", rname);
             let fields: Vec<_> = outer.iter().map(|p| self.field(k, p, &props)).collect();
@@ -782,7 +853,7 @@ impl<'a> TypesGen<'a> {
             }
             let v = format_ident!("{}", vn);
             let path = self.path(&mk, &from);
-            let ty = if self.needs_box(k, item) {
+            let ty = if self.needs_box(k, item, true) {
                 quote!(Box<#path>)
             } else {
                 path

@@ -54,6 +54,7 @@ impl Aggregation {
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 pub enum AggregationContainerKind {
     /// A bucket aggregation returning a form of adjacency matrix.
     /// The request provides a collection of named filter expressions, similar to the `filters` aggregation.
@@ -316,6 +317,23 @@ pub enum AggregationContainerKind {
     /// A multi-bucket aggregation similar to the histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
     #[serde(rename = "variable_width_histogram")]
     VariableWidthHistogram(VariableWidthHistogramAggregation),
+    /// JSON for a kind newer than the specification: written as given, never the
+    /// result of parsing (an unknown kind is a parse error).
+    #[serde(skip)]
+    Raw(serde_json::Value),
+}
+impl serde::Serialize for AggregationContainerKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AggregationContainerKind::Raw(v) => serde::Serialize::serialize(v, s),
+            other => AggregationContainerKind::serialize(other, s),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AggregationContainerKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        AggregationContainerKind::deserialize(d)
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AggregationContainer {

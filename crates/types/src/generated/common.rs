@@ -88,7 +88,7 @@ crate::spec_enum! {
 pub struct DiversifyRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -103,7 +103,7 @@ pub struct DiversifyRetriever {
     pub field: Option<String>,
     /// The nested retriever whose results will be diversified.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<RetrieverContainer>>,
+    pub retriever: Option<RetrieverContainer>,
     /// The number of top documents to return after diversification.
     #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
@@ -133,7 +133,7 @@ impl DiversifyRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -158,7 +158,7 @@ impl DiversifyRetriever {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `size`.
@@ -543,7 +543,7 @@ pub struct KnnQuery {
     pub k: Option<i32>,
     /// Filters for the kNN search query
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// The minimum similarity for a vector to be considered a match
     #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f32>,
@@ -604,7 +604,7 @@ impl KnnQuery {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `similarity`.
@@ -623,7 +623,7 @@ impl KnnQuery {
 pub struct KnnRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -668,7 +668,7 @@ impl KnnRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -748,7 +748,7 @@ pub struct KnnSearch {
     pub boost: Option<f32>,
     /// Filters for the kNN search query
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// The minimum similarity for a vector to be considered a match
     #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f32>,
@@ -809,7 +809,7 @@ impl KnnSearch {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `similarity`.
@@ -867,7 +867,7 @@ impl LatLonGeoLocation {
 pub struct LinearRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -899,7 +899,7 @@ impl LinearRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -990,7 +990,7 @@ pub type Name = String;
 #[serde(deny_unknown_fields)]
 pub struct NestedSortValue {
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<super::query_dsl::QueryContainer>>,
+    pub filter: Option<super::query_dsl::QueryContainer>,
     #[serde(rename = "max_children", skip_serializing_if = "Option::is_none")]
     pub max_children: Option<i32>,
     #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
@@ -1008,7 +1008,7 @@ impl NestedSortValue {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `max_children`.
@@ -1032,7 +1032,7 @@ impl NestedSortValue {
 pub struct PinnedRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1041,7 +1041,7 @@ pub struct PinnedRetriever {
     pub name: Option<String>,
     /// Inner retriever.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<RetrieverContainer>>,
+    pub retriever: Option<RetrieverContainer>,
     #[serde(rename = "ids", skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     #[serde(rename = "docs", skip_serializing_if = "Option::is_none")]
@@ -1062,7 +1062,7 @@ impl PinnedRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1077,7 +1077,7 @@ impl PinnedRetriever {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `ids`.
@@ -1114,7 +1114,7 @@ pub enum QueryVectorBuilder {
 pub struct RRFRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1148,7 +1148,7 @@ impl RRFRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1262,7 +1262,7 @@ impl RescoreVector {
 pub struct RescorerRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1271,7 +1271,7 @@ pub struct RescorerRetriever {
     pub name: Option<String>,
     /// Inner retriever.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<RetrieverContainer>>,
+    pub retriever: Option<RetrieverContainer>,
     #[serde(rename = "rescore", skip_serializing_if = "Option::is_none")]
     pub rescore: Option<Box<crate::OneOrMany<super::search::Rescore>>>,
 }
@@ -1288,7 +1288,7 @@ impl RescorerRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1303,7 +1303,7 @@ impl RescorerRetriever {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `rescore`.
@@ -1422,7 +1422,7 @@ impl RrfRank {
 pub struct RuleRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1437,7 +1437,7 @@ pub struct RuleRetriever {
     pub match_criteria: Option<serde_json::Value>,
     /// The retriever whose results rules should be applied to.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<RetrieverContainer>>,
+    pub retriever: Option<RetrieverContainer>,
     /// This value determines the size of the individual result set.
     #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
     pub rank_window_size: Option<i32>,
@@ -1455,7 +1455,7 @@ impl RuleRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1480,7 +1480,7 @@ impl RuleRetriever {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `rank_window_size`.
@@ -1518,7 +1518,7 @@ impl ScoreSort {
 pub struct Script {
     /// The script source.
     #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<Box<ScriptSource>>,
+    pub source: Option<ScriptSource>,
     /// The `id` for a stored script.
     #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
@@ -1542,7 +1542,7 @@ impl Script {
     }
     ///Sets `source`.
     pub fn source(mut self, v: impl Into<ScriptSource>) -> Self {
-        self.source = Some(Box::new(v.into()));
+        self.source = Some(v.into());
         self
     }
     ///Sets `id`.
@@ -1584,7 +1584,7 @@ impl crate::Shortcut for Script {
     }
     fn short(v: ScriptSource) -> Self {
         Script {
-            source: Some(Box::new(v)),
+            source: Some(v),
             ..Default::default()
         }
     }
@@ -1769,7 +1769,7 @@ impl SpecifiedDocument {
 pub struct StandardRetriever {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1778,7 +1778,7 @@ pub struct StandardRetriever {
     pub name: Option<String>,
     /// Defines a query to retrieve a set of top documents.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<super::query_dsl::QueryContainer>>,
+    pub query: Option<super::query_dsl::QueryContainer>,
     /// Defines a search after object parameter used for pagination.
     #[serde(rename = "search_after", skip_serializing_if = "Option::is_none")]
     pub search_after: Option<SortResults>,
@@ -1787,7 +1787,7 @@ pub struct StandardRetriever {
     pub terminate_after: Option<i32>,
     /// A sort object that that specifies the order of matching documents.
     #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Box<Sort>>,
+    pub sort: Option<Sort>,
     /// Collapses the top documents by a specified key into a single top document per key.
     #[serde(rename = "collapse", skip_serializing_if = "Option::is_none")]
     pub collapse: Option<Box<super::search::FieldCollapse>>,
@@ -1805,7 +1805,7 @@ impl StandardRetriever {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1820,7 +1820,7 @@ impl StandardRetriever {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `search_after`.
@@ -1835,7 +1835,7 @@ impl StandardRetriever {
     }
     ///Sets `sort`.
     pub fn sort(mut self, v: impl Into<Sort>) -> Self {
-        self.sort = Some(Box::new(v.into()));
+        self.sort = Some(v.into());
         self
     }
     ///Sets `collapse`.
@@ -1888,7 +1888,7 @@ impl TextEmbedding {
 pub struct TextSimilarityReranker {
     /// Query to filter the documents that can match.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<super::query_dsl::QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
     #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<f32>,
@@ -1897,7 +1897,7 @@ pub struct TextSimilarityReranker {
     pub name: Option<String>,
     /// The nested retriever which will produce the first-level results, that will later be used for reranking.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<RetrieverContainer>>,
+    pub retriever: Option<RetrieverContainer>,
     /// This value determines how many documents we will consider from the nested retriever.
     #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
     pub rank_window_size: Option<i32>,
@@ -1927,7 +1927,7 @@ impl TextSimilarityReranker {
         mut self,
         v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
     ) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `min_score`.
@@ -1942,7 +1942,7 @@ impl TextSimilarityReranker {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `rank_window_size`.

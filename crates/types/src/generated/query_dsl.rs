@@ -17,20 +17,20 @@ pub struct BoolQuery {
     /// The clause (query) must appear in matching documents.
     /// However, unlike `must`, the score of the query will be ignored.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<crate::OneOrMany<QueryContainer>>>,
+    pub filter: Option<crate::OneOrMany<QueryContainer>>,
     /// Specifies the number or percentage of `should` clauses returned documents must match.
     #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
     pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
     /// The clause (query) must appear in matching documents and will contribute to the score.
     #[serde(rename = "must", skip_serializing_if = "Option::is_none")]
-    pub must: Option<Box<crate::OneOrMany<QueryContainer>>>,
+    pub must: Option<crate::OneOrMany<QueryContainer>>,
     /// The clause (query) must not appear in the matching documents.
     /// Because scoring is ignored, a score of `0` is returned for all documents.
     #[serde(rename = "must_not", skip_serializing_if = "Option::is_none")]
-    pub must_not: Option<Box<crate::OneOrMany<QueryContainer>>>,
+    pub must_not: Option<crate::OneOrMany<QueryContainer>>,
     /// The clause (query) should appear in the matching document.
     #[serde(rename = "should", skip_serializing_if = "Option::is_none")]
-    pub should: Option<Box<crate::OneOrMany<QueryContainer>>>,
+    pub should: Option<crate::OneOrMany<QueryContainer>>,
 }
 impl BoolQuery {
     /// Nothing set.
@@ -52,7 +52,7 @@ impl BoolQuery {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
     ///Sets `minimum_should_match`.
@@ -65,17 +65,17 @@ impl BoolQuery {
     }
     ///Sets `must`.
     pub fn must(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.must = Some(Box::new(v.into()));
+        self.must = Some(v.into());
         self
     }
     ///Sets `must_not`.
     pub fn must_not(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.must_not = Some(Box::new(v.into()));
+        self.must_not = Some(v.into());
         self
     }
     ///Sets `should`.
     pub fn should(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.should = Some(Box::new(v.into()));
+        self.should = Some(v.into());
         self
     }
 }
@@ -95,10 +95,10 @@ pub struct BoostingQuery {
     pub negative_boost: Option<f64>,
     /// Query used to decrease the relevance score of matching documents.
     #[serde(rename = "negative", skip_serializing_if = "Option::is_none")]
-    pub negative: Option<Box<QueryContainer>>,
+    pub negative: Option<QueryContainer>,
     /// Any returned documents must match this query.
     #[serde(rename = "positive", skip_serializing_if = "Option::is_none")]
-    pub positive: Option<Box<QueryContainer>>,
+    pub positive: Option<QueryContainer>,
 }
 impl BoostingQuery {
     /// Nothing set.
@@ -125,12 +125,12 @@ impl BoostingQuery {
     }
     ///Sets `negative`.
     pub fn negative(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.negative = Some(Box::new(v.into()));
+        self.negative = Some(v.into());
         self
     }
     ///Sets `positive`.
     pub fn positive(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.positive = Some(Box::new(v.into()));
+        self.positive = Some(v.into());
         self
     }
 }
@@ -345,7 +345,7 @@ pub struct ConstantScoreQuery {
     /// Filter queries do not calculate relevance scores.
     /// To speed up performance, Elasticsearch automatically caches frequently used filter queries.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<QueryContainer>>,
+    pub filter: Option<QueryContainer>,
 }
 impl ConstantScoreQuery {
     /// Nothing set.
@@ -367,7 +367,7 @@ impl ConstantScoreQuery {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
 }
@@ -1035,7 +1035,7 @@ pub struct FunctionScoreQuery {
     pub min_score: Option<f64>,
     /// A query that determines the documents for which a new score is computed.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<QueryContainer>>,
+    pub query: Option<QueryContainer>,
     /// Specifies how the computed scores are combined
     #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
     pub score_mode: Option<FunctionScoreMode>,
@@ -1080,7 +1080,7 @@ impl FunctionScoreQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `score_mode`.
@@ -1628,7 +1628,7 @@ pub struct HasChildQuery {
     /// Query you wish to run on child documents of the `type` field.
     /// If a child document matches the search, the query returns the parent document.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<QueryContainer>>,
+    pub query: Option<QueryContainer>,
     /// Indicates how scores for matching child documents affect the root parent document’s relevance score.
     #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
     pub score_mode: Option<ChildScoreMode>,
@@ -1676,7 +1676,7 @@ impl HasChildQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `score_mode`.
@@ -1714,7 +1714,7 @@ pub struct HasParentQuery {
     /// Query you wish to run on parent documents of the `parent_type` field.
     /// If a parent document matches the search, the query returns its child documents.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<QueryContainer>>,
+    pub query: Option<QueryContainer>,
     /// Indicates whether the relevance score of a matching parent document is aggregated into its child documents.
     #[serde(rename = "score", skip_serializing_if = "Option::is_none")]
     pub score: Option<bool>,
@@ -1754,7 +1754,7 @@ impl HasParentQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `score`.
@@ -1817,7 +1817,7 @@ pub struct IntervalsAllOf {
     pub ordered: Option<bool>,
     /// Rule used to filter returned intervals.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<IntervalsFilter>>,
+    pub filter: Option<IntervalsFilter>,
 }
 impl IntervalsAllOf {
     /// Nothing set.
@@ -1844,7 +1844,7 @@ impl IntervalsAllOf {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
 }
@@ -1856,7 +1856,7 @@ pub struct IntervalsAnyOf {
     pub intervals: Option<Vec<IntervalsContainer>>,
     /// Rule used to filter returned intervals.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<IntervalsFilter>>,
+    pub filter: Option<IntervalsFilter>,
 }
 impl IntervalsAnyOf {
     /// Nothing set.
@@ -1873,7 +1873,7 @@ impl IntervalsAnyOf {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
 }
@@ -2017,7 +2017,7 @@ pub struct IntervalsMatch {
     pub use_field: Option<super::common::Field>,
     /// An optional interval filter.
     #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Box<IntervalsFilter>>,
+    pub filter: Option<IntervalsFilter>,
 }
 impl IntervalsMatch {
     /// Nothing set.
@@ -2054,7 +2054,7 @@ impl IntervalsMatch {
     }
     ///Sets `filter`.
     pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(Box::new(v.into()));
+        self.filter = Some(v.into());
         self
     }
 }
@@ -3352,7 +3352,7 @@ pub struct NestedQuery {
     pub path: Option<super::common::Field>,
     /// Query you wish to run on nested objects in the path.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<QueryContainer>>,
+    pub query: Option<QueryContainer>,
     /// How scores for matching child objects affect the root parent document’s relevance score.
     #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
     pub score_mode: Option<ChildScoreMode>,
@@ -3392,7 +3392,7 @@ impl NestedQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `score_mode`.
@@ -3709,7 +3709,7 @@ pub struct PinnedQuery {
     pub kind: PinnedQueryKind,
     /// Any choice of query used to rank documents which will be ranked below the "pinned" documents.
     #[serde(rename = "organic", skip_serializing_if = "Option::is_none")]
-    pub organic: Option<Box<QueryContainer>>,
+    pub organic: Option<QueryContainer>,
 }
 impl PinnedQuery {
     /// This kind, with nothing else set.
@@ -3718,7 +3718,7 @@ impl PinnedQuery {
     }
     ///Sets `organic`.
     pub fn organic(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.organic = Some(Box::new(v.into()));
+        self.organic = Some(v.into());
         self
     }
 }
@@ -3842,6 +3842,7 @@ impl QueryBase {
 }
 /// An Elasticsearch Query DSL (Domain Specific Language) object that defines a query.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 pub enum QueryContainer {
     /// matches documents matching boolean combinations of other queries.
     #[serde(rename = "bool")]
@@ -4038,6 +4039,23 @@ pub enum QueryContainer {
     Wrapper(WrapperQuery),
     #[serde(rename = "type")]
     Type(TypeQuery),
+    /// JSON for a kind newer than the specification: written as given, never the
+    /// result of parsing (an unknown kind is a parse error).
+    #[serde(skip)]
+    Raw(serde_json::Value),
+}
+impl serde::Serialize for QueryContainer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            QueryContainer::Raw(v) => serde::Serialize::serialize(v, s),
+            other => QueryContainer::serialize(other, s),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        QueryContainer::deserialize(d)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4671,7 +4689,7 @@ pub struct RuleQuery {
     #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "organic", skip_serializing_if = "Option::is_none")]
-    pub organic: Option<Box<QueryContainer>>,
+    pub organic: Option<QueryContainer>,
     #[serde(rename = "ruleset_ids", skip_serializing_if = "Option::is_none")]
     pub ruleset_ids: Option<crate::OneOrMany<super::common::Id>>,
     #[serde(rename = "ruleset_id", skip_serializing_if = "Option::is_none")]
@@ -4699,7 +4717,7 @@ impl RuleQuery {
     }
     ///Sets `organic`.
     pub fn organic(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.organic = Some(Box::new(v.into()));
+        self.organic = Some(v.into());
         self
     }
     ///Sets `ruleset_ids`.
@@ -4798,7 +4816,7 @@ pub struct ScriptScoreQuery {
     pub min_score: Option<f32>,
     /// Query used to return documents.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<QueryContainer>>,
+    pub query: Option<QueryContainer>,
     /// Script used to compute the score of documents returned by the query.
     /// Important: final relevance scores from the `script_score` query cannot be negative.
     #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
@@ -4829,7 +4847,7 @@ impl ScriptScoreQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `script`.
@@ -5144,11 +5162,11 @@ pub struct SpanContainingQuery {
     /// Can be any span query.
     /// Matching spans from `big` that contain matches from `little` are returned.
     #[serde(rename = "big", skip_serializing_if = "Option::is_none")]
-    pub big: Option<Box<SpanQuery>>,
+    pub big: Option<SpanQuery>,
     /// Can be any span query.
     /// Matching spans from `big` that contain matches from `little` are returned.
     #[serde(rename = "little", skip_serializing_if = "Option::is_none")]
-    pub little: Option<Box<SpanQuery>>,
+    pub little: Option<SpanQuery>,
 }
 impl SpanContainingQuery {
     /// Nothing set.
@@ -5170,12 +5188,12 @@ impl SpanContainingQuery {
     }
     ///Sets `big`.
     pub fn big(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.big = Some(Box::new(v.into()));
+        self.big = Some(v.into());
         self
     }
     ///Sets `little`.
     pub fn little(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.little = Some(Box::new(v.into()));
+        self.little = Some(v.into());
         self
     }
 }
@@ -5193,7 +5211,7 @@ pub struct SpanFieldMaskingQuery {
     #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
     pub field: Option<super::common::Field>,
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<SpanQuery>>,
+    pub query: Option<SpanQuery>,
 }
 impl SpanFieldMaskingQuery {
     /// Nothing set.
@@ -5220,7 +5238,7 @@ impl SpanFieldMaskingQuery {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
 }
@@ -5240,7 +5258,7 @@ pub struct SpanFirstQuery {
     pub end: Option<i32>,
     /// Can be any other span type query.
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<Box<SpanQuery>>,
+    pub r#match: Option<SpanQuery>,
 }
 impl SpanFirstQuery {
     /// Nothing set.
@@ -5267,7 +5285,7 @@ impl SpanFirstQuery {
     }
     ///Sets `match`.
     pub fn r#match(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.r#match = Some(Box::new(v.into()));
+        self.r#match = Some(v.into());
         self
     }
 }
@@ -5286,7 +5304,7 @@ pub struct SpanMultiTermQuery {
     pub name: Option<String>,
     /// Should be a multi term query (one of `wildcard`, `fuzzy`, `prefix`, `range`, or `regexp` query).
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<Box<QueryContainer>>,
+    pub r#match: Option<QueryContainer>,
 }
 impl SpanMultiTermQuery {
     /// Nothing set.
@@ -5308,7 +5326,7 @@ impl SpanMultiTermQuery {
     }
     ///Sets `match`.
     pub fn r#match(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.r#match = Some(Box::new(v.into()));
+        self.r#match = Some(v.into());
         self
     }
 }
@@ -5384,10 +5402,10 @@ pub struct SpanNotQuery {
     pub dist: Option<i32>,
     /// Span query whose matches must not overlap those returned.
     #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Box<SpanQuery>>,
+    pub exclude: Option<SpanQuery>,
     /// Span query whose matches are filtered.
     #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<Box<SpanQuery>>,
+    pub include: Option<SpanQuery>,
     /// The number of tokens after the include span that can’t have overlap with the exclude span.
     #[serde(rename = "post", skip_serializing_if = "Option::is_none")]
     pub post: Option<i32>,
@@ -5420,12 +5438,12 @@ impl SpanNotQuery {
     }
     ///Sets `exclude`.
     pub fn exclude(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.exclude = Some(Box::new(v.into()));
+        self.exclude = Some(v.into());
         self
     }
     ///Sets `include`.
     pub fn include(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.include = Some(Box::new(v.into()));
+        self.include = Some(v.into());
         self
     }
     ///Sets `post`.
@@ -5585,11 +5603,11 @@ pub struct SpanWithinQuery {
     /// Can be any span query.
     /// Matching spans from `little` that are enclosed within `big` are returned.
     #[serde(rename = "big", skip_serializing_if = "Option::is_none")]
-    pub big: Option<Box<SpanQuery>>,
+    pub big: Option<SpanQuery>,
     /// Can be any span query.
     /// Matching spans from `little` that are enclosed within `big` are returned.
     #[serde(rename = "little", skip_serializing_if = "Option::is_none")]
-    pub little: Option<Box<SpanQuery>>,
+    pub little: Option<SpanQuery>,
 }
 impl SpanWithinQuery {
     /// Nothing set.
@@ -5611,12 +5629,12 @@ impl SpanWithinQuery {
     }
     ///Sets `big`.
     pub fn big(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.big = Some(Box::new(v.into()));
+        self.big = Some(v.into());
         self
     }
     ///Sets `little`.
     pub fn little(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.little = Some(Box::new(v.into()));
+        self.little = Some(v.into());
         self
     }
 }

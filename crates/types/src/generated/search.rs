@@ -432,7 +432,7 @@ pub struct Highlight {
     /// Highlight matches for a query other than the search query.
     /// This is especially useful if you use a rescore query because those are not taken into account by highlighting by default.
     #[serde(rename = "highlight_query", skip_serializing_if = "Option::is_none")]
-    pub highlight_query: Option<Box<super::query_dsl::QueryContainer>>,
+    pub highlight_query: Option<super::query_dsl::QueryContainer>,
     #[serde(rename = "max_fragment_length", skip_serializing_if = "Option::is_none")]
     pub max_fragment_length: Option<i32>,
     /// If set to a non-negative value, highlighting stops at this defined maximum limit.
@@ -541,7 +541,7 @@ impl Highlight {
         mut self,
         v: impl Into<super::query_dsl::QueryContainer>,
     ) -> Self {
-        self.highlight_query = Some(Box::new(v.into()));
+        self.highlight_query = Some(v.into());
         self
     }
     ///Sets `max_fragment_length`.
@@ -851,7 +851,7 @@ pub struct HighlightField {
     /// Highlight matches for a query other than the search query.
     /// This is especially useful if you use a rescore query because those are not taken into account by highlighting by default.
     #[serde(rename = "highlight_query", skip_serializing_if = "Option::is_none")]
-    pub highlight_query: Option<Box<super::query_dsl::QueryContainer>>,
+    pub highlight_query: Option<super::query_dsl::QueryContainer>,
     #[serde(rename = "max_fragment_length", skip_serializing_if = "Option::is_none")]
     pub max_fragment_length: Option<i32>,
     /// If set to a non-negative value, highlighting stops at this defined maximum limit.
@@ -960,7 +960,7 @@ impl HighlightField {
         mut self,
         v: impl Into<super::query_dsl::QueryContainer>,
     ) -> Self {
-        self.highlight_query = Some(Box::new(v.into()));
+        self.highlight_query = Some(v.into());
         self
     }
     ///Sets `max_fragment_length`.
@@ -1087,7 +1087,7 @@ pub struct InnerHits {
     /// How the inner hits should be sorted per `inner_hits`.
     /// By default, inner hits are sorted by score.
     #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Box<super::common::Sort>>,
+    pub sort: Option<super::common::Sort>,
     #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceConfig>,
     #[serde(rename = "stored_fields", skip_serializing_if = "Option::is_none")]
@@ -1176,7 +1176,7 @@ impl InnerHits {
     }
     ///Sets `sort`.
     pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(Box::new(v.into()));
+        self.sort = Some(v.into());
         self
     }
     ///Sets `source`.
@@ -1623,7 +1623,7 @@ pub struct RescoreQuery {
     /// The query to use for rescoring.
     /// This query is only run on the Top-K results returned by the `query` and `post_filter` phases.
     #[serde(rename = "rescore_query", skip_serializing_if = "Option::is_none")]
-    pub rescore_query: Option<Box<super::query_dsl::QueryContainer>>,
+    pub rescore_query: Option<super::query_dsl::QueryContainer>,
     /// Relative importance of the original query versus the rescore query.
     #[serde(rename = "query_weight", skip_serializing_if = "Option::is_none")]
     pub query_weight: Option<f64>,
@@ -1647,7 +1647,7 @@ impl RescoreQuery {
         mut self,
         v: impl Into<super::query_dsl::QueryContainer>,
     ) -> Self {
-        self.rescore_query = Some(Box::new(v.into()));
+        self.rescore_query = Some(v.into());
         self
     }
     ///Sets `query_weight`.
@@ -1752,21 +1752,21 @@ pub struct SearchRequestBody {
     /// The search hits are filtered after the aggregations are calculated.
     /// A post filter has no impact on the aggregation results.
     #[serde(rename = "post_filter", skip_serializing_if = "Option::is_none")]
-    pub post_filter: Option<Box<super::query_dsl::QueryContainer>>,
+    pub post_filter: Option<super::query_dsl::QueryContainer>,
     /// Set to `true` to return detailed timing information about the execution of individual components in a search request.
     /// NOTE: This is a debugging tool and adds significant overhead to search execution.
     #[serde(rename = "profile", skip_serializing_if = "Option::is_none")]
     pub profile: Option<bool>,
     /// The search definition using the Query DSL.
     #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<Box<super::query_dsl::QueryContainer>>,
+    pub query: Option<super::query_dsl::QueryContainer>,
     /// Can be used to improve precision by reordering just the top (for example 100 - 500) documents returned by the `query` and `post_filter` phases.
     #[serde(rename = "rescore", skip_serializing_if = "Option::is_none")]
     pub rescore: Option<Box<crate::OneOrMany<Rescore>>>,
     /// A retriever is a specification to describe top documents returned from a search.
     /// A retriever replaces other elements of the search API that also return top documents such as `query` and `knn`.
     #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<Box<super::common::RetrieverContainer>>,
+    pub retriever: Option<super::common::RetrieverContainer>,
     /// Retrieve a script evaluation (based on different fields) for each hit.
     #[serde(rename = "script_fields", skip_serializing_if = "Option::is_none")]
     pub script_fields: Option<
@@ -1785,7 +1785,7 @@ pub struct SearchRequestBody {
     pub slice: Option<super::common::SlicedScroll>,
     /// A comma-separated list of &lt;field&gt;:&lt;direction&gt; pairs.
     #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Box<super::common::Sort>>,
+    pub sort: Option<super::common::Sort>,
     /// The source fields that are returned for matching documents.
     /// These fields are returned in the `hits._source` property of the search response.
     /// If the `stored_fields` property is specified, the `_source` property defaults to `false`.
@@ -1925,7 +1925,7 @@ impl SearchRequestBody {
         mut self,
         v: impl Into<super::query_dsl::QueryContainer>,
     ) -> Self {
-        self.post_filter = Some(Box::new(v.into()));
+        self.post_filter = Some(v.into());
         self
     }
     ///Sets `profile`.
@@ -1935,7 +1935,7 @@ impl SearchRequestBody {
     }
     ///Sets `query`.
     pub fn query(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.query = Some(Box::new(v.into()));
+        self.query = Some(v.into());
         self
     }
     ///Sets `rescore`.
@@ -1945,7 +1945,7 @@ impl SearchRequestBody {
     }
     ///Sets `retriever`.
     pub fn retriever(mut self, v: impl Into<super::common::RetrieverContainer>) -> Self {
-        self.retriever = Some(Box::new(v.into()));
+        self.retriever = Some(v.into());
         self
     }
     ///Sets `script_fields`.
@@ -1973,7 +1973,7 @@ impl SearchRequestBody {
     }
     ///Sets `sort`.
     pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(Box::new(v.into()));
+        self.sort = Some(v.into());
         self
     }
     ///Sets `source`.
