@@ -66,7 +66,6 @@ mod document;
 pub mod esql;
 mod index;
 mod mapping;
-mod query;
 mod search;
 
 pub use aggs::{AggResults, Aggregation, Bucket};
@@ -74,9 +73,12 @@ pub use document::{Document, DocumentOps};
 /// `#[derive(Document)]`: the index mapping inferred from the type (see `es_dsl_derive`).
 #[cfg(feature = "derive")]
 pub use es_dsl_derive::Document;
+pub use es_types;
+/// The query DSL: [`Query`] is the generated `QueryContainer` of the specification, with
+/// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
+pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use index::Index;
 pub use mapping::{Field, Mapping};
-pub use query::{BoolQuery, Query};
 pub use search::{Search, SearchResult};
 
 /// What `using` and running operations need, re-exported from `es-connections`.

@@ -114,15 +114,13 @@ impl<T> Search<T> {
         });
         self
     }
-    /// Adds a non-scoring filter clause.
-    pub fn filter(mut self, q: Query) -> Self {
-        self.query = Some(self.query.take().unwrap_or(Query::MatchAll).filter(q));
-        self
+    /// Adds a non-scoring filter clause: ANDs `bool.filter[q]` (as elasticsearch.dsl does).
+    pub fn filter(self, q: Query) -> Self {
+        self.query(Query::bool().filter(q))
     }
-    /// Adds a `must_not` clause.
-    pub fn exclude(mut self, q: Query) -> Self {
-        self.query = Some(self.query.take().unwrap_or(Query::MatchAll).must_not(q));
-        self
+    /// Excludes matches of `q`: ANDs `bool.filter[bool.must_not[q]]` (as elasticsearch.dsl does).
+    pub fn exclude(self, q: Query) -> Self {
+        self.query(Query::bool().filter(!q))
     }
     /// A filter applied after aggregations.
     pub fn post_filter(mut self, q: Query) -> Self {

@@ -126,6 +126,22 @@ async fn documents_search_aggregations_and_using() {
         .count();
     assert_eq!(either.hits.len(), want);
 
+    // A query parsed from JSON (typed, not raw), combined with `&`, executed.
+    let parsed = Query::from_json(
+        r#"{"bool": {"should": [{"term": {"tags": "rust"}}, {"term": {"year": 2015}}]}}"#,
+    )
+    .unwrap();
+    assert!(matches!(parsed, Query::Bool(_)));
+    let combined = parsed & !Query::term("tags", "even");
+    let from_json = Article::search()
+        .query(combined)
+        .size(100)
+        .execute(&ca)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_json.hits.len(), want);
+
     // Aggregations with sub-aggregations.
     let r = Article::search()
         .size(0)
