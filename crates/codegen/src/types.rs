@@ -692,6 +692,8 @@ impl<'a> TypesGen<'a> {
             format_ident!("{}Kind", rname)
         };
         let mut used = BTreeSet::new();
+        let mut arms: Vec<TokenStream> = Vec::new();
+        let mut wires: Vec<String> = Vec::new();
         let variants: Vec<TokenStream> = kinds
             .iter()
             .map(|p| {
@@ -709,6 +711,14 @@ impl<'a> TypesGen<'a> {
                 let wire = p.name;
                 let aliases = &p.aliases;
                 let doc = docs(p.desc);
+                let boxed = self.needs_box(k, &p.ty, true);
+                let read = if boxed {
+                    quote!(#enum_name::#v(Box::new(m.next_value()?)))
+                } else {
+                    quote!(#enum_name::#v(m.next_value()?))
+                };
+                arms.push(quote!(#wire #(| #aliases)* => set_kind(&mut kind, #read)?,));
+                wires.push(wire.to_string());
                 quote!(#doc #[serde(rename = #wire #(, alias = #aliases)*)] #v(#ty))
             })
             .collect();
@@ -764,14 +774,64 @@ impl<'a> TypesGen<'a> {
             let decls = fields.iter().map(|f| &f.2);
             let setters = self.setters(&fields);
             let names: Vec<&Ident> = fields.iter().map(|f| &f.0).collect();
+            // Read key by key (not with serde's `flatten`, which buffers and loses the JSON
+            // path of an error inside the kind).
+            let outer_arms = outer.iter().zip(&fields).map(|(p, f)| {
+                let wire = p.name;
+                let aliases = &p.aliases;
+                let id = &f.0;
+                quote!(#wire #(| #aliases)* => #id = Some(m.next_value()?),)
+            });
+            let expected = format!(
+                "an aggregation: one kind ({}...) and {}",
+                wires.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                outer.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+            );
+            let missing = format!(
+                "no kind given (one of {} ...)",
+                wires.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            );
             out.extend(quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 pub struct #name {
                     /// The kind, with its parameters.
                     #[serde(flatten)]
                     pub kind: #enum_name,
                     #(#decls,)*
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        struct V;
+                        fn set_kind<E: serde::de::Error>(slot: &mut Option<#enum_name>, k: #enum_name) -> Result<(), E> {
+                            if slot.is_some() {
+                                return Err(E::custom("more than one kind given"));
+                            }
+                            *slot = Some(k);
+                            Ok(())
+                        }
+                        impl<'de> serde::de::Visitor<'de> for V {
+                            type Value = #name;
+                            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                                f.write_str(#expected)
+                            }
+                            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<#name, A::Error> {
+                                const KINDS: &[&str] = &[#(#wires),*];
+                                let mut kind: Option<#enum_name> = None;
+                                #(let mut #names = None;)*
+                                while let Some(key) = m.next_key::<String>()? {
+                                    match key.as_str() {
+                                        #(#outer_arms)*
+                                        #(#arms)*
+                                        other => return Err(serde::de::Error::unknown_variant(other, KINDS)),
+                                    }
+                                }
+                                let kind = kind.ok_or_else(|| serde::de::Error::custom(#missing))?;
+                                Ok(#name { kind, #(#names,)* })
+                            }
+                        }
+                        d.deserialize_map(V)
+                    }
                 }
                 impl #name {
                     /// This kind, with nothing else set.

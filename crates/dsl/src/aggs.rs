@@ -118,6 +118,53 @@ impl Aggregation {
         self.subs.insert(name.to_string(), agg);
         self
     }
+    /// Parses an aggregation (checked against the specification's `AggregationContainer`:
+    /// an unknown kind or a bad parameter is an error with its JSON path).
+    ///
+    /// ```
+    /// use es_dsl::Aggregation;
+    /// let a = Aggregation::from_json(r#"{"terms": {"field": "tags"}, "aggs": {"y": {"avg": {"field": "year"}}}}"#).unwrap();
+    /// assert_eq!(a, Aggregation::terms("tags").sub("y", Aggregation::avg("year")));
+    /// let err = Aggregation::from_json(r#"{"terms": {"feild": "tags"}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("terms.feild: unknown field"), "{err}");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Aggregation, es_types::ParseError> {
+        let v: Value = es_types::from_json(text)?;
+        Aggregation::from_value(v)
+    }
+
+    /// [`from_json`](Self::from_json) for a JSON value.
+    pub fn from_value(v: Value) -> Result<Aggregation, es_types::ParseError> {
+        es_types::from_value::<es_types::aggregations::AggregationContainer>(v.clone())?;
+        Ok(Aggregation::from_checked(v))
+    }
+
+    /// Builds from JSON already checked against the specification.
+    fn from_checked(v: Value) -> Aggregation {
+        let mut a = Aggregation::new("", Value::Null);
+        if let Value::Object(m) = v {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("aggs" | "aggregations", Value::Object(subs)) => {
+                        for (name, sub) in subs {
+                            a.subs.insert(name, Aggregation::from_checked(sub));
+                        }
+                    }
+                    ("meta", _) => {}
+                    (_, Value::Object(params)) => {
+                        a.kind = k;
+                        a.params = params;
+                    }
+                    (_, other) => {
+                        a.kind = k;
+                        a.params = Map::from_iter([("value".to_string(), other)]);
+                    }
+                }
+            }
+        }
+        a
+    }
+
     /// The aggregation as Elasticsearch JSON.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();

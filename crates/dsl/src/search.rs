@@ -188,6 +188,60 @@ impl<T> Search<T> {
             _t: PhantomData,
         }
     }
+    /// Parses a search body (checked against the specification's `SearchRequestBody`: an
+    /// unknown key or a bad value is an error with its JSON path). The query, filters and
+    /// aggregations become typed and combine like built ones; the rest is kept as given.
+    ///
+    /// ```
+    /// use es_dsl::{Query, Search};
+    /// let s = Search::<serde_json::Value>::from_json(
+    ///     r#"{"query": {"match": {"title": "dune"}}, "size": 5, "sort": ["-year"], "track_total_hits": true}"#,
+    /// ).unwrap()
+    /// .filter(Query::term("lang", "en"));
+    /// let body = s.to_json();
+    /// assert_eq!(body["size"], 5);
+    /// assert_eq!(body["track_total_hits"], true);
+    /// assert_eq!(body["query"]["bool"]["filter"][0]["term"]["lang"]["value"], "en");
+    /// let err = Search::<serde_json::Value>::from_json(r#"{"query": {"match": {"title": {"qeury": "x"}}}}"#)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("query.match.title.qeury: unknown field"), "{err}");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, es_types::ParseError> {
+        let v: Value = es_types::from_json(text)?;
+        es_types::from_value::<es_types::search::SearchRequestBody>(v.clone())?;
+        let Value::Object(m) = v else {
+            return Ok(Self::new());
+        };
+        let mut s = Self::new();
+        for (k, v) in m {
+            match k.as_str() {
+                "query" => s.query = Some(es_types::from_value(v)?),
+                "post_filter" => s.post_filter = Some(es_types::from_value(v)?),
+                "aggs" | "aggregations" => {
+                    if let Value::Object(aggs) = v {
+                        for (name, a) in aggs {
+                            s.aggs.insert(name, Aggregation::from_value(a)?);
+                        }
+                    }
+                }
+                "sort" => {
+                    s.sort = match v {
+                        Value::Array(a) => a,
+                        one => vec![one],
+                    }
+                }
+                "_source" => s.source = Some(v),
+                "from" => s.from = v.as_u64(),
+                "size" => s.size = v.as_u64(),
+                "highlight" => s.highlight = Some(v),
+                _ => {
+                    s.extra.insert(k, v);
+                }
+            }
+        }
+        Ok(s)
+    }
+
     /// The request body.
     pub fn to_json(&self) -> Value {
         let mut m = self.extra.clone();

@@ -335,7 +335,7 @@ impl<'de> serde::Deserialize<'de> for AggregationContainerKind {
         AggregationContainerKind::deserialize(d)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AggregationContainer {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -350,6 +350,635 @@ pub struct AggregationContainer {
     pub aggregations: Option<std::collections::BTreeMap<String, AggregationContainer>>,
     #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<super::common::Metadata>,
+}
+impl<'de> serde::Deserialize<'de> for AggregationContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<AggregationContainerKind>,
+            k: AggregationContainerKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AggregationContainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (adjacency_matrix, auto_date_histogram, avg...) and aggregations, meta",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<AggregationContainer, A::Error> {
+                const KINDS: &[&str] = &[
+                    "adjacency_matrix",
+                    "auto_date_histogram",
+                    "avg",
+                    "avg_bucket",
+                    "boxplot",
+                    "bucket_script",
+                    "bucket_selector",
+                    "bucket_sort",
+                    "bucket_count_ks_test",
+                    "bucket_correlation",
+                    "cardinality",
+                    "cartesian_bounds",
+                    "cartesian_centroid",
+                    "categorize_text",
+                    "change_point",
+                    "children",
+                    "composite",
+                    "cumulative_cardinality",
+                    "cumulative_sum",
+                    "date_histogram",
+                    "date_range",
+                    "derivative",
+                    "diversified_sampler",
+                    "extended_stats",
+                    "extended_stats_bucket",
+                    "frequent_item_sets",
+                    "filter",
+                    "filters",
+                    "geo_bounds",
+                    "geo_centroid",
+                    "geo_distance",
+                    "geohash_grid",
+                    "geo_line",
+                    "geotile_grid",
+                    "geohex_grid",
+                    "global",
+                    "histogram",
+                    "ip_range",
+                    "ip_prefix",
+                    "inference",
+                    "line",
+                    "matrix_stats",
+                    "max",
+                    "max_bucket",
+                    "median_absolute_deviation",
+                    "min",
+                    "min_bucket",
+                    "missing",
+                    "moving_avg",
+                    "moving_percentiles",
+                    "moving_fn",
+                    "multi_terms",
+                    "nested",
+                    "normalize",
+                    "parent",
+                    "percentile_ranks",
+                    "percentiles",
+                    "percentiles_bucket",
+                    "range",
+                    "rare_terms",
+                    "rate",
+                    "reverse_nested",
+                    "random_sampler",
+                    "sampler",
+                    "scripted_metric",
+                    "serial_diff",
+                    "significant_terms",
+                    "significant_text",
+                    "stats",
+                    "stats_bucket",
+                    "string_stats",
+                    "sum",
+                    "sum_bucket",
+                    "terms",
+                    "time_series",
+                    "top_hits",
+                    "t_test",
+                    "top_metrics",
+                    "value_count",
+                    "weighted_avg",
+                    "variable_width_histogram",
+                ];
+                let mut kind: Option<AggregationContainerKind> = None;
+                let mut aggregations = None;
+                let mut meta = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "aggregations" | "aggs" => aggregations = Some(m.next_value()?),
+                        "meta" => meta = Some(m.next_value()?),
+                        "adjacency_matrix" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::AdjacencyMatrix(m.next_value()?),
+                            )?
+                        }
+                        "auto_date_histogram" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::AutoDateHistogram(m.next_value()?),
+                            )?
+                        }
+                        "avg" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Avg(m.next_value()?),
+                            )?
+                        }
+                        "avg_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::AvgBucket(m.next_value()?),
+                            )?
+                        }
+                        "boxplot" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Boxplot(m.next_value()?),
+                            )?
+                        }
+                        "bucket_script" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::BucketScript(m.next_value()?),
+                            )?
+                        }
+                        "bucket_selector" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::BucketSelector(m.next_value()?),
+                            )?
+                        }
+                        "bucket_sort" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::BucketSort(m.next_value()?),
+                            )?
+                        }
+                        "bucket_count_ks_test" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::BucketCountKsTest(m.next_value()?),
+                            )?
+                        }
+                        "bucket_correlation" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::BucketCorrelation(m.next_value()?),
+                            )?
+                        }
+                        "cardinality" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Cardinality(m.next_value()?),
+                            )?
+                        }
+                        "cartesian_bounds" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::CartesianBounds(m.next_value()?),
+                            )?
+                        }
+                        "cartesian_centroid" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::CartesianCentroid(m.next_value()?),
+                            )?
+                        }
+                        "categorize_text" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::CategorizeText(m.next_value()?),
+                            )?
+                        }
+                        "change_point" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ChangePoint(m.next_value()?),
+                            )?
+                        }
+                        "children" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Children(m.next_value()?),
+                            )?
+                        }
+                        "composite" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Composite(m.next_value()?),
+                            )?
+                        }
+                        "cumulative_cardinality" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::CumulativeCardinality(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        "cumulative_sum" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::CumulativeSum(m.next_value()?),
+                            )?
+                        }
+                        "date_histogram" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::DateHistogram(m.next_value()?),
+                            )?
+                        }
+                        "date_range" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::DateRange(m.next_value()?),
+                            )?
+                        }
+                        "derivative" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Derivative(m.next_value()?),
+                            )?
+                        }
+                        "diversified_sampler" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::DiversifiedSampler(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        "extended_stats" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ExtendedStats(m.next_value()?),
+                            )?
+                        }
+                        "extended_stats_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ExtendedStatsBucket(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        "frequent_item_sets" | "frequent_items" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::FrequentItemSets(m.next_value()?),
+                            )?
+                        }
+                        "filter" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Filter(m.next_value()?),
+                            )?
+                        }
+                        "filters" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Filters(m.next_value()?),
+                            )?
+                        }
+                        "geo_bounds" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeoBounds(m.next_value()?),
+                            )?
+                        }
+                        "geo_centroid" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeoCentroid(m.next_value()?),
+                            )?
+                        }
+                        "geo_distance" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeoDistance(m.next_value()?),
+                            )?
+                        }
+                        "geohash_grid" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeohashGrid(m.next_value()?),
+                            )?
+                        }
+                        "geo_line" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeoLine(m.next_value()?),
+                            )?
+                        }
+                        "geotile_grid" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeotileGrid(m.next_value()?),
+                            )?
+                        }
+                        "geohex_grid" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::GeohexGrid(m.next_value()?),
+                            )?
+                        }
+                        "global" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Global(m.next_value()?),
+                            )?
+                        }
+                        "histogram" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Histogram(m.next_value()?),
+                            )?
+                        }
+                        "ip_range" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::IpRange(m.next_value()?),
+                            )?
+                        }
+                        "ip_prefix" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::IpPrefix(m.next_value()?),
+                            )?
+                        }
+                        "inference" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Inference(m.next_value()?),
+                            )?
+                        }
+                        "line" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Line(m.next_value()?),
+                            )?
+                        }
+                        "matrix_stats" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MatrixStats(m.next_value()?),
+                            )?
+                        }
+                        "max" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Max(m.next_value()?),
+                            )?
+                        }
+                        "max_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MaxBucket(m.next_value()?),
+                            )?
+                        }
+                        "median_absolute_deviation" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MedianAbsoluteDeviation(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        "min" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Min(m.next_value()?),
+                            )?
+                        }
+                        "min_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MinBucket(m.next_value()?),
+                            )?
+                        }
+                        "missing" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Missing(m.next_value()?),
+                            )?
+                        }
+                        "moving_avg" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MovingAvg(m.next_value()?),
+                            )?
+                        }
+                        "moving_percentiles" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MovingPercentiles(m.next_value()?),
+                            )?
+                        }
+                        "moving_fn" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MovingFn(m.next_value()?),
+                            )?
+                        }
+                        "multi_terms" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::MultiTerms(m.next_value()?),
+                            )?
+                        }
+                        "nested" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Nested(m.next_value()?),
+                            )?
+                        }
+                        "normalize" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Normalize(m.next_value()?),
+                            )?
+                        }
+                        "parent" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Parent(m.next_value()?),
+                            )?
+                        }
+                        "percentile_ranks" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::PercentileRanks(m.next_value()?),
+                            )?
+                        }
+                        "percentiles" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Percentiles(m.next_value()?),
+                            )?
+                        }
+                        "percentiles_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::PercentilesBucket(m.next_value()?),
+                            )?
+                        }
+                        "range" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Range(m.next_value()?),
+                            )?
+                        }
+                        "rare_terms" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::RareTerms(m.next_value()?),
+                            )?
+                        }
+                        "rate" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Rate(m.next_value()?),
+                            )?
+                        }
+                        "reverse_nested" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ReverseNested(m.next_value()?),
+                            )?
+                        }
+                        "random_sampler" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::RandomSampler(m.next_value()?),
+                            )?
+                        }
+                        "sampler" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Sampler(m.next_value()?),
+                            )?
+                        }
+                        "scripted_metric" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ScriptedMetric(m.next_value()?),
+                            )?
+                        }
+                        "serial_diff" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::SerialDiff(m.next_value()?),
+                            )?
+                        }
+                        "significant_terms" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::SignificantTerms(m.next_value()?),
+                            )?
+                        }
+                        "significant_text" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::SignificantText(m.next_value()?),
+                            )?
+                        }
+                        "stats" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Stats(m.next_value()?),
+                            )?
+                        }
+                        "stats_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::StatsBucket(m.next_value()?),
+                            )?
+                        }
+                        "string_stats" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::StringStats(m.next_value()?),
+                            )?
+                        }
+                        "sum" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Sum(m.next_value()?),
+                            )?
+                        }
+                        "sum_bucket" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::SumBucket(m.next_value()?),
+                            )?
+                        }
+                        "terms" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::Terms(m.next_value()?),
+                            )?
+                        }
+                        "time_series" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::TimeSeries(m.next_value()?),
+                            )?
+                        }
+                        "top_hits" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::TopHits(m.next_value()?),
+                            )?
+                        }
+                        "t_test" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::TTest(m.next_value()?),
+                            )?
+                        }
+                        "top_metrics" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::TopMetrics(m.next_value()?),
+                            )?
+                        }
+                        "value_count" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::ValueCount(m.next_value()?),
+                            )?
+                        }
+                        "weighted_avg" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::WeightedAvg(m.next_value()?),
+                            )?
+                        }
+                        "variable_width_histogram" => {
+                            set_kind(
+                                &mut kind,
+                                AggregationContainerKind::VariableWidthHistogram(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of adjacency_matrix, auto_date_histogram, avg, avg_bucket, boxplot ...)",
+                    ))?;
+                Ok(AggregationContainer {
+                    kind,
+                    aggregations,
+                    meta,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl AggregationContainer {
     /// This kind, with nothing else set.
@@ -4274,7 +4903,7 @@ pub enum MultiTermLookupKind {
     #[serde(rename = "script")]
     Script(super::common::Script),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MultiTermLookup {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -4283,6 +4912,61 @@ pub struct MultiTermLookup {
     /// By default, documents without a value are ignored.
     #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
     pub missing: Option<Missing>,
+}
+impl<'de> serde::Deserialize<'de> for MultiTermLookup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<MultiTermLookupKind>,
+            k: MultiTermLookupKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MultiTermLookup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an aggregation: one kind (field, script...) and missing")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<MultiTermLookup, A::Error> {
+                const KINDS: &[&str] = &["field", "script"];
+                let mut kind: Option<MultiTermLookupKind> = None;
+                let mut missing = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "missing" => missing = Some(m.next_value()?),
+                        "field" => {
+                            set_kind(
+                                &mut kind,
+                                MultiTermLookupKind::Field(m.next_value()?),
+                            )?
+                        }
+                        "script" => {
+                            set_kind(
+                                &mut kind,
+                                MultiTermLookupKind::Script(m.next_value()?),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of field, script ...)",
+                    ))?;
+                Ok(MultiTermLookup { kind, missing })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl MultiTermLookup {
     /// This kind, with nothing else set.

@@ -2441,7 +2441,7 @@ pub enum DynamicTemplateKind {
     #[serde(rename = "runtime")]
     Runtime(RuntimeField),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DynamicTemplate {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -2460,6 +2460,88 @@ pub struct DynamicTemplate {
     pub unmatch_mapping_type: Option<crate::OneOrMany<String>>,
     #[serde(rename = "match_pattern", skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<MatchType>,
+}
+impl<'de> serde::Deserialize<'de> for DynamicTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<DynamicTemplateKind>,
+            k: DynamicTemplateKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DynamicTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (mapping, runtime...) and match, path_match, unmatch, path_unmatch, match_mapping_type, unmatch_mapping_type, match_pattern",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<DynamicTemplate, A::Error> {
+                const KINDS: &[&str] = &["mapping", "runtime"];
+                let mut kind: Option<DynamicTemplateKind> = None;
+                let mut r#match = None;
+                let mut path_match = None;
+                let mut unmatch = None;
+                let mut path_unmatch = None;
+                let mut match_mapping_type = None;
+                let mut unmatch_mapping_type = None;
+                let mut match_pattern = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "match" => r#match = Some(m.next_value()?),
+                        "path_match" => path_match = Some(m.next_value()?),
+                        "unmatch" => unmatch = Some(m.next_value()?),
+                        "path_unmatch" => path_unmatch = Some(m.next_value()?),
+                        "match_mapping_type" => {
+                            match_mapping_type = Some(m.next_value()?);
+                        }
+                        "unmatch_mapping_type" => {
+                            unmatch_mapping_type = Some(m.next_value()?);
+                        }
+                        "match_pattern" => match_pattern = Some(m.next_value()?),
+                        "mapping" => {
+                            set_kind(
+                                &mut kind,
+                                DynamicTemplateKind::Mapping(m.next_value()?),
+                            )?
+                        }
+                        "runtime" => {
+                            set_kind(
+                                &mut kind,
+                                DynamicTemplateKind::Runtime(m.next_value()?),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of mapping, runtime ...)",
+                    ))?;
+                Ok(DynamicTemplate {
+                    kind,
+                    r#match,
+                    path_match,
+                    unmatch,
+                    path_unmatch,
+                    match_mapping_type,
+                    unmatch_mapping_type,
+                    match_pattern,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl DynamicTemplate {
     /// This kind, with nothing else set.

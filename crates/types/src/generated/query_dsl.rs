@@ -958,7 +958,7 @@ pub enum FunctionScoreContainerKind {
     #[serde(rename = "script_score")]
     ScriptScore(ScriptScoreFunction),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FunctionScoreContainer {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -970,6 +970,105 @@ pub struct FunctionScoreContainer {
     /// A name to identify which function matched and influenced the score.
     #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for FunctionScoreContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<FunctionScoreContainerKind>,
+            k: FunctionScoreContainerKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FunctionScoreContainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (exp, gauss, linear...) and filter, weight, _name",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<FunctionScoreContainer, A::Error> {
+                const KINDS: &[&str] = &[
+                    "exp",
+                    "gauss",
+                    "linear",
+                    "field_value_factor",
+                    "random_score",
+                    "script_score",
+                ];
+                let mut kind: Option<FunctionScoreContainerKind> = None;
+                let mut filter = None;
+                let mut weight = None;
+                let mut name = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "filter" => filter = Some(m.next_value()?),
+                        "weight" => weight = Some(m.next_value()?),
+                        "_name" => name = Some(m.next_value()?),
+                        "exp" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::Exp(m.next_value()?),
+                            )?
+                        }
+                        "gauss" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::Gauss(m.next_value()?),
+                            )?
+                        }
+                        "linear" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::Linear(m.next_value()?),
+                            )?
+                        }
+                        "field_value_factor" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::FieldValueFactor(
+                                    m.next_value()?,
+                                ),
+                            )?
+                        }
+                        "random_score" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::RandomScore(m.next_value()?),
+                            )?
+                        }
+                        "script_score" => {
+                            set_kind(
+                                &mut kind,
+                                FunctionScoreContainerKind::ScriptScore(m.next_value()?),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of exp, gauss, linear, field_value_factor, random_score ...)",
+                    ))?;
+                Ok(FunctionScoreContainer {
+                    kind,
+                    filter,
+                    weight,
+                    name,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl FunctionScoreContainer {
     /// This kind, with nothing else set.
@@ -3702,7 +3801,7 @@ pub enum PinnedQueryKind {
     #[serde(rename = "docs")]
     Docs(Vec<PinnedDoc>),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PinnedQuery {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -3710,6 +3809,63 @@ pub struct PinnedQuery {
     /// Any choice of query used to rank documents which will be ranked below the "pinned" documents.
     #[serde(rename = "organic", skip_serializing_if = "Option::is_none")]
     pub organic: Option<QueryContainer>,
+}
+impl<'de> serde::Deserialize<'de> for PinnedQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<PinnedQueryKind>,
+            k: PinnedQueryKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PinnedQuery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (boost, _name, ids...) and organic",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<PinnedQuery, A::Error> {
+                const KINDS: &[&str] = &["boost", "_name", "ids", "docs"];
+                let mut kind: Option<PinnedQueryKind> = None;
+                let mut organic = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "organic" => organic = Some(m.next_value()?),
+                        "boost" => {
+                            set_kind(&mut kind, PinnedQueryKind::Boost(m.next_value()?))?
+                        }
+                        "_name" => {
+                            set_kind(&mut kind, PinnedQueryKind::Name(m.next_value()?))?
+                        }
+                        "ids" => {
+                            set_kind(&mut kind, PinnedQueryKind::Ids(m.next_value()?))?
+                        }
+                        "docs" => {
+                            set_kind(&mut kind, PinnedQueryKind::Docs(m.next_value()?))?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of boost, _name, ids, docs ...)",
+                    ))?;
+                Ok(PinnedQuery { kind, organic })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl PinnedQuery {
     /// This kind, with nothing else set.
@@ -5659,7 +5815,7 @@ pub enum SparseVectorQueryKind {
     #[serde(rename = "inference_id")]
     InferenceId(super::common::Id),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SparseVectorQuery {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -5683,6 +5839,92 @@ pub struct SparseVectorQuery {
     /// If prune is set to true but pruning_config is not specified, default values will be used.
     #[serde(rename = "pruning_config", skip_serializing_if = "Option::is_none")]
     pub pruning_config: Option<super::common::TokenPruningConfig>,
+}
+impl<'de> serde::Deserialize<'de> for SparseVectorQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<SparseVectorQueryKind>,
+            k: SparseVectorQueryKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SparseVectorQuery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (boost, _name, query_vector...) and field, query, prune, pruning_config",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<SparseVectorQuery, A::Error> {
+                const KINDS: &[&str] = &[
+                    "boost",
+                    "_name",
+                    "query_vector",
+                    "inference_id",
+                ];
+                let mut kind: Option<SparseVectorQueryKind> = None;
+                let mut field = None;
+                let mut query = None;
+                let mut prune = None;
+                let mut pruning_config = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "field" => field = Some(m.next_value()?),
+                        "query" => query = Some(m.next_value()?),
+                        "prune" => prune = Some(m.next_value()?),
+                        "pruning_config" => pruning_config = Some(m.next_value()?),
+                        "boost" => {
+                            set_kind(
+                                &mut kind,
+                                SparseVectorQueryKind::Boost(m.next_value()?),
+                            )?
+                        }
+                        "_name" => {
+                            set_kind(
+                                &mut kind,
+                                SparseVectorQueryKind::Name(m.next_value()?),
+                            )?
+                        }
+                        "query_vector" => {
+                            set_kind(
+                                &mut kind,
+                                SparseVectorQueryKind::QueryVector(m.next_value()?),
+                            )?
+                        }
+                        "inference_id" => {
+                            set_kind(
+                                &mut kind,
+                                SparseVectorQueryKind::InferenceId(m.next_value()?),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of boost, _name, query_vector, inference_id ...)",
+                    ))?;
+                Ok(SparseVectorQuery {
+                    kind,
+                    field,
+                    query,
+                    prune,
+                    pruning_config,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl SparseVectorQuery {
     /// This kind, with nothing else set.

@@ -351,7 +351,7 @@ pub enum FieldSuggesterKind {
     #[serde(rename = "term")]
     Term(TermSuggester),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FieldSuggester {
     /// The kind, with its parameters.
     #[serde(flatten)]
@@ -366,6 +366,78 @@ pub struct FieldSuggester {
     /// Needs to be set globally or per suggestion.
     #[serde(rename = "text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for FieldSuggester {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<FieldSuggesterKind>,
+            k: FieldSuggesterKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FieldSuggester;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (completion, phrase, term...) and prefix, regex, text",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<FieldSuggester, A::Error> {
+                const KINDS: &[&str] = &["completion", "phrase", "term"];
+                let mut kind: Option<FieldSuggesterKind> = None;
+                let mut prefix = None;
+                let mut regex = None;
+                let mut text = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "prefix" => prefix = Some(m.next_value()?),
+                        "regex" => regex = Some(m.next_value()?),
+                        "text" => text = Some(m.next_value()?),
+                        "completion" => {
+                            set_kind(
+                                &mut kind,
+                                FieldSuggesterKind::Completion(m.next_value()?),
+                            )?
+                        }
+                        "phrase" => {
+                            set_kind(
+                                &mut kind,
+                                FieldSuggesterKind::Phrase(m.next_value()?),
+                            )?
+                        }
+                        "term" => {
+                            set_kind(
+                                &mut kind,
+                                FieldSuggesterKind::Term(m.next_value()?),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of completion, phrase, term ...)",
+                    ))?;
+                Ok(FieldSuggester {
+                    kind,
+                    prefix,
+                    regex,
+                    text,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl FieldSuggester {
     /// This kind, with nothing else set.
@@ -1593,13 +1665,76 @@ pub enum RescoreKind {
     #[serde(rename = "script")]
     Script(Box<ScriptRescore>),
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rescore {
     /// The kind, with its parameters.
     #[serde(flatten)]
     pub kind: RescoreKind,
     #[serde(rename = "window_size", skip_serializing_if = "Option::is_none")]
     pub window_size: Option<i32>,
+}
+impl<'de> serde::Deserialize<'de> for Rescore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn set_kind<E: serde::de::Error>(
+            slot: &mut Option<RescoreKind>,
+            k: RescoreKind,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom("more than one kind given"));
+            }
+            *slot = Some(k);
+            Ok(())
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Rescore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an aggregation: one kind (query, learning_to_rank, script...) and window_size",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Rescore, A::Error> {
+                const KINDS: &[&str] = &["query", "learning_to_rank", "script"];
+                let mut kind: Option<RescoreKind> = None;
+                let mut window_size = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    match key.as_str() {
+                        "window_size" => window_size = Some(m.next_value()?),
+                        "query" => {
+                            set_kind(
+                                &mut kind,
+                                RescoreKind::Query(Box::new(m.next_value()?)),
+                            )?
+                        }
+                        "learning_to_rank" => {
+                            set_kind(
+                                &mut kind,
+                                RescoreKind::LearningToRank(m.next_value()?),
+                            )?
+                        }
+                        "script" => {
+                            set_kind(
+                                &mut kind,
+                                RescoreKind::Script(Box::new(m.next_value()?)),
+                            )?
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        }
+                    }
+                }
+                let kind = kind
+                    .ok_or_else(|| serde::de::Error::custom(
+                        "no kind given (one of query, learning_to_rank, script ...)",
+                    ))?;
+                Ok(Rescore { kind, window_size })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 impl Rescore {
     /// This kind, with nothing else set.
