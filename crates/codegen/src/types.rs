@@ -34,6 +34,9 @@ const ROOTS: &[(&str, &str)] = &[
     ("_global.search._types", "SearchRequestBody"),
 ];
 
+/// Properties written under one of their aliases, as elasticsearch.dsl writes them.
+const WRITTEN_AS: &[(&str, &str)] = &[("aggregations", "aggs")];
+
 /// Containers that keep a raw JSON escape for kinds newer than the specification.
 const RAW_ESCAPE: &[&str] = &["QueryContainer", "AggregationContainer"];
 
@@ -566,8 +569,18 @@ impl<'a> TypesGen<'a> {
         let hint = pascal(p.name);
         let ty = self.ty(&p.ty, owner, &hint);
         let boxed = self.needs_box(owner, &p.ty, false);
-        let wire = p.name;
-        let aliases = &p.aliases;
+        // Written under the name elasticsearch.dsl writes, read under every name.
+        let (wire, aliases): (&str, Vec<&str>) = match WRITTEN_AS.iter().find(|(n, _)| *n == p.name)
+        {
+            Some((n, short)) if p.aliases.contains(short) => (
+                *short,
+                std::iter::once(*n)
+                    .chain(p.aliases.iter().copied().filter(|a| a != short))
+                    .collect(),
+            ),
+            _ => (p.name, p.aliases.clone()),
+        };
+        let aliases = &aliases;
         let doc = docs(p.desc);
         let stored = if boxed {
             quote!(Option<Box<#ty>>)

@@ -220,7 +220,7 @@ impl<T> Search<T> {
                 "aggs" | "aggregations" => {
                     if let Value::Object(aggs) = v {
                         for (name, a) in aggs {
-                            s.aggs.insert(name, Aggregation::from_value(a)?);
+                            s.aggs.insert(name, es_types::from_value(a)?);
                         }
                     }
                 }

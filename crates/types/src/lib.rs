@@ -15,6 +15,7 @@
 //! assert!(err.to_string().starts_with("bool.must[0]: unknown variant `trem`"), "{err}");
 //! ```
 
+mod aggs;
 mod query;
 mod support;
 

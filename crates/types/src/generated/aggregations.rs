@@ -343,8 +343,8 @@ pub struct AggregationContainer {
     /// Sub-aggregations for this aggregation.
     /// Only applies to bucket aggregations.
     #[serde(
-        rename = "aggregations",
-        alias = "aggs",
+        rename = "aggs",
+        alias = "aggregations",
         skip_serializing_if = "Option::is_none"
     )]
     pub aggregations: Option<std::collections::BTreeMap<String, AggregationContainer>>,

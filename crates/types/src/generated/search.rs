@@ -1834,8 +1834,8 @@ impl ScriptRescore {
 pub struct SearchRequestBody {
     /// Defines the aggregations that are run as part of the search request.
     #[serde(
-        rename = "aggregations",
-        alias = "aggs",
+        rename = "aggs",
+        alias = "aggregations",
         skip_serializing_if = "Option::is_none"
     )]
     pub aggregations: Option<
