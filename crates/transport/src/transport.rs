@@ -256,19 +256,6 @@ impl Transport {
     /// `db.elasticsearch.node.name` (when sniffed), `http.response.status_code`,
     /// `http.request.resend_count` (retries), `error.type` and `otel.status_code` on failure.
     pub async fn perform(&self, req: Request) -> Result<Response, Error> {
-        let part = |name: &str| {
-            req.path_parts
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let all_parts = (!req.path_parts.is_empty()).then(|| {
-            req.path_parts
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
         let span = tracing::info_span!(
             "elasticsearch",
             otel.name = req.endpoint.unwrap_or(req.method.as_str()),
@@ -280,15 +267,31 @@ impl Transport {
             url.full = tracing::field::Empty,
             server.address = tracing::field::Empty,
             server.port = tracing::field::Empty,
-            db.elasticsearch.path_parts.index = part("index"),
-            db.elasticsearch.path_parts.id = part("id"),
-            db.elasticsearch.path_parts = all_parts,
+            db.elasticsearch.path_parts.index = tracing::field::Empty,
+            db.elasticsearch.path_parts.id = tracing::field::Empty,
+            db.elasticsearch.path_parts = tracing::field::Empty,
             db.elasticsearch.node.name = tracing::field::Empty,
             http.response.status_code = tracing::field::Empty,
             http.request.resend_count = tracing::field::Empty,
             "error.type" = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        // Nothing is formatted for a span nobody listens to (the hot path without tracing).
+        if !span.is_disabled() && !req.path_parts.is_empty() {
+            for (k, v) in &req.path_parts {
+                match *k {
+                    "index" => span.record("db.elasticsearch.path_parts.index", v.as_str()),
+                    "id" => span.record("db.elasticsearch.path_parts.id", v.as_str()),
+                    _ => &span,
+                };
+            }
+            let all: Vec<String> = req
+                .path_parts
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            span.record("db.elasticsearch.path_parts", all.join(" "));
+        }
         async move {
             self.ensure_started().await?;
             self.maybe_periodic_sniff();
@@ -779,19 +782,21 @@ impl Inner {
 
 fn record(node: &Node, status: Option<StatusCode>, retries: u32, started: Instant, path: &str) {
     let span = tracing::Span::current();
-    let url = node.url();
-    span.record("url.full", format!("{}{path}", node.base_url()));
-    span.record("server.address", url.host.as_str());
-    span.record("server.port", url.port);
-    if let Some(name) = &node.meta().name {
-        span.record("db.elasticsearch.node.name", name.as_str());
-    }
-    if let Some(s) = status {
-        span.record("http.response.status_code", s.as_u16());
-    }
     let duration_ms = started.elapsed().as_millis() as u64;
-    span.record("http.request.resend_count", retries);
-    span.record("duration_ms", duration_ms);
+    if !span.is_disabled() {
+        let url = node.url();
+        span.record("url.full", format!("{}{path}", node.base_url()));
+        span.record("server.address", url.host.as_str());
+        span.record("server.port", url.port);
+        if let Some(name) = &node.meta().name {
+            span.record("db.elasticsearch.node.name", name.as_str());
+        }
+        if let Some(s) = status {
+            span.record("http.response.status_code", s.as_u16());
+        }
+        span.record("http.request.resend_count", retries);
+        span.record("duration_ms", duration_ms);
+    }
     tracing::debug!(
         node = node.base_url(),
         status = status.map(|s| s.as_u16()),
