@@ -594,20 +594,16 @@ impl<'a> TypesGen<'a> {
         (id.clone(), ty, quote!(#attrs pub #id: #stored), boxed)
     }
 
+    /// One `setters!` line per field (the macro writes the methods: less generated text).
     fn setters(&self, fields: &[(Ident, TokenStream, TokenStream, bool)]) -> TokenStream {
+        if fields.is_empty() {
+            return quote!();
+        }
         let s = fields.iter().map(|(id, ty, _, boxed)| {
-            let value = if *boxed {
-                quote!(Some(Box::new(v.into())))
-            } else {
-                quote!(Some(v.into()))
-            };
-            let doc = format!("Sets `{}`.", id.to_string().trim_start_matches("r#"));
-            quote! {
-                #[doc = #doc]
-                pub fn #id(mut self, v: impl Into<#ty>) -> Self { self.#id = #value; self }
-            }
+            let how = if *boxed { quote!(boxed) } else { quote!(plain) };
+            quote!(#how #id: #ty)
         });
-        quote!(#(#s)*)
+        quote!(crate::setters!(#(#s),*);)
     }
 
     /// `AdditionalProperties` / `AdditionalProperty` behaviours: the value type of the extra keys.

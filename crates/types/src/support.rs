@@ -303,3 +303,32 @@ macro_rules! spec_enum {
         }
     };
 }
+
+/// Chainable setters of a generated struct: `plain name: Type` sets `Some(v.into())`,
+/// `boxed name: Type` sets `Some(Box::new(v.into()))`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! setters {
+    ($( $how:ident $f:ident: $t:ty ),* $(,)?) => {
+        $( $crate::__setter!($how $f $t); )*
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __setter {
+    (plain $f:ident $t:ty) => {
+        #[doc = concat!("Sets `", stringify!($f), "`.")]
+        pub fn $f(mut self, v: impl Into<$t>) -> Self {
+            self.$f = Some(v.into());
+            self
+        }
+    };
+    (boxed $f:ident $t:ty) => {
+        #[doc = concat!("Sets `", stringify!($f), "`.")]
+        pub fn $f(mut self, v: impl Into<$t>) -> Self {
+            self.$f = Some(Box::new(v.into()));
+            self
+        }
+    };
+}

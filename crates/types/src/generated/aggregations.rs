@@ -24,21 +24,10 @@ impl AdjacencyMatrixAggregation {
     {
         Self::default()
     }
-    ///Sets `filters`.
-    pub fn filters(
-        mut self,
-        v: impl Into<
-            std::collections::BTreeMap<String, super::query_dsl::QueryContainer>,
-        >,
-    ) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    ///Sets `separator`.
-    pub fn separator(mut self, v: impl Into<String>) -> Self {
-        self.separator = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filters : std::collections::BTreeMap < String,
+        super::query_dsl::QueryContainer >, plain separator : String
+    );
 }
 pub type AggregateOrder = crate::OneOrMany<crate::SingleKey<super::common::SortOrder>>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -989,19 +978,10 @@ impl AggregationContainer {
             meta: None,
         }
     }
-    ///Sets `aggregations`.
-    pub fn aggregations(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, AggregationContainer>>,
-    ) -> Self {
-        self.aggregations = Some(v.into());
-        self
-    }
-    ///Sets `meta`.
-    pub fn meta(mut self, v: impl Into<super::common::Metadata>) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain aggregations : std::collections::BTreeMap < String, AggregationContainer >,
+        plain meta : super::common::Metadata
+    );
 }
 impl From<AggregationContainerKind> for AggregationContainer {
     fn from(kind: AggregationContainerKind) -> Self {
@@ -1029,21 +1009,10 @@ impl AggregationRange {
     {
         Self::default()
     }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<AggregationRangeFrom>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    ///Sets `to`.
-    pub fn to(mut self, v: impl Into<AggregationRangeTo>) -> Self {
-        self.to = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain from : AggregationRangeFrom, plain key : String, plain to :
+        AggregationRangeTo
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1085,57 +1054,13 @@ impl AutoDateHistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets`.
-    pub fn buckets(mut self, v: impl Into<i32>) -> Self {
-        self.buckets = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `minimum_interval`.
-    pub fn minimum_interval(
-        mut self,
-        v: impl Into<AutoDateHistogramAggregationMinimumInterval>,
-    ) -> Self {
-        self.minimum_interval = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<super::common::DateTime>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `offset`.
-    pub fn offset(mut self, v: impl Into<String>) -> Self {
-        self.offset = Some(v.into());
-        self
-    }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets : i32, plain field : super::common::Field, plain format : String,
+        plain minimum_interval : AutoDateHistogramAggregationMinimumInterval, plain
+        missing : super::common::DateTime, plain offset : String, plain params :
+        std::collections::BTreeMap < String, serde_json::Value >, plain script :
+        super::common::Script, plain time_zone : super::common::TimeZone
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1160,26 +1085,10 @@ impl AverageAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1203,21 +1112,10 @@ impl AverageBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1247,31 +1145,11 @@ impl BoxplotAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `compression`.
-    pub fn compression(mut self, v: impl Into<f64>) -> Self {
-        self.compression = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(mut self, v: impl Into<TDigestExecutionHint>) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain compression : f64, plain execution_hint :
+        TDigestExecutionHint
+    );
 }
 /// Base type for bucket aggregations. These aggregations also accept sub-aggregations.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1305,16 +1183,9 @@ impl BucketCorrelationAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `function`.
-    pub fn function(mut self, v: impl Into<BucketCorrelationFunction>) -> Self {
-        self.function = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain function : BucketCorrelationFunction
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1331,14 +1202,7 @@ impl BucketCorrelationFunction {
     {
         Self::default()
     }
-    ///Sets `count_correlation`.
-    pub fn count_correlation(
-        mut self,
-        v: impl Into<BucketCorrelationFunctionCountCorrelation>,
-    ) -> Self {
-        self.count_correlation = Some(v.into());
-        self
-    }
+    crate::setters!(plain count_correlation : BucketCorrelationFunctionCountCorrelation);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1355,14 +1219,9 @@ impl BucketCorrelationFunctionCountCorrelation {
     {
         Self::default()
     }
-    ///Sets `indicator`.
-    pub fn indicator(
-        mut self,
-        v: impl Into<BucketCorrelationFunctionCountCorrelationIndicator>,
-    ) -> Self {
-        self.indicator = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain indicator : BucketCorrelationFunctionCountCorrelationIndicator
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1390,21 +1249,10 @@ impl BucketCorrelationFunctionCountCorrelationIndicator {
     {
         Self::default()
     }
-    ///Sets `doc_count`.
-    pub fn doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.doc_count = Some(v.into());
-        self
-    }
-    ///Sets `expectations`.
-    pub fn expectations(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.expectations = Some(v.into());
-        self
-    }
-    ///Sets `fractions`.
-    pub fn fractions(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.fractions = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain doc_count : i32, plain expectations : Vec < f64 >, plain fractions : Vec <
+        f64 >
+    );
 }
 /// A sibling pipeline aggregation which executes a two sample Kolmogorov–Smirnov test (referred
 /// to as a "K-S test" from now on) against a provided distribution, and the distribution implied
@@ -1442,26 +1290,10 @@ impl BucketKsAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `alternative`.
-    pub fn alternative(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alternative = Some(v.into());
-        self
-    }
-    ///Sets `fractions`.
-    pub fn fractions(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.fractions = Some(v.into());
-        self
-    }
-    ///Sets `sampling_method`.
-    pub fn sampling_method(mut self, v: impl Into<String>) -> Self {
-        self.sampling_method = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain alternative : Vec < String >, plain
+        fractions : Vec < f64 >, plain sampling_method : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1478,11 +1310,7 @@ impl BucketPathAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
+    crate::setters!(plain buckets_path : BucketsPath);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1509,26 +1337,10 @@ impl BucketScriptAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1555,26 +1367,10 @@ impl BucketSelectorAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1601,26 +1397,10 @@ impl BucketSortAggregation {
     {
         Self::default()
     }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<i32>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain from : i32, plain gap_policy : GapPolicy, plain size : i32, plain sort :
+        super::common::Sort
+    );
 }
 crate::spec_enum! {
     CalendarInterval { Second = "second"["1s"], Minute = "minute"["1m"], Hour =
@@ -1657,36 +1437,11 @@ impl CardinalityAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `precision_threshold`.
-    pub fn precision_threshold(mut self, v: impl Into<i32>) -> Self {
-        self.precision_threshold = Some(v.into());
-        self
-    }
-    ///Sets `rehash`.
-    pub fn rehash(mut self, v: impl Into<bool>) -> Self {
-        self.rehash = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(mut self, v: impl Into<CardinalityExecutionMode>) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain precision_threshold : i32, plain rehash : bool,
+        plain execution_hint : CardinalityExecutionMode
+    );
 }
 crate::spec_enum! {
     CardinalityExecutionMode { #[doc =
@@ -1721,21 +1476,10 @@ impl CartesianBoundsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1758,21 +1502,10 @@ impl CartesianCentroidAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script
+    );
 }
 /// A multi-bucket aggregation that groups semi-structured text into buckets. Each text
 /// field is re-analyzed using a custom analyzer. The resulting tokens are then categorized
@@ -1830,59 +1563,13 @@ impl CategorizeTextAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `max_unique_tokens`.
-    pub fn max_unique_tokens(mut self, v: impl Into<i32>) -> Self {
-        self.max_unique_tokens = Some(v.into());
-        self
-    }
-    ///Sets `max_matched_tokens`.
-    pub fn max_matched_tokens(mut self, v: impl Into<i32>) -> Self {
-        self.max_matched_tokens = Some(v.into());
-        self
-    }
-    ///Sets `similarity_threshold`.
-    pub fn similarity_threshold(mut self, v: impl Into<i32>) -> Self {
-        self.similarity_threshold = Some(v.into());
-        self
-    }
-    ///Sets `categorization_filters`.
-    pub fn categorization_filters(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.categorization_filters = Some(v.into());
-        self
-    }
-    ///Sets `categorization_analyzer`.
-    pub fn categorization_analyzer(
-        mut self,
-        v: impl Into<CategorizeTextAnalyzer>,
-    ) -> Self {
-        self.categorization_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_min_doc_count`.
-    pub fn shard_min_doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.shard_min_doc_count = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain max_unique_tokens : i32, plain
+        max_matched_tokens : i32, plain similarity_threshold : i32, plain
+        categorization_filters : Vec < String >, plain categorization_analyzer :
+        CategorizeTextAnalyzer, plain shard_size : i32, plain size : i32, plain
+        min_doc_count : i32, plain shard_min_doc_count : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1906,21 +1593,10 @@ impl ChangePointAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1940,16 +1616,7 @@ impl ChiSquareHeuristic {
     {
         Self::default()
     }
-    ///Sets `background_is_superset`.
-    pub fn background_is_superset(mut self, v: impl Into<bool>) -> Self {
-        self.background_is_superset = Some(v.into());
-        self
-    }
-    ///Sets `include_negatives`.
-    pub fn include_negatives(mut self, v: impl Into<bool>) -> Self {
-        self.include_negatives = Some(v.into());
-        self
-    }
+    crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1966,11 +1633,7 @@ impl ChildrenAggregation {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<super::common::RelationName>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(plain r#type : super::common::RelationName);
 }
 pub type CompositeAggregateKey = std::collections::BTreeMap<
     String,
@@ -1998,24 +1661,10 @@ impl CompositeAggregation {
     {
         Self::default()
     }
-    ///Sets `after`.
-    pub fn after(mut self, v: impl Into<CompositeAggregateKey>) -> Self {
-        self.after = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `sources`.
-    pub fn sources(
-        mut self,
-        v: impl Into<Vec<crate::SingleKey<CompositeAggregationSource>>>,
-    ) -> Self {
-        self.sources = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain after : CompositeAggregateKey, plain size : i32, plain sources : Vec <
+        crate ::SingleKey < CompositeAggregationSource > >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2043,36 +1692,11 @@ impl CompositeAggregationBase {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing_bucket : bool, plain
+        missing_order : MissingOrder, plain script : super::common::Script, plain
+        value_type : ValueType, plain order : super::common::SortOrder
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CompositeAggregationSource {
@@ -2127,64 +1751,14 @@ impl CompositeDateHistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `calendar_interval`.
-    pub fn calendar_interval(
-        mut self,
-        v: impl Into<super::common::DurationLarge>,
-    ) -> Self {
-        self.calendar_interval = Some(v.into());
-        self
-    }
-    ///Sets `fixed_interval`.
-    pub fn fixed_interval(mut self, v: impl Into<super::common::DurationLarge>) -> Self {
-        self.fixed_interval = Some(v.into());
-        self
-    }
-    ///Sets `offset`.
-    pub fn offset(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.offset = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing_bucket : bool, plain
+        missing_order : MissingOrder, plain script : super::common::Script, plain
+        value_type : ValueType, plain order : super::common::SortOrder, plain format :
+        String, plain calendar_interval : super::common::DurationLarge, plain
+        fixed_interval : super::common::DurationLarge, plain offset :
+        super::common::Duration, plain time_zone : super::common::TimeZone
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2216,46 +1790,12 @@ impl CompositeGeoTileGridAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<i32>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `bounds`.
-    pub fn bounds(mut self, v: impl Into<super::common::GeoBounds>) -> Self {
-        self.bounds = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing_bucket : bool, plain
+        missing_order : MissingOrder, plain script : super::common::Script, plain
+        value_type : ValueType, plain order : super::common::SortOrder, plain precision :
+        i32, plain bounds : super::common::GeoBounds
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2285,41 +1825,12 @@ impl CompositeHistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `interval`.
-    pub fn interval(mut self, v: impl Into<f64>) -> Self {
-        self.interval = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing_bucket : bool, plain
+        missing_order : MissingOrder, plain script : super::common::Script, plain
+        value_type : ValueType, plain order : super::common::SortOrder, plain interval :
+        f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2347,36 +1858,11 @@ impl CompositeTermsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing_bucket : bool, plain
+        missing_order : MissingOrder, plain script : super::common::Script, plain
+        value_type : ValueType, plain order : super::common::SortOrder
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2400,21 +1886,10 @@ impl CumulativeCardinalityAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2438,21 +1913,10 @@ impl CumulativeSumAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2472,21 +1936,10 @@ impl CustomCategorizeTextAnalyzer {
     {
         Self::default()
     }
-    ///Sets `char_filter`.
-    pub fn char_filter(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.char_filter = Some(v.into());
-        self
-    }
-    ///Sets `tokenizer`.
-    pub fn tokenizer(mut self, v: impl Into<String>) -> Self {
-        self.tokenizer = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain char_filter : Vec < String >, plain tokenizer : String, plain filter : Vec
+        < String >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2547,87 +2000,17 @@ impl DateHistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `calendar_interval`.
-    pub fn calendar_interval(mut self, v: impl Into<CalendarInterval>) -> Self {
-        self.calendar_interval = Some(v.into());
-        self
-    }
-    ///Sets `extended_bounds`.
-    pub fn extended_bounds(
-        mut self,
-        v: impl Into<ExtendedBounds<FieldDateMath>>,
-    ) -> Self {
-        self.extended_bounds = Some(v.into());
-        self
-    }
-    ///Sets `hard_bounds`.
-    pub fn hard_bounds(mut self, v: impl Into<ExtendedBounds<FieldDateMath>>) -> Self {
-        self.hard_bounds = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `fixed_interval`.
-    pub fn fixed_interval(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.fixed_interval = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `interval`.
-    pub fn interval(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.interval = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<super::common::DateTime>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `offset`.
-    pub fn offset(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.offset = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<AggregateOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain calendar_interval : CalendarInterval, plain extended_bounds :
+        ExtendedBounds < FieldDateMath >, plain hard_bounds : ExtendedBounds <
+        FieldDateMath >, plain field : super::common::Field, plain fixed_interval :
+        super::common::Duration, plain format : String, plain interval :
+        super::common::Duration, plain min_doc_count : i32, plain missing :
+        super::common::DateTime, plain offset : super::common::Duration, plain order :
+        AggregateOrder, plain params : std::collections::BTreeMap < String,
+        serde_json::Value >, plain script : super::common::Script, plain time_zone :
+        super::common::TimeZone, plain keyed : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2660,36 +2043,11 @@ impl DateRangeAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `ranges`.
-    pub fn ranges(mut self, v: impl Into<Vec<DateRangeExpression>>) -> Self {
-        self.ranges = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain format : String, plain missing :
+        Missing, plain ranges : Vec < DateRangeExpression >, plain time_zone :
+        super::common::TimeZone, plain keyed : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2712,21 +2070,9 @@ impl DateRangeExpression {
     {
         Self::default()
     }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<FieldDateMath>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    ///Sets `to`.
-    pub fn to(mut self, v: impl Into<FieldDateMath>) -> Self {
-        self.to = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain from : FieldDateMath, plain key : String, plain to : FieldDateMath
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2750,21 +2096,10 @@ impl DerivativeAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2792,34 +2127,11 @@ impl DiversifiedSamplerAggregation {
     {
         Self::default()
     }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(
-        mut self,
-        v: impl Into<SamplerAggregationExecutionHint>,
-    ) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
-    ///Sets `max_docs_per_value`.
-    pub fn max_docs_per_value(mut self, v: impl Into<i32>) -> Self {
-        self.max_docs_per_value = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain execution_hint : SamplerAggregationExecutionHint, plain max_docs_per_value
+        : i32, plain script : super::common::Script, plain shard_size : i32, plain field
+        : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2835,11 +2147,7 @@ impl EwmaModelSettings {
     {
         Self::default()
     }
-    ///Sets `alpha`.
-    pub fn alpha(mut self, v: impl Into<f32>) -> Self {
-        self.alpha = Some(v.into());
-        self
-    }
+    crate::setters!(plain alpha : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2871,41 +2179,11 @@ impl EwmaMovingAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `settings`.
-    pub fn settings(mut self, v: impl Into<EwmaModelSettings>) -> Self {
-        self.settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32, plain
+        settings : EwmaModelSettings
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2925,16 +2203,7 @@ impl<T> ExtendedBounds<T> {
     {
         Self::default()
     }
-    ///Sets `max`.
-    pub fn max(mut self, v: impl Into<T>) -> Self {
-        self.max = Some(v.into());
-        self
-    }
-    ///Sets `min`.
-    pub fn min(mut self, v: impl Into<T>) -> Self {
-        self.min = Some(v.into());
-        self
-    }
+    crate::setters!(plain max : T, plain min : T);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2962,31 +2231,10 @@ impl ExtendedStatsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `sigma`.
-    pub fn sigma(mut self, v: impl Into<f64>) -> Self {
-        self.sigma = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String, plain sigma : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3013,26 +2261,10 @@ impl ExtendedStatsBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `sigma`.
-    pub fn sigma(mut self, v: impl Into<f64>) -> Self {
-        self.sigma = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain sigma : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3059,29 +2291,10 @@ impl FiltersAggregation {
     {
         Self::default()
     }
-    ///Sets `filters`.
-    pub fn filters(
-        mut self,
-        v: impl Into<Buckets<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    ///Sets `other_bucket`.
-    pub fn other_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.other_bucket = Some(v.into());
-        self
-    }
-    ///Sets `other_bucket_key`.
-    pub fn other_bucket_key(mut self, v: impl Into<String>) -> Self {
-        self.other_bucket_key = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filters : Buckets < super::query_dsl::QueryContainer >, plain other_bucket
+        : bool, plain other_bucket_key : String, plain keyed : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3106,26 +2319,10 @@ impl FormatMetricAggregationBase {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3150,26 +2347,10 @@ impl FormattableMetricAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3198,31 +2379,11 @@ impl FrequentItemSetsAggregation {
     {
         Self::default()
     }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<FrequentItemSetsField>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `minimum_set_size`.
-    pub fn minimum_set_size(mut self, v: impl Into<i32>) -> Self {
-        self.minimum_set_size = Some(v.into());
-        self
-    }
-    ///Sets `minimum_support`.
-    pub fn minimum_support(mut self, v: impl Into<f64>) -> Self {
-        self.minimum_support = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fields : Vec < FrequentItemSetsField >, plain minimum_set_size : i32, plain
+        minimum_support : f64, plain size : i32, plain filter :
+        super::query_dsl::QueryContainer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3246,21 +2407,10 @@ impl FrequentItemSetsField {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<TermsExclude>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<TermsInclude>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain exclude : TermsExclude, plain include :
+        TermsInclude
+    );
 }
 crate::spec_enum! {
     GapPolicy { #[doc =
@@ -3296,26 +2446,10 @@ impl GeoBoundsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `wrap_longitude`.
-    pub fn wrap_longitude(mut self, v: impl Into<bool>) -> Self {
-        self.wrap_longitude = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain wrap_longitude : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3342,31 +2476,11 @@ impl GeoCentroidAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `count`.
-    pub fn count(mut self, v: impl Into<i64>) -> Self {
-        self.count = Some(v.into());
-        self
-    }
-    ///Sets `location`.
-    pub fn location(mut self, v: impl Into<super::common::GeoLocation>) -> Self {
-        self.location = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain count : i64, plain location :
+        super::common::GeoLocation
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3395,34 +2509,11 @@ impl GeoDistanceAggregation {
     {
         Self::default()
     }
-    ///Sets `distance_type`.
-    pub fn distance_type(
-        mut self,
-        v: impl Into<super::common::GeoDistanceType>,
-    ) -> Self {
-        self.distance_type = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<super::common::GeoLocation>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    ///Sets `ranges`.
-    pub fn ranges(mut self, v: impl Into<Vec<AggregationRange>>) -> Self {
-        self.ranges = Some(v.into());
-        self
-    }
-    ///Sets `unit`.
-    pub fn unit(mut self, v: impl Into<super::common::DistanceUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain distance_type : super::common::GeoDistanceType, plain field :
+        super::common::Field, plain origin : super::common::GeoLocation, plain ranges :
+        Vec < AggregationRange >, plain unit : super::common::DistanceUnit
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3453,31 +2544,11 @@ impl GeoHashGridAggregation {
     {
         Self::default()
     }
-    ///Sets `bounds`.
-    pub fn bounds(mut self, v: impl Into<super::common::GeoBounds>) -> Self {
-        self.bounds = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<super::common::GeoHashPrecision>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain bounds : super::common::GeoBounds, plain field : super::common::Field,
+        plain precision : super::common::GeoHashPrecision, plain shard_size : i32, plain
+        size : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3508,31 +2579,10 @@ impl GeoLineAggregation {
     {
         Self::default()
     }
-    ///Sets `point`.
-    pub fn point(mut self, v: impl Into<GeoLinePoint>) -> Self {
-        self.point = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<GeoLineSort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `include_sort`.
-    pub fn include_sort(mut self, v: impl Into<bool>) -> Self {
-        self.include_sort = Some(v.into());
-        self
-    }
-    ///Sets `sort_order`.
-    pub fn sort_order(mut self, v: impl Into<super::common::SortOrder>) -> Self {
-        self.sort_order = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain point : GeoLinePoint, plain sort : GeoLineSort, plain include_sort : bool,
+        plain sort_order : super::common::SortOrder, plain size : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3549,11 +2599,7 @@ impl GeoLinePoint {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : super::common::Field);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3570,11 +2616,7 @@ impl GeoLineSort {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : super::common::Field);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3606,31 +2648,11 @@ impl GeoTileGridAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<super::common::GeoTilePrecision>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `bounds`.
-    pub fn bounds(mut self, v: impl Into<super::common::GeoBounds>) -> Self {
-        self.bounds = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain precision :
+        super::common::GeoTilePrecision, plain shard_size : i32, plain size : i32, plain
+        bounds : super::common::GeoBounds
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3661,31 +2683,10 @@ impl GeohexGridAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<i32>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `bounds`.
-    pub fn bounds(mut self, v: impl Into<super::common::GeoBounds>) -> Self {
-        self.bounds = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain precision : i32, plain bounds :
+        super::common::GeoBounds, plain size : i32, plain shard_size : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3714,11 +2715,7 @@ impl GoogleNormalizedDistanceHeuristic {
     {
         Self::default()
     }
-    ///Sets `background_is_superset`.
-    pub fn background_is_superset(mut self, v: impl Into<bool>) -> Self {
-        self.background_is_superset = Some(v.into());
-        self
-    }
+    crate::setters!(plain background_is_superset : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3738,11 +2735,7 @@ impl HdrMethod {
     {
         Self::default()
     }
-    ///Sets `number_of_significant_value_digits`.
-    pub fn number_of_significant_value_digits(mut self, v: impl Into<i32>) -> Self {
-        self.number_of_significant_value_digits = Some(v.into());
-        self
-    }
+    crate::setters!(plain number_of_significant_value_digits : i32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3793,61 +2786,13 @@ impl HistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `extended_bounds`.
-    pub fn extended_bounds(mut self, v: impl Into<ExtendedBounds<f64>>) -> Self {
-        self.extended_bounds = Some(v.into());
-        self
-    }
-    ///Sets `hard_bounds`.
-    pub fn hard_bounds(mut self, v: impl Into<ExtendedBounds<f64>>) -> Self {
-        self.hard_bounds = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `interval`.
-    pub fn interval(mut self, v: impl Into<f64>) -> Self {
-        self.interval = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<f64>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `offset`.
-    pub fn offset(mut self, v: impl Into<f64>) -> Self {
-        self.offset = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<AggregateOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain extended_bounds : ExtendedBounds < f64 >, plain hard_bounds :
+        ExtendedBounds < f64 >, plain field : super::common::Field, plain interval : f64,
+        plain min_doc_count : i32, plain missing : f64, plain offset : f64, plain order :
+        AggregateOrder, plain script : super::common::Script, plain format : String,
+        plain keyed : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3865,16 +2810,7 @@ impl HoltLinearModelSettings {
     {
         Self::default()
     }
-    ///Sets `alpha`.
-    pub fn alpha(mut self, v: impl Into<f32>) -> Self {
-        self.alpha = Some(v.into());
-        self
-    }
-    ///Sets `beta`.
-    pub fn beta(mut self, v: impl Into<f32>) -> Self {
-        self.beta = Some(v.into());
-        self
-    }
+    crate::setters!(plain alpha : f32, plain beta : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3906,41 +2842,11 @@ impl HoltMovingAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `settings`.
-    pub fn settings(mut self, v: impl Into<HoltLinearModelSettings>) -> Self {
-        self.settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32, plain
+        settings : HoltLinearModelSettings
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3966,36 +2872,10 @@ impl HoltWintersModelSettings {
     {
         Self::default()
     }
-    ///Sets `alpha`.
-    pub fn alpha(mut self, v: impl Into<f32>) -> Self {
-        self.alpha = Some(v.into());
-        self
-    }
-    ///Sets `beta`.
-    pub fn beta(mut self, v: impl Into<f32>) -> Self {
-        self.beta = Some(v.into());
-        self
-    }
-    ///Sets `gamma`.
-    pub fn gamma(mut self, v: impl Into<f32>) -> Self {
-        self.gamma = Some(v.into());
-        self
-    }
-    ///Sets `pad`.
-    pub fn pad(mut self, v: impl Into<bool>) -> Self {
-        self.pad = Some(v.into());
-        self
-    }
-    ///Sets `period`.
-    pub fn period(mut self, v: impl Into<i32>) -> Self {
-        self.period = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<HoltWintersType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain alpha : f32, plain beta : f32, plain gamma : f32, plain pad : bool, plain
+        period : i32, plain r#type : HoltWintersType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4027,41 +2907,11 @@ impl HoltWintersMovingAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `settings`.
-    pub fn settings(mut self, v: impl Into<HoltWintersModelSettings>) -> Self {
-        self.settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32, plain
+        settings : HoltWintersModelSettings
+    );
 }
 crate::spec_enum! {
     HoltWintersType { Add = "add", Mult = "mult" }
@@ -4094,31 +2944,11 @@ impl InferenceAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `model_id`.
-    pub fn model_id(mut self, v: impl Into<super::common::Name>) -> Self {
-        self.model_id = Some(v.into());
-        self
-    }
-    ///Sets `inference_config`.
-    pub fn inference_config(mut self, v: impl Into<InferenceConfigContainer>) -> Self {
-        self.inference_config = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain model_id : super::common::Name, plain inference_config :
+        InferenceConfigContainer
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum InferenceConfigContainer {
@@ -4160,36 +2990,11 @@ impl IpPrefixAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `is_ipv6`.
-    pub fn is_ipv6(mut self, v: impl Into<bool>) -> Self {
-        self.is_ipv6 = Some(v.into());
-        self
-    }
-    ///Sets `append_prefix_length`.
-    pub fn append_prefix_length(mut self, v: impl Into<bool>) -> Self {
-        self.append_prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain prefix_length : i32, plain is_ipv6 :
+        bool, plain append_prefix_length : bool, plain keyed : bool, plain min_doc_count
+        : i64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4209,16 +3014,10 @@ impl IpRangeAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `ranges`.
-    pub fn ranges(mut self, v: impl Into<Vec<IpRangeAggregationRange>>) -> Self {
-        self.ranges = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain ranges : Vec < IpRangeAggregationRange
+        >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4241,21 +3040,10 @@ impl IpRangeAggregationRange {
     {
         Self::default()
     }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<IpRangeAggregationRangeFrom>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `mask`.
-    pub fn mask(mut self, v: impl Into<String>) -> Self {
-        self.mask = Some(v.into());
-        self
-    }
-    ///Sets `to`.
-    pub fn to(mut self, v: impl Into<IpRangeAggregationRangeTo>) -> Self {
-        self.to = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain from : IpRangeAggregationRangeFrom, plain mask : String, plain to :
+        IpRangeAggregationRangeTo
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4287,41 +3075,11 @@ impl LinearMovingAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `settings`.
-    pub fn settings(mut self, v: impl Into<super::common::EmptyObject>) -> Self {
-        self.settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32, plain
+        settings : super::common::EmptyObject
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4342,19 +3100,10 @@ impl MatrixAggregation {
     {
         Self::default()
     }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, f64>>,
-    ) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fields : super::common::Fields, plain missing : std::collections::BTreeMap
+        < String, f64 >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4378,24 +3127,10 @@ impl MatrixStatsAggregation {
     {
         Self::default()
     }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, f64>>,
-    ) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<super::common::SortMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fields : super::common::Fields, plain missing : std::collections::BTreeMap
+        < String, f64 >, plain mode : super::common::SortMode
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4420,26 +3155,10 @@ impl MaxAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4463,21 +3182,10 @@ impl MaxBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4509,36 +3217,11 @@ impl MedianAbsoluteDeviationAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `compression`.
-    pub fn compression(mut self, v: impl Into<f64>) -> Self {
-        self.compression = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(mut self, v: impl Into<TDigestExecutionHint>) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String, plain compression : f64, plain
+        execution_hint : TDigestExecutionHint
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4561,21 +3244,10 @@ impl MetricAggregationBase {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4600,26 +3272,10 @@ impl MinAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4643,21 +3299,10 @@ impl MinBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 crate::spec_enum! {
     MinimumInterval { Second = "second", Minute = "minute", Hour = "hour", Day = "day",
@@ -4680,16 +3325,7 @@ impl MissingAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : super::common::Field, plain missing : Missing);
 }
 crate::spec_enum! {
     MissingOrder { First = "first", Last = "last", Default = "default" }
@@ -4736,36 +3372,10 @@ impl MovingAverageAggregationBase {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4799,36 +3409,10 @@ impl MovingFunctionAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<String>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `shift`.
-    pub fn shift(mut self, v: impl Into<i32>) -> Self {
-        self.shift = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain script : String, plain shift : i32, plain window : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4861,36 +3445,10 @@ impl MovingPercentilesAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `shift`.
-    pub fn shift(mut self, v: impl Into<i32>) -> Self {
-        self.shift = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain window : i32, plain shift : i32, plain keyed : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MultiTermLookupKind {
@@ -4976,11 +3534,7 @@ impl MultiTermLookup {
             missing: None,
         }
     }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
+    crate::setters!(plain missing : Missing);
 }
 impl From<MultiTermLookupKind> for MultiTermLookup {
     fn from(kind: MultiTermLookupKind) -> Self {
@@ -5028,46 +3582,12 @@ impl MultiTermsAggregation {
     {
         Self::default()
     }
-    ///Sets `collect_mode`.
-    pub fn collect_mode(mut self, v: impl Into<TermsAggregationCollectMode>) -> Self {
-        self.collect_mode = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<AggregateOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_min_doc_count`.
-    pub fn shard_min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.shard_min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `show_term_doc_count_error`.
-    pub fn show_term_doc_count_error(mut self, v: impl Into<bool>) -> Self {
-        self.show_term_doc_count_error = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `terms`.
-    pub fn terms(mut self, v: impl Into<Vec<MultiTermLookup>>) -> Self {
-        self.terms = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain collect_mode : TermsAggregationCollectMode, plain order : AggregateOrder,
+        plain min_doc_count : i64, plain shard_min_doc_count : i64, plain shard_size :
+        i32, plain show_term_doc_count_error : bool, plain size : i32, plain terms : Vec
+        < MultiTermLookup >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5087,16 +3607,7 @@ impl MutualInformationHeuristic {
     {
         Self::default()
     }
-    ///Sets `background_is_superset`.
-    pub fn background_is_superset(mut self, v: impl Into<bool>) -> Self {
-        self.background_is_superset = Some(v.into());
-        self
-    }
-    ///Sets `include_negatives`.
-    pub fn include_negatives(mut self, v: impl Into<bool>) -> Self {
-        self.include_negatives = Some(v.into());
-        self
-    }
+    crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5113,11 +3624,7 @@ impl NestedAggregation {
     {
         Self::default()
     }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
+    crate::setters!(plain path : super::common::Field);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5144,26 +3651,10 @@ impl NormalizeAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `method`.
-    pub fn method(mut self, v: impl Into<NormalizeMethod>) -> Self {
-        self.method = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain method : NormalizeMethod
+    );
 }
 crate::spec_enum! {
     NormalizeMethod { #[doc =
@@ -5199,16 +3690,7 @@ impl PValueHeuristic {
     {
         Self::default()
     }
-    ///Sets `background_is_superset`.
-    pub fn background_is_superset(mut self, v: impl Into<bool>) -> Self {
-        self.background_is_superset = Some(v.into());
-        self
-    }
-    ///Sets `normalize_above`.
-    pub fn normalize_above(mut self, v: impl Into<i64>) -> Self {
-        self.normalize_above = Some(v.into());
-        self
-    }
+    crate::setters!(plain background_is_superset : bool, plain normalize_above : i64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5225,11 +3707,7 @@ impl ParentAggregation {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<super::common::RelationName>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(plain r#type : super::common::RelationName);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5279,46 +3757,11 @@ impl PercentileRanksAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
-    ///Sets `values`.
-    pub fn values(mut self, v: impl Into<PercentileRanksAggregationValues>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    ///Sets `hdr`.
-    pub fn hdr(mut self, v: impl Into<HdrMethod>) -> Self {
-        self.hdr = Some(v.into());
-        self
-    }
-    ///Sets `tdigest`.
-    pub fn tdigest(mut self, v: impl Into<TDigest>) -> Self {
-        self.tdigest = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String, plain keyed : bool, plain values :
+        PercentileRanksAggregationValues, plain hdr : HdrMethod, plain tdigest : TDigest
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5356,46 +3799,11 @@ impl PercentilesAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
-    ///Sets `percents`.
-    pub fn percents(mut self, v: impl Into<crate::OneOrMany<f64>>) -> Self {
-        self.percents = Some(v.into());
-        self
-    }
-    ///Sets `hdr`.
-    pub fn hdr(mut self, v: impl Into<HdrMethod>) -> Self {
-        self.hdr = Some(v.into());
-        self
-    }
-    ///Sets `tdigest`.
-    pub fn tdigest(mut self, v: impl Into<TDigest>) -> Self {
-        self.tdigest = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String, plain keyed : bool, plain percents
+        : crate ::OneOrMany < f64 >, plain hdr : HdrMethod, plain tdigest : TDigest
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5422,26 +3830,10 @@ impl PercentilesBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `percents`.
-    pub fn percents(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.percents = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain percents : Vec < f64 >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5465,21 +3857,10 @@ impl PipelineAggregationBase {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5505,21 +3886,7 @@ impl RandomSamplerAggregation {
     {
         Self::default()
     }
-    ///Sets `probability`.
-    pub fn probability(mut self, v: impl Into<f64>) -> Self {
-        self.probability = Some(v.into());
-        self
-    }
-    ///Sets `seed`.
-    pub fn seed(mut self, v: impl Into<i32>) -> Self {
-        self.seed = Some(v.into());
-        self
-    }
-    ///Sets `shard_seed`.
-    pub fn shard_seed(mut self, v: impl Into<i32>) -> Self {
-        self.shard_seed = Some(v.into());
-        self
-    }
+    crate::setters!(plain probability : f64, plain seed : i32, plain shard_seed : i32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5550,36 +3917,11 @@ impl RangeAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<i32>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `ranges`.
-    pub fn ranges(mut self, v: impl Into<Vec<AggregationRange>>) -> Self {
-        self.ranges = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : i32, plain ranges : Vec <
+        AggregationRange >, plain script : super::common::Script, plain keyed : bool,
+        plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5615,41 +3957,11 @@ impl RareTermsAggregation {
     {
         Self::default()
     }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<TermsExclude>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<TermsInclude>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `max_doc_count`.
-    pub fn max_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.max_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<f64>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<String>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain exclude : TermsExclude, plain field : super::common::Field, plain include :
+        TermsInclude, plain max_doc_count : i64, plain missing : Missing, plain precision
+        : f64, plain value_type : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5681,36 +3993,11 @@ impl RateAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `unit`.
-    pub fn unit(mut self, v: impl Into<CalendarInterval>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<RateMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String, plain unit : CalendarInterval,
+        plain mode : RateMode
+    );
 }
 crate::spec_enum! {
     RateMode { #[doc = " Calculates the sum of all values of the field."] Sum = "sum",
@@ -5732,11 +4019,7 @@ impl ReverseNestedAggregation {
     {
         Self::default()
     }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
+    crate::setters!(plain path : super::common::Field);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5753,11 +4036,7 @@ impl SamplerAggregation {
     {
         Self::default()
     }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
+    crate::setters!(plain shard_size : i32);
 }
 crate::spec_enum! {
     SamplerAggregationExecutionHint { #[doc = " Hold field values directly."] Map =
@@ -5780,11 +4059,7 @@ impl ScriptedHeuristic {
     {
         Self::default()
     }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(plain script : super::common::Script);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5827,49 +4102,13 @@ impl ScriptedMetricAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `combine_script`.
-    pub fn combine_script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.combine_script = Some(v.into());
-        self
-    }
-    ///Sets `init_script`.
-    pub fn init_script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.init_script = Some(v.into());
-        self
-    }
-    ///Sets `map_script`.
-    pub fn map_script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.map_script = Some(v.into());
-        self
-    }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
-    ///Sets `reduce_script`.
-    pub fn reduce_script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.reduce_script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain combine_script : super::common::Script, plain
+        init_script : super::common::Script, plain map_script : super::common::Script,
+        plain params : std::collections::BTreeMap < String, serde_json::Value >, plain
+        reduce_script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5897,26 +4136,10 @@ impl SerialDifferencingAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `lag`.
-    pub fn lag(mut self, v: impl Into<i32>) -> Self {
-        self.lag = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain lag : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5980,95 +4203,16 @@ impl SignificantTermsAggregation {
     {
         Self::default()
     }
-    ///Sets `background_filter`.
-    pub fn background_filter(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.background_filter = Some(v.into());
-        self
-    }
-    ///Sets `chi_square`.
-    pub fn chi_square(mut self, v: impl Into<ChiSquareHeuristic>) -> Self {
-        self.chi_square = Some(v.into());
-        self
-    }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<TermsExclude>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(
-        mut self,
-        v: impl Into<TermsAggregationExecutionHint>,
-    ) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `gnd`.
-    pub fn gnd(mut self, v: impl Into<GoogleNormalizedDistanceHeuristic>) -> Self {
-        self.gnd = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<TermsInclude>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `jlh`.
-    pub fn jlh(mut self, v: impl Into<super::common::EmptyObject>) -> Self {
-        self.jlh = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `mutual_information`.
-    pub fn mutual_information(
-        mut self,
-        v: impl Into<MutualInformationHeuristic>,
-    ) -> Self {
-        self.mutual_information = Some(v.into());
-        self
-    }
-    ///Sets `percentage`.
-    pub fn percentage(mut self, v: impl Into<PercentageScoreHeuristic>) -> Self {
-        self.percentage = Some(v.into());
-        self
-    }
-    ///Sets `script_heuristic`.
-    pub fn script_heuristic(mut self, v: impl Into<ScriptedHeuristic>) -> Self {
-        self.script_heuristic = Some(v.into());
-        self
-    }
-    ///Sets `p_value`.
-    pub fn p_value(mut self, v: impl Into<PValueHeuristic>) -> Self {
-        self.p_value = Some(v.into());
-        self
-    }
-    ///Sets `shard_min_doc_count`.
-    pub fn shard_min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.shard_min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain background_filter : super::query_dsl::QueryContainer, plain chi_square :
+        ChiSquareHeuristic, plain exclude : TermsExclude, plain execution_hint :
+        TermsAggregationExecutionHint, plain field : super::common::Field, plain gnd :
+        GoogleNormalizedDistanceHeuristic, plain include : TermsInclude, plain jlh :
+        super::common::EmptyObject, plain min_doc_count : i64, plain mutual_information :
+        MutualInformationHeuristic, plain percentage : PercentageScoreHeuristic, plain
+        script_heuristic : ScriptedHeuristic, plain p_value : PValueHeuristic, plain
+        shard_min_doc_count : i64, plain shard_size : i32, plain size : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6135,100 +4279,17 @@ impl SignificantTextAggregation {
     {
         Self::default()
     }
-    ///Sets `background_filter`.
-    pub fn background_filter(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.background_filter = Some(v.into());
-        self
-    }
-    ///Sets `chi_square`.
-    pub fn chi_square(mut self, v: impl Into<ChiSquareHeuristic>) -> Self {
-        self.chi_square = Some(v.into());
-        self
-    }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<TermsExclude>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(
-        mut self,
-        v: impl Into<TermsAggregationExecutionHint>,
-    ) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `filter_duplicate_text`.
-    pub fn filter_duplicate_text(mut self, v: impl Into<bool>) -> Self {
-        self.filter_duplicate_text = Some(v.into());
-        self
-    }
-    ///Sets `gnd`.
-    pub fn gnd(mut self, v: impl Into<GoogleNormalizedDistanceHeuristic>) -> Self {
-        self.gnd = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<TermsInclude>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `jlh`.
-    pub fn jlh(mut self, v: impl Into<super::common::EmptyObject>) -> Self {
-        self.jlh = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `mutual_information`.
-    pub fn mutual_information(
-        mut self,
-        v: impl Into<MutualInformationHeuristic>,
-    ) -> Self {
-        self.mutual_information = Some(v.into());
-        self
-    }
-    ///Sets `percentage`.
-    pub fn percentage(mut self, v: impl Into<PercentageScoreHeuristic>) -> Self {
-        self.percentage = Some(v.into());
-        self
-    }
-    ///Sets `script_heuristic`.
-    pub fn script_heuristic(mut self, v: impl Into<ScriptedHeuristic>) -> Self {
-        self.script_heuristic = Some(v.into());
-        self
-    }
-    ///Sets `shard_min_doc_count`.
-    pub fn shard_min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.shard_min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `source_fields`.
-    pub fn source_fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.source_fields = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain background_filter : super::query_dsl::QueryContainer, plain chi_square :
+        ChiSquareHeuristic, plain exclude : TermsExclude, plain execution_hint :
+        TermsAggregationExecutionHint, plain field : super::common::Field, plain
+        filter_duplicate_text : bool, plain gnd : GoogleNormalizedDistanceHeuristic,
+        plain include : TermsInclude, plain jlh : super::common::EmptyObject, plain
+        min_doc_count : i64, plain mutual_information : MutualInformationHeuristic, plain
+        percentage : PercentageScoreHeuristic, plain script_heuristic :
+        ScriptedHeuristic, plain shard_min_doc_count : i64, plain shard_size : i32, plain
+        size : i32, plain source_fields : super::common::Fields
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6260,41 +4321,11 @@ impl SimpleMovingAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
-    ///Sets `minimize`.
-    pub fn minimize(mut self, v: impl Into<bool>) -> Self {
-        self.minimize = Some(v.into());
-        self
-    }
-    ///Sets `predict`.
-    pub fn predict(mut self, v: impl Into<i32>) -> Self {
-        self.predict = Some(v.into());
-        self
-    }
-    ///Sets `window`.
-    pub fn window(mut self, v: impl Into<i32>) -> Self {
-        self.window = Some(v.into());
-        self
-    }
-    ///Sets `settings`.
-    pub fn settings(mut self, v: impl Into<super::common::EmptyObject>) -> Self {
-        self.settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32, plain
+        settings : super::common::EmptyObject
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6319,26 +4350,10 @@ impl StatsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6362,21 +4377,10 @@ impl StatsBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6402,26 +4406,10 @@ impl StringStatsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `show_distribution`.
-    pub fn show_distribution(mut self, v: impl Into<bool>) -> Self {
-        self.show_distribution = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain show_distribution : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6446,26 +4434,10 @@ impl SumAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6489,21 +4461,10 @@ impl SumBucketAggregation {
     {
         Self::default()
     }
-    ///Sets `buckets_path`.
-    pub fn buckets_path(mut self, v: impl Into<BucketsPath>) -> Self {
-        self.buckets_path = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `gap_policy`.
-    pub fn gap_policy(mut self, v: impl Into<GapPolicy>) -> Self {
-        self.gap_policy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
+        GapPolicy
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6524,16 +4485,9 @@ impl TDigest {
     {
         Self::default()
     }
-    ///Sets `compression`.
-    pub fn compression(mut self, v: impl Into<i32>) -> Self {
-        self.compression = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(mut self, v: impl Into<TDigestExecutionHint>) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain compression : i32, plain execution_hint : TDigestExecutionHint
+    );
 }
 crate::spec_enum! {
     TDigestExecutionHint { Default = "default", HighAccuracy = "high_accuracy" }
@@ -6559,21 +4513,9 @@ impl TTestAggregation {
     {
         Self::default()
     }
-    ///Sets `a`.
-    pub fn a(mut self, v: impl Into<TestPopulation>) -> Self {
-        self.a = Some(v.into());
-        self
-    }
-    ///Sets `b`.
-    pub fn b(mut self, v: impl Into<TestPopulation>) -> Self {
-        self.b = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<TTestType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain a : TestPopulation, plain b : TestPopulation, plain r#type : TTestType
+    );
 }
 crate::spec_enum! {
     TTestType { #[doc = " Performs paired t-test."] Paired = "paired", #[doc =
@@ -6648,94 +4590,15 @@ impl TermsAggregation {
     {
         Self::default()
     }
-    ///Sets `collect_mode`.
-    pub fn collect_mode(mut self, v: impl Into<TermsAggregationCollectMode>) -> Self {
-        self.collect_mode = Some(v.into());
-        self
-    }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<TermsExclude>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `execution_hint`.
-    pub fn execution_hint(
-        mut self,
-        v: impl Into<TermsAggregationExecutionHint>,
-    ) -> Self {
-        self.execution_hint = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<TermsInclude>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_count`.
-    pub fn min_doc_count(mut self, v: impl Into<i32>) -> Self {
-        self.min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `missing_order`.
-    pub fn missing_order(mut self, v: impl Into<MissingOrder>) -> Self {
-        self.missing_order = Some(v.into());
-        self
-    }
-    ///Sets `missing_bucket`.
-    pub fn missing_bucket(mut self, v: impl Into<bool>) -> Self {
-        self.missing_bucket = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<String>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<AggregateOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `shard_min_doc_count`.
-    pub fn shard_min_doc_count(mut self, v: impl Into<i64>) -> Self {
-        self.shard_min_doc_count = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `show_term_doc_count_error`.
-    pub fn show_term_doc_count_error(mut self, v: impl Into<bool>) -> Self {
-        self.show_term_doc_count_error = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain collect_mode : TermsAggregationCollectMode, plain exclude : TermsExclude,
+        plain execution_hint : TermsAggregationExecutionHint, plain field :
+        super::common::Field, plain include : TermsInclude, plain min_doc_count : i32,
+        plain missing : Missing, plain missing_order : MissingOrder, plain missing_bucket
+        : bool, plain value_type : String, plain order : AggregateOrder, plain script :
+        super::common::Script, plain shard_min_doc_count : i64, plain shard_size : i32,
+        plain show_term_doc_count_error : bool, plain size : i32, plain format : String
+    );
 }
 crate::spec_enum! {
     TermsAggregationCollectMode { #[doc =
@@ -6768,16 +4631,7 @@ impl TermsPartition {
     {
         Self::default()
     }
-    ///Sets `num_partitions`.
-    pub fn num_partitions(mut self, v: impl Into<i64>) -> Self {
-        self.num_partitions = Some(v.into());
-        self
-    }
-    ///Sets `partition`.
-    pub fn partition(mut self, v: impl Into<i64>) -> Self {
-        self.partition = Some(v.into());
-        self
-    }
+    crate::setters!(plain num_partitions : i64, plain partition : i64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6799,21 +4653,10 @@ impl TestPopulation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain script : super::common::Script, plain
+        filter : super::query_dsl::QueryContainer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6833,16 +4676,7 @@ impl TimeSeriesAggregation {
     {
         Self::default()
     }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `keyed`.
-    pub fn keyed(mut self, v: impl Into<bool>) -> Self {
-        self.keyed = Some(v.into());
-        self
-    }
+    crate::setters!(plain size : i32, plain keyed : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6908,95 +4742,17 @@ impl TopHitsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `docvalue_fields`.
-    pub fn docvalue_fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.docvalue_fields = Some(v.into());
-        self
-    }
-    ///Sets `explain`.
-    pub fn explain(mut self, v: impl Into<bool>) -> Self {
-        self.explain = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<i32>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `highlight`.
-    pub fn highlight(mut self, v: impl Into<super::search::Highlight>) -> Self {
-        self.highlight = Some(v.into());
-        self
-    }
-    ///Sets `script_fields`.
-    pub fn script_fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, super::common::ScriptField>>,
-    ) -> Self {
-        self.script_fields = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<super::search::SourceConfig>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    ///Sets `stored_fields`.
-    pub fn stored_fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.stored_fields = Some(v.into());
-        self
-    }
-    ///Sets `track_scores`.
-    pub fn track_scores(mut self, v: impl Into<bool>) -> Self {
-        self.track_scores = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<bool>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    ///Sets `seq_no_primary_term`.
-    pub fn seq_no_primary_term(mut self, v: impl Into<bool>) -> Self {
-        self.seq_no_primary_term = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain docvalue_fields : Vec <
+        super::query_dsl::FieldAndFormat >, plain explain : bool, plain fields : Vec <
+        super::query_dsl::FieldAndFormat >, plain from : i32, plain highlight :
+        super::search::Highlight, plain script_fields : std::collections::BTreeMap <
+        String, super::common::ScriptField >, plain size : i32, plain sort :
+        super::common::Sort, plain source : super::search::SourceConfig, plain
+        stored_fields : super::common::Fields, plain track_scores : bool, plain version :
+        bool, plain seq_no_primary_term : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7028,36 +4784,11 @@ impl TopMetricsAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `metrics`.
-    pub fn metrics(mut self, v: impl Into<crate::OneOrMany<TopMetricsValue>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain metrics : crate ::OneOrMany < TopMetricsValue >,
+        plain size : i32, plain sort : super::common::Sort
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7074,11 +4805,7 @@ impl TopMetricsValue {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : super::common::Field);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7103,26 +4830,10 @@ impl ValueCountAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : Missing, plain script :
+        super::common::Script, plain format : String
+    );
 }
 crate::spec_enum! {
     ValueType { String = "string", Long = "long", Double = "double", Number = "number",
@@ -7157,31 +4868,10 @@ impl VariableWidthHistogramAggregation {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `buckets`.
-    pub fn buckets(mut self, v: impl Into<i32>) -> Self {
-        self.buckets = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `initial_buffer`.
-    pub fn initial_buffer(mut self, v: impl Into<i32>) -> Self {
-        self.initial_buffer = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain buckets : i32, plain shard_size : i32,
+        plain initial_buffer : i32, plain script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7206,26 +4896,10 @@ impl WeightedAverageAggregation {
     {
         Self::default()
     }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<WeightedAverageValue>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    ///Sets `value_type`.
-    pub fn value_type(mut self, v: impl Into<ValueType>) -> Self {
-        self.value_type = Some(v.into());
-        self
-    }
-    ///Sets `weight`.
-    pub fn weight(mut self, v: impl Into<WeightedAverageValue>) -> Self {
-        self.weight = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain format : String, plain value : WeightedAverageValue, plain value_type :
+        ValueType, plain weight : WeightedAverageValue
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7247,21 +4921,10 @@ impl WeightedAverageValue {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<f64>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain missing : f64, plain script :
+        super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

@@ -21,19 +21,10 @@ impl ChunkRescorer {
     {
         Self::default()
     }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `chunking_settings`.
-    pub fn chunking_settings(
-        mut self,
-        v: impl Into<super::mapping::ChunkRescorerChunkingSettings>,
-    ) -> Self {
-        self.chunking_settings = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain size : i32, plain chunking_settings :
+        super::mapping::ChunkRescorerChunkingSettings
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,26 +46,9 @@ impl CoordsGeoBounds {
     {
         Self::default()
     }
-    ///Sets `top`.
-    pub fn top(mut self, v: impl Into<f64>) -> Self {
-        self.top = Some(v.into());
-        self
-    }
-    ///Sets `bottom`.
-    pub fn bottom(mut self, v: impl Into<f64>) -> Self {
-        self.bottom = Some(v.into());
-        self
-    }
-    ///Sets `left`.
-    pub fn left(mut self, v: impl Into<f64>) -> Self {
-        self.left = Some(v.into());
-        self
-    }
-    ///Sets `right`.
-    pub fn right(mut self, v: impl Into<f64>) -> Self {
-        self.right = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain top : f64, plain bottom : f64, plain left : f64, plain right : f64
+    );
 }
 pub type DateFormat = String;
 pub type DateMath = String;
@@ -128,64 +102,13 @@ impl DiversifyRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<DiversifyRetrieverTypes>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<String>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
-    ///Sets `query_vector`.
-    pub fn query_vector(mut self, v: impl Into<QueryVector>) -> Self {
-        self.query_vector = Some(v.into());
-        self
-    }
-    ///Sets `query_vector_builder`.
-    pub fn query_vector_builder(mut self, v: impl Into<QueryVectorBuilder>) -> Self {
-        self.query_vector_builder = Some(v.into());
-        self
-    }
-    ///Sets `lambda`.
-    pub fn lambda(mut self, v: impl Into<f32>) -> Self {
-        self.lambda = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain r#type : DiversifyRetrieverTypes,
+        plain field : String, plain retriever : RetrieverContainer, plain size : i32,
+        plain rank_window_size : i32, plain query_vector : QueryVector, plain
+        query_vector_builder : QueryVectorBuilder, plain lambda : f32
+    );
 }
 crate::spec_enum! {
     DiversifyRetrieverTypes { Mmr = "mmr" }
@@ -211,21 +134,10 @@ impl Embedding {
     {
         Self::default()
     }
-    ///Sets `inference_id`.
-    pub fn inference_id(mut self, v: impl Into<String>) -> Self {
-        self.inference_id = Some(v.into());
-        self
-    }
-    ///Sets `input`.
-    pub fn input(mut self, v: impl Into<KnnEmbeddingInput>) -> Self {
-        self.input = Some(v.into());
-        self
-    }
-    ///Sets `timeout`.
-    pub fn timeout(mut self, v: impl Into<Duration>) -> Self {
-        self.timeout = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain inference_id : String, plain input : KnnEmbeddingInput, plain timeout :
+        Duration
+    );
 }
 /// For empty Class assignments
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -270,41 +182,12 @@ impl FieldSort {
     {
         Self::default()
     }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<super::aggregations::Missing>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<SortMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    ///Sets `nested`.
-    pub fn nested(mut self, v: impl Into<NestedSortValue>) -> Self {
-        self.nested = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `unmapped_type`.
-    pub fn unmapped_type(mut self, v: impl Into<super::mapping::FieldType>) -> Self {
-        self.unmapped_type = Some(v.into());
-        self
-    }
-    ///Sets `numeric_type`.
-    pub fn numeric_type(mut self, v: impl Into<FieldSortNumericType>) -> Self {
-        self.numeric_type = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain missing : super::aggregations::Missing, plain mode : SortMode, plain nested
+        : NestedSortValue, plain order : SortOrder, plain unmapped_type :
+        super::mapping::FieldType, plain numeric_type : FieldSortNumericType, plain
+        format : String
+    );
 }
 impl serde::Serialize for FieldSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -359,36 +242,11 @@ impl GeoDistanceSort {
     {
         Self::default()
     }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<SortMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    ///Sets `distance_type`.
-    pub fn distance_type(mut self, v: impl Into<GeoDistanceType>) -> Self {
-        self.distance_type = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `unit`.
-    pub fn unit(mut self, v: impl Into<DistanceUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    ///Sets `nested`.
-    pub fn nested(mut self, v: impl Into<NestedSortValue>) -> Self {
-        self.nested = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain mode : SortMode, plain distance_type : GeoDistanceType, plain
+        ignore_unmapped : bool, plain order : SortOrder, plain unit : DistanceUnit, boxed
+        nested : NestedSortValue
+    );
 }
 crate::spec_enum! {
     GeoDistanceType { #[doc = " The `arc` calculation is the most accurate."] Arc =
@@ -410,11 +268,7 @@ impl GeoHashLocation {
     {
         Self::default()
     }
-    ///Sets `geohash`.
-    pub fn geohash(mut self, v: impl Into<GeoHash>) -> Self {
-        self.geohash = Some(v.into());
-        self
-    }
+    crate::setters!(plain geohash : GeoHash);
 }
 /// A map hex cell (H3) reference
 pub type GeoHexCell = String;
@@ -458,24 +312,10 @@ impl InferenceString {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(
-        mut self,
-        v: impl Into<super::inference::EmbeddingContentType>,
-    ) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<InferenceStringFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain r#type : super::inference::EmbeddingContentType, plain format :
+        InferenceStringFormat, plain value : String
+    );
 }
 pub type InferenceStringGroup = crate::OneOrMany<InferenceString>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -496,21 +336,10 @@ impl InnerRetriever {
     {
         Self::default()
     }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `weight`.
-    pub fn weight(mut self, v: impl Into<f32>) -> Self {
-        self.weight = Some(v.into());
-        self
-    }
-    ///Sets `normalizer`.
-    pub fn normalizer(mut self, v: impl Into<ScoreNormalizer>) -> Self {
-        self.normalizer = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain retriever : RetrieverContainer, plain weight : f32, plain normalizer :
+        ScoreNormalizer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -559,64 +388,13 @@ impl KnnQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query_vector`.
-    pub fn query_vector(mut self, v: impl Into<QueryVector>) -> Self {
-        self.query_vector = Some(v.into());
-        self
-    }
-    ///Sets `query_vector_builder`.
-    pub fn query_vector_builder(mut self, v: impl Into<QueryVectorBuilder>) -> Self {
-        self.query_vector_builder = Some(v.into());
-        self
-    }
-    ///Sets `num_candidates`.
-    pub fn num_candidates(mut self, v: impl Into<i32>) -> Self {
-        self.num_candidates = Some(v.into());
-        self
-    }
-    ///Sets `visit_percentage`.
-    pub fn visit_percentage(mut self, v: impl Into<f32>) -> Self {
-        self.visit_percentage = Some(v.into());
-        self
-    }
-    ///Sets `k`.
-    pub fn k(mut self, v: impl Into<i32>) -> Self {
-        self.k = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<f32>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `rescore_vector`.
-    pub fn rescore_vector(mut self, v: impl Into<RescoreVector>) -> Self {
-        self.rescore_vector = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain field : Field, plain query_vector :
+        QueryVector, plain query_vector_builder : QueryVectorBuilder, plain
+        num_candidates : i32, plain visit_percentage : f32, plain k : i32, plain filter :
+        crate ::OneOrMany < super::query_dsl::QueryContainer >, plain similarity : f32,
+        plain rescore_vector : RescoreVector
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -663,64 +441,13 @@ impl KnnRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<String>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query_vector`.
-    pub fn query_vector(mut self, v: impl Into<QueryVector>) -> Self {
-        self.query_vector = Some(v.into());
-        self
-    }
-    ///Sets `query_vector_builder`.
-    pub fn query_vector_builder(mut self, v: impl Into<QueryVectorBuilder>) -> Self {
-        self.query_vector_builder = Some(v.into());
-        self
-    }
-    ///Sets `k`.
-    pub fn k(mut self, v: impl Into<i32>) -> Self {
-        self.k = Some(v.into());
-        self
-    }
-    ///Sets `num_candidates`.
-    pub fn num_candidates(mut self, v: impl Into<i32>) -> Self {
-        self.num_candidates = Some(v.into());
-        self
-    }
-    ///Sets `visit_percentage`.
-    pub fn visit_percentage(mut self, v: impl Into<f32>) -> Self {
-        self.visit_percentage = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<f32>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `rescore_vector`.
-    pub fn rescore_vector(mut self, v: impl Into<RescoreVector>) -> Self {
-        self.rescore_vector = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain field : String, plain query_vector :
+        QueryVector, plain query_vector_builder : QueryVectorBuilder, plain k : i32,
+        plain num_candidates : i32, plain visit_percentage : f32, plain similarity : f32,
+        plain rescore_vector : RescoreVector
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -769,69 +496,14 @@ impl KnnSearch {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query_vector`.
-    pub fn query_vector(mut self, v: impl Into<QueryVector>) -> Self {
-        self.query_vector = Some(v.into());
-        self
-    }
-    ///Sets `query_vector_builder`.
-    pub fn query_vector_builder(mut self, v: impl Into<QueryVectorBuilder>) -> Self {
-        self.query_vector_builder = Some(v.into());
-        self
-    }
-    ///Sets `k`.
-    pub fn k(mut self, v: impl Into<i32>) -> Self {
-        self.k = Some(v.into());
-        self
-    }
-    ///Sets `num_candidates`.
-    pub fn num_candidates(mut self, v: impl Into<i32>) -> Self {
-        self.num_candidates = Some(v.into());
-        self
-    }
-    ///Sets `visit_percentage`.
-    pub fn visit_percentage(mut self, v: impl Into<f32>) -> Self {
-        self.visit_percentage = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<f32>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `inner_hits`.
-    pub fn inner_hits(mut self, v: impl Into<super::search::InnerHits>) -> Self {
-        self.inner_hits = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `rescore_vector`.
-    pub fn rescore_vector(mut self, v: impl Into<RescoreVector>) -> Self {
-        self.rescore_vector = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : Field, plain query_vector : QueryVector, plain query_vector_builder
+        : QueryVectorBuilder, plain k : i32, plain num_candidates : i32, plain
+        visit_percentage : f32, plain boost : f32, plain filter : crate ::OneOrMany <
+        super::query_dsl::QueryContainer >, plain similarity : f32, boxed inner_hits :
+        super::search::InnerHits, plain rescore_vector : RescoreVector, plain name :
+        String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -851,16 +523,7 @@ impl LatLonGeoLocation {
     {
         Self::default()
     }
-    ///Sets `lat`.
-    pub fn lat(mut self, v: impl Into<f64>) -> Self {
-        self.lat = Some(v.into());
-        self
-    }
-    ///Sets `lon`.
-    pub fn lon(mut self, v: impl Into<f64>) -> Self {
-        self.lon = Some(v.into());
-        self
-    }
+    crate::setters!(plain lat : f64, plain lon : f64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -894,49 +557,12 @@ impl LinearRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `retrievers`.
-    pub fn retrievers(mut self, v: impl Into<Vec<InnerRetriever>>) -> Self {
-        self.retrievers = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `normalizer`.
-    pub fn normalizer(mut self, v: impl Into<ScoreNormalizer>) -> Self {
-        self.normalizer = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain retrievers : Vec < InnerRetriever >,
+        plain rank_window_size : i32, plain query : String, plain fields : Vec < String
+        >, plain normalizer : ScoreNormalizer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -962,26 +588,10 @@ impl LookupQueryVectorBuilder {
     {
         Self::default()
     }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<String>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<String>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain id : String, plain index : String, plain path : String, plain routing :
+        String
+    );
 }
 pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
 pub type MultiTermQueryRewrite = String;
@@ -1006,26 +616,10 @@ impl NestedSortValue {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `max_children`.
-    pub fn max_children(mut self, v: impl Into<i32>) -> Self {
-        self.max_children = Some(v.into());
-        self
-    }
-    ///Sets `nested`.
-    pub fn nested(mut self, v: impl Into<NestedSortValue>) -> Self {
-        self.nested = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : super::query_dsl::QueryContainer, plain max_children : i32, boxed
+        nested : NestedSortValue, plain path : Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1057,44 +651,12 @@ impl PinnedRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `ids`.
-    pub fn ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ids = Some(v.into());
-        self
-    }
-    ///Sets `docs`.
-    pub fn docs(mut self, v: impl Into<Vec<SpecifiedDocument>>) -> Self {
-        self.docs = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain retriever : RetrieverContainer, plain
+        ids : Vec < String >, plain docs : Vec < SpecifiedDocument >, plain
+        rank_window_size : i32
+    );
 }
 pub type PropertyName = String;
 pub type QueryVector = Vec<f32>;
@@ -1143,49 +705,12 @@ impl RRFRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `retrievers`.
-    pub fn retrievers(mut self, v: impl Into<Vec<RRFRetrieverEntry>>) -> Self {
-        self.retrievers = Some(v.into());
-        self
-    }
-    ///Sets `rank_constant`.
-    pub fn rank_constant(mut self, v: impl Into<i32>) -> Self {
-        self.rank_constant = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain retrievers : Vec < RRFRetrieverEntry
+        >, plain rank_constant : i32, plain rank_window_size : i32, plain query : String,
+        plain fields : Vec < String >
+    );
 }
 /// Wraps a retriever with an optional weight for RRF scoring.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1206,16 +731,7 @@ impl RRFRetrieverComponent {
     {
         Self::default()
     }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `weight`.
-    pub fn weight(mut self, v: impl Into<f32>) -> Self {
-        self.weight = Some(v.into());
-        self
-    }
+    crate::setters!(plain retriever : RetrieverContainer, plain weight : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1251,11 +767,7 @@ impl RescoreVector {
     {
         Self::default()
     }
-    ///Sets `oversample`.
-    pub fn oversample(mut self, v: impl Into<f32>) -> Self {
-        self.oversample = Some(v.into());
-        self
-    }
+    crate::setters!(plain oversample : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1283,37 +795,11 @@ impl RescorerRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `rescore`.
-    pub fn rescore(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::search::Rescore>>,
-    ) -> Self {
-        self.rescore = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain retriever : RetrieverContainer, boxed
+        rescore : crate ::OneOrMany < super::search::Rescore >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1336,24 +822,10 @@ impl RetrieverBase {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RetrieverContainer {
@@ -1406,16 +878,7 @@ impl RrfRank {
     {
         Self::default()
     }
-    ///Sets `rank_constant`.
-    pub fn rank_constant(mut self, v: impl Into<i64>) -> Self {
-        self.rank_constant = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i64>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
+    crate::setters!(plain rank_constant : i64, plain rank_window_size : i64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1450,44 +913,12 @@ impl RuleRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ruleset_ids`.
-    pub fn ruleset_ids(mut self, v: impl Into<crate::OneOrMany<Id>>) -> Self {
-        self.ruleset_ids = Some(v.into());
-        self
-    }
-    ///Sets `match_criteria`.
-    pub fn match_criteria(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.match_criteria = Some(v.into());
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain ruleset_ids : crate ::OneOrMany < Id
+        >, plain match_criteria : serde_json::Value, plain retriever :
+        RetrieverContainer, plain rank_window_size : i32
+    );
 }
 crate::spec_enum! {
     ScoreNormalizer { None = "none", Minmax = "minmax", L2Norm = "l2_norm" }
@@ -1506,11 +937,7 @@ impl ScoreSort {
     {
         Self::default()
     }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
+    crate::setters!(plain order : SortOrder);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1540,37 +967,11 @@ impl Script {
     {
         Self::default()
     }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<ScriptSource>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
-    ///Sets `lang`.
-    pub fn lang(mut self, v: impl Into<ScriptLanguage>) -> Self {
-        self.lang = Some(v.into());
-        self
-    }
-    ///Sets `options`.
-    pub fn options(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.options = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain source : ScriptSource, plain id : Id, plain params :
+        std::collections::BTreeMap < String, serde_json::Value >, plain lang :
+        ScriptLanguage, plain options : std::collections::BTreeMap < String, String >
+    );
 }
 impl serde::Serialize for Script {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1610,16 +1011,7 @@ impl ScriptField {
     {
         Self::default()
     }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `ignore_failure`.
-    pub fn ignore_failure(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_failure = Some(v.into());
-        self
-    }
+    crate::setters!(plain script : Script, plain ignore_failure : bool);
 }
 crate::spec_enum! {
     ScriptLanguage open Other { #[doc =
@@ -1651,31 +1043,10 @@ impl ScriptSort {
     {
         Self::default()
     }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<SortOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<Script>) -> Self {
-        self.script = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<ScriptSortType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<SortMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    ///Sets `nested`.
-    pub fn nested(mut self, v: impl Into<NestedSortValue>) -> Self {
-        self.nested = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain order : SortOrder, boxed script : Script, plain r#type : ScriptSortType,
+        plain mode : SortMode, boxed nested : NestedSortValue
+    );
 }
 crate::spec_enum! {
     ScriptSortType { String = "string", Number = "number", Version = "version" }
@@ -1698,21 +1069,7 @@ impl SlicedScroll {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `max`.
-    pub fn max(mut self, v: impl Into<i32>) -> Self {
-        self.max = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : Field, plain id : Id, plain max : i32);
 }
 pub type Sort = crate::OneOrMany<SortCombinations>;
 crate::spec_enum! {
@@ -1753,16 +1110,7 @@ impl SpecifiedDocument {
     {
         Self::default()
     }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
+    crate::setters!(plain index : IndexName, plain id : Id);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1800,49 +1148,13 @@ impl StandardRetriever {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `search_after`.
-    pub fn search_after(mut self, v: impl Into<SortResults>) -> Self {
-        self.search_after = Some(v.into());
-        self
-    }
-    ///Sets `terminate_after`.
-    pub fn terminate_after(mut self, v: impl Into<i32>) -> Self {
-        self.terminate_after = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `collapse`.
-    pub fn collapse(mut self, v: impl Into<super::search::FieldCollapse>) -> Self {
-        self.collapse = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain query :
+        super::query_dsl::QueryContainer, plain search_after : SortResults, plain
+        terminate_after : i32, plain sort : Sort, boxed collapse :
+        super::search::FieldCollapse
+    );
 }
 crate::spec_enum! {
     SuggestMode { #[doc =
@@ -1872,16 +1184,7 @@ impl TextEmbedding {
     {
         Self::default()
     }
-    ///Sets `model_id`.
-    pub fn model_id(mut self, v: impl Into<String>) -> Self {
-        self.model_id = Some(v.into());
-        self
-    }
-    ///Sets `model_text`.
-    pub fn model_text(mut self, v: impl Into<String>) -> Self {
-        self.model_text = Some(v.into());
-        self
-    }
+    crate::setters!(plain model_id : String, plain model_text : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1922,54 +1225,12 @@ impl TextSimilarityReranker {
     {
         Self::default()
     }
-    ///Sets `filter`.
-    pub fn filter(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    ) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `rank_window_size`.
-    pub fn rank_window_size(mut self, v: impl Into<i32>) -> Self {
-        self.rank_window_size = Some(v.into());
-        self
-    }
-    ///Sets `inference_id`.
-    pub fn inference_id(mut self, v: impl Into<String>) -> Self {
-        self.inference_id = Some(v.into());
-        self
-    }
-    ///Sets `inference_text`.
-    pub fn inference_text(mut self, v: impl Into<String>) -> Self {
-        self.inference_text = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<String>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `chunk_rescorer`.
-    pub fn chunk_rescorer(mut self, v: impl Into<ChunkRescorer>) -> Self {
-        self.chunk_rescorer = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : crate ::OneOrMany < super::query_dsl::QueryContainer >, plain
+        min_score : f32, plain name : String, plain retriever : RetrieverContainer, plain
+        rank_window_size : i32, plain inference_id : String, plain inference_text :
+        String, plain field : String, plain chunk_rescorer : ChunkRescorer
+    );
 }
 pub type TimeZone = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1999,21 +1260,10 @@ impl TokenPruningConfig {
     {
         Self::default()
     }
-    ///Sets `tokens_freq_ratio_threshold`.
-    pub fn tokens_freq_ratio_threshold(mut self, v: impl Into<i32>) -> Self {
-        self.tokens_freq_ratio_threshold = Some(v.into());
-        self
-    }
-    ///Sets `tokens_weight_threshold`.
-    pub fn tokens_weight_threshold(mut self, v: impl Into<f32>) -> Self {
-        self.tokens_weight_threshold = Some(v.into());
-        self
-    }
-    ///Sets `only_score_pruned_tokens`.
-    pub fn only_score_pruned_tokens(mut self, v: impl Into<bool>) -> Self {
-        self.only_score_pruned_tokens = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain tokens_freq_ratio_threshold : i32, plain tokens_weight_threshold : f32,
+        plain only_score_pruned_tokens : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2031,16 +1281,7 @@ impl TopLeftBottomRightGeoBounds {
     {
         Self::default()
     }
-    ///Sets `top_left`.
-    pub fn top_left(mut self, v: impl Into<GeoLocation>) -> Self {
-        self.top_left = Some(v.into());
-        self
-    }
-    ///Sets `bottom_right`.
-    pub fn bottom_right(mut self, v: impl Into<GeoLocation>) -> Self {
-        self.bottom_right = Some(v.into());
-        self
-    }
+    crate::setters!(plain top_left : GeoLocation, plain bottom_right : GeoLocation);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2058,16 +1299,7 @@ impl TopRightBottomLeftGeoBounds {
     {
         Self::default()
     }
-    ///Sets `top_right`.
-    pub fn top_right(mut self, v: impl Into<GeoLocation>) -> Self {
-        self.top_right = Some(v.into());
-        self
-    }
-    ///Sets `bottom_left`.
-    pub fn bottom_left(mut self, v: impl Into<GeoLocation>) -> Self {
-        self.bottom_left = Some(v.into());
-        self
-    }
+    crate::setters!(plain top_right : GeoLocation, plain bottom_left : GeoLocation);
 }
 /// Time unit for milliseconds
 pub type UnitMillis = i64;
@@ -2098,11 +1330,7 @@ impl WktGeoBounds {
     {
         Self::default()
     }
-    ///Sets `wkt`.
-    pub fn wkt(mut self, v: impl Into<String>) -> Self {
-        self.wkt = Some(v.into());
-        self
-    }
+    crate::setters!(plain wkt : String);
 }
 /// A date and time, either as a string whose format can depend on the context (defaulting to ISO 8601), or a
 /// number of milliseconds since the Epoch. Elasticsearch accepts both as input, but will generally output a string

@@ -21,21 +21,7 @@ impl FielddataFrequencyFilter {
     {
         Self::default()
     }
-    ///Sets `max`.
-    pub fn max(mut self, v: impl Into<f64>) -> Self {
-        self.max = Some(v.into());
-        self
-    }
-    ///Sets `min`.
-    pub fn min(mut self, v: impl Into<f64>) -> Self {
-        self.min = Some(v.into());
-        self
-    }
-    ///Sets `min_segment_size`.
-    pub fn min_segment_size(mut self, v: impl Into<i32>) -> Self {
-        self.min_segment_size = Some(v.into());
-        self
-    }
+    crate::setters!(plain max : f64, plain min : f64, plain min_segment_size : i32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,11 +37,7 @@ impl NumericFielddata {
     {
         Self::default()
     }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<NumericFielddataFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(plain format : NumericFielddataFormat);
 }
 crate::spec_enum! {
     NumericFielddataFormat { Array = "array", Disabled = "disabled" }

@@ -47,34 +47,9 @@ impl InferenceChunkingSettings {
     {
         Self::default()
     }
-    ///Sets `max_chunk_size`.
-    pub fn max_chunk_size(mut self, v: impl Into<i32>) -> Self {
-        self.max_chunk_size = Some(v.into());
-        self
-    }
-    ///Sets `overlap`.
-    pub fn overlap(mut self, v: impl Into<i32>) -> Self {
-        self.overlap = Some(v.into());
-        self
-    }
-    ///Sets `sentence_overlap`.
-    pub fn sentence_overlap(mut self, v: impl Into<i32>) -> Self {
-        self.sentence_overlap = Some(v.into());
-        self
-    }
-    ///Sets `separator_group`.
-    pub fn separator_group(mut self, v: impl Into<String>) -> Self {
-        self.separator_group = Some(v.into());
-        self
-    }
-    ///Sets `separators`.
-    pub fn separators(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.separators = Some(v.into());
-        self
-    }
-    ///Sets `strategy`.
-    pub fn strategy(mut self, v: impl Into<String>) -> Self {
-        self.strategy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain max_chunk_size : i32, plain overlap : i32, plain sentence_overlap : i32,
+        plain separator_group : String, plain separators : Vec < String >, plain strategy
+        : String
+    );
 }

@@ -36,68 +36,14 @@ impl AggregateMetricDoubleProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `default_metric`.
-    pub fn default_metric(mut self, v: impl Into<String>) -> Self {
-        self.default_metric = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `metrics`.
-    pub fn metrics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        default_metric : String, plain ignore_malformed : bool, plain metrics : Vec <
+        String >, plain time_series_metric : TimeSeriesMetricType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,56 +86,12 @@ impl AllField {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `omit_norms`.
-    pub fn omit_norms(mut self, v: impl Into<bool>) -> Self {
-        self.omit_norms = Some(v.into());
-        self
-    }
-    ///Sets `search_analyzer`.
-    pub fn search_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<String>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `store_term_vector_offsets`.
-    pub fn store_term_vector_offsets(mut self, v: impl Into<bool>) -> Self {
-        self.store_term_vector_offsets = Some(v.into());
-        self
-    }
-    ///Sets `store_term_vector_payloads`.
-    pub fn store_term_vector_payloads(mut self, v: impl Into<bool>) -> Self {
-        self.store_term_vector_payloads = Some(v.into());
-        self
-    }
-    ///Sets `store_term_vector_positions`.
-    pub fn store_term_vector_positions(mut self, v: impl Into<bool>) -> Self {
-        self.store_term_vector_positions = Some(v.into());
-        self
-    }
-    ///Sets `store_term_vectors`.
-    pub fn store_term_vectors(mut self, v: impl Into<bool>) -> Self {
-        self.store_term_vectors = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain enabled : bool, plain omit_norms : bool, plain
+        search_analyzer : String, plain similarity : String, plain store : bool, plain
+        store_term_vector_offsets : bool, plain store_term_vector_payloads : bool, plain
+        store_term_vector_positions : bool, plain store_term_vectors : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -222,63 +124,13 @@ impl BinaryProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -328,103 +180,17 @@ impl BooleanProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `fielddata`.
-    pub fn fielddata(mut self, v: impl Into<super::indices::NumericFielddata>) -> Self {
-        self.fielddata = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<bool>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain fielddata : super::indices::NumericFielddata, plain index :
+        bool, plain null_value : bool, plain ignore_malformed : bool, plain script :
+        super::common::Script, plain on_script_error : OnScriptError, plain
+        time_series_dimension : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -477,108 +243,17 @@ impl ByteNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<i8>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : i8
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -616,36 +291,11 @@ impl ChunkRescorerChunkingSettings {
     {
         Self::default()
     }
-    ///Sets `max_chunk_size`.
-    pub fn max_chunk_size(mut self, v: impl Into<i32>) -> Self {
-        self.max_chunk_size = Some(v.into());
-        self
-    }
-    ///Sets `overlap`.
-    pub fn overlap(mut self, v: impl Into<i32>) -> Self {
-        self.overlap = Some(v.into());
-        self
-    }
-    ///Sets `sentence_overlap`.
-    pub fn sentence_overlap(mut self, v: impl Into<i32>) -> Self {
-        self.sentence_overlap = Some(v.into());
-        self
-    }
-    ///Sets `separator_group`.
-    pub fn separator_group(mut self, v: impl Into<String>) -> Self {
-        self.separator_group = Some(v.into());
-        self
-    }
-    ///Sets `separators`.
-    pub fn separators(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.separators = Some(v.into());
-        self
-    }
-    ///Sets `strategy`.
-    pub fn strategy(mut self, v: impl Into<String>) -> Self {
-        self.strategy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain max_chunk_size : i32, plain overlap : i32, plain sentence_overlap : i32,
+        plain separator_group : String, plain separators : Vec < String >, plain strategy
+        : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -683,36 +333,11 @@ impl ChunkingSettings {
     {
         Self::default()
     }
-    ///Sets `strategy`.
-    pub fn strategy(mut self, v: impl Into<String>) -> Self {
-        self.strategy = Some(v.into());
-        self
-    }
-    ///Sets `max_chunk_size`.
-    pub fn max_chunk_size(mut self, v: impl Into<i32>) -> Self {
-        self.max_chunk_size = Some(v.into());
-        self
-    }
-    ///Sets `overlap`.
-    pub fn overlap(mut self, v: impl Into<i32>) -> Self {
-        self.overlap = Some(v.into());
-        self
-    }
-    ///Sets `sentence_overlap`.
-    pub fn sentence_overlap(mut self, v: impl Into<i32>) -> Self {
-        self.sentence_overlap = Some(v.into());
-        self
-    }
-    ///Sets `separator_group`.
-    pub fn separator_group(mut self, v: impl Into<String>) -> Self {
-        self.separator_group = Some(v.into());
-        self
-    }
-    ///Sets `separators`.
-    pub fn separators(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.separators = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain strategy : String, plain max_chunk_size : i32, plain overlap : i32, plain
+        sentence_overlap : i32, plain separator_group : String, plain separators : Vec <
+        String >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -760,93 +385,16 @@ impl CompletionProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `contexts`.
-    pub fn contexts(mut self, v: impl Into<Vec<SuggestContext>>) -> Self {
-        self.contexts = Some(v.into());
-        self
-    }
-    ///Sets `max_input_length`.
-    pub fn max_input_length(mut self, v: impl Into<i32>) -> Self {
-        self.max_input_length = Some(v.into());
-        self
-    }
-    ///Sets `preserve_position_increments`.
-    pub fn preserve_position_increments(mut self, v: impl Into<bool>) -> Self {
-        self.preserve_position_increments = Some(v.into());
-        self
-    }
-    ///Sets `preserve_separators`.
-    pub fn preserve_separators(mut self, v: impl Into<bool>) -> Self {
-        self.preserve_separators = Some(v.into());
-        self
-    }
-    ///Sets `search_analyzer`.
-    pub fn search_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_analyzer = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        analyzer : String, plain contexts : Vec < SuggestContext >, plain
+        max_input_length : i32, plain preserve_position_increments : bool, plain
+        preserve_separators : bool, plain search_analyzer : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -862,11 +410,7 @@ impl CompositeSubField {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<RuntimeFieldType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(plain r#type : RuntimeFieldType);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -895,53 +439,13 @@ impl ConstantKeywordProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain value :
+        serde_json::Value
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -972,58 +476,13 @@ impl CorePropertyBase {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1052,53 +511,13 @@ impl CountedKeywordProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain index :
+        bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1114,11 +533,7 @@ impl DataStreamTimestamp {
     {
         Self::default()
     }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
+    crate::setters!(plain enabled : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1167,103 +582,17 @@ impl DateNanosProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<super::common::DateTime>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `precision_step`.
-    pub fn precision_step(mut self, v: impl Into<i32>) -> Self {
-        self.precision_step = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain format : String, plain ignore_malformed : bool, plain index :
+        bool, plain script : super::common::Script, plain on_script_error :
+        OnScriptError, plain null_value : super::common::DateTime, plain precision_step :
+        i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1316,113 +645,17 @@ impl DateProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `fielddata`.
-    pub fn fielddata(mut self, v: impl Into<super::indices::NumericFielddata>) -> Self {
-        self.fielddata = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<super::common::DateTime>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `precision_step`.
-    pub fn precision_step(mut self, v: impl Into<i32>) -> Self {
-        self.precision_step = Some(v.into());
-        self
-    }
-    ///Sets `locale`.
-    pub fn locale(mut self, v: impl Into<String>) -> Self {
-        self.locale = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain fielddata : super::indices::NumericFielddata, plain format :
+        String, plain ignore_malformed : bool, plain index : bool, plain script :
+        super::common::Script, plain on_script_error : OnScriptError, plain null_value :
+        super::common::DateTime, plain precision_step : i32, plain locale : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1463,83 +696,14 @@ impl DateRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool, plain format : String
+    );
 }
 crate::spec_enum! {
     DenseVectorElementType { #[doc =
@@ -1587,44 +751,12 @@ impl DenseVectorIndexOptions {
     {
         Self::default()
     }
-    ///Sets `confidence_interval`.
-    pub fn confidence_interval(mut self, v: impl Into<f32>) -> Self {
-        self.confidence_interval = Some(v.into());
-        self
-    }
-    ///Sets `ef_construction`.
-    pub fn ef_construction(mut self, v: impl Into<i32>) -> Self {
-        self.ef_construction = Some(v.into());
-        self
-    }
-    ///Sets `m`.
-    pub fn m(mut self, v: impl Into<i32>) -> Self {
-        self.m = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<DenseVectorIndexOptionsType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `rescore_vector`.
-    pub fn rescore_vector(
-        mut self,
-        v: impl Into<DenseVectorIndexOptionsRescoreVector>,
-    ) -> Self {
-        self.rescore_vector = Some(v.into());
-        self
-    }
-    ///Sets `on_disk_rescore`.
-    pub fn on_disk_rescore(mut self, v: impl Into<bool>) -> Self {
-        self.on_disk_rescore = Some(v.into());
-        self
-    }
-    ///Sets `flat_index_threshold`.
-    pub fn flat_index_threshold(mut self, v: impl Into<i32>) -> Self {
-        self.flat_index_threshold = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain confidence_interval : f32, plain ef_construction : i32, plain m : i32,
+        plain r#type : DenseVectorIndexOptionsType, plain rescore_vector :
+        DenseVectorIndexOptionsRescoreVector, plain on_disk_rescore : bool, plain
+        flat_index_threshold : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1642,11 +774,7 @@ impl DenseVectorIndexOptionsRescoreVector {
     {
         Self::default()
     }
-    ///Sets `oversample`.
-    pub fn oversample(mut self, v: impl Into<f32>) -> Self {
-        self.oversample = Some(v.into());
-        self
-    }
+    crate::setters!(plain oversample : f32);
 }
 crate::spec_enum! {
     DenseVectorIndexOptionsType { #[doc =
@@ -1714,73 +842,14 @@ impl DenseVectorProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `dims`.
-    pub fn dims(mut self, v: impl Into<i32>) -> Self {
-        self.dims = Some(v.into());
-        self
-    }
-    ///Sets `element_type`.
-    pub fn element_type(mut self, v: impl Into<DenseVectorElementType>) -> Self {
-        self.element_type = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<DenseVectorIndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<DenseVectorSimilarity>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain dims :
+        i32, plain element_type : DenseVectorElementType, plain index : bool, plain
+        index_options : DenseVectorIndexOptions, plain similarity : DenseVectorSimilarity
+    );
 }
 crate::spec_enum! {
     DenseVectorSimilarity { #[doc =
@@ -1823,16 +892,7 @@ impl DocValuesConfig {
     {
         Self::default()
     }
-    ///Sets `multi_value`.
-    pub fn multi_value(mut self, v: impl Into<bool>) -> Self {
-        self.multi_value = Some(v.into());
-        self
-    }
-    ///Sets `nullability`.
-    pub fn nullability(mut self, v: impl Into<bool>) -> Self {
-        self.nullability = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value : bool, plain nullability : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1865,63 +925,13 @@ impl DocValuesPropertyBase {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1974,108 +984,17 @@ impl DoubleNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<f64>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2114,78 +1033,14 @@ impl DoubleRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 crate::spec_enum! {
     DynamicMapping { Strict = "strict", Runtime = "runtime", True = "true", False =
@@ -2266,173 +1121,22 @@ impl DynamicProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<super::common::FieldValue>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `eager_global_ordinals`.
-    pub fn eager_global_ordinals(mut self, v: impl Into<bool>) -> Self {
-        self.eager_global_ordinals = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `index_phrases`.
-    pub fn index_phrases(mut self, v: impl Into<bool>) -> Self {
-        self.index_phrases = Some(v.into());
-        self
-    }
-    ///Sets `index_prefixes`.
-    pub fn index_prefixes(mut self, v: impl Into<DynamicPropertyIndexPrefixes>) -> Self {
-        self.index_prefixes = Some(v.into());
-        self
-    }
-    ///Sets `norms`.
-    pub fn norms(mut self, v: impl Into<bool>) -> Self {
-        self.norms = Some(v.into());
-        self
-    }
-    ///Sets `position_increment_gap`.
-    pub fn position_increment_gap(mut self, v: impl Into<i32>) -> Self {
-        self.position_increment_gap = Some(v.into());
-        self
-    }
-    ///Sets `search_analyzer`.
-    pub fn search_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `search_quote_analyzer`.
-    pub fn search_quote_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_quote_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `term_vector`.
-    pub fn term_vector(mut self, v: impl Into<TermVectorOption>) -> Self {
-        self.term_vector = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `precision_step`.
-    pub fn precision_step(mut self, v: impl Into<i32>) -> Self {
-        self.precision_step = Some(v.into());
-        self
-    }
-    ///Sets `locale`.
-    pub fn locale(mut self, v: impl Into<String>) -> Self {
-        self.locale = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        enabled : bool, plain null_value : super::common::FieldValue, plain boost : f64,
+        plain coerce : bool, plain script : super::common::Script, plain on_script_error
+        : OnScriptError, plain ignore_malformed : bool, plain time_series_metric :
+        TimeSeriesMetricType, plain analyzer : String, plain eager_global_ordinals :
+        bool, plain index : bool, plain index_options : IndexOptions, plain index_phrases
+        : bool, plain index_prefixes : DynamicPropertyIndexPrefixes, plain norms : bool,
+        plain position_increment_gap : i32, plain search_analyzer : String, plain
+        search_quote_analyzer : String, plain term_vector : TermVectorOption, plain
+        format : String, plain precision_step : i32, plain locale : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DynamicTemplateKind {
@@ -2557,44 +1261,13 @@ impl DynamicTemplate {
             match_pattern: None,
         }
     }
-    ///Sets `match`.
-    pub fn r#match(mut self, v: impl Into<crate::OneOrMany<String>>) -> Self {
-        self.r#match = Some(v.into());
-        self
-    }
-    ///Sets `path_match`.
-    pub fn path_match(mut self, v: impl Into<crate::OneOrMany<String>>) -> Self {
-        self.path_match = Some(v.into());
-        self
-    }
-    ///Sets `unmatch`.
-    pub fn unmatch(mut self, v: impl Into<crate::OneOrMany<String>>) -> Self {
-        self.unmatch = Some(v.into());
-        self
-    }
-    ///Sets `path_unmatch`.
-    pub fn path_unmatch(mut self, v: impl Into<crate::OneOrMany<String>>) -> Self {
-        self.path_unmatch = Some(v.into());
-        self
-    }
-    ///Sets `match_mapping_type`.
-    pub fn match_mapping_type(mut self, v: impl Into<crate::OneOrMany<String>>) -> Self {
-        self.match_mapping_type = Some(v.into());
-        self
-    }
-    ///Sets `unmatch_mapping_type`.
-    pub fn unmatch_mapping_type(
-        mut self,
-        v: impl Into<crate::OneOrMany<String>>,
-    ) -> Self {
-        self.unmatch_mapping_type = Some(v.into());
-        self
-    }
-    ///Sets `match_pattern`.
-    pub fn match_pattern(mut self, v: impl Into<MatchType>) -> Self {
-        self.match_pattern = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain r#match : crate ::OneOrMany < String >, plain path_match : crate
+        ::OneOrMany < String >, plain unmatch : crate ::OneOrMany < String >, plain
+        path_unmatch : crate ::OneOrMany < String >, plain match_mapping_type : crate
+        ::OneOrMany < String >, plain unmatch_mapping_type : crate ::OneOrMany < String
+        >, plain match_pattern : MatchType
+    );
 }
 impl From<DynamicTemplateKind> for DynamicTemplate {
     fn from(kind: DynamicTemplateKind) -> Self {
@@ -2628,53 +1301,13 @@ impl ExponentialHistogramProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        time_series_metric : TimeSeriesMetricType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2703,53 +1336,13 @@ impl FieldAliasProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain path :
+        super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2765,11 +1358,7 @@ impl FieldNamesField {
     {
         Self::default()
     }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
+    crate::setters!(plain enabled : bool);
 }
 crate::spec_enum! {
     FieldType { None = "none", GeoPoint = "geo_point", GeoShape = "geo_shape", Ip = "ip",
@@ -2842,103 +1431,17 @@ impl FlattenedProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `depth_limit`.
-    pub fn depth_limit(mut self, v: impl Into<i32>) -> Self {
-        self.depth_limit = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<bool>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `eager_global_ordinals`.
-    pub fn eager_global_ordinals(mut self, v: impl Into<bool>) -> Self {
-        self.eager_global_ordinals = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `preserve_leaf_arrays`.
-    pub fn preserve_leaf_arrays(mut self, v: impl Into<PreserveLeafArrays>) -> Self {
-        self.preserve_leaf_arrays = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<String>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `split_queries_on_whitespace`.
-    pub fn split_queries_on_whitespace(mut self, v: impl Into<bool>) -> Self {
-        self.split_queries_on_whitespace = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimensions`.
-    pub fn time_series_dimensions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.time_series_dimensions = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain boost :
+        f64, plain depth_limit : i32, plain doc_values : bool, plain
+        eager_global_ordinals : bool, plain index : bool, plain index_options :
+        IndexOptions, plain null_value : String, plain preserve_leaf_arrays :
+        PreserveLeafArrays, plain similarity : String, plain split_queries_on_whitespace
+        : bool, plain time_series_dimensions : Vec < String >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2991,108 +1494,17 @@ impl FloatNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<f32>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : f32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3131,78 +1543,14 @@ impl FloatRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 crate::spec_enum! {
     GeoOrientation { Right = "right"["RIGHT", "counterclockwise", "ccw"], Left =
@@ -3256,98 +1604,17 @@ impl GeoPointProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `ignore_z_value`.
-    pub fn ignore_z_value(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_z_value = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<super::common::GeoLocation>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<GeoPointMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        ignore_malformed : bool, plain ignore_z_value : bool, plain null_value :
+        super::common::GeoLocation, plain index : bool, plain on_script_error :
+        OnScriptError, plain script : super::common::Script, plain time_series_metric :
+        GeoPointMetricType
+    );
 }
 /// The `geo_shape` data type facilitates the indexing of and searching with arbitrary geo shapes such as rectangles
 /// and polygons.
@@ -3394,93 +1661,15 @@ impl GeoShapeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `ignore_z_value`.
-    pub fn ignore_z_value(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_z_value = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `orientation`.
-    pub fn orientation(mut self, v: impl Into<GeoOrientation>) -> Self {
-        self.orientation = Some(v.into());
-        self
-    }
-    ///Sets `strategy`.
-    pub fn strategy(mut self, v: impl Into<GeoStrategy>) -> Self {
-        self.strategy = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        coerce : bool, plain ignore_malformed : bool, plain ignore_z_value : bool, plain
+        index : bool, plain orientation : GeoOrientation, plain strategy : GeoStrategy
+    );
 }
 crate::spec_enum! {
     GeoStrategy { Recursive = "recursive", Term = "term" }
@@ -3536,108 +1725,17 @@ impl HalfFloatNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<f32>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : f32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3668,58 +1766,13 @@ impl HistogramProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        ignore_malformed : bool, plain time_series_metric : TimeSeriesMetricType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3789,155 +1842,21 @@ impl IcuCollationProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `norms`.
-    pub fn norms(mut self, v: impl Into<bool>) -> Self {
-        self.norms = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `rules`.
-    pub fn rules(mut self, v: impl Into<String>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-    ///Sets `language`.
-    pub fn language(mut self, v: impl Into<String>) -> Self {
-        self.language = Some(v.into());
-        self
-    }
-    ///Sets `country`.
-    pub fn country(mut self, v: impl Into<String>) -> Self {
-        self.country = Some(v.into());
-        self
-    }
-    ///Sets `variant`.
-    pub fn variant(mut self, v: impl Into<String>) -> Self {
-        self.variant = Some(v.into());
-        self
-    }
-    ///Sets `strength`.
-    pub fn strength(
-        mut self,
-        v: impl Into<super::analysis::IcuCollationStrength>,
-    ) -> Self {
-        self.strength = Some(v.into());
-        self
-    }
-    ///Sets `decomposition`.
-    pub fn decomposition(
-        mut self,
-        v: impl Into<super::analysis::IcuCollationDecomposition>,
-    ) -> Self {
-        self.decomposition = Some(v.into());
-        self
-    }
-    ///Sets `alternate`.
-    pub fn alternate(
-        mut self,
-        v: impl Into<super::analysis::IcuCollationAlternate>,
-    ) -> Self {
-        self.alternate = Some(v.into());
-        self
-    }
-    ///Sets `case_level`.
-    pub fn case_level(mut self, v: impl Into<bool>) -> Self {
-        self.case_level = Some(v.into());
-        self
-    }
-    ///Sets `case_first`.
-    pub fn case_first(
-        mut self,
-        v: impl Into<super::analysis::IcuCollationCaseFirst>,
-    ) -> Self {
-        self.case_first = Some(v.into());
-        self
-    }
-    ///Sets `numeric`.
-    pub fn numeric(mut self, v: impl Into<bool>) -> Self {
-        self.numeric = Some(v.into());
-        self
-    }
-    ///Sets `variable_top`.
-    pub fn variable_top(mut self, v: impl Into<String>) -> Self {
-        self.variable_top = Some(v.into());
-        self
-    }
-    ///Sets `hiragana_quaternary_mode`.
-    pub fn hiragana_quaternary_mode(mut self, v: impl Into<bool>) -> Self {
-        self.hiragana_quaternary_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        norms : bool, plain index_options : IndexOptions, plain index : bool, plain
+        null_value : String, plain rules : String, plain language : String, plain country
+        : String, plain variant : String, plain strength :
+        super::analysis::IcuCollationStrength, plain decomposition :
+        super::analysis::IcuCollationDecomposition, plain alternate :
+        super::analysis::IcuCollationAlternate, plain case_level : bool, plain case_first
+        : super::analysis::IcuCollationCaseFirst, plain numeric : bool, plain
+        variable_top : String, plain hiragana_quaternary_mode : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3953,11 +1872,7 @@ impl IndexField {
     {
         Self::default()
     }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
+    crate::setters!(plain enabled : bool);
 }
 crate::spec_enum! {
     IndexOptions { Docs = "docs", Freqs = "freqs", Positions = "positions", Offsets =
@@ -4014,108 +1929,17 @@ impl IntegerNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<i32>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4154,78 +1978,14 @@ impl IntegerRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4273,98 +2033,16 @@ impl IpProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain index : bool, plain ignore_malformed : bool, plain null_value
+        : String, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_dimension : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4403,78 +2081,14 @@ impl IpRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4507,66 +2121,14 @@ impl JoinProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `relations`.
-    pub fn relations(
-        mut self,
-        v: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::OneOrMany<super::common::RelationName>,
-            >,
-        >,
-    ) -> Self {
-        self.relations = Some(v.into());
-        self
-    }
-    ///Sets `eager_global_ordinals`.
-    pub fn eager_global_ordinals(mut self, v: impl Into<bool>) -> Self {
-        self.eager_global_ordinals = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        relations : std::collections::BTreeMap < String, crate ::OneOrMany <
+        super::common::RelationName > >, plain eager_global_ordinals : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4627,123 +2189,18 @@ impl KeywordProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `eager_global_ordinals`.
-    pub fn eager_global_ordinals(mut self, v: impl Into<bool>) -> Self {
-        self.eager_global_ordinals = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `normalizer`.
-    pub fn normalizer(mut self, v: impl Into<String>) -> Self {
-        self.normalizer = Some(v.into());
-        self
-    }
-    ///Sets `norms`.
-    pub fn norms(mut self, v: impl Into<bool>) -> Self {
-        self.norms = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<KeywordPropertySimilarity>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `split_queries_on_whitespace`.
-    pub fn split_queries_on_whitespace(mut self, v: impl Into<bool>) -> Self {
-        self.split_queries_on_whitespace = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain eager_global_ordinals : bool, plain index : bool, plain
+        index_options : IndexOptions, plain script : super::common::Script, plain
+        on_script_error : OnScriptError, plain normalizer : String, plain norms : bool,
+        plain null_value : String, plain similarity : KeywordPropertySimilarity, plain
+        split_queries_on_whitespace : bool, plain time_series_dimension : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4796,108 +2253,17 @@ impl LongNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<i64>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : i64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4936,78 +2302,14 @@ impl LongRangeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 /// A variant of text that trades scoring and efficiency of positional queries for space efficiency. This field
 /// effectively stores data the same way as a text field that only indexes documents (index_options: docs) and
@@ -5036,27 +2338,11 @@ impl MatchOnlyTextProperty {
     {
         Self::default()
     }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fields : std::collections::BTreeMap < String, Property >, plain meta :
+        std::collections::BTreeMap < String, String >, plain copy_to :
+        super::common::Fields
+    );
 }
 crate::spec_enum! {
     MatchType { Simple = "simple", Regex = "regex" }
@@ -5092,63 +2378,13 @@ impl Murmur3HashProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5185,73 +2421,14 @@ impl NestedProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `include_in_parent`.
-    pub fn include_in_parent(mut self, v: impl Into<bool>) -> Self {
-        self.include_in_parent = Some(v.into());
-        self
-    }
-    ///Sets `include_in_root`.
-    pub fn include_in_root(mut self, v: impl Into<bool>) -> Self {
-        self.include_in_root = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain enabled : bool, plain
+        include_in_parent : bool, plain include_in_root : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5302,103 +2479,17 @@ impl NumberPropertyBase {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5433,68 +2524,14 @@ impl ObjectProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `subobjects`.
-    pub fn subobjects(mut self, v: impl Into<Subobjects>) -> Self {
-        self.subobjects = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain enabled : bool, plain
+        subobjects : Subobjects
+    );
 }
 crate::spec_enum! {
     OnScriptError { Fail = "fail", Continue = "continue" }
@@ -5534,73 +2571,14 @@ impl PassthroughObjectProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `priority`.
-    pub fn priority(mut self, v: impl Into<i32>) -> Self {
-        self.priority = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain enabled : bool, plain priority
+        : i32, plain time_series_dimension : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5627,48 +2605,12 @@ impl PercolatorProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5707,78 +2649,14 @@ impl PointProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `ignore_z_value`.
-    pub fn ignore_z_value(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_z_value = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        ignore_malformed : bool, plain ignore_z_value : bool, plain null_value : String
+    );
 }
 crate::spec_enum! {
     PreserveLeafArrays { Lossy = "lossy", Exact = "exact" }
@@ -5933,48 +2811,12 @@ impl PropertyBase {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6013,78 +2855,14 @@ impl RangePropertyBase {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain index : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6113,53 +2891,13 @@ impl RankFeatureProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `positive_score_impact`.
-    pub fn positive_score_impact(mut self, v: impl Into<bool>) -> Self {
-        self.positive_score_impact = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        positive_score_impact : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6188,53 +2926,13 @@ impl RankFeaturesProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `positive_score_impact`.
-    pub fn positive_score_impact(mut self, v: impl Into<bool>) -> Self {
-        self.positive_score_impact = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        positive_score_impact : bool
+    );
 }
 crate::spec_enum! {
     RankVectorElementType { Byte = "byte", Float = "float", Bit = "bit" }
@@ -6269,58 +2967,13 @@ impl RankVectorProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `element_type`.
-    pub fn element_type(mut self, v: impl Into<RankVectorElementType>) -> Self {
-        self.element_type = Some(v.into());
-        self
-    }
-    ///Sets `dims`.
-    pub fn dims(mut self, v: impl Into<i32>) -> Self {
-        self.dims = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
+        element_type : RankVectorElementType, plain dims : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6336,11 +2989,7 @@ impl RoutingField {
     {
         Self::default()
     }
-    ///Sets `required`.
-    pub fn required(mut self, v: impl Into<bool>) -> Self {
-        self.required = Some(v.into());
-        self
-    }
+    crate::setters!(plain required : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6380,54 +3029,14 @@ impl RuntimeField {
     {
         Self::default()
     }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, CompositeSubField>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `fetch_fields`.
-    pub fn fetch_fields(mut self, v: impl Into<Vec<RuntimeFieldFetchFields>>) -> Self {
-        self.fetch_fields = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `input_field`.
-    pub fn input_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.input_field = Some(v.into());
-        self
-    }
-    ///Sets `target_field`.
-    pub fn target_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.target_field = Some(v.into());
-        self
-    }
-    ///Sets `target_index`.
-    pub fn target_index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.target_index = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<RuntimeFieldType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fields : std::collections::BTreeMap < String, CompositeSubField >, plain
+        fetch_fields : Vec < RuntimeFieldFetchFields >, plain format : String, plain
+        input_field : super::common::Field, plain target_field : super::common::Field,
+        plain target_index : super::common::IndexName, plain script :
+        super::common::Script, plain on_script_error : OnScriptError, plain r#type :
+        RuntimeFieldType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6446,16 +3055,7 @@ impl RuntimeFieldFetchFields {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
+    crate::setters!(plain field : super::common::Field, plain format : String);
 }
 impl serde::Serialize for RuntimeFieldFetchFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -6538,113 +3138,17 @@ impl ScaledFloatNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<f64>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `scaling_factor`.
-    pub fn scaling_factor(mut self, v: impl Into<f64>) -> Self {
-        self.scaling_factor = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : f64, plain scaling_factor : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6693,106 +3197,17 @@ impl SearchAsYouTypeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `max_shingle_size`.
-    pub fn max_shingle_size(mut self, v: impl Into<i32>) -> Self {
-        self.max_shingle_size = Some(v.into());
-        self
-    }
-    ///Sets `norms`.
-    pub fn norms(mut self, v: impl Into<bool>) -> Self {
-        self.norms = Some(v.into());
-        self
-    }
-    ///Sets `search_analyzer`.
-    pub fn search_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `search_quote_analyzer`.
-    pub fn search_quote_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_quote_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(
-        mut self,
-        v: impl Into<SearchAsYouTypePropertySimilarity>,
-    ) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `term_vector`.
-    pub fn term_vector(mut self, v: impl Into<TermVectorOption>) -> Self {
-        self.term_vector = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain analyzer : String, plain index
+        : bool, plain index_options : IndexOptions, plain max_shingle_size : i32, plain
+        norms : bool, plain search_analyzer : String, plain search_quote_analyzer :
+        String, plain similarity : SearchAsYouTypePropertySimilarity, plain term_vector :
+        TermVectorOption
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6810,16 +3225,10 @@ impl SemanticTextIndexOptions {
     {
         Self::default()
     }
-    ///Sets `dense_vector`.
-    pub fn dense_vector(mut self, v: impl Into<DenseVectorIndexOptions>) -> Self {
-        self.dense_vector = Some(v.into());
-        self
-    }
-    ///Sets `sparse_vector`.
-    pub fn sparse_vector(mut self, v: impl Into<SparseVectorIndexOptions>) -> Self {
-        self.sparse_vector = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain dense_vector : DenseVectorIndexOptions, plain sparse_vector :
+        SparseVectorIndexOptions
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6859,45 +3268,13 @@ impl SemanticTextProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `inference_id`.
-    pub fn inference_id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.inference_id = Some(v.into());
-        self
-    }
-    ///Sets `search_inference_id`.
-    pub fn search_inference_id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.search_inference_id = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<SemanticTextIndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `chunking_settings`.
-    pub fn chunking_settings(
-        mut self,
-        v: impl Into<SemanticTextPropertyChunkingSettings>,
-    ) -> Self {
-        self.chunking_settings = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain inference_id :
+        super::common::Id, plain search_inference_id : super::common::Id, plain
+        index_options : SemanticTextIndexOptions, plain chunking_settings :
+        SemanticTextPropertyChunkingSettings, plain fields : std::collections::BTreeMap <
+        String, Property >
+    );
 }
 /// The `shape` data type facilitates the indexing of and searching with arbitrary `x, y` cartesian shapes such as
 /// rectangles and polygons.
@@ -6940,83 +3317,15 @@ impl ShapeProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `ignore_z_value`.
-    pub fn ignore_z_value(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_z_value = Some(v.into());
-        self
-    }
-    ///Sets `orientation`.
-    pub fn orientation(mut self, v: impl Into<GeoOrientation>) -> Self {
-        self.orientation = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        coerce : bool, plain ignore_malformed : bool, plain ignore_z_value : bool, plain
+        orientation : GeoOrientation
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7069,108 +3378,17 @@ impl ShortNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<i16>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : i16
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7186,11 +3404,7 @@ impl SizeField {
     {
         Self::default()
     }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
+    crate::setters!(plain enabled : bool);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7212,26 +3426,10 @@ impl SourceField {
     {
         Self::default()
     }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `excludes`.
-    pub fn excludes(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.excludes = Some(v.into());
-        self
-    }
-    ///Sets `includes`.
-    pub fn includes(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.includes = Some(v.into());
-        self
-    }
-    ///Sets `mode`.
-    pub fn mode(mut self, v: impl Into<SourceFieldMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain enabled : bool, plain excludes : Vec < String >, plain includes : Vec <
+        String >, plain mode : SourceFieldMode
+    );
 }
 crate::spec_enum! {
     SourceFieldMode { Disabled = "disabled", Stored = "stored", #[doc =
@@ -7262,19 +3460,9 @@ impl SparseVectorIndexOptions {
     {
         Self::default()
     }
-    ///Sets `prune`.
-    pub fn prune(mut self, v: impl Into<bool>) -> Self {
-        self.prune = Some(v.into());
-        self
-    }
-    ///Sets `pruning_config`.
-    pub fn pruning_config(
-        mut self,
-        v: impl Into<super::common::TokenPruningConfig>,
-    ) -> Self {
-        self.pruning_config = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain prune : bool, plain pruning_config : super::common::TokenPruningConfig
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7307,58 +3495,13 @@ impl SparseVectorProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<SparseVectorIndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain store :
+        bool, plain index_options : SparseVectorIndexOptions
+    );
 }
 crate::spec_enum! {
     Subobjects { True = "true", False = "false", Auto = "auto" }
@@ -7383,26 +3526,10 @@ impl SuggestContext {
     {
         Self::default()
     }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<super::common::Name>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<String>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<SuggestContextPrecision>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain name : super::common::Name, plain path : super::common::Field, plain r#type
+        : String, plain precision : SuggestContextPrecision
+    );
 }
 crate::spec_enum! {
     SyntheticSourceKeepEnum { #[doc =
@@ -7445,16 +3572,7 @@ impl TextIndexPrefixes {
     {
         Self::default()
     }
-    ///Sets `max_chars`.
-    pub fn max_chars(mut self, v: impl Into<i32>) -> Self {
-        self.max_chars = Some(v.into());
-        self
-    }
-    ///Sets `min_chars`.
-    pub fn min_chars(mut self, v: impl Into<i32>) -> Self {
-        self.min_chars = Some(v.into());
-        self
-    }
+    crate::setters!(plain max_chars : i32, plain min_chars : i32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7518,136 +3636,20 @@ impl TextProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `eager_global_ordinals`.
-    pub fn eager_global_ordinals(mut self, v: impl Into<bool>) -> Self {
-        self.eager_global_ordinals = Some(v.into());
-        self
-    }
-    ///Sets `fielddata`.
-    pub fn fielddata(mut self, v: impl Into<bool>) -> Self {
-        self.fielddata = Some(v.into());
-        self
-    }
-    ///Sets `fielddata_frequency_filter`.
-    pub fn fielddata_frequency_filter(
-        mut self,
-        v: impl Into<super::indices::FielddataFrequencyFilter>,
-    ) -> Self {
-        self.fielddata_frequency_filter = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `index_options`.
-    pub fn index_options(mut self, v: impl Into<IndexOptions>) -> Self {
-        self.index_options = Some(v.into());
-        self
-    }
-    ///Sets `index_phrases`.
-    pub fn index_phrases(mut self, v: impl Into<bool>) -> Self {
-        self.index_phrases = Some(v.into());
-        self
-    }
-    ///Sets `index_prefixes`.
-    pub fn index_prefixes(mut self, v: impl Into<TextPropertyIndexPrefixes>) -> Self {
-        self.index_prefixes = Some(v.into());
-        self
-    }
-    ///Sets `norms`.
-    pub fn norms(mut self, v: impl Into<bool>) -> Self {
-        self.norms = Some(v.into());
-        self
-    }
-    ///Sets `position_increment_gap`.
-    pub fn position_increment_gap(mut self, v: impl Into<i32>) -> Self {
-        self.position_increment_gap = Some(v.into());
-        self
-    }
-    ///Sets `search_analyzer`.
-    pub fn search_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `search_quote_analyzer`.
-    pub fn search_quote_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.search_quote_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `similarity`.
-    pub fn similarity(mut self, v: impl Into<TextPropertySimilarity>) -> Self {
-        self.similarity = Some(v.into());
-        self
-    }
-    ///Sets `term_vector`.
-    pub fn term_vector(mut self, v: impl Into<TermVectorOption>) -> Self {
-        self.term_vector = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain analyzer : String, plain boost
+        : f64, plain eager_global_ordinals : bool, plain fielddata : bool, plain
+        fielddata_frequency_filter : super::indices::FielddataFrequencyFilter, plain
+        index : bool, plain index_options : IndexOptions, plain index_phrases : bool,
+        plain index_prefixes : TextPropertyIndexPrefixes, plain norms : bool, plain
+        position_increment_gap : i32, plain search_analyzer : String, plain
+        search_quote_analyzer : String, plain similarity : TextPropertySimilarity, plain
+        term_vector : TermVectorOption
+    );
 }
 crate::spec_enum! {
     TimeSeriesMetricType { Gauge = "gauge", Counter = "counter", Summary = "summary",
@@ -7697,88 +3699,15 @@ impl TokenCountProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<f64>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
-    ///Sets `enable_position_increments`.
-    pub fn enable_position_increments(mut self, v: impl Into<bool>) -> Self {
-        self.enable_position_increments = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        analyzer : String, plain boost : f64, plain index : bool, plain null_value : f64,
+        plain enable_position_increments : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7826,100 +3755,17 @@ impl TypeMapping {
     {
         Self::default()
     }
-    ///Sets `all_field`.
-    pub fn all_field(mut self, v: impl Into<AllField>) -> Self {
-        self.all_field = Some(v.into());
-        self
-    }
-    ///Sets `date_detection`.
-    pub fn date_detection(mut self, v: impl Into<bool>) -> Self {
-        self.date_detection = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `dynamic_date_formats`.
-    pub fn dynamic_date_formats(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.dynamic_date_formats = Some(v.into());
-        self
-    }
-    ///Sets `dynamic_templates`.
-    pub fn dynamic_templates(
-        mut self,
-        v: impl Into<Vec<crate::SingleKey<DynamicTemplate>>>,
-    ) -> Self {
-        self.dynamic_templates = Some(v.into());
-        self
-    }
-    ///Sets `field_names`.
-    pub fn field_names(mut self, v: impl Into<FieldNamesField>) -> Self {
-        self.field_names = Some(v.into());
-        self
-    }
-    ///Sets `index_field`.
-    pub fn index_field(mut self, v: impl Into<IndexField>) -> Self {
-        self.index_field = Some(v.into());
-        self
-    }
-    ///Sets `meta`.
-    pub fn meta(mut self, v: impl Into<super::common::Metadata>) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `numeric_detection`.
-    pub fn numeric_detection(mut self, v: impl Into<bool>) -> Self {
-        self.numeric_detection = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<RoutingField>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<SizeField>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<SourceField>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    ///Sets `runtime`.
-    pub fn runtime(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, RuntimeField>>,
-    ) -> Self {
-        self.runtime = Some(v.into());
-        self
-    }
-    ///Sets `enabled`.
-    pub fn enabled(mut self, v: impl Into<bool>) -> Self {
-        self.enabled = Some(v.into());
-        self
-    }
-    ///Sets `subobjects`.
-    pub fn subobjects(mut self, v: impl Into<Subobjects>) -> Self {
-        self.subobjects = Some(v.into());
-        self
-    }
-    ///Sets `data_stream_timestamp`.
-    pub fn data_stream_timestamp(mut self, v: impl Into<DataStreamTimestamp>) -> Self {
-        self.data_stream_timestamp = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain all_field : AllField, plain date_detection : bool, plain dynamic :
+        DynamicMapping, plain dynamic_date_formats : Vec < String >, plain
+        dynamic_templates : Vec < crate ::SingleKey < DynamicTemplate > >, plain
+        field_names : FieldNamesField, plain index_field : IndexField, plain meta :
+        super::common::Metadata, plain numeric_detection : bool, plain properties :
+        std::collections::BTreeMap < String, Property >, plain routing : RoutingField,
+        plain size : SizeField, plain source : SourceField, plain runtime :
+        std::collections::BTreeMap < String, RuntimeField >, plain enabled : bool, plain
+        subobjects : Subobjects, plain data_stream_timestamp : DataStreamTimestamp
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -7972,108 +3818,17 @@ impl UnsignedLongNumberProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `coerce`.
-    pub fn coerce(mut self, v: impl Into<bool>) -> Self {
-        self.coerce = Some(v.into());
-        self
-    }
-    ///Sets `ignore_malformed`.
-    pub fn ignore_malformed(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_malformed = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<bool>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `on_script_error`.
-    pub fn on_script_error(mut self, v: impl Into<OnScriptError>) -> Self {
-        self.on_script_error = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
-    ///Sets `time_series_metric`.
-    pub fn time_series_metric(mut self, v: impl Into<TimeSeriesMetricType>) -> Self {
-        self.time_series_metric = Some(v.into());
-        self
-    }
-    ///Sets `time_series_dimension`.
-    pub fn time_series_dimension(mut self, v: impl Into<bool>) -> Self {
-        self.time_series_dimension = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<u64>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        boost : f64, plain coerce : bool, plain ignore_malformed : bool, plain index :
+        bool, plain on_script_error : OnScriptError, plain script :
+        super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
+        time_series_dimension : bool, plain null_value : u64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8106,63 +3861,13 @@ impl VersionProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8197,68 +3902,14 @@ impl WildcardProperty {
     {
         Self::default()
     }
-    ///Sets `meta`.
-    pub fn meta(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    ///Sets `properties`.
-    pub fn properties(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-    ///Sets `ignore_above`.
-    pub fn ignore_above(mut self, v: impl Into<i32>) -> Self {
-        self.ignore_above = Some(v.into());
-        self
-    }
-    ///Sets `dynamic`.
-    pub fn dynamic(mut self, v: impl Into<DynamicMapping>) -> Self {
-        self.dynamic = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, Property>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `synthetic_source_keep`.
-    pub fn synthetic_source_keep(
-        mut self,
-        v: impl Into<SyntheticSourceKeepEnum>,
-    ) -> Self {
-        self.synthetic_source_keep = Some(v.into());
-        self
-    }
-    ///Sets `copy_to`.
-    pub fn copy_to(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.copy_to = Some(v.into());
-        self
-    }
-    ///Sets `store`.
-    pub fn store(mut self, v: impl Into<bool>) -> Self {
-        self.store = Some(v.into());
-        self
-    }
-    ///Sets `doc_values`.
-    pub fn doc_values(mut self, v: impl Into<DocValues>) -> Self {
-        self.doc_values = Some(v.into());
-        self
-    }
-    ///Sets `null_value`.
-    pub fn null_value(mut self, v: impl Into<String>) -> Self {
-        self.null_value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain meta : std::collections::BTreeMap < String, String >, plain properties :
+        std::collections::BTreeMap < String, Property >, plain ignore_above : i32, plain
+        dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
+        Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
+        : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
+        null_value : String
+    );
 }
 /// Defines whether doc values are enabled for a field. Can be a simple boolean, or a configuration object for finer-grained control over sub-parameters such as `multi_value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -36,31 +36,11 @@ impl ClassificationInferenceOptions {
     {
         Self::default()
     }
-    ///Sets `num_top_classes`.
-    pub fn num_top_classes(mut self, v: impl Into<i32>) -> Self {
-        self.num_top_classes = Some(v.into());
-        self
-    }
-    ///Sets `num_top_feature_importance_values`.
-    pub fn num_top_feature_importance_values(mut self, v: impl Into<i32>) -> Self {
-        self.num_top_feature_importance_values = Some(v.into());
-        self
-    }
-    ///Sets `prediction_field_type`.
-    pub fn prediction_field_type(mut self, v: impl Into<String>) -> Self {
-        self.prediction_field_type = Some(v.into());
-        self
-    }
-    ///Sets `results_field`.
-    pub fn results_field(mut self, v: impl Into<String>) -> Self {
-        self.results_field = Some(v.into());
-        self
-    }
-    ///Sets `top_classes_results_field`.
-    pub fn top_classes_results_field(mut self, v: impl Into<String>) -> Self {
-        self.top_classes_results_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain num_top_classes : i32, plain num_top_feature_importance_values : i32, plain
+        prediction_field_type : String, plain results_field : String, plain
+        top_classes_results_field : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,14 +63,8 @@ impl RegressionInferenceOptions {
     {
         Self::default()
     }
-    ///Sets `results_field`.
-    pub fn results_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.results_field = Some(v.into());
-        self
-    }
-    ///Sets `num_top_feature_importance_values`.
-    pub fn num_top_feature_importance_values(mut self, v: impl Into<i32>) -> Self {
-        self.num_top_feature_importance_values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain results_field : super::common::Field, plain
+        num_top_feature_importance_values : i32
+    );
 }

@@ -40,44 +40,13 @@ impl BoolQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `must`.
-    pub fn must(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.must = Some(v.into());
-        self
-    }
-    ///Sets `must_not`.
-    pub fn must_not(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.must_not = Some(v.into());
-        self
-    }
-    ///Sets `should`.
-    pub fn should(mut self, v: impl Into<crate::OneOrMany<QueryContainer>>) -> Self {
-        self.should = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain filter : crate ::OneOrMany <
+        QueryContainer >, plain minimum_should_match : super::common::MinimumShouldMatch,
+        plain must : crate ::OneOrMany < QueryContainer >, plain must_not : crate
+        ::OneOrMany < QueryContainer >, plain should : crate ::OneOrMany < QueryContainer
+        >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,31 +77,10 @@ impl BoostingQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `negative_boost`.
-    pub fn negative_boost(mut self, v: impl Into<f64>) -> Self {
-        self.negative_boost = Some(v.into());
-        self
-    }
-    ///Sets `negative`.
-    pub fn negative(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.negative = Some(v.into());
-        self
-    }
-    ///Sets `positive`.
-    pub fn positive(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.positive = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain negative_boost : f64, plain
+        negative : QueryContainer, plain positive : QueryContainer
+    );
 }
 crate::spec_enum! {
     ChildScoreMode { None = "none", Avg = "avg", Sum = "sum", Max = "max", Min = "min" }
@@ -182,49 +130,13 @@ impl CombinedFieldsQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `auto_generate_synonyms_phrase_query`.
-    pub fn auto_generate_synonyms_phrase_query(mut self, v: impl Into<bool>) -> Self {
-        self.auto_generate_synonyms_phrase_query = Some(v.into());
-        self
-    }
-    ///Sets `operator`.
-    pub fn operator(mut self, v: impl Into<CombinedFieldsOperator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `zero_terms_query`.
-    pub fn zero_terms_query(mut self, v: impl Into<CombinedFieldsZeroTerms>) -> Self {
-        self.zero_terms_query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain fields : Vec < super::common::Field
+        >, plain query : String, plain auto_generate_synonyms_phrase_query : bool, plain
+        operator : CombinedFieldsOperator, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain zero_terms_query :
+        CombinedFieldsZeroTerms
+    );
 }
 crate::spec_enum! {
     CombinedFieldsZeroTerms { #[doc =
@@ -264,49 +176,12 @@ impl CommonTermsQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `cutoff_frequency`.
-    pub fn cutoff_frequency(mut self, v: impl Into<f64>) -> Self {
-        self.cutoff_frequency = Some(v.into());
-        self
-    }
-    ///Sets `high_freq_operator`.
-    pub fn high_freq_operator(mut self, v: impl Into<Operator>) -> Self {
-        self.high_freq_operator = Some(v.into());
-        self
-    }
-    ///Sets `low_freq_operator`.
-    pub fn low_freq_operator(mut self, v: impl Into<Operator>) -> Self {
-        self.low_freq_operator = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        cutoff_frequency : f64, plain high_freq_operator : Operator, plain
+        low_freq_operator : Operator, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain query : String
+    );
 }
 impl serde::Serialize for CommonTermsQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -355,21 +230,9 @@ impl ConstantScoreQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain filter : QueryContainer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -386,11 +249,7 @@ impl DateDecayFunction {
     {
         Self::default()
     }
-    ///Sets `multi_value_mode`.
-    pub fn multi_value_mode(mut self, v: impl Into<MultiValueMode>) -> Self {
-        self.multi_value_mode = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value_mode : MultiValueMode);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -428,31 +287,10 @@ impl DateDistanceFeatureQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<super::common::DateMath>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain origin : super::common::DateMath,
+        plain pivot : super::common::Duration, plain field : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -495,51 +333,12 @@ impl DateRangeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<super::common::DateMath>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<super::common::DateMath>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<super::common::DateMath>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<super::common::DateMath>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<super::common::DateFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : super::common::DateMath, plain gte : super::common::DateMath, plain lt :
+        super::common::DateMath, plain lte : super::common::DateMath, plain format :
+        super::common::DateFormat, plain time_zone : super::common::TimeZone
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DecayFunctionBase<TOrigin, TScale> {
@@ -558,11 +357,7 @@ impl<TOrigin, TScale> DecayFunctionBase<TOrigin, TScale> {
     {
         Self::default()
     }
-    ///Sets `multi_value_mode`.
-    pub fn multi_value_mode(mut self, v: impl Into<MultiValueMode>) -> Self {
-        self.multi_value_mode = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value_mode : MultiValueMode);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -588,26 +383,10 @@ impl<TOrigin, TScale> DecayPlacement<TOrigin, TScale> {
     {
         Self::default()
     }
-    ///Sets `decay`.
-    pub fn decay(mut self, v: impl Into<f64>) -> Self {
-        self.decay = Some(v.into());
-        self
-    }
-    ///Sets `offset`.
-    pub fn offset(mut self, v: impl Into<TScale>) -> Self {
-        self.offset = Some(v.into());
-        self
-    }
-    ///Sets `scale`.
-    pub fn scale(mut self, v: impl Into<TScale>) -> Self {
-        self.scale = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<TOrigin>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain decay : f64, plain offset : TScale, plain scale : TScale, plain origin :
+        TOrigin
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -637,26 +416,10 @@ impl DisMaxQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `queries`.
-    pub fn queries(mut self, v: impl Into<Vec<QueryContainer>>) -> Self {
-        self.queries = Some(v.into());
-        self
-    }
-    ///Sets `tie_breaker`.
-    pub fn tie_breaker(mut self, v: impl Into<f64>) -> Self {
-        self.tie_breaker = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain queries : Vec < QueryContainer >,
+        plain tie_breaker : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -694,31 +457,10 @@ impl<TOrigin, TDistance> DistanceFeatureQueryBase<TOrigin, TDistance> {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<TOrigin>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<TDistance>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain origin : TOrigin, plain pivot :
+        TDistance, plain field : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -743,21 +485,9 @@ impl ExistsQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain field : super::common::Field
+    );
 }
 /// A reference to a field with formatting instructions on how to return the value
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -781,21 +511,10 @@ impl FieldAndFormat {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<String>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `include_unmapped`.
-    pub fn include_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.include_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain format : String, plain include_unmapped
+        : bool
+    );
 }
 impl serde::Serialize for FieldAndFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -843,26 +562,10 @@ impl FieldLookup {
     {
         Self::default()
     }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<String>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain id : super::common::Id, plain index : super::common::IndexName, plain path
+        : super::common::Field, plain routing : String
+    );
 }
 crate::spec_enum! {
     FieldValueFactorModifier { #[doc =
@@ -905,26 +608,10 @@ impl FieldValueFactorScoreFunction {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `factor`.
-    pub fn factor(mut self, v: impl Into<f64>) -> Self {
-        self.factor = Some(v.into());
-        self
-    }
-    ///Sets `missing`.
-    pub fn missing(mut self, v: impl Into<f64>) -> Self {
-        self.missing = Some(v.into());
-        self
-    }
-    ///Sets `modifier`.
-    pub fn modifier(mut self, v: impl Into<FieldValueFactorModifier>) -> Self {
-        self.modifier = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain factor : f64, plain missing : f64,
+        plain modifier : FieldValueFactorModifier
+    );
 }
 crate::spec_enum! {
     FunctionBoostMode { #[doc = " Query score and function score are multiplied"]
@@ -1080,21 +767,9 @@ impl FunctionScoreContainer {
             name: None,
         }
     }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    ///Sets `weight`.
-    pub fn weight(mut self, v: impl Into<f64>) -> Self {
-        self.weight = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain filter : QueryContainer, plain weight : f64, plain name : String
+    );
 }
 impl From<FunctionScoreContainerKind> for FunctionScoreContainer {
     fn from(kind: FunctionScoreContainerKind) -> Self {
@@ -1147,46 +822,12 @@ impl FunctionScoreQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `boost_mode`.
-    pub fn boost_mode(mut self, v: impl Into<FunctionBoostMode>) -> Self {
-        self.boost_mode = Some(v.into());
-        self
-    }
-    ///Sets `functions`.
-    pub fn functions(mut self, v: impl Into<Vec<FunctionScoreContainer>>) -> Self {
-        self.functions = Some(v.into());
-        self
-    }
-    ///Sets `max_boost`.
-    pub fn max_boost(mut self, v: impl Into<f64>) -> Self {
-        self.max_boost = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f64>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `score_mode`.
-    pub fn score_mode(mut self, v: impl Into<FunctionScoreMode>) -> Self {
-        self.score_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain boost_mode : FunctionBoostMode,
+        plain functions : Vec < FunctionScoreContainer >, plain max_boost : f64, plain
+        min_score : f64, plain query : QueryContainer, plain score_mode :
+        FunctionScoreMode
+    );
 }
 impl serde::Serialize for FunctionScoreQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1249,49 +890,12 @@ impl FuzzyQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `max_expansions`.
-    pub fn max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `rewrite`.
-    pub fn rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.rewrite = Some(v.into());
-        self
-    }
-    ///Sets `transpositions`.
-    pub fn transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.transpositions = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<FuzzyQueryValue>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain max_expansions : i32, plain
+        prefix_length : i32, plain rewrite : super::common::MultiTermQueryRewrite, plain
+        transpositions : bool, plain fuzziness : super::common::Fuzziness, plain value :
+        FuzzyQueryValue
+    );
 }
 impl serde::Serialize for FuzzyQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1347,31 +951,10 @@ impl GeoBoundingBoxQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<GeoExecution>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `validation_method`.
-    pub fn validation_method(mut self, v: impl Into<GeoValidationMethod>) -> Self {
-        self.validation_method = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain r#type : GeoExecution, plain
+        validation_method : GeoValidationMethod, plain ignore_unmapped : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1388,11 +971,7 @@ impl GeoDecayFunction {
     {
         Self::default()
     }
-    ///Sets `multi_value_mode`.
-    pub fn multi_value_mode(mut self, v: impl Into<MultiValueMode>) -> Self {
-        self.multi_value_mode = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value_mode : MultiValueMode);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1430,31 +1009,11 @@ impl GeoDistanceFeatureQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<super::common::GeoLocation>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<super::common::Distance>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain origin :
+        super::common::GeoLocation, plain pivot : super::common::Distance, plain field :
+        super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GeoDistanceQuery {
@@ -1494,39 +1053,11 @@ impl GeoDistanceQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `distance`.
-    pub fn distance(mut self, v: impl Into<super::common::Distance>) -> Self {
-        self.distance = Some(v.into());
-        self
-    }
-    ///Sets `distance_type`.
-    pub fn distance_type(
-        mut self,
-        v: impl Into<super::common::GeoDistanceType>,
-    ) -> Self {
-        self.distance_type = Some(v.into());
-        self
-    }
-    ///Sets `validation_method`.
-    pub fn validation_method(mut self, v: impl Into<GeoValidationMethod>) -> Self {
-        self.validation_method = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain distance : super::common::Distance,
+        plain distance_type : super::common::GeoDistanceType, plain validation_method :
+        GeoValidationMethod, plain ignore_unmapped : bool
+    );
 }
 crate::spec_enum! {
     GeoExecution { Memory = "memory", Indexed = "indexed" }
@@ -1562,11 +1093,7 @@ impl GeoPolygonPoints {
     {
         Self::default()
     }
-    ///Sets `points`.
-    pub fn points(mut self, v: impl Into<Vec<super::common::GeoLocation>>) -> Self {
-        self.points = Some(v.into());
-        self
-    }
+    crate::setters!(plain points : Vec < super::common::GeoLocation >);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GeoPolygonQuery {
@@ -1594,26 +1121,10 @@ impl GeoPolygonQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `validation_method`.
-    pub fn validation_method(mut self, v: impl Into<GeoValidationMethod>) -> Self {
-        self.validation_method = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain validation_method :
+        GeoValidationMethod, plain ignore_unmapped : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1635,21 +1146,10 @@ impl GeoShapeFieldQuery {
     {
         Self::default()
     }
-    ///Sets `shape`.
-    pub fn shape(mut self, v: impl Into<super::common::GeoShape>) -> Self {
-        self.shape = Some(v.into());
-        self
-    }
-    ///Sets `indexed_shape`.
-    pub fn indexed_shape(mut self, v: impl Into<FieldLookup>) -> Self {
-        self.indexed_shape = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<super::common::GeoShapeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain shape : super::common::GeoShape, plain indexed_shape : FieldLookup, plain
+        relation : super::common::GeoShapeRelation
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GeoShapeQuery {
@@ -1677,21 +1177,9 @@ impl GeoShapeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain ignore_unmapped : bool
+    );
 }
 crate::spec_enum! {
     GeoValidationMethod { #[doc =
@@ -1743,51 +1231,12 @@ impl HasChildQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `inner_hits`.
-    pub fn inner_hits(mut self, v: impl Into<super::search::InnerHits>) -> Self {
-        self.inner_hits = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `max_children`.
-    pub fn max_children(mut self, v: impl Into<i32>) -> Self {
-        self.max_children = Some(v.into());
-        self
-    }
-    ///Sets `min_children`.
-    pub fn min_children(mut self, v: impl Into<i32>) -> Self {
-        self.min_children = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `score_mode`.
-    pub fn score_mode(mut self, v: impl Into<ChildScoreMode>) -> Self {
-        self.score_mode = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<super::common::RelationName>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain ignore_unmapped : bool, boxed
+        inner_hits : super::search::InnerHits, plain max_children : i32, plain
+        min_children : i32, plain query : QueryContainer, plain score_mode :
+        ChildScoreMode, plain r#type : super::common::RelationName
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1826,41 +1275,11 @@ impl HasParentQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `inner_hits`.
-    pub fn inner_hits(mut self, v: impl Into<super::search::InnerHits>) -> Self {
-        self.inner_hits = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `parent_type`.
-    pub fn parent_type(mut self, v: impl Into<super::common::RelationName>) -> Self {
-        self.parent_type = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `score`.
-    pub fn score(mut self, v: impl Into<bool>) -> Self {
-        self.score = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain ignore_unmapped : bool, boxed
+        inner_hits : super::search::InnerHits, plain parent_type :
+        super::common::RelationName, plain query : QueryContainer, plain score : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1885,21 +1304,9 @@ impl IdsQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `values`.
-    pub fn values(mut self, v: impl Into<super::common::Ids>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain values : super::common::Ids
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1926,26 +1333,10 @@ impl IntervalsAllOf {
     {
         Self::default()
     }
-    ///Sets `intervals`.
-    pub fn intervals(mut self, v: impl Into<Vec<IntervalsContainer>>) -> Self {
-        self.intervals = Some(v.into());
-        self
-    }
-    ///Sets `max_gaps`.
-    pub fn max_gaps(mut self, v: impl Into<i32>) -> Self {
-        self.max_gaps = Some(v.into());
-        self
-    }
-    ///Sets `ordered`.
-    pub fn ordered(mut self, v: impl Into<bool>) -> Self {
-        self.ordered = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain intervals : Vec < IntervalsContainer >, plain max_gaps : i32, plain ordered
+        : bool, plain filter : IntervalsFilter
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1965,16 +1356,9 @@ impl IntervalsAnyOf {
     {
         Self::default()
     }
-    ///Sets `intervals`.
-    pub fn intervals(mut self, v: impl Into<Vec<IntervalsContainer>>) -> Self {
-        self.intervals = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain intervals : Vec < IntervalsContainer >, plain filter : IntervalsFilter
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum IntervalsContainer {
@@ -2063,36 +1447,11 @@ impl IntervalsFuzzy {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `term`.
-    pub fn term(mut self, v: impl Into<String>) -> Self {
-        self.term = Some(v.into());
-        self
-    }
-    ///Sets `transpositions`.
-    pub fn transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.transpositions = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain fuzziness : super::common::Fuzziness, plain
+        prefix_length : i32, plain term : String, plain transpositions : bool, plain
+        use_field : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2126,36 +1485,10 @@ impl IntervalsMatch {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `max_gaps`.
-    pub fn max_gaps(mut self, v: impl Into<i32>) -> Self {
-        self.max_gaps = Some(v.into());
-        self
-    }
-    ///Sets `ordered`.
-    pub fn ordered(mut self, v: impl Into<bool>) -> Self {
-        self.ordered = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
-    ///Sets `filter`.
-    pub fn filter(mut self, v: impl Into<IntervalsFilter>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain max_gaps : i32, plain ordered : bool, plain query
+        : String, plain use_field : super::common::Field, plain filter : IntervalsFilter
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2179,21 +1512,10 @@ impl IntervalsPrefix {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain prefix : String, plain use_field :
+        super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum IntervalsQuery {
@@ -2259,36 +1581,10 @@ impl IntervalsRange {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<String>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<String>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<String>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<String>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain gte : String, plain gt : String, plain lte :
+        String, plain lt : String, plain use_field : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2312,21 +1608,10 @@ impl IntervalsRegexp {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `pattern`.
-    pub fn pattern(mut self, v: impl Into<String>) -> Self {
-        self.pattern = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain pattern : String, plain use_field :
+        super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2351,21 +1636,10 @@ impl IntervalsWildcard {
     {
         Self::default()
     }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `pattern`.
-    pub fn pattern(mut self, v: impl Into<String>) -> Self {
-        self.pattern = Some(v.into());
-        self
-    }
-    ///Sets `use_field`.
-    pub fn use_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.use_field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain analyzer : String, plain pattern : String, plain use_field :
+        super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2399,49 +1673,13 @@ impl LikeDocument {
     {
         Self::default()
     }
-    ///Sets `doc`.
-    pub fn doc(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.doc = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `per_field_analyzer`.
-    pub fn per_field_analyzer(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.per_field_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<super::common::Routing>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<super::common::VersionNumber>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    ///Sets `version_type`.
-    pub fn version_type(mut self, v: impl Into<super::common::VersionType>) -> Self {
-        self.version_type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain doc : serde_json::Value, plain fields : Vec < super::common::Field >, plain
+        id : super::common::Id, plain index : super::common::IndexName, plain
+        per_field_analyzer : std::collections::BTreeMap < String, String >, plain routing
+        : super::common::Routing, plain version : super::common::VersionNumber, plain
+        version_type : super::common::VersionType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2478,41 +1716,10 @@ impl LongNumberRangeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<i64>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<i64>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<i64>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<i64>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : i64, plain gte : i64, plain lt : i64, plain lte : i64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2534,16 +1741,7 @@ impl MatchAllQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2601,67 +1799,14 @@ impl MatchBoolPrefixQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_rewrite`.
-    pub fn fuzzy_rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.fuzzy_rewrite = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_transpositions`.
-    pub fn fuzzy_transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.fuzzy_transpositions = Some(v.into());
-        self
-    }
-    ///Sets `max_expansions`.
-    pub fn max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `operator`.
-    pub fn operator(mut self, v: impl Into<Operator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain fuzziness
+        : super::common::Fuzziness, plain fuzzy_rewrite :
+        super::common::MultiTermQueryRewrite, plain fuzzy_transpositions : bool, plain
+        max_expansions : i32, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain operator : Operator, plain prefix_length
+        : i32, plain query : String
+    );
 }
 impl serde::Serialize for MatchBoolPrefixQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2705,16 +1850,7 @@ impl MatchNoneQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2752,41 +1888,11 @@ impl MatchPhrasePrefixQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `max_expansions`.
-    pub fn max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `slop`.
-    pub fn slop(mut self, v: impl Into<i32>) -> Self {
-        self.slop = Some(v.into());
-        self
-    }
-    ///Sets `zero_terms_query`.
-    pub fn zero_terms_query(mut self, v: impl Into<ZeroTermsQuery>) -> Self {
-        self.zero_terms_query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        max_expansions : i32, plain query : String, plain slop : i32, plain
+        zero_terms_query : ZeroTermsQuery
+    );
 }
 impl serde::Serialize for MatchPhrasePrefixQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2843,36 +1949,10 @@ impl MatchPhraseQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `slop`.
-    pub fn slop(mut self, v: impl Into<i32>) -> Self {
-        self.slop = Some(v.into());
-        self
-    }
-    ///Sets `zero_terms_query`.
-    pub fn zero_terms_query(mut self, v: impl Into<ZeroTermsQuery>) -> Self {
-        self.zero_terms_query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain query :
+        String, plain slop : i32, plain zero_terms_query : ZeroTermsQuery
+    );
 }
 impl serde::Serialize for MatchPhraseQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2958,87 +2038,15 @@ impl MatchQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `auto_generate_synonyms_phrase_query`.
-    pub fn auto_generate_synonyms_phrase_query(mut self, v: impl Into<bool>) -> Self {
-        self.auto_generate_synonyms_phrase_query = Some(v.into());
-        self
-    }
-    ///Sets `cutoff_frequency`.
-    pub fn cutoff_frequency(mut self, v: impl Into<f64>) -> Self {
-        self.cutoff_frequency = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_rewrite`.
-    pub fn fuzzy_rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.fuzzy_rewrite = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_transpositions`.
-    pub fn fuzzy_transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.fuzzy_transpositions = Some(v.into());
-        self
-    }
-    ///Sets `lenient`.
-    pub fn lenient(mut self, v: impl Into<bool>) -> Self {
-        self.lenient = Some(v.into());
-        self
-    }
-    ///Sets `max_expansions`.
-    pub fn max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `operator`.
-    pub fn operator(mut self, v: impl Into<Operator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<MatchQueryQuery>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `zero_terms_query`.
-    pub fn zero_terms_query(mut self, v: impl Into<ZeroTermsQuery>) -> Self {
-        self.zero_terms_query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        auto_generate_synonyms_phrase_query : bool, plain cutoff_frequency : f64, plain
+        fuzziness : super::common::Fuzziness, plain fuzzy_rewrite :
+        super::common::MultiTermQueryRewrite, plain fuzzy_transpositions : bool, plain
+        lenient : bool, plain max_expansions : i32, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain operator : Operator, plain prefix_length
+        : i32, plain query : MatchQueryQuery, plain zero_terms_query : ZeroTermsQuery
+    );
 }
 impl serde::Serialize for MatchQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3142,109 +2150,18 @@ impl MoreLikeThisQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `boost_terms`.
-    pub fn boost_terms(mut self, v: impl Into<f64>) -> Self {
-        self.boost_terms = Some(v.into());
-        self
-    }
-    ///Sets `fail_on_unsupported_field`.
-    pub fn fail_on_unsupported_field(mut self, v: impl Into<bool>) -> Self {
-        self.fail_on_unsupported_field = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<bool>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `like`.
-    pub fn like(mut self, v: impl Into<crate::OneOrMany<Like>>) -> Self {
-        self.like = Some(v.into());
-        self
-    }
-    ///Sets `max_doc_freq`.
-    pub fn max_doc_freq(mut self, v: impl Into<i32>) -> Self {
-        self.max_doc_freq = Some(v.into());
-        self
-    }
-    ///Sets `max_query_terms`.
-    pub fn max_query_terms(mut self, v: impl Into<i32>) -> Self {
-        self.max_query_terms = Some(v.into());
-        self
-    }
-    ///Sets `max_word_length`.
-    pub fn max_word_length(mut self, v: impl Into<i32>) -> Self {
-        self.max_word_length = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_freq`.
-    pub fn min_doc_freq(mut self, v: impl Into<i32>) -> Self {
-        self.min_doc_freq = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `min_term_freq`.
-    pub fn min_term_freq(mut self, v: impl Into<i32>) -> Self {
-        self.min_term_freq = Some(v.into());
-        self
-    }
-    ///Sets `min_word_length`.
-    pub fn min_word_length(mut self, v: impl Into<i32>) -> Self {
-        self.min_word_length = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<String>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
-    ///Sets `stop_words`.
-    pub fn stop_words(mut self, v: impl Into<super::analysis::StopWords>) -> Self {
-        self.stop_words = Some(v.into());
-        self
-    }
-    ///Sets `unlike`.
-    pub fn unlike(mut self, v: impl Into<crate::OneOrMany<Like>>) -> Self {
-        self.unlike = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<super::common::VersionNumber>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    ///Sets `version_type`.
-    pub fn version_type(mut self, v: impl Into<super::common::VersionType>) -> Self {
-        self.version_type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        boost_terms : f64, plain fail_on_unsupported_field : bool, plain fields : Vec <
+        super::common::Field >, plain include : bool, plain like : crate ::OneOrMany <
+        Like >, plain max_doc_freq : i32, plain max_query_terms : i32, plain
+        max_word_length : i32, plain min_doc_freq : i32, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain min_term_freq : i32, plain
+        min_word_length : i32, plain routing : String, plain stop_words :
+        super::analysis::StopWords, plain unlike : crate ::OneOrMany < Like >, plain
+        version : super::common::VersionNumber, plain version_type :
+        super::common::VersionType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3321,107 +2238,17 @@ impl MultiMatchQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `auto_generate_synonyms_phrase_query`.
-    pub fn auto_generate_synonyms_phrase_query(mut self, v: impl Into<bool>) -> Self {
-        self.auto_generate_synonyms_phrase_query = Some(v.into());
-        self
-    }
-    ///Sets `cutoff_frequency`.
-    pub fn cutoff_frequency(mut self, v: impl Into<f64>) -> Self {
-        self.cutoff_frequency = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_rewrite`.
-    pub fn fuzzy_rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.fuzzy_rewrite = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_transpositions`.
-    pub fn fuzzy_transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.fuzzy_transpositions = Some(v.into());
-        self
-    }
-    ///Sets `lenient`.
-    pub fn lenient(mut self, v: impl Into<bool>) -> Self {
-        self.lenient = Some(v.into());
-        self
-    }
-    ///Sets `max_expansions`.
-    pub fn max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `operator`.
-    pub fn operator(mut self, v: impl Into<Operator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `slop`.
-    pub fn slop(mut self, v: impl Into<i32>) -> Self {
-        self.slop = Some(v.into());
-        self
-    }
-    ///Sets `tie_breaker`.
-    pub fn tie_breaker(mut self, v: impl Into<f64>) -> Self {
-        self.tie_breaker = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<TextQueryType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `zero_terms_query`.
-    pub fn zero_terms_query(mut self, v: impl Into<ZeroTermsQuery>) -> Self {
-        self.zero_terms_query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        auto_generate_synonyms_phrase_query : bool, plain cutoff_frequency : f64, plain
+        fields : super::common::Fields, plain fuzziness : super::common::Fuzziness, plain
+        fuzzy_rewrite : super::common::MultiTermQueryRewrite, plain fuzzy_transpositions
+        : bool, plain lenient : bool, plain max_expansions : i32, plain
+        minimum_should_match : super::common::MinimumShouldMatch, plain operator :
+        Operator, plain prefix_length : i32, plain query : String, plain slop : i32,
+        plain tie_breaker : f64, plain r#type : TextQueryType, plain zero_terms_query :
+        ZeroTermsQuery
+    );
 }
 crate::spec_enum! {
     MultiValueMode { #[doc = " Distance is the minimum distance."] Min = "min", #[doc =
@@ -3464,41 +2291,11 @@ impl NestedQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `inner_hits`.
-    pub fn inner_hits(mut self, v: impl Into<super::search::InnerHits>) -> Self {
-        self.inner_hits = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `score_mode`.
-    pub fn score_mode(mut self, v: impl Into<ChildScoreMode>) -> Self {
-        self.score_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain ignore_unmapped : bool, boxed
+        inner_hits : super::search::InnerHits, plain path : super::common::Field, plain
+        query : QueryContainer, plain score_mode : ChildScoreMode
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3535,41 +2332,10 @@ impl NumberRangeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<f64>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<f64>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<f64>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<f64>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : f64, plain gte : f64, plain lt : f64, plain lte : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3586,11 +2352,7 @@ impl NumericDecayFunction {
     {
         Self::default()
     }
-    ///Sets `multi_value_mode`.
-    pub fn multi_value_mode(mut self, v: impl Into<MultiValueMode>) -> Self {
-        self.multi_value_mode = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value_mode : MultiValueMode);
 }
 crate::spec_enum! {
     Operator { And = "and"["AND"], Or = "or"["OR"] }
@@ -3624,31 +2386,10 @@ impl ParentIdQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<super::common::RelationName>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain id : super::common::Id, plain
+        ignore_unmapped : bool, plain r#type : super::common::RelationName
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3697,61 +2438,13 @@ impl PercolateQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name_`.
-    pub fn name_(mut self, v: impl Into<String>) -> Self {
-        self.name_ = Some(v.into());
-        self
-    }
-    ///Sets `document`.
-    pub fn document(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.document = Some(v.into());
-        self
-    }
-    ///Sets `documents`.
-    pub fn documents(mut self, v: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.documents = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `preference`.
-    pub fn preference(mut self, v: impl Into<String>) -> Self {
-        self.preference = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<String>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<super::common::VersionNumber>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name_ : String, plain document : serde_json::Value,
+        plain documents : Vec < serde_json::Value >, plain field : super::common::Field,
+        plain id : super::common::Id, plain index : super::common::IndexName, plain name
+        : String, plain preference : String, plain routing : String, plain version :
+        super::common::VersionNumber
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3771,16 +2464,9 @@ impl PinnedDoc {
     {
         Self::default()
     }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain id : super::common::Id, plain index : super::common::IndexName
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PinnedQueryKind {
@@ -3872,11 +2558,7 @@ impl PinnedQuery {
     pub fn new(kind: PinnedQueryKind) -> Self {
         PinnedQuery { kind, organic: None }
     }
-    ///Sets `organic`.
-    pub fn organic(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.organic = Some(v.into());
-        self
-    }
+    crate::setters!(plain organic : QueryContainer);
 }
 impl From<PinnedQueryKind> for PinnedQuery {
     fn from(kind: PinnedQueryKind) -> Self {
@@ -3914,34 +2596,11 @@ impl PrefixQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `rewrite`.
-    pub fn rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.rewrite = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    ///Sets `case_insensitive`.
-    pub fn case_insensitive(mut self, v: impl Into<bool>) -> Self {
-        self.case_insensitive = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain rewrite :
+        super::common::MultiTermQueryRewrite, plain value : String, plain
+        case_insensitive : bool
+    );
 }
 impl serde::Serialize for PrefixQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3985,16 +2644,7 @@ impl QueryBase {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String);
 }
 /// An Elasticsearch Query DSL (Domain Specific Language) object that defines a query.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4317,150 +2967,21 @@ impl QueryStringQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `allow_leading_wildcard`.
-    pub fn allow_leading_wildcard(mut self, v: impl Into<bool>) -> Self {
-        self.allow_leading_wildcard = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `analyze_wildcard`.
-    pub fn analyze_wildcard(mut self, v: impl Into<bool>) -> Self {
-        self.analyze_wildcard = Some(v.into());
-        self
-    }
-    ///Sets `auto_generate_synonyms_phrase_query`.
-    pub fn auto_generate_synonyms_phrase_query(mut self, v: impl Into<bool>) -> Self {
-        self.auto_generate_synonyms_phrase_query = Some(v.into());
-        self
-    }
-    ///Sets `default_field`.
-    pub fn default_field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.default_field = Some(v.into());
-        self
-    }
-    ///Sets `default_operator`.
-    pub fn default_operator(mut self, v: impl Into<Operator>) -> Self {
-        self.default_operator = Some(v.into());
-        self
-    }
-    ///Sets `enable_position_increments`.
-    pub fn enable_position_increments(mut self, v: impl Into<bool>) -> Self {
-        self.enable_position_increments = Some(v.into());
-        self
-    }
-    ///Sets `escape`.
-    pub fn escape(mut self, v: impl Into<bool>) -> Self {
-        self.escape = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_max_expansions`.
-    pub fn fuzzy_max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.fuzzy_max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_prefix_length`.
-    pub fn fuzzy_prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.fuzzy_prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_rewrite`.
-    pub fn fuzzy_rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.fuzzy_rewrite = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_transpositions`.
-    pub fn fuzzy_transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.fuzzy_transpositions = Some(v.into());
-        self
-    }
-    ///Sets `lenient`.
-    pub fn lenient(mut self, v: impl Into<bool>) -> Self {
-        self.lenient = Some(v.into());
-        self
-    }
-    ///Sets `max_determinized_states`.
-    pub fn max_determinized_states(mut self, v: impl Into<i32>) -> Self {
-        self.max_determinized_states = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `phrase_slop`.
-    pub fn phrase_slop(mut self, v: impl Into<f64>) -> Self {
-        self.phrase_slop = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `quote_analyzer`.
-    pub fn quote_analyzer(mut self, v: impl Into<String>) -> Self {
-        self.quote_analyzer = Some(v.into());
-        self
-    }
-    ///Sets `quote_field_suffix`.
-    pub fn quote_field_suffix(mut self, v: impl Into<String>) -> Self {
-        self.quote_field_suffix = Some(v.into());
-        self
-    }
-    ///Sets `rewrite`.
-    pub fn rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.rewrite = Some(v.into());
-        self
-    }
-    ///Sets `tie_breaker`.
-    pub fn tie_breaker(mut self, v: impl Into<f64>) -> Self {
-        self.tie_breaker = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<TextQueryType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain allow_leading_wildcard : bool,
+        plain analyzer : String, plain analyze_wildcard : bool, plain
+        auto_generate_synonyms_phrase_query : bool, plain default_field :
+        super::common::Field, plain default_operator : Operator, plain
+        enable_position_increments : bool, plain escape : bool, plain fields : Vec <
+        super::common::Field >, plain fuzziness : super::common::Fuzziness, plain
+        fuzzy_max_expansions : i32, plain fuzzy_prefix_length : i32, plain fuzzy_rewrite
+        : super::common::MultiTermQueryRewrite, plain fuzzy_transpositions : bool, plain
+        lenient : bool, plain max_determinized_states : i32, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain phrase_slop : f64, plain query : String,
+        plain quote_analyzer : String, plain quote_field_suffix : String, plain rewrite :
+        super::common::MultiTermQueryRewrite, plain tie_breaker : f64, plain time_zone :
+        super::common::TimeZone, plain r#type : TextQueryType
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4478,16 +2999,9 @@ impl RandomScoreFunction {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `seed`.
-    pub fn seed(mut self, v: impl Into<RandomScoreFunctionSeed>) -> Self {
-        self.seed = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain seed : RandomScoreFunctionSeed
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4524,41 +3038,10 @@ impl<T> RangeQueryBase<T> {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<T>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<T>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<T>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<T>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : T, plain gte : T, plain lt : T, plain lte : T
+    );
 }
 crate::spec_enum! {
     RangeRelation { #[doc =
@@ -4608,11 +3091,7 @@ impl RankFeatureFunctionLogarithm {
     {
         Self::default()
     }
-    ///Sets `scaling_factor`.
-    pub fn scaling_factor(mut self, v: impl Into<f32>) -> Self {
-        self.scaling_factor = Some(v.into());
-        self
-    }
+    crate::setters!(plain scaling_factor : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4629,11 +3108,7 @@ impl RankFeatureFunctionSaturation {
     {
         Self::default()
     }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<f32>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
+    crate::setters!(plain pivot : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4653,16 +3128,7 @@ impl RankFeatureFunctionSigmoid {
     {
         Self::default()
     }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<f32>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
-    ///Sets `exponent`.
-    pub fn exponent(mut self, v: impl Into<f32>) -> Self {
-        self.exponent = Some(v.into());
-        self
-    }
+    crate::setters!(plain pivot : f32, plain exponent : f32);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4699,41 +3165,12 @@ impl RankFeatureQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `saturation`.
-    pub fn saturation(mut self, v: impl Into<RankFeatureFunctionSaturation>) -> Self {
-        self.saturation = Some(v.into());
-        self
-    }
-    ///Sets `log`.
-    pub fn log(mut self, v: impl Into<RankFeatureFunctionLogarithm>) -> Self {
-        self.log = Some(v.into());
-        self
-    }
-    ///Sets `linear`.
-    pub fn linear(mut self, v: impl Into<RankFeatureFunctionLinear>) -> Self {
-        self.linear = Some(v.into());
-        self
-    }
-    ///Sets `sigmoid`.
-    pub fn sigmoid(mut self, v: impl Into<RankFeatureFunctionSigmoid>) -> Self {
-        self.sigmoid = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain field : super::common::Field, plain
+        saturation : RankFeatureFunctionSaturation, plain log :
+        RankFeatureFunctionLogarithm, plain linear : RankFeatureFunctionLinear, plain
+        sigmoid : RankFeatureFunctionSigmoid
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4772,44 +3209,11 @@ impl RegexpQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `case_insensitive`.
-    pub fn case_insensitive(mut self, v: impl Into<bool>) -> Self {
-        self.case_insensitive = Some(v.into());
-        self
-    }
-    ///Sets `flags`.
-    pub fn flags(mut self, v: impl Into<String>) -> Self {
-        self.flags = Some(v.into());
-        self
-    }
-    ///Sets `max_determinized_states`.
-    pub fn max_determinized_states(mut self, v: impl Into<i32>) -> Self {
-        self.max_determinized_states = Some(v.into());
-        self
-    }
-    ///Sets `rewrite`.
-    pub fn rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.rewrite = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain case_insensitive : bool, plain
+        flags : String, plain max_determinized_states : i32, plain rewrite :
+        super::common::MultiTermQueryRewrite, plain value : String
+    );
 }
 impl serde::Serialize for RegexpQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -4861,39 +3265,11 @@ impl RuleQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `organic`.
-    pub fn organic(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.organic = Some(v.into());
-        self
-    }
-    ///Sets `ruleset_ids`.
-    pub fn ruleset_ids(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::common::Id>>,
-    ) -> Self {
-        self.ruleset_ids = Some(v.into());
-        self
-    }
-    ///Sets `ruleset_id`.
-    pub fn ruleset_id(mut self, v: impl Into<String>) -> Self {
-        self.ruleset_id = Some(v.into());
-        self
-    }
-    ///Sets `match_criteria`.
-    pub fn match_criteria(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.match_criteria = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain organic : QueryContainer, plain
+        ruleset_ids : crate ::OneOrMany < super::common::Id >, plain ruleset_id : String,
+        plain match_criteria : serde_json::Value
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4919,21 +3295,9 @@ impl ScriptQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, boxed script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4950,11 +3314,7 @@ impl ScriptScoreFunction {
     {
         Self::default()
     }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(v.into());
-        self
-    }
+    crate::setters!(plain script : super::common::Script);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4986,31 +3346,10 @@ impl ScriptScoreQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f32>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain min_score : f32, plain query :
+        QueryContainer, boxed script : super::common::Script
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5038,26 +3377,10 @@ impl SemanticQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<String>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain field : String, plain query :
+        String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5080,21 +3403,10 @@ impl ShapeFieldQuery {
     {
         Self::default()
     }
-    ///Sets `indexed_shape`.
-    pub fn indexed_shape(mut self, v: impl Into<FieldLookup>) -> Self {
-        self.indexed_shape = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<super::common::GeoShapeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `shape`.
-    pub fn shape(mut self, v: impl Into<super::common::GeoShape>) -> Self {
-        self.shape = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain indexed_shape : FieldLookup, plain relation :
+        super::common::GeoShapeRelation, plain shape : super::common::GeoShape
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShapeQuery {
@@ -5121,21 +3433,9 @@ impl ShapeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain ignore_unmapped : bool
+    );
 }
 crate::spec_enum! {
     SimpleQueryStringFlag { #[doc = " Disables all operators."] NONE = "NONE", #[doc =
@@ -5225,84 +3525,15 @@ impl SimpleQueryStringQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `analyze_wildcard`.
-    pub fn analyze_wildcard(mut self, v: impl Into<bool>) -> Self {
-        self.analyze_wildcard = Some(v.into());
-        self
-    }
-    ///Sets `auto_generate_synonyms_phrase_query`.
-    pub fn auto_generate_synonyms_phrase_query(mut self, v: impl Into<bool>) -> Self {
-        self.auto_generate_synonyms_phrase_query = Some(v.into());
-        self
-    }
-    ///Sets `default_operator`.
-    pub fn default_operator(mut self, v: impl Into<Operator>) -> Self {
-        self.default_operator = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `flags`.
-    pub fn flags(mut self, v: impl Into<SimpleQueryStringFlags>) -> Self {
-        self.flags = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_max_expansions`.
-    pub fn fuzzy_max_expansions(mut self, v: impl Into<i32>) -> Self {
-        self.fuzzy_max_expansions = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_prefix_length`.
-    pub fn fuzzy_prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.fuzzy_prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy_transpositions`.
-    pub fn fuzzy_transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.fuzzy_transpositions = Some(v.into());
-        self
-    }
-    ///Sets `lenient`.
-    pub fn lenient(mut self, v: impl Into<bool>) -> Self {
-        self.lenient = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `quote_field_suffix`.
-    pub fn quote_field_suffix(mut self, v: impl Into<String>) -> Self {
-        self.quote_field_suffix = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain analyzer : String, plain
+        analyze_wildcard : bool, plain auto_generate_synonyms_phrase_query : bool, plain
+        default_operator : Operator, plain fields : Vec < super::common::Field >, plain
+        flags : SimpleQueryStringFlags, plain fuzzy_max_expansions : i32, plain
+        fuzzy_prefix_length : i32, plain fuzzy_transpositions : bool, plain lenient :
+        bool, plain minimum_should_match : super::common::MinimumShouldMatch, plain query
+        : String, plain quote_field_suffix : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5332,26 +3563,10 @@ impl SpanContainingQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `big`.
-    pub fn big(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.big = Some(v.into());
-        self
-    }
-    ///Sets `little`.
-    pub fn little(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.little = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain big : SpanQuery, plain little :
+        SpanQuery
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5377,26 +3592,10 @@ impl SpanFieldMaskingQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain field : super::common::Field, plain
+        query : SpanQuery
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5424,26 +3623,10 @@ impl SpanFirstQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `end`.
-    pub fn end(mut self, v: impl Into<i32>) -> Self {
-        self.end = Some(v.into());
-        self
-    }
-    ///Sets `match`.
-    pub fn r#match(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.r#match = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain end : i32, plain r#match :
+        SpanQuery
+    );
 }
 /// Can only be used as a clause in a span_near query.
 pub type SpanGapQuery = crate::SingleKey<i32>;
@@ -5470,21 +3653,9 @@ impl SpanMultiTermQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `match`.
-    pub fn r#match(mut self, v: impl Into<QueryContainer>) -> Self {
-        self.r#match = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain r#match : QueryContainer
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5515,31 +3686,10 @@ impl SpanNearQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `clauses`.
-    pub fn clauses(mut self, v: impl Into<Vec<SpanQuery>>) -> Self {
-        self.clauses = Some(v.into());
-        self
-    }
-    ///Sets `in_order`.
-    pub fn in_order(mut self, v: impl Into<bool>) -> Self {
-        self.in_order = Some(v.into());
-        self
-    }
-    ///Sets `slop`.
-    pub fn slop(mut self, v: impl Into<i32>) -> Self {
-        self.slop = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain clauses : Vec < SpanQuery >, plain
+        in_order : bool, plain slop : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5577,41 +3727,10 @@ impl SpanNotQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `dist`.
-    pub fn dist(mut self, v: impl Into<i32>) -> Self {
-        self.dist = Some(v.into());
-        self
-    }
-    ///Sets `exclude`.
-    pub fn exclude(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.exclude = Some(v.into());
-        self
-    }
-    ///Sets `include`.
-    pub fn include(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.include = Some(v.into());
-        self
-    }
-    ///Sets `post`.
-    pub fn post(mut self, v: impl Into<i32>) -> Self {
-        self.post = Some(v.into());
-        self
-    }
-    ///Sets `pre`.
-    pub fn pre(mut self, v: impl Into<i32>) -> Self {
-        self.pre = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain dist : i32, plain exclude :
+        SpanQuery, plain include : SpanQuery, plain post : i32, plain pre : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5636,21 +3755,9 @@ impl SpanOrQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `clauses`.
-    pub fn clauses(mut self, v: impl Into<Vec<SpanQuery>>) -> Self {
-        self.clauses = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain clauses : Vec < SpanQuery >
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SpanQuery {
@@ -5707,21 +3814,9 @@ impl SpanTermQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<super::common::FieldValue>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain value : super::common::FieldValue
+    );
 }
 impl serde::Serialize for SpanTermQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -5773,26 +3868,10 @@ impl SpanWithinQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `big`.
-    pub fn big(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.big = Some(v.into());
-        self
-    }
-    ///Sets `little`.
-    pub fn little(mut self, v: impl Into<SpanQuery>) -> Self {
-        self.little = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain big : SpanQuery, plain little :
+        SpanQuery
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SparseVectorQueryKind {
@@ -5937,29 +4016,10 @@ impl SparseVectorQuery {
             pruning_config: None,
         }
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `prune`.
-    pub fn prune(mut self, v: impl Into<bool>) -> Self {
-        self.prune = Some(v.into());
-        self
-    }
-    ///Sets `pruning_config`.
-    pub fn pruning_config(
-        mut self,
-        v: impl Into<super::common::TokenPruningConfig>,
-    ) -> Self {
-        self.pruning_config = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain query : String, plain prune : bool,
+        plain pruning_config : super::common::TokenPruningConfig
+    );
 }
 impl From<SparseVectorQueryKind> for SparseVectorQuery {
     fn from(kind: SparseVectorQueryKind) -> Self {
@@ -5994,26 +4054,10 @@ impl TermQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<super::common::FieldValue>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    ///Sets `case_insensitive`.
-    pub fn case_insensitive(mut self, v: impl Into<bool>) -> Self {
-        self.case_insensitive = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain value : super::common::FieldValue,
+        plain case_insensitive : bool
+    );
 }
 impl serde::Serialize for TermQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -6072,41 +4116,10 @@ impl TermRangeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<String>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<String>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<String>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<String>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : String, plain gte : String, plain lt : String, plain lte : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6128,26 +4141,10 @@ impl TermsLookup {
     {
         Self::default()
     }
-    ///Sets `index`.
-    pub fn index(mut self, v: impl Into<super::common::IndexName>) -> Self {
-        self.index = Some(v.into());
-        self
-    }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `path`.
-    pub fn path(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    ///Sets `routing`.
-    pub fn routing(mut self, v: impl Into<String>) -> Self {
-        self.routing = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain index : super::common::IndexName, plain id : super::common::Id, plain path
+        : super::common::Field, plain routing : String
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TermsQuery {
@@ -6171,16 +4168,7 @@ impl TermsQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6220,45 +4208,12 @@ impl TermsSetQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match`.
-    pub fn minimum_should_match(
-        mut self,
-        v: impl Into<super::common::MinimumShouldMatch>,
-    ) -> Self {
-        self.minimum_should_match = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match_field`.
-    pub fn minimum_should_match_field(
-        mut self,
-        v: impl Into<super::common::Field>,
-    ) -> Self {
-        self.minimum_should_match_field = Some(v.into());
-        self
-    }
-    ///Sets `minimum_should_match_script`.
-    pub fn minimum_should_match_script(
-        mut self,
-        v: impl Into<super::common::Script>,
-    ) -> Self {
-        self.minimum_should_match_script = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `terms`.
-    pub fn terms(mut self, v: impl Into<Vec<super::common::FieldValue>>) -> Self {
-        self.terms = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain minimum_should_match :
+        super::common::MinimumShouldMatch, plain minimum_should_match_field :
+        super::common::Field, boxed minimum_should_match_script : super::common::Script,
+        plain terms : Vec < super::common::FieldValue >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6289,34 +4244,10 @@ impl TextExpansionQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `model_id`.
-    pub fn model_id(mut self, v: impl Into<String>) -> Self {
-        self.model_id = Some(v.into());
-        self
-    }
-    ///Sets `model_text`.
-    pub fn model_text(mut self, v: impl Into<String>) -> Self {
-        self.model_text = Some(v.into());
-        self
-    }
-    ///Sets `pruning_config`.
-    pub fn pruning_config(
-        mut self,
-        v: impl Into<super::common::TokenPruningConfig>,
-    ) -> Self {
-        self.pruning_config = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain model_id : String, plain model_text
+        : String, plain pruning_config : super::common::TokenPruningConfig
+    );
 }
 crate::spec_enum! {
     TextQueryType { #[doc =
@@ -6355,21 +4286,7 @@ impl TypeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String, plain value : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6386,11 +4303,7 @@ impl UntypedDecayFunction {
     {
         Self::default()
     }
-    ///Sets `multi_value_mode`.
-    pub fn multi_value_mode(mut self, v: impl Into<MultiValueMode>) -> Self {
-        self.multi_value_mode = Some(v.into());
-        self
-    }
+    crate::setters!(plain multi_value_mode : MultiValueMode);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6428,31 +4341,10 @@ impl UntypedDistanceFeatureQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `origin`.
-    pub fn origin(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    ///Sets `pivot`.
-    pub fn pivot(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.pivot = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain origin : serde_json::Value, plain
+        pivot : serde_json::Value, plain field : super::common::Field
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6495,51 +4387,12 @@ impl UntypedRangeQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `relation`.
-    pub fn relation(mut self, v: impl Into<RangeRelation>) -> Self {
-        self.relation = Some(v.into());
-        self
-    }
-    ///Sets `gt`.
-    pub fn gt(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.gt = Some(v.into());
-        self
-    }
-    ///Sets `gte`.
-    pub fn gte(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.gte = Some(v.into());
-        self
-    }
-    ///Sets `lt`.
-    pub fn lt(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.lt = Some(v.into());
-        self
-    }
-    ///Sets `lte`.
-    pub fn lte(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.lte = Some(v.into());
-        self
-    }
-    ///Sets `format`.
-    pub fn format(mut self, v: impl Into<super::common::DateFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    ///Sets `time_zone`.
-    pub fn time_zone(mut self, v: impl Into<super::common::TimeZone>) -> Self {
-        self.time_zone = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain relation : RangeRelation, plain gt
+        : serde_json::Value, plain gte : serde_json::Value, plain lt : serde_json::Value,
+        plain lte : serde_json::Value, plain format : super::common::DateFormat, plain
+        time_zone : super::common::TimeZone
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6567,32 +4420,11 @@ impl WeightedTokensQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `tokens`.
-    pub fn tokens(
-        mut self,
-        v: impl Into<crate::OneOrMany<std::collections::BTreeMap<String, f32>>>,
-    ) -> Self {
-        self.tokens = Some(v.into());
-        self
-    }
-    ///Sets `pruning_config`.
-    pub fn pruning_config(
-        mut self,
-        v: impl Into<super::common::TokenPruningConfig>,
-    ) -> Self {
-        self.pruning_config = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain tokens : crate ::OneOrMany <
+        std::collections::BTreeMap < String, f32 > >, plain pruning_config :
+        super::common::TokenPruningConfig
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6627,39 +4459,11 @@ impl WildcardQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `case_insensitive`.
-    pub fn case_insensitive(mut self, v: impl Into<bool>) -> Self {
-        self.case_insensitive = Some(v.into());
-        self
-    }
-    ///Sets `rewrite`.
-    pub fn rewrite(
-        mut self,
-        v: impl Into<super::common::MultiTermQueryRewrite>,
-    ) -> Self {
-        self.rewrite = Some(v.into());
-        self
-    }
-    ///Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    ///Sets `wildcard`.
-    pub fn wildcard(mut self, v: impl Into<String>) -> Self {
-        self.wildcard = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f32, plain name : String, plain case_insensitive : bool, plain
+        rewrite : super::common::MultiTermQueryRewrite, plain value : String, plain
+        wildcard : String
+    );
 }
 impl serde::Serialize for WildcardQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -6707,21 +4511,7 @@ impl WrapperQuery {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f32>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(plain boost : f32, plain name : String, plain query : String);
 }
 crate::spec_enum! {
     ZeroTermsQuery { #[doc = " Returns all documents, similar to a `match_all` query."]

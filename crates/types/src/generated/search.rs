@@ -51,34 +51,11 @@ impl CompletionContext {
     {
         Self::default()
     }
-    ///Sets `boost`.
-    pub fn boost(mut self, v: impl Into<f64>) -> Self {
-        self.boost = Some(v.into());
-        self
-    }
-    ///Sets `context`.
-    pub fn context(mut self, v: impl Into<Context>) -> Self {
-        self.context = Some(v.into());
-        self
-    }
-    ///Sets `neighbours`.
-    pub fn neighbours(
-        mut self,
-        v: impl Into<Vec<super::common::GeoHashPrecision>>,
-    ) -> Self {
-        self.neighbours = Some(v.into());
-        self
-    }
-    ///Sets `precision`.
-    pub fn precision(mut self, v: impl Into<super::common::GeoHashPrecision>) -> Self {
-        self.precision = Some(v.into());
-        self
-    }
-    ///Sets `prefix`.
-    pub fn prefix(mut self, v: impl Into<bool>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain boost : f64, plain context : Context, plain neighbours : Vec <
+        super::common::GeoHashPrecision >, plain precision :
+        super::common::GeoHashPrecision, plain prefix : bool
+    );
 }
 impl serde::Serialize for CompletionContext {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -139,46 +116,12 @@ impl CompletionSuggester {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `contexts`.
-    pub fn contexts(
-        mut self,
-        v: impl Into<
-            std::collections::BTreeMap<String, crate::OneOrMany<CompletionContext>>,
-        >,
-    ) -> Self {
-        self.contexts = Some(v.into());
-        self
-    }
-    ///Sets `fuzzy`.
-    pub fn fuzzy(mut self, v: impl Into<SuggestFuzziness>) -> Self {
-        self.fuzzy = Some(v.into());
-        self
-    }
-    ///Sets `regex`.
-    pub fn regex(mut self, v: impl Into<RegexOptions>) -> Self {
-        self.regex = Some(v.into());
-        self
-    }
-    ///Sets `skip_duplicates`.
-    pub fn skip_duplicates(mut self, v: impl Into<bool>) -> Self {
-        self.skip_duplicates = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain analyzer : String, plain size : i32,
+        plain contexts : std::collections::BTreeMap < String, crate ::OneOrMany <
+        CompletionContext > >, plain fuzzy : SuggestFuzziness, plain regex :
+        RegexOptions, plain skip_duplicates : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,61 +179,12 @@ impl DirectGenerator {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `max_edits`.
-    pub fn max_edits(mut self, v: impl Into<i32>) -> Self {
-        self.max_edits = Some(v.into());
-        self
-    }
-    ///Sets `max_inspections`.
-    pub fn max_inspections(mut self, v: impl Into<f32>) -> Self {
-        self.max_inspections = Some(v.into());
-        self
-    }
-    ///Sets `max_term_freq`.
-    pub fn max_term_freq(mut self, v: impl Into<f32>) -> Self {
-        self.max_term_freq = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_freq`.
-    pub fn min_doc_freq(mut self, v: impl Into<f32>) -> Self {
-        self.min_doc_freq = Some(v.into());
-        self
-    }
-    ///Sets `min_word_length`.
-    pub fn min_word_length(mut self, v: impl Into<i32>) -> Self {
-        self.min_word_length = Some(v.into());
-        self
-    }
-    ///Sets `post_filter`.
-    pub fn post_filter(mut self, v: impl Into<String>) -> Self {
-        self.post_filter = Some(v.into());
-        self
-    }
-    ///Sets `pre_filter`.
-    pub fn pre_filter(mut self, v: impl Into<String>) -> Self {
-        self.pre_filter = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `suggest_mode`.
-    pub fn suggest_mode(mut self, v: impl Into<super::common::SuggestMode>) -> Self {
-        self.suggest_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain max_edits : i32, plain max_inspections
+        : f32, plain max_term_freq : f32, plain min_doc_freq : f32, plain min_word_length
+        : i32, plain post_filter : String, plain pre_filter : String, plain prefix_length
+        : i32, plain size : i32, plain suggest_mode : super::common::SuggestMode
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -318,26 +212,11 @@ impl FieldCollapse {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `inner_hits`.
-    pub fn inner_hits(mut self, v: impl Into<crate::OneOrMany<InnerHits>>) -> Self {
-        self.inner_hits = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `max_concurrent_group_searches`.
-    pub fn max_concurrent_group_searches(mut self, v: impl Into<i32>) -> Self {
-        self.max_concurrent_group_searches = Some(v.into());
-        self
-    }
-    ///Sets `collapse`.
-    pub fn collapse(mut self, v: impl Into<FieldCollapse>) -> Self {
-        self.collapse = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, boxed inner_hits : crate ::OneOrMany <
+        InnerHits >, plain max_concurrent_group_searches : i32, boxed collapse :
+        FieldCollapse
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FieldSuggesterKind {
@@ -449,21 +328,7 @@ impl FieldSuggester {
             text: None,
         }
     }
-    ///Sets `prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    ///Sets `regex`.
-    pub fn regex(mut self, v: impl Into<String>) -> Self {
-        self.regex = Some(v.into());
-        self
-    }
-    ///Sets `text`.
-    pub fn text(mut self, v: impl Into<String>) -> Self {
-        self.text = Some(v.into());
-        self
-    }
+    crate::setters!(plain prefix : String, plain regex : String, plain text : String);
 }
 impl From<FieldSuggesterKind> for FieldSuggester {
     fn from(kind: FieldSuggesterKind) -> Self {
@@ -563,130 +428,20 @@ impl Highlight {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<HighlighterType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `boundary_chars`.
-    pub fn boundary_chars(mut self, v: impl Into<String>) -> Self {
-        self.boundary_chars = Some(v.into());
-        self
-    }
-    ///Sets `boundary_max_scan`.
-    pub fn boundary_max_scan(mut self, v: impl Into<i32>) -> Self {
-        self.boundary_max_scan = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner`.
-    pub fn boundary_scanner(mut self, v: impl Into<BoundaryScanner>) -> Self {
-        self.boundary_scanner = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner_locale`.
-    pub fn boundary_scanner_locale(mut self, v: impl Into<String>) -> Self {
-        self.boundary_scanner_locale = Some(v.into());
-        self
-    }
-    ///Sets `force_source`.
-    pub fn force_source(mut self, v: impl Into<bool>) -> Self {
-        self.force_source = Some(v.into());
-        self
-    }
-    ///Sets `fragmenter`.
-    pub fn fragmenter(mut self, v: impl Into<HighlighterFragmenter>) -> Self {
-        self.fragmenter = Some(v.into());
-        self
-    }
-    ///Sets `fragment_size`.
-    pub fn fragment_size(mut self, v: impl Into<i32>) -> Self {
-        self.fragment_size = Some(v.into());
-        self
-    }
-    ///Sets `highlight_filter`.
-    pub fn highlight_filter(mut self, v: impl Into<bool>) -> Self {
-        self.highlight_filter = Some(v.into());
-        self
-    }
-    ///Sets `highlight_query`.
-    pub fn highlight_query(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.highlight_query = Some(v.into());
-        self
-    }
-    ///Sets `max_fragment_length`.
-    pub fn max_fragment_length(mut self, v: impl Into<i32>) -> Self {
-        self.max_fragment_length = Some(v.into());
-        self
-    }
-    ///Sets `max_analyzed_offset`.
-    pub fn max_analyzed_offset(mut self, v: impl Into<i32>) -> Self {
-        self.max_analyzed_offset = Some(v.into());
-        self
-    }
-    ///Sets `no_match_size`.
-    pub fn no_match_size(mut self, v: impl Into<i32>) -> Self {
-        self.no_match_size = Some(v.into());
-        self
-    }
-    ///Sets `number_of_fragments`.
-    pub fn number_of_fragments(mut self, v: impl Into<i32>) -> Self {
-        self.number_of_fragments = Some(v.into());
-        self
-    }
-    ///Sets `options`.
-    pub fn options(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.options = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<HighlighterOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `phrase_limit`.
-    pub fn phrase_limit(mut self, v: impl Into<i32>) -> Self {
-        self.phrase_limit = Some(v.into());
-        self
-    }
-    ///Sets `post_tags`.
-    pub fn post_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.post_tags = Some(v.into());
-        self
-    }
-    ///Sets `pre_tags`.
-    pub fn pre_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.pre_tags = Some(v.into());
-        self
-    }
-    ///Sets `require_field_match`.
-    pub fn require_field_match(mut self, v: impl Into<bool>) -> Self {
-        self.require_field_match = Some(v.into());
-        self
-    }
-    ///Sets `tags_schema`.
-    pub fn tags_schema(mut self, v: impl Into<HighlighterTagsSchema>) -> Self {
-        self.tags_schema = Some(v.into());
-        self
-    }
-    ///Sets `encoder`.
-    pub fn encoder(mut self, v: impl Into<HighlighterEncoder>) -> Self {
-        self.encoder = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<crate::OneOrMany<crate::SingleKey<HighlightField>>>,
-    ) -> Self {
-        self.fields = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(
+        plain r#type : HighlighterType, plain boundary_chars : String, plain
+        boundary_max_scan : i32, plain boundary_scanner : BoundaryScanner, plain
+        boundary_scanner_locale : String, plain force_source : bool, plain fragmenter :
+        HighlighterFragmenter, plain fragment_size : i32, plain highlight_filter : bool,
+        plain highlight_query : super::query_dsl::QueryContainer, plain
+        max_fragment_length : i32, plain max_analyzed_offset : i32, plain no_match_size :
+        i32, plain number_of_fragments : i32, plain options : std::collections::BTreeMap
+        < String, serde_json::Value >, plain order : HighlighterOrder, plain phrase_limit
+        : i32, plain post_tags : Vec < String >, plain pre_tags : Vec < String >, plain
+        require_field_match : bool, plain tags_schema : HighlighterTagsSchema, plain
+        encoder : HighlighterEncoder, boxed fields : crate ::OneOrMany < crate
+        ::SingleKey < HighlightField > >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -777,117 +532,18 @@ impl HighlightBase {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<HighlighterType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `boundary_chars`.
-    pub fn boundary_chars(mut self, v: impl Into<String>) -> Self {
-        self.boundary_chars = Some(v.into());
-        self
-    }
-    ///Sets `boundary_max_scan`.
-    pub fn boundary_max_scan(mut self, v: impl Into<i32>) -> Self {
-        self.boundary_max_scan = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner`.
-    pub fn boundary_scanner(mut self, v: impl Into<BoundaryScanner>) -> Self {
-        self.boundary_scanner = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner_locale`.
-    pub fn boundary_scanner_locale(mut self, v: impl Into<String>) -> Self {
-        self.boundary_scanner_locale = Some(v.into());
-        self
-    }
-    ///Sets `force_source`.
-    pub fn force_source(mut self, v: impl Into<bool>) -> Self {
-        self.force_source = Some(v.into());
-        self
-    }
-    ///Sets `fragmenter`.
-    pub fn fragmenter(mut self, v: impl Into<HighlighterFragmenter>) -> Self {
-        self.fragmenter = Some(v.into());
-        self
-    }
-    ///Sets `fragment_size`.
-    pub fn fragment_size(mut self, v: impl Into<i32>) -> Self {
-        self.fragment_size = Some(v.into());
-        self
-    }
-    ///Sets `highlight_filter`.
-    pub fn highlight_filter(mut self, v: impl Into<bool>) -> Self {
-        self.highlight_filter = Some(v.into());
-        self
-    }
-    ///Sets `highlight_query`.
-    pub fn highlight_query(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.highlight_query = Some(v.into());
-        self
-    }
-    ///Sets `max_fragment_length`.
-    pub fn max_fragment_length(mut self, v: impl Into<i32>) -> Self {
-        self.max_fragment_length = Some(v.into());
-        self
-    }
-    ///Sets `max_analyzed_offset`.
-    pub fn max_analyzed_offset(mut self, v: impl Into<i32>) -> Self {
-        self.max_analyzed_offset = Some(v.into());
-        self
-    }
-    ///Sets `no_match_size`.
-    pub fn no_match_size(mut self, v: impl Into<i32>) -> Self {
-        self.no_match_size = Some(v.into());
-        self
-    }
-    ///Sets `number_of_fragments`.
-    pub fn number_of_fragments(mut self, v: impl Into<i32>) -> Self {
-        self.number_of_fragments = Some(v.into());
-        self
-    }
-    ///Sets `options`.
-    pub fn options(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.options = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<HighlighterOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `phrase_limit`.
-    pub fn phrase_limit(mut self, v: impl Into<i32>) -> Self {
-        self.phrase_limit = Some(v.into());
-        self
-    }
-    ///Sets `post_tags`.
-    pub fn post_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.post_tags = Some(v.into());
-        self
-    }
-    ///Sets `pre_tags`.
-    pub fn pre_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.pre_tags = Some(v.into());
-        self
-    }
-    ///Sets `require_field_match`.
-    pub fn require_field_match(mut self, v: impl Into<bool>) -> Self {
-        self.require_field_match = Some(v.into());
-        self
-    }
-    ///Sets `tags_schema`.
-    pub fn tags_schema(mut self, v: impl Into<HighlighterTagsSchema>) -> Self {
-        self.tags_schema = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain r#type : HighlighterType, plain boundary_chars : String, plain
+        boundary_max_scan : i32, plain boundary_scanner : BoundaryScanner, plain
+        boundary_scanner_locale : String, plain force_source : bool, plain fragmenter :
+        HighlighterFragmenter, plain fragment_size : i32, plain highlight_filter : bool,
+        plain highlight_query : super::query_dsl::QueryContainer, plain
+        max_fragment_length : i32, plain max_analyzed_offset : i32, plain no_match_size :
+        i32, plain number_of_fragments : i32, plain options : std::collections::BTreeMap
+        < String, serde_json::Value >, plain order : HighlighterOrder, plain phrase_limit
+        : i32, plain post_tags : Vec < String >, plain pre_tags : Vec < String >, plain
+        require_field_match : bool, plain tags_schema : HighlighterTagsSchema
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -982,127 +638,19 @@ impl HighlightField {
     {
         Self::default()
     }
-    ///Sets `type`.
-    pub fn r#type(mut self, v: impl Into<HighlighterType>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    ///Sets `boundary_chars`.
-    pub fn boundary_chars(mut self, v: impl Into<String>) -> Self {
-        self.boundary_chars = Some(v.into());
-        self
-    }
-    ///Sets `boundary_max_scan`.
-    pub fn boundary_max_scan(mut self, v: impl Into<i32>) -> Self {
-        self.boundary_max_scan = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner`.
-    pub fn boundary_scanner(mut self, v: impl Into<BoundaryScanner>) -> Self {
-        self.boundary_scanner = Some(v.into());
-        self
-    }
-    ///Sets `boundary_scanner_locale`.
-    pub fn boundary_scanner_locale(mut self, v: impl Into<String>) -> Self {
-        self.boundary_scanner_locale = Some(v.into());
-        self
-    }
-    ///Sets `force_source`.
-    pub fn force_source(mut self, v: impl Into<bool>) -> Self {
-        self.force_source = Some(v.into());
-        self
-    }
-    ///Sets `fragmenter`.
-    pub fn fragmenter(mut self, v: impl Into<HighlighterFragmenter>) -> Self {
-        self.fragmenter = Some(v.into());
-        self
-    }
-    ///Sets `fragment_size`.
-    pub fn fragment_size(mut self, v: impl Into<i32>) -> Self {
-        self.fragment_size = Some(v.into());
-        self
-    }
-    ///Sets `highlight_filter`.
-    pub fn highlight_filter(mut self, v: impl Into<bool>) -> Self {
-        self.highlight_filter = Some(v.into());
-        self
-    }
-    ///Sets `highlight_query`.
-    pub fn highlight_query(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.highlight_query = Some(v.into());
-        self
-    }
-    ///Sets `max_fragment_length`.
-    pub fn max_fragment_length(mut self, v: impl Into<i32>) -> Self {
-        self.max_fragment_length = Some(v.into());
-        self
-    }
-    ///Sets `max_analyzed_offset`.
-    pub fn max_analyzed_offset(mut self, v: impl Into<i32>) -> Self {
-        self.max_analyzed_offset = Some(v.into());
-        self
-    }
-    ///Sets `no_match_size`.
-    pub fn no_match_size(mut self, v: impl Into<i32>) -> Self {
-        self.no_match_size = Some(v.into());
-        self
-    }
-    ///Sets `number_of_fragments`.
-    pub fn number_of_fragments(mut self, v: impl Into<i32>) -> Self {
-        self.number_of_fragments = Some(v.into());
-        self
-    }
-    ///Sets `options`.
-    pub fn options(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.options = Some(v.into());
-        self
-    }
-    ///Sets `order`.
-    pub fn order(mut self, v: impl Into<HighlighterOrder>) -> Self {
-        self.order = Some(v.into());
-        self
-    }
-    ///Sets `phrase_limit`.
-    pub fn phrase_limit(mut self, v: impl Into<i32>) -> Self {
-        self.phrase_limit = Some(v.into());
-        self
-    }
-    ///Sets `post_tags`.
-    pub fn post_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.post_tags = Some(v.into());
-        self
-    }
-    ///Sets `pre_tags`.
-    pub fn pre_tags(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.pre_tags = Some(v.into());
-        self
-    }
-    ///Sets `require_field_match`.
-    pub fn require_field_match(mut self, v: impl Into<bool>) -> Self {
-        self.require_field_match = Some(v.into());
-        self
-    }
-    ///Sets `tags_schema`.
-    pub fn tags_schema(mut self, v: impl Into<HighlighterTagsSchema>) -> Self {
-        self.tags_schema = Some(v.into());
-        self
-    }
-    ///Sets `fragment_offset`.
-    pub fn fragment_offset(mut self, v: impl Into<i32>) -> Self {
-        self.fragment_offset = Some(v.into());
-        self
-    }
-    ///Sets `matched_fields`.
-    pub fn matched_fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.matched_fields = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain r#type : HighlighterType, plain boundary_chars : String, plain
+        boundary_max_scan : i32, plain boundary_scanner : BoundaryScanner, plain
+        boundary_scanner_locale : String, plain force_source : bool, plain fragmenter :
+        HighlighterFragmenter, plain fragment_size : i32, plain highlight_filter : bool,
+        plain highlight_query : super::query_dsl::QueryContainer, plain
+        max_fragment_length : i32, plain max_analyzed_offset : i32, plain no_match_size :
+        i32, plain number_of_fragments : i32, plain options : std::collections::BTreeMap
+        < String, serde_json::Value >, plain order : HighlighterOrder, plain phrase_limit
+        : i32, plain post_tags : Vec < String >, plain pre_tags : Vec < String >, plain
+        require_field_match : bool, plain tags_schema : HighlighterTagsSchema, plain
+        fragment_offset : i32, plain matched_fields : super::common::Fields
+    );
 }
 crate::spec_enum! {
     HighlighterEncoder { Default = "default", Html = "html" }
@@ -1177,100 +725,17 @@ impl InnerHits {
     {
         Self::default()
     }
-    ///Sets `name`.
-    pub fn name(mut self, v: impl Into<super::common::Name>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<i32>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `collapse`.
-    pub fn collapse(mut self, v: impl Into<FieldCollapse>) -> Self {
-        self.collapse = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `docvalue_fields`.
-    pub fn docvalue_fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.docvalue_fields = Some(v.into());
-        self
-    }
-    ///Sets `explain`.
-    pub fn explain(mut self, v: impl Into<bool>) -> Self {
-        self.explain = Some(v.into());
-        self
-    }
-    ///Sets `highlight`.
-    pub fn highlight(mut self, v: impl Into<Highlight>) -> Self {
-        self.highlight = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `ignore_unmapped`.
-    pub fn ignore_unmapped(mut self, v: impl Into<bool>) -> Self {
-        self.ignore_unmapped = Some(v.into());
-        self
-    }
-    ///Sets `script_fields`.
-    pub fn script_fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, super::common::ScriptField>>,
-    ) -> Self {
-        self.script_fields = Some(v.into());
-        self
-    }
-    ///Sets `seq_no_primary_term`.
-    pub fn seq_no_primary_term(mut self, v: impl Into<bool>) -> Self {
-        self.seq_no_primary_term = Some(v.into());
-        self
-    }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<Vec<super::common::Field>>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<SourceConfig>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    ///Sets `stored_fields`.
-    pub fn stored_fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.stored_fields = Some(v.into());
-        self
-    }
-    ///Sets `track_scores`.
-    pub fn track_scores(mut self, v: impl Into<bool>) -> Self {
-        self.track_scores = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<bool>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain name : super::common::Name, plain size : i32, plain from : i32, boxed
+        collapse : FieldCollapse, plain docvalue_fields : Vec <
+        super::query_dsl::FieldAndFormat >, plain explain : bool, boxed highlight :
+        Highlight, plain ignore_unmapped : bool, plain script_fields :
+        std::collections::BTreeMap < String, super::common::ScriptField >, plain
+        seq_no_primary_term : bool, plain field : Vec < super::common::Field >, plain
+        fields : Vec < super::query_dsl::FieldAndFormat >, plain sort :
+        super::common::Sort, plain source : SourceConfig, plain stored_fields :
+        super::common::Fields, plain track_scores : bool, plain version : bool
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1287,11 +752,7 @@ impl LaplaceSmoothingModel {
     {
         Self::default()
     }
-    ///Sets `alpha`.
-    pub fn alpha(mut self, v: impl Into<f64>) -> Self {
-        self.alpha = Some(v.into());
-        self
-    }
+    crate::setters!(plain alpha : f64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1311,19 +772,10 @@ impl LearningToRank {
     {
         Self::default()
     }
-    ///Sets `model_id`.
-    pub fn model_id(mut self, v: impl Into<String>) -> Self {
-        self.model_id = Some(v.into());
-        self
-    }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain model_id : String, plain params : std::collections::BTreeMap < String,
+        serde_json::Value >
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1343,21 +795,9 @@ impl LinearInterpolationSmoothingModel {
     {
         Self::default()
     }
-    ///Sets `bigram_lambda`.
-    pub fn bigram_lambda(mut self, v: impl Into<f64>) -> Self {
-        self.bigram_lambda = Some(v.into());
-        self
-    }
-    ///Sets `trigram_lambda`.
-    pub fn trigram_lambda(mut self, v: impl Into<f64>) -> Self {
-        self.trigram_lambda = Some(v.into());
-        self
-    }
-    ///Sets `unigram_lambda`.
-    pub fn unigram_lambda(mut self, v: impl Into<f64>) -> Self {
-        self.unigram_lambda = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain bigram_lambda : f64, plain trigram_lambda : f64, plain unigram_lambda : f64
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1380,24 +820,10 @@ impl PhraseSuggestCollate {
     {
         Self::default()
     }
-    ///Sets `params`.
-    pub fn params(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(v.into());
-        self
-    }
-    ///Sets `prune`.
-    pub fn prune(mut self, v: impl Into<bool>) -> Self {
-        self.prune = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<PhraseSuggestCollateQuery>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain params : std::collections::BTreeMap < String, serde_json::Value >, plain
+        prune : bool, plain query : PhraseSuggestCollateQuery
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1417,16 +843,9 @@ impl PhraseSuggestCollateQuery {
     {
         Self::default()
     }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<super::common::ScriptSource>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain id : super::common::Id, plain source : super::common::ScriptSource
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1446,16 +865,7 @@ impl PhraseSuggestHighlight {
     {
         Self::default()
     }
-    ///Sets `post_tag`.
-    pub fn post_tag(mut self, v: impl Into<String>) -> Self {
-        self.post_tag = Some(v.into());
-        self
-    }
-    ///Sets `pre_tag`.
-    pub fn pre_tag(mut self, v: impl Into<String>) -> Self {
-        self.pre_tag = Some(v.into());
-        self
-    }
+    crate::setters!(plain post_tag : String, plain pre_tag : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1524,81 +934,15 @@ impl PhraseSuggester {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `collate`.
-    pub fn collate(mut self, v: impl Into<PhraseSuggestCollate>) -> Self {
-        self.collate = Some(v.into());
-        self
-    }
-    ///Sets `confidence`.
-    pub fn confidence(mut self, v: impl Into<f64>) -> Self {
-        self.confidence = Some(v.into());
-        self
-    }
-    ///Sets `direct_generator`.
-    pub fn direct_generator(mut self, v: impl Into<Vec<DirectGenerator>>) -> Self {
-        self.direct_generator = Some(v.into());
-        self
-    }
-    ///Sets `force_unigrams`.
-    pub fn force_unigrams(mut self, v: impl Into<bool>) -> Self {
-        self.force_unigrams = Some(v.into());
-        self
-    }
-    ///Sets `gram_size`.
-    pub fn gram_size(mut self, v: impl Into<i32>) -> Self {
-        self.gram_size = Some(v.into());
-        self
-    }
-    ///Sets `highlight`.
-    pub fn highlight(mut self, v: impl Into<PhraseSuggestHighlight>) -> Self {
-        self.highlight = Some(v.into());
-        self
-    }
-    ///Sets `max_errors`.
-    pub fn max_errors(mut self, v: impl Into<f64>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    ///Sets `real_word_error_likelihood`.
-    pub fn real_word_error_likelihood(mut self, v: impl Into<f64>) -> Self {
-        self.real_word_error_likelihood = Some(v.into());
-        self
-    }
-    ///Sets `separator`.
-    pub fn separator(mut self, v: impl Into<String>) -> Self {
-        self.separator = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `smoothing`.
-    pub fn smoothing(mut self, v: impl Into<SmoothingModelContainer>) -> Self {
-        self.smoothing = Some(v.into());
-        self
-    }
-    ///Sets `token_limit`.
-    pub fn token_limit(mut self, v: impl Into<i32>) -> Self {
-        self.token_limit = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain analyzer : String, plain size : i32,
+        plain collate : PhraseSuggestCollate, plain confidence : f64, plain
+        direct_generator : Vec < DirectGenerator >, plain force_unigrams : bool, plain
+        gram_size : i32, plain highlight : PhraseSuggestHighlight, plain max_errors :
+        f64, plain real_word_error_likelihood : f64, plain separator : String, plain
+        shard_size : i32, plain smoothing : SmoothingModelContainer, plain token_limit :
+        i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1616,16 +960,9 @@ impl PointInTimeReference {
     {
         Self::default()
     }
-    ///Sets `id`.
-    pub fn id(mut self, v: impl Into<super::common::Id>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    ///Sets `keep_alive`.
-    pub fn keep_alive(mut self, v: impl Into<super::common::Duration>) -> Self {
-        self.keep_alive = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain id : super::common::Id, plain keep_alive : super::common::Duration
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1645,16 +982,9 @@ impl RegexOptions {
     {
         Self::default()
     }
-    ///Sets `flags`.
-    pub fn flags(mut self, v: impl Into<RegexOptionsFlags>) -> Self {
-        self.flags = Some(v.into());
-        self
-    }
-    ///Sets `max_determinized_states`.
-    pub fn max_determinized_states(mut self, v: impl Into<i32>) -> Self {
-        self.max_determinized_states = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain flags : RegexOptionsFlags, plain max_determinized_states : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RescoreKind {
@@ -1741,11 +1071,7 @@ impl Rescore {
     pub fn new(kind: RescoreKind) -> Self {
         Rescore { kind, window_size: None }
     }
-    ///Sets `window_size`.
-    pub fn window_size(mut self, v: impl Into<i32>) -> Self {
-        self.window_size = Some(v.into());
-        self
-    }
+    crate::setters!(plain window_size : i32);
 }
 impl From<RescoreKind> for Rescore {
     fn from(kind: RescoreKind) -> Self {
@@ -1777,29 +1103,10 @@ impl RescoreQuery {
     {
         Self::default()
     }
-    ///Sets `rescore_query`.
-    pub fn rescore_query(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.rescore_query = Some(v.into());
-        self
-    }
-    ///Sets `query_weight`.
-    pub fn query_weight(mut self, v: impl Into<f64>) -> Self {
-        self.query_weight = Some(v.into());
-        self
-    }
-    ///Sets `rescore_query_weight`.
-    pub fn rescore_query_weight(mut self, v: impl Into<f64>) -> Self {
-        self.rescore_query_weight = Some(v.into());
-        self
-    }
-    ///Sets `score_mode`.
-    pub fn score_mode(mut self, v: impl Into<ScoreMode>) -> Self {
-        self.score_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain rescore_query : super::query_dsl::QueryContainer, plain query_weight : f64,
+        plain rescore_query_weight : f64, plain score_mode : ScoreMode
+    );
 }
 crate::spec_enum! {
     ScoreMode { #[doc = " Average the original score and the rescore query score."] Avg =
@@ -1823,11 +1130,7 @@ impl ScriptRescore {
     {
         Self::default()
     }
-    ///Sets `script`.
-    pub fn script(mut self, v: impl Into<super::common::Script>) -> Self {
-        self.script = Some(Box::new(v.into()));
-        self
-    }
+    crate::setters!(boxed script : super::common::Script);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1981,202 +1284,28 @@ impl SearchRequestBody {
     {
         Self::default()
     }
-    ///Sets `aggregations`.
-    pub fn aggregations(
-        mut self,
-        v: impl Into<
-            std::collections::BTreeMap<String, super::aggregations::AggregationContainer>,
-        >,
-    ) -> Self {
-        self.aggregations = Some(v.into());
-        self
-    }
-    ///Sets `collapse`.
-    pub fn collapse(mut self, v: impl Into<FieldCollapse>) -> Self {
-        self.collapse = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `explain`.
-    pub fn explain(mut self, v: impl Into<bool>) -> Self {
-        self.explain = Some(v.into());
-        self
-    }
-    ///Sets `ext`.
-    pub fn ext(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.ext = Some(v.into());
-        self
-    }
-    ///Sets `from`.
-    pub fn from(mut self, v: impl Into<i32>) -> Self {
-        self.from = Some(v.into());
-        self
-    }
-    ///Sets `highlight`.
-    pub fn highlight(mut self, v: impl Into<Highlight>) -> Self {
-        self.highlight = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `track_total_hits`.
-    pub fn track_total_hits(mut self, v: impl Into<TrackHits>) -> Self {
-        self.track_total_hits = Some(v.into());
-        self
-    }
-    ///Sets `indices_boost`.
-    pub fn indices_boost(mut self, v: impl Into<Vec<crate::SingleKey<f64>>>) -> Self {
-        self.indices_boost = Some(v.into());
-        self
-    }
-    ///Sets `docvalue_fields`.
-    pub fn docvalue_fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.docvalue_fields = Some(v.into());
-        self
-    }
-    ///Sets `knn`.
-    pub fn knn(
-        mut self,
-        v: impl Into<crate::OneOrMany<super::common::KnnSearch>>,
-    ) -> Self {
-        self.knn = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `rank`.
-    pub fn rank(mut self, v: impl Into<super::common::RankContainer>) -> Self {
-        self.rank = Some(v.into());
-        self
-    }
-    ///Sets `min_score`.
-    pub fn min_score(mut self, v: impl Into<f64>) -> Self {
-        self.min_score = Some(v.into());
-        self
-    }
-    ///Sets `post_filter`.
-    pub fn post_filter(
-        mut self,
-        v: impl Into<super::query_dsl::QueryContainer>,
-    ) -> Self {
-        self.post_filter = Some(v.into());
-        self
-    }
-    ///Sets `profile`.
-    pub fn profile(mut self, v: impl Into<bool>) -> Self {
-        self.profile = Some(v.into());
-        self
-    }
-    ///Sets `query`.
-    pub fn query(mut self, v: impl Into<super::query_dsl::QueryContainer>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    ///Sets `rescore`.
-    pub fn rescore(mut self, v: impl Into<crate::OneOrMany<Rescore>>) -> Self {
-        self.rescore = Some(Box::new(v.into()));
-        self
-    }
-    ///Sets `retriever`.
-    pub fn retriever(mut self, v: impl Into<super::common::RetrieverContainer>) -> Self {
-        self.retriever = Some(v.into());
-        self
-    }
-    ///Sets `script_fields`.
-    pub fn script_fields(
-        mut self,
-        v: impl Into<std::collections::BTreeMap<String, super::common::ScriptField>>,
-    ) -> Self {
-        self.script_fields = Some(v.into());
-        self
-    }
-    ///Sets `search_after`.
-    pub fn search_after(mut self, v: impl Into<super::common::SortResults>) -> Self {
-        self.search_after = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `slice`.
-    pub fn slice(mut self, v: impl Into<super::common::SlicedScroll>) -> Self {
-        self.slice = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<super::common::Sort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `source`.
-    pub fn source(mut self, v: impl Into<SourceConfig>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    ///Sets `fields`.
-    pub fn fields(
-        mut self,
-        v: impl Into<Vec<super::query_dsl::FieldAndFormat>>,
-    ) -> Self {
-        self.fields = Some(v.into());
-        self
-    }
-    ///Sets `suggest`.
-    pub fn suggest(mut self, v: impl Into<Suggester>) -> Self {
-        self.suggest = Some(v.into());
-        self
-    }
-    ///Sets `terminate_after`.
-    pub fn terminate_after(mut self, v: impl Into<i64>) -> Self {
-        self.terminate_after = Some(v.into());
-        self
-    }
-    ///Sets `timeout`.
-    pub fn timeout(mut self, v: impl Into<String>) -> Self {
-        self.timeout = Some(v.into());
-        self
-    }
-    ///Sets `track_scores`.
-    pub fn track_scores(mut self, v: impl Into<bool>) -> Self {
-        self.track_scores = Some(v.into());
-        self
-    }
-    ///Sets `version`.
-    pub fn version(mut self, v: impl Into<bool>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    ///Sets `seq_no_primary_term`.
-    pub fn seq_no_primary_term(mut self, v: impl Into<bool>) -> Self {
-        self.seq_no_primary_term = Some(v.into());
-        self
-    }
-    ///Sets `stored_fields`.
-    pub fn stored_fields(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.stored_fields = Some(v.into());
-        self
-    }
-    ///Sets `pit`.
-    pub fn pit(mut self, v: impl Into<PointInTimeReference>) -> Self {
-        self.pit = Some(v.into());
-        self
-    }
-    ///Sets `runtime_mappings`.
-    pub fn runtime_mappings(
-        mut self,
-        v: impl Into<super::mapping::RuntimeFields>,
-    ) -> Self {
-        self.runtime_mappings = Some(v.into());
-        self
-    }
-    ///Sets `stats`.
-    pub fn stats(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.stats = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain aggregations : std::collections::BTreeMap < String,
+        super::aggregations::AggregationContainer >, boxed collapse : FieldCollapse,
+        plain explain : bool, plain ext : std::collections::BTreeMap < String,
+        serde_json::Value >, plain from : i32, boxed highlight : Highlight, plain
+        track_total_hits : TrackHits, plain indices_boost : Vec < crate ::SingleKey < f64
+        > >, plain docvalue_fields : Vec < super::query_dsl::FieldAndFormat >, boxed knn
+        : crate ::OneOrMany < super::common::KnnSearch >, plain rank :
+        super::common::RankContainer, plain min_score : f64, plain post_filter :
+        super::query_dsl::QueryContainer, plain profile : bool, plain query :
+        super::query_dsl::QueryContainer, boxed rescore : crate ::OneOrMany < Rescore >,
+        plain retriever : super::common::RetrieverContainer, plain script_fields :
+        std::collections::BTreeMap < String, super::common::ScriptField >, plain
+        search_after : super::common::SortResults, plain size : i32, plain slice :
+        super::common::SlicedScroll, plain sort : super::common::Sort, plain source :
+        SourceConfig, plain fields : Vec < super::query_dsl::FieldAndFormat >, plain
+        suggest : Suggester, plain terminate_after : i64, plain timeout : String, plain
+        track_scores : bool, plain version : bool, plain seq_no_primary_term : bool,
+        plain stored_fields : super::common::Fields, plain pit : PointInTimeReference,
+        plain runtime_mappings : super::mapping::RuntimeFields, plain stats : Vec <
+        String >
+    );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SmoothingModelContainer {
@@ -2220,21 +1349,10 @@ impl SourceFilter {
     {
         Self::default()
     }
-    ///Sets `exclude_vectors`.
-    pub fn exclude_vectors(mut self, v: impl Into<bool>) -> Self {
-        self.exclude_vectors = Some(v.into());
-        self
-    }
-    ///Sets `excludes`.
-    pub fn excludes(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.excludes = Some(v.into());
-        self
-    }
-    ///Sets `includes`.
-    pub fn includes(mut self, v: impl Into<super::common::Fields>) -> Self {
-        self.includes = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain exclude_vectors : bool, plain excludes : super::common::Fields, plain
+        includes : super::common::Fields
+    );
 }
 impl serde::Serialize for SourceFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2285,11 +1403,7 @@ impl StupidBackoffSmoothingModel {
     {
         Self::default()
     }
-    ///Sets `discount`.
-    pub fn discount(mut self, v: impl Into<f64>) -> Self {
-        self.discount = Some(v.into());
-        self
-    }
+    crate::setters!(plain discount : f64);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2319,31 +1433,10 @@ impl SuggestFuzziness {
     {
         Self::default()
     }
-    ///Sets `fuzziness`.
-    pub fn fuzziness(mut self, v: impl Into<super::common::Fuzziness>) -> Self {
-        self.fuzziness = Some(v.into());
-        self
-    }
-    ///Sets `min_length`.
-    pub fn min_length(mut self, v: impl Into<i32>) -> Self {
-        self.min_length = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `transpositions`.
-    pub fn transpositions(mut self, v: impl Into<bool>) -> Self {
-        self.transpositions = Some(v.into());
-        self
-    }
-    ///Sets `unicode_aware`.
-    pub fn unicode_aware(mut self, v: impl Into<bool>) -> Self {
-        self.unicode_aware = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain fuzziness : super::common::Fuzziness, plain min_length : i32, plain
+        prefix_length : i32, plain transpositions : bool, plain unicode_aware : bool
+    );
 }
 crate::spec_enum! {
     SuggestSort { #[doc =
@@ -2369,11 +1462,7 @@ impl Suggester {
     {
         Self::default()
     }
-    ///Sets `text`.
-    pub fn text(mut self, v: impl Into<String>) -> Self {
-        self.text = Some(v.into());
-        self
-    }
+    crate::setters!(plain text : String);
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2398,21 +1487,9 @@ impl SuggesterBase {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain analyzer : String, plain size : i32
+    );
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2477,76 +1554,14 @@ impl TermSuggester {
     {
         Self::default()
     }
-    ///Sets `field`.
-    pub fn field(mut self, v: impl Into<super::common::Field>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    ///Sets `analyzer`.
-    pub fn analyzer(mut self, v: impl Into<String>) -> Self {
-        self.analyzer = Some(v.into());
-        self
-    }
-    ///Sets `size`.
-    pub fn size(mut self, v: impl Into<i32>) -> Self {
-        self.size = Some(v.into());
-        self
-    }
-    ///Sets `lowercase_terms`.
-    pub fn lowercase_terms(mut self, v: impl Into<bool>) -> Self {
-        self.lowercase_terms = Some(v.into());
-        self
-    }
-    ///Sets `max_edits`.
-    pub fn max_edits(mut self, v: impl Into<i32>) -> Self {
-        self.max_edits = Some(v.into());
-        self
-    }
-    ///Sets `max_inspections`.
-    pub fn max_inspections(mut self, v: impl Into<i32>) -> Self {
-        self.max_inspections = Some(v.into());
-        self
-    }
-    ///Sets `max_term_freq`.
-    pub fn max_term_freq(mut self, v: impl Into<f32>) -> Self {
-        self.max_term_freq = Some(v.into());
-        self
-    }
-    ///Sets `min_doc_freq`.
-    pub fn min_doc_freq(mut self, v: impl Into<f32>) -> Self {
-        self.min_doc_freq = Some(v.into());
-        self
-    }
-    ///Sets `min_word_length`.
-    pub fn min_word_length(mut self, v: impl Into<i32>) -> Self {
-        self.min_word_length = Some(v.into());
-        self
-    }
-    ///Sets `prefix_length`.
-    pub fn prefix_length(mut self, v: impl Into<i32>) -> Self {
-        self.prefix_length = Some(v.into());
-        self
-    }
-    ///Sets `shard_size`.
-    pub fn shard_size(mut self, v: impl Into<i32>) -> Self {
-        self.shard_size = Some(v.into());
-        self
-    }
-    ///Sets `sort`.
-    pub fn sort(mut self, v: impl Into<SuggestSort>) -> Self {
-        self.sort = Some(v.into());
-        self
-    }
-    ///Sets `string_distance`.
-    pub fn string_distance(mut self, v: impl Into<StringDistance>) -> Self {
-        self.string_distance = Some(v.into());
-        self
-    }
-    ///Sets `suggest_mode`.
-    pub fn suggest_mode(mut self, v: impl Into<super::common::SuggestMode>) -> Self {
-        self.suggest_mode = Some(v.into());
-        self
-    }
+    crate::setters!(
+        plain field : super::common::Field, plain analyzer : String, plain size : i32,
+        plain lowercase_terms : bool, plain max_edits : i32, plain max_inspections : i32,
+        plain max_term_freq : f32, plain min_doc_freq : f32, plain min_word_length : i32,
+        plain prefix_length : i32, plain shard_size : i32, plain sort : SuggestSort,
+        plain string_distance : StringDistance, plain suggest_mode :
+        super::common::SuggestMode
+    );
 }
 /// Text or location that we want similar documents for or a lookup to a document's field for the text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
