@@ -122,6 +122,92 @@ impl<T> Search<T> {
     pub fn exclude(self, q: Query) -> Self {
         self.query(Query::bool().filter(!q))
     }
+    /// Stores a typed piece of the body under `key` (the specification's type decides its
+    /// JSON).
+    fn typed(mut self, key: &str, value: impl Serialize) -> Self {
+        if let Ok(v) = serde_json::to_value(value) {
+            self.extra.insert(key.to_string(), v);
+        }
+        self
+    }
+    /// Sorts by a sort object (`{"price": {"order": "asc", "mode": "avg"}}`, `_geo_distance`,
+    /// `_script`...), after the sorts already given.
+    ///
+    /// ```
+    /// use es_dsl::es_types::{common, search};
+    /// use es_dsl::{Query, Search};
+    /// let sort: common::SortCombinations =
+    ///     es_dsl::es_types::from_json(r#"{"price": {"order": "asc", "mode": "avg"}}"#).unwrap();
+    /// let s = Search::<serde_json::Value>::new()
+    ///     .query(Query::match_("title", "dune"))
+    ///     .sort_by(sort)
+    ///     .source_filter(search::SourceConfig::Bool(false))
+    ///     .collapse(search::FieldCollapse::new().field("author"))
+    ///     .script_field("double_price", common::ScriptField::new().script(
+    ///         common::Script::new().source("doc['price'].value * 2"),
+    ///     ));
+    /// let body = s.to_json();
+    /// assert_eq!(body["sort"][0], serde_json::json!({"price": {"order": "asc", "mode": "avg"}}));
+    /// assert_eq!(body["_source"], false);
+    /// assert_eq!(body["collapse"], serde_json::json!({"field": "author"}));
+    /// assert_eq!(body["script_fields"]["double_price"]["script"]["source"], "doc['price'].value * 2");
+    /// ```
+    pub fn sort_by(mut self, sort: es_types::common::SortCombinations) -> Self {
+        if let Ok(v) = serde_json::to_value(sort) {
+            self.sort.push(v);
+        }
+        self
+    }
+    /// `_source`: `false`, or includes / excludes.
+    pub fn source_filter(mut self, source: es_types::search::SourceConfig) -> Self {
+        self.source = serde_json::to_value(source).ok();
+        self
+    }
+    /// Highlighting with every option of the specification (per-field options included).
+    pub fn highlight_with(mut self, highlight: es_types::search::Highlight) -> Self {
+        self.highlight = serde_json::to_value(highlight).ok();
+        self
+    }
+    /// Field collapsing: one hit per value of a field (with inner hits).
+    pub fn collapse(self, collapse: es_types::search::FieldCollapse) -> Self {
+        self.typed("collapse", collapse)
+    }
+    /// Approximate kNN search (one or several).
+    pub fn knn(self, knn: impl Into<es_types::OneOrMany<es_types::common::KnnSearch>>) -> Self {
+        self.typed("knn", knn.into())
+    }
+    /// A script field, beside those already given.
+    pub fn script_field(mut self, name: &str, field: es_types::common::ScriptField) -> Self {
+        if let Ok(v) = serde_json::to_value(field) {
+            let entry = self
+                .extra
+                .entry("script_fields".to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = entry {
+                m.insert(name.to_string(), v);
+            }
+        }
+        self
+    }
+    /// Suggesters.
+    pub fn suggest(self, suggest: es_types::search::Suggester) -> Self {
+        self.typed("suggest", suggest)
+    }
+    /// Rescoring of the top hits (one or several).
+    pub fn rescore(
+        self,
+        rescore: impl Into<es_types::OneOrMany<es_types::search::Rescore>>,
+    ) -> Self {
+        self.typed("rescore", rescore.into())
+    }
+    /// A point in time to search in.
+    pub fn pit(self, pit: es_types::search::PointInTimeReference) -> Self {
+        self.typed("pit", pit)
+    }
+    /// Continues after the sort values of the last hit of the previous page.
+    pub fn search_after(self, values: es_types::common::SortResults) -> Self {
+        self.typed("search_after", values)
+    }
     /// A filter applied after aggregations.
     pub fn post_filter(mut self, q: Query) -> Self {
         self.post_filter = Some(q);

@@ -46,6 +46,12 @@ impl From<i32> for FieldValue {
     }
 }
 
+impl From<&str> for crate::common::ScriptSource {
+    fn from(s: &str) -> Self {
+        crate::common::ScriptSource::String(s.to_string())
+    }
+}
+
 impl From<&str> for MatchQueryQuery {
     fn from(s: &str) -> Self {
         MatchQueryQuery::String(s.to_string())
