@@ -142,6 +142,26 @@ async fn documents_search_aggregations_and_using() {
         .unwrap();
     assert_eq!(from_json.hits.len(), want);
 
+    // Typed body pieces of the specification, executed: a sort object and `_source: false`.
+    let sort: es_dsl::es_types::common::SortCombinations =
+        es_dsl::es_types::from_json(r#"{"year": {"order": "asc"}}"#).unwrap();
+    let sorted = Search::<serde_json::Value>::new()
+        .index(Article::INDEX)
+        .query(Query::term("tags", "rust"))
+        .sort_by(sort)
+        .source_filter(es_dsl::es_types::search::SourceConfig::Bool(false))
+        .size(100)
+        .execute(&ca)
+        .send()
+        .await
+        .unwrap();
+    let rust_count = (0..29).map(article).filter(|d| d.tags[0] == "rust").count();
+    assert_eq!(sorted.hits.len(), rust_count);
+    assert!(
+        sorted.hits.iter().all(|h| h.source.is_none()),
+        "_source: false is honoured"
+    );
+
     // Aggregations with sub-aggregations.
     let r = Article::search()
         .size(0)
