@@ -321,6 +321,50 @@ impl QueryContainer {
     pub fn bool() -> Self {
         QueryContainer::Bool(Box::default())
     }
+    /// Sets any parameter of the query (`boost`, `_name`, `fuzziness`, `slop`...), where the
+    /// specification puts it: beside the kind's parameters, or under the field of a field
+    /// query. Typed when the parameter fits; otherwise the query becomes raw JSON with it.
+    ///
+    /// ```
+    /// use es_types::query_dsl::QueryContainer as Query;
+    /// let q = Query::match_("title", "dune").with("fuzziness", "AUTO").boost(2.0);
+    /// assert_eq!(q.to_json(), serde_json::json!(
+    ///     {"match": {"title": {"query": "dune", "fuzziness": "AUTO", "boost": 2.0}}}));
+    /// assert!(matches!(Query::term("f", 1).with("no_such_option", 1), Query::Raw(_)));
+    /// ```
+    pub fn with(self, key: &str, value: impl Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        let json = self.to_json();
+        let put = |deep: bool| -> Option<Value> {
+            let mut j = json.clone();
+            let params = j.as_object_mut()?.values_mut().next()?.as_object_mut()?;
+            let target = if deep {
+                let (_, inner) = params.iter_mut().next()?;
+                inner.as_object_mut()?
+            } else {
+                params
+            };
+            target.insert(key.to_string(), value.clone());
+            Some(j)
+        };
+        for deep in [false, true] {
+            if let Some(q) = put(deep).and_then(|j| crate::from_value(j).ok()) {
+                return q;
+            }
+        }
+        match put(false) {
+            Some(j) => QueryContainer::Raw(j),
+            None => self,
+        }
+    }
+    /// `boost` of the query (see [`with`](Self::with)).
+    pub fn boost(self, boost: f32) -> Self {
+        self.with("boost", boost)
+    }
+    /// `_name` of the query, reported in `matched_queries` (see [`with`](Self::with)).
+    pub fn named(self, name: &str) -> Self {
+        self.with("_name", name)
+    }
     /// Raw JSON, for a kind newer than the specification (written as given).
     pub fn raw(json: Value) -> Self {
         QueryContainer::Raw(json)
