@@ -365,6 +365,82 @@ impl QueryContainer {
     pub fn named(self, name: &str) -> Self {
         self.with("_name", name)
     }
+    /// Any kind with its parameters: typed when the specification knows the kind and the
+    /// parameters fit it, else kept as raw JSON (for kinds newer than the specification).
+    ///
+    /// ```
+    /// use es_types::query_dsl::QueryContainer as Query;
+    /// let q = Query::of("fuzzy", serde_json::json!({"user.id": {"value": "ki"}}));
+    /// assert!(matches!(q, Query::Fuzzy(_)));
+    /// assert!(matches!(Query::of("brand_new", serde_json::json!({})), Query::Raw(_)));
+    /// ```
+    pub fn of(kind: &str, params: Value) -> Self {
+        let json = serde_json::json!({ kind: params });
+        crate::from_value(json.clone()).unwrap_or(QueryContainer::Raw(json))
+    }
+    /// `dis_max` over queries (the best clause scores).
+    pub fn dis_max(queries: impl IntoIterator<Item = QueryContainer>) -> Self {
+        let queries: Vec<Value> = queries.into_iter().map(|q| q.to_json()).collect();
+        Self::of("dis_max", serde_json::json!({ "queries": queries }))
+    }
+    /// `function_score` around a query; add `functions`, `score_mode`, `boost_mode`... with
+    /// [`with`](Self::with).
+    ///
+    /// ```
+    /// use es_types::query_dsl::QueryContainer as Query;
+    /// let q = Query::function_score(Query::match_("title", "dune"))
+    ///     .with("functions", serde_json::json!([{"field_value_factor": {"field": "likes"}}]))
+    ///     .with("boost_mode", "sum");
+    /// assert!(matches!(q, Query::FunctionScore(_)));
+    /// assert_eq!(q.to_json()["function_score"]["boost_mode"], "sum");
+    /// ```
+    pub fn function_score(query: QueryContainer) -> Self {
+        Self::of(
+            "function_score",
+            serde_json::json!({ "query": query.to_json() }),
+        )
+    }
+    /// `constant_score` of a filter.
+    pub fn constant_score(filter: QueryContainer) -> Self {
+        Self::of(
+            "constant_score",
+            serde_json::json!({ "filter": filter.to_json() }),
+        )
+    }
+    /// Documents within `distance` (`"12km"`) of a point.
+    ///
+    /// ```
+    /// use es_types::query_dsl::QueryContainer as Query;
+    /// let q = Query::geo_distance("location", 40.7, -74.0, "12km");
+    /// assert!(matches!(q, Query::GeoDistance(_)), "{q:?}");
+    /// assert_eq!(q.to_json(), serde_json::json!(
+    ///     {"geo_distance": {"distance": "12km", "location": {"lat": 40.7, "lon": -74.0}}}));
+    /// ```
+    pub fn geo_distance(field: &str, lat: f64, lon: f64, distance: &str) -> Self {
+        Self::of(
+            "geo_distance",
+            serde_json::json!({ "distance": distance, field: { "lat": lat, "lon": lon } }),
+        )
+    }
+    /// `fuzzy` term query.
+    pub fn fuzzy(field: &str, value: &str) -> Self {
+        Self::of("fuzzy", serde_json::json!({ field: { "value": value } }))
+    }
+    /// `regexp` query.
+    pub fn regexp(field: &str, pattern: &str) -> Self {
+        Self::of("regexp", serde_json::json!({ field: { "value": pattern } }))
+    }
+    /// `match_phrase_prefix` query.
+    pub fn match_phrase_prefix(field: &str, query: &str) -> Self {
+        Self::of(
+            "match_phrase_prefix",
+            serde_json::json!({ field: { "query": query } }),
+        )
+    }
+    /// `simple_query_string` query.
+    pub fn simple_query_string(query: &str) -> Self {
+        Self::of("simple_query_string", serde_json::json!({ "query": query }))
+    }
     /// Raw JSON, for a kind newer than the specification (written as given).
     pub fn raw(json: Value) -> Self {
         QueryContainer::Raw(json)
