@@ -294,22 +294,18 @@ impl<T> Search<T> {
     /// ```
     pub fn from_json(text: &str) -> Result<Self, es_types::ParseError> {
         let v: Value = es_types::from_json(text)?;
-        es_types::from_value::<es_types::search::SearchRequestBody>(v.clone())?;
+        // One typed read: the query, filters and aggregations are taken from it as they are.
+        let body: es_types::search::SearchRequestBody = es_types::from_value(v.clone())?;
         let Value::Object(m) = v else {
             return Ok(Self::new());
         };
         let mut s = Self::new();
+        s.query = body.query;
+        s.post_filter = body.post_filter;
+        s.aggs = body.aggregations.unwrap_or_default();
         for (k, v) in m {
             match k.as_str() {
-                "query" => s.query = Some(es_types::from_value(v)?),
-                "post_filter" => s.post_filter = Some(es_types::from_value(v)?),
-                "aggs" | "aggregations" => {
-                    if let Value::Object(aggs) = v {
-                        for (name, a) in aggs {
-                            s.aggs.insert(name, es_types::from_value(a)?);
-                        }
-                    }
-                }
+                "query" | "post_filter" | "aggs" | "aggregations" => {}
                 "sort" => {
                     s.sort = match v {
                         Value::Array(a) => a,

@@ -18,10 +18,9 @@ impl AggregationContainer {
     /// ```
     pub fn of(kind: &str, params: Value) -> Self {
         let json = json!({ kind: params });
-        match crate::from_value::<AggregationContainer>(json.clone()) {
-            Ok(a) => a,
-            Err(_) => AggregationContainer::new(AggregationContainerKind::Raw(json)),
-        }
+        crate::support::typed_or_raw(json, |j| {
+            AggregationContainer::new(AggregationContainerKind::Raw(j))
+        })
     }
     fn on(kind: &str, field: &str) -> Self {
         Self::of(kind, json!({ "field": field }))
@@ -114,10 +113,7 @@ impl AggregationContainer {
         {
             params.insert(key.to_string(), value);
         }
-        let kind = match crate::from_value::<AggregationContainerKind>(kind_json.clone()) {
-            Ok(k) => k,
-            Err(_) => AggregationContainerKind::Raw(kind_json),
-        };
+        let kind = crate::support::typed_or_raw(kind_json, AggregationContainerKind::Raw);
         AggregationContainer {
             kind,
             aggregations,

@@ -376,7 +376,7 @@ impl QueryContainer {
     /// ```
     pub fn of(kind: &str, params: Value) -> Self {
         let json = serde_json::json!({ kind: params });
-        crate::from_value(json.clone()).unwrap_or(QueryContainer::Raw(json))
+        crate::support::typed_or_raw(json, QueryContainer::Raw)
     }
     /// `dis_max` over queries (the best clause scores).
     pub fn dis_max(queries: impl IntoIterator<Item = QueryContainer>) -> Self {

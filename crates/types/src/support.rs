@@ -332,3 +332,9 @@ macro_rules! __setter {
         }
     };
 }
+
+/// `json` read as `T` when it fits the specification, else `raw(json)` (the raw escape of
+/// the sugar constructors and `with`).
+pub(crate) fn typed_or_raw<T: DeserializeOwned>(json: Value, raw: impl FnOnce(Value) -> T) -> T {
+    T::deserialize(&json).unwrap_or_else(|_| raw(json))
+}
