@@ -134,10 +134,11 @@ fn none<T>() -> Option<T> {
     None
 }
 
-/// `POST /{index}/_search`; `T` is the document type.
+/// `POST /{index}/_search`; `T` is the document type, `A` what the aggregation results are
+/// read as (JSON, or es-types' typed `Aggregations`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
-pub struct SearchResponse<T = Value> {
+#[serde(bound(deserialize = "T: Deserialize<'de>, A: Deserialize<'de>"))]
+pub struct SearchResponse<T = Value, A = Value> {
     /// Milliseconds taken.
     #[serde(default)]
     pub took: u64,
@@ -150,9 +151,9 @@ pub struct SearchResponse<T = Value> {
     /// Hits.
     #[serde(default)]
     pub hits: HitsMetadata<T>,
-    /// Aggregation results, as JSON.
-    #[serde(default)]
-    pub aggregations: Option<Value>,
+    /// Aggregation results.
+    #[serde(default = "none")]
+    pub aggregations: Option<A>,
     /// Scroll id, for scroll searches.
     #[serde(rename = "_scroll_id", default)]
     pub scroll_id: Option<String>,
@@ -161,7 +162,7 @@ pub struct SearchResponse<T = Value> {
     pub pit_id: Option<String>,
 }
 
-impl<T> SearchResponse<T> {
+impl<T, A> SearchResponse<T, A> {
     /// The documents of the hits, in order.
     pub fn documents(&self) -> impl Iterator<Item = &T> {
         self.hits.hits.iter().filter_map(|h| h.source.as_ref())

@@ -34,6 +34,14 @@ const ROOTS: &[(&str, &str)] = &[
     ("_global.search._types", "SearchRequestBody"),
 ];
 
+/// Where the response types start: aggregation results. Types reached only from here
+/// follow the response rules (required fields are plain, `T | null` is `Option<T>`, unknown
+/// fields are accepted, no setters).
+const RESPONSE_ROOTS: &[(&str, &str)] = &[("_types.aggregations", "Aggregate")];
+
+/// The union of every aggregation result, emitted as an enum read by kind.
+const AGGREGATE: (&str, &str) = ("_types.aggregations", "Aggregate");
+
 /// Properties written under one of their aliases, as elasticsearch.dsl writes them.
 const WRITTEN_AS: &[(&str, &str)] = &[("aggregations", "aggs")];
 
@@ -101,6 +109,15 @@ struct Prop<'a> {
     ty: Value,
     desc: Option<&'a str>,
     container: bool,
+    required: bool,
+}
+
+/// What an emitted union takes from its alias: docs, generic parameters, variant names.
+#[derive(Default)]
+struct UnionMeta<'n> {
+    doc: Option<&'n str>,
+    gens: TokenStream,
+    names: &'n [String],
 }
 
 /// The generator's state.
@@ -108,6 +125,8 @@ pub struct TypesGen<'a> {
     types: &'a HashMap<TypeKey, &'a Value>,
     /// Types to emit.
     pub closure: BTreeSet<TypeKey>,
+    /// Types reached only from the response roots.
+    response_only: BTreeSet<TypeKey>,
     /// Tarjan component of each type (for boxing).
     scc: HashMap<TypeKey, usize>,
     /// Member types of internally tagged unions: the tag property they must not carry.
@@ -119,23 +138,14 @@ pub struct TypesGen<'a> {
 impl<'a> TypesGen<'a> {
     /// Collects the closure of the roots and analyses it.
     pub fn new(types: &'a HashMap<TypeKey, &'a Value>) -> Result<Self, String> {
-        let mut closure = BTreeSet::new();
-        let mut stack: Vec<TypeKey> = ROOTS
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        while let Some(k) = stack.pop() {
-            let Some(t) = types.get(&k) else { continue };
-            if !closure.insert(k.clone()) {
-                continue;
-            }
-            let mut refs = Vec::new();
-            collect_refs(t, &mut refs);
-            stack.extend(refs.into_iter().filter(|r| !closure.contains(r)));
-        }
+        let request = reachable(types, ROOTS);
+        let response = reachable(types, RESPONSE_ROOTS);
+        let response_only = response.difference(&request).cloned().collect();
+        let closure = request.union(&response).cloned().collect();
         let mut g = TypesGen {
             types,
             closure,
+            response_only,
             scc: HashMap::new(),
             tag_of: HashMap::new(),
             inline: Default::default(),
@@ -336,6 +346,7 @@ impl<'a> TypesGen<'a> {
                 ty: p["type"].clone(),
                 desc: p["description"].as_str(),
                 container: p["containerProperty"] == true,
+                required: p["required"] == true,
             });
         }
         out
@@ -401,8 +412,15 @@ impl<'a> TypesGen<'a> {
                     let one = self.ty(items[0], owner, hint);
                     return quote!(crate::OneOrMany<#one>);
                 }
+                if self.response_only.contains(owner) {
+                    let some: Vec<&&Value> = items.iter().filter(|i| !is_null(i)).collect();
+                    if some.len() == 1 && items.len() == 2 {
+                        let t = self.ty(some[0], owner, hint);
+                        return quote!(Option<#t>);
+                    }
+                }
                 let name = format!("{}{}", rust_name(&owner.1), pascal(hint));
-                self.inline_union(&from, &name, &items, owner, None, quote!());
+                self.inline_union(&from, &name, &items, owner, UnionMeta::default());
                 let id = format_ident!("{}", name);
                 quote!(#id)
             }
@@ -423,9 +441,9 @@ impl<'a> TypesGen<'a> {
         name: &str,
         items: &[&Value],
         owner: &TypeKey,
-        doc: Option<&str>,
-        gens: TokenStream,
+        meta: UnionMeta<'_>,
     ) {
+        let UnionMeta { doc, gens, names } = meta;
         if self
             .inline
             .borrow()
@@ -442,15 +460,17 @@ impl<'a> TypesGen<'a> {
             .insert(name.to_string(), quote!());
         let mut variants: Vec<(String, TokenStream, bool)> = Vec::new();
         let mut seen_ty: BTreeSet<String> = BTreeSet::new();
-        let mut ordered: Vec<&Value> = items.to_vec();
+        let mut ordered: Vec<(usize, &Value)> = items.iter().copied().enumerate().collect();
         // serde tries untagged variants in order: anything-goes values last.
-        ordered.sort_by_key(|i| i["kind"] == "user_defined_value");
-        for item in ordered {
+        ordered.sort_by_key(|(_, i)| i["kind"] == "user_defined_value");
+        for (at, item) in ordered {
             let t = self.ty(item, owner, &format!("{}Item", variant_name(item)));
             if !seen_ty.insert(t.to_string()) {
                 continue;
             }
-            let mut vn = variant_name(item);
+            let mut vn = names
+                .get(at)
+                .map_or_else(|| variant_name(item), |n| pascal(n));
             while variants.iter().any(|(n, _, _)| *n == vn) {
                 vn.push('2');
             }
@@ -582,14 +602,28 @@ impl<'a> TypesGen<'a> {
         };
         let aliases = &aliases;
         let doc = docs(p.desc);
-        let stored = if boxed {
-            quote!(Option<Box<#ty>>)
+        let plain = p.required && self.response_only.contains(owner);
+        let stored = match (plain, boxed) {
+            (true, true) => quote!(Box<#ty>),
+            (true, false) => ty.clone(),
+            (false, true) => quote!(Option<Box<#ty>>),
+            (false, false) => quote!(Option<#ty>),
+        };
+        let skip = if plain {
+            quote!()
+        } else if self.response_only.contains(owner) && is_nullable(&p.ty) {
+            // Absent is `None`, `null` is `Some(None)`: both write back as they came.
+            quote!(
+                default,
+                deserialize_with = "crate::support::present",
+                skip_serializing_if = "Option::is_none"
+            )
         } else {
-            quote!(Option<#ty>)
+            quote!(skip_serializing_if = "Option::is_none")
         };
         let attrs = quote! {
             #doc
-            #[serde(rename = #wire, #(alias = #aliases,)* skip_serializing_if = "Option::is_none")]
+            #[serde(rename = #wire, #(alias = #aliases,)* #skip)]
         };
         (id.clone(), ty, quote!(#attrs pub #id: #stored), boxed)
     }
@@ -608,14 +642,35 @@ impl<'a> TypesGen<'a> {
 
     /// `AdditionalProperties` / `AdditionalProperty` behaviours: the value type of the extra keys.
     fn additional(&self, k: &TypeKey, t: &Value) -> Option<TokenStream> {
-        let b = t["behaviors"].as_array().into_iter().flatten().find(|b| {
+        let v = self.additional_spec(k, t)?;
+        Some(self.ty(&v, k, "Value"))
+    }
+
+    /// The spec value type of the extra keys; response types inherit it from their parents.
+    fn additional_spec(&self, k: &TypeKey, t: &Value) -> Option<Value> {
+        let own = t["behaviors"].as_array().into_iter().flatten().find(|b| {
             matches!(
                 b["type"]["name"].as_str(),
                 Some("AdditionalProperties" | "AdditionalProperty")
             )
-        })?;
-        let v = b["generics"].as_array()?.get(1)?;
-        Some(self.ty(v, k, "Value"))
+        });
+        if let Some(v) = own.and_then(|b| b["generics"].as_array()?.get(1)) {
+            return Some(v.clone());
+        }
+        if !self.response_only.contains(k) {
+            return None;
+        }
+        let parent = key(&Value::Object(t["inherits"]["type"].as_object()?.clone()));
+        self.additional_spec(&parent, self.get(&parent)?)
+    }
+
+    /// Whether a response type holds sub-aggregation results (its extra keys are aggregates).
+    fn holds_sub_aggs(&self, k: &TypeKey) -> bool {
+        self.response_only.contains(k)
+            && self
+                .get(k)
+                .and_then(|t| self.additional_spec(k, t))
+                .is_some_and(|v| key(&v["type"]) == type_key(AGGREGATE))
     }
 
     fn emit_struct(&self, k: &TypeKey, t: &Value, props: &[Prop<'_>]) -> TokenStream {
@@ -624,6 +679,9 @@ impl<'a> TypesGen<'a> {
         let doc = docs(t["description"].as_str());
         let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
         let decls = fields.iter().map(|f| &f.2);
+        if self.response_only.contains(k) {
+            return self.emit_response_struct(k, t, props, &fields);
+        }
         let extra = self.additional(k, t);
         let (extra_decl, deny) = match &extra {
             Some(v) => (
@@ -703,6 +761,7 @@ impl<'a> TypesGen<'a> {
         let mut used = BTreeSet::new();
         let mut arms: Vec<TokenStream> = Vec::new();
         let mut wires: Vec<String> = Vec::new();
+        let mut kind_arms: Vec<TokenStream> = Vec::new();
         let variants: Vec<TokenStream> = kinds
             .iter()
             .map(|p| {
@@ -728,6 +787,7 @@ impl<'a> TypesGen<'a> {
                 };
                 arms.push(quote!(#wire #(| #aliases)* => set_kind(&mut kind, #read)?,));
                 wires.push(wire.to_string());
+                kind_arms.push(quote!(#enum_name::#v(_) => Some(#wire),));
                 quote!(#doc #[serde(rename = #wire #(, alias = #aliases)*)] #v(#ty))
             })
             .collect();
@@ -754,11 +814,25 @@ impl<'a> TypesGen<'a> {
         } else {
             quote!()
         };
+        let field_arm = self
+            .additional(k, t)
+            .map(|_| quote!(#enum_name::Field(f) => Some(f.key.as_str()),));
+        let raw_arm = has_raw.then(|| {
+            quote!(#enum_name::Raw(v) => v.as_object().and_then(|m| m.keys().next()).map(String::as_str),)
+        });
         let mut out = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #remote
             pub enum #enum_name { #(#variants,)* #(#extra)* }
+            impl #enum_name {
+                /// The kind's name as written in JSON (`terms`, `match`...), or the field
+                /// name of a `{field: ...}` form.
+                #[allow(unreachable_patterns)]
+                pub fn kind_name(&self) -> Option<&str> {
+                    match self { #(#kind_arms)* #field_arm #raw_arm }
+                }
+            }
         };
         if has_raw {
             out.extend(quote! {
@@ -866,6 +940,7 @@ impl<'a> TypesGen<'a> {
         let target = &t["type"];
         match (t["variants"]["kind"].as_str(), target["kind"].as_str()) {
             (Some("internal_tag"), _) => self.emit_tagged(k, t),
+            _ if *k == type_key(AGGREGATE) => self.emit_aggregate(k, t),
             (_, Some("union_of")) => {
                 let items: Vec<&Value> = target["items"].as_array().into_iter().flatten().collect();
                 let one_or_many = items.len() == 2
@@ -881,7 +956,24 @@ impl<'a> TypesGen<'a> {
                     let uk = key(&Value::Object(u.clone()));
                     items.sort_by_key(|i| key(&i["type"]) == uk);
                 }
-                self.inline_union(&module, &name, &items, k, t["description"].as_str(), gens);
+                // The spec's own variant names, for generic unions (`Buckets::Keyed`/`Array`),
+                // whose default names would come from the type parameter, and response types.
+                let names: Vec<String> = if gens.is_empty() && !self.response_only.contains(k) {
+                    Vec::new()
+                } else {
+                    t["codegenNames"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                };
+                let meta = UnionMeta {
+                    doc: t["description"].as_str(),
+                    gens,
+                    names: &names,
+                };
+                self.inline_union(&module, &name, &items, k, meta);
                 quote!()
             }
             _ => {
@@ -904,6 +996,7 @@ impl<'a> TypesGen<'a> {
         let from = module_of(&k.0);
         let mut used = BTreeSet::new();
         let mut variants = Vec::new();
+        let mut froms = Vec::new();
         for item in t["type"]["items"].as_array().into_iter().flatten() {
             let mk = key(&item["type"]);
             let Some(member) = self.get(&mk) else {
@@ -925,11 +1018,19 @@ impl<'a> TypesGen<'a> {
             let ty = if self.needs_box(k, item, true) {
                 quote!(Box<#path>)
             } else {
-                path
+                path.clone()
             };
             variants.push(quote!(#[serde(rename = #wire)] #v(#ty)));
+            let wrap = if self.needs_box(k, item, true) {
+                quote!(Box::new(v))
+            } else {
+                quote!(v)
+            };
+            froms.push(quote! {
+                impl From<#path> for #id { fn from(v: #path) -> Self { #id::#v(#wrap) } }
+            });
         }
-        match default {
+        let out = match default {
             Some(def) => quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -952,6 +1053,192 @@ impl<'a> TypesGen<'a> {
                 #[serde(tag = #tag)]
                 pub enum #id { #(#variants),* }
             },
+        };
+        quote!(#out #(#froms)*)
+    }
+
+    /// A response type: plain required fields, unknown fields accepted, sub-aggregation
+    /// results kept in an [`Aggregations`] map; buckets implement `Bucket`.
+    fn emit_response_struct(
+        &self,
+        k: &TypeKey,
+        t: &Value,
+        props: &[Prop<'_>],
+        fields: &[(Ident, TokenStream, TokenStream, bool)],
+    ) -> TokenStream {
+        let name = format_ident!("{}", rust_name(&k.1));
+        let gens = self.generics(t);
+        let doc = docs(t["description"].as_str());
+        let decls = fields.iter().map(|f| &f.2);
+        let sub_aggs = self.holds_sub_aggs(k);
+        let extra = if sub_aggs {
+            quote! {
+                /// Results of the sub-aggregations, by name.
+                #[serde(flatten)]
+                pub aggregations: crate::Aggregations,
+            }
+        } else if let Some(v) = self.additional(k, t) {
+            quote! {
+                /// The keys named by the server.
+                #[serde(flatten)]
+                pub extra: std::collections::BTreeMap<String, #v>,
+            }
+        } else {
+            quote!()
+        };
+        let mut out = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub struct #name #gens { #(#decls,)* #extra }
+        };
+        let field = |n: &str| props.iter().zip(fields).find(|(p, _)| p.name == n);
+        if let (true, Some((dc, (dc_id, ..)))) = (sub_aggs, field("doc_count")) {
+            let doc_count = if dc.required {
+                quote!(self.#dc_id)
+            } else {
+                quote!(self.#dc_id.unwrap_or(0))
+            };
+            let key = match field("key") {
+                Some((p, (id, ..))) if p.required => quote!(serde_json::to_value(&self.#id).ok()),
+                Some((_, (id, ..))) => {
+                    quote!(self.#id.as_ref().and_then(|k| serde_json::to_value(k).ok()))
+                }
+                None => quote!(None),
+            };
+            let key_as_string = match field("key_as_string") {
+                Some((p, (id, ..))) if p.required => quote!(Some(self.#id.as_str())),
+                Some((_, (id, ..))) => quote!(self.#id.as_deref()),
+                None => quote!(None),
+            };
+            out.extend(quote! {
+                impl crate::Bucket for #name {
+                    fn doc_count(&self) -> i64 { #doc_count }
+                    fn key(&self) -> Option<serde_json::Value> { #key }
+                    fn key_as_string(&self) -> Option<&str> { #key_as_string }
+                    fn aggs(&self) -> &crate::Aggregations { &self.aggregations }
+                    fn aggs_mut(&mut self) -> &mut crate::Aggregations { &mut self.aggregations }
+                }
+            });
+        }
+        out
+    }
+
+    /// `Aggregate`: one variant per result type, read by the name the server would give it
+    /// with `typed_keys` (`sterms`, `avg`...), since a result alone does not say its kind.
+    fn emit_aggregate(&self, k: &TypeKey, t: &Value) -> TokenStream {
+        let from = module_of(&k.0);
+        let doc = docs(t["description"].as_str());
+        let mut variants = Vec::new();
+        let (mut names, mut reads, mut subs, mut subs_mut, mut buckets, mut values, mut kinds) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut single = vec![];
+        let mut wires: Vec<&str> = vec![];
+        for item in t["type"]["items"].as_array().into_iter().flatten() {
+            let mk = key(&item["type"]);
+            let Some(member) = self.get(&mk) else {
+                continue;
+            };
+            let Some(wire) = member["variantName"].as_str() else {
+                continue;
+            };
+            let vn = format_ident!("{}", rust_name(mk.1.trim_end_matches("Aggregate")));
+            let path = self.path(&mk, &from);
+            let vdoc = format!(
+                "`{wire}`: {}",
+                member["description"].as_str().unwrap_or(&mk.1)
+            );
+            variants.push(quote!(#[doc = #vdoc] #vn(#path)));
+            names.push(quote!(Aggregate::#vn(_) => #wire,));
+            wires.push(wire);
+            reads.push(quote!(#wire => Some(crate::from_value(value).map(Aggregate::#vn)),));
+            kinds.push(quote! {
+                impl crate::AggregateKind for #path {
+                    const VARIANT: &'static str = #wire;
+                    fn of(a: &Aggregate) -> Option<&Self> {
+                        match a { Aggregate::#vn(x) => Some(x), _ => None }
+                    }
+                }
+            });
+            let props = self.props(&mk);
+            let bucket_of = props.iter().find(|p| p.name == "buckets").and_then(|p| {
+                let b = key(&p.ty["generics"][0]["type"]);
+                (key(&p.ty["type"]) == type_key(("_types.aggregations", "Buckets"))
+                    && self.holds_sub_aggs(&b))
+                .then_some(b)
+            });
+            if bucket_of.is_some() {
+                subs.push(quote!(Aggregate::#vn(a) => crate::results::buckets_of(&a.buckets).into_iter().map(|(_, b)| crate::Bucket::aggs(b)).collect(),));
+                subs_mut.push(quote!(Aggregate::#vn(a) => crate::results::buckets_mut(&mut a.buckets).into_iter().map(crate::Bucket::aggs_mut).collect(),));
+                buckets.push(
+                    quote!(Aggregate::#vn(a) => Some(crate::results::bucket_refs(&a.buckets)),),
+                );
+            } else if self.holds_sub_aggs(&mk) {
+                if props.iter().any(|p| p.name == "doc_count") {
+                    single.push(quote!(Aggregate::#vn(a) => Some(a),));
+                }
+                subs.push(quote!(Aggregate::#vn(a) => vec![&a.aggregations],));
+                subs_mut.push(quote!(Aggregate::#vn(a) => vec![&mut a.aggregations],));
+            }
+            if let Some(v) = props.iter().find(|p| p.name == "value") {
+                let number = |x: &Value| {
+                    x["kind"] == "instance_of"
+                        && matches!(
+                            x["type"]["name"].as_str(),
+                            Some("double" | "long" | "integer" | "float")
+                        )
+                };
+                let items: Vec<&Value> = v.ty["items"].as_array().into_iter().flatten().collect();
+                let nullable = items.len() == 2
+                    && items.iter().any(|i| is_null(i))
+                    && items.iter().any(|i| number(i));
+                if nullable || number(&v.ty) {
+                    values.push(
+                        quote!(Aggregate::#vn(a) => crate::results::AsF64::as_f64(&a.value),),
+                    );
+                }
+            }
+        }
+        quote! {
+            #doc
+            ///
+            /// Results do not carry their kind: they are read by the kind of the aggregation
+            /// that asked for them ([`crate::Aggregations::resolve`]) or from `typed_keys` names.
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum Aggregate { #(#variants,)* }
+            impl Aggregate {
+                /// Every result type's name, as `typed_keys` writes it.
+                pub const VARIANTS: &'static [&'static str] = &[#(#wires),*];
+                /// The result type's name, as `typed_keys` writes it (`sterms`, `avg`...).
+                pub fn variant(&self) -> &'static str {
+                    match self { #(#names)* }
+                }
+                /// Reads `value` as the result type `variant`; `None` for an unknown name.
+                pub fn read(variant: &str, value: serde_json::Value) -> Option<Result<Aggregate, crate::ParseError>> {
+                    match variant { #(#reads)* _ => None }
+                }
+                /// The sub-aggregation results it holds (of every bucket, or of its one bucket).
+                pub fn sub_aggregations(&self) -> Vec<&crate::Aggregations> {
+                    match self { #(#subs)* _ => Vec::new() }
+                }
+                /// The sub-aggregation results it holds, to read them by kind.
+                pub fn sub_aggregations_mut(&mut self) -> Vec<&mut crate::Aggregations> {
+                    match self { #(#subs_mut)* _ => Vec::new() }
+                }
+                /// The buckets of a multi-bucket result (list or keyed), in order.
+                pub fn buckets(&self) -> Option<Vec<crate::BucketRef<'_>>> {
+                    match self { #(#buckets)* _ => None }
+                }
+                /// A single-bucket result (filter, nested, global...) as its bucket.
+                pub fn as_bucket(&self) -> Option<&dyn crate::Bucket> {
+                    match self { #(#single)* _ => None }
+                }
+                /// `value` of a single-value metric (`None` when there was nothing to aggregate).
+                pub fn value(&self) -> Option<f64> {
+                    match self { #(#values)* _ => None }
+                }
+            }
+            #(#kinds)*
         }
     }
 
@@ -1038,6 +1325,20 @@ fn primitive(k: &TypeKey) -> Option<TokenStream> {
     })
 }
 
+fn type_key((ns, name): (&str, &str)) -> TypeKey {
+    (ns.to_string(), name.to_string())
+}
+
+/// `T | null`.
+fn is_nullable(v: &Value) -> bool {
+    let items = v["items"].as_array();
+    v["kind"] == "union_of" && items.is_some_and(|i| i.len() == 2 && i.iter().any(is_null))
+}
+
+fn is_null(v: &Value) -> bool {
+    v["kind"] == "instance_of" && v["type"]["name"] == "null"
+}
+
 fn variant_name(item: &Value) -> String {
     match item["kind"].as_str() {
         Some("instance_of") => {
@@ -1079,6 +1380,25 @@ fn substitute(v: &mut Value, subst: &HashMap<TypeKey, Value>) {
         Value::Array(a) => a.iter_mut().for_each(|x| substitute(x, subst)),
         _ => {}
     }
+}
+
+/// Every type reachable from `roots`.
+fn reachable(types: &HashMap<TypeKey, &Value>, roots: &[(&str, &str)]) -> BTreeSet<TypeKey> {
+    let mut closure = BTreeSet::new();
+    let mut stack: Vec<TypeKey> = roots
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    while let Some(k) = stack.pop() {
+        let Some(t) = types.get(&k) else { continue };
+        if !closure.insert(k.clone()) {
+            continue;
+        }
+        let mut refs = Vec::new();
+        collect_refs(t, &mut refs);
+        stack.extend(refs.into_iter().filter(|r| !closure.contains(r)));
+    }
+    closure
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<TypeKey>) {

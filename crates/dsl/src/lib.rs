@@ -45,7 +45,7 @@
 //! ```
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), es_client::Error> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use es_dsl::{connections, Aggregation, Query, Search, UseConnection};
 //! let result = Search::<serde_json::Value>::new()
 //!     .index("logs")
@@ -55,8 +55,8 @@
 //!     .execute(connections())
 //!     .send()
 //!     .await?;
-//! for bucket in result.aggs.buckets("per_host").unwrap_or_default() {
-//!     println!("{}: {}", bucket.key, bucket.doc_count);
+//! for bucket in result.aggs.buckets("per_host")?.unwrap_or_default() {
+//!     println!("{}: {}", bucket.key_str(), bucket.doc_count);
 //! }
 //! # Ok(()) }
 //! ```
@@ -68,7 +68,7 @@ mod index;
 mod mapping;
 mod search;
 
-pub use aggs::{AggResults, Aggregation, Bucket};
+pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
 pub use document::{Document, DocumentOps};
 /// `#[derive(Document)]`: the index mapping inferred from the type (see `es_dsl_derive`).
 #[cfg(feature = "derive")]

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::{AggResults, Aggregation, Query};
+use crate::{Aggregation, Aggregations, Query};
 
 /// A search, generic over the document type `T`. It holds no client flavour: run it with
 /// [`Search::execute`] on an async or a blocking runner.
@@ -382,8 +382,8 @@ pub struct SearchResult<T> {
     pub total: Option<u64>,
     /// The hits.
     pub hits: Vec<Hit<T>>,
-    /// Aggregation results.
-    pub aggs: AggResults,
+    /// Aggregation results, each read as the result type of the aggregation's kind.
+    pub aggs: Aggregations,
 }
 
 impl<T> SearchResult<T> {
@@ -409,17 +409,17 @@ pub(crate) mod run {
         client: &Client,
         index: &str,
         body: &Value,
+        requests: &BTreeMap<String, Aggregation>,
     ) -> Result<SearchResult<T>, Error> {
-        let resp: SearchResponse<T> = client.search().index(index).body(body).json().await?;
+        let resp: SearchResponse<T, Aggregations> =
+            client.search().index(index).body(body).json().await?;
+        let mut aggs = resp.aggregations.unwrap_or_default();
+        aggs.resolve(requests);
         Ok(SearchResult {
             took: resp.took,
             total: resp.hits.total.as_ref().map(|t| t.value),
             hits: resp.hits.hits,
-            aggs: AggResults(
-                resp.aggregations
-                    .and_then(|a| a.as_object().cloned())
-                    .unwrap_or_default(),
-            ),
+            aggs,
         })
     }
 
@@ -452,9 +452,9 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// # Ok(()) }
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
-        let (index, body) = (self.index_list(), self.to_json());
+        let (index, body, requests) = (self.index_list(), self.to_json(), self.aggs.clone());
         bind_job(on, &self.using, move |c| async move {
-            run::execute(&c, &index, &body).await
+            run::execute(&c, &index, &body, &requests).await
         })
     }
     /// Counts the matching documents.

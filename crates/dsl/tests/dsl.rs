@@ -181,23 +181,25 @@ async fn documents_search_aggregations_and_using() {
         .send()
         .await
         .unwrap();
-    let topics = r.aggs.buckets("topics").unwrap();
+    assert!(r.aggs.errors().is_empty(), "{:?}", r.aggs.errors());
+    let topics = r.aggs.buckets("topics").unwrap().unwrap();
     let rust = topics.iter().find(|b| b.key == "rust").unwrap();
     let rust_docs: Vec<Article> = (0..29)
         .map(article)
         .filter(|d| d.tags[0] == "rust")
         .collect();
-    assert_eq!(rust.doc_count, rust_docs.len() as u64);
+    assert_eq!(rust.doc_count, rust_docs.len() as i64);
     let avg = rust_docs.iter().map(|d| d.year as f64).sum::<f64>() / rust_docs.len() as f64;
-    assert!((rust.aggs.value("avg_year").unwrap() - avg).abs() < 1e-6);
-    assert_eq!(r.aggs.value("max_year"), Some(2024.0));
+    assert!((rust.aggs.value("avg_year").unwrap().unwrap() - avg).abs() < 1e-6);
+    assert_eq!(r.aggs.value("max_year").unwrap(), Some(2024.0));
     assert_eq!(
-        r.aggs.doc_count("recent"),
-        Some((0..29).filter(|i| 2015 + i % 10 >= 2022).count() as u64)
+        r.aggs.doc_count("recent").unwrap(),
+        Some((0..29).filter(|i| 2015 + i % 10 >= 2022).count() as i64)
     );
-    let years: u64 = r
+    let years: i64 = r
         .aggs
         .buckets("years")
+        .unwrap()
         .unwrap()
         .iter()
         .map(|b| b.doc_count)
@@ -340,4 +342,159 @@ async fn esql_queries_are_sent_and_rows_read() {
         ]
     );
     assert_eq!(result.rows()[1]["errors"], 3);
+}
+
+/// Nested bucket, metric and pipeline aggregations read through the typed results. noida-db
+/// 0.2.3 has no pipeline aggregations (it answers `parsing_exception: Unknown aggregation
+/// type [derivative]`), so the same search with pipelines runs on osmem-server as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_bucket_metric_and_pipeline_aggregations_read_typed() {
+    use es_dsl::es_types::aggregations::{
+        BucketMetricValueAggregate, DateHistogramAggregate, StatsAggregate, StringTermsAggregate,
+        TopHitsAggregate,
+    };
+    let noida = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let osmem = Emulator::start(EmulatorKind::Osmem).unwrap();
+    let docs: Vec<Article> = (0..29).map(article).collect();
+    let expected_sum = |topic: &str, year: u32| -> f64 {
+        docs.iter()
+            .filter(|d| d.tags[0] == topic && d.year == year)
+            .map(|d| d.year as f64)
+            .sum()
+    };
+    for (emu, pipelines) in [(&noida, false), (&osmem, true)] {
+        let c = Client::new(emu.url()).unwrap();
+        Article::init(&c).send().await.unwrap();
+        for d in &docs {
+            d.save(&c).send().await.unwrap();
+        }
+        Article::index().refresh(&c).send().await.unwrap();
+
+        let mut per_year = Aggregation::histogram("year", 1.0)
+            .sub("sum_year", Aggregation::sum("year"))
+            .sub("stats", Aggregation::stats("year"));
+        let mut per_topic = Aggregation::terms("tags").size(10);
+        if pipelines {
+            per_year = per_year
+                .sub(
+                    "running",
+                    Aggregation::of("cumulative_sum", json!({"buckets_path": "sum_year"})),
+                )
+                .sub(
+                    "change",
+                    Aggregation::of("derivative", json!({"buckets_path": "sum_year"})),
+                );
+            per_topic = per_topic
+                .sub(
+                    "best_year",
+                    Aggregation::of("max_bucket", json!({"buckets_path": "per_year>sum_year"})),
+                )
+                .sub(
+                    "mean_year",
+                    Aggregation::of("avg_bucket", json!({"buckets_path": "per_year>sum_year"})),
+                );
+        }
+        let r = Article::search()
+            .size(0)
+            .aggs(
+                "topics",
+                per_topic.sub("per_year", per_year).sub(
+                    "newest",
+                    Aggregation::top_hits(1).with("sort", json!([{"year": "desc"}])),
+                ),
+            )
+            .aggs(
+                "recent",
+                Aggregation::filter(Query::range("year").gte(2022))
+                    .sub("years", Aggregation::stats("year")),
+            )
+            .execute(&c)
+            .send()
+            .await
+            .unwrap();
+        let server = emu.url().to_string();
+        assert!(
+            r.aggs.errors().is_empty(),
+            "{server}: {:?}",
+            r.aggs.errors()
+        );
+
+        // Level 1: terms buckets (typed: string terms on a keyword field).
+        let _: &StringTermsAggregate = r.aggs.get_as("topics").unwrap().unwrap();
+        let topics = r.aggs.buckets("topics").unwrap().unwrap();
+        let rust = topics.iter().find(|b| b.key == "rust").unwrap();
+        let rust_docs: Vec<&Article> = docs.iter().filter(|d| d.tags[0] == "rust").collect();
+        assert_eq!(rust.doc_count, rust_docs.len() as i64, "{server}");
+
+        // Level 2: histogram buckets; level 3: their sum and stats.
+        let _: &es_dsl::es_types::aggregations::HistogramAggregate =
+            rust.aggs.get_as("per_year").unwrap().unwrap();
+        let years = rust.aggs.buckets("per_year").unwrap().unwrap();
+        assert!(years.len() >= 2, "{server}");
+        let mut running = 0.0;
+        let mut best = (f64::MIN, String::new());
+        for y in &years {
+            let year = y.key.as_f64().unwrap() as u32;
+            let sum = y.aggs.value("sum_year").unwrap().unwrap();
+            assert_eq!(sum, expected_sum("rust", year), "{server} {year}");
+            let stats: &StatsAggregate = y.aggs.get_as("stats").unwrap().unwrap();
+            assert_eq!(stats.count, y.doc_count, "{server}");
+            if y.doc_count > 0 {
+                assert_eq!(stats.min, Some(year as f64), "{server}");
+            }
+            running += sum;
+            if sum > best.0 {
+                best = (sum, y.key_str());
+            }
+            if pipelines {
+                // Parent pipelines, read as `simple_value` / `derivative` results.
+                assert_eq!(y.aggs.value("running").unwrap(), Some(running), "{server}");
+                let change = y.aggs.get("change").unwrap();
+                assert!(change.is_none() || change.unwrap().variant() == "derivative");
+            }
+        }
+        if pipelines {
+            // Sibling pipelines: the best bucket with its key, and a mean.
+            let b: &BucketMetricValueAggregate = rust.aggs.get_as("best_year").unwrap().unwrap();
+            assert_eq!(b.value, Some(best.0), "{server}");
+            let keys: Vec<String> = b.keys.clone();
+            assert!(
+                keys.iter()
+                    .any(|k| best.1.starts_with(k.as_str()) || k.starts_with(&best.1)),
+                "{keys:?} vs {}",
+                best.1
+            );
+            let mean = running / years.len() as f64;
+            let got = rust.aggs.value("mean_year").unwrap().unwrap();
+            assert!((got - mean).abs() < 1e-9, "{server}: {got} vs {mean}");
+        } else {
+            assert!(rust.aggs.get("best_year").unwrap().is_none());
+        }
+
+        // Top hits, read into the document type.
+        let top: &TopHitsAggregate = rust.aggs.get_as("newest").unwrap().unwrap();
+        let newest: Vec<Article> = top.documents().unwrap();
+        let max_year = rust_docs.iter().map(|d| d.year).max().unwrap();
+        assert_eq!(newest.len(), 1, "{server}");
+        assert_eq!(newest[0].year, max_year, "{server}");
+
+        // A single bucket with a sub-aggregation; a kind mismatch is a typed error.
+        let recent_n = docs.iter().filter(|d| d.year >= 2022).count() as i64;
+        assert_eq!(
+            r.aggs.doc_count("recent").unwrap(),
+            Some(recent_n),
+            "{server}"
+        );
+        let ys: &StatsAggregate = r
+            .aggs
+            .sub("recent")
+            .unwrap()
+            .unwrap()
+            .get_as("years")
+            .unwrap()
+            .unwrap();
+        assert_eq!((ys.count, ys.min), (recent_n, Some(2022.0)), "{server}");
+        assert!(r.aggs.get_as::<DateHistogramAggregate>("topics").is_err());
+        assert!(r.aggs.get("not_requested").unwrap().is_none());
+    }
 }

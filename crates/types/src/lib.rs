@@ -17,6 +17,7 @@
 
 mod aggs;
 mod query;
+mod results;
 mod support;
 
 #[rustfmt::skip]
@@ -24,6 +25,7 @@ mod support;
 mod generated;
 
 pub use generated::*;
+pub use results::{AggError, AggregateKind, Aggregations, Bucket, BucketRef};
 #[doc(hidden)]
 pub use support::{with_default_tag, with_shortcut, without_default_tag, Shortcut};
 pub use support::{OneOrMany, SingleKey};

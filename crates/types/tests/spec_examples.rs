@@ -372,3 +372,90 @@ fn every_spec_request_example_round_trips() {
         failed.join("\n")
     );
 }
+
+/// The aggregation requests of every request example, by name (to read the results of the
+/// response examples by the kind that asked for them).
+fn requested_aggregations(spec: &Value) -> HashMap<String, aggregations::AggregationContainer> {
+    fn walk(v: &Value, out: &mut HashMap<String, aggregations::AggregationContainer>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "aggs" || k == "aggregations" {
+                        for (name, a) in x.as_object().into_iter().flatten() {
+                            if let Ok(a) = es_types::from_value(a.clone()) {
+                                out.insert(name.clone(), a);
+                            }
+                        }
+                    }
+                    walk(x, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    for t in spec["types"].as_array().unwrap() {
+        if t["kind"] != "request" {
+            continue;
+        }
+        for e in t["examples"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, e)| e)
+        {
+            if let Some(Ok(body)) = e["value"].as_str().map(serde_json::from_str::<Value>) {
+                walk(&body, &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_aggregate_of_the_spec_response_examples_reads_typed() {
+    let Some(spec) = spec() else { return };
+    let rules = Rules::new(&spec);
+    let requests = requested_aggregations(&spec);
+    let (mut ok, mut failed) = (0, Vec::new());
+    for t in spec["types"].as_array().unwrap() {
+        if t["kind"] != "response" {
+            continue;
+        }
+        let endpoint = t["name"]["namespace"].as_str().unwrap();
+        for (name, e) in t["examples"].as_object().into_iter().flatten() {
+            let Some(Ok(body)) = e["value"].as_str().map(serde_json::from_str::<Value>) else {
+                continue;
+            };
+            // Search-shaped answers: `aggregations` at the top or under `response` (async).
+            let Some(results) = [&body["aggregations"], &body["response"]["aggregations"]]
+                .into_iter()
+                .find(|v| v.is_object())
+            else {
+                continue;
+            };
+            let mut aggs: es_types::Aggregations = serde_json::from_value(results.clone()).unwrap();
+            let asked = results
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter_map(|n| requests.get(n).map(|r| (n.clone(), r.clone())))
+                .collect();
+            aggs.resolve(&asked);
+            for n in aggs.names().map(str::to_owned).collect::<Vec<_>>() {
+                let back = aggs
+                    .get(&n)
+                    .map(|a| a.map(|a| serde_json::to_value(a).unwrap()));
+                match back {
+                    Ok(Some(v)) if rules.eq(&results[&n], &v) => ok += 1,
+                    other => failed.push(format!("{endpoint} {name} {n}: {other:?}")),
+                }
+            }
+        }
+    }
+    let total = ok + failed.len();
+    println!("spec response examples: {ok} of {total} aggregation results read typed");
+    assert!(total >= 2, "the examples were found ({total})");
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

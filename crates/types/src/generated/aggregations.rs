@@ -3,6 +3,20 @@
 //! `aggregations` types from the specification.
 
 #![allow(unused_imports)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AbstractChangePoint {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdjacencyMatrixAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<AdjacencyMatrixBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdjacencyMatrixAggregation {
@@ -28,6 +42,1552 @@ impl AdjacencyMatrixAggregation {
         plain filters : std::collections::BTreeMap < String,
         super::query_dsl::QueryContainer >, plain separator : String
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdjacencyMatrixBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: String,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for AdjacencyMatrixBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+///
+/// Results do not carry their kind: they are read by the kind of the aggregation
+/// that asked for them ([`crate::Aggregations::resolve`]) or from `typed_keys` names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Aggregate {
+    ///`cardinality`: CardinalityAggregate
+    Cardinality(CardinalityAggregate),
+    ///`hdr_percentiles`: HdrPercentilesAggregate
+    HdrPercentiles(HdrPercentilesAggregate),
+    ///`hdr_percentile_ranks`: HdrPercentileRanksAggregate
+    HdrPercentileRanks(HdrPercentileRanksAggregate),
+    ///`tdigest_percentiles`: TDigestPercentilesAggregate
+    TDigestPercentiles(TDigestPercentilesAggregate),
+    ///`tdigest_percentile_ranks`: TDigestPercentileRanksAggregate
+    TDigestPercentileRanks(TDigestPercentileRanksAggregate),
+    ///`percentiles_bucket`: PercentilesBucketAggregate
+    PercentilesBucket(PercentilesBucketAggregate),
+    ///`median_absolute_deviation`: MedianAbsoluteDeviationAggregate
+    MedianAbsoluteDeviation(MedianAbsoluteDeviationAggregate),
+    ///`min`: MinAggregate
+    Min(MinAggregate),
+    ///`max`: MaxAggregate
+    Max(MaxAggregate),
+    ///`sum`: Sum aggregation result. `value` is always present and is zero if there were no values to process.
+    Sum(SumAggregate),
+    ///`avg`: AvgAggregate
+    Avg(AvgAggregate),
+    ///`weighted_avg`: Weighted average aggregation result. `value` is missing if the weight was set to zero.
+    WeightedAvg(WeightedAvgAggregate),
+    ///`value_count`: Value count aggregation result. `value` is always present.
+    ValueCount(ValueCountAggregate),
+    ///`simple_value`: SimpleValueAggregate
+    SimpleValue(SimpleValueAggregate),
+    ///`derivative`: DerivativeAggregate
+    Derivative(DerivativeAggregate),
+    ///`bucket_metric_value`: BucketMetricValueAggregate
+    BucketMetricValue(BucketMetricValueAggregate),
+    ///`change_point`: ChangePointAggregate
+    ChangePoint(ChangePointAggregate),
+    /**`stats`: Statistics aggregation result. `min`, `max` and `avg` are missing if there were no values to process
+(`count` is zero).*/
+    Stats(StatsAggregate),
+    ///`stats_bucket`: StatsBucketAggregate
+    StatsBucket(StatsBucketAggregate),
+    ///`extended_stats`: ExtendedStatsAggregate
+    ExtendedStats(ExtendedStatsAggregate),
+    ///`extended_stats_bucket`: ExtendedStatsBucketAggregate
+    ExtendedStatsBucket(ExtendedStatsBucketAggregate),
+    ///`cartesian_bounds`: CartesianBoundsAggregate
+    CartesianBounds(CartesianBoundsAggregate),
+    ///`cartesian_centroid`: CartesianCentroidAggregate
+    CartesianCentroid(CartesianCentroidAggregate),
+    ///`geo_bounds`: GeoBoundsAggregate
+    GeoBounds(GeoBoundsAggregate),
+    ///`geo_centroid`: GeoCentroidAggregate
+    GeoCentroid(GeoCentroidAggregate),
+    ///`histogram`: HistogramAggregate
+    Histogram(HistogramAggregate),
+    ///`date_histogram`: DateHistogramAggregate
+    DateHistogram(DateHistogramAggregate),
+    ///`auto_date_histogram`: AutoDateHistogramAggregate
+    AutoDateHistogram(AutoDateHistogramAggregate),
+    ///`variable_width_histogram`: VariableWidthHistogramAggregate
+    VariableWidthHistogram(VariableWidthHistogramAggregate),
+    ///`sterms`: Result of a `terms` aggregation when the field is a string.
+    StringTerms(StringTermsAggregate),
+    ///`lterms`: Result of a `terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
+    LongTerms(LongTermsAggregate),
+    ///`dterms`: Result of a `terms` aggregation when the field is some kind of decimal number like a float, double, or distance.
+    DoubleTerms(DoubleTermsAggregate),
+    ///`umterms`: Result of a `terms` aggregation when the field is unmapped. `buckets` is always empty.
+    UnmappedTerms(UnmappedTermsAggregate),
+    ///`lrareterms`: Result of the `rare_terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
+    LongRareTerms(LongRareTermsAggregate),
+    ///`srareterms`: Result of the `rare_terms` aggregation when the field is a string.
+    StringRareTerms(StringRareTermsAggregate),
+    ///`umrareterms`: Result of a `rare_terms` aggregation when the field is unmapped. `buckets` is always empty.
+    UnmappedRareTerms(UnmappedRareTermsAggregate),
+    ///`multi_terms`: MultiTermsAggregate
+    MultiTerms(MultiTermsAggregate),
+    ///`missing`: MissingAggregate
+    Missing(MissingAggregate),
+    ///`nested`: NestedAggregate
+    Nested(NestedAggregate),
+    ///`reverse_nested`: ReverseNestedAggregate
+    ReverseNested(ReverseNestedAggregate),
+    ///`global`: GlobalAggregate
+    Global(GlobalAggregate),
+    ///`filter`: FilterAggregate
+    Filter(FilterAggregate),
+    ///`children`: ChildrenAggregate
+    Children(ChildrenAggregate),
+    ///`parent`: ParentAggregate
+    Parent(ParentAggregate),
+    ///`sampler`: SamplerAggregate
+    Sampler(SamplerAggregate),
+    ///`unmapped_sampler`: UnmappedSamplerAggregate
+    UnmappedSampler(UnmappedSamplerAggregate),
+    ///`geohash_grid`: GeoHashGridAggregate
+    GeoHashGrid(GeoHashGridAggregate),
+    ///`geotile_grid`: GeoTileGridAggregate
+    GeoTileGrid(GeoTileGridAggregate),
+    ///`geohex_grid`: GeoHexGridAggregate
+    GeoHexGrid(GeoHexGridAggregate),
+    ///`range`: RangeAggregate
+    Range(RangeAggregate),
+    /**`date_range`: Result of a `date_range` aggregation. Same format as a for a `range` aggregation: `from` and `to`
+in `buckets` are milliseconds since the Epoch, represented as a floating point number.*/
+    DateRange(DateRangeAggregate),
+    ///`geo_distance`: Result of a `geo_distance` aggregation. The unit for `from` and `to` is meters by default.
+    GeoDistance(GeoDistanceAggregate),
+    ///`ip_range`: IpRangeAggregate
+    IpRange(IpRangeAggregate),
+    ///`ip_prefix`: IpPrefixAggregate
+    IpPrefix(IpPrefixAggregate),
+    ///`filters`: FiltersAggregate
+    Filters(FiltersAggregate),
+    ///`adjacency_matrix`: AdjacencyMatrixAggregate
+    AdjacencyMatrix(AdjacencyMatrixAggregate),
+    ///`siglterms`: SignificantLongTermsAggregate
+    SignificantLongTerms(SignificantLongTermsAggregate),
+    ///`sigsterms`: SignificantStringTermsAggregate
+    SignificantStringTerms(SignificantStringTermsAggregate),
+    ///`umsigterms`: Result of the `significant_terms` aggregation on an unmapped field. `buckets` is always empty.
+    UnmappedSignificantTerms(UnmappedSignificantTermsAggregate),
+    ///`composite`: CompositeAggregate
+    Composite(CompositeAggregate),
+    ///`frequent_item_sets`: FrequentItemSetsAggregate
+    FrequentItemSets(FrequentItemSetsAggregate),
+    ///`time_series`: TimeSeriesAggregate
+    TimeSeries(TimeSeriesAggregate),
+    ///`scripted_metric`: ScriptedMetricAggregate
+    ScriptedMetric(ScriptedMetricAggregate),
+    ///`top_hits`: TopHitsAggregate
+    TopHits(TopHitsAggregate),
+    ///`inference`: InferenceAggregate
+    Inference(InferenceAggregate),
+    ///`string_stats`: StringStatsAggregate
+    StringStats(StringStatsAggregate),
+    ///`boxplot`: BoxPlotAggregate
+    BoxPlot(BoxPlotAggregate),
+    ///`top_metrics`: TopMetricsAggregate
+    TopMetrics(TopMetricsAggregate),
+    ///`t_test`: TTestAggregate
+    TTest(TTestAggregate),
+    ///`rate`: RateAggregate
+    Rate(RateAggregate),
+    ///`simple_long_value`: Result of the `cumulative_cardinality` aggregation
+    CumulativeCardinality(CumulativeCardinalityAggregate),
+    ///`matrix_stats`: MatrixStatsAggregate
+    MatrixStats(MatrixStatsAggregate),
+    ///`geo_line`: GeoLineAggregate
+    GeoLine(GeoLineAggregate),
+}
+impl Aggregate {
+    /// Every result type's name, as `typed_keys` writes it.
+    pub const VARIANTS: &'static [&'static str] = &[
+        "cardinality",
+        "hdr_percentiles",
+        "hdr_percentile_ranks",
+        "tdigest_percentiles",
+        "tdigest_percentile_ranks",
+        "percentiles_bucket",
+        "median_absolute_deviation",
+        "min",
+        "max",
+        "sum",
+        "avg",
+        "weighted_avg",
+        "value_count",
+        "simple_value",
+        "derivative",
+        "bucket_metric_value",
+        "change_point",
+        "stats",
+        "stats_bucket",
+        "extended_stats",
+        "extended_stats_bucket",
+        "cartesian_bounds",
+        "cartesian_centroid",
+        "geo_bounds",
+        "geo_centroid",
+        "histogram",
+        "date_histogram",
+        "auto_date_histogram",
+        "variable_width_histogram",
+        "sterms",
+        "lterms",
+        "dterms",
+        "umterms",
+        "lrareterms",
+        "srareterms",
+        "umrareterms",
+        "multi_terms",
+        "missing",
+        "nested",
+        "reverse_nested",
+        "global",
+        "filter",
+        "children",
+        "parent",
+        "sampler",
+        "unmapped_sampler",
+        "geohash_grid",
+        "geotile_grid",
+        "geohex_grid",
+        "range",
+        "date_range",
+        "geo_distance",
+        "ip_range",
+        "ip_prefix",
+        "filters",
+        "adjacency_matrix",
+        "siglterms",
+        "sigsterms",
+        "umsigterms",
+        "composite",
+        "frequent_item_sets",
+        "time_series",
+        "scripted_metric",
+        "top_hits",
+        "inference",
+        "string_stats",
+        "boxplot",
+        "top_metrics",
+        "t_test",
+        "rate",
+        "simple_long_value",
+        "matrix_stats",
+        "geo_line",
+    ];
+    /// The result type's name, as `typed_keys` writes it (`sterms`, `avg`...).
+    pub fn variant(&self) -> &'static str {
+        match self {
+            Aggregate::Cardinality(_) => "cardinality",
+            Aggregate::HdrPercentiles(_) => "hdr_percentiles",
+            Aggregate::HdrPercentileRanks(_) => "hdr_percentile_ranks",
+            Aggregate::TDigestPercentiles(_) => "tdigest_percentiles",
+            Aggregate::TDigestPercentileRanks(_) => "tdigest_percentile_ranks",
+            Aggregate::PercentilesBucket(_) => "percentiles_bucket",
+            Aggregate::MedianAbsoluteDeviation(_) => "median_absolute_deviation",
+            Aggregate::Min(_) => "min",
+            Aggregate::Max(_) => "max",
+            Aggregate::Sum(_) => "sum",
+            Aggregate::Avg(_) => "avg",
+            Aggregate::WeightedAvg(_) => "weighted_avg",
+            Aggregate::ValueCount(_) => "value_count",
+            Aggregate::SimpleValue(_) => "simple_value",
+            Aggregate::Derivative(_) => "derivative",
+            Aggregate::BucketMetricValue(_) => "bucket_metric_value",
+            Aggregate::ChangePoint(_) => "change_point",
+            Aggregate::Stats(_) => "stats",
+            Aggregate::StatsBucket(_) => "stats_bucket",
+            Aggregate::ExtendedStats(_) => "extended_stats",
+            Aggregate::ExtendedStatsBucket(_) => "extended_stats_bucket",
+            Aggregate::CartesianBounds(_) => "cartesian_bounds",
+            Aggregate::CartesianCentroid(_) => "cartesian_centroid",
+            Aggregate::GeoBounds(_) => "geo_bounds",
+            Aggregate::GeoCentroid(_) => "geo_centroid",
+            Aggregate::Histogram(_) => "histogram",
+            Aggregate::DateHistogram(_) => "date_histogram",
+            Aggregate::AutoDateHistogram(_) => "auto_date_histogram",
+            Aggregate::VariableWidthHistogram(_) => "variable_width_histogram",
+            Aggregate::StringTerms(_) => "sterms",
+            Aggregate::LongTerms(_) => "lterms",
+            Aggregate::DoubleTerms(_) => "dterms",
+            Aggregate::UnmappedTerms(_) => "umterms",
+            Aggregate::LongRareTerms(_) => "lrareterms",
+            Aggregate::StringRareTerms(_) => "srareterms",
+            Aggregate::UnmappedRareTerms(_) => "umrareterms",
+            Aggregate::MultiTerms(_) => "multi_terms",
+            Aggregate::Missing(_) => "missing",
+            Aggregate::Nested(_) => "nested",
+            Aggregate::ReverseNested(_) => "reverse_nested",
+            Aggregate::Global(_) => "global",
+            Aggregate::Filter(_) => "filter",
+            Aggregate::Children(_) => "children",
+            Aggregate::Parent(_) => "parent",
+            Aggregate::Sampler(_) => "sampler",
+            Aggregate::UnmappedSampler(_) => "unmapped_sampler",
+            Aggregate::GeoHashGrid(_) => "geohash_grid",
+            Aggregate::GeoTileGrid(_) => "geotile_grid",
+            Aggregate::GeoHexGrid(_) => "geohex_grid",
+            Aggregate::Range(_) => "range",
+            Aggregate::DateRange(_) => "date_range",
+            Aggregate::GeoDistance(_) => "geo_distance",
+            Aggregate::IpRange(_) => "ip_range",
+            Aggregate::IpPrefix(_) => "ip_prefix",
+            Aggregate::Filters(_) => "filters",
+            Aggregate::AdjacencyMatrix(_) => "adjacency_matrix",
+            Aggregate::SignificantLongTerms(_) => "siglterms",
+            Aggregate::SignificantStringTerms(_) => "sigsterms",
+            Aggregate::UnmappedSignificantTerms(_) => "umsigterms",
+            Aggregate::Composite(_) => "composite",
+            Aggregate::FrequentItemSets(_) => "frequent_item_sets",
+            Aggregate::TimeSeries(_) => "time_series",
+            Aggregate::ScriptedMetric(_) => "scripted_metric",
+            Aggregate::TopHits(_) => "top_hits",
+            Aggregate::Inference(_) => "inference",
+            Aggregate::StringStats(_) => "string_stats",
+            Aggregate::BoxPlot(_) => "boxplot",
+            Aggregate::TopMetrics(_) => "top_metrics",
+            Aggregate::TTest(_) => "t_test",
+            Aggregate::Rate(_) => "rate",
+            Aggregate::CumulativeCardinality(_) => "simple_long_value",
+            Aggregate::MatrixStats(_) => "matrix_stats",
+            Aggregate::GeoLine(_) => "geo_line",
+        }
+    }
+    /// Reads `value` as the result type `variant`; `None` for an unknown name.
+    pub fn read(
+        variant: &str,
+        value: serde_json::Value,
+    ) -> Option<Result<Aggregate, crate::ParseError>> {
+        match variant {
+            "cardinality" => Some(crate::from_value(value).map(Aggregate::Cardinality)),
+            "hdr_percentiles" => {
+                Some(crate::from_value(value).map(Aggregate::HdrPercentiles))
+            }
+            "hdr_percentile_ranks" => {
+                Some(crate::from_value(value).map(Aggregate::HdrPercentileRanks))
+            }
+            "tdigest_percentiles" => {
+                Some(crate::from_value(value).map(Aggregate::TDigestPercentiles))
+            }
+            "tdigest_percentile_ranks" => {
+                Some(crate::from_value(value).map(Aggregate::TDigestPercentileRanks))
+            }
+            "percentiles_bucket" => {
+                Some(crate::from_value(value).map(Aggregate::PercentilesBucket))
+            }
+            "median_absolute_deviation" => {
+                Some(crate::from_value(value).map(Aggregate::MedianAbsoluteDeviation))
+            }
+            "min" => Some(crate::from_value(value).map(Aggregate::Min)),
+            "max" => Some(crate::from_value(value).map(Aggregate::Max)),
+            "sum" => Some(crate::from_value(value).map(Aggregate::Sum)),
+            "avg" => Some(crate::from_value(value).map(Aggregate::Avg)),
+            "weighted_avg" => Some(crate::from_value(value).map(Aggregate::WeightedAvg)),
+            "value_count" => Some(crate::from_value(value).map(Aggregate::ValueCount)),
+            "simple_value" => Some(crate::from_value(value).map(Aggregate::SimpleValue)),
+            "derivative" => Some(crate::from_value(value).map(Aggregate::Derivative)),
+            "bucket_metric_value" => {
+                Some(crate::from_value(value).map(Aggregate::BucketMetricValue))
+            }
+            "change_point" => Some(crate::from_value(value).map(Aggregate::ChangePoint)),
+            "stats" => Some(crate::from_value(value).map(Aggregate::Stats)),
+            "stats_bucket" => Some(crate::from_value(value).map(Aggregate::StatsBucket)),
+            "extended_stats" => {
+                Some(crate::from_value(value).map(Aggregate::ExtendedStats))
+            }
+            "extended_stats_bucket" => {
+                Some(crate::from_value(value).map(Aggregate::ExtendedStatsBucket))
+            }
+            "cartesian_bounds" => {
+                Some(crate::from_value(value).map(Aggregate::CartesianBounds))
+            }
+            "cartesian_centroid" => {
+                Some(crate::from_value(value).map(Aggregate::CartesianCentroid))
+            }
+            "geo_bounds" => Some(crate::from_value(value).map(Aggregate::GeoBounds)),
+            "geo_centroid" => Some(crate::from_value(value).map(Aggregate::GeoCentroid)),
+            "histogram" => Some(crate::from_value(value).map(Aggregate::Histogram)),
+            "date_histogram" => {
+                Some(crate::from_value(value).map(Aggregate::DateHistogram))
+            }
+            "auto_date_histogram" => {
+                Some(crate::from_value(value).map(Aggregate::AutoDateHistogram))
+            }
+            "variable_width_histogram" => {
+                Some(crate::from_value(value).map(Aggregate::VariableWidthHistogram))
+            }
+            "sterms" => Some(crate::from_value(value).map(Aggregate::StringTerms)),
+            "lterms" => Some(crate::from_value(value).map(Aggregate::LongTerms)),
+            "dterms" => Some(crate::from_value(value).map(Aggregate::DoubleTerms)),
+            "umterms" => Some(crate::from_value(value).map(Aggregate::UnmappedTerms)),
+            "lrareterms" => Some(crate::from_value(value).map(Aggregate::LongRareTerms)),
+            "srareterms" => {
+                Some(crate::from_value(value).map(Aggregate::StringRareTerms))
+            }
+            "umrareterms" => {
+                Some(crate::from_value(value).map(Aggregate::UnmappedRareTerms))
+            }
+            "multi_terms" => Some(crate::from_value(value).map(Aggregate::MultiTerms)),
+            "missing" => Some(crate::from_value(value).map(Aggregate::Missing)),
+            "nested" => Some(crate::from_value(value).map(Aggregate::Nested)),
+            "reverse_nested" => {
+                Some(crate::from_value(value).map(Aggregate::ReverseNested))
+            }
+            "global" => Some(crate::from_value(value).map(Aggregate::Global)),
+            "filter" => Some(crate::from_value(value).map(Aggregate::Filter)),
+            "children" => Some(crate::from_value(value).map(Aggregate::Children)),
+            "parent" => Some(crate::from_value(value).map(Aggregate::Parent)),
+            "sampler" => Some(crate::from_value(value).map(Aggregate::Sampler)),
+            "unmapped_sampler" => {
+                Some(crate::from_value(value).map(Aggregate::UnmappedSampler))
+            }
+            "geohash_grid" => Some(crate::from_value(value).map(Aggregate::GeoHashGrid)),
+            "geotile_grid" => Some(crate::from_value(value).map(Aggregate::GeoTileGrid)),
+            "geohex_grid" => Some(crate::from_value(value).map(Aggregate::GeoHexGrid)),
+            "range" => Some(crate::from_value(value).map(Aggregate::Range)),
+            "date_range" => Some(crate::from_value(value).map(Aggregate::DateRange)),
+            "geo_distance" => Some(crate::from_value(value).map(Aggregate::GeoDistance)),
+            "ip_range" => Some(crate::from_value(value).map(Aggregate::IpRange)),
+            "ip_prefix" => Some(crate::from_value(value).map(Aggregate::IpPrefix)),
+            "filters" => Some(crate::from_value(value).map(Aggregate::Filters)),
+            "adjacency_matrix" => {
+                Some(crate::from_value(value).map(Aggregate::AdjacencyMatrix))
+            }
+            "siglterms" => {
+                Some(crate::from_value(value).map(Aggregate::SignificantLongTerms))
+            }
+            "sigsterms" => {
+                Some(crate::from_value(value).map(Aggregate::SignificantStringTerms))
+            }
+            "umsigterms" => {
+                Some(crate::from_value(value).map(Aggregate::UnmappedSignificantTerms))
+            }
+            "composite" => Some(crate::from_value(value).map(Aggregate::Composite)),
+            "frequent_item_sets" => {
+                Some(crate::from_value(value).map(Aggregate::FrequentItemSets))
+            }
+            "time_series" => Some(crate::from_value(value).map(Aggregate::TimeSeries)),
+            "scripted_metric" => {
+                Some(crate::from_value(value).map(Aggregate::ScriptedMetric))
+            }
+            "top_hits" => Some(crate::from_value(value).map(Aggregate::TopHits)),
+            "inference" => Some(crate::from_value(value).map(Aggregate::Inference)),
+            "string_stats" => Some(crate::from_value(value).map(Aggregate::StringStats)),
+            "boxplot" => Some(crate::from_value(value).map(Aggregate::BoxPlot)),
+            "top_metrics" => Some(crate::from_value(value).map(Aggregate::TopMetrics)),
+            "t_test" => Some(crate::from_value(value).map(Aggregate::TTest)),
+            "rate" => Some(crate::from_value(value).map(Aggregate::Rate)),
+            "simple_long_value" => {
+                Some(crate::from_value(value).map(Aggregate::CumulativeCardinality))
+            }
+            "matrix_stats" => Some(crate::from_value(value).map(Aggregate::MatrixStats)),
+            "geo_line" => Some(crate::from_value(value).map(Aggregate::GeoLine)),
+            _ => None,
+        }
+    }
+    /// The sub-aggregation results it holds (of every bucket, or of its one bucket).
+    pub fn sub_aggregations(&self) -> Vec<&crate::Aggregations> {
+        match self {
+            Aggregate::Histogram(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::DateHistogram(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::AutoDateHistogram(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::VariableWidthHistogram(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::StringTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::LongTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::DoubleTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::LongRareTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::StringRareTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::MultiTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::Missing(a) => vec![& a.aggregations],
+            Aggregate::Nested(a) => vec![& a.aggregations],
+            Aggregate::ReverseNested(a) => vec![& a.aggregations],
+            Aggregate::Global(a) => vec![& a.aggregations],
+            Aggregate::Filter(a) => vec![& a.aggregations],
+            Aggregate::Children(a) => vec![& a.aggregations],
+            Aggregate::Parent(a) => vec![& a.aggregations],
+            Aggregate::Sampler(a) => vec![& a.aggregations],
+            Aggregate::UnmappedSampler(a) => vec![& a.aggregations],
+            Aggregate::GeoHashGrid(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::GeoTileGrid(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::GeoHexGrid(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::Range(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::DateRange(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::GeoDistance(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::IpRange(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::IpPrefix(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::Filters(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::AdjacencyMatrix(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::SignificantLongTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::SignificantStringTerms(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::Composite(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::FrequentItemSets(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            Aggregate::TimeSeries(a) => {
+                crate::results::buckets_of(&a.buckets)
+                    .into_iter()
+                    .map(|(_, b)| crate::Bucket::aggs(b))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+    /// The sub-aggregation results it holds, to read them by kind.
+    pub fn sub_aggregations_mut(&mut self) -> Vec<&mut crate::Aggregations> {
+        match self {
+            Aggregate::Histogram(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::DateHistogram(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::AutoDateHistogram(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::VariableWidthHistogram(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::StringTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::LongTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::DoubleTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::LongRareTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::StringRareTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::MultiTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::Missing(a) => vec![& mut a.aggregations],
+            Aggregate::Nested(a) => vec![& mut a.aggregations],
+            Aggregate::ReverseNested(a) => vec![& mut a.aggregations],
+            Aggregate::Global(a) => vec![& mut a.aggregations],
+            Aggregate::Filter(a) => vec![& mut a.aggregations],
+            Aggregate::Children(a) => vec![& mut a.aggregations],
+            Aggregate::Parent(a) => vec![& mut a.aggregations],
+            Aggregate::Sampler(a) => vec![& mut a.aggregations],
+            Aggregate::UnmappedSampler(a) => vec![& mut a.aggregations],
+            Aggregate::GeoHashGrid(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::GeoTileGrid(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::GeoHexGrid(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::Range(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::DateRange(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::GeoDistance(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::IpRange(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::IpPrefix(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::Filters(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::AdjacencyMatrix(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::SignificantLongTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::SignificantStringTerms(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::Composite(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::FrequentItemSets(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            Aggregate::TimeSeries(a) => {
+                crate::results::buckets_mut(&mut a.buckets)
+                    .into_iter()
+                    .map(crate::Bucket::aggs_mut)
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+    /// The buckets of a multi-bucket result (list or keyed), in order.
+    pub fn buckets(&self) -> Option<Vec<crate::BucketRef<'_>>> {
+        match self {
+            Aggregate::Histogram(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::DateHistogram(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::AutoDateHistogram(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::VariableWidthHistogram(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::StringTerms(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::LongTerms(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::DoubleTerms(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::LongRareTerms(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::StringRareTerms(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::MultiTerms(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::GeoHashGrid(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::GeoTileGrid(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::GeoHexGrid(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::Range(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::DateRange(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::GeoDistance(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::IpRange(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::IpPrefix(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::Filters(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::AdjacencyMatrix(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::SignificantLongTerms(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::SignificantStringTerms(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::Composite(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            Aggregate::FrequentItemSets(a) => {
+                Some(crate::results::bucket_refs(&a.buckets))
+            }
+            Aggregate::TimeSeries(a) => Some(crate::results::bucket_refs(&a.buckets)),
+            _ => None,
+        }
+    }
+    /// A single-bucket result (filter, nested, global...) as its bucket.
+    pub fn as_bucket(&self) -> Option<&dyn crate::Bucket> {
+        match self {
+            Aggregate::Missing(a) => Some(a),
+            Aggregate::Nested(a) => Some(a),
+            Aggregate::ReverseNested(a) => Some(a),
+            Aggregate::Global(a) => Some(a),
+            Aggregate::Filter(a) => Some(a),
+            Aggregate::Children(a) => Some(a),
+            Aggregate::Parent(a) => Some(a),
+            Aggregate::Sampler(a) => Some(a),
+            Aggregate::UnmappedSampler(a) => Some(a),
+            _ => None,
+        }
+    }
+    /// `value` of a single-value metric (`None` when there was nothing to aggregate).
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Aggregate::Cardinality(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::MedianAbsoluteDeviation(a) => {
+                crate::results::AsF64::as_f64(&a.value)
+            }
+            Aggregate::Min(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::Max(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::Sum(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::Avg(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::WeightedAvg(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::ValueCount(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::SimpleValue(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::Derivative(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::BucketMetricValue(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::TTest(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::Rate(a) => crate::results::AsF64::as_f64(&a.value),
+            Aggregate::CumulativeCardinality(a) => {
+                crate::results::AsF64::as_f64(&a.value)
+            }
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for CardinalityAggregate {
+    const VARIANT: &'static str = "cardinality";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Cardinality(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for HdrPercentilesAggregate {
+    const VARIANT: &'static str = "hdr_percentiles";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::HdrPercentiles(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for HdrPercentileRanksAggregate {
+    const VARIANT: &'static str = "hdr_percentile_ranks";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::HdrPercentileRanks(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TDigestPercentilesAggregate {
+    const VARIANT: &'static str = "tdigest_percentiles";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TDigestPercentiles(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TDigestPercentileRanksAggregate {
+    const VARIANT: &'static str = "tdigest_percentile_ranks";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TDigestPercentileRanks(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for PercentilesBucketAggregate {
+    const VARIANT: &'static str = "percentiles_bucket";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::PercentilesBucket(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MedianAbsoluteDeviationAggregate {
+    const VARIANT: &'static str = "median_absolute_deviation";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::MedianAbsoluteDeviation(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MinAggregate {
+    const VARIANT: &'static str = "min";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Min(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MaxAggregate {
+    const VARIANT: &'static str = "max";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Max(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for SumAggregate {
+    const VARIANT: &'static str = "sum";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Sum(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for AvgAggregate {
+    const VARIANT: &'static str = "avg";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Avg(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for WeightedAvgAggregate {
+    const VARIANT: &'static str = "weighted_avg";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::WeightedAvg(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ValueCountAggregate {
+    const VARIANT: &'static str = "value_count";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ValueCount(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for SimpleValueAggregate {
+    const VARIANT: &'static str = "simple_value";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::SimpleValue(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for DerivativeAggregate {
+    const VARIANT: &'static str = "derivative";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Derivative(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for BucketMetricValueAggregate {
+    const VARIANT: &'static str = "bucket_metric_value";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::BucketMetricValue(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ChangePointAggregate {
+    const VARIANT: &'static str = "change_point";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ChangePoint(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for StatsAggregate {
+    const VARIANT: &'static str = "stats";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Stats(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for StatsBucketAggregate {
+    const VARIANT: &'static str = "stats_bucket";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::StatsBucket(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ExtendedStatsAggregate {
+    const VARIANT: &'static str = "extended_stats";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ExtendedStats(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ExtendedStatsBucketAggregate {
+    const VARIANT: &'static str = "extended_stats_bucket";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ExtendedStatsBucket(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for CartesianBoundsAggregate {
+    const VARIANT: &'static str = "cartesian_bounds";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::CartesianBounds(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for CartesianCentroidAggregate {
+    const VARIANT: &'static str = "cartesian_centroid";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::CartesianCentroid(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoBoundsAggregate {
+    const VARIANT: &'static str = "geo_bounds";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoBounds(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoCentroidAggregate {
+    const VARIANT: &'static str = "geo_centroid";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoCentroid(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for HistogramAggregate {
+    const VARIANT: &'static str = "histogram";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Histogram(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for DateHistogramAggregate {
+    const VARIANT: &'static str = "date_histogram";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::DateHistogram(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for AutoDateHistogramAggregate {
+    const VARIANT: &'static str = "auto_date_histogram";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::AutoDateHistogram(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for VariableWidthHistogramAggregate {
+    const VARIANT: &'static str = "variable_width_histogram";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::VariableWidthHistogram(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for StringTermsAggregate {
+    const VARIANT: &'static str = "sterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::StringTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for LongTermsAggregate {
+    const VARIANT: &'static str = "lterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::LongTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for DoubleTermsAggregate {
+    const VARIANT: &'static str = "dterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::DoubleTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for UnmappedTermsAggregate {
+    const VARIANT: &'static str = "umterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::UnmappedTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for LongRareTermsAggregate {
+    const VARIANT: &'static str = "lrareterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::LongRareTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for StringRareTermsAggregate {
+    const VARIANT: &'static str = "srareterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::StringRareTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for UnmappedRareTermsAggregate {
+    const VARIANT: &'static str = "umrareterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::UnmappedRareTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MultiTermsAggregate {
+    const VARIANT: &'static str = "multi_terms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::MultiTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MissingAggregate {
+    const VARIANT: &'static str = "missing";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Missing(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for NestedAggregate {
+    const VARIANT: &'static str = "nested";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Nested(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ReverseNestedAggregate {
+    const VARIANT: &'static str = "reverse_nested";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ReverseNested(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GlobalAggregate {
+    const VARIANT: &'static str = "global";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Global(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for FilterAggregate {
+    const VARIANT: &'static str = "filter";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Filter(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ChildrenAggregate {
+    const VARIANT: &'static str = "children";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Children(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ParentAggregate {
+    const VARIANT: &'static str = "parent";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Parent(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for SamplerAggregate {
+    const VARIANT: &'static str = "sampler";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Sampler(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for UnmappedSamplerAggregate {
+    const VARIANT: &'static str = "unmapped_sampler";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::UnmappedSampler(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoHashGridAggregate {
+    const VARIANT: &'static str = "geohash_grid";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoHashGrid(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoTileGridAggregate {
+    const VARIANT: &'static str = "geotile_grid";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoTileGrid(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoHexGridAggregate {
+    const VARIANT: &'static str = "geohex_grid";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoHexGrid(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for RangeAggregate {
+    const VARIANT: &'static str = "range";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Range(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for DateRangeAggregate {
+    const VARIANT: &'static str = "date_range";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::DateRange(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoDistanceAggregate {
+    const VARIANT: &'static str = "geo_distance";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoDistance(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for IpRangeAggregate {
+    const VARIANT: &'static str = "ip_range";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::IpRange(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for IpPrefixAggregate {
+    const VARIANT: &'static str = "ip_prefix";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::IpPrefix(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for FiltersAggregate {
+    const VARIANT: &'static str = "filters";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Filters(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for AdjacencyMatrixAggregate {
+    const VARIANT: &'static str = "adjacency_matrix";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::AdjacencyMatrix(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for SignificantLongTermsAggregate {
+    const VARIANT: &'static str = "siglterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::SignificantLongTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for SignificantStringTermsAggregate {
+    const VARIANT: &'static str = "sigsterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::SignificantStringTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for UnmappedSignificantTermsAggregate {
+    const VARIANT: &'static str = "umsigterms";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::UnmappedSignificantTerms(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for CompositeAggregate {
+    const VARIANT: &'static str = "composite";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Composite(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for FrequentItemSetsAggregate {
+    const VARIANT: &'static str = "frequent_item_sets";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::FrequentItemSets(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TimeSeriesAggregate {
+    const VARIANT: &'static str = "time_series";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TimeSeries(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for ScriptedMetricAggregate {
+    const VARIANT: &'static str = "scripted_metric";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::ScriptedMetric(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TopHitsAggregate {
+    const VARIANT: &'static str = "top_hits";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TopHits(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for InferenceAggregate {
+    const VARIANT: &'static str = "inference";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Inference(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for StringStatsAggregate {
+    const VARIANT: &'static str = "string_stats";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::StringStats(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for BoxPlotAggregate {
+    const VARIANT: &'static str = "boxplot";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::BoxPlot(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TopMetricsAggregate {
+    const VARIANT: &'static str = "top_metrics";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TopMetrics(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for TTestAggregate {
+    const VARIANT: &'static str = "t_test";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::TTest(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for RateAggregate {
+    const VARIANT: &'static str = "rate";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::Rate(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for CumulativeCardinalityAggregate {
+    const VARIANT: &'static str = "simple_long_value";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::CumulativeCardinality(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for MatrixStatsAggregate {
+    const VARIANT: &'static str = "matrix_stats";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::MatrixStats(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+impl crate::AggregateKind for GeoLineAggregate {
+    const VARIANT: &'static str = "geo_line";
+    fn of(a: &Aggregate) -> Option<&Self> {
+        match a {
+            Aggregate::GeoLine(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AggregateBase {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
 }
 pub type AggregateOrder = crate::OneOrMany<crate::SingleKey<super::common::SortOrder>>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -310,6 +1870,111 @@ pub enum AggregationContainerKind {
     /// result of parsing (an unknown kind is a parse error).
     #[serde(skip)]
     Raw(serde_json::Value),
+}
+impl AggregationContainerKind {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            AggregationContainerKind::AdjacencyMatrix(_) => Some("adjacency_matrix"),
+            AggregationContainerKind::AutoDateHistogram(_) => Some("auto_date_histogram"),
+            AggregationContainerKind::Avg(_) => Some("avg"),
+            AggregationContainerKind::AvgBucket(_) => Some("avg_bucket"),
+            AggregationContainerKind::Boxplot(_) => Some("boxplot"),
+            AggregationContainerKind::BucketScript(_) => Some("bucket_script"),
+            AggregationContainerKind::BucketSelector(_) => Some("bucket_selector"),
+            AggregationContainerKind::BucketSort(_) => Some("bucket_sort"),
+            AggregationContainerKind::BucketCountKsTest(_) => {
+                Some("bucket_count_ks_test")
+            }
+            AggregationContainerKind::BucketCorrelation(_) => Some("bucket_correlation"),
+            AggregationContainerKind::Cardinality(_) => Some("cardinality"),
+            AggregationContainerKind::CartesianBounds(_) => Some("cartesian_bounds"),
+            AggregationContainerKind::CartesianCentroid(_) => Some("cartesian_centroid"),
+            AggregationContainerKind::CategorizeText(_) => Some("categorize_text"),
+            AggregationContainerKind::ChangePoint(_) => Some("change_point"),
+            AggregationContainerKind::Children(_) => Some("children"),
+            AggregationContainerKind::Composite(_) => Some("composite"),
+            AggregationContainerKind::CumulativeCardinality(_) => {
+                Some("cumulative_cardinality")
+            }
+            AggregationContainerKind::CumulativeSum(_) => Some("cumulative_sum"),
+            AggregationContainerKind::DateHistogram(_) => Some("date_histogram"),
+            AggregationContainerKind::DateRange(_) => Some("date_range"),
+            AggregationContainerKind::Derivative(_) => Some("derivative"),
+            AggregationContainerKind::DiversifiedSampler(_) => {
+                Some("diversified_sampler")
+            }
+            AggregationContainerKind::ExtendedStats(_) => Some("extended_stats"),
+            AggregationContainerKind::ExtendedStatsBucket(_) => {
+                Some("extended_stats_bucket")
+            }
+            AggregationContainerKind::FrequentItemSets(_) => Some("frequent_item_sets"),
+            AggregationContainerKind::Filter(_) => Some("filter"),
+            AggregationContainerKind::Filters(_) => Some("filters"),
+            AggregationContainerKind::GeoBounds(_) => Some("geo_bounds"),
+            AggregationContainerKind::GeoCentroid(_) => Some("geo_centroid"),
+            AggregationContainerKind::GeoDistance(_) => Some("geo_distance"),
+            AggregationContainerKind::GeohashGrid(_) => Some("geohash_grid"),
+            AggregationContainerKind::GeoLine(_) => Some("geo_line"),
+            AggregationContainerKind::GeotileGrid(_) => Some("geotile_grid"),
+            AggregationContainerKind::GeohexGrid(_) => Some("geohex_grid"),
+            AggregationContainerKind::Global(_) => Some("global"),
+            AggregationContainerKind::Histogram(_) => Some("histogram"),
+            AggregationContainerKind::IpRange(_) => Some("ip_range"),
+            AggregationContainerKind::IpPrefix(_) => Some("ip_prefix"),
+            AggregationContainerKind::Inference(_) => Some("inference"),
+            AggregationContainerKind::Line(_) => Some("line"),
+            AggregationContainerKind::MatrixStats(_) => Some("matrix_stats"),
+            AggregationContainerKind::Max(_) => Some("max"),
+            AggregationContainerKind::MaxBucket(_) => Some("max_bucket"),
+            AggregationContainerKind::MedianAbsoluteDeviation(_) => {
+                Some("median_absolute_deviation")
+            }
+            AggregationContainerKind::Min(_) => Some("min"),
+            AggregationContainerKind::MinBucket(_) => Some("min_bucket"),
+            AggregationContainerKind::Missing(_) => Some("missing"),
+            AggregationContainerKind::MovingAvg(_) => Some("moving_avg"),
+            AggregationContainerKind::MovingPercentiles(_) => Some("moving_percentiles"),
+            AggregationContainerKind::MovingFn(_) => Some("moving_fn"),
+            AggregationContainerKind::MultiTerms(_) => Some("multi_terms"),
+            AggregationContainerKind::Nested(_) => Some("nested"),
+            AggregationContainerKind::Normalize(_) => Some("normalize"),
+            AggregationContainerKind::Parent(_) => Some("parent"),
+            AggregationContainerKind::PercentileRanks(_) => Some("percentile_ranks"),
+            AggregationContainerKind::Percentiles(_) => Some("percentiles"),
+            AggregationContainerKind::PercentilesBucket(_) => Some("percentiles_bucket"),
+            AggregationContainerKind::Range(_) => Some("range"),
+            AggregationContainerKind::RareTerms(_) => Some("rare_terms"),
+            AggregationContainerKind::Rate(_) => Some("rate"),
+            AggregationContainerKind::ReverseNested(_) => Some("reverse_nested"),
+            AggregationContainerKind::RandomSampler(_) => Some("random_sampler"),
+            AggregationContainerKind::Sampler(_) => Some("sampler"),
+            AggregationContainerKind::ScriptedMetric(_) => Some("scripted_metric"),
+            AggregationContainerKind::SerialDiff(_) => Some("serial_diff"),
+            AggregationContainerKind::SignificantTerms(_) => Some("significant_terms"),
+            AggregationContainerKind::SignificantText(_) => Some("significant_text"),
+            AggregationContainerKind::Stats(_) => Some("stats"),
+            AggregationContainerKind::StatsBucket(_) => Some("stats_bucket"),
+            AggregationContainerKind::StringStats(_) => Some("string_stats"),
+            AggregationContainerKind::Sum(_) => Some("sum"),
+            AggregationContainerKind::SumBucket(_) => Some("sum_bucket"),
+            AggregationContainerKind::Terms(_) => Some("terms"),
+            AggregationContainerKind::TimeSeries(_) => Some("time_series"),
+            AggregationContainerKind::TopHits(_) => Some("top_hits"),
+            AggregationContainerKind::TTest(_) => Some("t_test"),
+            AggregationContainerKind::TopMetrics(_) => Some("top_metrics"),
+            AggregationContainerKind::ValueCount(_) => Some("value_count"),
+            AggregationContainerKind::WeightedAvg(_) => Some("weighted_avg"),
+            AggregationContainerKind::VariableWidthHistogram(_) => {
+                Some("variable_width_histogram")
+            }
+            AggregationContainerKind::Raw(v) => {
+                v.as_object().and_then(|m| m.keys().next()).map(String::as_str)
+            }
+        }
+    }
 }
 impl serde::Serialize for AggregationContainerKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1014,6 +2679,24 @@ impl AggregationRange {
         AggregationRangeTo
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ArrayPercentilesItem {
+    #[serde(rename = "key")]
+    pub key: f64,
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AutoDateHistogramAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<DateHistogramBucket>,
+    #[serde(rename = "interval")]
+    pub interval: super::common::DurationLarge,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoDateHistogramAggregation {
@@ -1116,6 +2799,50 @@ impl AverageBucketAggregation {
         plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
         GapPolicy
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AvgAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BoxPlotAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "min")]
+    pub min: f64,
+    #[serde(rename = "max")]
+    pub max: f64,
+    #[serde(rename = "q1")]
+    pub q1: f64,
+    #[serde(rename = "q2")]
+    pub q2: f64,
+    #[serde(rename = "q3")]
+    pub q3: f64,
+    #[serde(rename = "lower")]
+    pub lower: f64,
+    #[serde(rename = "upper")]
+    pub upper: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    #[serde(rename = "q1_as_string", skip_serializing_if = "Option::is_none")]
+    pub q1_as_string: Option<String>,
+    #[serde(rename = "q2_as_string", skip_serializing_if = "Option::is_none")]
+    pub q2_as_string: Option<String>,
+    #[serde(rename = "q3_as_string", skip_serializing_if = "Option::is_none")]
+    pub q3_as_string: Option<String>,
+    #[serde(rename = "lower_as_string", skip_serializing_if = "Option::is_none")]
+    pub lower_as_string: Option<String>,
+    #[serde(rename = "upper_as_string", skip_serializing_if = "Option::is_none")]
+    pub upper_as_string: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1295,6 +3022,19 @@ impl BucketKsAggregation {
         fractions : Vec < f64 >, plain sampling_method : String
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BucketMetricValueAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+    #[serde(rename = "keys")]
+    pub keys: Vec<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BucketPathAggregation {
@@ -1407,6 +3147,13 @@ crate::spec_enum! {
     "hour"["1h"], Day = "day"["1d"], Week = "week"["1w"], Month = "month"["1M"], Quarter
     = "quarter"["1q"], Year = "year"["1y"] }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CardinalityAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value")]
+    pub value: i64,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardinalityAggregation {
@@ -1455,6 +3202,13 @@ crate::spec_enum! {
     " Heuristic-based mode, default in Elasticsearch 8.4 and later."] SaveTimeHeuristic =
     "save_time_heuristic" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CartesianBoundsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<super::common::TopLeftBottomRightGeoBounds>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CartesianBoundsAggregation {
@@ -1480,6 +3234,15 @@ impl CartesianBoundsAggregation {
         plain field : super::common::Field, plain missing : Missing, plain script :
         super::common::Script
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CartesianCentroidAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
+    pub location: Option<super::common::CartesianPoint>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1571,6 +3334,15 @@ impl CategorizeTextAggregation {
         min_doc_count : i32, plain shard_min_doc_count : i32
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChangePointAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "type")]
+    pub r#type: ChangeType,
+    #[serde(rename = "bucket", skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<ChangePointBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePointAggregation {
@@ -1598,6 +3370,69 @@ impl ChangePointAggregation {
         GapPolicy
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChangePointBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: super::common::FieldValue,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for ChangePointBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ChangeType {
+    #[serde(rename = "dip")]
+    Dip(Dip),
+    #[serde(rename = "distribution_change")]
+    DistributionChange(DistributionChange),
+    #[serde(rename = "indeterminable")]
+    Indeterminable(Indeterminable),
+    #[serde(rename = "non_stationary")]
+    NonStationary(NonStationary),
+    #[serde(rename = "spike")]
+    Spike(Spike),
+    #[serde(rename = "stationary")]
+    Stationary(Stationary),
+    #[serde(rename = "step_change")]
+    StepChange(StepChange),
+    #[serde(rename = "trend_change")]
+    TrendChange(TrendChange),
+}
+impl ChangeType {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            ChangeType::Dip(_) => Some("dip"),
+            ChangeType::DistributionChange(_) => Some("distribution_change"),
+            ChangeType::Indeterminable(_) => Some("indeterminable"),
+            ChangeType::NonStationary(_) => Some("non_stationary"),
+            ChangeType::Spike(_) => Some("spike"),
+            ChangeType::Stationary(_) => Some("stationary"),
+            ChangeType::StepChange(_) => Some("step_change"),
+            ChangeType::TrendChange(_) => Some("trend_change"),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChiSquareHeuristic {
@@ -1618,6 +3453,33 @@ impl ChiSquareHeuristic {
     }
     crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChildrenAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for ChildrenAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChildrenAggregation {
@@ -1634,6 +3496,15 @@ impl ChildrenAggregation {
         Self::default()
     }
     crate::setters!(plain r#type : super::common::RelationName);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompositeAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<CompositeBucket>,
+    #[serde(rename = "after_key", skip_serializing_if = "Option::is_none")]
+    pub after_key: Option<CompositeAggregateKey>,
 }
 pub type CompositeAggregateKey = std::collections::BTreeMap<
     String,
@@ -1712,6 +3583,46 @@ pub enum CompositeAggregationSource {
     /// A geotile grid aggregation.
     #[serde(rename = "geotile_grid")]
     GeotileGrid(CompositeGeoTileGridAggregation),
+}
+impl CompositeAggregationSource {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            CompositeAggregationSource::Terms(_) => Some("terms"),
+            CompositeAggregationSource::Histogram(_) => Some("histogram"),
+            CompositeAggregationSource::DateHistogram(_) => Some("date_histogram"),
+            CompositeAggregationSource::GeotileGrid(_) => Some("geotile_grid"),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompositeBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: CompositeAggregateKey,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for CompositeBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1864,6 +3775,16 @@ impl CompositeTermsAggregation {
         value_type : ValueType, plain order : super::common::SortOrder
     );
 }
+/// Result of the `cumulative_cardinality` aggregation
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CumulativeCardinalityAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value")]
+    pub value: i64,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CumulativeCardinalityAggregation {
@@ -1941,6 +3862,13 @@ impl CustomCategorizeTextAnalyzer {
         < String >
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DateHistogramAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<DateHistogramBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateHistogramAggregation {
@@ -2012,6 +3940,44 @@ impl DateHistogramAggregation {
         super::common::TimeZone, plain keyed : bool
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DateHistogramBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    #[serde(rename = "key")]
+    pub key: super::common::EpochTime<super::common::UnitMillis>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for DateHistogramBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+/// Result of a `date_range` aggregation. Same format as a for a `range` aggregation: `from` and `to`
+/// in `buckets` are milliseconds since the Epoch, represented as a floating point number.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DateRangeAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<RangeBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateRangeAggregation {
@@ -2074,6 +4040,24 @@ impl DateRangeExpression {
         plain from : FieldDateMath, plain key : String, plain to : FieldDateMath
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DerivativeAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+    #[serde(rename = "normalized_value", skip_serializing_if = "Option::is_none")]
+    pub normalized_value: Option<f64>,
+    #[serde(
+        rename = "normalized_value_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub normalized_value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DerivativeAggregation {
@@ -2100,6 +4084,20 @@ impl DerivativeAggregation {
         plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
         GapPolicy
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Dip {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DistributionChange {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2132,6 +4130,55 @@ impl DiversifiedSamplerAggregation {
         : i32, plain script : super::common::Script, plain shard_size : i32, plain field
         : super::common::Field
     );
+}
+/// Result of a `terms` aggregation when the field is some kind of decimal number like a float, double, or distance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DoubleTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<DoubleTermsBucket>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DoubleTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "key")]
+    pub key: f64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for DoubleTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2205,6 +4252,69 @@ impl<T> ExtendedBounds<T> {
     }
     crate::setters!(plain max : T, plain min : T);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExtendedStatsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "min")]
+    pub min: Option<f64>,
+    #[serde(rename = "max")]
+    pub max: Option<f64>,
+    #[serde(rename = "avg")]
+    pub avg: Option<f64>,
+    #[serde(rename = "sum")]
+    pub sum: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
+    pub avg_as_string: Option<String>,
+    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
+    pub sum_as_string: Option<String>,
+    #[serde(rename = "sum_of_squares")]
+    pub sum_of_squares: Option<f64>,
+    #[serde(rename = "variance")]
+    pub variance: Option<f64>,
+    #[serde(rename = "variance_population")]
+    pub variance_population: Option<f64>,
+    #[serde(rename = "variance_sampling")]
+    pub variance_sampling: Option<f64>,
+    #[serde(rename = "std_deviation")]
+    pub std_deviation: Option<f64>,
+    #[serde(rename = "std_deviation_population")]
+    pub std_deviation_population: Option<f64>,
+    #[serde(rename = "std_deviation_sampling")]
+    pub std_deviation_sampling: Option<f64>,
+    #[serde(rename = "std_deviation_bounds", skip_serializing_if = "Option::is_none")]
+    pub std_deviation_bounds: Option<StandardDeviationBounds>,
+    #[serde(
+        rename = "sum_of_squares_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sum_of_squares_as_string: Option<String>,
+    #[serde(rename = "variance_as_string", skip_serializing_if = "Option::is_none")]
+    pub variance_as_string: Option<String>,
+    #[serde(
+        rename = "variance_population_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub variance_population_as_string: Option<String>,
+    #[serde(
+        rename = "variance_sampling_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub variance_sampling_as_string: Option<String>,
+    #[serde(rename = "std_deviation_as_string", skip_serializing_if = "Option::is_none")]
+    pub std_deviation_as_string: Option<String>,
+    #[serde(
+        rename = "std_deviation_bounds_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendedStatsAggregation {
@@ -2236,6 +4346,69 @@ impl ExtendedStatsAggregation {
         super::common::Script, plain format : String, plain sigma : f64
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExtendedStatsBucketAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "min")]
+    pub min: Option<f64>,
+    #[serde(rename = "max")]
+    pub max: Option<f64>,
+    #[serde(rename = "avg")]
+    pub avg: Option<f64>,
+    #[serde(rename = "sum")]
+    pub sum: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
+    pub avg_as_string: Option<String>,
+    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
+    pub sum_as_string: Option<String>,
+    #[serde(rename = "sum_of_squares")]
+    pub sum_of_squares: Option<f64>,
+    #[serde(rename = "variance")]
+    pub variance: Option<f64>,
+    #[serde(rename = "variance_population")]
+    pub variance_population: Option<f64>,
+    #[serde(rename = "variance_sampling")]
+    pub variance_sampling: Option<f64>,
+    #[serde(rename = "std_deviation")]
+    pub std_deviation: Option<f64>,
+    #[serde(rename = "std_deviation_population")]
+    pub std_deviation_population: Option<f64>,
+    #[serde(rename = "std_deviation_sampling")]
+    pub std_deviation_sampling: Option<f64>,
+    #[serde(rename = "std_deviation_bounds", skip_serializing_if = "Option::is_none")]
+    pub std_deviation_bounds: Option<StandardDeviationBounds>,
+    #[serde(
+        rename = "sum_of_squares_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sum_of_squares_as_string: Option<String>,
+    #[serde(rename = "variance_as_string", skip_serializing_if = "Option::is_none")]
+    pub variance_as_string: Option<String>,
+    #[serde(
+        rename = "variance_population_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub variance_population_as_string: Option<String>,
+    #[serde(
+        rename = "variance_sampling_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub variance_sampling_as_string: Option<String>,
+    #[serde(rename = "std_deviation_as_string", skip_serializing_if = "Option::is_none")]
+    pub std_deviation_as_string: Option<String>,
+    #[serde(
+        rename = "std_deviation_bounds_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendedStatsBucketAggregation {
@@ -2266,6 +4439,40 @@ impl ExtendedStatsBucketAggregation {
         GapPolicy, plain sigma : f64
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for FilterAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FiltersAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<FiltersBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FiltersAggregation {
@@ -2295,6 +4502,33 @@ impl FiltersAggregation {
         plain filters : Buckets < super::query_dsl::QueryContainer >, plain other_bucket
         : bool, plain other_bucket_key : String, plain keyed : bool
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FiltersBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for FiltersBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2352,6 +4586,13 @@ impl FormattableMetricAggregation {
         super::common::Script, plain format : String
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FrequentItemSetsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<FrequentItemSetsBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrequentItemSetsAggregation {
@@ -2384,6 +4625,35 @@ impl FrequentItemSetsAggregation {
         minimum_support : f64, plain size : i32, plain filter :
         super::query_dsl::QueryContainer
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FrequentItemSetsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(rename = "support")]
+    pub support: f64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for FrequentItemSetsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2422,6 +4692,13 @@ crate::spec_enum! {
     " Similar to skip, except if the metric provides a non-null, non-NaN value this value is used,"]
     #[doc = " otherwise the empty bucket is skipped."] KeepValues = "keep_values" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoBoundsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<super::common::GeoBounds>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeoBoundsAggregation {
@@ -2450,6 +4727,15 @@ impl GeoBoundsAggregation {
         plain field : super::common::Field, plain missing : Missing, plain script :
         super::common::Script, plain wrap_longitude : bool
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoCentroidAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
+    pub location: Option<super::common::GeoLocation>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2481,6 +4767,14 @@ impl GeoCentroidAggregation {
         super::common::Script, plain count : i64, plain location :
         super::common::GeoLocation
     );
+}
+/// Result of a `geo_distance` aggregation. The unit for `from` and `to` is meters by default.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoDistanceAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<RangeBucket>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2514,6 +4808,13 @@ impl GeoDistanceAggregation {
         super::common::Field, plain origin : super::common::GeoLocation, plain ranges :
         Vec < AggregationRange >, plain unit : super::common::DistanceUnit
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoHashGridAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<GeoHashGridBucket>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2549,6 +4850,78 @@ impl GeoHashGridAggregation {
         plain precision : super::common::GeoHashPrecision, plain shard_size : i32, plain
         size : i32
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoHashGridBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: super::common::GeoHash,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for GeoHashGridBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoHexGridAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<GeoHexGridBucket>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoHexGridBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: super::common::GeoHexCell,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for GeoHexGridBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoLineAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "type")]
+    pub r#type: String,
+    #[serde(rename = "geometry")]
+    pub geometry: super::common::GeoLine,
+    #[serde(rename = "properties")]
+    pub properties: serde_json::Value,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2618,6 +4991,13 @@ impl GeoLineSort {
     }
     crate::setters!(plain field : super::common::Field);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoTileGridAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<GeoTileGridBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeoTileGridAggregation {
@@ -2654,6 +5034,33 @@ impl GeoTileGridAggregation {
         bounds : super::common::GeoBounds
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoTileGridBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: super::common::GeoTile,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for GeoTileGridBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeohexGridAggregation {
@@ -2687,6 +5094,33 @@ impl GeohexGridAggregation {
         plain field : super::common::Field, plain precision : i32, plain bounds :
         super::common::GeoBounds, plain size : i32, plain shard_size : i32
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GlobalAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for GlobalAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2736,6 +5170,27 @@ impl HdrMethod {
         Self::default()
     }
     crate::setters!(plain number_of_significant_value_digits : i32);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HdrPercentileRanksAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HdrPercentilesAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HistogramAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<HistogramBucket>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2793,6 +5248,35 @@ impl HistogramAggregation {
         AggregateOrder, plain script : super::common::Script, plain format : String,
         plain keyed : bool
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HistogramBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    #[serde(rename = "key")]
+    pub key: f64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for HistogramBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2916,6 +5400,27 @@ impl HoltWintersMovingAverageAggregation {
 crate::spec_enum! {
     HoltWintersType { Add = "add", Mult = "mult" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Indeterminable {
+    #[serde(rename = "reason")]
+    pub reason: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InferenceAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    pub value: Option<super::common::FieldValue>,
+    #[serde(rename = "feature_importance", skip_serializing_if = "Option::is_none")]
+    pub feature_importance: Option<Vec<InferenceFeatureImportance>>,
+    #[serde(rename = "top_classes", skip_serializing_if = "Option::is_none")]
+    pub top_classes: Option<Vec<InferenceTopClassEntry>>,
+    #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    /// The keys named by the server.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InferenceAggregation {
@@ -2951,6 +5456,13 @@ impl InferenceAggregation {
     );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InferenceClassImportance {
+    #[serde(rename = "class_name")]
+    pub class_name: String,
+    #[serde(rename = "importance")]
+    pub importance: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum InferenceConfigContainer {
     /// Regression configuration for inference.
     #[serde(rename = "regression")]
@@ -2958,6 +5470,42 @@ pub enum InferenceConfigContainer {
     /// Classification configuration for inference.
     #[serde(rename = "classification")]
     Classification(super::ml::ClassificationInferenceOptions),
+}
+impl InferenceConfigContainer {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            InferenceConfigContainer::Regression(_) => Some("regression"),
+            InferenceConfigContainer::Classification(_) => Some("classification"),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InferenceFeatureImportance {
+    #[serde(rename = "feature_name")]
+    pub feature_name: String,
+    #[serde(rename = "importance", skip_serializing_if = "Option::is_none")]
+    pub importance: Option<f64>,
+    #[serde(rename = "classes", skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<InferenceClassImportance>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InferenceTopClassEntry {
+    #[serde(rename = "class_name")]
+    pub class_name: super::common::FieldValue,
+    #[serde(rename = "class_probability")]
+    pub class_probability: f64,
+    #[serde(rename = "class_score")]
+    pub class_score: f64,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IpPrefixAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<IpPrefixBucket>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2995,6 +5543,46 @@ impl IpPrefixAggregation {
         bool, plain append_prefix_length : bool, plain keyed : bool, plain min_doc_count
         : i64
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IpPrefixBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "is_ipv6")]
+    pub is_ipv6: bool,
+    #[serde(rename = "key")]
+    pub key: String,
+    #[serde(rename = "prefix_length")]
+    pub prefix_length: i32,
+    #[serde(rename = "netmask", skip_serializing_if = "Option::is_none")]
+    pub netmask: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for IpPrefixBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IpRangeAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<IpRangeBucket>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3045,6 +5633,38 @@ impl IpRangeAggregationRange {
         IpRangeAggregationRangeTo
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IpRangeBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for IpRangeBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+pub type KeyedPercentiles = std::collections::BTreeMap<String, KeyedPercentilesV>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinearMovingAverageAggregation {
@@ -3081,6 +5701,92 @@ impl LinearMovingAverageAggregation {
         settings : super::common::EmptyObject
     );
 }
+/// Result of the `rare_terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LongRareTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<LongRareTermsBucket>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LongRareTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: i64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for LongRareTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+/// Result of a `terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LongTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<LongTermsBucket>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LongTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "key")]
+    pub key: i64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for LongTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixAggregation {
@@ -3104,6 +5810,15 @@ impl MatrixAggregation {
         plain fields : super::common::Fields, plain missing : std::collections::BTreeMap
         < String, f64 >
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixStatsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<MatrixStatsFields>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3131,6 +5846,36 @@ impl MatrixStatsAggregation {
         plain fields : super::common::Fields, plain missing : std::collections::BTreeMap
         < String, f64 >, plain mode : super::common::SortMode
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixStatsFields {
+    #[serde(rename = "name")]
+    pub name: super::common::Field,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "mean")]
+    pub mean: f64,
+    #[serde(rename = "variance")]
+    pub variance: f64,
+    #[serde(rename = "skewness")]
+    pub skewness: f64,
+    #[serde(rename = "kurtosis")]
+    pub kurtosis: f64,
+    #[serde(rename = "covariance")]
+    pub covariance: std::collections::BTreeMap<String, f64>,
+    #[serde(rename = "correlation")]
+    pub correlation: std::collections::BTreeMap<String, f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MaxAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3186,6 +5931,17 @@ impl MaxBucketAggregation {
         plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
         GapPolicy
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MedianAbsoluteDeviationAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3249,6 +6005,17 @@ impl MetricAggregationBase {
         super::common::Script
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MinAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MinAggregation {
@@ -3308,6 +6075,33 @@ crate::spec_enum! {
     MinimumInterval { Second = "second", Minute = "minute", Hour = "hour", Day = "day",
     Month = "month", Year = "year" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MissingAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for MissingAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MissingAggregation {
@@ -3343,6 +6137,31 @@ pub enum MovingAverageAggregation {
     Holt(HoltMovingAverageAggregation),
     #[serde(rename = "holt_winters")]
     HoltWinters(HoltWintersMovingAverageAggregation),
+}
+impl From<LinearMovingAverageAggregation> for MovingAverageAggregation {
+    fn from(v: LinearMovingAverageAggregation) -> Self {
+        MovingAverageAggregation::Linear(v)
+    }
+}
+impl From<SimpleMovingAverageAggregation> for MovingAverageAggregation {
+    fn from(v: SimpleMovingAverageAggregation) -> Self {
+        MovingAverageAggregation::Simple(v)
+    }
+}
+impl From<EwmaMovingAverageAggregation> for MovingAverageAggregation {
+    fn from(v: EwmaMovingAverageAggregation) -> Self {
+        MovingAverageAggregation::Ewma(v)
+    }
+}
+impl From<HoltMovingAverageAggregation> for MovingAverageAggregation {
+    fn from(v: HoltMovingAverageAggregation) -> Self {
+        MovingAverageAggregation::Holt(v)
+    }
+}
+impl From<HoltWintersMovingAverageAggregation> for MovingAverageAggregation {
+    fn from(v: HoltWintersMovingAverageAggregation) -> Self {
+        MovingAverageAggregation::HoltWinters(v)
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3451,6 +6270,39 @@ impl MovingPercentilesAggregation {
     );
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MultiBucketAggregateBase<TBucket> {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<TBucket>,
+}
+/// Base type for multi-bucket aggregation results that can hold sub-aggregations results.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MultiBucketBase {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for MultiBucketBase {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MultiTermLookupKind {
     /// A field from which to retrieve terms.
     /// It is required if `script` is not provided.
@@ -3460,6 +6312,17 @@ pub enum MultiTermLookupKind {
     /// It is required if `field` is not provided.
     #[serde(rename = "script")]
     Script(super::common::Script),
+}
+impl MultiTermLookupKind {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            MultiTermLookupKind::Field(_) => Some("field"),
+            MultiTermLookupKind::Script(_) => Some("script"),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MultiTermLookup {
@@ -3541,6 +6404,20 @@ impl From<MultiTermLookupKind> for MultiTermLookup {
         MultiTermLookup::new(kind)
     }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MultiTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<MultiTermsBucket>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MultiTermsAggregation {
@@ -3589,6 +6466,40 @@ impl MultiTermsAggregation {
         < MultiTermLookup >
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MultiTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: Vec<super::common::FieldValue>,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for MultiTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MutualInformationHeuristic {
@@ -3609,6 +6520,33 @@ impl MutualInformationHeuristic {
     }
     crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NestedAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for NestedAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NestedAggregation {
@@ -3625,6 +6563,15 @@ impl NestedAggregation {
         Self::default()
     }
     crate::setters!(plain path : super::common::Field);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NonStationary {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "r_value")]
+    pub r_value: f64,
+    #[serde(rename = "trend")]
+    pub trend: String,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3691,6 +6638,33 @@ impl PValueHeuristic {
         Self::default()
     }
     crate::setters!(plain background_is_superset : bool, plain normalize_above : i64);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ParentAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for ParentAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3763,6 +6737,13 @@ impl PercentileRanksAggregation {
         PercentileRanksAggregationValues, plain hdr : HdrMethod, plain tdigest : TDigest
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PercentilesAggregateBase {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PercentilesAggregation {
@@ -3804,6 +6785,13 @@ impl PercentilesAggregation {
         super::common::Script, plain format : String, plain keyed : bool, plain percents
         : crate ::OneOrMany < f64 >, plain hdr : HdrMethod, plain tdigest : TDigest
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PercentilesBucketAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3888,6 +6876,13 @@ impl RandomSamplerAggregation {
     }
     crate::setters!(plain probability : f64, plain seed : i32, plain shard_seed : i32);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RangeAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<RangeBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeAggregation {
@@ -3922,6 +6917,42 @@ impl RangeAggregation {
         AggregationRange >, plain script : super::common::Script, plain keyed : bool,
         plain format : String
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RangeBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+    #[serde(rename = "from_as_string", skip_serializing_if = "Option::is_none")]
+    pub from_as_string: Option<String>,
+    #[serde(rename = "to_as_string", skip_serializing_if = "Option::is_none")]
+    pub to_as_string: Option<String>,
+    /// The bucket key. Present if the aggregation is _not_ keyed
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for RangeBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3963,6 +6994,15 @@ impl RareTermsAggregation {
         : f64, plain value_type : String
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RateAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value")]
+    pub value: f64,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateAggregation {
@@ -4003,6 +7043,33 @@ crate::spec_enum! {
     RateMode { #[doc = " Calculates the sum of all values of the field."] Sum = "sum",
     #[doc = " Uses the number of values of the field."] ValueCount = "value_count" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReverseNestedAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for ReverseNestedAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReverseNestedAggregation {
@@ -4020,6 +7087,33 @@ impl ReverseNestedAggregation {
         Self::default()
     }
     crate::setters!(plain path : super::common::Field);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SamplerAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for SamplerAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4060,6 +7154,13 @@ impl ScriptedHeuristic {
         Self::default()
     }
     crate::setters!(plain script : super::common::Script);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScriptedMetricAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value")]
+    pub value: serde_json::Value,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4141,6 +7242,103 @@ impl SerialDifferencingAggregation {
         GapPolicy, plain lag : i32
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantLongTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<SignificantLongTermsBucket>,
+    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
+    pub bg_count: Option<i64>,
+    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
+    pub doc_count: Option<i64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantLongTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "score")]
+    pub score: f64,
+    #[serde(rename = "bg_count")]
+    pub bg_count: i64,
+    #[serde(rename = "key")]
+    pub key: i64,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for SignificantLongTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantStringTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<SignificantStringTermsBucket>,
+    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
+    pub bg_count: Option<i64>,
+    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
+    pub doc_count: Option<i64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantStringTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "score")]
+    pub score: f64,
+    #[serde(rename = "bg_count")]
+    pub bg_count: i64,
+    #[serde(rename = "key")]
+    pub key: String,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for SignificantStringTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantTermsAggregateBase<T> {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<T>,
+    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
+    pub bg_count: Option<i64>,
+    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
+    pub doc_count: Option<i64>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignificantTermsAggregation {
@@ -4213,6 +7411,35 @@ impl SignificantTermsAggregation {
         script_heuristic : ScriptedHeuristic, plain p_value : PValueHeuristic, plain
         shard_min_doc_count : i64, plain shard_size : i32, plain size : i32
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignificantTermsBucketBase {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "score")]
+    pub score: f64,
+    #[serde(rename = "bg_count")]
+    pub bg_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for SignificantTermsBucketBase {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4327,6 +7554,120 @@ impl SimpleMovingAverageAggregation {
         settings : super::common::EmptyObject
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SimpleValueAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
+/// Base type for single-bucket aggregation results that can hold sub-aggregations results.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SingleBucketAggregateBase {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for SingleBucketAggregateBase {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SingleMetricAggregateBase {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Spike {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StandardDeviationBounds {
+    #[serde(rename = "upper")]
+    pub upper: Option<f64>,
+    #[serde(rename = "lower")]
+    pub lower: Option<f64>,
+    #[serde(rename = "upper_population")]
+    pub upper_population: Option<f64>,
+    #[serde(rename = "lower_population")]
+    pub lower_population: Option<f64>,
+    #[serde(rename = "upper_sampling")]
+    pub upper_sampling: Option<f64>,
+    #[serde(rename = "lower_sampling")]
+    pub lower_sampling: Option<f64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StandardDeviationBoundsAsString {
+    #[serde(rename = "upper")]
+    pub upper: String,
+    #[serde(rename = "lower")]
+    pub lower: String,
+    #[serde(rename = "upper_population")]
+    pub upper_population: String,
+    #[serde(rename = "lower_population")]
+    pub lower_population: String,
+    #[serde(rename = "upper_sampling")]
+    pub upper_sampling: String,
+    #[serde(rename = "lower_sampling")]
+    pub lower_sampling: String,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stationary {}
+/// Statistics aggregation result. `min`, `max` and `avg` are missing if there were no values to process
+/// (`count` is zero).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "min")]
+    pub min: Option<f64>,
+    #[serde(rename = "max")]
+    pub max: Option<f64>,
+    #[serde(rename = "avg")]
+    pub avg: Option<f64>,
+    #[serde(rename = "sum")]
+    pub sum: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
+    pub avg_as_string: Option<String>,
+    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
+    pub sum_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatsAggregation {
@@ -4355,6 +7696,29 @@ impl StatsAggregation {
         super::common::Script, plain format : String
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatsBucketAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "min")]
+    pub min: Option<f64>,
+    #[serde(rename = "max")]
+    pub max: Option<f64>,
+    #[serde(rename = "avg")]
+    pub avg: Option<f64>,
+    #[serde(rename = "sum")]
+    pub sum: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
+    pub avg_as_string: Option<String>,
+    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
+    pub sum_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatsBucketAggregation {
@@ -4381,6 +7745,76 @@ impl StatsBucketAggregation {
         plain buckets_path : BucketsPath, plain format : String, plain gap_policy :
         GapPolicy
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StepChange {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
+}
+/// Result of the `rare_terms` aggregation when the field is a string.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StringRareTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<StringRareTermsBucket>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StringRareTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: String,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for StringRareTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StringStatsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "count")]
+    pub count: i64,
+    #[serde(rename = "min_length")]
+    pub min_length: Option<i32>,
+    #[serde(rename = "max_length")]
+    pub max_length: Option<i32>,
+    #[serde(rename = "avg_length")]
+    pub avg_length: Option<f64>,
+    #[serde(rename = "entropy")]
+    pub entropy: Option<f64>,
+    #[serde(
+        rename = "distribution",
+        default,
+        deserialize_with = "crate::support::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub distribution: Option<Option<std::collections::BTreeMap<String, f64>>>,
+    #[serde(rename = "min_length_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_length_as_string: Option<String>,
+    #[serde(rename = "max_length_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_length_as_string: Option<String>,
+    #[serde(rename = "avg_length_as_string", skip_serializing_if = "Option::is_none")]
+    pub avg_length_as_string: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4410,6 +7844,65 @@ impl StringStatsAggregation {
         plain field : super::common::Field, plain missing : Missing, plain script :
         super::common::Script, plain show_distribution : bool
     );
+}
+/// Result of a `terms` aggregation when the field is a string.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StringTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<StringTermsBucket>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StringTermsBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "key")]
+    pub key: super::common::FieldValue,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for StringTermsBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+/// Sum aggregation result. `value` is always present and is zero if there were no values to process.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SumAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4492,6 +7985,29 @@ impl TDigest {
 crate::spec_enum! {
     TDigestExecutionHint { Default = "default", HighAccuracy = "high_accuracy" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TDigestPercentileRanksAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TDigestPercentilesAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "values")]
+    pub values: Percentiles,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TTestAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TTestAggregation {
@@ -4521,6 +8037,20 @@ crate::spec_enum! {
     TTestType { #[doc = " Performs paired t-test."] Paired = "paired", #[doc =
     " Performs two-sample equal variance test."] Homoscedastic = "homoscedastic", #[doc =
     " Performs two-sample unequal variance test."] Heteroscedastic = "heteroscedastic" }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TermsAggregateBase<TBucket> {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<TBucket>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4612,6 +8142,36 @@ crate::spec_enum! {
     GlobalOrdinalsHash = "global_ordinals_hash", GlobalOrdinalsLowCardinality =
     "global_ordinals_low_cardinality" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TermsBucketBase {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for TermsBucketBase {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
 pub type TermsExclude = crate::OneOrMany<String>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4658,6 +8218,13 @@ impl TestPopulation {
         filter : super::query_dsl::QueryContainer
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TimeSeriesAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<TimeSeriesBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeSeriesAggregation {
@@ -4677,6 +8244,40 @@ impl TimeSeriesAggregation {
         Self::default()
     }
     crate::setters!(plain size : i32, plain keyed : bool);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TimeSeriesBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "key")]
+    pub key: std::collections::BTreeMap<String, super::common::FieldValue>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for TimeSeriesBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TopHitsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "hits")]
+    pub hits: super::search::HitsMetadata<serde_json::Value>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4754,6 +8355,20 @@ impl TopHitsAggregation {
         bool, plain seq_no_primary_term : bool
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TopMetrics {
+    #[serde(rename = "sort")]
+    pub sort: Vec<Option<super::common::FieldValue>>,
+    #[serde(rename = "metrics")]
+    pub metrics: std::collections::BTreeMap<String, Option<super::common::FieldValue>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TopMetricsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "top")]
+    pub top: Vec<TopMetrics>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TopMetricsAggregation {
@@ -4807,6 +8422,89 @@ impl TopMetricsValue {
     }
     crate::setters!(plain field : super::common::Field);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TrendChange {
+    #[serde(rename = "p_value")]
+    pub p_value: f64,
+    #[serde(rename = "r_value")]
+    pub r_value: f64,
+    #[serde(rename = "change_point")]
+    pub change_point: i32,
+}
+/// Result of a `rare_terms` aggregation when the field is unmapped. `buckets` is always empty.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnmappedRareTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<super::spec_utils::Void>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnmappedSamplerAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for UnmappedSamplerAggregate {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        None
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
+}
+/// Result of the `significant_terms` aggregation on an unmapped field. `buckets` is always empty.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnmappedSignificantTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<super::spec_utils::Void>,
+    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
+    pub bg_count: Option<i64>,
+    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
+    pub doc_count: Option<i64>,
+}
+/// Result of a `terms` aggregation when the field is unmapped. `buckets` is always empty.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnmappedTermsAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<super::spec_utils::Void>,
+    #[serde(
+        rename = "doc_count_error_upper_bound",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc_count_error_upper_bound: Option<i64>,
+    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
+    pub sum_other_doc_count: Option<i64>,
+}
+/// Value count aggregation result. `value` is always present.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ValueCountAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueCountAggregation {
@@ -4840,6 +8538,13 @@ crate::spec_enum! {
     Date = "date", DateNanos = "date_nanos", Ip = "ip", Numeric = "numeric", GeoPoint =
     "geo_point", Boolean = "boolean" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VariableWidthHistogramAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    #[serde(rename = "buckets")]
+    pub buckets: Buckets<VariableWidthHistogramBucket>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VariableWidthHistogramAggregation {
@@ -4872,6 +8577,43 @@ impl VariableWidthHistogramAggregation {
         plain field : super::common::Field, plain buckets : i32, plain shard_size : i32,
         plain initial_buffer : i32, plain script : super::common::Script
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VariableWidthHistogramBucket {
+    #[serde(rename = "doc_count")]
+    pub doc_count: i64,
+    #[serde(rename = "min")]
+    pub min: f64,
+    #[serde(rename = "key")]
+    pub key: f64,
+    #[serde(rename = "max")]
+    pub max: f64,
+    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
+    pub min_as_string: Option<String>,
+    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
+    pub max_as_string: Option<String>,
+    /// Results of the sub-aggregations, by name.
+    #[serde(flatten)]
+    pub aggregations: crate::Aggregations,
+}
+impl crate::Bucket for VariableWidthHistogramBucket {
+    fn doc_count(&self) -> i64 {
+        self.doc_count
+    }
+    fn key(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.key).ok()
+    }
+    fn key_as_string(&self) -> Option<&str> {
+        self.key_as_string.as_deref()
+    }
+    fn aggs(&self) -> &crate::Aggregations {
+        &self.aggregations
+    }
+    fn aggs_mut(&mut self) -> &mut crate::Aggregations {
+        &mut self.aggregations
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4926,6 +8668,18 @@ impl WeightedAverageValue {
         super::common::Script
     );
 }
+/// Weighted average aggregation result. `value` is missing if the weight was set to zero.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WeightedAvgAggregate {
+    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<super::common::Metadata>,
+    /// The metric value. A missing value generally means that there was no data to aggregate,
+    /// unless specified otherwise.
+    #[serde(rename = "value")]
+    pub value: Option<f64>,
+    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
+    pub value_as_string: Option<String>,
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AggregationRangeFrom {
@@ -4979,8 +8733,8 @@ impl From<()> for AutoDateHistogramAggregationMinimumInterval {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Buckets<TBucket> {
-    Map(std::collections::BTreeMap<String, TBucket>),
-    TBucketList(Vec<TBucket>),
+    Keyed(std::collections::BTreeMap<String, TBucket>),
+    Array(Vec<TBucket>),
 }
 /// Buckets path can be expressed in different ways, and an aggregation may accept some or all of these
 /// forms depending on its type. Please refer to each aggregation's documentation to know what buckets
@@ -5075,6 +8829,28 @@ impl From<()> for IpRangeAggregationRangeTo {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+pub enum KeyedPercentilesV {
+    String(String),
+    Number(f64),
+    Null(()),
+}
+impl From<String> for KeyedPercentilesV {
+    fn from(v: String) -> Self {
+        KeyedPercentilesV::String(v)
+    }
+}
+impl From<f64> for KeyedPercentilesV {
+    fn from(v: f64) -> Self {
+        KeyedPercentilesV::Number(v)
+    }
+}
+impl From<()> for KeyedPercentilesV {
+    fn from(v: ()) -> Self {
+        KeyedPercentilesV::Null(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
 pub enum Missing {
     String(String),
     Integer(i32),
@@ -5115,6 +8891,22 @@ impl From<Vec<f64>> for PercentileRanksAggregationValues {
 impl From<()> for PercentileRanksAggregationValues {
     fn from(v: ()) -> Self {
         PercentileRanksAggregationValues::Null(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Percentiles {
+    Keyed(KeyedPercentiles),
+    Array(Vec<ArrayPercentilesItem>),
+}
+impl From<KeyedPercentiles> for Percentiles {
+    fn from(v: KeyedPercentiles) -> Self {
+        Percentiles::Keyed(v)
+    }
+}
+impl From<Vec<ArrayPercentilesItem>> for Percentiles {
+    fn from(v: Vec<ArrayPercentilesItem>) -> Self {
+        Percentiles::Array(v)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -3,6 +3,16 @@
 //! `common` types from the specification.
 
 #![allow(unused_imports)]
+/// The aggregation name as returned from the server. Depending whether typed_keys is specified this could come back
+/// in the form of `name#type` instead of simply `name`
+pub type AggregateName = String;
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CartesianPoint {
+    #[serde(rename = "x")]
+    pub x: f64,
+    #[serde(rename = "y")]
+    pub y: f64,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChunkRescorer {
@@ -272,6 +282,16 @@ impl GeoHashLocation {
 }
 /// A map hex cell (H3) reference
 pub type GeoHexCell = String;
+/// A GeoJson GeoLine.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GeoLine {
+    /// Always `"LineString"`
+    #[serde(rename = "type")]
+    pub r#type: String,
+    /// Array of `\[lon, lat\]` coordinates
+    #[serde(rename = "coordinates")]
+    pub coordinates: Vec<Vec<f64>>,
+}
 /// A GeoJson shape, that can also use Elasticsearch's `envelope` extension.
 pub type GeoShape = serde_json::Value;
 crate::spec_enum! {
@@ -671,6 +691,18 @@ pub enum QueryVectorBuilder {
     #[serde(rename = "lookup")]
     Lookup(LookupQueryVectorBuilder),
 }
+impl QueryVectorBuilder {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            QueryVectorBuilder::Embedding(_) => Some("embedding"),
+            QueryVectorBuilder::TextEmbedding(_) => Some("text_embedding"),
+            QueryVectorBuilder::Lookup(_) => Some("lookup"),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RRFRetriever {
@@ -750,6 +782,16 @@ pub enum RankContainer {
     /// The reciprocal rank fusion parameters
     #[serde(rename = "rrf")]
     Rrf(RrfRank),
+}
+impl RankContainer {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            RankContainer::Rrf(_) => Some("rrf"),
+        }
+    }
 }
 pub type RelationName = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -857,6 +899,26 @@ pub enum RetrieverContainer {
     /// A retriever that diversifies the results from its child retriever.
     #[serde(rename = "diversify")]
     Diversify(Box<DiversifyRetriever>),
+}
+impl RetrieverContainer {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            RetrieverContainer::Standard(_) => Some("standard"),
+            RetrieverContainer::Knn(_) => Some("knn"),
+            RetrieverContainer::Rrf(_) => Some("rrf"),
+            RetrieverContainer::TextSimilarityReranker(_) => {
+                Some("text_similarity_reranker")
+            }
+            RetrieverContainer::Rule(_) => Some("rule"),
+            RetrieverContainer::Rescorer(_) => Some("rescorer"),
+            RetrieverContainer::Linear(_) => Some("linear"),
+            RetrieverContainer::Pinned(_) => Some("pinned"),
+            RetrieverContainer::Diversify(_) => Some("diversify"),
+        }
+    }
 }
 /// Only to be used in query and path parameters, as the array form is actually a csv
 pub type Routing = crate::OneOrMany<String>;
@@ -1051,6 +1113,7 @@ impl ScriptSort {
 crate::spec_enum! {
     ScriptSortType { String = "string", Number = "number", Version = "version" }
 }
+pub type SequenceNumber = i64;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlicedScroll {
@@ -1088,6 +1151,20 @@ pub enum SortOptions {
     /// `{"<field>": ...}`: a key named by the user.
     #[serde(untagged)]
     Field(crate::SingleKey<FieldSort>),
+}
+impl SortOptions {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            SortOptions::Score(_) => Some("_score"),
+            SortOptions::Doc(_) => Some("_doc"),
+            SortOptions::GeoDistance(_) => Some("_geo_distance"),
+            SortOptions::Script(_) => Some("_script"),
+            SortOptions::Field(f) => Some(f.key.as_str()),
+        }
+    }
 }
 crate::spec_enum! {
     SortOrder { #[doc = " Ascending (smallest to largest)"] Asc = "asc", #[doc =

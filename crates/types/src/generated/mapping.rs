@@ -1145,6 +1145,17 @@ pub enum DynamicTemplateKind {
     #[serde(rename = "runtime")]
     Runtime(RuntimeField),
 }
+impl DynamicTemplateKind {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            DynamicTemplateKind::Mapping(_) => Some("mapping"),
+            DynamicTemplateKind::Runtime(_) => Some("runtime"),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DynamicTemplate {
     /// The kind, with its parameters.
@@ -2784,6 +2795,271 @@ impl serde::Serialize for Property {
 impl<'de> serde::Deserialize<'de> for Property {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::with_default_tag(d, "type", "object", Property::deserialize)
+    }
+}
+impl From<BinaryProperty> for Property {
+    fn from(v: BinaryProperty) -> Self {
+        Property::Binary(v)
+    }
+}
+impl From<BooleanProperty> for Property {
+    fn from(v: BooleanProperty) -> Self {
+        Property::Boolean(v)
+    }
+}
+impl From<DynamicProperty> for Property {
+    fn from(v: DynamicProperty) -> Self {
+        Property::DynamicType(v)
+    }
+}
+impl From<JoinProperty> for Property {
+    fn from(v: JoinProperty) -> Self {
+        Property::Join(v)
+    }
+}
+impl From<KeywordProperty> for Property {
+    fn from(v: KeywordProperty) -> Self {
+        Property::Keyword(v)
+    }
+}
+impl From<MatchOnlyTextProperty> for Property {
+    fn from(v: MatchOnlyTextProperty) -> Self {
+        Property::MatchOnlyText(v)
+    }
+}
+impl From<PercolatorProperty> for Property {
+    fn from(v: PercolatorProperty) -> Self {
+        Property::Percolator(v)
+    }
+}
+impl From<RankFeatureProperty> for Property {
+    fn from(v: RankFeatureProperty) -> Self {
+        Property::RankFeature(v)
+    }
+}
+impl From<RankFeaturesProperty> for Property {
+    fn from(v: RankFeaturesProperty) -> Self {
+        Property::RankFeatures(v)
+    }
+}
+impl From<SearchAsYouTypeProperty> for Property {
+    fn from(v: SearchAsYouTypeProperty) -> Self {
+        Property::SearchAsYouType(v)
+    }
+}
+impl From<TextProperty> for Property {
+    fn from(v: TextProperty) -> Self {
+        Property::Text(v)
+    }
+}
+impl From<VersionProperty> for Property {
+    fn from(v: VersionProperty) -> Self {
+        Property::Version(v)
+    }
+}
+impl From<WildcardProperty> for Property {
+    fn from(v: WildcardProperty) -> Self {
+        Property::Wildcard(v)
+    }
+}
+impl From<DateNanosProperty> for Property {
+    fn from(v: DateNanosProperty) -> Self {
+        Property::DateNanos(v)
+    }
+}
+impl From<DateProperty> for Property {
+    fn from(v: DateProperty) -> Self {
+        Property::Date(v)
+    }
+}
+impl From<AggregateMetricDoubleProperty> for Property {
+    fn from(v: AggregateMetricDoubleProperty) -> Self {
+        Property::AggregateMetricDouble(v)
+    }
+}
+impl From<DenseVectorProperty> for Property {
+    fn from(v: DenseVectorProperty) -> Self {
+        Property::DenseVector(v)
+    }
+}
+impl From<FlattenedProperty> for Property {
+    fn from(v: FlattenedProperty) -> Self {
+        Property::Flattened(v)
+    }
+}
+impl From<NestedProperty> for Property {
+    fn from(v: NestedProperty) -> Self {
+        Property::Nested(v)
+    }
+}
+impl From<ObjectProperty> for Property {
+    fn from(v: ObjectProperty) -> Self {
+        Property::Object(v)
+    }
+}
+impl From<PassthroughObjectProperty> for Property {
+    fn from(v: PassthroughObjectProperty) -> Self {
+        Property::Passthrough(v)
+    }
+}
+impl From<RankVectorProperty> for Property {
+    fn from(v: RankVectorProperty) -> Self {
+        Property::RankVectors(v)
+    }
+}
+impl From<SemanticTextProperty> for Property {
+    fn from(v: SemanticTextProperty) -> Self {
+        Property::SemanticText(v)
+    }
+}
+impl From<SparseVectorProperty> for Property {
+    fn from(v: SparseVectorProperty) -> Self {
+        Property::SparseVector(v)
+    }
+}
+impl From<CompletionProperty> for Property {
+    fn from(v: CompletionProperty) -> Self {
+        Property::Completion(v)
+    }
+}
+impl From<ConstantKeywordProperty> for Property {
+    fn from(v: ConstantKeywordProperty) -> Self {
+        Property::ConstantKeyword(v)
+    }
+}
+impl From<CountedKeywordProperty> for Property {
+    fn from(v: CountedKeywordProperty) -> Self {
+        Property::CountedKeyword(v)
+    }
+}
+impl From<FieldAliasProperty> for Property {
+    fn from(v: FieldAliasProperty) -> Self {
+        Property::Alias(v)
+    }
+}
+impl From<HistogramProperty> for Property {
+    fn from(v: HistogramProperty) -> Self {
+        Property::Histogram(v)
+    }
+}
+impl From<ExponentialHistogramProperty> for Property {
+    fn from(v: ExponentialHistogramProperty) -> Self {
+        Property::ExponentialHistogram(v)
+    }
+}
+impl From<IpProperty> for Property {
+    fn from(v: IpProperty) -> Self {
+        Property::Ip(v)
+    }
+}
+impl From<Murmur3HashProperty> for Property {
+    fn from(v: Murmur3HashProperty) -> Self {
+        Property::Murmur3(v)
+    }
+}
+impl From<TokenCountProperty> for Property {
+    fn from(v: TokenCountProperty) -> Self {
+        Property::TokenCount(v)
+    }
+}
+impl From<GeoPointProperty> for Property {
+    fn from(v: GeoPointProperty) -> Self {
+        Property::GeoPoint(v)
+    }
+}
+impl From<GeoShapeProperty> for Property {
+    fn from(v: GeoShapeProperty) -> Self {
+        Property::GeoShape(v)
+    }
+}
+impl From<PointProperty> for Property {
+    fn from(v: PointProperty) -> Self {
+        Property::Point(v)
+    }
+}
+impl From<ShapeProperty> for Property {
+    fn from(v: ShapeProperty) -> Self {
+        Property::Shape(v)
+    }
+}
+impl From<ByteNumberProperty> for Property {
+    fn from(v: ByteNumberProperty) -> Self {
+        Property::Byte(v)
+    }
+}
+impl From<DoubleNumberProperty> for Property {
+    fn from(v: DoubleNumberProperty) -> Self {
+        Property::Double(v)
+    }
+}
+impl From<FloatNumberProperty> for Property {
+    fn from(v: FloatNumberProperty) -> Self {
+        Property::Float(v)
+    }
+}
+impl From<HalfFloatNumberProperty> for Property {
+    fn from(v: HalfFloatNumberProperty) -> Self {
+        Property::HalfFloat(v)
+    }
+}
+impl From<IntegerNumberProperty> for Property {
+    fn from(v: IntegerNumberProperty) -> Self {
+        Property::Integer(v)
+    }
+}
+impl From<LongNumberProperty> for Property {
+    fn from(v: LongNumberProperty) -> Self {
+        Property::Long(v)
+    }
+}
+impl From<ScaledFloatNumberProperty> for Property {
+    fn from(v: ScaledFloatNumberProperty) -> Self {
+        Property::ScaledFloat(v)
+    }
+}
+impl From<ShortNumberProperty> for Property {
+    fn from(v: ShortNumberProperty) -> Self {
+        Property::Short(v)
+    }
+}
+impl From<UnsignedLongNumberProperty> for Property {
+    fn from(v: UnsignedLongNumberProperty) -> Self {
+        Property::UnsignedLong(v)
+    }
+}
+impl From<DateRangeProperty> for Property {
+    fn from(v: DateRangeProperty) -> Self {
+        Property::DateRange(v)
+    }
+}
+impl From<DoubleRangeProperty> for Property {
+    fn from(v: DoubleRangeProperty) -> Self {
+        Property::DoubleRange(v)
+    }
+}
+impl From<FloatRangeProperty> for Property {
+    fn from(v: FloatRangeProperty) -> Self {
+        Property::FloatRange(v)
+    }
+}
+impl From<IntegerRangeProperty> for Property {
+    fn from(v: IntegerRangeProperty) -> Self {
+        Property::IntegerRange(v)
+    }
+}
+impl From<IpRangeProperty> for Property {
+    fn from(v: IpRangeProperty) -> Self {
+        Property::IpRange(v)
+    }
+}
+impl From<LongRangeProperty> for Property {
+    fn from(v: LongRangeProperty) -> Self {
+        Property::LongRange(v)
+    }
+}
+impl From<IcuCollationProperty> for Property {
+    fn from(v: IcuCollationProperty) -> Self {
+        Property::IcuCollationKeyword(v)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -3,6 +3,7 @@
 pub mod aggregations;
 pub mod analysis;
 pub mod common;
+pub mod explain;
 pub mod indices;
 pub mod inference;
 pub mod mapping;

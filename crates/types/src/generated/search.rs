@@ -230,6 +230,18 @@ pub enum FieldSuggesterKind {
     #[serde(rename = "term")]
     Term(TermSuggester),
 }
+impl FieldSuggesterKind {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            FieldSuggesterKind::Completion(_) => Some("completion"),
+            FieldSuggesterKind::Phrase(_) => Some("phrase"),
+            FieldSuggesterKind::Term(_) => Some("term"),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FieldSuggester {
     /// The kind, with its parameters.
@@ -671,6 +683,71 @@ crate::spec_enum! {
     #[doc = " The unified highlighter uses the Lucene Unified Highlighter."] Unified =
     "unified" }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Hit<TDocument> {
+    #[serde(rename = "_index")]
+    pub index: super::common::IndexName,
+    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<super::common::Id>,
+    #[serde(
+        rename = "_score",
+        default,
+        deserialize_with = "crate::support::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub score: Option<Option<f64>>,
+    #[serde(rename = "_explanation", skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<super::explain::Explanation>,
+    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
+    pub inner_hits: Option<std::collections::BTreeMap<String, InnerHitsResult>>,
+    #[serde(rename = "matched_queries", skip_serializing_if = "Option::is_none")]
+    pub matched_queries: Option<HitMatchedQueries>,
+    #[serde(rename = "_nested", skip_serializing_if = "Option::is_none")]
+    pub nested: Option<NestedIdentity>,
+    #[serde(rename = "_ignored", skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<Vec<String>>,
+    #[serde(rename = "ignored_field_values", skip_serializing_if = "Option::is_none")]
+    pub ignored_field_values: Option<
+        std::collections::BTreeMap<String, Vec<serde_json::Value>>,
+    >,
+    #[serde(rename = "_shard", skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    #[serde(rename = "_node", skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(rename = "_routing", skip_serializing_if = "Option::is_none")]
+    pub routing: Option<String>,
+    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
+    pub source: Option<TDocument>,
+    #[serde(rename = "_rank", skip_serializing_if = "Option::is_none")]
+    pub rank: Option<i32>,
+    #[serde(rename = "_seq_no", skip_serializing_if = "Option::is_none")]
+    pub seq_no: Option<super::common::SequenceNumber>,
+    #[serde(rename = "_primary_term", skip_serializing_if = "Option::is_none")]
+    pub primary_term: Option<i64>,
+    #[serde(rename = "_version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionNumber>,
+    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
+    pub sort: Option<super::common::SortResults>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HitsMetadata<T> {
+    /// Total hit count information, present only if `track_total_hits` wasn't `false` in the search request.
+    #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<HitsMetadataTotal>,
+    #[serde(rename = "hits")]
+    pub hits: Vec<Hit<T>>,
+    #[serde(
+        rename = "max_score",
+        default,
+        deserialize_with = "crate::support::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_score: Option<Option<f64>>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InnerHits {
@@ -737,6 +814,11 @@ impl InnerHits {
         super::common::Fields, plain track_scores : bool, plain version : bool
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InnerHitsResult {
+    #[serde(rename = "hits")]
+    pub hits: HitsMetadata<serde_json::Value>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LaplaceSmoothingModel {
@@ -798,6 +880,15 @@ impl LinearInterpolationSmoothingModel {
     crate::setters!(
         plain bigram_lambda : f64, plain trigram_lambda : f64, plain unigram_lambda : f64
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NestedIdentity {
+    #[serde(rename = "field")]
+    pub field: super::common::Field,
+    #[serde(rename = "offset")]
+    pub offset: i32,
+    #[serde(rename = "_nested", skip_serializing_if = "Option::is_none")]
+    pub nested: Option<Box<NestedIdentity>>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -994,6 +1085,18 @@ pub enum RescoreKind {
     LearningToRank(LearningToRank),
     #[serde(rename = "script")]
     Script(Box<ScriptRescore>),
+}
+impl RescoreKind {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            RescoreKind::Query(_) => Some("query"),
+            RescoreKind::LearningToRank(_) => Some("learning_to_rank"),
+            RescoreKind::Script(_) => Some("script"),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rescore {
@@ -1319,6 +1422,20 @@ pub enum SmoothingModelContainer {
     #[serde(rename = "stupid_backoff")]
     StupidBackoff(StupidBackoffSmoothingModel),
 }
+impl SmoothingModelContainer {
+    /// The kind's name as written in JSON (`terms`, `match`...), or the field
+    /// name of a `{field: ...}` form.
+    #[allow(unreachable_patterns)]
+    pub fn kind_name(&self) -> Option<&str> {
+        match self {
+            SmoothingModelContainer::Laplace(_) => Some("laplace"),
+            SmoothingModelContainer::LinearInterpolation(_) => {
+                Some("linear_interpolation")
+            }
+            SmoothingModelContainer::StupidBackoff(_) => Some("stupid_backoff"),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(remote = "Self")]
@@ -1563,6 +1680,17 @@ impl TermSuggester {
         super::common::SuggestMode
     );
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TotalHits {
+    #[serde(rename = "relation")]
+    pub relation: TotalHitsRelation,
+    #[serde(rename = "value")]
+    pub value: i64,
+}
+crate::spec_enum! {
+    TotalHitsRelation { #[doc = " Accurate"] Eq = "eq", #[doc =
+    " Lower bound, including returned events or sequences"] Gte = "gte" }
+}
 /// Text or location that we want similar documents for or a lookup to a document's field for the text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1578,6 +1706,38 @@ impl From<String> for Context {
 impl From<super::common::GeoLocation> for Context {
     fn from(v: super::common::GeoLocation) -> Self {
         Context::GeoLocation(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum HitMatchedQueries {
+    StringList(Vec<String>),
+    Map(std::collections::BTreeMap<String, f64>),
+}
+impl From<Vec<String>> for HitMatchedQueries {
+    fn from(v: Vec<String>) -> Self {
+        HitMatchedQueries::StringList(v)
+    }
+}
+impl From<std::collections::BTreeMap<String, f64>> for HitMatchedQueries {
+    fn from(v: std::collections::BTreeMap<String, f64>) -> Self {
+        HitMatchedQueries::Map(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum HitsMetadataTotal {
+    TotalHits(TotalHits),
+    Integer(i64),
+}
+impl From<TotalHits> for HitsMetadataTotal {
+    fn from(v: TotalHits) -> Self {
+        HitsMetadataTotal::TotalHits(v)
+    }
+}
+impl From<i64> for HitsMetadataTotal {
+    fn from(v: i64) -> Self {
+        HitsMetadataTotal::Integer(v)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -3,6 +3,8 @@
 //! `spec_utils` types from the specification.
 
 #![allow(unused_imports)]
+/// The absence of any type. This is commonly used in APIs that don't return a body.
+pub type Void = ();
 /// A set of flags that can be represented as a single enum value or a set of values that are encoded
 /// as a pipe-separated string
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
