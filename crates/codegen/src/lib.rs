@@ -45,8 +45,21 @@ pub fn types_output_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../types/src/generated")
 }
 
-/// Generates the files of `es-types`; returns `relative path → contents`.
-pub fn generate_types(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
+/// Where the property table of `#[derive(Document)]` goes (`es-dsl-derive`).
+pub fn derive_output_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl-derive/src/generated")
+}
+
+/// The generated files of `es-types` and of `es-dsl-derive`: `relative path → contents`.
+pub struct TypesFiles {
+    /// `es-types/src/generated`.
+    pub types: BTreeMap<String, String>,
+    /// `es-dsl-derive/src/generated`.
+    pub derive: BTreeMap<String, String>,
+}
+
+/// Generates the files of `es-types` and the property table of `es-dsl-derive`.
+pub fn generate_types(spec_dir: &Path) -> Result<TypesFiles, String> {
     let path = spec_dir.join("schema.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -57,7 +70,12 @@ pub fn generate_types(spec_dir: &Path) -> Result<BTreeMap<String, String>, Strin
         .iter()
         .map(|t| (key(&t["name"]), t))
         .collect();
-    types::TypesGen::new(&types)?.files()
+    let g = types::TypesGen::new(&types)?;
+    let derive = [("property_types.rs".to_string(), g.property_table()?)].into();
+    Ok(TypesFiles {
+        types: g.files()?,
+        derive,
+    })
 }
 
 /// Generates every file; returns `relative path → contents`.

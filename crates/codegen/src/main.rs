@@ -26,7 +26,8 @@ fn main() {
     };
     let outputs = [
         (es_codegen::output_dir(), files),
-        (es_codegen::types_output_dir(), types),
+        (es_codegen::types_output_dir(), types.types),
+        (es_codegen::derive_output_dir(), types.derive),
     ];
     match cmd.as_str() {
         "generate" => {

@@ -92,6 +92,15 @@ fn field_ident(name: &str) -> Ident {
     }
 }
 
+/// The Rust name of a property within its struct.
+fn member_ident(p: &Prop<'_>, all: &[Prop<'_>]) -> Ident {
+    // `_name` and `name` in one struct: the underscored one keeps a trailing `_`.
+    if p.name.starts_with('_') && all.iter().any(|q| q.name == p.name.trim_start_matches('_')) {
+        return format_ident!("{}_", p.name.trim_start_matches('_'));
+    }
+    field_ident(p.name)
+}
+
 fn docs(desc: Option<&str>) -> TokenStream {
     let Some(d) = desc else { return quote!() };
     let lines: Vec<String> = doc_paragraph(d)
@@ -540,27 +549,28 @@ impl<'a> TypesGen<'a> {
     fn emit_enum(&self, k: &TypeKey, t: &Value) -> TokenStream {
         let name = format_ident!("{}", rust_name(&k.1));
         let doc = docs(t["description"].as_str());
-        let mut used = BTreeSet::new();
-        let members = t["members"].as_array().into_iter().flatten().map(|m| {
-            let wire = m["name"].as_str().unwrap_or_default();
-            let mut vn = pascal(wire);
-            while !used.insert(vn.clone()) {
-                vn.push('2');
-            }
-            let v = format_ident!("{}", vn);
-            let d = docs(m["description"].as_str());
-            let aliases: Vec<&str> = m["aliases"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            if aliases.is_empty() {
-                quote!(#d #v = #wire)
-            } else {
-                quote!(#d #v = #wire [#(#aliases),*])
-            }
-        });
+        let names = enum_variants(t);
+        let members = t["members"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(names)
+            .map(|(m, vn)| {
+                let wire = m["name"].as_str().unwrap_or_default();
+                let v = format_ident!("{}", vn);
+                let d = docs(m["description"].as_str());
+                let aliases: Vec<&str> = m["aliases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                if aliases.is_empty() {
+                    quote!(#d #v = #wire)
+                } else {
+                    quote!(#d #v = #wire [#(#aliases),*])
+                }
+            });
         let members: Vec<TokenStream> = members.collect();
         let open = if t["isOpen"] == true {
             quote!(open Other)
@@ -581,11 +591,7 @@ impl<'a> TypesGen<'a> {
         p: &Prop<'_>,
         all: &[Prop<'_>],
     ) -> (Ident, TokenStream, TokenStream, bool) {
-        let mut id = field_ident(p.name);
-        // `_name` and `name` in one struct: the underscored one keeps a trailing `_`.
-        if p.name.starts_with('_') && all.iter().any(|q| q.name == p.name.trim_start_matches('_')) {
-            id = format_ident!("{}_", p.name.trim_start_matches('_'));
-        }
+        let id = member_ident(p, all);
         let hint = pascal(p.name);
         let ty = self.ty(&p.ty, owner, &hint);
         let boxed = self.needs_box(owner, &p.ty, false);
@@ -638,6 +644,101 @@ impl<'a> TypesGen<'a> {
             quote!(#how #id: #ty)
         });
         quote!(crate::setters!(#(#s),*);)
+    }
+
+    /// `subfield(name, p)` where a type has multi-fields and `field(name, p)` where it has
+    /// properties (mappings, objects, nested): one entry at a time, as elasticsearch.dsl adds them.
+    fn mapping_sugar(&self, props: &[Prop<'_>]) -> TokenStream {
+        let property = type_key(("_types.mapping", "Property"));
+        let holds = |name: &str| {
+            props.iter().any(|p| {
+                p.name == name
+                    && p.ty["kind"] == "dictionary_of"
+                    && key(&p.ty["value"]["type"]) == property
+            })
+        };
+        let path = quote!(crate::mapping::Property);
+        let mut out = quote!();
+        if holds("fields") && !props.iter().any(|p| p.name == "subfield") {
+            out.extend(quote! {
+                /// Adds a multi-field: the same value indexed another way (`title.raw`).
+                pub fn subfield(mut self, name: impl Into<String>, p: impl Into<#path>) -> Self {
+                    self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+                    self
+                }
+            });
+        }
+        if holds("properties") && !props.iter().any(|p| p.name == "field") {
+            out.extend(quote! {
+                /// Adds a field (a property) to the mapping.
+                pub fn field(mut self, name: impl Into<String>, p: impl Into<#path>) -> Self {
+                    self.properties.get_or_insert_with(Default::default).insert(name.into(), p.into());
+                    self
+                }
+            });
+        }
+        out
+    }
+
+    /// What `#[derive(Document)]` must know of each mapping property type: its `type` name,
+    /// its struct, and each parameter's setter, with the values of enum parameters.
+    pub fn property_table(&self) -> Result<String, String> {
+        let property = type_key(("_types.mapping", "Property"));
+        let t = self.get(&property).ok_or("no Property type")?;
+        let mut entries = Vec::new();
+        for item in t["type"]["items"].as_array().into_iter().flatten() {
+            let mk = key(&item["type"]);
+            let wire = self
+                .all_props_raw(&mk)
+                .into_iter()
+                .find(|p| p["name"] == "type")
+                .and_then(|p| p["type"]["value"].as_str().map(str::to_owned));
+            let Some(wire) = wire.filter(|w| !w.contains('{')) else {
+                continue;
+            };
+            let rust = rust_name(&mk.1);
+            let props = self.props(&mk);
+            let params = props.iter().filter(|p| p.name != "type").map(|p| {
+                let name = member_ident(p, &props).to_string();
+                let name = name.trim_start_matches("r#");
+                let target = (p.ty["kind"] == "instance_of")
+                    .then(|| key(&p.ty["type"]))
+                    .and_then(|k| self.get(&k).filter(|e| e["kind"] == "enum").map(|e| (k, e)));
+                let (path, values) = match target {
+                    Some((k, e)) => {
+                        let path = format!("{}::{}", module_of(&k.0), rust_name(&k.1));
+                        let members = e["members"].as_array().into_iter().flatten();
+                        let values: Vec<TokenStream> = members
+                            .zip(enum_variants(e))
+                            .flat_map(|(m, v)| {
+                                let wires = std::iter::once(&m["name"])
+                                    .chain(m["aliases"].as_array().into_iter().flatten())
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_owned)
+                                    .collect::<Vec<_>>();
+                                wires.into_iter().map(move |w| quote!((#w, #v)))
+                            })
+                            .collect();
+                        (path, values)
+                    }
+                    None => (String::new(), Vec::new()),
+                };
+                quote!(Param { name: #name, enum_path: #path, values: &[#(#values),*] })
+            });
+            entries
+                .push(quote!(PropertyType { wire: #wire, rust: #rust, params: &[#(#params),*] }));
+        }
+        let tokens = quote! {
+            use crate::table::{Param, PropertyType};
+            /// Every mapping property type of the specification.
+            pub const PROPERTY_TYPES: &[PropertyType] = &[#(#entries),*];
+        };
+        let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{}//! The mapping property types of the specification, for `#[derive(Document)]`.\n\n{}",
+            crate::emit::HEADER,
+            prettyplease::unparse(&file)
+        ))
     }
 
     /// `AdditionalProperties` / `AdditionalProperty` behaviours: the value type of the extra keys.
@@ -694,7 +795,8 @@ impl<'a> TypesGen<'a> {
             ),
             None => (quote!(), quote!(#[serde(deny_unknown_fields)])),
         };
-        let setters = self.setters(&fields);
+        let mut setters = self.setters(&fields);
+        setters.extend(self.mapping_sugar(props));
         let shortcut = t["shortcutProperty"].as_str();
         let remote = if shortcut.is_some() {
             quote!(#[serde(remote = "Self")])
@@ -1327,6 +1429,21 @@ fn primitive(k: &TypeKey) -> Option<TokenStream> {
 
 fn type_key((ns, name): (&str, &str)) -> TypeKey {
     (ns.to_string(), name.to_string())
+}
+
+/// The Rust variant name of each member of a spec enum, in order.
+fn enum_variants(t: &Value) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    let members = t["members"].as_array().into_iter().flatten();
+    members
+        .map(|m| {
+            let mut vn = pascal(m["name"].as_str().unwrap_or_default());
+            while !used.insert(vn.clone()) {
+                vn.push('2');
+            }
+            vn
+        })
+        .collect()
 }
 
 /// `T | null`.

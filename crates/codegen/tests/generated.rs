@@ -138,7 +138,11 @@ fn routing_table_matches_rest_api_spec() {
 fn generated_types_are_up_to_date() {
     let Some(dir) = spec_or_skip() else { return };
     let files = es_codegen::generate_types(&dir).unwrap();
-    let diffs = es_codegen::check(&es_codegen::types_output_dir(), &files);
+    let mut diffs = es_codegen::check(&es_codegen::types_output_dir(), &files.types);
+    diffs.extend(es_codegen::check(
+        &es_codegen::derive_output_dir(),
+        &files.derive,
+    ));
     assert!(
         diffs.is_empty(),
         "run `cargo run -p es-codegen -- generate`: {diffs:?}"

@@ -19,10 +19,22 @@
 //!
 //! Field types are inferred: `String`/`&str` → `text` with a `keyword` subfield (as dynamic
 //! mapping does), `bool` → `boolean`, small integers → `integer`, other integers → `long`,
-//! `f32` → `float`, `f64` → `double`, `Option<T>`/`Vec<T>` → the type of `T`, anything else →
-//! `object`. Attributes override: `keyword`, `text`, `date`, `nested`, `object`,
-//! `type = "..."`, `analyzer = "..."`, `format = "..."`, `name = "..."`, `skip`, `id`.
-//! `#[serde(rename = "...")]` on a field is honoured.
+//! `f32` → `float`, `f64` → `double`, dates (`DateTime`, `NaiveDate`...) → `date`,
+//! `Option<T>`/`Vec<T>` → the type of `T`, anything else → `object`.
+//!
+//! Attributes: `id`, `skip`, `name = "..."`, the field type (`keyword`, `date`, `nested`... or
+//! `type = "scaled_float"`: any type of the specification), and **any parameter of that type**
+//! as `param = value`, checked at compile time against the specification: an unknown type or
+//! parameter, or an enum value the parameter does not take, is a compile error naming the
+//! ones allowed. Values are literals (`ignore_above = 256`, `index_options = "offsets"`,
+//! `copy_to = "all"`) or any Rust expression of the parameter's type
+//! (`index_prefixes = TextIndexPrefixes::new().min_chars(1)`). `#[serde(rename = "...")]` on
+//! a field is honoured.
+
+mod table;
+#[rustfmt::skip]
+#[path = "generated/property_types.rs"]
+mod property_types;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -45,10 +57,11 @@ pub fn derive_document(input: TokenStream) -> TokenStream {
 struct FieldOpts {
     id: bool,
     skip: bool,
-    ty: Option<String>,
-    analyzer: Option<String>,
-    format: Option<String>,
+    /// The property type and where it was given.
+    ty: Option<(String, proc_macro2::Span)>,
     name: Option<String>,
+    /// `param = value`, in order.
+    params: Vec<(syn::Ident, syn::Expr)>,
 }
 
 fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
@@ -64,21 +77,27 @@ fn field_opts(attrs: &[syn::Attribute]) -> syn::Result<FieldOpts> {
     for attr in attrs {
         if attr.path().is_ident("document") {
             attr.parse_nested_meta(|meta| {
-                let key = meta
-                    .path
-                    .get_ident()
-                    .map(|i| i.to_string())
-                    .unwrap_or_default();
+                let Some(ident) = meta.path.get_ident().cloned() else {
+                    return Err(meta.error("expected a name"));
+                };
+                let key = ident.to_string();
+                let span = ident.span();
                 match key.as_str() {
                     "id" => o.id = true,
                     "skip" => o.skip = true,
-                    "keyword" | "text" | "date" | "nested" | "object" | "boolean" | "long"
-                    | "integer" | "double" | "float" | "geo_point" => o.ty = Some(key),
-                    "type" => o.ty = Some(string_value(&meta)?),
-                    "analyzer" => o.analyzer = Some(string_value(&meta)?),
-                    "format" => o.format = Some(string_value(&meta)?),
+                    "type" => o.ty = Some((string_value(&meta)?, span)),
                     "name" => o.name = Some(string_value(&meta)?),
-                    _ => return Err(meta.error(format!("unknown document attribute `{key}`"))),
+                    _ if meta.input.peek(syn::Token![=]) => {
+                        let value: syn::Expr = meta.value()?.parse()?;
+                        o.params.push((ident, value));
+                    }
+                    _ if table::find(&key).is_some() => o.ty = Some((key, span)),
+                    _ => {
+                        return Err(meta.error(format!(
+                            "unknown document attribute `{key}` (not a field type: {})",
+                            type_names()
+                        )))
+                    }
                 }
                 Ok(())
             })?;
@@ -99,6 +118,95 @@ fn field_opts(attrs: &[syn::Attribute]) -> syn::Result<FieldOpts> {
         }
     }
     Ok(o)
+}
+
+fn type_names() -> String {
+    let names: Vec<&str> = property_types::PROPERTY_TYPES
+        .iter()
+        .map(|t| t.wire)
+        .collect();
+    names.join(", ")
+}
+
+/// An identifier, raw when it is a keyword (`r#type`).
+fn ident(name: &str) -> syn::Ident {
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
+}
+
+/// The property for one field: its type's struct with a setter call per parameter.
+fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<Tokens> {
+    let (wire, span) = o.ty.clone().unwrap_or_else(|| {
+        (
+            inferred(rust_ty).to_string(),
+            proc_macro2::Span::call_site(),
+        )
+    });
+    let Some(pt) = table::find(&wire) else {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "unknown field type `{wire}`; the specification has: {}",
+                type_names()
+            ),
+        ));
+    };
+    let st = ident(pt.rust);
+    let mut out = quote! { ::es_dsl::es_types::mapping::#st::new() };
+    let mut has_fields = false;
+    for (key, value) in &o.params {
+        let k = key.to_string();
+        let Some(param) = pt.params.iter().find(|p| p.name == k) else {
+            let names: Vec<&str> = pt.params.iter().map(|p| p.name).collect();
+            return Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "`{wire}` has no parameter `{k}`; it takes: {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        has_fields |= k == "fields";
+        let setter = ident(param.name);
+        let value = enum_value(param, value, &wire)?.unwrap_or_else(|| quote!(#value));
+        out = quote! { #out.#setter(#value) };
+    }
+    if wire == "text" && o.ty.is_none() && !has_fields {
+        out = quote! {
+            #out.subfield("keyword", ::es_dsl::es_types::mapping::KeywordProperty::new().ignore_above(256))
+        };
+    }
+    Ok(out)
+}
+
+/// A string (or boolean) literal given to an enum parameter, as the enum's variant; an error
+/// when the parameter does not take that value.
+fn enum_value(p: &table::Param, value: &syn::Expr, wire: &str) -> syn::Result<Option<Tokens>> {
+    if p.enum_path.is_empty() {
+        return Ok(None);
+    }
+    let syn::Expr::Lit(lit) = value else {
+        return Ok(None);
+    };
+    let text = match &lit.lit {
+        Lit::Str(s) => s.value(),
+        Lit::Bool(b) => b.value.to_string(),
+        _ => return Ok(None),
+    };
+    let Some((_, variant)) = p.values.iter().find(|(w, _)| *w == text) else {
+        let allowed: Vec<&str> = p.values.iter().map(|(w, _)| *w).collect();
+        return Err(syn::Error::new_spanned(
+            value,
+            format!(
+                "`{wire}.{}` takes one of: {} (not `{text}`)",
+                p.name,
+                allowed.join(", ")
+            ),
+        ));
+    };
+    let path: syn::Path = syn::parse_str(&format!("::es_dsl::es_types::{}", p.enum_path))?;
+    let variant = ident(variant);
+    Ok(Some(quote! { #path::#variant }))
 }
 
 /// The last path segment of a type and its first generic argument.
@@ -196,17 +304,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             .name
             .clone()
             .unwrap_or_else(|| fident.to_string().trim_start_matches("r#").to_string());
-        let ty = o.ty.clone().unwrap_or_else(|| inferred(&f.ty).to_string());
-        let mut field = quote! { ::es_dsl::Field::of(#ty) };
-        if ty == "text" && o.ty.is_none() {
-            field = quote! { #field.subfield("keyword", ::es_dsl::Field::keyword().with("ignore_above", 256)) };
-        }
-        if let Some(a) = &o.analyzer {
-            field = quote! { #field.analyzer(#a) };
-        }
-        if let Some(fmt) = &o.format {
-            field = quote! { #field.format(#fmt) };
-        }
+        let field = property(&o, &f.ty)?;
         mapping.push(quote! { .field(#name, #field) });
     }
     let id_impl = id_fn.map(|body| {

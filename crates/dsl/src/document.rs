@@ -13,13 +13,13 @@ use crate::{Index, Mapping, Search};
 /// A Rust type stored as documents of one index.
 ///
 /// ```
-/// use es_dsl::{Document, Field, Mapping};
+/// use es_dsl::{Document, Mapping, Property};
 /// #[derive(serde::Serialize, serde::Deserialize)]
 /// struct Article { slug: String, title: String, published: String }
 /// impl Document for Article {
 ///     const INDEX: &'static str = "articles";
 ///     fn mapping() -> Mapping {
-///         Mapping::new().field("title", Field::text()).field("published", Field::date())
+///         Mapping::new().field("title", Property::text()).field("published", Property::date())
 ///     }
 ///     fn id(&self) -> Option<String> { Some(self.slug.clone()) }
 /// }

@@ -10,10 +10,10 @@ use crate::Mapping;
 /// An index definition; its operations run on a client or a registry (see [`Runner`]).
 ///
 /// ```
-/// use es_dsl::{Field, Index, Mapping};
+/// use es_dsl::{Index, Mapping, Property};
 /// let idx = Index::new("blog")
 ///     .setting("number_of_shards", 1)
-///     .mapping(Mapping::new().field("title", Field::text()))
+///     .mapping(Mapping::new().field("title", Property::text()))
 ///     .alias("blog-current");
 /// assert_eq!(idx.body()["aliases"]["blog-current"], serde_json::json!({}));
 /// ```

@@ -65,20 +65,61 @@ mod aggs;
 mod document;
 pub mod esql;
 mod index;
-mod mapping;
 mod search;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
 pub use document::{Document, DocumentOps};
-/// `#[derive(Document)]`: the index mapping inferred from the type (see `es_dsl_derive`).
+/// `#[derive(Document)]`: the index mapping inferred from the type, and any parameter of a
+/// field's mapping type set by an attribute, checked against the specification when it
+/// compiles (see `es_dsl_derive`).
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book {
+///     #[document(keyword, ignore_above = 64, copy_to = "all")]
+///     isbn: String,
+///     #[document(analyzer = "english", index_options = "offsets")]
+///     title: String,
+///     #[document(type = "scaled_float", scaling_factor = 100)]
+///     price: f64,
+/// }
+/// let m = <Book as es_dsl::Document>::mapping().to_json();
+/// assert_eq!(m["properties"]["price"]["scaling_factor"], 100.0);
+/// assert_eq!(m["properties"]["title"]["index_options"], "offsets");
+/// ```
+///
+/// A parameter the type does not have is a compile error (listing the ones it has):
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { #[document(keyword, ignore_abov = 64)] isbn: String }
+/// ```
+///
+/// So is a value an enum parameter does not take, and a type the specification does not know:
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { #[document(index_options = "offset")] title: String }
+/// ```
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { #[document(type = "txt")] title: String }
+/// ```
 #[cfg(feature = "derive")]
 pub use es_dsl_derive::Document;
 pub use es_types;
+/// Mappings: [`Mapping`] is the generated `TypeMapping`, [`Property`] every field type of the
+/// specification with all its parameters (`Property::text().analyzer("english")`).
+pub use es_types::mapping::{Property, TypeMapping as Mapping};
 /// The query DSL: [`Query`] is the generated `QueryContainer` of the specification, with
 /// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use index::Index;
-pub use mapping::{Field, Mapping};
 pub use search::{Search, SearchResult};
 
 /// What `using` and running operations need, re-exported from `es-connections`.

@@ -39,6 +39,17 @@ struct Article {
     meta: Meta,
     #[document(nested)]
     comments: Vec<Comment>,
+    // Any parameter of the type, checked against the specification at compile time.
+    #[document(keyword, ignore_above = 64, doc_values = false, copy_to = "everything")]
+    isbn: String,
+    #[document(index_options = "offsets", term_vector = "with_positions_offsets", fields = std::collections::BTreeMap::new())]
+    summary: String,
+    #[document(type = "scaled_float", scaling_factor = 100)]
+    price: f64,
+    #[document(text, index_prefixes = es_dsl::es_types::mapping::TextIndexPrefixes::new().min_chars(1).max_chars(5))]
+    blurb: String,
+    #[document(dense_vector, dims = 3, similarity = "cosine")]
+    embedding: Vec<f32>,
 }
 
 fn sample() -> Article {
@@ -60,6 +71,11 @@ fn sample() -> Article {
             author: "ann".into(),
             stars: 5,
         }],
+        isbn: "978-0441172719".into(),
+        summary: "A desert planet".into(),
+        price: 9.99,
+        blurb: "Spice".into(),
+        embedding: vec![0.1, 0.2, 0.3],
     }
 }
 
@@ -80,8 +96,14 @@ fn the_mapping_is_inferred_from_types_and_attributes() {
             "published": {"type": "date", "format": "yyyy-MM-dd"},
             "tags": {"type": "text", "fields": keyword_sub},
             "authorName": {"type": "text", "fields": keyword_sub},
-            "meta": {"type": "object"},
-            "comments": {"type": "nested"}
+            // `object` is the default type: written without it, as Elasticsearch reads it.
+            "meta": {},
+            "comments": {"type": "nested"},
+            "isbn": {"type": "keyword", "ignore_above": 64, "doc_values": false, "copy_to": "everything"},
+            "summary": {"type": "text", "index_options": "offsets", "term_vector": "with_positions_offsets", "fields": {}},
+            "price": {"type": "scaled_float", "scaling_factor": 100.0},
+            "blurb": {"type": "text", "index_prefixes": {"min_chars": 1, "max_chars": 5}},
+            "embedding": {"type": "dense_vector", "dims": 3, "similarity": "cosine"}
         }})
     );
 }
@@ -105,5 +127,7 @@ fn a_derived_document_round_trips_through_noida() {
     let props = &mapping[Article::INDEX].mappings["properties"];
     assert_eq!(props["published"]["format"], "yyyy-MM-dd");
     assert_eq!(props["slug"]["type"], "keyword");
+    assert_eq!(props["isbn"]["ignore_above"], 64);
+    assert_eq!(props["price"]["type"], "scaled_float");
     let _ = Article::search();
 }

@@ -5,7 +5,7 @@
 use es_client::Client;
 use es_connections::{connections, UseConnection};
 use es_dsl::esql::{col, lit, Esql};
-use es_dsl::{Aggregation, Document, DocumentOps, Field, Index, Mapping, Query, Search};
+use es_dsl::{Aggregation, Document, DocumentOps, Index, Mapping, Property, Query, Search};
 use es_testkit::{Emulator, EmulatorKind, FakeCluster, Reply, Rule};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -23,10 +23,13 @@ impl Document for Article {
     const INDEX: &'static str = "dsl-articles";
     fn mapping() -> Mapping {
         Mapping::new()
-            .field("slug", Field::keyword())
-            .field("title", Field::text().subfield("raw", Field::keyword()))
-            .field("year", Field::integer())
-            .field("tags", Field::keyword())
+            .field("slug", Property::keyword())
+            .field(
+                "title",
+                Property::text().subfield("raw", Property::keyword()),
+            )
+            .field("year", Property::integer())
+            .field("tags", Property::keyword())
     }
     fn id(&self) -> Option<String> {
         Some(self.slug.clone())

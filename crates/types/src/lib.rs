@@ -16,6 +16,7 @@
 //! ```
 
 mod aggs;
+mod properties;
 mod query;
 mod results;
 mod support;

@@ -111,6 +111,18 @@ impl<T> From<Vec<T>> for OneOrMany<T> {
     }
 }
 
+impl From<&str> for OneOrMany<String> {
+    fn from(s: &str) -> Self {
+        OneOrMany::One(s.to_string())
+    }
+}
+
+impl From<Vec<&str>> for OneOrMany<String> {
+    fn from(v: Vec<&str>) -> Self {
+        OneOrMany::Many(v.into_iter().map(str::to_string).collect())
+    }
+}
+
 /// Forwards whatever JSON comes to `T`, except lists (handled by `seq`).
 macro_rules! forward_scalars {
     ($t:ty, $wrap:expr) => {

@@ -44,6 +44,26 @@ impl AggregateMetricDoubleProperty {
         default_metric : String, plain ignore_malformed : bool, plain metrics : Vec <
         String >, plain time_series_metric : TimeSeriesMetricType
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +151,26 @@ impl BinaryProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
         : super::common::Fields, plain store : bool, plain doc_values : DocValues
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -191,6 +231,26 @@ impl BooleanProperty {
         super::common::Script, plain on_script_error : OnScriptError, plain
         time_series_dimension : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +314,26 @@ impl ByteNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : i8
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -395,6 +475,26 @@ impl CompletionProperty {
         max_input_length : i32, plain preserve_position_increments : bool, plain
         preserve_separators : bool, plain search_analyzer : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -446,6 +546,26 @@ impl ConstantKeywordProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain value :
         serde_json::Value
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -483,6 +603,26 @@ impl CorePropertyBase {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
         : super::common::Fields, plain store : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -518,6 +658,26 @@ impl CountedKeywordProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain index :
         bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -593,6 +753,26 @@ impl DateNanosProperty {
         OnScriptError, plain null_value : super::common::DateTime, plain precision_step :
         i32
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -656,6 +836,26 @@ impl DateProperty {
         super::common::Script, plain on_script_error : OnScriptError, plain null_value :
         super::common::DateTime, plain precision_step : i32, plain locale : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -704,6 +904,26 @@ impl DateRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool, plain format : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     DenseVectorElementType { #[doc =
@@ -850,6 +1070,26 @@ impl DenseVectorProperty {
         i32, plain element_type : DenseVectorElementType, plain index : bool, plain
         index_options : DenseVectorIndexOptions, plain similarity : DenseVectorSimilarity
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     DenseVectorSimilarity { #[doc =
@@ -932,6 +1172,26 @@ impl DocValuesPropertyBase {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
         : super::common::Fields, plain store : bool, plain doc_values : DocValues
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -995,6 +1255,26 @@ impl DoubleNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : f64
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1041,6 +1321,26 @@ impl DoubleRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     DynamicMapping { Strict = "strict", Runtime = "runtime", True = "true", False =
@@ -1137,6 +1437,26 @@ impl DynamicProperty {
         search_quote_analyzer : String, plain term_vector : TermVectorOption, plain
         format : String, plain precision_step : i32, plain locale : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DynamicTemplateKind {
@@ -1319,6 +1639,26 @@ impl ExponentialHistogramProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
         time_series_metric : TimeSeriesMetricType
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1354,6 +1694,26 @@ impl FieldAliasProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain path :
         super::common::Field
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1453,6 +1813,26 @@ impl FlattenedProperty {
         PreserveLeafArrays, plain similarity : String, plain split_queries_on_whitespace
         : bool, plain time_series_dimensions : Vec < String >
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1516,6 +1896,26 @@ impl FloatNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : f32
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1562,6 +1962,26 @@ impl FloatRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     GeoOrientation { Right = "right"["RIGHT", "counterclockwise", "ccw"], Left =
@@ -1626,6 +2046,26 @@ impl GeoPointProperty {
         OnScriptError, plain script : super::common::Script, plain time_series_metric :
         GeoPointMetricType
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 /// The `geo_shape` data type facilitates the indexing of and searching with arbitrary geo shapes such as rectangles
 /// and polygons.
@@ -1681,6 +2121,26 @@ impl GeoShapeProperty {
         coerce : bool, plain ignore_malformed : bool, plain ignore_z_value : bool, plain
         index : bool, plain orientation : GeoOrientation, plain strategy : GeoStrategy
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     GeoStrategy { Recursive = "recursive", Term = "term" }
@@ -1747,6 +2207,26 @@ impl HalfFloatNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : f32
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1784,6 +2264,26 @@ impl HistogramProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
         ignore_malformed : bool, plain time_series_metric : TimeSeriesMetricType
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1868,6 +2368,26 @@ impl IcuCollationProperty {
         : super::analysis::IcuCollationCaseFirst, plain numeric : bool, plain
         variable_top : String, plain hiragana_quaternary_mode : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1951,6 +2471,26 @@ impl IntegerNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : i32
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1997,6 +2537,26 @@ impl IntegerRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2054,6 +2614,26 @@ impl IpProperty {
         : String, plain on_script_error : OnScriptError, plain script :
         super::common::Script, plain time_series_dimension : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2100,6 +2680,26 @@ impl IpRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2140,6 +2740,26 @@ impl JoinProperty {
         relations : std::collections::BTreeMap < String, crate ::OneOrMany <
         super::common::RelationName > >, plain eager_global_ordinals : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2212,6 +2832,26 @@ impl KeywordProperty {
         plain null_value : String, plain similarity : KeywordPropertySimilarity, plain
         split_queries_on_whitespace : bool, plain time_series_dimension : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2275,6 +2915,26 @@ impl LongNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : i64
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2321,6 +2981,26 @@ impl LongRangeProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 /// A variant of text that trades scoring and efficiency of positional queries for space efficiency. This field
 /// effectively stores data the same way as a text field that only indexes documents (index_options: docs) and
@@ -2354,6 +3034,15 @@ impl MatchOnlyTextProperty {
         std::collections::BTreeMap < String, String >, plain copy_to :
         super::common::Fields
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     MatchType { Simple = "simple", Regex = "regex" }
@@ -2396,6 +3085,26 @@ impl Murmur3HashProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
         : super::common::Fields, plain store : bool, plain doc_values : DocValues
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2440,6 +3149,26 @@ impl NestedProperty {
         : super::common::Fields, plain store : bool, plain enabled : bool, plain
         include_in_parent : bool, plain include_in_root : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2501,6 +3230,26 @@ impl NumberPropertyBase {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2543,6 +3292,26 @@ impl ObjectProperty {
         : super::common::Fields, plain store : bool, plain enabled : bool, plain
         subobjects : Subobjects
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     OnScriptError { Fail = "fail", Continue = "continue" }
@@ -2590,6 +3359,26 @@ impl PassthroughObjectProperty {
         : super::common::Fields, plain store : bool, plain enabled : bool, plain priority
         : i32, plain time_series_dimension : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2622,6 +3411,26 @@ impl PercolatorProperty {
         dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2668,6 +3477,26 @@ impl PointProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         ignore_malformed : bool, plain ignore_z_value : bool, plain null_value : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     PreserveLeafArrays { Lossy = "lossy", Exact = "exact" }
@@ -3093,6 +3922,26 @@ impl PropertyBase {
         dynamic : DynamicMapping, plain fields : std::collections::BTreeMap < String,
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3139,6 +3988,26 @@ impl RangePropertyBase {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         boost : f64, plain coerce : bool, plain index : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3174,6 +4043,26 @@ impl RankFeatureProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
         positive_score_impact : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3209,6 +4098,26 @@ impl RankFeaturesProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
         positive_score_impact : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     RankVectorElementType { Byte = "byte", Float = "float", Bit = "bit" }
@@ -3250,6 +4159,26 @@ impl RankVectorProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain
         element_type : RankVectorElementType, plain dims : i32
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3425,6 +4354,26 @@ impl ScaledFloatNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : f64, plain scaling_factor : f64
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3484,6 +4433,26 @@ impl SearchAsYouTypeProperty {
         String, plain similarity : SearchAsYouTypePropertySimilarity, plain term_vector :
         TermVectorOption
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3551,6 +4520,15 @@ impl SemanticTextProperty {
         SemanticTextPropertyChunkingSettings, plain fields : std::collections::BTreeMap <
         String, Property >
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
 }
 /// The `shape` data type facilitates the indexing of and searching with arbitrary `x, y` cartesian shapes such as
 /// rectangles and polygons.
@@ -3602,6 +4580,26 @@ impl ShapeProperty {
         coerce : bool, plain ignore_malformed : bool, plain ignore_z_value : bool, plain
         orientation : GeoOrientation
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3665,6 +4663,26 @@ impl ShortNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : i16
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3778,6 +4796,26 @@ impl SparseVectorProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain store :
         bool, plain index_options : SparseVectorIndexOptions
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     Subobjects { True = "true", False = "false", Auto = "auto" }
@@ -3926,6 +4964,26 @@ impl TextProperty {
         search_quote_analyzer : String, plain similarity : TextPropertySimilarity, plain
         term_vector : TermVectorOption
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 crate::spec_enum! {
     TimeSeriesMetricType { Gauge = "gauge", Counter = "counter", Summary = "summary",
@@ -3984,6 +5042,26 @@ impl TokenCountProperty {
         analyzer : String, plain boost : f64, plain index : bool, plain null_value : f64,
         plain enable_position_increments : bool
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4042,6 +5120,17 @@ impl TypeMapping {
         std::collections::BTreeMap < String, RuntimeField >, plain enabled : bool, plain
         subobjects : Subobjects, plain data_stream_timestamp : DataStreamTimestamp
     );
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4105,6 +5194,26 @@ impl UnsignedLongNumberProperty {
         super::common::Script, plain time_series_metric : TimeSeriesMetricType, plain
         time_series_dimension : bool, plain null_value : u64
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4144,6 +5253,26 @@ impl VersionProperty {
         Property >, plain synthetic_source_keep : SyntheticSourceKeepEnum, plain copy_to
         : super::common::Fields, plain store : bool, plain doc_values : DocValues
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4186,6 +5315,26 @@ impl WildcardProperty {
         : super::common::Fields, plain store : bool, plain doc_values : DocValues, plain
         null_value : String
     );
+    /// Adds a multi-field: the same value indexed another way (`title.raw`).
+    pub fn subfield(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.fields.get_or_insert_with(Default::default).insert(name.into(), p.into());
+        self
+    }
+    /// Adds a field (a property) to the mapping.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        p: impl Into<crate::mapping::Property>,
+    ) -> Self {
+        self.properties
+            .get_or_insert_with(Default::default)
+            .insert(name.into(), p.into());
+        self
+    }
 }
 /// Defines whether doc values are enabled for a field. Can be a simple boolean, or a configuration object for finer-grained control over sub-parameters such as `multi_value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
