@@ -1252,7 +1252,7 @@ impl<'a> TypesGen<'a> {
             variants.push(quote!(#[doc = #vdoc] #vn(#path)));
             names.push(quote!(Aggregate::#vn(_) => #wire,));
             wires.push(wire);
-            reads.push(quote!(#wire => Some(crate::from_value(value).map(Aggregate::#vn)),));
+            reads.push(quote!(#wire => Some(crate::results::read_as(value).map(Aggregate::#vn)),));
             kinds.push(quote! {
                 impl crate::AggregateKind for #path {
                     const VARIANT: &'static str = #wire;

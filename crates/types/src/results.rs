@@ -401,6 +401,14 @@ pub(crate) fn bucket_refs<B: Bucket>(b: &Buckets<B>) -> Vec<BucketRef<'_>> {
         .collect()
 }
 
+/// A result read as its type.
+pub(crate) fn read_as<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, crate::ParseError> {
+    serde_json::from_value(v).map_err(|e| crate::ParseError {
+        path: String::new(),
+        source: e,
+    })
+}
+
 /// Metric values as `f64` (the spec types them as doubles, longs, or nullable doubles).
 pub(crate) trait AsF64 {
     fn as_f64(&self) -> Option<f64>;

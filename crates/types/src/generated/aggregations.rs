@@ -386,129 +386,185 @@ impl Aggregate {
         value: serde_json::Value,
     ) -> Option<Result<Aggregate, crate::ParseError>> {
         match variant {
-            "cardinality" => Some(crate::from_value(value).map(Aggregate::Cardinality)),
+            "cardinality" => {
+                Some(crate::results::read_as(value).map(Aggregate::Cardinality))
+            }
             "hdr_percentiles" => {
-                Some(crate::from_value(value).map(Aggregate::HdrPercentiles))
+                Some(crate::results::read_as(value).map(Aggregate::HdrPercentiles))
             }
             "hdr_percentile_ranks" => {
-                Some(crate::from_value(value).map(Aggregate::HdrPercentileRanks))
+                Some(crate::results::read_as(value).map(Aggregate::HdrPercentileRanks))
             }
             "tdigest_percentiles" => {
-                Some(crate::from_value(value).map(Aggregate::TDigestPercentiles))
+                Some(crate::results::read_as(value).map(Aggregate::TDigestPercentiles))
             }
             "tdigest_percentile_ranks" => {
-                Some(crate::from_value(value).map(Aggregate::TDigestPercentileRanks))
+                Some(
+                    crate::results::read_as(value).map(Aggregate::TDigestPercentileRanks),
+                )
             }
             "percentiles_bucket" => {
-                Some(crate::from_value(value).map(Aggregate::PercentilesBucket))
+                Some(crate::results::read_as(value).map(Aggregate::PercentilesBucket))
             }
             "median_absolute_deviation" => {
-                Some(crate::from_value(value).map(Aggregate::MedianAbsoluteDeviation))
+                Some(
+                    crate::results::read_as(value)
+                        .map(Aggregate::MedianAbsoluteDeviation),
+                )
             }
-            "min" => Some(crate::from_value(value).map(Aggregate::Min)),
-            "max" => Some(crate::from_value(value).map(Aggregate::Max)),
-            "sum" => Some(crate::from_value(value).map(Aggregate::Sum)),
-            "avg" => Some(crate::from_value(value).map(Aggregate::Avg)),
-            "weighted_avg" => Some(crate::from_value(value).map(Aggregate::WeightedAvg)),
-            "value_count" => Some(crate::from_value(value).map(Aggregate::ValueCount)),
-            "simple_value" => Some(crate::from_value(value).map(Aggregate::SimpleValue)),
-            "derivative" => Some(crate::from_value(value).map(Aggregate::Derivative)),
+            "min" => Some(crate::results::read_as(value).map(Aggregate::Min)),
+            "max" => Some(crate::results::read_as(value).map(Aggregate::Max)),
+            "sum" => Some(crate::results::read_as(value).map(Aggregate::Sum)),
+            "avg" => Some(crate::results::read_as(value).map(Aggregate::Avg)),
+            "weighted_avg" => {
+                Some(crate::results::read_as(value).map(Aggregate::WeightedAvg))
+            }
+            "value_count" => {
+                Some(crate::results::read_as(value).map(Aggregate::ValueCount))
+            }
+            "simple_value" => {
+                Some(crate::results::read_as(value).map(Aggregate::SimpleValue))
+            }
+            "derivative" => {
+                Some(crate::results::read_as(value).map(Aggregate::Derivative))
+            }
             "bucket_metric_value" => {
-                Some(crate::from_value(value).map(Aggregate::BucketMetricValue))
+                Some(crate::results::read_as(value).map(Aggregate::BucketMetricValue))
             }
-            "change_point" => Some(crate::from_value(value).map(Aggregate::ChangePoint)),
-            "stats" => Some(crate::from_value(value).map(Aggregate::Stats)),
-            "stats_bucket" => Some(crate::from_value(value).map(Aggregate::StatsBucket)),
+            "change_point" => {
+                Some(crate::results::read_as(value).map(Aggregate::ChangePoint))
+            }
+            "stats" => Some(crate::results::read_as(value).map(Aggregate::Stats)),
+            "stats_bucket" => {
+                Some(crate::results::read_as(value).map(Aggregate::StatsBucket))
+            }
             "extended_stats" => {
-                Some(crate::from_value(value).map(Aggregate::ExtendedStats))
+                Some(crate::results::read_as(value).map(Aggregate::ExtendedStats))
             }
             "extended_stats_bucket" => {
-                Some(crate::from_value(value).map(Aggregate::ExtendedStatsBucket))
+                Some(crate::results::read_as(value).map(Aggregate::ExtendedStatsBucket))
             }
             "cartesian_bounds" => {
-                Some(crate::from_value(value).map(Aggregate::CartesianBounds))
+                Some(crate::results::read_as(value).map(Aggregate::CartesianBounds))
             }
             "cartesian_centroid" => {
-                Some(crate::from_value(value).map(Aggregate::CartesianCentroid))
+                Some(crate::results::read_as(value).map(Aggregate::CartesianCentroid))
             }
-            "geo_bounds" => Some(crate::from_value(value).map(Aggregate::GeoBounds)),
-            "geo_centroid" => Some(crate::from_value(value).map(Aggregate::GeoCentroid)),
-            "histogram" => Some(crate::from_value(value).map(Aggregate::Histogram)),
+            "geo_bounds" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoBounds))
+            }
+            "geo_centroid" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoCentroid))
+            }
+            "histogram" => Some(crate::results::read_as(value).map(Aggregate::Histogram)),
             "date_histogram" => {
-                Some(crate::from_value(value).map(Aggregate::DateHistogram))
+                Some(crate::results::read_as(value).map(Aggregate::DateHistogram))
             }
             "auto_date_histogram" => {
-                Some(crate::from_value(value).map(Aggregate::AutoDateHistogram))
+                Some(crate::results::read_as(value).map(Aggregate::AutoDateHistogram))
             }
             "variable_width_histogram" => {
-                Some(crate::from_value(value).map(Aggregate::VariableWidthHistogram))
+                Some(
+                    crate::results::read_as(value).map(Aggregate::VariableWidthHistogram),
+                )
             }
-            "sterms" => Some(crate::from_value(value).map(Aggregate::StringTerms)),
-            "lterms" => Some(crate::from_value(value).map(Aggregate::LongTerms)),
-            "dterms" => Some(crate::from_value(value).map(Aggregate::DoubleTerms)),
-            "umterms" => Some(crate::from_value(value).map(Aggregate::UnmappedTerms)),
-            "lrareterms" => Some(crate::from_value(value).map(Aggregate::LongRareTerms)),
+            "sterms" => Some(crate::results::read_as(value).map(Aggregate::StringTerms)),
+            "lterms" => Some(crate::results::read_as(value).map(Aggregate::LongTerms)),
+            "dterms" => Some(crate::results::read_as(value).map(Aggregate::DoubleTerms)),
+            "umterms" => {
+                Some(crate::results::read_as(value).map(Aggregate::UnmappedTerms))
+            }
+            "lrareterms" => {
+                Some(crate::results::read_as(value).map(Aggregate::LongRareTerms))
+            }
             "srareterms" => {
-                Some(crate::from_value(value).map(Aggregate::StringRareTerms))
+                Some(crate::results::read_as(value).map(Aggregate::StringRareTerms))
             }
             "umrareterms" => {
-                Some(crate::from_value(value).map(Aggregate::UnmappedRareTerms))
+                Some(crate::results::read_as(value).map(Aggregate::UnmappedRareTerms))
             }
-            "multi_terms" => Some(crate::from_value(value).map(Aggregate::MultiTerms)),
-            "missing" => Some(crate::from_value(value).map(Aggregate::Missing)),
-            "nested" => Some(crate::from_value(value).map(Aggregate::Nested)),
+            "multi_terms" => {
+                Some(crate::results::read_as(value).map(Aggregate::MultiTerms))
+            }
+            "missing" => Some(crate::results::read_as(value).map(Aggregate::Missing)),
+            "nested" => Some(crate::results::read_as(value).map(Aggregate::Nested)),
             "reverse_nested" => {
-                Some(crate::from_value(value).map(Aggregate::ReverseNested))
+                Some(crate::results::read_as(value).map(Aggregate::ReverseNested))
             }
-            "global" => Some(crate::from_value(value).map(Aggregate::Global)),
-            "filter" => Some(crate::from_value(value).map(Aggregate::Filter)),
-            "children" => Some(crate::from_value(value).map(Aggregate::Children)),
-            "parent" => Some(crate::from_value(value).map(Aggregate::Parent)),
-            "sampler" => Some(crate::from_value(value).map(Aggregate::Sampler)),
+            "global" => Some(crate::results::read_as(value).map(Aggregate::Global)),
+            "filter" => Some(crate::results::read_as(value).map(Aggregate::Filter)),
+            "children" => Some(crate::results::read_as(value).map(Aggregate::Children)),
+            "parent" => Some(crate::results::read_as(value).map(Aggregate::Parent)),
+            "sampler" => Some(crate::results::read_as(value).map(Aggregate::Sampler)),
             "unmapped_sampler" => {
-                Some(crate::from_value(value).map(Aggregate::UnmappedSampler))
+                Some(crate::results::read_as(value).map(Aggregate::UnmappedSampler))
             }
-            "geohash_grid" => Some(crate::from_value(value).map(Aggregate::GeoHashGrid)),
-            "geotile_grid" => Some(crate::from_value(value).map(Aggregate::GeoTileGrid)),
-            "geohex_grid" => Some(crate::from_value(value).map(Aggregate::GeoHexGrid)),
-            "range" => Some(crate::from_value(value).map(Aggregate::Range)),
-            "date_range" => Some(crate::from_value(value).map(Aggregate::DateRange)),
-            "geo_distance" => Some(crate::from_value(value).map(Aggregate::GeoDistance)),
-            "ip_range" => Some(crate::from_value(value).map(Aggregate::IpRange)),
-            "ip_prefix" => Some(crate::from_value(value).map(Aggregate::IpPrefix)),
-            "filters" => Some(crate::from_value(value).map(Aggregate::Filters)),
+            "geohash_grid" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoHashGrid))
+            }
+            "geotile_grid" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoTileGrid))
+            }
+            "geohex_grid" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoHexGrid))
+            }
+            "range" => Some(crate::results::read_as(value).map(Aggregate::Range)),
+            "date_range" => {
+                Some(crate::results::read_as(value).map(Aggregate::DateRange))
+            }
+            "geo_distance" => {
+                Some(crate::results::read_as(value).map(Aggregate::GeoDistance))
+            }
+            "ip_range" => Some(crate::results::read_as(value).map(Aggregate::IpRange)),
+            "ip_prefix" => Some(crate::results::read_as(value).map(Aggregate::IpPrefix)),
+            "filters" => Some(crate::results::read_as(value).map(Aggregate::Filters)),
             "adjacency_matrix" => {
-                Some(crate::from_value(value).map(Aggregate::AdjacencyMatrix))
+                Some(crate::results::read_as(value).map(Aggregate::AdjacencyMatrix))
             }
             "siglterms" => {
-                Some(crate::from_value(value).map(Aggregate::SignificantLongTerms))
+                Some(crate::results::read_as(value).map(Aggregate::SignificantLongTerms))
             }
             "sigsterms" => {
-                Some(crate::from_value(value).map(Aggregate::SignificantStringTerms))
+                Some(
+                    crate::results::read_as(value).map(Aggregate::SignificantStringTerms),
+                )
             }
             "umsigterms" => {
-                Some(crate::from_value(value).map(Aggregate::UnmappedSignificantTerms))
+                Some(
+                    crate::results::read_as(value)
+                        .map(Aggregate::UnmappedSignificantTerms),
+                )
             }
-            "composite" => Some(crate::from_value(value).map(Aggregate::Composite)),
+            "composite" => Some(crate::results::read_as(value).map(Aggregate::Composite)),
             "frequent_item_sets" => {
-                Some(crate::from_value(value).map(Aggregate::FrequentItemSets))
+                Some(crate::results::read_as(value).map(Aggregate::FrequentItemSets))
             }
-            "time_series" => Some(crate::from_value(value).map(Aggregate::TimeSeries)),
+            "time_series" => {
+                Some(crate::results::read_as(value).map(Aggregate::TimeSeries))
+            }
             "scripted_metric" => {
-                Some(crate::from_value(value).map(Aggregate::ScriptedMetric))
+                Some(crate::results::read_as(value).map(Aggregate::ScriptedMetric))
             }
-            "top_hits" => Some(crate::from_value(value).map(Aggregate::TopHits)),
-            "inference" => Some(crate::from_value(value).map(Aggregate::Inference)),
-            "string_stats" => Some(crate::from_value(value).map(Aggregate::StringStats)),
-            "boxplot" => Some(crate::from_value(value).map(Aggregate::BoxPlot)),
-            "top_metrics" => Some(crate::from_value(value).map(Aggregate::TopMetrics)),
-            "t_test" => Some(crate::from_value(value).map(Aggregate::TTest)),
-            "rate" => Some(crate::from_value(value).map(Aggregate::Rate)),
+            "top_hits" => Some(crate::results::read_as(value).map(Aggregate::TopHits)),
+            "inference" => Some(crate::results::read_as(value).map(Aggregate::Inference)),
+            "string_stats" => {
+                Some(crate::results::read_as(value).map(Aggregate::StringStats))
+            }
+            "boxplot" => Some(crate::results::read_as(value).map(Aggregate::BoxPlot)),
+            "top_metrics" => {
+                Some(crate::results::read_as(value).map(Aggregate::TopMetrics))
+            }
+            "t_test" => Some(crate::results::read_as(value).map(Aggregate::TTest)),
+            "rate" => Some(crate::results::read_as(value).map(Aggregate::Rate)),
             "simple_long_value" => {
-                Some(crate::from_value(value).map(Aggregate::CumulativeCardinality))
+                Some(
+                    crate::results::read_as(value).map(Aggregate::CumulativeCardinality),
+                )
             }
-            "matrix_stats" => Some(crate::from_value(value).map(Aggregate::MatrixStats)),
-            "geo_line" => Some(crate::from_value(value).map(Aggregate::GeoLine)),
+            "matrix_stats" => {
+                Some(crate::results::read_as(value).map(Aggregate::MatrixStats))
+            }
+            "geo_line" => Some(crate::results::read_as(value).map(Aggregate::GeoLine)),
             _ => None,
         }
     }
