@@ -34,8 +34,8 @@ pub use support::{OneOrMany, SingleKey};
 /// A parse error with the JSON path where it happened (`query.bool.must[1]`).
 #[derive(Debug)]
 pub struct ParseError {
-    pub(crate) path: String,
-    pub(crate) source: serde_json::Error,
+    path: String,
+    source: serde_json::Error,
 }
 
 impl ParseError {

@@ -401,12 +401,9 @@ pub(crate) fn bucket_refs<B: Bucket>(b: &Buckets<B>) -> Vec<BucketRef<'_>> {
         .collect()
 }
 
-/// A result read as its type.
+/// A result read as its type, with the JSON path of an error.
 pub(crate) fn read_as<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, crate::ParseError> {
-    serde_json::from_value(v).map_err(|e| crate::ParseError {
-        path: String::new(),
-        source: e,
-    })
+    crate::from_value(v)
 }
 
 /// Metric values as `f64` (the spec types them as doubles, longs, or nullable doubles).

@@ -39,13 +39,17 @@ struct Article {
     title: String, // text + keyword subfield
     year: u32,     // long
 }
-async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+async fn demo(client: es_client::Client) -> Result<(), Box<dyn std::error::Error>> {
 Article::init(&client).send().await?;
 Article { slug: "dune".into(), title: "Dune".into(), year: 1965 }.save(&client).send().await?;
 let search = Article::search()
     .query(Query::match_("title", "dune") & Query::range("year").lt(2000))
-    .aggs("per_year", Aggregation::terms("year"));
+    .aggs("per_year", Aggregation::terms("year").sub("pages", Aggregation::stats("pages")));
 let found = search.execute(&client).send().await?;
+for year in found.aggs.buckets("per_year")?.unwrap_or_default() {
+    let pages: Option<&es_dsl::es_types::aggregations::StatsAggregate> = year.aggs.get_as("pages")?;
+    println!("{}: {} articles, {:?} pages at most", year.key_str(), year.doc_count, pages.and_then(|p| p.max));
+}
 Ok(()) }
 
 }
