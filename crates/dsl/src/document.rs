@@ -1,8 +1,10 @@
 //! Documents mapped to Rust types: implement [`Document`] and get `init`, `save`, `get`,
 //! `delete` and `search` through [`DocumentOps`].
 
+use std::ops::{Deref, DerefMut};
+
 use es_client::types::{GetResponse, WriteResponse};
-use es_client::{Client, Error, Flavor, Job, Run};
+use es_client::{Client, Error, ErrorKind, Flavor, Job, Refresh, Run};
 use es_connections::{bind_job, Runner, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -60,14 +62,291 @@ pub(crate) mod run {
             None => call.send().await,
         }
     }
-    pub async fn get<D: Document>(c: &Client, id: &str) -> Result<Option<D>, Error> {
+    pub async fn get<D: Document>(c: &Client, id: &str) -> Result<Option<Doc<D>>, Error> {
         let r: GetResponse<D> = c.get(D::INDEX, id).ignore(404).json().await?;
-        Ok(if r.found { r.source } else { None })
+        Ok(Doc::found(r))
     }
-    pub async fn delete<D: Document>(c: &Client, id: &str) -> Result<bool, Error> {
-        let r = c.delete(D::INDEX, id).ignore(404).send_raw().await?;
+    pub async fn exists<D: Document>(c: &Client, id: &str) -> Result<bool, Error> {
+        let r = c.exists(D::INDEX, id).ignore(404).send_raw().await?;
         Ok(r.status().is_success())
     }
+    pub async fn delete<D: Document>(
+        c: &Client,
+        id: &str,
+        meta: Option<&Meta>,
+    ) -> Result<bool, Error> {
+        let mut call = c.delete(D::INDEX, id).ignore(404);
+        if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
+            call = call.if_seq_no(seq_no).if_primary_term(term);
+        }
+        let r = call.send_raw().await?;
+        Ok(r.status().is_success())
+    }
+    pub async fn save_doc<D: Document>(c: &Client, doc: &Doc<D>) -> Result<Meta, Error> {
+        let mut call = c.index(&doc.meta.index).document(&doc.source);
+        if let Some(id) = doc.meta.id.clone().or_else(|| doc.source.id()) {
+            call = call.id(id);
+        }
+        if let Some((seq_no, term)) = doc.meta.concurrency() {
+            call = call.if_seq_no(seq_no).if_primary_term(term);
+        }
+        let r = call.send().await?;
+        Ok(Meta::written(r, doc.meta.routing.clone()))
+    }
+    pub async fn update<D: Document>(
+        c: &Client,
+        id: &str,
+        update: &Update,
+        meta: Option<&Meta>,
+    ) -> Result<Meta, Error> {
+        let mut call = c.update(D::INDEX, id).body(&update.body);
+        if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
+            call = call.if_seq_no(seq_no).if_primary_term(term);
+        }
+        if let Some(n) = update.retry_on_conflict {
+            call = call.retry_on_conflict(n);
+        }
+        if let Some(r) = update.refresh {
+            call = call.refresh(r);
+        }
+        let r: WriteResponse = call.send().await?;
+        Ok(Meta::written(r, meta.and_then(|m| m.routing.clone())))
+    }
+    pub async fn mget<D: Document>(
+        c: &Client,
+        ids: &[String],
+        missing: Missing,
+    ) -> Result<Vec<Option<Doc<D>>>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = json!({ "ids": ids });
+        let r: MgetAnswer<D> = c.mget().index(D::INDEX).body(&body).json().await?;
+        if r.docs.len() != ids.len() {
+            let why = format!("{} answers for {} ids", r.docs.len(), ids.len());
+            return Err(Error::other(ErrorKind::Serialization, MgetError(why)));
+        }
+        let docs: Vec<Option<Doc<D>>> = r.docs.into_iter().map(Doc::found).collect();
+        match missing {
+            Missing::None => Ok(docs),
+            Missing::Skip => Ok(docs.into_iter().filter(Option::is_some).collect()),
+            Missing::Error => {
+                let absent: Vec<&str> = ids
+                    .iter()
+                    .zip(&docs)
+                    .filter(|(_, d)| d.is_none())
+                    .map(|(id, _)| id.as_str())
+                    .collect();
+                if absent.is_empty() {
+                    Ok(docs)
+                } else {
+                    let why = format!("documents not found in {}: {}", D::INDEX, absent.join(", "));
+                    Err(Error::other(ErrorKind::NotFound, MgetError(why)))
+                }
+            }
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(bound(deserialize = "D: serde::Deserialize<'de>"))]
+    struct MgetAnswer<D> {
+        docs: Vec<GetResponse<D>>,
+    }
+}
+
+/// Why an `mget` failed: documents missing (with [`Missing::Error`]) or an answer that does
+/// not hold one entry per id.
+#[derive(Debug)]
+pub struct MgetError(String);
+
+impl std::fmt::Display for MgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MgetError {}
+
+/// What `mget` does with ids that have no document (elasticsearch.dsl's `missing=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Missing {
+    /// `None` in its place (order kept).
+    #[default]
+    None,
+    /// Left out.
+    Skip,
+    /// The whole call fails with a not-found error naming the missing ids.
+    Error,
+}
+
+/// A stored document's metadata, as the server last reported it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The index it lives in.
+    pub index: String,
+    /// Its id.
+    pub id: Option<String>,
+    /// Its version.
+    pub version: Option<i64>,
+    /// Sequence number of its last change (with `primary_term`, for concurrency control).
+    pub seq_no: Option<i64>,
+    /// Primary term of its last change.
+    pub primary_term: Option<i64>,
+    /// Its routing, when it has one.
+    pub routing: Option<String>,
+}
+
+impl Meta {
+    /// `(if_seq_no, if_primary_term)` when both are known.
+    fn concurrency(&self) -> Option<(i64, i64)> {
+        Some((self.seq_no?, self.primary_term?))
+    }
+    fn written(r: WriteResponse, routing: Option<String>) -> Meta {
+        Meta {
+            index: r.index,
+            id: Some(r.id),
+            version: r.version,
+            seq_no: r.seq_no,
+            primary_term: r.primary_term,
+            routing,
+        }
+    }
+}
+
+/// A document with its metadata, as read from the server (derefs to the document).
+/// Saving, updating or deleting it sends `if_seq_no` / `if_primary_term`, so a change made by
+/// someone else since it was read is a [`ErrorKind::Conflict`] error, never overwritten.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc<D> {
+    /// Where and at which version it was read or written.
+    pub meta: Meta,
+    /// The document.
+    pub source: D,
+}
+
+impl<D> Deref for Doc<D> {
+    type Target = D;
+    fn deref(&self) -> &D {
+        &self.source
+    }
+}
+
+impl<D> DerefMut for Doc<D> {
+    fn deref_mut(&mut self) -> &mut D {
+        &mut self.source
+    }
+}
+
+impl<D> Doc<D> {
+    /// The document, without its metadata.
+    pub fn into_inner(self) -> D {
+        self.source
+    }
+    fn found(r: GetResponse<D>) -> Option<Doc<D>> {
+        if !r.found {
+            return None;
+        }
+        Some(Doc {
+            meta: Meta {
+                index: r.index,
+                id: Some(r.id),
+                version: r.version,
+                seq_no: r.seq_no,
+                primary_term: r.primary_term,
+                routing: r.routing,
+            },
+            source: r.source?,
+        })
+    }
+}
+
+impl<D: Document> Doc<D> {
+    /// Writes the document back, if it is still at the version it was read at (else a
+    /// conflict error); returns its new metadata (`doc.meta = doc.save(..)...?`).
+    pub fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, Meta>> {
+        bind_job(on, &Using::default(), move |c| async move {
+            run::save_doc(&c, self).await
+        })
+    }
+    /// Updates the stored document partially, if it is still at the version it was read at.
+    pub fn update<F: Flavor>(&self, update: Update, on: impl Runner<F>) -> Run<F, Job<'_, Meta>> {
+        bind_job(on, &Using::default(), move |c| async move {
+            let id = self.meta.id.clone().unwrap_or_default();
+            run::update::<D>(&c, &id, &update, Some(&self.meta)).await
+        })
+    }
+    /// Deletes it, if it is still at the version it was read at; `false` if it was gone.
+    pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, bool>> {
+        bind_job(on, &Using::default(), move |c| async move {
+            let id = self.meta.id.clone().unwrap_or_default();
+            run::delete::<D>(&c, &id, Some(&self.meta)).await
+        })
+    }
+}
+
+/// A partial update (`POST /{index}/_update/{id}`): fields to merge, or a script, with an
+/// upsert.
+///
+/// ```
+/// use es_dsl::Update;
+/// let u = Update::doc(&serde_json::json!({"title": "Dune Messiah"})).doc_as_upsert(true);
+/// assert_eq!(u.to_json(), serde_json::json!({"doc": {"title": "Dune Messiah"}, "doc_as_upsert": true}));
+/// let s = Update::script("ctx._source.views += params.n", serde_json::json!({"n": 1}))
+///     .upsert(&serde_json::json!({"views": 1}))
+///     .retry_on_conflict(3);
+/// assert_eq!(s.to_json()["script"]["params"]["n"], 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    body: Value,
+    retry_on_conflict: Option<i64>,
+    refresh: Option<Refresh>,
+}
+
+impl Update {
+    /// Merges these fields into the stored document.
+    pub fn doc(fields: &impl serde::Serialize) -> Update {
+        Update::with_body(json!({ "doc": to_value(fields) }))
+    }
+    /// Runs a (painless) script with parameters on the stored document.
+    pub fn script(source: &str, params: Value) -> Update {
+        Update::with_body(json!({ "script": { "source": source, "params": params } }))
+    }
+    fn with_body(body: Value) -> Update {
+        Update {
+            body,
+            retry_on_conflict: None,
+            refresh: None,
+        }
+    }
+    /// The document to store when there is none yet.
+    pub fn upsert(mut self, doc: &impl serde::Serialize) -> Update {
+        self.body["upsert"] = to_value(doc);
+        self
+    }
+    /// Stores `doc` itself when there is no document yet.
+    pub fn doc_as_upsert(mut self, yes: bool) -> Update {
+        self.body["doc_as_upsert"] = json!(yes);
+        self
+    }
+    /// Retries this many times when another write gets in between (server side).
+    pub fn retry_on_conflict(mut self, n: i64) -> Update {
+        self.retry_on_conflict = Some(n);
+        self
+    }
+    /// Makes the change visible to search before answering.
+    pub fn refresh(mut self, r: Refresh) -> Update {
+        self.refresh = Some(r);
+        self
+    }
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        self.body.clone()
+    }
+}
+
+fn to_value(v: &impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Operations on [`Document`] types (implemented for all of them). Each runs on `on` — a
@@ -81,7 +360,11 @@ pub(crate) mod run {
 /// use es_dsl::DocumentOps;
 /// Article::init(&client).send().await?;
 /// Article { slug: "dune".into() }.save(&client).send().await?;
-/// let found: Option<Article> = Article::get("dune", &client).send().await?;
+/// let found = Article::get("dune", &client).send().await?;
+/// if let Some(mut doc) = found {
+///     doc.slug = "dune-1965".into();  // the document, through `Deref`
+///     doc.meta = doc.save(&client).send().await?; // a conflict if changed meanwhile
+/// }
 /// # Ok(()) }
 /// ```
 pub trait DocumentOps: Document + Sized {
@@ -97,18 +380,48 @@ pub trait DocumentOps: Document + Sized {
             run::save(&c, self).await
         })
     }
-    /// The document with this id, `None` if there is none.
-    fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Self>>> {
+    /// The document with this id and its metadata, `None` if there is none.
+    fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Doc<Self>>>> {
         let id = id.to_string();
         bind_job(on, &Using::default(), move |c| async move {
             run::get::<Self>(&c, &id).await
+        })
+    }
+    /// Whether a document with this id exists.
+    fn exists<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
+        let id = id.to_string();
+        bind_job(on, &Using::default(), move |c| async move {
+            run::exists::<Self>(&c, &id).await
+        })
+    }
+    /// The documents with these ids, in the same order, in one request; `missing` says what
+    /// becomes of ids without a document.
+    fn mget<F: Flavor, S: AsRef<str>>(
+        ids: impl IntoIterator<Item = S>,
+        missing: Missing,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'static, Vec<Option<Doc<Self>>>>> {
+        let ids: Vec<String> = ids.into_iter().map(|s| s.as_ref().to_string()).collect();
+        bind_job(on, &Using::default(), move |c| async move {
+            run::mget::<Self>(&c, &ids, missing).await
+        })
+    }
+    /// Updates the document with this id partially (fields, or a script; with an upsert).
+    fn update<F: Flavor>(
+        id: &str,
+        update: Update,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'static, Meta>> {
+        let id = id.to_string();
+        bind_job(on, &Using::default(), move |c| async move {
+            run::update::<Self>(&c, &id, &update, None).await
         })
     }
     /// Deletes the document with this id; `false` if there was none.
     fn delete<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
         bind_job(on, &Using::default(), move |c| async move {
-            run::delete::<Self>(&c, &id).await
+            run::delete::<Self>(&c, &id, None).await
         })
     }
     /// A search over the documents of this type.

@@ -68,7 +68,7 @@ mod index;
 mod search;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
-pub use document::{Document, DocumentOps};
+pub use document::{Doc, Document, DocumentOps, Meta, MgetError, Missing, Update};
 /// `#[derive(Document)]`: the index mapping inferred from the type, and any parameter of a
 /// field's mapping type set by an attribute, checked against the specification when it
 /// compiles (see `es_dsl_derive`).

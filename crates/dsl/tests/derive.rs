@@ -115,7 +115,10 @@ fn a_derived_document_round_trips_through_noida() {
     Article::init(&client).send().unwrap();
     sample().save(&client).send().unwrap();
     assert_eq!(
-        Article::get("dune", &client).send().unwrap(),
+        Article::get("dune", &client)
+            .send()
+            .unwrap()
+            .map(es_dsl::Doc::into_inner),
         Some(sample())
     );
     let mapping = client

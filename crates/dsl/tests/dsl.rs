@@ -79,10 +79,14 @@ async fn documents_search_aggregations_and_using() {
         assert_eq!(w.id, format!("a{i}"));
     }
     assert_eq!(
-        Article::get("a7", &ca).send().await.unwrap(),
+        Article::get("a7", &ca)
+            .send()
+            .await
+            .unwrap()
+            .map(es_dsl::Doc::into_inner),
         Some(article(7))
     );
-    assert_eq!(Article::get("missing", &ca).send().await.unwrap(), None);
+    assert!(Article::get("missing", &ca).send().await.unwrap().is_none());
     assert!(Article::delete("a29", &ca).send().await.unwrap());
     assert!(!Article::delete("a29", &ca).send().await.unwrap());
     Article::index().refresh(&ca).send().await.unwrap();
@@ -260,7 +264,10 @@ fn the_blocking_flavour_runs_the_same_operations() {
         article(i).save(&client).send().unwrap();
     }
     assert_eq!(
-        Article::get("a2", &client).send().unwrap(),
+        Article::get("a2", &client)
+            .send()
+            .unwrap()
+            .map(es_dsl::Doc::into_inner),
         Some(article(2))
     );
     Index::new(Article::INDEX).refresh(&client).send().unwrap();
