@@ -154,6 +154,9 @@ pub struct SearchResponse<T = Value, A = Value> {
     /// Aggregation results.
     #[serde(default = "none")]
     pub aggregations: Option<A>,
+    /// Suggestions, by suggester name.
+    #[serde(default)]
+    pub suggest: Option<Value>,
     /// Scroll id, for scroll searches.
     #[serde(rename = "_scroll_id", default)]
     pub scroll_id: Option<String>,
@@ -226,6 +229,49 @@ pub struct Hit<T = Value> {
     /// Highlights.
     #[serde(default)]
     pub highlight: Option<BTreeMap<String, Vec<String>>>,
+    /// Names of the named queries that matched (a list, or name → score with
+    /// `include_named_queries_score`).
+    #[serde(default)]
+    pub matched_queries: Option<Value>,
+    /// Inner hits (nested, parent/child, collapse), by name.
+    #[serde(default)]
+    pub inner_hits: Option<BTreeMap<String, Value>>,
+    /// `fields` asked for (doc values, runtime fields), by name.
+    #[serde(default)]
+    pub fields: Option<BTreeMap<String, Value>>,
+    /// Routing.
+    #[serde(rename = "_routing", default)]
+    pub routing: Option<String>,
+    /// Version, with `version: true`.
+    #[serde(rename = "_version", default)]
+    pub version: Option<i64>,
+    /// Sequence number, with `seq_no_primary_term: true`.
+    #[serde(rename = "_seq_no", default)]
+    pub seq_no: Option<i64>,
+    /// Primary term, with `seq_no_primary_term: true`.
+    #[serde(rename = "_primary_term", default)]
+    pub primary_term: Option<i64>,
+}
+
+impl<T> Hit<T> {
+    /// The same hit with its source converted by `f` (every other field kept).
+    pub fn try_map_source<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Hit<U>, E> {
+        Ok(Hit {
+            source: self.source.map(f).transpose()?,
+            index: self.index,
+            id: self.id,
+            score: self.score,
+            sort: self.sort,
+            highlight: self.highlight,
+            matched_queries: self.matched_queries,
+            inner_hits: self.inner_hits,
+            fields: self.fields,
+            routing: self.routing,
+            version: self.version,
+            seq_no: self.seq_no,
+            primary_term: self.primary_term,
+        })
+    }
 }
 
 /// `POST /_bulk`.

@@ -120,7 +120,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 /// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use index::Index;
-pub use search::{Search, SearchResult};
+pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};
 
 /// What `using` and running operations need, re-exported from `es-connections`.
 pub use es_connections::{connections, Connections, Runner, UseConnection, Using};

@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use es_client::types::{Hit, SearchResponse};
+use es_client::types::{Hit, SearchResponse, ShardStatistics, TotalHits};
 use es_client::{Client, Error, Flavor, Job, Run, RunStream};
 use es_connections::{bind_job, Runner, UseConnection, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::{Aggregation, Aggregations, Query};
@@ -40,6 +41,7 @@ pub struct Search<T = Value> {
     aggs: BTreeMap<String, Aggregation>,
     highlight: Option<Value>,
     extra: Map<String, Value>,
+    keep_unreadable: bool,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -57,6 +59,7 @@ impl<T> Clone for Search<T> {
             aggs: self.aggs.clone(),
             highlight: self.highlight.clone(),
             extra: self.extra.clone(),
+            keep_unreadable: self.keep_unreadable,
             _t: PhantomData,
         }
     }
@@ -85,6 +88,7 @@ impl<T> Default for Search<T> {
             aggs: BTreeMap::new(),
             highlight: None,
             extra: Map::new(),
+            keep_unreadable: false,
             _t: PhantomData,
         }
     }
@@ -257,6 +261,12 @@ impl<T> Search<T> {
         self.extra.insert(key.to_string(), json!(value));
         self
     }
+    /// Keeps hits whose source does not fit the document type in
+    /// [`SearchResult::unreadable`] (as JSON, with why) instead of failing the search.
+    pub fn keep_unreadable_hits(mut self, keep: bool) -> Self {
+        self.keep_unreadable = keep;
+        self
+    }
     /// The same search, reading documents as `U`.
     pub fn doc_type<U>(self) -> Search<U> {
         Search {
@@ -271,6 +281,7 @@ impl<T> Search<T> {
             aggs: self.aggs,
             highlight: self.highlight,
             extra: self.extra,
+            keep_unreadable: self.keep_unreadable,
             _t: PhantomData,
         }
     }
@@ -378,12 +389,22 @@ impl<T> Search<T> {
 pub struct SearchResult<T> {
     /// Milliseconds taken.
     pub took: u64,
-    /// Total hits (exact or lower bound).
-    pub total: Option<u64>,
-    /// The hits.
+    /// Whether the search timed out (the hits are then partial).
+    pub timed_out: bool,
+    /// Shards asked, answered, failed.
+    pub shards: ShardStatistics,
+    /// Total hits, with whether the count is exact (`eq`) or a lower bound (`gte`).
+    pub total: Option<TotalHits>,
+    /// Best score.
+    pub max_score: Option<f64>,
+    /// The hits, with their metadata.
     pub hits: Vec<Hit<T>>,
     /// Aggregation results, each read as the result type of the aggregation's kind.
     pub aggs: Aggregations,
+    /// Suggestions, by suggester name.
+    pub suggest: Option<Value>,
+    /// Hits whose source did not fit `T` (only with [`Search::keep_unreadable_hits`]).
+    pub unreadable: Vec<UnreadableHit>,
 }
 
 impl<T> SearchResult<T> {
@@ -391,7 +412,61 @@ impl<T> SearchResult<T> {
     pub fn documents(&self) -> impl Iterator<Item = &T> {
         self.hits.iter().filter_map(|h| h.source.as_ref())
     }
+    /// Whether every shard answered and the search did not time out (elasticsearch.dsl's
+    /// `success()`).
+    pub fn success(&self) -> bool {
+        !self.timed_out && self.shards.failed == 0 && self.shards.successful == self.shards.total
+    }
+    /// Number of hits returned (not the total).
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+    /// Whether no hit was returned.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
 }
+
+/// A hit whose source does not fit the document type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadableHit {
+    /// The hit's index.
+    pub index: String,
+    /// The hit's id.
+    pub id: Option<String>,
+    /// Where in the source (`author.name`), and what was wrong.
+    pub error: String,
+    /// The source as sent.
+    pub source: Value,
+}
+
+impl std::fmt::Display for UnreadableHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let id = self.id.as_deref().unwrap_or("?");
+        write!(f, "hit `{id}` in `{}`: {}", self.index, self.error)
+    }
+}
+
+/// The error of a search with hits whose source does not fit the document type: names each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadableHits {
+    /// The document type.
+    pub target: &'static str,
+    /// Every hit that did not fit.
+    pub hits: Vec<UnreadableHit>,
+}
+
+impl std::fmt::Display for UnreadableHits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} hit(s) do not fit {}", self.hits.len(), self.target)?;
+        if let Some(h) = self.hits.first() {
+            write!(f, "; first: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnreadableHits {}
 
 impl<T> IntoIterator for SearchResult<T> {
     type Item = Hit<T>;
@@ -410,17 +485,94 @@ pub(crate) mod run {
         index: &str,
         body: &Value,
         requests: &BTreeMap<String, Aggregation>,
+        keep_unreadable: bool,
     ) -> Result<SearchResult<T>, Error> {
-        let resp: SearchResponse<T, Aggregations> =
-            client.search().index(index).body(body).json().await?;
+        let resp = client.search().index(index).body(body).send_raw().await?;
+        let bytes = resp.body();
+        // One read straight into `T`; only when it fails is the answer read again, hit by hit,
+        // to name the hits that do not fit.
+        let (resp, unreadable) =
+            match serde_json::from_slice::<SearchResponse<T, Aggregations>>(bytes) {
+                Ok(r) => (r, Vec::new()),
+                Err(first) => hit_by_hit(bytes, first, keep_unreadable)?,
+            };
         let mut aggs = resp.aggregations.unwrap_or_default();
         aggs.resolve(requests);
         Ok(SearchResult {
             took: resp.took,
-            total: resp.hits.total.as_ref().map(|t| t.value),
+            timed_out: resp.timed_out,
+            shards: resp.shards,
+            total: resp.hits.total,
+            max_score: resp.hits.max_score,
             hits: resp.hits.hits,
             aggs,
+            suggest: resp.suggest,
+            unreadable,
         })
+    }
+
+    type Parsed<T> = (SearchResponse<T, Aggregations>, Vec<UnreadableHit>);
+
+    fn hit_by_hit<T: DeserializeOwned>(
+        bytes: &[u8],
+        first: serde_json::Error,
+        keep_unreadable: bool,
+    ) -> Result<Parsed<T>, Error> {
+        let target = std::any::type_name::<T>();
+        let raw: SearchResponse<Box<RawValue>, Aggregations> = match serde_json::from_slice(bytes) {
+            Ok(raw) => raw,
+            Err(_) => return Err(Error::deserialize("search response", first)),
+        };
+        let mut hits = Vec::with_capacity(raw.hits.hits.len());
+        let mut bad = Vec::new();
+        for h in raw.hits.hits {
+            let (index, id) = (h.index.clone(), h.id.clone());
+            let mut why = None;
+            let read = h.try_map_source(|src| {
+                let mut d = serde_json::Deserializer::from_str(src.get());
+                serde_path_to_error::deserialize::<_, T>(&mut d).map_err(|e| {
+                    why = Some(serde_json::from_str(src.get()).unwrap_or(Value::Null));
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    if path.is_empty() || path == "." {
+                        inner.to_string()
+                    } else {
+                        format!("{path}: {inner}")
+                    }
+                })
+            });
+            match read {
+                Ok(h) => hits.push(h),
+                Err(error) => bad.push(UnreadableHit {
+                    index,
+                    id,
+                    error,
+                    source: why.unwrap_or(Value::Null),
+                }),
+            }
+        }
+        if bad.is_empty() {
+            return Err(Error::deserialize(target, first));
+        }
+        if !keep_unreadable {
+            let err = UnreadableHits { target, hits: bad };
+            return Err(Error::other(es_client::ErrorKind::Serialization, err));
+        }
+        let resp = SearchResponse {
+            took: raw.took,
+            timed_out: raw.timed_out,
+            shards: raw.shards,
+            hits: es_client::types::HitsMetadata {
+                total: raw.hits.total,
+                max_score: raw.hits.max_score,
+                hits,
+            },
+            aggregations: raw.aggregations,
+            suggest: raw.suggest,
+            scroll_id: raw.scroll_id,
+            pit_id: raw.pit_id,
+        };
+        Ok((resp, bad))
     }
 
     pub async fn count(client: &Client, index: &str, body: &Value) -> Result<u64, Error> {
@@ -453,8 +605,9 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
         let (index, body, requests) = (self.index_list(), self.to_json(), self.aggs.clone());
+        let keep = self.keep_unreadable;
         bind_job(on, &self.using, move |c| async move {
-            run::execute(&c, &index, &body, &requests).await
+            run::execute(&c, &index, &body, &requests, keep).await
         })
     }
     /// Counts the matching documents.

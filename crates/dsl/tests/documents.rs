@@ -184,3 +184,74 @@ fn documents_blocking() {
     assert_eq!(Book::get("9", &c).send().unwrap().unwrap().views, 5);
     assert!(Book::exists("9", &c).send().unwrap());
 }
+
+/// A hit that does not fit the document type is an error naming the hit and the field, or,
+/// opt-in, kept as JSON beside the typed hits; the response's metadata is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hits_that_do_not_fit_are_named_or_kept() {
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    for (id, doc) in [
+        ("ok1", json!({"isbn": "ok1", "title": "Fine", "views": 1})),
+        ("bad", json!({"isbn": 5, "title": "Numbered", "views": 2})),
+        (
+            "ok2",
+            json!({"isbn": "ok2", "title": "Also fine", "views": 3}),
+        ),
+    ] {
+        c.index("dsl-mixed")
+            .id(id)
+            .document(&doc)
+            .send()
+            .await
+            .unwrap();
+    }
+    c.indices()
+        .refresh()
+        .index("dsl-mixed")
+        .send()
+        .await
+        .unwrap();
+    let s = es_dsl::Search::<Book>::new()
+        .index("dsl-mixed")
+        .sort("views")
+        .extra("seq_no_primary_term", true)
+        .extra("version", true);
+
+    let err = s.execute(&c).send().await.unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("hit `bad` in `dsl-mixed`: isbn: invalid type: integer `5`"),
+        "{msg}"
+    );
+    let typed = err.downcast_ref::<es_dsl::UnreadableHits>().unwrap();
+    assert_eq!(typed.hits.len(), 1);
+
+    let r = s
+        .keep_unreadable_hits(true)
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.len(), 2);
+    assert_eq!(
+        r.documents().map(|b| b.isbn.as_str()).collect::<Vec<_>>(),
+        ["ok1", "ok2"]
+    );
+    assert_eq!(r.unreadable.len(), 1);
+    assert_eq!(r.unreadable[0].id.as_deref(), Some("bad"));
+    assert_eq!(r.unreadable[0].source["isbn"], json!(5));
+    // The metadata of the answer and of each hit.
+    assert!(r.success());
+    assert_eq!(
+        r.total.as_ref().map(|t| (t.value, t.relation.as_str())),
+        Some((3, "eq"))
+    );
+    let h = &r.hits[0];
+    assert_eq!(
+        (h.index.as_str(), h.id.as_deref()),
+        ("dsl-mixed", Some("ok1"))
+    );
+    assert!(h.seq_no.is_some() && h.primary_term.is_some(), "{h:?}");
+    assert_eq!(h.version, Some(1));
+}

@@ -446,19 +446,7 @@ impl<T: DeserializeOwned + Send + 'static> StreamOperation for Scan<T> {
 }
 
 fn convert<T: DeserializeOwned>(h: Hit<Value>) -> Result<Hit<T>, Error> {
-    let source = match h.source {
-        Some(v) => Some(
-            serde_json::from_value(v)
-                .map_err(|e| Error::deserialize(std::any::type_name::<T>(), e))?,
-        ),
-        None => None,
-    };
-    Ok(Hit {
-        index: h.index,
-        id: h.id,
-        score: h.score,
-        source,
-        sort: h.sort,
-        highlight: h.highlight,
+    h.try_map_source(|v| {
+        serde_json::from_value(v).map_err(|e| Error::deserialize(std::any::type_name::<T>(), e))
     })
 }
