@@ -42,6 +42,7 @@ pub struct Search<T = Value> {
     highlight: Option<Value>,
     extra: Map<String, Value>,
     keep_unreadable: bool,
+    params: Vec<(String, String)>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -60,6 +61,7 @@ impl<T> Clone for Search<T> {
             highlight: self.highlight.clone(),
             extra: self.extra.clone(),
             keep_unreadable: self.keep_unreadable,
+            params: self.params.clone(),
             _t: PhantomData,
         }
     }
@@ -89,6 +91,7 @@ impl<T> Default for Search<T> {
             highlight: None,
             extra: Map::new(),
             keep_unreadable: false,
+            params: Vec::new(),
             _t: PhantomData,
         }
     }
@@ -232,6 +235,56 @@ impl<T> Search<T> {
         self.source = Some(json!(fields));
         self
     }
+    /// The hits in `range` of the current window, as elasticsearch.dsl's `s[10:20]`: the
+    /// range counts from the window's start (`from`) and never widens its end (`from + size`).
+    ///
+    /// ```
+    /// use es_dsl::Search;
+    /// let s = Search::<serde_json::Value>::new().slice(10..20);
+    /// assert_eq!((s.to_json()["from"].clone(), s.to_json()["size"].clone()), (10.into(), 10.into()));
+    /// let s = s.slice(2..5); // within the window: hits 12..15
+    /// assert_eq!((s.to_json()["from"].clone(), s.to_json()["size"].clone()), (12.into(), 3.into()));
+    /// let s = Search::<serde_json::Value>::new().slice(10..20).slice(5..50); // end kept at 20
+    /// assert_eq!((s.to_json()["from"].clone(), s.to_json()["size"].clone()), (15.into(), 5.into()));
+    /// let one = Search::<serde_json::Value>::new().slice(5..=5);
+    /// assert_eq!((one.to_json()["from"].clone(), one.to_json()["size"].clone()), (5.into(), 1.into()));
+    /// ```
+    pub fn slice(mut self, range: impl std::ops::RangeBounds<u64>) -> Self {
+        use std::ops::Bound;
+        let start = match range.start_bound() {
+            Bound::Included(&n) => Some(n),
+            Bound::Excluded(&n) => Some(n + 1),
+            Bound::Unbounded => None,
+        };
+        let stop = match range.end_bound() {
+            Bound::Included(&n) => Some(n + 1),
+            Bound::Excluded(&n) => Some(n),
+            Bound::Unbounded => None,
+        };
+        let old_from = self.from;
+        let old_to = self.size.map(|n| old_from.unwrap_or(0) + n);
+        let new_from = start.map(|n| old_from.unwrap_or(0) + n).or(old_from);
+        let new_to = match stop {
+            Some(n) => {
+                let to = old_from.unwrap_or(0) + n;
+                Some(old_to.map_or(to, |o| o.min(to)))
+            }
+            None => old_to,
+        };
+        self.from = new_from;
+        if let Some(to) = new_to {
+            self.size = Some(to.saturating_sub(new_from.unwrap_or(0)));
+        }
+        self
+    }
+    /// A query parameter of the search request (`routing`, `preference`, `search_type`,
+    /// `request_cache`...), as elasticsearch.dsl's `params()`. A later call for the same name
+    /// replaces it.
+    pub fn param(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.retain(|(n, _)| n != name);
+        self.params.push((name.to_string(), value.to_string()));
+        self
+    }
     /// Offset of the first hit.
     pub fn from(mut self, n: u64) -> Self {
         self.from = Some(n);
@@ -282,6 +335,7 @@ impl<T> Search<T> {
             highlight: self.highlight,
             extra: self.extra,
             keep_unreadable: self.keep_unreadable,
+            params: self.params,
             _t: PhantomData,
         }
     }
@@ -304,35 +358,53 @@ impl<T> Search<T> {
     /// assert!(err.to_string().starts_with("query.match.title.qeury: unknown field"), "{err}");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, es_types::ParseError> {
+        Self::new().update_from_json(text)
+    }
+    /// This search updated from a JSON body (elasticsearch.dsl's `update_from_dict`): the
+    /// parts the body has replace these (`query`, `post_filter`, `sort`, `_source`, paging,
+    /// `highlight`, other keys), its aggregations are added by name; the rest is kept.
+    ///
+    /// ```
+    /// use es_dsl::{Query, Search};
+    /// let s = Search::<serde_json::Value>::new().query(Query::term("a", 1)).size(5)
+    ///     .update_from_json(r#"{"query": {"match": {"title": "dune"}}, "from": 10}"#).unwrap();
+    /// assert_eq!(s.to_json(), serde_json::json!({
+    ///     "query": {"match": {"title": {"query": "dune"}}}, "from": 10, "size": 5
+    /// }));
+    /// ```
+    pub fn update_from_json(mut self, text: &str) -> Result<Self, es_types::ParseError> {
         let v: Value = es_types::from_json(text)?;
         // One typed read: the query, filters and aggregations are taken from it as they are.
         let body: es_types::search::SearchRequestBody = es_types::from_value(v.clone())?;
         let Value::Object(m) = v else {
-            return Ok(Self::new());
+            return Ok(self);
         };
-        let mut s = Self::new();
-        s.query = body.query;
-        s.post_filter = body.post_filter;
-        s.aggs = body.aggregations.unwrap_or_default();
+        if m.contains_key("query") {
+            self.query = body.query;
+        }
+        if m.contains_key("post_filter") {
+            self.post_filter = body.post_filter;
+        }
+        self.aggs.extend(body.aggregations.unwrap_or_default());
         for (k, v) in m {
             match k.as_str() {
                 "query" | "post_filter" | "aggs" | "aggregations" => {}
                 "sort" => {
-                    s.sort = match v {
+                    self.sort = match v {
                         Value::Array(a) => a,
                         one => vec![one],
                     }
                 }
-                "_source" => s.source = Some(v),
-                "from" => s.from = v.as_u64(),
-                "size" => s.size = v.as_u64(),
-                "highlight" => s.highlight = Some(v),
+                "_source" => self.source = Some(v),
+                "from" => self.from = v.as_u64(),
+                "size" => self.size = v.as_u64(),
+                "highlight" => self.highlight = Some(v),
                 _ => {
-                    s.extra.insert(k, v);
+                    self.extra.insert(k, v);
                 }
             }
         }
-        Ok(s)
+        Ok(self)
     }
 
     /// The request body.
@@ -486,8 +558,13 @@ pub(crate) mod run {
         body: &Value,
         requests: &BTreeMap<String, Aggregation>,
         keep_unreadable: bool,
+        params: &[(String, String)],
     ) -> Result<SearchResult<T>, Error> {
-        let resp = client.search().index(index).body(body).send_raw().await?;
+        let mut call = client.search().index(index).body(body);
+        for (name, value) in params {
+            call = call.param(name, value);
+        }
+        let resp = call.send_raw().await?;
         let bytes = resp.body();
         // One read straight into `T`; only when it fails is the answer read again, hit by hit,
         // to name the hits that do not fit.
@@ -605,9 +682,9 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
         let (index, body, requests) = (self.index_list(), self.to_json(), self.aggs.clone());
-        let keep = self.keep_unreadable;
+        let (keep, params) = (self.keep_unreadable, self.params.clone());
         bind_job(on, &self.using, move |c| async move {
-            run::execute(&c, &index, &body, &requests, keep).await
+            run::execute(&c, &index, &body, &requests, keep, &params).await
         })
     }
     /// Counts the matching documents.

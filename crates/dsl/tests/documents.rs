@@ -228,6 +228,7 @@ async fn hits_that_do_not_fit_are_named_or_kept() {
     assert_eq!(typed.hits.len(), 1);
 
     let r = s
+        .clone()
         .keep_unreadable_hits(true)
         .execute(&c)
         .send()
@@ -254,4 +255,31 @@ async fn hits_that_do_not_fit_are_named_or_kept() {
     );
     assert!(h.seq_no.is_some() && h.primary_term.is_some(), "{h:?}");
     assert_eq!(h.version, Some(1));
+
+    // Query parameters travel as such (`q`: a query-string search in the URL), and paging.
+    let one = s
+        .clone()
+        .keep_unreadable_hits(true)
+        .param("q", "isbn:ok2")
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        one.documents().map(|b| b.isbn.as_str()).collect::<Vec<_>>(),
+        ["ok2"]
+    );
+    let page = s
+        .keep_unreadable_hits(true)
+        .slice(2..)
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.documents()
+            .map(|b| b.isbn.as_str())
+            .collect::<Vec<_>>(),
+        ["ok2"]
+    );
 }
