@@ -83,7 +83,13 @@ pub(crate) mod run {
         Ok(r.status().is_success())
     }
     pub async fn save_doc<D: Document>(c: &Client, doc: &Doc<D>) -> Result<Meta, Error> {
-        let mut call = c.index(&doc.meta.index).document(&doc.source);
+        // A `Doc` built by hand (default `Meta`) goes to the type's index.
+        let index = if doc.meta.index.is_empty() {
+            D::INDEX
+        } else {
+            doc.meta.index.as_str()
+        };
+        let mut call = c.index(index).document(&doc.source);
         if let Some(id) = doc.meta.id.clone().or_else(|| doc.source.id()) {
             call = call.id(id);
         }

@@ -183,6 +183,16 @@ fn documents_blocking() {
     assert!(m.seq_no > d.meta.seq_no);
     assert_eq!(Book::get("9", &c).send().unwrap().unwrap().views, 5);
     assert!(Book::exists("9", &c).send().unwrap());
+    // A `Doc` built by hand: the type's index and the document's own id, no version check.
+    let fresh = es_dsl::Doc {
+        meta: es_dsl::Meta::default(),
+        source: book("10", "Ten"),
+    };
+    let meta = fresh.save(&c).send().unwrap();
+    assert_eq!(
+        (meta.index.as_str(), meta.id.as_deref()),
+        (Book::INDEX, Some("10"))
+    );
 }
 
 /// A hit that does not fit the document type is an error naming the hit and the field, or,
