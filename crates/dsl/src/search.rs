@@ -701,6 +701,19 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
             run::delete(&c, &index, &body).await
         })
     }
+    /// Every matching hit in the search's order, page by page with a point in time and
+    /// `search_after` (elasticsearch.dsl's `iterate`): pages of the search's size (the
+    /// helper's default without one), its sort kept with `_shard_doc` as tie-breaker, the
+    /// point in time closed at the end, on error and when the stream is dropped.
+    pub fn iterate<F: Flavor>(&self, on: impl Runner<F>) -> RunStream<F, es_helpers::Scan<T>> {
+        let mut opts = es_helpers::ScanOptions::default()
+            .point_in_time()
+            .preserve_order(true);
+        if let Some(n) = self.size {
+            opts = opts.size(n);
+        }
+        self.scan(on, opts)
+    }
     /// Every matching document, with the scan helper (scroll or point in time): a `Stream`
     /// with an async runner, an `Iterator` with a blocking one.
     pub fn scan<F: Flavor>(

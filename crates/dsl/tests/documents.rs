@@ -293,3 +293,81 @@ async fn hits_that_do_not_fit_are_named_or_kept() {
         ["ok2"]
     );
 }
+
+/// `iterate`: 5,000 documents through a point in time, in the search's order, pages of the
+/// search's size; the point in time is closed (checked on the fake cluster, which records it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iterate_reads_everything_through_a_point_in_time_and_closes_it() {
+    use futures_util::StreamExt;
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    Book::init(&c).send().await.unwrap();
+    let books: Vec<Book> = (0..5000)
+        .map(|i| Book {
+            isbn: format!("{i:05}"),
+            title: format!("book {i}"),
+            views: i,
+        })
+        .collect();
+    let actions = books
+        .iter()
+        .map(|b| es_helpers::Action::index(es_helpers::Json(b)).id(b.isbn.clone()));
+    let opts = es_helpers::BulkOptions::default().index(Book::INDEX);
+    let summary = es_helpers::bulk(&c, es_helpers::iter(actions), opts)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary.ok, 5000);
+    Book::index().refresh(&c).send().await.unwrap();
+    let views: Vec<u32> = Book::search()
+        .sort("-views")
+        .size(700)
+        .iterate(&c)
+        .send()
+        .map(|h| h.unwrap().source.unwrap().views)
+        .collect()
+        .await;
+    assert_eq!(views.len(), 5000);
+    assert_eq!(
+        views,
+        (0..5000).rev().collect::<Vec<u32>>(),
+        "in the search's order"
+    );
+
+    // The requests: one point in time opened, pages of the search's size with its sort, closed.
+    let cluster = es_testkit::FakeCluster::start(1).unwrap();
+    let pages = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
+    let seen = pages.clone();
+    cluster.set_handler(move |req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/dsl-books/_pit") => Some(es_testkit::Reply::json(200, json!({"id": "p1"}))),
+        ("POST", "/_search") => {
+            let body: serde_json::Value = serde_json::from_slice(&req.decoded_body()).unwrap();
+            seen.lock().unwrap().push(body.clone());
+            let hits = if body.get("search_after").is_none() {
+                json!([{"_index": "dsl-books", "_id": "1", "_source": {"isbn": "1", "title": "t", "views": 9}, "sort": [9, 0]}])
+            } else {
+                json!([])
+            };
+            Some(es_testkit::Reply::json(200, json!({"took": 1, "hits": {"hits": hits}})))
+        }
+        ("DELETE", "/_pit") => Some(es_testkit::Reply::json(200, json!({"succeeded": true}))),
+        _ => None,
+    });
+    let fake = Client::new(&cluster.url(0)).unwrap();
+    let n = Book::search()
+        .sort("-views")
+        .size(50)
+        .iterate(&fake)
+        .send()
+        .count()
+        .await;
+    assert_eq!(n, 1);
+    let pages = pages.lock().unwrap().clone();
+    assert_eq!(pages[0]["size"], 50);
+    assert_eq!(
+        pages[0]["sort"],
+        json!([{"views": {"order": "desc"}}, {"_shard_doc": "asc"}])
+    );
+    assert_eq!(pages[1]["search_after"], json!([9, 0]));
+    assert_eq!(cluster.requests_to("/_pit").len(), 1, "closed");
+}
