@@ -66,6 +66,7 @@ mod document;
 pub mod esql;
 mod index;
 mod search;
+mod update_by_query;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
 pub use document::{Doc, Document, DocumentOps, Meta, MgetError, Missing, Update};
@@ -121,6 +122,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use index::Index;
 pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};
+pub use update_by_query::{UpdateByQuery, UpdateByQueryResponse};
 
 /// What `using` and running operations need, re-exported from `es-connections`.
 pub use es_connections::{connections, Connections, Runner, UseConnection, Using};

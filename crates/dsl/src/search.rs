@@ -285,6 +285,14 @@ impl<T> Search<T> {
         self.params.push((name.to_string(), value.to_string()));
         self
     }
+    /// The query parameters given with [`Search::param`].
+    pub(crate) fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+    /// The connection it runs on.
+    pub(crate) fn connection(&self) -> &Using {
+        &self.using
+    }
     /// Offset of the first hit.
     pub fn from(mut self, n: u64) -> Self {
         self.from = Some(n);
@@ -441,14 +449,14 @@ impl<T> Search<T> {
         }
         Value::Object(m)
     }
-    fn index_list(&self) -> String {
+    pub(crate) fn index_list(&self) -> String {
         if self.indices.is_empty() {
             "_all".into()
         } else {
             self.indices.join(",")
         }
     }
-    fn query_body(&self) -> Value {
+    pub(crate) fn query_body(&self) -> Value {
         match &self.query {
             Some(q) => json!({ "query": q.to_json() }),
             None => json!({}),

@@ -371,3 +371,40 @@ async fn iterate_reads_everything_through_a_point_in_time_and_closes_it() {
     assert_eq!(pages[1]["search_after"], json!([9, 0]));
     assert_eq!(cluster.requests_to("/_pit").len(), 1, "closed");
 }
+
+/// An update by query: the query built as for a search, a script with params, query
+/// parameters; the typed answer, and the documents changed (only the matching ones).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_by_query_changes_the_matching_documents() {
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    Book::init(&c).send().await.unwrap();
+    for i in 0..10 {
+        let b = Book {
+            isbn: format!("u{i}"),
+            title: if i % 2 == 0 { "even" } else { "odd" }.into(),
+            views: i,
+        };
+        b.save(&c).send().await.unwrap();
+    }
+    Book::index().refresh(&c).send().await.unwrap();
+    let u = es_dsl::UpdateByQuery::new()
+        .index(Book::INDEX)
+        .filter(es_dsl::Query::match_("title", "even"))
+        .exclude(es_dsl::Query::term("isbn", "u0"))
+        .script("ctx._source.views += params.n", json!({"n": 100}))
+        .param("refresh", true)
+        .param("conflicts", "proceed");
+    let r = u.execute(&c).send().await.unwrap();
+    assert!(r.success(), "{r:?}");
+    assert_eq!((r.total, r.updated), (4, 4), "{r:?}");
+    for i in 0..10u32 {
+        let d = Book::get(&format!("u{i}"), &c)
+            .send()
+            .await
+            .unwrap()
+            .unwrap();
+        let changed = i % 2 == 0 && i != 0;
+        assert_eq!(d.views, if changed { i + 100 } else { i }, "u{i}");
+    }
+}
