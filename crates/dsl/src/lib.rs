@@ -65,6 +65,7 @@ mod aggs;
 mod document;
 pub mod esql;
 mod index;
+mod multi_search;
 mod search;
 mod update_by_query;
 
@@ -121,6 +122,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 /// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use index::Index;
+pub use multi_search::{ItemError, MultiSearch};
 pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};
 pub use update_by_query::{UpdateByQuery, UpdateByQueryResponse};
 

@@ -285,6 +285,18 @@ impl<T> Search<T> {
         self.params.push((name.to_string(), value.to_string()));
         self
     }
+    /// The aggregations asked for, by name.
+    pub(crate) fn aggregations(&self) -> &BTreeMap<String, Aggregation> {
+        &self.aggs
+    }
+    /// Whether unreadable hits are kept.
+    pub(crate) fn keeps_unreadable(&self) -> bool {
+        self.keep_unreadable
+    }
+    /// The indices, comma-joined (`None` when none was given).
+    pub(crate) fn indices(&self) -> Option<String> {
+        (!self.indices.is_empty()).then(|| self.indices.join(","))
+    }
     /// The query parameters given with [`Search::param`].
     pub(crate) fn params(&self) -> &[(String, String)] {
         &self.params
@@ -573,7 +585,15 @@ pub(crate) mod run {
             call = call.param(name, value);
         }
         let resp = call.send_raw().await?;
-        let bytes = resp.body();
+        parse(resp.body(), requests, keep_unreadable)
+    }
+
+    /// A search answer read as a [`SearchResult`].
+    pub fn parse<T: DeserializeOwned>(
+        bytes: &[u8],
+        requests: &BTreeMap<String, Aggregation>,
+        keep_unreadable: bool,
+    ) -> Result<SearchResult<T>, Error> {
         // One read straight into `T`; only when it fails is the answer read again, hit by hit,
         // to name the hits that do not fit.
         let (resp, unreadable) =

@@ -408,3 +408,57 @@ async fn update_by_query_changes_the_matching_documents() {
         assert_eq!(d.views, if changed { i + 100 } else { i }, "u{i}");
     }
 }
+
+/// A multi-search: one request, a typed result per search in order, a refused one as an
+/// `Err` in its place; on both servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_search_answers_each_search_in_its_place() {
+    use es_dsl::{Aggregation, MultiSearch, Query, Search};
+    for kind in [EmulatorKind::NoidaDb, EmulatorKind::Osmem] {
+        let emu = Emulator::start(kind).unwrap();
+        let c = Client::new(emu.url()).unwrap();
+        Book::init(&c).send().await.unwrap();
+        for (i, t) in ["Dune", "Emma", "Dune Messiah"].iter().enumerate() {
+            let b = Book {
+                isbn: i.to_string(),
+                title: t.to_string(),
+                views: i as u32,
+            };
+            b.save(&c).send().await.unwrap();
+        }
+        Book::index().refresh(&c).send().await.unwrap();
+        let ms = MultiSearch::<Book>::new()
+            .index(Book::INDEX)
+            .add(
+                Search::new()
+                    .query(Query::match_("title", "dune"))
+                    .sort("views"),
+            )
+            .add(Search::new().index("no-such-index"))
+            .add(
+                Search::new()
+                    .size(0)
+                    .aggs("most", Aggregation::max("views")),
+            );
+        let r = ms.execute(&c).send().await.unwrap();
+        assert_eq!(r.len(), 3, "{kind:?}");
+        let dune = r[0].as_ref().unwrap();
+        assert_eq!(
+            dune.documents()
+                .map(|b| b.title.as_str())
+                .collect::<Vec<_>>(),
+            ["Dune", "Dune Messiah"],
+            "{kind:?}"
+        );
+        let err = r[1].as_ref().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{kind:?}: {err}");
+        let most = r[2].as_ref().unwrap();
+        assert_eq!(most.aggs.value("most").unwrap(), Some(2.0), "{kind:?}");
+        assert!(MultiSearch::<Book>::new()
+            .execute(&c)
+            .send()
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
