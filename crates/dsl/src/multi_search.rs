@@ -67,7 +67,9 @@ impl<T> MultiSearch<T> {
         self.index = Some(index.into());
         self
     }
-    /// Adds a search.
+    /// Adds a search (named as elasticsearch.dsl's `MultiSearch.add`; it does not combine
+    /// two values, so not `std::ops::Add`).
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, search: Search<T>) -> Self {
         self.searches.push(search);
         self
@@ -90,10 +92,7 @@ impl<T> MultiSearch<T> {
 impl<T: DeserializeOwned + Send + 'static> MultiSearch<T> {
     /// Runs every search in one request: one result per search, in order; a search the
     /// server refused is an `Err` in its place (typed by its status), the others stay.
-    pub fn execute<F: Flavor>(
-        &self,
-        on: impl Runner<F>,
-    ) -> Run<F, Job<'static, Vec<Result<SearchResult<T>, Error>>>> {
+    pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, Results<T>>> {
         let lines = self.to_lines();
         let asked: Vec<_> = self
             .searches
@@ -106,13 +105,16 @@ impl<T: DeserializeOwned + Send + 'static> MultiSearch<T> {
     }
 }
 
+/// One result per search of a [`MultiSearch`], in order.
+pub type Results<T> = Vec<Result<SearchResult<T>, Error>>;
+
 type Asked = (std::collections::BTreeMap<String, crate::Aggregation>, bool);
 
 async fn execute<T: DeserializeOwned>(
     c: &Client,
     lines: &[Value],
     asked: &[Asked],
-) -> Result<Vec<Result<SearchResult<T>, Error>>, Error> {
+) -> Result<Results<T>, Error> {
     if asked.is_empty() {
         return Ok(Vec::new());
     }
