@@ -41,6 +41,42 @@ pub trait Document: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn id(&self) -> Option<String> {
         None
     }
+    /// The index this document is written to: [`INDEX`](Self::INDEX) unless the document
+    /// says otherwise (time-based indices: `logs-2026.12`, with `INDEX` an alias or pattern
+    /// `logs-*` for searches).
+    fn index_name(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(Self::INDEX)
+    }
+    /// Checked before every save; an `Err` stops the save with a typed error naming why
+    /// (elasticsearch.dsl's `clean()` / `full_clean()`).
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A document refused by its own [`Document::validate`] before it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidDocument {
+    /// The index it was going to.
+    pub index: String,
+    /// What `validate` said.
+    pub reason: String,
+}
+
+impl std::fmt::Display for InvalidDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid document for `{}`: {}", self.index, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidDocument {}
+
+/// `validate`, as the error a save returns.
+fn validated<D: Document>(doc: &D, index: &str) -> Result<(), Error> {
+    doc.validate().map_err(|reason| {
+        let index = index.to_string();
+        Error::other(ErrorKind::BadRequest, InvalidDocument { index, reason })
+    })
 }
 
 pub(crate) mod run {
@@ -56,7 +92,9 @@ pub(crate) mod run {
             .map(|_| ())
     }
     pub async fn save<D: Document>(c: &Client, doc: &D) -> Result<WriteResponse, Error> {
-        let call = c.index(D::INDEX).document(doc);
+        let index = doc.index_name();
+        validated(doc, &index)?;
+        let call = c.index(index.as_ref()).document(doc);
         match doc.id() {
             Some(id) => call.id(id).send().await,
             None => call.send().await,
@@ -83,13 +121,14 @@ pub(crate) mod run {
         Ok(r.status().is_success())
     }
     pub async fn save_doc<D: Document>(c: &Client, doc: &Doc<D>) -> Result<Meta, Error> {
-        // A `Doc` built by hand (default `Meta`) goes to the type's index.
+        // A `Doc` built by hand (default `Meta`) goes where the document says.
         let index = if doc.meta.index.is_empty() {
-            D::INDEX
+            doc.source.index_name()
         } else {
-            doc.meta.index.as_str()
+            std::borrow::Cow::Owned(doc.meta.index.clone())
         };
-        let mut call = c.index(index).document(&doc.source);
+        validated(&doc.source, &index)?;
+        let mut call = c.index(index.as_ref()).document(&doc.source);
         if let Some(id) = doc.meta.id.clone().or_else(|| doc.source.id()) {
             call = call.id(id);
         }

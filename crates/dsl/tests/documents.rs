@@ -462,3 +462,68 @@ async fn a_multi_search_answers_each_search_in_its_place() {
             .is_empty());
     }
 }
+
+/// A per-document index (time-based names) and a validation hook run before every save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct LogLine {
+    month: String,
+    message: String,
+}
+
+impl Document for LogLine {
+    const INDEX: &'static str = "dsl-logs-*";
+    fn index_name(&self) -> std::borrow::Cow<'static, str> {
+        format!("dsl-logs-{}", self.month).into()
+    }
+    fn validate(&self) -> Result<(), String> {
+        if self.message.is_empty() {
+            return Err("message is empty".into());
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_choose_their_index_and_are_validated_before_saving() {
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    for (m, msg) in [("2026.11", "a"), ("2026.12", "b"), ("2026.12", "c")] {
+        let w = LogLine {
+            month: m.into(),
+            message: msg.into(),
+        }
+        .save(&c)
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(w.index, format!("dsl-logs-{m}"));
+    }
+    c.indices()
+        .refresh()
+        .index("dsl-logs-*")
+        .send()
+        .await
+        .unwrap();
+    // Searches go through the pattern.
+    assert_eq!(LogLine::search().count(&c).send().await.unwrap(), 3);
+    let bad = LogLine {
+        month: "2026.12".into(),
+        message: String::new(),
+    };
+    let err = bad.save(&c).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BadRequest);
+    assert_eq!(
+        err.to_string(),
+        "invalid document for `dsl-logs-2026.12`: message is empty"
+    );
+    let typed = err.downcast_ref::<es_dsl::InvalidDocument>().unwrap();
+    assert_eq!(typed.reason, "message is empty");
+    // Nothing was sent.
+    c.indices()
+        .refresh()
+        .index("dsl-logs-*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(LogLine::search().count(&c).send().await.unwrap(), 3);
+}
