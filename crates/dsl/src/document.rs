@@ -47,6 +47,12 @@ pub trait Document: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn index_name(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed(Self::INDEX)
     }
+    /// The connection the type's operations use when they run on a registry
+    /// (`connections()`): the default alias unless the type says otherwise (elasticsearch.dsl's
+    /// `Index.using`). A client, or `connections().alias("x")`, given to an operation wins.
+    fn using() -> Using {
+        Using::default()
+    }
     /// Checked before every save; an `Err` stops the save with a typed error naming why
     /// (elasticsearch.dsl's `clean()` / `full_clean()`).
     fn validate(&self) -> Result<(), String> {
@@ -309,20 +315,20 @@ impl<D: Document> Doc<D> {
     /// Writes the document back, if it is still at the version it was read at (else a
     /// conflict error); returns its new metadata (`doc.meta = doc.save(..)...?`).
     pub fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, Meta>> {
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &D::using(), move |c| async move {
             run::save_doc(&c, self).await
         })
     }
     /// Updates the stored document partially, if it is still at the version it was read at.
     pub fn update<F: Flavor>(&self, update: Update, on: impl Runner<F>) -> Run<F, Job<'_, Meta>> {
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &D::using(), move |c| async move {
             let id = self.meta.id.clone().unwrap_or_default();
             run::update::<D>(&c, &id, &update, Some(&self.meta)).await
         })
     }
     /// Deletes it, if it is still at the version it was read at; `false` if it was gone.
     pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, bool>> {
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &D::using(), move |c| async move {
             let id = self.meta.id.clone().unwrap_or_default();
             run::delete::<D>(&c, &id, Some(&self.meta)).await
         })
@@ -415,27 +421,27 @@ fn to_value(v: &impl serde::Serialize) -> Value {
 pub trait DocumentOps: Document + Sized {
     /// Creates the index with [`Document::mapping`] and [`Document::settings`].
     fn init<F: Flavor>(on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
-        bind_job(on, &Using::default(), |c| async move {
+        bind_job(on, &Self::using(), |c| async move {
             run::init::<Self>(&c).await
         })
     }
     /// Indexes the document (under [`Document::id`] when it has one).
     fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, WriteResponse>> {
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::save(&c, self).await
         })
     }
     /// The document with this id and its metadata, `None` if there is none.
     fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Doc<Self>>>> {
         let id = id.to_string();
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::get::<Self>(&c, &id).await
         })
     }
     /// Whether a document with this id exists.
     fn exists<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::exists::<Self>(&c, &id).await
         })
     }
@@ -447,7 +453,7 @@ pub trait DocumentOps: Document + Sized {
         on: impl Runner<F>,
     ) -> Run<F, Job<'static, Vec<Option<Doc<Self>>>>> {
         let ids: Vec<String> = ids.into_iter().map(|s| s.as_ref().to_string()).collect();
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::mget::<Self>(&c, &ids, missing).await
         })
     }
@@ -458,14 +464,14 @@ pub trait DocumentOps: Document + Sized {
         on: impl Runner<F>,
     ) -> Run<F, Job<'static, Meta>> {
         let id = id.to_string();
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::update::<Self>(&c, &id, &update, None).await
         })
     }
     /// Deletes the document with this id; `false` if there was none.
     fn delete<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
-        bind_job(on, &Using::default(), move |c| async move {
+        bind_job(on, &Self::using(), move |c| async move {
             run::delete::<Self>(&c, &id, None).await
         })
     }

@@ -130,6 +130,27 @@ fn every_connection_example_runs_against_two_clusters() {
         "{stderr}"
     );
 
+    // Documents: an Article on the default connection and on `secure`; a search on
+    // `secure`'s logs.
+    let cb = es_client::blocking::Client::new(ub).unwrap();
+    for (id, m) in [("l1", "error: disk full"), ("l2", "all good")] {
+        cb.index("logs")
+            .id(id)
+            .document(&serde_json::json!({ "message": m }))
+            .refresh(es_client::Refresh::True)
+            .send()
+            .unwrap();
+    }
+    let out = run(env!("CARGO_BIN_EXE_doc_article"), &env);
+    assert!(
+        out.contains("on default") && out.contains("on secure"),
+        "{out}"
+    );
+    assert!(out.contains("Log: error: disk full"), "{out}");
+    assert!(!out.contains("all good"), "{out}");
+    assert_eq!(ids_in(ua, "articles").len(), 1);
+    assert_eq!(ids_in(ub, "articles").len(), 1);
+
     let out = run(env!("CARGO_BIN_EXE_conn_health_all"), &env);
     for alias in ["analytics", "offline", "production"] {
         assert!(

@@ -1,9 +1,10 @@
 //! Seed: the environment-selected connection (`ConfigurableDocument.save` picks `es_{ENVIRONMENT}`
 //! and sets it up on first use from `ES_PROD_HOSTS` / `ES_STAGING_HOSTS`).
 
-use es_connections::{connections, ConnectionConfig};
+use es_connections::{connections, ConnectionConfig, Using};
+use es_dsl::{Document, DocumentOps};
 use es_examples::exit_on_error;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 fn setup_connection(env: &str) -> ConnectionConfig {
     let hosts = |var: &str| -> Vec<String> {
@@ -31,22 +32,42 @@ fn setup_connection(env: &str) -> ConnectionConfig {
     }
 }
 
+/// A document type whose connection is chosen by `ENVIRONMENT` (`es_{ENVIRONMENT}`), as
+/// the seed's `ConfigurableDocument.save` does.
+#[derive(Serialize, Deserialize)]
+struct ConfigurableDocument {
+    title: String,
+    content: String,
+    environment: String,
+}
+
+fn environment() -> String {
+    std::env::var("ENVIRONMENT").unwrap_or_else(|_| "development".into())
+}
+
+impl Document for ConfigurableDocument {
+    const INDEX: &'static str = "configurable_docs";
+    fn using() -> Using {
+        format!("es_{}", environment()).into()
+    }
+}
+
 #[tokio::main]
 async fn main() {
-    let env = std::env::var("ENVIRONMENT").unwrap_or_else(|_| "development".into());
+    let env = environment();
     let alias = format!("es_{env}");
+    // Set up on first use, as the seed's `save` does (a bad setup is a clear error here).
     if !connections().contains(&alias) {
         exit_on_error(connections().create_connection(Some(&alias), setup_connection(&env)));
     }
+    let doc = ConfigurableDocument {
+        title: "Test".into(),
+        content: "Content".into(),
+        environment: env,
+    };
+    // `save` on the registry: the type's own connection (`using()`).
+    let w = exit_on_error(doc.save(connections()).send().await);
     let client = exit_on_error(es_connections::client(alias.as_str()));
-    let w = exit_on_error(
-        client
-            .index("configurable_docs")
-            .document(&json!({"title": "Test", "content": "Content", "environment": env}))
-            .refresh(es_client::Refresh::True)
-            .send()
-            .await,
-    );
     println!(
         "saved {} with {alias} -> {}",
         w.id,
