@@ -215,6 +215,13 @@ impl<T> Search<T> {
     pub fn search_after(self, values: es_types::common::SortResults) -> Self {
         self.typed("search_after", values)
     }
+    /// The next page after `previous` (elasticsearch.dsl's `search_after()`): `search_after`
+    /// set to the sort values of its last hit. `None` when there is no next page to ask for:
+    /// `previous` had no hits, or its hits carry no sort values (the search was not sorted).
+    pub fn after<U>(self, previous: &SearchResult<U>) -> Option<Self> {
+        let values = previous.hits.last()?.sort.clone()?;
+        Some(self.extra("search_after", values))
+    }
     /// A filter applied after aggregations.
     pub fn post_filter(mut self, q: Query) -> Self {
         self.post_filter = Some(q);

@@ -279,6 +279,40 @@ async fn hits_that_do_not_fit_are_named_or_kept() {
         one.documents().map(|b| b.isbn.as_str()).collect::<Vec<_>>(),
         ["ok2"]
     );
+    // Page by page with search_after from the previous answer.
+    let good = s.clone().exclude(es_dsl::Query::term("isbn", "5")).size(1);
+    let p1 = good.execute(&c).send().await.unwrap();
+    let p2 = good
+        .clone()
+        .after(&p1)
+        .unwrap()
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    let p3 = good
+        .clone()
+        .after(&p2)
+        .unwrap()
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p1.hits[0].id.as_deref(), Some("ok1"));
+    assert_eq!(p2.hits[0].id.as_deref(), Some("ok2"));
+    assert!(p3.is_empty());
+    assert!(
+        good.clone().after(&p3).is_none(),
+        "nothing after the last page"
+    );
+    let unsorted = es_dsl::Search::<Book>::new()
+        .index("dsl-mixed")
+        .exclude(es_dsl::Query::term("isbn", "5"));
+    let r = unsorted.execute(&c).send().await.unwrap();
+    assert!(
+        unsorted.after(&r).is_none(),
+        "no sort values: no page to ask for"
+    );
     let page = s
         .keep_unreadable_hits(true)
         .slice(2..)
