@@ -64,6 +64,7 @@
 mod aggs;
 mod document;
 pub mod esql;
+mod faceted;
 mod index;
 mod multi_search;
 mod search;
@@ -121,6 +122,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 /// The query DSL: [`Query`] is the generated `QueryContainer` of the specification, with
 /// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
+pub use faceted::{Facet, FacetValue, FacetedResult, FacetedSearch};
 pub use index::Index;
 pub use multi_search::{ItemError, MultiSearch};
 pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};

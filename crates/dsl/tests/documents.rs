@@ -561,3 +561,150 @@ async fn documents_choose_their_index_and_are_validated_before_saving() {
         .unwrap();
     assert_eq!(LogLine::search().count(&c).send().await.unwrap(), 3);
 }
+
+/// A faceted search: the text query, facet counts with the other facets' selections applied,
+/// selections as a post_filter on the hits, `selected` flags; terms, range, histogram and
+/// date-histogram facets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_faceted_search_counts_each_facet_under_the_other_selections() {
+    use es_dsl::{Facet, FacetedSearch};
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    let mapping = json!({"mappings": {"properties": {
+        "title": {"type": "text"}, "tag": {"type": "keyword"},
+        "pages": {"type": "integer"}, "published": {"type": "date"}
+    }}});
+    c.indices()
+        .create("dsl-facets")
+        .body(&mapping)
+        .send()
+        .await
+        .unwrap();
+    let docs = [
+        ("a", "rust", 120, "2021-03-01"),
+        ("b", "rust", 450, "2022-05-01"),
+        ("c", "python", 90, "2021-07-01"),
+        ("d", "python", 300, "2022-01-10"),
+        ("e", "go", 500, "2022-09-09"),
+    ];
+    for (id, tag, pages, date) in docs {
+        let doc = json!({"title": format!("a book about {tag}"), "tag": tag, "pages": pages, "published": date});
+        c.index("dsl-facets")
+            .id(id)
+            .document(&doc)
+            .send()
+            .await
+            .unwrap();
+    }
+    c.indices()
+        .refresh()
+        .index("dsl-facets")
+        .send()
+        .await
+        .unwrap();
+    let fs = FacetedSearch::<serde_json::Value>::new()
+        .index("dsl-facets")
+        .fields(["title"])
+        .text("book")
+        .facet("tag", Facet::terms("tag"))
+        .facet(
+            "length",
+            Facet::range(
+                "pages",
+                &[("short", None, Some(200.0)), ("long", Some(200.0), None)],
+            ),
+        )
+        .facet("hundreds", Facet::histogram("pages", 100.0))
+        .facet("year", Facet::date_histogram("published", "year"));
+
+    // Nothing selected: every document, every count.
+    let all = fs.execute(&c).send().await.unwrap();
+    assert_eq!(all.result.len(), 5);
+    let counts =
+        |r: &es_dsl::FacetedResult<serde_json::Value>, f: &str| -> Vec<(String, i64, bool)> {
+            r.facets[f]
+                .iter()
+                .map(|v| (v.label.clone(), v.count, v.selected))
+                .collect()
+        };
+    let mut tags = counts(&all, "tag");
+    tags.sort();
+    assert_eq!(
+        tags,
+        [
+            ("go".into(), 1, false),
+            ("python".into(), 2, false),
+            ("rust".into(), 2, false)
+        ]
+    );
+    assert_eq!(
+        counts(&all, "length"),
+        [("short".into(), 2, false), ("long".into(), 3, false)]
+    );
+
+    // Select rust and long: the hits have both; each facet counts under the other selection.
+    let picked = fs
+        .clone()
+        .select("tag", "rust")
+        .select("length", "long")
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = picked
+        .result
+        .hits
+        .iter()
+        .filter_map(|h| h.id.as_deref())
+        .collect();
+    assert_eq!(ids, ["b"]);
+    let mut tags = counts(&picked, "tag");
+    tags.sort();
+    // Tags among the long books: rust 1 (b), python 1 (d), go 1 (e); rust selected.
+    assert_eq!(
+        tags,
+        [
+            ("go".into(), 1, false),
+            ("python".into(), 1, false),
+            ("rust".into(), 1, true)
+        ]
+    );
+    // Lengths among the rust books: short 1 (a), long 1 (b); long selected.
+    assert_eq!(
+        counts(&picked, "length"),
+        [("short".into(), 1, false), ("long".into(), 1, true)]
+    );
+
+    // Histogram and date-histogram values select by their keys.
+    let y2021 = all.facets["year"]
+        .iter()
+        .find(|v| v.label.starts_with("2021"))
+        .unwrap();
+    assert_eq!(y2021.count, 2);
+    let by_year = fs
+        .clone()
+        .select("year", y2021.key.clone())
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    let mut ids: Vec<&str> = by_year
+        .result
+        .hits
+        .iter()
+        .filter_map(|h| h.id.as_deref())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["a", "c"]);
+    assert!(by_year.facets["year"]
+        .iter()
+        .any(|v| v.selected && v.count == 2));
+    let by_hundreds = fs.select("hundreds", 400).execute(&c).send().await.unwrap();
+    let ids: Vec<&str> = by_hundreds
+        .result
+        .hits
+        .iter()
+        .filter_map(|h| h.id.as_deref())
+        .collect();
+    assert_eq!(ids, ["b"]);
+}
