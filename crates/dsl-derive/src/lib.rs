@@ -30,6 +30,10 @@
 //! `copy_to = "all"`) or any Rust expression of the parameter's type
 //! (`index_prefixes = TextIndexPrefixes::new().min_chars(1)`). `#[serde(rename = "...")]` on
 //! a field is honoured.
+//!
+//! It also generates `<Type>Fields` and `<Type>::fields()`: one `es_dsl::FieldPath` per
+//! mapped field (an `es_dsl::TextField`, with `.keyword`, for inferred text), usable wherever
+//! the DSL takes a field name, so a misspelled field is a compile error.
 
 mod table;
 #[rustfmt::skip]
@@ -134,8 +138,9 @@ fn ident(name: &str) -> syn::Ident {
         .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
 }
 
-/// The property for one field: its type's struct with a setter call per parameter.
-fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<Tokens> {
+/// The property for one field: its type's struct with a setter call per parameter; and
+/// whether it got the default `keyword` sub-field.
+fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, bool)> {
     let (wire, span) = o.ty.clone().unwrap_or_else(|| {
         (
             inferred(rust_ty).to_string(),
@@ -171,12 +176,13 @@ fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<Tokens> {
         let value = enum_value(param, value, &wire)?.unwrap_or_else(|| quote!(#value));
         out = quote! { #out.#setter(#value) };
     }
-    if wire == "text" && o.ty.is_none() && !has_fields {
+    let keyword = wire == "text" && o.ty.is_none() && !has_fields;
+    if keyword {
         out = quote! {
             #out.subfield("keyword", ::es_dsl::es_types::mapping::KeywordProperty::new().ignore_above(256))
         };
     }
-    Ok(out)
+    Ok((out, keyword))
 }
 
 /// A string (or boolean) literal given to an enum parameter, as the enum's variant; an error
@@ -280,6 +286,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         ));
     };
     let mut mapping = Vec::new();
+    let (mut path_fields, mut path_inits) = (Vec::new(), Vec::new());
     let mut id_fn = None;
     for f in &fields.named {
         let Some(fident) = &f.ident else { continue };
@@ -304,8 +311,16 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             .name
             .clone()
             .unwrap_or_else(|| fident.to_string().trim_start_matches("r#").to_string());
-        let field = property(&o, &f.ty)?;
+        let (field, keyword) = property(&o, &f.ty)?;
         mapping.push(quote! { .field(#name, #field) });
+        if keyword {
+            let sub = format!("{name}.keyword");
+            path_fields.push(quote! { pub #fident: ::es_dsl::TextField });
+            path_inits.push(quote! { #fident: ::es_dsl::TextField::new(#name, #sub) });
+        } else {
+            path_fields.push(quote! { pub #fident: ::es_dsl::FieldPath });
+            path_inits.push(quote! { #fident: ::es_dsl::FieldPath::new(#name) });
+        }
     }
     let id_impl = id_fn.map(|body| {
         quote! {
@@ -313,7 +328,21 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         }
     });
     let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
+    let vis = &input.vis;
+    let fields_ty = quote::format_ident!("{}Fields", ident);
+    let fields_doc = format!(
+        "The field paths of [`{ident}`] (from `#[derive(Document)]`): a misspelled field does not compile."
+    );
     Ok(quote! {
+        #[doc = #fields_doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #vis struct #fields_ty { #(#path_fields,)* }
+        impl #impl_g #ident #ty_g #where_g {
+            /// The field paths of this document type, for queries, sorts, aggregations...
+            #vis const fn fields() -> #fields_ty {
+                #fields_ty { #(#path_inits,)* }
+            }
+        }
         impl #impl_g ::es_dsl::Document for #ident #ty_g #where_g {
             const INDEX: &'static str = #index;
             fn mapping() -> ::es_dsl::Mapping {

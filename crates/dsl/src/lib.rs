@@ -65,6 +65,7 @@ mod aggs;
 mod document;
 pub mod esql;
 mod faceted;
+mod fields;
 mod index;
 mod multi_search;
 mod search;
@@ -113,6 +114,28 @@ pub use document::{Doc, Document, DocumentOps, InvalidDocument, Meta, MgetError,
 /// #[document(index = "books")]
 /// struct Book { #[document(type = "txt")] title: String }
 /// ```
+///
+/// The derive also gives typed field paths (`Book::fields().title`, `.title.keyword`), taken
+/// wherever a field name is:
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { title: String, pages: u32 }
+/// let f = Book::fields();
+/// let q = es_dsl::Query::match_(&f.title, "dune") & es_dsl::Query::range(&f.pages).gte(100);
+/// let s = es_dsl::Search::<Book>::new().query(q).sort(&f.title.keyword);
+/// assert_eq!(s.to_json()["sort"][0]["title.keyword"]["order"], "asc");
+/// ```
+///
+/// so a misspelled field is a compile error, not a query that silently matches nothing:
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { title: String }
+/// let q = es_dsl::Query::match_(&Book::fields().titel, "dune");
+/// ```
 #[cfg(feature = "derive")]
 pub use es_dsl_derive::Document;
 pub use es_types;
@@ -123,6 +146,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 /// short constructors and elasticsearch.dsl's `&` / `|` / `!` rules (see [`es_types`]).
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use faceted::{Facet, FacetValue, FacetedResult, FacetedSearch};
+pub use fields::{FieldPath, TextField};
 pub use index::Index;
 pub use multi_search::{ItemError, MultiSearch};
 pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};

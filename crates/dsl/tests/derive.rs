@@ -134,3 +134,23 @@ fn a_derived_document_round_trips_through_noida() {
     assert_eq!(props["price"]["type"], "scaled_float");
     let _ = Article::search();
 }
+
+#[test]
+fn the_derive_gives_typed_field_paths() {
+    use es_dsl::{Aggregation, Query, Search};
+    let f = Article::fields();
+    assert_eq!(&*f.slug, "slug");
+    assert_eq!(&*f.title, "title");
+    assert_eq!(f.title.keyword.as_str(), "title.keyword");
+    assert_eq!(&*f.author, "authorName", "serde's rename is the path");
+    assert_eq!(&*f.published, "published");
+    // Wherever a field name goes.
+    let s = Search::<Article>::new()
+        .query(Query::match_(&f.title, "dune") & Query::term(&f.slug, "x"))
+        .sort(&f.year)
+        .aggs("tags", Aggregation::terms(&f.tags.keyword));
+    let body = s.to_json();
+    assert_eq!(body["query"]["bool"]["must"][0]["match"]["title"]["query"], "dune");
+    assert_eq!(body["sort"][0]["year"]["order"], "asc");
+    assert_eq!(body["aggs"]["tags"]["terms"]["field"], "tags.keyword");
+}
