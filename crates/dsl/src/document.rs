@@ -97,10 +97,17 @@ pub(crate) mod run {
             .await
             .map(|_| ())
     }
-    pub async fn save<D: Document>(c: &Client, doc: &D) -> Result<WriteResponse, Error> {
+    pub async fn save<D: Document>(
+        c: &Client,
+        doc: &D,
+        opts: &WriteOptions,
+    ) -> Result<WriteResponse, Error> {
         let index = doc.index_name();
         validated(doc, &index)?;
-        let call = c.index(index.as_ref()).document(doc);
+        let mut call = c.index(index.as_ref()).document(doc);
+        for (name, value) in opts.params() {
+            call = call.param(name, value);
+        }
         match doc.id() {
             Some(id) => call.id(id).send().await,
             None => call.send().await,
@@ -118,15 +125,29 @@ pub(crate) mod run {
         c: &Client,
         id: &str,
         meta: Option<&Meta>,
+        opts: &WriteOptions,
     ) -> Result<bool, Error> {
-        let mut call = c.delete(D::INDEX, id).ignore(404);
+        let index = match meta {
+            Some(m) if !m.index.is_empty() => m.index.as_str(),
+            _ => D::INDEX,
+        };
+        let mut call = c.delete(index, id).ignore(404);
+        for (name, value) in opts.params() {
+            if name != "op_type" {
+                call = call.param(name, value);
+            }
+        }
         if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
             call = call.if_seq_no(seq_no).if_primary_term(term);
         }
         let r = call.send_raw().await?;
         Ok(r.status().is_success())
     }
-    pub async fn save_doc<D: Document>(c: &Client, doc: &Doc<D>) -> Result<Meta, Error> {
+    pub async fn save_doc<D: Document>(
+        c: &Client,
+        doc: &Doc<D>,
+        opts: &WriteOptions,
+    ) -> Result<Meta, Error> {
         // A `Doc` built by hand (default `Meta`) goes where the document says.
         let index = if doc.meta.index.is_empty() {
             doc.source.index_name()
@@ -140,6 +161,9 @@ pub(crate) mod run {
         }
         if let Some((seq_no, term)) = doc.meta.concurrency() {
             call = call.if_seq_no(seq_no).if_primary_term(term);
+        }
+        for (name, value) in opts.params() {
+            call = call.param(name, value);
         }
         let r = call.send().await?;
         Ok(Meta::written(r, doc.meta.routing.clone()))
@@ -217,6 +241,71 @@ impl std::fmt::Display for MgetError {
 }
 
 impl std::error::Error for MgetError {}
+
+/// Options of a write (`save`, `delete`): refresh, routing, create-only, timeout.
+///
+/// ```
+/// use es_dsl::WriteOptions;
+/// let o = WriteOptions::new().refresh(es_client::Refresh::WaitFor).routing("user-1").create(true);
+/// assert_eq!(o.params(), vec![("refresh", "wait_for".to_string()), ("routing", "user-1".to_string()), ("op_type", "create".to_string())]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WriteOptions {
+    refresh: Option<Refresh>,
+    routing: Option<String>,
+    create: bool,
+    timeout: Option<String>,
+}
+
+impl WriteOptions {
+    /// No options: the server's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Makes the write visible to search before answering (`true`, `wait_for`).
+    pub fn refresh(mut self, r: Refresh) -> Self {
+        self.refresh = Some(r);
+        self
+    }
+    /// The shard routing value.
+    pub fn routing(mut self, r: impl Into<String>) -> Self {
+        self.routing = Some(r.into());
+        self
+    }
+    /// Saves only if there is no document with this id yet (`op_type=create`; else a
+    /// conflict error). Ignored by deletes.
+    pub fn create(mut self, yes: bool) -> Self {
+        self.create = yes;
+        self
+    }
+    /// How long to wait for the shards (`1m`, `30s`).
+    pub fn timeout(mut self, t: impl Into<String>) -> Self {
+        self.timeout = Some(t.into());
+        self
+    }
+    /// The query parameters these options are sent as.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(r) = self.refresh {
+            let wire = match r {
+                Refresh::True => "true",
+                Refresh::False => "false",
+                Refresh::WaitFor => "wait_for",
+            };
+            out.push(("refresh", wire.to_string()));
+        }
+        if let Some(r) = &self.routing {
+            out.push(("routing", r.clone()));
+        }
+        if self.create {
+            out.push(("op_type", "create".to_string()));
+        }
+        if let Some(t) = &self.timeout {
+            out.push(("timeout", t.clone()));
+        }
+        out
+    }
+}
 
 /// What `mget` does with ids that have no document (elasticsearch.dsl's `missing=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -315,8 +404,16 @@ impl<D: Document> Doc<D> {
     /// Writes the document back, if it is still at the version it was read at (else a
     /// conflict error); returns its new metadata (`doc.meta = doc.save(..)...?`).
     pub fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, Meta>> {
+        self.save_with(WriteOptions::default(), on)
+    }
+    /// [`save`](Self::save) with options (refresh, routing, create-only, timeout).
+    pub fn save_with<F: Flavor>(
+        &self,
+        opts: WriteOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'_, Meta>> {
         bind_job(on, &D::using(), move |c| async move {
-            run::save_doc(&c, self).await
+            run::save_doc(&c, self, &opts).await
         })
     }
     /// Updates the stored document partially, if it is still at the version it was read at.
@@ -328,9 +425,17 @@ impl<D: Document> Doc<D> {
     }
     /// Deletes it, if it is still at the version it was read at; `false` if it was gone.
     pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, bool>> {
+        self.delete_with(WriteOptions::default(), on)
+    }
+    /// [`delete`](Self::delete) with options (refresh, routing, timeout).
+    pub fn delete_with<F: Flavor>(
+        &self,
+        opts: WriteOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'_, bool>> {
         bind_job(on, &D::using(), move |c| async move {
             let id = self.meta.id.clone().unwrap_or_default();
-            run::delete::<D>(&c, &id, Some(&self.meta)).await
+            run::delete::<D>(&c, &id, Some(&self.meta), &opts).await
         })
     }
 }
@@ -427,8 +532,16 @@ pub trait DocumentOps: Document + Sized {
     }
     /// Indexes the document (under [`Document::id`] when it has one).
     fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, WriteResponse>> {
+        self.save_with(WriteOptions::default(), on)
+    }
+    /// [`save`](Self::save) with options (refresh, routing, create-only, timeout).
+    fn save_with<F: Flavor>(
+        &self,
+        opts: WriteOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'_, WriteResponse>> {
         bind_job(on, &Self::using(), move |c| async move {
-            run::save(&c, self).await
+            run::save(&c, self, &opts).await
         })
     }
     /// The document with this id and its metadata, `None` if there is none.
@@ -470,9 +583,17 @@ pub trait DocumentOps: Document + Sized {
     }
     /// Deletes the document with this id; `false` if there was none.
     fn delete<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
+        Self::delete_with(id, WriteOptions::default(), on)
+    }
+    /// [`delete`](Self::delete) with options (refresh, routing, timeout).
+    fn delete_with<F: Flavor>(
+        id: &str,
+        opts: WriteOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
         bind_job(on, &Self::using(), move |c| async move {
-            run::delete::<Self>(&c, &id, None).await
+            run::delete::<Self>(&c, &id, None, &opts).await
         })
     }
     /// A search over the documents of this type.

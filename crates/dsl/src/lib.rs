@@ -72,7 +72,9 @@ mod search;
 mod update_by_query;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
-pub use document::{Doc, Document, DocumentOps, InvalidDocument, Meta, MgetError, Missing, Update};
+pub use document::{
+    Doc, Document, DocumentOps, InvalidDocument, Meta, MgetError, Missing, Update, WriteOptions,
+};
 /// `#[derive(Document)]`: the index mapping inferred from the type, and any parameter of a
 /// field's mapping type set by an attribute, checked against the specification when it
 /// compiles (see `es_dsl_derive`).

@@ -150,7 +150,10 @@ fn the_derive_gives_typed_field_paths() {
         .sort(&f.year)
         .aggs("tags", Aggregation::terms(&f.tags.keyword));
     let body = s.to_json();
-    assert_eq!(body["query"]["bool"]["must"][0]["match"]["title"]["query"], "dune");
+    assert_eq!(
+        body["query"]["bool"]["must"][0]["match"]["title"]["query"],
+        "dune"
+    );
     assert_eq!(body["sort"][0]["year"]["order"], "asc");
     assert_eq!(body["aggs"]["tags"]["terms"]["field"], "tags.keyword");
 }

@@ -708,3 +708,52 @@ async fn a_faceted_search_counts_each_facet_under_the_other_selections() {
         .collect();
     assert_eq!(ids, ["b"]);
 }
+
+/// Options on writes: refresh (searchable at once), create-only (a conflict when the id
+/// exists), routing and timeout sent as parameters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_take_options() {
+    use es_dsl::WriteOptions;
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    Book::init(&c).send().await.unwrap();
+    let now = WriteOptions::new().refresh(Refresh::True).timeout("30s");
+    book("o1", "One")
+        .save_with(now.clone(), &c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        Book::search().count(&c).send().await.unwrap(),
+        1,
+        "refreshed"
+    );
+    let create = WriteOptions::new().create(true);
+    let err = book("o1", "Again")
+        .save_with(create.clone(), &c)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert_eq!(
+        Book::get("o1", &c).send().await.unwrap().unwrap().title,
+        "One"
+    );
+    book("o2", "Two")
+        .save_with(create.routing("r1"), &c)
+        .send()
+        .await
+        .unwrap();
+    let two = Book::get("o2", &c).send().await.unwrap().unwrap();
+    assert_eq!(
+        two.meta.routing.as_deref(),
+        Some("r1"),
+        "stored with its routing"
+    );
+    assert!(two.delete_with(now, &c).send().await.unwrap());
+    assert_eq!(
+        Book::search().count(&c).send().await.unwrap(),
+        1,
+        "refreshed"
+    );
+}
