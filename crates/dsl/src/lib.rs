@@ -151,7 +151,7 @@ pub use faceted::{Facet, FacetValue, FacetedResult, FacetedSearch};
 pub use fields::{FieldPath, TextField};
 pub use index::Index;
 pub use multi_search::{ItemError, MultiSearch};
-pub use search::{Search, SearchResult, UnreadableHit, UnreadableHits};
+pub use search::{Search, SearchResult, SortKeys, UnreadableHit, UnreadableHits};
 pub use update_by_query::{UpdateByQuery, UpdateByQueryResponse};
 
 /// What `using` and running operations need, re-exported from `es-connections`.

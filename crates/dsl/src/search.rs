@@ -227,13 +227,25 @@ impl<T> Search<T> {
         self.post_filter = Some(q);
         self
     }
-    /// Sorts by a field; `-field` sorts descending; `_score` and `_doc` work too.
-    pub fn sort(mut self, field: &str) -> Self {
-        self.sort.push(match field.strip_prefix('-') {
-            Some(f) => json!({ f: { "order": "desc" } }),
-            None if field.starts_with('_') => json!(field),
-            None => json!({ field: { "order": "asc" } }),
-        });
+    /// Sorts by these keys, replacing any sort given before (as elasticsearch.dsl's
+    /// `sort(*keys)`): a field name, `-field` for descending, `_score` / `_doc`; one key or a
+    /// list. [`sort_by`](Self::sort_by) adds typed sort objects after them.
+    ///
+    /// ```
+    /// use es_dsl::Search;
+    /// let s = Search::<serde_json::Value>::new().sort("a").sort(["-year", "_score"]);
+    /// assert_eq!(s.to_json()["sort"], serde_json::json!([{"year": {"order": "desc"}}, "_score"]));
+    /// ```
+    pub fn sort(mut self, keys: impl SortKeys) -> Self {
+        self.sort = keys
+            .keys()
+            .into_iter()
+            .map(|field| match field.strip_prefix('-') {
+                Some(f) => json!({ f: { "order": "desc" } }),
+                None if field.starts_with('_') => json!(field),
+                None => json!({ field: { "order": "asc" } }),
+            })
+            .collect();
         self
     }
     /// Which source fields to return.
@@ -480,6 +492,60 @@ impl<T> Search<T> {
             Some(q) => json!({ "query": q.to_json() }),
             None => json!({}),
         }
+    }
+}
+
+/// Sort keys for [`Search::sort`]: one (`"-year"`, a [`crate::FieldPath`]) or a list.
+pub trait SortKeys {
+    /// The keys, in order.
+    fn keys(self) -> Vec<String>;
+}
+
+impl SortKeys for &str {
+    fn keys(self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl SortKeys for String {
+    fn keys(self) -> Vec<String> {
+        vec![self]
+    }
+}
+
+impl SortKeys for &String {
+    fn keys(self) -> Vec<String> {
+        vec![self.clone()]
+    }
+}
+
+impl SortKeys for &crate::FieldPath {
+    fn keys(self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl SortKeys for &crate::TextField {
+    fn keys(self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> SortKeys for [S; N] {
+    fn keys(self) -> Vec<String> {
+        self.iter().map(|k| k.as_ref().to_string()).collect()
+    }
+}
+
+impl<S: AsRef<str>> SortKeys for Vec<S> {
+    fn keys(self) -> Vec<String> {
+        self.iter().map(|k| k.as_ref().to_string()).collect()
+    }
+}
+
+impl<S: AsRef<str>> SortKeys for &[S] {
+    fn keys(self) -> Vec<String> {
+        self.iter().map(|k| k.as_ref().to_string()).collect()
     }
 }
 
