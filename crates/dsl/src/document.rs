@@ -174,7 +174,11 @@ pub(crate) mod run {
         update: &Update,
         meta: Option<&Meta>,
     ) -> Result<Meta, Error> {
-        let mut call = c.update(D::INDEX, id).body(&update.body);
+        let index = match meta {
+            Some(m) if !m.index.is_empty() => m.index.as_str(),
+            _ => D::INDEX,
+        };
+        let mut call = c.update(index, id).body(&update.body);
         if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
             call = call.if_seq_no(seq_no).if_primary_term(term);
         }

@@ -552,6 +552,36 @@ async fn documents_choose_their_index_and_are_validated_before_saving() {
     );
     let typed = err.downcast_ref::<es_dsl::InvalidDocument>().unwrap();
     assert_eq!(typed.reason, "message is empty");
+    // A document read back updates and deletes in its own index, not the pattern.
+    let hits = LogLine::search().execute(&c).send().await.unwrap();
+    let id = hits
+        .hits
+        .iter()
+        .find(|h| h.index == "dsl-logs-2026.11")
+        .unwrap()
+        .id
+        .clone()
+        .unwrap();
+    let got = c.get("dsl-logs-2026.11", &id).send().await.unwrap();
+    assert!(got.found);
+    let meta = es_dsl::Meta {
+        index: "dsl-logs-2026.11".into(),
+        id: Some(id.clone()),
+        ..Default::default()
+    };
+    let doc = es_dsl::Doc {
+        meta,
+        source: LogLine {
+            month: "2026.11".into(),
+            message: "a".into(),
+        },
+    };
+    doc.update(Update::doc(&json!({"message": "a2"})), &c)
+        .send()
+        .await
+        .unwrap();
+    let got = c.get("dsl-logs-2026.11", &id).send().await.unwrap();
+    assert_eq!(got.source.unwrap()["message"], "a2");
     // Nothing was sent.
     c.indices()
         .refresh()
