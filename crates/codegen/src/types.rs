@@ -1101,16 +1101,15 @@ impl<'a> TypesGen<'a> {
         let mut froms = Vec::new();
         for item in t["type"]["items"].as_array().into_iter().flatten() {
             let mk = key(&item["type"]);
-            let Some(member) = self.get(&mk) else {
+            if self.get(&mk).is_none() {
                 continue;
-            };
+            }
             let wire = self
                 .all_props_raw(&mk)
                 .into_iter()
                 .find(|p| p["name"] == tag)
                 .and_then(|p| p["type"]["value"].as_str().map(str::to_owned));
             let Some(wire) = wire else { continue };
-            let _ = member;
             let mut vn = pascal(&wire);
             while !used.insert(vn.clone()) {
                 vn.push('2');
