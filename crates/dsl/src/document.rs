@@ -3,8 +3,9 @@
 
 use std::ops::{Deref, DerefMut};
 
+use es_client::api::{Api, ApiSpec};
 use es_client::types::{GetResponse, WriteResponse};
-use es_client::{Client, Error, ErrorKind, Flavor, Job, Refresh, Run};
+use es_client::{Call, Client, Error, ErrorKind, Flavor, Job, Refresh, Run};
 use es_connections::{bind_job, Runner, Using};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -104,10 +105,7 @@ pub(crate) mod run {
     ) -> Result<WriteResponse, Error> {
         let index = doc.index_name();
         validated(doc, &index)?;
-        let mut call = c.index(index.as_ref()).document(doc);
-        for (name, value) in opts.params() {
-            call = call.param(name, value);
-        }
+        let call = guarded(c.index(index.as_ref()).document(doc), None, opts.params());
         match doc.id() {
             Some(id) => call.id(id).send().await,
             None => call.send().await,
@@ -127,20 +125,15 @@ pub(crate) mod run {
         meta: Option<&Meta>,
         opts: &WriteOptions,
     ) -> Result<bool, Error> {
-        let index = match meta {
-            Some(m) if !m.index.is_empty() => m.index.as_str(),
-            _ => D::INDEX,
-        };
-        let mut call = c.delete(index, id).ignore(404);
-        for (name, value) in opts.params() {
-            if name != "op_type" {
-                call = call.param(name, value);
-            }
-        }
-        if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
-            call = call.if_seq_no(seq_no).if_primary_term(term);
-        }
-        let r = call.send_raw().await?;
+        let index = meta.map_or(D::INDEX, |m| m.index_or(D::INDEX));
+        let call = c.delete(index, id).ignore(404);
+        // A delete has no `op_type`.
+        let params = opts
+            .params()
+            .into_iter()
+            .filter(|(n, _)| *n != "op_type")
+            .collect();
+        let r = guarded(call, meta, params).send_raw().await?;
         Ok(r.status().is_success())
     }
     pub async fn save_doc<D: Document>(
@@ -159,13 +152,7 @@ pub(crate) mod run {
         if let Some(id) = doc.meta.id.clone().or_else(|| doc.source.id()) {
             call = call.id(id);
         }
-        if let Some((seq_no, term)) = doc.meta.concurrency() {
-            call = call.if_seq_no(seq_no).if_primary_term(term);
-        }
-        for (name, value) in opts.params() {
-            call = call.param(name, value);
-        }
-        let r = call.send().await?;
+        let r = guarded(call, Some(&doc.meta), opts.params()).send().await?;
         Ok(Meta::written(r, doc.meta.routing.clone()))
     }
     pub async fn update<D: Document>(
@@ -174,14 +161,8 @@ pub(crate) mod run {
         update: &Update,
         meta: Option<&Meta>,
     ) -> Result<Meta, Error> {
-        let index = match meta {
-            Some(m) if !m.index.is_empty() => m.index.as_str(),
-            _ => D::INDEX,
-        };
-        let mut call = c.update(index, id).body(&update.body);
-        if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
-            call = call.if_seq_no(seq_no).if_primary_term(term);
-        }
+        let index = meta.map_or(D::INDEX, |m| m.index_or(D::INDEX));
+        let mut call = guarded(c.update(index, id).body(&update.body), meta, Vec::new());
         if let Some(n) = update.retry_on_conflict {
             call = call.retry_on_conflict(n);
         }
@@ -190,6 +171,23 @@ pub(crate) mod run {
         }
         let r: WriteResponse = call.send().await?;
         Ok(Meta::written(r, meta.and_then(|m| m.routing.clone())))
+    }
+    /// `call` with the concurrency guard of `meta` (when it knows the version it was read
+    /// at) and these query parameters: one place for every write.
+    fn guarded<'a, F, M: ApiSpec>(
+        mut call: Call<'a, F, Api<M>>,
+        meta: Option<&Meta>,
+        params: Vec<(&'static str, String)>,
+    ) -> Call<'a, F, Api<M>> {
+        if let Some((seq_no, term)) = meta.and_then(Meta::concurrency) {
+            call = call
+                .param("if_seq_no", seq_no)
+                .param("if_primary_term", term);
+        }
+        for (name, value) in params {
+            call = call.param(name, value);
+        }
+        call
     }
     pub async fn mget<D: Document>(
         c: &Client,
@@ -341,6 +339,14 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Its index, or `default` when it has none (a `Meta` built by hand).
+    fn index_or<'a>(&'a self, default: &'a str) -> &'a str {
+        if self.index.is_empty() {
+            default
+        } else {
+            &self.index
+        }
+    }
     /// `(if_seq_no, if_primary_term)` when both are known.
     fn concurrency(&self) -> Option<(i64, i64)> {
         Some((self.seq_no?, self.primary_term?))

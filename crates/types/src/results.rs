@@ -189,74 +189,57 @@ impl Aggregations {
 
     /// The result `name` as the generated type `T` (`StatsAggregate`, `TopHitsAggregate`...).
     pub fn get_as<T: AggregateKind>(&self, name: &str) -> Result<Option<&T>, AggError> {
-        let Some(a) = self.get(name)? else {
-            return Ok(None);
-        };
-        T::of(a).map(Some).ok_or_else(|| AggError::KindMismatch {
-            name: name.to_string(),
-            expected: T::VARIANT,
-            found: a.variant(),
-        })
+        self.read(name, T::VARIANT, T::of)
     }
 
     /// The buckets of the multi-bucket result `name` (terms, histograms, ranges, filters,
     /// composite...), in the server's order.
     pub fn buckets(&self, name: &str) -> Result<Option<Vec<BucketRef<'_>>>, AggError> {
-        let Some(a) = self.get(name)? else {
-            return Ok(None);
-        };
-        a.buckets().map(Some).ok_or_else(|| AggError::KindMismatch {
-            name: name.to_string(),
-            expected: "a multi-bucket result",
-            found: a.variant(),
-        })
+        self.read(name, "a multi-bucket result", Aggregate::buckets)
     }
 
     /// `value` of the single-value metric `name` (avg, sum, min, max, cardinality,
     /// value_count, simple pipeline values...); `Ok(None)` also when the metric had no data.
     pub fn value(&self, name: &str) -> Result<Option<f64>, AggError> {
-        let Some(a) = self.get(name)? else {
-            return Ok(None);
+        let metric = |a: &Aggregate| match a.value() {
+            Some(v) => Some(Some(v)),
+            // A metric over nothing (`"value": null`), not a bucket result.
+            None if a.buckets().is_none() && a.as_bucket().is_none() => Some(None),
+            None => None,
         };
-        match a.value() {
-            Some(v) => Ok(Some(v)),
-            None if a.buckets().is_none() && a.as_bucket().is_none() => Ok(None),
-            None => Err(AggError::KindMismatch {
-                name: name.to_string(),
-                expected: "a single-value metric",
-                found: a.variant(),
-            }),
-        }
+        Ok(self.read(name, "a single-value metric", metric)?.flatten())
     }
 
     /// `doc_count` of the single-bucket result `name` (filter, global, missing, nested...).
     pub fn doc_count(&self, name: &str) -> Result<Option<i64>, AggError> {
-        let Some(a) = self.get(name)? else {
-            return Ok(None);
-        };
-        match a.as_bucket() {
-            Some(b) => Ok(Some(b.doc_count())),
-            None => Err(AggError::KindMismatch {
-                name: name.to_string(),
-                expected: "a single-bucket result",
-                found: a.variant(),
-            }),
-        }
+        self.read(name, "a single-bucket result", |a| {
+            a.as_bucket().map(|b| b.doc_count())
+        })
     }
 
     /// The sub-aggregation results of the single-bucket result `name`.
     pub fn sub(&self, name: &str) -> Result<Option<&Aggregations>, AggError> {
+        self.read(name, "a single-bucket result", |a| {
+            a.as_bucket().map(|b| b.aggs())
+        })
+    }
+
+    /// The result `name` seen through `view`: `Ok(None)` when there is none, a kind mismatch
+    /// (naming `expected`) when `view` does not apply to it.
+    fn read<'a, R>(
+        &'a self,
+        name: &str,
+        expected: &'static str,
+        view: impl FnOnce(&'a Aggregate) -> Option<R>,
+    ) -> Result<Option<R>, AggError> {
         let Some(a) = self.get(name)? else {
             return Ok(None);
         };
-        match a.as_bucket() {
-            Some(b) => Ok(Some(b.aggs())),
-            None => Err(AggError::KindMismatch {
-                name: name.to_string(),
-                expected: "a single-bucket result",
-                found: a.variant(),
-            }),
-        }
+        view(a).map(Some).ok_or_else(|| AggError::KindMismatch {
+            name: name.to_string(),
+            expected,
+            found: a.variant(),
+        })
     }
 
     /// The result `name` as JSON, typed or not (as the server sent it when untyped).
@@ -441,18 +424,14 @@ impl<'de> Deserialize<'de> for Aggregations {
                 let mut entries = BTreeMap::new();
                 while let Some((k, v)) = m.next_entry::<String, Value>()? {
                     // `typed_keys`: `sterms#by_tag` says the type.
-                    let typed = k
-                        .split_once('#')
-                        .filter(|(variant, _)| Aggregate::VARIANTS.contains(variant));
+                    let typed = k.split_once('#').and_then(|(prefix, name)| {
+                        let variant = Aggregate::VARIANTS.iter().copied().find(|n| *n == prefix)?;
+                        Some((variant, name))
+                    });
                     let Some((variant, name)) = typed else {
                         entries.insert(k, Entry::Raw(v));
                         continue;
                     };
-                    let variant = Aggregate::VARIANTS
-                        .iter()
-                        .copied()
-                        .find(|n| *n == variant)
-                        .unwrap_or("?");
                     let entry = match Aggregate::read(variant, v.clone()) {
                         Some(Ok(a)) => Entry::Typed(Box::new(a)),
                         other => {
