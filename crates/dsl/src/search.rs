@@ -30,6 +30,14 @@ use crate::{Aggregation, Aggregations, Query};
 /// assert_eq!(s.to_json()["sort"], serde_json::json!([{"@timestamp": {"order": "desc"}}]));
 /// ```
 pub struct Search<T = Value> {
+    p: Parts,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// What a search holds, apart from its document type: a new piece of a search is a field
+/// here and nowhere else.
+#[derive(Clone, Default)]
+struct Parts {
     using: Using,
     indices: Vec<String>,
     query: Option<Query>,
@@ -43,25 +51,12 @@ pub struct Search<T = Value> {
     extra: Map<String, Value>,
     keep_unreadable: bool,
     params: Vec<(String, String)>,
-    _t: PhantomData<fn() -> T>,
 }
 
 impl<T> Clone for Search<T> {
     fn clone(&self) -> Self {
         Search {
-            using: self.using.clone(),
-            indices: self.indices.clone(),
-            query: self.query.clone(),
-            post_filter: self.post_filter.clone(),
-            sort: self.sort.clone(),
-            source: self.source.clone(),
-            from: self.from,
-            size: self.size,
-            aggs: self.aggs.clone(),
-            highlight: self.highlight.clone(),
-            extra: self.extra.clone(),
-            keep_unreadable: self.keep_unreadable,
-            params: self.params.clone(),
+            p: self.p.clone(),
             _t: PhantomData,
         }
     }
@@ -70,7 +65,7 @@ impl<T> Clone for Search<T> {
 impl<T> std::fmt::Debug for Search<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Search")
-            .field("indices", &self.indices)
+            .field("indices", &self.p.indices)
             .field("body", &self.to_json())
             .finish()
     }
@@ -79,19 +74,7 @@ impl<T> std::fmt::Debug for Search<T> {
 impl<T> Default for Search<T> {
     fn default() -> Self {
         Search {
-            using: Using::default(),
-            indices: Vec::new(),
-            query: None,
-            post_filter: None,
-            sort: Vec::new(),
-            source: None,
-            from: None,
-            size: None,
-            aggs: BTreeMap::new(),
-            highlight: None,
-            extra: Map::new(),
-            keep_unreadable: false,
-            params: Vec::new(),
+            p: Parts::default(),
             _t: PhantomData,
         }
     }
@@ -99,7 +82,7 @@ impl<T> Default for Search<T> {
 
 impl<T> UseConnection for Search<T> {
     fn using_mut(&mut self) -> &mut Using {
-        &mut self.using
+        &mut self.p.using
     }
 }
 
@@ -110,12 +93,12 @@ impl<T> Search<T> {
     }
     /// Adds an index, alias or pattern.
     pub fn index(mut self, index: impl Into<String>) -> Self {
-        self.indices.push(index.into());
+        self.p.indices.push(index.into());
         self
     }
     /// Adds a query; several calls combine with AND (as `Search.query` does in Python).
     pub fn query(mut self, q: Query) -> Self {
-        self.query = Some(match self.query.take() {
+        self.p.query = Some(match self.p.query.take() {
             Some(existing) => existing & q,
             None => q,
         });
@@ -133,7 +116,7 @@ impl<T> Search<T> {
     /// JSON).
     fn typed(mut self, key: &str, value: impl Serialize) -> Self {
         if let Ok(v) = serde_json::to_value(value) {
-            self.extra.insert(key.to_string(), v);
+            self.p.extra.insert(key.to_string(), v);
         }
         self
     }
@@ -161,18 +144,18 @@ impl<T> Search<T> {
     /// ```
     pub fn sort_by(mut self, sort: es_types::common::SortCombinations) -> Self {
         if let Ok(v) = serde_json::to_value(sort) {
-            self.sort.push(v);
+            self.p.sort.push(v);
         }
         self
     }
     /// `_source`: `false`, or includes / excludes.
     pub fn source_filter(mut self, source: es_types::search::SourceConfig) -> Self {
-        self.source = serde_json::to_value(source).ok();
+        self.p.source = serde_json::to_value(source).ok();
         self
     }
     /// Highlighting with every option of the specification (per-field options included).
     pub fn highlight_with(mut self, highlight: es_types::search::Highlight) -> Self {
-        self.highlight = serde_json::to_value(highlight).ok();
+        self.p.highlight = serde_json::to_value(highlight).ok();
         self
     }
     /// Field collapsing: one hit per value of a field (with inner hits).
@@ -187,6 +170,7 @@ impl<T> Search<T> {
     pub fn script_field(mut self, name: &str, field: es_types::common::ScriptField) -> Self {
         if let Ok(v) = serde_json::to_value(field) {
             let entry = self
+                .p
                 .extra
                 .entry("script_fields".to_string())
                 .or_insert_with(|| Value::Object(Map::new()));
@@ -224,7 +208,7 @@ impl<T> Search<T> {
     }
     /// A filter applied after aggregations.
     pub fn post_filter(mut self, q: Query) -> Self {
-        self.post_filter = Some(q);
+        self.p.post_filter = Some(q);
         self
     }
     /// Sorts by these keys, replacing any sort given before (as elasticsearch.dsl's
@@ -237,7 +221,7 @@ impl<T> Search<T> {
     /// assert_eq!(s.to_json()["sort"], serde_json::json!([{"year": {"order": "desc"}}, "_score"]));
     /// ```
     pub fn sort(mut self, keys: impl SortKeys) -> Self {
-        self.sort = keys
+        self.p.sort = keys
             .keys()
             .into_iter()
             .map(|field| match field.strip_prefix('-') {
@@ -251,7 +235,7 @@ impl<T> Search<T> {
     /// Which source fields to return.
     pub fn source<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
         let fields: Vec<String> = fields.into_iter().map(|s| s.as_ref().to_string()).collect();
-        self.source = Some(json!(fields));
+        self.p.source = Some(json!(fields));
         self
     }
     /// The hits in `range` of the current window, as elasticsearch.dsl's `s[10:20]`: the
@@ -280,8 +264,8 @@ impl<T> Search<T> {
             Bound::Excluded(&n) => Some(n),
             Bound::Unbounded => None,
         };
-        let old_from = self.from;
-        let old_to = self.size.map(|n| old_from.unwrap_or(0) + n);
+        let old_from = self.p.from;
+        let old_to = self.p.size.map(|n| old_from.unwrap_or(0) + n);
         let new_from = start.map(|n| old_from.unwrap_or(0) + n).or(old_from);
         let new_to = match stop {
             Some(n) => {
@@ -290,9 +274,9 @@ impl<T> Search<T> {
             }
             None => old_to,
         };
-        self.from = new_from;
+        self.p.from = new_from;
         if let Some(to) = new_to {
-            self.size = Some(to.saturating_sub(new_from.unwrap_or(0)));
+            self.p.size = Some(to.saturating_sub(new_from.unwrap_or(0)));
         }
         self
     }
@@ -300,43 +284,43 @@ impl<T> Search<T> {
     /// `request_cache`...), as elasticsearch.dsl's `params()`. A later call for the same name
     /// replaces it.
     pub fn param(mut self, name: &str, value: impl ToString) -> Self {
-        self.params.retain(|(n, _)| n != name);
-        self.params.push((name.to_string(), value.to_string()));
+        self.p.params.retain(|(n, _)| n != name);
+        self.p.params.push((name.to_string(), value.to_string()));
         self
     }
     /// The aggregations asked for, by name.
     pub(crate) fn aggregations(&self) -> &BTreeMap<String, Aggregation> {
-        &self.aggs
+        &self.p.aggs
     }
     /// Whether unreadable hits are kept.
     pub(crate) fn keeps_unreadable(&self) -> bool {
-        self.keep_unreadable
+        self.p.keep_unreadable
     }
     /// The indices, comma-joined (`None` when none was given).
     pub(crate) fn indices(&self) -> Option<String> {
-        (!self.indices.is_empty()).then(|| self.indices.join(","))
+        (!self.p.indices.is_empty()).then(|| self.p.indices.join(","))
     }
     /// The query parameters given with [`Search::param`].
     pub(crate) fn params(&self) -> &[(String, String)] {
-        &self.params
+        &self.p.params
     }
     /// The connection it runs on.
     pub(crate) fn connection(&self) -> &Using {
-        &self.using
+        &self.p.using
     }
     /// Offset of the first hit.
     pub fn from(mut self, n: u64) -> Self {
-        self.from = Some(n);
+        self.p.from = Some(n);
         self
     }
     /// Number of hits.
     pub fn size(mut self, n: u64) -> Self {
-        self.size = Some(n);
+        self.p.size = Some(n);
         self
     }
     /// Adds an aggregation.
     pub fn aggs(mut self, name: &str, agg: Aggregation) -> Self {
-        self.aggs.insert(name.to_string(), agg);
+        self.p.aggs.insert(name.to_string(), agg);
         self
     }
     /// Highlights these fields.
@@ -345,36 +329,24 @@ impl<T> Search<T> {
             .into_iter()
             .map(|f| (f.as_ref().to_string(), json!({})))
             .collect();
-        self.highlight = Some(json!({ "fields": fields }));
+        self.p.highlight = Some(json!({ "fields": fields }));
         self
     }
     /// Any other top-level body key (`track_total_hits`, `collapse`, `knn`, `runtime_mappings`...).
     pub fn extra(mut self, key: &str, value: impl Serialize) -> Self {
-        self.extra.insert(key.to_string(), json!(value));
+        self.p.extra.insert(key.to_string(), json!(value));
         self
     }
     /// Keeps hits whose source does not fit the document type in
     /// [`SearchResult::unreadable`] (as JSON, with why) instead of failing the search.
     pub fn keep_unreadable_hits(mut self, keep: bool) -> Self {
-        self.keep_unreadable = keep;
+        self.p.keep_unreadable = keep;
         self
     }
     /// The same search, reading documents as `U`.
     pub fn doc_type<U>(self) -> Search<U> {
         Search {
-            using: self.using,
-            indices: self.indices,
-            query: self.query,
-            post_filter: self.post_filter,
-            sort: self.sort,
-            source: self.source,
-            from: self.from,
-            size: self.size,
-            aggs: self.aggs,
-            highlight: self.highlight,
-            extra: self.extra,
-            keep_unreadable: self.keep_unreadable,
-            params: self.params,
+            p: self.p,
             _t: PhantomData,
         }
     }
@@ -419,27 +391,27 @@ impl<T> Search<T> {
             return Ok(self);
         };
         if m.contains_key("query") {
-            self.query = body.query;
+            self.p.query = body.query;
         }
         if m.contains_key("post_filter") {
-            self.post_filter = body.post_filter;
+            self.p.post_filter = body.post_filter;
         }
-        self.aggs.extend(body.aggregations.unwrap_or_default());
+        self.p.aggs.extend(body.aggregations.unwrap_or_default());
         for (k, v) in m {
             match k.as_str() {
                 "query" | "post_filter" | "aggs" | "aggregations" => {}
                 "sort" => {
-                    self.sort = match v {
+                    self.p.sort = match v {
                         Value::Array(a) => a,
                         one => vec![one],
                     }
                 }
-                "_source" => self.source = Some(v),
-                "from" => self.from = v.as_u64(),
-                "size" => self.size = v.as_u64(),
-                "highlight" => self.highlight = Some(v),
+                "_source" => self.p.source = Some(v),
+                "from" => self.p.from = v.as_u64(),
+                "size" => self.p.size = v.as_u64(),
+                "highlight" => self.p.highlight = Some(v),
                 _ => {
-                    self.extra.insert(k, v);
+                    self.p.extra.insert(k, v);
                 }
             }
         }
@@ -448,47 +420,48 @@ impl<T> Search<T> {
 
     /// The request body.
     pub fn to_json(&self) -> Value {
-        let mut m = self.extra.clone();
-        if let Some(q) = &self.query {
+        let mut m = self.p.extra.clone();
+        if let Some(q) = &self.p.query {
             m.insert("query".into(), q.to_json());
         }
-        if let Some(q) = &self.post_filter {
+        if let Some(q) = &self.p.post_filter {
             m.insert("post_filter".into(), q.to_json());
         }
-        if !self.sort.is_empty() {
-            m.insert("sort".into(), Value::Array(self.sort.clone()));
+        if !self.p.sort.is_empty() {
+            m.insert("sort".into(), Value::Array(self.p.sort.clone()));
         }
-        if let Some(s) = &self.source {
+        if let Some(s) = &self.p.source {
             m.insert("_source".into(), s.clone());
         }
-        if let Some(n) = self.from {
+        if let Some(n) = self.p.from {
             m.insert("from".into(), json!(n));
         }
-        if let Some(n) = self.size {
+        if let Some(n) = self.p.size {
             m.insert("size".into(), json!(n));
         }
-        if !self.aggs.is_empty() {
+        if !self.p.aggs.is_empty() {
             let aggs: Map<String, Value> = self
+                .p
                 .aggs
                 .iter()
                 .map(|(k, a)| (k.clone(), a.to_json()))
                 .collect();
             m.insert("aggs".into(), Value::Object(aggs));
         }
-        if let Some(h) = &self.highlight {
+        if let Some(h) = &self.p.highlight {
             m.insert("highlight".into(), h.clone());
         }
         Value::Object(m)
     }
     pub(crate) fn index_list(&self) -> String {
-        if self.indices.is_empty() {
+        if self.p.indices.is_empty() {
             "_all".into()
         } else {
-            self.indices.join(",")
+            self.p.indices.join(",")
         }
     }
     pub(crate) fn query_body(&self) -> Value {
-        match &self.query {
+        match &self.p.query {
             Some(q) => json!({ "query": q.to_json() }),
             None => json!({}),
         }
@@ -782,23 +755,23 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// # Ok(()) }
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
-        let (index, body, requests) = (self.index_list(), self.to_json(), self.aggs.clone());
-        let (keep, params) = (self.keep_unreadable, self.params.clone());
-        bind_job(on, &self.using, move |c| async move {
+        let (index, body, requests) = (self.index_list(), self.to_json(), self.p.aggs.clone());
+        let (keep, params) = (self.p.keep_unreadable, self.p.params.clone());
+        bind_job(on, &self.p.using, move |c| async move {
             run::execute(&c, &index, &body, &requests, keep, &params).await
         })
     }
     /// Counts the matching documents.
     pub fn count<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
         let (index, body) = (self.index_list(), self.query_body());
-        bind_job(on, &self.using, move |c| async move {
+        bind_job(on, &self.p.using, move |c| async move {
             run::count(&c, &index, &body).await
         })
     }
     /// Deletes the matching documents (delete by query); returns how many.
     pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
         let (index, body) = (self.index_list(), self.query_body());
-        bind_job(on, &self.using, move |c| async move {
+        bind_job(on, &self.p.using, move |c| async move {
             run::delete(&c, &index, &body).await
         })
     }
@@ -810,7 +783,7 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
         let mut opts = es_helpers::ScanOptions::default()
             .point_in_time()
             .preserve_order(true);
-        if let Some(n) = self.size {
+        if let Some(n) = self.p.size {
             opts = opts.size(n);
         }
         self.scan(on, opts)
@@ -829,6 +802,6 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
             m.remove("size");
         }
         let op = es_helpers::Scan::new(self.index_list(), body, opts);
-        es_connections::bind_stream(on, &self.using, op)
+        es_connections::bind_stream(on, &self.p.using, op)
     }
 }
