@@ -37,7 +37,12 @@ const ROOTS: &[(&str, &str)] = &[
 /// Where the response types start: aggregation results. Types reached only from here
 /// follow the response rules (required fields are plain, `T | null` is `Option<T>`, unknown
 /// fields are accepted, no setters).
-const RESPONSE_ROOTS: &[(&str, &str)] = &[("_types.aggregations", "Aggregate")];
+const RESPONSE_ROOTS: &[(&str, &str)] = &[
+    ("_types.aggregations", "Aggregate"),
+    ("_global.search._types", "TermSuggest"),
+    ("_global.search._types", "PhraseSuggest"),
+    ("_global.search._types", "CompletionSuggest"),
+];
 
 /// The union of every aggregation result, emitted as an enum read by kind.
 const AGGREGATE: (&str, &str) = ("_types.aggregations", "Aggregate");
@@ -864,6 +869,7 @@ impl<'a> TypesGen<'a> {
         let mut arms: Vec<TokenStream> = Vec::new();
         let mut wires: Vec<String> = Vec::new();
         let mut kind_arms: Vec<TokenStream> = Vec::new();
+        let mut payloads: Vec<(Ident, TokenStream, bool)> = Vec::new();
         let variants: Vec<TokenStream> = kinds
             .iter()
             .map(|p| {
@@ -873,6 +879,17 @@ impl<'a> TypesGen<'a> {
                 }
                 let v = format_ident!("{}", vn);
                 let ty = self.ty(&p.ty, k, &vn);
+                // Only struct payloads: aliases of `String` would give overlapping impls.
+                let is_struct = p.ty["kind"] == "instance_of"
+                    && self
+                        .get(&type_key((
+                            p.ty["type"]["namespace"].as_str().unwrap_or_default(),
+                            p.ty["type"]["name"].as_str().unwrap_or_default(),
+                        )))
+                        .is_some_and(|t| t["kind"] == "interface");
+                if is_struct {
+                    payloads.push((v.clone(), ty.clone(), self.needs_box(k, &p.ty, true)));
+                }
                 let ty = if self.needs_box(k, &p.ty, true) {
                     quote!(Box<#ty>)
                 } else {
@@ -936,6 +953,21 @@ impl<'a> TypesGen<'a> {
                 }
             }
         };
+        // `From` each payload (`TermSuggester` into the suggester kind), where every kind has its
+        // own type; not for the query and aggregation containers, whose sugar is hand-written.
+        let distinct: BTreeSet<String> = payloads.iter().map(|p| p.1.to_string()).collect();
+        if !has_raw && distinct.len() == payloads.len() && payloads.len() == kinds.len() {
+            for (v, ty, boxed) in &payloads {
+                let wrap = if *boxed {
+                    quote!(Box::new(x))
+                } else {
+                    quote!(x)
+                };
+                out.extend(quote! {
+                    impl From<#ty> for #enum_name { fn from(x: #ty) -> Self { #enum_name::#v(#wrap) } }
+                });
+            }
+        }
         if has_raw {
             out.extend(quote! {
                 impl serde::Serialize for #enum_name {

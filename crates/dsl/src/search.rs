@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
 
 use es_client::types::{Hit, SearchResponse, ShardStatistics, TotalHits};
 use es_client::{Client, Error, Flavor, Job, Run, RunStream};
 use es_connections::{bind_job, Runner, UseConnection, Using};
 use serde::de::DeserializeOwned;
+use serde::Deserialize as _;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -47,10 +49,32 @@ struct Parts {
     from: Option<u64>,
     size: Option<u64>,
     aggs: BTreeMap<String, Aggregation>,
-    highlight: Option<Value>,
+    highlight: Option<Map<String, Value>>,
     extra: Map<String, Value>,
     keep_unreadable: bool,
     params: Vec<(String, String)>,
+    /// elasticsearch.dsl's `EmptySearch`: answers without asking the server.
+    empty: bool,
+    last_total: LastTotal,
+}
+
+/// The exact hits total of the last `execute` of a search, keyed by what was sent, so that
+/// `count` can answer from it as elasticsearch.dsl does. A clone starts without one (as
+/// `_clone()` drops `_response`); a changed search does not match the key.
+#[derive(Default)]
+struct LastTotal(Arc<Mutex<Option<(String, u64)>>>);
+
+impl Clone for LastTotal {
+    fn clone(&self) -> Self {
+        LastTotal::default()
+    }
+}
+
+impl LastTotal {
+    fn get(&self, key: &str) -> Option<u64> {
+        let slot = self.0.lock().ok()?;
+        slot.as_ref().filter(|(k, _)| k == key).map(|(_, n)| *n)
+    }
 }
 
 impl<T> Clone for Search<T> {
@@ -82,6 +106,8 @@ impl<T> Default for Search<T> {
 
 impl<T> UseConnection for Search<T> {
     fn using_mut(&mut self) -> &mut Using {
+        // Another connection: the last total may not hold there.
+        self.p.last_total = LastTotal::default();
         &mut self.p.using
     }
 }
@@ -90,6 +116,28 @@ impl<T> Search<T> {
     /// A search on the default connection, over every index until [`Search::index`] is set.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// A search that matches nothing and sends nothing (elasticsearch.dsl's `EmptySearch`):
+    /// `execute` answers with no hits, `count` and `delete` with 0, without a request. Its
+    /// builder methods still work, so code that narrows a search need not branch.
+    ///
+    /// ```
+    /// # async fn demo(client: es_client::Client) -> Result<(), es_client::Error> {
+    /// use es_dsl::Search;
+    /// let ids: Vec<String> = Vec::new();
+    /// let s: Search = if ids.is_empty() { Search::empty() } else { Search::new() };
+    /// let result = s.index("logs").execute(&client).send().await?; // nothing sent
+    /// assert!(result.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn empty() -> Self {
+        let mut s = Self::new();
+        s.p.empty = true;
+        s
+    }
+    /// Whether this is an [`empty`](Self::empty) search.
+    pub fn is_empty_search(&self) -> bool {
+        self.p.empty
     }
     /// Adds an index, alias or pattern.
     pub fn index(mut self, index: impl Into<String>) -> Self {
@@ -155,34 +203,100 @@ impl<T> Search<T> {
     }
     /// Highlighting with every option of the specification (per-field options included).
     pub fn highlight_with(mut self, highlight: es_types::search::Highlight) -> Self {
-        self.p.highlight = serde_json::to_value(highlight).ok();
+        if let Ok(Value::Object(h)) = serde_json::to_value(highlight) {
+            self.p.highlight = Some(h);
+        }
         self
     }
     /// Field collapsing: one hit per value of a field (with inner hits).
     pub fn collapse(self, collapse: es_types::search::FieldCollapse) -> Self {
         self.typed("collapse", collapse)
     }
-    /// Approximate kNN search (one or several).
-    pub fn knn(self, knn: impl Into<es_types::OneOrMany<es_types::common::KnnSearch>>) -> Self {
-        self.typed("knn", knn.into())
+    /// Adds an approximate kNN search; several calls give several, as elasticsearch.dsl's
+    /// `knn()` does.
+    ///
+    /// ```
+    /// use es_dsl::Search;
+    /// use es_dsl::es_types::common::KnnSearch;
+    /// let s = Search::<serde_json::Value>::new()
+    ///     .knn(KnnSearch::new().field("title_vector").k(5).num_candidates(50).query_vector(vec![0.1, 0.2]))
+    ///     .knn(KnnSearch::new().field("body_vector").k(5).query_vector(vec![0.3]));
+    /// assert_eq!(s.to_json()["knn"][1]["field"], "body_vector");
+    /// ```
+    pub fn knn(mut self, knn: es_types::common::KnnSearch) -> Self {
+        let Ok(v) = serde_json::to_value(knn) else {
+            return self;
+        };
+        match self.p.extra.get_mut("knn") {
+            Some(Value::Array(list)) => list.push(v),
+            Some(one) => *one = json!([one.take(), v]),
+            None => {
+                self.p.extra.insert("knn".into(), json!([v]));
+            }
+        }
+        self
+    }
+    /// How the results of several retrievers (queries, kNN) are combined: `rank` with
+    /// reciprocal rank fusion.
+    pub fn rank(self, rank: es_types::common::RankContainer) -> Self {
+        self.typed("rank", rank)
     }
     /// A script field, beside those already given.
-    pub fn script_field(mut self, name: &str, field: es_types::common::ScriptField) -> Self {
-        if let Ok(v) = serde_json::to_value(field) {
-            let entry = self
-                .p
-                .extra
-                .entry("script_fields".to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(m) = entry {
+    pub fn script_field(self, name: &str, field: es_types::common::ScriptField) -> Self {
+        self.named("script_fields", name, field)
+    }
+    /// A runtime field, beside those already given (`runtime_mappings`).
+    pub fn runtime_field(self, name: &str, field: es_types::mapping::RuntimeField) -> Self {
+        self.named("runtime_mappings", name, field)
+    }
+    /// Sets `name` in the object under the body's `key` (`script_fields`, `suggest`,
+    /// `runtime_mappings`), keeping the other names.
+    fn named(mut self, key: &str, name: &str, value: impl Serialize) -> Self {
+        if let Ok(v) = serde_json::to_value(value) {
+            let entry = self.p.extra.entry(key).or_insert_with(|| json!({}));
+            if !entry.is_object() {
+                *entry = json!({});
+            }
+            if let Some(m) = entry.as_object_mut() {
                 m.insert(name.to_string(), v);
             }
         }
         self
     }
-    /// Suggesters.
-    pub fn suggest(self, suggest: es_types::search::Suggester) -> Self {
-        self.typed("suggest", suggest)
+    /// Adds a suggester called `name` for `text` (elasticsearch.dsl's
+    /// `suggest(name, text, term={...})`): a term, phrase or completion suggester (for a
+    /// completion suggester the text is its prefix). Read the answer with
+    /// [`SearchResult::suggestions`].
+    ///
+    /// ```
+    /// use es_dsl::Search;
+    /// use es_dsl::es_types::search::{CompletionSuggester, TermSuggester};
+    /// let s = Search::<serde_json::Value>::new()
+    ///     .suggest("fix", "pyhton", TermSuggester::new().field("title"))
+    ///     .suggest("complete", "ela", CompletionSuggester::new().field("suggest"));
+    /// assert_eq!(s.to_json()["suggest"], serde_json::json!({
+    ///     "fix": {"text": "pyhton", "term": {"field": "title"}},
+    ///     "complete": {"prefix": "ela", "completion": {"field": "suggest"}}
+    /// }));
+    /// ```
+    pub fn suggest(
+        self,
+        name: &str,
+        text: &str,
+        kind: impl Into<es_types::search::FieldSuggesterKind>,
+    ) -> Self {
+        use es_types::search::{FieldSuggester, FieldSuggesterKind};
+        let kind = kind.into();
+        let s = FieldSuggester::new(kind.clone());
+        let s = match kind {
+            FieldSuggesterKind::Completion(_) => s.prefix(text.to_string()),
+            _ => s.text(text.to_string()),
+        };
+        self.suggester(name, s)
+    }
+    /// Adds a suggester with every option of the specification (`regex`, global text...).
+    pub fn suggester(self, name: &str, suggester: es_types::search::FieldSuggester) -> Self {
+        self.named("suggest", name, suggester)
     }
     /// Rescoring of the top hits (one or several).
     pub fn rescore(
@@ -323,14 +437,62 @@ impl<T> Search<T> {
         self.p.aggs.insert(name.to_string(), agg);
         self
     }
-    /// Highlights these fields.
-    pub fn highlight<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        let fields: Map<String, Value> = fields
-            .into_iter()
-            .map(|f| (f.as_ref().to_string(), json!({})))
-            .collect();
-        self.p.highlight = Some(json!({ "fields": fields }));
+    /// Highlights these fields (with the highlighter's defaults), beside those already
+    /// asked for: as elasticsearch.dsl's `highlight(*fields)`.
+    pub fn highlight<S: AsRef<str>>(self, fields: impl IntoIterator<Item = S>) -> Self {
+        fields.into_iter().fold(self, |s, f| {
+            s.highlight_field(f.as_ref(), es_types::search::HighlightField::new())
+        })
+    }
+    /// Highlights one field with its own options (elasticsearch.dsl's
+    /// `highlight("title", fragment_size=50)`); a field given again is replaced.
+    ///
+    /// ```
+    /// use es_dsl::Search;
+    /// use es_dsl::es_types::search::{Highlight, HighlightField, HighlighterOrder};
+    /// let s = Search::<serde_json::Value>::new()
+    ///     .highlight(["body"])
+    ///     .highlight_field("title", HighlightField::new().fragment_size(50))
+    ///     .highlight_options(Highlight::new().pre_tags(vec!["<b>".into()]).order(HighlighterOrder::Score));
+    /// assert_eq!(s.to_json()["highlight"], serde_json::json!({
+    ///     "fields": {"body": {}, "title": {"fragment_size": 50}},
+    ///     "pre_tags": ["<b>"], "order": "score"
+    /// }));
+    /// ```
+    pub fn highlight_field(
+        mut self,
+        field: &str,
+        options: es_types::search::HighlightField,
+    ) -> Self {
+        let h = self.highlight_object();
+        let fields = h.entry("fields").or_insert_with(|| json!({}));
+        if !fields.is_object() {
+            *fields = json!({});
+        }
+        if let (Some(m), Ok(v)) = (fields.as_object_mut(), serde_json::to_value(options)) {
+            m.insert(field.to_string(), v);
+        }
         self
+    }
+    /// Options for every highlighted field (elasticsearch.dsl's `highlight_options`): set
+    /// ones replace earlier values; the fields are kept (fields given here are added).
+    pub fn highlight_options(mut self, options: es_types::search::Highlight) -> Self {
+        let Ok(Value::Object(given)) = serde_json::to_value(options) else {
+            return self;
+        };
+        let h = self.highlight_object();
+        for (k, v) in given {
+            match (k.as_str(), v, h.get_mut("fields")) {
+                ("fields", Value::Object(add), Some(Value::Object(have))) => have.extend(add),
+                (_, v, _) => {
+                    h.insert(k, v);
+                }
+            }
+        }
+        self
+    }
+    fn highlight_object(&mut self) -> &mut Map<String, Value> {
+        self.p.highlight.get_or_insert_with(Map::new)
     }
     /// Any other top-level body key (`track_total_hits`, `collapse`, `knn`, `runtime_mappings`...).
     pub fn extra(mut self, key: &str, value: impl Serialize) -> Self {
@@ -409,7 +571,11 @@ impl<T> Search<T> {
                 "_source" => self.p.source = Some(v),
                 "from" => self.p.from = v.as_u64(),
                 "size" => self.p.size = v.as_u64(),
-                "highlight" => self.p.highlight = Some(v),
+                "highlight" => {
+                    if let Value::Object(h) = v {
+                        self.p.highlight = Some(h);
+                    }
+                }
                 _ => {
                     self.p.extra.insert(k, v);
                 }
@@ -449,7 +615,7 @@ impl<T> Search<T> {
             m.insert("aggs".into(), Value::Object(aggs));
         }
         if let Some(h) = &self.p.highlight {
-            m.insert("highlight".into(), h.clone());
+            m.insert("highlight".into(), Value::Object(h.clone()));
         }
         Value::Object(m)
     }
@@ -546,6 +712,51 @@ pub struct SearchResult<T> {
 }
 
 impl<T> SearchResult<T> {
+    /// The answer of an [empty search](Search::empty): no hits, an exact total of 0.
+    pub fn empty() -> Self {
+        SearchResult {
+            took: 0,
+            timed_out: false,
+            shards: ShardStatistics::default(),
+            total: Some(TotalHits {
+                value: 0,
+                relation: "eq".into(),
+            }),
+            max_score: None,
+            hits: Vec::new(),
+            aggs: Aggregations::default(),
+            suggest: None,
+            unreadable: Vec::new(),
+        }
+    }
+    /// The entries of the suggester `name`, read as `S`: `TermSuggest`, `PhraseSuggest` or
+    /// `CompletionSuggest<D>` (completion options carry the suggested documents). `Ok(None)`
+    /// when the answer has no such suggester; a `typed_keys` name (`term#fix`) is found too.
+    ///
+    /// ```
+    /// use es_dsl::es_types::search::TermSuggest;
+    /// let r: es_dsl::SearchResult<serde_json::Value> = es_dsl::SearchResult {
+    ///     suggest: Some(serde_json::json!({"fix": [{"text": "pyhton", "offset": 0, "length": 6,
+    ///         "options": [{"text": "python", "score": 0.83, "freq": 12}]}]})),
+    ///     ..es_dsl::SearchResult::empty()
+    /// };
+    /// let fix = r.suggestions::<TermSuggest>("fix").unwrap().unwrap();
+    /// assert_eq!(fix[0].options.iter().next().unwrap().text, "python");
+    /// ```
+    pub fn suggestions<S: DeserializeOwned>(&self, name: &str) -> Result<Option<Vec<S>>, Error> {
+        let Some(Value::Object(all)) = &self.suggest else {
+            return Ok(None);
+        };
+        let found = all.get(name).or_else(|| {
+            all.iter()
+                .find(|(k, _)| k.split_once('#').is_some_and(|(_, n)| n == name))
+                .map(|(_, v)| v)
+        });
+        let Some(v) = found else { return Ok(None) };
+        Vec::<S>::deserialize(v)
+            .map(Some)
+            .map_err(|e| Error::deserialize(&format!("suggestion `{name}`"), e))
+    }
     /// The documents, in hit order.
     pub fn documents(&self) -> impl Iterator<Item = &T> {
         self.hits.iter().filter_map(|h| h.source.as_ref())
@@ -756,22 +967,65 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
     /// ```
     pub fn execute<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, SearchResult<T>>> {
         let (index, body, requests) = (self.index_list(), self.to_json(), self.p.aggs.clone());
-        let (keep, params) = (self.p.keep_unreadable, self.p.params.clone());
+        let (keep, params, empty) = (self.p.keep_unreadable, self.p.params.clone(), self.p.empty);
+        let (key, last) = (self.count_key(), self.p.last_total.0.clone());
         bind_job(on, &self.p.using, move |c| async move {
-            run::execute(&c, &index, &body, &requests, keep, &params).await
+            if empty {
+                return Ok(SearchResult::empty());
+            }
+            let result = run::execute(&c, &index, &body, &requests, keep, &params).await?;
+            if let (Some(key), Some(total)) = (key, &result.total) {
+                if let Ok(mut slot) = last.lock() {
+                    *slot = (total.relation == "eq").then_some((key, total.value));
+                }
+            }
+            Ok(result)
         })
     }
-    /// Counts the matching documents.
+    /// Counts the matching documents. Like elasticsearch.dsl, a search that was executed
+    /// answers from that response when its total was exact, without a request; unlike it,
+    /// only when nothing but the query decides the total (no `post_filter`, `min_score`,
+    /// `terminate_after`, kNN, rank or query parameters), so the count is the count API's.
+    /// A clone counts anew.
     pub fn count<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
         let (index, body) = (self.index_list(), self.query_body());
+        let known = if self.p.empty {
+            Some(0)
+        } else {
+            self.count_key().and_then(|k| self.p.last_total.get(&k))
+        };
         bind_job(on, &self.p.using, move |c| async move {
-            run::count(&c, &index, &body).await
+            match known {
+                Some(n) => Ok(n),
+                None => run::count(&c, &index, &body).await,
+            }
+        })
+    }
+    /// What identifies the request whose total `count` may reuse; `None` when the total of
+    /// the search is not the count of its query.
+    fn count_key(&self) -> Option<String> {
+        const NARROWING: &[&str] = &[
+            "post_filter",
+            "min_score",
+            "terminate_after",
+            "knn",
+            "rank",
+            "retriever",
+        ];
+        let body = self.to_json();
+        let narrows = NARROWING.iter().any(|k| body.get(k).is_some());
+        (!narrows && self.p.params.is_empty()).then(|| {
+            let query = body.get("query").cloned().unwrap_or(Value::Null);
+            format!("{}\n{query}", self.index_list())
         })
     }
     /// Deletes the matching documents (delete by query); returns how many.
     pub fn delete<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'static, u64>> {
-        let (index, body) = (self.index_list(), self.query_body());
+        let (index, body, empty) = (self.index_list(), self.query_body(), self.p.empty);
         bind_job(on, &self.p.using, move |c| async move {
+            if empty {
+                return Ok(0);
+            }
             run::delete(&c, &index, &body).await
         })
     }
@@ -801,7 +1055,11 @@ impl<T: DeserializeOwned + Send + 'static> Search<T> {
             m.remove("from");
             m.remove("size");
         }
-        let op = es_helpers::Scan::new(self.index_list(), body, opts);
+        let op = if self.p.empty {
+            es_helpers::Scan::nothing()
+        } else {
+            es_helpers::Scan::new(self.index_list(), body, opts)
+        };
         es_connections::bind_stream(on, &self.p.using, op)
     }
 }

@@ -388,10 +388,20 @@ pub struct Scan<T> {
     index: String,
     body: Value,
     opts: ScanOptions,
+    /// Yields nothing and sends nothing (the scan of an empty search).
+    nothing: bool,
     _t: PhantomData<fn() -> T>,
 }
 
 impl<T> Scan<T> {
+    /// A scan that yields no hit without a request: what an empty search (es-dsl's
+    /// `Search::empty`) scans.
+    pub fn nothing() -> Self {
+        Scan {
+            nothing: true,
+            ..Scan::new("", Value::Null, ScanOptions::default())
+        }
+    }
     /// A scan of `index` with this search body (see [`scan`]).
     pub fn new(index: impl Into<String>, body: Value, opts: ScanOptions) -> Self {
         let index = index.into();
@@ -399,6 +409,7 @@ impl<T> Scan<T> {
             index,
             body,
             opts,
+            nothing: false,
             _t: PhantomData,
         }
     }
@@ -438,6 +449,9 @@ impl<T: DeserializeOwned + Send + 'static> StreamOperation for Scan<T> {
     where
         Self: 'a,
     {
+        if self.nothing {
+            return Box::pin(futures_util::stream::empty());
+        }
         Box::pin(self.hits(client))
     }
     fn error_item(err: Error) -> Self::Item {

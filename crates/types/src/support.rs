@@ -90,6 +90,17 @@ pub enum OneOrMany<T> {
 }
 
 impl<T> OneOrMany<T> {
+    /// The values, one or many, as a slice.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(t) => std::slice::from_ref(t),
+            OneOrMany::Many(v) => v,
+        }
+    }
+    /// The values in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.as_slice().iter()
+    }
     /// The values as a list.
     pub fn into_vec(self) -> Vec<T> {
         match self {

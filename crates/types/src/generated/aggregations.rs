@@ -3489,6 +3489,46 @@ impl ChangeType {
         }
     }
 }
+impl From<Dip> for ChangeType {
+    fn from(x: Dip) -> Self {
+        ChangeType::Dip(x)
+    }
+}
+impl From<DistributionChange> for ChangeType {
+    fn from(x: DistributionChange) -> Self {
+        ChangeType::DistributionChange(x)
+    }
+}
+impl From<Indeterminable> for ChangeType {
+    fn from(x: Indeterminable) -> Self {
+        ChangeType::Indeterminable(x)
+    }
+}
+impl From<NonStationary> for ChangeType {
+    fn from(x: NonStationary) -> Self {
+        ChangeType::NonStationary(x)
+    }
+}
+impl From<Spike> for ChangeType {
+    fn from(x: Spike) -> Self {
+        ChangeType::Spike(x)
+    }
+}
+impl From<Stationary> for ChangeType {
+    fn from(x: Stationary) -> Self {
+        ChangeType::Stationary(x)
+    }
+}
+impl From<StepChange> for ChangeType {
+    fn from(x: StepChange) -> Self {
+        ChangeType::StepChange(x)
+    }
+}
+impl From<TrendChange> for ChangeType {
+    fn from(x: TrendChange) -> Self {
+        ChangeType::TrendChange(x)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChiSquareHeuristic {
@@ -3651,6 +3691,26 @@ impl CompositeAggregationSource {
             CompositeAggregationSource::DateHistogram(_) => Some("date_histogram"),
             CompositeAggregationSource::GeotileGrid(_) => Some("geotile_grid"),
         }
+    }
+}
+impl From<CompositeTermsAggregation> for CompositeAggregationSource {
+    fn from(x: CompositeTermsAggregation) -> Self {
+        CompositeAggregationSource::Terms(x)
+    }
+}
+impl From<CompositeHistogramAggregation> for CompositeAggregationSource {
+    fn from(x: CompositeHistogramAggregation) -> Self {
+        CompositeAggregationSource::Histogram(x)
+    }
+}
+impl From<CompositeDateHistogramAggregation> for CompositeAggregationSource {
+    fn from(x: CompositeDateHistogramAggregation) -> Self {
+        CompositeAggregationSource::DateHistogram(x)
+    }
+}
+impl From<CompositeGeoTileGridAggregation> for CompositeAggregationSource {
+    fn from(x: CompositeGeoTileGridAggregation) -> Self {
+        CompositeAggregationSource::GeotileGrid(x)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5536,6 +5596,16 @@ impl InferenceConfigContainer {
             InferenceConfigContainer::Regression(_) => Some("regression"),
             InferenceConfigContainer::Classification(_) => Some("classification"),
         }
+    }
+}
+impl From<super::ml::RegressionInferenceOptions> for InferenceConfigContainer {
+    fn from(x: super::ml::RegressionInferenceOptions) -> Self {
+        InferenceConfigContainer::Regression(x)
+    }
+}
+impl From<super::ml::ClassificationInferenceOptions> for InferenceConfigContainer {
+    fn from(x: super::ml::ClassificationInferenceOptions) -> Self {
+        InferenceConfigContainer::Classification(x)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -703,6 +703,21 @@ impl QueryVectorBuilder {
         }
     }
 }
+impl From<Embedding> for QueryVectorBuilder {
+    fn from(x: Embedding) -> Self {
+        QueryVectorBuilder::Embedding(x)
+    }
+}
+impl From<TextEmbedding> for QueryVectorBuilder {
+    fn from(x: TextEmbedding) -> Self {
+        QueryVectorBuilder::TextEmbedding(x)
+    }
+}
+impl From<LookupQueryVectorBuilder> for QueryVectorBuilder {
+    fn from(x: LookupQueryVectorBuilder) -> Self {
+        QueryVectorBuilder::Lookup(x)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RRFRetriever {
@@ -791,6 +806,11 @@ impl RankContainer {
         match self {
             RankContainer::Rrf(_) => Some("rrf"),
         }
+    }
+}
+impl From<RrfRank> for RankContainer {
+    fn from(x: RrfRank) -> Self {
+        RankContainer::Rrf(x)
     }
 }
 pub type RelationName = String;
@@ -918,6 +938,51 @@ impl RetrieverContainer {
             RetrieverContainer::Pinned(_) => Some("pinned"),
             RetrieverContainer::Diversify(_) => Some("diversify"),
         }
+    }
+}
+impl From<StandardRetriever> for RetrieverContainer {
+    fn from(x: StandardRetriever) -> Self {
+        RetrieverContainer::Standard(Box::new(x))
+    }
+}
+impl From<KnnRetriever> for RetrieverContainer {
+    fn from(x: KnnRetriever) -> Self {
+        RetrieverContainer::Knn(Box::new(x))
+    }
+}
+impl From<RRFRetriever> for RetrieverContainer {
+    fn from(x: RRFRetriever) -> Self {
+        RetrieverContainer::Rrf(Box::new(x))
+    }
+}
+impl From<TextSimilarityReranker> for RetrieverContainer {
+    fn from(x: TextSimilarityReranker) -> Self {
+        RetrieverContainer::TextSimilarityReranker(Box::new(x))
+    }
+}
+impl From<RuleRetriever> for RetrieverContainer {
+    fn from(x: RuleRetriever) -> Self {
+        RetrieverContainer::Rule(Box::new(x))
+    }
+}
+impl From<RescorerRetriever> for RetrieverContainer {
+    fn from(x: RescorerRetriever) -> Self {
+        RetrieverContainer::Rescorer(Box::new(x))
+    }
+}
+impl From<LinearRetriever> for RetrieverContainer {
+    fn from(x: LinearRetriever) -> Self {
+        RetrieverContainer::Linear(Box::new(x))
+    }
+}
+impl From<PinnedRetriever> for RetrieverContainer {
+    fn from(x: PinnedRetriever) -> Self {
+        RetrieverContainer::Pinned(Box::new(x))
+    }
+}
+impl From<DiversifyRetriever> for RetrieverContainer {
+    fn from(x: DiversifyRetriever) -> Self {
+        RetrieverContainer::Diversify(Box::new(x))
     }
 }
 /// Only to be used in query and path parameters, as the array form is actually a csv

@@ -1431,6 +1431,46 @@ impl IntervalsContainer {
         }
     }
 }
+impl From<IntervalsAllOf> for IntervalsContainer {
+    fn from(x: IntervalsAllOf) -> Self {
+        IntervalsContainer::AllOf(Box::new(x))
+    }
+}
+impl From<IntervalsAnyOf> for IntervalsContainer {
+    fn from(x: IntervalsAnyOf) -> Self {
+        IntervalsContainer::AnyOf(Box::new(x))
+    }
+}
+impl From<IntervalsFuzzy> for IntervalsContainer {
+    fn from(x: IntervalsFuzzy) -> Self {
+        IntervalsContainer::Fuzzy(x)
+    }
+}
+impl From<IntervalsMatch> for IntervalsContainer {
+    fn from(x: IntervalsMatch) -> Self {
+        IntervalsContainer::Match(Box::new(x))
+    }
+}
+impl From<IntervalsPrefix> for IntervalsContainer {
+    fn from(x: IntervalsPrefix) -> Self {
+        IntervalsContainer::Prefix(x)
+    }
+}
+impl From<IntervalsRange> for IntervalsContainer {
+    fn from(x: IntervalsRange) -> Self {
+        IntervalsContainer::Range(x)
+    }
+}
+impl From<IntervalsRegexp> for IntervalsContainer {
+    fn from(x: IntervalsRegexp) -> Self {
+        IntervalsContainer::Regexp(x)
+    }
+}
+impl From<IntervalsWildcard> for IntervalsContainer {
+    fn from(x: IntervalsWildcard) -> Self {
+        IntervalsContainer::Wildcard(x)
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum IntervalsFilter {
     /// Query used to return intervals that follow an interval from the `filter` rule.

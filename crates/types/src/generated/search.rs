@@ -79,6 +79,40 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
         crate::with_shortcut(d)
     }
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompletionSuggest<TDocument> {
+    #[serde(rename = "length")]
+    pub length: i32,
+    #[serde(rename = "offset")]
+    pub offset: i32,
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "options")]
+    pub options: crate::OneOrMany<CompletionSuggestOption<TDocument>>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompletionSuggestOption<TDocument> {
+    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
+    pub collate_match: Option<bool>,
+    #[serde(rename = "contexts", skip_serializing_if = "Option::is_none")]
+    pub contexts: Option<std::collections::BTreeMap<String, Vec<Context>>>,
+    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_index", skip_serializing_if = "Option::is_none")]
+    pub index: Option<super::common::IndexName>,
+    #[serde(rename = "_routing", skip_serializing_if = "Option::is_none")]
+    pub routing: Option<String>,
+    #[serde(rename = "_score", skip_serializing_if = "Option::is_none")]
+    pub score_: Option<f64>,
+    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
+    pub source: Option<TDocument>,
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "score", skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompletionSuggester {
@@ -240,6 +274,21 @@ impl FieldSuggesterKind {
             FieldSuggesterKind::Phrase(_) => Some("phrase"),
             FieldSuggesterKind::Term(_) => Some("term"),
         }
+    }
+}
+impl From<CompletionSuggester> for FieldSuggesterKind {
+    fn from(x: CompletionSuggester) -> Self {
+        FieldSuggesterKind::Completion(x)
+    }
+}
+impl From<PhraseSuggester> for FieldSuggesterKind {
+    fn from(x: PhraseSuggester) -> Self {
+        FieldSuggesterKind::Phrase(x)
+    }
+}
+impl From<TermSuggester> for FieldSuggesterKind {
+    fn from(x: TermSuggester) -> Self {
+        FieldSuggesterKind::Term(x)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -890,6 +939,17 @@ pub struct NestedIdentity {
     #[serde(rename = "_nested", skip_serializing_if = "Option::is_none")]
     pub nested: Option<Box<NestedIdentity>>,
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhraseSuggest {
+    #[serde(rename = "length")]
+    pub length: i32,
+    #[serde(rename = "offset")]
+    pub offset: i32,
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "options")]
+    pub options: crate::OneOrMany<PhraseSuggestOption>,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhraseSuggestCollate {
@@ -957,6 +1017,17 @@ impl PhraseSuggestHighlight {
         Self::default()
     }
     crate::setters!(plain post_tag : String, plain pre_tag : String);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhraseSuggestOption {
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "score")]
+    pub score: f64,
+    #[serde(rename = "highlighted", skip_serializing_if = "Option::is_none")]
+    pub highlighted: Option<String>,
+    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
+    pub collate_match: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1096,6 +1167,21 @@ impl RescoreKind {
             RescoreKind::LearningToRank(_) => Some("learning_to_rank"),
             RescoreKind::Script(_) => Some("script"),
         }
+    }
+}
+impl From<RescoreQuery> for RescoreKind {
+    fn from(x: RescoreQuery) -> Self {
+        RescoreKind::Query(Box::new(x))
+    }
+}
+impl From<LearningToRank> for RescoreKind {
+    fn from(x: LearningToRank) -> Self {
+        RescoreKind::LearningToRank(x)
+    }
+}
+impl From<ScriptRescore> for RescoreKind {
+    fn from(x: ScriptRescore) -> Self {
+        RescoreKind::Script(Box::new(x))
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1436,6 +1522,21 @@ impl SmoothingModelContainer {
         }
     }
 }
+impl From<LaplaceSmoothingModel> for SmoothingModelContainer {
+    fn from(x: LaplaceSmoothingModel) -> Self {
+        SmoothingModelContainer::Laplace(x)
+    }
+}
+impl From<LinearInterpolationSmoothingModel> for SmoothingModelContainer {
+    fn from(x: LinearInterpolationSmoothingModel) -> Self {
+        SmoothingModelContainer::LinearInterpolation(x)
+    }
+}
+impl From<StupidBackoffSmoothingModel> for SmoothingModelContainer {
+    fn from(x: StupidBackoffSmoothingModel) -> Self {
+        SmoothingModelContainer::StupidBackoff(x)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(remote = "Self")]
@@ -1522,6 +1623,15 @@ impl StupidBackoffSmoothingModel {
     }
     crate::setters!(plain discount : f64);
 }
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SuggestBase {
+    #[serde(rename = "length")]
+    pub length: i32,
+    #[serde(rename = "offset")]
+    pub offset: i32,
+    #[serde(rename = "text")]
+    pub text: String,
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuggestFuzziness {
@@ -1607,6 +1717,30 @@ impl SuggesterBase {
     crate::setters!(
         plain field : super::common::Field, plain analyzer : String, plain size : i32
     );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TermSuggest {
+    #[serde(rename = "length")]
+    pub length: i32,
+    #[serde(rename = "offset")]
+    pub offset: i32,
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "options")]
+    pub options: crate::OneOrMany<TermSuggestOption>,
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TermSuggestOption {
+    #[serde(rename = "text")]
+    pub text: String,
+    #[serde(rename = "score")]
+    pub score: f64,
+    #[serde(rename = "freq")]
+    pub freq: i64,
+    #[serde(rename = "highlighted", skip_serializing_if = "Option::is_none")]
+    pub highlighted: Option<String>,
+    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
+    pub collate_match: Option<bool>,
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
