@@ -111,12 +111,22 @@ pub(crate) mod run {
             None => call.send().await,
         }
     }
-    pub async fn get<D: Document>(c: &Client, id: &str) -> Result<Option<Doc<D>>, Error> {
-        let r: GetResponse<D> = c.get(D::INDEX, id).ignore(404).json().await?;
+    pub async fn get<D: Document>(
+        c: &Client,
+        id: &str,
+        opts: &ReadOptions,
+    ) -> Result<Option<Doc<D>>, Error> {
+        let call = c.get(opts.index_or::<D>(), id).ignore(404);
+        let r: GetResponse<D> = guarded(call, None, opts.params()).json().await?;
         Ok(Doc::found(r))
     }
-    pub async fn exists<D: Document>(c: &Client, id: &str) -> Result<bool, Error> {
-        let r = c.exists(D::INDEX, id).ignore(404).send_raw().await?;
+    pub async fn exists<D: Document>(
+        c: &Client,
+        id: &str,
+        opts: &ReadOptions,
+    ) -> Result<bool, Error> {
+        let call = c.exists(opts.index_or::<D>(), id).ignore(404);
+        let r = guarded(call, None, opts.params()).send_raw().await?;
         Ok(r.status().is_success())
     }
     pub async fn delete<D: Document>(
@@ -173,7 +183,7 @@ pub(crate) mod run {
         Ok(Meta::written(r, meta.and_then(|m| m.routing.clone())))
     }
     /// `call` with the concurrency guard of `meta` (when it knows the version it was read
-    /// at) and these query parameters: one place for every write.
+    /// at) and these query parameters: one place for every read and write.
     fn guarded<'a, F, M: ApiSpec>(
         mut call: Call<'a, F, Api<M>>,
         meta: Option<&Meta>,
@@ -306,6 +316,75 @@ impl WriteOptions {
             out.push(("timeout", t.clone()));
         }
         out
+    }
+}
+
+/// Options of a read (`get_with`, `exists_with`), sent as its query parameters, as
+/// elasticsearch.dsl passes `Document.get(..., **kwargs)` on.
+///
+/// ```
+/// use es_dsl::ReadOptions;
+/// let o = ReadOptions::new().routing("user-1").realtime(false).index("logs-2026.11");
+/// assert_eq!(o.params(), vec![("routing", "user-1".to_string()), ("realtime", "false".to_string())]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    index: Option<String>,
+    routing: Option<String>,
+    preference: Option<String>,
+    realtime: Option<bool>,
+    refresh: bool,
+}
+
+impl ReadOptions {
+    /// No options: the type's index, the server's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Reads from this index instead of the type's (a time-based index of its pattern).
+    pub fn index(mut self, index: impl Into<String>) -> Self {
+        self.index = Some(index.into());
+        self
+    }
+    /// The shard routing value the document was written with.
+    pub fn routing(mut self, r: impl Into<String>) -> Self {
+        self.routing = Some(r.into());
+        self
+    }
+    /// Which copies to read from (`_local`, a custom string).
+    pub fn preference(mut self, p: impl Into<String>) -> Self {
+        self.preference = Some(p.into());
+        self
+    }
+    /// `false` reads only what a refresh has made visible.
+    pub fn realtime(mut self, yes: bool) -> Self {
+        self.realtime = Some(yes);
+        self
+    }
+    /// Refreshes the shard before reading.
+    pub fn refresh(mut self, yes: bool) -> Self {
+        self.refresh = yes;
+        self
+    }
+    /// The query parameters these options are sent as.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(r) = &self.routing {
+            out.push(("routing", r.clone()));
+        }
+        if let Some(p) = &self.preference {
+            out.push(("preference", p.clone()));
+        }
+        if let Some(r) = self.realtime {
+            out.push(("realtime", r.to_string()));
+        }
+        if self.refresh {
+            out.push(("refresh", "true".to_string()));
+        }
+        out
+    }
+    fn index_or<D: Document>(&self) -> &str {
+        self.index.as_deref().unwrap_or(D::INDEX)
     }
 }
 
@@ -556,16 +635,32 @@ pub trait DocumentOps: Document + Sized {
     }
     /// The document with this id and its metadata, `None` if there is none.
     fn get<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, Option<Doc<Self>>>> {
+        Self::get_with(id, ReadOptions::default(), on)
+    }
+    /// [`get`](Self::get) with options (routing, preference, realtime, another index).
+    fn get_with<F: Flavor>(
+        id: &str,
+        opts: ReadOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'static, Option<Doc<Self>>>> {
         let id = id.to_string();
         bind_job(on, &Self::using(), move |c| async move {
-            run::get::<Self>(&c, &id).await
+            run::get::<Self>(&c, &id, &opts).await
         })
     }
     /// Whether a document with this id exists.
     fn exists<F: Flavor>(id: &str, on: impl Runner<F>) -> Run<F, Job<'static, bool>> {
+        Self::exists_with(id, ReadOptions::default(), on)
+    }
+    /// [`exists`](Self::exists) with options.
+    fn exists_with<F: Flavor>(
+        id: &str,
+        opts: ReadOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Job<'static, bool>> {
         let id = id.to_string();
         bind_job(on, &Self::using(), move |c| async move {
-            run::exists::<Self>(&c, &id).await
+            run::exists::<Self>(&c, &id, &opts).await
         })
     }
     /// The documents with these ids, in the same order, in one request; `missing` says what

@@ -780,10 +780,72 @@ async fn writes_take_options() {
         Some("r1"),
         "stored with its routing"
     );
+    // Reads take options too: routing, realtime, another index.
+    let read = es_dsl::ReadOptions::new().routing("r1");
+    let again = Book::get_with("o2", read.clone(), &c).send().await.unwrap();
+    assert_eq!(again.unwrap().meta.routing.as_deref(), Some("r1"));
+    assert!(Book::exists_with("o2", read.clone(), &c)
+        .send()
+        .await
+        .unwrap());
+    // Not refreshed since it was written: a non-realtime read does not see it yet.
+    let searched = read.realtime(false);
+    let unseen = Book::get_with("o2", searched.clone(), &c)
+        .send()
+        .await
+        .unwrap();
+    assert!(unseen.is_none(), "realtime=false before a refresh");
+    let seen = Book::get_with("o2", searched.refresh(true), &c)
+        .send()
+        .await
+        .unwrap();
+    assert!(seen.is_some(), "refresh=true makes it visible");
+    let elsewhere = es_dsl::ReadOptions::new().index("dsl-books-elsewhere");
+    let err = Book::get_with("o2", elsewhere, &c).send().await;
+    assert!(
+        matches!(err, Ok(None))
+            || err
+                .as_ref()
+                .is_err_and(|e| e.status().map(|s| s.as_u16()) == Some(404)),
+        "read from the other index: {err:?}"
+    );
     assert!(two.delete_with(now, &c).send().await.unwrap());
     assert_eq!(
         Book::search().count(&c).send().await.unwrap(),
         1,
         "refreshed"
+    );
+
+    // What a read sends, as recorded by the fake cluster.
+    let cluster = es_testkit::FakeCluster::start(1).unwrap();
+    cluster.set_handler(|req| {
+        req.path.starts_with("/logs-2026.11/_doc/").then(|| {
+            es_testkit::Reply::json(
+                200,
+                json!({"_index": "logs-2026.11", "_id": "7", "found": true,
+                "_routing": "u1", "_seq_no": 3, "_primary_term": 1,
+                "_source": {"isbn": "7", "title": "Seven"}}),
+            )
+        })
+    });
+    let fake = Client::new(&cluster.url(0)).unwrap();
+    let read = es_dsl::ReadOptions::new()
+        .index("logs-2026.11")
+        .routing("u1")
+        .preference("_local")
+        .refresh(true);
+    let seven = Book::get_with("7", read, &fake)
+        .send()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (seven.meta.index.as_str(), seven.meta.seq_no),
+        ("logs-2026.11", Some(3))
+    );
+    let sent = cluster.requests_to("/logs-2026.11/_doc/7");
+    assert_eq!(
+        sent[0].query.as_deref(),
+        Some("routing=u1&preference=_local&refresh=true")
     );
 }
