@@ -34,6 +34,12 @@
 //! It also generates `<Type>Fields` and `<Type>::fields()`: one `es_dsl::FieldPath` per
 //! mapped field (an `es_dsl::TextField`, with `.keyword`, for inferred text), usable wherever
 //! the DSL takes a field name, so a misspelled field is a compile error.
+//!
+//! `#[derive(InnerDoc)]` is the same for a type stored inside documents: a field given the
+//! type `object` or `nested` whose Rust type is a struct takes that struct's `InnerDoc`
+//! mapping as its `properties`, and its fields value as the field's path
+//! (`Article::fields().comments.author` is `comments.author`). A JSON map (`Value`,
+//! `HashMap`...) stays a dynamic object.
 
 mod table;
 #[rustfmt::skip]
@@ -51,10 +57,27 @@ use syn::{
 #[proc_macro_derive(Document, attributes(document))]
 pub fn derive_document(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match expand(&input) {
+    match expand(&input, Kind::Document) {
         Ok(t) => t.into(),
         Err(e) => e.to_compile_error().into(),
     }
+}
+
+/// Derives `es_dsl::InnerDoc`: a type stored in documents as an `object` or `nested` field
+/// (`#[document(nested)] comments: Vec<Comment>`), with its mapping and field paths.
+#[proc_macro_derive(InnerDoc, attributes(document))]
+pub fn derive_inner_doc(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match expand(&input, Kind::Inner) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Document,
+    Inner,
 }
 
 #[derive(Default)]
@@ -138,9 +161,18 @@ fn ident(name: &str) -> syn::Ident {
         .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
 }
 
+/// What a field's path is in the generated fields value.
+enum PathKind {
+    Plain,
+    /// Inferred text: a `TextField` with `.keyword`.
+    Text,
+    /// An object / nested field of an `InnerDoc` type: that type's fields under this one.
+    Inner(Box<Type>),
+}
+
 /// The property for one field: its type's struct with a setter call per parameter; and
-/// whether it got the default `keyword` sub-field.
-fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, bool)> {
+/// what its path is.
+fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, PathKind)> {
     let (wire, span) = o.ty.clone().unwrap_or_else(|| {
         (
             inferred(rust_ty).to_string(),
@@ -181,8 +213,39 @@ fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, bool)> {
         out = quote! {
             #out.subfield("keyword", ::es_dsl::es_types::mapping::KeywordProperty::new().ignore_above(256))
         };
+        return Ok((out, PathKind::Text));
     }
-    Ok((out, keyword))
+    // An explicit object / nested field of a struct type: that type is an `InnerDoc`, whose
+    // mapping gives the properties (JSON maps stay dynamic objects).
+    let inner = innermost(rust_ty);
+    let json_like = matches!(
+        type_name(inner),
+        Some((n, _)) if matches!(n.as_str(), "Value" | "Map" | "HashMap" | "BTreeMap")
+    );
+    if o.ty.is_some() && (wire == "object" || wire == "nested") && !json_like {
+        out = quote! {{
+            let mut p = #out;
+            p.properties = <#inner as ::es_dsl::InnerDoc>::mapping().properties;
+            p
+        }};
+        return Ok((out, PathKind::Inner(Box::new(inner.clone()))));
+    }
+    Ok((out, PathKind::Plain))
+}
+
+/// The type inside `Option`, `Vec`, `Box` and sets (what a field's values are).
+fn innermost(ty: &Type) -> &Type {
+    match type_name(ty) {
+        Some((n, Some(inner)))
+            if matches!(
+                n.as_str(),
+                "Option" | "Vec" | "Box" | "HashSet" | "BTreeSet"
+            ) =>
+        {
+            innermost(inner)
+        }
+        _ => ty,
+    }
 }
 
 /// A string (or boolean) literal given to an enum parameter, as the enum's variant; an error
@@ -255,24 +318,23 @@ fn is_option(ty: &Type) -> bool {
     matches!(type_name(ty), Some((n, _)) if n == "Option")
 }
 
-fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
+fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
     let mut index: Option<String> = None;
     for attr in &input.attrs {
         if attr.path().is_ident("document") {
             attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("index") {
+                if meta.path.is_ident("index") && kind == Kind::Document {
                     index = Some(string_value(&meta)?);
                     Ok(())
-                } else {
+                } else if kind == Kind::Document {
                     Err(meta.error("expected `index = \"...\"`"))
+                } else {
+                    Err(meta.error("an inner document has no index"))
                 }
             })?;
         }
     }
     let ident = &input.ident;
-    let index = index.ok_or_else(|| {
-        syn::Error::new_spanned(ident, "#[document(index = \"...\")] is required")
-    })?;
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
             ident,
@@ -311,36 +373,91 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             .name
             .clone()
             .unwrap_or_else(|| fident.to_string().trim_start_matches("r#").to_string());
-        let (field, keyword) = property(&o, &f.ty)?;
+        let (field, path) = property(&o, &f.ty)?;
         mapping.push(quote! { .field(#name, #field) });
-        if keyword {
-            let sub = format!("{name}.keyword");
-            path_fields.push(quote! { pub #fident: ::es_dsl::TextField });
-            path_inits.push(quote! { #fident: ::es_dsl::TextField::new(#name, #sub) });
-        } else {
-            path_fields.push(quote! { pub #fident: ::es_dsl::FieldPath });
-            path_inits.push(quote! { #fident: ::es_dsl::FieldPath::new(#name) });
-        }
+        let (ty, init) = match path {
+            PathKind::Text => (
+                quote!(::es_dsl::TextField),
+                quote!(::es_dsl::TextField::under(prefix, #name)),
+            ),
+            PathKind::Plain => (
+                quote!(::es_dsl::FieldPath),
+                quote!(::es_dsl::FieldPath::under(prefix, #name)),
+            ),
+            PathKind::Inner(inner) => (
+                quote!(<#inner as ::es_dsl::InnerDoc>::Fields),
+                quote!(<#inner as ::es_dsl::InnerDoc>::fields_under(&::es_dsl::FieldPath::under(prefix, #name))),
+            ),
+        };
+        path_fields.push(quote! { pub #fident: #ty });
+        path_inits.push(quote! { #fident: #init });
     }
+    let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
+    let vis = &input.vis;
+    let fields_ty = quote::format_ident!("{}Fields", ident);
+    let fields_doc = format!(
+        "The field paths of [`{ident}`] (from the derive): a misspelled field does not compile. \
+         Derefs to the path of the field holding it (empty at the top)."
+    );
+    let fields_items = quote! {
+        #[doc = #fields_doc]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #vis struct #fields_ty {
+            #(#path_fields,)*
+            #[doc(hidden)]
+            pub __path: ::es_dsl::FieldPath,
+        }
+        impl #fields_ty {
+            /// The paths of these fields under `prefix` (the path of the field holding them).
+            #vis fn under(prefix: &str) -> Self {
+                #fields_ty {
+                    #(#path_inits,)*
+                    __path: ::es_dsl::FieldPath::owned(prefix),
+                }
+            }
+        }
+        impl ::core::ops::Deref for #fields_ty {
+            type Target = str;
+            fn deref(&self) -> &str { &self.__path }
+        }
+        impl ::core::convert::AsRef<str> for #fields_ty {
+            fn as_ref(&self) -> &str { &self.__path }
+        }
+    };
+    if kind == Kind::Inner {
+        if id_fn.is_some() {
+            return Err(syn::Error::new_spanned(
+                ident,
+                "an inner document has no id",
+            ));
+        }
+        return Ok(quote! {
+            #fields_items
+            impl #impl_g ::es_dsl::InnerDoc for #ident #ty_g #where_g {
+                type Fields = #fields_ty;
+                fn mapping() -> ::es_dsl::Mapping {
+                    ::es_dsl::Mapping::new() #(#mapping)*
+                }
+                fn fields_under(prefix: &str) -> #fields_ty {
+                    #fields_ty::under(prefix)
+                }
+            }
+        });
+    }
+    let index = index.ok_or_else(|| {
+        syn::Error::new_spanned(ident, "#[document(index = \"...\")] is required")
+    })?;
     let id_impl = id_fn.map(|body| {
         quote! {
             fn id(&self) -> ::core::option::Option<::std::string::String> { #body }
         }
     });
-    let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
-    let vis = &input.vis;
-    let fields_ty = quote::format_ident!("{}Fields", ident);
-    let fields_doc = format!(
-        "The field paths of [`{ident}`] (from `#[derive(Document)]`): a misspelled field does not compile."
-    );
     Ok(quote! {
-        #[doc = #fields_doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #vis struct #fields_ty { #(#path_fields,)* }
+        #fields_items
         impl #impl_g #ident #ty_g #where_g {
             /// The field paths of this document type, for queries, sorts, aggregations...
-            #vis const fn fields() -> #fields_ty {
-                #fields_ty { #(#path_inits,)* }
+            #vis fn fields() -> #fields_ty {
+                #fields_ty::under("")
             }
         }
         impl #impl_g ::es_dsl::Document for #ident #ty_g #where_g {

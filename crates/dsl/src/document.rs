@@ -61,6 +61,40 @@ pub trait Document: Serialize + DeserializeOwned + Send + Sync + 'static {
     }
 }
 
+/// A type stored inside documents as an `object` or `nested` field (elasticsearch.dsl's
+/// `InnerDoc`): `#[derive(InnerDoc)]` gives its mapping and field paths, and a document field
+/// `#[document(nested)] comments: Vec<Comment>` takes both — the `properties` of the nested
+/// mapping, and `Article::fields().comments.author` (the path `comments.author`).
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::InnerDoc)]
+/// struct Comment { #[document(keyword)] author: String, content: String }
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "blog")]
+/// struct Post { title: String, #[document(nested)] comments: Vec<Comment> }
+///
+/// let m = <Post as es_dsl::Document>::mapping().to_json();
+/// assert_eq!(m["properties"]["comments"]["type"], "nested");
+/// assert_eq!(m["properties"]["comments"]["properties"]["author"]["type"], "keyword");
+/// let f = Post::fields();
+/// let q = es_dsl::Query::nested(&f.comments, es_dsl::Query::term(&f.comments.author, "ann"));
+/// assert_eq!(q.to_json()["nested"]["path"], "comments");
+/// assert_eq!(q.to_json()["nested"]["query"]["term"]["comments.author"]["value"], "ann");
+/// assert_eq!(&*f.comments.content.keyword, "comments.content.keyword");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an inner document",
+    note = "derive `es_dsl::InnerDoc` for it, or give the field a JSON type (`serde_json::Value`) for a dynamic object"
+)]
+pub trait InnerDoc {
+    /// Its field paths (the generated `<Type>Fields`).
+    type Fields;
+    /// The mapping of its fields: the object's `properties`.
+    fn mapping() -> Mapping;
+    /// Its field paths under `prefix`, the path of the field holding it.
+    fn fields_under(prefix: &str) -> Self::Fields;
+}
+
 /// A document refused by its own [`Document::validate`] before it was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidDocument {

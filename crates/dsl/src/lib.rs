@@ -73,8 +73,8 @@ mod update_by_query;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
 pub use document::{
-    Doc, Document, DocumentOps, InvalidDocument, Meta, MgetError, Missing, ReadOptions, Update,
-    WriteOptions,
+    Doc, Document, DocumentOps, InnerDoc, InvalidDocument, Meta, MgetError, Missing, ReadOptions,
+    Update, WriteOptions,
 };
 /// `#[derive(Document)]`: the index mapping inferred from the type, and any parameter of a
 /// field's mapping type set by an attribute, checked against the specification when it
@@ -139,8 +139,33 @@ pub use document::{
 /// struct Book { title: String }
 /// let q = es_dsl::Query::match_(&Book::fields().titel, "dune");
 /// ```
+///
+/// Nor does a misspelled path inside a nested field:
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::InnerDoc)]
+/// struct Comment { author: String }
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { #[document(nested)] comments: Vec<Comment> }
+/// let q = es_dsl::Query::term(&Book::fields().comments.autor, "ann");
+/// ```
+///
+/// and a nested field's type must be an [`InnerDoc`] (or a JSON value, for a dynamic object):
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Comment { author: String }
+/// #[derive(serde::Serialize, serde::Deserialize, es_dsl::Document)]
+/// #[document(index = "books")]
+/// struct Book { #[document(nested)] comments: Vec<Comment> }
+/// ```
 #[cfg(feature = "derive")]
 pub use es_dsl_derive::Document;
+/// `#[derive(InnerDoc)]`: an object or nested field's type, with its mapping and field paths
+/// (see [`InnerDoc`]).
+#[cfg(feature = "derive")]
+pub use es_dsl_derive::InnerDoc;
 pub use es_types;
 /// Mappings: [`Mapping`] is the generated `TypeMapping`, [`Property`] every field type of the
 /// specification with all its parameters (`Property::text().analyzer("english")`).

@@ -11,7 +11,7 @@ struct Meta {
     source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, es_dsl::InnerDoc)]
 struct Comment {
     author: String,
     stars: u8,
@@ -98,7 +98,10 @@ fn the_mapping_is_inferred_from_types_and_attributes() {
             "authorName": {"type": "text", "fields": keyword_sub},
             // `object` is the default type: written without it, as Elasticsearch reads it.
             "meta": {},
-            "comments": {"type": "nested"},
+            "comments": {"type": "nested", "properties": {
+                "author": {"type": "text", "fields": keyword_sub},
+                "stars": {"type": "integer"}
+            }},
             "isbn": {"type": "keyword", "ignore_above": 64, "doc_values": false, "copy_to": "everything"},
             "summary": {"type": "text", "index_options": "offsets", "term_vector": "with_positions_offsets", "fields": {}},
             "price": {"type": "scaled_float", "scaling_factor": 100.0},
@@ -128,6 +131,24 @@ fn a_derived_document_round_trips_through_noida() {
         .send()
         .unwrap();
     let props = &mapping[Article::INDEX].mappings["properties"];
+    assert_eq!(props["comments"]["properties"]["stars"]["type"], "integer");
+    // A nested query written with the typed paths finds it.
+    Article::index().refresh(&client).send().unwrap();
+    let f = Article::fields();
+    let nested = |author: &str| {
+        let q = es_dsl::Query::term(&f.comments.author.keyword, author)
+            & es_dsl::Query::range(&f.comments.stars).gte(4);
+        Article::search().query(es_dsl::Query::nested(&f.comments, q))
+    };
+    let found = nested("ann").execute(&client).send().unwrap();
+    assert_eq!(
+        found
+            .documents()
+            .map(|a| a.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["dune"]
+    );
+    assert!(nested("bob").execute(&client).send().unwrap().is_empty());
     assert_eq!(props["published"]["format"], "yyyy-MM-dd");
     assert_eq!(props["slug"]["type"], "keyword");
     assert_eq!(props["isbn"]["ignore_above"], 64);
@@ -144,6 +165,13 @@ fn the_derive_gives_typed_field_paths() {
     assert_eq!(f.title.keyword.as_str(), "title.keyword");
     assert_eq!(&*f.author, "authorName", "serde's rename is the path");
     assert_eq!(&*f.published, "published");
+    // An inner document's fields under the field holding it.
+    assert_eq!(&*f.comments, "comments");
+    assert_eq!(&*f.comments.stars, "comments.stars");
+    assert_eq!(
+        f.comments.author.keyword.as_str(),
+        "comments.author.keyword"
+    );
     // Wherever a field name goes.
     let s = Search::<Article>::new()
         .query(Query::match_(&f.title, "dune") & Query::term(&f.slug, "x"))
