@@ -32,6 +32,7 @@ const ROOTS: &[(&str, &str)] = &[
     ("_types.mapping", "Property"),
     ("_types.mapping", "TypeMapping"),
     ("_global.search._types", "SearchRequestBody"),
+    ("indices._types", "IndexSettingsAnalysis"),
 ];
 
 /// Where the response types start: aggregation results. Types reached only from here

@@ -161,6 +161,14 @@ fn ident(name: &str) -> syn::Ident {
         .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
 }
 
+/// Parameters that name an analyzer or normalizer of the index's analysis.
+const ANALYSIS_PARAMS: &[&str] = &[
+    "analyzer",
+    "search_analyzer",
+    "search_quote_analyzer",
+    "normalizer",
+];
+
 /// What a field's path is in the generated fields value.
 enum PathKind {
     Plain,
@@ -172,7 +180,11 @@ enum PathKind {
 
 /// The property for one field: its type's struct with a setter call per parameter; and
 /// what its path is.
-fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, PathKind)> {
+fn property(
+    o: &FieldOpts,
+    rust_ty: &Type,
+    analysis: &mut Vec<Tokens>,
+) -> syn::Result<(Tokens, PathKind)> {
     let (wire, span) = o.ty.clone().unwrap_or_else(|| {
         (
             inferred(rust_ty).to_string(),
@@ -205,6 +217,19 @@ fn property(o: &FieldOpts, rust_ty: &Type) -> syn::Result<(Tokens, PathKind)> {
         };
         has_fields |= k == "fields";
         let setter = ident(param.name);
+        // An analyzer or normalizer given as a definition (not a name): the mapping names it,
+        // and its definitions go to the index's analysis.
+        let is_lit = matches!(value, syn::Expr::Lit(_));
+        if ANALYSIS_PARAMS.contains(&param.name) && !is_lit {
+            analysis.push(quote! { a.add(&(#value)); });
+            out = quote! {
+                #out.#setter({
+                    use ::es_dsl::analysis::AnalysisRef as _;
+                    (#value).analysis_name()
+                })
+            };
+            continue;
+        }
         let value = enum_value(param, value, &wire)?.unwrap_or_else(|| quote!(#value));
         out = quote! { #out.#setter(#value) };
     }
@@ -348,6 +373,7 @@ fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
         ));
     };
     let mut mapping = Vec::new();
+    let mut analysis = Vec::new();
     let (mut path_fields, mut path_inits) = (Vec::new(), Vec::new());
     let mut id_fn = None;
     for f in &fields.named {
@@ -373,7 +399,10 @@ fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
             .name
             .clone()
             .unwrap_or_else(|| fident.to_string().trim_start_matches("r#").to_string());
-        let (field, path) = property(&o, &f.ty)?;
+        let (field, path) = property(&o, &f.ty, &mut analysis)?;
+        if let PathKind::Inner(inner) = &path {
+            analysis.push(quote! { a.merge(<#inner as ::es_dsl::InnerDoc>::analysis()); });
+        }
         mapping.push(quote! { .field(#name, #field) });
         let (ty, init) = match path {
             PathKind::Text => (
@@ -399,6 +428,15 @@ fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
         "The field paths of [`{ident}`] (from the derive): a misspelled field does not compile. \
          Derefs to the path of the field holding it (empty at the top)."
     );
+    let analysis_fn = (!analysis.is_empty()).then(|| {
+        quote! {
+            fn analysis() -> ::es_dsl::analysis::Analysis {
+                let mut a = ::es_dsl::analysis::Analysis::new();
+                #(#analysis)*
+                a
+            }
+        }
+    });
     let fields_items = quote! {
         #[doc = #fields_doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,6 +479,7 @@ fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
                 fn fields_under(prefix: &str) -> #fields_ty {
                     #fields_ty::under(prefix)
                 }
+                #analysis_fn
             }
         });
     }
@@ -465,6 +504,7 @@ fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<Tokens> {
             fn mapping() -> ::es_dsl::Mapping {
                 ::es_dsl::Mapping::new() #(#mapping)*
             }
+            #analysis_fn
             #id_impl
         }
     })

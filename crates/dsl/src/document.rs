@@ -38,6 +38,11 @@ pub trait Document: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn settings() -> Value {
         json!({})
     }
+    /// The analysis its fields need (analyzers, normalizers and their parts), collected
+    /// into the index's `settings.analysis`; the derive gathers it from the fields.
+    fn analysis() -> crate::analysis::Analysis {
+        crate::analysis::Analysis::new()
+    }
     /// The document's own id; `None` lets Elasticsearch generate one.
     fn id(&self) -> Option<String> {
         None
@@ -93,6 +98,10 @@ pub trait InnerDoc {
     fn mapping() -> Mapping;
     /// Its field paths under `prefix`, the path of the field holding it.
     fn fields_under(prefix: &str) -> Self::Fields;
+    /// The analysis its fields need (see [`Document::analysis`]).
+    fn analysis() -> crate::analysis::Analysis {
+        crate::analysis::Analysis::new()
+    }
 }
 
 /// A document refused by its own [`Document::validate`] before it was sent.
@@ -123,15 +132,6 @@ fn validated<D: Document>(doc: &D, index: &str) -> Result<(), Error> {
 pub(crate) mod run {
     use super::*;
 
-    pub async fn init<D: Document>(c: &Client) -> Result<(), Error> {
-        let body = json!({ "mappings": D::mapping().to_json(), "settings": D::settings() });
-        c.indices()
-            .create(D::INDEX)
-            .body(&body)
-            .send()
-            .await
-            .map(|_| ())
-    }
     pub async fn save<D: Document>(
         c: &Client,
         doc: &D,
@@ -647,11 +647,11 @@ fn to_value(v: &impl serde::Serialize) -> Value {
 /// # Ok(()) }
 /// ```
 pub trait DocumentOps: Document + Sized {
-    /// Creates the index with [`Document::mapping`] and [`Document::settings`].
+    /// Creates the index with [`Document::mapping`], [`Document::settings`] and the
+    /// [analysis](Document::analysis) its fields need, or updates an existing one to them:
+    /// [`Index::save`], as elasticsearch.dsl's `Document.init`.
     fn init<F: Flavor>(on: impl Runner<F>) -> Run<F, Job<'static, ()>> {
-        bind_job(on, &Self::using(), |c| async move {
-            run::init::<Self>(&c).await
-        })
+        Self::index().save(on)
     }
     /// Indexes the document (under [`Document::id`] when it has one).
     fn save<F: Flavor>(&self, on: impl Runner<F>) -> Run<F, Job<'_, WriteResponse>> {
@@ -739,9 +739,13 @@ pub trait DocumentOps: Document + Sized {
     fn search() -> Search<Self> {
         Search::<Self>::new().index(Self::INDEX)
     }
-    /// The index of this type, for management (refresh, delete...).
+    /// The index of this type, for management (refresh, delete, templates...): its mapping,
+    /// settings and analysis, on the type's connection.
     fn index() -> Index {
-        Index::new(Self::INDEX).mapping(Self::mapping())
+        use es_connections::UseConnection as _;
+        Index::new(Self::INDEX)
+            .document::<Self>()
+            .using(Self::using())
     }
 }
 

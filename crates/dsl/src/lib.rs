@@ -62,6 +62,7 @@
 //! ```
 
 mod aggs;
+pub mod analysis;
 mod document;
 pub mod esql;
 mod faceted;
@@ -175,7 +176,7 @@ pub use es_types::mapping::{Property, TypeMapping as Mapping};
 pub use es_types::query_dsl::{BoolQuery, QueryContainer as Query};
 pub use faceted::{Facet, FacetValue, FacetedResult, FacetedSearch};
 pub use fields::{FieldPath, TextField};
-pub use index::Index;
+pub use index::{DataStream, IllegalOperation, Index, IndexTemplate};
 pub use multi_search::{ItemError, MultiSearch};
 pub use search::{Search, SearchResult, SortKeys, UnreadableHit, UnreadableHits};
 pub use update_by_query::{UpdateByQuery, UpdateByQueryResponse};

@@ -3,6 +3,1717 @@
 //! `analysis` types from the specification.
 
 #![allow(unused_imports)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", remote = "Self")]
+pub enum Analyzer {
+    #[serde(rename = "custom")]
+    Custom(CustomAnalyzer),
+    #[serde(rename = "fingerprint")]
+    Fingerprint(FingerprintAnalyzer),
+    #[serde(rename = "keyword")]
+    Keyword(KeywordAnalyzer),
+    #[serde(rename = "nori")]
+    Nori(NoriAnalyzer),
+    #[serde(rename = "pattern")]
+    Pattern(PatternAnalyzer),
+    #[serde(rename = "simple")]
+    Simple(SimpleAnalyzer),
+    #[serde(rename = "standard")]
+    Standard(StandardAnalyzer),
+    #[serde(rename = "stop")]
+    Stop(StopAnalyzer),
+    #[serde(rename = "whitespace")]
+    Whitespace(WhitespaceAnalyzer),
+    #[serde(rename = "icu_analyzer")]
+    IcuAnalyzer(IcuAnalyzer),
+    #[serde(rename = "kuromoji")]
+    Kuromoji(KuromojiAnalyzer),
+    #[serde(rename = "snowball")]
+    Snowball(SnowballAnalyzer),
+    #[serde(rename = "arabic")]
+    Arabic(ArabicAnalyzer),
+    #[serde(rename = "armenian")]
+    Armenian(ArmenianAnalyzer),
+    #[serde(rename = "basque")]
+    Basque(BasqueAnalyzer),
+    #[serde(rename = "bengali")]
+    Bengali(BengaliAnalyzer),
+    #[serde(rename = "brazilian")]
+    Brazilian(BrazilianAnalyzer),
+    #[serde(rename = "bulgarian")]
+    Bulgarian(BulgarianAnalyzer),
+    #[serde(rename = "catalan")]
+    Catalan(CatalanAnalyzer),
+    #[serde(rename = "chinese")]
+    Chinese(ChineseAnalyzer),
+    #[serde(rename = "cjk")]
+    Cjk(CjkAnalyzer),
+    #[serde(rename = "czech")]
+    Czech(CzechAnalyzer),
+    #[serde(rename = "danish")]
+    Danish(DanishAnalyzer),
+    #[serde(rename = "dutch")]
+    Dutch(DutchAnalyzer),
+    #[serde(rename = "english")]
+    English(EnglishAnalyzer),
+    #[serde(rename = "estonian")]
+    Estonian(EstonianAnalyzer),
+    #[serde(rename = "finnish")]
+    Finnish(FinnishAnalyzer),
+    #[serde(rename = "french")]
+    French(FrenchAnalyzer),
+    #[serde(rename = "galician")]
+    Galician(GalicianAnalyzer),
+    #[serde(rename = "german")]
+    German(GermanAnalyzer),
+    #[serde(rename = "greek")]
+    Greek(GreekAnalyzer),
+    #[serde(rename = "hindi")]
+    Hindi(HindiAnalyzer),
+    #[serde(rename = "hungarian")]
+    Hungarian(HungarianAnalyzer),
+    #[serde(rename = "indonesian")]
+    Indonesian(IndonesianAnalyzer),
+    #[serde(rename = "irish")]
+    Irish(IrishAnalyzer),
+    #[serde(rename = "italian")]
+    Italian(ItalianAnalyzer),
+    #[serde(rename = "latvian")]
+    Latvian(LatvianAnalyzer),
+    #[serde(rename = "lithuanian")]
+    Lithuanian(LithuanianAnalyzer),
+    #[serde(rename = "norwegian")]
+    Norwegian(NorwegianAnalyzer),
+    #[serde(rename = "persian")]
+    Persian(PersianAnalyzer),
+    #[serde(rename = "portuguese")]
+    Portuguese(PortugueseAnalyzer),
+    #[serde(rename = "romanian")]
+    Romanian(RomanianAnalyzer),
+    #[serde(rename = "russian")]
+    Russian(RussianAnalyzer),
+    #[serde(rename = "serbian")]
+    Serbian(SerbianAnalyzer),
+    #[serde(rename = "sorani")]
+    Sorani(SoraniAnalyzer),
+    #[serde(rename = "spanish")]
+    Spanish(SpanishAnalyzer),
+    #[serde(rename = "swedish")]
+    Swedish(SwedishAnalyzer),
+    #[serde(rename = "turkish")]
+    Turkish(TurkishAnalyzer),
+    #[serde(rename = "thai")]
+    Thai(ThaiAnalyzer),
+}
+impl serde::Serialize for Analyzer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::without_default_tag(
+            s,
+            "type",
+            "custom",
+            Analyzer::serialize(self, serde_json::value::Serializer),
+        )
+    }
+}
+impl<'de> serde::Deserialize<'de> for Analyzer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::with_default_tag(d, "type", "custom", Analyzer::deserialize)
+    }
+}
+impl From<CustomAnalyzer> for Analyzer {
+    fn from(v: CustomAnalyzer) -> Self {
+        Analyzer::Custom(v)
+    }
+}
+impl From<FingerprintAnalyzer> for Analyzer {
+    fn from(v: FingerprintAnalyzer) -> Self {
+        Analyzer::Fingerprint(v)
+    }
+}
+impl From<KeywordAnalyzer> for Analyzer {
+    fn from(v: KeywordAnalyzer) -> Self {
+        Analyzer::Keyword(v)
+    }
+}
+impl From<NoriAnalyzer> for Analyzer {
+    fn from(v: NoriAnalyzer) -> Self {
+        Analyzer::Nori(v)
+    }
+}
+impl From<PatternAnalyzer> for Analyzer {
+    fn from(v: PatternAnalyzer) -> Self {
+        Analyzer::Pattern(v)
+    }
+}
+impl From<SimpleAnalyzer> for Analyzer {
+    fn from(v: SimpleAnalyzer) -> Self {
+        Analyzer::Simple(v)
+    }
+}
+impl From<StandardAnalyzer> for Analyzer {
+    fn from(v: StandardAnalyzer) -> Self {
+        Analyzer::Standard(v)
+    }
+}
+impl From<StopAnalyzer> for Analyzer {
+    fn from(v: StopAnalyzer) -> Self {
+        Analyzer::Stop(v)
+    }
+}
+impl From<WhitespaceAnalyzer> for Analyzer {
+    fn from(v: WhitespaceAnalyzer) -> Self {
+        Analyzer::Whitespace(v)
+    }
+}
+impl From<IcuAnalyzer> for Analyzer {
+    fn from(v: IcuAnalyzer) -> Self {
+        Analyzer::IcuAnalyzer(v)
+    }
+}
+impl From<KuromojiAnalyzer> for Analyzer {
+    fn from(v: KuromojiAnalyzer) -> Self {
+        Analyzer::Kuromoji(v)
+    }
+}
+impl From<SnowballAnalyzer> for Analyzer {
+    fn from(v: SnowballAnalyzer) -> Self {
+        Analyzer::Snowball(v)
+    }
+}
+impl From<ArabicAnalyzer> for Analyzer {
+    fn from(v: ArabicAnalyzer) -> Self {
+        Analyzer::Arabic(v)
+    }
+}
+impl From<ArmenianAnalyzer> for Analyzer {
+    fn from(v: ArmenianAnalyzer) -> Self {
+        Analyzer::Armenian(v)
+    }
+}
+impl From<BasqueAnalyzer> for Analyzer {
+    fn from(v: BasqueAnalyzer) -> Self {
+        Analyzer::Basque(v)
+    }
+}
+impl From<BengaliAnalyzer> for Analyzer {
+    fn from(v: BengaliAnalyzer) -> Self {
+        Analyzer::Bengali(v)
+    }
+}
+impl From<BrazilianAnalyzer> for Analyzer {
+    fn from(v: BrazilianAnalyzer) -> Self {
+        Analyzer::Brazilian(v)
+    }
+}
+impl From<BulgarianAnalyzer> for Analyzer {
+    fn from(v: BulgarianAnalyzer) -> Self {
+        Analyzer::Bulgarian(v)
+    }
+}
+impl From<CatalanAnalyzer> for Analyzer {
+    fn from(v: CatalanAnalyzer) -> Self {
+        Analyzer::Catalan(v)
+    }
+}
+impl From<ChineseAnalyzer> for Analyzer {
+    fn from(v: ChineseAnalyzer) -> Self {
+        Analyzer::Chinese(v)
+    }
+}
+impl From<CjkAnalyzer> for Analyzer {
+    fn from(v: CjkAnalyzer) -> Self {
+        Analyzer::Cjk(v)
+    }
+}
+impl From<CzechAnalyzer> for Analyzer {
+    fn from(v: CzechAnalyzer) -> Self {
+        Analyzer::Czech(v)
+    }
+}
+impl From<DanishAnalyzer> for Analyzer {
+    fn from(v: DanishAnalyzer) -> Self {
+        Analyzer::Danish(v)
+    }
+}
+impl From<DutchAnalyzer> for Analyzer {
+    fn from(v: DutchAnalyzer) -> Self {
+        Analyzer::Dutch(v)
+    }
+}
+impl From<EnglishAnalyzer> for Analyzer {
+    fn from(v: EnglishAnalyzer) -> Self {
+        Analyzer::English(v)
+    }
+}
+impl From<EstonianAnalyzer> for Analyzer {
+    fn from(v: EstonianAnalyzer) -> Self {
+        Analyzer::Estonian(v)
+    }
+}
+impl From<FinnishAnalyzer> for Analyzer {
+    fn from(v: FinnishAnalyzer) -> Self {
+        Analyzer::Finnish(v)
+    }
+}
+impl From<FrenchAnalyzer> for Analyzer {
+    fn from(v: FrenchAnalyzer) -> Self {
+        Analyzer::French(v)
+    }
+}
+impl From<GalicianAnalyzer> for Analyzer {
+    fn from(v: GalicianAnalyzer) -> Self {
+        Analyzer::Galician(v)
+    }
+}
+impl From<GermanAnalyzer> for Analyzer {
+    fn from(v: GermanAnalyzer) -> Self {
+        Analyzer::German(v)
+    }
+}
+impl From<GreekAnalyzer> for Analyzer {
+    fn from(v: GreekAnalyzer) -> Self {
+        Analyzer::Greek(v)
+    }
+}
+impl From<HindiAnalyzer> for Analyzer {
+    fn from(v: HindiAnalyzer) -> Self {
+        Analyzer::Hindi(v)
+    }
+}
+impl From<HungarianAnalyzer> for Analyzer {
+    fn from(v: HungarianAnalyzer) -> Self {
+        Analyzer::Hungarian(v)
+    }
+}
+impl From<IndonesianAnalyzer> for Analyzer {
+    fn from(v: IndonesianAnalyzer) -> Self {
+        Analyzer::Indonesian(v)
+    }
+}
+impl From<IrishAnalyzer> for Analyzer {
+    fn from(v: IrishAnalyzer) -> Self {
+        Analyzer::Irish(v)
+    }
+}
+impl From<ItalianAnalyzer> for Analyzer {
+    fn from(v: ItalianAnalyzer) -> Self {
+        Analyzer::Italian(v)
+    }
+}
+impl From<LatvianAnalyzer> for Analyzer {
+    fn from(v: LatvianAnalyzer) -> Self {
+        Analyzer::Latvian(v)
+    }
+}
+impl From<LithuanianAnalyzer> for Analyzer {
+    fn from(v: LithuanianAnalyzer) -> Self {
+        Analyzer::Lithuanian(v)
+    }
+}
+impl From<NorwegianAnalyzer> for Analyzer {
+    fn from(v: NorwegianAnalyzer) -> Self {
+        Analyzer::Norwegian(v)
+    }
+}
+impl From<PersianAnalyzer> for Analyzer {
+    fn from(v: PersianAnalyzer) -> Self {
+        Analyzer::Persian(v)
+    }
+}
+impl From<PortugueseAnalyzer> for Analyzer {
+    fn from(v: PortugueseAnalyzer) -> Self {
+        Analyzer::Portuguese(v)
+    }
+}
+impl From<RomanianAnalyzer> for Analyzer {
+    fn from(v: RomanianAnalyzer) -> Self {
+        Analyzer::Romanian(v)
+    }
+}
+impl From<RussianAnalyzer> for Analyzer {
+    fn from(v: RussianAnalyzer) -> Self {
+        Analyzer::Russian(v)
+    }
+}
+impl From<SerbianAnalyzer> for Analyzer {
+    fn from(v: SerbianAnalyzer) -> Self {
+        Analyzer::Serbian(v)
+    }
+}
+impl From<SoraniAnalyzer> for Analyzer {
+    fn from(v: SoraniAnalyzer) -> Self {
+        Analyzer::Sorani(v)
+    }
+}
+impl From<SpanishAnalyzer> for Analyzer {
+    fn from(v: SpanishAnalyzer) -> Self {
+        Analyzer::Spanish(v)
+    }
+}
+impl From<SwedishAnalyzer> for Analyzer {
+    fn from(v: SwedishAnalyzer) -> Self {
+        Analyzer::Swedish(v)
+    }
+}
+impl From<TurkishAnalyzer> for Analyzer {
+    fn from(v: TurkishAnalyzer) -> Self {
+        Analyzer::Turkish(v)
+    }
+}
+impl From<ThaiAnalyzer> for Analyzer {
+    fn from(v: ThaiAnalyzer) -> Self {
+        Analyzer::Thai(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApostropheTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ApostropheTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArabicAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl ArabicAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArabicNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ArabicNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArabicStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ArabicStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmenianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl ArmenianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsciiFoldingTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, emit both original tokens and folded tokens. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+}
+impl AsciiFoldingTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain preserve_original :
+        super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasqueAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl BasqueAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BengaliAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl BengaliAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BengaliNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl BengaliNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrazilianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl BrazilianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrazilianStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl BrazilianStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulgarianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl BulgarianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalanAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl CatalanAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharFilterBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl CharFilterBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum CharFilterDefinition {
+    #[serde(rename = "html_strip")]
+    HtmlStrip(HtmlStripCharFilter),
+    #[serde(rename = "mapping")]
+    Mapping(MappingCharFilter),
+    #[serde(rename = "pattern_replace")]
+    PatternReplace(PatternReplaceCharFilter),
+    #[serde(rename = "icu_normalizer")]
+    IcuNormalizer(IcuNormalizationCharFilter),
+    #[serde(rename = "kuromoji_iteration_mark")]
+    KuromojiIterationMark(KuromojiIterationMarkCharFilter),
+}
+impl From<HtmlStripCharFilter> for CharFilterDefinition {
+    fn from(v: HtmlStripCharFilter) -> Self {
+        CharFilterDefinition::HtmlStrip(v)
+    }
+}
+impl From<MappingCharFilter> for CharFilterDefinition {
+    fn from(v: MappingCharFilter) -> Self {
+        CharFilterDefinition::Mapping(v)
+    }
+}
+impl From<PatternReplaceCharFilter> for CharFilterDefinition {
+    fn from(v: PatternReplaceCharFilter) -> Self {
+        CharFilterDefinition::PatternReplace(v)
+    }
+}
+impl From<IcuNormalizationCharFilter> for CharFilterDefinition {
+    fn from(v: IcuNormalizationCharFilter) -> Self {
+        CharFilterDefinition::IcuNormalizer(v)
+    }
+}
+impl From<KuromojiIterationMarkCharFilter> for CharFilterDefinition {
+    fn from(v: KuromojiIterationMarkCharFilter) -> Self {
+        CharFilterDefinition::KuromojiIterationMark(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharGroupTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "tokenize_on_chars", skip_serializing_if = "Option::is_none")]
+    pub tokenize_on_chars: Option<Vec<String>>,
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+}
+impl CharGroupTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain tokenize_on_chars : Vec <
+        String >, plain max_token_length : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChineseAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl ChineseAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CjkAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl CjkAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+crate::spec_enum! {
+    CjkBigramIgnoredScript { Han = "han", Hangul = "hangul", Hiragana = "hiragana",
+    Katakana = "katakana" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CjkBigramTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Array of character scripts for which to disable bigrams.
+    #[serde(rename = "ignored_scripts", skip_serializing_if = "Option::is_none")]
+    pub ignored_scripts: Option<Vec<CjkBigramIgnoredScript>>,
+    /// If `true`, emit tokens in both bigram and unigram form. If `false`, a CJK character is output in unigram form when it has no adjacent characters. Defaults to `false`.
+    #[serde(rename = "output_unigrams", skip_serializing_if = "Option::is_none")]
+    pub output_unigrams: Option<bool>,
+}
+impl CjkBigramTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain ignored_scripts : Vec <
+        CjkBigramIgnoredScript >, plain output_unigrams : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CjkWidthTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl CjkWidthTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassicTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ClassicTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassicTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+}
+impl ClassicTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_token_length : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonGramsTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// A list of tokens. The filter generates bigrams for these tokens.
+    /// Either this or the `common_words_path` parameter is required.
+    #[serde(rename = "common_words", skip_serializing_if = "Option::is_none")]
+    pub common_words: Option<Vec<String>>,
+    /// Path to a file containing a list of tokens. The filter generates bigrams for these tokens.
+    /// This path must be absolute or relative to the `config` location. The file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    /// Either this or the `common_words` parameter is required.
+    #[serde(rename = "common_words_path", skip_serializing_if = "Option::is_none")]
+    pub common_words_path: Option<String>,
+    /// If `true`, matches for common words matching are case-insensitive. Defaults to `false`.
+    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
+    pub ignore_case: Option<bool>,
+    /// If `true`, the filter excludes the following tokens from the output:
+    /// - Unigrams for common words
+    /// - Unigrams for terms followed by common words
+    /// Defaults to `false`. We recommend enabling this parameter for search analyzers.
+    #[serde(rename = "query_mode", skip_serializing_if = "Option::is_none")]
+    pub query_mode: Option<bool>,
+}
+impl CommonGramsTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain common_words : Vec < String
+        >, plain common_words_path : String, plain ignore_case : bool, plain query_mode :
+        bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompoundWordTokenFilterBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
+    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
+    pub max_subword_size: Option<i32>,
+    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
+    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
+    pub min_subword_size: Option<i32>,
+    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
+    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
+    pub min_word_size: Option<i32>,
+    /// If `true`, only include the longest matching subword. Defaults to `false`.
+    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
+    pub only_longest_match: Option<bool>,
+    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
+    /// Either this parameter or `word_list_path` must be specified.
+    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
+    pub word_list: Option<Vec<String>>,
+    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
+    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    /// Either this parameter or `word_list` must be specified.
+    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
+    pub word_list_path: Option<String>,
+}
+impl CompoundWordTokenFilterBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_subword_size : i32, plain
+        min_subword_size : i32, plain min_word_size : i32, plain only_longest_match :
+        bool, plain word_list : Vec < String >, plain word_list_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Array of token filters. If a token matches the predicate script in the `script` parameter, these filters are applied to the token in the order provided.
+    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Vec<String>>,
+    /// Predicate script used to apply token filters. If a token matches this script, the filters in the `filter` parameter are applied to the token.
+    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
+    pub script: Option<super::common::Script>,
+}
+impl ConditionTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain filter : Vec < String >,
+        plain script : super::common::Script
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAnalyzer {
+    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
+    pub char_filter: Option<crate::OneOrMany<String>>,
+    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<crate::OneOrMany<String>>,
+    #[serde(rename = "position_increment_gap", skip_serializing_if = "Option::is_none")]
+    pub position_increment_gap: Option<i32>,
+    #[serde(rename = "position_offset_gap", skip_serializing_if = "Option::is_none")]
+    pub position_offset_gap: Option<i32>,
+    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<String>,
+}
+impl CustomAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain char_filter : crate ::OneOrMany < String >, plain filter : crate
+        ::OneOrMany < String >, plain position_increment_gap : i32, plain
+        position_offset_gap : i32, plain tokenizer : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomNormalizer {
+    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
+    pub char_filter: Option<Vec<String>>,
+    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Vec<String>>,
+}
+impl CustomNormalizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain char_filter : Vec < String >, plain filter : Vec < String >);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CzechAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl CzechAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CzechStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl CzechStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DanishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl DanishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecimalDigitTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl DecimalDigitTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+crate::spec_enum! {
+    DelimitedPayloadEncoding { Int = "int", Float = "float", Identity = "identity" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelimitedPayloadTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Character used to separate tokens from payloads. Defaults to `|`.
+    #[serde(rename = "delimiter", skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Data type for the stored payload.
+    #[serde(rename = "encoding", skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<DelimitedPayloadEncoding>,
+}
+impl DelimitedPayloadTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain delimiter : String, plain
+        encoding : DelimitedPayloadEncoding
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DictionaryDecompounderTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
+    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
+    pub max_subword_size: Option<i32>,
+    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
+    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
+    pub min_subword_size: Option<i32>,
+    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
+    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
+    pub min_word_size: Option<i32>,
+    /// If `true`, only include the longest matching subword. Defaults to `false`.
+    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
+    pub only_longest_match: Option<bool>,
+    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
+    /// Either this parameter or `word_list_path` must be specified.
+    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
+    pub word_list: Option<Vec<String>>,
+    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
+    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    /// Either this parameter or `word_list` must be specified.
+    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
+    pub word_list_path: Option<String>,
+}
+impl DictionaryDecompounderTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_subword_size : i32, plain
+        min_subword_size : i32, plain min_word_size : i32, plain only_longest_match :
+        bool, plain word_list : Vec < String >, plain word_list_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutchAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl DutchAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutchStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl DutchStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+crate::spec_enum! {
+    EdgeNGramSide { Front = "front", Back = "back" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeNGramTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum character length of a gram. For custom token filters, defaults to `2`. For the built-in edge_ngram filter, defaults to `1`.
+    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
+    pub max_gram: Option<i32>,
+    /// Minimum character length of a gram. Defaults to `1`.
+    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
+    pub min_gram: Option<i32>,
+    /// Indicates whether to truncate tokens from the `front` or `back`. Defaults to `front`.
+    #[serde(rename = "side", skip_serializing_if = "Option::is_none")]
+    pub side: Option<EdgeNGramSide>,
+    /// Emits original token when set to `true`. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+}
+impl EdgeNGramTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_gram : i32, plain
+        min_gram : i32, plain side : EdgeNGramSide, plain preserve_original :
+        super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeNGramTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "custom_token_chars", skip_serializing_if = "Option::is_none")]
+    pub custom_token_chars: Option<String>,
+    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
+    pub max_gram: Option<i32>,
+    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
+    pub min_gram: Option<i32>,
+    #[serde(rename = "token_chars", skip_serializing_if = "Option::is_none")]
+    pub token_chars: Option<Vec<TokenChar>>,
+}
+impl EdgeNGramTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain custom_token_chars : String,
+        plain max_gram : i32, plain min_gram : i32, plain token_chars : Vec < TokenChar >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElisionTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// List of elisions to remove.
+    /// To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed.
+    /// For custom `elision` filters, either this parameter or `articles_path` must be specified.
+    #[serde(rename = "articles", skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<String>>,
+    /// Path to a file that contains a list of elisions to remove.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each elision in the file must be separated by a line break.
+    /// To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed.
+    /// For custom `elision` filters, either this parameter or `articles` must be specified.
+    #[serde(rename = "articles_path", skip_serializing_if = "Option::is_none")]
+    pub articles_path: Option<String>,
+    /// If `true`, elision matching is case insensitive. If `false`, elision matching is case sensitive. Defaults to `false`.
+    #[serde(rename = "articles_case", skip_serializing_if = "Option::is_none")]
+    pub articles_case: Option<super::spec_utils::Stringified<bool>>,
+}
+impl ElisionTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain articles : Vec < String >,
+        plain articles_path : String, plain articles_case :
+        super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnglishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl EnglishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstonianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl EstonianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FingerprintAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// The maximum token size to emit. Tokens larger than this size will be discarded.
+    /// Defaults to `255`
+    #[serde(rename = "max_output_size", skip_serializing_if = "Option::is_none")]
+    pub max_output_size: Option<i32>,
+    /// The character to use to concatenate the terms.
+    /// Defaults to a space.
+    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
+    /// Defaults to `_none_`.
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    /// The path to a file containing stop words.
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl FingerprintAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_output_size : i32, plain
+        separator : String, plain stopwords : StopWords, plain stopwords_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FingerprintTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum character length, including whitespace, of the output token. Defaults to `255`. Concatenated tokens longer than this will result in no token output.
+    #[serde(rename = "max_output_size", skip_serializing_if = "Option::is_none")]
+    pub max_output_size: Option<i32>,
+    /// Character to use to concatenate the token stream input. Defaults to a space.
+    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+}
+impl FingerprintTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_output_size : i32, plain
+        separator : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinnishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl FinnishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlattenGraphTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl FlattenGraphTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrenchAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl FrenchAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrenchStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl FrenchStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GalicianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl GalicianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GermanAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl GermanAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GermanNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl GermanNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GermanStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl GermanStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GreekAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl GreekAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HindiAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl HindiAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HindiNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl HindiNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HtmlStripCharFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "escaped_tags", skip_serializing_if = "Option::is_none")]
+    pub escaped_tags: Option<Vec<String>>,
+}
+impl HtmlStripCharFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain escaped_tags : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HungarianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl HungarianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HunspellTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, duplicate tokens are removed from the filter’s output. Defaults to `true`.
+    #[serde(rename = "dedup", skip_serializing_if = "Option::is_none")]
+    pub dedup: Option<bool>,
+    /// One or more `.dic` files (e.g, `en_US.dic`, my_custom.dic) to use for the Hunspell dictionary.
+    /// By default, the `hunspell` filter uses all `.dic` files in the `&lt;$ES_PATH_CONF&gt;/hunspell/&lt;locale&gt;` directory specified using the `lang`, `language`, or `locale` parameter.
+    #[serde(rename = "dictionary", skip_serializing_if = "Option::is_none")]
+    pub dictionary: Option<String>,
+    /// Locale directory used to specify the `.aff` and `.dic` files for a Hunspell dictionary.
+    #[serde(
+        rename = "locale",
+        alias = "lang",
+        alias = "language",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub locale: Option<String>,
+    /// If `true`, only the longest stemmed version of each token is included in the output. If `false`, all stemmed versions of the token are included. Defaults to `false`.
+    #[serde(rename = "longest_only", skip_serializing_if = "Option::is_none")]
+    pub longest_only: Option<bool>,
+}
+impl HunspellTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain dedup : bool, plain
+        dictionary : String, plain locale : String, plain longest_only : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HyphenationDecompounderTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
+    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
+    pub max_subword_size: Option<i32>,
+    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
+    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
+    pub min_subword_size: Option<i32>,
+    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
+    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
+    pub min_word_size: Option<i32>,
+    /// If `true`, only include the longest matching subword. Defaults to `false`.
+    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
+    pub only_longest_match: Option<bool>,
+    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
+    /// Either this parameter or `word_list_path` must be specified.
+    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
+    pub word_list: Option<Vec<String>>,
+    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
+    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    /// Either this parameter or `word_list` must be specified.
+    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
+    pub word_list_path: Option<String>,
+    /// Path to an Apache FOP (Formatting Objects Processor) XML hyphenation pattern file.
+    /// This path must be absolute or relative to the `config` location. Only FOP v1.2 compatible files are supported.
+    #[serde(
+        rename = "hyphenation_patterns_path",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hyphenation_patterns_path: Option<String>,
+    /// If `true`, do not match sub tokens in tokens that are in the word list. Defaults to `false`.
+    #[serde(rename = "no_sub_matches", skip_serializing_if = "Option::is_none")]
+    pub no_sub_matches: Option<bool>,
+    /// If `true`, do not allow overlapping tokens. Defaults to `false`.
+    #[serde(rename = "no_overlapping_matches", skip_serializing_if = "Option::is_none")]
+    pub no_overlapping_matches: Option<bool>,
+}
+impl HyphenationDecompounderTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_subword_size : i32, plain
+        min_subword_size : i32, plain min_word_size : i32, plain only_longest_match :
+        bool, plain word_list : Vec < String >, plain word_list_path : String, plain
+        hyphenation_patterns_path : String, plain no_sub_matches : bool, plain
+        no_overlapping_matches : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuAnalyzer {
+    #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
+    pub method: Option<IcuNormalizationType>,
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<IcuNormalizationMode>,
+}
+impl IcuAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain method : IcuNormalizationType, plain mode : IcuNormalizationMode
+    );
+}
 crate::spec_enum! {
     IcuCollationAlternate { Shifted = "shifted", NonIgnorable = "non-ignorable" }
 }
@@ -16,6 +1727,1887 @@ crate::spec_enum! {
     IcuCollationStrength { Primary = "primary", Secondary = "secondary", Tertiary =
     "tertiary", Quaternary = "quaternary", Identical = "identical" }
 }
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuCollationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "alternate", skip_serializing_if = "Option::is_none")]
+    pub alternate: Option<IcuCollationAlternate>,
+    #[serde(rename = "caseFirst", skip_serializing_if = "Option::is_none")]
+    pub casefirst: Option<IcuCollationCaseFirst>,
+    #[serde(rename = "caseLevel", skip_serializing_if = "Option::is_none")]
+    pub caselevel: Option<bool>,
+    #[serde(rename = "country", skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(rename = "decomposition", skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<IcuCollationDecomposition>,
+    #[serde(rename = "hiraganaQuaternaryMode", skip_serializing_if = "Option::is_none")]
+    pub hiraganaquaternarymode: Option<bool>,
+    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(rename = "numeric", skip_serializing_if = "Option::is_none")]
+    pub numeric: Option<bool>,
+    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
+    #[serde(rename = "strength", skip_serializing_if = "Option::is_none")]
+    pub strength: Option<IcuCollationStrength>,
+    #[serde(rename = "variableTop", skip_serializing_if = "Option::is_none")]
+    pub variabletop: Option<String>,
+    #[serde(rename = "variant", skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+}
+impl IcuCollationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain alternate :
+        IcuCollationAlternate, plain casefirst : IcuCollationCaseFirst, plain caselevel :
+        bool, plain country : String, plain decomposition : IcuCollationDecomposition,
+        plain hiraganaquaternarymode : bool, plain language : String, plain numeric :
+        bool, plain rules : String, plain strength : IcuCollationStrength, plain
+        variabletop : String, plain variant : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuFoldingTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "unicode_set_filter", skip_serializing_if = "Option::is_none")]
+    pub unicode_set_filter: Option<String>,
+}
+impl IcuFoldingTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain unicode_set_filter : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuNormalizationCharFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<IcuNormalizationMode>,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<IcuNormalizationType>,
+    #[serde(rename = "unicode_set_filter", skip_serializing_if = "Option::is_none")]
+    pub unicode_set_filter: Option<String>,
+}
+impl IcuNormalizationCharFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain mode : IcuNormalizationMode,
+        plain name : IcuNormalizationType, plain unicode_set_filter : String
+    );
+}
+crate::spec_enum! {
+    IcuNormalizationMode { Decompose = "decompose", Compose = "compose" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<IcuNormalizationType>,
+}
+impl IcuNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain name : IcuNormalizationType
+    );
+}
+crate::spec_enum! {
+    IcuNormalizationType { Nfc = "nfc", Nfkc = "nfkc", NfkcCf = "nfkc_cf" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "rule_files", skip_serializing_if = "Option::is_none")]
+    pub rule_files: Option<String>,
+}
+impl IcuTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain rule_files : String
+    );
+}
+crate::spec_enum! {
+    IcuTransformDirection { Forward = "forward", Reverse = "reverse" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcuTransformTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "dir", skip_serializing_if = "Option::is_none")]
+    pub dir: Option<IcuTransformDirection>,
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl IcuTransformTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain dir : IcuTransformDirection,
+        plain id : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl IndicNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndonesianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl IndonesianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl IrishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItalianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl ItalianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JaStopTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+}
+impl JaStopTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain stopwords : StopWords
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl KStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+crate::spec_enum! {
+    KeepTypesMode { Include = "include", Exclude = "exclude" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepTypesTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Indicates whether to keep or remove the specified token types.
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<KeepTypesMode>,
+    /// List of token types to keep or remove.
+    #[serde(rename = "types", skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+}
+impl KeepTypesTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain mode : KeepTypesMode, plain
+        types : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepWordsTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// List of words to keep. Only tokens that match words in this list are included in the output.
+    /// Either this parameter or `keep_words_path` must be specified.
+    #[serde(rename = "keep_words", skip_serializing_if = "Option::is_none")]
+    pub keep_words: Option<Vec<String>>,
+    /// If `true`, lowercase all keep words. Defaults to `false`.
+    #[serde(rename = "keep_words_case", skip_serializing_if = "Option::is_none")]
+    pub keep_words_case: Option<bool>,
+    /// Path to a file that contains a list of words to keep. Only tokens that match words in this list are included in the output.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break.
+    /// Either this parameter or `keep_words` must be specified.
+    #[serde(rename = "keep_words_path", skip_serializing_if = "Option::is_none")]
+    pub keep_words_path: Option<String>,
+}
+impl KeepWordsTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain keep_words : Vec < String >,
+        plain keep_words_case : bool, plain keep_words_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl KeywordAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordMarkerTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, matching for the `keywords` and `keywords_path` parameters ignores letter case. Defaults to `false`.
+    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
+    pub ignore_case: Option<bool>,
+    /// Array of keywords. Tokens that match these keywords are not stemmed.
+    /// This parameter, `keywords_path`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`.
+    #[serde(rename = "keywords", skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<crate::OneOrMany<String>>,
+    /// Path to a file that contains a list of keywords. Tokens that match these keywords are not stemmed.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break.
+    /// This parameter, `keywords`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`.
+    #[serde(rename = "keywords_path", skip_serializing_if = "Option::is_none")]
+    pub keywords_path: Option<String>,
+    /// Java regular expression used to match tokens. Tokens that match this expression are marked as keywords and not stemmed.
+    /// This parameter, `keywords`, or `keywords_path` must be specified. You cannot specify this parameter and `keywords` or `keywords_pattern`.
+    #[serde(rename = "keywords_pattern", skip_serializing_if = "Option::is_none")]
+    pub keywords_pattern: Option<String>,
+}
+impl KeywordMarkerTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain ignore_case : bool, plain
+        keywords : crate ::OneOrMany < String >, plain keywords_path : String, plain
+        keywords_pattern : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordRepeatTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl KeywordRepeatTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "buffer_size", skip_serializing_if = "Option::is_none")]
+    pub buffer_size: Option<i32>,
+}
+impl KeywordTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain buffer_size : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiAnalyzer {
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<KuromojiTokenizationMode>,
+    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary: Option<String>,
+}
+impl KuromojiAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain mode : KuromojiTokenizationMode, plain user_dictionary : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiIterationMarkCharFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "normalize_kana", skip_serializing_if = "Option::is_none")]
+    pub normalize_kana: Option<bool>,
+    #[serde(rename = "normalize_kanji", skip_serializing_if = "Option::is_none")]
+    pub normalize_kanji: Option<bool>,
+}
+impl KuromojiIterationMarkCharFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain normalize_kana : bool, plain
+        normalize_kanji : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiPartOfSpeechTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
+    pub stoptags: Option<Vec<String>>,
+}
+impl KuromojiPartOfSpeechTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain stoptags : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiReadingFormTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "use_romaji", skip_serializing_if = "Option::is_none")]
+    pub use_romaji: Option<bool>,
+}
+impl KuromojiReadingFormTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain use_romaji : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiStemmerTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "minimum_length", skip_serializing_if = "Option::is_none")]
+    pub minimum_length: Option<i32>,
+}
+impl KuromojiStemmerTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain minimum_length : i32
+    );
+}
+crate::spec_enum! {
+    KuromojiTokenizationMode { Normal = "normal", Search = "search", Extended =
+    "extended" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KuromojiTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "discard_punctuation", skip_serializing_if = "Option::is_none")]
+    pub discard_punctuation: Option<bool>,
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<KuromojiTokenizationMode>,
+    #[serde(rename = "nbest_cost", skip_serializing_if = "Option::is_none")]
+    pub nbest_cost: Option<i32>,
+    #[serde(rename = "nbest_examples", skip_serializing_if = "Option::is_none")]
+    pub nbest_examples: Option<String>,
+    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary: Option<String>,
+    #[serde(rename = "user_dictionary_rules", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary_rules: Option<Vec<String>>,
+    #[serde(rename = "discard_compound_token", skip_serializing_if = "Option::is_none")]
+    pub discard_compound_token: Option<bool>,
+}
+impl KuromojiTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain discard_punctuation : bool,
+        plain mode : KuromojiTokenizationMode, plain nbest_cost : i32, plain
+        nbest_examples : String, plain user_dictionary : String, plain
+        user_dictionary_rules : Vec < String >, plain discard_compound_token : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatvianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl LatvianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LengthTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum character length of a token. Longer tokens are excluded from the output. Defaults to `Integer.MAX_VALUE`, which is `2^31-1` or `2147483647`.
+    #[serde(rename = "max", skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+    /// Minimum character length of a token. Shorter tokens are excluded from the output. Defaults to `0`.
+    #[serde(rename = "min", skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+}
+impl LengthTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max : i32, plain min : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl LetterTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitTokenCountTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, the limit filter exhausts the token stream, even if the `max_token_count` has already been reached. Defaults to `false`.
+    #[serde(rename = "consume_all_tokens", skip_serializing_if = "Option::is_none")]
+    pub consume_all_tokens: Option<bool>,
+    /// Maximum number of tokens to keep. Once this limit is reached, any remaining tokens are excluded from the output. Defaults to `1`.
+    #[serde(rename = "max_token_count", skip_serializing_if = "Option::is_none")]
+    pub max_token_count: Option<super::spec_utils::Stringified<i32>>,
+}
+impl LimitTokenCountTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain consume_all_tokens : bool,
+        plain max_token_count : super::spec_utils::Stringified < i32 >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LithuanianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl LithuanianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowercaseNormalizer {}
+impl LowercaseNormalizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowercaseTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Language-specific lowercase token filter to use.
+    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
+    pub language: Option<LowercaseTokenFilterLanguages>,
+}
+impl LowercaseTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain language :
+        LowercaseTokenFilterLanguages
+    );
+}
+crate::spec_enum! {
+    LowercaseTokenFilterLanguages { Greek = "greek", Irish = "irish", Turkish = "turkish"
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowercaseTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl LowercaseTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingCharFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "mappings", skip_serializing_if = "Option::is_none")]
+    pub mappings: Option<Vec<String>>,
+    #[serde(rename = "mappings_path", skip_serializing_if = "Option::is_none")]
+    pub mappings_path: Option<String>,
+}
+impl MappingCharFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain mappings : Vec < String >,
+        plain mappings_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinHashTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Number of buckets to which hashes are assigned. Defaults to `512`.
+    #[serde(rename = "bucket_count", skip_serializing_if = "Option::is_none")]
+    pub bucket_count: Option<i32>,
+    /// Number of ways to hash each token in the stream. Defaults to `1`.
+    #[serde(rename = "hash_count", skip_serializing_if = "Option::is_none")]
+    pub hash_count: Option<i32>,
+    /// Number of hashes to keep from each bucket. Defaults to `1`.
+    /// Hashes are retained by ascending size, starting with the bucket’s smallest hash first.
+    #[serde(rename = "hash_set_size", skip_serializing_if = "Option::is_none")]
+    pub hash_set_size: Option<i32>,
+    /// If `true`, the filter fills empty buckets with the value of the first non-empty bucket to its circular right if the `hash_set_size` is `1`. If the `bucket_count` argument is greater than 1, this parameter defaults to `true`. Otherwise, this parameter defaults to `false`.
+    #[serde(rename = "with_rotation", skip_serializing_if = "Option::is_none")]
+    pub with_rotation: Option<bool>,
+}
+impl MinHashTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain bucket_count : i32, plain
+        hash_count : i32, plain hash_set_size : i32, plain with_rotation : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultiplexerTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// A list of token filters to apply to incoming tokens.
+    #[serde(rename = "filters", skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<String>>,
+    /// If `true` (the default) then emit the original token in addition to the filtered tokens.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+}
+impl MultiplexerTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain filters : Vec < String >,
+        plain preserve_original : super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NGramTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Maximum length of characters in a gram. Defaults to `2`.
+    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
+    pub max_gram: Option<i32>,
+    /// Minimum length of characters in a gram. Defaults to `1`.
+    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
+    pub min_gram: Option<i32>,
+    /// Emits original token when set to `true`. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+}
+impl NGramTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_gram : i32, plain
+        min_gram : i32, plain preserve_original : super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NGramTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "custom_token_chars", skip_serializing_if = "Option::is_none")]
+    pub custom_token_chars: Option<String>,
+    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
+    pub max_gram: Option<i32>,
+    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
+    pub min_gram: Option<i32>,
+    #[serde(rename = "token_chars", skip_serializing_if = "Option::is_none")]
+    pub token_chars: Option<Vec<TokenChar>>,
+}
+impl NGramTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain custom_token_chars : String,
+        plain max_gram : i32, plain min_gram : i32, plain token_chars : Vec < TokenChar >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoriAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "decompound_mode", skip_serializing_if = "Option::is_none")]
+    pub decompound_mode: Option<NoriDecompoundMode>,
+    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
+    pub stoptags: Option<Vec<String>>,
+    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary: Option<String>,
+}
+impl NoriAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain decompound_mode :
+        NoriDecompoundMode, plain stoptags : Vec < String >, plain user_dictionary :
+        String
+    );
+}
+crate::spec_enum! {
+    NoriDecompoundMode { Discard = "discard", None = "none", Mixed = "mixed" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoriPartOfSpeechTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// An array of part-of-speech tags that should be removed.
+    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
+    pub stoptags: Option<Vec<String>>,
+}
+impl NoriPartOfSpeechTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain stoptags : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoriTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "decompound_mode", skip_serializing_if = "Option::is_none")]
+    pub decompound_mode: Option<NoriDecompoundMode>,
+    #[serde(rename = "discard_punctuation", skip_serializing_if = "Option::is_none")]
+    pub discard_punctuation: Option<bool>,
+    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary: Option<String>,
+    #[serde(rename = "user_dictionary_rules", skip_serializing_if = "Option::is_none")]
+    pub user_dictionary_rules: Option<Vec<String>>,
+}
+impl NoriTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain decompound_mode :
+        NoriDecompoundMode, plain discard_punctuation : bool, plain user_dictionary :
+        String, plain user_dictionary_rules : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", remote = "Self")]
+pub enum Normalizer {
+    #[serde(rename = "lowercase")]
+    Lowercase(LowercaseNormalizer),
+    #[serde(rename = "custom")]
+    Custom(CustomNormalizer),
+}
+impl serde::Serialize for Normalizer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::without_default_tag(
+            s,
+            "type",
+            "custom",
+            Normalizer::serialize(self, serde_json::value::Serializer),
+        )
+    }
+}
+impl<'de> serde::Deserialize<'de> for Normalizer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::with_default_tag(d, "type", "custom", Normalizer::deserialize)
+    }
+}
+impl From<LowercaseNormalizer> for Normalizer {
+    fn from(v: LowercaseNormalizer) -> Self {
+        Normalizer::Lowercase(v)
+    }
+}
+impl From<CustomNormalizer> for Normalizer {
+    fn from(v: CustomNormalizer) -> Self {
+        Normalizer::Custom(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NorwegianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl NorwegianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathHierarchyTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "buffer_size", skip_serializing_if = "Option::is_none")]
+    pub buffer_size: Option<super::spec_utils::Stringified<i32>>,
+    #[serde(rename = "delimiter", skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    #[serde(rename = "reverse", skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<super::spec_utils::Stringified<bool>>,
+    #[serde(rename = "skip", skip_serializing_if = "Option::is_none")]
+    pub skip: Option<super::spec_utils::Stringified<i32>>,
+}
+impl PathHierarchyTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain buffer_size :
+        super::spec_utils::Stringified < i32 >, plain delimiter : String, plain
+        replacement : String, plain reverse : super::spec_utils::Stringified < bool >,
+        plain skip : super::spec_utils::Stringified < i32 >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Java regular expression flags. Flags should be pipe-separated, eg "CASE_INSENSITIVE|COMMENTS".
+    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    /// Should terms be lowercased or not.
+    /// Defaults to `true`.
+    #[serde(rename = "lowercase", skip_serializing_if = "Option::is_none")]
+    pub lowercase: Option<bool>,
+    /// A Java regular expression.
+    /// Defaults to `\W+`.
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
+    /// Defaults to `_none_`.
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    /// The path to a file containing stop words.
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl PatternAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain flags : String, plain
+        lowercase : bool, plain pattern : String, plain stopwords : StopWords, plain
+        stopwords_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternCaptureTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// A list of regular expressions to match.
+    #[serde(rename = "patterns", skip_serializing_if = "Option::is_none")]
+    pub patterns: Option<Vec<String>>,
+    /// If set to `true` (the default) it will emit the original token.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+}
+impl PatternCaptureTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain patterns : Vec < String >,
+        plain preserve_original : super::spec_utils::Stringified < bool >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternReplaceCharFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+}
+impl PatternReplaceCharFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain flags : String, plain pattern
+        : String, plain replacement : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternReplaceTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, all substrings matching the pattern parameter’s regular expression are replaced. If `false`, the filter replaces only the first matching substring in each token. Defaults to `true`.
+    #[serde(rename = "all", skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
+    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    /// Regular expression, written in Java’s regular expression syntax. The filter replaces token substrings matching this pattern with the substring in the `replacement` parameter.
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Replacement substring. Defaults to an empty substring (`""`).
+    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+}
+impl PatternReplaceTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain all : bool, plain flags :
+        String, plain pattern : String, plain replacement : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    #[serde(rename = "group", skip_serializing_if = "Option::is_none")]
+    pub group: Option<i32>,
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+impl PatternTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain flags : String, plain group :
+        i32, plain pattern : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl PersianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersianNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl PersianNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersianStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl PersianStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+crate::spec_enum! {
+    PhoneticEncoder { Metaphone = "metaphone", DoubleMetaphone = "double_metaphone",
+    Soundex = "soundex", RefinedSoundex = "refined_soundex", Caverphone1 = "caverphone1",
+    Caverphone2 = "caverphone2", Cologne = "cologne", Nysiis = "nysiis", Koelnerphonetik
+    = "koelnerphonetik", Haasephonetik = "haasephonetik", BeiderMorse = "beider_morse",
+    DaitchMokotoff = "daitch_mokotoff" }
+}
+crate::spec_enum! {
+    PhoneticLanguage { Any = "any", Common = "common", Cyrillic = "cyrillic", English =
+    "english", French = "french", German = "german", Hebrew = "hebrew", Hungarian =
+    "hungarian", Polish = "polish", Romanian = "romanian", Russian = "russian", Spanish =
+    "spanish" }
+}
+crate::spec_enum! {
+    PhoneticNameType { Generic = "generic", Ashkenazi = "ashkenazi", Sephardic =
+    "sephardic" }
+}
+crate::spec_enum! {
+    PhoneticRuleType { Approx = "approx", Exact = "exact" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneticTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "encoder", skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<PhoneticEncoder>,
+    #[serde(rename = "languageset", skip_serializing_if = "Option::is_none")]
+    pub languageset: Option<crate::OneOrMany<PhoneticLanguage>>,
+    #[serde(rename = "max_code_len", skip_serializing_if = "Option::is_none")]
+    pub max_code_len: Option<i32>,
+    #[serde(rename = "name_type", skip_serializing_if = "Option::is_none")]
+    pub name_type: Option<PhoneticNameType>,
+    #[serde(rename = "replace", skip_serializing_if = "Option::is_none")]
+    pub replace: Option<bool>,
+    #[serde(rename = "rule_type", skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<PhoneticRuleType>,
+}
+impl PhoneticTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain encoder : PhoneticEncoder,
+        plain languageset : crate ::OneOrMany < PhoneticLanguage >, plain max_code_len :
+        i32, plain name_type : PhoneticNameType, plain replace : bool, plain rule_type :
+        PhoneticRuleType
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PorterStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl PorterStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortugueseAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl PortugueseAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredicateTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Script containing a condition used to filter incoming tokens. Only tokens that match this script are included in the output.
+    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
+    pub script: Option<super::common::Script>,
+}
+impl PredicateTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain script :
+        super::common::Script
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveDuplicatesTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl RemoveDuplicatesTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ReverseTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RomanianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl RomanianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RussianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl RussianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RussianStemTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl RussianStemTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScandinavianFoldingTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ScandinavianFoldingTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScandinavianNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ScandinavianNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SerbianAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl SerbianAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SerbianNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl SerbianNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShingleTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// String used in shingles as a replacement for empty positions that do not contain a token. This filler token is only used in shingles, not original unigrams. Defaults to an underscore (`_`).
+    #[serde(rename = "filler_token", skip_serializing_if = "Option::is_none")]
+    pub filler_token: Option<String>,
+    /// Maximum number of tokens to concatenate when creating shingles. Defaults to `2`.
+    #[serde(rename = "max_shingle_size", skip_serializing_if = "Option::is_none")]
+    pub max_shingle_size: Option<super::spec_utils::Stringified<i32>>,
+    /// Minimum number of tokens to concatenate when creating shingles. Defaults to `2`.
+    #[serde(rename = "min_shingle_size", skip_serializing_if = "Option::is_none")]
+    pub min_shingle_size: Option<super::spec_utils::Stringified<i32>>,
+    /// If `true`, the output includes the original input tokens. If `false`, the output only includes shingles; the original input tokens are removed. Defaults to `true`.
+    #[serde(rename = "output_unigrams", skip_serializing_if = "Option::is_none")]
+    pub output_unigrams: Option<bool>,
+    /// If `true`, the output includes the original input tokens only if no shingles are produced; if shingles are produced, the output only includes shingles. Defaults to `false`.
+    #[serde(
+        rename = "output_unigrams_if_no_shingles",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_unigrams_if_no_shingles: Option<bool>,
+    /// Separator used to concatenate adjacent tokens to form a shingle. Defaults to a space (`" "`).
+    #[serde(rename = "token_separator", skip_serializing_if = "Option::is_none")]
+    pub token_separator: Option<String>,
+}
+impl ShingleTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain filler_token : String, plain
+        max_shingle_size : super::spec_utils::Stringified < i32 >, plain min_shingle_size
+        : super::spec_utils::Stringified < i32 >, plain output_unigrams : bool, plain
+        output_unigrams_if_no_shingles : bool, plain token_separator : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimpleAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl SimpleAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimplePatternSplitTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+impl SimplePatternSplitTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain pattern : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimplePatternTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+impl SimplePatternTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain pattern : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnowballAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
+    pub language: Option<SnowballLanguage>,
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+}
+impl SnowballAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain language : SnowballLanguage,
+        plain stopwords : StopWords
+    );
+}
+crate::spec_enum! {
+    SnowballLanguage { Arabic = "Arabic", Armenian = "Armenian", Basque = "Basque",
+    Catalan = "Catalan", Danish = "Danish", Dutch = "Dutch", English = "English",
+    Estonian = "Estonian", Finnish = "Finnish", French = "French", German = "German",
+    German2 = "German2", Hungarian = "Hungarian", Italian = "Italian", Irish = "Irish",
+    Kp = "Kp", Lithuanian = "Lithuanian", Lovins = "Lovins", Norwegian = "Norwegian",
+    Porter = "Porter", Portuguese = "Portuguese", Romanian = "Romanian", Russian =
+    "Russian", Serbian = "Serbian", Spanish = "Spanish", Swedish = "Swedish", Turkish =
+    "Turkish" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnowballTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Controls the language used by the stemmer.
+    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
+    pub language: Option<SnowballLanguage>,
+}
+impl SnowballTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain language : SnowballLanguage
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoraniAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl SoraniAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoraniNormalizationTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl SoraniNormalizationTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl SpanishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardAnalyzer {
+    /// The maximum token length. If a token is seen that exceeds this length then it is split at `max_token_length` intervals.
+    /// Defaults to `255`.
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
+    /// Defaults to `_none_`.
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    /// The path to a file containing stop words.
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl StandardAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain max_token_length : i32, plain stopwords : StopWords, plain stopwords_path :
+        String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+}
+impl StandardTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_token_length : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StemmerOverrideTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// A list of mapping rules to use.
+    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<String>>,
+    /// A path (either relative to `config` location, or absolute) to a list of mappings.
+    #[serde(rename = "rules_path", skip_serializing_if = "Option::is_none")]
+    pub rules_path: Option<String>,
+}
+impl StemmerOverrideTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain rules : Vec < String >, plain
+        rules_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StemmerTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(
+        rename = "language",
+        alias = "name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language: Option<String>,
+}
+impl StemmerTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain language : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
+    /// Defaults to `_none_`.
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    /// The path to a file containing stop words.
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl StopAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain stopwords : StopWords, plain
+        stopwords_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, stop word matching is case insensitive. For example, if `true`, a stop word of the matches and removes `The`, `THE`, or `the`. Defaults to `false`.
+    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
+    pub ignore_case: Option<bool>,
+    /// If `true`, the last token of a stream is removed if it’s a stop word. Defaults to `true`.
+    #[serde(rename = "remove_trailing", skip_serializing_if = "Option::is_none")]
+    pub remove_trailing: Option<bool>,
+    /// Language value, such as `_arabic_` or `_thai_`. Defaults to `_english_`.
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    /// Path to a file that contains a list of stop words to remove.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each stop word in the file must be separated by a line break.
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl StopTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain ignore_case : bool, plain
+        remove_trailing : bool, plain stopwords : StopWords, plain stopwords_path :
+        String
+    );
+}
 crate::spec_enum! {
     StopWordLanguage { Arabic = "_arabic_", Armenian = "_armenian_", Basque = "_basque_",
     Bengali = "_bengali_", Brazilian = "_brazilian_", Bulgarian = "_bulgarian_", Catalan
@@ -28,6 +3620,1255 @@ crate::spec_enum! {
     Romanian = "_romanian_", Russian = "_russian_", Serbian = "_serbian_", Sorani =
     "_sorani_", Spanish = "_spanish_", Swedish = "_swedish_", Thai = "_thai_", Turkish =
     "_turkish_", None = "_none_" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwedishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl SwedishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+crate::spec_enum! {
+    SynonymFormat { Solr = "solr", Wordnet = "wordnet" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymGraphTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
+    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
+    pub expand: Option<bool>,
+    /// Sets the synonym rules format.
+    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
+    pub format: Option<SynonymFormat>,
+    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
+    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
+    pub lenient: Option<bool>,
+    /// Used to define inline synonyms.
+    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
+    pub synonyms: Option<Vec<String>>,
+    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
+    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
+    pub synonyms_path: Option<String>,
+    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
+    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
+    pub synonyms_set: Option<crate::OneOrMany<String>>,
+    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
+    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<String>,
+    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
+    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
+    pub updateable: Option<bool>,
+}
+impl SynonymGraphTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain expand : bool, plain format :
+        SynonymFormat, plain lenient : bool, plain synonyms : Vec < String >, plain
+        synonyms_path : String, plain synonyms_set : crate ::OneOrMany < String >, plain
+        tokenizer : String, plain updateable : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
+    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
+    pub expand: Option<bool>,
+    /// Sets the synonym rules format.
+    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
+    pub format: Option<SynonymFormat>,
+    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
+    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
+    pub lenient: Option<bool>,
+    /// Used to define inline synonyms.
+    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
+    pub synonyms: Option<Vec<String>>,
+    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
+    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
+    pub synonyms_path: Option<String>,
+    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
+    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
+    pub synonyms_set: Option<crate::OneOrMany<String>>,
+    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
+    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<String>,
+    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
+    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
+    pub updateable: Option<bool>,
+}
+impl SynonymTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain expand : bool, plain format :
+        SynonymFormat, plain lenient : bool, plain synonyms : Vec < String >, plain
+        synonyms_path : String, plain synonyms_set : crate ::OneOrMany < String >, plain
+        tokenizer : String, plain updateable : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymTokenFilterBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
+    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
+    pub expand: Option<bool>,
+    /// Sets the synonym rules format.
+    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
+    pub format: Option<SynonymFormat>,
+    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
+    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
+    pub lenient: Option<bool>,
+    /// Used to define inline synonyms.
+    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
+    pub synonyms: Option<Vec<String>>,
+    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
+    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
+    pub synonyms_path: Option<String>,
+    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
+    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
+    pub synonyms_set: Option<crate::OneOrMany<String>>,
+    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
+    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<String>,
+    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
+    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
+    pub updateable: Option<bool>,
+}
+impl SynonymTokenFilterBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain expand : bool, plain format :
+        SynonymFormat, plain lenient : bool, plain synonyms : Vec < String >, plain
+        synonyms_path : String, plain synonyms_set : crate ::OneOrMany < String >, plain
+        tokenizer : String, plain updateable : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThaiAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+}
+impl ThaiAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThaiTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl ThaiTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+crate::spec_enum! {
+    TokenChar { Letter = "letter", Digit = "digit", Whitespace = "whitespace",
+    Punctuation = "punctuation", Symbol = "symbol", Custom = "custom" }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFilterBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl TokenFilterBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum TokenFilterDefinition {
+    #[serde(rename = "apostrophe")]
+    Apostrophe(ApostropheTokenFilter),
+    #[serde(rename = "arabic_stem")]
+    ArabicStem(ArabicStemTokenFilter),
+    #[serde(rename = "arabic_normalization")]
+    ArabicNormalization(ArabicNormalizationTokenFilter),
+    #[serde(rename = "asciifolding")]
+    Asciifolding(AsciiFoldingTokenFilter),
+    #[serde(rename = "bengali_normalization")]
+    BengaliNormalization(BengaliNormalizationTokenFilter),
+    #[serde(rename = "brazilian_stem")]
+    BrazilianStem(BrazilianStemTokenFilter),
+    #[serde(rename = "cjk_bigram")]
+    CjkBigram(CjkBigramTokenFilter),
+    #[serde(rename = "cjk_width")]
+    CjkWidth(CjkWidthTokenFilter),
+    #[serde(rename = "classic")]
+    Classic(ClassicTokenFilter),
+    #[serde(rename = "common_grams")]
+    CommonGrams(CommonGramsTokenFilter),
+    #[serde(rename = "condition")]
+    Condition(ConditionTokenFilter),
+    #[serde(rename = "czech_stem")]
+    CzechStem(CzechStemTokenFilter),
+    #[serde(rename = "decimal_digit")]
+    DecimalDigit(DecimalDigitTokenFilter),
+    #[serde(rename = "delimited_payload")]
+    DelimitedPayload(DelimitedPayloadTokenFilter),
+    #[serde(rename = "dutch_stem")]
+    DutchStem(DutchStemTokenFilter),
+    #[serde(rename = "edge_ngram")]
+    EdgeNgram(EdgeNGramTokenFilter),
+    #[serde(rename = "elision")]
+    Elision(ElisionTokenFilter),
+    #[serde(rename = "fingerprint")]
+    Fingerprint(FingerprintTokenFilter),
+    #[serde(rename = "flatten_graph")]
+    FlattenGraph(FlattenGraphTokenFilter),
+    #[serde(rename = "french_stem")]
+    FrenchStem(FrenchStemTokenFilter),
+    #[serde(rename = "german_normalization")]
+    GermanNormalization(GermanNormalizationTokenFilter),
+    #[serde(rename = "german_stem")]
+    GermanStem(GermanStemTokenFilter),
+    #[serde(rename = "hindi_normalization")]
+    HindiNormalization(HindiNormalizationTokenFilter),
+    #[serde(rename = "hunspell")]
+    Hunspell(HunspellTokenFilter),
+    #[serde(rename = "hyphenation_decompounder")]
+    HyphenationDecompounder(HyphenationDecompounderTokenFilter),
+    #[serde(rename = "indic_normalization")]
+    IndicNormalization(IndicNormalizationTokenFilter),
+    #[serde(rename = "keep_types")]
+    KeepTypes(KeepTypesTokenFilter),
+    #[serde(rename = "keep")]
+    Keep(KeepWordsTokenFilter),
+    #[serde(rename = "keyword_marker")]
+    KeywordMarker(KeywordMarkerTokenFilter),
+    #[serde(rename = "keyword_repeat")]
+    KeywordRepeat(KeywordRepeatTokenFilter),
+    #[serde(rename = "kstem")]
+    Kstem(KStemTokenFilter),
+    #[serde(rename = "length")]
+    Length(LengthTokenFilter),
+    #[serde(rename = "limit")]
+    Limit(LimitTokenCountTokenFilter),
+    #[serde(rename = "lowercase")]
+    Lowercase(LowercaseTokenFilter),
+    #[serde(rename = "min_hash")]
+    MinHash(MinHashTokenFilter),
+    #[serde(rename = "multiplexer")]
+    Multiplexer(MultiplexerTokenFilter),
+    #[serde(rename = "ngram")]
+    Ngram(NGramTokenFilter),
+    #[serde(rename = "nori_part_of_speech")]
+    NoriPartOfSpeech(NoriPartOfSpeechTokenFilter),
+    #[serde(rename = "pattern_capture")]
+    PatternCapture(PatternCaptureTokenFilter),
+    #[serde(rename = "pattern_replace")]
+    PatternReplace(PatternReplaceTokenFilter),
+    #[serde(rename = "persian_normalization")]
+    PersianNormalization(PersianNormalizationTokenFilter),
+    #[serde(rename = "persian_stem")]
+    PersianStem(PersianStemTokenFilter),
+    #[serde(rename = "porter_stem")]
+    PorterStem(PorterStemTokenFilter),
+    #[serde(rename = "predicate_token_filter")]
+    PredicateTokenFilter(PredicateTokenFilter),
+    #[serde(rename = "remove_duplicates")]
+    RemoveDuplicates(RemoveDuplicatesTokenFilter),
+    #[serde(rename = "reverse")]
+    Reverse(ReverseTokenFilter),
+    #[serde(rename = "russian_stem")]
+    RussianStem(RussianStemTokenFilter),
+    #[serde(rename = "scandinavian_folding")]
+    ScandinavianFolding(ScandinavianFoldingTokenFilter),
+    #[serde(rename = "scandinavian_normalization")]
+    ScandinavianNormalization(ScandinavianNormalizationTokenFilter),
+    #[serde(rename = "serbian_normalization")]
+    SerbianNormalization(SerbianNormalizationTokenFilter),
+    #[serde(rename = "shingle")]
+    Shingle(ShingleTokenFilter),
+    #[serde(rename = "snowball")]
+    Snowball(SnowballTokenFilter),
+    #[serde(rename = "sorani_normalization")]
+    SoraniNormalization(SoraniNormalizationTokenFilter),
+    #[serde(rename = "stemmer_override")]
+    StemmerOverride(StemmerOverrideTokenFilter),
+    #[serde(rename = "stemmer")]
+    Stemmer(StemmerTokenFilter),
+    #[serde(rename = "stop")]
+    Stop(StopTokenFilter),
+    #[serde(rename = "synonym_graph")]
+    SynonymGraph(SynonymGraphTokenFilter),
+    #[serde(rename = "synonym")]
+    Synonym(SynonymTokenFilter),
+    #[serde(rename = "trim")]
+    Trim(TrimTokenFilter),
+    #[serde(rename = "truncate")]
+    Truncate(TruncateTokenFilter),
+    #[serde(rename = "unique")]
+    Unique(UniqueTokenFilter),
+    #[serde(rename = "uppercase")]
+    Uppercase(UppercaseTokenFilter),
+    #[serde(rename = "word_delimiter_graph")]
+    WordDelimiterGraph(WordDelimiterGraphTokenFilter),
+    #[serde(rename = "word_delimiter")]
+    WordDelimiter(WordDelimiterTokenFilter),
+    #[serde(rename = "ja_stop")]
+    JaStop(JaStopTokenFilter),
+    #[serde(rename = "kuromoji_stemmer")]
+    KuromojiStemmer(KuromojiStemmerTokenFilter),
+    #[serde(rename = "kuromoji_readingform")]
+    KuromojiReadingform(KuromojiReadingFormTokenFilter),
+    #[serde(rename = "kuromoji_part_of_speech")]
+    KuromojiPartOfSpeech(KuromojiPartOfSpeechTokenFilter),
+    #[serde(rename = "icu_collation")]
+    IcuCollation(IcuCollationTokenFilter),
+    #[serde(rename = "icu_folding")]
+    IcuFolding(IcuFoldingTokenFilter),
+    #[serde(rename = "icu_normalizer")]
+    IcuNormalizer(IcuNormalizationTokenFilter),
+    #[serde(rename = "icu_transform")]
+    IcuTransform(IcuTransformTokenFilter),
+    #[serde(rename = "phonetic")]
+    Phonetic(PhoneticTokenFilter),
+    #[serde(rename = "dictionary_decompounder")]
+    DictionaryDecompounder(DictionaryDecompounderTokenFilter),
+}
+impl From<ApostropheTokenFilter> for TokenFilterDefinition {
+    fn from(v: ApostropheTokenFilter) -> Self {
+        TokenFilterDefinition::Apostrophe(v)
+    }
+}
+impl From<ArabicStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: ArabicStemTokenFilter) -> Self {
+        TokenFilterDefinition::ArabicStem(v)
+    }
+}
+impl From<ArabicNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: ArabicNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::ArabicNormalization(v)
+    }
+}
+impl From<AsciiFoldingTokenFilter> for TokenFilterDefinition {
+    fn from(v: AsciiFoldingTokenFilter) -> Self {
+        TokenFilterDefinition::Asciifolding(v)
+    }
+}
+impl From<BengaliNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: BengaliNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::BengaliNormalization(v)
+    }
+}
+impl From<BrazilianStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: BrazilianStemTokenFilter) -> Self {
+        TokenFilterDefinition::BrazilianStem(v)
+    }
+}
+impl From<CjkBigramTokenFilter> for TokenFilterDefinition {
+    fn from(v: CjkBigramTokenFilter) -> Self {
+        TokenFilterDefinition::CjkBigram(v)
+    }
+}
+impl From<CjkWidthTokenFilter> for TokenFilterDefinition {
+    fn from(v: CjkWidthTokenFilter) -> Self {
+        TokenFilterDefinition::CjkWidth(v)
+    }
+}
+impl From<ClassicTokenFilter> for TokenFilterDefinition {
+    fn from(v: ClassicTokenFilter) -> Self {
+        TokenFilterDefinition::Classic(v)
+    }
+}
+impl From<CommonGramsTokenFilter> for TokenFilterDefinition {
+    fn from(v: CommonGramsTokenFilter) -> Self {
+        TokenFilterDefinition::CommonGrams(v)
+    }
+}
+impl From<ConditionTokenFilter> for TokenFilterDefinition {
+    fn from(v: ConditionTokenFilter) -> Self {
+        TokenFilterDefinition::Condition(v)
+    }
+}
+impl From<CzechStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: CzechStemTokenFilter) -> Self {
+        TokenFilterDefinition::CzechStem(v)
+    }
+}
+impl From<DecimalDigitTokenFilter> for TokenFilterDefinition {
+    fn from(v: DecimalDigitTokenFilter) -> Self {
+        TokenFilterDefinition::DecimalDigit(v)
+    }
+}
+impl From<DelimitedPayloadTokenFilter> for TokenFilterDefinition {
+    fn from(v: DelimitedPayloadTokenFilter) -> Self {
+        TokenFilterDefinition::DelimitedPayload(v)
+    }
+}
+impl From<DutchStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: DutchStemTokenFilter) -> Self {
+        TokenFilterDefinition::DutchStem(v)
+    }
+}
+impl From<EdgeNGramTokenFilter> for TokenFilterDefinition {
+    fn from(v: EdgeNGramTokenFilter) -> Self {
+        TokenFilterDefinition::EdgeNgram(v)
+    }
+}
+impl From<ElisionTokenFilter> for TokenFilterDefinition {
+    fn from(v: ElisionTokenFilter) -> Self {
+        TokenFilterDefinition::Elision(v)
+    }
+}
+impl From<FingerprintTokenFilter> for TokenFilterDefinition {
+    fn from(v: FingerprintTokenFilter) -> Self {
+        TokenFilterDefinition::Fingerprint(v)
+    }
+}
+impl From<FlattenGraphTokenFilter> for TokenFilterDefinition {
+    fn from(v: FlattenGraphTokenFilter) -> Self {
+        TokenFilterDefinition::FlattenGraph(v)
+    }
+}
+impl From<FrenchStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: FrenchStemTokenFilter) -> Self {
+        TokenFilterDefinition::FrenchStem(v)
+    }
+}
+impl From<GermanNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: GermanNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::GermanNormalization(v)
+    }
+}
+impl From<GermanStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: GermanStemTokenFilter) -> Self {
+        TokenFilterDefinition::GermanStem(v)
+    }
+}
+impl From<HindiNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: HindiNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::HindiNormalization(v)
+    }
+}
+impl From<HunspellTokenFilter> for TokenFilterDefinition {
+    fn from(v: HunspellTokenFilter) -> Self {
+        TokenFilterDefinition::Hunspell(v)
+    }
+}
+impl From<HyphenationDecompounderTokenFilter> for TokenFilterDefinition {
+    fn from(v: HyphenationDecompounderTokenFilter) -> Self {
+        TokenFilterDefinition::HyphenationDecompounder(v)
+    }
+}
+impl From<IndicNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: IndicNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::IndicNormalization(v)
+    }
+}
+impl From<KeepTypesTokenFilter> for TokenFilterDefinition {
+    fn from(v: KeepTypesTokenFilter) -> Self {
+        TokenFilterDefinition::KeepTypes(v)
+    }
+}
+impl From<KeepWordsTokenFilter> for TokenFilterDefinition {
+    fn from(v: KeepWordsTokenFilter) -> Self {
+        TokenFilterDefinition::Keep(v)
+    }
+}
+impl From<KeywordMarkerTokenFilter> for TokenFilterDefinition {
+    fn from(v: KeywordMarkerTokenFilter) -> Self {
+        TokenFilterDefinition::KeywordMarker(v)
+    }
+}
+impl From<KeywordRepeatTokenFilter> for TokenFilterDefinition {
+    fn from(v: KeywordRepeatTokenFilter) -> Self {
+        TokenFilterDefinition::KeywordRepeat(v)
+    }
+}
+impl From<KStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: KStemTokenFilter) -> Self {
+        TokenFilterDefinition::Kstem(v)
+    }
+}
+impl From<LengthTokenFilter> for TokenFilterDefinition {
+    fn from(v: LengthTokenFilter) -> Self {
+        TokenFilterDefinition::Length(v)
+    }
+}
+impl From<LimitTokenCountTokenFilter> for TokenFilterDefinition {
+    fn from(v: LimitTokenCountTokenFilter) -> Self {
+        TokenFilterDefinition::Limit(v)
+    }
+}
+impl From<LowercaseTokenFilter> for TokenFilterDefinition {
+    fn from(v: LowercaseTokenFilter) -> Self {
+        TokenFilterDefinition::Lowercase(v)
+    }
+}
+impl From<MinHashTokenFilter> for TokenFilterDefinition {
+    fn from(v: MinHashTokenFilter) -> Self {
+        TokenFilterDefinition::MinHash(v)
+    }
+}
+impl From<MultiplexerTokenFilter> for TokenFilterDefinition {
+    fn from(v: MultiplexerTokenFilter) -> Self {
+        TokenFilterDefinition::Multiplexer(v)
+    }
+}
+impl From<NGramTokenFilter> for TokenFilterDefinition {
+    fn from(v: NGramTokenFilter) -> Self {
+        TokenFilterDefinition::Ngram(v)
+    }
+}
+impl From<NoriPartOfSpeechTokenFilter> for TokenFilterDefinition {
+    fn from(v: NoriPartOfSpeechTokenFilter) -> Self {
+        TokenFilterDefinition::NoriPartOfSpeech(v)
+    }
+}
+impl From<PatternCaptureTokenFilter> for TokenFilterDefinition {
+    fn from(v: PatternCaptureTokenFilter) -> Self {
+        TokenFilterDefinition::PatternCapture(v)
+    }
+}
+impl From<PatternReplaceTokenFilter> for TokenFilterDefinition {
+    fn from(v: PatternReplaceTokenFilter) -> Self {
+        TokenFilterDefinition::PatternReplace(v)
+    }
+}
+impl From<PersianNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: PersianNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::PersianNormalization(v)
+    }
+}
+impl From<PersianStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: PersianStemTokenFilter) -> Self {
+        TokenFilterDefinition::PersianStem(v)
+    }
+}
+impl From<PorterStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: PorterStemTokenFilter) -> Self {
+        TokenFilterDefinition::PorterStem(v)
+    }
+}
+impl From<PredicateTokenFilter> for TokenFilterDefinition {
+    fn from(v: PredicateTokenFilter) -> Self {
+        TokenFilterDefinition::PredicateTokenFilter(v)
+    }
+}
+impl From<RemoveDuplicatesTokenFilter> for TokenFilterDefinition {
+    fn from(v: RemoveDuplicatesTokenFilter) -> Self {
+        TokenFilterDefinition::RemoveDuplicates(v)
+    }
+}
+impl From<ReverseTokenFilter> for TokenFilterDefinition {
+    fn from(v: ReverseTokenFilter) -> Self {
+        TokenFilterDefinition::Reverse(v)
+    }
+}
+impl From<RussianStemTokenFilter> for TokenFilterDefinition {
+    fn from(v: RussianStemTokenFilter) -> Self {
+        TokenFilterDefinition::RussianStem(v)
+    }
+}
+impl From<ScandinavianFoldingTokenFilter> for TokenFilterDefinition {
+    fn from(v: ScandinavianFoldingTokenFilter) -> Self {
+        TokenFilterDefinition::ScandinavianFolding(v)
+    }
+}
+impl From<ScandinavianNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: ScandinavianNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::ScandinavianNormalization(v)
+    }
+}
+impl From<SerbianNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: SerbianNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::SerbianNormalization(v)
+    }
+}
+impl From<ShingleTokenFilter> for TokenFilterDefinition {
+    fn from(v: ShingleTokenFilter) -> Self {
+        TokenFilterDefinition::Shingle(v)
+    }
+}
+impl From<SnowballTokenFilter> for TokenFilterDefinition {
+    fn from(v: SnowballTokenFilter) -> Self {
+        TokenFilterDefinition::Snowball(v)
+    }
+}
+impl From<SoraniNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: SoraniNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::SoraniNormalization(v)
+    }
+}
+impl From<StemmerOverrideTokenFilter> for TokenFilterDefinition {
+    fn from(v: StemmerOverrideTokenFilter) -> Self {
+        TokenFilterDefinition::StemmerOverride(v)
+    }
+}
+impl From<StemmerTokenFilter> for TokenFilterDefinition {
+    fn from(v: StemmerTokenFilter) -> Self {
+        TokenFilterDefinition::Stemmer(v)
+    }
+}
+impl From<StopTokenFilter> for TokenFilterDefinition {
+    fn from(v: StopTokenFilter) -> Self {
+        TokenFilterDefinition::Stop(v)
+    }
+}
+impl From<SynonymGraphTokenFilter> for TokenFilterDefinition {
+    fn from(v: SynonymGraphTokenFilter) -> Self {
+        TokenFilterDefinition::SynonymGraph(v)
+    }
+}
+impl From<SynonymTokenFilter> for TokenFilterDefinition {
+    fn from(v: SynonymTokenFilter) -> Self {
+        TokenFilterDefinition::Synonym(v)
+    }
+}
+impl From<TrimTokenFilter> for TokenFilterDefinition {
+    fn from(v: TrimTokenFilter) -> Self {
+        TokenFilterDefinition::Trim(v)
+    }
+}
+impl From<TruncateTokenFilter> for TokenFilterDefinition {
+    fn from(v: TruncateTokenFilter) -> Self {
+        TokenFilterDefinition::Truncate(v)
+    }
+}
+impl From<UniqueTokenFilter> for TokenFilterDefinition {
+    fn from(v: UniqueTokenFilter) -> Self {
+        TokenFilterDefinition::Unique(v)
+    }
+}
+impl From<UppercaseTokenFilter> for TokenFilterDefinition {
+    fn from(v: UppercaseTokenFilter) -> Self {
+        TokenFilterDefinition::Uppercase(v)
+    }
+}
+impl From<WordDelimiterGraphTokenFilter> for TokenFilterDefinition {
+    fn from(v: WordDelimiterGraphTokenFilter) -> Self {
+        TokenFilterDefinition::WordDelimiterGraph(v)
+    }
+}
+impl From<WordDelimiterTokenFilter> for TokenFilterDefinition {
+    fn from(v: WordDelimiterTokenFilter) -> Self {
+        TokenFilterDefinition::WordDelimiter(v)
+    }
+}
+impl From<JaStopTokenFilter> for TokenFilterDefinition {
+    fn from(v: JaStopTokenFilter) -> Self {
+        TokenFilterDefinition::JaStop(v)
+    }
+}
+impl From<KuromojiStemmerTokenFilter> for TokenFilterDefinition {
+    fn from(v: KuromojiStemmerTokenFilter) -> Self {
+        TokenFilterDefinition::KuromojiStemmer(v)
+    }
+}
+impl From<KuromojiReadingFormTokenFilter> for TokenFilterDefinition {
+    fn from(v: KuromojiReadingFormTokenFilter) -> Self {
+        TokenFilterDefinition::KuromojiReadingform(v)
+    }
+}
+impl From<KuromojiPartOfSpeechTokenFilter> for TokenFilterDefinition {
+    fn from(v: KuromojiPartOfSpeechTokenFilter) -> Self {
+        TokenFilterDefinition::KuromojiPartOfSpeech(v)
+    }
+}
+impl From<IcuCollationTokenFilter> for TokenFilterDefinition {
+    fn from(v: IcuCollationTokenFilter) -> Self {
+        TokenFilterDefinition::IcuCollation(v)
+    }
+}
+impl From<IcuFoldingTokenFilter> for TokenFilterDefinition {
+    fn from(v: IcuFoldingTokenFilter) -> Self {
+        TokenFilterDefinition::IcuFolding(v)
+    }
+}
+impl From<IcuNormalizationTokenFilter> for TokenFilterDefinition {
+    fn from(v: IcuNormalizationTokenFilter) -> Self {
+        TokenFilterDefinition::IcuNormalizer(v)
+    }
+}
+impl From<IcuTransformTokenFilter> for TokenFilterDefinition {
+    fn from(v: IcuTransformTokenFilter) -> Self {
+        TokenFilterDefinition::IcuTransform(v)
+    }
+}
+impl From<PhoneticTokenFilter> for TokenFilterDefinition {
+    fn from(v: PhoneticTokenFilter) -> Self {
+        TokenFilterDefinition::Phonetic(v)
+    }
+}
+impl From<DictionaryDecompounderTokenFilter> for TokenFilterDefinition {
+    fn from(v: DictionaryDecompounderTokenFilter) -> Self {
+        TokenFilterDefinition::DictionaryDecompounder(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizerBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl TokenizerBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum TokenizerDefinition {
+    #[serde(rename = "char_group")]
+    CharGroup(CharGroupTokenizer),
+    #[serde(rename = "classic")]
+    Classic(ClassicTokenizer),
+    #[serde(rename = "edge_ngram")]
+    EdgeNgram(EdgeNGramTokenizer),
+    #[serde(rename = "keyword")]
+    Keyword(KeywordTokenizer),
+    #[serde(rename = "letter")]
+    Letter(LetterTokenizer),
+    #[serde(rename = "lowercase")]
+    Lowercase(LowercaseTokenizer),
+    #[serde(rename = "ngram")]
+    Ngram(NGramTokenizer),
+    #[serde(rename = "path_hierarchy")]
+    PathHierarchy(PathHierarchyTokenizer),
+    #[serde(rename = "pattern")]
+    Pattern(PatternTokenizer),
+    #[serde(rename = "simple_pattern")]
+    SimplePattern(SimplePatternTokenizer),
+    #[serde(rename = "simple_pattern_split")]
+    SimplePatternSplit(SimplePatternSplitTokenizer),
+    #[serde(rename = "standard")]
+    Standard(StandardTokenizer),
+    #[serde(rename = "thai")]
+    Thai(ThaiTokenizer),
+    #[serde(rename = "uax_url_email")]
+    UaxUrlEmail(UaxEmailUrlTokenizer),
+    #[serde(rename = "whitespace")]
+    Whitespace(WhitespaceTokenizer),
+    #[serde(rename = "icu_tokenizer")]
+    IcuTokenizer(IcuTokenizer),
+    #[serde(rename = "kuromoji_tokenizer")]
+    KuromojiTokenizer(KuromojiTokenizer),
+    #[serde(rename = "nori_tokenizer")]
+    NoriTokenizer(NoriTokenizer),
+}
+impl From<CharGroupTokenizer> for TokenizerDefinition {
+    fn from(v: CharGroupTokenizer) -> Self {
+        TokenizerDefinition::CharGroup(v)
+    }
+}
+impl From<ClassicTokenizer> for TokenizerDefinition {
+    fn from(v: ClassicTokenizer) -> Self {
+        TokenizerDefinition::Classic(v)
+    }
+}
+impl From<EdgeNGramTokenizer> for TokenizerDefinition {
+    fn from(v: EdgeNGramTokenizer) -> Self {
+        TokenizerDefinition::EdgeNgram(v)
+    }
+}
+impl From<KeywordTokenizer> for TokenizerDefinition {
+    fn from(v: KeywordTokenizer) -> Self {
+        TokenizerDefinition::Keyword(v)
+    }
+}
+impl From<LetterTokenizer> for TokenizerDefinition {
+    fn from(v: LetterTokenizer) -> Self {
+        TokenizerDefinition::Letter(v)
+    }
+}
+impl From<LowercaseTokenizer> for TokenizerDefinition {
+    fn from(v: LowercaseTokenizer) -> Self {
+        TokenizerDefinition::Lowercase(v)
+    }
+}
+impl From<NGramTokenizer> for TokenizerDefinition {
+    fn from(v: NGramTokenizer) -> Self {
+        TokenizerDefinition::Ngram(v)
+    }
+}
+impl From<PathHierarchyTokenizer> for TokenizerDefinition {
+    fn from(v: PathHierarchyTokenizer) -> Self {
+        TokenizerDefinition::PathHierarchy(v)
+    }
+}
+impl From<PatternTokenizer> for TokenizerDefinition {
+    fn from(v: PatternTokenizer) -> Self {
+        TokenizerDefinition::Pattern(v)
+    }
+}
+impl From<SimplePatternTokenizer> for TokenizerDefinition {
+    fn from(v: SimplePatternTokenizer) -> Self {
+        TokenizerDefinition::SimplePattern(v)
+    }
+}
+impl From<SimplePatternSplitTokenizer> for TokenizerDefinition {
+    fn from(v: SimplePatternSplitTokenizer) -> Self {
+        TokenizerDefinition::SimplePatternSplit(v)
+    }
+}
+impl From<StandardTokenizer> for TokenizerDefinition {
+    fn from(v: StandardTokenizer) -> Self {
+        TokenizerDefinition::Standard(v)
+    }
+}
+impl From<ThaiTokenizer> for TokenizerDefinition {
+    fn from(v: ThaiTokenizer) -> Self {
+        TokenizerDefinition::Thai(v)
+    }
+}
+impl From<UaxEmailUrlTokenizer> for TokenizerDefinition {
+    fn from(v: UaxEmailUrlTokenizer) -> Self {
+        TokenizerDefinition::UaxUrlEmail(v)
+    }
+}
+impl From<WhitespaceTokenizer> for TokenizerDefinition {
+    fn from(v: WhitespaceTokenizer) -> Self {
+        TokenizerDefinition::Whitespace(v)
+    }
+}
+impl From<IcuTokenizer> for TokenizerDefinition {
+    fn from(v: IcuTokenizer) -> Self {
+        TokenizerDefinition::IcuTokenizer(v)
+    }
+}
+impl From<KuromojiTokenizer> for TokenizerDefinition {
+    fn from(v: KuromojiTokenizer) -> Self {
+        TokenizerDefinition::KuromojiTokenizer(v)
+    }
+}
+impl From<NoriTokenizer> for TokenizerDefinition {
+    fn from(v: NoriTokenizer) -> Self {
+        TokenizerDefinition::NoriTokenizer(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrimTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl TrimTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TruncateTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// Character limit for each token. Tokens exceeding this limit are truncated. Defaults to `10`.
+    #[serde(rename = "length", skip_serializing_if = "Option::is_none")]
+    pub length: Option<i32>,
+}
+impl TruncateTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString, plain length : i32);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TurkishAnalyzer {
+    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
+    pub stopwords: Option<StopWords>,
+    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
+    pub stopwords_path: Option<String>,
+    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
+    pub stem_exclusion: Option<Vec<String>>,
+}
+impl TurkishAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain stopwords : StopWords, plain stopwords_path : String, plain stem_exclusion
+        : Vec < String >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UaxEmailUrlTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+}
+impl UaxEmailUrlTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_token_length : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UniqueTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, only remove duplicate tokens in the same position. Defaults to `false`.
+    #[serde(rename = "only_on_same_position", skip_serializing_if = "Option::is_none")]
+    pub only_on_same_position: Option<bool>,
+}
+impl UniqueTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain only_on_same_position : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UppercaseTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl UppercaseTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhitespaceAnalyzer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+}
+impl WhitespaceAnalyzer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain version : super::common::VersionString);
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhitespaceTokenizer {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
+    pub max_token_length: Option<i32>,
+}
+impl WhitespaceTokenizer {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain max_token_length : i32
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordDelimiterGraphTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
+    pub catenate_all: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
+    pub catenate_numbers: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
+    pub catenate_words: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_number_parts: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_word_parts: Option<bool>,
+    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+    /// Array of tokens the filter won’t split.
+    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
+    pub protected_words: Option<Vec<String>>,
+    /// Path to a file that contains a list of tokens the filter won’t split.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
+    pub protected_words_path: Option<String>,
+    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
+    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
+    pub split_on_case_change: Option<bool>,
+    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
+    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
+    pub split_on_numerics: Option<bool>,
+    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
+    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
+    pub stem_english_possessive: Option<bool>,
+    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
+    pub type_table: Option<Vec<String>>,
+    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
+    pub type_table_path: Option<String>,
+    /// If `true`, the filter adjusts the offsets of split or catenated tokens to better reflect their actual position in the token stream. Defaults to `true`.
+    #[serde(rename = "adjust_offsets", skip_serializing_if = "Option::is_none")]
+    pub adjust_offsets: Option<bool>,
+    /// If `true`, the filter skips tokens with a keyword attribute of true. Defaults to `false`.
+    #[serde(rename = "ignore_keywords", skip_serializing_if = "Option::is_none")]
+    pub ignore_keywords: Option<bool>,
+}
+impl WordDelimiterGraphTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain catenate_all : bool, plain
+        catenate_numbers : bool, plain catenate_words : bool, plain generate_number_parts
+        : bool, plain generate_word_parts : bool, plain preserve_original :
+        super::spec_utils::Stringified < bool >, plain protected_words : Vec < String >,
+        plain protected_words_path : String, plain split_on_case_change : bool, plain
+        split_on_numerics : bool, plain stem_english_possessive : bool, plain type_table
+        : Vec < String >, plain type_table_path : String, plain adjust_offsets : bool,
+        plain ignore_keywords : bool
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordDelimiterTokenFilter {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
+    pub catenate_all: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
+    pub catenate_numbers: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
+    pub catenate_words: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_number_parts: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_word_parts: Option<bool>,
+    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+    /// Array of tokens the filter won’t split.
+    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
+    pub protected_words: Option<Vec<String>>,
+    /// Path to a file that contains a list of tokens the filter won’t split.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
+    pub protected_words_path: Option<String>,
+    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
+    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
+    pub split_on_case_change: Option<bool>,
+    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
+    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
+    pub split_on_numerics: Option<bool>,
+    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
+    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
+    pub stem_english_possessive: Option<bool>,
+    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
+    pub type_table: Option<Vec<String>>,
+    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
+    pub type_table_path: Option<String>,
+}
+impl WordDelimiterTokenFilter {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain catenate_all : bool, plain
+        catenate_numbers : bool, plain catenate_words : bool, plain generate_number_parts
+        : bool, plain generate_word_parts : bool, plain preserve_original :
+        super::spec_utils::Stringified < bool >, plain protected_words : Vec < String >,
+        plain protected_words_path : String, plain split_on_case_change : bool, plain
+        split_on_numerics : bool, plain stem_english_possessive : bool, plain type_table
+        : Vec < String >, plain type_table_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordDelimiterTokenFilterBase {
+    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<super::common::VersionString>,
+    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
+    pub catenate_all: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
+    pub catenate_numbers: Option<bool>,
+    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
+    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
+    pub catenate_words: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_number_parts: Option<bool>,
+    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
+    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
+    pub generate_word_parts: Option<bool>,
+    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
+    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
+    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+    /// Array of tokens the filter won’t split.
+    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
+    pub protected_words: Option<Vec<String>>,
+    /// Path to a file that contains a list of tokens the filter won’t split.
+    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
+    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
+    pub protected_words_path: Option<String>,
+    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
+    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
+    pub split_on_case_change: Option<bool>,
+    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
+    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
+    pub split_on_numerics: Option<bool>,
+    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
+    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
+    pub stem_english_possessive: Option<bool>,
+    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
+    pub type_table: Option<Vec<String>>,
+    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
+    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
+    pub type_table_path: Option<String>,
+}
+impl WordDelimiterTokenFilterBase {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain version : super::common::VersionString, plain catenate_all : bool, plain
+        catenate_numbers : bool, plain catenate_words : bool, plain generate_number_parts
+        : bool, plain generate_word_parts : bool, plain preserve_original :
+        super::spec_utils::Stringified < bool >, plain protected_words : Vec < String >,
+        plain protected_words_path : String, plain split_on_case_change : bool, plain
+        split_on_numerics : bool, plain stem_english_possessive : bool, plain type_table
+        : Vec < String >, plain type_table_path : String
+    );
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CharFilter {
+    String(String),
+    CharFilterDefinition(CharFilterDefinition),
+}
+impl From<String> for CharFilter {
+    fn from(v: String) -> Self {
+        CharFilter::String(v)
+    }
+}
+impl From<CharFilterDefinition> for CharFilter {
+    fn from(v: CharFilterDefinition) -> Self {
+        CharFilter::CharFilterDefinition(v)
+    }
 }
 /// Language value, such as _arabic_ or _thai_. Defaults to _english_.
 /// Each language value corresponds to a predefined list of stop words in Lucene. See Stop words by language for supported language values and their stop words.
@@ -46,5 +4887,37 @@ impl From<StopWordLanguage> for StopWords {
 impl From<Vec<String>> for StopWords {
     fn from(v: Vec<String>) -> Self {
         StopWords::StringList(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum TokenFilter {
+    String(String),
+    TokenFilterDefinition(TokenFilterDefinition),
+}
+impl From<String> for TokenFilter {
+    fn from(v: String) -> Self {
+        TokenFilter::String(v)
+    }
+}
+impl From<TokenFilterDefinition> for TokenFilter {
+    fn from(v: TokenFilterDefinition) -> Self {
+        TokenFilter::TokenFilterDefinition(v)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Tokenizer {
+    String(String),
+    TokenizerDefinition(TokenizerDefinition),
+}
+impl From<String> for Tokenizer {
+    fn from(v: String) -> Self {
+        Tokenizer::String(v)
+    }
+}
+impl From<TokenizerDefinition> for Tokenizer {
+    fn from(v: TokenizerDefinition) -> Self {
+        Tokenizer::TokenizerDefinition(v)
     }
 }

@@ -1446,6 +1446,7 @@ impl TopRightBottomLeftGeoBounds {
 /// Time unit for milliseconds
 pub type UnitMillis = i64;
 pub type VersionNumber = i64;
+pub type VersionString = String;
 crate::spec_enum! {
     VersionType { #[doc =
     " Use internal versioning that starts at 1 and increments with each update or delete."]

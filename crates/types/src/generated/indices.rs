@@ -25,6 +25,43 @@ impl FielddataFrequencyFilter {
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct IndexSettingsAnalysis {
+    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
+    pub analyzer: Option<std::collections::BTreeMap<String, super::analysis::Analyzer>>,
+    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
+    pub char_filter: Option<
+        std::collections::BTreeMap<String, super::analysis::CharFilter>,
+    >,
+    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<std::collections::BTreeMap<String, super::analysis::TokenFilter>>,
+    #[serde(rename = "normalizer", skip_serializing_if = "Option::is_none")]
+    pub normalizer: Option<
+        std::collections::BTreeMap<String, super::analysis::Normalizer>,
+    >,
+    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<
+        std::collections::BTreeMap<String, super::analysis::Tokenizer>,
+    >,
+}
+impl IndexSettingsAnalysis {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain analyzer : std::collections::BTreeMap < String, super::analysis::Analyzer
+        >, plain char_filter : std::collections::BTreeMap < String,
+        super::analysis::CharFilter >, plain filter : std::collections::BTreeMap <
+        String, super::analysis::TokenFilter >, plain normalizer :
+        std::collections::BTreeMap < String, super::analysis::Normalizer >, plain
+        tokenizer : std::collections::BTreeMap < String, super::analysis::Tokenizer >
+    );
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NumericFielddata {
     #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
     pub format: Option<NumericFielddataFormat>,

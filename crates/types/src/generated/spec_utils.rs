@@ -13,3 +13,11 @@ pub enum PipeSeparatedFlags<T> {
     T(T),
     String(String),
 }
+/// Some APIs will return values such as numbers also as a string (notably epoch timestamps). This behavior
+/// is used to capture this behavior while keeping the semantics of the field type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Stringified<T> {
+    T(T),
+    String(String),
+}
