@@ -11,7 +11,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use es_helpers::{Action, Bulk, BulkOptions, Json};
+
 use crate::{Index, Mapping, Search};
+
+/// The actions [`DocumentOps::bulk`] sends: each document as [`DocumentOps::to_action`].
+pub type DocActions<I, D> = futures_util::stream::Iter<std::iter::Map<I, fn(D) -> Action<Json<D>>>>;
 
 /// A Rust type stored as documents of one index.
 ///
@@ -505,6 +510,44 @@ impl<D> Doc<D> {
     pub fn into_inner(self) -> D {
         self.source
     }
+    /// A search hit as a document with its metadata (`seq_no` / `primary_term` when the
+    /// search asked for them with `seq_no_primary_term`); `None` for a hit without source.
+    pub fn from_hit(hit: es_client::types::Hit<D>) -> Option<Doc<D>> {
+        let meta = Meta {
+            index: hit.index,
+            id: hit.id,
+            version: hit.version,
+            seq_no: hit.seq_no,
+            primary_term: hit.primary_term,
+            routing: hit.routing,
+        };
+        Some(Doc {
+            meta,
+            source: hit.source?,
+        })
+    }
+    /// The bulk action that writes this document back where it was read from, guarded as
+    /// [`save`](Doc::save) is: with its `if_seq_no` / `if_primary_term`, so a document
+    /// changed meanwhile is that item's 409, not an overwrite.
+    pub fn to_action(self) -> Action<Json<D>>
+    where
+        D: Document,
+    {
+        let meta = self.meta;
+        let index = meta.index_or(D::INDEX).to_string();
+        let id = meta.id.clone().or_else(|| self.source.id());
+        let mut action = Action::index(Json(self.source)).index_name(index);
+        if let Some(id) = id {
+            action = action.id(id);
+        }
+        if let Some(r) = meta.routing.clone() {
+            action = action.routing(r);
+        }
+        match meta.concurrency() {
+            Some((seq_no, term)) => action.if_seq_no_primary_term(seq_no, term),
+            None => action,
+        }
+    }
     fn found(r: GetResponse<D>) -> Option<Doc<D>> {
         if !r.found {
             return None;
@@ -734,6 +777,47 @@ pub trait DocumentOps: Document + Sized {
         bind_job(on, &Self::using(), move |c| async move {
             run::delete::<Self>(&c, &id, None, &opts).await
         })
+    }
+    /// The bulk action that indexes this document (elasticsearch.dsl's
+    /// `to_dict(include_meta=True)`): to its [`index_name`](Document::index_name), under its
+    /// [`id`](Document::id) when it has one.
+    fn to_action(self) -> Action<Json<Self>> {
+        let (index, id) = (self.index_name().into_owned(), self.id());
+        let action = Action::index(Json(self)).index_name(index);
+        match id {
+            Some(id) => action.id(id),
+            None => action,
+        }
+    }
+    /// Indexes `docs` with the bulk helper (batching, retries, per-item results: what it
+    /// reports indexed is what the server said it indexed), each as
+    /// [`to_action`](Self::to_action) makes it, on the type's connection when `on` is a
+    /// registry. Unlike `save`, [`validate`](Document::validate) is not run: validate first
+    /// when the documents come from outside.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Log { msg: String }
+    /// # impl es_dsl::Document for Log { const INDEX: &'static str = "logs"; }
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use es_dsl::{connections, DocumentOps};
+    /// let logs = (0..10_000).map(|i| Log { msg: format!("event {i}") });
+    /// let summary = Log::bulk(logs, es_helpers::BulkOptions::default(), connections()).send().await?;
+    /// assert_eq!(summary.ok, 10_000);
+    /// # Ok(()) }
+    /// ```
+    #[allow(clippy::type_complexity)]
+    fn bulk<F: Flavor, I>(
+        docs: I,
+        opts: BulkOptions,
+        on: impl Runner<F>,
+    ) -> Run<F, Bulk<Json<Self>, DocActions<I::IntoIter, Self>>>
+    where
+        I: IntoIterator<Item = Self>,
+        I::IntoIter: Send,
+    {
+        let to_action: fn(Self) -> Action<Json<Self>> = Self::to_action;
+        let actions = es_helpers::iter(docs.into_iter().map(to_action));
+        es_connections::bind(on, &Self::using(), Bulk::new(actions, opts))
     }
     /// A search over the documents of this type.
     fn search() -> Search<Self> {

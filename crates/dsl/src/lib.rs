@@ -74,8 +74,8 @@ mod update_by_query;
 
 pub use aggs::{AggError, Aggregate, AggregateKind, Aggregation, Aggregations, Bucket, BucketRef};
 pub use document::{
-    Doc, Document, DocumentOps, InnerDoc, InvalidDocument, Meta, MgetError, Missing, ReadOptions,
-    Update, WriteOptions,
+    Doc, DocActions, Document, DocumentOps, InnerDoc, InvalidDocument, Meta, MgetError, Missing,
+    ReadOptions, Update, WriteOptions,
 };
 /// `#[derive(Document)]`: the index mapping inferred from the type, and any parameter of a
 /// field's mapping type set by an attribute, checked against the specification when it

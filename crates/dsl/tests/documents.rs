@@ -849,3 +849,106 @@ async fn writes_take_options() {
         Some("routing=u1&preference=_local&refresh=true")
     );
 }
+
+/// A time-based document type on its own connection (a registry alias).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Event {
+    id: u32,
+    month: String,
+    n: u32,
+}
+
+impl Document for Event {
+    const INDEX: &'static str = "dsl-events-*";
+    fn id(&self) -> Option<String> {
+        Some(self.id.to_string())
+    }
+    fn index_name(&self) -> std::borrow::Cow<'static, str> {
+        format!("dsl-events-{}", self.month).into()
+    }
+    fn using() -> es_dsl::Using {
+        "events".into()
+    }
+}
+
+/// Bulk through the type: each document to its own index under its id, on the type's
+/// connection; fetched documents written back guarded, so one changed meanwhile is that
+/// item's 409 and the others are written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_go_through_the_bulk_helper() {
+    let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    let registry = es_dsl::Connections::<es_client::Async>::new();
+    registry.add_connection("events", c.clone());
+    let events: Vec<Event> = (0..300)
+        .map(|i| Event {
+            id: i,
+            month: if i % 3 == 0 { "2026.11" } else { "2026.12" }.into(),
+            n: 0,
+        })
+        .collect();
+    let opts = es_helpers::BulkOptions::default()
+        .chunk_size(100)
+        .refresh(Refresh::True);
+    let summary = Event::bulk(events.clone(), opts.clone(), &registry)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((summary.total, summary.ok, summary.requests), (300, 300, 3));
+    for (index, n) in [("dsl-events-2026.11", 100), ("dsl-events-2026.12", 200)] {
+        let counted = c.count().index(index).send().await.unwrap().count;
+        assert_eq!(counted, n, "{index}");
+    }
+    let first: es_dsl::Doc<Event> = Event::get_with(
+        "3",
+        es_dsl::ReadOptions::new().index("dsl-events-2026.11"),
+        &c,
+    )
+    .send()
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(first.n, 0);
+
+    // Read three, change one of them behind their back, write all three back guarded.
+    let read = Event::search()
+        .query(es_dsl::Query::terms("id", [3, 6, 9]))
+        .sort("id")
+        .extra("seq_no_primary_term", true)
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    let mut docs: Vec<es_dsl::Doc<Event>> = Vec::new();
+    for h in read.hits {
+        let mut d = es_dsl::Doc::from_hit(h).unwrap();
+        assert!(
+            d.meta.seq_no.is_some(),
+            "search asked for seq_no_primary_term"
+        );
+        d.n = 1;
+        docs.push(d);
+    }
+    assert_eq!(docs.len(), 3);
+    c.update("dsl-events-2026.11", "6")
+        .body(&json!({"doc": {"n": 99}}))
+        .send()
+        .await
+        .unwrap();
+    let actions = docs.into_iter().map(es_dsl::Doc::to_action);
+    let err = es_helpers::bulk(&c, es_helpers::iter(actions), opts)
+        .send()
+        .await
+        .unwrap_err();
+    let es_helpers::BulkError::Items { summary, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(summary.ok, 2);
+    assert_eq!(summary.failed.len(), 1);
+    assert_eq!(summary.failed[0].id.as_deref(), Some("6"));
+    assert_eq!(summary.failed[0].status, 409);
+    let six = c.get("dsl-events-2026.11", "6").send().await.unwrap();
+    assert_eq!(six.source.unwrap()["n"], 99, "not overwritten");
+    let three = c.get("dsl-events-2026.11", "3").send().await.unwrap();
+    assert_eq!(three.source.unwrap()["n"], 1);
+}

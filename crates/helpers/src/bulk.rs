@@ -379,12 +379,7 @@ where
     S: BulkSource + Send,
     St: Stream<Item = Action<S>> + Send,
 {
-    let op = Bulk {
-        actions,
-        opts,
-        _s: PhantomData,
-    };
-    es_connections::bind(on, &Using::default(), op)
+    es_connections::bind(on, &Using::default(), Bulk::new(actions, opts))
 }
 
 /// The bulk operation (see [`bulk`]).
@@ -392,6 +387,18 @@ pub struct Bulk<S, St> {
     actions: St,
     opts: BulkOptions,
     _s: PhantomData<fn() -> S>,
+}
+
+impl<S, St> Bulk<S, St> {
+    /// The operation [`bulk`] runs, to bind to a connection of your choice (es-dsl binds it
+    /// to a document type's `using`).
+    pub fn new(actions: St, opts: BulkOptions) -> Self {
+        Bulk {
+            actions,
+            opts,
+            _s: PhantomData,
+        }
+    }
 }
 
 impl<S, St> Operation for Bulk<S, St>
