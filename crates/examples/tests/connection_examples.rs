@@ -151,6 +151,18 @@ fn every_connection_example_runs_against_two_clusters() {
     assert_eq!(ids_in(ua, "articles").len(), 1);
     assert_eq!(ids_in(ub, "articles").len(), 1);
 
+    // The async snippet: saved on async_default (cluster A), searched on async_secure (B).
+    let out = run(env!("CARGO_BIN_EXE_doc_async"), &env);
+    assert!(out.contains("in async_articles on async_default"), "{out}");
+    assert!(out.contains("Log: error: disk full"), "{out}");
+    assert!(!out.contains("all good"), "{out}");
+    assert_eq!(ids_in(ua, "async_articles").len(), 1);
+    let on_b = es_client::blocking::Client::new(ub).unwrap();
+    assert!(
+        !on_b.indices().exists("async_articles").send().unwrap(),
+        "not on B"
+    );
+
     let out = run(env!("CARGO_BIN_EXE_conn_health_all"), &env);
     for alias in ["analytics", "offline", "production"] {
         assert!(

@@ -1,6 +1,6 @@
-//! Seed: "Use connection in document operations" and the async `AsyncArticle` / `AsyncSearch`
-//! snippet — an `Article` saved on the default connection and on `secure`, then a search on
-//! `secure`'s `logs` for `message: error`, printing each hit.
+//! Seed: "Use connection in document operations" — an `Article` saved on the default
+//! connection and on `secure`, then a search on `secure`'s `logs` for `message: error`,
+//! printing each hit (the async snippet is `doc_async`).
 
 use es_connections::{connections, ConnectionConfig, UseConnection};
 use es_dsl::{Document, DocumentOps, Query, Search};
