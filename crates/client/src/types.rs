@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -254,6 +255,28 @@ pub struct Hit<T = Value> {
 }
 
 impl<T> Hit<T> {
+    /// The inner hits called `name` (of a nested query, a parent/child query or a collapse),
+    /// read with their sources as `U`; `Ok(None)` when the hit has none by that name.
+    ///
+    /// ```
+    /// let hit: es_client::types::Hit = serde_json::from_value(serde_json::json!({
+    ///     "_index": "blog", "_id": "1",
+    ///     "inner_hits": {"comments": {"hits": {"total": {"value": 1, "relation": "eq"},
+    ///         "hits": [{"_index": "blog", "_id": "1", "_source": {"author": "ann"}}]}}}
+    /// })).unwrap();
+    /// let inner = hit.inner_hits_as::<serde_json::Value>("comments").unwrap().unwrap();
+    /// assert_eq!(inner.hits[0].source.as_ref().unwrap()["author"], "ann");
+    /// assert!(hit.inner_hits_as::<serde_json::Value>("other").unwrap().is_none());
+    /// ```
+    pub fn inner_hits_as<U: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<HitsMetadata<U>>, serde_json::Error> {
+        let Some(v) = self.inner_hits.as_ref().and_then(|m| m.get(name)) else {
+            return Ok(None);
+        };
+        HitsMetadata::<U>::deserialize(&v["hits"]).map(Some)
+    }
     /// The same hit with its source converted by `f` (every other field kept).
     pub fn try_map_source<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Hit<U>, E> {
         Ok(Hit {

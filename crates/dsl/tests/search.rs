@@ -159,3 +159,80 @@ async fn highlights_and_suggestions_on_noida() {
 async fn highlights_and_suggestions_on_osmem() {
     highlight_and_suggest(EmulatorKind::Osmem).await;
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Tagged {
+    tag: String,
+    n: u32,
+}
+
+/// Collapse with inner hits: one hit per tag, each with its top documents read typed.
+async fn collapse_with_inner_hits(kind: EmulatorKind) {
+    use es_dsl::es_types::search::{FieldCollapse, InnerHits};
+    let emu = Emulator::start(kind).unwrap();
+    let c = Client::new(emu.url()).unwrap();
+    let index = "dsl-collapse";
+    c.indices()
+        .create(index)
+        .body(&json!({"mappings": {"properties": {"tag": {"type": "keyword"}, "n": {"type": "integer"}}}}))
+        .send()
+        .await
+        .unwrap();
+    for n in 1..=5u32 {
+        let doc = Tagged {
+            tag: if n % 2 == 0 { "even" } else { "odd" }.into(),
+            n,
+        };
+        c.index(index)
+            .id(n.to_string())
+            .document(&doc)
+            .refresh(es_client::Refresh::True)
+            .send()
+            .await
+            .unwrap();
+    }
+    let top = InnerHits::new().name("top").size(2).sort(
+        es_dsl::es_types::from_json::<es_dsl::es_types::common::Sort>(r#"[{"n": "desc"}]"#)
+            .unwrap(),
+    );
+    let r = Search::<Tagged>::new()
+        .index(index)
+        .collapse(FieldCollapse::new().field("tag").inner_hits(top))
+        .sort("tag")
+        .execute(&c)
+        .send()
+        .await
+        .unwrap();
+    let kind = format!("{kind:?}");
+    let groups: Vec<(String, Vec<u32>)> = r
+        .hits
+        .iter()
+        .map(|h| {
+            let inner = h.inner_hits_as::<Tagged>("top").unwrap().unwrap();
+            let ns = inner
+                .hits
+                .iter()
+                .map(|i| i.source.as_ref().unwrap().n)
+                .collect();
+            (h.source.as_ref().unwrap().tag.clone(), ns)
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("even".to_string(), vec![4, 2]),
+            ("odd".to_string(), vec![5, 3])
+        ],
+        "{kind}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collapse_with_inner_hits_on_noida() {
+    collapse_with_inner_hits(EmulatorKind::NoidaDb).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collapse_with_inner_hits_on_osmem() {
+    collapse_with_inner_hits(EmulatorKind::Osmem).await;
+}
