@@ -345,7 +345,7 @@ async fn iterate_reads_everything_through_a_point_in_time_and_closes_it() {
         .collect();
     let actions = books
         .iter()
-        .map(|b| es_helpers::Action::index(es_helpers::Json(b)).id(b.isbn.clone()));
+        .map(|b| es_helpers::Action::index(es_helpers::Json(b.clone())).id(b.isbn.clone()));
     let opts = es_helpers::BulkOptions::default().index(Book::INDEX);
     let summary = es_helpers::bulk(&c, es_helpers::iter(actions), opts)
         .send()

@@ -98,6 +98,57 @@ impl<T: Serialize> BulkSource for Json<T> {
     }
 }
 
+/// JSON text read as `T` and written from it (validated, and normalized by `T`'s serde):
+/// the common "documents come as JSON text" case. The parse happens where the action is
+/// serialized — in the bulk helper's request tasks, in parallel on every core — not where
+/// the text is read. `FromJson<serde_json::Value>` checks any JSON; a typed `T` also checks
+/// its shape (a document that does not fit fails the run with the action's number).
+///
+/// ```
+/// use es_helpers::{Action, FromJson};
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Log { level: String }
+/// let a = Action::index(FromJson::<Log>::new(r#"{ "level" : "info", "extra": 1 }"#)).id("1");
+/// let mut buf = Vec::new();
+/// a.write_to(&mut buf).unwrap();
+/// assert_eq!(buf, b"{\"index\":{\"_id\":\"1\"}}\n{\"level\":\"info\"}\n");
+/// let bad = Action::index(FromJson::<Log>::new("{\"lvl\": 1}"));
+/// assert!(bad.write_to(&mut Vec::new()).is_err());
+/// ```
+pub struct FromJson<T> {
+    text: bytes::Bytes,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> FromJson<T> {
+    /// The JSON text of one document.
+    pub fn new(text: impl Into<bytes::Bytes>) -> Self {
+        FromJson {
+            text: text.into(),
+            _t: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for FromJson<T> {
+    fn clone(&self) -> Self {
+        FromJson::new(self.text.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for FromJson<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("FromJson").field(&self.text).finish()
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Serialize> BulkSource for FromJson<T> {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        let doc: T = serde_json::from_slice(&self.text)?;
+        serde_json::to_writer(out, &doc)
+    }
+}
+
 /// Metadata of an action (`_index`, `_id`, routing, versioning, pipeline...).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {

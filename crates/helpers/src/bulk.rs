@@ -1,9 +1,16 @@
 //! The bulk engine: chunking by count and bytes, N requests in flight, per-item retries with
 //! jittered exponential back-off, outcomes as a stream.
 //!
-//! Memory: at most `max_in_flight` chunks are being sent and one more is being built, each at
-//! most `max_chunk_bytes` (plus one action), whatever the input size. Input is pulled only
-//! when a chunk is being built.
+//! The engine only pulls actions and groups them by count (`chunk_size`); each group is
+//! serialized inside its own request task, where the byte limit splits it, so documents are
+//! serialized on every core in parallel with the requests in flight (a source that parses,
+//! like [`FromJson`](crate::FromJson), parses there too). Hence sources are `'static`: they
+//! move into those tasks.
+//!
+//! Memory: at most `max_in_flight` groups are being serialized or sent and one more is
+//! pulled, each of at most `chunk_size` actions and sent in requests of at most
+//! `max_chunk_bytes` (plus one action), whatever the input size. Input is pulled only when a
+//! group is being built.
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -327,6 +334,14 @@ struct Stats {
     /// Actions pulled from the input but not finished (for the memory bound).
     buffered: AtomicU64,
     peak_buffered: AtomicU64,
+    /// Size of the last request body built, to size the next one without regrowing.
+    last_chunk_bytes: AtomicU64,
+}
+
+/// Actions pulled for one request task, not serialized yet.
+struct Batch<S> {
+    first_seq: u64,
+    actions: Vec<Action<S>>,
 }
 
 struct TaskOut {
@@ -346,7 +361,7 @@ pub fn bulk_stream<F, S, St>(
 ) -> RunStream<F, BulkStream<S, St>>
 where
     F: Flavor,
-    S: BulkSource + Send,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
     let op = BulkStream {
@@ -376,7 +391,7 @@ where
 pub fn bulk<F, S, St>(on: impl Runner<F>, actions: St, opts: BulkOptions) -> Run<F, Bulk<S, St>>
 where
     F: Flavor,
-    S: BulkSource + Send,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
     es_connections::bind(on, &Using::default(), Bulk::new(actions, opts))
@@ -403,7 +418,7 @@ impl<S, St> Bulk<S, St> {
 
 impl<S, St> Operation for Bulk<S, St>
 where
-    S: BulkSource + Send,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
     type Output = BulkSummary;
@@ -425,7 +440,7 @@ pub struct BulkStream<S, St> {
 
 impl<S, St> StreamOperation for BulkStream<S, St>
 where
-    S: BulkSource + Send,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
     type Item = Result<ItemOutcome, BulkError>;
@@ -449,7 +464,7 @@ async fn run_bulk<S, St>(
     opts: BulkOptions,
 ) -> Result<BulkSummary, BulkError>
 where
-    S: BulkSource + Send,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
     let raise = opts.raise_on_error;
@@ -503,9 +518,7 @@ struct Engine<'a, S> {
     input: Pin<Box<dyn Stream<Item = Action<S>> + Send + 'a>>,
     input_done: bool,
     seq: u64,
-    pending: Option<Chunk>,
-    /// An action that did not fit the previous chunk: its bytes and span.
-    carry: Option<(Vec<u8>, Span)>,
+    pending: Option<Batch<S>>,
     tasks: JoinSet<TaskOut>,
     outbox: VecDeque<Result<ItemOutcome, BulkError>>,
     stats: Arc<Stats>,
@@ -514,10 +527,9 @@ struct Engine<'a, S> {
     /// it is yielded last.
     fatal: Option<BulkError>,
     done: bool,
-    last_chunk_bytes: usize,
 }
 
-impl<'a, S: BulkSource + Send> Engine<'a, S> {
+impl<'a, S: BulkSource + Send + 'static> Engine<'a, S> {
     fn new<St>(client: Client, actions: St, opts: BulkOptions, stats: Arc<Stats>) -> Self
     where
         St: Stream<Item = Action<S>> + Send + 'a,
@@ -529,14 +541,12 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
             input_done: false,
             seq: 0,
             pending: None,
-            carry: None,
             tasks: JoinSet::new(),
             outbox: VecDeque::new(),
             stats,
             started: Instant::now(),
             fatal: None,
             done: false,
-            last_chunk_bytes: 0,
         }
     }
 
@@ -570,21 +580,15 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
                 continue;
             }
             if self.pending.is_none() && !self.input_done {
-                match self.build_chunk().await {
-                    Ok(c) => self.pending = c,
-                    Err(e) => {
-                        self.stop(e);
-                        continue;
-                    }
-                }
+                self.pending = self.build_batch().await;
             }
             if self.pending.is_some() && self.tasks.len() < self.opts.max_in_flight.max(1) {
-                if let Some(chunk) = self.pending.take() {
+                if let Some(batch) = self.pending.take() {
                     let (client, opts, stats) =
                         (self.client.clone(), self.opts.clone(), self.stats.clone());
                     let started = self.started;
                     self.tasks.spawn(async move {
-                        send_chunk(client, opts, stats, started, chunk).await
+                        send_batch(client, opts, stats, started, batch).await
                     });
                 }
                 continue;
@@ -614,87 +618,168 @@ impl<'a, S: BulkSource + Send> Engine<'a, S> {
     /// reported as failed ("not sent"), the requests in flight are finished.
     fn stop(&mut self, e: BulkError) {
         self.input_done = true;
-        let why = Value::String(format!("not sent: an earlier bulk request failed ({e})"));
-        let mut unsent: Vec<(Bytes, Vec<Span>)> = Vec::new();
-        if let Some(c) = self.pending.take() {
-            unsent.push((c.body, c.spans));
-        }
-        if let Some((bytes, span)) = self.carry.take() {
-            let len = bytes.len();
-            unsent.push((
-                Bytes::from(bytes),
-                vec![Span {
-                    start: 0,
-                    end: len,
-                    ..span
-                }],
-            ));
-        }
-        for (body, spans) in unsent {
-            for s in &spans {
-                self.stats.done.fetch_add(1, Ordering::Relaxed);
-                self.stats.buffered.fetch_sub(1, Ordering::Relaxed);
-                self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                self.outbox
-                    .push_back(Ok(failed_outcome(s, 0, why.clone(), 0, &body)));
-            }
+        let why = format!("not sent: an earlier bulk request failed ({e})");
+        if let Some(batch) = self.pending.take() {
+            let outcomes = unsent(&self.stats, &batch, 0, &why);
+            self.outbox.extend(outcomes.into_iter().map(Ok));
         }
         self.fatal = Some(e);
     }
 
-    /// Pulls actions until the chunk is full or the input ends.
-    async fn build_chunk(&mut self) -> Result<Option<Chunk>, BulkError> {
-        let max_bytes = self.opts.max_chunk_bytes.max(1);
+    /// Pulls up to `chunk_size` actions (cheap: no serialization here).
+    async fn build_batch(&mut self) -> Option<Batch<S>> {
         let max_count = self.opts.chunk_size.max(1);
-        // Sized like the previous chunk (+12%), so a chunk is filled without regrowing.
-        let guess = (self.last_chunk_bytes + self.last_chunk_bytes / 8)
-            .max(64 * 1024)
-            .min(max_bytes.saturating_add(1));
-        let mut buf = Vec::with_capacity(guess);
-        let mut spans = Vec::with_capacity(max_count.min(100_000));
-        if let Some((bytes, span)) = self.carry.take() {
-            buf.extend_from_slice(&bytes);
-            spans.push(Span {
-                start: 0,
-                end: bytes.len(),
-                ..span
-            });
-        }
-        while spans.len() < max_count && buf.len() < max_bytes {
+        let mut actions = Vec::with_capacity(max_count.min(100_000));
+        let first_seq = self.seq;
+        while actions.len() < max_count {
             let Some(action) = self.input.next().await else {
                 self.input_done = true;
                 break;
             };
-            let seq = self.seq;
             self.seq += 1;
-            let start = buf.len();
-            action
-                .write_to(&mut buf)
-                .map_err(|source| BulkError::Serialize { seq, source })?;
-            let span = Span {
-                seq,
-                op: action.op,
-                start,
-                end: buf.len(),
-            };
             let n = self.stats.buffered.fetch_add(1, Ordering::Relaxed) + 1;
             self.stats.peak_buffered.fetch_max(n, Ordering::Relaxed);
-            if buf.len() > max_bytes && !spans.is_empty() {
-                // Does not fit: it starts the next chunk.
-                self.carry = Some((buf[start..].to_vec(), span));
-                buf.truncate(start);
-                break;
-            }
+            actions.push(action);
+        }
+        (!actions.is_empty()).then_some(Batch { first_seq, actions })
+    }
+}
+
+/// The outcomes of the actions of `batch` from the `from`-th on, none of which was sent:
+/// failed, status 0, with `why` and the action's lines (when they serialize).
+fn unsent<S: BulkSource>(
+    stats: &Stats,
+    batch: &Batch<S>,
+    from: usize,
+    why: &str,
+) -> Vec<ItemOutcome> {
+    let why = Value::String(why.to_string());
+    let mut out = Vec::with_capacity(batch.actions.len().saturating_sub(from));
+    for (i, a) in batch.actions.iter().enumerate().skip(from) {
+        let mut line = Vec::new();
+        let body = match a.write_to(&mut line) {
+            Ok(()) => Bytes::from(line),
+            Err(_) => Bytes::new(),
+        };
+        let span = Span {
+            seq: batch.first_seq + i as u64,
+            op: a.op,
+            start: 0,
+            end: body.len(),
+        };
+        stats.done.fetch_add(1, Ordering::Relaxed);
+        stats.buffered.fetch_sub(1, Ordering::Relaxed);
+        stats.failed.fetch_add(1, Ordering::Relaxed);
+        out.push(failed_outcome(&span, 0, why.clone(), 0, &body));
+    }
+    out
+}
+
+/// Serializes `batch` into request bodies of at most `max_bytes` (an action larger than that
+/// goes alone): the error names the action that did not serialize.
+fn serialize<S: BulkSource>(
+    batch: &Batch<S>,
+    max_bytes: usize,
+    guess: usize,
+) -> Result<Vec<Chunk>, (usize, serde_json::Error)> {
+    let mut chunks = Vec::new();
+    let mut buf = Vec::with_capacity(guess);
+    let mut spans = Vec::with_capacity(batch.actions.len());
+    for (i, action) in batch.actions.iter().enumerate() {
+        let start = buf.len();
+        action.write_to(&mut buf).map_err(|e| (i, e))?;
+        let span = Span {
+            seq: batch.first_seq + i as u64,
+            op: action.op,
+            start,
+            end: buf.len(),
+        };
+        if buf.len() > max_bytes && !spans.is_empty() {
+            // Does not fit: it starts the next body.
+            let tail = buf.split_off(start);
+            let len = tail.len();
+            chunks.push(Chunk {
+                body: Bytes::from(std::mem::replace(&mut buf, tail)),
+                spans: std::mem::take(&mut spans),
+            });
+            spans.push(Span {
+                start: 0,
+                end: len,
+                ..span
+            });
+        } else {
             spans.push(span);
         }
-        if spans.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Chunk {
+    }
+    if !spans.is_empty() {
+        chunks.push(Chunk {
             body: Bytes::from(buf),
             spans,
-        }))
+        });
     }
+    Ok(chunks)
+}
+
+/// One request task: serializes its batch (in parallel with the other tasks), then sends it
+/// in one or more requests of at most `max_chunk_bytes`. A failure that stops the run leaves
+/// the rest of the batch reported as not sent.
+async fn send_batch<S: BulkSource>(
+    client: Client,
+    opts: Arc<BulkOptions>,
+    stats: Arc<Stats>,
+    started: Instant,
+    batch: Batch<S>,
+) -> TaskOut {
+    let max_bytes = opts.max_chunk_bytes.max(1);
+    // Sized like the previous body (+12%), so it is filled without regrowing.
+    let last = stats.last_chunk_bytes.load(Ordering::Relaxed) as usize;
+    let guess = (last + last / 8)
+        .max(64 * 1024)
+        .min(max_bytes.saturating_add(1));
+    let chunks = match serialize(&batch, max_bytes, guess) {
+        Ok(chunks) => chunks,
+        Err((i, source)) => {
+            let seq = batch.first_seq + i as u64;
+            let why =
+                format!("not sent: action {seq} of its request does not serialize ({source})");
+            return TaskOut {
+                outcomes: unsent(&stats, &batch, 0, &why),
+                fatal: Some(BulkError::Serialize { seq, source }),
+            };
+        }
+    };
+    if let Some(c) = chunks.last() {
+        stats
+            .last_chunk_bytes
+            .store(c.body.len() as u64, Ordering::Relaxed);
+    }
+    drop(batch);
+    let mut out = TaskOut {
+        outcomes: Vec::new(),
+        fatal: None,
+    };
+    let mut chunks = chunks.into_iter();
+    for chunk in chunks.by_ref() {
+        let done = send_chunk(client.clone(), opts.clone(), stats.clone(), started, chunk).await;
+        out.outcomes.extend(done.outcomes);
+        if done.fatal.is_some() {
+            out.fatal = done.fatal;
+            break;
+        }
+    }
+    if let Some(e) = &out.fatal {
+        let why = Value::String(format!("not sent: an earlier bulk request failed ({e})"));
+        for c in chunks {
+            for s in &c.spans {
+                stats.done.fetch_add(1, Ordering::Relaxed);
+                stats.buffered.fetch_sub(1, Ordering::Relaxed);
+                stats.failed.fetch_add(1, Ordering::Relaxed);
+                out.outcomes
+                    .push(failed_outcome(s, 0, why.clone(), 0, &c.body));
+            }
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -1086,7 +1171,7 @@ pub fn bulk_stream_observed<'a, S, St>(
     Arc<impl Fn() -> (u64, u64)>,
 )
 where
-    S: BulkSource + Send + 'a,
+    S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send + 'a,
 {
     let stats = Arc::new(Stats::default());

@@ -19,7 +19,7 @@ mod bulk;
 mod reindex;
 mod scan;
 
-pub use action::{Action, BulkSource, Json, Meta, Op};
+pub use action::{Action, BulkSource, FromJson, Json, Meta, Op};
 pub use bulk::{
     bulk, bulk_stream, bulk_stream_observed, Bulk, BulkError, BulkOptions, BulkProgress,
     BulkStream, BulkSummary, ItemOutcome,

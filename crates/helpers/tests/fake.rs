@@ -603,6 +603,50 @@ async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
     }
 }
 
+/// An action that does not serialize stops the run; every action read is still reported
+/// once: those of its request as not sent (nothing of that request goes out), earlier
+/// requests as the server answered them.
+#[tokio::test]
+async fn an_action_that_does_not_serialize_leaves_its_request_unsent_and_reported() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let mut actions: Vec<Action<es_helpers::FromJson<Value>>> = (0..5)
+        .map(|i| Action::index(es_helpers::FromJson::new(format!("{{\"n\":{i}}}"))))
+        .collect();
+    actions[3] = Action::index(es_helpers::FromJson::new("{not json"));
+    let opts = BulkOptions::default().index("t").chunk_size(2);
+    let (stream, _) = bulk_stream_observed(client(&cluster), es_helpers::iter(actions), opts);
+    let items: Vec<_> = stream.collect().await;
+    let mut seen: Vec<(u64, u16)> = items
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|o| (o.seq, o.status)))
+        .collect();
+    seen.sort();
+    // 0,1 sent (one request); 2,3 not sent (3 does not serialize); 4 never read or not sent.
+    assert_eq!(
+        &seen[..4],
+        &[(0, 201), (1, 201), (2, 0), (3, 0)],
+        "{seen:?}"
+    );
+    assert!(seen.len() == 4 || seen[4] == (4, 0), "{seen:?}");
+    let last = items.last().unwrap();
+    assert!(
+        matches!(last, Err(BulkError::Serialize { seq: 3, .. })),
+        "{last:?}"
+    );
+    let sent: usize = cluster
+        .requests_to("/t/_bulk")
+        .iter()
+        .map(|r| {
+            r.decoded_body()
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count()
+                / 2
+        })
+        .sum();
+    assert_eq!(sent, 2, "only the first request went out");
+}
+
 #[tokio::test]
 async fn reindex_reports_a_read_timeout_as_a_timeout() {
     let cluster = FakeCluster::start(1).unwrap();
