@@ -1,59 +1,74 @@
-//! Bulk throughput: es-helpers vs a raw hyper client, 1M log-like documents (~470 bytes),
-//! against the test kit's fast bulk-accepting server.
+//! Side by side: es-helpers / es-client against a raw hyper client doing the same work, on
+//! 1M log-like documents (~470 bytes) and small searches.
 //!
 //! ```text
-//! cargo bench -p es-helpers --bench bulk            # full run (3 rounds, 1 and 2 in flight)
-//! cargo bench -p es-helpers --bench bulk -- --docs 200000 --rounds 1
+//! cargo bench -p es-helpers --bench bulk                 # everything, 3 rounds
+//! cargo bench -p es-helpers --bench bulk -- --docs 200000 --rounds 1 --only typed
 //! ```
 //!
-//! Contenders (each runs in its own process, so its peak RSS is its own, fake server included):
-//! * `raw-lines`: reads a bulk-ready NDJSON file and sends 5000-document bodies, no
-//!   per-document work (the limit a helper can approach);
-//! * `helper-lines`: es-helpers with pre-serialized JSON source lines read from a file;
-//! * `raw-serde`: serializes the same structs with serde into 5000-document bodies;
-//! * `helper-typed`: es-helpers with the same structs (`Json<LogDoc>`).
+//! Processes: the server (the test kit's fake cluster, 1 runtime thread, request recording
+//! off: it answers every `_bulk` with one item per action and `_search` with a canned answer
+//! of 10 hits) runs in its own process; each contender run is another process with a
+//! 2-worker multi-thread tokio runtime, as a user would build one. Rounds alternate raw /
+//! ours; the table gives medians and each round's ratio.
+//!
+//! The same work on both sides:
+//! * `lines`: pre-serialized source lines. raw: reads the bulk-ready file (action + source
+//!   lines) into 5000-document bodies; ours: `Action::index(line)` over the source lines.
+//! * `typed`: JSON text parsed into a `LogDoc` struct and serialized. raw: the producer cuts
+//!   5000 lines per body, each request task parses and serializes its lines (so both cores
+//!   work); ours: `Action::index(FromJson::<LogDoc>::new(line))`.
+//! * `value`: the same with `serde_json::Value` documents.
+//! * `search`: a small search (10 hits) answered by the server, the body serialized from a
+//!   `Value` per request and the answer parsed to `serde_json::Value` on both sides;
+//!   sequential, then 8 in flight. ours: es-client's `search().index().body().json::<Value>()`.
+//!
+//! Every bulk answer is checked the same way on both sides (`all_acknowledged`: one 2xx item
+//! per action).
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
 use es_client::{Client, CompatMode, TransportBuilder};
-use es_helpers::{Action, BulkOptions, Json};
-use es_testkit::FakeCluster;
+use es_helpers::{Action, BulkOptions, FromJson};
+use es_testkit::{FakeCluster, Reply};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::rt::TokioExecutor;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 const DOCS_PER_BODY: usize = 5000;
+const SEARCHES: usize = 20_000;
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct Http {
-    method: &'static str,
+    method: String,
     path: String,
     status: u16,
     duration_ms: f64,
     bytes: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct User {
     id: String,
-    country: &'static str,
+    country: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct LogDoc {
     #[serde(rename = "@timestamp")]
     timestamp: String,
-    level: &'static str,
-    service: &'static str,
+    level: String,
+    service: String,
     host: String,
     trace_id: String,
     span_id: String,
@@ -69,19 +84,19 @@ const COUNTRIES: [&str; 5] = ["DE", "FR", "US", "JP", "BR"];
 fn log_doc(i: u64) -> LogDoc {
     LogDoc {
         timestamp: format!("2026-11-21T{:02}:{:02}:{:02}.{:03}Z", (i / 3_600_000) % 24, (i / 60_000) % 60, (i / 1000) % 60, i % 1000),
-        level: LEVELS[(i % 4) as usize],
-        service: SERVICES[(i % 4) as usize],
+        level: LEVELS[(i % 4) as usize].into(),
+        service: SERVICES[(i % 4) as usize].into(),
         host: format!("web-{:03}.eu-west-1.internal", i % 256),
         trace_id: format!("{:032x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15) as u128 * 7919),
         span_id: format!("{:016x}", i.wrapping_mul(0x2545_F491_4F6C_DD1D)),
         http: Http {
-            method: if i.is_multiple_of(3) { "GET" } else { "POST" },
+            method: if i.is_multiple_of(3) { "GET" } else { "POST" }.into(),
             path: format!("/api/v1/orders/{}/items", 100_000 + i % 900_000),
             status: [200, 201, 404, 500][(i % 4) as usize],
             duration_ms: (i % 5000) as f64 / 7.0,
             bytes: 512 + i % 65536,
         },
-        user: User { id: format!("user-{}", i % 100_000), country: COUNTRIES[(i % 5) as usize] },
+        user: User { id: format!("user-{}", i % 100_000), country: COUNTRIES[(i % 5) as usize].into() },
         message: format!("request {i} handled by the order service; cart contained {} items and payment was authorised", i % 17),
     }
 }
@@ -109,8 +124,8 @@ fn data_files(docs: u64) -> (PathBuf, PathBuf) {
     (lines, bulk)
 }
 
-/// Source lines of a file as zero-copy `Bytes` slices of ~1 MiB blocks, read with
-/// `BufRead::read_until` exactly as the raw client reads its file.
+/// Source lines of a file as zero-copy `Bytes` slices of ~1 MiB blocks (both sides read
+/// their files this way).
 struct Lines {
     reader: BufReader<std::fs::File>,
     block: Bytes,
@@ -165,7 +180,9 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-async fn raw_send(client: HyperClient<HttpConnector, Full<Bytes>>, url: String, body: Vec<u8>) {
+type Raw = HyperClient<HttpConnector, Full<Bytes>>;
+
+async fn raw_bulk(client: Raw, url: String, body: Vec<u8>) {
     // Same answer check as es-helpers: trusted only when every action is acknowledged.
     let actions = body.iter().filter(|b| **b == b'\n').count() / 2;
     let req = http::Request::post(format!("{url}/bench/_bulk"))
@@ -178,16 +195,22 @@ async fn raw_send(client: HyperClient<HttpConnector, Full<Bytes>>, url: String, 
     assert!(es_helpers::fuzzing::all_acknowledged(&answer, actions));
 }
 
-/// Sends bodies from `next_body` with `in_flight` requests at a time.
-async fn raw_run(url: &str, in_flight: usize, mut next_body: impl FnMut() -> Option<Vec<u8>>) {
-    let client = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
+/// Runs `work` (which builds a body and sends it) on tasks, `in_flight` at a time, for each
+/// item `next` produces.
+async fn raw_run<T: Send + 'static, Fut>(
+    in_flight: usize,
+    mut next: impl FnMut() -> Option<T>,
+    work: impl Fn(T) -> Fut,
+) where
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let sem = Arc::new(tokio::sync::Semaphore::new(in_flight));
     let mut tasks = tokio::task::JoinSet::new();
-    while let Some(body) = next_body() {
+    while let Some(item) = next() {
         let permit = sem.clone().acquire_owned().await.unwrap();
-        let (c, u) = (client.clone(), url.to_string());
+        let fut = work(item);
         tasks.spawn(async move {
-            raw_send(c, u, body).await;
+            fut.await;
             drop(permit);
         });
         while let Some(r) = tasks.try_join_next() {
@@ -199,41 +222,80 @@ async fn raw_run(url: &str, in_flight: usize, mut next_body: impl FnMut() -> Opt
     }
 }
 
-fn child(name: &str, in_flight: usize, docs: u64) {
-    let (lines_file, bulk_file) = data_files(docs);
+/// A body of bulk actions from source lines, each parsed as `T` and serialized.
+fn parsed_body<T: serde::de::DeserializeOwned + Serialize>(lines: &[Bytes]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(lines.len() * 500);
+    for l in lines {
+        body.extend_from_slice(b"{\"index\":{}}\n");
+        let doc: T = serde_json::from_slice(l).unwrap();
+        serde_json::to_writer(&mut body, &doc).unwrap();
+        body.push(b'\n');
+    }
+    body
+}
+
+fn search_body() -> Value {
+    json!({"query": {"bool": {"filter": [{"term": {"level": "ERROR"}}, {"range": {"@timestamp": {"gte": "now-1h"}}}]}}, "size": 10})
+}
+
+/// The server's canned search answer: 10 hits of log documents.
+fn search_answer() -> Value {
+    let hits: Vec<Value> = (0..10)
+        .map(|i| json!({"_index": "bench", "_id": i.to_string(), "_score": 1.0, "_source": log_doc(i)}))
+        .collect();
+    json!({"took": 1, "timed_out": false, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+           "hits": {"total": {"value": 10, "relation": "eq"}, "max_score": 1.0, "hits": hits}})
+}
+
+fn serve() {
     let cluster = FakeCluster::builder()
         .record_requests(false)
         .worker_threads(1)
         .start()
         .unwrap();
-    let url = cluster.url(0);
+    let answer = search_answer();
+    cluster.set_handler(move |req| {
+        req.path
+            .ends_with("/_search")
+            .then(|| Reply::json(200, answer.clone()))
+    });
+    println!("{}", cluster.url(0));
+    std::io::stdout().flush().unwrap();
+    // Until the harness closes our stdin.
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
+    let (lines_file, bulk_file) = data_files(docs);
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let helper_client = || {
+    let ours = || {
         Client::from_builder(
             TransportBuilder::new()
-                .host(url.clone())
+                .host(url.to_string())
                 .compat(CompatMode::Off)
                 .product_check(false),
         )
         .unwrap()
     };
+    let raw: Raw = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
     let opts = || {
         BulkOptions::default()
             .index("bench")
             .chunk_size(DOCS_PER_BODY)
             .max_in_flight(in_flight)
     };
+    let url = url.to_string();
     let started = Instant::now();
-    rt.block_on(async {
+    let units = rt.block_on(async {
         match name {
             "raw-lines" => {
                 let mut reader =
                     BufReader::with_capacity(8 << 20, std::fs::File::open(&bulk_file).unwrap());
-                raw_run(&url, in_flight, || {
+                let next = || {
                     let mut body = Vec::with_capacity(2_500_000);
                     for _ in 0..2 * DOCS_PER_BODY {
                         if reader.read_until(b'\n', &mut body).unwrap() == 0 {
@@ -241,54 +303,134 @@ fn child(name: &str, in_flight: usize, docs: u64) {
                         }
                     }
                     (!body.is_empty()).then_some(body)
+                };
+                raw_run(in_flight, next, |body| {
+                    raw_bulk(raw.clone(), url.clone(), body)
                 })
-                .await
+                .await;
+                docs
             }
-            "raw-serde" => {
-                let mut i = 0u64;
-                raw_run(&url, in_flight, || {
-                    let mut body = Vec::with_capacity(2_500_000);
-                    for _ in 0..DOCS_PER_BODY {
-                        if i == docs {
-                            break;
-                        }
-                        body.extend_from_slice(b"{\"index\":{}}\n");
-                        serde_json::to_writer(&mut body, &log_doc(i)).unwrap();
-                        body.push(b'\n');
-                        i += 1;
+            "raw-typed" | "raw-value" => {
+                let mut lines = Lines::new(&lines_file);
+                let next = || {
+                    let group: Vec<Bytes> = lines.by_ref().take(DOCS_PER_BODY).collect();
+                    (!group.is_empty()).then_some(group)
+                };
+                let typed = name == "raw-typed";
+                raw_run(in_flight, next, |group| {
+                    let (raw, url) = (raw.clone(), url.clone());
+                    async move {
+                        let body = if typed {
+                            parsed_body::<LogDoc>(&group)
+                        } else {
+                            parsed_body::<Value>(&group)
+                        };
+                        raw_bulk(raw, url, body).await
                     }
-                    (!body.is_empty()).then_some(body)
                 })
-                .await
+                .await;
+                docs
             }
-            "helper-lines" => {
+            "ours-lines" => {
+                let actions = es_helpers::iter(Lines::new(&lines_file).map(Action::index));
+                let s = es_helpers::bulk(ours(), actions, opts())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(s.ok, docs);
+                docs
+            }
+            "ours-typed" => {
                 let lines = Lines::new(&lines_file);
-                let actions = futures_util::stream::iter(lines.map(Action::index));
-                let s = es_helpers::bulk(helper_client(), actions, opts())
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(s.ok, docs);
-            }
-            "helper-typed" => {
                 let actions =
-                    futures_util::stream::iter((0..docs).map(|i| Action::index(Json(log_doc(i)))));
-                let s = es_helpers::bulk(helper_client(), actions, opts())
+                    es_helpers::iter(lines.map(|l| Action::index(FromJson::<LogDoc>::new(l))));
+                let s = es_helpers::bulk(ours(), actions, opts())
                     .send()
                     .await
                     .unwrap();
                 assert_eq!(s.ok, docs);
+                docs
+            }
+            "ours-value" => {
+                let lines = Lines::new(&lines_file);
+                let actions =
+                    es_helpers::iter(lines.map(|l| Action::index(FromJson::<Value>::new(l))));
+                let s = es_helpers::bulk(ours(), actions, opts())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(s.ok, docs);
+                docs
+            }
+            "raw-search" => {
+                let body = search_body();
+                let mut n = 0;
+                let next = || {
+                    n += 1;
+                    (n <= SEARCHES).then_some(())
+                };
+                raw_run(in_flight, next, |()| {
+                    let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
+                    async move {
+                        // The body serialized per request, as es-client does.
+                        let body = Bytes::from(serde_json::to_vec(&body).unwrap());
+                        let req = http::Request::post(format!("{url}/bench/_search"))
+                            .header("content-type", "application/json")
+                            .body(Full::new(body))
+                            .unwrap();
+                        let resp = raw.request(req).await.unwrap();
+                        assert!(resp.status().is_success());
+                        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+                        let v: Value = serde_json::from_slice(&bytes).unwrap();
+                        assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
+                    }
+                })
+                .await;
+                SEARCHES as u64
+            }
+            "ours-search" => {
+                let client = ours();
+                let body = search_body();
+                let mut n = 0;
+                let next = || {
+                    n += 1;
+                    (n <= SEARCHES).then_some(())
+                };
+                raw_run(in_flight, next, |()| {
+                    let (client, body) = (client.clone(), body.clone());
+                    async move {
+                        let v: Value = client
+                            .search()
+                            .index("bench")
+                            .body(&body)
+                            .json()
+                            .await
+                            .unwrap();
+                        assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
+                    }
+                })
+                .await;
+                SEARCHES as u64
             }
             other => panic!("unknown contender {other}"),
         }
     });
     let secs = started.elapsed().as_secs_f64();
-    println!("{} {:.1}", docs as f64 / secs, peak_rss_mb());
+    println!("{} {:.1}", units as f64 / secs, peak_rss_mb());
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
 }
 
 fn main() {
@@ -300,18 +442,35 @@ fn main() {
             .cloned()
     };
     let docs: u64 = arg("--docs").map_or(1_000_000, |d| d.parse().unwrap());
+    if args.iter().any(|a| a == "--serve") {
+        serve();
+        return;
+    }
     if let Some(name) = arg("--child") {
         let in_flight: usize = arg("--in-flight").map_or(1, |n| n.parse().unwrap());
-        child(&name, in_flight, docs);
+        child(&name, in_flight, docs, &arg("--url").unwrap());
         return;
     }
     let rounds: usize = arg("--rounds").map_or(3, |n| n.parse().unwrap());
+    let only = arg("--only");
     let (lines, _) = data_files(docs);
     let avg = std::fs::metadata(&lines).unwrap().len() as f64 / docs as f64;
-    println!("{docs} documents, {avg:.0} bytes each on average; {rounds} round(s), median docs/s; peak RSS of the contender's process (fake server included)\n");
-    println!("| input | in flight | raw hyper docs/s | es-helpers docs/s | ratio | raw peak RSS MB | es-helpers peak RSS MB |");
-    println!("|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe().unwrap();
+    let mut server = Command::new(&exe)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let url = url.trim().to_string();
+    let _server = Server(server);
+    println!("{docs} documents, {avg:.0} bytes each on average; {SEARCHES} searches; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another\n");
+    println!("| work | in flight | raw hyper /s | ours /s | ratio (median) | per-round ratios | raw peak RSS MB | ours peak RSS MB |");
+    println!("|---|---|---|---|---|---|---|---|");
     let run = |name: &str, in_flight: usize| -> (f64, f64) {
         let out = Command::new(&exe)
             .args([
@@ -321,6 +480,8 @@ fn main() {
                 &in_flight.to_string(),
                 "--docs",
                 &docs.to_string(),
+                "--url",
+                &url,
             ])
             .output()
             .unwrap();
@@ -333,24 +494,36 @@ fn main() {
         let mut it = text.split_whitespace().map(|x| x.parse::<f64>().unwrap());
         (it.next().unwrap(), it.next().unwrap())
     };
-    for (label, raw, ours) in [
-        ("JSON lines", "raw-lines", "helper-lines"),
-        ("typed structs", "raw-serde", "helper-typed"),
+    for (work, label, flights) in [
+        ("lines", "pre-serialized lines (docs)", &[1usize, 2][..]),
+        ("typed", "typed LogDoc, parse + serialize (docs)", &[1, 2]),
+        (
+            "value",
+            "serde_json::Value, parse + serialize (docs)",
+            &[1, 2],
+        ),
+        ("search", "small search parsed to Value (requests)", &[1, 8]),
     ] {
-        for in_flight in [1, 2] {
-            let (mut r, mut o, mut r_rss, mut o_rss) = (Vec::new(), Vec::new(), 0f64, 0f64);
+        if only.as_deref().is_some_and(|o| o != work) {
+            continue;
+        }
+        for &in_flight in flights {
+            let (mut r, mut o, mut ratios, mut r_rss, mut o_rss) =
+                (Vec::new(), Vec::new(), Vec::new(), 0f64, 0f64);
             for _ in 0..rounds {
-                let (d, m) = run(raw, in_flight);
-                r.push(d);
+                let (a, m) = run(&format!("raw-{work}"), in_flight);
                 r_rss = r_rss.max(m);
-                let (d, m) = run(ours, in_flight);
-                o.push(d);
+                let (b, m) = run(&format!("ours-{work}"), in_flight);
                 o_rss = o_rss.max(m);
+                r.push(a);
+                o.push(b);
+                ratios.push(format!("{:.2}", b / a));
             }
-            let (r, o) = (median(r), median(o));
+            let (rm, om) = (median(r), median(o));
             println!(
-                "| {label} | {in_flight} | {r:.0} | {o:.0} | {:.2} | {r_rss:.0} | {o_rss:.0} |",
-                o / r
+                "| {label} | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {} | {r_rss:.0} | {o_rss:.0} |",
+                om / rm,
+                ratios.join(", ")
             );
         }
     }

@@ -71,6 +71,10 @@ pub struct BulkOptions {
     pub yield_ok: bool,
     /// Called after every request with cumulative progress.
     pub on_progress: Option<ProgressFn>,
+    /// Sends what has been read once the oldest unsent action has waited this long, even if
+    /// the chunk is not full (elasticsearch-py's `flush_after_seconds`): for inputs that
+    /// trickle. Default: wait for a full chunk or the end of the input.
+    pub flush_interval: Option<Duration>,
 }
 
 impl Default for BulkOptions {
@@ -90,6 +94,7 @@ impl Default for BulkOptions {
             pipeline: None,
             routing: None,
             request_timeout: None,
+            flush_interval: None,
             yield_ok: true,
             on_progress: None,
         }
@@ -133,6 +138,8 @@ option_setters!(
     raise_on_exception: bool,
     /// Yield successful items in streams.
     yield_ok: bool,
+    /// Send a partial chunk once its oldest action has waited this long.
+    flush_interval: Option<Duration>,
 );
 
 impl BulkOptions {
@@ -467,9 +474,26 @@ where
     S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
+    run_bulk_with(client, actions, opts, None, Vec::new).await
+}
+
+/// [`bulk`]'s run, giving every outcome to `on_outcome` when there is one (the ingester's
+/// callback), and counting in the `late` outcomes (actions that were never sent) after the
+/// input ended.
+pub(crate) async fn run_bulk_with<S, St>(
+    client: Client,
+    actions: St,
+    opts: BulkOptions,
+    on_outcome: Option<crate::ingester::OutcomeFn>,
+    late: impl FnOnce() -> Vec<ItemOutcome>,
+) -> Result<BulkSummary, BulkError>
+where
+    S: BulkSource + Send + 'static,
+    St: Stream<Item = Action<S>> + Send,
+{
     let raise = opts.raise_on_error;
     let opts = BulkOptions {
-        yield_ok: false,
+        yield_ok: on_outcome.is_some(),
         ..opts
     };
     let started = Instant::now();
@@ -477,15 +501,30 @@ where
     let mut engine = Engine::new(client, actions, opts, stats.clone());
     let mut summary = BulkSummary::default();
     let mut fatal = None;
+    let record = |outcome: ItemOutcome, summary: &mut BulkSummary| {
+        let ok = outcome.is_ok();
+        match (&on_outcome, ok) {
+            (Some(cb), true) => cb(outcome),
+            (Some(cb), false) => {
+                cb(outcome.clone());
+                summary.failed.push(outcome);
+            }
+            (None, true) => {}
+            (None, false) => summary.failed.push(outcome),
+        }
+    };
     while let Some(item) = engine.next().await {
         match item {
-            Ok(outcome) if !outcome.is_ok() => summary.failed.push(outcome),
-            Ok(_) => {}
+            Ok(outcome) => record(outcome, &mut summary),
             // Yielded last, after every other action was accounted for.
             Err(e) => fatal = Some(e),
         }
     }
-    summary.total = stats.done.load(Ordering::Relaxed);
+    let late = late();
+    summary.total = stats.done.load(Ordering::Relaxed) + late.len() as u64;
+    for o in late {
+        record(o, &mut summary);
+    }
     summary.retried = stats.retried.load(Ordering::Relaxed);
     summary.requests = stats.requests.load(Ordering::Relaxed);
     summary.resent = stats.resent.load(Ordering::Relaxed);
@@ -510,6 +549,22 @@ where
         });
     }
     Ok(summary)
+}
+
+/// The outcome of an action that was never sent: failed, status 0, with `why`.
+pub(crate) fn not_sent_outcome<S: BulkSource>(a: &Action<S>, seq: u64, why: &str) -> ItemOutcome {
+    let mut line = Vec::new();
+    let body = match a.write_to(&mut line) {
+        Ok(()) => Bytes::from(line),
+        Err(_) => Bytes::new(),
+    };
+    let span = Span {
+        seq,
+        op: a.op,
+        start: 0,
+        end: body.len(),
+    };
+    failed_outcome(&span, 0, Value::String(why.to_string()), 0, &body)
 }
 
 struct Engine<'a, S> {
@@ -631,11 +686,26 @@ impl<'a, S: BulkSource + Send + 'static> Engine<'a, S> {
         let max_count = self.opts.chunk_size.max(1);
         let mut actions = Vec::with_capacity(max_count.min(100_000));
         let first_seq = self.seq;
+        let mut deadline = None;
         while actions.len() < max_count {
-            let Some(action) = self.input.next().await else {
+            let next = match deadline {
+                Some(at) => match tokio::time::timeout_at(at, self.input.next()).await {
+                    Ok(next) => next,
+                    // The oldest action has waited long enough: send what there is.
+                    Err(_) => break,
+                },
+                None => self.input.next().await,
+            };
+            let Some(action) = next else {
                 self.input_done = true;
                 break;
             };
+            if deadline.is_none() {
+                deadline = self
+                    .opts
+                    .flush_interval
+                    .map(|d| tokio::time::Instant::now() + d);
+            }
             self.seq += 1;
             let n = self.stats.buffered.fetch_add(1, Ordering::Relaxed) + 1;
             self.stats.peak_buffered.fetch_max(n, Ordering::Relaxed);
@@ -653,24 +723,12 @@ fn unsent<S: BulkSource>(
     from: usize,
     why: &str,
 ) -> Vec<ItemOutcome> {
-    let why = Value::String(why.to_string());
     let mut out = Vec::with_capacity(batch.actions.len().saturating_sub(from));
     for (i, a) in batch.actions.iter().enumerate().skip(from) {
-        let mut line = Vec::new();
-        let body = match a.write_to(&mut line) {
-            Ok(()) => Bytes::from(line),
-            Err(_) => Bytes::new(),
-        };
-        let span = Span {
-            seq: batch.first_seq + i as u64,
-            op: a.op,
-            start: 0,
-            end: body.len(),
-        };
         stats.done.fetch_add(1, Ordering::Relaxed);
         stats.buffered.fetch_sub(1, Ordering::Relaxed);
         stats.failed.fetch_add(1, Ordering::Relaxed);
-        out.push(failed_outcome(&span, 0, why.clone(), 0, &body));
+        out.push(not_sent_outcome(a, batch.first_seq + i as u64, why));
     }
     out
 }

@@ -16,6 +16,7 @@
 
 mod action;
 mod bulk;
+mod ingester;
 mod reindex;
 mod scan;
 
@@ -24,6 +25,7 @@ pub use bulk::{
     bulk, bulk_stream, bulk_stream_observed, Bulk, BulkError, BulkOptions, BulkProgress,
     BulkStream, BulkSummary, ItemOutcome,
 };
+pub use ingester::{BulkIngester, IngesterClosed, OutcomeFn};
 pub use reindex::{reindex, same_document, Reindex, ReindexError};
 pub use scan::{scan, Scan, ScanMode, ScanOptions, ShardFailures};
 
