@@ -108,8 +108,11 @@ fn data_files(docs: u64) -> (PathBuf, PathBuf) {
     let lines = dir.join(format!("logs-{docs}.ndjson"));
     let bulk = dir.join(format!("logs-{docs}-bulk.ndjson"));
     if !lines.exists() || !bulk.exists() {
-        let mut a = std::io::BufWriter::new(std::fs::File::create(&lines).unwrap());
-        let mut b = std::io::BufWriter::new(std::fs::File::create(&bulk).unwrap());
+        // Written under temporary names, renamed when complete: an interrupted run leaves
+        // no half file behind.
+        let (lines_tmp, bulk_tmp) = (lines.with_extension("part"), bulk.with_extension("part"));
+        let mut a = std::io::BufWriter::new(std::fs::File::create(&lines_tmp).unwrap());
+        let mut b = std::io::BufWriter::new(std::fs::File::create(&bulk_tmp).unwrap());
         for i in 0..docs {
             let line = serde_json::to_vec(&log_doc(i)).unwrap();
             a.write_all(&line).unwrap();
@@ -120,6 +123,8 @@ fn data_files(docs: u64) -> (PathBuf, PathBuf) {
         }
         a.flush().unwrap();
         b.flush().unwrap();
+        std::fs::rename(lines_tmp, &lines).unwrap();
+        std::fs::rename(bulk_tmp, &bulk).unwrap();
     }
     (lines, bulk)
 }
