@@ -256,6 +256,13 @@ impl Transport {
     /// `db.elasticsearch.node.name` (when sniffed), `http.response.status_code`,
     /// `http.request.resend_count` (retries), `error.type` and `otel.status_code` on failure.
     pub async fn perform(&self, req: Request) -> Result<Response, Error> {
+        // Boxed: the request's state machine (retries, the connection's futures: ~8 KB) is
+        // allocated once instead of being copied into every future that awaits it and into
+        // the task that runs it.
+        Box::pin(self.perform_traced(req)).await
+    }
+
+    async fn perform_traced(&self, req: Request) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "elasticsearch",
             otel.name = req.endpoint.unwrap_or(req.method.as_str()),
