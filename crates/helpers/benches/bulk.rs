@@ -23,6 +23,9 @@
 //!   `Value` per request and the answer parsed to `serde_json::Value` on both sides;
 //!   sequential, then 8 in flight. ours: es-client's `search().index().body().json::<Value>()`.
 //!
+//! * `ingester`: not raw — one `es_helpers::bulk()` (left column) against a `BulkIngester`
+//!   that 16 tasks push the same pre-serialized documents into (right column).
+//!
 //! Every bulk answer is checked the same way on both sides (`all_acknowledged`: one 2xx item
 //! per action).
 
@@ -369,6 +372,48 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                 assert_eq!(s.ok, docs);
                 docs
             }
+            // The ingester against one `bulk()` over the same documents (both es-helpers):
+            // 200,000 source lines held in memory, sent 5 times; 16 tasks push into the
+            // ingester, a contiguous slice each.
+            "raw-ingester" | "ours-ingester" => {
+                let lines: Arc<Vec<Bytes>> =
+                    Arc::new(Lines::new(&lines_file).take(200_000).collect());
+                let total = lines.len() as u64 * 5;
+                if name == "raw-ingester" {
+                    let all = (0..5)
+                        .flat_map(|_| lines.iter().cloned())
+                        .map(Action::index);
+                    let s = es_helpers::bulk(ours(), es_helpers::iter(all), opts())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(s.ok, total);
+                } else {
+                    let ing = es_helpers::BulkIngester::start(ours(), opts(), 50_000, None);
+                    let mut tasks = Vec::new();
+                    for t in 0..16 {
+                        let (ing, lines) = (ing.clone(), lines.clone());
+                        tasks.push(tokio::spawn(async move {
+                            // Its own contiguous slice, as a task producing its own documents
+                            // would have them (a strided slice makes every line a cache miss).
+                            let per = lines.len().div_ceil(16);
+                            let mine = &lines
+                                [(t * per).min(lines.len())..((t + 1) * per).min(lines.len())];
+                            for _ in 0..5 {
+                                for l in mine {
+                                    ing.add(Action::index(l.clone())).await.unwrap();
+                                }
+                            }
+                        }));
+                    }
+                    for t in tasks {
+                        t.await.unwrap();
+                    }
+                    let s = ing.close().await.unwrap();
+                    assert_eq!(s.ok, total);
+                }
+                total
+            }
             "raw-search" => {
                 let body = search_body();
                 let mut n = 0;
@@ -510,6 +555,11 @@ fn main() {
             &[1, 2],
         ),
         ("search", "small search parsed to Value (requests)", &[1, 8]),
+        (
+            "ingester",
+            "ingester, 16 tasks (raw column: one bulk() of es-helpers) (docs)",
+            &[2],
+        ),
     ] {
         if only.as_deref().is_some_and(|o| o != work) {
             continue;

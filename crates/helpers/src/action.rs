@@ -44,7 +44,7 @@ pub trait BulkSource {
 ///   Full validity of a one-line object is left to Elasticsearch, which rejects a malformed
 ///   source as that item's failure — it cannot affect other actions.
 fn write_raw(raw: &[u8], out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-    if raw.contains(&b'\n') {
+    if memchr::memchr(b'\n', raw).is_some() {
         let v: serde_json::Value = serde_json::from_slice(raw)?;
         return serde_json::to_writer(out, &v);
     }

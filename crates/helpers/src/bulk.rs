@@ -25,7 +25,7 @@ use es_client::{
     Body, BoxFuture, BoxStream, Client, Flavor, Operation, Refresh, Run, RunStream, StreamOperation,
 };
 use es_connections::{Runner, Using};
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::task::JoinSet;
@@ -474,18 +474,16 @@ where
     S: BulkSource + Send + 'static,
     St: Stream<Item = Action<S>> + Send,
 {
-    run_bulk_with(client, actions, opts, None, Vec::new).await
+    run_bulk_with(client, actions, opts, None).await
 }
 
 /// [`bulk`]'s run, giving every outcome to `on_outcome` when there is one (the ingester's
-/// callback), and counting in the `late` outcomes (actions that were never sent) after the
-/// input ended.
+/// callback).
 pub(crate) async fn run_bulk_with<S, St>(
     client: Client,
     actions: St,
     opts: BulkOptions,
     on_outcome: Option<crate::ingester::OutcomeFn>,
-    late: impl FnOnce() -> Vec<ItemOutcome>,
 ) -> Result<BulkSummary, BulkError>
 where
     S: BulkSource + Send + 'static,
@@ -520,11 +518,7 @@ where
             Err(e) => fatal = Some(e),
         }
     }
-    let late = late();
-    summary.total = stats.done.load(Ordering::Relaxed) + late.len() as u64;
-    for o in late {
-        record(o, &mut summary);
-    }
+    summary.total = stats.done.load(Ordering::Relaxed);
     summary.retried = stats.retried.load(Ordering::Relaxed);
     summary.requests = stats.requests.load(Ordering::Relaxed);
     summary.resent = stats.resent.load(Ordering::Relaxed);
@@ -552,7 +546,7 @@ where
 }
 
 /// The outcome of an action that was never sent: failed, status 0, with `why`.
-pub(crate) fn not_sent_outcome<S: BulkSource>(a: &Action<S>, seq: u64, why: &str) -> ItemOutcome {
+fn not_sent_outcome<S: BulkSource>(a: &Action<S>, seq: u64, why: &str) -> ItemOutcome {
     let mut line = Vec::new();
     let body = match a.write_to(&mut line) {
         Ok(()) => Bytes::from(line),
@@ -686,25 +680,31 @@ impl<'a, S: BulkSource + Send + 'static> Engine<'a, S> {
         let max_count = self.opts.chunk_size.max(1);
         let mut actions = Vec::with_capacity(max_count.min(100_000));
         let first_seq = self.seq;
-        let mut deadline = None;
+        // One timer per batch, armed by its first action and polled only when the input has
+        // nothing ready (a timer per action costs more than the action).
+        let mut flush_at: Option<Pin<Box<tokio::time::Sleep>>> = None;
         while actions.len() < max_count {
-            let next = match deadline {
-                Some(at) => match tokio::time::timeout_at(at, self.input.next()).await {
-                    Ok(next) => next,
-                    // The oldest action has waited long enough: send what there is.
-                    Err(_) => break,
+            let next = match self.input.next().now_or_never() {
+                Some(next) => next,
+                None => match flush_at.as_mut() {
+                    Some(timer) => tokio::select! {
+                        biased;
+                        next = self.input.next() => next,
+                        // The oldest action has waited long enough: send what there is.
+                        () = timer.as_mut() => break,
+                    },
+                    None => self.input.next().await,
                 },
-                None => self.input.next().await,
             };
             let Some(action) = next else {
                 self.input_done = true;
                 break;
             };
-            if deadline.is_none() {
-                deadline = self
+            if flush_at.is_none() {
+                flush_at = self
                     .opts
                     .flush_interval
-                    .map(|d| tokio::time::Instant::now() + d);
+                    .map(|d| Box::pin(tokio::time::sleep(d)));
             }
             self.seq += 1;
             let n = self.stats.buffered.fetch_add(1, Ordering::Relaxed) + 1;

@@ -3,30 +3,41 @@
 //!
 //! [`bulk`]: crate::bulk
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::Poll;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use es_client::Client;
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::action::{Action, BulkSource};
-use crate::bulk::{
-    not_sent_outcome, run_bulk_with, BulkError, BulkOptions, BulkSummary, ItemOutcome,
-};
+use crate::bulk::{run_bulk_with, BulkError, BulkOptions, BulkSummary, ItemOutcome};
 
 /// What the ingester calls with each finished action.
 pub type OutcomeFn = Arc<dyn Fn(ItemOutcome) + Send + Sync>;
 
-enum Msg<S> {
-    Action(Action<S>),
-    Close,
+/// The bounded queue between the handles and the engine. The engine takes everything queued
+/// at once (one lock per batch, not per action: a channel's per-message cost was a third of
+/// the ingester's time).
+struct Queue<S> {
+    items: Mutex<VecDeque<Action<S>>>,
+    capacity: usize,
+    closed: AtomicBool,
+    not_empty: Notify,
+    not_full: Notify,
 }
 
-struct Shared {
-    closed: AtomicBool,
+impl<S> Queue<S> {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Action<S>>> {
+        self.items.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+struct Shared<S> {
+    queue: Queue<S>,
+    rt: tokio::runtime::Handle,
     task: Mutex<Option<JoinHandle<Result<BulkSummary, BulkError>>>>,
 }
 
@@ -59,14 +70,12 @@ struct Shared {
 /// # Ok(()) }
 /// ```
 pub struct BulkIngester<S> {
-    tx: mpsc::Sender<Msg<S>>,
-    shared: Arc<Shared>,
+    shared: Arc<Shared<S>>,
 }
 
 impl<S> Clone for BulkIngester<S> {
     fn clone(&self) -> Self {
         BulkIngester {
-            tx: self.tx.clone(),
             shared: self.shared.clone(),
         }
     }
@@ -74,9 +83,11 @@ impl<S> Clone for BulkIngester<S> {
 
 impl<S> std::fmt::Debug for BulkIngester<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let q = &self.shared.queue;
         f.debug_struct("BulkIngester")
-            .field("closed", &self.shared.closed.load(Ordering::Relaxed))
-            .field("queued", &(self.tx.max_capacity() - self.tx.capacity()))
+            .field("closed", &q.closed.load(Ordering::Relaxed))
+            .field("queued", &q.lock().len())
+            .field("capacity", &q.capacity)
             .finish()
     }
 }
@@ -90,13 +101,56 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
     /// Starts the engine on the current tokio runtime, with a queue of `queue` actions and an
     /// optional outcome callback. `flush_interval` defaults to 1 s here (a pushed action is
     /// never left waiting for a chunk to fill).
+    /// Must be called within a tokio runtime (as `tokio::spawn`); blocking programs use
+    /// [`start_blocking`](Self::start_blocking).
     pub fn start(
         client: Client,
         opts: BulkOptions,
         queue: usize,
         on_outcome: Option<OutcomeFn>,
     ) -> Self {
-        let (tx, rx) = mpsc::channel::<Msg<S>>(queue.max(1));
+        Self::start_on(
+            &tokio::runtime::Handle::current(),
+            client,
+            opts,
+            queue,
+            on_outcome,
+        )
+    }
+
+    /// [`start`](Self::start) for blocking programs: the engine runs on the runtime shared by
+    /// blocking clients; push with [`add_blocking`](Self::add_blocking), finish with
+    /// [`close_blocking`](Self::close_blocking).
+    #[cfg(feature = "blocking")]
+    pub fn start_blocking(
+        client: &es_client::blocking::Client,
+        opts: BulkOptions,
+        queue: usize,
+        on_outcome: Option<OutcomeFn>,
+    ) -> Result<Self, es_client::Error> {
+        let rt = es_client::transport::blocking::runtime()?;
+        Ok(Self::start_on(
+            rt.handle(),
+            client.as_async(),
+            opts,
+            queue,
+            on_outcome,
+        ))
+    }
+
+    /// [`close`](Self::close) from blocking code.
+    #[cfg(feature = "blocking")]
+    pub fn close_blocking(self) -> Result<BulkSummary, BulkError> {
+        es_client::transport::blocking::block_on_result(self.close())
+    }
+
+    fn start_on(
+        rt: &tokio::runtime::Handle,
+        client: Client,
+        opts: BulkOptions,
+        queue: usize,
+        on_outcome: Option<OutcomeFn>,
+    ) -> Self {
         let opts = BulkOptions {
             flush_interval: opts
                 .flush_interval
@@ -104,43 +158,82 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
             ..opts
         };
         let shared = Arc::new(Shared {
-            closed: AtomicBool::new(false),
+            queue: Queue {
+                items: Mutex::new(VecDeque::new()),
+                capacity: queue.max(1),
+                closed: AtomicBool::new(false),
+                not_empty: Notify::new(),
+                not_full: Notify::new(),
+            },
+            rt: rt.clone(),
             task: Mutex::new(None),
         });
-        let task = tokio::spawn(run(client, opts, rx, on_outcome));
+        let task = rt.spawn(run(client, opts, shared.clone(), on_outcome));
         *shared.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
-        BulkIngester { tx, shared }
+        BulkIngester { shared }
     }
 
     /// Queues an action; waits while the queue is full. `Err` once the ingester is closed.
     pub async fn add(&self, action: Action<S>) -> Result<(), IngesterClosed> {
-        if self.shared.closed.load(Ordering::Acquire) {
+        let q = &self.shared.queue;
+        let mut action = Some(action);
+        // The common case: room in the queue, no waiting registered.
+        if self.try_push(&mut action)? {
+            return Ok(());
+        }
+        loop {
+            // Registered before the check, so a drain between the check and the wait wakes us.
+            let space = q.not_full.notified();
+            tokio::pin!(space);
+            space.as_mut().enable();
+            if self.try_push(&mut action)? {
+                return Ok(());
+            }
+            space.await;
+        }
+    }
+
+    /// Pushes `action` if there is room (taking it out of the option).
+    fn try_push(&self, action: &mut Option<Action<S>>) -> Result<bool, IngesterClosed> {
+        let q = &self.shared.queue;
+        let mut items = q.lock();
+        if q.closed.load(Ordering::Acquire) {
             return Err(IngesterClosed);
         }
-        self.tx
-            .send(Msg::Action(action))
-            .await
-            .map_err(|_| IngesterClosed)
+        if items.len() >= q.capacity {
+            return Ok(false);
+        }
+        let Some(a) = action.take() else {
+            return Ok(true);
+        };
+        items.push_back(a);
+        let first = items.len() == 1;
+        drop(items);
+        if first {
+            q.not_empty.notify_one();
+        }
+        Ok(true)
     }
 
     /// [`add`](Self::add) from a thread outside the async runtime (blocks while the queue is
     /// full; must not be called from async code).
     pub fn add_blocking(&self, action: Action<S>) -> Result<(), IngesterClosed> {
-        if self.shared.closed.load(Ordering::Acquire) {
-            return Err(IngesterClosed);
-        }
-        self.tx
-            .blocking_send(Msg::Action(action))
-            .map_err(|_| IngesterClosed)
+        self.shared.rt.block_on(self.add(action))
     }
 
     /// Stops taking actions, sends what is queued, waits for every answer and returns the
-    /// summary (an `Err` as [`bulk`](crate::bulk) gives one). Other handles' later `add`s are
-    /// refused; an action that raced with the close is reported as failed ("not sent"),
-    /// never dropped silently. A second `close` (from a clone) returns an empty summary.
+    /// summary (an `Err` as [`bulk`](crate::bulk) gives one). Every action an `add` took is
+    /// sent (the close and the adds are ordered by the queue's lock); later `add`s, from any
+    /// handle, are refused with [`IngesterClosed`]. A second `close` (from a clone) returns
+    /// an empty summary.
     pub async fn close(self) -> Result<BulkSummary, BulkError> {
-        self.shared.closed.store(true, Ordering::Release);
-        let _ = self.tx.send(Msg::Close).await;
+        let q = &self.shared.queue;
+        {
+            let _items = q.lock();
+            q.closed.store(true, Ordering::Release);
+        }
+        q.not_empty.notify_one();
+        q.not_full.notify_waiters();
         let task = self
             .shared
             .task
@@ -161,40 +254,38 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
 async fn run<S: BulkSource + Send + 'static>(
     client: Client,
     opts: BulkOptions,
-    rx: mpsc::Receiver<Msg<S>>,
+    shared: Arc<Shared<S>>,
     on_outcome: Option<OutcomeFn>,
 ) -> Result<BulkSummary, BulkError> {
-    let rx = Arc::new(Mutex::new(rx));
-    let reader = rx.clone();
-    let input = futures_util::stream::poll_fn(move |cx| {
-        let mut rx = reader.lock().unwrap_or_else(|p| p.into_inner());
-        match rx.poll_recv(cx) {
-            Poll::Ready(Some(Msg::Action(a))) => Poll::Ready(Some(a)),
-            Poll::Ready(Some(Msg::Close)) | Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    });
-    // Actions that raced with the close (queued behind it): reported as not sent, not lost.
-    let late = move || {
-        let mut rx = rx.lock().unwrap_or_else(|p| p.into_inner());
-        rx.close();
-        let mut out = Vec::new();
-        while let Ok(msg) = rx.try_recv() {
-            if let Msg::Action(a) = msg {
-                out.push(not_sent_outcome(
-                    &a,
-                    u64::MAX,
-                    "not sent: added while the ingester was closing",
-                ));
+    // Everything queued is taken at once; the stream hands it out one by one. Once closed
+    // (checked under the queue's lock, which `add` holds while it pushes), the queue is
+    // drained to the end and the stream ends: nothing queued is left behind.
+    let input = futures_util::stream::unfold(
+        (shared.clone(), VecDeque::new()),
+        |(shared, mut local)| async move {
+            loop {
+                if let Some(a) = local.pop_front() {
+                    return Some((a, (shared, local)));
+                }
+                let q = &shared.queue;
+                let more = q.not_empty.notified();
+                tokio::pin!(more);
+                more.as_mut().enable();
+                {
+                    let mut items = q.lock();
+                    if !items.is_empty() {
+                        std::mem::swap(&mut *items, &mut local);
+                        drop(items);
+                        q.not_full.notify_waiters();
+                        continue;
+                    }
+                    if q.closed.load(Ordering::Acquire) {
+                        return None;
+                    }
+                }
+                more.await;
             }
-        }
-        if !out.is_empty() {
-            tracing::warn!(
-                actions = out.len(),
-                "bulk ingester: actions added while closing were not sent"
-            );
-        }
-        out
-    };
-    run_bulk_with(client, input.boxed(), opts, on_outcome, late).await
+        },
+    );
+    run_bulk_with(client, input.boxed(), opts, on_outcome).await
 }

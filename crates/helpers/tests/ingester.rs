@@ -116,3 +116,35 @@ async fn a_trickle_is_sent_within_the_flush_interval_and_threads_can_push() {
     let err = ingester.add(Action::index(Json(json!({})))).await;
     assert!(matches!(err, Err(IngesterClosed)));
 }
+
+/// The blocking flavour: threads push, `close_blocking` waits; no runtime of our own.
+#[test]
+fn threads_push_into_a_blocking_ingester() {
+    let cluster = store();
+    let client = es_client::blocking::Client::from_builder(
+        TransportBuilder::new()
+            .host(cluster.url(0))
+            .compat(CompatMode::Off)
+            .product_check(false),
+    )
+    .unwrap();
+    let opts = BulkOptions::default().index("blk").chunk_size(500);
+    let ingester = BulkIngester::start_blocking(&client, opts, 1000, None).unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let ing = ingester.clone();
+            std::thread::spawn(move || {
+                for i in 0..2500 {
+                    ing.add_blocking(Action::index(Json(json!({"t": t}))).id(format!("{t}-{i}")))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let summary = ingester.close_blocking().unwrap();
+    assert_eq!((summary.total, summary.ok), (10_000, 10_000));
+    assert_eq!(cluster.store().unwrap().ids("blk").len(), 10_000);
+}
