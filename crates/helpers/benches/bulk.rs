@@ -242,6 +242,21 @@ fn parsed_body<T: serde::de::DeserializeOwned + Serialize>(lines: &[Bytes]) -> V
     body
 }
 
+/// One `es_helpers::bulk()` over `actions`; every one must be acknowledged.
+async fn ours_bulk<S: es_helpers::BulkSource + Send + 'static>(
+    client: Client,
+    actions: impl Iterator<Item = Action<S>> + Send,
+    opts: BulkOptions,
+    expect: u64,
+) -> u64 {
+    let s = es_helpers::bulk(client, es_helpers::iter(actions), opts)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(s.ok, expect);
+    expect
+}
+
 fn search_body() -> Value {
     json!({"query": {"bool": {"filter": [{"term": {"level": "ERROR"}}, {"range": {"@timestamp": {"gte": "now-1h"}}}]}}, "size": 10})
 }
@@ -342,35 +357,18 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                 docs
             }
             "ours-lines" => {
-                let actions = es_helpers::iter(Lines::new(&lines_file).map(Action::index));
-                let s = es_helpers::bulk(ours(), actions, opts())
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(s.ok, docs);
-                docs
+                let actions = Lines::new(&lines_file).map(Action::index);
+                ours_bulk(ours(), actions, opts(), docs).await
             }
             "ours-typed" => {
-                let lines = Lines::new(&lines_file);
                 let actions =
-                    es_helpers::iter(lines.map(|l| Action::index(FromJson::<LogDoc>::new(l))));
-                let s = es_helpers::bulk(ours(), actions, opts())
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(s.ok, docs);
-                docs
+                    Lines::new(&lines_file).map(|l| Action::index(FromJson::<LogDoc>::new(l)));
+                ours_bulk(ours(), actions, opts(), docs).await
             }
             "ours-value" => {
-                let lines = Lines::new(&lines_file);
                 let actions =
-                    es_helpers::iter(lines.map(|l| Action::index(FromJson::<Value>::new(l))));
-                let s = es_helpers::bulk(ours(), actions, opts())
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(s.ok, docs);
-                docs
+                    Lines::new(&lines_file).map(|l| Action::index(FromJson::<Value>::new(l)));
+                ours_bulk(ours(), actions, opts(), docs).await
             }
             // The ingester against one `bulk()` over the same documents (both es-helpers):
             // 200,000 source lines held in memory, sent 5 times; 16 tasks push into the
