@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use es_client::Client;
-use futures_util::StreamExt;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
@@ -18,20 +17,28 @@ use crate::bulk::{run_bulk_with, BulkError, BulkOptions, BulkSummary, ItemOutcom
 /// What the ingester calls with each finished action.
 pub type OutcomeFn = Arc<dyn Fn(ItemOutcome) + Send + Sync>;
 
-/// The bounded queue between the handles and the engine. The engine takes everything queued
-/// at once (one lock per batch, not per action: a channel's per-message cost was a third of
-/// the ingester's time).
+/// The bounded queue between the handles and the engine: a few shards (each handle pushes
+/// into its own, so many producers do not meet on one lock), which the engine empties whole
+/// (one lock per batch, not per action).
 struct Queue<S> {
-    items: Mutex<VecDeque<Action<S>>>,
+    shards: Vec<Mutex<VecDeque<Action<S>>>>,
+    /// Per shard.
     capacity: usize,
     closed: AtomicBool,
     not_empty: Notify,
     not_full: Notify,
 }
 
+const SHARDS: usize = 8;
+
 impl<S> Queue<S> {
-    fn lock(&self) -> MutexGuard<'_, VecDeque<Action<S>>> {
-        self.items.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self, shard: usize) -> MutexGuard<'_, VecDeque<Action<S>>> {
+        self.shards[shard % self.shards.len()]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+    fn len(&self) -> usize {
+        (0..self.shards.len()).map(|i| self.lock(i).len()).sum()
     }
 }
 
@@ -39,6 +46,8 @@ struct Shared<S> {
     queue: Queue<S>,
     rt: tokio::runtime::Handle,
     task: Mutex<Option<JoinHandle<Result<BulkSummary, BulkError>>>>,
+    /// Hands out shards to new handles.
+    next_shard: std::sync::atomic::AtomicUsize,
 }
 
 /// A cloneable handle to one running bulk engine: actions [`add`](Self::add)ed from any
@@ -71,12 +80,14 @@ struct Shared<S> {
 /// ```
 pub struct BulkIngester<S> {
     shared: Arc<Shared<S>>,
+    shard: usize,
 }
 
 impl<S> Clone for BulkIngester<S> {
     fn clone(&self) -> Self {
         BulkIngester {
             shared: self.shared.clone(),
+            shard: self.shared.next_shard.fetch_add(1, Ordering::Relaxed),
         }
     }
 }
@@ -86,8 +97,8 @@ impl<S> std::fmt::Debug for BulkIngester<S> {
         let q = &self.shared.queue;
         f.debug_struct("BulkIngester")
             .field("closed", &q.closed.load(Ordering::Relaxed))
-            .field("queued", &q.lock().len())
-            .field("capacity", &q.capacity)
+            .field("queued", &q.len())
+            .field("capacity", &(q.capacity * q.shards.len()))
             .finish()
     }
 }
@@ -159,18 +170,19 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
         };
         let shared = Arc::new(Shared {
             queue: Queue {
-                items: Mutex::new(VecDeque::new()),
-                capacity: queue.max(1),
+                shards: (0..SHARDS).map(|_| Mutex::new(VecDeque::new())).collect(),
+                capacity: queue.max(1).div_ceil(SHARDS),
                 closed: AtomicBool::new(false),
                 not_empty: Notify::new(),
                 not_full: Notify::new(),
             },
             rt: rt.clone(),
             task: Mutex::new(None),
+            next_shard: std::sync::atomic::AtomicUsize::new(1),
         });
         let task = rt.spawn(run(client, opts, shared.clone(), on_outcome));
         *shared.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
-        BulkIngester { shared }
+        BulkIngester { shared, shard: 0 }
     }
 
     /// Queues an action; waits while the queue is full. `Err` once the ingester is closed.
@@ -196,7 +208,7 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
     /// Pushes `action` if there is room (taking it out of the option).
     fn try_push(&self, action: &mut Option<Action<S>>) -> Result<bool, IngesterClosed> {
         let q = &self.shared.queue;
-        let mut items = q.lock();
+        let mut items = q.lock(self.shard);
         if q.closed.load(Ordering::Acquire) {
             return Err(IngesterClosed);
         }
@@ -229,7 +241,9 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
     pub async fn close(self) -> Result<BulkSummary, BulkError> {
         let q = &self.shared.queue;
         {
-            let _items = q.lock();
+            // Under every shard's lock: an `add` either pushed before (and is sent) or sees
+            // the close.
+            let _all: Vec<_> = (0..q.shards.len()).map(|i| q.lock(i)).collect();
             q.closed.store(true, Ordering::Release);
         }
         q.not_empty.notify_one();
@@ -257,35 +271,67 @@ async fn run<S: BulkSource + Send + 'static>(
     shared: Arc<Shared<S>>,
     on_outcome: Option<OutcomeFn>,
 ) -> Result<BulkSummary, BulkError> {
-    // Everything queued is taken at once; the stream hands it out one by one. Once closed
-    // (checked under the queue's lock, which `add` holds while it pushes), the queue is
-    // drained to the end and the stream ends: nothing queued is left behind.
-    let input = futures_util::stream::unfold(
-        (shared.clone(), VecDeque::new()),
-        |(shared, mut local)| async move {
-            loop {
-                if let Some(a) = local.pop_front() {
-                    return Some((a, (shared, local)));
-                }
-                let q = &shared.queue;
-                let more = q.not_empty.notified();
-                tokio::pin!(more);
-                more.as_mut().enable();
-                {
-                    let mut items = q.lock();
-                    if !items.is_empty() {
-                        std::mem::swap(&mut *items, &mut local);
-                        drop(items);
-                        q.not_full.notify_waiters();
-                        continue;
-                    }
-                    if q.closed.load(Ordering::Acquire) {
-                        return None;
-                    }
-                }
-                more.await;
+    let input = Drain {
+        shared,
+        local: VecDeque::new(),
+        wait: None,
+    };
+    run_bulk_with(client, input, opts, on_outcome).await
+}
+
+/// The engine's input: everything queued is taken at once, then handed out one by one. Once
+/// closed (see [`BulkIngester::close`]), the shards are emptied to the end and the stream
+/// ends: nothing queued is left behind.
+struct Drain<S> {
+    shared: Arc<Shared<S>>,
+    local: VecDeque<Action<S>>,
+    /// Waiting for a push; only the engine waits on `not_empty`, and a push into an empty
+    /// shard stores a permit when it is not waiting yet, so no wake-up is missed.
+    wait: Option<futures_util::future::BoxFuture<'static, ()>>,
+}
+
+// No field is pinned: the actions are only moved in and out of the deque.
+impl<S> Unpin for Drain<S> {}
+
+impl<S: Send + 'static> futures_util::Stream for Drain<S> {
+    type Item = Action<S>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Action<S>>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        loop {
+            if let Some(a) = this.local.pop_front() {
+                return Poll::Ready(Some(a));
             }
-        },
-    );
-    run_bulk_with(client, input.boxed(), opts, on_outcome).await
+            if let Some(w) = this.wait.as_mut() {
+                if w.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                this.wait = None;
+            }
+            let q = &this.shared.queue;
+            let closed = q.closed.load(Ordering::Acquire);
+            let mut took = false;
+            for i in 0..q.shards.len() {
+                let mut items = q.lock(i);
+                if !items.is_empty() {
+                    this.local.append(&mut items);
+                    took = true;
+                }
+            }
+            if took {
+                q.not_full.notify_waiters();
+                continue;
+            }
+            if closed {
+                return Poll::Ready(None);
+            }
+            let shared = this.shared.clone();
+            this.wait = Some(Box::pin(async move {
+                shared.queue.not_empty.notified().await;
+            }));
+        }
+    }
 }
