@@ -25,6 +25,10 @@
 //!
 //! * `ingester`: not raw — one `es_helpers::bulk()` (left column) against a `BulkIngester`
 //!   that 16 tasks push the same pre-serialized documents into (right column).
+//! * `cli`: not raw — es-helpers' `bulk()` of the source lines (left) against the `es bulk`
+//!   command on the same file (right; its peak RSS polled from /proc). Needs `ES_BIN`:
+//!   `cargo build --release -p es-cli && ES_BIN=$CARGO_TARGET_DIR/release/es cargo bench
+//!   -p es-helpers --bench bulk -- --only cli`.
 //!
 //! Every bulk answer is checked the same way on both sides (`all_acknowledged`: one 2xx item
 //! per action).
@@ -49,6 +53,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 const DOCS_PER_BODY: usize = 5000;
+
+/// The `es` process's peak RSS (MB) in a `cli` run.
+static CLI_PEAK_MB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 const SEARCHES: usize = 20_000;
 
 #[derive(Serialize, Deserialize)]
@@ -370,6 +377,46 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                     Lines::new(&lines_file).map(|l| Action::index(FromJson::<Value>::new(l)));
                 ours_bulk(ours(), actions, opts(), docs).await
             }
+            // `es bulk` of the source-lines file against the library's best mode for the same
+            // input (pre-serialized lines, 2 in flight, 5000 per request).
+            "raw-cli" => {
+                let actions = Lines::new(&lines_file).map(Action::index);
+                ours_bulk(ours(), actions, opts(), docs).await
+            }
+            "ours-cli" => {
+                let es = std::env::var("ES_BIN").unwrap();
+                let mut child = Command::new(es)
+                    .args(["--url", &url, "bulk", "bench"])
+                    .arg(&lines_file)
+                    .args(["--chunk-size", &DOCS_PER_BODY.to_string()])
+                    .args([
+                        "--in-flight",
+                        &in_flight.to_string(),
+                        "--no-progress",
+                        "--no-refresh",
+                    ])
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                // Its peak RSS, read from /proc while it runs (every 20 ms).
+                let status = format!("/proc/{}/status", child.id());
+                let mut peak = 0f64;
+                loop {
+                    if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|t| {
+                        t.lines()
+                            .find(|l| l.starts_with("VmHWM:"))
+                            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+                    }) {
+                        peak = peak.max(kb / 1024.0);
+                    }
+                    if child.try_wait().unwrap().is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                CLI_PEAK_MB.store(peak as u64, std::sync::atomic::Ordering::Relaxed);
+                docs
+            }
             // The ingester against one `bulk()` over the same documents (both es-helpers):
             // 200,000 source lines held in memory, sent 5 times; 16 tasks push into the
             // ingester, a contiguous slice each.
@@ -466,7 +513,11 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
         }
     });
     let secs = started.elapsed().as_secs_f64();
-    println!("{} {:.1}", units as f64 / secs, peak_rss_mb());
+    let rss = match CLI_PEAK_MB.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => peak_rss_mb(),
+        es => es as f64,
+    };
+    println!("{} {rss:.1}", units as f64 / secs);
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -558,8 +609,17 @@ fn main() {
             "ingester, 16 tasks (raw column: one bulk() of es-helpers) (docs)",
             &[2],
         ),
+        (
+            "cli",
+            "`es bulk` of the lines file (raw column: es-helpers bulk() of the same lines) (docs)",
+            &[2],
+        ),
     ] {
         if only.as_deref().is_some_and(|o| o != work) {
+            continue;
+        }
+        if work == "cli" && std::env::var_os("ES_BIN").is_none() {
+            println!("| {label} | — | skipped: set ES_BIN to a release `es` binary | | | | | |");
             continue;
         }
         for &in_flight in flights {
