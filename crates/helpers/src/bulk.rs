@@ -345,6 +345,17 @@ struct Stats {
     last_chunk_bytes: AtomicU64,
 }
 
+impl Stats {
+    /// One action accounted for: done, no longer buffered, failed unless `ok`.
+    fn finish(&self, ok: bool) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.buffered.fetch_sub(1, Ordering::Relaxed);
+        if !ok {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Actions pulled for one request task, not serialized yet.
 struct Batch<S> {
     first_seq: u64,
@@ -725,9 +736,7 @@ fn unsent<S: BulkSource>(
 ) -> Vec<ItemOutcome> {
     let mut out = Vec::with_capacity(batch.actions.len().saturating_sub(from));
     for (i, a) in batch.actions.iter().enumerate().skip(from) {
-        stats.done.fetch_add(1, Ordering::Relaxed);
-        stats.buffered.fetch_sub(1, Ordering::Relaxed);
-        stats.failed.fetch_add(1, Ordering::Relaxed);
+        stats.finish(false);
         out.push(not_sent_outcome(a, batch.first_seq + i as u64, why));
     }
     out
@@ -829,9 +838,7 @@ async fn send_batch<S: BulkSource>(
         let why = Value::String(format!("not sent: an earlier bulk request failed ({e})"));
         for c in chunks {
             for s in &c.spans {
-                stats.done.fetch_add(1, Ordering::Relaxed);
-                stats.buffered.fetch_sub(1, Ordering::Relaxed);
-                stats.failed.fetch_add(1, Ordering::Relaxed);
+                stats.finish(false);
                 out.outcomes
                     .push(failed_outcome(s, 0, why.clone(), 0, &c.body));
             }
@@ -931,12 +938,10 @@ async fn send_chunk(
         .retry_on_status([]);
     let mut wait_hint: Option<Duration> = None;
     let finish = |outcomes: &mut Vec<ItemOutcome>, o: ItemOutcome| {
-        stats.done.fetch_add(1, Ordering::Relaxed);
-        stats.buffered.fetch_sub(1, Ordering::Relaxed);
-        if !o.is_ok() {
-            stats.failed.fetch_add(1, Ordering::Relaxed);
-            outcomes.push(o);
-        } else if opts.yield_ok {
+        let ok = o.is_ok();
+        stats.finish(ok);
+        // Failures always; successes only when the stream yields them.
+        if !ok || opts.yield_ok {
             outcomes.push(o);
         }
     };

@@ -103,7 +103,7 @@ impl<S> std::fmt::Debug for BulkIngester<S> {
     }
 }
 
-/// The ingester was closed: the action was not taken (and is given back).
+/// The ingester was closed: the action was not taken.
 #[derive(Debug, thiserror::Error)]
 #[error("the bulk ingester is closed; the action was not taken")]
 pub struct IngesterClosed;
