@@ -2,10 +2,11 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use es_helpers::{bulk, Action, BulkOptions};
+use es_helpers::{bulk, Action, BulkOptions, BulkSource, IdFromField};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Failure;
@@ -51,20 +52,35 @@ fn reader(file: &Option<PathBuf>) -> Result<Box<dyn BufRead + Send>, Failure> {
     }
 }
 
-/// One action per non-empty line; with `--id-field`, the id is read from the document.
-fn action(line: Vec<u8>, id_field: Option<&str>) -> Action<Bytes> {
-    let id = id_field.and_then(|f| {
-        let v: serde_json::Value = serde_json::from_slice(&line).ok()?;
-        match v.get(f)? {
-            serde_json::Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
+/// One document line: sent as it is, or with its `_id` read from a field (`--id-field`),
+/// which es-helpers does in its request tasks, in parallel.
+#[derive(Debug)]
+enum Line {
+    Plain(Bytes),
+    WithId(IdFromField),
+}
+
+impl BulkSource for Line {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        match self {
+            Line::Plain(b) => b.write_json(out),
+            Line::WithId(d) => d.write_json(out),
         }
-    });
-    let a = Action::index(Bytes::from(line));
-    match id {
-        Some(id) => a.id(id),
-        None => a,
     }
+    fn id(&self) -> Result<Option<String>, serde_json::Error> {
+        match self {
+            Line::Plain(_) => Ok(None),
+            Line::WithId(d) => d.id(),
+        }
+    }
+}
+
+/// One action per non-empty line.
+fn action(line: Vec<u8>, id_field: Option<&Arc<str>>) -> Action<Line> {
+    Action::index(match id_field {
+        Some(f) => Line::WithId(IdFromField::new(line, f.clone())),
+        None => Line::Plain(Bytes::from(line)),
+    })
 }
 
 /// Loads the documents; prints a summary; fails if any document was rejected.
@@ -85,7 +101,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         bar
     };
     let progress = bar.clone();
-    let id_field = args.id_field.clone();
+    let id_field: Option<Arc<str>> = args.id_field.as_deref().map(Arc::from);
     // A read error ends the input but is reported: it is not the end of the file.
     let read_error: std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>> = Default::default();
     let read_slot = read_error.clone();
@@ -104,7 +120,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
                         line.pop();
                     }
                     if !line.is_empty() {
-                        return Some(action(std::mem::take(&mut line), id_field.as_deref()));
+                        return Some(action(std::mem::take(&mut line), id_field.as_ref()));
                     }
                 }
             }

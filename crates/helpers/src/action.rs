@@ -34,6 +34,13 @@ impl Op {
 pub trait BulkSource {
     /// Appends the JSON.
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+
+    /// The document's `_id` when the source itself says it (see [`IdFromField`]); used when
+    /// the action's metadata has none. Called where the action is serialized, so a source
+    /// that must parse to know it does so in the request tasks, in parallel.
+    fn id(&self) -> Result<Option<String>, serde_json::Error> {
+        Ok(None)
+    }
 }
 
 /// Pre-serialized JSON is checked where it matters for the NDJSON body, cheaply (a `memchr`
@@ -149,6 +156,90 @@ impl<T: serde::de::DeserializeOwned + Serialize> BulkSource for FromJson<T> {
     }
 }
 
+/// Pre-serialized JSON whose `_id` is one of its top-level fields (`es bulk --id-field`):
+/// the field is read where the action is serialized (in the request tasks, in parallel),
+/// the text is sent as it is. A string is the id as it is, a number its JSON text; a missing
+/// or `null` field lets the server pick an id; any other value, or text that is not one JSON
+/// object, is an error naming the field.
+///
+/// ```
+/// use es_helpers::{Action, IdFromField};
+/// let field: std::sync::Arc<str> = "sku".into();
+/// let a = Action::index(IdFromField::new(r#"{"sku":"A-1","n":2}"#, field.clone()));
+/// let mut buf = Vec::new();
+/// a.write_to(&mut buf).unwrap();
+/// assert_eq!(buf, b"{\"index\":{\"_id\":\"A-1\"}}\n{\"sku\":\"A-1\",\"n\":2}\n");
+/// let bad = Action::index(IdFromField::new(r#"{"sku":{"a":1}}"#, field));
+/// assert!(bad.write_to(&mut Vec::new()).unwrap_err().to_string().contains("sku"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct IdFromField {
+    text: Bytes,
+    field: std::sync::Arc<str>,
+}
+
+impl IdFromField {
+    /// The JSON text of one document and the field holding its id.
+    pub fn new(text: impl Into<Bytes>, field: std::sync::Arc<str>) -> Self {
+        IdFromField {
+            text: text.into(),
+            field,
+        }
+    }
+}
+
+impl BulkSource for IdFromField {
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        write_raw(&self.text, out)
+    }
+
+    fn id(&self) -> Result<Option<String>, serde_json::Error> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_slice(&self.text);
+        let id = FieldSeed(&self.field).deserialize(&mut de)?;
+        de.end()?;
+        Ok(id)
+    }
+}
+
+/// Reads one top-level field of an object as an id, skipping the others unparsed.
+struct FieldSeed<'f>(&'f str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Option<String>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FieldSeed<'_> {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON object (with the id field `{}`)", self.0)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut id = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key != self.0 {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            id = match map.next_value::<serde_json::Value>()? {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                other => {
+                    return Err(serde::de::Error::custom(format!(
+                        "the id field `{}` must be a string or a number, not {other}",
+                        self.0
+                    )))
+                }
+            };
+        }
+        Ok(id)
+    }
+}
+
 /// Metadata of an action (`_index`, `_id`, routing, versioning, pipeline...).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {
@@ -192,10 +283,41 @@ pub struct Meta {
 pub struct Action<S> {
     /// Operation.
     pub op: Op,
-    /// Metadata.
-    pub meta: Meta,
+    /// Metadata, boxed and only when set: most actions have none, and a small action is
+    /// cheap to move through queues and batches (see [`meta`](Self::meta)).
+    meta: Option<Box<Meta>>,
     /// Source (`None` for delete).
     pub source: Option<S>,
+}
+
+/// What [`Action::meta`] reads when nothing was set.
+static NO_META: Meta = Meta {
+    index: None,
+    id: None,
+    routing: None,
+    version: None,
+    version_type: None,
+    pipeline: None,
+    if_seq_no: None,
+    if_primary_term: None,
+    retry_on_conflict: None,
+    require_alias: None,
+};
+
+impl<S> Action<S> {
+    /// The action's metadata (`_index`, `_id`, routing...).
+    pub fn meta(&self) -> &Meta {
+        self.meta.as_deref().unwrap_or(&NO_META)
+    }
+    /// The metadata, to change.
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        self.meta.get_or_insert_with(Box::default)
+    }
+    /// Replaces the metadata.
+    pub fn with_meta(mut self, meta: Meta) -> Self {
+        self.meta = (meta != NO_META).then(|| Box::new(meta));
+        self
+    }
 }
 
 impl<S: BulkSource> Action<S> {
@@ -203,7 +325,7 @@ impl<S: BulkSource> Action<S> {
     pub fn index(source: S) -> Self {
         Action {
             op: Op::Index,
-            meta: Meta::default(),
+            meta: None,
             source: Some(source),
         }
     }
@@ -211,7 +333,7 @@ impl<S: BulkSource> Action<S> {
     pub fn create(source: S) -> Self {
         Action {
             op: Op::Create,
-            meta: Meta::default(),
+            meta: None,
             source: Some(source),
         }
     }
@@ -219,10 +341,10 @@ impl<S: BulkSource> Action<S> {
     pub fn update(id: impl Into<String>, body: S) -> Self {
         Action {
             op: Op::Update,
-            meta: Meta {
+            meta: Some(Box::new(Meta {
                 id: Some(id.into()),
                 ..Meta::default()
-            },
+            })),
             source: Some(body),
         }
     }
@@ -230,57 +352,57 @@ impl<S: BulkSource> Action<S> {
     pub fn delete(id: impl Into<String>) -> Self {
         Action {
             op: Op::Delete,
-            meta: Meta {
+            meta: Some(Box::new(Meta {
                 id: Some(id.into()),
                 ..Meta::default()
-            },
+            })),
             source: None,
         }
     }
     /// Target index.
     pub fn index_name(mut self, index: impl Into<String>) -> Self {
-        self.meta.index = Some(index.into());
+        self.meta_mut().index = Some(index.into());
         self
     }
     /// Document id.
     pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.meta.id = Some(id.into());
+        self.meta_mut().id = Some(id.into());
         self
     }
     /// Routing.
     pub fn routing(mut self, routing: impl Into<String>) -> Self {
-        self.meta.routing = Some(routing.into());
+        self.meta_mut().routing = Some(routing.into());
         self
     }
     /// External version.
     pub fn version(mut self, v: i64) -> Self {
-        self.meta.version = Some(v);
+        self.meta_mut().version = Some(v);
         self
     }
     /// Version type.
     pub fn version_type(mut self, t: impl Into<String>) -> Self {
-        self.meta.version_type = Some(t.into());
+        self.meta_mut().version_type = Some(t.into());
         self
     }
     /// Ingest pipeline.
     pub fn pipeline(mut self, p: impl Into<String>) -> Self {
-        self.meta.pipeline = Some(p.into());
+        self.meta_mut().pipeline = Some(p.into());
         self
     }
     /// Optimistic concurrency control.
     pub fn if_seq_no_primary_term(mut self, seq_no: i64, primary_term: i64) -> Self {
-        self.meta.if_seq_no = Some(seq_no);
-        self.meta.if_primary_term = Some(primary_term);
+        self.meta_mut().if_seq_no = Some(seq_no);
+        self.meta_mut().if_primary_term = Some(primary_term);
         self
     }
     /// Retries of an update on version conflicts.
     pub fn retry_on_conflict(mut self, n: u32) -> Self {
-        self.meta.retry_on_conflict = Some(n);
+        self.meta_mut().retry_on_conflict = Some(n);
         self
     }
     /// Require the target to be an alias.
     pub fn require_alias(mut self, on: bool) -> Self {
-        self.meta.require_alias = Some(on);
+        self.meta_mut().require_alias = Some(on);
         self
     }
 
@@ -289,7 +411,11 @@ impl<S: BulkSource> Action<S> {
         out.extend_from_slice(b"{\"");
         out.extend_from_slice(self.op.as_str().as_bytes());
         out.extend_from_slice(b"\":{");
-        let m = &self.meta;
+        let m = self.meta();
+        let source_id = match (&m.id, &self.source) {
+            (None, Some(s)) => s.id()?,
+            _ => None,
+        };
         let mut first = true;
         let mut field = |out: &mut Vec<u8>, name: &str| {
             if !first {
@@ -302,7 +428,14 @@ impl<S: BulkSource> Action<S> {
         };
         let strs = [
             ("_index", &m.index),
-            ("_id", &m.id),
+            (
+                "_id",
+                if source_id.is_some() {
+                    &source_id
+                } else {
+                    &m.id
+                },
+            ),
             ("routing", &m.routing),
             ("version_type", &m.version_type),
             ("pipeline", &m.pipeline),
@@ -386,6 +519,21 @@ mod tests {
         let mut buf = Vec::new();
         d.write_to(&mut buf).unwrap();
         assert_eq!(buf, b"{\"delete\":{\"_id\":\"9\"}}\n");
+    }
+
+    #[test]
+    fn actions_stay_small_and_metadata_reads_back() {
+        // Queues and batches move actions by value: the metadata must not be inline.
+        assert!(std::mem::size_of::<Action<Bytes>>() <= 48);
+        let a = Action::index(Bytes::from_static(b"{}"));
+        assert_eq!(a.meta(), &Meta::default());
+        let a = a.with_meta(Meta::default());
+        assert!(a.meta.is_none());
+        let a = a.routing("r").id("1");
+        assert_eq!(
+            (a.meta().routing.as_deref(), a.meta().id.as_deref()),
+            (Some("r"), Some("1"))
+        );
     }
 
     #[test]

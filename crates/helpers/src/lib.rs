@@ -20,7 +20,7 @@ mod ingester;
 mod reindex;
 mod scan;
 
-pub use action::{Action, BulkSource, FromJson, Json, Meta, Op};
+pub use action::{Action, BulkSource, FromJson, IdFromField, Json, Meta, Op};
 pub use bulk::{
     bulk, bulk_stream, bulk_stream_observed, Bulk, BulkError, BulkOptions, BulkProgress,
     BulkStream, BulkSummary, ItemOutcome,

@@ -132,7 +132,7 @@ where
         .take_while(|h| std::future::ready(h.is_some()))
         .filter_map(move |h| {
             let action = h.and_then(&mut transform).map(|a| {
-                if a.meta.index.is_none() {
+                if a.meta().index.is_none() {
                     a.index_name(target_index.clone())
                 } else {
                     a
