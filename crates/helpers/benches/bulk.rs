@@ -434,7 +434,8 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                         .unwrap();
                     assert_eq!(s.ok, total);
                 } else {
-                    let ing = es_helpers::BulkIngester::start(ours(), opts(), 50_000, None);
+                    // A queue of two requests' worth, as the ingester's docs advise.
+                    let ing = es_helpers::BulkIngester::start(ours(), opts(), 10_000, None);
                     let mut tasks = Vec::new();
                     for t in 0..16 {
                         let (ing, lines) = (ing.clone(), lines.clone());

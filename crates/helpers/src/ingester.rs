@@ -54,7 +54,9 @@ struct Shared<S> {
 /// task or thread are sent in requests of `chunk_size` actions / `max_chunk_bytes`, or
 /// sooner once the oldest has waited `flush_interval` (default here: 1 s), `max_in_flight`
 /// at a time, retried as [`bulk`](crate::bulk) retries. The queue is bounded
-/// (`queue` actions): `add` waits when it is full (back-pressure). Each finished action is
+/// (`queue` actions): `add` waits when it is full (back-pressure); about two requests' worth
+/// (`2 × chunk_size`) keeps the requests fed without the producers running far ahead of
+/// them (measured: 10,000 for chunks of 5,000 is faster than 50,000). Each finished action is
 /// given to the outcome callback (successes and failures, as the server answered it);
 /// [`close`](Self::close) sends what is left, waits for every answer and returns the
 /// summary.
@@ -191,6 +193,10 @@ impl<S: BulkSource + Send + 'static> BulkIngester<S> {
         let mut action = Some(action);
         // The common case: room in the queue, no waiting registered.
         if self.try_push(&mut action)? {
+            // A producer that never waits would keep its worker until the queue is full,
+            // while the engine and the request tasks (which free the queue) wait behind it:
+            // it yields as tokio's cooperative budget says (every 128 adds).
+            tokio::task::consume_budget().await;
             return Ok(());
         }
         loop {
