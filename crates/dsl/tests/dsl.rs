@@ -4,9 +4,8 @@
 
 use es_client::Client;
 use es_connections::{connections, UseConnection};
-use es_dsl::esql::{col, lit, Esql};
 use es_dsl::{Aggregation, Document, DocumentOps, Index, Mapping, Property, Query, Search};
-use es_testkit::{Emulator, EmulatorKind, FakeCluster, Reply, Rule};
+use es_testkit::{Emulator, EmulatorKind};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -296,62 +295,6 @@ fn the_blocking_flavour_runs_the_same_operations() {
         .unwrap();
     assert_eq!(r.hits.len(), 2);
     assert!(Article::delete("a0", &client).send().unwrap());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn esql_queries_are_sent_and_rows_read() {
-    let cluster = FakeCluster::start(1).unwrap();
-    cluster.push(
-        Rule::new(Reply::json(
-            200,
-            json!({"columns": [{"name": "host", "type": "keyword"}, {"name": "errors", "type": "long"}],
-                   "values": [["web-1", 7], ["web-2", 3]]}),
-        ))
-        .path_prefix("/_query"),
-    );
-    let client = Client::from_builder(
-        es_client::TransportBuilder::new()
-            .host(cluster.url(0))
-            .compat(es_client::CompatMode::Off)
-            .product_check(false),
-    )
-    .unwrap();
-    let q = Esql::from(["logs-*"])
-        .where_(
-            col("level")
-                .eq(lit("ERROR"))
-                .and(col("message").like("*timeout*")),
-        )
-        .stats([("errors", "COUNT(*)")])
-        .by(["host"])
-        .sort("errors", true)
-        .limit(2);
-    let result = q.execute(&client).send().await.unwrap();
-    let sent: serde_json::Value =
-        serde_json::from_slice(&cluster.requests_to("/_query")[0].decoded_body()).unwrap();
-    assert_eq!(
-        sent,
-        json!({"query": "FROM logs-* | WHERE (level == \"ERROR\" AND message LIKE \"*timeout*\") | STATS errors = COUNT(*) BY host | SORT errors DESC | LIMIT 2"})
-    );
-    #[derive(Debug, PartialEq, Deserialize)]
-    struct Row {
-        host: String,
-        errors: u64,
-    }
-    assert_eq!(
-        result.rows_as::<Row>().unwrap(),
-        vec![
-            Row {
-                host: "web-1".into(),
-                errors: 7
-            },
-            Row {
-                host: "web-2".into(),
-                errors: 3
-            }
-        ]
-    );
-    assert_eq!(result.rows()[1]["errors"], 3);
 }
 
 /// Nested bucket, metric and pipeline aggregations read through the typed results. noida-db

@@ -64,6 +64,22 @@ Ok(()) }
 }
 #[rustfmt::skip]
 mod snippet4 {
+use es_dsl::esql::{col, f, Esql};
+async fn demo(client: es_client::Client, name: &str) -> Result<(), es_client::Error> {
+#[derive(serde::Deserialize)] struct Row { host: String, errors: u64 }
+let q = Esql::from(["logs-*"])
+    .where_(col("user.name").eq(name) & col("level").eq("ERROR"))
+    .stats([("errors", f::count_all())])
+    .by(["host"])
+    .sort([col("errors").desc()])
+    .limit(10);
+// FROM logs-* | WHERE user.name == ?1 AND level == ?2 | STATS errors = COUNT(*) BY host | ...
+let rows: Vec<Row> = q.execute(&client).send().await?.rows_as()?;
+Ok(()) }
+
+}
+#[rustfmt::skip]
+mod snippet5 {
 use es_helpers::{bulk, scan, Action, BulkOptions, Json, ScanOptions};
 use futures_util::StreamExt;
 #[derive(serde::Serialize, serde::Deserialize)] struct Log { msg: String }
@@ -76,7 +92,7 @@ Ok(()) }
 
 }
 #[rustfmt::skip]
-mod snippet5 {
+mod snippet6 {
 use es_connections::{connections, ConnectionConfig, HealthCheck, UseConnection};
 async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 connections().configure([
