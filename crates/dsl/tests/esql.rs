@@ -747,3 +747,26 @@ async fn documents_come_back_as_documents_on_their_types_connection() {
         .unwrap_err();
     assert!(e.to_string().contains("nowhere"), "{e}");
 }
+
+#[test]
+fn a_blocking_client_runs_the_same_query() {
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(
+        Rule::new(Reply::json(
+            200,
+            json!({"columns": [{"name": "n", "type": "long"}], "values": [[7]]}),
+        ))
+        .path_prefix("/_query"),
+    );
+    let client = es_client::blocking::Client::new(&cluster.url(0)).unwrap();
+    let q = Esql::from(["logs"])
+        .where_(col("a").eq(1))
+        .stats([("n", f::count_all())]);
+    let r = q.execute(&client).send().unwrap();
+    assert_eq!(r.column("n").unwrap(), vec![&json!(7)]);
+    assert_eq!(sent(&cluster, "/_query")["params"], json!([1]));
+    // A query that cannot be rendered fails before sending.
+    let e = Esql::branch().limit(1).execute(&client).send().unwrap_err();
+    assert_eq!(e.kind(), es_client::ErrorKind::Config);
+    assert_eq!(cluster.requests_to("/_query").len(), 1);
+}
