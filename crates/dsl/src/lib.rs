@@ -9,7 +9,8 @@
 //! * [`Document`]: Rust types mapped to an index, with `init`, `save`, `get`, `delete`,
 //!   `search` ([`DocumentOps`]);
 //! * [`Index`] and [`Mapping`] for index management;
-//! * [`esql`]: an ES|QL query builder with escaping and typed rows.
+//! * [`esql`]: ES|QL as a builder (every command and function; values always sent as
+//!   parameters), run sync or async, rows read as Rust types or documents.
 //!
 //! Operations are values: each runs on a [`Runner`] — a client, or a registry in which the
 //! operation's `using` (an alias or a client) is looked up — and the runner's flavour decides

@@ -75,6 +75,11 @@ pub struct BulkOptions {
     /// the chunk is not full (elasticsearch-py's `flush_after_seconds`): for inputs that
     /// trickle. Default: wait for a full chunk or the end of the input.
     pub flush_interval: Option<Duration>,
+    /// An action whose source does not serialize (text that is not one JSON object, a
+    /// `FromJson<T>` that does not fit `T`) is that item's failure — status 0, error type
+    /// `invalid_source`, never sent — and the others go on. Default false: it stops the run
+    /// with [`BulkError::Serialize`], as elasticsearch-py raises its `SerializationError`.
+    pub invalid_source_fails_item: bool,
 }
 
 impl Default for BulkOptions {
@@ -95,6 +100,7 @@ impl Default for BulkOptions {
             routing: None,
             request_timeout: None,
             flush_interval: None,
+            invalid_source_fails_item: false,
             yield_ok: true,
             on_progress: None,
         }
@@ -140,6 +146,8 @@ option_setters!(
     yield_ok: bool,
     /// Send a partial chunk once its oldest action has waited this long.
     flush_interval: Option<Duration>,
+    /// A source that does not serialize fails its item only.
+    invalid_source_fails_item: bool,
 );
 
 impl BulkOptions {
@@ -743,18 +751,28 @@ fn unsent<S: BulkSource>(
 }
 
 /// Serializes `batch` into request bodies of at most `max_bytes` (an action larger than that
-/// goes alone): the error names the action that did not serialize.
+/// goes alone). An action that does not serialize stops it with its position, or with
+/// `skip_invalid` is left out and listed.
 fn serialize<S: BulkSource>(
     batch: &Batch<S>,
     max_bytes: usize,
     guess: usize,
-) -> Result<Vec<Chunk>, (usize, serde_json::Error)> {
+    skip_invalid: bool,
+) -> Result<(Vec<Chunk>, Vec<(usize, serde_json::Error)>), (usize, serde_json::Error)> {
     let mut chunks = Vec::new();
+    let mut invalid = Vec::new();
     let mut buf = Vec::with_capacity(guess);
     let mut spans = Vec::with_capacity(batch.actions.len());
     for (i, action) in batch.actions.iter().enumerate() {
         let start = buf.len();
-        action.write_to(&mut buf).map_err(|e| (i, e))?;
+        if let Err(e) = action.write_to(&mut buf) {
+            if !skip_invalid {
+                return Err((i, e));
+            }
+            buf.truncate(start);
+            invalid.push((i, e));
+            continue;
+        }
         let span = Span {
             seq: batch.first_seq + i as u64,
             op: action.op,
@@ -784,7 +802,7 @@ fn serialize<S: BulkSource>(
             spans,
         });
     }
-    Ok(chunks)
+    Ok((chunks, invalid))
 }
 
 /// One request task: serializes its batch (in parallel with the other tasks), then sends it
@@ -803,8 +821,8 @@ async fn send_batch<S: BulkSource>(
     let guess = (last + last / 8)
         .max(64 * 1024)
         .min(max_bytes.saturating_add(1));
-    let chunks = match serialize(&batch, max_bytes, guess) {
-        Ok(chunks) => chunks,
+    let (chunks, invalid) = match serialize(&batch, max_bytes, guess, opts.invalid_source_fails_item) {
+        Ok(done) => done,
         Err((i, source)) => {
             let seq = batch.first_seq + i as u64;
             let why =
@@ -820,11 +838,26 @@ async fn send_batch<S: BulkSource>(
             .last_chunk_bytes
             .store(c.body.len() as u64, Ordering::Relaxed);
     }
-    drop(batch);
     let mut out = TaskOut {
-        outcomes: Vec::new(),
+        outcomes: Vec::with_capacity(invalid.len()),
         fatal: None,
     };
+    for (i, e) in invalid {
+        stats.finish(false);
+        out.outcomes.push(ItemOutcome {
+            seq: batch.first_seq + i as u64,
+            op: batch.actions[i].op,
+            status: 0,
+            index: None,
+            id: None,
+            result: None,
+            error: Some(serde_json::json!({"type": "invalid_source", "reason": e.to_string()})),
+            retries: 0,
+            action: None,
+            earlier_attempt: false,
+        });
+    }
+    drop(batch);
     let mut chunks = chunks.into_iter();
     for chunk in chunks.by_ref() {
         let done = send_chunk(client.clone(), opts.clone(), stats.clone(), started, chunk).await;

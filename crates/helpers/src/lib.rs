@@ -27,7 +27,7 @@ pub use bulk::{
 };
 pub use ingester::{BulkIngester, IngesterClosed, OutcomeFn};
 pub use reindex::{reindex, same_document, Reindex, ReindexError};
-pub use scan::{scan, Scan, ScanMode, ScanOptions, ShardFailures};
+pub use scan::{scan, scans_released, Scan, ScanMode, ScanOptions, ShardFailures};
 
 /// Entry points for the fuzz targets (`fuzz/`); not part of the API.
 #[doc(hidden)]

@@ -304,6 +304,25 @@ impl Pager {
     }
 }
 
+/// Scans dropped mid-way whose scroll / point in time is still being released.
+static PENDING_RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static RELEASED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Waits until every scan dropped before its end has released its scroll or point in time
+/// on the server (a drop releases it in the background): for a program about to exit, e.g.
+/// after Ctrl-C stopped a dump.
+pub async fn scans_released() {
+    loop {
+        let released = RELEASED.notified();
+        tokio::pin!(released);
+        released.as_mut().enable();
+        if PENDING_RELEASES.load(std::sync::atomic::Ordering::Acquire) == 0 {
+            return;
+        }
+        released.await;
+    }
+}
+
 impl Drop for Pager {
     fn drop(&mut self) {
         let state = std::mem::replace(&mut self.state, State::Done);
@@ -319,7 +338,12 @@ impl Drop for Pager {
             slice: None,
             state,
         };
-        let fut = async move { orphan.release().await };
+        PENDING_RELEASES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let fut = async move {
+            orphan.release().await;
+            PENDING_RELEASES.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            RELEASED.notify_waiters();
+        };
         match tokio::runtime::Handle::try_current() {
             Ok(h) => {
                 h.spawn(fut);

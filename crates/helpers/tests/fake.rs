@@ -500,14 +500,11 @@ async fn point_in_time_uses_search_after_and_is_closed_at_the_end_and_on_drop() 
             std::pin::pin!(scan::<_, Value>(client(&cluster), "x", json!({}), opts).send());
         hits.next().await.unwrap().unwrap();
     }
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while closes.lock().unwrap().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "point in time not closed after drop"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    // A program about to exit waits for the background release.
+    tokio::time::timeout(Duration::from_secs(3), es_helpers::scans_released())
+        .await
+        .expect("point in time not closed after drop");
+    assert_eq!(*closes.lock().unwrap(), vec![json!({"id": "pit-2"})]);
 }
 
 #[tokio::test]
@@ -601,6 +598,43 @@ async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
     for r in cluster.requests_to("/t/_bulk") {
         assert!(!String::from_utf8_lossy(&r.decoded_body()).contains("victim"));
     }
+}
+
+/// With `invalid_source_fails_item`, a source that does not serialize is that item's failure
+/// (never sent, `invalid_source`) and every other action goes out.
+#[tokio::test]
+async fn an_invalid_source_can_fail_its_item_only() {
+    let cluster = FakeCluster::start(1).unwrap();
+    let actions: Vec<Action<bytes::Bytes>> = ["{\"n\":0}", "not json", "{\"n\":2}", "[1]", "{\"n\":4}"]
+        .into_iter()
+        .map(|t| Action::index(bytes::Bytes::from(t)))
+        .collect();
+    let opts = BulkOptions::default()
+        .index("t")
+        .chunk_size(2)
+        .raise_on_error(false)
+        .invalid_source_fails_item(true);
+    let summary = es_helpers::bulk(client(&cluster), es_helpers::iter(actions), opts)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((summary.ok, summary.total), (3, 5));
+    let mut failed: Vec<(u64, u16, String)> = summary
+        .failed
+        .iter()
+        .map(|f| (f.seq, f.status, f.error.as_ref().unwrap()["type"].as_str().unwrap().to_string()))
+        .collect();
+    failed.sort();
+    assert_eq!(
+        failed,
+        vec![(1, 0, "invalid_source".to_string()), (3, 0, "invalid_source".to_string())]
+    );
+    let sent: usize = cluster
+        .requests_to("/t/_bulk")
+        .iter()
+        .map(|r| r.decoded_body().split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() / 2)
+        .sum();
+    assert_eq!(sent, 3, "the valid ones only");
 }
 
 /// An action that does not serialize stops the run; every action read is still reported
