@@ -27,7 +27,7 @@ pub fn print_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) {
 }
 
 /// `es health ALIAS...`; fails (exit 1) if a cluster is red or unreachable.
-pub async fn run(aliases: &[String]) -> Result<(), Failure> {
+pub async fn run(aliases: &[String], as_json: bool) -> Result<(), Failure> {
     let mut clients = Vec::new();
     for a in aliases {
         clients.push((a.clone(), es_connections::client(a.as_str())?));
@@ -64,10 +64,22 @@ pub async fn run(aliases: &[String]) -> Result<(), Failure> {
             }
         })
         .collect();
-    print_table(
-        &["PROFILE", "STATUS", "NODES", "SHARDS", "CLUSTER / ERROR"],
-        &rows,
-    );
+    if as_json {
+        for [alias, status, nodes, shards, cluster] in &rows {
+            let ok = status != "unreachable";
+            out!(
+                "{}",
+                serde_json::json!({"profile": alias, "status": status,
+                    "nodes": nodes.parse::<u64>().ok(), "active_shards": shards.parse::<u64>().ok(),
+                    "cluster": ok.then_some(cluster), "error": (!ok).then_some(cluster)})
+            );
+        }
+    } else {
+        print_table(
+            &["PROFILE", "STATUS", "NODES", "SHARDS", "CLUSTER / ERROR"],
+            &rows,
+        );
+    }
     if bad > 0 {
         return Err(Failure::failed(format!(
             "{bad} of {} cluster(s) red or unreachable",

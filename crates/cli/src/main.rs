@@ -1,12 +1,19 @@
 //! `es`: what people do by hand with Elasticsearch clusters.
 //!
 //! ```text
-//! es profiles                          # the connection profiles (never their secrets)
-//! es health --all                      # health of every cluster, concurrently
-//! es search logs -q 'level:ERROR' -n 5 # hits as JSON lines
-//! es bulk logs docs.ndjson --in-flight 2
-//! es request GET /_cat/indices
+//! es profiles [check]                  # the connection profiles (never their secrets)
+//! es health --all [--json]             # health of every cluster, concurrently
+//! es indices 'logs-*' --sort size      # health, status, docs, size
+//! es count logs -q 'level:ERROR'
+//! es search logs -q 'level:ERROR' -n 5 [--fields a,b]  # JSON lines, or a table
+//! es dump logs --out logs.ndjson --slices 2           # point in time + search_after
+//! es bulk logs docs.ndjson --in-flight 2 --failed rejected.ndjson
+//! es request GET '/_cat/indices?v'     # cat APIs answer their text table
+//! es completions bash > /etc/bash_completion.d/es
 //! ```
+//!
+//! Exit codes: 0 done; 1 the operation failed (a cluster down, documents rejected, a read
+//! error, Ctrl-C); 2 bad input (arguments, files, profiles, JSON).
 //!
 //! Connections come from `--url` / `ELASTICSEARCH_URL` (+ `ELASTIC_API_KEY`) for the default
 //! profile, and from the profiles file (`--profiles`, `$ES_PROFILES`, or
@@ -21,7 +28,10 @@ macro_rules! out {
 }
 
 mod bulk;
+mod count;
+mod dump;
 mod health;
+mod indices;
 mod profiles;
 mod request;
 mod search;
@@ -44,14 +54,22 @@ struct Cli {
     /// URL(s) of the default profile, comma-separated (overrides the file's `default`).
     #[arg(long, global = true, env = "ELASTICSEARCH_URL")]
     url: Option<String>,
+    /// Machine-readable output: JSON lines instead of tables and sentences.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// List the connection profiles (hosts and auth kind; never secrets).
-    Profiles,
+    /// List the connection profiles (hosts and auth kind; never secrets); `check` validates
+    /// the file.
+    Profiles {
+        /// `check`: read the profiles file, name any bad key or value, exit 2 if there is one.
+        #[arg(value_parser = ["check"])]
+        action: Option<String>,
+    },
     /// Cluster health, nodes and version of one profile, several, or all.
     Health {
         /// Profiles to check (default: --profile).
@@ -60,12 +78,23 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Search an index; hits are printed as JSON lines.
+    /// List indices: health, status, documents, size.
+    Indices(indices::Args),
+    /// Count the documents matching a query.
+    Count(count::Args),
+    /// Search an index; hits are printed as JSON lines, or a table of `--fields`.
     Search(search::Args),
-    /// Bulk-load NDJSON documents (one JSON object per line) with progress.
+    /// Write every matching document as JSON lines (point in time + search_after).
+    Dump(dump::Args),
+    /// Bulk-load documents (NDJSON, JSON array, CSV, dumped hits) with progress.
     Bulk(bulk::Args),
     /// Send any request and print the answer.
     Request(request::Args),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// A failure with its exit status: 2 for bad input or configuration, 1 for a failed operation.
@@ -142,9 +171,18 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Completions { shell } = cli.command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        clap_complete::generate(shell, &mut cmd, "es", &mut std::io::stdout());
+        return Ok(());
+    }
     let profiles = profiles::setup(cli.profiles.as_deref(), cli.url.as_deref())?;
+    let json = cli.json;
     match cli.command {
-        Command::Profiles => profiles::list(&profiles),
+        Command::Completions { .. } => Ok(()),
+        Command::Profiles { action: Some(_) } => profiles::check(&profiles, json),
+        Command::Profiles { action: None } => profiles::list(&profiles, json),
         Command::Health { aliases, all } => {
             let aliases = if all {
                 es_connections::connections().aliases()
@@ -153,10 +191,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             } else {
                 aliases
             };
-            health::run(&aliases).await
+            health::run(&aliases, json).await
         }
+        Command::Indices(args) => indices::run(&cli.profile, args, json).await,
+        Command::Count(args) => count::run(&cli.profile, args, json).await,
+        Command::Dump(args) => dump::run(&cli.profile, args).await,
         Command::Search(args) => search::run(&cli.profile, args).await,
-        Command::Bulk(args) => bulk::run(&cli.profile, args).await,
+        Command::Bulk(args) => bulk::run(&cli.profile, args, json).await,
         Command::Request(args) => request::run(&cli.profile, args).await,
     }
 }

@@ -49,8 +49,39 @@ fn auth_kind(c: &ConnectionConfig) -> String {
     }
 }
 
+/// `es profiles check`: the file was read (an unknown key or a bad value stops `setup` with
+/// its name); each profile is then built into a client, which checks its URLs and the
+/// environment variables its secrets come from. Exit 2 when one fails.
+pub fn check(profiles: &BTreeMap<String, ConnectionConfig>, as_json: bool) -> Result<(), Failure> {
+    let mut bad = 0;
+    let rows: Vec<[String; 2]> = profiles
+        .keys()
+        .map(|alias| match es_connections::client(alias.as_str()) {
+            Ok(_) => [alias.clone(), "ok".to_string()],
+            Err(e) => {
+                bad += 1;
+                [alias.clone(), e.to_string()]
+            }
+        })
+        .collect();
+    if as_json {
+        for [alias, status] in &rows {
+            out!(
+                "{}",
+                serde_json::json!({"profile": alias, "ok": status == "ok", "status": status})
+            );
+        }
+    } else {
+        crate::health::print_table(&["PROFILE", "CHECK"], &rows);
+    }
+    if bad > 0 {
+        return Err(Failure::usage(format!("{bad} profile(s) cannot be used")));
+    }
+    Ok(())
+}
+
 /// `es profiles`.
-pub fn list(profiles: &BTreeMap<String, ConnectionConfig>) -> Result<(), Failure> {
+pub fn list(profiles: &BTreeMap<String, ConnectionConfig>, as_json: bool) -> Result<(), Failure> {
     let rows: Vec<[String; 3]> = profiles
         .iter()
         .map(|(alias, c)| {
@@ -66,6 +97,15 @@ pub fn list(profiles: &BTreeMap<String, ConnectionConfig>) -> Result<(), Failure
             [alias.clone(), target, auth_kind(c)]
         })
         .collect();
+    if as_json {
+        for [alias, hosts, auth] in &rows {
+            out!(
+                "{}",
+                serde_json::json!({"profile": alias, "hosts": hosts, "auth": auth})
+            );
+        }
+        return Ok(());
+    }
     crate::health::print_table(&["PROFILE", "HOSTS", "AUTH"], &rows);
     Ok(())
 }

@@ -30,6 +30,11 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     if let Some(b) = &args.body {
         call = call.body(&crate::search::read_body(b)?);
     }
+    // cat APIs answer their text table unless JSON is asked for (elasticsearch-py sends
+    // `text/plain` for them too).
+    if path.starts_with("/_cat") && !query.split('&').any(|p| p.starts_with("format=")) {
+        call = call.header("accept", "text/plain");
+    }
     let resp = call.send_raw().await?;
     match serde_json::from_slice::<serde_json::Value>(resp.body()) {
         Ok(v) => out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),

@@ -18,6 +18,24 @@ pub struct Args {
     /// Hits to print.
     #[arg(short = 'n', long, default_value_t = 10)]
     size: i64,
+    /// A table of these `_source` fields (dotted paths; `_id`, `_index`, `_score` too)
+    /// instead of JSON lines.
+    #[arg(long, value_delimiter = ',')]
+    fields: Vec<String>,
+}
+
+/// The value at a dotted path of a hit, as table text.
+fn cell(hit: &Value, path: &str) -> String {
+    let v = if path.starts_with('_') {
+        hit.get(path)
+    } else {
+        path.split('.').try_fold(&hit["_source"], |v, k| v.get(k))
+    };
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
 }
 
 /// Reads `--body`: inline JSON or `@path`.
@@ -46,11 +64,18 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         call = call.q(q.as_str());
     }
     let res = call.send().await?;
-    for hit in &res.hits.hits {
-        out!(
-            "{}",
-            json!({"_index": hit.index, "_id": hit.id, "_score": hit.score, "_source": hit.source})
-        );
+    let hits: Vec<Value> = res
+        .hits
+        .hits
+        .iter()
+        .map(|hit| json!({"_index": hit.index, "_id": hit.id, "_score": hit.score, "_source": hit.source}))
+        .collect();
+    if args.fields.is_empty() {
+        for h in &hits {
+            out!("{h}");
+        }
+    } else {
+        print_dynamic_table(&args.fields, &hits);
     }
     let total = res.hits.total.as_ref().map_or("?".to_string(), |t| {
         format!("{}{}", t.value, if t.relation == "gte" { "+" } else { "" })
@@ -61,4 +86,30 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         res.took
     );
     Ok(())
+}
+
+/// A table with the given columns (upper-cased headers), widths fitted to the cells.
+fn print_dynamic_table(fields: &[String], hits: &[Value]) {
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| fields.iter().map(|f| cell(h, f)).collect())
+        .collect();
+    let mut widths: Vec<usize> = fields.iter().map(|f| f.len()).collect();
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out!("{}", padded.join("  ").trim_end());
+    };
+    line(fields.iter().map(|f| f.to_uppercase()).collect());
+    for r in rows {
+        line(r);
+    }
 }

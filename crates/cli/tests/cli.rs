@@ -183,7 +183,7 @@ fn profiles_health_bulk_search_and_request() {
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(out.contains("indexed 1 of 2"), "{out}");
-    assert!(err.contains("document 2: status 400"), "{err}");
+    assert!(err.contains("line 2: status 400"), "{err}");
 
     // --url / ELASTICSEARCH_URL configure the default profile without a file.
     let o = es(&["health"], &[("ELASTICSEARCH_URL", emu.url())]);

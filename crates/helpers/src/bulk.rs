@@ -750,6 +750,9 @@ fn unsent<S: BulkSource>(
     out
 }
 
+/// Request bodies, and the actions left out because they did not serialize.
+type Serialized = (Vec<Chunk>, Vec<(usize, serde_json::Error)>);
+
 /// Serializes `batch` into request bodies of at most `max_bytes` (an action larger than that
 /// goes alone). An action that does not serialize stops it with its position, or with
 /// `skip_invalid` is left out and listed.
@@ -758,7 +761,7 @@ fn serialize<S: BulkSource>(
     max_bytes: usize,
     guess: usize,
     skip_invalid: bool,
-) -> Result<(Vec<Chunk>, Vec<(usize, serde_json::Error)>), (usize, serde_json::Error)> {
+) -> Result<Serialized, (usize, serde_json::Error)> {
     let mut chunks = Vec::new();
     let mut invalid = Vec::new();
     let mut buf = Vec::with_capacity(guess);
@@ -821,18 +824,19 @@ async fn send_batch<S: BulkSource>(
     let guess = (last + last / 8)
         .max(64 * 1024)
         .min(max_bytes.saturating_add(1));
-    let (chunks, invalid) = match serialize(&batch, max_bytes, guess, opts.invalid_source_fails_item) {
-        Ok(done) => done,
-        Err((i, source)) => {
-            let seq = batch.first_seq + i as u64;
-            let why =
-                format!("not sent: action {seq} of its request does not serialize ({source})");
-            return TaskOut {
-                outcomes: unsent(&stats, &batch, 0, &why),
-                fatal: Some(BulkError::Serialize { seq, source }),
-            };
-        }
-    };
+    let (chunks, invalid) =
+        match serialize(&batch, max_bytes, guess, opts.invalid_source_fails_item) {
+            Ok(done) => done,
+            Err((i, source)) => {
+                let seq = batch.first_seq + i as u64;
+                let why =
+                    format!("not sent: action {seq} of its request does not serialize ({source})");
+                return TaskOut {
+                    outcomes: unsent(&stats, &batch, 0, &why),
+                    fatal: Some(BulkError::Serialize { seq, source }),
+                };
+            }
+        };
     if let Some(c) = chunks.last() {
         stats
             .last_chunk_bytes

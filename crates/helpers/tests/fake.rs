@@ -605,10 +605,11 @@ async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
 #[tokio::test]
 async fn an_invalid_source_can_fail_its_item_only() {
     let cluster = FakeCluster::start(1).unwrap();
-    let actions: Vec<Action<bytes::Bytes>> = ["{\"n\":0}", "not json", "{\"n\":2}", "[1]", "{\"n\":4}"]
-        .into_iter()
-        .map(|t| Action::index(bytes::Bytes::from(t)))
-        .collect();
+    let actions: Vec<Action<bytes::Bytes>> =
+        ["{\"n\":0}", "not json", "{\"n\":2}", "[1]", "{\"n\":4}"]
+            .into_iter()
+            .map(|t| Action::index(bytes::Bytes::from(t)))
+            .collect();
     let opts = BulkOptions::default()
         .index("t")
         .chunk_size(2)
@@ -622,17 +623,35 @@ async fn an_invalid_source_can_fail_its_item_only() {
     let mut failed: Vec<(u64, u16, String)> = summary
         .failed
         .iter()
-        .map(|f| (f.seq, f.status, f.error.as_ref().unwrap()["type"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f.seq,
+                f.status,
+                f.error.as_ref().unwrap()["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
         .collect();
     failed.sort();
     assert_eq!(
         failed,
-        vec![(1, 0, "invalid_source".to_string()), (3, 0, "invalid_source".to_string())]
+        vec![
+            (1, 0, "invalid_source".to_string()),
+            (3, 0, "invalid_source".to_string())
+        ]
     );
     let sent: usize = cluster
         .requests_to("/t/_bulk")
         .iter()
-        .map(|r| r.decoded_body().split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() / 2)
+        .map(|r| {
+            r.decoded_body()
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count()
+                / 2
+        })
         .sum();
     assert_eq!(sent, 3, "the valid ones only");
 }
