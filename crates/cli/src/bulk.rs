@@ -6,7 +6,7 @@
 //! JSON object), sent as they are, and validated fully by the server. With `--id-field` the id
 //! is read in es-helpers' request tasks, in parallel.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -163,7 +163,7 @@ struct Maker {
 impl Maker {
     /// The action, or why the text is refused: it must look like one JSON object (a cheap
     /// check; the server validates the rest, per document).
-    fn action(&self, text: Vec<u8>, id: Option<String>) -> Result<Action<Doc>, String> {
+    fn action(&self, text: Bytes, id: Option<String>) -> Result<Action<Doc>, String> {
         {
             let t = text.trim_ascii();
             if !(t.starts_with(b"{") && t.ends_with(b"}")) {
@@ -174,7 +174,7 @@ impl Maker {
             Op::Index | Op::Create => {
                 let doc = match (&self.id_field, &id) {
                     (Some(f), None) => Doc::WithId(IdFromField::new(text, f.clone())),
-                    _ => Doc::Plain(Bytes::from(text)),
+                    _ => Doc::Plain(text),
                 };
                 let a = if self.op == Op::Index {
                     Action::index(doc)
@@ -213,6 +213,69 @@ impl Maker {
 
 const BATCH: usize = 1000;
 
+/// Lines read in blocks of 1 MiB, each line a slice of its block (no copy, no allocation per
+/// line); a line longer than a block grows it.
+struct LineReader<R> {
+    inner: R,
+    buf: bytes::BytesMut,
+    /// How far `buf` is known to have no newline.
+    scanned: usize,
+    eof: bool,
+}
+
+impl<R: Read> LineReader<R> {
+    fn new(inner: R) -> Self {
+        LineReader {
+            inner,
+            buf: bytes::BytesMut::with_capacity(1 << 20),
+            scanned: 0,
+            eof: false,
+        }
+    }
+
+    /// The next line without its `\n` / `\r\n`; `None` at the end.
+    fn next_line(&mut self) -> std::io::Result<Option<Bytes>> {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.scanned..]) {
+                let mut line = self.buf.split_to(self.scanned + i + 1);
+                self.scanned = 0;
+                line.truncate(line.len() - 1);
+                if line.last() == Some(&b'\r') {
+                    line.truncate(line.len() - 1);
+                }
+                return Ok(Some(line.freeze()));
+            }
+            self.scanned = self.buf.len();
+            if self.eof {
+                if self.buf.is_empty() {
+                    return Ok(None);
+                }
+                self.scanned = 0;
+                return Ok(Some(self.buf.split().freeze()));
+            }
+            let len = self.buf.len();
+            if self.buf.capacity() - len < 64 * 1024 {
+                // A fresh block: the old one stays alive only through the lines cut from it.
+                self.buf.reserve(1 << 20);
+            }
+            let cap = self.buf.capacity();
+            self.buf.resize(cap, 0);
+            match self.inner.read(&mut self.buf[len..]) {
+                Ok(0) => {
+                    self.buf.truncate(len);
+                    self.eof = true;
+                }
+                Ok(n) => self.buf.truncate(len + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.buf.truncate(len),
+                Err(e) => {
+                    self.buf.truncate(len);
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
 /// Reads the input on this thread and sends batches until the end, an I/O error, or `stop`.
 fn read_input(
     input: Box<dyn Read + Send>,
@@ -222,7 +285,7 @@ fn read_input(
     stop: Arc<AtomicBool>,
     tx: tokio::sync::mpsc::Sender<Read_>,
 ) {
-    let mut reader = std::io::BufReader::with_capacity(
+    let reader = std::io::BufReader::with_capacity(
         1 << 20,
         Counting {
             inner: input,
@@ -251,35 +314,31 @@ fn read_input(
     };
     match format {
         Format::Ndjson | Format::Hits => {
+            let mut lines = LineReader::new(reader);
             let mut line_no = 0u64;
-            let mut buf = Vec::new();
             loop {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
-                buf.clear();
-                match reader.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
+                let text = match lines.next_line() {
+                    Ok(Some(t)) => t,
+                    Ok(None) => break,
                     Err(e) => {
                         flush(&mut batch);
                         send(Read_::IoError(line_no, e));
                         return;
                     }
-                    Ok(_) => {}
-                }
+                };
                 line_no += 1;
-                while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                    buf.pop();
-                }
-                if buf.trim_ascii().is_empty() {
+                if text.trim_ascii().is_empty() {
                     continue;
                 }
-                let text = std::mem::take(&mut buf);
                 let r = if format == Format::Hits {
                     hit_action(&maker, &text)
                 } else {
-                    let shown = String::from_utf8_lossy(&text).into_owned();
-                    maker.action(text, None).map_err(|w| (w, shown))
+                    maker
+                        .action(text.clone(), None)
+                        .map_err(|w| (w, String::from_utf8_lossy(&text).into_owned()))
                 };
                 if !push(line_no, r, &mut batch) {
                     return;
@@ -324,7 +383,9 @@ fn read_input(
                 let shown = record.iter().collect::<Vec<_>>().join(",");
                 if !push(
                     line,
-                    maker.action(text, None).map_err(|w| (w, shown)),
+                    maker
+                        .action(Bytes::from(text), None)
+                        .map_err(|w| (w, shown)),
                     &mut batch,
                 ) {
                     return;
@@ -384,7 +445,7 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_> {
             let text = serde_json::to_vec(&v).unwrap_or_default();
             let r = self
                 .maker
-                .action(text, None)
+                .action(Bytes::from(text), None)
                 .map_err(|w| (w, v.to_string()));
             if !(self.on)(i, r) {
                 return Ok(());
@@ -398,7 +459,7 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_> {
         (self.on)(
             1,
             self.maker
-                .action(text, None)
+                .action(Bytes::from(text), None)
                 .map_err(|w| (w, v.to_string())),
         );
         Ok(())
@@ -444,7 +505,7 @@ fn hit_action(maker: &Maker, text: &[u8]) -> Result<Action<Doc>, (String, String
         .source
         .ok_or_else(|| ("no `_source`".to_string(), shown()))?;
     maker
-        .action(source.get().as_bytes().to_vec(), hit.id)
+        .action(Bytes::copy_from_slice(source.get().as_bytes()), hit.id)
         .map_err(|w| (w, shown()))
 }
 

@@ -344,18 +344,17 @@ impl Drop for Pager {
             PENDING_RELEASES.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
             RELEASED.notify_waiters();
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(h) => {
-                h.spawn(fut);
-            }
-            Err(_) =>
-            {
-                #[cfg(feature = "blocking")]
-                if let Ok(rt) = es_client::transport::blocking::runtime() {
-                    rt.spawn(fut);
-                }
-            }
+        if let Ok(h) = tokio::runtime::Handle::try_current() {
+            h.spawn(fut);
+            return;
         }
+        #[cfg(feature = "blocking")]
+        if let Ok(rt) = es_client::transport::blocking::runtime() {
+            rt.spawn(fut);
+            return;
+        }
+        // Nowhere to run it: the server drops the scroll / point in time at its keep-alive.
+        PENDING_RELEASES.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
