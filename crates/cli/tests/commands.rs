@@ -128,6 +128,8 @@ fn count_indices_search_request_health_profiles_and_completions() {
     assert_eq!(rows[0]["index"], "cmd-logs");
     assert_eq!(rows[0]["docs"], 300);
     assert_eq!(rows[1]["docs"], 1);
+    let o = env.es(&["indices", "--sort", "bogus"]);
+    assert_eq!(code(&o), Some(2));
 
     // search: JSON lines, or a table of fields.
     let hits = json_lines(&ok(env.es(&["search", "cmd-logs", "-q", "id:d42"])));
@@ -169,6 +171,8 @@ fn count_indices_search_request_health_profiles_and_completions() {
     assert!(h[0]["nodes"].as_u64().unwrap() >= 1);
     let down = Env::new("down", "http://127.0.0.1:1");
     let o = down.es(&["count", "x"]);
+    assert_eq!(code(&o), Some(1), "{:?}", text(&o));
+    let o = down.es(&["indices"]);
     assert_eq!(code(&o), Some(1), "{:?}", text(&o));
     let o = down.es(&["--json", "health"]);
     assert_eq!(code(&o), Some(1));

@@ -769,3 +769,29 @@ fn cloud_id_resolves_to_an_https_node() {
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("cloud_id"));
 }
+
+/// The timer a finished request leaves registered (so the next request's timeout wakes
+/// nobody) never stands in for a later request's own deadline: after fast requests, a slow
+/// one still times out at its timeout, and a fast one after it succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_request_keeps_its_own_timeout_after_earlier_requests() {
+    let cluster = FakeCluster::start(1).unwrap();
+    cluster.push(Rule::new(Reply::Default.delayed(Duration::from_secs(3))).path_prefix("/slow"));
+    let t = builder(&cluster.urls())
+        .max_retries(0)
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for _ in 0..20 {
+        t.perform(get("/fast")).await.unwrap();
+    }
+    let started = Instant::now();
+    let e = t.perform(get("/slow")).await.unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(290) && took < Duration::from_secs(2),
+        "{took:?}"
+    );
+    t.perform(get("/fast")).await.unwrap();
+}
