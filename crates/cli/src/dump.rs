@@ -14,14 +14,8 @@ use crate::Failure;
 /// Arguments of `es dump`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Index, alias or pattern.
-    index: String,
-    /// Lucene query string.
-    #[arg(short, long, conflicts_with = "body")]
-    query: Option<String>,
-    /// Search body with a `query`, as JSON or `@file.json`.
-    #[arg(long)]
-    body: Option<String>,
+    #[command(flatten)]
+    target: crate::search::Target,
     /// Write to this file instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -41,7 +35,7 @@ pub struct Args {
 }
 
 fn query_body(args: &Args) -> Result<Value, Failure> {
-    Ok(match (&args.query, &args.body) {
+    Ok(match (&args.target.query, &args.target.body) {
         (Some(q), _) => json!({"query": {"query_string": {"query": q}}}),
         (None, Some(b)) => crate::search::read_body(b)?,
         (None, None) => json!({}),
@@ -65,7 +59,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     // The total first, for the progress bar's ETA.
-    let mut count = client.count().index(args.index.as_str());
+    let mut count = client.count().index(args.target.index.as_str());
     if let Some(q) = body.get("query") {
         count = count.body(&json!({"query": q}));
     }
@@ -87,7 +81,8 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
         .size(args.size)
         .slices(args.slices);
     // Owned (boxed), so dropping it below really ends the scan.
-    let mut hits = Box::pin(scan::<_, Value>(&client, args.index.as_str(), body, opts).send());
+    let mut hits =
+        Box::pin(scan::<_, Value>(&client, args.target.index.as_str(), body, opts).send());
     let mut written: u64 = 0;
     let mut interrupted = false;
     let ctrl_c = tokio::signal::ctrl_c();

@@ -6,13 +6,22 @@ use crate::Failure;
 
 /// Prints rows under headers, columns padded.
 pub fn print_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for r in rows {
+    print_rows(
+        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        rows.iter().map(|r| r.to_vec()),
+    );
+}
+
+/// [`print_table`] for a number of columns known at run time.
+pub fn print_rows(headers: &[String], rows: impl IntoIterator<Item = Vec<String>>) {
+    let rows: Vec<Vec<String>> = rows.into_iter().collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let line = |cells: Vec<&str>| {
+    let line = |cells: &[String]| {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
@@ -20,9 +29,9 @@ pub fn print_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) {
             .collect();
         out!("{}", padded.join("  ").trim_end());
     };
-    line(headers.to_vec());
-    for r in rows {
-        line(r.iter().map(String::as_str).collect());
+    line(headers);
+    for r in &rows {
+        line(r);
     }
 }
 

@@ -4,17 +4,24 @@ use serde_json::{json, Value};
 
 use crate::Failure;
 
+/// What `search`, `count` and `dump` read: an index and a query.
+#[derive(clap::Args, Debug)]
+pub struct Target {
+    /// Index, alias or pattern.
+    pub index: String,
+    /// Lucene query string (`title:rust AND year:>2020`).
+    #[arg(short, long)]
+    pub query: Option<String>,
+    /// Search body (with a `query`) as JSON, or `@file.json`.
+    #[arg(long)]
+    pub body: Option<String>,
+}
+
 /// Arguments of `es search`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Index, alias or pattern.
-    index: String,
-    /// Lucene query string (`title:rust AND year:>2020`).
-    #[arg(short, long)]
-    query: Option<String>,
-    /// Search body as JSON, or `@file.json`.
-    #[arg(long)]
-    body: Option<String>,
+    #[command(flatten)]
+    target: Target,
     /// Hits to print.
     #[arg(short = 'n', long, default_value_t = 10)]
     size: i64,
@@ -51,16 +58,16 @@ pub fn read_body(arg: &str) -> Result<Value, Failure> {
 /// Prints each hit as a JSON line; the total and timing go to stderr.
 pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     let client = es_connections::client(profile)?;
-    let body = match &args.body {
+    let body = match &args.target.body {
         Some(b) => read_body(b)?,
         None => json!({}),
     };
     let mut call = client
         .search()
-        .index(args.index.as_str())
+        .index(args.target.index.as_str())
         .size(args.size)
         .body(&body);
-    if let Some(q) = &args.query {
+    if let Some(q) = &args.target.query {
         call = call.q(q.as_str());
     }
     let res = call.send().await?;
@@ -88,28 +95,12 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A table with the given columns (upper-cased headers), widths fitted to the cells.
+/// A table with the given columns (upper-cased headers).
 fn print_dynamic_table(fields: &[String], hits: &[Value]) {
-    let rows: Vec<Vec<String>> = hits
-        .iter()
-        .map(|h| fields.iter().map(|f| cell(h, f)).collect())
-        .collect();
-    let mut widths: Vec<usize> = fields.iter().map(|f| f.len()).collect();
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        out!("{}", padded.join("  ").trim_end());
-    };
-    line(fields.iter().map(|f| f.to_uppercase()).collect());
-    for r in rows {
-        line(r);
-    }
+    let headers: Vec<String> = fields.iter().map(|f| f.to_uppercase()).collect();
+    crate::health::print_rows(
+        &headers,
+        hits.iter()
+            .map(|h| fields.iter().map(|f| cell(h, f)).collect()),
+    );
 }

@@ -600,6 +600,21 @@ async fn a_raw_source_with_a_newline_cannot_inject_an_action() {
     }
 }
 
+/// Index actions the cluster received on `path` (two lines each).
+fn actions_sent(cluster: &FakeCluster, path: &str) -> usize {
+    cluster
+        .requests_to(path)
+        .iter()
+        .map(|r| {
+            r.decoded_body()
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count()
+                / 2
+        })
+        .sum()
+}
+
 /// With `invalid_source_fails_item`, a source that does not serialize is that item's failure
 /// (never sent, `invalid_source`) and every other action goes out.
 #[tokio::test]
@@ -642,17 +657,7 @@ async fn an_invalid_source_can_fail_its_item_only() {
             (3, 0, "invalid_source".to_string())
         ]
     );
-    let sent: usize = cluster
-        .requests_to("/t/_bulk")
-        .iter()
-        .map(|r| {
-            r.decoded_body()
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .count()
-                / 2
-        })
-        .sum();
+    let sent = actions_sent(&cluster, "/t/_bulk");
     assert_eq!(sent, 3, "the valid ones only");
 }
 
@@ -686,17 +691,7 @@ async fn an_action_that_does_not_serialize_leaves_its_request_unsent_and_reporte
         matches!(last, Err(BulkError::Serialize { seq: 3, .. })),
         "{last:?}"
     );
-    let sent: usize = cluster
-        .requests_to("/t/_bulk")
-        .iter()
-        .map(|r| {
-            r.decoded_body()
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .count()
-                / 2
-        })
-        .sum();
+    let sent = actions_sent(&cluster, "/t/_bulk");
     assert_eq!(sent, 2, "only the first request went out");
 }
 
