@@ -290,6 +290,18 @@ fn name_pattern(name: &str) -> Expr {
     }
 }
 
+/// `column = ` when there is a column to assign to, else nothing.
+fn assigned_to(column: Option<&str>) -> Expr {
+    match column {
+        Some(c) => {
+            let mut e = col(c);
+            e.push_text(" = ");
+            e
+        }
+        None => Expr::text("", prec::ATOM),
+    }
+}
+
 fn names<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<Expr> {
     items
         .into_iter()
@@ -674,14 +686,7 @@ impl Esql {
         prompt: impl IntoExpr,
         inference_id: &str,
     ) -> Esql {
-        let mut e = match column {
-            Some(c) => {
-                let mut e = col(c);
-                e.push_text(" = ");
-                e
-            }
-            None => Expr::text("", prec::ATOM),
-        };
+        let mut e = assigned_to(column);
         e.append(prompt.into_expr().at_least(prec::ATOM));
         e.push_text(" WITH ");
         e.append(Options::new().set("inference_id", inference_id).render());
@@ -700,14 +705,7 @@ impl Esql {
         if fields.is_empty() {
             return self.fail(EsqlError::Empty("RERANK ON"));
         }
-        let mut e = match column {
-            Some(c) => {
-                let mut e = col(c);
-                e.push_text(" = ");
-                e
-            }
-            None => Expr::text("", prec::ATOM),
-        };
+        let mut e = assigned_to(column);
         e.append(query.into_expr().at_least(prec::ATOM));
         e.push_text(" ON ");
         e.append(Expr::join(fields, ", "));
