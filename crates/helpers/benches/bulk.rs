@@ -56,7 +56,13 @@ const DOCS_PER_BODY: usize = 5000;
 
 /// The `es` process's peak RSS (MB) in a `cli` run.
 static CLI_PEAK_MB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-const SEARCHES: usize = 20_000;
+/// Searches per run (`BENCH_SEARCHES` overrides, e.g. for a run under callgrind).
+fn searches() -> usize {
+    std::env::var("BENCH_SEARCHES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000)
+}
 
 #[derive(Serialize, Deserialize)]
 struct Http {
@@ -462,10 +468,10 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
             }
             "raw-search" => {
                 let body = search_body();
-                let mut n = 0;
+                let (mut n, total) = (0, searches());
                 let next = || {
                     n += 1;
-                    (n <= SEARCHES).then_some(())
+                    (n <= total).then_some(())
                 };
                 raw_run(in_flight, next, |()| {
                     let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
@@ -484,15 +490,15 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                     }
                 })
                 .await;
-                SEARCHES as u64
+                searches() as u64
             }
             "ours-search" => {
                 let client = ours();
                 let body = search_body();
-                let mut n = 0;
+                let (mut n, total) = (0, searches());
                 let next = || {
                     n += 1;
-                    (n <= SEARCHES).then_some(())
+                    (n <= total).then_some(())
                 };
                 raw_run(in_flight, next, |()| {
                     let (client, body) = (client.clone(), body.clone());
@@ -508,7 +514,7 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                     }
                 })
                 .await;
-                SEARCHES as u64
+                searches() as u64
             }
             other => panic!("unknown contender {other}"),
         }
@@ -570,7 +576,7 @@ fn main() {
         .unwrap();
     let url = url.trim().to_string();
     let _server = Server(server);
-    println!("{docs} documents, {avg:.0} bytes each on average; {SEARCHES} searches; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another\n");
+    println!("{docs} documents, {avg:.0} bytes each on average; {} searches; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another\n", searches());
     println!("| work | in flight | raw hyper /s | ours /s | ratio (median) | per-round ratios | raw peak RSS MB | ours peak RSS MB |");
     println!("|---|---|---|---|---|---|---|---|");
     let run = |name: &str, in_flight: usize| -> (f64, f64) {
