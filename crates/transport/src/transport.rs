@@ -591,7 +591,10 @@ impl Inner {
     /// request's deadline is later than it and registers without waking anyone; the kept
     /// timer costs one driver wake-up at its deadline.
     fn keep_timer(&self, timer: Pin<Box<tokio::time::Sleep>>) {
-        let mut spare = self.spare_timer.lock().unwrap_or_else(|p| p.into_inner());
+        // Never waits: with the slot busy, this timer is simply dropped.
+        let Ok(mut spare) = self.spare_timer.try_lock() else {
+            return;
+        };
         let replace = match spare.as_ref() {
             Some(kept) => kept.is_elapsed() || kept.deadline() <= tokio::time::Instant::now(),
             None => true,
