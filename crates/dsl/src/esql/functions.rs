@@ -415,6 +415,10 @@ family! { STRING:
     bit_length(string) => "BIT_LENGTH";
     /// `BYTE_LENGTH(string)`.
     byte_length(string) => "BYTE_LENGTH";
+    /// `CHICKEN(text)`: ES|QL's ASCII-art chicken saying `text`.
+    chicken(text) => "CHICKEN";
+    /// `CHICKEN(text, style, width)`.
+    chicken_with(text, style, width) => "CHICKEN";
     /// `CONCAT(string...)`.
     concat() [..strings] => "CONCAT";
     /// `CONTAINS(string, substring)`.
