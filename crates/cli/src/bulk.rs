@@ -116,7 +116,7 @@ struct BadLine {
 }
 
 /// What the reader sends: documents with their line numbers, or the end of the input.
-enum Read_ {
+enum Input {
     Docs(Vec<(u64, Action<Doc>)>),
     Bad(BadLine),
     IoError(u64, std::io::Error),
@@ -283,7 +283,7 @@ fn read_input(
     format: Format,
     maker: Maker,
     stop: Arc<AtomicBool>,
-    tx: tokio::sync::mpsc::Sender<Read_>,
+    tx: tokio::sync::mpsc::Sender<Input>,
 ) {
     let reader = std::io::BufReader::with_capacity(
         1 << 20,
@@ -293,12 +293,12 @@ fn read_input(
         },
     );
     let mut batch = Vec::with_capacity(BATCH);
-    let send = |r: Read_| tx.blocking_send(r).is_ok();
+    let send = |r: Input| tx.blocking_send(r).is_ok();
     let flush = |batch: &mut Vec<(u64, Action<Doc>)>| {
         if batch.is_empty() {
             return true;
         }
-        send(Read_::Docs(std::mem::replace(
+        send(Input::Docs(std::mem::replace(
             batch,
             Vec::with_capacity(BATCH),
         )))
@@ -309,7 +309,7 @@ fn read_input(
                 batch.push((line, a));
                 batch.len() < BATCH || flush(batch)
             }
-            Err((why, text)) => flush(batch) && send(Read_::Bad(BadLine { line, why, text })),
+            Err((why, text)) => flush(batch) && send(Input::Bad(BadLine { line, why, text })),
         }
     };
     match format {
@@ -325,7 +325,7 @@ fn read_input(
                     Ok(None) => break,
                     Err(e) => {
                         flush(&mut batch);
-                        send(Read_::IoError(line_no, e));
+                        send(Input::IoError(line_no, e));
                         return;
                     }
                 };
@@ -350,7 +350,7 @@ fn read_input(
             let headers = match csv.headers() {
                 Ok(h) => h.clone(),
                 Err(e) => {
-                    send(Read_::IoError(1, std::io::Error::other(e.to_string())));
+                    send(Input::IoError(1, std::io::Error::other(e.to_string())));
                     return;
                 }
             };
@@ -363,7 +363,7 @@ fn read_input(
                     Ok(r) => r,
                     Err(e) if e.is_io_error() => {
                         flush(&mut batch);
-                        send(Read_::IoError(line, std::io::Error::other(e.to_string())));
+                        send(Input::IoError(line, std::io::Error::other(e.to_string())));
                         return;
                     }
                     Err(e) => {
@@ -406,9 +406,9 @@ fn read_input(
             if let Err(e) = r {
                 flush(&mut batch);
                 if e.is_io() {
-                    send(Read_::IoError(0, std::io::Error::other(e.to_string())));
+                    send(Input::IoError(0, std::io::Error::other(e.to_string())));
                 } else {
-                    send(Read_::Bad(BadLine {
+                    send(Input::Bad(BadLine {
                         line: e.line() as u64,
                         why: format!("the JSON input is not an array of objects: {e}"),
                         text: String::new(),
@@ -490,7 +490,7 @@ fn csv_value(v: &str) -> Option<Value> {
 }
 
 /// A line of `es dump --hits` (or of a dead-letter file): its `_source`, and its `_id`.
-fn hit_action(maker: &Maker, text: &[u8]) -> Result<Action<Doc>, (String, String)> {
+fn hit_action(maker: &Maker, text: &Bytes) -> Result<Action<Doc>, (String, String)> {
     let shown = || String::from_utf8_lossy(text).into_owned();
     #[derive(serde::Deserialize)]
     struct Hit<'a> {
@@ -505,7 +505,8 @@ fn hit_action(maker: &Maker, text: &[u8]) -> Result<Action<Doc>, (String, String
         .source
         .ok_or_else(|| ("no `_source`".to_string(), shown()))?;
     maker
-        .action(Bytes::copy_from_slice(source.get().as_bytes()), hit.id)
+        // The source is a slice of the line: no copy.
+        .action(text.slice_ref(source.get().as_bytes()), hit.id)
         .map_err(|w| (w, shown()))
 }
 
@@ -642,10 +643,12 @@ pub async fn run(profile: &str, args: Args, as_json: bool) -> Result<(), Failure
             }
         }
     };
-    bar.enable_steady_tick(Duration::from_millis(200));
+    if !args.no_progress {
+        bar.enable_steady_tick(Duration::from_millis(200));
+    }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = tokio::sync::mpsc::channel::<Read_>(4);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Input>(4);
     let maker = Maker {
         op,
         id_field: args.id_field.as_deref().map(Arc::from),
@@ -671,7 +674,7 @@ pub async fn run(profile: &str, args: Args, as_json: bool) -> Result<(), Failure
         async move {
             loop {
                 match rx.recv().await? {
-                    Read_::Docs(docs) => {
+                    Input::Docs(docs) => {
                         let mut l = lines_in.lock().unwrap_or_else(|p| p.into_inner());
                         for (line, _) in &docs {
                             l.note(seq, *line);
@@ -681,14 +684,14 @@ pub async fn run(profile: &str, args: Args, as_json: bool) -> Result<(), Failure
                         let batch: Vec<Action<Doc>> = docs.into_iter().map(|(_, a)| a).collect();
                         return Some((futures_util::stream::iter(batch), (rx, seq)));
                     }
-                    Read_::Bad(b) => {
+                    Input::Bad(b) => {
                         bad_in.lock().unwrap_or_else(|p| p.into_inner()).push(b);
                         if fail_on_bad {
                             stop_in.store(true, Ordering::Relaxed);
                             return None;
                         }
                     }
-                    Read_::IoError(line, e) => {
+                    Input::IoError(line, e) => {
                         *io_in.lock().unwrap_or_else(|p| p.into_inner()) = Some((line, e));
                         return None;
                     }

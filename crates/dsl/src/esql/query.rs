@@ -569,10 +569,15 @@ impl Esql {
     /// `DISSECT column "pattern"` (the pattern written as an escaped literal, as ES|QL wants
     /// it); then [`append_separator`](Self::append_separator).
     pub fn dissect(self, input: impl IntoExpr, pattern: &str) -> Esql {
-        let mut e = input.into_expr().at_least(prec::ATOM);
+        self.patterned(Kind::Dissect, input.into_expr(), pattern)
+    }
+
+    /// `KIND input "pattern"` (DISSECT, GROK).
+    fn patterned(self, kind: Kind, input: Expr, pattern: &str) -> Esql {
+        let mut e = input.at_least(prec::ATOM);
         e.push_text(" ");
         e.push_text(&string_literal(pattern));
-        self.push(Kind::Dissect, e)
+        self.push(kind, e)
     }
 
     /// `APPEND_SEPARATOR = "sep"` of a `DISSECT`.
@@ -583,10 +588,7 @@ impl Esql {
 
     /// `GROK column "pattern"`.
     pub fn grok(self, input: impl IntoExpr, pattern: &str) -> Esql {
-        let mut e = input.into_expr().at_least(prec::ATOM);
-        e.push_text(" ");
-        e.push_text(&string_literal(pattern));
-        self.push(Kind::Grok, e)
+        self.patterned(Kind::Grok, input.into_expr(), pattern)
     }
 
     /// `ENRICH policy`; then [`on`](Self::on) and [`with_fields`](Self::with_fields).
