@@ -70,7 +70,8 @@ pub fn generate_types(spec_dir: &Path) -> Result<TypesFiles, String> {
         .iter()
         .map(|t| (key(&t["name"]), t))
         .collect();
-    let g = types::TypesGen::new(&types)?;
+    let endpoints = types::EndpointTypes::from_schema(&root);
+    let g = types::TypesGen::new(&types, &endpoints)?;
     let derive = [("property_types.rs".to_string(), g.property_table()?)].into();
     Ok(TypesFiles {
         types: g.files()?,

@@ -25,6 +25,9 @@ use serde_json::Value;
 use crate::naming::{doc_paragraph, pascal};
 use crate::spec::{key, TypeKey};
 
+mod api;
+pub use api::EndpointTypes;
+
 /// Where the generation starts.
 const ROOTS: &[(&str, &str)] = &[
     ("_types.query_dsl", "QueryContainer"),
@@ -62,17 +65,19 @@ const KEYWORDS: &[&str] = &[
     "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// The Rust module of a spec namespace: `_types.query_dsl` → `query_dsl`, `_types` → `common`.
+/// The Rust module of a spec namespace: `_types.query_dsl` → `query_dsl`, `_types` → `common`,
+/// `_global.search._types` and `_global.search` → `search`, `indices._types` and
+/// `indices.create` → `indices` (an API namespace is one module).
 pub fn module_of(ns: &str) -> String {
-    let parts: Vec<&str> = ns
-        .split('.')
-        .filter(|p| *p != "_types" && *p != "_global")
-        .map(|p| p.trim_start_matches('_'))
-        .collect();
-    if parts.is_empty() {
-        "common".into()
+    let parts: Vec<&str> = ns.split('.').collect();
+    let first = if matches!(parts[0], "_types" | "_global") {
+        parts[1..].iter().find(|p| **p != "_types")
     } else {
-        parts.join("_")
+        parts.first()
+    };
+    match first {
+        Some(p) => p.trim_start_matches('_').to_string(),
+        None => "common".into(),
     }
 }
 
@@ -148,15 +153,35 @@ pub struct TypesGen<'a> {
     tag_of: HashMap<TypeKey, String>,
     /// Inline unions generated while emitting: module → (name → tokens).
     inline: std::cell::RefCell<BTreeMap<String, BTreeMap<String, TokenStream>>>,
+    /// The endpoint types (request bodies, responses and what only they use): how each is
+    /// read and written, and the namespace features that compile it.
+    api: api::ApiTypes,
+    /// Rust names that differ from the spec's (endpoint types, names taken twice in a module).
+    names: HashMap<TypeKey, String>,
 }
 
 impl<'a> TypesGen<'a> {
     /// Collects the closure of the roots and analyses it.
-    pub fn new(types: &'a HashMap<TypeKey, &'a Value>) -> Result<Self, String> {
+    pub fn new(
+        types: &'a HashMap<TypeKey, &'a Value>,
+        endpoints: &[api::EndpointTypes],
+    ) -> Result<Self, String> {
         let request = reachable(types, ROOTS);
         let response = reachable(types, RESPONSE_ROOTS);
-        let response_only = response.difference(&request).cloned().collect();
-        let closure = request.union(&response).cloned().collect();
+        let mut response_only: BTreeSet<TypeKey> = response.difference(&request).cloned().collect();
+        let mut closure: BTreeSet<TypeKey> = request.union(&response).cloned().collect();
+        let api = api::ApiTypes::new(types, endpoints, &closure);
+        for (k, mode) in &api.modes {
+            // Containers keep the DSL's (request) rules: their emitter writes optional fields.
+            let container = types
+                .get(k)
+                .is_some_and(|t| t["variants"]["kind"] == "container");
+            if *mode == api::Mode::Response && !container {
+                response_only.insert(k.clone());
+            }
+            closure.insert(k.clone());
+        }
+        let names = api::names(types, &closure);
         let mut g = TypesGen {
             types,
             closure,
@@ -164,6 +189,8 @@ impl<'a> TypesGen<'a> {
             scc: HashMap::new(),
             tag_of: HashMap::new(),
             inline: Default::default(),
+            api,
+            names,
         };
         g.find_tags();
         g.components();
@@ -204,9 +231,12 @@ impl<'a> TypesGen<'a> {
         let mut out = Vec::new();
         let Some(t) = self.get(k) else { return out };
         match t["kind"].as_str() {
-            Some("interface") => {
+            Some("interface" | "request" | "response") => {
                 for p in self.props(k) {
                     self.direct(&p.ty, &mut out);
+                }
+                if t["body"]["kind"] == "value" {
+                    self.direct(&t["body"]["value"], &mut out);
                 }
             }
             Some("type_alias") => self.direct(&t["type"], &mut out),
@@ -344,7 +374,12 @@ impl<'a> TypesGen<'a> {
             }
         }
         let skip = self.tag_of.get(k);
-        for p in t["properties"].as_array().into_iter().flatten() {
+        let own = if matches!(t["kind"].as_str(), Some("request" | "response")) {
+            &t["body"]["properties"]
+        } else {
+            &t["properties"]
+        };
+        for p in own.as_array().into_iter().flatten() {
             let name = p["name"].as_str().unwrap_or_default();
             if skip.is_some_and(|s| s == name) {
                 continue;
@@ -369,7 +404,7 @@ impl<'a> TypesGen<'a> {
 
     /// The path of a type from module `from`.
     fn path(&self, k: &TypeKey, from: &str) -> TokenStream {
-        let name = format_ident!("{}", rust_name(&k.1));
+        let name = format_ident!("{}", self.name(k));
         let m = module_of(&k.0);
         if m == from {
             quote!(#name)
@@ -410,6 +445,10 @@ impl<'a> TypesGen<'a> {
                 let inner = self.ty(&v["value"], owner, hint);
                 quote!(Vec<#inner>)
             }
+            Some("dictionary_of") if key(&v["value"]["type"]) == type_key(AGGREGATE) => {
+                // Results by name: read by the kind their `typed_keys` name gives.
+                quote!(crate::Aggregations)
+            }
             Some("dictionary_of") => {
                 let val = self.ty(&v["value"], owner, hint);
                 if v["singleKey"] == true {
@@ -434,10 +473,28 @@ impl<'a> TypesGen<'a> {
                         return quote!(Option<#t>);
                     }
                 }
-                let name = format!("{}{}", rust_name(&owner.1), pascal(hint));
-                self.inline_union(&from, &name, &items, owner, UnionMeta::default());
+                let name = format!("{}{}", self.name(owner), pascal(hint));
+                // A union inside a generic type takes the parameters its members use.
+                let used: Vec<Ident> = self
+                    .get(owner)
+                    .and_then(|t| t["generics"].as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter(|g| mentions(v, &key(g)))
+                    .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
+                    .collect();
+                let gens = if used.is_empty() {
+                    quote!()
+                } else {
+                    quote!(<#(#used),*>)
+                };
+                let meta = UnionMeta {
+                    gens: gens.clone(),
+                    ..UnionMeta::default()
+                };
+                self.inline_union(&from, &name, &items, owner, meta);
                 let id = format_ident!("{}", name);
-                quote!(#id)
+                quote!(#id #gens)
             }
             Some("literal_value") => match &v["value"] {
                 Value::Bool(_) => quote!(bool),
@@ -519,6 +576,7 @@ impl<'a> TypesGen<'a> {
             pub enum #id #gens { #(#vs),* }
             #(#froms)*
         };
+        let tokens = self.gate(owner, tokens);
         self.inline
             .borrow_mut()
             .entry(module.to_string())
@@ -529,6 +587,9 @@ impl<'a> TypesGen<'a> {
     /// Emits one type.
     fn emit(&self, k: &TypeKey) -> TokenStream {
         let t = self.types[k];
+        if let Some(tokens) = self.emit_api(k, t) {
+            return tokens;
+        }
         match t["kind"].as_str() {
             Some("enum") => self.emit_enum(k, t),
             Some("interface") if t["variants"]["kind"] == "container" => self.emit_container(k, t),
@@ -553,7 +614,7 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_enum(&self, k: &TypeKey, t: &Value) -> TokenStream {
-        let name = format_ident!("{}", rust_name(&k.1));
+        let name = format_ident!("{}", self.name(k));
         let doc = docs(t["description"].as_str());
         let names = enum_variants(t);
         let members = t["members"]
@@ -781,7 +842,7 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_struct(&self, k: &TypeKey, t: &Value, props: &[Prop<'_>]) -> TokenStream {
-        let name = format_ident!("{}", rust_name(&k.1));
+        let name = format_ident!("{}", self.name(k));
         let gens = self.generics(t);
         let doc = docs(t["description"].as_str());
         let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
@@ -860,7 +921,7 @@ impl<'a> TypesGen<'a> {
         let props = self.props(k);
         let (outer, kinds): (Vec<&Prop<'_>>, Vec<&Prop<'_>>) =
             props.iter().partition(|p| p.container);
-        let rname = rust_name(&k.1);
+        let rname = self.name(k);
         let enum_name = if outer.is_empty() {
             format_ident!("{}", rname)
         } else {
@@ -1067,7 +1128,7 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_alias(&self, k: &TypeKey, t: &Value) -> TokenStream {
-        let name = rust_name(&k.1);
+        let name = self.name(k);
         let id = format_ident!("{}", name);
         let module = module_of(&k.0);
         let doc = docs(t["description"].as_str());
@@ -1124,7 +1185,7 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_tagged(&self, k: &TypeKey, t: &Value) -> TokenStream {
-        let id = format_ident!("{}", rust_name(&k.1));
+        let id = format_ident!("{}", self.name(k));
         let tag = t["variants"]["tag"].as_str().unwrap_or("type");
         let default = t["variants"]["defaultTag"].as_str();
         let doc = docs(t["description"].as_str());
@@ -1200,7 +1261,7 @@ impl<'a> TypesGen<'a> {
         props: &[Prop<'_>],
         fields: &[(Ident, TokenStream, TokenStream, bool)],
     ) -> TokenStream {
-        let name = format_ident!("{}", rust_name(&k.1));
+        let name = format_ident!("{}", self.name(k));
         let gens = self.generics(t);
         let doc = docs(t["description"].as_str());
         let decls = fields.iter().map(|f| &f.2);
@@ -1393,7 +1454,7 @@ impl<'a> TypesGen<'a> {
             if primitive(k).is_some() {
                 continue;
             }
-            let tokens = self.emit(k);
+            let tokens = self.gate(k, self.emit(k));
             modules.entry(module_of(&k.0)).or_default().push(tokens);
         }
         for (m, items) in self.inline.borrow().iter() {
@@ -1422,6 +1483,10 @@ impl<'a> TypesGen<'a> {
             let id = format_ident!("{}", m);
             mods.push(quote!(pub mod #id;));
         }
+        files.insert("endpoints.rs".into(), self.endpoint_table());
+        mods.push(quote!(
+            mod endpoints;
+        ));
         let file: syn::File = syn::parse2(quote!(#(#mods)*)).map_err(|e| e.to_string())?;
         files.insert(
             "mod.rs".into(),
@@ -1434,7 +1499,10 @@ impl<'a> TypesGen<'a> {
 /// The Rust name of a spec type name.
 fn rust_name(n: &str) -> String {
     let mut s = pascal(n);
-    if s == "Self" || s == "Box" || s == "Option" || s == "Vec" || s == "String" {
+    if matches!(
+        s.as_str(),
+        "Self" | "Box" | "Option" | "Vec" | "String" | "Result"
+    ) {
         s.push_str("Type");
     }
     s
@@ -1548,6 +1616,13 @@ fn reachable(types: &HashMap<TypeKey, &Value>, roots: &[(&str, &str)]) -> BTreeS
         stack.extend(refs.into_iter().filter(|r| !closure.contains(r)));
     }
     closure
+}
+
+/// Whether a value type refers to `k` anywhere.
+fn mentions(v: &Value, k: &TypeKey) -> bool {
+    let mut refs = Vec::new();
+    collect_refs(v, &mut refs);
+    refs.contains(k)
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<TypeKey>) {

@@ -147,4 +147,14 @@ fn generated_types_are_up_to_date() {
         diffs.is_empty(),
         "run `cargo run -p es-codegen -- generate`: {diffs:?}"
     );
+    // es-types gates the endpoint types by the same namespace features as es-client.
+    let api = es_codegen::generate(&dir).unwrap();
+    let cargo =
+        std::fs::read_to_string(es_codegen::types_output_dir().join("../../Cargo.toml")).unwrap();
+    for f in api["FEATURES"].lines() {
+        assert!(
+            cargo.contains(&format!("\n{f} = []")),
+            "feature {f} missing from es-types"
+        );
+    }
 }

@@ -6,6 +6,12 @@
 //! serializes to exactly the JSON Elasticsearch expects, omitting unset fields, and parses the
 //! forms the specification allows (shortcuts like `{"term": {"f": "x"}}` included).
 //!
+//! With the `ns-*` features (or `full-api`), also the request body and response type of
+//! every endpoint of that namespace (`indices::IndicesCreateRequest`,
+//! `cat::CatIndicesResponse`...; endpoints outside a namespace, such as `search`, always),
+//! named after the endpoint; answers skip unknown fields, so other versions and OpenSearch
+//! read too. `endpoint_types!` lists them per endpoint.
+//!
 //! ```
 //! use es_types::query_dsl::QueryContainer;
 //! let q: QueryContainer = es_types::from_json(r#"{"term": {"user.id": "kimchy"}}"#).unwrap();
@@ -16,6 +22,8 @@
 //! ```
 
 mod aggs;
+#[doc(hidden)]
+pub mod api;
 mod properties;
 mod query;
 mod results;

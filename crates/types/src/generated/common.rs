@@ -3,9 +3,29 @@
 //! `common` types from the specification.
 
 #![allow(unused_imports)]
+crate::api_struct! {
+    response AcknowledgedResponseBase { #[doc =
+    " For a successful response, this value is always true. On failure, an exception is returned instead."]
+    def acknowledged["acknowledged"] : bool }
+}
 /// The aggregation name as returned from the server. Depending whether typed_keys is specified this could come back
 /// in the form of `name#type` instead of simply `name`
 pub type AggregateName = String;
+crate::api_struct! {
+    response BulkIndexByScrollFailure { req cause["cause"] : ErrorCause, def id["id"] :
+    Id, def index["index"] : IndexName, def status["status"] : i32 }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response BulkStats { def total_operations["total_operations"] : i64, opt
+    total_time["total_time"] : Option < Duration >, req
+    total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis >, opt
+    total_size["total_size"] : Option < ByteSize >, def
+    total_size_in_bytes["total_size_in_bytes"] : i64, opt avg_time["avg_time"] : Option <
+    Duration >, req avg_time_in_millis["avg_time_in_millis"] : DurationValue < UnitMillis
+    >, opt avg_size["avg_size"] : Option < ByteSize >, def
+    avg_size_in_bytes["avg_size_in_bytes"] : i64 } }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CartesianPoint {
     #[serde(rename = "x")]
@@ -36,6 +56,36 @@ impl ChunkRescorer {
         super::mapping::ChunkRescorerChunkingSettings
     );
 }
+pub type ClusterAlias = String;
+crate::api_struct! {
+    response ClusterDetails { req status["status"] : ClusterSearchStatus, def
+    indices["indices"] : String, opt took["took"] : Option < DurationValue < UnitMillis >
+    >, def timed_out["timed_out"] : bool, opt shards["_shards"] : Option <
+    ShardStatistics >, opt failures["failures"] : Option < Vec < ShardFailure > > }
+}
+crate::spec_enum! {
+    ClusterSearchStatus { Running = "running", Successful = "successful", Partial =
+    "partial", Skipped = "skipped", Failed = "failed" }
+}
+crate::api_struct! {
+    response ClusterStatistics { def skipped["skipped"] : i32, def
+    successful["successful"] : i32, def total["total"] : i32, def running["running"] :
+    i32, def partial["partial"] : i32, def failed["failed"] : i32, opt details["details"]
+    : Option < std::collections::BTreeMap < String, ClusterDetails > > }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response CompletionStats { #[doc =
+    " Total amount, in bytes, of memory used for completion across all shards assigned to selected nodes."]
+    def size_in_bytes["size_in_bytes"] : i64, #[doc =
+    " Total amount of memory used for completion across all shards assigned to selected nodes."]
+    opt size["size"] : Option < ByteSize >, opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, FieldSizeUsage > > } }
+}
+crate::spec_enum! {
+    Conflicts { #[doc = " Stop reindexing if there are conflicts."] Abort = "abort",
+    #[doc = " Continue reindexing even if there are conflicts."] Proceed = "proceed" }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoordsGeoBounds {
@@ -59,6 +109,29 @@ impl CoordsGeoBounds {
     crate::setters!(
         plain top : f64, plain bottom : f64, plain left : f64, plain right : f64
     );
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { DFIIndependenceMeasure
+    { Standardized = "standardized", Saturated = "saturated", Chisquared = "chisquared" }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { DFRAfterEffect { No =
+    "no", B = "b", L = "l" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { DFRBasicModel { Be =
+    "be", D = "d", G = "g", If = "if", In = "in", Ine = "ine", P = "p" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-transform"))] pub type DataStreamName
+    = String;
 }
 pub type DateFormat = String;
 pub type DateMath = String;
@@ -123,9 +196,57 @@ impl DiversifyRetriever {
 crate::spec_enum! {
     DiversifyRetrieverTypes { Mmr = "mmr" }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response DocStats { #[doc =
+    " Total number of non-deleted documents across all primary shards assigned to selected nodes."]
+    #[doc =
+    " This number is based on documents in Lucene segments and may include documents from nested fields."]
+    def count["count"] : i64, #[doc =
+    " Total number of deleted documents across all primary shards assigned to selected nodes."]
+    #[doc = " This number is based on documents in Lucene segments."] #[doc =
+    " Elasticsearch reclaims the disk space of deleted Lucene documents when a segment is merged."]
+    opt deleted["deleted"] : Option < i64 >, #[doc =
+    " Returns the total size in bytes of all documents in this stats."] #[doc =
+    " This value may be more reliable than store_stats.size_in_bytes in estimating the index size."]
+    def total_size_in_bytes["total_size_in_bytes"] : i64, #[doc =
+    " Human readable total_size_in_bytes"] opt total_size["total_size"] : Option <
+    ByteSize > } }
+}
 /// A date histogram interval. Similar to `Duration` with additional units: `w` (week), `M` (month), `q` (quarter) and
 /// `y` (year)
 pub type DurationLarge = String;
+pub type DurationValue<Unit> = Unit;
+crate::api_struct! {
+    response ElasticsearchVersionInfo { #[doc = " The Elasticsearch Git commit's date."]
+    req build_date["build_date"] : DateTime, #[doc =
+    " The build flavor. For example, `default`."] def build_flavor["build_flavor"] :
+    String, #[doc = " The Elasticsearch Git commit's SHA hash."] def
+    build_hash["build_hash"] : String, #[doc =
+    " Indicates whether the Elasticsearch build was a snapshot."] def
+    build_snapshot["build_snapshot"] : bool, #[doc =
+    " The build type that corresponds to how Elasticsearch was installed."] #[doc =
+    " For example, `docker`, `rpm`, or `tar`."] def build_type["build_type"] : String,
+    #[doc = " The version number of Elasticsearch's underlying Lucene software."] def
+    lucene_version["lucene_version"] : VersionString, #[doc =
+    " The minimum index version with which the responding node can read from disk."] def
+    minimum_index_compatibility_version["minimum_index_compatibility_version"] :
+    VersionString, #[doc =
+    " The minimum node version with which the responding node can communicate."] #[doc =
+    " Also the minimum version from which you can perform a rolling upgrade."] def
+    minimum_wire_compatibility_version["minimum_wire_compatibility_version"] :
+    VersionString, #[doc = " The Elasticsearch version number."] def number["number"] :
+    String }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " Reduced (minimal) info ElasticsearchVersion"] response ElasticsearchVersionMinInfo
+    { def build_flavor["build_flavor"] : String, def
+    minimum_index_compatibility_version["minimum_index_compatibility_version"] :
+    VersionString, def
+    minimum_wire_compatibility_version["minimum_wire_compatibility_version"] :
+    VersionString, def number["number"] : String } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Embedding {
@@ -163,8 +284,48 @@ impl EmptyObject {
     }
 }
 pub type EpochTime<Unit> = Unit;
+crate::api_struct! {
+    #[doc =
+    " Cause and details about a request failure. This class defines the properties common to all error types."]
+    #[doc = " Additional details are also provided, that depend on the error type."]
+    response ErrorCause { #[doc = " The type of error"] def r#type["type"] : String,
+    #[doc = " A human-readable explanation of the error, in English."] opt
+    reason["reason"] : Option < String >, #[doc =
+    " The server stack trace. Present only if the `error_trace=true` parameter was sent with the request."]
+    opt stack_trace["stack_trace"] : Option < String >, opt caused_by["caused_by"] :
+    Option < Box < ErrorCause > >, opt root_cause["root_cause"] : Option < Vec <
+    ErrorCause > >, opt suppressed["suppressed"] : Option < Vec < ErrorCause > > } extra
+    extra : serde_json::Value;
+}
+crate::api_struct! {
+    #[doc =
+    " The response returned by Elasticsearch when request execution did not succeed."]
+    response ErrorResponseBase { req error["error"] : ErrorCause, def status["status"] :
+    i32 }
+}
+crate::spec_enum! {
+    ExpandWildcard { #[doc = " Match any data stream or index, including hidden ones."]
+    All = "all", #[doc =
+    " Match open, non-hidden indices. Also matches any non-hidden data stream."] Open =
+    "open", #[doc =
+    " Match closed, non-hidden indices. Also matches any non-hidden data stream. Data streams cannot be closed."]
+    Closed = "closed", #[doc =
+    " Match hidden data streams and hidden indices. Must be combined with `open`, `closed`, or `both`."]
+    Hidden = "hidden", #[doc = " Wildcard expressions are not accepted."] None = "none" }
+}
+pub type ExpandWildcards = crate::OneOrMany<ExpandWildcard>;
 /// Path to field or array of paths. Some API's support wildcards in the path to select multiple fields.
 pub type Field = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response FieldMemoryUsage { opt memory_size["memory_size"] :
+    Option < ByteSize >, def memory_size_in_bytes["memory_size_in_bytes"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response FieldSizeUsage { opt size["size"] : Option < ByteSize
+    >, def size_in_bytes["size_in_bytes"] : i64 } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(remote = "Self")]
@@ -225,7 +386,25 @@ crate::spec_enum! {
     FieldSortNumericType { Long = "long", Double = "double", Date = "date", DateNanos =
     "date_nanos" }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response FielddataStats { opt evictions["evictions"] : Option <
+    i64 >, opt memory_size["memory_size"] : Option < ByteSize >, def
+    memory_size_in_bytes["memory_size_in_bytes"] : i64, opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, FieldMemoryUsage > >, req
+    global_ordinals["global_ordinals"] : GlobalOrdinalsStats } }
+}
 pub type Fields = crate::OneOrMany<Field>;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response FlushStats { def periodic["periodic"] : i64, def total["total"] : i64, opt
+    total_time["total_time"] : Option < Duration >, req
+    total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis >, opt
+    total_time_excluding_waiting["total_time_excluding_waiting"] : Option < Duration >,
+    req
+    total_time_excluding_waiting_on_lock_in_millis["total_time_excluding_waiting_on_lock_in_millis"]
+    : DurationValue < UnitMillis > } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GeoDistanceSort {
     #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
@@ -308,9 +487,124 @@ crate::spec_enum! {
 /// A map tile reference, represented as `{zoom}/{x}/{y}`
 pub type GeoTile = String;
 pub type GeoTilePrecision = i32;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response GetStats { def current["current"] : i64, opt exists_time["exists_time"] :
+    Option < Duration >, req exists_time_in_millis["exists_time_in_millis"] :
+    DurationValue < UnitMillis >, def exists_total["exists_total"] : i64, opt
+    missing_time["missing_time"] : Option < Duration >, req
+    missing_time_in_millis["missing_time_in_millis"] : DurationValue < UnitMillis >, def
+    missing_total["missing_total"] : i64, opt gettime["getTime"] : Option < Duration >,
+    req time_in_millis["time_in_millis"] : DurationValue < UnitMillis >, def
+    total["total"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response GlobalOrdinalFieldStats { def
+    build_time_in_millis["build_time_in_millis"] : UnitMillis, opt
+    build_time["build_time"] : Option < String >, def
+    shard_max_value_count["shard_max_value_count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response GlobalOrdinalsStats { def
+    build_time_in_millis["build_time_in_millis"] : UnitMillis, opt
+    build_time["build_time"] : Option < String >, opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, GlobalOrdinalFieldStats > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ingest", feature = "ns-ml", feature = "ns-simulate", feature
+    = "ns-text-structure"))] pub type GrokPattern = String;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-transform"))]
+    crate ::spec_enum! { HealthStatus { #[doc = " All shards are assigned."] Green =
+    "green"["GREEN"], #[doc =
+    " All primary shards are assigned, but one or more replica shards are unassigned. If a node in the cluster fails, some data could be unavailable until that node is repaired."]
+    Yellow = "yellow"["YELLOW"], #[doc =
+    " One or more primary shards are unassigned, so some data is unavailable. This can occur briefly during cluster startup as primary shards are assigned."]
+    Red = "red"["RED"], Unknown = "unknown", Unavailable = "unavailable" } }
+}
+pub type Host = String;
+pub type HttpHeaders = std::collections::BTreeMap<String, crate::OneOrMany<String>>;
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { IBDistribution { Ll =
+    "ll", Spl = "spl" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { IBLambda { Df = "df",
+    Ttf = "ttf" } }
+}
 pub type Id = String;
 pub type Ids = crate::OneOrMany<Id>;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-transform"))] pub type IndexAlias =
+    String;
+}
 pub type IndexName = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr"))] pub type IndexPattern = String;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr"))] pub type IndexPatterns = Vec < IndexPattern >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response IndexingStats { def index_current["index_current"] : i64, def
+    delete_current["delete_current"] : i64, opt delete_time["delete_time"] : Option <
+    Duration >, req delete_time_in_millis["delete_time_in_millis"] : DurationValue <
+    UnitMillis >, def delete_total["delete_total"] : i64, def
+    is_throttled["is_throttled"] : bool, def noop_update_total["noop_update_total"] :
+    i64, opt throttle_time["throttle_time"] : Option < Duration >, req
+    throttle_time_in_millis["throttle_time_in_millis"] : DurationValue < UnitMillis >,
+    opt index_time["index_time"] : Option < Duration >, req
+    index_time_in_millis["index_time_in_millis"] : DurationValue < UnitMillis >, def
+    index_total["index_total"] : i64, def index_failed["index_failed"] : i64, def
+    index_failed_due_to_version_conflict["index_failed_due_to_version_conflict"] : i64,
+    opt types["types"] : Option < std::collections::BTreeMap < String, IndexingStats > >,
+    opt write_load["write_load"] : Option < f64 >, opt
+    recent_write_load["recent_write_load"] : Option < f64 >, opt
+    peak_write_load["peak_write_load"] : Option < f64 > } }
+}
+pub type Indices = crate::OneOrMany<IndexName>;
+crate::gated! {
+    #[cfg(any(feature = "ns-ml", feature = "ns-watcher"))] crate ::api_struct! { #[doc =
+    " Controls how to deal with unavailable concrete indices (closed or missing), how wildcard expressions are expanded"]
+    #[doc =
+    " to actual indices (all, closed or open indices) and how to deal with wildcard expressions that resolve to no indices."]
+    #[derive(Default)] shared IndicesOptions { #[doc =
+    " A setting that does two separate checks on the index expression."] #[doc =
+    " If `false`, the request returns an error (1) if any wildcard expression"] #[doc =
+    " (including `_all` and `*`) resolves to zero matching indices or (2) if the"] #[doc
+    = " complete set of resolved indices, aliases or data streams is empty after all"]
+    opt allow_no_indices["allow_no_indices"] : Option < bool >, #[doc =
+    " Type of index that wildcard patterns can match. If the request can target data streams, this argument"]
+    #[doc =
+    " determines whether wildcard expressions match hidden data streams. Supports comma-separated values,"]
+    #[doc = " such as `open,hidden`."] opt expand_wildcards["expand_wildcards"] : Option
+    < ExpandWildcards >, #[doc =
+    " If `false`, the request returns an error if it targets a concrete (non-wildcarded)"]
+    #[doc =
+    " index, alias, or data stream that is missing, closed, or otherwise unavailable."]
+    #[doc = " If `true`, unavailable concrete targets are silently ignored."] opt
+    ignore_unavailable["ignore_unavailable"] : Option < bool >, #[doc =
+    " If true, concrete, expanded or aliased indices are ignored when frozen."] opt
+    ignore_throttled["ignore_throttled"] : Option < bool > } } impl IndicesOptions {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain allow_no_indices : bool, plain expand_wildcards :
+    ExpandWildcards, plain ignore_unavailable : bool, plain ignore_throttled : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndicesResponseBase { #[doc =
+    " For a successful response, this value is always true. On failure, an exception is returned instead."]
+    def acknowledged["acknowledged"] : bool, opt shards["_shards"] : Option <
+    ShardStatistics > } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InferenceString {
@@ -338,6 +632,14 @@ impl InferenceString {
     );
 }
 pub type InferenceStringGroup = crate::OneOrMany<InferenceString>;
+crate::api_struct! {
+    response InlineGet < TDocument > { opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, def found["found"] :
+    bool, opt seq_no["_seq_no"] : Option < SequenceNumber >, opt
+    primary_term["_primary_term"] : Option < i64 >, opt routing["_routing"] : Option <
+    Routing >, opt source["_source"] : Option < TDocument > } extra extra :
+    serde_json::Value;
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InnerRetriever {
@@ -361,6 +663,7 @@ impl InnerRetriever {
         ScoreNormalizer
     );
 }
+pub type Ip = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnnQuery {
@@ -545,6 +848,10 @@ impl LatLonGeoLocation {
     }
     crate::setters!(plain lat : f64, plain lon : f64);
 }
+crate::spec_enum! {
+    LifecycleOperationMode { RUNNING = "RUNNING", STOPPING = "STOPPING", STOPPED =
+    "STOPPED" }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinearRetriever {
@@ -613,9 +920,30 @@ impl LookupQueryVectorBuilder {
         String
     );
 }
+pub type MapboxVectorTiles = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response MergesStats { def current["current"] : i64, def current_docs["current_docs"]
+    : i64, opt current_size["current_size"] : Option < String >, def
+    current_size_in_bytes["current_size_in_bytes"] : i64, def total["total"] : i64, opt
+    total_auto_throttle["total_auto_throttle"] : Option < String >, def
+    total_auto_throttle_in_bytes["total_auto_throttle_in_bytes"] : i64, def
+    total_docs["total_docs"] : i64, opt total_size["total_size"] : Option < String >, def
+    total_size_in_bytes["total_size_in_bytes"] : i64, opt
+    total_stopped_time["total_stopped_time"] : Option < Duration >, req
+    total_stopped_time_in_millis["total_stopped_time_in_millis"] : DurationValue <
+    UnitMillis >, opt total_throttled_time["total_throttled_time"] : Option < Duration >,
+    req total_throttled_time_in_millis["total_throttled_time_in_millis"] : DurationValue
+    < UnitMillis >, opt total_time["total_time"] : Option < Duration >, req
+    total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
+}
 pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
 pub type MultiTermQueryRewrite = String;
 pub type Name = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-ml", feature = "ns-security", feature
+    = "ns-simulate"))] pub type Names = crate ::OneOrMany < Name >;
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NestedSortValue {
@@ -641,6 +969,60 @@ impl NestedSortValue {
         nested : NestedSortValue, plain path : Field
     );
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-ml", feature = "ns-transform"))] crate ::api_struct! {
+    response NodeAttributes { #[doc = " Lists node attributes."] def
+    attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
+    " The ephemeral ID of the node."] def ephemeral_id["ephemeral_id"] : Id, #[doc =
+    " The unique identifier of the node."] opt id["id"] : Option < NodeId >, #[doc =
+    " The unique identifier of the node."] def name["name"] : NodeName, #[doc =
+    " The host and port where transport HTTP connections are accepted."] def
+    transport_address["transport_address"] : TransportAddress } }
+}
+pub type NodeId = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] pub type NodeIds = crate ::OneOrMany < NodeId >;
+}
+pub type NodeName = String;
+crate::spec_enum! {
+    NodeRole { Master = "master", Data = "data", DataCold = "data_cold", DataContent =
+    "data_content", DataFrozen = "data_frozen", DataHot = "data_hot", DataWarm =
+    "data_warm", Client = "client", Ingest = "ingest", Ml = "ml", VotingOnly =
+    "voting_only", Transform = "transform", RemoteClusterClient =
+    "remote_cluster_client", CoordinatingOnly = "coordinating_only" }
+}
+pub type NodeRoles = Vec<NodeRole>;
+crate::api_struct! {
+    response NodeShard { req state["state"] : super::indices::ShardRoutingState, def
+    primary["primary"] : bool, opt node["node"] : Option < NodeName >, def shard["shard"]
+    : i32, def index["index"] : IndexName, opt allocation_id["allocation_id"] : Option <
+    std::collections::BTreeMap < String, Id > >, opt recovery_source["recovery_source"] :
+    Option < std::collections::BTreeMap < String, Id > >, opt
+    unassigned_info["unassigned_info"] : Option < super::cluster::UnassignedInformation
+    >, opt relocating_node["relocating_node"] : Option < NodeId >, opt
+    relocation_failure_info["relocation_failure_info"] : Option < RelocationFailureInfo >
+    }
+}
+crate::api_struct! {
+    #[doc = " Contains statistics about the number of nodes selected by the request."]
+    response NodeStatistics { opt failures["failures"] : Option < Vec < ErrorCause > >,
+    #[doc = " Total number of nodes selected by the request."] def total["total"] : i32,
+    #[doc = " Number of nodes that responded successfully to the request."] def
+    successful["successful"] : i32, #[doc =
+    " Number of nodes that rejected the request or failed to respond. If this value is not 0, a reason for the rejection or failure is included in the response."]
+    def failed["failed"] : i32 }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { Normalization { No =
+    "no", H1 = "h1", H2 = "h2", H3 = "h3", Z = "z" } }
+}
+crate::spec_enum! {
+    OpType { #[doc = " Overwrite any documents that already exist."] Index = "index",
+    #[doc = " Only index documents that do not already exist."] Create = "create" }
+}
+pub type Password = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PinnedRetriever {
@@ -678,7 +1060,44 @@ impl PinnedRetriever {
         rank_window_size : i32
     );
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] pub type PipelineName = String;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
+    response PluginStats { def classname["classname"] : String, def
+    description["description"] : String, def
+    elasticsearch_version["elasticsearch_version"] : VersionString, def
+    extended_plugins["extended_plugins"] : Vec < String >, def
+    has_native_controller["has_native_controller"] : bool, def
+    java_version["java_version"] : VersionString, def name["name"] : Name, def
+    version["version"] : VersionString, def licensed["licensed"] : bool } }
+}
+pub type ProjectRouting = String;
 pub type PropertyName = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    response QueryCacheStats { #[doc =
+    " Total number of entries added to the query cache across all shards assigned to selected nodes."]
+    #[doc = " This number includes current and evicted entries."] def
+    cache_count["cache_count"] : i64, #[doc =
+    " Total number of entries currently in the query cache across all shards assigned to selected nodes."]
+    def cache_size["cache_size"] : i64, #[doc =
+    " Total number of query cache evictions across all shards assigned to selected nodes."]
+    def evictions["evictions"] : i64, #[doc =
+    " Total count of query cache hits across all shards assigned to selected nodes."] def
+    hit_count["hit_count"] : i64, #[doc =
+    " Total amount of memory used for the query cache across all shards assigned to selected nodes."]
+    opt memory_size["memory_size"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for the query cache across all shards assigned to selected nodes."]
+    def memory_size_in_bytes["memory_size_in_bytes"] : i64, #[doc =
+    " Total count of query cache misses across all shards assigned to selected nodes."]
+    def miss_count["miss_count"] : i64, #[doc =
+    " Total count of hits and misses in the query cache across all shards assigned to selected nodes."]
+    def total_count["total_count"] : i64 } }
+}
 pub type QueryVector = Vec<f32>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum QueryVectorBuilder {
@@ -813,7 +1232,125 @@ impl From<RrfRank> for RankContainer {
         RankContainer::Rrf(x)
     }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response RecoveryStats { def current_as_source["current_as_source"] : i64, opt
+    current_as_source_queued["current_as_source_queued"] : Option < i64 >, def
+    current_as_target["current_as_target"] : i64, opt
+    current_as_target_queued["current_as_target_queued"] : Option < i64 >, opt
+    current_from_store["current_from_store"] : Option < i64 >, opt
+    current_from_store_queued["current_from_store_queued"] : Option < i64 >, opt
+    throttle_time["throttle_time"] : Option < Duration >, req
+    throttle_time_in_millis["throttle_time_in_millis"] : DurationValue < UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { Refresh { True = "true",
+    False = "false", WaitFor = "wait_for" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response RefreshStats { def external_total["external_total"] : i64, opt
+    external_total_time["external_total_time"] : Option < Duration >, req
+    external_total_time_in_millis["external_total_time_in_millis"] : DurationValue <
+    UnitMillis >, def listeners["listeners"] : i64, def total["total"] : i64, opt
+    total_time["total_time"] : Option < Duration >, req
+    total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
+}
+crate::api_struct! {
+    response ReindexStatus { #[doc = " The slice ID"] opt slice_id["slice_id"] : Option <
+    i32 >, #[doc = " The number of scroll responses pulled back by the reindex."] def
+    batches["batches"] : i64, #[doc =
+    " The number of documents that were successfully created."] opt created["created"] :
+    Option < i64 >, #[doc = " The number of documents that were successfully deleted."]
+    def deleted["deleted"] : i64, #[doc =
+    " The number of documents that were ignored because the script used for the reindex returned a `noop` value for `ctx.op`."]
+    def noops["noops"] : i64, #[doc =
+    " The number of requests per second effectively executed during the reindex."] def
+    requests_per_second["requests_per_second"] : f32, #[doc =
+    " The number of retries attempted by reindex. `bulk` is the number of bulk actions retried and `search` is the number of search actions retried."]
+    req retries["retries"] : Retries, opt throttled["throttled"] : Option < Duration >,
+    #[doc =
+    " Number of milliseconds the request slept to conform to `requests_per_second`."] req
+    throttled_millis["throttled_millis"] : DurationValue < UnitMillis >, opt
+    throttled_until["throttled_until"] : Option < Duration >, #[doc =
+    " This field should always be equal to zero in a `_reindex` response."] #[doc =
+    " It only has meaning when using the Task API, where it indicates the next time (in milliseconds since epoch) a throttled request will be executed again in order to conform to `requests_per_second`."]
+    req throttled_until_millis["throttled_until_millis"] : DurationValue < UnitMillis >,
+    #[doc = " The number of documents that were successfully processed."] def
+    total["total"] : i64, #[doc =
+    " The number of documents that were successfully updated, for example, a document with same ID already existed prior to reindex updating it."]
+    opt updated["updated"] : Option < i64 >, #[doc =
+    " The number of version conflicts that reindex hits."] def
+    version_conflicts["version_conflicts"] : i64, #[doc =
+    " The reason for cancellation if the slice was canceled"] opt cancelled["cancelled"]
+    : Option < String > }
+}
+crate::api_struct! {
+    #[doc =
+    " Information about a single parent reindex task, as returned by the reindex management APIs."]
+    response ReindexTaskInfo { #[doc =
+    " The ID of the reindex task. The ID is assigned when the task was first created and remains the same across graceful shutdown relocations."]
+    def id["id"] : TaskId, #[doc =
+    " A sanitized description of the reindex operation (source and destination indices, and optionally remote host info)."]
+    opt description["description"] : Option < String >, #[doc =
+    " The time at which the reindex task started, in milliseconds since the Unix epoch. Remains the same across graceful shutdown relocations."]
+    req start_time_in_millis["start_time_in_millis"] : EpochTime < UnitMillis >, #[doc =
+    " The time at which the reindex task started, as an ISO-8601 formatted string. Remains the same across graceful shutdown relocations."]
+    #[doc = " Only present when the request includes the `?human=true` query parameter."]
+    opt start_time["start_time"] : Option < String >, #[doc =
+    " The elapsed running time of the reindex task, including relocations, in a human-readable format."]
+    #[doc = " Only present when the request includes the `?human=true` query parameter."]
+    opt running_time["running_time"] : Option < Duration >, #[doc =
+    " The elapsed running time of the reindex task, including relocations, in nanoseconds."]
+    req running_time_in_nanos["running_time_in_nanos"] : DurationValue < UnitNanos >,
+    #[doc = " Whether the reindex task has been cancelled."] def cancelled["cancelled"] :
+    bool, #[doc = " The current progress of the reindex operation."] opt status["status"]
+    : Option < ReindexStatus > }
+}
+crate::api_struct! {
+    #[doc =
+    " The final result of a completed reindex operation, as stored in the task result."]
+    #[doc = " This is the serialized form of `BulkByScrollResponse`."] response
+    ReindexTaskResult { #[doc =
+    " The number of scroll responses pulled back by the reindex."] opt batches["batches"]
+    : Option < i64 >, #[doc = " The number of documents that were successfully created."]
+    opt created["created"] : Option < i64 >, #[doc =
+    " The number of documents that were successfully deleted."] opt deleted["deleted"] :
+    Option < i64 >, #[doc =
+    " Any failures encountered during the reindex. If non-empty, the reindex ended because of these failures."]
+    opt failures["failures"] : Option < Vec < BulkIndexByScrollFailure > >, #[doc =
+    " The number of documents that were ignored because the script returned a `noop` value for `ctx.op`."]
+    opt noops["noops"] : Option < i64 >, #[doc =
+    " The number of requests per second effectively executed during the reindex."] opt
+    requests_per_second["requests_per_second"] : Option < f32 >, #[doc =
+    " The number of retries attempted by reindex."] opt retries["retries"] : Option <
+    Retries >, #[doc =
+    " Number of milliseconds the request slept to conform to `requests_per_second`."] opt
+    throttled_millis["throttled_millis"] : Option < DurationValue < UnitMillis > >, #[doc
+    = " This field should always be equal to zero in a completed reindex result."] opt
+    throttled_until_millis["throttled_until_millis"] : Option < DurationValue <
+    UnitMillis > >, #[doc =
+    " Whether any of the requests executed during the reindex timed out."] opt
+    timed_out["timed_out"] : Option < bool >, #[doc =
+    " The total milliseconds the entire operation took."] opt took["took"] : Option <
+    DurationValue < UnitMillis > >, #[doc =
+    " The number of documents that were successfully processed."] opt total["total"] :
+    Option < i64 >, #[doc = " The number of documents that were successfully updated."]
+    opt updated["updated"] : Option < i64 >, #[doc =
+    " The number of version conflicts that occurred."] opt
+    version_conflicts["version_conflicts"] : Option < i64 > }
+}
 pub type RelationName = String;
+crate::api_struct! {
+    response RelocationFailureInfo { def failed_attempts["failed_attempts"] : i32 }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response RequestCacheStats { def evictions["evictions"] : i64, def
+    hit_count["hit_count"] : i64, opt memory_size["memory_size"] : Option < String >, def
+    memory_size_in_bytes["memory_size_in_bytes"] : i64, def miss_count["miss_count"] :
+    i64 } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RescoreVector {
@@ -862,6 +1399,14 @@ impl RescorerRetriever {
         min_score : f32, plain name : String, plain retriever : RetrieverContainer, boxed
         rescore : crate ::OneOrMany < super::search::Rescore >
     );
+}
+crate::spec_enum! {
+    ResultType { Created = "created", Updated = "updated", Deleted = "deleted", NotFound
+    = "not_found", Noop = "noop" }
+}
+crate::api_struct! {
+    response Retries { #[doc = " The number of bulk actions retried."] def bulk["bulk"] :
+    i64, #[doc = " The number of search actions retried."] def search["search"] : i64 }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1178,7 +1723,127 @@ impl ScriptSort {
 crate::spec_enum! {
     ScriptSortType { String = "string", Number = "number", Version = "version" }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
+    ScriptTransform { opt lang["lang"] : Option < String >, opt params["params"] : Option
+    < std::collections::BTreeMap < String, serde_json::Value > >, opt source["source"] :
+    Option < ScriptSource >, opt id["id"] : Option < String > } shortcut "source"; } impl
+    ScriptTransform { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default
+    { Self::default() } crate ::setters!(plain lang : String, plain params :
+    std::collections::BTreeMap < String, serde_json::Value >, plain source :
+    ScriptSource, plain id : String); }
+}
+pub type ScrollId = String;
+pub type ScrollIds = crate::OneOrMany<ScrollId>;
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response SearchStats { def fetch_current["fetch_current"] : i64, opt
+    fetch_time["fetch_time"] : Option < Duration >, req
+    fetch_time_in_millis["fetch_time_in_millis"] : DurationValue < UnitMillis >, def
+    fetch_total["fetch_total"] : i64, def fetch_failure["fetch_failure"] : i64, opt
+    open_contexts["open_contexts"] : Option < i64 >, def query_current["query_current"] :
+    i64, opt query_time["query_time"] : Option < Duration >, req
+    query_time_in_millis["query_time_in_millis"] : DurationValue < UnitMillis >, def
+    query_total["query_total"] : i64, def query_failure["query_failure"] : i64, def
+    scroll_current["scroll_current"] : i64, opt scroll_time["scroll_time"] : Option <
+    Duration >, req scroll_time_in_millis["scroll_time_in_millis"] : DurationValue <
+    UnitMillis >, def scroll_total["scroll_total"] : i64, def
+    suggest_current["suggest_current"] : i64, opt suggest_time["suggest_time"] : Option <
+    Duration >, req suggest_time_in_millis["suggest_time_in_millis"] : DurationValue <
+    UnitMillis >, def suggest_total["suggest_total"] : i64, opt
+    recent_search_load["recent_search_load"] : Option < f64 >, opt groups["groups"] :
+    Option < std::collections::BTreeMap < String, SearchStats > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
+    SearchTransform { opt request["request"] : Option <
+    super::watcher::SearchInputRequestDefinition >, opt timeout["timeout"] : Option <
+    Duration > } } impl SearchTransform { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain request :
+    super::watcher::SearchInputRequestDefinition, plain timeout : Duration); }
+}
+crate::spec_enum! {
+    SearchType { #[doc =
+    " Documents are scored using local term and document frequencies for the shard. This is usually faster but less accurate."]
+    QueryThenFetch = "query_then_fetch", #[doc =
+    " Documents are scored using global term and document frequencies across all shards. This is usually slower but more accurate."]
+    DfsQueryThenFetch = "dfs_query_then_fetch" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response SegmentsStats { #[doc =
+    " Total number of segments across all shards assigned to selected nodes."] def
+    count["count"] : i32, #[doc =
+    " Total amount of memory used for doc values across all shards assigned to selected nodes."]
+    opt doc_values_memory["doc_values_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for doc values across all shards assigned to selected nodes."]
+    def doc_values_memory_in_bytes["doc_values_memory_in_bytes"] : i64, #[doc =
+    " This object is not populated by the cluster stats API."] #[doc =
+    " To get information on segment files, use the node stats API."] def
+    file_sizes["file_sizes"] : std::collections::BTreeMap < String,
+    super::indices::ShardFileSizeInfo >, #[doc =
+    " Total amount of memory used by fixed bit sets across all shards assigned to selected nodes."]
+    #[doc =
+    " Fixed bit sets are used for nested object field types and type filters for join fields."]
+    opt fixed_bit_set["fixed_bit_set"] : Option < ByteSize >, #[doc =
+    " Total amount of memory, in bytes, used by fixed bit sets across all shards assigned to selected nodes."]
+    def fixed_bit_set_memory_in_bytes["fixed_bit_set_memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used by all index writers across all shards assigned to selected nodes."]
+    opt index_writer_memory["index_writer_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used by all index writers across all shards assigned to selected nodes."]
+    def index_writer_memory_in_bytes["index_writer_memory_in_bytes"] : i64, #[doc =
+    " Unix timestamp, in milliseconds, of the most recently retried indexing request."]
+    def max_unsafe_auto_id_timestamp["max_unsafe_auto_id_timestamp"] : i64, #[doc =
+    " Total amount of memory used for segments across all shards assigned to selected nodes."]
+    opt memory["memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for segments across all shards assigned to selected nodes."]
+    def memory_in_bytes["memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used for normalization factors across all shards assigned to selected nodes."]
+    opt norms_memory["norms_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for normalization factors across all shards assigned to selected nodes."]
+    def norms_memory_in_bytes["norms_memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used for points across all shards assigned to selected nodes."]
+    opt points_memory["points_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for points across all shards assigned to selected nodes."]
+    def points_memory_in_bytes["points_memory_in_bytes"] : i64, #[doc =
+    " Total amount, in bytes, of memory used for stored fields across all shards assigned to selected nodes."]
+    def stored_fields_memory_in_bytes["stored_fields_memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used for stored fields across all shards assigned to selected nodes."]
+    opt stored_fields_memory["stored_fields_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for terms across all shards assigned to selected nodes."]
+    def terms_memory_in_bytes["terms_memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used for terms across all shards assigned to selected nodes."]
+    opt terms_memory["terms_memory"] : Option < ByteSize >, #[doc =
+    " Total amount of memory used for term vectors across all shards assigned to selected nodes."]
+    opt term_vectors_memory["term_vectors_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used for term vectors across all shards assigned to selected nodes."]
+    def term_vectors_memory_in_bytes["term_vectors_memory_in_bytes"] : i64, #[doc =
+    " Total amount of memory used by all version maps across all shards assigned to selected nodes."]
+    opt version_map_memory["version_map_memory"] : Option < ByteSize >, #[doc =
+    " Total amount, in bytes, of memory used by all version maps across all shards assigned to selected nodes."]
+    def version_map_memory_in_bytes["version_map_memory_in_bytes"] : i64 } }
+}
 pub type SequenceNumber = i64;
+crate::api_struct! {
+    response ShardFailure { opt index["index" | "_index"] : Option < IndexName >, opt
+    node["node" | "_node"] : Option < String >, req reason["reason"] : ErrorCause, opt
+    shard["shard" | "_shard"] : Option < i32 >, opt status["status"] : Option < String >,
+    opt primary["primary"] : Option < bool > }
+}
+crate::api_struct! {
+    response ShardStatistics { #[doc =
+    " The number of shards the operation or search attempted to run on but failed."] def
+    failed["failed"] : u32, #[doc =
+    " The number of shards the operation or search succeeded on."] def
+    successful["successful"] : u32, #[doc =
+    " The number of shards the operation or search will run on overall."] def
+    total["total"] : u32, opt failures["failures"] : Option < Vec < ShardFailure > >, opt
+    skipped["skipped"] : Option < u32 > }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ShardsOperationResponseBase { opt shards["_shards"] : Option < ShardStatistics > } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlicedScroll {
@@ -1298,6 +1963,49 @@ impl StandardRetriever {
         super::search::FieldCollapse
     );
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response StoreStats { #[doc =
+    " Total size of all shards assigned to selected nodes."] opt size["size"] : Option <
+    ByteSize >, #[doc =
+    " Total size, in bytes, of all shards assigned to selected nodes."] def
+    size_in_bytes["size_in_bytes"] : i64, #[doc =
+    " A prediction of how much larger the shard stores will eventually grow due to ongoing peer recoveries, restoring snapshots, and similar activities."]
+    opt reserved["reserved"] : Option < ByteSize >, #[doc =
+    " A prediction, in bytes, of how much larger the shard stores will eventually grow due to ongoing peer recoveries, restoring snapshots, and similar activities."]
+    def reserved_in_bytes["reserved_in_bytes"] : i64, #[doc =
+    " Total data set size of all shards assigned to selected nodes."] #[doc =
+    " This includes the size of shards not stored fully on the nodes, such as the cache for partially mounted indices."]
+    opt total_data_set_size["total_data_set_size"] : Option < ByteSize >, #[doc =
+    " Total data set size, in bytes, of all shards assigned to selected nodes."] #[doc =
+    " This includes the size of shards not stored fully on the nodes, such as the cache for partially mounted indices."]
+    opt total_data_set_size_in_bytes["total_data_set_size_in_bytes"] : Option < i64 > } }
+}
+crate::api_struct! {
+    #[derive(Default)] shared StoredScript { #[doc =
+    " The language the script is written in."] #[doc =
+    " For search templates, use `mustache`."] opt lang["lang"] : Option < ScriptLanguage
+    >, opt options["options"] : Option < std::collections::BTreeMap < String, String > >,
+    #[doc = " The script source."] #[doc =
+    " For search templates, an object containing the search template."] opt
+    source["source"] : Option < ScriptSource > }
+}
+impl StoredScript {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain lang : ScriptLanguage, plain options : std::collections::BTreeMap < String,
+        String >, plain source : ScriptSource
+    );
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] pub type StreamResult = String;
+}
 crate::spec_enum! {
     SuggestMode { #[doc =
     " Only generate suggestions for terms that are not in the shard."] Missing =
@@ -1307,6 +2015,14 @@ crate::spec_enum! {
     " Suggest any matching suggestions based on terms in the suggest text."] Always =
     "always" }
 }
+/// The suggestion name as returned from the server. Depending whether typed_keys is specified this could come back
+/// in the form of `name#type` instead of simply `name`
+pub type SuggestionName = String;
+crate::api_struct! {
+    response TaskFailure { def task_id["task_id"] : i64, def node_id["node_id"] : NodeId,
+    def status["status"] : String, req reason["reason"] : ErrorCause }
+}
+pub type TaskId = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextEmbedding {
@@ -1373,6 +2089,10 @@ impl TextSimilarityReranker {
         rank_window_size : i32, plain inference_id : String, plain inference_text :
         String, plain field : String, plain chunk_rescorer : ChunkRescorer
     );
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat"))] #[doc = " Time of day, expressed as HH:MM:SS"] pub
+    type TimeOfDay = String;
 }
 pub type TimeZone = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1443,8 +2163,42 @@ impl TopRightBottomLeftGeoBounds {
     }
     crate::setters!(plain top_right : GeoLocation, plain bottom_left : GeoLocation);
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] pub enum TransformContainer { #[serde(rename =
+    "chain")] Chain(Vec < TransformContainer >), #[serde(rename = "script")]
+    Script(ScriptTransform), #[serde(rename = "search")] Search(SearchTransform), } impl
+    TransformContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { TransformContainer::Chain(_) =>
+    Some("chain"), TransformContainer::Script(_) => Some("script"),
+    TransformContainer::Search(_) => Some("search"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response TranslogStats { def earliest_last_modified_age["earliest_last_modified_age"]
+    : i64, def operations["operations"] : i64, opt size["size"] : Option < String >, def
+    size_in_bytes["size_in_bytes"] : i64, def
+    uncommitted_operations["uncommitted_operations"] : i32, opt
+    uncommitted_size["uncommitted_size"] : Option < String >, def
+    uncommitted_size_in_bytes["uncommitted_size_in_bytes"] : i64 } }
+}
+pub type TransportAddress = String;
+crate::gated! {
+    #[cfg(any(feature = "ns-ml", feature = "ns-transform"))] #[doc =
+    " Time unit for fractional milliseconds"] pub type UnitFloatMillis = f64;
+}
 /// Time unit for milliseconds
 pub type UnitMillis = i64;
+/// Time unit for nanoseconds
+pub type UnitNanos = i64;
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ml", feature = "ns-watcher"))] #[doc =
+    " Time unit for seconds"] pub type UnitSeconds = i64;
+}
+pub type Username = String;
+pub type Uuid = String;
 pub type VersionNumber = i64;
 pub type VersionString = String;
 crate::spec_enum! {
@@ -1458,6 +2212,12 @@ crate::spec_enum! {
     " NOTE: The `external_gte` version type is meant for special use cases and should be used with care."]
     #[doc = " If used incorrectly, it can result in loss of data."] ExternalGte =
     "external_gte" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response WarmerStats { def current["current"] : i64, def total["total"] : i64, opt
+    total_time["total_time"] : Option < Duration >, req
+    total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1474,6 +2234,36 @@ impl WktGeoBounds {
         Self::default()
     }
     crate::setters!(plain wkt : String);
+}
+crate::api_struct! {
+    response WriteResponseBase { #[doc =
+    " The unique identifier for the added document."] def id["_id"] : Id, #[doc =
+    " The name of the index the document was added to."] def index["_index"] : IndexName,
+    #[doc = " The primary term assigned to the document for the indexing operation."] opt
+    primary_term["_primary_term"] : Option < i64 >, #[doc =
+    " The result of the indexing operation: `created` or `updated`."] req
+    result["result"] : ResultType, #[doc =
+    " The sequence number assigned to the document for the indexing operation."] #[doc =
+    " Sequence numbers are used to ensure an older version of a document doesn't overwrite a newer version."]
+    opt seq_no["_seq_no"] : Option < SequenceNumber >, #[doc =
+    " Information about the replication process of the operation."] req shards["_shards"]
+    : ShardStatistics, #[doc =
+    " The document version, which is incremented each time the document is updated."] def
+    version["_version"] : VersionNumber, #[doc =
+    " The role of the failure store in this document response"] opt
+    failure_store["failure_store"] : Option < super::bulk::FailureStoreStatus >, opt
+    forced_refresh["forced_refresh"] : Option < bool > }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ccr", feature = "ns-cluster", feature =
+    "ns-ilm", feature = "ns-indices", feature = "ns-ingest", feature = "ns-ml", feature =
+    "ns-nodes", feature = "ns-searchable-snapshots", feature = "ns-security", feature =
+    "ns-simulate", feature = "ns-snapshot", feature = "ns-text-structure", feature =
+    "ns-transform", feature = "ns-watcher", feature = "ns-xpack"))] #[derive(Debug,
+    Clone, PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    ByteSize { Integer(i64), String(String) } impl From < i64 > for ByteSize { fn from(v
+    : i64) -> Self { ByteSize::Integer(v) } } impl From < String > for ByteSize { fn
+    from(v : String) -> Self { ByteSize::String(v) } }
 }
 /// A date and time, either as a string whose format can depend on the context (defaulting to ISO 8601), or a
 /// number of milliseconds since the Epoch. Elasticsearch accepts both as input, but will generally output a string
@@ -1695,6 +2485,14 @@ impl From<String> for MinimumShouldMatch {
         MinimumShouldMatch::String(v)
     }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-indices", feature = "ns-ml"))]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)] pub enum Percentage { String(String), Number(f32) } impl From <
+    String > for Percentage { fn from(v : String) -> Self { Percentage::String(v) } }
+    impl From < f32 > for Percentage { fn from(v : f32) -> Self { Percentage::Number(v) }
+    }
+}
 /// Either a direct RetrieverContainer (backward compatible) or an RRFRetrieverComponent with weight.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1711,6 +2509,17 @@ impl From<RRFRetrieverComponent> for RRFRetrieverEntry {
     fn from(v: RRFRetrieverComponent) -> Self {
         RRFRetrieverEntry::RRFRetrieverComponent(v)
     }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-connector", feature = "ns-ml"))] #[doc = " A scalar value."]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)] pub enum ScalarValue { Integer(i64), Number(f64), String(String),
+    Bool(bool), Null(()) } impl From < i64 > for ScalarValue { fn from(v : i64) -> Self {
+    ScalarValue::Integer(v) } } impl From < f64 > for ScalarValue { fn from(v : f64) ->
+    Self { ScalarValue::Number(v) } } impl From < String > for ScalarValue { fn from(v :
+    String) -> Self { ScalarValue::String(v) } } impl From < bool > for ScalarValue { fn
+    from(v : bool) -> Self { ScalarValue::Bool(v) } } impl From < () > for ScalarValue {
+    fn from(v : ()) -> Self { ScalarValue::Null(v) } }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

@@ -21,3 +21,25 @@ pub struct ExplanationDetail {
     #[serde(rename = "value")]
     pub value: f32,
 }
+crate::api_struct! {
+    #[doc = " The request body of `explain`."] #[derive(Default)] request ExplainRequest
+    { #[doc = " Defines the search definition using the Query DSL."] opt query["query"] :
+    Option < super::query_dsl::QueryContainer > }
+}
+impl ExplainRequest {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(plain query : super::query_dsl::QueryContainer);
+}
+crate::api_struct! {
+    #[doc = " The response of `explain`."] response ExplainResponse < TDocument > { def
+    index["_index"] : super::common::IndexName, def id["_id"] : super::common::Id, def
+    matched["matched"] : bool, opt explanation["explanation"] : Option <
+    ExplanationDetail >, opt get["get"] : Option < super::common::InlineGet < TDocument >
+    > }
+}

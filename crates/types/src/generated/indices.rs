@@ -3,6 +3,339 @@
 //! `indices` types from the specification.
 
 #![allow(unused_imports)]
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate",
+    feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)] shared Alias {
+    #[doc = " Query used to limit documents the alias can access."] opt filter["filter"]
+    : Option < super::query_dsl::QueryContainer >, #[doc =
+    " Value used to route indexing operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for indexing operations."] opt
+    index_routing["index_routing"] : Option < String >, #[doc =
+    " If `true`, the alias is hidden."] #[doc =
+    " All indices for the alias must have the same `is_hidden` value."] opt
+    is_hidden["is_hidden"] : Option < bool >, #[doc =
+    " If `true`, the index is the write index for the alias."] opt
+    is_write_index["is_write_index"] : Option < bool >, #[doc =
+    " Value used to route indexing and search operations to a specific shard."] opt
+    routing["routing"] : Option < String >, #[doc =
+    " Value used to route search operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for search operations."] opt
+    search_routing["search_routing"] : Option < String > } } impl Alias { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain filter : super::query_dsl::QueryContainer, plain index_routing :
+    String, plain is_hidden : bool, plain is_write_index : bool, plain routing : String,
+    plain search_routing : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate"))]
+    crate ::api_struct! { #[derive(Default)] shared AliasDefinition { #[doc =
+    " Query used to limit documents the alias can access."] opt filter["filter"] : Option
+    < super::query_dsl::QueryContainer >, #[doc =
+    " Value used to route indexing operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for indexing operations."] opt
+    index_routing["index_routing"] : Option < String >, #[doc =
+    " If `true`, the index is the write index for the alias."] opt
+    is_write_index["is_write_index"] : Option < bool >, #[doc =
+    " Value used to route indexing and search operations to a specific shard."] opt
+    routing["routing"] : Option < String >, #[doc =
+    " Value used to route search operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for search operations."] opt
+    search_routing["search_routing"] : Option < String >, #[doc =
+    " If `true`, the alias is hidden."] #[doc =
+    " All indices for the alias must have the same `is_hidden` value."] opt
+    is_hidden["is_hidden"] : Option < bool > } } impl AliasDefinition { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain filter : super::query_dsl::QueryContainer, plain index_routing :
+    String, plain is_write_index : bool, plain routing : String, plain search_routing :
+    String, plain is_hidden : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared CacheQueries { opt enabled["enabled"] : Option < bool > } } impl CacheQueries
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain enabled : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStream { #[doc
+    =
+    " Custom metadata for the stream, copied from the `_meta` object of the stream’s matching index template."]
+    #[doc = " If empty, the response omits this property."] opt meta["_meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " If `true`, the data stream allows custom routing on write request."] opt
+    allow_custom_routing["allow_custom_routing"] : Option < bool >, #[doc =
+    " Information about failure store backing indices"] opt
+    failure_store["failure_store"] : Option < FailureStore >, #[doc =
+    " Current generation for the data stream. This number acts as a cumulative count of the stream’s rollovers, starting at 1."]
+    def generation["generation"] : i32, #[doc = " If `true`, the data stream is hidden."]
+    def hidden["hidden"] : bool, #[doc =
+    " Name of the current ILM lifecycle policy in the stream’s matching index template."]
+    #[doc = " This lifecycle policy is set in the `index.lifecycle.name` setting."] #[doc
+    =
+    " If the template does not include a lifecycle policy, this property is not included in the response."]
+    #[doc =
+    " NOTE: A data stream’s backing indices may be assigned different lifecycle policies. To retrieve the lifecycle policy for individual backing indices, use the get index settings API."]
+    opt ilm_policy["ilm_policy"] : Option < super::common::Name >, #[doc =
+    " Name of the lifecycle system that'll manage the next generation of the data stream."]
+    req next_generation_managed_by["next_generation_managed_by"] : ManagedBy, #[doc =
+    " Indicates if ILM should take precedence over DSL in case both are configured to managed this data stream."]
+    def prefer_ilm["prefer_ilm"] : bool, #[doc =
+    " Array of objects containing information about the data stream’s backing indices."]
+    #[doc =
+    " The last item in this array contains information about the stream’s current write index."]
+    def indices["indices"] : Vec < DataStreamIndex >, #[doc =
+    " Contains the configuration for the data stream lifecycle of this data stream."] opt
+    lifecycle["lifecycle"] : Option < DataStreamLifecycleWithRollover >, #[doc =
+    " Name of the data stream."] def name["name"] : super::common::DataStreamName, #[doc
+    =
+    " If `true`, the data stream is created and managed by cross-cluster replication and the local cluster can not write into this data stream or change its mappings."]
+    opt replicated["replicated"] : Option < bool >, #[doc =
+    " If `true`, the next write to this data stream will trigger a rollover first and the document will be indexed in the new backing index. If the rollover fails the indexing request will fail too."]
+    def rollover_on_write["rollover_on_write"] : bool, #[doc =
+    " The settings specific to this data stream that will take precedence over the settings in the matching index"]
+    #[doc = " template."] req settings["settings"] : IndexSettings, #[doc =
+    " The mappings specific to this data stream that will take precedence over the mappings in the matching index"]
+    #[doc = " template."] opt mappings["mappings"] : Option < super::mapping::TypeMapping
+    >, #[doc = " Health status of the data stream."] #[doc =
+    " This health status is based on the state of the primary and replica shards of the stream’s backing indices."]
+    req status["status"] : super::common::HealthStatus, #[doc =
+    " If `true`, the data stream is created and managed by an Elastic stack component and cannot be modified through normal user interaction."]
+    opt system["system"] : Option < bool >, #[doc =
+    " Name of the index template used to create the data stream’s backing indices."]
+    #[doc = " The template’s index pattern must match the name of this data stream."]
+    def template["template"] : super::common::Name, #[doc =
+    " Information about the `@timestamp` field in the data stream."] req
+    timestamp_field["timestamp_field"] : DataStreamTimestampField, #[doc =
+    " The index mode for the data stream that will be used for newly created backing indices."]
+    opt index_mode["index_mode"] : Option < IndexMode > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate"))]
+    crate ::api_struct! { #[doc =
+    " Data stream failure store contains the configuration of the failure store for a given data stream."]
+    #[derive(Default)] shared DataStreamFailureStore { #[doc =
+    " If defined, it turns the failure store on/off (`true`/`false`) for this data stream. A data stream failure store"]
+    #[doc =
+    " that's disabled (enabled: `false`) will redirect no new failed indices to the failure store; however, it will"]
+    #[doc = " not remove any existing data from the failure store."] opt
+    enabled["enabled"] : Option < bool >, #[doc =
+    " If defined, it specifies the lifecycle configuration for the failure store of this data stream."]
+    opt lifecycle["lifecycle"] : Option < FailureStoreLifecycle > } } impl
+    DataStreamFailureStore { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain enabled : bool, plain lifecycle :
+    FailureStoreLifecycle); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    #[doc =
+    " Template equivalent of DataStreamFailureStore that allows nullable values."]
+    #[derive(Default)] request DataStreamFailureStoreTemplate { #[doc =
+    " If defined, it turns the failure store on/off (`true`/`false`) for this data stream. A data stream failure store"]
+    #[doc =
+    " that's disabled (enabled: `false`) will redirect no new failed indices to the failure store; however, it will"]
+    #[doc = " not remove any existing data from the failure store."] opt
+    enabled["enabled"] : Option < DataStreamFailureStoreTemplateEnabled >, #[doc =
+    " If defined, it specifies the lifecycle configuration for the failure store of this data stream."]
+    opt lifecycle["lifecycle"] : Option < DataStreamFailureStoreTemplateLifecycle > } }
+    impl DataStreamFailureStoreTemplate { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain enabled :
+    DataStreamFailureStoreTemplateEnabled, plain lifecycle :
+    DataStreamFailureStoreTemplateLifecycle); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamIndex {
+    #[doc = " Name of the backing index."] def index_name["index_name"] :
+    super::common::IndexName, #[doc =
+    " Universally unique identifier (UUID) for the index."] def index_uuid["index_uuid"]
+    : super::common::Uuid, #[doc =
+    " Name of the current ILM lifecycle policy configured for this backing index."] opt
+    ilm_policy["ilm_policy"] : Option < super::common::Name >, #[doc =
+    " Name of the lifecycle system that's currently managing this backing index."] opt
+    managed_by["managed_by"] : Option < ManagedBy >, #[doc =
+    " Indicates if ILM should take precedence over DSL in case both are configured to manage this index."]
+    opt prefer_ilm["prefer_ilm"] : Option < bool >, #[doc =
+    " The index mode of this backing index of the data stream."] opt
+    index_mode["index_mode"] : Option < IndexMode > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate",
+    feature = "ns-transform"))] crate ::api_struct! { #[doc =
+    " Data stream lifecycle denotes that a data stream is managed by the data stream lifecycle and contains the configuration."]
+    #[derive(Default)] shared DataStreamLifecycle { #[doc =
+    " If defined, every document added to this data stream will be stored at least for this time frame."]
+    #[doc = " Any time after this duration the document could be deleted."] #[doc =
+    " When empty, every document in this data stream will be stored indefinitely."] opt
+    data_retention["data_retention"] : Option < super::common::Duration >, #[doc =
+    " The least amount of time data should be kept by elasticsearch."] opt
+    effective_retention["effective_retention"] : Option < super::common::Duration >,
+    #[doc = " Configuration source that can influence the retention of a data stream."]
+    opt retention_determined_by["retention_determined_by"] : Option < RetentionSource >,
+    #[doc =
+    " The list of downsampling rounds to execute as part of this downsampling configuration"]
+    opt downsampling["downsampling"] : Option < Vec < DownsamplingRound > >, #[doc =
+    " The method used to downsample the data. There are two options `aggregate` and `last_value`. It requires"]
+    #[doc = " `downsampling` to be defined. Defaults to `aggregate`."] opt
+    downsampling_method["downsampling_method"] : Option < SamplingMethod >, #[doc =
+    " If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle"]
+    #[doc =
+    " that's disabled (enabled: `false`) will have no effect on the data stream."] opt
+    enabled["enabled"] : Option < bool >, #[doc =
+    " The period after which data stream backing indices are automatically converted to partially mounted searchable snapshots."]
+    #[doc =
+    " This field is valid only on main data stream lifecycles and cannot be set on failure-store lifecycles."]
+    opt frozen_after["frozen_after"] : Option < super::common::Duration > } } impl
+    DataStreamLifecycle { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain data_retention :
+    super::common::Duration, plain effective_retention : super::common::Duration, plain
+    retention_determined_by : RetentionSource, plain downsampling : Vec <
+    DownsamplingRound >, plain downsampling_method : SamplingMethod, plain enabled :
+    bool, plain frozen_after : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    response DataStreamLifecycleRolloverConditions { opt min_age["min_age"] : Option <
+    super::common::Duration >, opt max_age["max_age"] : Option < String >, opt
+    min_docs["min_docs"] : Option < i64 >, opt max_docs["max_docs"] : Option < i64 >, opt
+    min_size["min_size"] : Option < super::common::ByteSize >, opt max_size["max_size"] :
+    Option < super::common::ByteSize >, opt
+    min_primary_shard_size["min_primary_shard_size"] : Option < super::common::ByteSize
+    >, opt max_primary_shard_size["max_primary_shard_size"] : Option <
+    super::common::ByteSize >, opt min_primary_shard_docs["min_primary_shard_docs"] :
+    Option < i64 >, opt max_primary_shard_docs["max_primary_shard_docs"] : Option < i64 >
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    #[doc =
+    " Data stream lifecycle with rollover can be used to display the configuration including the default rollover conditions,"]
+    #[doc = " if asked."] response DataStreamLifecycleWithRollover { #[doc =
+    " If defined, every document added to this data stream will be stored at least for this time frame."]
+    #[doc = " Any time after this duration the document could be deleted."] #[doc =
+    " When empty, every document in this data stream will be stored indefinitely."] opt
+    data_retention["data_retention"] : Option < super::common::Duration >, #[doc =
+    " The least amount of time data should be kept by elasticsearch."] opt
+    effective_retention["effective_retention"] : Option < super::common::Duration >,
+    #[doc = " Configuration source that can influence the retention of a data stream."]
+    opt retention_determined_by["retention_determined_by"] : Option < RetentionSource >,
+    #[doc =
+    " The list of downsampling rounds to execute as part of this downsampling configuration"]
+    opt downsampling["downsampling"] : Option < Vec < DownsamplingRound > >, #[doc =
+    " The method used to downsample the data. There are two options `aggregate` and `last_value`. It requires"]
+    #[doc = " `downsampling` to be defined. Defaults to `aggregate`."] opt
+    downsampling_method["downsampling_method"] : Option < SamplingMethod >, #[doc =
+    " If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle"]
+    #[doc =
+    " that's disabled (enabled: `false`) will have no effect on the data stream."] opt
+    enabled["enabled"] : Option < bool >, #[doc =
+    " The period after which data stream backing indices are automatically converted to partially mounted searchable snapshots."]
+    #[doc =
+    " This field is valid only on main data stream lifecycles and cannot be set on failure-store lifecycles."]
+    opt frozen_after["frozen_after"] : Option < super::common::Duration >, #[doc =
+    " The conditions which will trigger the rollover of a backing index as configured by the cluster setting `cluster.lifecycle.default.rollover`."]
+    #[doc =
+    " This property is an implementation detail and it will only be retrieved when the query param `include_defaults` is set to true."]
+    #[doc = " The contents of this field are subject to change."] opt
+    rollover["rollover"] : Option < DataStreamLifecycleRolloverConditions > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate"))]
+    crate ::api_struct! { #[doc =
+    " Data stream options contain the configuration of data stream level features for a given data stream, for example,"]
+    #[doc = " the failure store configuration."] #[derive(Default)] shared
+    DataStreamOptions { #[doc =
+    " If defined, it specifies configuration for the failure store of this data stream."]
+    opt failure_store["failure_store"] : Option < DataStreamFailureStore > } } impl
+    DataStreamOptions { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain failure_store :
+    DataStreamFailureStore); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    #[doc =
+    " Data stream options template contains the same information as DataStreamOptions but allows them to be set explicitly to null."]
+    #[derive(Default)] request DataStreamOptionsTemplate { opt
+    failure_store["failure_store"] : Option < DataStreamOptionsTemplateFailureStore > } }
+    impl DataStreamOptionsTemplate { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain failure_store :
+    DataStreamOptionsTemplateFailureStore); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamTimestampField { #[doc =
+    " Name of the timestamp field for the data stream, which must be `@timestamp`. The `@timestamp` field must be included in every document indexed to the data stream."]
+    def name["name"] : super::common::Field } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    DataStreamVisibility { opt hidden["hidden"] : Option < bool >, opt
+    allow_custom_routing["allow_custom_routing"] : Option < bool >, opt
+    failure_store["failure_store"] : Option < bool > } } impl DataStreamVisibility {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain hidden : bool, plain allow_custom_routing : bool, plain
+    failure_store : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    DownsampleConfig { #[doc =
+    " The interval at which to aggregate the original time series index."] opt
+    fixed_interval["fixed_interval"] : Option < super::common::DurationLarge >, #[doc =
+    " The sampling method used to reduce the documents; it can be either `aggregate` or `last_value`. Defaults to `aggregate`."]
+    opt sampling_method["sampling_method"] : Option < SamplingMethod > } } impl
+    DownsampleConfig { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain fixed_interval :
+    super::common::DurationLarge, plain sampling_method : SamplingMethod); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate",
+    feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)] shared
+    DownsamplingRound { #[doc =
+    " The duration since rollover when this downsampling round should execute"] opt
+    after["after"] : Option < super::common::Duration >, #[doc =
+    " The downsample interval."] opt fixed_interval["fixed_interval"] : Option <
+    super::common::DurationLarge > } } impl DownsamplingRound { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    after : super::common::Duration, plain fixed_interval :
+    super::common::DurationLarge); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FailureStore { def
+    enabled["enabled"] : bool, def indices["indices"] : Vec < DataStreamIndex >, def
+    rollover_on_write["rollover_on_write"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate"))]
+    crate ::api_struct! { #[doc =
+    " The failure store lifecycle configures the data stream lifecycle configuration for failure indices."]
+    #[derive(Default)] shared FailureStoreLifecycle { #[doc =
+    " If defined, every document added to this data stream will be stored at least for this time frame."]
+    #[doc = " Any time after this duration the document could be deleted."] #[doc =
+    " When empty, every document in this data stream will be stored indefinitely."] opt
+    data_retention["data_retention"] : Option < super::common::Duration >, #[doc =
+    " If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle"]
+    #[doc =
+    " that's disabled (enabled: `false`) will have no effect on the data stream."] opt
+    enabled["enabled"] : Option < bool > } } impl FailureStoreLifecycle { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain data_retention : super::common::Duration, plain enabled : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    #[doc = " Template equivalent of FailureStoreLifecycle that allows nullable values."]
+    #[derive(Default)] request FailureStoreLifecycleTemplate { #[doc =
+    " If defined, every document added to this data stream will be stored at least for this time frame."]
+    #[doc = " Any time after this duration the document could be deleted."] #[doc =
+    " When empty, every document in this data stream will be stored indefinitely."] opt
+    data_retention["data_retention"] : Option <
+    FailureStoreLifecycleTemplateDataRetention >, #[doc =
+    " If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle"]
+    #[doc =
+    " that's disabled (enabled: `false`) will have no effect on the data stream."] opt
+    enabled["enabled"] : Option < bool > } } impl FailureStoreLifecycleTemplate { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain data_retention : FailureStoreLifecycleTemplateDataRetention, plain
+    enabled : bool); }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FielddataFrequencyFilter {
@@ -22,6 +355,224 @@ impl FielddataFrequencyFilter {
         Self::default()
     }
     crate::setters!(plain max : f64, plain min : f64, plain min_segment_size : i32);
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { IndexCheckOnStartup {
+    True = "true", False = "false", Checksum = "checksum" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { IndexMode { Standard =
+    "standard", TimeSeries = "time_series", Logsdb = "logsdb", Lookup = "lookup" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRouting { opt allocation["allocation"]
+    : Option < IndexRoutingAllocation >, opt rebalance["rebalance"] : Option <
+    IndexRoutingRebalance > } } impl IndexRouting { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    allocation : IndexRoutingAllocation, plain rebalance : IndexRoutingRebalance); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRoutingAllocation { opt
+    enable["enable"] : Option < IndexRoutingAllocationOptions >, opt include["include"] :
+    Option < IndexRoutingAllocationInclude >, opt initial_recovery["initial_recovery"] :
+    Option < IndexRoutingAllocationInitialRecovery >, opt disk["disk"] : Option <
+    IndexRoutingAllocationDisk > } } impl IndexRoutingAllocation { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain enable : IndexRoutingAllocationOptions, plain include :
+    IndexRoutingAllocationInclude, plain initial_recovery :
+    IndexRoutingAllocationInitialRecovery, plain disk : IndexRoutingAllocationDisk); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRoutingAllocationDisk { opt
+    threshold_enabled["threshold_enabled"] : Option <
+    IndexRoutingAllocationDiskThresholdEnabled > } } impl IndexRoutingAllocationDisk {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain threshold_enabled :
+    IndexRoutingAllocationDiskThresholdEnabled); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRoutingAllocationInclude { opt
+    tier_preference["_tier_preference"] : Option < String >, opt id["_id"] : Option <
+    super::common::Id > } } impl IndexRoutingAllocationInclude { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain tier_preference : String, plain id : super::common::Id); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRoutingAllocationInitialRecovery { opt
+    id["_id"] : Option < super::common::Id > } } impl
+    IndexRoutingAllocationInitialRecovery { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain id :
+    super::common::Id); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate ::spec_enum!
+    { IndexRoutingAllocationOptions { All = "all", Primaries = "primaries", NewPrimaries
+    = "new_primaries", None = "none" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate
+    ::api_struct! { #[derive(Default)] shared IndexRoutingRebalance { opt
+    enable["enable"] : Option < IndexRoutingRebalanceOptions > } } impl
+    IndexRoutingRebalance { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain enable :
+    IndexRoutingRebalanceOptions); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] crate ::spec_enum!
+    { IndexRoutingRebalanceOptions { All = "all", Primaries = "primaries", Replicas =
+    "replicas", None = "none" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSegmentSort { opt field["field"] : Option < super::common::Fields >, opt
+    order["order"] : Option < crate ::OneOrMany < SegmentSortOrder > >, opt mode["mode"]
+    : Option < crate ::OneOrMany < SegmentSortMode > >, opt missing["missing"] : Option <
+    crate ::OneOrMany < SegmentSortMissing > > } } impl IndexSegmentSort { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain field : super::common::Fields, plain order : crate ::OneOrMany <
+    SegmentSortOrder >, plain mode : crate ::OneOrMany < SegmentSortMode >, plain missing
+    : crate ::OneOrMany < SegmentSortMissing >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingBlocks { opt read_only["read_only"] : Option <
+    super::spec_utils::Stringified < bool > >, opt
+    read_only_allow_delete["read_only_allow_delete"] : Option <
+    super::spec_utils::Stringified < bool > >, opt read["read"] : Option <
+    super::spec_utils::Stringified < bool > >, opt write["write"] : Option <
+    super::spec_utils::Stringified < bool > >, opt metadata["metadata"] : Option <
+    super::spec_utils::Stringified < bool > > } } impl IndexSettingBlocks { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain read_only : super::spec_utils::Stringified < bool >, plain
+    read_only_allow_delete : super::spec_utils::Stringified < bool >, plain read :
+    super::spec_utils::Stringified < bool >, plain write : super::spec_utils::Stringified
+    < bool >, plain metadata : super::spec_utils::Stringified < bool >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettings { opt index["index"] : Option < Box < IndexSettings > >, opt
+    mode["mode"] : Option < String >, opt routing_path["routing_path"] : Option < crate
+    ::OneOrMany < String > >, opt soft_deletes["soft_deletes"] : Option < SoftDeletes >,
+    opt sort["sort"] : Option < IndexSegmentSort >, opt
+    number_of_shards["number_of_shards"] : Option < IndexSettingsNumberOfShards >, opt
+    number_of_replicas["number_of_replicas"] : Option < IndexSettingsNumberOfReplicas >,
+    opt number_of_routing_shards["number_of_routing_shards"] : Option < i32 >, opt
+    check_on_startup["check_on_startup"] : Option < IndexCheckOnStartup >, opt
+    codec["codec"] : Option < String >, opt
+    routing_partition_size["routing_partition_size"] : Option <
+    super::spec_utils::Stringified < i32 > >, opt
+    load_fixed_bitset_filters_eagerly["load_fixed_bitset_filters_eagerly"] : Option <
+    bool >, opt hidden["hidden"] : Option < IndexSettingsHidden >, opt
+    auto_expand_replicas["auto_expand_replicas"] : Option <
+    super::spec_utils::WithNullValue < String > >, opt merge["merge"] : Option < Merge >,
+    opt search["search"] : Option < SettingsSearch >, opt
+    refresh_interval["refresh_interval"] : Option < super::common::Duration >, opt
+    max_result_window["max_result_window"] : Option < i32 >, opt
+    max_inner_result_window["max_inner_result_window"] : Option < i32 >, opt
+    max_rescore_window["max_rescore_window"] : Option < i32 >, opt
+    max_docvalue_fields_search["max_docvalue_fields_search"] : Option < i32 >, opt
+    max_script_fields["max_script_fields"] : Option < i32 >, opt
+    max_ngram_diff["max_ngram_diff"] : Option < i32 >, opt
+    max_shingle_diff["max_shingle_diff"] : Option < i32 >, opt blocks["blocks"] : Option
+    < IndexSettingBlocks >, opt max_refresh_listeners["max_refresh_listeners"] : Option <
+    i32 >, #[doc =
+    " Settings to define analyzers, tokenizers, token filters and character filters."]
+    #[doc =
+    " Refer to the linked documentation for step-by-step examples of updating analyzers on existing indices."]
+    opt analyze["analyze"] : Option < SettingsAnalyze >, opt highlight["highlight"] :
+    Option < SettingsHighlight >, opt max_terms_count["max_terms_count"] : Option < i32
+    >, opt max_regex_length["max_regex_length"] : Option < i32 >, opt routing["routing"]
+    : Option < IndexRouting >, opt unassigned["unassigned"] : Option <
+    IndexSettingsUnassigned >, opt gc_deletes["gc_deletes"] : Option <
+    super::common::Duration >, opt default_pipeline["default_pipeline"] : Option <
+    super::common::PipelineName >, opt final_pipeline["final_pipeline"] : Option <
+    super::common::PipelineName >, opt lifecycle["lifecycle"] : Option <
+    IndexSettingsLifecycle >, opt provided_name["provided_name"] : Option <
+    super::common::Name >, opt creation_date["creation_date"] : Option <
+    super::spec_utils::Stringified < super::common::EpochTime < super::common::UnitMillis
+    > > >, opt creation_date_string["creation_date_string"] : Option <
+    super::common::DateTime >, opt uuid["uuid"] : Option < super::common::Uuid >, opt
+    version["version"] : Option < IndexVersioning >, opt
+    verified_before_close["verified_before_close"] : Option <
+    IndexSettingsVerifiedBeforeClose >, opt format["format"] : Option <
+    IndexSettingsFormat >, opt max_slices_per_scroll["max_slices_per_scroll"] : Option <
+    i32 >, opt translog["translog"] : Option < Translog >, opt
+    query_string["query_string"] : Option < SettingsQueryString >, opt
+    priority["priority"] : Option < IndexSettingsPriority >, opt
+    top_metrics_max_size["top_metrics_max_size"] : Option < i32 >, opt
+    analysis["analysis"] : Option < IndexSettingsAnalysis >, opt settings["settings"] :
+    Option < Box < IndexSettings > >, opt time_series["time_series"] : Option <
+    IndexSettingsTimeSeries >, opt queries["queries"] : Option < Queries >, #[doc =
+    " Configure custom similarity settings to customize how search results are scored."]
+    opt similarity["similarity"] : Option < std::collections::BTreeMap < String,
+    SettingsSimilarity > >, #[doc = " Enable or disable dynamic mapping for an index."]
+    opt mapping["mapping"] : Option < MappingLimitSettings >, opt
+    indexing_slowlog["indexing.slowlog"] : Option < IndexingSlowlogSettings >, #[doc =
+    " Configure indexing back pressure limits."] opt
+    indexing_pressure["indexing_pressure"] : Option < IndexingPressure >, #[doc =
+    " The store module allows you to control how index data is stored and accessed on disk."]
+    opt store["store"] : Option < Storage > } extra extra : serde_json::Value; } impl
+    IndexSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(boxed index : IndexSettings, plain mode : String,
+    plain routing_path : crate ::OneOrMany < String >, plain soft_deletes : SoftDeletes,
+    plain sort : IndexSegmentSort, plain number_of_shards : IndexSettingsNumberOfShards,
+    plain number_of_replicas : IndexSettingsNumberOfReplicas, plain
+    number_of_routing_shards : i32, plain check_on_startup : IndexCheckOnStartup, plain
+    codec : String, plain routing_partition_size : super::spec_utils::Stringified < i32
+    >, plain load_fixed_bitset_filters_eagerly : bool, plain hidden :
+    IndexSettingsHidden, plain auto_expand_replicas : super::spec_utils::WithNullValue <
+    String >, plain merge : Merge, plain search : SettingsSearch, plain refresh_interval
+    : super::common::Duration, plain max_result_window : i32, plain
+    max_inner_result_window : i32, plain max_rescore_window : i32, plain
+    max_docvalue_fields_search : i32, plain max_script_fields : i32, plain max_ngram_diff
+    : i32, plain max_shingle_diff : i32, plain blocks : IndexSettingBlocks, plain
+    max_refresh_listeners : i32, plain analyze : SettingsAnalyze, plain highlight :
+    SettingsHighlight, plain max_terms_count : i32, plain max_regex_length : i32, plain
+    routing : IndexRouting, plain unassigned : IndexSettingsUnassigned, plain gc_deletes
+    : super::common::Duration, plain default_pipeline : super::common::PipelineName,
+    plain final_pipeline : super::common::PipelineName, plain lifecycle :
+    IndexSettingsLifecycle, plain provided_name : super::common::Name, plain
+    creation_date : super::spec_utils::Stringified < super::common::EpochTime <
+    super::common::UnitMillis > >, plain creation_date_string : super::common::DateTime,
+    plain uuid : super::common::Uuid, plain version : IndexVersioning, plain
+    verified_before_close : IndexSettingsVerifiedBeforeClose, plain format :
+    IndexSettingsFormat, plain max_slices_per_scroll : i32, plain translog : Translog,
+    plain query_string : SettingsQueryString, plain priority : IndexSettingsPriority,
+    plain top_metrics_max_size : i32, plain analysis : IndexSettingsAnalysis, boxed
+    settings : IndexSettings, plain time_series : IndexSettingsTimeSeries, plain queries
+    : Queries, plain similarity : std::collections::BTreeMap < String, SettingsSimilarity
+    >, plain mapping : MappingLimitSettings, plain indexing_slowlog :
+    IndexingSlowlogSettings, plain indexing_pressure : IndexingPressure, plain store :
+    Storage); }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +611,447 @@ impl IndexSettingsAnalysis {
         tokenizer : std::collections::BTreeMap < String, super::analysis::Tokenizer >
     );
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingsLifecycle { #[doc =
+    " The name of the policy to use to manage the index. For information about how Elasticsearch applies policy changes, see Policy updates."]
+    opt name["name"] : Option < super::common::Name >, #[doc =
+    " Indicates whether or not the index has been rolled over. Automatically set to true when ILM completes the rollover action."]
+    #[doc = " You can explicitly set it to skip rollover."] opt
+    indexing_complete["indexing_complete"] : Option < super::spec_utils::Stringified <
+    bool > >, #[doc =
+    " If specified, this is the timestamp used to calculate the index age for its phase transitions. Use this setting"]
+    #[doc =
+    " if you create a new index that contains old data and want to use the original creation date to calculate the index"]
+    #[doc = " age. Specified as a Unix epoch value in milliseconds."] opt
+    origination_date["origination_date"] : Option < i64 >, #[doc =
+    " Set to true to parse the origination date from the index name. This origination date is used to calculate the index age"]
+    #[doc =
+    " for its phase transitions. The index name must match the pattern ^.*-{date_format}-\\\\d+, where the date_format is"]
+    #[doc =
+    " yyyy.MM.dd and the trailing digits are optional. An index that was rolled over would normally match the full format,"]
+    #[doc =
+    " for example logs-2016.10.31-000002). If the index name doesn’t match the pattern, index creation fails."]
+    opt parse_origination_date["parse_origination_date"] : Option < bool >, opt
+    step["step"] : Option < IndexSettingsLifecycleStep >, #[doc =
+    " The index alias to update when the index rolls over. Specify when using a policy that contains a rollover action."]
+    #[doc =
+    " When the index rolls over, the alias is updated to reflect that the index is no longer the write index. For more"]
+    #[doc = " information about rolling indices, see Rollover."] opt
+    rollover_alias["rollover_alias"] : Option < String >, #[doc =
+    " Preference for the system that manages a data stream backing index (preferring ILM when both ILM and DLM are"]
+    #[doc = " applicable for an index)."] opt prefer_ilm["prefer_ilm"] : Option <
+    IndexSettingsLifecyclePreferIlm > } } impl IndexSettingsLifecycle { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain name : super::common::Name, plain indexing_complete :
+    super::spec_utils::Stringified < bool >, plain origination_date : i64, plain
+    parse_origination_date : bool, plain step : IndexSettingsLifecycleStep, plain
+    rollover_alias : String, plain prefer_ilm : IndexSettingsLifecyclePreferIlm); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingsLifecycleStep { #[doc =
+    " Time to wait for the cluster to resolve allocation issues during an ILM shrink action. Must be greater than 1h (1 hour)."]
+    #[doc = " See Shard allocation for shrink."] opt
+    wait_time_threshold["wait_time_threshold"] : Option < super::common::Duration > } }
+    impl IndexSettingsLifecycleStep { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain wait_time_threshold :
+    super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingsTimeSeries { opt end_time["end_time"] : Option <
+    super::common::DateTime >, opt start_time["start_time"] : Option <
+    super::common::DateTime >, #[doc =
+    " The name of the field that stores the temporality of a metric."] #[doc =
+    " The referenced field must be a `keyword` dimension field; if the setting is unset or the"]
+    #[doc = " field is missing or invalid, the metric temporality resolves to null."] opt
+    temporality_field["temporality_field"] : Option < super::common::Field > } } impl
+    IndexSettingsTimeSeries { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain end_time :
+    super::common::DateTime, plain start_time : super::common::DateTime, plain
+    temporality_field : super::common::Field); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingsUnassigned { opt node_left["node_left"] : Option <
+    IndexSettingsUnassignedNodeLeft > } } impl IndexSettingsUnassigned { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain node_left : IndexSettingsUnassignedNodeLeft); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexSettingsUnassignedNodeLeft { #[doc =
+    " The amount of time to wait for a node that has left before assuming its"] #[doc =
+    " shards are permanently missing and starting to allocate replacement replicas."] opt
+    delayed_timeout["delayed_timeout"] : Option < super::common::Duration > } } impl
+    IndexSettingsUnassignedNodeLeft { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain delayed_timeout :
+    super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-transform"))] crate ::api_struct! {
+    response IndexState { opt aliases["aliases"] : Option < std::collections::BTreeMap <
+    String, Alias > >, opt mappings["mappings"] : Option < super::mapping::TypeMapping >,
+    opt settings["settings"] : Option < IndexSettings >, #[doc =
+    " Default settings, included when the request's `include_default` is `true`."] opt
+    defaults["defaults"] : Option < IndexSettings >, opt data_stream["data_stream"] :
+    Option < super::common::DataStreamName >, #[doc =
+    " Data stream lifecycle applicable if this is a data stream."] opt
+    lifecycle["lifecycle"] : Option < DataStreamLifecycle > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-simulate"))] crate ::api_struct! {
+    #[derive(Default)] shared IndexTemplate { #[doc =
+    " Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation."]
+    opt index_patterns["index_patterns"] : Option < super::common::Names >, #[doc =
+    " An ordered list of component template names."] #[doc =
+    " Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence."]
+    opt composed_of["composed_of"] : Option < Vec < super::common::Name > >, #[doc =
+    " Template to be applied."] #[doc =
+    " It may optionally include an `aliases`, `mappings`, or `settings` configuration."]
+    opt template["template"] : Option < IndexTemplateSummary >, #[doc =
+    " Version number used to manage index templates externally."] #[doc =
+    " This number is not automatically generated by Elasticsearch."] opt
+    version["version"] : Option < super::common::VersionNumber >, #[doc =
+    " Priority to determine index template precedence when a new data stream or index is created."]
+    #[doc = " The index template with the highest priority is chosen."] #[doc =
+    " If no priority is specified the template is treated as though it is of priority 0 (lowest priority)."]
+    #[doc = " This number is not automatically generated by Elasticsearch."] opt
+    priority["priority"] : Option < i64 >, #[doc =
+    " Optional user metadata about the index template. May have any contents."] #[doc =
+    " This map is not automatically generated by Elasticsearch."] opt meta["_meta"] :
+    Option < super::common::Metadata >, opt allow_auto_create["allow_auto_create"] :
+    Option < bool >, #[doc =
+    " If this object is included, the template is used to create data streams and their backing indices."]
+    #[doc = " Supports an empty object."] #[doc =
+    " Data streams require a matching index template with a `data_stream` object."] opt
+    data_stream["data_stream"] : Option < IndexTemplateDataStreamConfiguration >, #[doc =
+    " Marks this index template as deprecated."] #[doc =
+    " When creating or updating a non-deprecated index template that uses deprecated components,"]
+    #[doc = " Elasticsearch will emit a deprecation warning."] opt
+    deprecated["deprecated"] : Option < bool >, #[doc =
+    " A list of component template names that are allowed to be absent."] opt
+    ignore_missing_component_templates["ignore_missing_component_templates"] : Option <
+    super::common::Names >, #[doc =
+    " Date and time when the index template was created. Only returned if the `human` query parameter is `true`."]
+    opt created_date["created_date"] : Option < super::common::DateTime >, #[doc =
+    " Date and time when the index template was created, in milliseconds since the epoch."]
+    opt created_date_millis["created_date_millis"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, #[doc =
+    " Date and time when the index template was last modified. Only returned if the `human` query parameter is `true`."]
+    opt modified_date["modified_date"] : Option < super::common::DateTime >, #[doc =
+    " Date and time when the index template was last modified, in milliseconds since the epoch."]
+    opt modified_date_millis["modified_date_millis"] : Option < super::common::EpochTime
+    < super::common::UnitMillis > > } } impl IndexTemplate { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    index_patterns : super::common::Names, plain composed_of : Vec < super::common::Name
+    >, plain template : IndexTemplateSummary, plain version :
+    super::common::VersionNumber, plain priority : i64, plain meta :
+    super::common::Metadata, plain allow_auto_create : bool, plain data_stream :
+    IndexTemplateDataStreamConfiguration, plain deprecated : bool, plain
+    ignore_missing_component_templates : super::common::Names, plain created_date :
+    super::common::DateTime, plain created_date_millis : super::common::EpochTime <
+    super::common::UnitMillis >, plain modified_date : super::common::DateTime, plain
+    modified_date_millis : super::common::EpochTime < super::common::UnitMillis >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-simulate"))] crate ::api_struct! {
+    #[derive(Default)] shared IndexTemplateDataStreamConfiguration { #[doc =
+    " If true, the data stream is hidden."] opt hidden["hidden"] : Option < bool >, #[doc
+    = " If true, the data stream supports custom routing."] opt
+    allow_custom_routing["allow_custom_routing"] : Option < bool > } } impl
+    IndexTemplateDataStreamConfiguration { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain hidden : bool, plain
+    allow_custom_routing : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-simulate"))] crate ::api_struct! {
+    #[derive(Default)] shared IndexTemplateSummary { #[doc = " Aliases to add."] #[doc =
+    " If the index template includes a `data_stream` object, these are data stream aliases."]
+    #[doc = " Otherwise, these are index aliases."] #[doc =
+    " Data stream aliases ignore the `index_routing`, `routing`, and `search_routing` options."]
+    opt aliases["aliases"] : Option < std::collections::BTreeMap < String, Alias > >,
+    #[doc = " Mapping for fields in the index."] #[doc =
+    " If specified, this mapping can include field names, field data types, and mapping parameters."]
+    opt mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Configuration options for the index."] opt settings["settings"] : Option <
+    IndexSettings >, opt lifecycle["lifecycle"] : Option < DataStreamLifecycle >, opt
+    data_stream_options["data_stream_options"] : Option < DataStreamOptions > } } impl
+    IndexTemplateSummary { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain mappings :
+    super::mapping::TypeMapping, plain settings : IndexSettings, plain lifecycle :
+    DataStreamLifecycle, plain data_stream_options : DataStreamOptions); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndexTemplateSummaryWithRollover { opt lifecycle["lifecycle"] : Option <
+    DataStreamLifecycleWithRollover >, #[doc = " Aliases to add."] #[doc =
+    " If the index template includes a `data_stream` object, these are data stream aliases."]
+    #[doc = " Otherwise, these are index aliases."] #[doc =
+    " Data stream aliases ignore the `index_routing`, `routing`, and `search_routing` options."]
+    opt aliases["aliases"] : Option < std::collections::BTreeMap < String, Alias > >,
+    #[doc = " Mapping for fields in the index."] #[doc =
+    " If specified, this mapping can include field names, field data types, and mapping parameters."]
+    opt mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Configuration options for the index."] opt settings["settings"] : Option <
+    IndexSettings >, opt data_stream_options["data_stream_options"] : Option <
+    DataStreamOptions > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndexTemplateWithRollover { #[doc = " Template to be applied."] #[doc =
+    " It may optionally include an `aliases`, `mappings`, or `settings` configuration."]
+    opt template["template"] : Option < IndexTemplateSummaryWithRollover >, #[doc =
+    " Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation."]
+    req index_patterns["index_patterns"] : super::common::Names, #[doc =
+    " An ordered list of component template names."] #[doc =
+    " Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence."]
+    def composed_of["composed_of"] : Vec < super::common::Name >, #[doc =
+    " Version number used to manage index templates externally."] #[doc =
+    " This number is not automatically generated by Elasticsearch."] opt
+    version["version"] : Option < super::common::VersionNumber >, #[doc =
+    " Priority to determine index template precedence when a new data stream or index is created."]
+    #[doc = " The index template with the highest priority is chosen."] #[doc =
+    " If no priority is specified the template is treated as though it is of priority 0 (lowest priority)."]
+    #[doc = " This number is not automatically generated by Elasticsearch."] opt
+    priority["priority"] : Option < i64 >, #[doc =
+    " Optional user metadata about the index template. May have any contents."] #[doc =
+    " This map is not automatically generated by Elasticsearch."] opt meta["_meta"] :
+    Option < super::common::Metadata >, opt allow_auto_create["allow_auto_create"] :
+    Option < bool >, #[doc =
+    " If this object is included, the template is used to create data streams and their backing indices."]
+    #[doc = " Supports an empty object."] #[doc =
+    " Data streams require a matching index template with a `data_stream` object."] opt
+    data_stream["data_stream"] : Option < IndexTemplateDataStreamConfiguration >, #[doc =
+    " Marks this index template as deprecated."] #[doc =
+    " When creating or updating a non-deprecated index template that uses deprecated components,"]
+    #[doc = " Elasticsearch will emit a deprecation warning."] opt
+    deprecated["deprecated"] : Option < bool >, #[doc =
+    " A list of component template names that are allowed to be absent."] opt
+    ignore_missing_component_templates["ignore_missing_component_templates"] : Option <
+    super::common::Names >, #[doc =
+    " Date and time when the index template was created. Only returned if the `human` query parameter is `true`."]
+    opt created_date["created_date"] : Option < super::common::DateTime >, #[doc =
+    " Date and time when the index template was created, in milliseconds since the epoch."]
+    opt created_date_millis["created_date_millis"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, #[doc =
+    " Date and time when the index template was last modified. Only returned if the `human` query parameter is `true`."]
+    opt modified_date["modified_date"] : Option < super::common::DateTime >, #[doc =
+    " Date and time when the index template was last modified, in milliseconds since the epoch."]
+    opt modified_date_millis["modified_date_millis"] : Option < super::common::EpochTime
+    < super::common::UnitMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexVersioning { opt created["created"] : Option <
+    super::common::VersionString >, opt created_string["created_string"] : Option <
+    String > } } impl IndexVersioning { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain created :
+    super::common::VersionString, plain created_string : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexingPressure { opt memory["memory"] : Option < IndexingPressureMemory > }
+    } impl IndexingPressure { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain memory : IndexingPressureMemory);
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexingPressureMemory { #[doc =
+    " Number of outstanding bytes that may be consumed by indexing requests. When this limit is reached or exceeded,"]
+    #[doc =
+    " the node will reject new coordinating and primary operations. When replica operations consume 1.5x this limit,"]
+    #[doc = " the node will reject new replica operations. Defaults to 10% of the heap."]
+    opt limit["limit"] : Option < i32 > } } impl IndexingPressureMemory { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain limit : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexingSlowlogSettings { opt level["level"] : Option < String >, opt
+    source["source"] : Option < i32 >, opt reformat["reformat"] : Option < bool >, opt
+    threshold["threshold"] : Option < IndexingSlowlogTresholds > } } impl
+    IndexingSlowlogSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain level : String, plain source :
+    i32, plain reformat : bool, plain threshold : IndexingSlowlogTresholds); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared IndexingSlowlogTresholds { #[doc =
+    " The indexing slow log, similar in functionality to the search slow log. The log file name ends with `_index_indexing_slowlog.json`."]
+    #[doc =
+    " Log and the thresholds are configured in the same way as the search slowlog."] opt
+    index["index"] : Option < SlowlogTresholdLevels > } } impl IndexingSlowlogTresholds {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain index : SlowlogTresholdLevels); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { ManagedBy {
+    IndexLifecycleManagement = "Index Lifecycle Management", DataStreamLifecycle =
+    "Data stream lifecycle", Unmanaged = "Unmanaged" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[doc =
+    " Mapping Limit Settings"] #[derive(Default)] shared MappingLimitSettings { opt
+    coerce["coerce"] : Option < bool >, opt total_fields["total_fields"] : Option <
+    MappingLimitSettingsTotalFields >, opt depth["depth"] : Option <
+    MappingLimitSettingsDepth >, opt nested_fields["nested_fields"] : Option <
+    MappingLimitSettingsNestedFields >, opt nested_objects["nested_objects"] : Option <
+    MappingLimitSettingsNestedObjects >, opt field_name_length["field_name_length"] :
+    Option < MappingLimitSettingsFieldNameLength >, opt
+    dimension_fields["dimension_fields"] : Option < MappingLimitSettingsDimensionFields
+    >, opt source["source"] : Option < MappingLimitSettingsSourceFields >, opt
+    ignore_malformed["ignore_malformed"] : Option < MappingLimitSettingsIgnoreMalformed >
+    } } impl MappingLimitSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain coerce : bool, plain
+    total_fields : MappingLimitSettingsTotalFields, plain depth :
+    MappingLimitSettingsDepth, plain nested_fields : MappingLimitSettingsNestedFields,
+    plain nested_objects : MappingLimitSettingsNestedObjects, plain field_name_length :
+    MappingLimitSettingsFieldNameLength, plain dimension_fields :
+    MappingLimitSettingsDimensionFields, plain source : MappingLimitSettingsSourceFields,
+    plain ignore_malformed : MappingLimitSettingsIgnoreMalformed); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsDepth { #[doc =
+    " The maximum depth for a field, which is measured as the number of inner objects. For instance, if all fields are defined"]
+    #[doc =
+    " at the root object level, then the depth is 1. If there is one object mapping, then the depth is 2, etc."]
+    opt limit["limit"] : Option < i64 > } } impl MappingLimitSettingsDepth { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain limit : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsDimensionFields { #[doc =
+    " \\[preview\\] This functionality is in technical preview and may be changed or removed in a future release."]
+    #[doc =
+    " Elastic will work to fix any issues, but features in technical preview are not subject to the support SLA of official GA features."]
+    opt limit["limit"] : Option < i64 > } } impl MappingLimitSettingsDimensionFields {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain limit : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsFieldNameLength { #[doc =
+    " Setting for the maximum length of a field name. This setting isn’t really something that addresses mappings explosion but"]
+    #[doc =
+    " might still be useful if you want to limit the field length. It usually shouldn’t be necessary to set this setting. The"]
+    #[doc =
+    " default is okay unless a user starts to add a huge number of fields with really long names. Default is `Long.MAX_VALUE` (no limit)."]
+    opt limit["limit"] : Option < i64 > } } impl MappingLimitSettingsFieldNameLength {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain limit : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsNestedFields { #[doc =
+    " The maximum number of distinct nested mappings in an index. The nested type should only be used in special cases, when"]
+    #[doc =
+    " arrays of objects need to be queried independently of each other. To safeguard against poorly designed mappings, this"]
+    #[doc = " setting limits the number of unique nested types per index."] opt
+    limit["limit"] : Option < i64 > } } impl MappingLimitSettingsNestedFields { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain limit : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsNestedObjects { #[doc =
+    " The maximum number of nested JSON objects that a single document can contain across all nested types. This limit helps"]
+    #[doc =
+    " to prevent out of memory errors when a document contains too many nested objects."]
+    opt limit["limit"] : Option < i64 > } } impl MappingLimitSettingsNestedObjects {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain limit : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsSourceFields { opt mode["mode"] : Option < SourceMode > }
+    } impl MappingLimitSettingsSourceFields { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain mode :
+    SourceMode); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MappingLimitSettingsTotalFields { #[doc =
+    " The maximum number of fields in an index. Field and object mappings, as well as field aliases count towards this limit."]
+    #[doc =
+    " The limit is in place to prevent mappings and searches from becoming too large. Higher values can lead to performance"]
+    #[doc =
+    " degradations and memory issues, especially in clusters with a high load or few resources."]
+    opt limit["limit"] : Option < MappingLimitSettingsTotalFieldsLimit >, #[doc =
+    " This setting determines what happens when a dynamically mapped field would exceed the total fields limit. When set"]
+    #[doc =
+    " to false (the default), the index request of the document that tries to add a dynamic field to the mapping will fail"]
+    #[doc =
+    " with the message Limit of total fields \\[X\\] has been exceeded. When set to true, the index request will not fail."]
+    #[doc =
+    " Instead, fields that would exceed the limit are not added to the mapping, similar to dynamic: false."]
+    opt ignore_dynamic_beyond_limit["ignore_dynamic_beyond_limit"] : Option <
+    MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit > } } impl
+    MappingLimitSettingsTotalFields { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain limit :
+    MappingLimitSettingsTotalFieldsLimit, plain ignore_dynamic_beyond_limit :
+    MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared Merge { opt scheduler["scheduler"] : Option < MergeScheduler > } } impl Merge
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain scheduler : MergeScheduler); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared MergeScheduler { opt max_thread_count["max_thread_count"] : Option <
+    super::spec_utils::Stringified < i32 > >, opt max_merge_count["max_merge_count"] :
+    Option < super::spec_utils::Stringified < i32 > > } } impl MergeScheduler { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain max_thread_count : super::spec_utils::Stringified < i32 >, plain
+    max_merge_count : super::spec_utils::Stringified < i32 >); }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NumericFielddata {
@@ -78,4 +1070,2243 @@ impl NumericFielddata {
 }
 crate::spec_enum! {
     NumericFielddataFormat { Array = "array", Disabled = "disabled" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared Queries { opt cache["cache"] : Option < CacheQueries > } } impl Queries {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain cache : CacheQueries); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared RetentionLease { opt period["period"] : Option < super::common::Duration > } }
+    impl RetentionLease { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain period : super::common::Duration);
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate",
+    feature = "ns-transform"))] crate ::spec_enum! { RetentionSource {
+    DataStreamConfiguration = "data_stream_configuration", DefaultGlobalRetention =
+    "default_global_retention", MaxGlobalRetention = "max_global_retention",
+    DefaultFailuresRetention = "default_failures_retention" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate",
+    feature = "ns-transform"))] crate ::spec_enum! { SamplingMethod { Aggregate =
+    "aggregate", LastValue = "last_value" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SearchIdle { opt after["after"] : Option < super::common::Duration > } } impl
+    SearchIdle { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain after : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { SegmentSortMissing {
+    Last = "_last", First = "_first" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { SegmentSortMode { Min
+    = "min"["MIN"], Max = "max"["MAX"] } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { SegmentSortOrder { Asc
+    = "asc"["ASC"], Desc = "desc"["DESC"] } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsAnalyze { opt max_token_count["max_token_count"] : Option <
+    super::spec_utils::Stringified < i32 > > } } impl SettingsAnalyze { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain max_token_count : super::spec_utils::Stringified < i32 >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsHighlight { opt max_analyzed_offset["max_analyzed_offset"] : Option <
+    i32 > } } impl SettingsHighlight { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain max_analyzed_offset :
+    i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsQueryString { opt lenient["lenient"] : Option <
+    super::spec_utils::Stringified < bool > > } } impl SettingsQueryString { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain lenient : super::spec_utils::Stringified < bool >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSearch { opt idle["idle"] : Option < SearchIdle >, opt
+    slowlog["slowlog"] : Option < SlowlogSettings > } } impl SettingsSearch { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain idle : SearchIdle, plain slowlog : SlowlogSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum
+    SettingsSimilarity { #[serde(rename = "BM25")] BM25(SettingsSimilarityBm25),
+    #[serde(rename = "boolean")] Boolean(SettingsSimilarityBoolean), #[serde(rename =
+    "DFI")] DFI(SettingsSimilarityDfi), #[serde(rename = "DFR")]
+    DFR(SettingsSimilarityDfr), #[serde(rename = "IB")] IB(SettingsSimilarityIb),
+    #[serde(rename = "LMDirichlet")] LMDirichlet(SettingsSimilarityLmd), #[serde(rename =
+    "LMJelinekMercer")] LMJelinekMercer(SettingsSimilarityLmj), #[serde(rename =
+    "scripted")] Scripted(SettingsSimilarityScripted) } impl From <
+    SettingsSimilarityBm25 > for SettingsSimilarity { fn from(v : SettingsSimilarityBm25)
+    -> Self { SettingsSimilarity::BM25(v) } } impl From < SettingsSimilarityBoolean > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityBoolean) -> Self {
+    SettingsSimilarity::Boolean(v) } } impl From < SettingsSimilarityDfi > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityDfi) -> Self {
+    SettingsSimilarity::DFI(v) } } impl From < SettingsSimilarityDfr > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityDfr) -> Self {
+    SettingsSimilarity::DFR(v) } } impl From < SettingsSimilarityIb > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityIb) -> Self {
+    SettingsSimilarity::IB(v) } } impl From < SettingsSimilarityLmd > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityLmd) -> Self {
+    SettingsSimilarity::LMDirichlet(v) } } impl From < SettingsSimilarityLmj > for
+    SettingsSimilarity { fn from(v : SettingsSimilarityLmj) -> Self {
+    SettingsSimilarity::LMJelinekMercer(v) } } impl From < SettingsSimilarityScripted >
+    for SettingsSimilarity { fn from(v : SettingsSimilarityScripted) -> Self {
+    SettingsSimilarity::Scripted(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityBm25 { opt b["b"] : Option < f64 >, opt
+    discount_overlaps["discount_overlaps"] : Option < bool >, opt k1["k1"] : Option < f64
+    > } } impl SettingsSimilarityBm25 { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain b : f64, plain
+    discount_overlaps : bool, plain k1 : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityBoolean {} } impl SettingsSimilarityBoolean { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityDfi { opt independence_measure["independence_measure"] :
+    Option < super::common::DFIIndependenceMeasure > } } impl SettingsSimilarityDfi {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain independence_measure :
+    super::common::DFIIndependenceMeasure); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityDfr { opt after_effect["after_effect"] : Option <
+    super::common::DFRAfterEffect >, opt basic_model["basic_model"] : Option <
+    super::common::DFRBasicModel >, opt normalization["normalization"] : Option <
+    super::common::Normalization > } } impl SettingsSimilarityDfr { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain after_effect : super::common::DFRAfterEffect, plain basic_model :
+    super::common::DFRBasicModel, plain normalization : super::common::Normalization); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityIb { opt distribution["distribution"] : Option <
+    super::common::IBDistribution >, opt lambda["lambda"] : Option <
+    super::common::IBLambda >, opt normalization["normalization"] : Option <
+    super::common::Normalization > } } impl SettingsSimilarityIb { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain distribution : super::common::IBDistribution, plain lambda :
+    super::common::IBLambda, plain normalization : super::common::Normalization); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityLmd { opt mu["mu"] : Option < f64 > } } impl
+    SettingsSimilarityLmd { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain mu : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityLmj { opt lambda["lambda"] : Option < f64 > } } impl
+    SettingsSimilarityLmj { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain lambda : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SettingsSimilarityScripted { opt script["script"] : Option <
+    super::common::Script >, opt weight_script["weight_script"] : Option <
+    super::common::Script > } } impl SettingsSimilarityScripted { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain script : super::common::Script, plain weight_script :
+    super::common::Script); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SlowlogSettings { opt level["level"] : Option < String >, opt source["source"]
+    : Option < i32 >, opt reformat["reformat"] : Option < bool >, opt
+    threshold["threshold"] : Option < SlowlogTresholds > } } impl SlowlogSettings { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain level : String, plain source : i32, plain reformat : bool,
+    plain threshold : SlowlogTresholds); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SlowlogTresholdLevels { opt warn["warn"] : Option < super::common::Duration >,
+    opt info["info"] : Option < super::common::Duration >, opt debug["debug"] : Option <
+    super::common::Duration >, opt trace["trace"] : Option < super::common::Duration > }
+    } impl SlowlogTresholdLevels { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain warn :
+    super::common::Duration, plain info : super::common::Duration, plain debug :
+    super::common::Duration, plain trace : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SlowlogTresholds { opt query["query"] : Option < SlowlogTresholdLevels >, opt
+    fetch["fetch"] : Option < SlowlogTresholdLevels > } } impl SlowlogTresholds { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain query : SlowlogTresholdLevels, plain fetch : SlowlogTresholdLevels);
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared SoftDeletes { #[doc =
+    " Indicates whether soft deletes are enabled on the index."] opt enabled["enabled"] :
+    Option < bool >, #[doc =
+    " The maximum period to retain a shard history retention lease before it is considered expired."]
+    #[doc =
+    " Shard history retention leases ensure that soft deletes are retained during merges on the Lucene"]
+    #[doc =
+    " index. If a soft delete is merged away before it can be replicated to a follower the following"]
+    #[doc = " process will fail due to incomplete history on the leader."] opt
+    retention_lease["retention_lease"] : Option < RetentionLease > } } impl SoftDeletes {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain enabled : bool, plain retention_lease : RetentionLease); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { SourceMode { Disabled
+    = "disabled", Stored = "stored", Synthetic = "synthetic" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared Storage { opt r#type["type"] : Option < StorageType >, #[doc =
+    " You can restrict the use of the mmapfs and the related hybridfs store type via the setting node.store.allow_mmap."]
+    #[doc =
+    " This is a boolean setting indicating whether or not memory-mapping is allowed. The default is to allow it. This"]
+    #[doc =
+    " setting is useful, for example, if you are in an environment where you can not control the ability to create a lot"]
+    #[doc = " of memory maps so you need disable the ability to use memory-mapping."] opt
+    allow_mmap["allow_mmap"] : Option < bool >, #[doc =
+    " How often store statistics are refreshed"] opt
+    stats_refresh_interval["stats_refresh_interval"] : Option < super::common::Duration >
+    } } impl Storage { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain r#type : StorageType, plain
+    allow_mmap : bool, plain stats_refresh_interval : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { StorageType open Other
+    { #[doc =
+    " Default file system implementation. This will pick the best implementation depending on the operating environment, which"]
+    #[doc = " is currently hybridfs on all supported systems but is subject to change."]
+    Fs = "fs", #[doc =
+    " The NIO FS type stores the shard index on the file system (maps to Lucene NIOFSDirectory) using NIO. It allows multiple"]
+    #[doc =
+    " threads to read from the same file concurrently. It is not recommended on Windows because of a bug in the SUN Java"]
+    #[doc = " implementation and disables some optimizations for heap memory usage."]
+    Niofs = "niofs", #[doc =
+    " The MMap FS type stores the shard index on the file system (maps to Lucene MMapDirectory) by mapping a file into"]
+    #[doc =
+    " memory (mmap). Memory mapping uses up a portion of the virtual memory address space in your process equal to the size"]
+    #[doc =
+    " of the file being mapped. Before using this class, be sure you have allowed plenty of virtual address space."]
+    Mmapfs = "mmapfs", #[doc =
+    " The hybridfs type is a hybrid of niofs and mmapfs, which chooses the best file system type for each type of file"]
+    #[doc =
+    " based on the read access pattern. Currently only the Lucene term dictionary, norms and doc values files are memory"]
+    #[doc =
+    " mapped. All other files are opened using Lucene NIOFSDirectory. Similarly to mmapfs be sure you have allowed"]
+    #[doc = " plenty of virtual address space."] Hybridfs = "hybridfs" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TemplateMapping {
+    def aliases["aliases"] : std::collections::BTreeMap < String, Alias >, def
+    index_patterns["index_patterns"] : Vec < super::common::Name >, req
+    mappings["mappings"] : super::mapping::TypeMapping, def order["order"] : i32, def
+    settings["settings"] : std::collections::BTreeMap < String, serde_json::Value >, opt
+    version["version"] : Option < super::common::VersionNumber > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared Translog { #[doc =
+    " How often the translog is fsynced to disk and committed, regardless of write operations."]
+    #[doc = " Values less than 100ms are not allowed."] opt
+    sync_interval["sync_interval"] : Option < super::common::Duration >, #[doc =
+    " Whether or not to `fsync` and commit the translog after every index, delete, update, or bulk request."]
+    opt durability["durability"] : Option < TranslogDurability >, #[doc =
+    " The translog stores all operations that are not yet safely persisted in Lucene (i.e., are not"]
+    #[doc =
+    " part of a Lucene commit point). Although these operations are available for reads, they will need"]
+    #[doc =
+    " to be replayed if the shard was stopped and had to be recovered. This setting controls the"]
+    #[doc =
+    " maximum total size of these operations, to prevent recoveries from taking too long. Once the"]
+    opt flush_threshold_size["flush_threshold_size"] : Option < super::common::ByteSize
+    >, opt retention["retention"] : Option < TranslogRetention > } } impl Translog {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain sync_interval : super::common::Duration, plain durability :
+    TranslogDurability, plain flush_threshold_size : super::common::ByteSize, plain
+    retention : TranslogRetention); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::spec_enum! { TranslogDurability {
+    #[doc =
+    " (default) fsync and commit after every request. In the event of hardware failure, all acknowledged writes"]
+    #[doc = " will already have been committed to disk."] Request = "request"["REQUEST"],
+    #[doc =
+    " fsync and commit in the background every sync_interval. In the event of a failure, all acknowledged writes"]
+    #[doc = " since the last automatic commit will be discarded."] Async =
+    "async"["ASYNC"] } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)]
+    shared TranslogRetention { #[doc =
+    " This controls the total size of translog files to keep for each shard. Keeping more translog files increases"]
+    #[doc =
+    " the chance of performing an operation based sync when recovering a replica. If the translog files are not"]
+    #[doc =
+    " sufficient, replica recovery will fall back to a file based sync. This setting is ignored, and should not be"]
+    #[doc =
+    " set, if soft deletes are enabled. Soft deletes are enabled by default in indices created in Elasticsearch"]
+    opt size["size"] : Option < super::common::ByteSize >, #[doc =
+    " This controls the maximum duration for which translog files are kept by each shard. Keeping more"]
+    #[doc =
+    " translog files increases the chance of performing an operation based sync when recovering replicas. If"]
+    #[doc =
+    " the translog files are not sufficient, replica recovery will fall back to a file based sync. This setting"]
+    #[doc =
+    " is ignored, and should not be set, if soft deletes are enabled. Soft deletes are enabled by default in"]
+    opt age["age"] : Option < super::common::Duration > } } impl TranslogRetention {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain size : super::common::ByteSize, plain age :
+    super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    AddIndicesBlockStatus { def name["name"] : super::common::IndexName, def
+    blocked["blocked"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.add_block`."] response IndicesAddBlockResponse { def
+    acknowledged["acknowledged"] : bool, def shards_acknowledged["shards_acknowledged"] :
+    bool, def indices["indices"] : Vec < AddIndicesBlockStatus > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzeDetail {
+    opt analyzer["analyzer"] : Option < AnalyzerDetail >, opt charfilters["charfilters"]
+    : Option < Vec < CharFilterDetail > >, def custom_analyzer["custom_analyzer"] : bool,
+    opt tokenfilters["tokenfilters"] : Option < Vec < TokenDetail > >, opt
+    tokenizer["tokenizer"] : Option < TokenDetail > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzeToken { def
+    end_offset["end_offset"] : i64, def position["position"] : i64, opt
+    positionlength["positionLength"] : Option < i64 >, def start_offset["start_offset"] :
+    i64, def token["token"] : String, def r#type["type"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzerDetail {
+    def name["name"] : String, def tokens["tokens"] : Vec < ExplainAnalyzeToken > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CharFilterDetail {
+    def filtered_text["filtered_text"] : Vec < String >, def name["name"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ExplainAnalyzeToken { def bytes["bytes"] : String, def end_offset["end_offset"] :
+    i64, opt keyword["keyword"] : Option < bool >, def position["position"] : i64, def
+    positionlength["positionLength"] : i64, def start_offset["start_offset"] : i64, def
+    termfrequency["termFrequency"] : i64, def token["token"] : String, def r#type["type"]
+    : String } extra extra : serde_json::Value; }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.analyze`."] #[derive(Default)] request
+    IndicesAnalyzeRequest { #[doc =
+    " The name of the analyzer that should be applied to the provided `text`."] #[doc =
+    " This could be a built-in analyzer, or an analyzer that’s been configured in the index."]
+    opt analyzer["analyzer"] : Option < String >, #[doc =
+    " Array of token attributes used to filter the output of the `explain` parameter."]
+    opt attributes["attributes"] : Option < Vec < String > >, #[doc =
+    " Array of character filters used to preprocess characters before the tokenizer."]
+    opt char_filter["char_filter"] : Option < Vec < super::analysis::CharFilter > >,
+    #[doc = " If `true`, the response includes token attributes and additional details."]
+    opt explain["explain"] : Option < bool >, #[doc =
+    " Field used to derive the analyzer."] #[doc =
+    " To use this parameter, you must specify an index."] #[doc =
+    " If specified, the `analyzer` parameter overrides this value."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " Array of token filters used to apply after the tokenizer."] opt filter["filter"] :
+    Option < Vec < super::analysis::TokenFilter > >, #[doc =
+    " Normalizer to use to convert text into a single token."] opt
+    normalizer["normalizer"] : Option < String >, #[doc = " Text to analyze."] #[doc =
+    " If an array of strings is provided, it is analyzed as a multi-value field."] opt
+    text["text"] : Option < TextToAnalyze >, #[doc =
+    " Tokenizer to use to convert text into tokens."] opt tokenizer["tokenizer"] : Option
+    < super::analysis::Tokenizer > } } impl IndicesAnalyzeRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain analyzer : String, plain attributes : Vec < String >, plain
+    char_filter : Vec < super::analysis::CharFilter >, plain explain : bool, plain field
+    : super::common::Field, plain filter : Vec < super::analysis::TokenFilter >, plain
+    normalizer : String, plain text : TextToAnalyze, plain tokenizer :
+    super::analysis::Tokenizer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.analyze`."] response IndicesAnalyzeResponse { opt
+    detail["detail"] : Option < AnalyzeDetail >, opt tokens["tokens"] : Option < Vec <
+    AnalyzeToken > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] pub type TextToAnalyze = crate ::OneOrMany <
+    String >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TokenDetail { def
+    name["name"] : String, def tokens["tokens"] : Vec < ExplainAnalyzeToken > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.cancel_migrate_reindex`."] pub type
+    IndicesCancelMigrateReindexResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.clear_cache`."] pub type IndicesClearCacheResponse =
+    super::common::ShardsOperationResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.clone`."] #[derive(Default)] request
+    IndicesCloneRequest { #[doc = " Aliases for the resulting index."] opt
+    aliases["aliases"] : Option < std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Configuration options for the target index."] opt settings["settings"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    IndicesCloneRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain settings :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.clone`."] response IndicesCloneResponse { def
+    acknowledged["acknowledged"] : bool, def index["index"] : super::common::IndexName,
+    def shards_acknowledged["shards_acknowledged"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CloseIndexResult {
+    def closed["closed"] : bool, opt shards["shards"] : Option <
+    std::collections::BTreeMap < String, CloseShardResult > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CloseShardResult {
+    def failures["failures"] : Vec < super::common::ShardFailure > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.close`."] response IndicesCloseResponse { def
+    acknowledged["acknowledged"] : bool, def indices["indices"] :
+    std::collections::BTreeMap < String, CloseIndexResult >, def
+    shards_acknowledged["shards_acknowledged"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.create`."] #[derive(Default)] request
+    IndicesCreateRequest { #[doc = " Aliases for the index."] opt aliases["aliases"] :
+    Option < std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Mapping for fields in the index. If specified, this mapping can include:"] #[doc =
+    " - Field names"] #[doc = " - Field data types"] #[doc = " - Mapping parameters"] opt
+    mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Configuration options for the index."] opt settings["settings"] : Option <
+    IndexSettings > } } impl IndicesCreateRequest { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain aliases
+    : std::collections::BTreeMap < String, Alias >, plain mappings :
+    super::mapping::TypeMapping, plain settings : IndexSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.create`."] response IndicesCreateResponse { def
+    index["index"] : super::common::IndexName, def
+    shards_acknowledged["shards_acknowledged"] : bool, def acknowledged["acknowledged"] :
+    bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.create_data_stream`."] pub type
+    IndicesCreateDataStreamResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    CreateFrom { #[doc =
+    " Mappings overrides to be applied to the destination index (optional)"] opt
+    mappings_override["mappings_override"] : Option < super::mapping::TypeMapping >,
+    #[doc = " Settings overrides to be applied to the destination index (optional)"] opt
+    settings_override["settings_override"] : Option < IndexSettings >, #[doc =
+    " If index blocks should be removed when creating destination index (optional)"] opt
+    remove_index_blocks["remove_index_blocks"] : Option < bool > } } impl CreateFrom {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain mappings_override : super::mapping::TypeMapping, plain
+    settings_override : IndexSettings, plain remove_index_blocks : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.create_from`."] pub type IndicesCreateFromRequest =
+    CreateFrom;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.create_from`."] response IndicesCreateFromResponse { def
+    acknowledged["acknowledged"] : bool, def index["index"] : super::common::IndexName,
+    def shards_acknowledged["shards_acknowledged"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamsStatsItem { #[doc =
+    " Current number of backing indices for the data stream."] def
+    backing_indices["backing_indices"] : i32, #[doc = " Name of the data stream."] def
+    data_stream["data_stream"] : super::common::Name, #[doc =
+    " The data stream’s highest `@timestamp` value, converted to milliseconds since the Unix epoch."]
+    #[doc = " NOTE: This timestamp is provided as a best effort."] #[doc =
+    " The data stream may contain `@timestamp` values higher than this if one or more of the following conditions are met:"]
+    #[doc = " The stream contains closed backing indices;"] req
+    maximum_timestamp["maximum_timestamp"] : super::common::EpochTime <
+    super::common::UnitMillis >, #[doc =
+    " Total size of all shards for the data stream’s backing indices."] #[doc =
+    " This parameter is only returned if the `human` query parameter is `true`."] opt
+    store_size["store_size"] : Option < super::common::ByteSize >, #[doc =
+    " Total size, in bytes, of all shards for the data stream’s backing indices."] def
+    store_size_bytes["store_size_bytes"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.data_streams_stats`."] response
+    IndicesDataStreamsStatsResponse { #[doc =
+    " Contains information about shards that attempted to execute the request."] req
+    shards["_shards"] : super::common::ShardStatistics, #[doc =
+    " Total number of backing indices for the selected data streams."] def
+    backing_indices["backing_indices"] : i32, #[doc =
+    " Total number of selected data streams."] def data_stream_count["data_stream_count"]
+    : i32, #[doc = " Contains statistics for the selected data streams."] def
+    data_streams["data_streams"] : Vec < DataStreamsStatsItem >, #[doc =
+    " Total size of all shards for the selected data streams."] #[doc =
+    " This property is included only if the `human` query parameter is `true`"] opt
+    total_store_sizes["total_store_sizes"] : Option < super::common::ByteSize >, #[doc =
+    " Total size, in bytes, of all shards for the selected data streams."] def
+    total_store_size_bytes["total_store_size_bytes"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.delete`."] pub
+    type IndicesDeleteResponse = super::common::IndicesResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndicesAliasesResponseBody { #[doc =
+    " For a successful response, this value is always true. On failure, an exception is returned instead."]
+    def acknowledged["acknowledged"] : bool, opt errors["errors"] : Option < bool > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_alias`."] pub type IndicesDeleteAliasResponse =
+    IndicesAliasesResponseBody;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_data_lifecycle`."] pub type
+    IndicesDeleteDataLifecycleResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_data_stream`."] pub type
+    IndicesDeleteDataStreamResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_data_stream_options`."] pub type
+    IndicesDeleteDataStreamOptionsResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_index_template`."] pub type
+    IndicesDeleteIndexTemplateResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.delete_template`."] pub type IndicesDeleteTemplateResponse
+    = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.disk_usage`."]
+    pub type IndicesDiskUsageResponse = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.downsample`."] pub type IndicesDownsampleRequest =
+    DownsampleConfig;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.downsample`."]
+    pub type IndicesDownsampleResponse = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamLifecycleExplain { def index["index"] : super::common::IndexName, def
+    managed_by_lifecycle["managed_by_lifecycle"] : bool, opt
+    index_creation_date_millis["index_creation_date_millis"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    time_since_index_creation["time_since_index_creation"] : Option <
+    super::common::Duration >, opt rollover_date_millis["rollover_date_millis"] : Option
+    < super::common::EpochTime < super::common::UnitMillis > >, opt
+    time_since_rollover["time_since_rollover"] : Option < super::common::Duration >, opt
+    lifecycle["lifecycle"] : Option < DataStreamLifecycleWithRollover >, opt
+    generation_time["generation_time"] : Option < super::common::Duration >, opt
+    error["error"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.explain_data_lifecycle`."] response
+    IndicesExplainDataLifecycleResponse { def indices["indices"] :
+    std::collections::BTreeMap < String, DataStreamLifecycleExplain > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldSummary { def
+    any["any"] : u32, def stored_fields["stored_fields"] : u32, def
+    doc_values["doc_values"] : u32, def points["points"] : u32, def norms["norms"] : u32,
+    def term_vectors["term_vectors"] : u32, def knn_vectors["knn_vectors"] : u32, req
+    inverted_index["inverted_index"] : InvertedIndex } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldsUsageBody {
+    req shards["_shards"] : super::common::ShardStatistics } extra extra :
+    UsageStatsIndex; }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response InvertedIndex {
+    def terms["terms"] : u32, def postings["postings"] : u32, def proximity["proximity"]
+    : u32, def positions["positions"] : u32, def term_frequencies["term_frequencies"] :
+    u32, def offsets["offsets"] : u32, def payloads["payloads"] : u32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.field_usage_stats`."] pub type
+    IndicesFieldUsageStatsResponse = FieldsUsageBody;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardsStats { req
+    all_fields["all_fields"] : FieldSummary, def fields["fields"] :
+    std::collections::BTreeMap < String, FieldSummary > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response UsageStatsIndex {
+    def shards["shards"] : Vec < UsageStatsShards > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response UsageStatsShards {
+    req routing["routing"] : ShardRouting, req stats["stats"] : ShardsStats, def
+    tracking_id["tracking_id"] : String, req
+    tracking_started_at_millis["tracking_started_at_millis"] : super::common::EpochTime <
+    super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.flush`."] pub
+    type IndicesFlushResponse = super::common::ShardsOperationResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.forcemerge`."]
+    pub type IndicesForcemergeResponse = ForceMergeResponseBody;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ForceMergeResponseBody { opt shards["_shards"] : Option <
+    super::common::ShardStatistics >, #[doc =
+    " task contains a task id returned when wait_for_completion=false,"] #[doc =
+    " you can use the task_id to get the status of the task at _tasks/&lt;task_id&gt;"]
+    opt task["task"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.get`."] pub
+    type IndicesGetResponse = std::collections::BTreeMap < String, IndexState >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.get_alias`."]
+    pub type IndicesGetAliasResponse = std::collections::BTreeMap < String, IndexAliases
+    >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexAliases { def
+    aliases["aliases"] : std::collections::BTreeMap < String, AliasDefinition > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamWithLifecycle { def name["name"] : super::common::DataStreamName, opt
+    lifecycle["lifecycle"] : Option < DataStreamLifecycleWithRollover > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_lifecycle`."] response
+    IndicesGetDataLifecycleResponse { def data_streams["data_streams"] : Vec <
+    DataStreamWithLifecycle >, req global_retention["global_retention"] : GlobalRetention
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response GlobalRetention {
+    opt max_retention["max_retention"] : Option < super::common::Duration >, opt
+    default_retention["default_retention"] : Option < super::common::Duration > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamStats {
+    #[doc = " The count of the backing indices for the data stream."] def
+    backing_indices_in_error["backing_indices_in_error"] : i32, #[doc =
+    " The count of the backing indices for the data stream that have encountered an error."]
+    def backing_indices_in_total["backing_indices_in_total"] : i32, #[doc =
+    " The name of the data stream."] def name["name"] : super::common::DataStreamName } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_lifecycle_stats`."] response
+    IndicesGetDataLifecycleStatsResponse { #[doc =
+    " The count of data streams currently being managed by the data stream lifecycle."]
+    def data_stream_count["data_stream_count"] : i32, #[doc =
+    " Information about the data streams that are managed by the data stream lifecycle."]
+    def data_streams["data_streams"] : Vec < DataStreamStats >, #[doc =
+    " The duration of the last data stream lifecycle execution."] opt
+    last_run_duration_in_millis["last_run_duration_in_millis"] : Option <
+    super::common::DurationValue < super::common::UnitMillis > >, #[doc =
+    " The time that passed between the start of the last two data stream lifecycle executions."]
+    #[doc =
+    " This value should amount approximately to `data_streams.lifecycle.poll_interval`."]
+    opt time_between_starts_in_millis["time_between_starts_in_millis"] : Option <
+    super::common::DurationValue < super::common::UnitMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_stream`."] response IndicesGetDataStreamResponse
+    { def data_streams["data_streams"] : Vec < DataStream > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamMappings
+    { #[doc = " The name of the data stream."] def name["name"] : String, #[doc =
+    " The settings specific to this data stream"] req mappings["mappings"] :
+    super::mapping::TypeMapping, #[doc =
+    " The settings specific to this data stream merged with the settings from its template. These `effective_settings`"]
+    #[doc =
+    " are the settings that will be used when a new index is created for this data stream."]
+    req effective_mappings["effective_mappings"] : super::mapping::TypeMapping } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_stream_mappings`."] response
+    IndicesGetDataStreamMappingsResponse { def data_streams["data_streams"] : Vec <
+    DataStreamMappings > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamWithOptions { def name["name"] : super::common::DataStreamName, opt
+    options["options"] : Option < DataStreamOptions > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_stream_options`."] response
+    IndicesGetDataStreamOptionsResponse { def data_streams["data_streams"] : Vec <
+    DataStreamWithOptions > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamSettings
+    { #[doc = " The name of the data stream."] def name["name"] : String, #[doc =
+    " The settings specific to this data stream"] req settings["settings"] :
+    IndexSettings, #[doc =
+    " The settings specific to this data stream merged with the settings from its template. These `effective_settings`"]
+    #[doc =
+    " are the settings that will be used when a new index is created for this data stream."]
+    req effective_settings["effective_settings"] : IndexSettings } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_data_stream_settings`."] response
+    IndicesGetDataStreamSettingsResponse { def data_streams["data_streams"] : Vec <
+    DataStreamSettings > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.get_field_mapping`."] pub type
+    IndicesGetFieldMappingResponse = std::collections::BTreeMap < String,
+    TypeFieldMappings >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TypeFieldMappings
+    { def mappings["mappings"] : std::collections::BTreeMap < String,
+    super::mapping::FieldMapping > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexTemplateItem
+    { def name["name"] : super::common::Name, req index_template["index_template"] :
+    IndexTemplateWithRollover } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_index_template`."] response
+    IndicesGetIndexTemplateResponse { def index_templates["index_templates"] : Vec <
+    IndexTemplateItem > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexMappingRecord
+    { opt item["item"] : Option < super::mapping::TypeMapping >, req mappings["mappings"]
+    : super::mapping::TypeMapping } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.get_mapping`."] pub type IndicesGetMappingResponse =
+    std::collections::BTreeMap < String, IndexMappingRecord >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.get_migrate_reindex_status`."] response
+    IndicesGetMigrateReindexStatusResponse { opt start_time["start_time"] : Option <
+    super::common::DateTime >, req start_time_millis["start_time_millis"] :
+    super::common::EpochTime < super::common::UnitMillis >, def complete["complete"] :
+    bool, def total_indices_in_data_stream["total_indices_in_data_stream"] : i32, def
+    total_indices_requiring_upgrade["total_indices_requiring_upgrade"] : i32, def
+    successes["successes"] : i32, def in_progress["in_progress"] : Vec < StatusInProgress
+    >, def pending["pending"] : i32, def errors["errors"] : Vec < StatusError >, opt
+    exception["exception"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response StatusError { def
+    index["index"] : String, def message["message"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response StatusInProgress {
+    def index["index"] : String, def total_doc_count["total_doc_count"] : i64, def
+    reindexed_doc_count["reindexed_doc_count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.get_settings`."] pub type IndicesGetSettingsResponse =
+    std::collections::BTreeMap < String, IndexState >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.get_template`."] pub type IndicesGetTemplateResponse =
+    std::collections::BTreeMap < String, TemplateMapping >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    MigrateReindex { #[doc = " Reindex mode. Currently only 'upgrade' is supported."] opt
+    mode["mode"] : Option < ModeEnum >, #[doc =
+    " The source index or data stream (only data streams are currently supported)."] opt
+    source["source"] : Option < SourceIndex > } } impl MigrateReindex { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain mode : ModeEnum, plain source : SourceIndex); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { ModeEnum { Upgrade =
+    "upgrade" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.migrate_reindex`."] pub type
+    IndicesMigrateReindexRequest = MigrateReindex;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.migrate_reindex`."] pub type IndicesMigrateReindexResponse
+    = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    SourceIndex { opt index["index"] : Option < super::common::IndexName > } } impl
+    SourceIndex { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain index : super::common::IndexName); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.migrate_to_data_stream`."] pub type
+    IndicesMigrateToDataStreamResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] pub enum ModifyDataStreamAction { #[doc =
+    " Adds an existing index as a backing index for a data stream."] #[doc =
+    " The index is hidden as part of this operation."] #[doc =
+    " WARNING: Adding indices with the `add_backing_index` action can potentially result in improper data stream behavior."]
+    #[doc = " This should be considered an expert level API."] #[serde(rename =
+    "add_backing_index")] AddBackingIndex(IndexAndDataStreamAction), #[doc =
+    " Removes a backing index from a data stream."] #[doc =
+    " The index is unhidden as part of this operation."] #[doc =
+    " A data stream’s write index cannot be removed."] #[serde(rename =
+    "remove_backing_index")] RemoveBackingIndex(IndexAndDataStreamAction), #[doc =
+    " Deletes a backing index from a data stream."] #[doc =
+    " A data stream’s write index cannot be deleted because it is the write index."]
+    #[serde(rename = "delete_backing_index")]
+    DeleteBackingIndex(IndexAndDataStreamAction), } impl ModifyDataStreamAction { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { ModifyDataStreamAction::AddBackingIndex(_)
+    => Some("add_backing_index"), ModifyDataStreamAction::RemoveBackingIndex(_) =>
+    Some("remove_backing_index"), ModifyDataStreamAction::DeleteBackingIndex(_) =>
+    Some("delete_backing_index"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    IndexAndDataStreamAction { #[doc = " Data stream targeted by the action."] opt
+    data_stream["data_stream"] : Option < super::common::DataStreamName >, #[doc =
+    " Index for the action."] opt index["index"] : Option < super::common::IndexName > }
+    } impl IndexAndDataStreamAction { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain data_stream :
+    super::common::DataStreamName, plain index : super::common::IndexName); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.modify_data_stream`."] #[derive(Default)] request
+    IndicesModifyDataStreamRequest { #[doc = " Actions to perform."] opt
+    actions["actions"] : Option < Vec < ModifyDataStreamAction > > } } impl
+    IndicesModifyDataStreamRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain actions : Vec <
+    ModifyDataStreamAction >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.modify_data_stream`."] pub type
+    IndicesModifyDataStreamResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.open`."] response IndicesOpenResponse { def
+    acknowledged["acknowledged"] : bool, def shards_acknowledged["shards_acknowledged"] :
+    bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.promote_data_stream`."] pub type
+    IndicesPromoteDataStreamResponse = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_alias`."] #[derive(Default)] request
+    IndicesPutAliasRequest { #[doc =
+    " Query used to limit documents the alias can access."] opt filter["filter"] : Option
+    < super::query_dsl::QueryContainer >, #[doc =
+    " Value used to route indexing operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for indexing operations."] #[doc
+    = " Data stream aliases don’t support this parameter."] opt
+    index_routing["index_routing"] : Option < String >, #[doc =
+    " If `true`, sets the write index or data stream for the alias."] #[doc =
+    " If an alias points to multiple indices or data streams and `is_write_index` isn’t set, the alias rejects write requests."]
+    #[doc =
+    " If an index alias points to one index and `is_write_index` isn’t set, the index automatically acts as the write index."]
+    #[doc =
+    " Data stream aliases don’t automatically set a write data stream, even if the alias points to one data stream."]
+    opt is_write_index["is_write_index"] : Option < bool >, #[doc =
+    " Value used to route indexing and search operations to a specific shard."] #[doc =
+    " Data stream aliases don’t support this parameter."] opt routing["routing"] :
+    Option < String >, #[doc =
+    " Value used to route search operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for search operations."] #[doc =
+    " Data stream aliases don’t support this parameter."] opt
+    search_routing["search_routing"] : Option < String > } } impl IndicesPutAliasRequest
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain filter : super::query_dsl::QueryContainer,
+    plain index_routing : String, plain is_write_index : bool, plain routing : String,
+    plain search_routing : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.put_alias`."]
+    pub type IndicesPutAliasResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_data_lifecycle`."] #[derive(Default)] request
+    IndicesPutDataLifecycleRequest { #[doc =
+    " If defined, every document added to this data stream will be stored at least for this time frame."]
+    #[doc = " Any time after this duration the document could be deleted."] #[doc =
+    " When empty, every document in this data stream will be stored indefinitely."] opt
+    data_retention["data_retention"] : Option < super::common::Duration >, #[doc =
+    " The downsampling configuration to execute for the managed backing index after rollover."]
+    opt downsampling["downsampling"] : Option < Vec < DownsamplingRound > >, #[doc =
+    " The method used to downsample the data. There are two options `aggregate` and `last_value`. It requires"]
+    #[doc = " `downsampling` to be defined. Defaults to `aggregate`."] opt
+    downsampling_method["downsampling_method"] : Option < SamplingMethod >, #[doc =
+    " If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle"]
+    #[doc =
+    " that's disabled (enabled: `false`) will have no effect on the data stream."] opt
+    enabled["enabled"] : Option < bool > } } impl IndicesPutDataLifecycleRequest { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain data_retention : super::common::Duration, plain downsampling :
+    Vec < DownsamplingRound >, plain downsampling_method : SamplingMethod, plain enabled
+    : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_data_lifecycle`."] pub type
+    IndicesPutDataLifecycleResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.put_data_stream_mappings`."] pub type
+    IndicesPutDataStreamMappingsRequest = super::mapping::TypeMapping;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.put_data_stream_mappings`."] response
+    IndicesPutDataStreamMappingsResponse { def data_streams["data_streams"] : Vec <
+    UpdatedDataStreamMappings > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    UpdatedDataStreamMappings { #[doc = " The data stream name."] def name["name"] :
+    super::common::IndexName, #[doc =
+    " If the mappings were successfully applied to the data stream (or would have been, if running in `dry_run`"]
+    #[doc = " mode), it is `true`. If an error occurred, it is `false`."] def
+    applied_to_data_stream["applied_to_data_stream"] : bool, #[doc =
+    " A message explaining why the mappings could not be applied to the data stream."]
+    opt error["error"] : Option < String >, #[doc =
+    " The mappings that are specfic to this data stream that will override any mappings from the matching index template."]
+    opt mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " The mappings that are effective on this data stream, taking into account the mappings from the matching index"]
+    #[doc = " template and the mappings specific to this data stream."] opt
+    effective_mappings["effective_mappings"] : Option < super::mapping::TypeMapping > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_data_stream_options`."] #[derive(Default)] request
+    IndicesPutDataStreamOptionsRequest { #[doc =
+    " If defined, it will update the failure store configuration of every data stream resolved by the name expression."]
+    opt failure_store["failure_store"] : Option < DataStreamFailureStore > } } impl
+    IndicesPutDataStreamOptionsRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain failure_store :
+    DataStreamFailureStore); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_data_stream_options`."] pub type
+    IndicesPutDataStreamOptionsResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    DataStreamSettingsError { def index["index"] : super::common::IndexName, #[doc =
+    " A message explaining why the settings could not be applied to specific indices."]
+    def error["error"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndexSettingResults { #[doc =
+    " The list of settings that were applied to the data stream but not to backing indices. These will be applied to"]
+    #[doc = " the write index the next time the data stream is rolled over."] def
+    applied_to_data_stream_only["applied_to_data_stream_only"] : Vec < String >, #[doc =
+    " The list of settings that were applied to the data stream and to all of its backing indices. These settings will"]
+    #[doc =
+    " also be applied to the write index the next time the data stream is rolled over."]
+    def
+    applied_to_data_stream_and_backing_indices["applied_to_data_stream_and_backing_indices"]
+    : Vec < String >, opt errors["errors"] : Option < Vec < DataStreamSettingsError > > }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.put_data_stream_settings`."] pub type
+    IndicesPutDataStreamSettingsRequest = IndexSettings;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.put_data_stream_settings`."] response
+    IndicesPutDataStreamSettingsResponse { def data_streams["data_streams"] : Vec <
+    UpdatedDataStreamSettings > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    UpdatedDataStreamSettings { #[doc = " The data stream name."] def name["name"] :
+    super::common::IndexName, #[doc =
+    " If the settings were successfully applied to the data stream (or would have been, if running in `dry_run`"]
+    #[doc = " mode), it is `true`. If an error occurred, it is `false`."] def
+    applied_to_data_stream["applied_to_data_stream"] : bool, #[doc =
+    " A message explaining why the settings could not be applied to the data stream."]
+    opt error["error"] : Option < String >, #[doc =
+    " The settings that are specfic to this data stream that will override any settings from the matching index template."]
+    req settings["settings"] : IndexSettings, #[doc =
+    " The settings that are effective on this data stream, taking into account the settings from the matching index"]
+    #[doc = " template and the settings specific to this data stream."] req
+    effective_settings["effective_settings"] : IndexSettings, #[doc =
+    " Information about whether and where each setting was applied."] req
+    index_settings_results["index_settings_results"] : IndexSettingResults } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
+    #[derive(Default)] request IndexTemplateMapping { #[doc = " Aliases to add."] #[doc =
+    " If the index template includes a `data_stream` object, these are data stream aliases."]
+    #[doc = " Otherwise, these are index aliases."] #[doc =
+    " Data stream aliases ignore the `index_routing`, `routing`, and `search_routing` options."]
+    opt aliases["aliases"] : Option < std::collections::BTreeMap < String, Alias > >,
+    #[doc = " Mapping for fields in the index."] #[doc =
+    " If specified, this mapping can include field names, field data types, and mapping parameters."]
+    opt mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Configuration options for the index."] opt settings["settings"] : Option <
+    IndexSettings >, opt lifecycle["lifecycle"] : Option < DataStreamLifecycle >, opt
+    data_stream_options["data_stream_options"] : Option <
+    IndexTemplateMappingDataStreamOptions > } } impl IndexTemplateMapping { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain aliases : std::collections::BTreeMap < String, Alias >, plain
+    mappings : super::mapping::TypeMapping, plain settings : IndexSettings, plain
+    lifecycle : DataStreamLifecycle, plain data_stream_options :
+    IndexTemplateMappingDataStreamOptions); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_index_template`."] #[derive(Default)] request
+    IndicesPutIndexTemplateRequest { #[doc =
+    " Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation."]
+    opt index_patterns["index_patterns"] : Option < super::common::Indices >, #[doc =
+    " An ordered list of component template names."] #[doc =
+    " Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence."]
+    opt composed_of["composed_of"] : Option < Vec < super::common::Name > >, #[doc =
+    " Template to be applied."] #[doc =
+    " It may optionally include an `aliases`, `mappings`, or `settings` configuration."]
+    opt template["template"] : Option < IndexTemplateMapping >, #[doc =
+    " If this object is included, the template is used to create data streams and their backing indices."]
+    #[doc = " Supports an empty object."] #[doc =
+    " Data streams require a matching index template with a `data_stream` object."] opt
+    data_stream["data_stream"] : Option < DataStreamVisibility >, #[doc =
+    " Priority to determine index template precedence when a new data stream or index is created."]
+    #[doc = " The index template with the highest priority is chosen."] #[doc =
+    " If no priority is specified the template is treated as though it is of priority 0 (lowest priority)."]
+    #[doc = " This number is not automatically generated by Elasticsearch."] opt
+    priority["priority"] : Option < i64 >, #[doc =
+    " Version number used to manage index templates externally."] #[doc =
+    " This number is not automatically generated by Elasticsearch."] #[doc =
+    " External systems can use these version numbers to simplify template management."]
+    #[doc = " To unset a version, replace the template without specifying one."] opt
+    version["version"] : Option < super::common::VersionNumber >, #[doc =
+    " Optional user metadata about the index template."] #[doc =
+    " It may have any contents."] #[doc =
+    " It is not automatically generated or used by Elasticsearch."] #[doc =
+    " This user-defined object is stored in the cluster state, so keeping it short is preferable"]
+    opt meta["_meta"] : Option < super::common::Metadata >, #[doc =
+    " This setting overrides the value of the `action.auto_create_index` cluster setting."]
+    #[doc =
+    " If set to `true` in a template, then indices can be automatically created using that template even if auto-creation of indices is disabled via `actions.auto_create_index`."]
+    #[doc =
+    " If set to `false`, then indices or data streams matching the template must always be explicitly created, and may never be automatically created."]
+    opt allow_auto_create["allow_auto_create"] : Option < bool >, #[doc =
+    " The configuration option ignore_missing_component_templates can be used when an index template"]
+    #[doc = " references a component template that might not exist"] opt
+    ignore_missing_component_templates["ignore_missing_component_templates"] : Option <
+    Vec < String > >, #[doc =
+    " Marks this index template as deprecated. When creating or updating a non-deprecated index template"]
+    #[doc =
+    " that uses deprecated components, Elasticsearch will emit a deprecation warning."]
+    opt deprecated["deprecated"] : Option < bool > } } impl
+    IndicesPutIndexTemplateRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain index_patterns :
+    super::common::Indices, plain composed_of : Vec < super::common::Name >, plain
+    template : IndexTemplateMapping, plain data_stream : DataStreamVisibility, plain
+    priority : i64, plain version : super::common::VersionNumber, plain meta :
+    super::common::Metadata, plain allow_auto_create : bool, plain
+    ignore_missing_component_templates : Vec < String >, plain deprecated : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_index_template`."] pub type
+    IndicesPutIndexTemplateResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_mapping`."] #[derive(Default)] request
+    IndicesPutMappingRequest { #[doc =
+    " Controls whether dynamic date detection is enabled."] opt
+    date_detection["date_detection"] : Option < bool >, #[doc =
+    " Controls whether new fields are added dynamically."] opt dynamic["dynamic"] :
+    Option < super::mapping::DynamicMapping >, #[doc =
+    " If date detection is enabled then new string fields are checked"] #[doc =
+    " against 'dynamic_date_formats' and if the value matches then"] #[doc =
+    " a new date field is added instead of string."] opt
+    dynamic_date_formats["dynamic_date_formats"] : Option < Vec < String > >, #[doc =
+    " Specify dynamic templates for the mapping."] opt
+    dynamic_templates["dynamic_templates"] : Option < Vec < crate ::SingleKey <
+    super::mapping::DynamicTemplate > > >, #[doc =
+    " Control whether field names are enabled for the index."] opt
+    field_names["_field_names"] : Option < super::mapping::FieldNamesField >, #[doc =
+    " A mapping type can have custom meta data associated with it. These are"] #[doc =
+    " not used at all by Elasticsearch, but can be used to store"] #[doc =
+    " application-specific metadata."] opt meta["_meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " Automatically map strings into numeric data types for all fields."] opt
+    numeric_detection["numeric_detection"] : Option < bool >, #[doc =
+    " Mapping for a field. For new fields, this mapping can include:"] opt
+    properties["properties"] : Option < std::collections::BTreeMap < String,
+    super::mapping::Property > >, #[doc =
+    " Enable making a routing value required on indexed documents."] opt
+    routing["_routing"] : Option < super::mapping::RoutingField >, #[doc =
+    " Control whether the _source field is enabled on the index."] opt source["_source"]
+    : Option < super::mapping::SourceField >, #[doc =
+    " Mapping of runtime fields for the index."] opt runtime["runtime"] : Option <
+    super::mapping::RuntimeFields > } } impl IndicesPutMappingRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain date_detection : bool, plain dynamic :
+    super::mapping::DynamicMapping, plain dynamic_date_formats : Vec < String >, plain
+    dynamic_templates : Vec < crate ::SingleKey < super::mapping::DynamicTemplate > >,
+    plain field_names : super::mapping::FieldNamesField, plain meta :
+    super::common::Metadata, plain numeric_detection : bool, plain properties :
+    std::collections::BTreeMap < String, super::mapping::Property >, plain routing :
+    super::mapping::RoutingField, plain source : super::mapping::SourceField, plain
+    runtime : super::mapping::RuntimeFields); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_mapping`."] pub type IndicesPutMappingResponse =
+    super::common::IndicesResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.put_settings`."] pub type IndicesPutSettingsRequest =
+    IndexSettings;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_settings`."] pub type IndicesPutSettingsResponse =
+    super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.put_template`."] #[derive(Default)] request
+    IndicesPutTemplateRequest { #[doc = " Aliases for the index."] opt aliases["aliases"]
+    : Option < std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Array of wildcard expressions used to match the names"] #[doc =
+    " of indices during creation."] opt index_patterns["index_patterns"] : Option < crate
+    ::OneOrMany < String > >, #[doc = " Mapping for fields in the index."] opt
+    mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Order in which Elasticsearch applies this template if index"] #[doc =
+    " matches multiple templates."] opt order["order"] : Option < i32 >, #[doc =
+    " Configuration options for the index."] opt settings["settings"] : Option <
+    IndexSettings >, #[doc =
+    " Version number used to manage index templates externally. This number"] #[doc =
+    " is not automatically generated by Elasticsearch."] #[doc =
+    " To unset a version, replace the template without specifying one."] opt
+    version["version"] : Option < super::common::VersionNumber > } } impl
+    IndicesPutTemplateRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain index_patterns : crate
+    ::OneOrMany < String >, plain mappings : super::mapping::TypeMapping, plain order :
+    i32, plain settings : IndexSettings, plain version : super::common::VersionNumber); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.put_template`."] pub type IndicesPutTemplateResponse =
+    super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FileDetails { def
+    length["length"] : i64, def name["name"] : String, def recovered["recovered"] : i64 }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryBytes {
+    req percent["percent"] : super::common::Percentage, opt recovered["recovered"] :
+    Option < super::common::ByteSize >, req recovered_in_bytes["recovered_in_bytes"] :
+    super::common::ByteSize, opt recovered_from_snapshot["recovered_from_snapshot"] :
+    Option < super::common::ByteSize >, opt
+    recovered_from_snapshot_in_bytes["recovered_from_snapshot_in_bytes"] : Option <
+    super::common::ByteSize >, opt reused["reused"] : Option < super::common::ByteSize >,
+    req reused_in_bytes["reused_in_bytes"] : super::common::ByteSize, opt total["total"]
+    : Option < super::common::ByteSize >, req total_in_bytes["total_in_bytes"] :
+    super::common::ByteSize } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryFiles {
+    opt details["details"] : Option < Vec < FileDetails > >, req percent["percent"] :
+    super::common::Percentage, def recovered["recovered"] : i64, def reused["reused"] :
+    i64, def total["total"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    RecoveryIndexStatus { opt bytes["bytes"] : Option < RecoveryBytes >, req
+    files["files"] : RecoveryFiles, req size["size"] : RecoveryBytes, opt
+    source_throttle_time["source_throttle_time"] : Option < super::common::Duration >,
+    req source_throttle_time_in_millis["source_throttle_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, opt
+    target_throttle_time["target_throttle_time"] : Option < super::common::Duration >,
+    req target_throttle_time_in_millis["target_throttle_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, opt
+    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
+    super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryOrigin {
+    opt hostname["hostname"] : Option < String >, opt host["host"] : Option <
+    super::common::Host >, opt transport_address["transport_address"] : Option <
+    super::common::TransportAddress >, opt id["id"] : Option < super::common::Id >, opt
+    ip["ip"] : Option < super::common::Ip >, opt name["name"] : Option <
+    super::common::Name >, opt bootstrap_new_history_uuid["bootstrap_new_history_uuid"] :
+    Option < bool >, opt repository["repository"] : Option < super::common::Name >, opt
+    snapshot["snapshot"] : Option < super::common::Name >, opt version["version"] :
+    Option < super::common::VersionString >, opt restoreuuid["restoreUUID"] : Option <
+    super::common::Uuid >, opt index["index"] : Option < super::common::IndexName > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { RecoveryPriority { #[doc =
+    " A primary shard which is unassigned because it is newly created."]
+    UNASSIGNEDNEWPRIMARY = "UNASSIGNED_NEW_PRIMARY", #[doc =
+    " A shard which is unassigned because of an unexpected condition, i.e. some kind of failure."]
+    UNASSIGNEDUNEXPECTED = "UNASSIGNED_UNEXPECTED", #[doc =
+    " A shard which is unassigned for an expected condition, i.e. because of a user operation such as opening or restoring an index, but which is not an UNASSIGNED_NEW_PRIMARY."]
+    UNASSIGNEDEXPECTED = "UNASSIGNED_EXPECTED", #[doc =
+    " A shard which is assigned, and is being relocated because it cannot remain on its current node according to the allocation deciders."]
+    RELOCATIONCANREMAINNO = "RELOCATION_CAN_REMAIN_NO", #[doc =
+    " A shard which is assigned, and is being relocated because it is not preferred for it to remain on its current node according to the allocation deciders."]
+    RELOCATIONCANREMAINNOTPREFERRED = "RELOCATION_CAN_REMAIN_NOT_PREFERRED", #[doc =
+    " A shard which is assigned, and is being relocated for rebalancing."]
+    RELOCATEREBALANCING = "RELOCATE_REBALANCING", #[doc =
+    " Placeholder value for unknown priorities."] UNKNOWN = "UNKNOWN" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { RecoveryStage { #[doc =
+    " Recovery has not started."] INIT = "INIT", #[doc =
+    " Reading index metadata and copying bytes from source to destination."] INDEX =
+    "INDEX", #[doc = " Verifying the integrity of the index."] VERIFYINDEX =
+    "VERIFY_INDEX", #[doc = " Replaying the transaction log."] TRANSLOG = "TRANSLOG",
+    #[doc = " Cleanup."] FINALIZE = "FINALIZE", #[doc = " Complete."] DONE = "DONE" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    RecoveryStartStatus { opt check_index_time["check_index_time"] : Option <
+    super::common::Duration >, req
+    check_index_time_in_millis["check_index_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, opt
+    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
+    super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryStatus {
+    def shards["shards"] : Vec < ShardRecovery > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { RecoveryType { #[doc =
+    " An empty store. Indicates a new primary shard or the forced allocation of an empty primary shard using the cluster reroute API."]
+    EMPTYSTORE = "EMPTY_STORE", #[doc =
+    " The store of an existing primary shard. Indicates recovery is related to node startup or the allocation of an existing primary shard."]
+    EXISTINGSTORE = "EXISTING_STORE", #[doc =
+    " Shards of another index on the same node. Indicates recovery is related to a clone, shrink, or split operation."]
+    LOCALSHARDS = "LOCAL_SHARDS", #[doc =
+    " A primary shard on another node. Indicates recovery is related to shard replication."]
+    PEER = "PEER", #[doc =
+    " A snapshot. Indicates recovery is related to a snapshot restore operation."]
+    SNAPSHOT = "SNAPSHOT" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.recovery`."]
+    pub type IndicesRecoveryResponse = std::collections::BTreeMap < String,
+    RecoveryStatus >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardRecovery {
+    def id["id"] : i64, req index["index"] : RecoveryIndexStatus, def primary["primary"]
+    : bool, req source["source"] : RecoveryOrigin, #[doc = " The recovery stage."] req
+    stage["stage"] : RecoveryStage, #[doc = " The recovery priority."] opt
+    priority["priority"] : Option < RecoveryPriority >, opt start["start"] : Option <
+    RecoveryStartStatus >, opt start_time["start_time"] : Option <
+    super::common::DateTime >, req start_time_in_millis["start_time_in_millis"] :
+    super::common::EpochTime < super::common::UnitMillis >, opt stop_time["stop_time"] :
+    Option < super::common::DateTime >, opt stop_time_in_millis["stop_time_in_millis"] :
+    Option < super::common::EpochTime < super::common::UnitMillis > >, req
+    target["target"] : RecoveryOrigin, opt total_time["total_time"] : Option <
+    super::common::Duration >, req total_time_in_millis["total_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, req translog["translog"]
+    : TranslogStatus, #[doc = " The recovery source type."] req r#type["type"] :
+    RecoveryType, req verify_index["verify_index"] : VerifyIndex } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TranslogStatus {
+    req percent["percent"] : super::common::Percentage, def recovered["recovered"] : i64,
+    def total["total"] : i64, def total_on_start["total_on_start"] : i64, opt
+    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
+    super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response VerifyIndex { opt
+    check_index_time["check_index_time"] : Option < super::common::Duration >, req
+    check_index_time_in_millis["check_index_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, opt
+    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
+    super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc = " The response of `indices.refresh`."]
+    pub type IndicesRefreshResponse = super::common::ShardsOperationResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-synonyms"))] crate ::api_struct! {
+    response ReloadDetails { def index["index"] : String, def
+    reloaded_analyzers["reloaded_analyzers"] : Vec < String >, def
+    reloaded_node_ids["reloaded_node_ids"] : Vec < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-synonyms"))] crate ::api_struct! {
+    response ReloadResult { def reload_details["reload_details"] : Vec < ReloadDetails >,
+    req shards["_shards"] : super::common::ShardStatistics } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.reload_search_analyzers`."] pub type
+    IndicesReloadSearchAnalyzersResponse = ReloadResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    RemoveIndicesBlockStatus { def name["name"] : super::common::IndexName, opt
+    unblocked["unblocked"] : Option < bool >, opt exception["exception"] : Option <
+    super::common::ErrorCause > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.remove_block`."] response IndicesRemoveBlockResponse { def
+    acknowledged["acknowledged"] : bool, def indices["indices"] : Vec <
+    RemoveIndicesBlockStatus > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " Provides information about each cluster request relevant to doing a cross-cluster search."]
+    response ResolveClusterInfo { #[doc =
+    " Whether the remote cluster is connected to the local (querying) cluster."] def
+    connected["connected"] : bool, #[doc =
+    " The `skip_unavailable` setting for a remote cluster."] def
+    skip_unavailable["skip_unavailable"] : bool, #[doc =
+    " Whether the index expression provided in the request matches any indices, aliases or data streams"]
+    #[doc = " on the cluster."] opt matching_indices["matching_indices"] : Option < bool
+    >, #[doc =
+    " Provides error messages that are likely to occur if you do a search with this index expression"]
+    #[doc =
+    " on the specified cluster (for example, lack of security privileges to query an index)."]
+    opt error["error"] : Option < String >, #[doc =
+    " Provides version information about the cluster."] opt version["version"] : Option <
+    super::common::ElasticsearchVersionMinInfo > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.resolve_cluster`."] pub type IndicesResolveClusterResponse
+    = std::collections::BTreeMap < String, ResolveClusterInfo >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.resolve_index`."] #[derive(Default)] request
+    IndicesResolveIndexRequest { #[doc =
+    " Specifies a subset of projects to target using project"] #[doc =
+    " metadata tags in a subset of Lucene query syntax."] #[doc =
+    " Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded)."]
+    #[doc = " Examples:"] opt project_routing["project_routing"] : Option <
+    super::common::ProjectRouting > } } impl IndicesResolveIndexRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain project_routing : super::common::ProjectRouting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ResolveIndexAliasItem { def name["name"] : super::common::Name, req
+    indices["indices"] : super::common::Indices } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ResolveIndexDataStreamsItem { def name["name"] : super::common::DataStreamName, def
+    timestamp_field["timestamp_field"] : super::common::Field, req
+    backing_indices["backing_indices"] : super::common::Indices } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ResolveIndexItem {
+    def name["name"] : super::common::Name, opt aliases["aliases"] : Option < Vec <
+    String > >, def attributes["attributes"] : Vec < String >, opt
+    data_stream["data_stream"] : Option < super::common::DataStreamName >, opt
+    mode["mode"] : Option < IndexMode > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.resolve_index`."] response IndicesResolveIndexResponse {
+    def indices["indices"] : Vec < ResolveIndexItem >, def aliases["aliases"] : Vec <
+    ResolveIndexAliasItem >, def data_streams["data_streams"] : Vec <
+    ResolveIndexDataStreamsItem > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.rollover`."] #[derive(Default)] request
+    IndicesRolloverRequest { #[doc = " Aliases for the target index."] #[doc =
+    " Data streams do not support this parameter."] opt aliases["aliases"] : Option <
+    std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Conditions for the rollover."] #[doc =
+    " If specified, Elasticsearch only performs the rollover if the current index satisfies these conditions."]
+    #[doc =
+    " If this parameter is not specified, Elasticsearch performs the rollover unconditionally."]
+    #[doc =
+    " If conditions are specified, at least one of them must be a `max_*` condition."]
+    opt conditions["conditions"] : Option < RolloverConditions >, #[doc =
+    " Mapping for fields in the index."] #[doc =
+    " If specified, this mapping can include field names, field data types, and mapping paramaters."]
+    opt mappings["mappings"] : Option < super::mapping::TypeMapping >, #[doc =
+    " Configuration options for the index."] #[doc =
+    " Data streams do not support this parameter."] opt settings["settings"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    IndicesRolloverRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain conditions : RolloverConditions,
+    plain mappings : super::mapping::TypeMapping, plain settings :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.rollover`."] response IndicesRolloverResponse { def
+    acknowledged["acknowledged"] : bool, def conditions["conditions"] :
+    std::collections::BTreeMap < String, bool >, def dry_run["dry_run"] : bool, def
+    new_index["new_index"] : String, def old_index["old_index"] : String, def
+    rolled_over["rolled_over"] : bool, def shards_acknowledged["shards_acknowledged"] :
+    bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    RolloverConditions { opt min_age["min_age"] : Option < super::common::Duration >, opt
+    max_age["max_age"] : Option < super::common::Duration >, opt
+    max_age_millis["max_age_millis"] : Option < super::common::DurationValue <
+    super::common::UnitMillis > >, opt min_docs["min_docs"] : Option < i64 >, opt
+    max_docs["max_docs"] : Option < i64 >, #[doc =
+    " The `max_size` condition has been deprecated in 9.3.0 and `max_primary_shard_size` should be used instead"]
+    opt max_size["max_size"] : Option < super::common::ByteSize >, opt
+    max_size_bytes["max_size_bytes"] : Option < i64 >, opt min_size["min_size"] : Option
+    < super::common::ByteSize >, opt min_size_bytes["min_size_bytes"] : Option < i64 >,
+    opt max_primary_shard_size["max_primary_shard_size"] : Option <
+    super::common::ByteSize >, opt
+    max_primary_shard_size_bytes["max_primary_shard_size_bytes"] : Option < i64 >, opt
+    min_primary_shard_size["min_primary_shard_size"] : Option < super::common::ByteSize
+    >, opt min_primary_shard_size_bytes["min_primary_shard_size_bytes"] : Option < i64 >,
+    opt max_primary_shard_docs["max_primary_shard_docs"] : Option < i64 >, opt
+    min_primary_shard_docs["min_primary_shard_docs"] : Option < i64 > } } impl
+    RolloverConditions { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain min_age : super::common::Duration,
+    plain max_age : super::common::Duration, plain max_age_millis :
+    super::common::DurationValue < super::common::UnitMillis >, plain min_docs : i64,
+    plain max_docs : i64, plain max_size : super::common::ByteSize, plain max_size_bytes
+    : i64, plain min_size : super::common::ByteSize, plain min_size_bytes : i64, plain
+    max_primary_shard_size : super::common::ByteSize, plain max_primary_shard_size_bytes
+    : i64, plain min_primary_shard_size : super::common::ByteSize, plain
+    min_primary_shard_size_bytes : i64, plain max_primary_shard_docs : i64, plain
+    min_primary_shard_docs : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexSegment { def
+    shards["shards"] : std::collections::BTreeMap < String, crate ::OneOrMany <
+    ShardsSegment > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.segments`."] response IndicesSegmentsResponse { def
+    indices["indices"] : std::collections::BTreeMap < String, IndexSegment >, req
+    shards["_shards"] : super::common::ShardStatistics } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Segment { #[doc =
+    " Contains information about whether high compression was enabled and per-field vector formats."]
+    def attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
+    " If `true`, the segment is synced to disk. Segments that are synced can survive a hard reboot."]
+    #[doc =
+    " If `false`, the data from uncommitted segments is also stored in the transaction log so that Elasticsearch is able to replay changes on the next start."]
+    def committed["committed"] : bool, #[doc =
+    " If `true`, Lucene merged all files from the segment into a single file to save file descriptors."]
+    def compound["compound"] : bool, #[doc =
+    " The number of deleted documents as reported by Lucene, which may be higher or lower than the number of delete operations you have performed."]
+    #[doc =
+    " This number excludes deletes that were performed recently and do not yet belong to a segment."]
+    #[doc =
+    " Deleted documents are cleaned up by the automatic merge process if it makes sense to do so."]
+    #[doc =
+    " Also, Elasticsearch creates extra deleted documents to internally track the recent history of operations on a shard."]
+    def deleted_docs["deleted_docs"] : i64, #[doc =
+    " Generation number, such as `0`. Elasticsearch increments this generation number for each segment written then uses this number to derive the segment name."]
+    def generation["generation"] : i32, #[doc = " If `true`, the segment is searchable."]
+    #[doc =
+    " If `false`, the segment has most likely been written to disk but needs a refresh to be searchable."]
+    def search["search"] : bool, #[doc = " Disk space used by the segment, in bytes."]
+    def size_in_bytes["size_in_bytes"] : f64, #[doc =
+    " The number of documents as reported by Lucene."] #[doc =
+    " This excludes deleted documents and counts any nested documents separately from their parents."]
+    #[doc =
+    " It also excludes documents which were indexed recently and do not yet belong to a segment."]
+    def num_docs["num_docs"] : i64, #[doc =
+    " Version of Lucene used to write the segment."] def version["version"] :
+    super::common::VersionString } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ShardSegmentRouting { #[doc = " The node ID of the node that holds the shard."] def
+    node["node"] : String, #[doc = " If `true`, the shard is a primary shard."] def
+    primary["primary"] : bool, #[doc =
+    " The state of the shard, such as `STARTED` or `RELOCATING`."] def state["state"] :
+    String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardsSegment {
+    def num_committed_segments["num_committed_segments"] : i32, req routing["routing"] :
+    ShardSegmentRouting, def num_search_segments["num_search_segments"] : i32, def
+    segments["segments"] : std::collections::BTreeMap < String, Segment > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndicesShardStores
+    { def shards["shards"] : std::collections::BTreeMap < String, ShardStoreWrapper > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.shard_stores`."] response IndicesShardStoresResponse { def
+    indices["indices"] : std::collections::BTreeMap < String, IndicesShardStores > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardStore { #[doc
+    =
+    " The status of the store copy, whether it is used as a primary, replica, or not used at all."]
+    req allocation["allocation"] : ShardStoreAllocation, #[doc =
+    " The allocation ID of the store copy."] opt allocation_id["allocation_id"] : Option
+    < super::common::Id >, #[doc =
+    " Any exception encountered while opening the shard index or from an earlier engine failure."]
+    opt store_exception["store_exception"] : Option < ShardStoreException > } extra extra
+    : ShardStoreNode; }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { ShardStoreAllocation { #[doc
+    = " The store copy is used as a primary shard."] Primary = "primary", #[doc =
+    " The store copy is used as a replica shard."] Replica = "replica", #[doc =
+    " The store copy is not used."] Unused = "unused" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    ShardStoreException { def reason["reason"] : String, def r#type["type"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardStoreNode {
+    def attributes["attributes"] : std::collections::BTreeMap < String, String >, opt
+    ephemeral_id["ephemeral_id"] : Option < String >, opt external_id["external_id"] :
+    Option < String >, def name["name"] : super::common::Name, def roles["roles"] : Vec <
+    String >, def transport_address["transport_address"] :
+    super::common::TransportAddress } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardStoreWrapper
+    { def stores["stores"] : Vec < ShardStore > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.shrink`."] #[derive(Default)] request
+    IndicesShrinkRequest { #[doc = " The key is the alias name."] #[doc =
+    " Index alias names support date math."] opt aliases["aliases"] : Option <
+    std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Configuration options for the target index."] opt settings["settings"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    IndicesShrinkRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain settings :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.shrink`."] response IndicesShrinkResponse { def
+    acknowledged["acknowledged"] : bool, def shards_acknowledged["shards_acknowledged"] :
+    bool, def index["index"] : super::common::IndexName } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The request body of `indices.simulate_index_template`."] pub type
+    IndicesSimulateIndexTemplateRequest = IndexTemplate;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.simulate_index_template`."] response
+    IndicesSimulateIndexTemplateResponse { opt overlapping["overlapping"] : Option < Vec
+    < Overlapping > >, req template["template"] : Template } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Overlapping { def
+    name["name"] : super::common::Name, def index_patterns["index_patterns"] : Vec <
+    String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.simulate_template`."] #[derive(Default)] request
+    IndicesSimulateTemplateRequest { #[doc =
+    " This setting overrides the value of the `action.auto_create_index` cluster setting."]
+    #[doc =
+    " If set to `true` in a template, then indices can be automatically created using that template even if auto-creation of indices is disabled via `actions.auto_create_index`."]
+    #[doc =
+    " If set to `false`, then indices or data streams matching the template must always be explicitly created, and may never be automatically created."]
+    opt allow_auto_create["allow_auto_create"] : Option < bool >, #[doc =
+    " Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation."]
+    opt index_patterns["index_patterns"] : Option < super::common::Indices >, #[doc =
+    " An ordered list of component template names."] #[doc =
+    " Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence."]
+    opt composed_of["composed_of"] : Option < Vec < super::common::Name > >, #[doc =
+    " Template to be applied."] #[doc =
+    " It may optionally include an `aliases`, `mappings`, or `settings` configuration."]
+    opt template["template"] : Option < IndexTemplateMapping >, #[doc =
+    " If this object is included, the template is used to create data streams and their backing indices."]
+    #[doc = " Supports an empty object."] #[doc =
+    " Data streams require a matching index template with a `data_stream` object."] opt
+    data_stream["data_stream"] : Option < DataStreamVisibility >, #[doc =
+    " Priority to determine index template precedence when a new data stream or index is created."]
+    #[doc = " The index template with the highest priority is chosen."] #[doc =
+    " If no priority is specified the template is treated as though it is of priority 0 (lowest priority)."]
+    #[doc = " This number is not automatically generated by Elasticsearch."] opt
+    priority["priority"] : Option < i64 >, #[doc =
+    " Version number used to manage index templates externally."] #[doc =
+    " This number is not automatically generated by Elasticsearch."] opt
+    version["version"] : Option < super::common::VersionNumber >, #[doc =
+    " Optional user metadata about the index template."] #[doc =
+    " May have any contents."] #[doc =
+    " This map is not automatically generated by Elasticsearch."] opt meta["_meta"] :
+    Option < super::common::Metadata >, #[doc =
+    " The configuration option ignore_missing_component_templates can be used when an index template"]
+    #[doc = " references a component template that might not exist"] opt
+    ignore_missing_component_templates["ignore_missing_component_templates"] : Option <
+    Vec < String > >, #[doc =
+    " Marks this index template as deprecated. When creating or updating a non-deprecated index template"]
+    #[doc =
+    " that uses deprecated components, Elasticsearch will emit a deprecation warning."]
+    opt deprecated["deprecated"] : Option < bool > } } impl
+    IndicesSimulateTemplateRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain allow_auto_create : bool,
+    plain index_patterns : super::common::Indices, plain composed_of : Vec <
+    super::common::Name >, plain template : IndexTemplateMapping, plain data_stream :
+    DataStreamVisibility, plain priority : i64, plain version :
+    super::common::VersionNumber, plain meta : super::common::Metadata, plain
+    ignore_missing_component_templates : Vec < String >, plain deprecated : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.simulate_template`."] response
+    IndicesSimulateTemplateResponse { opt overlapping["overlapping"] : Option < Vec <
+    Overlapping > >, req template["template"] : Template } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Template { def
+    aliases["aliases"] : std::collections::BTreeMap < String, Alias >, req
+    mappings["mappings"] : super::mapping::TypeMapping, req settings["settings"] :
+    IndexSettings } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.split`."] #[derive(Default)] request
+    IndicesSplitRequest { #[doc = " Aliases for the resulting index."] opt
+    aliases["aliases"] : Option < std::collections::BTreeMap < String, Alias > >, #[doc =
+    " Configuration options for the target index."] opt settings["settings"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    IndicesSplitRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aliases :
+    std::collections::BTreeMap < String, Alias >, plain settings :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.split`."] response IndicesSplitResponse { def
+    acknowledged["acknowledged"] : bool, def shards_acknowledged["shards_acknowledged"] :
+    bool, def index["index"] : super::common::IndexName } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { IndexMetadataState { Open =
+    "open", Close = "close" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexStats { #[doc
+    = " Contains statistics about completions across all shards assigned to the node."]
+    opt completion["completion"] : Option < super::common::CompletionStats >, #[doc =
+    " Contains statistics about documents across all primary shards assigned to the node."]
+    opt docs["docs"] : Option < super::common::DocStats >, #[doc =
+    " Contains statistics about the field data cache across all shards assigned to the node."]
+    opt fielddata["fielddata"] : Option < super::common::FielddataStats >, #[doc =
+    " Contains statistics about flush operations for the node."] opt flush["flush"] :
+    Option < super::common::FlushStats >, #[doc =
+    " Contains statistics about get operations for the node."] opt get["get"] : Option <
+    super::common::GetStats >, #[doc =
+    " Contains statistics about indexing operations for the node."] opt
+    indexing["indexing"] : Option < super::common::IndexingStats >, #[doc =
+    " Contains statistics about indices operations for the node."] opt indices["indices"]
+    : Option < Box < IndicesStats > >, #[doc =
+    " Contains statistics about merge operations for the node."] opt merges["merges"] :
+    Option < super::common::MergesStats >, #[doc =
+    " Contains statistics about the query cache across all shards assigned to the node."]
+    opt query_cache["query_cache"] : Option < super::common::QueryCacheStats >, #[doc =
+    " Contains statistics about recovery operations for the node."] opt
+    recovery["recovery"] : Option < super::common::RecoveryStats >, #[doc =
+    " Contains statistics about refresh operations for the node."] opt refresh["refresh"]
+    : Option < super::common::RefreshStats >, #[doc =
+    " Contains statistics about the request cache across all shards assigned to the node."]
+    opt request_cache["request_cache"] : Option < super::common::RequestCacheStats >,
+    #[doc = " Contains statistics about search operations for the node."] opt
+    search["search"] : Option < super::common::SearchStats >, #[doc =
+    " Contains statistics about segments across all shards assigned to the node."] opt
+    segments["segments"] : Option < super::common::SegmentsStats >, #[doc =
+    " Contains statistics about the size of shards assigned to the node."] opt
+    store["store"] : Option < super::common::StoreStats >, #[doc =
+    " Contains statistics about transaction log operations for the node."] opt
+    translog["translog"] : Option < super::common::TranslogStats >, #[doc =
+    " Contains statistics about index warming operations for the node."] opt
+    warmer["warmer"] : Option < super::common::WarmerStats >, opt bulk["bulk"] : Option <
+    super::common::BulkStats >, opt shard_stats["shard_stats"] : Option <
+    ShardsTotalStats > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndicesStats { opt
+    primaries["primaries"] : Option < Box < IndexStats > >, opt shards["shards"] : Option
+    < std::collections::BTreeMap < String, Vec < ShardStats > > >, opt total["total"] :
+    Option < Box < IndexStats > >, opt uuid["uuid"] : Option < super::common::Uuid >, opt
+    health["health"] : Option < super::common::HealthStatus >, opt status["status"] :
+    Option < IndexMetadataState > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response MappingStats { def total_count["total_count"] : i64, opt
+    total_estimated_overhead["total_estimated_overhead"] : Option <
+    super::common::ByteSize >, def
+    total_estimated_overhead_in_bytes["total_estimated_overhead_in_bytes"] : i64, def
+    total_segments["total_segments"] : i64, def
+    total_segment_fields["total_segment_fields"] : i64, def
+    average_fields_per_segment["average_fields_per_segment"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.stats`."] response IndicesStatsResponse { opt
+    indices["indices"] : Option < std::collections::BTreeMap < String, IndicesStats > >,
+    req shards["_shards"] : super::common::ShardStatistics, req all["_all"] :
+    IndicesStats } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardCommit { def generation["generation"] : i32, def id["id"] :
+    super::common::Id, def num_docs["num_docs"] : i64, def user_data["user_data"] :
+    std::collections::BTreeMap < String, String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
+    crate ::api_struct! { response ShardFileSizeInfo { def description["description"] :
+    String, def size_in_bytes["size_in_bytes"] : i64, opt
+    min_size_in_bytes["min_size_in_bytes"] : Option < i64 >, opt
+    max_size_in_bytes["max_size_in_bytes"] : Option < i64 >, opt
+    average_size_in_bytes["average_size_in_bytes"] : Option < i64 >, opt count["count"] :
+    Option < i64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardLease { def id["id"] : super::common::Id, def
+    retaining_seq_no["retaining_seq_no"] : super::common::SequenceNumber, def
+    timestamp["timestamp"] : i64, def source["source"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardPath { def data_path["data_path"] : String, def
+    is_custom_data_path["is_custom_data_path"] : bool, def state_path["state_path"] :
+    String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardQueryCache { def cache_count["cache_count"] : i64, def
+    cache_size["cache_size"] : i64, def evictions["evictions"] : i64, def
+    hit_count["hit_count"] : i64, opt memory_size["memory_size"] : Option <
+    super::common::ByteSize >, def memory_size_in_bytes["memory_size_in_bytes"] : i64,
+    def miss_count["miss_count"] : i64, def total_count["total_count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardRetentionLeases { def primary_term["primary_term"] : i64, def
+    version["version"] : super::common::VersionNumber, def leases["leases"] : Vec <
+    ShardLease > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardRouting { def node["node"] : String, def primary["primary"] : bool, opt
+    relocating_node["relocating_node"] : Option < String >, req state["state"] :
+    ShardRoutingState } }
+}
+crate::spec_enum! {
+    ShardRoutingState { UNASSIGNED = "UNASSIGNED", INITIALIZING = "INITIALIZING", STARTED
+    = "STARTED", RELOCATING = "RELOCATING" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardSequenceNumber { def global_checkpoint["global_checkpoint"] : i64, def
+    local_checkpoint["local_checkpoint"] : i64, def max_seq_no["max_seq_no"] :
+    super::common::SequenceNumber } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardStats { opt commit["commit"] : Option < ShardCommit >, opt
+    completion["completion"] : Option < super::common::CompletionStats >, opt
+    dense_vector["dense_vector"] : Option < super::cluster::DenseVectorStats >, opt
+    docs["docs"] : Option < super::common::DocStats >, opt fielddata["fielddata"] :
+    Option < super::common::FielddataStats >, opt flush["flush"] : Option <
+    super::common::FlushStats >, opt get["get"] : Option < super::common::GetStats >, opt
+    indexing["indexing"] : Option < super::common::IndexingStats >, opt
+    mappings["mappings"] : Option < MappingStats >, opt merges["merges"] : Option <
+    super::common::MergesStats >, opt shard_path["shard_path"] : Option < ShardPath >,
+    opt query_cache["query_cache"] : Option < ShardQueryCache >, opt recovery["recovery"]
+    : Option < super::common::RecoveryStats >, opt refresh["refresh"] : Option <
+    super::common::RefreshStats >, opt request_cache["request_cache"] : Option <
+    super::common::RequestCacheStats >, opt retention_leases["retention_leases"] : Option
+    < ShardRetentionLeases >, opt routing["routing"] : Option < ShardRouting >, opt
+    search["search"] : Option < super::common::SearchStats >, opt segments["segments"] :
+    Option < super::common::SegmentsStats >, opt seq_no["seq_no"] : Option <
+    ShardSequenceNumber >, opt sparse_vector["sparse_vector"] : Option <
+    super::cluster::SparseVectorStats >, opt store["store"] : Option <
+    super::common::StoreStats >, opt translog["translog"] : Option <
+    super::common::TranslogStats >, opt warmer["warmer"] : Option <
+    super::common::WarmerStats >, opt bulk["bulk"] : Option < super::common::BulkStats >,
+    opt shards["shards"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, opt shard_stats["shard_stats"] : Option < ShardsTotalStats >,
+    opt indices["indices"] : Option < std::collections::BTreeMap < String, ShardStats > >
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
+    response ShardsTotalStats { def total_count["total_count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] pub enum UpdateAliasesAction { #[doc =
+    " Adds a data stream or index to an alias."] #[doc =
+    " If the alias doesn’t exist, the `add` action creates it."] #[serde(rename =
+    "add")] Add(AddAction), #[doc = " Removes a data stream or index from an alias."]
+    #[serde(rename = "remove")] Remove(RemoveAction), #[doc = " Deletes an index."] #[doc
+    = " You cannot use this action on aliases or data streams."] #[serde(rename =
+    "remove_index")] RemoveIndex(RemoveIndexAction), } impl UpdateAliasesAction { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { UpdateAliasesAction::Add(_) => Some("add"),
+    UpdateAliasesAction::Remove(_) => Some("remove"), UpdateAliasesAction::RemoveIndex(_)
+    => Some("remove_index"), } } } impl From < AddAction > for UpdateAliasesAction { fn
+    from(x : AddAction) -> Self { UpdateAliasesAction::Add(x) } } impl From <
+    RemoveAction > for UpdateAliasesAction { fn from(x : RemoveAction) -> Self {
+    UpdateAliasesAction::Remove(x) } } impl From < RemoveIndexAction > for
+    UpdateAliasesAction { fn from(x : RemoveIndexAction) -> Self {
+    UpdateAliasesAction::RemoveIndex(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    AddAction { #[doc = " Alias for the action."] #[doc =
+    " Index alias names support date math."] opt alias["alias"] : Option <
+    super::common::IndexAlias >, #[doc = " Aliases for the action."] #[doc =
+    " Index alias names support date math."] opt aliases["aliases"] : Option < crate
+    ::OneOrMany < super::common::IndexAlias > >, #[doc =
+    " Query used to limit documents the alias can access."] opt filter["filter"] : Option
+    < super::query_dsl::QueryContainer >, #[doc =
+    " Data stream or index for the action."] #[doc = " Supports wildcards (`*`)."] opt
+    index["index"] : Option < super::common::IndexName >, #[doc =
+    " Data streams or indices for the action."] #[doc = " Supports wildcards (`*`)."] opt
+    indices["indices"] : Option < super::common::Indices >, #[doc =
+    " Value used to route indexing operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for indexing operations."] #[doc
+    = " Data stream aliases don’t support this parameter."] opt
+    index_routing["index_routing"] : Option < String >, #[doc =
+    " If `true`, the alias is hidden."] opt is_hidden["is_hidden"] : Option < bool >,
+    #[doc = " If `true`, sets the write index or data stream for the alias."] opt
+    is_write_index["is_write_index"] : Option < bool >, #[doc =
+    " Value used to route indexing and search operations to a specific shard."] #[doc =
+    " Data stream aliases don’t support this parameter."] opt routing["routing"] :
+    Option < String >, #[doc =
+    " Value used to route search operations to a specific shard."] #[doc =
+    " If specified, this overwrites the `routing` value for search operations."] #[doc =
+    " Data stream aliases don’t support this parameter."] opt
+    search_routing["search_routing"] : Option < String >, #[doc =
+    " If `true`, the alias must exist to perform the action."] opt
+    must_exist["must_exist"] : Option < bool > } } impl AddAction { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain alias : super::common::IndexAlias, plain aliases : crate ::OneOrMany
+    < super::common::IndexAlias >, plain filter : super::query_dsl::QueryContainer, plain
+    index : super::common::IndexName, plain indices : super::common::Indices, plain
+    index_routing : String, plain is_hidden : bool, plain is_write_index : bool, plain
+    routing : String, plain search_routing : String, plain must_exist : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    RemoveAction { #[doc = " Alias for the action."] #[doc =
+    " Index alias names support date math."] opt alias["alias"] : Option <
+    super::common::IndexAlias >, #[doc = " Aliases for the action."] #[doc =
+    " Index alias names support date math."] opt aliases["aliases"] : Option < crate
+    ::OneOrMany < super::common::IndexAlias > >, #[doc =
+    " Data stream or index for the action."] #[doc = " Supports wildcards (`*`)."] opt
+    index["index"] : Option < super::common::IndexName >, #[doc =
+    " Data streams or indices for the action."] #[doc = " Supports wildcards (`*`)."] opt
+    indices["indices"] : Option < super::common::Indices >, #[doc =
+    " If `true`, the alias must exist to perform the action."] opt
+    must_exist["must_exist"] : Option < bool > } } impl RemoveAction { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain alias : super::common::IndexAlias, plain aliases : crate ::OneOrMany
+    < super::common::IndexAlias >, plain index : super::common::IndexName, plain indices
+    : super::common::Indices, plain must_exist : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
+    RemoveIndexAction { #[doc = " Data stream or index for the action."] #[doc =
+    " Supports wildcards (`*`)."] opt index["index"] : Option < super::common::IndexName
+    >, #[doc = " Data streams or indices for the action."] #[doc =
+    " Supports wildcards (`*`)."] opt indices["indices"] : Option <
+    super::common::Indices >, #[doc =
+    " If `true`, the alias must exist to perform the action."] opt
+    must_exist["must_exist"] : Option < bool > } } impl RemoveIndexAction { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain index : super::common::IndexName, plain indices :
+    super::common::Indices, plain must_exist : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.update_aliases`."] #[derive(Default)] request
+    IndicesUpdateAliasesRequest { #[doc = " Actions to perform."] opt actions["actions"]
+    : Option < Vec < UpdateAliasesAction > > } } impl IndicesUpdateAliasesRequest { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain actions : Vec < UpdateAliasesAction >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] #[doc =
+    " The response of `indices.update_aliases`."] pub type IndicesUpdateAliasesResponse =
+    super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    IndicesValidationExplanation { opt error["error"] : Option < String >, opt
+    explanation["explanation"] : Option < String >, opt index["index"] : Option <
+    super::common::IndexName >, opt shard["shard"] : Option < i32 >, def valid["valid"] :
+    bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The request body of `indices.validate_query`."] #[derive(Default)] request
+    IndicesValidateQueryRequest { #[doc = " Query in the Lucene query string syntax."]
+    opt query["query"] : Option < super::query_dsl::QueryContainer > } } impl
+    IndicesValidateQueryRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain query :
+    super::query_dsl::QueryContainer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
+    " The response of `indices.validate_query`."] response IndicesValidateQueryResponse {
+    opt explanations["explanations"] : Option < Vec < IndicesValidationExplanation > >,
+    opt shards["_shards"] : Option < super::common::ShardStatistics >, def valid["valid"]
+    : bool, opt error["error"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    DataStreamFailureStoreTemplateEnabled { Bool(bool), Null(()) } impl From < bool > for
+    DataStreamFailureStoreTemplateEnabled { fn from(v : bool) -> Self {
+    DataStreamFailureStoreTemplateEnabled::Bool(v) } } impl From < () > for
+    DataStreamFailureStoreTemplateEnabled { fn from(v : ()) -> Self {
+    DataStreamFailureStoreTemplateEnabled::Null(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    DataStreamFailureStoreTemplateLifecycle {
+    FailureStoreLifecycleTemplate(FailureStoreLifecycleTemplate), Null(()) } impl From <
+    FailureStoreLifecycleTemplate > for DataStreamFailureStoreTemplateLifecycle { fn
+    from(v : FailureStoreLifecycleTemplate) -> Self {
+    DataStreamFailureStoreTemplateLifecycle::FailureStoreLifecycleTemplate(v) } } impl
+    From < () > for DataStreamFailureStoreTemplateLifecycle { fn from(v : ()) -> Self {
+    DataStreamFailureStoreTemplateLifecycle::Null(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    DataStreamOptionsTemplateFailureStore {
+    DataStreamFailureStoreTemplate(DataStreamFailureStoreTemplate), Null(()) } impl From
+    < DataStreamFailureStoreTemplate > for DataStreamOptionsTemplateFailureStore { fn
+    from(v : DataStreamFailureStoreTemplate) -> Self {
+    DataStreamOptionsTemplateFailureStore::DataStreamFailureStoreTemplate(v) } } impl
+    From < () > for DataStreamOptionsTemplateFailureStore { fn from(v : ()) -> Self {
+    DataStreamOptionsTemplateFailureStore::Null(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    FailureStoreLifecycleTemplateDataRetention { Duration(super::common::Duration),
+    Null(()) } impl From < super::common::Duration > for
+    FailureStoreLifecycleTemplateDataRetention { fn from(v : super::common::Duration) ->
+    Self { FailureStoreLifecycleTemplateDataRetention::Duration(v) } } impl From < () >
+    for FailureStoreLifecycleTemplateDataRetention { fn from(v : ()) -> Self {
+    FailureStoreLifecycleTemplateDataRetention::Null(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] #[derive(Debug,
+    Clone, PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexRoutingAllocationDiskThresholdEnabled { Bool(bool), String(String) } impl From <
+    bool > for IndexRoutingAllocationDiskThresholdEnabled { fn from(v : bool) -> Self {
+    IndexRoutingAllocationDiskThresholdEnabled::Bool(v) } } impl From < String > for
+    IndexRoutingAllocationDiskThresholdEnabled { fn from(v : String) -> Self {
+    IndexRoutingAllocationDiskThresholdEnabled::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsFormat { String(String), Integer(i32) } impl From < String > for
+    IndexSettingsFormat { fn from(v : String) -> Self { IndexSettingsFormat::String(v) }
+    } impl From < i32 > for IndexSettingsFormat { fn from(v : i32) -> Self {
+    IndexSettingsFormat::Integer(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsHidden { Bool(bool), String(String) } impl From < bool > for
+    IndexSettingsHidden { fn from(v : bool) -> Self { IndexSettingsHidden::Bool(v) } }
+    impl From < String > for IndexSettingsHidden { fn from(v : String) -> Self {
+    IndexSettingsHidden::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsLifecyclePreferIlm { Bool(bool), String(String) } impl From < bool > for
+    IndexSettingsLifecyclePreferIlm { fn from(v : bool) -> Self {
+    IndexSettingsLifecyclePreferIlm::Bool(v) } } impl From < String > for
+    IndexSettingsLifecyclePreferIlm { fn from(v : String) -> Self {
+    IndexSettingsLifecyclePreferIlm::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsNumberOfReplicas { Integer(i32), String(String) } impl From < i32 > for
+    IndexSettingsNumberOfReplicas { fn from(v : i32) -> Self {
+    IndexSettingsNumberOfReplicas::Integer(v) } } impl From < String > for
+    IndexSettingsNumberOfReplicas { fn from(v : String) -> Self {
+    IndexSettingsNumberOfReplicas::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsNumberOfShards { Integer(i32), String(String) } impl From < i32 > for
+    IndexSettingsNumberOfShards { fn from(v : i32) -> Self {
+    IndexSettingsNumberOfShards::Integer(v) } } impl From < String > for
+    IndexSettingsNumberOfShards { fn from(v : String) -> Self {
+    IndexSettingsNumberOfShards::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsPriority { Integer(i32), String(String) } impl From < i32 > for
+    IndexSettingsPriority { fn from(v : i32) -> Self { IndexSettingsPriority::Integer(v)
+    } } impl From < String > for IndexSettingsPriority { fn from(v : String) -> Self {
+    IndexSettingsPriority::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexSettingsVerifiedBeforeClose { Bool(bool), String(String) } impl From < bool >
+    for IndexSettingsVerifiedBeforeClose { fn from(v : bool) -> Self {
+    IndexSettingsVerifiedBeforeClose::Bool(v) } } impl From < String > for
+    IndexSettingsVerifiedBeforeClose { fn from(v : String) -> Self {
+    IndexSettingsVerifiedBeforeClose::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    IndexTemplateMappingDataStreamOptions {
+    DataStreamOptionsTemplate(DataStreamOptionsTemplate), Null(()) } impl From <
+    DataStreamOptionsTemplate > for IndexTemplateMappingDataStreamOptions { fn from(v :
+    DataStreamOptionsTemplate) -> Self {
+    IndexTemplateMappingDataStreamOptions::DataStreamOptionsTemplate(v) } } impl From <
+    () > for IndexTemplateMappingDataStreamOptions { fn from(v : ()) -> Self {
+    IndexTemplateMappingDataStreamOptions::Null(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    MappingLimitSettingsIgnoreMalformed { Bool(bool), String(String) } impl From < bool >
+    for MappingLimitSettingsIgnoreMalformed { fn from(v : bool) -> Self {
+    MappingLimitSettingsIgnoreMalformed::Bool(v) } } impl From < String > for
+    MappingLimitSettingsIgnoreMalformed { fn from(v : String) -> Self {
+    MappingLimitSettingsIgnoreMalformed::String(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { Bool(bool), String(String)
+    } impl From < bool > for MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { fn
+    from(v : bool) -> Self {
+    MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit::Bool(v) } } impl From <
+    String > for MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { fn from(v :
+    String) -> Self { MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit::String(v)
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
+    = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    MappingLimitSettingsTotalFieldsLimit { Integer(i64), String(String) } impl From < i64
+    > for MappingLimitSettingsTotalFieldsLimit { fn from(v : i64) -> Self {
+    MappingLimitSettingsTotalFieldsLimit::Integer(v) } } impl From < String > for
+    MappingLimitSettingsTotalFieldsLimit { fn from(v : String) -> Self {
+    MappingLimitSettingsTotalFieldsLimit::String(v) } }
 }

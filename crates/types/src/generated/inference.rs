@@ -3,12 +3,1094 @@
 //! `inference` types from the specification.
 
 #![allow(unused_imports)]
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AdaptiveAllocations { #[doc = " Turn on `adaptive_allocations`."] opt
+    enabled["enabled"] : Option < bool >, #[doc =
+    " The maximum number of allocations to scale to."] #[doc =
+    " If set, it must be greater than or equal to `min_number_of_allocations`."] opt
+    max_number_of_allocations["max_number_of_allocations"] : Option < i32 >, #[doc =
+    " The minimum number of allocations to scale to."] #[doc =
+    " If set, it must be greater than or equal to 0."] #[doc =
+    " If not defined, the deployment scales to 0."] opt
+    min_number_of_allocations["min_number_of_allocations"] : Option < i32 > } } impl
+    AdaptiveAllocations { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain enabled : bool, plain
+    max_number_of_allocations : i32, plain min_number_of_allocations : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request Ai21ServiceSettings { #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the AI21 models documentation for the list of supported models and versions."]
+    #[doc =
+    " Service has been tested and confirmed to be working for `completion` and `chat_completion` tasks with the following models:"]
+    #[doc = " * `jamba-mini`"] opt model_id["model_id"] : Option < String >, #[doc =
+    " A valid API key for accessing AI21 API."] opt api_key["api_key"] : Option < String
+    >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the AI21 API."]
+    #[doc =
+    " By default, the `ai21` service sets the number of requests allowed per minute to 200. Please refer to AI21 documentation for more details."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    Ai21ServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain model_id : String, plain api_key :
+    String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { Ai21ServiceType { Ai21 =
+    "ai21" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AlibabaCloudServiceSettings { #[doc =
+    " A valid API key for the AlibabaCloud AI Search API."] opt api_key["api_key"] :
+    Option < String >, #[doc =
+    " The name of the host address used for the inference task."] #[doc =
+    " You can find the host address in the API keys section of the documentation."] opt
+    host["host"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from AlibabaCloud AI Search."]
+    #[doc =
+    " By default, the `alibabacloud-ai-search` service sets the number of requests allowed per minute to `1000`."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The name of the model service to use for the inference task."] #[doc =
+    " The following service IDs are available for the `completion` task:"] opt
+    service_id["service_id"] : Option < String >, #[doc =
+    " The name of the workspace used for the inference task."] opt workspace["workspace"]
+    : Option < String > } } impl AlibabaCloudServiceSettings { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    api_key : String, plain host : String, plain rate_limit : RateLimitSetting, plain
+    service_id : String, plain workspace : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AlibabaCloudServiceType {
+    AlibabacloudAiSearch = "alibabacloud-ai-search" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AlibabaCloudTaskSettings { #[doc =
+    " For a `sparse_embedding` or `text_embedding` task, specify the type of input passed to the model."]
+    #[doc = " Valid values are:"] opt input_type["input_type"] : Option < String >, #[doc
+    =
+    " For a `sparse_embedding` task, it affects whether the token name will be returned in the response."]
+    #[doc =
+    " It defaults to `false`, which means only the token ID will be returned in the response."]
+    opt return_token["return_token"] : Option < bool > } } impl AlibabaCloudTaskSettings
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain input_type : String, plain return_token :
+    bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AmazonBedrockServiceSettings { #[doc =
+    " A valid AWS access key that has permissions to use Amazon Bedrock and access to models for inference requests."]
+    opt access_key["access_key"] : Option < String >, #[doc =
+    " The base model ID or an ARN to a custom model based on a foundational model."]
+    #[doc = " The base model IDs can be found in the Amazon Bedrock documentation."]
+    #[doc =
+    " Note that the model ID must be available for the provider chosen and your IAM user must have access to the model."]
+    opt model["model"] : Option < String >, #[doc =
+    " The model provider for your deployment."] #[doc =
+    " Note that some providers may support only certain task types."] #[doc =
+    " Supported providers include:"] opt provider["provider"] : Option < String >, #[doc
+    = " The region that your model or ARN is deployed in."] #[doc =
+    " The list of available regions per model can be found in the Amazon Bedrock documentation."]
+    opt region["region"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Amazon Bedrock."]
+    #[doc =
+    " By default, the `amazonbedrock` service sets the number of requests allowed per minute to 240."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " A valid AWS secret key that is paired with the `access_key`."] #[doc =
+    " For informationg about creating and managing access and secret keys, refer to the AWS documentation."]
+    opt secret_key["secret_key"] : Option < String > } } impl
+    AmazonBedrockServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain access_key : String, plain
+    model : String, plain provider : String, plain region : String, plain rate_limit :
+    RateLimitSetting, plain secret_key : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AmazonBedrockServiceType {
+    Amazonbedrock = "amazonbedrock" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AmazonBedrockTaskSettings { #[doc =
+    " For `chat_completion` and `completion` tasks, it sets the maximum number for the output tokens to be generated."]
+    opt max_new_tokens["max_new_tokens"] : Option < i32 >, #[doc =
+    " For `chat_completion` and `completion` tasks, it is a number between 0.0 and 1.0 that controls the apparent creativity of the results."]
+    #[doc =
+    " At temperature 0.0 the model is most deterministic, at temperature 1.0 most random."]
+    #[doc = " It should not be used if `top_p` or `top_k` is specified."] opt
+    temperature["temperature"] : Option < f32 >, #[doc =
+    " For `chat_completion` and `completion` tasks, it limits samples to the top-K most likely words, balancing coherence and variability."]
+    #[doc = " It is only available for anthropic, cohere, and mistral providers."] #[doc
+    =
+    " It is an alternative to `temperature`; it should not be used if `temperature` is specified."]
+    opt top_k["top_k"] : Option < f32 >, #[doc =
+    " For `chat_completion` and `completion` tasks, it is a number in the range of 0.0 to 1.0, to eliminate low-probability tokens."]
+    #[doc =
+    " Top-p uses nucleus sampling to select top tokens whose sum of likelihoods does not exceed a certain value, ensuring both variety and coherence."]
+    #[doc =
+    " It is an alternative to `temperature`; it should not be used if `temperature` is specified."]
+    opt top_p["top_p"] : Option < f32 > } } impl AmazonBedrockTaskSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain max_new_tokens : i32, plain temperature : f32, plain top_k : f32,
+    plain top_p : f32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AmazonSageMakerApi {
+    Openai = "openai", Elastic = "elastic" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AmazonSageMakerElementType
+    { Byte = "byte", Float = "float", Bit = "bit" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AmazonSageMakerServiceSettings { #[doc =
+    " A valid AWS access key that has permissions to use Amazon SageMaker and access to models for invoking requests."]
+    opt access_key["access_key"] : Option < String >, #[doc =
+    " The name of the SageMaker endpoint."] opt endpoint_name["endpoint_name"] : Option <
+    String >, #[doc = " The API format to use when calling SageMaker."] #[doc =
+    " Elasticsearch will convert the POST _inference request to this data format when invoking the SageMaker endpoint."]
+    opt api["api"] : Option < AmazonSageMakerApi >, #[doc =
+    " The region that your endpoint or Amazon Resource Name (ARN) is deployed in."] #[doc
+    =
+    " The list of available regions per model can be found in the Amazon SageMaker documentation."]
+    opt region["region"] : Option < String >, #[doc =
+    " A valid AWS secret key that is paired with the `access_key`."] #[doc =
+    " For information about creating and managing access and secret keys, refer to the AWS documentation."]
+    opt secret_key["secret_key"] : Option < String >, #[doc =
+    " Required when `api` is `elastic` and task type is `text_embedding`. The similarity measure used when invoking the"]
+    #[doc = " `text_embedding` task type."] opt similarity["similarity"] : Option <
+    AmazonSageMakerSimilarity >, #[doc =
+    " Required when `api` is `elastic` and task type is `text_embedding`. The data type returned by the text embedding"]
+    #[doc = " model."] #[doc =
+    " This value is used when parsing the response back to Elasticsearch data structures."]
+    opt element_type["element_type"] : Option < AmazonSageMakerElementType >, #[doc =
+    " The model ID when calling a multi-model endpoint."] opt
+    target_model["target_model"] : Option < String >, #[doc =
+    " The container to directly invoke when calling a multi-container endpoint."] opt
+    target_container_hostname["target_container_hostname"] : Option < String >, #[doc =
+    " The inference component to directly invoke when calling a multi-component endpoint."]
+    opt inference_component_name["inference_component_name"] : Option < String >, #[doc =
+    " The maximum number of inputs in each batch. This value is used by inference ingestion pipelines"]
+    #[doc =
+    " when processing semantic values. It correlates to the number of times the SageMaker endpoint is"]
+    #[doc = " invoked (one per batch of input)."] opt batch_size["batch_size"] : Option <
+    i32 >, #[doc =
+    " The number of dimensions returned by the text embedding models. If this value is not provided, then"]
+    #[doc =
+    " it is guessed by making invoking the endpoint for the `text_embedding` task."] opt
+    dimensions["dimensions"] : Option < i32 > } } impl AmazonSageMakerServiceSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain access_key : String, plain endpoint_name : String, plain api
+    : AmazonSageMakerApi, plain region : String, plain secret_key : String, plain
+    similarity : AmazonSageMakerSimilarity, plain element_type :
+    AmazonSageMakerElementType, plain target_model : String, plain
+    target_container_hostname : String, plain inference_component_name : String, plain
+    batch_size : i32, plain dimensions : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AmazonSageMakerServiceType
+    { AmazonSagemaker = "amazon_sagemaker" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AmazonSageMakerSimilarity
+    { Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AmazonSageMakerTaskSettings { #[doc =
+    " The AWS custom attributes passed verbatim through to the model running in the SageMaker Endpoint."]
+    #[doc =
+    " Values will be returned in the `X-elastic-sagemaker-custom-attributes` header."]
+    opt custom_attributes["custom_attributes"] : Option < String >, #[doc =
+    " The optional JMESPath expression used to override the EnableExplanations provided during endpoint creation."]
+    opt enable_explanations["enable_explanations"] : Option < String >, #[doc =
+    " The capture data ID when enabled in the endpoint."] opt
+    inference_id["inference_id"] : Option < String >, #[doc =
+    " The stateful session identifier for a new or existing session."] #[doc =
+    " New sessions will be returned in the `X-elastic-sagemaker-new-session-id` header."]
+    #[doc =
+    " Closed sessions will be returned in the `X-elastic-sagemaker-closed-session-id` header."]
+    opt session_id["session_id"] : Option < String >, #[doc =
+    " Specifies the variant when running with multi-variant Endpoints."] opt
+    target_variant["target_variant"] : Option < String > } } impl
+    AmazonSageMakerTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain custom_attributes : String,
+    plain enable_explanations : String, plain inference_id : String, plain session_id :
+    String, plain target_variant : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AnthropicServiceSettings { #[doc = " A valid API key for the Anthropic API."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Anthropic documentation for the list of supported models."] opt
+    model_id["model_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Anthropic."]
+    #[doc =
+    " By default, the `anthropic` service sets the number of requests allowed per minute to 50."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    AnthropicServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain api_key : String, plain model_id
+    : String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AnthropicServiceType {
+    Anthropic = "anthropic" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AnthropicTaskSettings { #[doc =
+    " For a `completion` or `chat_completion` task, it is the maximum number of tokens to generate before stopping."]
+    opt max_tokens["max_tokens"] : Option < i32 >, #[doc =
+    " For a `completion` or `chat_completion` task, it is the amount of randomness injected into the response."]
+    #[doc =
+    " For more details about the supported range, refer to Anthropic documentation."] opt
+    temperature["temperature"] : Option < f32 >, #[doc =
+    " For a `completion` or `chat_completion` task, it specifies to only sample from the top K options for each subsequent token."]
+    #[doc = " It is recommended for advanced use cases only."] #[doc =
+    " You usually only need to use `temperature`."] opt top_k["top_k"] : Option < i32 >,
+    #[doc =
+    " For a `completion` or `chat_completion` task, it specifies to use Anthropic's nucleus sampling."]
+    #[doc =
+    " In nucleus sampling, Anthropic computes the cumulative distribution over all the options for each subsequent token in decreasing probability order and cuts it off once it reaches the specified probability."]
+    #[doc = " You should either alter `temperature` or `top_p`, but not both."] #[doc =
+    " It is recommended for advanced use cases only."] opt top_p["top_p"] : Option < f32
+    > } } impl AnthropicTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain max_tokens : i32,
+    plain temperature : f32, plain top_k : i32, plain top_p : f32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AzureAiStudioServiceSettings { #[doc =
+    " A valid API key of your Azure AI Studio model deployment."] #[doc =
+    " This key can be found on the overview page for your deployment in the management section of your Azure AI Studio account."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " The type of endpoint that is available for deployment through Azure AI Studio: `token` or `realtime`."]
+    #[doc =
+    " The `token` endpoint type is for \"pay as you go\" endpoints that are billed per token."]
+    #[doc =
+    " The `realtime` endpoint type is for \"real-time\" endpoints that are billed per hour of usage."]
+    opt endpoint_type["endpoint_type"] : Option < String >, #[doc =
+    " The target URL of your Azure AI Studio model deployment."] #[doc =
+    " This can be found on the overview page for your deployment in the management section of your Azure AI Studio account."]
+    opt target["target"] : Option < String >, #[doc =
+    " The model provider for your deployment."] #[doc =
+    " Note that some providers may support only certain task types."] #[doc =
+    " Supported providers include:"] opt provider["provider"] : Option < String >, #[doc
+    =
+    " This setting helps to minimize the number of rate limit errors returned from Azure AI Studio."]
+    #[doc =
+    " By default, the `azureaistudio` service sets the number of requests allowed per minute to 240."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    AzureAiStudioServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain api_key : String, plain
+    endpoint_type : String, plain target : String, plain provider : String, plain
+    rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AzureAiStudioServiceType {
+    Azureaistudio = "azureaistudio" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AzureAiStudioTaskSettings { #[doc =
+    " For a `completion` task, instruct the inference process to perform sampling."]
+    #[doc = " It has no effect unless `temperature` or `top_p` is specified."] opt
+    do_sample["do_sample"] : Option < f32 >, #[doc =
+    " For a `completion` task, provide a hint for the maximum number of output tokens to be generated."]
+    opt max_new_tokens["max_new_tokens"] : Option < i32 >, #[doc =
+    " For a `completion` task, control the apparent creativity of generated completions with a sampling temperature."]
+    #[doc = " It must be a number in the range of 0.0 to 2.0."] #[doc =
+    " It should not be used if `top_p` is specified."] opt temperature["temperature"] :
+    Option < f32 >, #[doc =
+    " For a `completion` task, make the model consider the results of the tokens with nucleus sampling probability."]
+    #[doc =
+    " It is an alternative value to `temperature` and must be a number in the range of 0.0 to 2.0."]
+    #[doc = " It should not be used if `temperature` is specified."] opt top_p["top_p"] :
+    Option < f32 >, #[doc =
+    " For a `text_embedding` task, specify the user issuing the request."] #[doc =
+    " This information can be used for abuse detection."] opt user["user"] : Option <
+    String >, #[doc = " For a `rerank` task, return doc text within the results."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of most relevant documents to return."] #[doc =
+    " It defaults to the number of the documents."] opt top_n["top_n"] : Option < i32 > }
+    } impl AzureAiStudioTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain do_sample : f32,
+    plain max_new_tokens : i32, plain temperature : f32, plain top_p : f32, plain user :
+    String, plain return_documents : bool, plain top_n : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AzureOpenAIServiceSettings { #[doc =
+    " A valid API key for your Azure OpenAI account."] opt api_key["api_key"] : Option <
+    String >, #[doc = " The Azure API version ID to use."] #[doc =
+    " It is recommended to use the latest supported non-preview version."] opt
+    api_version["api_version"] : Option < String >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The application ID that's assigned to your app."] opt client_id["client_id"] :
+    Option < String >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The application secret that you created in the Microsoft app registration portal for your app."]
+    opt client_secret["client_secret"] : Option < String >, #[doc =
+    " The deployment name of your deployed models."] #[doc =
+    " Your Azure OpenAI deployments can be found though the Azure OpenAI Studio portal that is linked to your subscription."]
+    opt deployment_id["deployment_id"] : Option < String >, #[doc =
+    " A valid Microsoft Entra token."] opt entra_id["entra_id"] : Option < String >,
+    #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Azure."]
+    #[doc =
+    " The `azureopenai` service sets a default number of requests allowed per minute depending on the task type."]
+    #[doc = " For `text_embedding`, it is set to `1440`."] #[doc =
+    " For `completion` and `chat_completion`, it is set to `120`."] opt
+    rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The name of your Azure OpenAI resource."] #[doc =
+    " You can find this from the list of resources in the Azure Portal for your subscription."]
+    opt resource_name["resource_name"] : Option < String >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The resource identifier (application ID URI) of the resource you want, suffixed with .default"]
+    #[doc = " For example:"] opt scopes["scopes"] : Option < Vec < String > >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The directory tenant the application plans to operate against."] opt
+    tenant_id["tenant_id"] : Option < String > } } impl AzureOpenAIServiceSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain api_key : String, plain api_version : String, plain
+    client_id : String, plain client_secret : String, plain deployment_id : String, plain
+    entra_id : String, plain rate_limit : RateLimitSetting, plain resource_name : String,
+    plain scopes : Vec < String >, plain tenant_id : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { AzureOpenAIServiceType {
+    Azureopenai = "azureopenai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request AzureOpenAITaskSettings { #[doc = " Specifies the user issuing the request."]
+    #[doc = " This information can be used for abuse detection."] opt user["user"] :
+    Option < String >, #[doc = " Specifies custom HTTP header parameters."] #[doc =
+    " For example:"] #[doc = " \"headers\": {"] opt headers["headers"] : Option <
+    std::collections::BTreeMap < String, String > > } } impl AzureOpenAITaskSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain user : String, plain headers : std::collections::BTreeMap <
+    String, String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The base reasoning detail that includes common fields across different types of reasoning details."]
+    #[derive(Default)] request BaseReasoningDetail { #[doc =
+    " The format of the reasoning detail."] opt format["format"] : Option < String >,
+    #[doc = " The identifier of the reasoning detail."] opt id["id"] : Option < String >,
+    #[doc = " The index of the reasoning detail,"] #[doc =
+    " which indicates its position in the sequence of reasoning details generated by the model."]
+    opt index["index"] : Option < i32 > } } impl BaseReasoningDetail { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain format : String, plain id : String, plain index : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CohereEmbeddingType {
+    Binary = "binary", Bit = "bit", Byte = "byte", Float = "float", Int8 = "int8" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CohereInputType {
+    Classification = "classification", Clustering = "clustering", Ingest = "ingest",
+    Search = "search" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CohereServiceSettings { #[doc = " A valid API key for your Cohere account."]
+    #[doc =
+    " You can find or create your Cohere API keys on the Cohere API key settings page."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " For a `text_embedding` task, the types of embeddings you want to get back."] #[doc
+    =
+    " Use `binary` for binary embeddings, which are encoded as bytes with signed int8 precision."]
+    #[doc =
+    " Use `bit` for binary embeddings, which are encoded as bytes with signed int8 precision (this is a synonym of `binary`)."]
+    #[doc = " Use `byte` for signed int8 embeddings (this is a synonym of `int8`)."] opt
+    embedding_type["embedding_type"] : Option < CohereEmbeddingType >, #[doc =
+    " For a `completion`, `rerank`, or `text_embedding` task, the name of the model to use for the inference task."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Cohere."]
+    #[doc =
+    " By default, the `cohere` service sets the number of requests allowed per minute to 10000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The similarity measure."] #[doc =
+    " If the `embedding_type` is `float`, the default value is `dot_product`."] #[doc =
+    " If the `embedding_type` is `int8` or `byte`, the default value is `cosine`."] opt
+    similarity["similarity"] : Option < CohereSimilarityType > } } impl
+    CohereServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain api_key : String, plain
+    embedding_type : CohereEmbeddingType, plain model_id : String, plain rate_limit :
+    RateLimitSetting, plain similarity : CohereSimilarityType); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CohereServiceType { Cohere
+    = "cohere" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CohereSimilarityType {
+    Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CohereTaskSettings { #[doc =
+    " For a `text_embedding` task, the type of input passed to the model."] #[doc =
+    " Valid values are:"] opt input_type["input_type"] : Option < CohereInputType >,
+    #[doc = " For a `rerank` task, return doc text within the results."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of most relevant documents to return."] #[doc =
+    " It defaults to the number of the documents."] #[doc =
+    " If this inference endpoint is used in a `text_similarity_reranker` retriever query and `top_n` is set, it must be greater than or equal to `rank_window_size` in the query."]
+    opt top_n["top_n"] : Option < i32 >, #[doc =
+    " For a `text_embedding` task, the method to handle inputs longer than the maximum token length."]
+    #[doc = " Valid values are:"] opt truncate["truncate"] : Option < CohereTruncateType
+    > } } impl CohereTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain input_type :
+    CohereInputType, plain return_documents : bool, plain top_n : i32, plain truncate :
+    CohereTruncateType); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CohereTruncateType { END =
+    "END", NONE = "NONE", START = "START" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Defines the completion result."] response CompletionInferenceResult { def
+    completion["completion"] : Vec < CompletionResult > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The completion result object"] response CompletionResult { def result["result"] :
+    String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " A list of tools that the model can call."] #[derive(Default)] request
+    CompletionTool { #[doc = " The type of tool."] opt r#type["type"] : Option < String
+    >, #[doc = " The function definition."] opt function["function"] : Option <
+    CompletionToolFunction > } } impl CompletionTool { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain r#type
+    : String, plain function : CompletionToolFunction); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Controls which tool is called by the model."] #[derive(Default)] request
+    CompletionToolChoice { #[doc = " The type of the tool."] opt r#type["type"] : Option
+    < String >, #[doc = " The tool choice function."] opt function["function"] : Option <
+    CompletionToolChoiceFunction > } } impl CompletionToolChoice { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain r#type : String, plain function : CompletionToolChoiceFunction); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The tool choice function."] #[derive(Default)] request CompletionToolChoiceFunction
+    { #[doc = " The name of the function to call."] opt name["name"] : Option < String >
+    } } impl CompletionToolChoiceFunction { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain name : String);
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The completion tool function definition."] #[derive(Default)] request
+    CompletionToolFunction { #[doc = " A description of what the function does."] #[doc =
+    " This is used by the model to choose when and how to call the function."] opt
+    description["description"] : Option < String >, #[doc = " The name of the function."]
+    opt name["name"] : Option < String >, #[doc =
+    " The parameters the functional accepts. This should be formatted as a JSON object."]
+    opt parameters["parameters"] : Option < serde_json::Value >, #[doc =
+    " Whether to enable schema adherence when generating the function call."] opt
+    strict["strict"] : Option < bool > } } impl CompletionToolFunction { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain description : String, plain name : String, plain parameters :
+    serde_json::Value, plain strict : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " An object style representation of a single portion of a conversation."]
+    #[derive(Default)] request ContentObject { #[doc =
+    " The type of content. Must be one of `text`, `image_url` or `file`. Not all services/models support content"]
+    #[doc = " types other than \"text\""] opt r#type["type"] : Option < ContentType >,
+    #[doc = " The text content. Only applicable for the `text` type"] opt text["text"] :
+    Option < String >, #[doc =
+    " The image content. Only applicable for the `image_url` type"] opt
+    image_url["image_url"] : Option < ImageUrl >, #[doc =
+    " The file content. Only applicable for the `file` type"] opt file["file"] : Option <
+    FileContent > } } impl ContentObject { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain r#type : ContentType,
+    plain text : String, plain image_url : ImageUrl, plain file : FileContent); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ContentType { Text =
+    "text", ImageUrl = "image_url", File = "file" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ContextualAIServiceSettings { #[doc =
+    " A valid API key for your Contexutual AI account."] opt api_key["api_key"] : Option
+    < String >, #[doc = " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Contextual AI documentation for the list of available rerank models."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Contextual AI."]
+    #[doc =
+    " The `contextualai` service sets a default number of requests allowed per minute depending on the task type."]
+    #[doc = " For `rerank`, it is set to `1000`."] opt rate_limit["rate_limit"] : Option
+    < RateLimitSetting > } } impl ContextualAIServiceSettings { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    api_key : String, plain model_id : String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ContextualAIServiceType {
+    Contextualai = "contextualai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ContextualAITaskSettings { #[doc =
+    " Instructions for the reranking model. Refer to &lt;https://docs.contextual.ai/api-reference/rerank/rerank#body-instruction&gt;"]
+    #[doc = " Only for the `rerank` task type."] opt instruction["instruction"] : Option
+    < String >, #[doc = " The number of most relevant documents to return."] #[doc =
+    " If not specified, the reranking results of all documents will be returned."] #[doc
+    = " Only for the `rerank` task type."] opt top_k["top_k"] : Option < i32 > } } impl
+    ContextualAITaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain instruction : String, plain
+    top_k : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " A cloud service provider region."] #[derive(Default)] shared CspRegion { #[doc =
+    " The cloud service provider, for example `aws`, `gcp`, or `azure`."] opt csp["csp"]
+    : Option < String >, #[doc =
+    " The region of the cloud service provider, for example `us-east-1`."] opt
+    region["region"] : Option < String > } } impl CspRegion { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    csp : String, plain region : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CustomRequestParams { #[doc =
+    " The body structure of the request. It requires passing in the string-escaped result of the JSON format HTTP request body."]
+    #[doc = " For example:"] #[doc = " \"request\": \"{\\\"input\\\":${input}}\""] opt
+    content["content"] : Option < String > } } impl CustomRequestParams { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain content : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CustomResponseParams { #[doc =
+    " Specifies the JSON parser that is used to parse the response from the custom service."]
+    #[doc = " Different task types require different json_parser parameters."] #[doc =
+    " For example:"] opt json_parser["json_parser"] : Option < std::collections::BTreeMap
+    < String, String > > } } impl CustomResponseParams { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    json_parser : std::collections::BTreeMap < String, String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CustomServiceInputType {
+    Classification = "classification", Clustering = "clustering", Ingest = "ingest",
+    Search = "search" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] pub type CustomServiceQueryParameter = Vec <
+    String >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CustomServiceSettings { #[doc =
+    " Specifies the batch size used for the semantic_text field. If the field is not provided, the default is 10."]
+    #[doc =
+    " The batch size is the maximum number of inputs in a single request to the upstream service."]
+    #[doc =
+    " The chunk within the batch are controlled by the selected chunking strategy for the semantic_text field."]
+    opt batch_size["batch_size"] : Option < i32 >, #[doc =
+    " Specifies the HTTP header parameters – such as `Authorization` or `Content-Type` – that are required to access the custom service."]
+    #[doc = " For example:"] #[doc = " \"headers\": {"] opt headers["headers"] : Option <
+    std::collections::BTreeMap < String, String > >, #[doc =
+    " Specifies the input type translation values that are used to replace the `${input_type}` template in the request body."]
+    #[doc = " For example:"] #[doc = " \"input_type\": {"] opt input_type["input_type"] :
+    Option < std::collections::BTreeMap < String, String > >, #[doc =
+    " Specifies the query parameters as a list of tuples. The arrays inside the `query_parameters` must have two items, a key and a value."]
+    #[doc = " For example:"] #[doc = " \"query_parameters\":\\["] opt
+    query_parameters["query_parameters"] : Option < Vec < CustomServiceQueryParameter >
+    >, #[doc = " The request configuration object."] opt request["request"] : Option <
+    CustomRequestParams >, #[doc = " The response configuration object."] opt
+    response["response"] : Option < CustomResponseParams >, #[doc =
+    " Specifies secret parameters, like `api_key` or `api_token`, that are required to access the custom service."]
+    #[doc = " For example:"] #[doc = " \"secret_parameters\":{"] opt
+    secret_parameters["secret_parameters"] : Option < std::collections::BTreeMap <
+    String, String > >, #[doc = " The URL endpoint to use for the requests."] opt
+    url["url"] : Option < String > } } impl CustomServiceSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain batch_size : i32, plain headers : std::collections::BTreeMap <
+    String, String >, plain input_type : std::collections::BTreeMap < String, String >,
+    plain query_parameters : Vec < CustomServiceQueryParameter >, plain request :
+    CustomRequestParams, plain response : CustomResponseParams, plain secret_parameters :
+    std::collections::BTreeMap < String, String >, plain url : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { CustomServiceType { Custom
+    = "custom" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request CustomTaskSettings { #[doc =
+    " Specifies parameters that are required to run the custom service. The parameters depend on the model your custom service uses."]
+    #[doc = " For example:"] #[doc = " \"task_settings\":{"] opt parameters["parameters"]
+    : Option < std::collections::BTreeMap < String, CustomTaskParameter > > } } impl
+    CustomTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain parameters :
+    std::collections::BTreeMap < String, CustomTaskParameter >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request DeepSeekServiceSettings { #[doc =
+    " A valid API key for your DeepSeek account."] #[doc =
+    " You can find or create your DeepSeek API keys on the DeepSeek API key page."] opt
+    api_key["api_key"] : Option < String >, #[doc =
+    " For a `completion` or `chat_completion` task, the name of the model to use for the inference task."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " The URL endpoint to use for the requests. Defaults to `https://api.deepseek.com/chat/completions`."]
+    opt url["url"] : Option < String > } } impl DeepSeekServiceSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain api_key : String, plain model_id : String, plain url : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { DeepSeekServiceType {
+    Deepseek = "deepseek" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Acknowledged response. For dry_run, contains the list of pipelines which reference the inference endpoint"]
+    response DeleteInferenceEndpointResult { #[doc =
+    " For a successful response, this value is always true. On failure, an exception is returned instead."]
+    def acknowledged["acknowledged"] : bool, def pipelines["pipelines"] : Vec < String >
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Dense Embedding results containing bytes are represented as Dense"] #[doc =
+    " Vectors of bytes."] pub type DenseByteVector = Vec < i8 >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The dense embedding result object for byte representation"] response
+    DenseEmbeddingByteResult { def embedding["embedding"] : DenseByteVector } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The dense embedding result object for float representation"] response
+    DenseEmbeddingResult { def embedding["embedding"] : DenseVector } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Dense Embedding results are represented as Dense Vectors"] #[doc = " of floats."]
+    pub type DenseVector = Vec < f32 >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ElasticsearchServiceSettings { #[doc =
+    " Adaptive allocations configuration details."] #[doc =
+    " If `enabled` is true, the number of allocations of the model is set based on the current load the process gets."]
+    #[doc =
+    " When the load is high, a new model allocation is automatically created, respecting the value of `max_number_of_allocations` if it's set."]
+    #[doc =
+    " When the load is low, a model allocation is automatically removed, respecting the value of `min_number_of_allocations` if it's set."]
+    opt adaptive_allocations["adaptive_allocations"] : Option < AdaptiveAllocations >,
+    #[doc = " The deployment identifier for a trained model deployment."] #[doc =
+    " When `deployment_id` is used the `model_id` is optional."] opt
+    deployment_id["deployment_id"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " It can be the ID of a built-in model (for example, `.multilingual-e5-small` for E5) or a text embedding model that was uploaded by using the Eland client."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " The total number of allocations that are assigned to the model across machine learning nodes."]
+    #[doc = " Increasing this value generally increases the throughput."] #[doc =
+    " If adaptive allocations are enabled, do not set this value because it's automatically set."]
+    opt num_allocations["num_allocations"] : Option < i32 >, #[doc =
+    " The number of threads used by each model allocation during inference."] #[doc =
+    " This setting generally increases the speed per inference request."] #[doc =
+    " The inference process is a compute-bound process; `threads_per_allocations` must not exceed the number of available allocated processors per node."]
+    #[doc = " The value must be a power of 2."] opt num_threads["num_threads"] : Option <
+    i32 >, #[doc =
+    " Available only for the `rerank` task type using the Elastic reranker model."] #[doc
+    = " Controls the strategy used for processing long documents during inference."] opt
+    long_document_strategy["long_document_strategy"] : Option < String >, #[doc =
+    " Only for the `rerank` task type."] #[doc =
+    " Limits the number of chunks per document that are sent for inference when chunking is enabled."]
+    #[doc = " If not set, all chunks generated for the document are processed."] opt
+    max_chunks_per_doc["max_chunks_per_doc"] : Option < i32 > } } impl
+    ElasticsearchServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain adaptive_allocations :
+    AdaptiveAllocations, plain deployment_id : String, plain model_id : String, plain
+    num_allocations : i32, plain num_threads : i32, plain long_document_strategy :
+    String, plain max_chunks_per_doc : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ElasticsearchServiceType {
+    Elasticsearch = "elasticsearch" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ElasticsearchTaskSettings { #[doc =
+    " For a `rerank` task, return the document instead of only the index."] opt
+    return_documents["return_documents"] : Option < bool > } } impl
+    ElasticsearchTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain return_documents : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ElserServiceSettings { #[doc =
+    " Adaptive allocations configuration details."] #[doc =
+    " If `enabled` is true, the number of allocations of the model is set based on the current load the process gets."]
+    #[doc =
+    " When the load is high, a new model allocation is automatically created, respecting the value of `max_number_of_allocations` if it's set."]
+    #[doc =
+    " When the load is low, a model allocation is automatically removed, respecting the value of `min_number_of_allocations` if it's set."]
+    opt adaptive_allocations["adaptive_allocations"] : Option < AdaptiveAllocations >,
+    #[doc =
+    " The total number of allocations this model is assigned across machine learning nodes."]
+    #[doc = " Increasing this value generally increases the throughput."] #[doc =
+    " If adaptive allocations is enabled, do not set this value because it's automatically set."]
+    opt num_allocations["num_allocations"] : Option < i32 >, #[doc =
+    " The number of threads used by each model allocation during inference."] #[doc =
+    " Increasing this value generally increases the speed per inference request."] #[doc
+    =
+    " The inference process is a compute-bound process; `threads_per_allocations` must not exceed the number of available allocated processors per node."]
+    #[doc = " The value must be a power of 2."] opt num_threads["num_threads"] : Option <
+    i32 > } } impl ElserServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain adaptive_allocations
+    : AdaptiveAllocations, plain num_allocations : i32, plain num_threads : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ElserServiceType { Elser =
+    "elser" } }
+}
 crate::spec_enum! {
     EmbeddingContentFormat { Text = "text", Base64 = "base64" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Allows specifying multimodal inputs for the `embedding` task."] pub type
+    EmbeddingContentInput = crate ::OneOrMany < EmbeddingContentObject >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " A wrapper object which contains the fields required to specify multimodal inputs"]
+    #[derive(Default)] request EmbeddingContentObject { #[doc =
+    " An object or an array of objects containing the input data for the model to embed"]
+    opt content["content"] : Option < EmbeddingContentObjectGroup > } } impl
+    EmbeddingContentObject { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain content :
+    EmbeddingContentObjectGroup); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Allows specifying one or multiple items for the `embedding` task, which should result in a single embedding vector."]
+    #[doc = " Support for multiple items is available in Elasticsearch 9.5.0 and later."]
+    pub type EmbeddingContentObjectGroup = crate ::OneOrMany < EmbeddingContentObjectItem
+    >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " An object containing the input data for a single item for the model to embed."]
+    #[derive(Default)] request EmbeddingContentObjectItem { #[doc =
+    " The type of input to embed. Not all models support all input types."] #[doc =
+    " The `audio`, `video`, and `pdf` types are available in Elasticsearch 9.5.0 and later."]
+    opt r#type["type"] : Option < EmbeddingContentType >, #[doc =
+    " The format of the input. For the `text` type this must be `text`. For all other types, this must be `base64`."]
+    #[doc =
+    " If not specified, this will default to `text` for the `text` type and `base64` for all other types."]
+    opt format["format"] : Option < EmbeddingContentFormat >, #[doc =
+    " The value of the input to embed. For images, this must be a base64-encoded data URI, i.e. \"data:content/type;base64,...\""]
+    opt value["value"] : Option < String > } } impl EmbeddingContentObjectItem { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain r#type : EmbeddingContentType, plain format :
+    EmbeddingContentFormat, plain value : String); }
 }
 crate::spec_enum! {
     EmbeddingContentType { Text = "text", Image = "image", Audio = "audio", Video =
     "video", Pdf = "pdf" }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " EmbeddingInferenceResult is an aggregation of mutually exclusive embeddings variants"]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
+    EmbeddingInferenceResult { #[serde(rename = "embeddings_bytes")] EmbeddingsBytes(Vec
+    < DenseEmbeddingByteResult >), #[serde(rename = "embeddings_bits")]
+    EmbeddingsBits(Vec < DenseEmbeddingByteResult >), #[serde(rename = "embeddings")]
+    Embeddings(Vec < DenseEmbeddingResult >), } impl EmbeddingInferenceResult { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { EmbeddingInferenceResult::EmbeddingsBytes(_)
+    => Some("embeddings_bytes"), EmbeddingInferenceResult::EmbeddingsBits(_) =>
+    Some("embeddings_bits"), EmbeddingInferenceResult::Embeddings(_) =>
+    Some("embeddings"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Allows specifying text-only inputs for the `embedding` task."] pub type
+    EmbeddingStringInput = crate ::OneOrMany < String >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The reasoning detail with encrypted reasoning data that may be redacted or protected."]
+    #[derive(Default)] request EncryptedReasoningDetail { #[doc =
+    " The format of the reasoning detail."] opt format["format"] : Option < String >,
+    #[doc = " The identifier of the reasoning detail."] opt id["id"] : Option < String >,
+    #[doc = " The index of the reasoning detail,"] #[doc =
+    " which indicates its position in the sequence of reasoning details generated by the model."]
+    opt index["index"] : Option < i32 >, #[doc =
+    " The encrypted reasoning data generated by the model,"] #[doc =
+    " which may be redacted or protected based on the model's configuration and the nature of the reasoning information."]
+    opt data["data"] : Option < String > } } impl EncryptedReasoningDetail { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain format : String, plain id : String, plain index : i32, plain data :
+    String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request FileContent { #[doc = " The base64 encoded file data"] opt
+    file_data["file_data"] : Option < String >, #[doc = " The name of the file"] opt
+    filename["filename"] : Option < String > } } impl FileContent { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain file_data : String, plain filename : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request FireworksAIServiceSettings { #[doc =
+    " A valid API key for your Fireworks AI account."] #[doc =
+    " You can find or create your API keys in the Fireworks AI dashboard."] opt
+    api_key["api_key"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Fireworks AI documentation for the list of available models for chat completion, completion, and text embedding."]
+    #[doc =
+    " For text embedding, supported models include the Qwen3 embedding family (e.g. `fireworks/qwen3-embedding-8b`) and other models in the Fireworks model library."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " The URL endpoint to use for the requests."] #[doc =
+    " If not provided, the default Fireworks AI API endpoint is used."] opt url["url"] :
+    Option < String >, #[doc =
+    " For a `text_embedding` task, the number of dimensions the resulting output embeddings should have."]
+    #[doc = " Variable-length embeddings are supported via this parameter."] opt
+    dimensions["dimensions"] : Option < i32 >, #[doc =
+    " For a `text_embedding` task, the similarity measure. One of cosine, dot_product, l2_norm."]
+    opt similarity["similarity"] : Option < FireworksAISimilarityType >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the Fireworks AI API."]
+    #[doc = " Rate limit grouping is per API key only."] #[doc =
+    " By default, the `fireworksai` service sets the number of requests allowed per minute to 6000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    FireworksAIServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain api_key : String, plain
+    model_id : String, plain url : String, plain dimensions : i32, plain similarity :
+    FireworksAISimilarityType, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { FireworksAIServiceType {
+    Fireworksai = "fireworksai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { FireworksAISimilarityType
+    { Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request FireworksAITaskSettings { #[doc =
+    " For a `completion` or`chat_completion` task, specify the user issuing the request."]
+    #[doc = " This information can be used for abuse detection."] opt user["user"] :
+    Option < String >, #[doc =
+    " For a `completion` or`chat_completion` task. Specifies custom HTTP header parameters."]
+    #[doc = " For example:"] #[doc = " \"headers\": {"] opt headers["headers"] : Option <
+    std::collections::BTreeMap < String, String > > } } impl FireworksAITaskSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain user : String, plain headers : std::collections::BTreeMap <
+    String, String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { GoogleAiServiceType {
+    Googleaistudio = "googleaistudio" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request GoogleAiStudioServiceSettings { #[doc =
+    " A valid API key of your Google Gemini account."] opt api_key["api_key"] : Option <
+    String >, #[doc = " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Google documentation for the list of supported models."] opt
+    model_id["model_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Google AI Studio."]
+    #[doc =
+    " By default, the `googleaistudio` service sets the number of requests allowed per minute to 360."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    GoogleAiStudioServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain api_key : String, plain
+    model_id : String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { GoogleModelGardenProvider
+    { Google = "google", Anthropic = "anthropic", Meta = "meta", HuggingFace =
+    "hugging_face", Mistral = "mistral", Ai21 = "ai21" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request GoogleVertexAIServiceSettings { #[doc =
+    " The name of the Google Model Garden Provider for `completion` and `chat_completion` tasks."]
+    #[doc =
+    " In order for a Google Model Garden endpoint to be used `provider` must be defined and be other than `google`."]
+    #[doc = " Modes:"] #[doc =
+    " - Google Model Garden (third-party models): set `provider` to a supported non-`google` value and provide `url` and/or `streaming_url`."]
+    opt provider["provider"] : Option < GoogleModelGardenProvider >, #[doc =
+    " The URL for non-streaming `completion` requests to a Google Model Garden provider endpoint."]
+    #[doc =
+    " If both `url` and `streaming_url` are provided, each is used for its respective mode."]
+    #[doc =
+    " If `streaming_url` is not provided, `url` is also used for streaming `completion` and `chat_completion`."]
+    #[doc =
+    " If `provider` is not provided or set to `google` (Google Vertex AI), do not set `url` (or `streaming_url`)."]
+    opt url["url"] : Option < String >, #[doc =
+    " The URL for streaming `completion` and `chat_completion` requests to a Google Model Garden provider endpoint."]
+    #[doc =
+    " If both `streaming_url` and `url` are provided, each is used for its respective mode."]
+    #[doc =
+    " If `url` is not provided, `streaming_url` is also used for non-streaming `completion` requests."]
+    #[doc =
+    " If `provider` is not provided or set to `google` (Google Vertex AI), do not set `streaming_url` (or `url`)."]
+    opt streaming_url["streaming_url"] : Option < String >, #[doc =
+    " The name of the location to use for the inference task for the Google Vertex AI inference task."]
+    #[doc =
+    " For Google Vertex AI, when `provider` is omitted or `google`, `location` is optional."]
+    #[doc =
+    " When `location` is omitted, the request targets the Google Vertex AI global endpoint (`https://aiplatform.googleapis.com`); when it is provided, the corresponding regional endpoint (`https://&lt;location&gt;-aiplatform.googleapis.com`) is used."]
+    #[doc =
+    " The field must be omitted to select the global endpoint; an empty string is not a valid `location`."]
+    opt location["location"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " For Google Vertex AI `model_id` is mandatory."] #[doc =
+    " For Google Model Garden's `completion` and `chat_completion` tasks, when `provider` is a supported non-`google` value - `model_id` will be used for some providers that require it, otherwise - ignored."]
+    #[doc =
+    " Refer to the Google documentation for the list of supported models for Google Vertex AI."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " The name of the project to use for the Google Vertex AI inference task."] #[doc =
+    " For Google Vertex AI `project_id` is mandatory."] #[doc =
+    " For Google Model Garden's `completion` and `chat_completion` tasks, when `provider` is a supported non-`google` value - `project_id` is ignored."]
+    opt project_id["project_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Google Vertex AI."]
+    #[doc =
+    " By default, the `googlevertexai` service sets the number of requests allowed per minute to 30.000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " A valid service account in JSON format for the Google Vertex AI API."] opt
+    service_account_json["service_account_json"] : Option < String >, #[doc =
+    " For a `text_embedding` task, the number of dimensions the resulting output embeddings should have."]
+    #[doc = " By default, the model's standard output dimension is used."] #[doc =
+    " Refer to the Google documentation for more information."] opt
+    dimensions["dimensions"] : Option < i32 >, #[doc =
+    " Only applicable for the `text_embedding` task type."] #[doc =
+    " Controls the batch size of chunked inference requests sent to Google Vertex AI."]
+    opt max_batch_size["max_batch_size"] : Option < i32 > } } impl
+    GoogleVertexAIServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain provider :
+    GoogleModelGardenProvider, plain url : String, plain streaming_url : String, plain
+    location : String, plain model_id : String, plain project_id : String, plain
+    rate_limit : RateLimitSetting, plain service_account_json : String, plain dimensions
+    : i32, plain max_batch_size : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { GoogleVertexAIServiceType
+    { Googlevertexai = "googlevertexai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request GoogleVertexAITaskSettings { #[doc =
+    " For a `text_embedding` task, truncate inputs longer than the maximum token length automatically."]
+    opt auto_truncate["auto_truncate"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of the top N documents that should be returned."]
+    opt top_n["top_n"] : Option < i32 >, #[doc =
+    " For a `completion` or `chat_completion` task, allows configuration of the thinking features for the model."]
+    #[doc =
+    " Refer to the Google documentation for the allowable configurations for each model type."]
+    opt thinking_config["thinking_config"] : Option < ThinkingConfig >, #[doc =
+    " For `completion` and `chat_completion` tasks, specifies the `max_tokens` value for requests sent to the Google Model Garden `anthropic` provider."]
+    #[doc = " If `provider` is not set to `anthropic`, this field is ignored."] #[doc =
+    " If `max_tokens` is specified - it must be a positive integer. If not specified, the default value of 1024 is used."]
+    #[doc =
+    " Anthropic models require `max_tokens` to be set for each request. Please refer to the Anthropic documentation for more information."]
+    opt max_tokens["max_tokens"] : Option < i32 > } } impl GoogleVertexAITaskSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain auto_truncate : bool, plain top_n : i32, plain
+    thinking_config : ThinkingConfig, plain max_tokens : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request GroqServiceSettings { #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Groq model documentation for the list of supported models and versions."]
+    #[doc =
+    " Service has been tested and confirmed to be working for `completion` and `chat_completion` tasks with the following models:"]
+    #[doc = " * `llama-3.3-70b-versatile`"] opt model_id["model_id"] : Option < String >,
+    #[doc = " A valid API key for accessing Groq API."] opt api_key["api_key"] : Option <
+    String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the Groq API."]
+    #[doc =
+    " By default, the `groq` service sets the number of requests allowed per minute to 1000. Refer to Groq documentation for more details."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    GroqServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain model_id : String, plain api_key :
+    String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { GroqServiceType { Groq =
+    "groq" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request HuggingFaceServiceSettings { #[doc =
+    " A valid access token for your HuggingFace account."] #[doc =
+    " You can create or find your access tokens on the HuggingFace settings page."] opt
+    api_key["api_key"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Hugging Face."]
+    #[doc =
+    " By default, the `hugging_face` service sets the number of requests allowed per minute to 3000 for all supported tasks."]
+    #[doc =
+    " Hugging Face does not publish a universal rate limit — actual limits may vary."]
+    #[doc =
+    " It is recommended to adjust this value based on the capacity and limits of your specific deployment environment."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The URL endpoint to use for the requests."] #[doc =
+    " For `completion` and `chat_completion` tasks, the deployed model must be compatible with the Hugging Face Chat Completion interface (see the linked external documentation for details). The endpoint URL for the request must include `/v1/chat/completions`."]
+    #[doc =
+    " If the model supports the OpenAI Chat Completion schema, a toggle should appear in the interface. Enabling this toggle doesn't change any model behavior, it reveals the full endpoint URL needed (which should include `/v1/chat/completions`) when configuring the inference endpoint in Elasticsearch. If the model doesn't support this schema, the toggle may not be shown."]
+    opt url["url"] : Option < String >, #[doc =
+    " The name of the HuggingFace model to use for the inference task."] #[doc =
+    " For `completion` and `chat_completion` tasks, this field is optional but may be required for certain models — particularly when using serverless inference endpoints."]
+    #[doc =
+    " For the `text_embedding` task, this field should not be included. Otherwise, the request will fail."]
+    opt model_id["model_id"] : Option < String > } } impl HuggingFaceServiceSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain api_key : String, plain rate_limit : RateLimitSetting, plain
+    url : String, plain model_id : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { HuggingFaceServiceType {
+    HuggingFace = "hugging_face" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request HuggingFaceTaskSettings { #[doc =
+    " For a `rerank` task, return doc text within the results."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of most relevant documents to return."] #[doc =
+    " It defaults to the number of the documents."] opt top_n["top_n"] : Option < i32 > }
+    } impl HuggingFaceTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain return_documents : bool,
+    plain top_n : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ImageUrl { #[doc = " The base64 encoded image data as a data URI"] opt
+    url["url"] : Option < String >, #[doc = " Specifies the detail level of the image"]
+    opt detail["detail"] : Option < ImageUrlDetail > } } impl ImageUrl { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain url : String, plain detail : ImageUrlDetail); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ImageUrlDetail { Auto =
+    "auto", Low = "low", High = "high" } }
 }
 /// Chunking configuration object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -52,4 +1134,2125 @@ impl InferenceChunkingSettings {
         plain separator_group : String, plain separators : Vec < String >, plain strategy
         : String
     );
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Configuration options when storing the inference endpoint"] #[derive(Default)]
+    shared InferenceEndpoint { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] opt service["service"] : Option < String >, #[doc =
+    " Settings specific to the service"] opt service_settings["service_settings"] :
+    Option < ServiceSettings >, #[doc =
+    " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings > } } impl InferenceEndpoint {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain chunking_settings : InferenceChunkingSettings, plain service
+    : String, plain service_settings : ServiceSettings, plain task_settings :
+    TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Represents an inference endpoint as returned by the GET API"] response
+    InferenceEndpointInfo { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskType } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAi21 { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAi21 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAlibabaCloudAI { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAlibabaCloudAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAmazonBedrock { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAmazonBedrock } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAmazonSageMaker { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAmazonSageMaker } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAnthropic { #[doc = " The chunking configuration object."] #[doc
+    =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAnthropic } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAzureAIStudio { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAzureAIStudio } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoAzureOpenAI { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeAzureOpenAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoCohere { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeCohere } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoContextualAi { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeContextualAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoCustom { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeCustom } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoDeepSeek { #[doc = " The chunking configuration object."] #[doc
+    =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeDeepSeek } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoELSER { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeELSER } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoElasticsearch { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeElasticsearch } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoFireworksAI { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeFireworksAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoGoogleAIStudio { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeGoogleAIStudio } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoGoogleVertexAI { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeGoogleVertexAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoGroq { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeGroq } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoHuggingFace { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeHuggingFace } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoJinaAi { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeJinaAi } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoLlama { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeLlama } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoMistral { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeMistral } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoNvidia { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference ID"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeNvidia } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoOpenAI { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeOpenAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoOpenShiftAi { #[doc = " The chunking configuration object."]
+    #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeOpenShiftAi } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoVoyageAI { #[doc = " The chunking configuration object."] #[doc
+    =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeVoyageAI } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    InferenceEndpointInfoWatsonx { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding`, `sparse_embedding` and `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc = " The service type"] def service["service"] : String, #[doc =
+    " Settings specific to the service"] req service_settings["service_settings"] :
+    ServiceSettings, #[doc = " Task settings specific to the service and task type"] opt
+    task_settings["task_settings"] : Option < TaskSettings >, #[doc =
+    " The inference Id"] def inference_id["inference_id"] : String, #[doc =
+    " The task type"] req task_type["task_type"] : TaskTypeWatsonx } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " InferenceResult is an aggregation of mutually exclusive variants"] #[derive(Debug,
+    Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum InferenceResult {
+    #[serde(rename = "embeddings_bytes")] EmbeddingsBytes(Vec < DenseEmbeddingByteResult
+    >), #[serde(rename = "embeddings_bits")] EmbeddingsBits(Vec <
+    DenseEmbeddingByteResult >), #[serde(rename = "embeddings")] Embeddings(Vec <
+    DenseEmbeddingResult >), #[serde(rename = "text_embedding_bytes")]
+    TextEmbeddingBytes(Vec < DenseEmbeddingByteResult >), #[serde(rename =
+    "text_embedding_bits")] TextEmbeddingBits(Vec < DenseEmbeddingByteResult >),
+    #[serde(rename = "text_embedding")] TextEmbedding(Vec < DenseEmbeddingResult >),
+    #[serde(rename = "sparse_embedding")] SparseEmbedding(Vec < SparseEmbeddingResult >),
+    #[serde(rename = "completion")] Completion(Vec < CompletionResult >), #[serde(rename
+    = "rerank")] Rerank(Vec < RankedDocument >), } impl InferenceResult { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { InferenceResult::EmbeddingsBytes(_) =>
+    Some("embeddings_bytes"), InferenceResult::EmbeddingsBits(_) =>
+    Some("embeddings_bits"), InferenceResult::Embeddings(_) => Some("embeddings"),
+    InferenceResult::TextEmbeddingBytes(_) => Some("text_embedding_bytes"),
+    InferenceResult::TextEmbeddingBits(_) => Some("text_embedding_bits"),
+    InferenceResult::TextEmbedding(_) => Some("text_embedding"),
+    InferenceResult::SparseEmbedding(_) => Some("sparse_embedding"),
+    InferenceResult::Completion(_) => Some("completion"), InferenceResult::Rerank(_) =>
+    Some("rerank"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { JinaAIElementType { Binary
+    = "binary", Bit = "bit", Float = "float" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request JinaAIServiceSettings { #[doc = " A valid API key of your JinaAI account."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] opt model_id["model_id"] :
+    Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from JinaAI."]
+    #[doc =
+    " By default, the `jinaai` service sets the number of requests allowed per minute to 2000 for all task types."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " For an `embedding` or `text_embedding` task, the similarity measure. One of cosine, dot_product, l2_norm."]
+    #[doc = " The default values varies with the embedding type."] #[doc =
+    " For example, a float embedding type uses a `dot_product` similarity measure by default."]
+    opt similarity["similarity"] : Option < JinaAISimilarityType >, #[doc =
+    " For an `embedding` or `text_embedding` task, the number of dimensions the resulting output embeddings should have."]
+    #[doc = " By default, the model's standard output dimension is used."] #[doc =
+    " Refer to the Jina documentation for more information."] opt
+    dimensions["dimensions"] : Option < i32 >, #[doc =
+    " For an `embedding` or `text_embedding` task, the data type returned by the model."]
+    #[doc =
+    " Use `bit` for binary embeddings, which are encoded as bytes with signed int8 precision."]
+    #[doc =
+    " Use `binary` for binary embeddings, which are encoded as bytes with signed int8 precision (this is a synonym of `bit`)."]
+    #[doc = " Use `float` for the default float embeddings."] opt
+    embedding_type["embedding_type"] : Option < JinaAIElementType >, #[doc =
+    " For the `embedding` task, whether the model supports multimodal inputs. If true, requests sent to the Jina model"]
+    #[doc =
+    " will use the multimodal request format (a list of objects). If false, requests sent to the model will use the same"]
+    #[doc =
+    " format as the `text_embedding` task (a list of strings). Setting this to `false` allows the `embedding` task to be"]
+    #[doc = " used with models that do not support multimodal requests."] opt
+    multimodal_model["multimodal_model"] : Option < bool > } } impl JinaAIServiceSettings
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain api_key : String, plain model_id : String,
+    plain rate_limit : RateLimitSetting, plain similarity : JinaAISimilarityType, plain
+    dimensions : i32, plain embedding_type : JinaAIElementType, plain multimodal_model :
+    bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { JinaAIServiceType { Jinaai
+    = "jinaai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { JinaAISimilarityType {
+    Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request JinaAITaskSettings { #[doc =
+    " For a `rerank` task, return the doc text within the results."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " For an `embedding` or `text_embedding` task, the task passed to the model."] #[doc
+    = " Valid values are:"] opt input_type["input_type"] : Option <
+    JinaAITextEmbeddingTask >, #[doc =
+    " For an `embedding` or `text_embedding` task, controls when text is split into chunks."]
+    #[doc =
+    " When set to `true`, a request from Elasticsearch contains only chunks related to a single document. Instead of batching chunks across documents, Elasticsearch sends them in separate requests. This ensures that chunk embeddings retain context from the entire document, improving semantic quality."]
+    opt late_chunking["late_chunking"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of most relevant documents to return."] #[doc =
+    " It defaults to the number of the documents."] #[doc =
+    " If this inference endpoint is used in a `text_similarity_reranker` retriever query and `top_n` is set, it must be greater than or equal to `rank_window_size` in the query."]
+    opt top_n["top_n"] : Option < i32 > } } impl JinaAITaskSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain return_documents : bool, plain input_type : JinaAITextEmbeddingTask,
+    plain late_chunking : bool, plain top_n : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { JinaAITextEmbeddingTask {
+    Classification = "classification", Clustering = "clustering", Ingest = "ingest",
+    Search = "search" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request LlamaServiceSettings { #[doc =
+    " The URL endpoint of the Llama stack endpoint."] #[doc = " URL must contain:"] #[doc
+    = " * For `text_embedding` task - `/v1/inference/embeddings`."] #[doc =
+    " * For `completion` and `chat_completion` tasks - `/v1/openai/v1/chat/completions`."]
+    opt url["url"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Llama downloading models documentation for different ways of getting a list of available models and downloading them."]
+    #[doc =
+    " Service has been tested and confirmed to be working with the following models:"]
+    #[doc = " * For `text_embedding` task - `all-MiniLM-L6-v2`."] opt
+    model_id["model_id"] : Option < String >, #[doc =
+    " For a `text_embedding` task, the maximum number of tokens per input before chunking occurs."]
+    opt max_input_tokens["max_input_tokens"] : Option < i32 >, #[doc =
+    " For a `text_embedding` task, the similarity measure. One of cosine, dot_product, l2_norm."]
+    opt similarity["similarity"] : Option < LlamaSimilarityType >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the Llama API."]
+    #[doc =
+    " By default, the `llama` service sets the number of requests allowed per minute to 3000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    LlamaServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain url : String, plain model_id :
+    String, plain max_input_tokens : i32, plain similarity : LlamaSimilarityType, plain
+    rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { LlamaServiceType { Llama =
+    "llama" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { LlamaSimilarityType {
+    Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " An object representing part of the conversation."] #[derive(Default)] request
+    Message { #[doc = " The content of the message."] opt content["content"] : Option <
+    MessageContent >, #[doc =
+    " The role of the message author. Valid values are `user`, `assistant`, `system`, and `tool`."]
+    opt role["role"] : Option < String >, #[doc =
+    " Only for `tool` role messages. The tool call that this message is responding to."]
+    opt tool_call_id["tool_call_id"] : Option < super::common::Id >, #[doc =
+    " Only for `assistant` role messages. The tool calls generated by the model. If it's specified, the `content` field is optional."]
+    #[doc = " Example:"] #[doc = " {"] opt tool_calls["tool_calls"] : Option < Vec <
+    ToolCall > >, #[doc =
+    " Only for `assistant` role messages. The reasoning details generated by the model as plaintext."]
+    #[doc = " Currently supported only for `elastic` provider."] opt
+    reasoning["reasoning"] : Option < String >, #[doc =
+    " Only for `assistant` role messages. The reasoning details generated by the model as structured data."]
+    #[doc = " Currently supported only for `elastic` provider."] opt
+    reasoning_details["reasoning_details"] : Option < Vec < ReasoningDetail > > } } impl
+    Message { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain content : MessageContent, plain role :
+    String, plain tool_call_id : super::common::Id, plain tool_calls : Vec < ToolCall >,
+    plain reasoning : String, plain reasoning_details : Vec < ReasoningDetail >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request MistralServiceSettings { #[doc = " A valid API key of your Mistral account."]
+    #[doc =
+    " You can find your Mistral API keys or you can create a new one on the API Keys page."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " The maximum number of tokens per input before chunking occurs."] opt
+    max_input_tokens["max_input_tokens"] : Option < i32 >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the Mistral models documentation for the list of available models."] opt
+    model["model"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the Mistral API."]
+    #[doc =
+    " By default, the `mistral` service sets the number of requests allowed per minute to 240."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    MistralServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain api_key : String, plain
+    max_input_tokens : i32, plain model : String, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { MistralServiceType {
+    Mistral = "mistral" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { NvidiaInputType { Ingest =
+    "ingest", Search = "search" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request NvidiaServiceSettings { #[doc = " A valid API key for your Nvidia endpoint."]
+    #[doc = " Can be found in `API Keys` section of Nvidia account settings."] opt
+    api_key["api_key"] : Option < String >, #[doc =
+    " The URL of the Nvidia model endpoint. If not provided, the default endpoint URL is used depending on the task type:"]
+    opt url["url"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the model's documentation for the name if needed."] #[doc =
+    " Service has been tested and confirmed to be working with the following models:"]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " For a `text_embedding` task, the maximum number of tokens per input. Inputs exceeding this value are truncated prior to sending to the Nvidia API."]
+    opt max_input_tokens["max_input_tokens"] : Option < i32 >, #[doc =
+    " For a `text_embedding` task, the similarity measure. One of cosine, dot_product, l2_norm."]
+    opt similarity["similarity"] : Option < NvidiaSimilarityType >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the Nvidia API."]
+    #[doc =
+    " By default, the `nvidia` service sets the number of requests allowed per minute to 3000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    NvidiaServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain api_key : String, plain url :
+    String, plain model_id : String, plain max_input_tokens : i32, plain similarity :
+    NvidiaSimilarityType, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { NvidiaServiceType { Nvidia
+    = "nvidia" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { NvidiaSimilarityType {
+    Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request NvidiaTaskSettings { #[doc =
+    " For a `text_embedding` task, type of input sent to the Nvidia endpoint."] #[doc =
+    " Valid values are:"] opt input_type["input_type"] : Option < NvidiaInputType >,
+    #[doc =
+    " For a `text_embedding` task, the method used by the Nvidia model to handle inputs longer than the maximum token length."]
+    #[doc = " Valid values are:"] opt truncate["truncate"] : Option < CohereTruncateType
+    > } } impl NvidiaTaskSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain input_type :
+    NvidiaInputType, plain truncate : CohereTruncateType); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request OpenAIServiceSettings { #[doc = " A valid API key of your OpenAI account."]
+    #[doc =
+    " You can find your OpenAI API keys in your OpenAI account under the API keys section."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The application ID that's assigned to your app."] opt client_id["client_id"] :
+    Option < String >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The application secret that you created for your app."] opt
+    client_secret["client_secret"] : Option < String >, #[doc =
+    " For a `text_embedding` or `embedding` task, the number of dimensions the resulting output embeddings should have."]
+    #[doc = " It is supported only in `text-embedding-3` and later models."] #[doc =
+    " If it is not set, the OpenAI defined default for the model is used."] opt
+    dimensions["dimensions"] : Option < i32 >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the OpenAI documentation for the list of available text embedding models."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " The unique identifier for your organization."] #[doc =
+    " You can find the Organization ID in your OpenAI account under *Settings &gt; Organizations*."]
+    opt organization_id["organization_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from OpenAI."]
+    #[doc =
+    " The `openai` service sets a default number of requests allowed per minute depending on the task type."]
+    #[doc = " For `text_embedding` and `embedding`, it is set to `3000`."] #[doc =
+    " For `completion` and `chat_completion`, it is set to `500`."] opt
+    rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " The resource identifier of the resource you want."] #[doc = " For example:"] opt
+    scopes["scopes"] : Option < Vec < String > >, #[doc =
+    " For a `text_embedding` or `embedding` task, the similarity measure. One of `cosine`, `dot_product`, `l2_norm`. Defaults to `dot_product`."]
+    opt similarity["similarity"] : Option < OpenAISimilarityType >, #[doc =
+    " For OAuth 2.0 authorization using the client credentials grant flow."] #[doc =
+    " An OAuth2 token endpoint where Elasticsearch sends a request to exchange client credentials for an access token."]
+    opt token_url["token_url"] : Option < String >, #[doc =
+    " The URL endpoint to use for the requests."] #[doc =
+    " It can be changed for testing purposes."] #[doc =
+    " Default value is `https://api.openai.com/v1/embeddings` for a `text_embedding` or `embedding` task,"]
+    #[doc =
+    " `https://api.openai.com/v1/chat/completions` for a `completion` or `chat_completion` task."]
+    opt url["url"] : Option < String > } } impl OpenAIServiceSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain api_key : String, plain client_id : String, plain client_secret :
+    String, plain dimensions : i32, plain model_id : String, plain organization_id :
+    String, plain rate_limit : RateLimitSetting, plain scopes : Vec < String >, plain
+    similarity : OpenAISimilarityType, plain token_url : String, plain url : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { OpenAIServiceType { Openai
+    = "openai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { OpenAISimilarityType {
+    Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request OpenAITaskSettings { #[doc = " Specifies the user issuing the request."]
+    #[doc = " This information can be used for abuse detection."] opt user["user"] :
+    Option < String >, #[doc = " Specifies custom HTTP header parameters."] #[doc =
+    " For example:"] #[doc = " \"headers\": {"] opt headers["headers"] : Option <
+    std::collections::BTreeMap < String, String > > } } impl OpenAITaskSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain user : String, plain headers : std::collections::BTreeMap < String,
+    String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request OpenShiftAiServiceSettings { #[doc =
+    " A valid API key for your OpenShift AI endpoint."] #[doc =
+    " Can be found in `Token authentication` section of model related information."] opt
+    api_key["api_key"] : Option < String >, #[doc =
+    " The URL of the OpenShift AI hosted model endpoint."] opt url["url"] : Option <
+    String >, #[doc = " The name of the model to use for the inference task."] #[doc =
+    " Refer to the hosted model's documentation for the name if needed."] #[doc =
+    " Service has been tested and confirmed to be working with the following models:"]
+    #[doc = " * For `text_embedding` task - `gritlm-7b`."] opt model_id["model_id"] :
+    Option < String >, #[doc =
+    " For a `text_embedding` task, the maximum number of tokens per input before chunking occurs."]
+    opt max_input_tokens["max_input_tokens"] : Option < i32 >, #[doc =
+    " For a `text_embedding` task, the similarity measure. One of cosine, dot_product, l2_norm."]
+    #[doc = " If not specified, the default dot_product value is used."] opt
+    similarity["similarity"] : Option < OpenShiftAiSimilarityType >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the OpenShift AI API."]
+    #[doc =
+    " By default, the `openshift_ai` service sets the number of requests allowed per minute to 3000."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting > } } impl
+    OpenShiftAiServiceSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain api_key : String, plain url
+    : String, plain model_id : String, plain max_input_tokens : i32, plain similarity :
+    OpenShiftAiSimilarityType, plain rate_limit : RateLimitSetting); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { OpenShiftAiServiceType {
+    OpenshiftAi = "openshift_ai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { OpenShiftAiSimilarityType
+    { Cosine = "cosine", DotProduct = "dot_product", L2Norm = "l2_norm" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request OpenShiftAiTaskSettings { #[doc =
+    " For a `rerank` task, whether to return the source documents in the response."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " For a `rerank` task, the number of most relevant documents to return."] opt
+    top_n["top_n"] : Option < i32 > } } impl OpenShiftAiTaskSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain return_documents : bool, plain top_n : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The rerank result object representing a single ranked document"] #[doc =
+    " id: the original index of the document in the request"] #[doc =
+    " relevance_score: the relevance_score of the document relative to the query"] #[doc
+    = " text: Optional, the text of the document, if requested"] response RankedDocument
+    { def index["index"] : i32, def relevance_score["relevance_score"] : f32, opt
+    text["text"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from the service."]
+    #[derive(Default)] request RateLimitSetting { #[doc =
+    " The number of requests allowed per minute."] #[doc =
+    " By default, the number of requests allowed per minute is set by each service as follows:"]
+    opt requests_per_minute["requests_per_minute"] : Option < i32 > } } impl
+    RateLimitSetting { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain requests_per_minute : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The reasoning configuration to use for the completion request."] #[doc =
+    " Currently supported only for `elastic` provider."] #[derive(Default)] request
+    Reasoning { #[doc = " The level of effort the model should put into reasoning."]
+    #[doc =
+    " This is a hint that guides the model in how much effort to put into reasoning,"]
+    #[doc = " with `xhigh` being the most effort and `none` being no effort."] opt
+    effort["effort"] : Option < ReasoningEffort >, #[doc =
+    " Whether to enable reasoning with default settings."] #[doc =
+    " This is a shortcut for enabling reasoning without having to specify the other parameters."]
+    #[doc =
+    " If `enabled` is set to `true`, then reasoning at the `medium` effort level is enabled."]
+    #[doc = " Ignored if `effort` is specified,"] opt enabled["enabled"] : Option < bool
+    >, #[doc = " Whether to exclude reasoning information from the response."] #[doc =
+    " If `true`, the response will not include any reasoning details."] opt
+    exclude["exclude"] : Option < bool >, #[doc =
+    " The level of detail included in the reasoning summary returned in the response."]
+    #[doc =
+    " This is a hint on how much detail to include in the summary of the reasoning that is returned in the response,"]
+    #[doc =
+    " with `auto` being the default level of detail, `concise` being less detail, and `detailed` being more detail."]
+    opt summary["summary"] : Option < ReasoningSummary > } } impl Reasoning { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain effort : ReasoningEffort, plain enabled : bool, plain exclude :
+    bool, plain summary : ReasoningSummary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Type representing the different types of reasoning details that can be included in the response from the model."]
+    #[doc = " Currently supported only for `elastic` provider."] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum
+    ReasoningDetail { #[serde(rename = "reasoning.encrypted")]
+    ReasoningEncrypted(EncryptedReasoningDetail), #[serde(rename = "reasoning.summary")]
+    ReasoningSummary(SummaryReasoningDetail), #[serde(rename = "reasoning.text")]
+    ReasoningText(TextReasoningDetail) } impl From < EncryptedReasoningDetail > for
+    ReasoningDetail { fn from(v : EncryptedReasoningDetail) -> Self {
+    ReasoningDetail::ReasoningEncrypted(v) } } impl From < SummaryReasoningDetail > for
+    ReasoningDetail { fn from(v : SummaryReasoningDetail) -> Self {
+    ReasoningDetail::ReasoningSummary(v) } } impl From < TextReasoningDetail > for
+    ReasoningDetail { fn from(v : TextReasoningDetail) -> Self {
+    ReasoningDetail::ReasoningText(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ReasoningEffort { Xhigh =
+    "xhigh", High = "high", Medium = "medium", Low = "low", Minimal = "minimal", None =
+    "none" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ReasoningSummary { Auto =
+    "auto", Concise = "concise", Detailed = "detailed" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " The region policy configuration."]
+    #[doc = " Specify exactly one of `allowed_geos` or `allowed_regions`."]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
+    RegionPolicy { #[doc = " The list of allowed geographic areas."] #[doc =
+    " Mutually exclusive with `allowed_regions`."] #[serde(rename = "allowed_geos")]
+    AllowedGeos(Vec < String >), #[doc =
+    " The list of allowed cloud service provider regions."] #[doc =
+    " Mutually exclusive with `allowed_geos`."] #[serde(rename = "allowed_regions")]
+    AllowedRegions(Vec < CspRegion >), } impl RegionPolicy { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { RegionPolicy::AllowedGeos(_) =>
+    Some("allowed_geos"), RegionPolicy::AllowedRegions(_) => Some("allowed_regions"), } }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The stored region policy document."] response RegionPolicyDoc { req
+    region_policy["region_policy"] : RegionPolicy, #[doc =
+    " The date and time the region policy was created."] req created_at["created_at"] :
+    super::common::DateTime, #[doc = " The user who created the region policy."] opt
+    created_by["created_by"] : Option < String >, #[doc =
+    " The date and time the region policy was last updated."] opt
+    updated_at["updated_at"] : Option < super::common::DateTime >, #[doc =
+    " The user who last updated the region policy."] opt updated_by["updated_by"] :
+    Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request RequestChatCompletion { #[doc =
+    " A list of objects representing the conversation."] #[doc =
+    " Requests should generally only add new messages from the user (role `user`)."]
+    #[doc =
+    " The other message roles (`assistant`, `system`, or `tool`) should generally only be copied from the response to a previous completion request, such that the messages array is built up throughout a conversation."]
+    opt messages["messages"] : Option < Vec < Message > >, #[doc =
+    " The ID of the model to use. By default, the model ID is set to the value included when creating the inference endpoint."]
+    opt model["model"] : Option < String >, #[doc =
+    " The upper bound limit for the number of tokens that can be generated for a completion request."]
+    opt max_completion_tokens["max_completion_tokens"] : Option < i64 >, #[doc =
+    " The reasoning configuration for the completion request."] #[doc =
+    " This controls the model's reasoning process in one of two ways:"] opt
+    reasoning["reasoning"] : Option < Reasoning >, #[doc =
+    " A sequence of strings to control when the model should stop generating additional tokens."]
+    opt stop["stop"] : Option < Vec < String > >, #[doc =
+    " The sampling temperature to use."] opt temperature["temperature"] : Option < f32 >,
+    #[doc = " Controls which tool is called by the model."] #[doc =
+    " String representation: One of `auto`, `none`, or `requrired`. `auto` allows the model to choose between calling tools and generating a message. `none` causes the model to not call any tools. `required` forces the model to call one or more tools."]
+    #[doc = " Example (object representation):"] opt tool_choice["tool_choice"] : Option
+    < CompletionToolType >, #[doc = " A list of tools that the model can call."] #[doc =
+    " Example:"] #[doc = " {"] opt tools["tools"] : Option < Vec < CompletionTool > >,
+    #[doc = " Nucleus sampling, an alternative to sampling with temperature."] opt
+    top_p["top_p"] : Option < f32 > } } impl RequestChatCompletion { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain messages : Vec < Message >, plain model : String, plain
+    max_completion_tokens : i64, plain reasoning : Reasoning, plain stop : Vec < String
+    >, plain temperature : f32, plain tool_choice : CompletionToolType, plain tools : Vec
+    < CompletionTool >, plain top_p : f32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request RequestEmbedding { #[doc = " Inference input."] #[doc =
+    " Either a string, an array of strings, a `content` object, or an array of `content` objects."]
+    #[doc =
+    " `content` objects may contain a single item or an array of items. Models that support multiple items per `content`"]
+    #[doc =
+    " object will return a single embedding for each `content` object, regardless of how many items it contains."]
+    opt input["input"] : Option < EmbeddingInput >, #[doc =
+    " The input data type for the embedding model. Possible values include:"] #[doc =
+    " * `SEARCH`"] #[doc = " * `INGEST`"] #[doc = " * `CLASSIFICATION`"] opt
+    input_type["input_type"] : Option < String >, #[doc =
+    " Task settings for the individual inference request. These settings are specific to the &lt;task_type&gt; you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    RequestEmbedding { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain input : EmbeddingInput, plain
+    input_type : String, plain task_settings : TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " Defines the response for a rerank request."] response RerankedInferenceResult { def
+    rerank["rerank"] : Vec < RankedDocument > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] pub type ServiceSettings = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The response format for the sparse embedding request."] response
+    SparseEmbeddingInferenceResult { def sparse_embedding["sparse_embedding"] : Vec <
+    SparseEmbeddingResult > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
+    SparseEmbeddingResult { #[doc =
+    " Indicates if the text input was truncated in the request sent to the service"] def
+    is_truncated["is_truncated"] : bool, def embedding["embedding"] : SparseVector } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Sparse Embedding tokens are represented as a dictionary"] #[doc =
+    " of string to double."] pub type SparseVector = std::collections::BTreeMap < String,
+    f32 >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The reasoning summary detail includes a high-level summary of the model's reasoning process."]
+    #[derive(Default)] request SummaryReasoningDetail { #[doc =
+    " The format of the reasoning detail."] opt format["format"] : Option < String >,
+    #[doc = " The identifier of the reasoning detail."] opt id["id"] : Option < String >,
+    #[doc = " The index of the reasoning detail,"] #[doc =
+    " which indicates its position in the sequence of reasoning details generated by the model."]
+    opt index["index"] : Option < i32 >, #[doc =
+    " The summary of the reasoning process generated by the model,"] #[doc =
+    " which provides an overview of the key points and conclusions reached during the reasoning process."]
+    opt summary["summary"] : Option < String > } } impl SummaryReasoningDetail { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain format : String, plain id : String, plain index : i32, plain summary
+    : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] pub type TaskSettings = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskType { SparseEmbedding
+    = "sparse_embedding", TextEmbedding = "text_embedding", Rerank = "rerank", Completion
+    = "completion", ChatCompletion = "chat_completion", Embedding = "embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAi21 { Completion
+    = "completion", ChatCompletion = "chat_completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAlibabaCloudAI {
+    TextEmbedding = "text_embedding", Rerank = "rerank", Completion = "completion",
+    SparseEmbedding = "sparse_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAmazonBedrock {
+    ChatCompletion = "chat_completion", Completion = "completion", TextEmbedding =
+    "text_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAmazonSageMaker {
+    TextEmbedding = "text_embedding", Completion = "completion", ChatCompletion =
+    "chat_completion", SparseEmbedding = "sparse_embedding", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAnthropic {
+    Completion = "completion", ChatCompletion = "chat_completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAzureAIStudio {
+    TextEmbedding = "text_embedding", Completion = "completion", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeAzureOpenAI {
+    TextEmbedding = "text_embedding", Completion = "completion", ChatCompletion =
+    "chat_completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeCohere {
+    TextEmbedding = "text_embedding", Rerank = "rerank", Completion = "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeContextualAI {
+    Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeCustom {
+    TextEmbedding = "text_embedding", SparseEmbedding = "sparse_embedding", Rerank =
+    "rerank", Completion = "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeDeepSeek {
+    Completion = "completion", ChatCompletion = "chat_completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeELSER {
+    SparseEmbedding = "sparse_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeElasticsearch {
+    SparseEmbedding = "sparse_embedding", TextEmbedding = "text_embedding", Rerank =
+    "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeFireworksAI {
+    ChatCompletion = "chat_completion", Completion = "completion", TextEmbedding =
+    "text_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeGoogleAIStudio {
+    TextEmbedding = "text_embedding", Completion = "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeGoogleVertexAI {
+    ChatCompletion = "chat_completion", Completion = "completion", TextEmbedding =
+    "text_embedding", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeGroq {
+    ChatCompletion = "chat_completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeHuggingFace {
+    ChatCompletion = "chat_completion", Completion = "completion", Rerank = "rerank",
+    TextEmbedding = "text_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeJinaAi { Embedding
+    = "embedding", TextEmbedding = "text_embedding", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeLlama {
+    TextEmbedding = "text_embedding", ChatCompletion = "chat_completion", Completion =
+    "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeMistral {
+    TextEmbedding = "text_embedding", ChatCompletion = "chat_completion", Completion =
+    "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeNvidia {
+    ChatCompletion = "chat_completion", Completion = "completion", Rerank = "rerank",
+    TextEmbedding = "text_embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeOpenAI {
+    TextEmbedding = "text_embedding", ChatCompletion = "chat_completion", Completion =
+    "completion", Embedding = "embedding" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeOpenShiftAi {
+    TextEmbedding = "text_embedding", ChatCompletion = "chat_completion", Completion =
+    "completion", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeVoyageAI {
+    TextEmbedding = "text_embedding", Rerank = "rerank" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { TaskTypeWatsonx {
+    TextEmbedding = "text_embedding", ChatCompletion = "chat_completion", Completion =
+    "completion" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " TextEmbeddingInferenceResult is an aggregation of mutually exclusive text_embedding variants"]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
+    TextEmbeddingInferenceResult { #[serde(rename = "text_embedding_bytes")]
+    TextEmbeddingBytes(Vec < DenseEmbeddingByteResult >), #[serde(rename =
+    "text_embedding_bits")] TextEmbeddingBits(Vec < DenseEmbeddingByteResult >),
+    #[serde(rename = "text_embedding")] TextEmbedding(Vec < DenseEmbeddingResult >), }
+    impl TextEmbeddingInferenceResult { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    TextEmbeddingInferenceResult::TextEmbeddingBytes(_) => Some("text_embedding_bytes"),
+    TextEmbeddingInferenceResult::TextEmbeddingBits(_) => Some("text_embedding_bits"),
+    TextEmbeddingInferenceResult::TextEmbedding(_) => Some("text_embedding"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The reasoning text detail includes plaintext reasoning with optional signature verification."]
+    #[derive(Default)] request TextReasoningDetail { #[doc =
+    " The format of the reasoning detail."] opt format["format"] : Option < String >,
+    #[doc = " The identifier of the reasoning detail."] opt id["id"] : Option < String >,
+    #[doc = " The index of the reasoning detail,"] #[doc =
+    " which indicates its position in the sequence of reasoning details generated by the model."]
+    opt index["index"] : Option < i32 >, #[doc = " The signature of the reasoning text,"]
+    #[doc =
+    " which can be used to verify the authenticity and integrity of the reasoning information provided by the model."]
+    opt signature["signature"] : Option < String >, #[doc =
+    " The plaintext reasoning generated by the model,"] #[doc =
+    " which provides a detailed explanation of the model's reasoning process in human-readable form."]
+    opt text["text"] : Option < String > } } impl TextReasoningDetail { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain format : String, plain id : String, plain index : i32, plain
+    signature : String, plain text : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request ThinkingConfig { #[doc = " Indicates the desired thinking budget in tokens."]
+    opt thinking_budget["thinking_budget"] : Option < i32 > } } impl ThinkingConfig {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain thinking_budget : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " A tool call generated by the model."] #[derive(Default)] request ToolCall { #[doc =
+    " The identifier of the tool call."] opt id["id"] : Option < super::common::Id >,
+    #[doc = " The function that the model called."] opt function["function"] : Option <
+    ToolCallFunction >, #[doc = " The type of the tool call."] opt r#type["type"] :
+    Option < String > } } impl ToolCall { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain id :
+    super::common::Id, plain function : ToolCallFunction, plain r#type : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The function that the model called."] #[derive(Default)] request ToolCallFunction {
+    #[doc = " The arguments to call the function with in JSON format."] opt
+    arguments["arguments"] : Option < String >, #[doc =
+    " The name of the function to call."] opt name["name"] : Option < String > } } impl
+    ToolCallFunction { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain arguments : String, plain name :
+    String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request VoyageAIServiceSettings { #[doc =
+    " The number of dimensions for resulting output embeddings."] #[doc =
+    " This setting maps to `output_dimension` in the VoyageAI documentation."] #[doc =
+    " Only for the `text_embedding` task type."] opt dimensions["dimensions"] : Option <
+    i32 >, #[doc = " The name of the model to use for the inference task."] #[doc =
+    " Refer to the VoyageAI documentation for the list of available text embedding and rerank models."]
+    opt model_id["model_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from VoyageAI."]
+    #[doc =
+    " The `voyageai` service sets a default number of requests allowed per minute depending on the task type."]
+    #[doc = " For both `text_embedding` and `rerank`, it is set to `2000`."] opt
+    rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The data type for the embeddings to be returned."] #[doc =
+    " This setting maps to `output_dtype` in the VoyageAI documentation."] #[doc =
+    " Permitted values: float, int8, bit."] #[doc =
+    " `int8` is a synonym of `byte` in the VoyageAI documentation."] opt
+    embedding_type["embedding_type"] : Option < f32 > } } impl VoyageAIServiceSettings {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain dimensions : i32, plain model_id : String, plain rate_limit
+    : RateLimitSetting, plain embedding_type : f32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { VoyageAIServiceType {
+    Voyageai = "voyageai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request VoyageAITaskSettings { #[doc = " Type of the input text."] #[doc =
+    " Permitted values: `ingest` (maps to `document` in the VoyageAI documentation), `search` (maps to `query` in the VoyageAI documentation)."]
+    #[doc = " Only for the `text_embedding` task type."] opt input_type["input_type"] :
+    Option < String >, #[doc =
+    " Whether to return the source documents in the response."] #[doc =
+    " Only for the `rerank` task type."] opt return_documents["return_documents"] :
+    Option < bool >, #[doc = " The number of most relevant documents to return."] #[doc =
+    " If not specified, the reranking results of all documents will be returned."] #[doc
+    = " Only for the `rerank` task type."] opt top_k["top_k"] : Option < i32 >, #[doc =
+    " Whether to truncate the input texts to fit within the context length."] opt
+    truncation["truncation"] : Option < bool > } } impl VoyageAITaskSettings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain input_type : String, plain return_documents : bool, plain top_k :
+    i32, plain truncation : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    request WatsonxServiceSettings { #[doc = " A valid API key of your Watsonx account."]
+    #[doc =
+    " You can find your Watsonx API keys or you can create a new one on the API keys page."]
+    opt api_key["api_key"] : Option < String >, #[doc =
+    " A version parameter that takes a version date in the format of `YYYY-MM-DD`."]
+    #[doc =
+    " For the active version data parameters, refer to the Wastonx documentation."] opt
+    api_version["api_version"] : Option < String >, #[doc =
+    " The name of the model to use for the inference task."] #[doc =
+    " Refer to the IBM Embedding Models section in the Watsonx documentation for the list of available text embedding models."]
+    #[doc = " Refer to the IBM library - Foundation models in Watsonx.ai."] opt
+    model_id["model_id"] : Option < String >, #[doc =
+    " The identifier of the IBM Cloud project to use for the inference task."] opt
+    project_id["project_id"] : Option < String >, #[doc =
+    " This setting helps to minimize the number of rate limit errors returned from Watsonx."]
+    #[doc =
+    " By default, the `watsonxai` service sets the number of requests allowed per minute to 120."]
+    opt rate_limit["rate_limit"] : Option < RateLimitSetting >, #[doc =
+    " The URL of the inference endpoint that you created on Watsonx."] opt url["url"] :
+    Option < String > } } impl WatsonxServiceSettings { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain api_key
+    : String, plain api_version : String, plain model_id : String, plain project_id :
+    String, plain rate_limit : RateLimitSetting, plain url : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { WatsonxServiceType {
+    Watsonxai = "watsonxai" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The request body of `inference.chat_completion_unified`."] pub type
+    InferenceChatCompletionUnifiedRequest = RequestChatCompletion;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.chat_completion_unified`."] pub type
+    InferenceChatCompletionUnifiedResponse = super::common::StreamResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.completion`."] #[derive(Default)] request
+    InferenceCompletionRequest { #[doc = " Inference input."] #[doc =
+    " Either a string or an array of strings."] opt input["input"] : Option < crate
+    ::OneOrMany < String > >, #[doc =
+    " Task settings for the individual inference request. These settings are specific to the &lt;task_type&gt; you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceCompletionRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain input : crate ::OneOrMany <
+    String >, plain task_settings : TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.completion`."] pub type InferenceCompletionResponse =
+    CompletionInferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " The response of `inference.delete`."]
+    pub type InferenceDeleteResponse = DeleteInferenceEndpointResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.delete_region_policy`."] pub type
+    InferenceDeleteRegionPolicyResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The request body of `inference.embedding`."] pub type InferenceEmbeddingRequest =
+    RequestEmbedding;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.embedding`."] pub type InferenceEmbeddingResponse =
+    EmbeddingInferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The response of `inference.get`."] response InferenceGetResponse { def
+    endpoints["endpoints"] : Vec < InferenceEndpointInfo > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.get_region_policy`."] pub type
+    InferenceGetRegionPolicyResponse = RegionPolicyDoc;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.inference`."] #[derive(Default)] request
+    InferenceInferenceRequest { #[doc =
+    " The query input, which is required only for the `rerank` task."] #[doc =
+    " It is not required for other tasks."] opt query["query"] : Option < String >, #[doc
+    = " The text on which you want to perform the inference task."] #[doc =
+    " It can be a single string or an array."] opt input["input"] : Option < crate
+    ::OneOrMany < String > >, #[doc =
+    " Specifies the input data type for the embedding model. The `input_type` parameter only applies to Inference Endpoints with the `embedding` or `text_embedding` task type. Possible values include:"]
+    #[doc = " * `SEARCH`"] #[doc = " * `INGEST`"] #[doc = " * `CLASSIFICATION`"] opt
+    input_type["input_type"] : Option < String >, #[doc =
+    " Task settings for the individual inference request."] #[doc =
+    " These settings are specific to the task type you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceInferenceRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain query : String, plain input :
+    crate ::OneOrMany < String >, plain input_type : String, plain task_settings :
+    TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.inference`."] pub type InferenceInferenceResponse =
+    InferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The request body of `inference.put`."] pub type InferencePutRequest =
+    InferenceEndpoint;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " The response of `inference.put`."]
+    pub type InferencePutResponse = InferenceEndpointInfo;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_ai21`."] #[derive(Default)] request
+    InferencePutAi21Request { #[doc =
+    " The type of service supported for the specified task type. In this case, `ai21`."]
+    opt service["service"] : Option < Ai21ServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `ai21` service."]
+    opt service_settings["service_settings"] : Option < Ai21ServiceSettings > } } impl
+    InferencePutAi21Request { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain service : Ai21ServiceType, plain
+    service_settings : Ai21ServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_ai21`."] pub type InferencePutAi21Response =
+    InferenceEndpointInfoAi21;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_alibabacloud`."] #[derive(Default)] request
+    InferencePutAlibabacloudRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `sparse_embedding` or `text_embedding` task types."]
+    #[doc = " Not applicable to the `rerank` or `completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `alibabacloud-ai-search`."]
+    opt service["service"] : Option < AlibabaCloudServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `alibabacloud-ai-search` service."]
+    opt service_settings["service_settings"] : Option < AlibabaCloudServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < AlibabaCloudTaskSettings > } } impl
+    InferencePutAlibabacloudRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : AlibabaCloudServiceType, plain
+    service_settings : AlibabaCloudServiceSettings, plain task_settings :
+    AlibabaCloudTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_alibabacloud`."] pub type
+    InferencePutAlibabacloudResponse = InferenceEndpointInfoAlibabaCloudAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_amazonbedrock`."] #[derive(Default)] request
+    InferencePutAmazonbedrockRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `chat_completion` and `completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `amazonbedrock`."]
+    opt service["service"] : Option < AmazonBedrockServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `amazonbedrock` service."]
+    opt service_settings["service_settings"] : Option < AmazonBedrockServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < AmazonBedrockTaskSettings > } } impl
+    InferencePutAmazonbedrockRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : AmazonBedrockServiceType, plain
+    service_settings : AmazonBedrockServiceSettings, plain task_settings :
+    AmazonBedrockTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_amazonbedrock`."] pub type
+    InferencePutAmazonbedrockResponse = InferenceEndpointInfoAmazonBedrock;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_amazonsagemaker`."] #[derive(Default)] request
+    InferencePutAmazonsagemakerRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `sparse_embedding` or `text_embedding` task types."]
+    #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc =
+    " The type of service supported for the specified task type. In this case, `amazon_sagemaker`."]
+    opt service["service"] : Option < AmazonSageMakerServiceType >, #[doc =
+    " Settings used to install the inference model."] #[doc =
+    " These settings are specific to the `amazon_sagemaker` service and `service_settings.api` you specified."]
+    opt service_settings["service_settings"] : Option < AmazonSageMakerServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type and `service_settings.api` you specified."]
+    opt task_settings["task_settings"] : Option < AmazonSageMakerTaskSettings > } } impl
+    InferencePutAmazonsagemakerRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : AmazonSageMakerServiceType, plain
+    service_settings : AmazonSageMakerServiceSettings, plain task_settings :
+    AmazonSageMakerTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_amazonsagemaker`."] pub type
+    InferencePutAmazonsagemakerResponse = InferenceEndpointInfoAmazonSageMaker;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_anthropic`."] #[derive(Default)] request
+    InferencePutAnthropicRequest { #[doc =
+    " The type of service supported for the specified task type. In this case, `anthropic`."]
+    opt service["service"] : Option < AnthropicServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `anthropic` service."]
+    opt service_settings["service_settings"] : Option < AnthropicServiceSettings >, #[doc
+    = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < AnthropicTaskSettings > } } impl
+    InferencePutAnthropicRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain service :
+    AnthropicServiceType, plain service_settings : AnthropicServiceSettings, plain
+    task_settings : AnthropicTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_anthropic`."] pub type InferencePutAnthropicResponse
+    = InferenceEndpointInfoAnthropic;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_azureaistudio`."] #[derive(Default)] request
+    InferencePutAzureaistudioRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank` or `completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `azureaistudio`."]
+    opt service["service"] : Option < AzureAiStudioServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `azureaistudio` service."]
+    opt service_settings["service_settings"] : Option < AzureAiStudioServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < AzureAiStudioTaskSettings > } } impl
+    InferencePutAzureaistudioRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : AzureAiStudioServiceType, plain
+    service_settings : AzureAiStudioServiceSettings, plain task_settings :
+    AzureAiStudioTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_azureaistudio`."] pub type
+    InferencePutAzureaistudioResponse = InferenceEndpointInfoAzureAIStudio;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_azureopenai`."] #[derive(Default)] request
+    InferencePutAzureopenaiRequest { #[doc = " The chunking configuration object."] #[doc
+    = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` and `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `azureopenai`."]
+    opt service["service"] : Option < AzureOpenAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `azureopenai` service."]
+    opt service_settings["service_settings"] : Option < AzureOpenAIServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < AzureOpenAITaskSettings > } } impl
+    InferencePutAzureopenaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : AzureOpenAIServiceType, plain
+    service_settings : AzureOpenAIServiceSettings, plain task_settings :
+    AzureOpenAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_azureopenai`."] pub type
+    InferencePutAzureopenaiResponse = InferenceEndpointInfoAzureOpenAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_cohere`."] #[derive(Default)] request
+    InferencePutCohereRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank` or `completion` task type."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `cohere`."]
+    opt service["service"] : Option < CohereServiceType >, #[doc =
+    " Settings used to install the inference model."] #[doc =
+    " These settings are specific to the `cohere` service."] opt
+    service_settings["service_settings"] : Option < CohereServiceSettings >, #[doc =
+    " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < CohereTaskSettings > } } impl
+    InferencePutCohereRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : CohereServiceType, plain service_settings
+    : CohereServiceSettings, plain task_settings : CohereTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_cohere`."] pub type InferencePutCohereResponse =
+    InferenceEndpointInfoCohere;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_contextualai`."] #[derive(Default)] request
+    InferencePutContextualaiRequest { #[doc =
+    " The type of service supported for the specified task type. In this case, `contextualai`."]
+    opt service["service"] : Option < ContextualAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `contextualai` service."]
+    opt service_settings["service_settings"] : Option < ContextualAIServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < ContextualAITaskSettings > } } impl
+    InferencePutContextualaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain service :
+    ContextualAIServiceType, plain service_settings : ContextualAIServiceSettings, plain
+    task_settings : ContextualAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_contextualai`."] pub type
+    InferencePutContextualaiResponse = InferenceEndpointInfoContextualAi;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_custom`."] #[derive(Default)] request
+    InferencePutCustomRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `sparse_embedding` or `text_embedding` task types."] #[doc =
+    " Not applicable to the `rerank` or `completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `custom`."]
+    opt service["service"] : Option < CustomServiceType >, #[doc =
+    " Settings used to install the inference model."] #[doc =
+    " These settings are specific to the `custom` service."] opt
+    service_settings["service_settings"] : Option < CustomServiceSettings >, #[doc =
+    " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < CustomTaskSettings > } } impl
+    InferencePutCustomRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : CustomServiceType, plain service_settings
+    : CustomServiceSettings, plain task_settings : CustomTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_custom`."] pub type InferencePutCustomResponse =
+    InferenceEndpointInfoCustom;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_deepseek`."] #[derive(Default)] request
+    InferencePutDeepseekRequest { #[doc =
+    " The type of service supported for the specified task type. In this case, `deepseek`."]
+    opt service["service"] : Option < DeepSeekServiceType >, #[doc =
+    " Settings used to install the inference model."] #[doc =
+    " These settings are specific to the `deepseek` service."] opt
+    service_settings["service_settings"] : Option < DeepSeekServiceSettings > } } impl
+    InferencePutDeepseekRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain service :
+    DeepSeekServiceType, plain service_settings : DeepSeekServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_deepseek`."] pub type InferencePutDeepseekResponse =
+    InferenceEndpointInfoDeepSeek;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_elasticsearch`."] #[derive(Default)] request
+    InferencePutElasticsearchRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `sparse_embedding` and `text_embedding` task types."]
+    #[doc = " Not applicable to the `rerank` task type."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `elasticsearch`."]
+    opt service["service"] : Option < ElasticsearchServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `elasticsearch` service."]
+    opt service_settings["service_settings"] : Option < ElasticsearchServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < ElasticsearchTaskSettings > } } impl
+    InferencePutElasticsearchRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : ElasticsearchServiceType, plain
+    service_settings : ElasticsearchServiceSettings, plain task_settings :
+    ElasticsearchTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_elasticsearch`."] pub type
+    InferencePutElasticsearchResponse = InferenceEndpointInfoElasticsearch;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_elser`."] #[derive(Default)] request
+    InferencePutElserRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Note that for ELSER endpoints, the max_chunk_size may not exceed `300`."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `elser`."]
+    opt service["service"] : Option < ElserServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `elser` service."]
+    opt service_settings["service_settings"] : Option < ElserServiceSettings > } } impl
+    InferencePutElserRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : ElserServiceType, plain service_settings :
+    ElserServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_elser`."] pub type InferencePutElserResponse =
+    InferenceEndpointInfoELSER;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_fireworksai`."] #[derive(Default)] request
+    InferencePutFireworksaiRequest { #[doc = " The chunking configuration object."] #[doc
+    = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` or `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `fireworksai`."]
+    opt service["service"] : Option < FireworksAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `fireworksai` service."]
+    opt service_settings["service_settings"] : Option < FireworksAIServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " Applies only to the `completion` or `chat_completion` task types."] #[doc =
+    " Not applicable to the `text_embedding` task type."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < FireworksAITaskSettings > } } impl
+    InferencePutFireworksaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : FireworksAIServiceType, plain
+    service_settings : FireworksAIServiceSettings, plain task_settings :
+    FireworksAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_fireworksai`."] pub type
+    InferencePutFireworksaiResponse = InferenceEndpointInfoFireworksAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_googleaistudio`."] #[derive(Default)] request
+    InferencePutGoogleaistudioRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` task type."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `googleaistudio`."]
+    opt service["service"] : Option < GoogleAiServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `googleaistudio` service."]
+    opt service_settings["service_settings"] : Option < GoogleAiStudioServiceSettings > }
+    } impl InferencePutGoogleaistudioRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain
+    chunking_settings : InferenceChunkingSettings, plain service : GoogleAiServiceType,
+    plain service_settings : GoogleAiStudioServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_googleaistudio`."] pub type
+    InferencePutGoogleaistudioResponse = InferenceEndpointInfoGoogleAIStudio;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_googlevertexai`."] #[derive(Default)] request
+    InferencePutGooglevertexaiRequest { #[doc = " The chunking configuration object."]
+    #[doc = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc =
+    " The type of service supported for the specified task type. In this case, `googlevertexai`."]
+    opt service["service"] : Option < GoogleVertexAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `googlevertexai` service."]
+    opt service_settings["service_settings"] : Option < GoogleVertexAIServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < GoogleVertexAITaskSettings > } } impl
+    InferencePutGooglevertexaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : GoogleVertexAIServiceType, plain
+    service_settings : GoogleVertexAIServiceSettings, plain task_settings :
+    GoogleVertexAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_googlevertexai`."] pub type
+    InferencePutGooglevertexaiResponse = InferenceEndpointInfoGoogleVertexAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_groq`."] #[derive(Default)] request
+    InferencePutGroqRequest { #[doc =
+    " The type of service supported for the specified task type. In this case, `groq`."]
+    opt service["service"] : Option < GroqServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `groq` service."]
+    opt service_settings["service_settings"] : Option < GroqServiceSettings > } } impl
+    InferencePutGroqRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain service : GroqServiceType, plain
+    service_settings : GroqServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_groq`."] pub type InferencePutGroqResponse =
+    InferenceEndpointInfoGroq;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_hugging_face`."] #[derive(Default)] request
+    InferencePutHuggingFaceRequest { #[doc = " The chunking configuration object."] #[doc
+    = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc =
+    " The type of service supported for the specified task type. In this case, `hugging_face`."]
+    opt service["service"] : Option < HuggingFaceServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `hugging_face` service."]
+    opt service_settings["service_settings"] : Option < HuggingFaceServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < HuggingFaceTaskSettings > } } impl
+    InferencePutHuggingFaceRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : HuggingFaceServiceType, plain
+    service_settings : HuggingFaceServiceSettings, plain task_settings :
+    HuggingFaceTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_hugging_face`."] pub type
+    InferencePutHuggingFaceResponse = InferenceEndpointInfoHuggingFace;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_jinaai`."] #[derive(Default)] request
+    InferencePutJinaaiRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `embedding` and text_embedding` task types."] #[doc =
+    " Not applicable to the `rerank` task type."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `jinaai`."]
+    opt service["service"] : Option < JinaAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `jinaai` service."]
+    opt service_settings["service_settings"] : Option < JinaAIServiceSettings >, #[doc =
+    " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < JinaAITaskSettings > } } impl
+    InferencePutJinaaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : JinaAIServiceType, plain service_settings
+    : JinaAIServiceSettings, plain task_settings : JinaAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_jinaai`."] pub type InferencePutJinaaiResponse =
+    InferenceEndpointInfoJinaAi;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_llama`."] #[derive(Default)] request
+    InferencePutLlamaRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` or `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `llama`."]
+    opt service["service"] : Option < LlamaServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `llama` service."]
+    opt service_settings["service_settings"] : Option < LlamaServiceSettings > } } impl
+    InferencePutLlamaRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : LlamaServiceType, plain service_settings :
+    LlamaServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_llama`."] pub type InferencePutLlamaResponse =
+    InferenceEndpointInfoLlama;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_mistral`."] #[derive(Default)] request
+    InferencePutMistralRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` or `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `mistral`."]
+    opt service["service"] : Option < MistralServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `mistral` service."]
+    opt service_settings["service_settings"] : Option < MistralServiceSettings > } } impl
+    InferencePutMistralRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : MistralServiceType, plain service_settings
+    : MistralServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_mistral`."] pub type InferencePutMistralResponse =
+    InferenceEndpointInfoMistral;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_nvidia`."] #[derive(Default)] request
+    InferencePutNvidiaRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc =
+    " The type of service supported for the specified task type. In this case, `nvidia`."]
+    opt service["service"] : Option < NvidiaServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `nvidia` service."]
+    opt service_settings["service_settings"] : Option < NvidiaServiceSettings >, #[doc =
+    " Settings to configure the inference task."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    #[doc = " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < NvidiaTaskSettings > } } impl
+    InferencePutNvidiaRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : NvidiaServiceType, plain service_settings
+    : NvidiaServiceSettings, plain task_settings : NvidiaTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_nvidia`."] pub type InferencePutNvidiaResponse =
+    InferenceEndpointInfoNvidia;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_openai`."] #[derive(Default)] request
+    InferencePutOpenaiRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `completion` or `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `openai`."]
+    opt service["service"] : Option < OpenAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `openai` service."]
+    opt service_settings["service_settings"] : Option < OpenAIServiceSettings >, #[doc =
+    " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < OpenAITaskSettings > } } impl
+    InferencePutOpenaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : OpenAIServiceType, plain service_settings
+    : OpenAIServiceSettings, plain task_settings : OpenAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_openai`."] pub type InferencePutOpenaiResponse =
+    InferenceEndpointInfoOpenAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_openshift_ai`."] #[derive(Default)] request
+    InferencePutOpenshiftAiRequest { #[doc = " The chunking configuration object."] #[doc
+    = " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion`, or `chat_completion` task types."]
+    opt chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >,
+    #[doc =
+    " The type of service supported for the specified task type. In this case, `openshift_ai`."]
+    opt service["service"] : Option < OpenShiftAiServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `openshift_ai` service."]
+    opt service_settings["service_settings"] : Option < OpenShiftAiServiceSettings >,
+    #[doc = " Settings to configure the inference task."] #[doc =
+    " Applies only to the `rerank` task type."] #[doc =
+    " Not applicable to the `text_embedding`, `completion`, or `chat_completion` task types."]
+    #[doc = " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < OpenShiftAiTaskSettings > } } impl
+    InferencePutOpenshiftAiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : OpenShiftAiServiceType, plain
+    service_settings : OpenShiftAiServiceSettings, plain task_settings :
+    OpenShiftAiTaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_openshift_ai`."] pub type
+    InferencePutOpenshiftAiResponse = InferenceEndpointInfoOpenShiftAi;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_region_policy`."] #[derive(Default)] request
+    InferencePutRegionPolicyRequest { #[doc = " The region policy configuration."] opt
+    region_policy["region_policy"] : Option < RegionPolicy > } } impl
+    InferencePutRegionPolicyRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain region_policy :
+    RegionPolicy); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_region_policy`."] pub type
+    InferencePutRegionPolicyResponse = RegionPolicyDoc;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_voyageai`."] #[derive(Default)] request
+    InferencePutVoyageaiRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank` task type."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `voyageai`."]
+    opt service["service"] : Option < VoyageAIServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `voyageai` service."]
+    opt service_settings["service_settings"] : Option < VoyageAIServiceSettings >, #[doc
+    = " Settings to configure the inference task."] #[doc =
+    " These settings are specific to the task type you specified."] opt
+    task_settings["task_settings"] : Option < VoyageAITaskSettings > } } impl
+    InferencePutVoyageaiRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : VoyageAIServiceType, plain
+    service_settings : VoyageAIServiceSettings, plain task_settings :
+    VoyageAITaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_voyageai`."] pub type InferencePutVoyageaiResponse =
+    InferenceEndpointInfoVoyageAI;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.put_watsonx`."] #[derive(Default)] request
+    InferencePutWatsonxRequest { #[doc = " The chunking configuration object."] #[doc =
+    " Applies only to the `text_embedding` task type."] #[doc =
+    " Not applicable to the `rerank`, `completion` or `chat_completion` task types."] opt
+    chunking_settings["chunking_settings"] : Option < InferenceChunkingSettings >, #[doc
+    =
+    " The type of service supported for the specified task type. In this case, `watsonxai`."]
+    opt service["service"] : Option < WatsonxServiceType >, #[doc =
+    " Settings used to install the inference model. These settings are specific to the `watsonxai` service."]
+    opt service_settings["service_settings"] : Option < WatsonxServiceSettings > } } impl
+    InferencePutWatsonxRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain chunking_settings :
+    InferenceChunkingSettings, plain service : WatsonxServiceType, plain service_settings
+    : WatsonxServiceSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.put_watsonx`."] pub type InferencePutWatsonxResponse =
+    InferenceEndpointInfoWatsonx;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.rerank`."] #[derive(Default)] request
+    InferenceRerankRequest { #[doc = " Query input."] #[doc =
+    " The query can be specified as a single string, or as an object."] #[doc =
+    " The object form additionally allows specifying non-text inputs, such as images."]
+    opt query["query"] : Option < RerankQuery >, #[doc = " The documents to rank."] #[doc
+    =
+    " The input can be specified as a single string or an array of strings, or as an object or an array of objects."]
+    #[doc =
+    " The object form additionally allows specifying non-text inputs, such as images."]
+    opt input["input"] : Option < RerankInput >, #[doc =
+    " Include the document text in the response."] opt
+    return_documents["return_documents"] : Option < bool >, #[doc =
+    " Limit the response to the top N documents."] opt top_n["top_n"] : Option < i32 >,
+    #[doc = " Task settings for the individual inference request."] #[doc =
+    " These settings are specific to the task type you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceRerankRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain query : RerankQuery, plain input :
+    RerankInput, plain return_documents : bool, plain top_n : i32, plain task_settings :
+    TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { RerankInputFormat { Text =
+    "text", Base64 = "base64" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " An object describing a single input for the `rerank` task, which additionally allows specifying non-text inputs, such as images."]
+    #[derive(Default)] request RerankInputObject { #[doc =
+    " The type of input. Not all services and models support all input types."] opt
+    r#type["type"] : Option < RerankInputType >, #[doc =
+    " The format of the input. For the `text` type this must be `text`. For the `image` type this must be `base64`."]
+    #[doc =
+    " If not specified, this defaults to `text` for the `text` type and `base64` for the `image` type."]
+    opt format["format"] : Option < RerankInputFormat >, #[doc =
+    " The value of the input. For images, this must be a base64-encoded data URI, that is, \"data:content/type;base64,...\"."]
+    opt value["value"] : Option < String > } } impl RerankInputObject { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain r#type : RerankInputType, plain format : RerankInputFormat, plain
+    value : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { RerankInputType { Text =
+    "text", Image = "image" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Allows specifying documents to rank as objects, which additionally supports non-text inputs, such as images."]
+    pub type RerankObjectInput = crate ::OneOrMany < RerankInputObject >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " Allows specifying text-only documents to rank for the `rerank` task."] pub type
+    RerankStringInput = crate ::OneOrMany < String >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " The response of `inference.rerank`."]
+    pub type InferenceRerankResponse = RerankedInferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.sparse_embedding`."] #[derive(Default)] request
+    InferenceSparseEmbeddingRequest { #[doc = " Inference input."] #[doc =
+    " Either a string or an array of strings."] opt input["input"] : Option < crate
+    ::OneOrMany < String > >, #[doc =
+    " Task settings for the individual inference request. These settings are specific to the &lt;task_type&gt; you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceSparseEmbeddingRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain input : crate
+    ::OneOrMany < String >, plain task_settings : TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.sparse_embedding`."] pub type
+    InferenceSparseEmbeddingResponse = SparseEmbeddingInferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.stream_completion`."] #[derive(Default)] request
+    InferenceStreamCompletionRequest { #[doc =
+    " The text on which you want to perform the inference task."] #[doc =
+    " It can be a single string or an array."] opt input["input"] : Option < crate
+    ::OneOrMany < String > >, #[doc =
+    " Task settings for the individual inference request. These settings are specific to the &lt;task_type&gt; you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceStreamCompletionRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain input : crate
+    ::OneOrMany < String >, plain task_settings : TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.stream_completion`."] pub type
+    InferenceStreamCompletionResponse = super::common::StreamResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
+    " The request body of `inference.text_embedding`."] #[derive(Default)] request
+    InferenceTextEmbeddingRequest { #[doc = " Inference input."] #[doc =
+    " Either a string or an array of strings."] opt input["input"] : Option < crate
+    ::OneOrMany < String > >, #[doc =
+    " The input data type for the text embedding model. Possible values include:"] #[doc
+    = " * `SEARCH`"] #[doc = " * `INGEST`"] #[doc = " * `CLASSIFICATION`"] opt
+    input_type["input_type"] : Option < String >, #[doc =
+    " Task settings for the individual inference request. These settings are specific to the &lt;task_type&gt; you specified and override the task settings specified when initializing the service."]
+    opt task_settings["task_settings"] : Option < TaskSettings > } } impl
+    InferenceTextEmbeddingRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain input : crate ::OneOrMany <
+    String >, plain input_type : String, plain task_settings : TaskSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The response of `inference.text_embedding`."] pub type
+    InferenceTextEmbeddingResponse = TextEmbeddingInferenceResult;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The request body of `inference.update`."] pub type InferenceUpdateRequest =
+    InferenceEndpoint;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " The response of `inference.update`."]
+    pub type InferenceUpdateResponse = InferenceEndpointInfo;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum CompletionToolType
+    { String(String), CompletionToolChoice(CompletionToolChoice) } impl From < String >
+    for CompletionToolType { fn from(v : String) -> Self { CompletionToolType::String(v)
+    } } impl From < CompletionToolChoice > for CompletionToolType { fn from(v :
+    CompletionToolChoice) -> Self { CompletionToolType::CompletionToolChoice(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    CustomTaskParameter { String(String), Integer(i32), Number(f64), Number2(f32),
+    Bool(bool) } impl From < String > for CustomTaskParameter { fn from(v : String) ->
+    Self { CustomTaskParameter::String(v) } } impl From < i32 > for CustomTaskParameter {
+    fn from(v : i32) -> Self { CustomTaskParameter::Integer(v) } } impl From < f64 > for
+    CustomTaskParameter { fn from(v : f64) -> Self { CustomTaskParameter::Number(v) } }
+    impl From < f32 > for CustomTaskParameter { fn from(v : f32) -> Self {
+    CustomTaskParameter::Number2(v) } } impl From < bool > for CustomTaskParameter { fn
+    from(v : bool) -> Self { CustomTaskParameter::Bool(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " Inference input."] #[doc =
+    " Either a string, an array of strings, a `content` object, or an array of `content` objects."]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)] pub enum EmbeddingInput {
+    EmbeddingStringInput(EmbeddingStringInput),
+    EmbeddingContentInput(EmbeddingContentInput) } impl From < EmbeddingStringInput > for
+    EmbeddingInput { fn from(v : EmbeddingStringInput) -> Self {
+    EmbeddingInput::EmbeddingStringInput(v) } } impl From < EmbeddingContentInput > for
+    EmbeddingInput { fn from(v : EmbeddingContentInput) -> Self {
+    EmbeddingInput::EmbeddingContentInput(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
+    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum MessageContent {
+    String(String), ContentObjectList(Vec < ContentObject >) } impl From < String > for
+    MessageContent { fn from(v : String) -> Self { MessageContent::String(v) } } impl
+    From < Vec < ContentObject > > for MessageContent { fn from(v : Vec < ContentObject
+    >) -> Self { MessageContent::ContentObjectList(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc =
+    " The documents to rank for the `rerank` task."] #[doc =
+    " Either a string, an array of strings, an object, or an array of objects."] #[doc =
+    " The object form additionally allows specifying non-text inputs, such as images."]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)] pub enum RerankInput { RerankStringInput(RerankStringInput),
+    RerankObjectInput(RerankObjectInput) } impl From < RerankStringInput > for
+    RerankInput { fn from(v : RerankStringInput) -> Self {
+    RerankInput::RerankStringInput(v) } } impl From < RerankObjectInput > for RerankInput
+    { fn from(v : RerankObjectInput) -> Self { RerankInput::RerankObjectInput(v) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-inference"))] #[doc = " Query input for the `rerank` task."]
+    #[doc =
+    " Either a string, or an object. The object form additionally allows specifying non-text inputs, such as images."]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)] pub enum RerankQuery { String(String),
+    RerankInputObject(RerankInputObject) } impl From < String > for RerankQuery { fn
+    from(v : String) -> Self { RerankQuery::String(v) } } impl From < RerankInputObject >
+    for RerankQuery { fn from(v : RerankInputObject) -> Self {
+    RerankQuery::RerankInputObject(v) } }
 }

@@ -1715,6 +1715,11 @@ impl FieldAliasProperty {
         self
     }
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldMapping { def
+    full_name["full_name"] : String, req mapping["mapping"] : crate ::SingleKey <
+    Property > } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldNamesField {

@@ -3,6 +3,363 @@
 //! `ml` types from the specification.
 
 #![allow(unused_imports)]
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    AdaptiveAllocationsSettings { #[doc = " If true, adaptive_allocations is enabled"]
+    opt enabled["enabled"] : Option < bool >, #[doc =
+    " Specifies the minimum number of allocations to scale to."] #[doc =
+    " If set, it must be greater than or equal to 0."] #[doc =
+    " If not defined, the deployment scales to 0."] opt
+    min_number_of_allocations["min_number_of_allocations"] : Option < i32 >, #[doc =
+    " Specifies the maximum number of allocations to scale to."] #[doc =
+    " If set, it must be greater than or equal to min_number_of_allocations."] opt
+    max_number_of_allocations["max_number_of_allocations"] : Option < i32 > } } impl
+    AdaptiveAllocationsSettings { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain enabled : bool, plain
+    min_number_of_allocations : i32, plain max_number_of_allocations : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    AnalysisConfig { #[doc =
+    " The size of the interval that the analysis is aggregated into, typically between `5m` and `1h`. This value should be either a whole number of days or equate to a"]
+    #[doc =
+    " whole number of buckets in one day. If the anomaly detection job uses a datafeed with aggregations, this value must also be divisible by the interval of the date histogram aggregation."]
+    opt bucket_span["bucket_span"] : Option < super::common::Duration >, #[doc =
+    " If `categorization_field_name` is specified, you can also define the analyzer that is used to interpret the categorization field. This property cannot be used at the same time as `categorization_filters`. The categorization analyzer specifies how the `categorization_field` is interpreted by the categorization process. The `categorization_analyzer` field can be specified either as a string or as an object. If it is a string, it must refer to a built-in analyzer or one added by another plugin."]
+    opt categorization_analyzer["categorization_analyzer"] : Option <
+    CategorizationAnalyzer >, #[doc =
+    " If this property is specified, the values of the specified field will be categorized. The resulting categories must be used in a detector by setting `by_field_name`, `over_field_name`, or `partition_field_name` to the keyword `mlcategory`."]
+    opt categorization_field_name["categorization_field_name"] : Option <
+    super::common::Field >, #[doc =
+    " If `categorization_field_name` is specified, you can also define optional filters. This property expects an array of regular expressions. The expressions are used to filter out matching sequences from the categorization field values. You can use this functionality to fine tune the categorization by excluding sequences from consideration when categories are defined. For example, you can exclude SQL statements that appear in your log files. This property cannot be used at the same time as `categorization_analyzer`. If you only want to define simple regular expression filters that are applied prior to tokenization, setting this property is the easiest method. If you also want to customize the tokenizer or post-tokenization filtering, use the `categorization_analyzer` property instead and include the filters as pattern_replace character filters. The effect is exactly the same."]
+    opt categorization_filters["categorization_filters"] : Option < Vec < String > >,
+    #[doc =
+    " Detector configuration objects specify which data fields a job analyzes. They also specify which analytical functions are used. You can specify multiple detectors for a job. If the detectors array does not contain at least one detector, no analysis can occur and an error is returned."]
+    opt detectors["detectors"] : Option < Vec < Detector > >, #[doc =
+    " A comma separated list of influencer field names. Typically these can be the by, over, or partition fields that are used in the detector configuration. You might also want to use a field name that is not specifically named in a detector, but is available as part of the input data. When you use multiple detectors, the use of influencers is recommended as it aggregates results for each influencer entity."]
+    opt influencers["influencers"] : Option < Vec < super::common::Field > >, #[doc =
+    " The size of the window in which to expect data that is out of time order. If you specify a non-zero value, it must be greater than or equal to one second. NOTE: Latency is applicable only when you send data by using the post data API."]
+    opt latency["latency"] : Option < super::common::Duration >, #[doc =
+    " Advanced configuration option. Affects the pruning of models that have not been updated for the given time duration. The value must be set to a multiple of the `bucket_span`. If set too low, important information may be removed from the model. For jobs created in 8.1 and later, the default value is the greater of `30d` or 20 times `bucket_span`."]
+    opt model_prune_window["model_prune_window"] : Option < super::common::Duration >,
+    #[doc =
+    " This functionality is reserved for internal use. It is not supported for use in customer environments and is not subject to the support SLA of official GA features. If set to `true`, the analysis will automatically find correlations between metrics for a given by field value and report anomalies when those correlations cease to hold. For example, suppose CPU and memory usage on host A is usually highly correlated with the same metrics on host B. Perhaps this correlation occurs because they are running a load-balanced application. If you enable this property, anomalies will be reported when, for example, CPU usage on host A is high and the value of CPU usage on host B is low. That is to say, you’ll see an anomaly when the CPU of host A is unusual given the CPU of host B. To use the `multivariate_by_fields` property, you must also specify `by_field_name` in your detector."]
+    opt multivariate_by_fields["multivariate_by_fields"] : Option < bool >, #[doc =
+    " Settings related to how categorization interacts with partition fields."] opt
+    per_partition_categorization["per_partition_categorization"] : Option <
+    PerPartitionCategorization >, #[doc =
+    " If this property is specified, the data that is fed to the job is expected to be pre-summarized. This property value is the name of the field that contains the count of raw data points that have been summarized. The same `summary_count_field_name` applies to all detectors in the job. NOTE: The `summary_count_field_name` property cannot be used with the `metric` function."]
+    opt summary_count_field_name["summary_count_field_name"] : Option <
+    super::common::Field > } } impl AnalysisConfig { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    bucket_span : super::common::Duration, plain categorization_analyzer :
+    CategorizationAnalyzer, plain categorization_field_name : super::common::Field, plain
+    categorization_filters : Vec < String >, plain detectors : Vec < Detector >, plain
+    influencers : Vec < super::common::Field >, plain latency : super::common::Duration,
+    plain model_prune_window : super::common::Duration, plain multivariate_by_fields :
+    bool, plain per_partition_categorization : PerPartitionCategorization, plain
+    summary_count_field_name : super::common::Field); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnalysisConfigRead {
+    #[doc =
+    " The size of the interval that the analysis is aggregated into, typically between `5m` and `1h`. This value should be either a whole number of days or equate to a"]
+    #[doc =
+    " whole number of buckets in one day. If the anomaly detection job uses a datafeed with aggregations, this value must also be divisible by the interval of the date histogram aggregation."]
+    req bucket_span["bucket_span"] : super::common::Duration, #[doc =
+    " Detector configuration objects specify which data fields a job analyzes. They also specify which analytical functions are used. You can specify multiple detectors for a job. If the detectors array does not contain at least one detector, no analysis can occur and an error is returned."]
+    def detectors["detectors"] : Vec < DetectorRead >, #[doc =
+    " A comma separated list of influencer field names. Typically these can be the by, over, or partition fields that are used in the detector configuration. You might also want to use a field name that is not specifically named in a detector, but is available as part of the input data. When you use multiple detectors, the use of influencers is recommended as it aggregates results for each influencer entity."]
+    def influencers["influencers"] : Vec < super::common::Field >, #[doc =
+    " If `categorization_field_name` is specified, you can also define the analyzer that is used to interpret the categorization field. This property cannot be used at the same time as `categorization_filters`. The categorization analyzer specifies how the `categorization_field` is interpreted by the categorization process. The `categorization_analyzer` field can be specified either as a string or as an object. If it is a string, it must refer to a built-in analyzer or one added by another plugin."]
+    opt categorization_analyzer["categorization_analyzer"] : Option <
+    CategorizationAnalyzer >, #[doc =
+    " If this property is specified, the values of the specified field will be categorized. The resulting categories must be used in a detector by setting `by_field_name`, `over_field_name`, or `partition_field_name` to the keyword `mlcategory`."]
+    opt categorization_field_name["categorization_field_name"] : Option <
+    super::common::Field >, #[doc =
+    " If `categorization_field_name` is specified, you can also define optional filters. This property expects an array of regular expressions. The expressions are used to filter out matching sequences from the categorization field values. You can use this functionality to fine tune the categorization by excluding sequences from consideration when categories are defined. For example, you can exclude SQL statements that appear in your log files. This property cannot be used at the same time as `categorization_analyzer`. If you only want to define simple regular expression filters that are applied prior to tokenization, setting this property is the easiest method. If you also want to customize the tokenizer or post-tokenization filtering, use the `categorization_analyzer` property instead and include the filters as pattern_replace character filters. The effect is exactly the same."]
+    opt categorization_filters["categorization_filters"] : Option < Vec < String > >,
+    #[doc =
+    " The size of the window in which to expect data that is out of time order. If you specify a non-zero value, it must be greater than or equal to one second. NOTE: Latency is applicable only when you send data by using the post data API."]
+    opt latency["latency"] : Option < super::common::Duration >, #[doc =
+    " Advanced configuration option. Affects the pruning of models that have not been updated for the given time duration. The value must be set to a multiple of the `bucket_span`. If set too low, important information may be removed from the model. For jobs created in 8.1 and later, the default value is the greater of `30d` or 20 times `bucket_span`."]
+    opt model_prune_window["model_prune_window"] : Option < super::common::Duration >,
+    #[doc =
+    " This functionality is reserved for internal use. It is not supported for use in customer environments and is not subject to the support SLA of official GA features. If set to `true`, the analysis will automatically find correlations between metrics for a given by field value and report anomalies when those correlations cease to hold. For example, suppose CPU and memory usage on host A is usually highly correlated with the same metrics on host B. Perhaps this correlation occurs because they are running a load-balanced application. If you enable this property, anomalies will be reported when, for example, CPU usage on host A is high and the value of CPU usage on host B is low. That is to say, you’ll see an anomaly when the CPU of host A is unusual given the CPU of host B. To use the `multivariate_by_fields` property, you must also specify `by_field_name` in your detector."]
+    opt multivariate_by_fields["multivariate_by_fields"] : Option < bool >, #[doc =
+    " Settings related to how categorization interacts with partition fields."] opt
+    per_partition_categorization["per_partition_categorization"] : Option <
+    PerPartitionCategorization >, #[doc =
+    " If this property is specified, the data that is fed to the job is expected to be pre-summarized. This property value is the name of the field that contains the count of raw data points that have been summarized. The same `summary_count_field_name` applies to all detectors in the job. NOTE: The `summary_count_field_name` property cannot be used with the `metric` function."]
+    opt summary_count_field_name["summary_count_field_name"] : Option <
+    super::common::Field > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    AnalysisLimits { #[doc =
+    " The maximum number of examples stored per category in memory and in the results data store. If you increase this value, more examples are available, however it requires that you have more storage available. If you set this value to 0, no examples are stored. NOTE: The `categorization_examples_limit` applies only to analysis that uses categorization."]
+    opt categorization_examples_limit["categorization_examples_limit"] : Option < i64 >,
+    #[doc =
+    " The approximate maximum amount of memory resources that are required for analytical processing. Once this limit is approached, data pruning becomes more aggressive. Upon exceeding this limit, new entities are not modeled. If the `xpack.ml.max_model_memory_limit` setting has a value greater than 0 and less than 1024mb, that value is used instead of the default. The default value is relatively small to ensure that high resource usage is a conscious decision. If you have jobs that are expected to analyze high cardinality fields, you will likely need to use a higher value. If you specify a number instead of a string, the units are assumed to be MiB. Specifying a string is recommended for clarity. If you specify a byte size unit of `b` or `kb` and the number does not equate to a discrete number of megabytes, it is rounded down to the closest MiB. The minimum valid value is 1 MiB. If you specify a value less than 1 MiB, an error occurs. If you specify a value for the `xpack.ml.max_model_memory_limit` setting, an error occurs when you try to create jobs that have `model_memory_limit` values greater than that setting value."]
+    opt model_memory_limit["model_memory_limit"] : Option < super::common::ByteSize > } }
+    impl AnalysisLimits { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain categorization_examples_limit :
+    i64, plain model_memory_limit : super::common::ByteSize); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    AnalysisMemoryLimit { #[doc =
+    " Limits can be applied for the resources required to hold the mathematical models in memory. These limits are approximate and can be set per job. They do not control the memory used by other processes, for example the Elasticsearch Java processes."]
+    opt model_memory_limit["model_memory_limit"] : Option < String > } } impl
+    AnalysisMemoryLimit { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain model_memory_limit : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Anomaly { #[doc =
+    " The actual value for the bucket."] opt actual["actual"] : Option < Vec < f64 > >,
+    #[doc = " Information about the factors impacting the initial anomaly score."] opt
+    anomaly_score_explanation["anomaly_score_explanation"] : Option < AnomalyExplanation
+    >, #[doc =
+    " The length of the bucket in seconds. This value matches the `bucket_span` that is specified in the job."]
+    req bucket_span["bucket_span"] : super::common::DurationValue <
+    super::common::UnitSeconds >, #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to their own history. It is used for finding unusual values in the context of the split."]
+    opt by_field_name["by_field_name"] : Option < String >, #[doc =
+    " The value of `by_field_name`."] opt by_field_value["by_field_value"] : Option <
+    String >, #[doc =
+    " For population analysis, an over field must be specified in the detector. This property contains an array of anomaly records that are the causes for the anomaly that has been identified for the over field. This sub-resource contains the most anomalous records for the `over_field_name`. For scalability reasons, a maximum of the 10 most significant causes of the anomaly are returned. As part of the core analytical modeling, these low-level anomaly records are aggregated for their parent over field record. The `causes` resource contains similar elements to the record resource, namely `actual`, `typical`, `geo_results.actual_point`, `geo_results.typical_point`, `*_field_name` and `*_field_value`. Probability and scores are not applicable to causes."]
+    opt causes["causes"] : Option < Vec < AnomalyCause > >, #[doc =
+    " A unique identifier for the detector."] def detector_index["detector_index"] : i32,
+    #[doc =
+    " Certain functions require a field to operate on, for example, `sum()`. For those functions, this value is the name of the field to be analyzed."]
+    opt field_name["field_name"] : Option < String >, #[doc =
+    " The function in which the anomaly occurs, as specified in the detector configuration. For example, `max`."]
+    opt function["function"] : Option < String >, #[doc =
+    " The description of the function in which the anomaly occurs, as specified in the detector configuration."]
+    opt function_description["function_description"] : Option < String >, #[doc =
+    " If the detector function is `lat_long`, this object contains comma delimited strings for the latitude and longitude of the actual and typical values."]
+    opt geo_results["geo_results"] : Option < GeoResults >, #[doc =
+    " If influencers were specified in the detector configuration, this array contains influencers that contributed to or were to blame for an anomaly."]
+    opt influencers["influencers"] : Option < Vec < Influence > >, #[doc =
+    " A normalized score between 0-100, which is based on the probability of the anomalousness of this record. This is the initial value that was calculated at the time the bucket was processed."]
+    def initial_record_score["initial_record_score"] : f64, #[doc =
+    " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
+    def is_interim["is_interim"] : bool, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] : String, #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to the history of all splits. It is used for finding unusual values in the population of all splits."]
+    opt over_field_name["over_field_name"] : Option < String >, #[doc =
+    " The value of `over_field_name`."] opt over_field_value["over_field_value"] : Option
+    < String >, #[doc =
+    " The field used to segment the analysis. When you use this property, you have completely independent baselines for each value of this field."]
+    opt partition_field_name["partition_field_name"] : Option < String >, #[doc =
+    " The value of `partition_field_name`."] opt
+    partition_field_value["partition_field_value"] : Option < String >, #[doc =
+    " The probability of the individual anomaly occurring, in the range 0 to 1. For example, `0.0000772031`. This value can be held to a high precision of over 300 decimal places, so the `record_score` is provided as a human-readable and friendly interpretation of this."]
+    def probability["probability"] : f64, #[doc =
+    " A normalized score between 0-100, which is based on the probability of the anomalousness of this record. Unlike `initial_record_score`, this value will be updated by a re-normalization process as new data is analyzed."]
+    def record_score["record_score"] : f64, #[doc =
+    " Internal. This is always set to `record`."] def result_type["result_type"] :
+    String, #[doc =
+    " The start time of the bucket for which these results were calculated."] req
+    timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " The typical value for the bucket, according to analytical modeling."] opt
+    typical["typical"] : Option < Vec < f64 > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnomalyCause { opt
+    actual["actual"] : Option < Vec < f64 > >, opt by_field_name["by_field_name"] :
+    Option < super::common::Name >, opt by_field_value["by_field_value"] : Option <
+    String >, opt correlated_by_field_value["correlated_by_field_value"] : Option <
+    String >, opt field_name["field_name"] : Option < super::common::Field >, opt
+    function["function"] : Option < String >, opt
+    function_description["function_description"] : Option < String >, opt
+    geo_results["geo_results"] : Option < GeoResults >, opt influencers["influencers"] :
+    Option < Vec < Influence > >, opt over_field_name["over_field_name"] : Option <
+    super::common::Name >, opt over_field_value["over_field_value"] : Option < String >,
+    opt partition_field_name["partition_field_name"] : Option < String >, opt
+    partition_field_value["partition_field_value"] : Option < String >, def
+    probability["probability"] : f64, opt typical["typical"] : Option < Vec < f64 > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnomalyExplanation {
+    #[doc =
+    " Impact from the duration and magnitude of the detected anomaly relative to the historical average."]
+    opt anomaly_characteristics_impact["anomaly_characteristics_impact"] : Option < i32
+    >, #[doc = " Length of the detected anomaly in the number of buckets."] opt
+    anomaly_length["anomaly_length"] : Option < i32 >, #[doc =
+    " Type of the detected anomaly: `spike` or `dip`."] opt anomaly_type["anomaly_type"]
+    : Option < String >, #[doc =
+    " Indicates reduction of anomaly score for the bucket with large confidence intervals. If a bucket has large confidence intervals, the score is reduced."]
+    opt high_variance_penalty["high_variance_penalty"] : Option < bool >, #[doc =
+    " If the bucket contains fewer samples than expected, the score is reduced."] opt
+    incomplete_bucket_penalty["incomplete_bucket_penalty"] : Option < bool >, #[doc =
+    " Lower bound of the 95% confidence interval."] opt
+    lower_confidence_bound["lower_confidence_bound"] : Option < f64 >, #[doc =
+    " Impact of the deviation between actual and typical values in the past 12 buckets."]
+    opt multi_bucket_impact["multi_bucket_impact"] : Option < i32 >, #[doc =
+    " Impact of the deviation between actual and typical values in the current bucket."]
+    opt single_bucket_impact["single_bucket_impact"] : Option < i32 >, #[doc =
+    " Typical (expected) value for this bucket."] opt typical_value["typical_value"] :
+    Option < f64 >, #[doc = " Upper bound of the 95% confidence interval."] opt
+    upper_confidence_bound["upper_confidence_bound"] : Option < f64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml", feature = "ns-transform"))] crate ::api_struct! {
+    response ApiKeyAuthorization { #[doc = " The identifier for the API key."] def
+    id["id"] : String, #[doc = " The name of the API key."] def name["name"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { AppliesTo { Actual = "actual",
+    Typical = "typical", DiffFromTypical = "diff_from_typical", Time = "time" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response BucketInfluencer {
+    #[doc =
+    " A normalized score between 0-100, which is calculated for each bucket influencer. This score might be updated as"]
+    #[doc = " newer data is analyzed."] def anomaly_score["anomaly_score"] : f64, #[doc =
+    " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
+    req bucket_span["bucket_span"] : super::common::DurationValue <
+    super::common::UnitSeconds >, #[doc = " The field name of the influencer."] def
+    influencer_field_name["influencer_field_name"] : super::common::Field, #[doc =
+    " The score between 0-100 for each bucket influencer. This score is the initial value that was calculated at the"]
+    #[doc = " time the bucket was processed."] def
+    initial_anomaly_score["initial_anomaly_score"] : f64, #[doc =
+    " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
+    def is_interim["is_interim"] : bool, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] :
+    super::common::Id, #[doc =
+    " The probability that the bucket has this behavior, in the range 0 to 1. This value can be held to a high precision"]
+    #[doc =
+    " of over 300 decimal places, so the `anomaly_score` is provided as a human-readable and friendly interpretation of"]
+    #[doc = " this."] def probability["probability"] : f64, #[doc = " Internal."] def
+    raw_anomaly_score["raw_anomaly_score"] : f64, #[doc =
+    " Internal. This value is always set to `bucket_influencer`."] def
+    result_type["result_type"] : String, #[doc =
+    " The start time of the bucket for which these results were calculated."] req
+    timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " The start time of the bucket for which these results were calculated."] opt
+    timestamp_string["timestamp_string"] : Option < super::common::DateTime > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response BucketSummary { #[doc =
+    " The maximum anomaly score, between 0-100, for any of the bucket influencers. This is an overall, rate-limited"]
+    #[doc =
+    " score for the job. All the anomaly records in the bucket contribute to this score. This value might be updated as"]
+    #[doc = " new data is analyzed."] def anomaly_score["anomaly_score"] : f64, def
+    bucket_influencers["bucket_influencers"] : Vec < BucketInfluencer >, #[doc =
+    " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
+    req bucket_span["bucket_span"] : super::common::DurationValue <
+    super::common::UnitSeconds >, #[doc =
+    " The number of input data records processed in this bucket."] def
+    event_count["event_count"] : i64, #[doc =
+    " The maximum anomaly score for any of the bucket influencers. This is the initial value that was calculated at the"]
+    #[doc = " time the bucket was processed."] def
+    initial_anomaly_score["initial_anomaly_score"] : f64, #[doc =
+    " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
+    def is_interim["is_interim"] : bool, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] :
+    super::common::Id, #[doc =
+    " The amount of time, in milliseconds, that it took to analyze the bucket contents and calculate results."]
+    req processing_time_ms["processing_time_ms"] : super::common::DurationValue <
+    super::common::UnitMillis >, #[doc =
+    " Internal. This value is always set to bucket."] def result_type["result_type"] :
+    String, #[doc =
+    " The start time of the bucket. This timestamp uniquely identifies the bucket. Events that occur exactly at the"]
+    #[doc = " timestamp of the bucket are included in the results for the bucket."] req
+    timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc =
+    " The start time of the bucket. This timestamp uniquely identifies the bucket. Events that occur exactly at the"]
+    #[doc = " timestamp of the bucket are included in the results for the bucket."] opt
+    timestamp_string["timestamp_string"] : Option < super::common::DateTime > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    CalendarEvent { #[doc = " A string that uniquely identifies a calendar."] opt
+    calendar_id["calendar_id"] : Option < super::common::Id >, opt event_id["event_id"] :
+    Option < super::common::Id >, #[doc = " A description of the scheduled event."] opt
+    description["description"] : Option < String >, #[doc =
+    " The timestamp for the end of the scheduled event in milliseconds since the epoch or ISO 8601 format."]
+    opt end_time["end_time"] : Option < super::common::DateTime >, #[doc =
+    " The timestamp for the beginning of the scheduled event in milliseconds since the epoch or ISO 8601 format."]
+    opt start_time["start_time"] : Option < super::common::DateTime >, #[doc =
+    " When true the model will not create results for this calendar period."] opt
+    skip_result["skip_result"] : Option < bool >, #[doc =
+    " When true the model will not be updated for this calendar period."] opt
+    skip_model_update["skip_model_update"] : Option < bool >, #[doc =
+    " Shift time by this many seconds. For example adjust time for daylight savings changes"]
+    opt force_time_shift["force_time_shift"] : Option < i32 > } } impl CalendarEvent {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain calendar_id : super::common::Id, plain event_id :
+    super::common::Id, plain description : String, plain end_time :
+    super::common::DateTime, plain start_time : super::common::DateTime, plain
+    skip_result : bool, plain skip_model_update : bool, plain force_time_shift : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    CategorizationAnalyzerDefinition { #[doc =
+    " One or more character filters. In addition to the built-in character filters, other plugins can provide more character filters. If this property is not specified, no character filters are applied prior to categorization. If you are customizing some other aspect of the analyzer and you need to achieve the equivalent of `categorization_filters` (which are not permitted when some other aspect of the analyzer is customized), add them here as pattern replace character filters."]
+    opt char_filter["char_filter"] : Option < Vec < super::analysis::CharFilter > >,
+    #[doc =
+    " One or more token filters. In addition to the built-in token filters, other plugins can provide more token filters. If this property is not specified, no token filters are applied prior to categorization."]
+    opt filter["filter"] : Option < Vec < super::analysis::TokenFilter > >, #[doc =
+    " The name or definition of the tokenizer to use after character filters are applied. This property is compulsory if `categorization_analyzer` is specified as an object. Machine learning provides a tokenizer called `ml_standard` that tokenizes in a way that has been determined to produce good categorization results on a variety of log file formats for logs in English. If you want to use that tokenizer but change the character or token filters, specify \"tokenizer\": \"ml_standard\" in your `categorization_analyzer`. Additionally, the `ml_classic` tokenizer is available, which tokenizes in the same way as the non-customizable tokenizer in old versions of the product (before 6.2). `ml_classic` was the default categorization tokenizer in versions 6.2 to 7.13, so if you need categorization identical to the default for jobs created in these versions, specify \"tokenizer\": \"ml_classic\" in your `categorization_analyzer`."]
+    opt tokenizer["tokenizer"] : Option < super::analysis::Tokenizer > } } impl
+    CategorizationAnalyzerDefinition { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain char_filter : Vec <
+    super::analysis::CharFilter >, plain filter : Vec < super::analysis::TokenFilter >,
+    plain tokenizer : super::analysis::Tokenizer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ml"))] crate ::spec_enum! {
+    CategorizationStatus { Ok = "ok", Warn = "warn" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Category { #[doc =
+    " A unique identifier for the category. category_id is unique at the job level, even when per-partition categorization is enabled."]
+    def category_id["category_id"] : u64, #[doc =
+    " A list of examples of actual values that matched the category."] def
+    examples["examples"] : Vec < String >, #[doc =
+    " \\[experimental\\] A Grok pattern that could be used in Logstash or an ingest pipeline to extract fields from messages that match the category. This field is experimental and may be changed or removed in a future release. The Grok patterns that are found are not optimal, but are often a good starting point for manual tweaking."]
+    opt grok_pattern["grok_pattern"] : Option < super::common::GrokPattern >, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] :
+    super::common::Id, #[doc =
+    " The maximum length of the fields that matched the category. The value is increased by 10% to enable matching for similar fields that have not been analyzed."]
+    def max_matching_length["max_matching_length"] : u64, #[doc =
+    " If per-partition categorization is enabled, this property identifies the field used to segment the categorization. It is not present when per-partition categorization is disabled."]
+    opt partition_field_name["partition_field_name"] : Option < String >, #[doc =
+    " If per-partition categorization is enabled, this property identifies the value of the partition_field_name for the category. It is not present when per-partition categorization is disabled."]
+    opt partition_field_value["partition_field_value"] : Option < String >, #[doc =
+    " A regular expression that is used to search for values that match the category."]
+    def regex["regex"] : String, #[doc =
+    " A space separated list of the common tokens that are matched in values of the category."]
+    def terms["terms"] : String, #[doc =
+    " The number of messages that have been matched by this category. This is only guaranteed to have the latest accurate count after a job _flush or _close"]
+    opt num_matches["num_matches"] : Option < i64 >, #[doc =
+    " A list of category_id entries that this current category encompasses. Any new message that is processed by the categorizer will match against this category and not any of the categories in this list. This is only guaranteed to have the latest accurate list of categories after a job _flush or _close"]
+    opt preferred_to_categories["preferred_to_categories"] : Option < Vec <
+    super::common::Id > >, opt p["p"] : Option < String >, def result_type["result_type"]
+    : String, def mlcategory["mlcategory"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    ChunkingConfig { #[doc =
+    " If the mode is `auto`, the chunk size is dynamically calculated;"] #[doc =
+    " this is the recommended value when the datafeed does not use aggregations."] #[doc
+    =
+    " If the mode is `manual`, chunking is applied according to the specified `time_span`;"]
+    #[doc =
+    " use this mode when the datafeed uses aggregations. If the mode is `off`, no chunking is applied."]
+    opt mode["mode"] : Option < ChunkingMode >, #[doc =
+    " The time span that each search will be querying. This setting is applicable only when the `mode` is set to `manual`."]
+    opt time_span["time_span"] : Option < super::common::Duration > } } impl
+    ChunkingConfig { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default
+    { Self::default() } crate ::setters!(plain mode : ChunkingMode, plain time_span :
+    super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { ChunkingMode { Auto = "auto",
+    Manual = "manual", Off = "off" } }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassificationInferenceOptions {
@@ -42,6 +399,1973 @@ impl ClassificationInferenceOptions {
         top_classes_results_field : String
     );
 }
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    CommonTokenizationConfig { #[doc = " Should the tokenizer lower case the text"] opt
+    do_lower_case["do_lower_case"] : Option < bool >, #[doc =
+    " Maximum input sequence length for the model"] opt
+    max_sequence_length["max_sequence_length"] : Option < i32 >, #[doc =
+    " Tokenization spanning options. Special value of -1 indicates no spanning takes place"]
+    opt span["span"] : Option < i32 >, #[doc =
+    " Should tokenization input be automatically truncated before sending to the model for inference"]
+    opt truncate["truncate"] : Option < TokenizationTruncate >, #[doc =
+    " Is tokenization completed with special tokens"] opt
+    with_special_tokens["with_special_tokens"] : Option < bool > } } impl
+    CommonTokenizationConfig { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain do_lower_case : bool, plain
+    max_sequence_length : i32, plain span : i32, plain truncate : TokenizationTruncate,
+    plain with_special_tokens : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { ConditionOperator { Gt = "gt",
+    Gte = "gte", Lt = "lt", Lte = "lte" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " Custom metadata about the job"] pub type
+    CustomSettings = serde_json::Value;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DataCounts { def
+    bucket_count["bucket_count"] : i64, opt
+    earliest_record_timestamp["earliest_record_timestamp"] : Option < i64 >, def
+    empty_bucket_count["empty_bucket_count"] : i64, def input_bytes["input_bytes"] : i64,
+    def input_field_count["input_field_count"] : i64, def
+    input_record_count["input_record_count"] : i64, def
+    invalid_date_count["invalid_date_count"] : i64, def job_id["job_id"] :
+    super::common::Id, opt last_data_time["last_data_time"] : Option < i64 >, opt
+    latest_empty_bucket_timestamp["latest_empty_bucket_timestamp"] : Option < i64 >, opt
+    latest_record_timestamp["latest_record_timestamp"] : Option < i64 >, opt
+    latest_sparse_bucket_timestamp["latest_sparse_bucket_timestamp"] : Option < i64 >,
+    opt latest_bucket_timestamp["latest_bucket_timestamp"] : Option < i64 >, opt
+    log_time["log_time"] : Option < i64 >, def missing_field_count["missing_field_count"]
+    : i64, def out_of_order_timestamp_count["out_of_order_timestamp_count"] : i64, def
+    processed_field_count["processed_field_count"] : i64, def
+    processed_record_count["processed_record_count"] : i64, def
+    sparse_bucket_count["sparse_bucket_count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataDescription { #[doc = " Only JSON format is supported at this time."] opt
+    format["format"] : Option < String >, #[doc =
+    " The name of the field that contains the timestamp."] opt time_field["time_field"] :
+    Option < super::common::Field >, #[doc =
+    " The time format, which can be `epoch`, `epoch_ms`, or a custom pattern. The value `epoch` refers to UNIX or Epoch time (the number of seconds since 1 Jan 1970). The value `epoch_ms` indicates that time is measured in milliseconds since the epoch. The `epoch` and `epoch_ms` time formats accept either integer or real values. Custom patterns must conform to the Java DateTimeFormatter class. When you use date-time formatting patterns, it is recommended that you provide the full date, time and time zone. For example: `yyyy-MM-dd'T'HH:mm:ssX`. If the pattern that you specify is not sufficient to produce a complete timestamp, job creation fails."]
+    opt time_format["time_format"] : Option < String >, opt
+    field_delimiter["field_delimiter"] : Option < String > } } impl DataDescription {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain format : String, plain time_field : super::common::Field,
+    plain time_format : String, plain field_delimiter : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Datafeed { opt
+    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer > >, #[doc =
+    " The security privileges that the datafeed uses to run its queries. If Elastic Stack security features were disabled at the time of the most recent update to the datafeed, this property is omitted."]
+    opt authorization["authorization"] : Option < DatafeedAuthorization >, opt
+    chunking_config["chunking_config"] : Option < ChunkingConfig >, def
+    datafeed_id["datafeed_id"] : super::common::Id, #[doc =
+    " The interval at which scheduled queries are made while the datafeed runs in real time. The default value is either the bucket span for short bucket spans, or, for longer bucket spans, a sensible fraction of the bucket span. For example: `150s`. When `frequency` is shorter than the bucket span, interim results for the last (partial) bucket are written then eventually overwritten by the full bucket results. If the datafeed uses aggregations, this value must be divisible by the interval of the date histogram aggregation."]
+    opt frequency["frequency"] : Option < super::common::Duration >, def
+    indices["indices"] : Vec < String >, opt indexes["indexes"] : Option < Vec < String >
+    >, def job_id["job_id"] : super::common::Id, opt
+    max_empty_searches["max_empty_searches"] : Option < i32 >, req query["query"] :
+    super::query_dsl::QueryContainer, opt query_delay["query_delay"] : Option <
+    super::common::Duration >, opt script_fields["script_fields"] : Option <
+    std::collections::BTreeMap < String, super::common::ScriptField > >, opt
+    scroll_size["scroll_size"] : Option < i32 >, req
+    delayed_data_check_config["delayed_data_check_config"] : DelayedDataCheckConfig, opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >, opt
+    indices_options["indices_options"] : Option < super::common::IndicesOptions > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedAuthorization {
+    #[doc =
+    " If an API key was used for the most recent update to the datafeed, its name and identifier are listed in the response."]
+    opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
+    " If a user ID was used for the most recent update to the datafeed, its roles at the time of the update are listed in the response."]
+    opt roles["roles"] : Option < Vec < String > >, #[doc =
+    " If a service account was used for the most recent update to the datafeed, the account name is listed in the response."]
+    opt service_account["service_account"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DatafeedConfig { #[doc =
+    " If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only with low cardinality data."]
+    opt aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap <
+    String, super::aggregations::AggregationContainer > >, #[doc =
+    " Datafeeds might be required to search over long time periods, for several months or years. This search is split into time chunks in order to ensure the load on Elasticsearch is managed. Chunking configuration controls how the size of these time chunks are calculated and is an advanced configuration option."]
+    opt chunking_config["chunking_config"] : Option < ChunkingConfig >, #[doc =
+    " A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters. The default value is the job identifier."]
+    opt datafeed_id["datafeed_id"] : Option < super::common::Id >, #[doc =
+    " Specifies whether the datafeed checks for missing data and the size of the window. The datafeed can optionally search over indices that have already been read in an effort to determine whether any data has subsequently been added to the index. If missing data is found, it is a good indication that the `query_delay` option is set too low and the data is being indexed after the datafeed has passed that moment in time. This check runs only on real-time datafeeds."]
+    opt delayed_data_check_config["delayed_data_check_config"] : Option <
+    DelayedDataCheckConfig >, #[doc =
+    " The interval at which scheduled queries are made while the datafeed runs in real time. The default value is either the bucket span for short bucket spans, or, for longer bucket spans, a sensible fraction of the bucket span. For example: `150s`. When `frequency` is shorter than the bucket span, interim results for the last (partial) bucket are written then eventually overwritten by the full bucket results. If the datafeed uses aggregations, this value must be divisible by the interval of the date histogram aggregation."]
+    opt frequency["frequency"] : Option < super::common::Duration >, #[doc =
+    " An array of index names. Wildcards are supported. If any indices are in remote clusters, the machine learning nodes must have the `remote_cluster_client` role."]
+    opt indices["indices" | "indexes"] : Option < super::common::Indices >, #[doc =
+    " Specifies index expansion options that are used during search."] opt
+    indices_options["indices_options"] : Option < super::common::IndicesOptions >, opt
+    job_id["job_id"] : Option < super::common::Id >, #[doc =
+    " If a real-time datafeed has never seen any data (including during any initial training period) then it will automatically stop itself and close its associated job after this many real-time searches that return no documents. In other words, it will stop after `frequency` times `max_empty_searches` of real-time operation. If not set then a datafeed with no end time that sees no data will remain started until it is explicitly stopped."]
+    opt max_empty_searches["max_empty_searches"] : Option < i32 >, #[doc =
+    " The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this object is passed verbatim to Elasticsearch."]
+    opt query["query"] : Option < super::query_dsl::QueryContainer >, #[doc =
+    " The number of seconds behind real time that data is queried. For example, if data from 10:04 a.m. might not be searchable in Elasticsearch until 10:06 a.m., set this property to 120 seconds. The default value is randomly selected between `60s` and `120s`. This randomness improves the query performance when there are multiple jobs running on the same node."]
+    opt query_delay["query_delay"] : Option < super::common::Duration >, #[doc =
+    " Specifies runtime fields for the datafeed search."] opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc =
+    " Specifies scripts that evaluate custom expressions and returns script fields to the datafeed. The detector configuration objects in a job can contain functions that use these script fields."]
+    opt script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " The size parameter that is used in Elasticsearch searches when the datafeed does not use aggregations. The maximum value is the value of `index.max_result_window`, which is 10,000 by default."]
+    opt scroll_size["scroll_size"] : Option < i32 > } } impl DatafeedConfig { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain aggregations : std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer >, plain chunking_config : ChunkingConfig,
+    plain datafeed_id : super::common::Id, plain delayed_data_check_config :
+    DelayedDataCheckConfig, plain frequency : super::common::Duration, plain indices :
+    super::common::Indices, plain indices_options : super::common::IndicesOptions, plain
+    job_id : super::common::Id, plain max_empty_searches : i32, plain query :
+    super::query_dsl::QueryContainer, plain query_delay : super::common::Duration, plain
+    runtime_mappings : super::mapping::RuntimeFields, plain script_fields :
+    std::collections::BTreeMap < String, super::common::ScriptField >, plain scroll_size
+    : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedRunningState {
+    #[doc =
+    " Indicates if the datafeed is \"real-time\"; meaning that the datafeed has no configured `end` time."]
+    def real_time_configured["real_time_configured"] : bool, #[doc =
+    " Indicates whether the datafeed has finished running on the available past data."]
+    #[doc =
+    " For datafeeds without a configured `end` time, this means that the datafeed is now running on \"real-time\" data."]
+    def real_time_running["real_time_running"] : bool, #[doc =
+    " Provides the latest time interval the datafeed has searched."] opt
+    search_interval["search_interval"] : Option < RunningStateSearchInterval > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ml"))] crate ::spec_enum! { DatafeedState
+    { Started = "started", Stopped = "stopped", Starting = "starting", Stopping =
+    "stopping" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedStats { #[doc =
+    " For started datafeeds only, contains messages relating to the selection of a node."]
+    opt assignment_explanation["assignment_explanation"] : Option < String >, #[doc =
+    " A numerical character string that uniquely identifies the datafeed."] #[doc =
+    " This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores."]
+    #[doc = " It must start and end with alphanumeric characters."] def
+    datafeed_id["datafeed_id"] : super::common::Id, #[doc =
+    " For started datafeeds only, this information pertains to the node upon which the datafeed is started."]
+    opt node["node"] : Option < DiscoveryNodeCompact >, #[doc =
+    " The status of the datafeed, which can be one of the following values: `starting`, `started`, `stopping`, `stopped`."]
+    req state["state"] : DatafeedState, #[doc =
+    " An object that provides statistical information about timing aspect of this datafeed."]
+    opt timing_stats["timing_stats"] : Option < DatafeedTimingStats >, #[doc =
+    " An object containing the running state for this datafeed."] #[doc =
+    " It is only provided if the datafeed is started."] opt
+    running_state["running_state"] : Option < DatafeedRunningState > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedTimingStats {
+    #[doc = " The number of buckets processed."] def bucket_count["bucket_count"] : i64,
+    #[doc = " The exponential average search time per hour, in milliseconds."] req
+    exponential_average_search_time_per_hour_ms["exponential_average_search_time_per_hour_ms"]
+    : super::common::DurationValue < super::common::UnitFloatMillis >, opt
+    exponential_average_calculation_context["exponential_average_calculation_context"] :
+    Option < ExponentialAverageCalculationContext >, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] :
+    super::common::Id, #[doc = " The number of searches run by the datafeed."] def
+    search_count["search_count"] : i64, #[doc =
+    " The total time the datafeed spent searching, in milliseconds."] req
+    total_search_time_ms["total_search_time_ms"] : super::common::DurationValue <
+    super::common::UnitFloatMillis >, #[doc =
+    " The average search time per bucket, in milliseconds."] opt
+    average_search_time_per_bucket_ms["average_search_time_per_bucket_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysis { #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This parameter affects loss calculations by acting as a multiplier of the tree depth. Higher alpha values result in shallower trees and faster training times. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to zero."]
+    opt alpha["alpha"] : Option < f64 >, #[doc =
+    " Defines which field of the document is to be predicted. It must match one of the fields in the index being used to train. If this field is missing from a document, then that document will not be used for training, but a prediction with the trained model will be generated for it. It is also known as continuous target variable."]
+    #[doc =
+    " For classification analysis, the data type of the field must be numeric (`integer`, `short`, `long`, `byte`), categorical (`ip` or `keyword`), or `boolean`. There must be no more than 30 different values in this field."]
+    #[doc = " For regression analysis, the data type of the field must be numeric."] opt
+    dependent_variable["dependent_variable"] : Option < String >, #[doc =
+    " Advanced configuration option. Controls the fraction of data that is used to compute the derivatives of the loss function for tree training. A small value results in the use of a small fraction of the data. If this value is set to be less than 1, accuracy typically improves. However, too small a value may result in poor convergence for the ensemble and so require more trees. By default, this value is calculated during hyperparameter optimization. It must be greater than zero and less than or equal to 1."]
+    opt downsample_factor["downsample_factor"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies whether the training process should finish if it is not finding any better performing models. If disabled, the training process can take significantly longer and the chance of finding a better performing model is unremarkable."]
+    opt early_stopping_enabled["early_stopping_enabled"] : Option < bool >, #[doc =
+    " Advanced configuration option. The shrinkage applied to the weights. Smaller values result in larger forests which have a better generalization error. However, larger forests cause slower training. By default, this value is calculated during hyperparameter optimization. It must be a value between 0.001 and 1."]
+    opt eta["eta"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies the rate at which `eta` increases for each new tree that is added to the forest. For example, a rate of 1.05 increases `eta` by 5% for each extra tree. By default, this value is calculated during hyperparameter optimization. It must be between 0.5 and 2."]
+    opt eta_growth_rate_per_tree["eta_growth_rate_per_tree"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Defines the fraction of features that will be used when selecting a random bag for each candidate split. By default, this value is calculated during hyperparameter optimization."]
+    opt feature_bag_fraction["feature_bag_fraction"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A collection of feature preprocessors that modify one or more included fields. The analysis uses the resulting one or more features instead of the original document field. However, these features are ephemeral; they are not stored in the destination index. Multiple `feature_processors` entries can refer to the same document fields. Automatic categorical feature encoding still occurs for the fields that are unprocessed by a custom processor or that have categorical values. Use this property only if you want to override the automatic feature encoding of the specified fields."]
+    opt feature_processors["feature_processors"] : Option < Vec <
+    DataframeAnalysisFeatureProcessor > >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies a linear penalty associated with the size of individual trees in the forest. A high gamma value causes training to prefer small trees. A small gamma value results in larger individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt gamma["gamma"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies an L2 regularization term which applies to leaf weights of the individual trees in the forest. A high lambda value causes training to favor small leaf weights. This behavior makes the prediction function smoother at the expense of potentially not being able to capture relevant relationships between the features and the dependent variable. A small lambda value results in large individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt lambda["lambda"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A multiplier responsible for determining the maximum number of hyperparameter optimization steps in the Bayesian optimization procedure. The maximum number of steps is determined based on the number of undefined hyperparameters times the maximum optimization rounds per hyperparameter. By default, this value is calculated during hyperparameter optimization."]
+    opt
+    max_optimization_rounds_per_hyperparameter["max_optimization_rounds_per_hyperparameter"]
+    : Option < i32 >, #[doc =
+    " Advanced configuration option. Defines the maximum number of decision trees in the forest. The maximum value is 2000. By default, this value is calculated during hyperparameter optimization."]
+    opt max_trees["max_trees" | "maximum_number_trees"] : Option < i32 >, #[doc =
+    " Advanced configuration option. Specifies the maximum number of feature importance values per document to return. By default, no feature importance calculation occurs."]
+    opt num_top_feature_importance_values["num_top_feature_importance_values"] : Option <
+    i32 >, #[doc =
+    " Defines the name of the prediction field in the results. Defaults to `&lt;dependent_variable&gt;_prediction`."]
+    opt prediction_field_name["prediction_field_name"] : Option < super::common::Field >,
+    #[doc =
+    " Defines the seed for the random generator that is used to pick training data. By default, it is randomly generated. Set it to a specific value to use the same training data each time you start a job (assuming other related parameters such as `source` and `analyzed_fields` are the same)."]
+    opt randomize_seed["randomize_seed"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This soft limit combines with the `soft_tree_depth_tolerance` to penalize trees that exceed the specified depth; the regularized loss increases quickly beyond this depth. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0."]
+    opt soft_tree_depth_limit["soft_tree_depth_limit"] : Option < i32 >, #[doc =
+    " Advanced configuration option. This option controls how quickly the regularized loss increases when the tree depth exceeds `soft_tree_depth_limit`. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0.01."]
+    opt soft_tree_depth_tolerance["soft_tree_depth_tolerance"] : Option < f64 >, #[doc =
+    " Defines what percentage of the eligible documents that will be used for training. Documents that are ignored by the analysis (for example those that contain arrays with more than one value) won’t be included in the calculation for used percentage."]
+    opt training_percent["training_percent"] : Option < super::common::Percentage > } }
+    impl DataframeAnalysis { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain alpha : f64, plain
+    dependent_variable : String, plain downsample_factor : f64, plain
+    early_stopping_enabled : bool, plain eta : f64, plain eta_growth_rate_per_tree : f64,
+    plain feature_bag_fraction : f64, plain feature_processors : Vec <
+    DataframeAnalysisFeatureProcessor >, plain gamma : f64, plain lambda : f64, plain
+    max_optimization_rounds_per_hyperparameter : i32, plain max_trees : i32, plain
+    num_top_feature_importance_values : i32, plain prediction_field_name :
+    super::common::Field, plain randomize_seed : f64, plain soft_tree_depth_limit : i32,
+    plain soft_tree_depth_tolerance : f64, plain training_percent :
+    super::common::Percentage); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisAnalyzedFields { #[doc =
+    " An array of strings that defines the fields that will be excluded from the analysis. You do not need to add fields with unsupported data types to excludes, these fields are excluded from the analysis automatically."]
+    opt includes["includes"] : Option < Vec < String > >, #[doc =
+    " An array of strings that defines the fields that will be included in the analysis."]
+    opt excludes["excludes"] : Option < Vec < String > > } shortcut "includes"; } impl
+    DataframeAnalysisAnalyzedFields { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain includes : Vec <
+    String >, plain excludes : Vec < String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisClassification { #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This parameter affects loss calculations by acting as a multiplier of the tree depth. Higher alpha values result in shallower trees and faster training times. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to zero."]
+    opt alpha["alpha"] : Option < f64 >, #[doc =
+    " Defines which field of the document is to be predicted. It must match one of the fields in the index being used to train. If this field is missing from a document, then that document will not be used for training, but a prediction with the trained model will be generated for it. It is also known as continuous target variable."]
+    #[doc =
+    " For classification analysis, the data type of the field must be numeric (`integer`, `short`, `long`, `byte`), categorical (`ip` or `keyword`), or `boolean`. There must be no more than 30 different values in this field."]
+    #[doc = " For regression analysis, the data type of the field must be numeric."] opt
+    dependent_variable["dependent_variable"] : Option < String >, #[doc =
+    " Advanced configuration option. Controls the fraction of data that is used to compute the derivatives of the loss function for tree training. A small value results in the use of a small fraction of the data. If this value is set to be less than 1, accuracy typically improves. However, too small a value may result in poor convergence for the ensemble and so require more trees. By default, this value is calculated during hyperparameter optimization. It must be greater than zero and less than or equal to 1."]
+    opt downsample_factor["downsample_factor"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies whether the training process should finish if it is not finding any better performing models. If disabled, the training process can take significantly longer and the chance of finding a better performing model is unremarkable."]
+    opt early_stopping_enabled["early_stopping_enabled"] : Option < bool >, #[doc =
+    " Advanced configuration option. The shrinkage applied to the weights. Smaller values result in larger forests which have a better generalization error. However, larger forests cause slower training. By default, this value is calculated during hyperparameter optimization. It must be a value between 0.001 and 1."]
+    opt eta["eta"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies the rate at which `eta` increases for each new tree that is added to the forest. For example, a rate of 1.05 increases `eta` by 5% for each extra tree. By default, this value is calculated during hyperparameter optimization. It must be between 0.5 and 2."]
+    opt eta_growth_rate_per_tree["eta_growth_rate_per_tree"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Defines the fraction of features that will be used when selecting a random bag for each candidate split. By default, this value is calculated during hyperparameter optimization."]
+    opt feature_bag_fraction["feature_bag_fraction"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A collection of feature preprocessors that modify one or more included fields. The analysis uses the resulting one or more features instead of the original document field. However, these features are ephemeral; they are not stored in the destination index. Multiple `feature_processors` entries can refer to the same document fields. Automatic categorical feature encoding still occurs for the fields that are unprocessed by a custom processor or that have categorical values. Use this property only if you want to override the automatic feature encoding of the specified fields."]
+    opt feature_processors["feature_processors"] : Option < Vec <
+    DataframeAnalysisFeatureProcessor > >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies a linear penalty associated with the size of individual trees in the forest. A high gamma value causes training to prefer small trees. A small gamma value results in larger individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt gamma["gamma"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies an L2 regularization term which applies to leaf weights of the individual trees in the forest. A high lambda value causes training to favor small leaf weights. This behavior makes the prediction function smoother at the expense of potentially not being able to capture relevant relationships between the features and the dependent variable. A small lambda value results in large individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt lambda["lambda"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A multiplier responsible for determining the maximum number of hyperparameter optimization steps in the Bayesian optimization procedure. The maximum number of steps is determined based on the number of undefined hyperparameters times the maximum optimization rounds per hyperparameter. By default, this value is calculated during hyperparameter optimization."]
+    opt
+    max_optimization_rounds_per_hyperparameter["max_optimization_rounds_per_hyperparameter"]
+    : Option < i32 >, #[doc =
+    " Advanced configuration option. Defines the maximum number of decision trees in the forest. The maximum value is 2000. By default, this value is calculated during hyperparameter optimization."]
+    opt max_trees["max_trees" | "maximum_number_trees"] : Option < i32 >, #[doc =
+    " Advanced configuration option. Specifies the maximum number of feature importance values per document to return. By default, no feature importance calculation occurs."]
+    opt num_top_feature_importance_values["num_top_feature_importance_values"] : Option <
+    i32 >, #[doc =
+    " Defines the name of the prediction field in the results. Defaults to `&lt;dependent_variable&gt;_prediction`."]
+    opt prediction_field_name["prediction_field_name"] : Option < super::common::Field >,
+    #[doc =
+    " Defines the seed for the random generator that is used to pick training data. By default, it is randomly generated. Set it to a specific value to use the same training data each time you start a job (assuming other related parameters such as `source` and `analyzed_fields` are the same)."]
+    opt randomize_seed["randomize_seed"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This soft limit combines with the `soft_tree_depth_tolerance` to penalize trees that exceed the specified depth; the regularized loss increases quickly beyond this depth. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0."]
+    opt soft_tree_depth_limit["soft_tree_depth_limit"] : Option < i32 >, #[doc =
+    " Advanced configuration option. This option controls how quickly the regularized loss increases when the tree depth exceeds `soft_tree_depth_limit`. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0.01."]
+    opt soft_tree_depth_tolerance["soft_tree_depth_tolerance"] : Option < f64 >, #[doc =
+    " Defines what percentage of the eligible documents that will be used for training. Documents that are ignored by the analysis (for example those that contain arrays with more than one value) won’t be included in the calculation for used percentage."]
+    opt training_percent["training_percent"] : Option < super::common::Percentage >, opt
+    class_assignment_objective["class_assignment_objective"] : Option < String >, #[doc =
+    " Defines the number of categories for which the predicted probabilities are reported. It must be non-negative or -1. If it is -1 or greater than the total number of categories, probabilities are reported for all categories; if you have a large number of categories, there could be a significant effect on the size of your destination index. NOTE: To use the AUC ROC evaluation method, `num_top_classes` must be set to -1 or a value greater than or equal to the total number of categories."]
+    opt num_top_classes["num_top_classes"] : Option < i32 > } } impl
+    DataframeAnalysisClassification { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain alpha : f64, plain
+    dependent_variable : String, plain downsample_factor : f64, plain
+    early_stopping_enabled : bool, plain eta : f64, plain eta_growth_rate_per_tree : f64,
+    plain feature_bag_fraction : f64, plain feature_processors : Vec <
+    DataframeAnalysisFeatureProcessor >, plain gamma : f64, plain lambda : f64, plain
+    max_optimization_rounds_per_hyperparameter : i32, plain max_trees : i32, plain
+    num_top_feature_importance_values : i32, plain prediction_field_name :
+    super::common::Field, plain randomize_seed : f64, plain soft_tree_depth_limit : i32,
+    plain soft_tree_depth_tolerance : f64, plain training_percent :
+    super::common::Percentage, plain class_assignment_objective : String, plain
+    num_top_classes : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum DataframeAnalysisContainer { #[doc =
+    " The configuration information necessary to perform classification."] #[serde(rename
+    = "classification")] Classification(DataframeAnalysisClassification), #[doc =
+    " The configuration information necessary to perform outlier detection. NOTE: Advanced parameters are for fine-tuning classification analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters."]
+    #[serde(rename = "outlier_detection")]
+    OutlierDetection(DataframeAnalysisOutlierDetection), #[doc =
+    " The configuration information necessary to perform regression. NOTE: Advanced parameters are for fine-tuning regression analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters."]
+    #[serde(rename = "regression")] Regression(DataframeAnalysisRegression), } impl
+    DataframeAnalysisContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    DataframeAnalysisContainer::Classification(_) => Some("classification"),
+    DataframeAnalysisContainer::OutlierDetection(_) => Some("outlier_detection"),
+    DataframeAnalysisContainer::Regression(_) => Some("regression"), } } } impl From <
+    DataframeAnalysisClassification > for DataframeAnalysisContainer { fn from(x :
+    DataframeAnalysisClassification) -> Self {
+    DataframeAnalysisContainer::Classification(x) } } impl From <
+    DataframeAnalysisOutlierDetection > for DataframeAnalysisContainer { fn from(x :
+    DataframeAnalysisOutlierDetection) -> Self {
+    DataframeAnalysisContainer::OutlierDetection(x) } } impl From <
+    DataframeAnalysisRegression > for DataframeAnalysisContainer { fn from(x :
+    DataframeAnalysisRegression) -> Self { DataframeAnalysisContainer::Regression(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum DataframeAnalysisFeatureProcessor { #[doc =
+    " The configuration information necessary to perform frequency encoding."]
+    #[serde(rename = "frequency_encoding")]
+    FrequencyEncoding(DataframeAnalysisFeatureProcessorFrequencyEncoding), #[doc =
+    " The configuration information necessary to perform multi encoding. It allows multiple processors to be changed together. This way the output of a processor can then be passed to another as an input."]
+    #[serde(rename = "multi_encoding")]
+    MultiEncoding(DataframeAnalysisFeatureProcessorMultiEncoding), #[doc =
+    " The configuration information necessary to perform n-gram encoding. Features created by this encoder have the following name format: &lt;feature_prefix&gt;.&lt;ngram&gt;&lt;string position&gt;. For example, if the feature_prefix is f, the feature name for the second unigram in a string is f.11."]
+    #[serde(rename = "n_gram_encoding")]
+    NGramEncoding(DataframeAnalysisFeatureProcessorNGramEncoding), #[doc =
+    " The configuration information necessary to perform one hot encoding."]
+    #[serde(rename = "one_hot_encoding")]
+    OneHotEncoding(DataframeAnalysisFeatureProcessorOneHotEncoding), #[doc =
+    " The configuration information necessary to perform target mean encoding."]
+    #[serde(rename = "target_mean_encoding")]
+    TargetMeanEncoding(DataframeAnalysisFeatureProcessorTargetMeanEncoding), } impl
+    DataframeAnalysisFeatureProcessor { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    DataframeAnalysisFeatureProcessor::FrequencyEncoding(_) =>
+    Some("frequency_encoding"), DataframeAnalysisFeatureProcessor::MultiEncoding(_) =>
+    Some("multi_encoding"), DataframeAnalysisFeatureProcessor::NGramEncoding(_) =>
+    Some("n_gram_encoding"), DataframeAnalysisFeatureProcessor::OneHotEncoding(_) =>
+    Some("one_hot_encoding"), DataframeAnalysisFeatureProcessor::TargetMeanEncoding(_) =>
+    Some("target_mean_encoding"), } } } impl From <
+    DataframeAnalysisFeatureProcessorFrequencyEncoding > for
+    DataframeAnalysisFeatureProcessor { fn from(x :
+    DataframeAnalysisFeatureProcessorFrequencyEncoding) -> Self {
+    DataframeAnalysisFeatureProcessor::FrequencyEncoding(x) } } impl From <
+    DataframeAnalysisFeatureProcessorMultiEncoding > for
+    DataframeAnalysisFeatureProcessor { fn from(x :
+    DataframeAnalysisFeatureProcessorMultiEncoding) -> Self {
+    DataframeAnalysisFeatureProcessor::MultiEncoding(x) } } impl From <
+    DataframeAnalysisFeatureProcessorNGramEncoding > for
+    DataframeAnalysisFeatureProcessor { fn from(x :
+    DataframeAnalysisFeatureProcessorNGramEncoding) -> Self {
+    DataframeAnalysisFeatureProcessor::NGramEncoding(x) } } impl From <
+    DataframeAnalysisFeatureProcessorOneHotEncoding > for
+    DataframeAnalysisFeatureProcessor { fn from(x :
+    DataframeAnalysisFeatureProcessorOneHotEncoding) -> Self {
+    DataframeAnalysisFeatureProcessor::OneHotEncoding(x) } } impl From <
+    DataframeAnalysisFeatureProcessorTargetMeanEncoding > for
+    DataframeAnalysisFeatureProcessor { fn from(x :
+    DataframeAnalysisFeatureProcessorTargetMeanEncoding) -> Self {
+    DataframeAnalysisFeatureProcessor::TargetMeanEncoding(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisFeatureProcessorFrequencyEncoding { #[doc =
+    " The resulting feature name."] opt feature_name["feature_name"] : Option <
+    super::common::Name >, opt field["field"] : Option < super::common::Field >, #[doc =
+    " The resulting frequency map for the field value. If the field value is missing from the frequency_map, the resulting value is 0."]
+    opt frequency_map["frequency_map"] : Option < std::collections::BTreeMap < String,
+    f64 > > } } impl DataframeAnalysisFeatureProcessorFrequencyEncoding { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain feature_name : super::common::Name, plain field :
+    super::common::Field, plain frequency_map : std::collections::BTreeMap < String, f64
+    >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisFeatureProcessorMultiEncoding { #[doc =
+    " The ordered array of custom processors to execute. Must be more than 1."] opt
+    processors["processors"] : Option < Vec < i32 > > } } impl
+    DataframeAnalysisFeatureProcessorMultiEncoding { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    processors : Vec < i32 >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisFeatureProcessorNGramEncoding { #[doc =
+    " The feature name prefix. Defaults to ngram_&lt;start&gt;_&lt;length&gt;."] opt
+    feature_prefix["feature_prefix"] : Option < String >, #[doc =
+    " The name of the text field to encode."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " Specifies the length of the n-gram substring. Defaults to 50. Must be greater than 0."]
+    opt length["length"] : Option < i32 >, #[doc =
+    " Specifies which n-grams to gather. It’s an array of integer values where the minimum value is 1, and a maximum value is 5."]
+    opt n_grams["n_grams"] : Option < Vec < i32 > >, #[doc =
+    " Specifies the zero-indexed start of the n-gram substring. Negative values are allowed for encoding n-grams of string suffixes. Defaults to 0."]
+    opt start["start"] : Option < i32 >, opt custom["custom"] : Option < bool > } } impl
+    DataframeAnalysisFeatureProcessorNGramEncoding { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    feature_prefix : String, plain field : super::common::Field, plain length : i32,
+    plain n_grams : Vec < i32 >, plain start : i32, plain custom : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisFeatureProcessorOneHotEncoding { #[doc =
+    " The name of the field to encode."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The one hot map mapping the field value with the column name."] opt
+    hot_map["hot_map"] : Option < String > } } impl
+    DataframeAnalysisFeatureProcessorOneHotEncoding { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain field :
+    super::common::Field, plain hot_map : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisFeatureProcessorTargetMeanEncoding { #[doc =
+    " The default value if field value is not found in the target_map."] opt
+    default_value["default_value"] : Option < i32 >, #[doc =
+    " The resulting feature name."] opt feature_name["feature_name"] : Option <
+    super::common::Name >, #[doc = " The name of the field to encode."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " The field value to target mean transition map."] opt target_map["target_map"] :
+    Option < std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    DataframeAnalysisFeatureProcessorTargetMeanEncoding { #[doc = r" Nothing set."] pub
+    fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    default_value : i32, plain feature_name : super::common::Name, plain field :
+    super::common::Field, plain target_map : std::collections::BTreeMap < String,
+    serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisOutlierDetection { #[doc =
+    " Specifies whether the feature influence calculation is enabled."] opt
+    compute_feature_influence["compute_feature_influence"] : Option < bool >, #[doc =
+    " The minimum outlier score that a document needs to have in order to calculate its feature influence score. Value range: 0-1."]
+    opt feature_influence_threshold["feature_influence_threshold"] : Option < f64 >,
+    #[doc =
+    " The method that outlier detection uses. Available methods are `lof`, `ldof`, `distance_kth_nn`, `distance_knn`, and `ensemble`. The default value is ensemble, which means that outlier detection uses an ensemble of different methods and normalises and combines their individual outlier scores to obtain the overall outlier score."]
+    opt method["method"] : Option < String >, #[doc =
+    " Defines the value for how many nearest neighbors each method of outlier detection uses to calculate its outlier score. When the value is not set, different values are used for different ensemble members. This default behavior helps improve the diversity in the ensemble; only override it if you are confident that the value you choose is appropriate for the data set."]
+    opt n_neighbors["n_neighbors"] : Option < i32 >, #[doc =
+    " The proportion of the data set that is assumed to be outlying prior to outlier detection. For example, 0.05 means it is assumed that 5% of values are real outliers and 95% are inliers."]
+    opt outlier_fraction["outlier_fraction"] : Option < f64 >, #[doc =
+    " If true, the following operation is performed on the columns before computing outlier scores: `(x_i - mean(x_i)) / sd(x_i)`."]
+    opt standardization_enabled["standardization_enabled"] : Option < bool > } } impl
+    DataframeAnalysisOutlierDetection { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain
+    compute_feature_influence : bool, plain feature_influence_threshold : f64, plain
+    method : String, plain n_neighbors : i32, plain outlier_fraction : f64, plain
+    standardization_enabled : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalysisRegression { #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This parameter affects loss calculations by acting as a multiplier of the tree depth. Higher alpha values result in shallower trees and faster training times. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to zero."]
+    opt alpha["alpha"] : Option < f64 >, #[doc =
+    " Defines which field of the document is to be predicted. It must match one of the fields in the index being used to train. If this field is missing from a document, then that document will not be used for training, but a prediction with the trained model will be generated for it. It is also known as continuous target variable."]
+    #[doc =
+    " For classification analysis, the data type of the field must be numeric (`integer`, `short`, `long`, `byte`), categorical (`ip` or `keyword`), or `boolean`. There must be no more than 30 different values in this field."]
+    #[doc = " For regression analysis, the data type of the field must be numeric."] opt
+    dependent_variable["dependent_variable"] : Option < String >, #[doc =
+    " Advanced configuration option. Controls the fraction of data that is used to compute the derivatives of the loss function for tree training. A small value results in the use of a small fraction of the data. If this value is set to be less than 1, accuracy typically improves. However, too small a value may result in poor convergence for the ensemble and so require more trees. By default, this value is calculated during hyperparameter optimization. It must be greater than zero and less than or equal to 1."]
+    opt downsample_factor["downsample_factor"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies whether the training process should finish if it is not finding any better performing models. If disabled, the training process can take significantly longer and the chance of finding a better performing model is unremarkable."]
+    opt early_stopping_enabled["early_stopping_enabled"] : Option < bool >, #[doc =
+    " Advanced configuration option. The shrinkage applied to the weights. Smaller values result in larger forests which have a better generalization error. However, larger forests cause slower training. By default, this value is calculated during hyperparameter optimization. It must be a value between 0.001 and 1."]
+    opt eta["eta"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Specifies the rate at which `eta` increases for each new tree that is added to the forest. For example, a rate of 1.05 increases `eta` by 5% for each extra tree. By default, this value is calculated during hyperparameter optimization. It must be between 0.5 and 2."]
+    opt eta_growth_rate_per_tree["eta_growth_rate_per_tree"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Defines the fraction of features that will be used when selecting a random bag for each candidate split. By default, this value is calculated during hyperparameter optimization."]
+    opt feature_bag_fraction["feature_bag_fraction"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A collection of feature preprocessors that modify one or more included fields. The analysis uses the resulting one or more features instead of the original document field. However, these features are ephemeral; they are not stored in the destination index. Multiple `feature_processors` entries can refer to the same document fields. Automatic categorical feature encoding still occurs for the fields that are unprocessed by a custom processor or that have categorical values. Use this property only if you want to override the automatic feature encoding of the specified fields."]
+    opt feature_processors["feature_processors"] : Option < Vec <
+    DataframeAnalysisFeatureProcessor > >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies a linear penalty associated with the size of individual trees in the forest. A high gamma value causes training to prefer small trees. A small gamma value results in larger individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt gamma["gamma"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Regularization parameter to prevent overfitting on the training data set. Multiplies an L2 regularization term which applies to leaf weights of the individual trees in the forest. A high lambda value causes training to favor small leaf weights. This behavior makes the prediction function smoother at the expense of potentially not being able to capture relevant relationships between the features and the dependent variable. A small lambda value results in large individual trees and slower training. By default, this value is calculated during hyperparameter optimization. It must be a nonnegative value."]
+    opt lambda["lambda"] : Option < f64 >, #[doc =
+    " Advanced configuration option. A multiplier responsible for determining the maximum number of hyperparameter optimization steps in the Bayesian optimization procedure. The maximum number of steps is determined based on the number of undefined hyperparameters times the maximum optimization rounds per hyperparameter. By default, this value is calculated during hyperparameter optimization."]
+    opt
+    max_optimization_rounds_per_hyperparameter["max_optimization_rounds_per_hyperparameter"]
+    : Option < i32 >, #[doc =
+    " Advanced configuration option. Defines the maximum number of decision trees in the forest. The maximum value is 2000. By default, this value is calculated during hyperparameter optimization."]
+    opt max_trees["max_trees" | "maximum_number_trees"] : Option < i32 >, #[doc =
+    " Advanced configuration option. Specifies the maximum number of feature importance values per document to return. By default, no feature importance calculation occurs."]
+    opt num_top_feature_importance_values["num_top_feature_importance_values"] : Option <
+    i32 >, #[doc =
+    " Defines the name of the prediction field in the results. Defaults to `&lt;dependent_variable&gt;_prediction`."]
+    opt prediction_field_name["prediction_field_name"] : Option < super::common::Field >,
+    #[doc =
+    " Defines the seed for the random generator that is used to pick training data. By default, it is randomly generated. Set it to a specific value to use the same training data each time you start a job (assuming other related parameters such as `source` and `analyzed_fields` are the same)."]
+    opt randomize_seed["randomize_seed"] : Option < f64 >, #[doc =
+    " Advanced configuration option. Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly. This soft limit combines with the `soft_tree_depth_tolerance` to penalize trees that exceed the specified depth; the regularized loss increases quickly beyond this depth. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0."]
+    opt soft_tree_depth_limit["soft_tree_depth_limit"] : Option < i32 >, #[doc =
+    " Advanced configuration option. This option controls how quickly the regularized loss increases when the tree depth exceeds `soft_tree_depth_limit`. By default, this value is calculated during hyperparameter optimization. It must be greater than or equal to 0.01."]
+    opt soft_tree_depth_tolerance["soft_tree_depth_tolerance"] : Option < f64 >, #[doc =
+    " Defines what percentage of the eligible documents that will be used for training. Documents that are ignored by the analysis (for example those that contain arrays with more than one value) won’t be included in the calculation for used percentage."]
+    opt training_percent["training_percent"] : Option < super::common::Percentage >,
+    #[doc =
+    " The loss function used during regression. Available options are `mse` (mean squared error), `msle` (mean squared logarithmic error), `huber` (Pseudo-Huber loss)."]
+    opt loss_function["loss_function"] : Option < String >, #[doc =
+    " A positive number that is used as a parameter to the `loss_function`."] opt
+    loss_function_parameter["loss_function_parameter"] : Option < f64 > } } impl
+    DataframeAnalysisRegression { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain alpha : f64, plain
+    dependent_variable : String, plain downsample_factor : f64, plain
+    early_stopping_enabled : bool, plain eta : f64, plain eta_growth_rate_per_tree : f64,
+    plain feature_bag_fraction : f64, plain feature_processors : Vec <
+    DataframeAnalysisFeatureProcessor >, plain gamma : f64, plain lambda : f64, plain
+    max_optimization_rounds_per_hyperparameter : i32, plain max_trees : i32, plain
+    num_top_feature_importance_values : i32, plain prediction_field_name :
+    super::common::Field, plain randomize_seed : f64, plain soft_tree_depth_limit : i32,
+    plain soft_tree_depth_tolerance : f64, plain training_percent :
+    super::common::Percentage, plain loss_function : String, plain
+    loss_function_parameter : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DataframeAnalytics {
+    #[doc = " An object containing information about the analysis job."] opt
+    analysis_stats["analysis_stats"] : Option < DataframeAnalyticsStatsContainer >, #[doc
+    =
+    " For running jobs only, contains messages relating to the selection of a node to run the job."]
+    opt assignment_explanation["assignment_explanation"] : Option < String >, #[doc =
+    " An object that provides counts for the quantity of documents skipped, used in training, or available for testing."]
+    req data_counts["data_counts"] : DataframeAnalyticsStatsDataCounts, #[doc =
+    " The unique identifier of the data frame analytics job."] def id["id"] :
+    super::common::Id, #[doc =
+    " An object describing memory usage of the analytics. It is present only after the job is started and memory usage is reported."]
+    req memory_usage["memory_usage"] : DataframeAnalyticsStatsMemoryUsage, #[doc =
+    " Contains properties for the node that runs the job. This information is available only for running jobs."]
+    opt node["node"] : Option < super::common::NodeAttributes >, #[doc =
+    " The progress report of the data frame analytics job by phase."] def
+    progress["progress"] : Vec < DataframeAnalyticsStatsProgress >, #[doc =
+    " The status of the data frame analytics job, which can be one of the following values: failed, started, starting, stopping, stopped."]
+    req state["state"] : DataframeState } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsAuthorization { #[doc =
+    " If an API key was used for the most recent update to the job, its name and identifier are listed in the response."]
+    opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
+    " If a user ID was used for the most recent update to the job, its roles at the time of the update are listed in the response."]
+    opt roles["roles"] : Option < Vec < String > >, #[doc =
+    " If a service account was used for the most recent update to the job, the account name is listed in the response."]
+    opt service_account["service_account"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalyticsDestination { #[doc =
+    " Defines the destination index to store the results of the data frame analytics job."]
+    opt index["index"] : Option < super::common::IndexName >, #[doc =
+    " Defines the name of the field in which to store the results of the analysis. Defaults to `ml`."]
+    opt results_field["results_field"] : Option < super::common::Field > } } impl
+    DataframeAnalyticsDestination { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain index :
+    super::common::IndexName, plain results_field : super::common::Field); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsFieldSelection { #[doc =
+    " Whether the field is selected to be included in the analysis."] def
+    is_included["is_included"] : bool, #[doc = " Whether the field is required."] def
+    is_required["is_required"] : bool, #[doc =
+    " The feature type of this field for the analysis. May be categorical or numerical."]
+    opt feature_type["feature_type"] : Option < String >, #[doc =
+    " The mapping types of the field."] def mapping_types["mapping_types"] : Vec < String
+    >, #[doc = " The field name."] def name["name"] : super::common::Field, #[doc =
+    " The reason a field is not selected to be included in the analysis."] opt
+    reason["reason"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsMemoryEstimation { #[doc =
+    " Estimated memory usage under the assumption that overflowing to disk is allowed during data frame analytics. expected_memory_with_disk is usually smaller than expected_memory_without_disk as using disk allows to limit the main memory needed to perform data frame analytics."]
+    def expected_memory_with_disk["expected_memory_with_disk"] : String, #[doc =
+    " Estimated memory usage under the assumption that the whole data frame analytics should happen in memory (i.e. without overflowing to disk)."]
+    def expected_memory_without_disk["expected_memory_without_disk"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DataframeAnalyticsSource { #[doc =
+    " Index or indices on which to perform the analysis. It can be a single index or index pattern as well as an array of indices or patterns. NOTE: If your source indices contain documents with the same IDs, only the document that is indexed last appears in the destination index."]
+    opt index["index"] : Option < super::common::Indices >, #[doc =
+    " The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this object is passed verbatim to Elasticsearch. By default, this property has the following value: {\"match_all\": {}}."]
+    opt query["query"] : Option < super::query_dsl::QueryContainer >, #[doc =
+    " Definitions of runtime fields that will become part of the mapping of the destination index."]
+    opt runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc =
+    " Specify `includes` and/or `excludes patterns to select which fields will be present in the destination. Fields that are excluded cannot be included in the analysis."]
+    opt source["_source"] : Option < DataframeAnalysisAnalyzedFields > } } impl
+    DataframeAnalyticsSource { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain index : super::common::Indices,
+    plain query : super::query_dsl::QueryContainer, plain runtime_mappings :
+    super::mapping::RuntimeFields, plain source : DataframeAnalysisAnalyzedFields); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum DataframeAnalyticsStatsContainer { #[doc =
+    " An object containing information about the classification analysis job."]
+    #[serde(rename = "classification_stats")]
+    ClassificationStats(DataframeAnalyticsStatsHyperparameters), #[doc =
+    " An object containing information about the outlier detection job."] #[serde(rename
+    = "outlier_detection_stats")]
+    OutlierDetectionStats(DataframeAnalyticsStatsOutlierDetection), #[doc =
+    " An object containing information about the regression analysis."] #[serde(rename =
+    "regression_stats")] RegressionStats(DataframeAnalyticsStatsHyperparameters), } impl
+    DataframeAnalyticsStatsContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    DataframeAnalyticsStatsContainer::ClassificationStats(_) =>
+    Some("classification_stats"),
+    DataframeAnalyticsStatsContainer::OutlierDetectionStats(_) =>
+    Some("outlier_detection_stats"), DataframeAnalyticsStatsContainer::RegressionStats(_)
+    => Some("regression_stats"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsStatsDataCounts { #[doc =
+    " The number of documents that are skipped during the analysis because they contained values that are not supported by the analysis. For example, outlier detection does not support missing fields so it skips documents with missing fields. Likewise, all types of analysis skip documents that contain arrays with more than one element."]
+    def skipped_docs_count["skipped_docs_count"] : i32, #[doc =
+    " The number of documents that are not used for training the model and can be used for testing."]
+    def test_docs_count["test_docs_count"] : i32, #[doc =
+    " The number of documents that are used for training the model."] def
+    training_docs_count["training_docs_count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsStatsHyperparameters { #[doc =
+    " An object containing the parameters of the classification analysis job."] req
+    hyperparameters["hyperparameters"] : Hyperparameters, #[doc =
+    " The number of iterations on the analysis."] def iteration["iteration"] : i32, #[doc
+    =
+    " The timestamp when the statistics were reported in milliseconds since the epoch."]
+    req timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " An object containing time statistics about the data frame analytics job."]
+    req timing_stats["timing_stats"] : TimingStats, #[doc =
+    " An object containing information about validation loss."] req
+    validation_loss["validation_loss"] : ValidationLoss } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsStatsMemoryUsage { #[doc =
+    " This value is present when the status is hard_limit and it is a new estimate of how much memory the job needs."]
+    opt memory_reestimate_bytes["memory_reestimate_bytes"] : Option < i64 >, #[doc =
+    " The number of bytes used at the highest peak of memory usage."] def
+    peak_usage_bytes["peak_usage_bytes"] : i64, #[doc = " The memory usage status."] def
+    status["status"] : String, #[doc =
+    " The timestamp when memory usage was calculated."] opt timestamp["timestamp"] :
+    Option < super::common::EpochTime < super::common::UnitMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsStatsOutlierDetection { #[doc =
+    " The list of job parameters specified by the user or determined by algorithmic heuristics."]
+    req parameters["parameters"] : OutlierDetectionParameters, #[doc =
+    " The timestamp when the statistics were reported in milliseconds since the epoch."]
+    req timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " An object containing time statistics about the data frame analytics job."]
+    req timing_stats["timing_stats"] : TimingStats } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsStatsProgress { #[doc =
+    " Defines the phase of the data frame analytics job."] def phase["phase"] : String,
+    #[doc =
+    " The progress that the data frame analytics job has made expressed in percentage."]
+    def progress_percent["progress_percent"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeAnalyticsSummary { opt allow_lazy_start["allow_lazy_start"] : Option < bool
+    >, req analysis["analysis"] : DataframeAnalysisContainer, opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >,
+    #[doc =
+    " The security privileges that the job uses to run its queries. If Elastic Stack security features were disabled at the time of the most recent update to the job, this property is omitted."]
+    opt authorization["authorization"] : Option < DataframeAnalyticsAuthorization >, opt
+    create_time["create_time"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, opt description["description"] : Option < String >,
+    req dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
+    opt max_num_threads["max_num_threads"] : Option < i32 >, opt
+    model_memory_limit["model_memory_limit"] : Option < String >, req source["source"] :
+    DataframeAnalyticsSource, opt version["version"] : Option <
+    super::common::VersionString >, opt meta["_meta"] : Option < super::common::Metadata
+    > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationClassification { #[doc =
+    " The field of the index which contains the ground truth. The data type of this field can be boolean or integer. If the data type is integer, the value has to be either 0 (false) or 1 (true)."]
+    opt actual_field["actual_field"] : Option < super::common::Field >, #[doc =
+    " The field in the index which contains the predicted value, in other words the results of the classification analysis."]
+    opt predicted_field["predicted_field"] : Option < super::common::Field >, #[doc =
+    " The field of the index which is an array of documents of the form { \"class_name\": XXX, \"class_probability\": YYY }. This field must be defined as nested in the mappings."]
+    opt top_classes_field["top_classes_field"] : Option < super::common::Field >, #[doc =
+    " Specifies the metrics that are used for the evaluation."] opt metrics["metrics"] :
+    Option < DataframeEvaluationClassificationMetrics > } } impl
+    DataframeEvaluationClassification { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain actual_field :
+    super::common::Field, plain predicted_field : super::common::Field, plain
+    top_classes_field : super::common::Field, plain metrics :
+    DataframeEvaluationClassificationMetrics); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationClassificationMetrics { #[doc =
+    " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve. It is calculated for a specific class (provided as \"class_name\") treated as positive."]
+    opt auc_roc["auc_roc"] : Option < DataframeEvaluationClassificationMetricsAucRoc >,
+    #[doc = " Precision of predictions (per-class and average)."] opt
+    precision["precision"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, #[doc = " Recall of predictions (per-class and average)."] opt
+    recall["recall"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    >, #[doc = " Accuracy of predictions (per-class and overall)."] opt
+    accuracy["accuracy"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, #[doc = " Multiclass confusion matrix."] opt
+    multiclass_confusion_matrix["multiclass_confusion_matrix"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > > } } impl
+    DataframeEvaluationClassificationMetrics { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain auc_roc :
+    DataframeEvaluationClassificationMetricsAucRoc, plain precision :
+    std::collections::BTreeMap < String, serde_json::Value >, plain recall :
+    std::collections::BTreeMap < String, serde_json::Value >, plain accuracy :
+    std::collections::BTreeMap < String, serde_json::Value >, plain
+    multiclass_confusion_matrix : std::collections::BTreeMap < String, serde_json::Value
+    >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationClassificationMetricsAucRoc { #[doc =
+    " Name of the only class that is treated as positive during AUC ROC calculation. Other classes are treated as negative (\"one-vs-all\" strategy). All the evaluated documents must have class_name in the list of their top classes."]
+    opt class_name["class_name"] : Option < super::common::Name >, #[doc =
+    " Whether or not the curve should be returned in addition to the score. Default value is false."]
+    opt include_curve["include_curve"] : Option < bool > } } impl
+    DataframeEvaluationClassificationMetricsAucRoc { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    class_name : super::common::Name, plain include_curve : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum DataframeEvaluationContainer { #[doc =
+    " Classification evaluation evaluates the results of a classification analysis which outputs a prediction that identifies to which of the classes each document belongs."]
+    #[serde(rename = "classification")]
+    Classification(DataframeEvaluationClassification), #[doc =
+    " Outlier detection evaluates the results of an outlier detection analysis which outputs the probability that each document is an outlier."]
+    #[serde(rename = "outlier_detection")]
+    OutlierDetection(DataframeEvaluationOutlierDetection), #[doc =
+    " Regression evaluation evaluates the results of a regression analysis which outputs a prediction of values."]
+    #[serde(rename = "regression")] Regression(DataframeEvaluationRegression), } impl
+    DataframeEvaluationContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    DataframeEvaluationContainer::Classification(_) => Some("classification"),
+    DataframeEvaluationContainer::OutlierDetection(_) => Some("outlier_detection"),
+    DataframeEvaluationContainer::Regression(_) => Some("regression"), } } } impl From <
+    DataframeEvaluationClassification > for DataframeEvaluationContainer { fn from(x :
+    DataframeEvaluationClassification) -> Self {
+    DataframeEvaluationContainer::Classification(x) } } impl From <
+    DataframeEvaluationOutlierDetection > for DataframeEvaluationContainer { fn from(x :
+    DataframeEvaluationOutlierDetection) -> Self {
+    DataframeEvaluationContainer::OutlierDetection(x) } } impl From <
+    DataframeEvaluationRegression > for DataframeEvaluationContainer { fn from(x :
+    DataframeEvaluationRegression) -> Self { DataframeEvaluationContainer::Regression(x)
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationMetrics { #[doc =
+    " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve. It is calculated for a specific class (provided as \"class_name\") treated as positive."]
+    opt auc_roc["auc_roc"] : Option < DataframeEvaluationClassificationMetricsAucRoc >,
+    #[doc = " Precision of predictions (per-class and average)."] opt
+    precision["precision"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, #[doc = " Recall of predictions (per-class and average)."] opt
+    recall["recall"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    > } } impl DataframeEvaluationMetrics { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain auc_roc :
+    DataframeEvaluationClassificationMetricsAucRoc, plain precision :
+    std::collections::BTreeMap < String, serde_json::Value >, plain recall :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationOutlierDetection { #[doc =
+    " The field of the index which contains the ground truth. The data type of this field can be boolean or integer. If the data type is integer, the value has to be either 0 (false) or 1 (true)."]
+    opt actual_field["actual_field"] : Option < super::common::Field >, #[doc =
+    " The field of the index that defines the probability of whether the item belongs to the class in question or not. It’s the field that contains the results of the analysis."]
+    opt predicted_probability_field["predicted_probability_field"] : Option <
+    super::common::Field >, #[doc =
+    " Specifies the metrics that are used for the evaluation."] opt metrics["metrics"] :
+    Option < DataframeEvaluationOutlierDetectionMetrics > } } impl
+    DataframeEvaluationOutlierDetection { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain actual_field :
+    super::common::Field, plain predicted_probability_field : super::common::Field, plain
+    metrics : DataframeEvaluationOutlierDetectionMetrics); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationOutlierDetectionMetrics { #[doc =
+    " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve. It is calculated for a specific class (provided as \"class_name\") treated as positive."]
+    opt auc_roc["auc_roc"] : Option < DataframeEvaluationClassificationMetricsAucRoc >,
+    #[doc = " Precision of predictions (per-class and average)."] opt
+    precision["precision"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, #[doc = " Recall of predictions (per-class and average)."] opt
+    recall["recall"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    >, #[doc = " Accuracy of predictions (per-class and overall)."] opt
+    confusion_matrix["confusion_matrix"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > > } } impl DataframeEvaluationOutlierDetectionMetrics { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain auc_roc : DataframeEvaluationClassificationMetricsAucRoc, plain
+    precision : std::collections::BTreeMap < String, serde_json::Value >, plain recall :
+    std::collections::BTreeMap < String, serde_json::Value >, plain confusion_matrix :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationRegression { #[doc =
+    " The field of the index which contains the ground truth. The data type of this field must be numerical."]
+    opt actual_field["actual_field"] : Option < super::common::Field >, #[doc =
+    " The field in the index that contains the predicted value, in other words the results of the regression analysis."]
+    opt predicted_field["predicted_field"] : Option < super::common::Field >, #[doc =
+    " Specifies the metrics that are used for the evaluation. For more information on mse, msle, and huber, consult the Jupyter notebook on regression loss functions."]
+    opt metrics["metrics"] : Option < DataframeEvaluationRegressionMetrics > } } impl
+    DataframeEvaluationRegression { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain actual_field :
+    super::common::Field, plain predicted_field : super::common::Field, plain metrics :
+    DataframeEvaluationRegressionMetrics); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationRegressionMetrics { #[doc =
+    " Average squared difference between the predicted values and the actual (ground truth) value. For more information, read this wiki article."]
+    opt mse["mse"] : Option < std::collections::BTreeMap < String, serde_json::Value > >,
+    #[doc =
+    " Average squared difference between the logarithm of the predicted values and the logarithm of the actual (ground truth) value."]
+    opt msle["msle"] : Option < DataframeEvaluationRegressionMetricsMsle >, #[doc =
+    " Pseudo Huber loss function."] opt huber["huber"] : Option <
+    DataframeEvaluationRegressionMetricsHuber >, #[doc =
+    " Proportion of the variance in the dependent variable that is predictable from the independent variables."]
+    opt r_squared["r_squared"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > > } } impl DataframeEvaluationRegressionMetrics { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain mse : std::collections::BTreeMap < String, serde_json::Value >,
+    plain msle : DataframeEvaluationRegressionMetricsMsle, plain huber :
+    DataframeEvaluationRegressionMetricsHuber, plain r_squared :
+    std::collections::BTreeMap < String, serde_json::Value >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationRegressionMetricsHuber { #[doc =
+    " Approximates 1/2 (prediction - actual)2 for values much less than delta and approximates a straight line with slope delta for values much larger than delta. Defaults to 1. Delta needs to be greater than 0."]
+    opt delta["delta"] : Option < f64 > } } impl
+    DataframeEvaluationRegressionMetricsHuber { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain delta : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframeEvaluationRegressionMetricsMsle { #[doc =
+    " Defines the transition point at which you switch from minimizing quadratic error to minimizing quadratic log error. Defaults to 1."]
+    opt offset["offset"] : Option < f64 > } } impl
+    DataframeEvaluationRegressionMetricsMsle { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain offset : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { DataframeState { Started =
+    "started", Stopped = "stopped", Starting = "starting", Stopping = "stopping", Failed
+    = "failed" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DelayedDataCheckConfig { #[doc =
+    " The window of time that is searched for late data. This window of time ends with the latest finalized bucket."]
+    #[doc =
+    " It defaults to null, which causes an appropriate `check_window` to be calculated when the real-time datafeed runs."]
+    #[doc =
+    " In particular, the default `check_window` span calculation is based on the maximum of `2h` or `8 * bucket_span`."]
+    opt check_window["check_window"] : Option < super::common::Duration >, #[doc =
+    " Specifies whether the datafeed periodically checks for delayed data."] opt
+    enabled["enabled"] : Option < bool > } } impl DelayedDataCheckConfig { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain check_window : super::common::Duration, plain enabled : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { DeploymentAllocationState { #[doc
+    = " The trained model is started on at least one node."] Started = "started", #[doc =
+    " Trained model deployment is starting but it is not yet deployed on any nodes."]
+    Starting = "starting", #[doc =
+    " Trained model deployment has started on all valid nodes."] FullyAllocated =
+    "fully_allocated" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { DeploymentAssignmentState { #[doc
+    = " The deployment is usable; at least one node has the model allocated."] Started =
+    "started", #[doc =
+    " The deployment has recently started but is not yet usable; the model is not allocated on any nodes."]
+    Starting = "starting", #[doc =
+    " The deployment is preparing to stop and deallocate the model from the relevant nodes."]
+    Stopping = "stopping", #[doc =
+    " The deployment is on a failed state and must be re-deployed."] Failed = "failed" }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    DetectionRule { #[doc =
+    " The set of actions to be triggered when the rule applies. If more than one action is specified the effects of all actions are combined."]
+    opt actions["actions"] : Option < Vec < RuleAction > >, #[doc =
+    " An array of numeric conditions when the rule applies. A rule must either have a non-empty scope or at least one condition. Multiple conditions are combined together with a logical AND."]
+    opt conditions["conditions"] : Option < Vec < RuleCondition > >, #[doc =
+    " A scope of series where the rule applies. A rule must either have a non-empty scope or at least one condition. By default, the scope includes all series. Scoping is allowed for any of the fields that are also specified in `by_field_name`, `over_field_name`, or `partition_field_name`."]
+    opt scope["scope"] : Option < std::collections::BTreeMap < String, FilterRef > > } }
+    impl DetectionRule { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain actions : Vec < RuleAction >,
+    plain conditions : Vec < RuleCondition >, plain scope : std::collections::BTreeMap <
+    String, FilterRef >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    Detector { #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to their own history. It is used for finding unusual values in the context of the split."]
+    opt by_field_name["by_field_name"] : Option < super::common::Field >, #[doc =
+    " Custom rules enable you to customize the way detectors operate. For example, a rule may dictate conditions under which results should be skipped. Kibana refers to custom rules as job rules."]
+    opt custom_rules["custom_rules"] : Option < Vec < DetectionRule > >, #[doc =
+    " A description of the detector."] opt detector_description["detector_description"] :
+    Option < String >, #[doc =
+    " A unique identifier for the detector. This identifier is based on the order of the detectors in the `analysis_config`, starting at zero. If you specify a value for this property, it is ignored."]
+    opt detector_index["detector_index"] : Option < i32 >, #[doc =
+    " If set, frequent entities are excluded from influencing the anomaly results. Entities can be considered frequent over time or frequent in a population. If you are working with both over and by fields, you can set `exclude_frequent` to `all` for both fields, or to `by` or `over` for those specific fields."]
+    opt exclude_frequent["exclude_frequent"] : Option < ExcludeFrequent >, #[doc =
+    " The field that the detector uses in the function. If you use an event rate function such as count or rare, do not specify this field. The `field_name` cannot contain double quotes or backslashes."]
+    opt field_name["field_name"] : Option < super::common::Field >, #[doc =
+    " The analysis function that is used. For example, `count`, `rare`, `mean`, `min`, `max`, or `sum`."]
+    opt function["function"] : Option < String >, #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to the history of all splits. It is used for finding unusual values in the population of all splits."]
+    opt over_field_name["over_field_name"] : Option < super::common::Field >, #[doc =
+    " The field used to segment the analysis. When you use this property, you have completely independent baselines for each value of this field."]
+    opt partition_field_name["partition_field_name"] : Option < super::common::Field >,
+    #[doc =
+    " Defines whether a new series is used as the null series when there is no value for the by or partition fields."]
+    opt use_null["use_null"] : Option < bool > } } impl Detector { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain by_field_name : super::common::Field, plain custom_rules : Vec <
+    DetectionRule >, plain detector_description : String, plain detector_index : i32,
+    plain exclude_frequent : ExcludeFrequent, plain field_name : super::common::Field,
+    plain function : String, plain over_field_name : super::common::Field, plain
+    partition_field_name : super::common::Field, plain use_null : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DetectorRead { #[doc =
+    " The analysis function that is used. For example, `count`, `rare`, `mean`, `min`, `max`, or `sum`."]
+    def function["function"] : String, #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to their own history. It is used for finding unusual values in the context of the split."]
+    opt by_field_name["by_field_name"] : Option < super::common::Field >, #[doc =
+    " Custom rules enable you to customize the way detectors operate. For example, a rule may dictate conditions under which results should be skipped. Kibana refers to custom rules as job rules."]
+    opt custom_rules["custom_rules"] : Option < Vec < DetectionRule > >, #[doc =
+    " A description of the detector."] opt detector_description["detector_description"] :
+    Option < String >, #[doc =
+    " A unique identifier for the detector. This identifier is based on the order of the detectors in the `analysis_config`, starting at zero. If you specify a value for this property, it is ignored."]
+    opt detector_index["detector_index"] : Option < i32 >, #[doc =
+    " If set, frequent entities are excluded from influencing the anomaly results. Entities can be considered frequent over time or frequent in a population. If you are working with both over and by fields, you can set `exclude_frequent` to `all` for both fields, or to `by` or `over` for those specific fields."]
+    opt exclude_frequent["exclude_frequent"] : Option < ExcludeFrequent >, #[doc =
+    " The field that the detector uses in the function. If you use an event rate function such as count or rare, do not specify this field. The `field_name` cannot contain double quotes or backslashes."]
+    opt field_name["field_name"] : Option < super::common::Field >, #[doc =
+    " The field used to split the data. In particular, this property is used for analyzing the splits with respect to the history of all splits. It is used for finding unusual values in the population of all splits."]
+    opt over_field_name["over_field_name"] : Option < super::common::Field >, #[doc =
+    " The field used to segment the analysis. When you use this property, you have completely independent baselines for each value of this field."]
+    opt partition_field_name["partition_field_name"] : Option < super::common::Field >,
+    #[doc =
+    " Defines whether a new series is used as the null series when there is no value for the by or partition fields."]
+    opt use_null["use_null"] : Option < bool > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DetectorUpdate { #[doc = " A unique identifier for the detector."] #[doc =
+    " This identifier is based on the order of the detectors in the `analysis_config`, starting at zero."]
+    opt detector_index["detector_index"] : Option < i32 >, #[doc =
+    " A description of the detector."] opt description["description"] : Option < String
+    >, #[doc =
+    " An array of custom rule objects, which enable you to customize the way detectors operate."]
+    #[doc =
+    " For example, a rule may dictate to the detector conditions under which results should be skipped."]
+    #[doc = " Kibana refers to custom rules as job rules."] opt
+    custom_rules["custom_rules"] : Option < Vec < DetectionRule > > } } impl
+    DetectorUpdate { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default
+    { Self::default() } crate ::setters!(plain detector_index : i32, plain description :
+    String, plain custom_rules : Vec < DetectionRule >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] pub type DiscoveryNode = crate ::SingleKey <
+    DiscoveryNodeContent >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Alternative representation of DiscoveryNode used in ml.get_job_stats and ml.get_datafeed_stats"]
+    response DiscoveryNodeCompact { def name["name"] : super::common::Name, def
+    ephemeral_id["ephemeral_id"] : super::common::Id, def id["id"] : super::common::Id,
+    def transport_address["transport_address"] : super::common::TransportAddress, def
+    attributes["attributes"] : std::collections::BTreeMap < String, String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DiscoveryNodeContent {
+    opt name["name"] : Option < super::common::Name >, def ephemeral_id["ephemeral_id"] :
+    super::common::Id, def transport_address["transport_address"] :
+    super::common::TransportAddress, def external_id["external_id"] : String, def
+    attributes["attributes"] : std::collections::BTreeMap < String, String >, def
+    roles["roles"] : Vec < String >, def version["version"] :
+    super::common::VersionString, def min_index_version["min_index_version"] : i32, def
+    max_index_version["max_index_version"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { ExcludeFrequent { All = "all",
+    None = "none", By = "by", Over = "over" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    ExponentialAverageCalculationContext { req
+    incremental_metric_value_ms["incremental_metric_value_ms"] :
+    super::common::DurationValue < super::common::UnitFloatMillis >, opt
+    latest_timestamp["latest_timestamp"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, opt
+    previous_exponential_average_ms["previous_exponential_average_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] pub type FeatureExtractor = QueryFeatureExtractor;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Fill mask inference options"] #[derive(Default)] shared FillMaskInferenceOptions {
+    #[doc =
+    " The string/token which will be removed from incoming documents and replaced with the inference prediction(s)."]
+    #[doc =
+    " In a response, this field contains the mask token for the specified model/tokenizer. Each model and tokenizer"]
+    #[doc =
+    " has a predefined mask token which cannot be changed. Thus, it is recommended not to set this value in requests."]
+    #[doc =
+    " However, if this field is present in a request, its value must match the predefined value for that model/tokenizer,"]
+    opt mask_token["mask_token"] : Option < String >, #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, opt vocabulary["vocabulary"]
+    : Option < Vocabulary > } } impl FillMaskInferenceOptions { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    mask_token : String, plain num_top_classes : i32, plain tokenization :
+    TokenizationConfigContainer, plain results_field : String, plain vocabulary :
+    Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    FillMaskInferenceUpdateOptions { #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String > } } impl
+    FillMaskInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain num_top_classes : i32,
+    plain tokenization : NlpTokenizationUpdateOptions, plain results_field : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Filter { #[doc =
+    " A description of the filter."] opt description["description"] : Option < String >,
+    #[doc = " A string that uniquely identifies a filter."] def filter_id["filter_id"] :
+    super::common::Id, #[doc = " An array of strings which is the filter item list."] def
+    items["items"] : Vec < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    FilterRef { #[doc = " The identifier for the filter."] opt filter_id["filter_id"] :
+    Option < super::common::Id >, #[doc =
+    " If set to `include`, the rule applies for values in the filter. If set to `exclude`, the rule applies for values not in the filter."]
+    opt filter_type["filter_type"] : Option < FilterType > } } impl FilterRef { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain filter_id : super::common::Id, plain filter_type : FilterType); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { FilterType { Include = "include",
+    Exclude = "exclude" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response GeoResults { #[doc =
+    " The actual value for the bucket formatted as a `geo_point`."] opt
+    actual_point["actual_point"] : Option < String >, #[doc =
+    " The typical value for the bucket formatted as a `geo_point`."] opt
+    typical_point["typical_point"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Hyperparameter { #[doc
+    =
+    " A positive number showing how much the parameter influences the variation of the loss function. For hyperparameters with values that are not specified by the user but tuned during hyperparameter optimization."]
+    opt absolute_importance["absolute_importance"] : Option < f64 >, #[doc =
+    " Name of the hyperparameter."] def name["name"] : super::common::Name, #[doc =
+    " A number between 0 and 1 showing the proportion of influence on the variation of the loss function among all tuned hyperparameters. For hyperparameters with values that are not specified by the user but tuned during hyperparameter optimization."]
+    opt relative_importance["relative_importance"] : Option < f64 >, #[doc =
+    " Indicates if the hyperparameter is specified by the user (true) or optimized (false)."]
+    def supplied["supplied"] : bool, #[doc =
+    " The value of the hyperparameter, either optimized or specified by the user."] def
+    value["value"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Hyperparameters { #[doc
+    = " Advanced configuration option."] #[doc =
+    " Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly."]
+    #[doc =
+    " This parameter affects loss calculations by acting as a multiplier of the tree depth."]
+    #[doc = " Higher alpha values result in shallower trees and faster training times."]
+    opt alpha["alpha"] : Option < f64 >, #[doc = " Advanced configuration option."] #[doc
+    = " Regularization parameter to prevent overfitting on the training data set."] #[doc
+    =
+    " Multiplies an L2 regularization term which applies to leaf weights of the individual trees in the forest."]
+    #[doc = " A high lambda value causes training to favor small leaf weights."] opt
+    lambda["lambda"] : Option < f64 >, #[doc = " Advanced configuration option."] #[doc =
+    " Regularization parameter to prevent overfitting on the training data set."] #[doc =
+    " Multiplies a linear penalty associated with the size of individual trees in the forest."]
+    #[doc = " A high gamma value causes training to prefer small trees."] opt
+    gamma["gamma"] : Option < f64 >, #[doc = " Advanced configuration option."] #[doc =
+    " The shrinkage applied to the weights."] #[doc =
+    " Smaller values result in larger forests which have a better generalization error."]
+    #[doc = " However, larger forests cause slower training."] opt eta["eta"] : Option <
+    f64 >, #[doc = " Advanced configuration option."] #[doc =
+    " Specifies the rate at which `eta` increases for each new tree that is added to the forest."]
+    #[doc = " For example, a rate of 1.05 increases `eta` by 5% for each extra tree."]
+    #[doc = " By default, this value is calculated during hyperparameter optimization."]
+    opt eta_growth_rate_per_tree["eta_growth_rate_per_tree"] : Option < f64 >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " Defines the fraction of features that will be used when selecting a random bag for each candidate split."]
+    #[doc = " By default, this value is calculated during hyperparameter optimization."]
+    opt feature_bag_fraction["feature_bag_fraction"] : Option < f64 >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " Controls the fraction of data that is used to compute the derivatives of the loss function for tree training."]
+    #[doc = " A small value results in the use of a small fraction of the data."] #[doc =
+    " If this value is set to be less than 1, accuracy typically improves."] opt
+    downsample_factor["downsample_factor"] : Option < f64 >, #[doc =
+    " If the algorithm fails to determine a non-trivial tree (more than a single leaf), this parameter determines how many of such consecutive failures are tolerated."]
+    #[doc =
+    " Once the number of attempts exceeds the threshold, the forest training stops."] opt
+    max_attempts_to_add_tree["max_attempts_to_add_tree"] : Option < i32 >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " A multiplier responsible for determining the maximum number of hyperparameter optimization steps in the Bayesian optimization procedure."]
+    #[doc =
+    " The maximum number of steps is determined based on the number of undefined hyperparameters times the maximum optimization rounds per hyperparameter."]
+    #[doc = " By default, this value is calculated during hyperparameter optimization."]
+    opt
+    max_optimization_rounds_per_hyperparameter["max_optimization_rounds_per_hyperparameter"]
+    : Option < i32 >, #[doc = " Advanced configuration option."] #[doc =
+    " Defines the maximum number of decision trees in the forest."] #[doc =
+    " The maximum value is 2000."] #[doc =
+    " By default, this value is calculated during hyperparameter optimization."] opt
+    max_trees["max_trees"] : Option < i32 >, #[doc =
+    " The maximum number of folds for the cross-validation procedure."] opt
+    num_folds["num_folds"] : Option < i32 >, #[doc =
+    " Determines the maximum number of splits for every feature that can occur in a decision tree when the tree is trained."]
+    opt num_splits_per_feature["num_splits_per_feature"] : Option < i32 >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly."]
+    #[doc =
+    " This soft limit combines with the `soft_tree_depth_tolerance` to penalize trees that exceed the specified depth; the regularized loss increases quickly beyond this depth."]
+    #[doc = " By default, this value is calculated during hyperparameter optimization."]
+    opt soft_tree_depth_limit["soft_tree_depth_limit"] : Option < i32 >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " This option controls how quickly the regularized loss increases when the tree depth exceeds `soft_tree_depth_limit`."]
+    #[doc = " By default, this value is calculated during hyperparameter optimization."]
+    #[doc = " It must be greater than or equal to 0.01."] opt
+    soft_tree_depth_tolerance["soft_tree_depth_tolerance"] : Option < f64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " Inference configuration provided when storing the model config"] #[derive(Debug,
+    Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
+    InferenceConfigCreateContainer { #[doc = " Regression configuration for inference."]
+    #[serde(rename = "regression")] Regression(RegressionInferenceOptions), #[doc =
+    " Classification configuration for inference."] #[serde(rename = "classification")]
+    Classification(ClassificationInferenceOptions), #[doc =
+    " Text classification configuration for inference."] #[serde(rename =
+    "text_classification")] TextClassification(TextClassificationInferenceOptions), #[doc
+    = " Zeroshot classification configuration for inference."] #[serde(rename =
+    "zero_shot_classification")]
+    ZeroShotClassification(ZeroShotClassificationInferenceOptions), #[doc =
+    " Fill mask configuration for inference."] #[serde(rename = "fill_mask")]
+    FillMask(FillMaskInferenceOptions), #[serde(rename = "learning_to_rank")]
+    LearningToRank(LearningToRankConfig), #[doc =
+    " Named entity recognition configuration for inference."] #[serde(rename = "ner")]
+    Ner(NerInferenceOptions), #[doc = " Pass through configuration for inference."]
+    #[serde(rename = "pass_through")] PassThrough(PassThroughInferenceOptions), #[doc =
+    " Text embedding configuration for inference."] #[serde(rename = "text_embedding")]
+    TextEmbedding(TextEmbeddingInferenceOptions), #[doc =
+    " Text expansion configuration for inference."] #[serde(rename = "text_expansion")]
+    TextExpansion(TextExpansionInferenceOptions), #[doc =
+    " Question answering configuration for inference."] #[serde(rename =
+    "question_answering")] QuestionAnswering(QuestionAnsweringInferenceOptions), } impl
+    InferenceConfigCreateContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    InferenceConfigCreateContainer::Regression(_) => Some("regression"),
+    InferenceConfigCreateContainer::Classification(_) => Some("classification"),
+    InferenceConfigCreateContainer::TextClassification(_) => Some("text_classification"),
+    InferenceConfigCreateContainer::ZeroShotClassification(_) =>
+    Some("zero_shot_classification"), InferenceConfigCreateContainer::FillMask(_) =>
+    Some("fill_mask"), InferenceConfigCreateContainer::LearningToRank(_) =>
+    Some("learning_to_rank"), InferenceConfigCreateContainer::Ner(_) => Some("ner"),
+    InferenceConfigCreateContainer::PassThrough(_) => Some("pass_through"),
+    InferenceConfigCreateContainer::TextEmbedding(_) => Some("text_embedding"),
+    InferenceConfigCreateContainer::TextExpansion(_) => Some("text_expansion"),
+    InferenceConfigCreateContainer::QuestionAnswering(_) => Some("question_answering"), }
+    } } impl From < RegressionInferenceOptions > for InferenceConfigCreateContainer { fn
+    from(x : RegressionInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::Regression(x) } } impl From <
+    ClassificationInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    ClassificationInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::Classification(x) } } impl From <
+    TextClassificationInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    TextClassificationInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::TextClassification(x) } } impl From <
+    ZeroShotClassificationInferenceOptions > for InferenceConfigCreateContainer { fn
+    from(x : ZeroShotClassificationInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::ZeroShotClassification(x) } } impl From <
+    FillMaskInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    FillMaskInferenceOptions) -> Self { InferenceConfigCreateContainer::FillMask(x) } }
+    impl From < LearningToRankConfig > for InferenceConfigCreateContainer { fn from(x :
+    LearningToRankConfig) -> Self { InferenceConfigCreateContainer::LearningToRank(x) } }
+    impl From < NerInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    NerInferenceOptions) -> Self { InferenceConfigCreateContainer::Ner(x) } } impl From <
+    PassThroughInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    PassThroughInferenceOptions) -> Self { InferenceConfigCreateContainer::PassThrough(x)
+    } } impl From < TextEmbeddingInferenceOptions > for InferenceConfigCreateContainer {
+    fn from(x : TextEmbeddingInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::TextEmbedding(x) } } impl From <
+    TextExpansionInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    TextExpansionInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::TextExpansion(x) } } impl From <
+    QuestionAnsweringInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
+    QuestionAnsweringInferenceOptions) -> Self {
+    InferenceConfigCreateContainer::QuestionAnswering(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum InferenceConfigUpdateContainer { #[doc =
+    " Regression configuration for inference."] #[serde(rename = "regression")]
+    Regression(RegressionInferenceOptions), #[doc =
+    " Classification configuration for inference."] #[serde(rename = "classification")]
+    Classification(ClassificationInferenceOptions), #[doc =
+    " Text classification configuration for inference."] #[serde(rename =
+    "text_classification")] TextClassification(TextClassificationInferenceUpdateOptions),
+    #[doc = " Zeroshot classification configuration for inference."] #[serde(rename =
+    "zero_shot_classification")]
+    ZeroShotClassification(ZeroShotClassificationInferenceUpdateOptions), #[doc =
+    " Fill mask configuration for inference."] #[serde(rename = "fill_mask")]
+    FillMask(FillMaskInferenceUpdateOptions), #[doc =
+    " Named entity recognition configuration for inference."] #[serde(rename = "ner")]
+    Ner(NerInferenceUpdateOptions), #[doc = " Pass through configuration for inference."]
+    #[serde(rename = "pass_through")] PassThrough(PassThroughInferenceUpdateOptions),
+    #[doc = " Text embedding configuration for inference."] #[serde(rename =
+    "text_embedding")] TextEmbedding(TextEmbeddingInferenceUpdateOptions), #[doc =
+    " Text expansion configuration for inference."] #[serde(rename = "text_expansion")]
+    TextExpansion(TextExpansionInferenceUpdateOptions), #[doc =
+    " Question answering configuration for inference"] #[serde(rename =
+    "question_answering")] QuestionAnswering(QuestionAnsweringInferenceUpdateOptions), }
+    impl InferenceConfigUpdateContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self {
+    InferenceConfigUpdateContainer::Regression(_) => Some("regression"),
+    InferenceConfigUpdateContainer::Classification(_) => Some("classification"),
+    InferenceConfigUpdateContainer::TextClassification(_) => Some("text_classification"),
+    InferenceConfigUpdateContainer::ZeroShotClassification(_) =>
+    Some("zero_shot_classification"), InferenceConfigUpdateContainer::FillMask(_) =>
+    Some("fill_mask"), InferenceConfigUpdateContainer::Ner(_) => Some("ner"),
+    InferenceConfigUpdateContainer::PassThrough(_) => Some("pass_through"),
+    InferenceConfigUpdateContainer::TextEmbedding(_) => Some("text_embedding"),
+    InferenceConfigUpdateContainer::TextExpansion(_) => Some("text_expansion"),
+    InferenceConfigUpdateContainer::QuestionAnswering(_) => Some("question_answering"), }
+    } } impl From < RegressionInferenceOptions > for InferenceConfigUpdateContainer { fn
+    from(x : RegressionInferenceOptions) -> Self {
+    InferenceConfigUpdateContainer::Regression(x) } } impl From <
+    ClassificationInferenceOptions > for InferenceConfigUpdateContainer { fn from(x :
+    ClassificationInferenceOptions) -> Self {
+    InferenceConfigUpdateContainer::Classification(x) } } impl From <
+    TextClassificationInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn
+    from(x : TextClassificationInferenceUpdateOptions) -> Self {
+    InferenceConfigUpdateContainer::TextClassification(x) } } impl From <
+    ZeroShotClassificationInferenceUpdateOptions > for InferenceConfigUpdateContainer {
+    fn from(x : ZeroShotClassificationInferenceUpdateOptions) -> Self {
+    InferenceConfigUpdateContainer::ZeroShotClassification(x) } } impl From <
+    FillMaskInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn from(x :
+    FillMaskInferenceUpdateOptions) -> Self { InferenceConfigUpdateContainer::FillMask(x)
+    } } impl From < NerInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn
+    from(x : NerInferenceUpdateOptions) -> Self { InferenceConfigUpdateContainer::Ner(x)
+    } } impl From < PassThroughInferenceUpdateOptions > for
+    InferenceConfigUpdateContainer { fn from(x : PassThroughInferenceUpdateOptions) ->
+    Self { InferenceConfigUpdateContainer::PassThrough(x) } } impl From <
+    TextEmbeddingInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn from(x
+    : TextEmbeddingInferenceUpdateOptions) -> Self {
+    InferenceConfigUpdateContainer::TextEmbedding(x) } } impl From <
+    TextExpansionInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn from(x
+    : TextExpansionInferenceUpdateOptions) -> Self {
+    InferenceConfigUpdateContainer::TextExpansion(x) } } impl From <
+    QuestionAnsweringInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn
+    from(x : QuestionAnsweringInferenceUpdateOptions) -> Self {
+    InferenceConfigUpdateContainer::QuestionAnswering(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response InferenceResponseResult
+    { #[doc =
+    " If the model is trained for named entity recognition (NER) tasks, the response contains the recognized entities."]
+    opt entities["entities"] : Option < Vec < TrainedModelEntities > >, #[doc =
+    " Indicates whether the input text was truncated to meet the model's maximum sequence length limit. This property"]
+    #[doc = " is present only when it is true."] opt is_truncated["is_truncated"] :
+    Option < bool >, #[doc =
+    " If the model is trained for a text classification or zero shot classification task, the response is the"]
+    #[doc = " predicted class."] #[doc =
+    " For named entity recognition (NER) tasks, it contains the annotated text output."]
+    #[doc =
+    " For fill mask tasks, it contains the top prediction for replacing the mask token."]
+    opt predicted_value["predicted_value"] : Option < crate ::OneOrMany < PredictedValue
+    > >, #[doc =
+    " For fill mask tasks, the response contains the input text sequence with the mask token replaced by the predicted"]
+    #[doc = " value."] #[doc = " Additionally"] opt
+    predicted_value_sequence["predicted_value_sequence"] : Option < String >, #[doc =
+    " Specifies a probability for the predicted value."] opt
+    prediction_probability["prediction_probability"] : Option < f64 >, #[doc =
+    " Specifies a confidence score for the predicted value."] opt
+    prediction_score["prediction_score"] : Option < f64 >, #[doc =
+    " For fill mask, text classification, and zero shot classification tasks, the response contains a list of top"]
+    #[doc = " class entries."] opt top_classes["top_classes"] : Option < Vec <
+    TopClassEntry > >, #[doc =
+    " If the request failed, the response contains the reason for the failure."] opt
+    warning["warning"] : Option < String >, #[doc =
+    " The feature importance for the inference results. Relevant only for classification or regression models"]
+    opt feature_importance["feature_importance"] : Option < Vec <
+    TrainedModelInferenceFeatureImportance > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Influence { def
+    influencer_field_name["influencer_field_name"] : String, def
+    influencer_field_values["influencer_field_values"] : Vec < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Influencer { #[doc =
+    " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
+    req bucket_span["bucket_span"] : super::common::DurationValue <
+    super::common::UnitSeconds >, #[doc =
+    " A normalized score between 0-100, which is based on the probability of the influencer in this bucket aggregated"]
+    #[doc =
+    " across detectors. Unlike `initial_influencer_score`, this value is updated by a re-normalization process as new"]
+    #[doc = " data is analyzed."] def influencer_score["influencer_score"] : f64, #[doc =
+    " The field name of the influencer."] def
+    influencer_field_name["influencer_field_name"] : super::common::Field, #[doc =
+    " The entity that influenced, contributed to, or was to blame for the anomaly."] def
+    influencer_field_value["influencer_field_value"] : String, #[doc =
+    " A normalized score between 0-100, which is based on the probability of the influencer aggregated across detectors."]
+    #[doc =
+    " This is the initial value that was calculated at the time the bucket was processed."]
+    def initial_influencer_score["initial_influencer_score"] : f64, #[doc =
+    " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
+    def is_interim["is_interim"] : bool, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] :
+    super::common::Id, #[doc =
+    " The probability that the influencer has this behavior, in the range 0 to 1. This value can be held to a high"]
+    #[doc =
+    " precision of over 300 decimal places, so the `influencer_score` is provided as a human-readable and friendly"]
+    #[doc = " interpretation of this value."] def probability["probability"] : f64, #[doc
+    = " Internal. This value is always set to `influencer`."] def
+    result_type["result_type"] : String, #[doc =
+    " The start time of the bucket for which these results were calculated."] req
+    timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc =
+    " Additional influencer properties are added, depending on the fields being analyzed. For example, if it’s"]
+    #[doc =
+    " analyzing `user_name` as an influencer, a field `user_name` is added to the result document. This"]
+    #[doc = " information enables you to filter the anomaly results more easily."] opt
+    foo["foo"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Job { #[doc =
+    " Advanced configuration option."] #[doc =
+    " Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node."]
+    def allow_lazy_open["allow_lazy_open"] : bool, #[doc =
+    " The analysis configuration, which specifies how to analyze the data."] #[doc =
+    " After you create a job, you cannot change the analysis configuration; all the properties are informational."]
+    req analysis_config["analysis_config"] : AnalysisConfig, #[doc =
+    " Limits can be applied for the resources required to hold the mathematical models in memory."]
+    #[doc = " These limits are approximate and can be set per job."] #[doc =
+    " They do not control the memory used by other processes, for example the Elasticsearch Java processes."]
+    opt analysis_limits["analysis_limits"] : Option < AnalysisLimits >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " The time between each periodic persistence of the model."] #[doc =
+    " The default value is a randomized value between 3 to 4 hours, which avoids all jobs persisting at exactly the same time."]
+    #[doc = " The smallest allowed value is 1 hour."] opt
+    background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, opt blocked["blocked"] : Option < JobBlocked >, opt
+    create_time["create_time"] : Option < super::common::DateTime >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " Contains custom metadata about the job."] opt custom_settings["custom_settings"] :
+    Option < CustomSettings >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job."]
+    #[doc =
+    " It specifies a period of time (in days) after which only the first snapshot per day is retained."]
+    #[doc =
+    " This period is relative to the timestamp of the most recent snapshot for this job."]
+    #[doc = " Valid values range from 0 to `model_snapshot_retention_days`."] opt
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : Option < i64 >, #[doc =
+    " The data description defines the format of the input data when you send data to the job by using the post data API."]
+    #[doc =
+    " Note that when configuring a datafeed, these properties are automatically set."]
+    #[doc =
+    " When data is received via the post data API, it is not stored in Elasticsearch."]
+    #[doc = " Only the results for anomaly detection are retained."] req
+    data_description["data_description"] : DataDescription, #[doc =
+    " The datafeed, which retrieves data from Elasticsearch for analysis by the job."]
+    #[doc = " You can associate only one datafeed with each anomaly detection job."] opt
+    datafeed_config["datafeed_config"] : Option < Datafeed >, #[doc =
+    " Indicates that the process of deleting the job is in progress but not yet completed."]
+    #[doc = " It is only reported when `true`."] opt deleting["deleting"] : Option < bool
+    >, #[doc = " A description of the job."] opt description["description"] : Option <
+    String >, #[doc =
+    " If the job closed or failed, this is the time the job finished, otherwise it is `null`."]
+    #[doc = " This property is informational; you cannot change its value."] opt
+    finished_time["finished_time"] : Option < super::common::DateTime >, #[doc =
+    " A list of job groups."] #[doc = " A job can belong to no groups or many."] opt
+    groups["groups"] : Option < Vec < String > >, #[doc =
+    " Identifier for the anomaly detection job."] #[doc =
+    " This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores."]
+    #[doc = " It must start and end with alphanumeric characters."] def job_id["job_id"]
+    : super::common::Id, #[doc =
+    " Reserved for future use, currently set to `anomaly_detector`."] opt
+    job_type["job_type"] : Option < String >, #[doc =
+    " The machine learning configuration version number at which the the job was created."]
+    opt job_version["job_version"] : Option < super::common::VersionString >, #[doc =
+    " This advanced configuration option stores model information along with the results."]
+    #[doc = " It provides a more detailed view into anomaly detection."] #[doc =
+    " Model plot provides a simplified and indicative view of the model and its bounds."]
+    opt model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, opt
+    model_snapshot_id["model_snapshot_id"] : Option < super::common::Id >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job."]
+    #[doc =
+    " It specifies the maximum period of time (in days) that snapshots are retained."]
+    #[doc =
+    " This period is relative to the timestamp of the most recent snapshot for this job."]
+    #[doc =
+    " By default, snapshots ten days older than the newest snapshot are deleted."] def
+    model_snapshot_retention_days["model_snapshot_retention_days"] : i64, #[doc =
+    " Advanced configuration option."] #[doc =
+    " The period over which adjustments to the score are applied, as new data is seen."]
+    #[doc = " The default value is the longer of 30 days or 100 `bucket_spans`."] opt
+    renormalization_window_days["renormalization_window_days"] : Option < i64 >, #[doc =
+    " A text string that affects the name of the machine learning results index."] #[doc
+    =
+    " The default value is `shared`, which generates an index named `.ml-anomalies-shared`."]
+    def results_index_name["results_index_name"] : super::common::IndexName, #[doc =
+    " Advanced configuration option."] #[doc =
+    " The period of time (in days) that results are retained."] #[doc =
+    " Age is calculated relative to the timestamp of the latest bucket result."] #[doc =
+    " If this property has a non-null value, once per day at 00:30 (server time), results that are the specified number of days older than the latest bucket result are deleted from Elasticsearch."]
+    opt results_retention_days["results_retention_days"] : Option < i64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobBlocked { req
+    reason["reason"] : JobBlockedReason, opt task_id["task_id"] : Option <
+    super::common::TaskId > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { JobBlockedReason { Delete =
+    "delete", Reset = "reset", Revert = "revert" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    JobConfig { #[doc =
+    " Advanced configuration option. Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node."]
+    opt allow_lazy_open["allow_lazy_open"] : Option < bool >, #[doc =
+    " The analysis configuration, which specifies how to analyze the data."] #[doc =
+    " After you create a job, you cannot change the analysis configuration; all the properties are informational."]
+    opt analysis_config["analysis_config"] : Option < AnalysisConfig >, #[doc =
+    " Limits can be applied for the resources required to hold the mathematical models in memory."]
+    #[doc = " These limits are approximate and can be set per job."] #[doc =
+    " They do not control the memory used by other processes, for example the Elasticsearch Java processes."]
+    opt analysis_limits["analysis_limits"] : Option < AnalysisLimits >, #[doc =
+    " Advanced configuration option."] #[doc =
+    " The time between each periodic persistence of the model."] #[doc =
+    " The default value is a randomized value between 3 to 4 hours, which avoids all jobs persisting at exactly the same time."]
+    #[doc = " The smallest allowed value is 1 hour."] opt
+    background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, #[doc = " Advanced configuration option."] #[doc =
+    " Contains custom metadata about the job."] opt custom_settings["custom_settings"] :
+    Option < CustomSettings >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job."]
+    #[doc =
+    " It specifies a period of time (in days) after which only the first snapshot per day is retained."]
+    #[doc =
+    " This period is relative to the timestamp of the most recent snapshot for this job."]
+    opt
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : Option < i64 >, #[doc =
+    " The data description defines the format of the input data when you send data to the job by using the post data API."]
+    #[doc =
+    " Note that when configure a datafeed, these properties are automatically set."] opt
+    data_description["data_description"] : Option < DataDescription >, #[doc =
+    " The datafeed, which retrieves data from Elasticsearch for analysis by the job."]
+    #[doc = " You can associate only one datafeed with each anomaly detection job."] opt
+    datafeed_config["datafeed_config"] : Option < DatafeedConfig >, #[doc =
+    " A description of the job."] opt description["description"] : Option < String >,
+    #[doc = " A list of job groups. A job can belong to no groups or many."] opt
+    groups["groups"] : Option < Vec < String > >, #[doc =
+    " Identifier for the anomaly detection job."] #[doc =
+    " This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores."]
+    #[doc = " It must start and end with alphanumeric characters."] opt job_id["job_id"]
+    : Option < super::common::Id >, #[doc =
+    " Reserved for future use, currently set to `anomaly_detector`."] opt
+    job_type["job_type"] : Option < String >, #[doc =
+    " This advanced configuration option stores model information along with the results."]
+    #[doc = " It provides a more detailed view into anomaly detection."] #[doc =
+    " Model plot provides a simplified and indicative view of the model and its bounds."]
+    opt model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job."]
+    #[doc =
+    " It specifies the maximum period of time (in days) that snapshots are retained."]
+    #[doc =
+    " This period is relative to the timestamp of the most recent snapshot for this job."]
+    #[doc =
+    " The default value is `10`, which means snapshots ten days older than the newest snapshot are deleted."]
+    opt model_snapshot_retention_days["model_snapshot_retention_days"] : Option < i64 >,
+    #[doc = " Advanced configuration option."] #[doc =
+    " The period over which adjustments to the score are applied, as new data is seen."]
+    #[doc = " The default value is the longer of 30 days or 100 `bucket_spans`."] opt
+    renormalization_window_days["renormalization_window_days"] : Option < i64 >, #[doc =
+    " A text string that affects the name of the machine learning results index."] #[doc
+    =
+    " The default value is `shared`, which generates an index named `.ml-anomalies-shared`."]
+    opt results_index_name["results_index_name"] : Option < super::common::IndexName >,
+    #[doc = " Advanced configuration option."] #[doc =
+    " The period of time (in days) that results are retained."] #[doc =
+    " Age is calculated relative to the timestamp of the latest bucket result."] #[doc =
+    " If this property has a non-null value, once per day at 00:30 (server time), results that are the specified number of days older than the latest bucket result are deleted from Elasticsearch."]
+    opt results_retention_days["results_retention_days"] : Option < i64 > } } impl
+    JobConfig { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain allow_lazy_open : bool, plain
+    analysis_config : AnalysisConfig, plain analysis_limits : AnalysisLimits, plain
+    background_persist_interval : super::common::Duration, plain custom_settings :
+    CustomSettings, plain daily_model_snapshot_retention_after_days : i64, plain
+    data_description : DataDescription, plain datafeed_config : DatafeedConfig, plain
+    description : String, plain groups : Vec < String >, plain job_id :
+    super::common::Id, plain job_type : String, plain model_plot_config :
+    ModelPlotConfig, plain model_snapshot_retention_days : i64, plain
+    renormalization_window_days : i64, plain results_index_name :
+    super::common::IndexName, plain results_retention_days : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobForecastStatistics {
+    opt memory_bytes["memory_bytes"] : Option < JobStatistics >, opt
+    processing_time_ms["processing_time_ms"] : Option < JobStatistics >, opt
+    records["records"] : Option < JobStatistics >, opt status["status"] : Option <
+    std::collections::BTreeMap < String, i64 > >, def total["total"] : i64, def
+    forecasted_jobs["forecasted_jobs"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ml"))] crate ::spec_enum! { JobState {
+    #[doc =
+    " The job close action is in progress and has not yet completed. A closing job cannot accept further data."]
+    Closing = "closing", #[doc =
+    " The job finished successfully with its model state persisted. The job must be opened before it can accept further data."]
+    Closed = "closed", #[doc = " The job is available to receive and process data."]
+    Opened = "opened", #[doc = " The job did not finish successfully due to an error."]
+    #[doc =
+    " This situation can occur due to invalid input data, a fatal error occurring during the analysis, or an external interaction such as the process being killed by the Linux out of memory (OOM) killer."]
+    #[doc =
+    " If the job had irrevocably failed, it must be force closed and then deleted."]
+    #[doc =
+    " If the datafeed can be corrected, the job can be closed and then re-opened."]
+    Failed = "failed", #[doc =
+    " The job open action is in progress and has not yet completed."] Opening = "opening"
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml", feature = "ns-xpack"))] crate ::api_struct! { response
+    JobStatistics { def avg["avg"] : f64, def max["max"] : f64, def min["min"] : f64, def
+    total["total"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobStats { #[doc =
+    " For open anomaly detection jobs only, contains messages relating to the selection of a node to run the job."]
+    opt assignment_explanation["assignment_explanation"] : Option < String >, #[doc =
+    " An object that describes the quantity of input to the job and any related error counts."]
+    #[doc = " The `data_count` values are cumulative for the lifetime of a job."] #[doc =
+    " If a model snapshot is reverted or old results are deleted, the job counts are not reset."]
+    req data_counts["data_counts"] : DataCounts, #[doc =
+    " An object that provides statistical information about forecasts belonging to this job."]
+    #[doc = " Some statistics are omitted if no forecasts have been made."] req
+    forecasts_stats["forecasts_stats"] : JobForecastStatistics, #[doc =
+    " Identifier for the anomaly detection job."] def job_id["job_id"] : String, #[doc =
+    " An object that provides information about the size and contents of the model."] req
+    model_size_stats["model_size_stats"] : ModelSizeStats, #[doc =
+    " Contains properties for the node that runs the job."] #[doc =
+    " This information is available only for open jobs."] opt node["node"] : Option <
+    DiscoveryNodeCompact >, #[doc =
+    " For open jobs only, the elapsed time for which the job has been open."] opt
+    open_time["open_time"] : Option < super::common::DateTime >, #[doc =
+    " The status of the anomaly detection job, which can be one of the following values: `closed`, `closing`, `failed`, `opened`, `opening`."]
+    req state["state"] : JobState, #[doc =
+    " An object that provides statistical information about timing aspect of this job."]
+    req timing_stats["timing_stats"] : JobTimingStats, #[doc =
+    " Indicates that the process of deleting the job is in progress but not yet completed. It is only reported when `true`."]
+    opt deleting["deleting"] : Option < bool > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobTimingStats { opt
+    average_bucket_processing_time_ms["average_bucket_processing_time_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > >, def
+    bucket_count["bucket_count"] : i64, opt
+    exponential_average_bucket_processing_time_ms["exponential_average_bucket_processing_time_ms"]
+    : Option < super::common::DurationValue < super::common::UnitFloatMillis > >, req
+    exponential_average_bucket_processing_time_per_hour_ms["exponential_average_bucket_processing_time_per_hour_ms"]
+    : super::common::DurationValue < super::common::UnitFloatMillis >, def
+    job_id["job_id"] : super::common::Id, req
+    total_bucket_processing_time_ms["total_bucket_processing_time_ms"] :
+    super::common::DurationValue < super::common::UnitFloatMillis >, opt
+    maximum_bucket_processing_time_ms["maximum_bucket_processing_time_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > >, opt
+    minimum_bucket_processing_time_ms["minimum_bucket_processing_time_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    LearningToRankConfig { opt default_params["default_params"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, opt
+    feature_extractors["feature_extractors"] : Option < Vec < std::collections::BTreeMap
+    < String, FeatureExtractor > > >, opt
+    num_top_feature_importance_values["num_top_feature_importance_values"] : Option < i32
+    > } } impl LearningToRankConfig { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain default_params :
+    std::collections::BTreeMap < String, serde_json::Value >, plain feature_extractors :
+    Vec < std::collections::BTreeMap < String, FeatureExtractor > >, plain
+    num_top_feature_importance_values : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-cat", feature = "ns-ml"))] crate ::spec_enum! { MemoryStatus
+    { Ok = "ok", SoftLimit = "soft_limit", HardLimit = "hard_limit" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelPackageConfig {
+    opt create_time["create_time"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, opt description["description"] : Option < String >,
+    opt inference_config["inference_config"] : Option < std::collections::BTreeMap <
+    String, serde_json::Value > >, opt metadata["metadata"] : Option <
+    super::common::Metadata >, opt minimum_version["minimum_version"] : Option < String
+    >, opt model_repository["model_repository"] : Option < String >, opt
+    model_type["model_type"] : Option < String >, def
+    packaged_model_id["packaged_model_id"] : super::common::Id, opt
+    platform_architecture["platform_architecture"] : Option < String >, opt
+    prefix_strings["prefix_strings"] : Option < TrainedModelPrefixStrings >, opt
+    size["size"] : Option < super::common::ByteSize >, opt sha256["sha256"] : Option <
+    String >, opt tags["tags"] : Option < Vec < String > >, opt
+    vocabulary_file["vocabulary_file"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    ModelPlotConfig { #[doc =
+    " If true, enables calculation and storage of the model change annotations for each entity that is being analyzed."]
+    opt annotations_enabled["annotations_enabled"] : Option < bool >, #[doc =
+    " If true, enables calculation and storage of the model bounds for each entity that is being analyzed."]
+    opt enabled["enabled"] : Option < bool >, #[doc =
+    " Limits data collection to this comma separated list of partition or by field values. If terms are not specified or it is an empty string, no filtering is applied. Wildcards are not supported. Only the specified terms can be viewed when using the Single Metric Viewer."]
+    opt terms["terms"] : Option < super::common::Field > } } impl ModelPlotConfig { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain annotations_enabled : bool, plain enabled : bool, plain terms
+    : super::common::Field); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelSizeStats { def
+    bucket_allocation_failures_count["bucket_allocation_failures_count"] : i64, def
+    job_id["job_id"] : super::common::Id, req log_time["log_time"] :
+    super::common::DateTime, req memory_status["memory_status"] : MemoryStatus, req
+    model_bytes["model_bytes"] : super::common::ByteSize, opt
+    model_bytes_exceeded["model_bytes_exceeded"] : Option < super::common::ByteSize >,
+    opt model_bytes_memory_limit["model_bytes_memory_limit"] : Option <
+    super::common::ByteSize >, opt
+    output_memory_allocator_bytes["output_memory_allocator_bytes"] : Option <
+    super::common::ByteSize >, opt peak_model_bytes["peak_model_bytes"] : Option <
+    super::common::ByteSize >, opt assignment_memory_basis["assignment_memory_basis"] :
+    Option < String >, def result_type["result_type"] : String, def
+    total_by_field_count["total_by_field_count"] : i64, def
+    total_over_field_count["total_over_field_count"] : i64, def
+    total_partition_field_count["total_partition_field_count"] : i64, req
+    categorization_status["categorization_status"] : CategorizationStatus, def
+    categorized_doc_count["categorized_doc_count"] : i32, def
+    dead_category_count["dead_category_count"] : i32, def
+    failed_category_count["failed_category_count"] : i32, def
+    frequent_category_count["frequent_category_count"] : i32, def
+    rare_category_count["rare_category_count"] : i32, def
+    total_category_count["total_category_count"] : i32, opt timestamp["timestamp"] :
+    Option < i64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelSnapshot { #[doc =
+    " An optional description of the job."] opt description["description"] : Option <
+    String >, #[doc =
+    " A numerical character string that uniquely identifies the job that the snapshot was created for."]
+    def job_id["job_id"] : super::common::Id, #[doc =
+    " The timestamp of the latest processed record."] opt
+    latest_record_time_stamp["latest_record_time_stamp"] : Option < i32 >, #[doc =
+    " The timestamp of the latest bucket result."] opt
+    latest_result_time_stamp["latest_result_time_stamp"] : Option < i32 >, #[doc =
+    " The minimum version required to be able to restore the model snapshot."] def
+    min_version["min_version"] : super::common::VersionString, #[doc =
+    " Summary information describing the model."] opt
+    model_size_stats["model_size_stats"] : Option < ModelSizeStats >, #[doc =
+    " If true, this snapshot will not be deleted during automatic cleanup of snapshots older than model_snapshot_retention_days. However, this snapshot will be deleted when the job is deleted. The default value is false."]
+    def retain["retain"] : bool, #[doc = " For internal use only."] def
+    snapshot_doc_count["snapshot_doc_count"] : i64, #[doc =
+    " A numerical character string that uniquely identifies the model snapshot."] def
+    snapshot_id["snapshot_id"] : super::common::Id, #[doc =
+    " The creation timestamp for the snapshot."] def timestamp["timestamp"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelSnapshotUpgrade {
+    def job_id["job_id"] : super::common::Id, def snapshot_id["snapshot_id"] :
+    super::common::Id, req state["state"] : SnapshotUpgradeState, req node["node"] :
+    DiscoveryNode, def assignment_explanation["assignment_explanation"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Named entity recognition options"] #[derive(Default)] shared NerInferenceOptions {
+    #[doc = " The tokenization options"] opt tokenization["tokenization"] : Option <
+    TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " The token classification labels. Must be IOB formatted tags"] opt
+    classification_labels["classification_labels"] : Option < Vec < String > >, opt
+    vocabulary["vocabulary"] : Option < Vocabulary > } } impl NerInferenceOptions { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain tokenization : TokenizationConfigContainer, plain
+    results_field : String, plain classification_labels : Vec < String >, plain
+    vocabulary : Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    NerInferenceUpdateOptions { #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String > } } impl
+    NerInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain tokenization :
+    NlpTokenizationUpdateOptions, plain results_field : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " BERT and MPNet tokenization configuration options"] #[derive(Default)] shared
+    NlpBertTokenizationConfig { #[doc = " Should the tokenizer lower case the text"] opt
+    do_lower_case["do_lower_case"] : Option < bool >, #[doc =
+    " Maximum input sequence length for the model"] opt
+    max_sequence_length["max_sequence_length"] : Option < i32 >, #[doc =
+    " Tokenization spanning options. Special value of -1 indicates no spanning takes place"]
+    opt span["span"] : Option < i32 >, #[doc =
+    " Should tokenization input be automatically truncated before sending to the model for inference"]
+    opt truncate["truncate"] : Option < TokenizationTruncate >, #[doc =
+    " Is tokenization completed with special tokens"] opt
+    with_special_tokens["with_special_tokens"] : Option < bool > } } impl
+    NlpBertTokenizationConfig { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain do_lower_case : bool, plain
+    max_sequence_length : i32, plain span : i32, plain truncate : TokenizationTruncate,
+    plain with_special_tokens : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " RoBERTa tokenization configuration options"] #[derive(Default)] shared
+    NlpRobertaTokenizationConfig { #[doc = " Should the tokenizer lower case the text"]
+    opt do_lower_case["do_lower_case"] : Option < bool >, #[doc =
+    " Maximum input sequence length for the model"] opt
+    max_sequence_length["max_sequence_length"] : Option < i32 >, #[doc =
+    " Tokenization spanning options. Special value of -1 indicates no spanning takes place"]
+    opt span["span"] : Option < i32 >, #[doc =
+    " Should tokenization input be automatically truncated before sending to the model for inference"]
+    opt truncate["truncate"] : Option < TokenizationTruncate >, #[doc =
+    " Is tokenization completed with special tokens"] opt
+    with_special_tokens["with_special_tokens"] : Option < bool >, #[doc =
+    " Should the tokenizer prefix input with a space character"] opt
+    add_prefix_space["add_prefix_space"] : Option < bool > } } impl
+    NlpRobertaTokenizationConfig { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain do_lower_case : bool, plain
+    max_sequence_length : i32, plain span : i32, plain truncate : TokenizationTruncate,
+    plain with_special_tokens : bool, plain add_prefix_space : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    NlpTokenizationUpdateOptions { #[doc = " Truncate options to apply"] opt
+    truncate["truncate"] : Option < TokenizationTruncate >, #[doc =
+    " Span options to apply"] opt span["span"] : Option < i32 > } } impl
+    NlpTokenizationUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain truncate :
+    TokenizationTruncate, plain span : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    OutlierDetectionParameters { #[doc =
+    " Specifies whether the feature influence calculation is enabled."] opt
+    compute_feature_influence["compute_feature_influence"] : Option < bool >, #[doc =
+    " The minimum outlier score that a document needs to have in order to calculate its feature influence score."]
+    #[doc = " Value range: 0-1"] opt
+    feature_influence_threshold["feature_influence_threshold"] : Option < f64 >, #[doc =
+    " The method that outlier detection uses."] #[doc =
+    " Available methods are `lof`, `ldof`, `distance_kth_nn`, `distance_knn`, and `ensemble`."]
+    #[doc =
+    " The default value is ensemble, which means that outlier detection uses an ensemble of different methods and normalises and combines their individual outlier scores to obtain the overall outlier score."]
+    opt method["method"] : Option < String >, #[doc =
+    " Defines the value for how many nearest neighbors each method of outlier detection uses to calculate its outlier score."]
+    #[doc =
+    " When the value is not set, different values are used for different ensemble members."]
+    #[doc =
+    " This default behavior helps improve the diversity in the ensemble; only override it if you are confident that the value you choose is appropriate for the data set."]
+    opt n_neighbors["n_neighbors"] : Option < i32 >, #[doc =
+    " The proportion of the data set that is assumed to be outlying prior to outlier detection."]
+    #[doc =
+    " For example, 0.05 means it is assumed that 5% of values are real outliers and 95% are inliers."]
+    opt outlier_fraction["outlier_fraction"] : Option < f64 >, #[doc =
+    " If `true`, the following operation is performed on the columns before computing outlier scores: (x_i - mean(x_i)) / sd(x_i)."]
+    opt standardization_enabled["standardization_enabled"] : Option < bool > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response OverallBucket { #[doc =
+    " The length of the bucket in seconds. Matches the job with the longest bucket_span value."]
+    req bucket_span["bucket_span"] : super::common::DurationValue <
+    super::common::UnitSeconds >, #[doc =
+    " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
+    def is_interim["is_interim"] : bool, #[doc =
+    " An array of objects that contain the max_anomaly_score per job_id."] def
+    jobs["jobs"] : Vec < OverallBucketJob >, #[doc =
+    " The top_n average of the maximum bucket anomaly_score per job."] def
+    overall_score["overall_score"] : f64, #[doc =
+    " Internal. This is always set to overall_bucket."] def result_type["result_type"] :
+    String, #[doc =
+    " The start time of the bucket for which these results were calculated."] req
+    timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " The start time of the bucket for which these results were calculated."] opt
+    timestamp_string["timestamp_string"] : Option < super::common::DateTime > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response OverallBucketJob { def
+    job_id["job_id"] : super::common::Id, def max_anomaly_score["max_anomaly_score"] :
+    f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request Page
+    { #[doc = " Skips the specified number of items."] opt from["from"] : Option < i32 >,
+    #[doc = " Specifies the maximum number of items to obtain."] opt size["size"] :
+    Option < i32 > } } impl Page { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain from : i32, plain size :
+    i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Pass through configuration options"] #[derive(Default)] shared
+    PassThroughInferenceOptions { #[doc = " The tokenization options"] opt
+    tokenization["tokenization"] : Option < TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, opt vocabulary["vocabulary"]
+    : Option < Vocabulary > } } impl PassThroughInferenceOptions { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain tokenization : TokenizationConfigContainer, plain results_field :
+    String, plain vocabulary : Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    PassThroughInferenceUpdateOptions { #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String > } } impl
+    PassThroughInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain tokenization :
+    NlpTokenizationUpdateOptions, plain results_field : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    PerPartitionCategorization { #[doc =
+    " To enable this setting, you must also set the `partition_field_name` property to the same value in every detector that uses the keyword `mlcategory`. Otherwise, job creation fails."]
+    opt enabled["enabled"] : Option < bool >, #[doc =
+    " This setting can be set to true only if per-partition categorization is enabled. If true, both categorization and subsequent anomaly detection stops for partitions where the categorization status changes to warn. This setting makes it viable to have a job where it is expected that categorization works well for some partitions but not others; you do not pay the cost of bad categorization forever in the partitions where it works badly."]
+    opt stop_on_warn["stop_on_warn"] : Option < bool > } } impl
+    PerPartitionCategorization { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain enabled : bool, plain
+    stop_on_warn : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] pub type PredictedValue = crate ::OneOrMany <
+    super::common::ScalarValue >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    QueryFeatureExtractor { opt default_score["default_score"] : Option < f32 >, opt
+    feature_name["feature_name"] : Option < String >, opt query["query"] : Option <
+    super::query_dsl::QueryContainer > } } impl QueryFeatureExtractor { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain default_score : f32, plain feature_name : String, plain query :
+    super::query_dsl::QueryContainer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Question answering inference options"] #[derive(Default)] shared
+    QuestionAnsweringInferenceOptions { #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " The maximum answer length to consider"] opt max_answer_length["max_answer_length"]
+    : Option < i32 > } } impl QuestionAnsweringInferenceOptions { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain num_top_classes : i32, plain tokenization :
+    TokenizationConfigContainer, plain results_field : String, plain max_answer_length :
+    i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    QuestionAnsweringInferenceUpdateOptions { #[doc =
+    " The question to answer given the inference context"] opt question["question"] :
+    Option < String >, #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " The maximum answer length to consider for extraction"] opt
+    max_answer_length["max_answer_length"] : Option < i32 > } } impl
+    QuestionAnsweringInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain question :
+    String, plain num_top_classes : i32, plain tokenization :
+    NlpTokenizationUpdateOptions, plain results_field : String, plain max_answer_length :
+    i32); }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegressionInferenceOptions {
@@ -67,4 +2391,2380 @@ impl RegressionInferenceOptions {
         plain results_field : super::common::Field, plain
         num_top_feature_importance_values : i32
     );
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { RoutingState { #[doc =
+    " The allocation attempt failed."] Failed = "failed", #[doc =
+    " The trained model is allocated and ready to accept inference requests."] Started =
+    "started", #[doc =
+    " The trained model is attempting to allocate on this node; inference requests are not yet accepted."]
+    Starting = "starting", #[doc =
+    " The trained model is fully deallocated from this node."] Stopped = "stopped", #[doc
+    = " The trained model is being deallocated from this node."] Stopping = "stopping" }
+    }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { RuleAction { #[doc =
+    " The result will not be created. Unless you also specify `skip_model_update`, the model will be updated as usual with the corresponding series value."]
+    SkipResult = "skip_result", #[doc =
+    " The value for that series will not be used to update the model. Unless you also specify `skip_result`, the results will be created as usual. This action is suitable when certain values are expected to be consistently anomalous and they affect the model in a way that negatively impacts the rest of the results."]
+    SkipModelUpdate = "skip_model_update" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    RuleCondition { #[doc =
+    " Specifies the result property to which the condition applies. If your detector uses `lat_long`, `metric`, `rare`, or `freq_rare` functions, you can only specify conditions that apply to time."]
+    opt applies_to["applies_to"] : Option < AppliesTo >, #[doc =
+    " Specifies the condition operator. The available options are greater than, greater than or equals, less than, and less than or equals."]
+    opt operator["operator"] : Option < ConditionOperator >, #[doc =
+    " The value that is compared against the `applies_to` field using the operator."] opt
+    value["value"] : Option < f64 > } } impl RuleCondition { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    applies_to : AppliesTo, plain operator : ConditionOperator, plain value : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    RunningStateSearchInterval { #[doc = " The end time."] opt end["end"] : Option <
+    super::common::Duration >, #[doc = " The end time as an epoch in milliseconds."] req
+    end_ms["end_ms"] : super::common::DurationValue < super::common::UnitMillis >, #[doc
+    = " The start time."] opt start["start"] : Option < super::common::Duration >, #[doc
+    = " The start time as an epoch in milliseconds."] req start_ms["start_ms"] :
+    super::common::DurationValue < super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { SnapshotUpgradeState {
+    LoadingOldState = "loading_old_state", SavingNewState = "saving_new_state", Stopped =
+    "stopped", Failed = "failed" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Text classification configuration options"] #[derive(Default)] shared
+    TextClassificationInferenceOptions { #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options"] opt tokenization["tokenization"] : Option <
+    TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " Classification labels to apply other than the stored labels. Must have the same deminsions as the default configured labels"]
+    opt classification_labels["classification_labels"] : Option < Vec < String > >, opt
+    vocabulary["vocabulary"] : Option < Vocabulary > } } impl
+    TextClassificationInferenceOptions { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain num_top_classes :
+    i32, plain tokenization : TokenizationConfigContainer, plain results_field : String,
+    plain classification_labels : Vec < String >, plain vocabulary : Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TextClassificationInferenceUpdateOptions { #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " Classification labels to apply other than the stored labels. Must have the same deminsions as the default configured labels"]
+    opt classification_labels["classification_labels"] : Option < Vec < String > > } }
+    impl TextClassificationInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    num_top_classes : i32, plain tokenization : NlpTokenizationUpdateOptions, plain
+    results_field : String, plain classification_labels : Vec < String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Text embedding inference options"] #[derive(Default)] shared
+    TextEmbeddingInferenceOptions { #[doc =
+    " The number of dimensions in the embedding output"] opt
+    embedding_size["embedding_size"] : Option < i32 >, #[doc =
+    " The tokenization options"] opt tokenization["tokenization"] : Option <
+    TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, opt vocabulary["vocabulary"]
+    : Option < Vocabulary > } } impl TextEmbeddingInferenceOptions { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain embedding_size : i32, plain tokenization :
+    TokenizationConfigContainer, plain results_field : String, plain vocabulary :
+    Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TextEmbeddingInferenceUpdateOptions { opt tokenization["tokenization"] : Option <
+    NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String > } } impl
+    TextEmbeddingInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain tokenization :
+    NlpTokenizationUpdateOptions, plain results_field : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Text expansion inference options"] #[derive(Default)] shared
+    TextExpansionInferenceOptions { #[doc = " The tokenization options"] opt
+    tokenization["tokenization"] : Option < TokenizationConfigContainer >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, opt vocabulary["vocabulary"]
+    : Option < Vocabulary > } } impl TextExpansionInferenceOptions { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain tokenization : TokenizationConfigContainer, plain results_field :
+    String, plain vocabulary : Vocabulary); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TextExpansionInferenceUpdateOptions { opt tokenization["tokenization"] : Option <
+    NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String > } } impl
+    TextExpansionInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain tokenization :
+    NlpTokenizationUpdateOptions, plain results_field : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TimingStats { #[doc =
+    " Runtime of the analysis in milliseconds."] req elapsed_time["elapsed_time"] :
+    super::common::DurationValue < super::common::UnitMillis >, #[doc =
+    " Runtime of the latest iteration of the analysis in milliseconds."] opt
+    iteration_time["iteration_time"] : Option < super::common::DurationValue <
+    super::common::UnitMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " Tokenization options stored in inference configuration"] #[derive(Debug, Clone,
+    PartialEq, serde::Serialize, serde::Deserialize)] pub enum
+    TokenizationConfigContainer { #[doc = " Indicates BERT tokenization and its options"]
+    #[serde(rename = "bert")] Bert(NlpBertTokenizationConfig), #[doc =
+    " Indicates BERT Japanese tokenization and its options"] #[serde(rename = "bert_ja")]
+    BertJa(NlpBertTokenizationConfig), #[doc =
+    " Indicates MPNET tokenization and its options"] #[serde(rename = "mpnet")]
+    Mpnet(NlpBertTokenizationConfig), #[doc =
+    " Indicates RoBERTa tokenization and its options"] #[serde(rename = "roberta")]
+    Roberta(NlpRobertaTokenizationConfig), #[serde(rename = "xlm_roberta")]
+    XlmRoberta(XlmRobertaTokenizationConfig), } impl TokenizationConfigContainer { #[doc
+    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { TokenizationConfigContainer::Bert(_) =>
+    Some("bert"), TokenizationConfigContainer::BertJa(_) => Some("bert_ja"),
+    TokenizationConfigContainer::Mpnet(_) => Some("mpnet"),
+    TokenizationConfigContainer::Roberta(_) => Some("roberta"),
+    TokenizationConfigContainer::XlmRoberta(_) => Some("xlm_roberta"), } } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { TokenizationTruncate { First =
+    "first", Second = "second", None = "none" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TopClassEntry { def
+    class_name["class_name"] : String, def class_probability["class_probability"] : f64,
+    def class_score["class_score"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TotalFeatureImportance
+    { #[doc = " The feature for which this importance was calculated."] def
+    feature_name["feature_name"] : super::common::Name, #[doc =
+    " A collection of feature importance statistics related to the training data set for this particular feature."]
+    def importance["importance"] : Vec < TotalFeatureImportanceStatistics >, #[doc =
+    " If the trained model is a classification model, feature importance statistics are gathered per target class value."]
+    def classes["classes"] : Vec < TotalFeatureImportanceClass > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TotalFeatureImportanceClass { #[doc =
+    " The target class value. Could be a string, boolean, or number."] def
+    class_name["class_name"] : super::common::Name, #[doc =
+    " A collection of feature importance statistics related to the training data set for this particular feature."]
+    def importance["importance"] : Vec < TotalFeatureImportanceStatistics > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TotalFeatureImportanceStatistics { #[doc =
+    " The average magnitude of this feature across all the training data. This value is the average of the absolute values of the importance for this feature."]
+    def mean_magnitude["mean_magnitude"] : f64, #[doc =
+    " The maximum importance value across all the training data for this feature."] def
+    max["max"] : i32, #[doc =
+    " The minimum importance value across all the training data for this feature."] def
+    min["min"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelAssignment
+    { opt adaptive_allocations["adaptive_allocations"] : Option <
+    AdaptiveAllocationsSettings >, #[doc = " The overall assignment state."] req
+    assignment_state["assignment_state"] : DeploymentAssignmentState, opt
+    max_assigned_allocations["max_assigned_allocations"] : Option < i32 >, opt
+    reason["reason"] : Option < String >, #[doc = " The allocation state for each node."]
+    def routing_table["routing_table"] : std::collections::BTreeMap < String,
+    TrainedModelAssignmentRoutingTable >, #[doc =
+    " The timestamp when the deployment started."] req start_time["start_time"] :
+    super::common::DateTime, req task_parameters["task_parameters"] :
+    TrainedModelAssignmentTaskParameters } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelAssignmentRoutingStateAndReason { #[doc =
+    " The reason for the current state. It is usually populated only when the"] #[doc =
+    " `routing_state` is `failed`."] opt reason["reason"] : Option < String >, #[doc =
+    " The current routing state."] req routing_state["routing_state"] : RoutingState } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelAssignmentRoutingTable { #[doc =
+    " The reason for the current state. It is usually populated only when the"] #[doc =
+    " `routing_state` is `failed`."] opt reason["reason"] : Option < String >, #[doc =
+    " The current routing state."] req routing_state["routing_state"] : RoutingState,
+    #[doc = " Current number of allocations."] def
+    current_allocations["current_allocations"] : i32, #[doc =
+    " Target number of allocations."] def target_allocations["target_allocations"] : i32
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelAssignmentTaskParameters { #[doc =
+    " The size of the trained model in bytes."] req model_bytes["model_bytes"] :
+    super::common::ByteSize, #[doc = " The unique identifier for the trained model."] def
+    model_id["model_id"] : super::common::Id, #[doc =
+    " The unique identifier for the trained model deployment."] def
+    deployment_id["deployment_id"] : super::common::Id, #[doc =
+    " The size of the trained model cache."] opt cache_size["cache_size"] : Option <
+    super::common::ByteSize >, #[doc =
+    " The total number of allocations this model is assigned across ML nodes."] def
+    number_of_allocations["number_of_allocations"] : i32, req priority["priority"] :
+    TrainingPriority, req per_deployment_memory_bytes["per_deployment_memory_bytes"] :
+    super::common::ByteSize, req
+    per_allocation_memory_bytes["per_allocation_memory_bytes"] : super::common::ByteSize,
+    #[doc = " Number of inference requests are allowed in the queue at a time."] def
+    queue_capacity["queue_capacity"] : i32, #[doc = " Number of threads per allocation."]
+    def threads_per_allocation["threads_per_allocation"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelConfig {
+    #[doc = " Identifier for the trained model."] def model_id["model_id"] :
+    super::common::Id, #[doc = " The model type"] opt model_type["model_type"] : Option <
+    TrainedModelType >, #[doc =
+    " A comma delimited string of tags. A trained model can have many tags, or none."]
+    def tags["tags"] : Vec < String >, #[doc =
+    " The Elasticsearch version number in which the trained model was created."] opt
+    version["version"] : Option < super::common::VersionString >, opt
+    compressed_definition["compressed_definition"] : Option < String >, #[doc =
+    " Information on the creator of the trained model."] opt created_by["created_by"] :
+    Option < String >, #[doc = " The time when the trained model was created."] opt
+    create_time["create_time"] : Option < super::common::DateTime >, #[doc =
+    " Any field map described in the inference configuration takes precedence."] opt
+    default_field_map["default_field_map"] : Option < std::collections::BTreeMap <
+    String, String > >, #[doc = " The free-text description of the trained model."] opt
+    description["description"] : Option < String >, #[doc =
+    " The estimated heap usage in bytes to keep the trained model in memory."] opt
+    estimated_heap_memory_usage_bytes["estimated_heap_memory_usage_bytes"] : Option < i32
+    >, #[doc = " The estimated number of operations to use the trained model."] opt
+    estimated_operations["estimated_operations"] : Option < i32 >, #[doc =
+    " True if the full model definition is present."] opt fully_defined["fully_defined"]
+    : Option < bool >, #[doc =
+    " The default configuration for inference. This can be either a regression, classification, or one of the many NLP focused configurations. It must match the underlying definition.trained_model's target_type. For pre-packaged models such as ELSER the config is not required."]
+    opt inference_config["inference_config"] : Option < InferenceConfigCreateContainer >,
+    #[doc = " The input field names for the model definition."] req input["input"] :
+    TrainedModelConfigInput, #[doc = " The license level of the trained model."] opt
+    license_level["license_level"] : Option < String >, #[doc =
+    " An object containing metadata about the trained model. For example, models created by data frame analytics contain analysis_config and input objects."]
+    opt metadata["metadata"] : Option < TrainedModelConfigMetadata >, opt
+    model_size_bytes["model_size_bytes"] : Option < super::common::ByteSize >, opt
+    model_package["model_package"] : Option < ModelPackageConfig >, opt
+    location["location"] : Option < TrainedModelLocation >, opt
+    platform_architecture["platform_architecture"] : Option < String >, opt
+    prefix_strings["prefix_strings"] : Option < TrainedModelPrefixStrings > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelConfigInput
+    { #[doc = " An array of input field names for the model."] def
+    field_names["field_names"] : Vec < super::common::Field > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelConfigMetadata { opt model_aliases["model_aliases"] : Option < Vec <
+    String > >, #[doc =
+    " An object that contains the baseline for feature importance values. For regression analysis, it is a single value. For classification analysis, there is a value for each class."]
+    opt feature_importance_baseline["feature_importance_baseline"] : Option <
+    std::collections::BTreeMap < String, String > >, #[doc =
+    " List of the available hyperparameters optimized during the fine_parameter_tuning phase as well as specified by the user."]
+    opt hyperparameters["hyperparameters"] : Option < Vec < Hyperparameter > >, #[doc =
+    " An array of the total feature importance for each feature used from the training data set. This array of objects is returned if data frame analytics trained the model and the request includes total_feature_importance in the include request parameter."]
+    opt total_feature_importance["total_feature_importance"] : Option < Vec <
+    TotalFeatureImportance > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelDeploymentAllocationStatus { #[doc =
+    " The current number of nodes where the model is allocated."] def
+    allocation_count["allocation_count"] : i32, #[doc =
+    " The detailed allocation state related to the nodes."] req state["state"] :
+    DeploymentAllocationState, #[doc =
+    " The desired number of nodes for model allocation."] def
+    target_allocation_count["target_allocation_count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelDeploymentNodesStats { #[doc =
+    " The average time for each inference call to complete on this node."] opt
+    average_inference_time_ms["average_inference_time_ms"] : Option <
+    super::common::DurationValue < super::common::UnitFloatMillis > >, opt
+    average_inference_time_ms_last_minute["average_inference_time_ms_last_minute"] :
+    Option < super::common::DurationValue < super::common::UnitFloatMillis > >, #[doc =
+    " The average time for each inference call to complete on this node, excluding cache"]
+    opt
+    average_inference_time_ms_excluding_cache_hits["average_inference_time_ms_excluding_cache_hits"]
+    : Option < super::common::DurationValue < super::common::UnitFloatMillis > >, opt
+    average_inference_process_memory_rss_bytes["average_inference_process_memory_rss_bytes"]
+    : Option < super::common::ByteSize >, #[doc =
+    " The number of errors when evaluating the trained model."] opt
+    error_count["error_count"] : Option < i32 >, #[doc =
+    " The total number of inference calls made against this node for this model."] opt
+    inference_count["inference_count"] : Option < i64 >, opt
+    inference_cache_hit_count["inference_cache_hit_count"] : Option < i64 >, opt
+    inference_cache_hit_count_last_minute["inference_cache_hit_count_last_minute"] :
+    Option < i64 >, #[doc =
+    " The epoch time stamp of the last inference call for the model on this node."] opt
+    last_access["last_access"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, #[doc = " Information pertaining to the node."] opt
+    node["node"] : Option < DiscoveryNode >, #[doc =
+    " The number of allocations assigned to this node."] opt
+    number_of_allocations["number_of_allocations"] : Option < i32 >, #[doc =
+    " The number of inference requests queued to be processed."] opt
+    number_of_pending_requests["number_of_pending_requests"] : Option < i32 >, def
+    peak_throughput_per_minute["peak_throughput_per_minute"] : i64, #[doc =
+    " The number of inference requests that were not processed because the queue was full."]
+    opt rejected_execution_count["rejected_execution_count"] : Option < i32 >, #[doc =
+    " The current routing state and reason for the current routing state for this allocation."]
+    req routing_state["routing_state"] : TrainedModelAssignmentRoutingStateAndReason,
+    #[doc = " The epoch timestamp when the allocation started."] opt
+    start_time["start_time"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, #[doc =
+    " The number of threads used by each allocation during inference."] opt
+    threads_per_allocation["threads_per_allocation"] : Option < i32 >, def
+    throughput_last_minute["throughput_last_minute"] : i32, #[doc =
+    " The number of inference requests that timed out before being processed."] opt
+    timeout_count["timeout_count"] : Option < i32 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelDeploymentStats { opt adaptive_allocations["adaptive_allocations"] :
+    Option < AdaptiveAllocationsSettings >, #[doc =
+    " The detailed allocation status for the deployment."] opt
+    allocation_status["allocation_status"] : Option <
+    TrainedModelDeploymentAllocationStatus >, opt cache_size["cache_size"] : Option <
+    super::common::ByteSize >, #[doc =
+    " The unique identifier for the trained model deployment."] def
+    deployment_id["deployment_id"] : super::common::Id, #[doc =
+    " The sum of `error_count` for all nodes in the deployment."] opt
+    error_count["error_count"] : Option < i32 >, #[doc =
+    " The sum of `inference_count` for all nodes in the deployment."] opt
+    inference_count["inference_count"] : Option < i32 >, #[doc =
+    " The unique identifier for the trained model."] def model_id["model_id"] :
+    super::common::Id, #[doc =
+    " The deployment stats for each node that currently has the model allocated."] #[doc
+    = " In serverless, stats are reported for a single unnamed virtual node."] def
+    nodes["nodes"] : Vec < TrainedModelDeploymentNodesStats >, #[doc =
+    " The number of allocations requested."] opt
+    number_of_allocations["number_of_allocations"] : Option < i32 >, def
+    peak_throughput_per_minute["peak_throughput_per_minute"] : i64, req
+    priority["priority"] : TrainingPriority, #[doc =
+    " The number of inference requests that can be queued before new requests are rejected."]
+    opt queue_capacity["queue_capacity"] : Option < i32 >, #[doc =
+    " The sum of `rejected_execution_count` for all nodes in the deployment."] #[doc =
+    " Individual nodes reject an inference request if the inference queue is full."]
+    #[doc = " The queue size is controlled by the `queue_capacity` setting in the start"]
+    #[doc = " trained model deployment API."] opt
+    rejected_execution_count["rejected_execution_count"] : Option < i32 >, #[doc =
+    " The reason for the current deployment state. Usually only populated when"] #[doc =
+    " the model is not deployed to a node."] opt reason["reason"] : Option < String >,
+    #[doc = " The epoch timestamp when the deployment started."] req
+    start_time["start_time"] : super::common::EpochTime < super::common::UnitMillis >,
+    #[doc = " The overall state of the deployment."] opt state["state"] : Option <
+    DeploymentAssignmentState >, #[doc =
+    " The number of threads used be each allocation during inference."] opt
+    threads_per_allocation["threads_per_allocation"] : Option < i32 >, #[doc =
+    " The sum of `timeout_count` for all nodes in the deployment."] opt
+    timeout_count["timeout_count"] : Option < i32 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelEntities {
+    def class_name["class_name"] : String, def class_probability["class_probability"] :
+    f64, def entity["entity"] : String, def start_pos["start_pos"] : i32, def
+    end_pos["end_pos"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelInferenceClassImportance { def class_name["class_name"] : String, def
+    importance["importance"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelInferenceFeatureImportance { def feature_name["feature_name"] : String,
+    opt importance["importance"] : Option < f64 >, opt classes["classes"] : Option < Vec
+    < TrainedModelInferenceClassImportance > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelInferenceStats { #[doc =
+    " The number of times the model was loaded for inference and was not retrieved from the cache."]
+    #[doc =
+    " If this number is close to the `inference_count`, the cache is not being appropriately used."]
+    #[doc =
+    " This can be solved by increasing the cache size or its time-to-live (TTL)."] #[doc
+    = " Refer to general machine learning settings for the appropriate settings."] def
+    cache_miss_count["cache_miss_count"] : i32, #[doc =
+    " The number of failures when using the model for inference."] def
+    failure_count["failure_count"] : i32, #[doc =
+    " The total number of times the model has been called for inference."] #[doc =
+    " This is across all inference contexts, including all pipelines."] def
+    inference_count["inference_count"] : i32, #[doc =
+    " The number of inference calls where all the training features for the model were missing."]
+    def missing_all_fields_count["missing_all_fields_count"] : i32, #[doc =
+    " The time when the statistics were last updated."] req timestamp["timestamp"] :
+    super::common::EpochTime < super::common::UnitMillis > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelLocation {
+    req index["index"] : TrainedModelLocationIndex } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    TrainedModelLocationIndex { def name["name"] : super::common::IndexName } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    TrainedModelPrefixStrings { #[doc = " String prepended to input at ingest"] opt
+    ingest["ingest"] : Option < String >, #[doc = " String prepended to input at search"]
+    opt search["search"] : Option < String > } } impl TrainedModelPrefixStrings { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain ingest : String, plain search : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelSizeStats {
+    #[doc = " The size of the model in bytes."] req model_size_bytes["model_size_bytes"]
+    : super::common::ByteSize, #[doc =
+    " The amount of memory required to load the model in bytes."] req
+    required_native_memory_bytes["required_native_memory_bytes"] :
+    super::common::ByteSize } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelStats {
+    #[doc =
+    " A collection of deployment stats, which is present when the models are deployed."]
+    opt deployment_stats["deployment_stats"] : Option < TrainedModelDeploymentStats >,
+    #[doc = " A collection of inference stats fields."] opt
+    inference_stats["inference_stats"] : Option < TrainedModelInferenceStats >, #[doc =
+    " A collection of ingest stats for the model across all nodes."] #[doc =
+    " The values are summations of the individual node statistics."] #[doc =
+    " The format matches the ingest section in the nodes stats API."] opt
+    ingest["ingest"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    >, #[doc = " The unique identifier of the trained model."] def model_id["model_id"] :
+    super::common::Id, #[doc = " A collection of model size stats."] req
+    model_size_stats["model_size_stats"] : TrainedModelSizeStats, #[doc =
+    " The number of ingest pipelines that currently refer to the model."] def
+    pipeline_count["pipeline_count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { TrainedModelType { #[doc =
+    " The model definition is an ensemble model of decision trees."] TreeEnsemble =
+    "tree_ensemble", #[doc =
+    " A special type reserved for language identification models."] LangIdent =
+    "lang_ident", #[doc =
+    " The stored definition is a PyTorch (specifically a TorchScript) model."] #[doc =
+    " Currently only NLP models are supported."] Pytorch = "pytorch" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { TrainingPriority { Normal =
+    "normal", Low = "low" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
+    TransformAuthorization { #[doc =
+    " If an API key was used for the most recent update to the transform, its name and identifier are listed in the response."]
+    opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
+    " If a user ID was used for the most recent update to the transform, its roles at the time of the update are listed in the response."]
+    opt roles["roles"] : Option < Vec < String > >, #[doc =
+    " If a service account was used for the most recent update to the transform, the account name is listed in the response."]
+    opt service_account["service_account"] : Option < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ValidationLoss { #[doc
+    =
+    " Validation loss values for every added decision tree during the forest growing procedure."]
+    def fold_values["fold_values"] : Vec < String >, #[doc =
+    " The type of the loss metric. For example, binomial_logistic."] def
+    loss_type["loss_type"] : String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    Vocabulary { opt index["index"] : Option < super::common::IndexName > } } impl
+    Vocabulary { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain index : super::common::IndexName); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
+    XlmRobertaTokenizationConfig { #[doc = " Should the tokenizer lower case the text"]
+    opt do_lower_case["do_lower_case"] : Option < bool >, #[doc =
+    " Maximum input sequence length for the model"] opt
+    max_sequence_length["max_sequence_length"] : Option < i32 >, #[doc =
+    " Tokenization spanning options. Special value of -1 indicates no spanning takes place"]
+    opt span["span"] : Option < i32 >, #[doc =
+    " Should tokenization input be automatically truncated before sending to the model for inference"]
+    opt truncate["truncate"] : Option < TokenizationTruncate >, #[doc =
+    " Is tokenization completed with special tokens"] opt
+    with_special_tokens["with_special_tokens"] : Option < bool > } } impl
+    XlmRobertaTokenizationConfig { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain do_lower_case : bool, plain
+    max_sequence_length : i32, plain span : i32, plain truncate : TokenizationTruncate,
+    plain with_special_tokens : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " Zero shot classification configuration options"] #[derive(Default)] shared
+    ZeroShotClassificationInferenceOptions { #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < TokenizationConfigContainer >, #[doc =
+    " Hypothesis template used when tokenizing labels for prediction"] opt
+    hypothesis_template["hypothesis_template"] : Option < String >, #[doc =
+    " The zero shot classification labels indicating entailment, neutral, and contradiction"]
+    #[doc = " Must contain exactly and only entailment, neutral, and contradiction"] opt
+    classification_labels["classification_labels"] : Option < Vec < String > >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " Indicates if more than one true label exists."] opt multi_label["multi_label"] :
+    Option < bool >, #[doc = " The labels to predict."] opt labels["labels"] : Option <
+    Vec < String > > } } impl ZeroShotClassificationInferenceOptions { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain tokenization : TokenizationConfigContainer, plain
+    hypothesis_template : String, plain classification_labels : Vec < String >, plain
+    results_field : String, plain multi_label : bool, plain labels : Vec < String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    ZeroShotClassificationInferenceUpdateOptions { #[doc =
+    " The tokenization options to update when inferring"] opt
+    tokenization["tokenization"] : Option < NlpTokenizationUpdateOptions >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " Update the configured multi label option. Indicates if more than one true label exists. Defaults to the configured value."]
+    opt multi_label["multi_label"] : Option < bool >, #[doc = " The labels to predict."]
+    opt labels["labels"] : Option < Vec < String > > } } impl
+    ZeroShotClassificationInferenceUpdateOptions { #[doc = r" Nothing set."] pub fn new()
+    -> Self where Self : Default { Self::default() } crate ::setters!(plain tokenization
+    : NlpTokenizationUpdateOptions, plain results_field : String, plain multi_label :
+    bool, plain labels : Vec < String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.clear_trained_model_deployment_cache`."] response
+    MlClearTrainedModelDeploymentCacheResponse { def cleared["cleared"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.close_job`."] #[derive(Default)] request MlCloseJobRequest
+    { #[doc = " Refer to the description for the `allow_no_match` query parameter."] opt
+    allow_no_match["allow_no_match"] : Option < bool >, #[doc =
+    " Refer to the descriptiion for the `force` query parameter."] opt force["force"] :
+    Option < bool >, #[doc =
+    " Refer to the description for the `timeout` query parameter."] opt
+    timeout["timeout"] : Option < super::common::Duration > } } impl MlCloseJobRequest {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain allow_no_match : bool, plain force : bool, plain timeout :
+    super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.close_job`."] response MlCloseJobResponse { def
+    closed["closed"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_calendar`."] pub
+    type MlDeleteCalendarResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.delete_calendar_event`."] pub type
+    MlDeleteCalendarEventResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.delete_calendar_job`."] response MlDeleteCalendarJobResponse {
+    #[doc = " A string that uniquely identifies a calendar."] def
+    calendar_id["calendar_id"] : super::common::Id, #[doc =
+    " A description of the calendar."] opt description["description"] : Option < String
+    >, #[doc = " A list of anomaly detection job identifiers or group names."] req
+    job_ids["job_ids"] : super::common::Ids } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.delete_data_frame_analytics`."] pub type
+    MlDeleteDataFrameAnalyticsResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_datafeed`."] pub
+    type MlDeleteDatafeedResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.delete_expired_data`."] #[derive(Default)] request
+    MlDeleteExpiredDataRequest { #[doc =
+    " The desired requests per second for the deletion processes. The default"] #[doc =
+    " behavior is no throttling."] opt requests_per_second["requests_per_second"] :
+    Option < f32 >, #[doc =
+    " How long can the underlying delete processes run until they are canceled."] opt
+    timeout["timeout"] : Option < super::common::Duration > } } impl
+    MlDeleteExpiredDataRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain requests_per_second : f32,
+    plain timeout : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.delete_expired_data`."] response MlDeleteExpiredDataResponse {
+    def deleted["deleted"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_filter`."] pub
+    type MlDeleteFilterResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_forecast`."] pub
+    type MlDeleteForecastResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_job`."] pub type
+    MlDeleteJobResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.delete_model_snapshot`."] pub type
+    MlDeleteModelSnapshotResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.delete_trained_model`."]
+    pub type MlDeleteTrainedModelResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.delete_trained_model_alias`."] pub type
+    MlDeleteTrainedModelAliasResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.estimate_model_memory`."] #[derive(Default)] request
+    MlEstimateModelMemoryRequest { #[doc =
+    " For a list of the properties that you can specify in the"] #[doc =
+    " `analysis_config` component of the body of this API."] opt
+    analysis_config["analysis_config"] : Option < AnalysisConfig >, #[doc =
+    " Estimates of the highest cardinality in a single bucket that is observed"] #[doc =
+    " for influencer fields over the time period that the job analyzes data."] #[doc =
+    " To produce a good answer, values must be provided for all influencer"] #[doc =
+    " fields. Providing values for fields that are not listed as `influencers`"] opt
+    max_bucket_cardinality["max_bucket_cardinality"] : Option <
+    std::collections::BTreeMap < String, i64 > >, #[doc =
+    " Estimates of the cardinality that is observed for fields over the whole"] #[doc =
+    " time period that the job analyzes data. To produce a good answer, values"] #[doc =
+    " must be provided for fields referenced in the `by_field_name`,"] #[doc =
+    " `over_field_name` and `partition_field_name` of any detectors. Providing"] opt
+    overall_cardinality["overall_cardinality"] : Option < std::collections::BTreeMap <
+    String, i64 > > } } impl MlEstimateModelMemoryRequest { #[doc = r" Nothing set."] pub
+    fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    analysis_config : AnalysisConfig, plain max_bucket_cardinality :
+    std::collections::BTreeMap < String, i64 >, plain overall_cardinality :
+    std::collections::BTreeMap < String, i64 >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.estimate_model_memory`."] response
+    MlEstimateModelMemoryResponse { def model_memory_estimate["model_memory_estimate"] :
+    String } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ConfusionMatrixItem {
+    def actual_class["actual_class"] : super::common::Name, def
+    actual_class_doc_count["actual_class_doc_count"] : i32, def
+    predicted_classes["predicted_classes"] : Vec < ConfusionMatrixPrediction >, def
+    other_predicted_class_doc_count["other_predicted_class_doc_count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    ConfusionMatrixPrediction { def predicted_class["predicted_class"] :
+    super::common::Name, def count["count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    ConfusionMatrixThreshold { #[doc = " True Positive"] def tp["tp"] : i32, #[doc =
+    " False Positive"] def fp["fp"] : i32, #[doc = " True Negative"] def tn["tn"] : i32,
+    #[doc = " False Negative"] def r#fn["fn"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeClassificationSummary { #[doc =
+    " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve."]
+    #[doc =
+    " It is calculated for a specific class (provided as \"class_name\") treated as positive."]
+    opt auc_roc["auc_roc"] : Option < DataframeEvaluationSummaryAucRoc >, #[doc =
+    " Accuracy of predictions (per-class and overall)."] opt accuracy["accuracy"] :
+    Option < DataframeClassificationSummaryAccuracy >, #[doc =
+    " Multiclass confusion matrix."] opt
+    multiclass_confusion_matrix["multiclass_confusion_matrix"] : Option <
+    DataframeClassificationSummaryMulticlassConfusionMatrix >, #[doc =
+    " Precision of predictions (per-class and average)."] opt precision["precision"] :
+    Option < DataframeClassificationSummaryPrecision >, #[doc =
+    " Recall of predictions (per-class and average)."] opt recall["recall"] : Option <
+    DataframeClassificationSummaryRecall > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeClassificationSummaryAccuracy { def classes["classes"] : Vec <
+    DataframeEvaluationClass >, def overall_accuracy["overall_accuracy"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeClassificationSummaryMulticlassConfusionMatrix { def
+    confusion_matrix["confusion_matrix"] : Vec < ConfusionMatrixItem >, def
+    other_actual_class_count["other_actual_class_count"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeClassificationSummaryPrecision { def classes["classes"] : Vec <
+    DataframeEvaluationClass >, def avg_precision["avg_precision"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeClassificationSummaryRecall { def classes["classes"] : Vec <
+    DataframeEvaluationClass >, def avg_recall["avg_recall"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeEvaluationClass { def value["value"] : f64, def class_name["class_name"] :
+    super::common::Name } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeEvaluationSummaryAucRoc { def value["value"] : f64, opt curve["curve"] :
+    Option < Vec < DataframeEvaluationSummaryAucRocCurveItem > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeEvaluationSummaryAucRocCurveItem { def tpr["tpr"] : f64, def fpr["fpr"] :
+    f64, def threshold["threshold"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeEvaluationValue { def value["value"] : f64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeOutlierDetectionSummary { #[doc =
+    " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve."]
+    opt auc_roc["auc_roc"] : Option < DataframeEvaluationSummaryAucRoc >, #[doc =
+    " Set the different thresholds of the outlier score at where the metric is calculated."]
+    opt precision["precision"] : Option < std::collections::BTreeMap < String, f64 > >,
+    #[doc =
+    " Set the different thresholds of the outlier score at where the metric is calculated."]
+    opt recall["recall"] : Option < std::collections::BTreeMap < String, f64 > >, #[doc =
+    " Set the different thresholds of the outlier score at where the metrics (`tp` - true positive, `fp` - false positive, `tn` - true negative, `fn` - false negative) are calculated."]
+    opt confusion_matrix["confusion_matrix"] : Option < std::collections::BTreeMap <
+    String, ConfusionMatrixThreshold > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    DataframeRegressionSummary { #[doc = " Pseudo Huber loss function."] opt
+    huber["huber"] : Option < DataframeEvaluationValue >, #[doc =
+    " Average squared difference between the predicted values and the actual (`ground truth`) value."]
+    opt mse["mse"] : Option < DataframeEvaluationValue >, #[doc =
+    " Average squared difference between the logarithm of the predicted values and the logarithm of the actual (`ground truth`) value."]
+    opt msle["msle"] : Option < DataframeEvaluationValue >, #[doc =
+    " Proportion of the variance in the dependent variable that is predictable from the independent variables."]
+    opt r_squared["r_squared"] : Option < DataframeEvaluationValue > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.evaluate_data_frame`."] #[derive(Default)] request
+    MlEvaluateDataFrameRequest { #[doc =
+    " Defines the type of evaluation you want to perform."] opt evaluation["evaluation"]
+    : Option < DataframeEvaluationContainer >, #[doc =
+    " Defines the `index` in which the evaluation will be performed."] opt index["index"]
+    : Option < super::common::IndexName >, #[doc =
+    " A query clause that retrieves a subset of data from the source index."] opt
+    query["query"] : Option < super::query_dsl::QueryContainer > } } impl
+    MlEvaluateDataFrameRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain evaluation :
+    DataframeEvaluationContainer, plain index : super::common::IndexName, plain query :
+    super::query_dsl::QueryContainer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.evaluate_data_frame`."] response MlEvaluateDataFrameResponse {
+    #[doc = " Evaluation results for a classification analysis."] #[doc =
+    " It outputs a prediction that identifies to which of the classes each document belongs."]
+    opt classification["classification"] : Option < DataframeClassificationSummary >,
+    #[doc = " Evaluation results for an outlier detection analysis."] #[doc =
+    " It outputs the probability that each document is an outlier."] opt
+    outlier_detection["outlier_detection"] : Option < DataframeOutlierDetectionSummary >,
+    #[doc =
+    " Evaluation results for a regression analysis which outputs a prediction of values."]
+    opt regression["regression"] : Option < DataframeRegressionSummary > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.explain_data_frame_analytics`."] #[derive(Default)] request
+    MlExplainDataFrameAnalyticsRequest { #[doc =
+    " The configuration of how to source the analysis data. It requires an"] #[doc =
+    " index. Optionally, query and _source may be specified."] opt source["source"] :
+    Option < DataframeAnalyticsSource >, #[doc =
+    " The destination configuration, consisting of index and optionally"] #[doc =
+    " results_field (ml by default)."] opt dest["dest"] : Option <
+    DataframeAnalyticsDestination >, #[doc =
+    " The analysis configuration, which contains the information necessary to"] #[doc =
+    " perform one of the following types of analysis: classification, outlier"] #[doc =
+    " detection, or regression."] opt analysis["analysis"] : Option <
+    DataframeAnalysisContainer >, #[doc = " A description of the job."] opt
+    description["description"] : Option < String >, #[doc =
+    " The approximate maximum amount of memory resources that are permitted for"] #[doc =
+    " analytical processing. If your `elasticsearch.yml` file contains an"] #[doc =
+    " `xpack.ml.max_model_memory_limit` setting, an error occurs when you try to"] #[doc
+    = " create data frame analytics jobs that have `model_memory_limit` values"] opt
+    model_memory_limit["model_memory_limit"] : Option < String >, #[doc =
+    " The maximum number of threads to be used by the analysis. Using more"] #[doc =
+    " threads may decrease the time necessary to complete the analysis at the"] #[doc =
+    " cost of using more CPU. Note that the process may use additional threads"] #[doc =
+    " for operational functionality other than the analysis itself."] opt
+    max_num_threads["max_num_threads"] : Option < i32 >, #[doc =
+    " Specify includes and/or excludes patterns to select which fields will be"] #[doc =
+    " included in the analysis. The patterns specified in excludes are applied"] #[doc =
+    " last, therefore excludes takes precedence. In other words, if the same"] #[doc =
+    " field is specified in both includes and excludes, then the field will not"] opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >,
+    #[doc = " Specifies whether this job can start when there is insufficient machine"]
+    #[doc = " learning node capacity for it to be immediately assigned to a node."] opt
+    allow_lazy_start["allow_lazy_start"] : Option < bool > } } impl
+    MlExplainDataFrameAnalyticsRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain source :
+    DataframeAnalyticsSource, plain dest : DataframeAnalyticsDestination, plain analysis
+    : DataframeAnalysisContainer, plain description : String, plain model_memory_limit :
+    String, plain max_num_threads : i32, plain analyzed_fields :
+    DataframeAnalysisAnalyzedFields, plain allow_lazy_start : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.explain_data_frame_analytics`."] response
+    MlExplainDataFrameAnalyticsResponse { #[doc =
+    " An array of objects that explain selection for each field, sorted by the field names."]
+    def field_selection["field_selection"] : Vec < DataframeAnalyticsFieldSelection >,
+    #[doc =
+    " An array of objects that explain selection for each field, sorted by the field names."]
+    req memory_estimation["memory_estimation"] : DataframeAnalyticsMemoryEstimation } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.flush_job`."] #[derive(Default)] request MlFlushJobRequest
+    { #[doc = " Refer to the description for the `advance_time` query parameter."] opt
+    advance_time["advance_time"] : Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `calc_interim` query parameter."] opt
+    calc_interim["calc_interim"] : Option < bool >, #[doc =
+    " Refer to the description for the `end` query parameter."] opt end["end"] : Option <
+    super::common::DateTime >, #[doc =
+    " Refer to the description for the `skip_time` query parameter."] opt
+    skip_time["skip_time"] : Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime > } } impl MlFlushJobRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain advance_time : super::common::DateTime, plain calc_interim : bool,
+    plain end : super::common::DateTime, plain skip_time : super::common::DateTime, plain
+    start : super::common::DateTime); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.flush_job`."] response MlFlushJobResponse { def
+    flushed["flushed"] : bool, #[doc =
+    " Provides the timestamp (in milliseconds since the epoch) of the end of"] #[doc =
+    " the last bucket that was processed."] opt
+    last_finalized_bucket_end["last_finalized_bucket_end"] : Option < i32 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.forecast`."] #[derive(Default)] request MlForecastRequest {
+    #[doc = " Refer to the description for the `duration` query parameter."] opt
+    duration["duration"] : Option < super::common::Duration >, #[doc =
+    " Refer to the description for the `expires_in` query parameter."] opt
+    expires_in["expires_in"] : Option < super::common::Duration >, #[doc =
+    " Refer to the description for the `max_model_memory` query parameter."] opt
+    max_model_memory["max_model_memory"] : Option < String > } } impl MlForecastRequest {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain duration : super::common::Duration, plain expires_in :
+    super::common::Duration, plain max_model_memory : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.forecast`."] response MlForecastResponse { def
+    acknowledged["acknowledged"] : bool, def forecast_id["forecast_id"] :
+    super::common::Id } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_buckets`."] #[derive(Default)] request
+    MlGetBucketsRequest { #[doc =
+    " Refer to the description for the `anomaly_score` query parameter."] opt
+    anomaly_score["anomaly_score"] : Option < f64 >, #[doc =
+    " Refer to the description for the `desc` query parameter."] opt desc["desc"] :
+    Option < bool >, #[doc = " Refer to the description for the `end` query parameter."]
+    opt end["end"] : Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `exclude_interim` query parameter."] opt
+    exclude_interim["exclude_interim"] : Option < bool >, #[doc =
+    " Refer to the description for the `expand` query parameter."] opt expand["expand"] :
+    Option < bool >, opt page["page"] : Option < Page >, #[doc =
+    " Refer to the desription for the `sort` query parameter."] opt sort["sort"] : Option
+    < super::common::Field >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime > } } impl MlGetBucketsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain anomaly_score : f64, plain desc : bool, plain end :
+    super::common::DateTime, plain exclude_interim : bool, plain expand : bool, plain
+    page : Page, plain sort : super::common::Field, plain start :
+    super::common::DateTime); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_buckets`."] response MlGetBucketsResponse { def
+    buckets["buckets"] : Vec < BucketSummary >, def count["count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_calendar_events`."] response MlGetCalendarEventsResponse {
+    def count["count"] : i64, def events["events"] : Vec < CalendarEvent > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Calendar { #[doc =
+    " A string that uniquely identifies a calendar."] def calendar_id["calendar_id"] :
+    super::common::Id, #[doc = " A description of the calendar."] opt
+    description["description"] : Option < String >, #[doc =
+    " An array of anomaly detection job identifiers."] def job_ids["job_ids"] : Vec <
+    super::common::Id > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_calendars`."] #[derive(Default)] request
+    MlGetCalendarsRequest { #[doc =
+    " This object is supported only when you omit the calendar identifier."] opt
+    page["page"] : Option < Page > } } impl MlGetCalendarsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain page : Page); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_calendars`."] response MlGetCalendarsResponse { def
+    calendars["calendars"] : Vec < Calendar >, def count["count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_categories`."] #[derive(Default)] request
+    MlGetCategoriesRequest { #[doc = " Configures pagination."] #[doc =
+    " This parameter has the `from` and `size` properties."] opt page["page"] : Option <
+    Page > } } impl MlGetCategoriesRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain page : Page); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_categories`."] response MlGetCategoriesResponse { def
+    categories["categories"] : Vec < Category >, def count["count"] : i64 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_data_frame_analytics`."] response
+    MlGetDataFrameAnalyticsResponse { def count["count"] : i32, #[doc =
+    " An array of data frame analytics job resources, which are sorted by the id value in ascending order."]
+    def data_frame_analytics["data_frame_analytics"] : Vec < DataframeAnalyticsSummary >
+    } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_data_frame_analytics_stats`."] response
+    MlGetDataFrameAnalyticsStatsResponse { def count["count"] : i64, #[doc =
+    " An array of objects that contain usage information for data frame analytics jobs, which are sorted by the id value in ascending order."]
+    def data_frame_analytics["data_frame_analytics"] : Vec < DataframeAnalytics > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_datafeed_stats`."] response MlGetDatafeedStatsResponse {
+    def count["count"] : i64, def datafeeds["datafeeds"] : Vec < DatafeedStats > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_datafeeds`."] response MlGetDatafeedsResponse { def
+    count["count"] : i64, def datafeeds["datafeeds"] : Vec < Datafeed > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_filters`."] response MlGetFiltersResponse { def
+    count["count"] : i64, def filters["filters"] : Vec < Filter > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_influencers`."] #[derive(Default)] request
+    MlGetInfluencersRequest { #[doc = " Configures pagination."] #[doc =
+    " This parameter has the `from` and `size` properties."] opt page["page"] : Option <
+    Page > } } impl MlGetInfluencersRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain page : Page); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_influencers`."] response MlGetInfluencersResponse { def
+    count["count"] : i64, #[doc = " Array of influencer objects"] def
+    influencers["influencers"] : Vec < Influencer > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_job_stats`."] response MlGetJobStatsResponse { def
+    count["count"] : i64, def jobs["jobs"] : Vec < JobStats > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_jobs`."] response MlGetJobsResponse { def count["count"] :
+    i64, def jobs["jobs"] : Vec < Job > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JvmStats { #[doc =
+    " Maximum amount of memory available for use by the heap."] opt heap_max["heap_max"]
+    : Option < super::common::ByteSize >, #[doc =
+    " Maximum amount of memory, in bytes, available for use by the heap."] def
+    heap_max_in_bytes["heap_max_in_bytes"] : i32, #[doc =
+    " Amount of Java heap currently being used for caching inference models."] opt
+    java_inference["java_inference"] : Option < super::common::ByteSize >, #[doc =
+    " Amount of Java heap, in bytes, currently being used for caching inference models."]
+    def java_inference_in_bytes["java_inference_in_bytes"] : i32, #[doc =
+    " Maximum amount of Java heap to be used for caching inference models."] opt
+    java_inference_max["java_inference_max"] : Option < super::common::ByteSize >, #[doc
+    = " Maximum amount of Java heap, in bytes, to be used for caching inference models."]
+    def java_inference_max_in_bytes["java_inference_max_in_bytes"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response MemMlStats { #[doc =
+    " Amount of native memory set aside for anomaly detection jobs."] opt
+    anomaly_detectors["anomaly_detectors"] : Option < super::common::ByteSize >, #[doc =
+    " Amount of native memory, in bytes, set aside for anomaly detection jobs."] def
+    anomaly_detectors_in_bytes["anomaly_detectors_in_bytes"] : i32, #[doc =
+    " Amount of native memory set aside for data frame analytics jobs."] opt
+    data_frame_analytics["data_frame_analytics"] : Option < super::common::ByteSize >,
+    #[doc =
+    " Amount of native memory, in bytes, set aside for data frame analytics jobs."] def
+    data_frame_analytics_in_bytes["data_frame_analytics_in_bytes"] : i32, #[doc =
+    " Maximum amount of native memory (separate to the JVM heap) that may be used by machine learning native processes."]
+    opt max["max"] : Option < super::common::ByteSize >, #[doc =
+    " Maximum amount of native memory (separate to the JVM heap), in bytes, that may be used by machine learning native processes."]
+    def max_in_bytes["max_in_bytes"] : i32, #[doc =
+    " Amount of native memory set aside for loading machine learning native code shared libraries."]
+    opt native_code_overhead["native_code_overhead"] : Option < super::common::ByteSize
+    >, #[doc =
+    " Amount of native memory, in bytes, set aside for loading machine learning native code shared libraries."]
+    def native_code_overhead_in_bytes["native_code_overhead_in_bytes"] : i32, #[doc =
+    " Amount of native memory set aside for trained models that have a PyTorch model_type."]
+    opt native_inference["native_inference"] : Option < super::common::ByteSize >, #[doc
+    =
+    " Amount of native memory, in bytes, set aside for trained models that have a PyTorch model_type."]
+    def native_inference_in_bytes["native_inference_in_bytes"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response MemStats { #[doc =
+    " If the amount of physical memory has been overridden using the es.total_memory_bytes system property"]
+    #[doc =
+    " then this reports the overridden value. Otherwise it reports the same value as total."]
+    opt adjusted_total["adjusted_total"] : Option < super::common::ByteSize >, #[doc =
+    " If the amount of physical memory has been overridden using the `es.total_memory_bytes` system property"]
+    #[doc =
+    " then this reports the overridden value in bytes. Otherwise it reports the same value as `total_in_bytes`."]
+    def adjusted_total_in_bytes["adjusted_total_in_bytes"] : i32, #[doc =
+    " Total amount of physical memory."] opt total["total"] : Option <
+    super::common::ByteSize >, #[doc = " Total amount of physical memory in bytes."] def
+    total_in_bytes["total_in_bytes"] : i32, #[doc =
+    " Contains statistics about machine learning use of native memory on the node."] req
+    ml["ml"] : MemMlStats } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Memory { def
+    attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
+    " Contains Java Virtual Machine (JVM) statistics for the node."] req jvm["jvm"] :
+    JvmStats, #[doc = " Contains statistics about memory usage for the node."] req
+    mem["mem"] : MemStats, #[doc =
+    " Human-readable identifier for the node. Based on the Node name setting setting."]
+    def name["name"] : super::common::Name, #[doc = " Roles assigned to the node."] def
+    roles["roles"] : Vec < String >, #[doc =
+    " The host and port where transport HTTP connections are accepted."] def
+    transport_address["transport_address"] : super::common::TransportAddress, def
+    ephemeral_id["ephemeral_id"] : super::common::Id } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_memory_stats`."] response MlGetMemoryStatsResponse { req
+    nodes_["_nodes"] : super::common::NodeStatistics, def cluster_name["cluster_name"] :
+    super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String, Memory
+    > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_model_snapshot_upgrade_stats`."] response
+    MlGetModelSnapshotUpgradeStatsResponse { def count["count"] : i64, def
+    model_snapshot_upgrades["model_snapshot_upgrades"] : Vec < ModelSnapshotUpgrade > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_model_snapshots`."] #[derive(Default)] request
+    MlGetModelSnapshotsRequest { #[doc =
+    " Refer to the description for the `desc` query parameter."] opt desc["desc"] :
+    Option < bool >, #[doc = " Refer to the description for the `end` query parameter."]
+    opt end["end"] : Option < super::common::DateTime >, opt page["page"] : Option < Page
+    >, #[doc = " Refer to the description for the `sort` query parameter."] opt
+    sort["sort"] : Option < super::common::Field >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime > } } impl MlGetModelSnapshotsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain desc : bool, plain end : super::common::DateTime, plain page : Page,
+    plain sort : super::common::Field, plain start : super::common::DateTime); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_model_snapshots`."] response MlGetModelSnapshotsResponse {
+    def count["count"] : i64, def model_snapshots["model_snapshots"] : Vec <
+    ModelSnapshot > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_overall_buckets`."] #[derive(Default)] request
+    MlGetOverallBucketsRequest { #[doc =
+    " Refer to the description for the `allow_no_match` query parameter."] opt
+    allow_no_match["allow_no_match"] : Option < bool >, #[doc =
+    " Refer to the description for the `bucket_span` query parameter."] opt
+    bucket_span["bucket_span"] : Option < super::common::Duration >, #[doc =
+    " Refer to the description for the `end` query parameter."] opt end["end"] : Option <
+    super::common::DateTime >, #[doc =
+    " Refer to the description for the `exclude_interim` query parameter."] opt
+    exclude_interim["exclude_interim"] : Option < bool >, #[doc =
+    " Refer to the description for the `overall_score` query parameter."] opt
+    overall_score["overall_score"] : Option < f64 >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `top_n` query parameter."] opt top_n["top_n"] :
+    Option < i32 > } } impl MlGetOverallBucketsRequest { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    allow_no_match : bool, plain bucket_span : super::common::Duration, plain end :
+    super::common::DateTime, plain exclude_interim : bool, plain overall_score : f64,
+    plain start : super::common::DateTime, plain top_n : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_overall_buckets`."] response MlGetOverallBucketsResponse {
+    def count["count"] : i64, #[doc = " Array of overall bucket objects"] def
+    overall_buckets["overall_buckets"] : Vec < OverallBucket > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.get_records`."] #[derive(Default)] request
+    MlGetRecordsRequest { #[doc =
+    " Refer to the description for the `desc` query parameter."] opt desc["desc"] :
+    Option < bool >, #[doc = " Refer to the description for the `end` query parameter."]
+    opt end["end"] : Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `exclude_interim` query parameter."] opt
+    exclude_interim["exclude_interim"] : Option < bool >, opt page["page"] : Option <
+    Page >, #[doc = " Refer to the description for the `record_score` query parameter."]
+    opt record_score["record_score"] : Option < f64 >, #[doc =
+    " Refer to the description for the `sort` query parameter."] opt sort["sort"] :
+    Option < super::common::Field >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime > } } impl MlGetRecordsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain desc : bool, plain end : super::common::DateTime, plain
+    exclude_interim : bool, plain page : Page, plain record_score : f64, plain sort :
+    super::common::Field, plain start : super::common::DateTime); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_records`."] response MlGetRecordsResponse { def
+    count["count"] : i64, def records["records"] : Vec < Anomaly > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_trained_models`."] response MlGetTrainedModelsResponse {
+    def count["count"] : i32, #[doc =
+    " An array of trained model resources, which are sorted by the model_id value in ascending order."]
+    def trained_model_configs["trained_model_configs"] : Vec < TrainedModelConfig > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.get_trained_models_stats`."] response
+    MlGetTrainedModelsStatsResponse { #[doc =
+    " The total number of trained model statistics that matched the requested ID patterns. Could be higher than the number of items in the trained_model_stats array as the size of the array is restricted by the supplied size parameter."]
+    def count["count"] : i32, #[doc =
+    " An array of trained model statistics, which are sorted by the model_id value in ascending order."]
+    def trained_model_stats["trained_model_stats"] : Vec < TrainedModelStats > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.infer_trained_model`."] #[derive(Default)] request
+    MlInferTrainedModelRequest { #[doc =
+    " An array of objects to pass to the model for inference. The objects should contain a fields matching your"]
+    #[doc =
+    " configured trained model input. Typically, for NLP models, the field name is `text_field`."]
+    #[doc = " Currently, for NLP models, only a single value is allowed."] opt
+    docs["docs"] : Option < Vec < std::collections::BTreeMap < String, serde_json::Value
+    > > >, #[doc = " The inference configuration updates to apply on the API call"] opt
+    inference_config["inference_config"] : Option < InferenceConfigUpdateContainer > } }
+    impl MlInferTrainedModelRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain docs : Vec <
+    std::collections::BTreeMap < String, serde_json::Value > >, plain inference_config :
+    InferenceConfigUpdateContainer); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.infer_trained_model`."] response MlInferTrainedModelResponse {
+    def inference_results["inference_results"] : Vec < InferenceResponseResult > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnomalyDetectors { req
+    categorization_analyzer["categorization_analyzer"] : CategorizationAnalyzer, def
+    categorization_examples_limit["categorization_examples_limit"] : i32, def
+    model_memory_limit["model_memory_limit"] : String, def
+    model_snapshot_retention_days["model_snapshot_retention_days"] : i32, def
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Datafeeds { def
+    scroll_size["scroll_size"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Defaults { req
+    anomaly_detectors["anomaly_detectors"] : AnomalyDetectors, req datafeeds["datafeeds"]
+    : Datafeeds, #[doc =
+    " Returns `linux-x86_64` when all ML nodes are x86, or when no ML nodes exist but the cluster is in Elastic Cloud."]
+    #[doc = " Returns `platform_agnostic` otherwise."] req
+    model_platform_variant["model_platform_variant"] : ModelPlatformVariant } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Limits { opt
+    max_single_ml_node_processors["max_single_ml_node_processors"] : Option < i32 >, opt
+    total_ml_processors["total_ml_processors"] : Option < i32 >, opt
+    max_model_memory_limit["max_model_memory_limit"] : Option < super::common::ByteSize
+    >, opt effective_max_model_memory_limit["effective_max_model_memory_limit"] : Option
+    < super::common::ByteSize >, req total_ml_memory["total_ml_memory"] :
+    super::common::ByteSize } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { ModelPlatformVariant { LinuxX8664
+    = "linux-x86_64", PlatformAgnostic = "platform_agnostic" } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response NativeCode { def
+    build_hash["build_hash"] : String, def version["version"] :
+    super::common::VersionString } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.info`."] response MlInfoResponse { req defaults["defaults"] :
+    Defaults, req limits["limits"] : Limits, def upgrade_mode["upgrade_mode"] : bool, req
+    native_code["native_code"] : NativeCode } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.open_job`."] #[derive(Default)] request MlOpenJobRequest {
+    #[doc = " Refer to the description for the `timeout` query parameter."] opt
+    timeout["timeout"] : Option < super::common::Duration > } } impl MlOpenJobRequest {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain timeout : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.open_job`."] response MlOpenJobResponse { def opened["opened"]
+    : bool, #[doc =
+    " The ID of the node that the job was started on. In serverless this will be the \"serverless\"."]
+    #[doc =
+    " If the job is allowed to open lazily and has not yet been assigned to a node, this value is an empty string."]
+    def node["node"] : super::common::NodeId } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.post_calendar_events`."] #[derive(Default)] request
+    MlPostCalendarEventsRequest { #[doc =
+    " A list of one of more scheduled events. The event’s start and end times can be specified as integer milliseconds since the epoch or as a string in ISO 8601 format."]
+    opt events["events"] : Option < Vec < CalendarEvent > > } } impl
+    MlPostCalendarEventsRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain events : Vec <
+    CalendarEvent >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.post_calendar_events`."] response MlPostCalendarEventsResponse
+    { def events["events"] : Vec < CalendarEvent > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The request body of `ml.post_data`."] pub
+    type MlPostDataRequest < TData = serde_json::Value > = Vec < TData >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.post_data`."] response MlPostDataResponse { def
+    job_id["job_id"] : super::common::Id, def
+    processed_record_count["processed_record_count"] : i64, def
+    processed_field_count["processed_field_count"] : i64, def input_bytes["input_bytes"]
+    : i64, def input_field_count["input_field_count"] : i64, def
+    invalid_date_count["invalid_date_count"] : i64, def
+    missing_field_count["missing_field_count"] : i64, def
+    out_of_order_timestamp_count["out_of_order_timestamp_count"] : i64, def
+    empty_bucket_count["empty_bucket_count"] : i64, def
+    sparse_bucket_count["sparse_bucket_count"] : i64, def bucket_count["bucket_count"] :
+    i64, opt earliest_record_timestamp["earliest_record_timestamp"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    latest_record_timestamp["latest_record_timestamp"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    last_data_time["last_data_time"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, opt
+    latest_empty_bucket_timestamp["latest_empty_bucket_timestamp"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    latest_sparse_bucket_timestamp["latest_sparse_bucket_timestamp"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, def
+    input_record_count["input_record_count"] : i64, opt log_time["log_time"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    DataframePreviewConfig { opt source["source"] : Option < DataframeAnalyticsSource >,
+    opt analysis["analysis"] : Option < DataframeAnalysisContainer >, opt
+    model_memory_limit["model_memory_limit"] : Option < String >, opt
+    max_num_threads["max_num_threads"] : Option < i32 >, opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields > } }
+    impl DataframePreviewConfig { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain source :
+    DataframeAnalyticsSource, plain analysis : DataframeAnalysisContainer, plain
+    model_memory_limit : String, plain max_num_threads : i32, plain analyzed_fields :
+    DataframeAnalysisAnalyzedFields); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.preview_data_frame_analytics`."] #[derive(Default)] request
+    MlPreviewDataFrameAnalyticsRequest { #[doc =
+    " A data frame analytics config as described in create data frame analytics"] #[doc =
+    " jobs. Note that `id` and `dest` don’t need to be provided in the context of"]
+    #[doc = " this API."] opt config["config"] : Option < DataframePreviewConfig > } }
+    impl MlPreviewDataFrameAnalyticsRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain config :
+    DataframePreviewConfig); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.preview_data_frame_analytics`."] response
+    MlPreviewDataFrameAnalyticsResponse { #[doc =
+    " An array of objects that contain feature name and value pairs. The features have been processed and indicate what will be sent to the model for training."]
+    def feature_values["feature_values"] : Vec < std::collections::BTreeMap < String,
+    String > > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.preview_datafeed`."] #[derive(Default)] request
+    MlPreviewDatafeedRequest { #[doc = " The datafeed definition to preview."] opt
+    datafeed_config["datafeed_config"] : Option < DatafeedConfig >, #[doc =
+    " The configuration details for the anomaly detection job that is associated with the datafeed. If the"]
+    #[doc =
+    " `datafeed_config` object does not include a `job_id` that references an existing anomaly detection job, you must"]
+    #[doc =
+    " supply this `job_config` object. If you include both a `job_id` and a `job_config`, the latter information is"]
+    #[doc =
+    " used. You cannot specify a `job_config` object unless you also supply a `datafeed_config` object."]
+    opt job_config["job_config"] : Option < JobConfig > } } impl MlPreviewDatafeedRequest
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain datafeed_config : DatafeedConfig, plain
+    job_config : JobConfig); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.preview_datafeed`."] pub
+    type MlPreviewDatafeedResponse < TDocument = serde_json::Value > = Vec < TDocument >;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_calendar`."] #[derive(Default)] request
+    MlPutCalendarRequest { #[doc = " An array of anomaly detection job identifiers."] opt
+    job_ids["job_ids"] : Option < Vec < super::common::Id > >, #[doc =
+    " A description of the calendar."] opt description["description"] : Option < String >
+    } } impl MlPutCalendarRequest { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain job_ids : Vec <
+    super::common::Id >, plain description : String); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_calendar`."] response MlPutCalendarResponse { #[doc =
+    " A string that uniquely identifies a calendar."] def calendar_id["calendar_id"] :
+    super::common::Id, #[doc = " A description of the calendar."] opt
+    description["description"] : Option < String >, #[doc =
+    " A list of anomaly detection job identifiers or group names."] req
+    job_ids["job_ids"] : super::common::Ids } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_calendar_job`."] response MlPutCalendarJobResponse { #[doc
+    = " A string that uniquely identifies a calendar."] def calendar_id["calendar_id"] :
+    super::common::Id, #[doc = " A description of the calendar."] opt
+    description["description"] : Option < String >, #[doc =
+    " A list of anomaly detection job identifiers or group names."] req
+    job_ids["job_ids"] : super::common::Ids } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_data_frame_analytics`."] #[derive(Default)] request
+    MlPutDataFrameAnalyticsRequest { #[doc =
+    " Specifies whether this job can start when there is insufficient machine"] #[doc =
+    " learning node capacity for it to be immediately assigned to a node. If"] #[doc =
+    " set to `false` and a machine learning node with capacity to run the job"] #[doc =
+    " cannot be immediately found, the API returns an error. If set to `true`,"] opt
+    allow_lazy_start["allow_lazy_start"] : Option < bool >, #[doc =
+    " The analysis configuration, which contains the information necessary to"] #[doc =
+    " perform one of the following types of analysis: classification, outlier"] #[doc =
+    " detection, or regression."] opt analysis["analysis"] : Option <
+    DataframeAnalysisContainer >, #[doc =
+    " Specifies `includes` and/or `excludes` patterns to select which fields"] #[doc =
+    " will be included in the analysis. The patterns specified in `excludes`"] #[doc =
+    " are applied last, therefore `excludes` takes precedence. In other words,"] #[doc =
+    " if the same field is specified in both `includes` and `excludes`, then"] opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >,
+    #[doc = " A description of the job."] opt description["description"] : Option <
+    String >, #[doc = " The destination configuration."] opt dest["dest"] : Option <
+    DataframeAnalyticsDestination >, #[doc =
+    " The maximum number of threads to be used by the analysis. Using more"] #[doc =
+    " threads may decrease the time necessary to complete the analysis at the"] #[doc =
+    " cost of using more CPU. Note that the process may use additional threads"] #[doc =
+    " for operational functionality other than the analysis itself."] opt
+    max_num_threads["max_num_threads"] : Option < i32 >, opt meta["_meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " The approximate maximum amount of memory resources that are permitted for"] #[doc =
+    " analytical processing. If your `elasticsearch.yml` file contains an"] #[doc =
+    " `xpack.ml.max_model_memory_limit` setting, an error occurs when you try"] #[doc =
+    " to create data frame analytics jobs that have `model_memory_limit` values"] opt
+    model_memory_limit["model_memory_limit"] : Option < String >, #[doc =
+    " The configuration of how to source the analysis data."] opt source["source"] :
+    Option < DataframeAnalyticsSource >, opt headers["headers"] : Option <
+    super::common::HttpHeaders >, opt version["version"] : Option <
+    super::common::VersionString > } } impl MlPutDataFrameAnalyticsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain allow_lazy_start : bool, plain analysis :
+    DataframeAnalysisContainer, plain analyzed_fields : DataframeAnalysisAnalyzedFields,
+    plain description : String, plain dest : DataframeAnalyticsDestination, plain
+    max_num_threads : i32, plain meta : super::common::Metadata, plain model_memory_limit
+    : String, plain source : DataframeAnalyticsSource, plain headers :
+    super::common::HttpHeaders, plain version : super::common::VersionString); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_data_frame_analytics`."] response
+    MlPutDataFrameAnalyticsResponse { opt authorization["authorization"] : Option <
+    DataframeAnalyticsAuthorization >, def allow_lazy_start["allow_lazy_start"] : bool,
+    req analysis["analysis"] : DataframeAnalysisContainer, opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >, req
+    create_time["create_time"] : super::common::EpochTime < super::common::UnitMillis >,
+    opt description["description"] : Option < String >, req dest["dest"] :
+    DataframeAnalyticsDestination, def id["id"] : super::common::Id, def
+    max_num_threads["max_num_threads"] : i32, opt meta["_meta"] : Option <
+    super::common::Metadata >, def model_memory_limit["model_memory_limit"] : String, req
+    source["source"] : DataframeAnalyticsSource, def version["version"] :
+    super::common::VersionString } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_datafeed`."] #[derive(Default)] request
+    MlPutDatafeedRequest { #[doc =
+    " If set, the datafeed performs aggregation searches."] #[doc =
+    " Support for aggregations is limited and should be used only with low cardinality data."]
+    opt aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap <
+    String, super::aggregations::AggregationContainer > >, #[doc =
+    " Datafeeds might be required to search over long time periods, for several months or years."]
+    #[doc =
+    " This search is split into time chunks in order to ensure the load on Elasticsearch is managed."]
+    #[doc =
+    " Chunking configuration controls how the size of these time chunks are calculated;"]
+    #[doc = " it is an advanced configuration option."] opt
+    chunking_config["chunking_config"] : Option < ChunkingConfig >, #[doc =
+    " Specifies whether the datafeed checks for missing data and the size of the window."]
+    #[doc =
+    " The datafeed can optionally search over indices that have already been read in an effort to determine whether"]
+    #[doc =
+    " any data has subsequently been added to the index. If missing data is found, it is a good indication that the"]
+    #[doc =
+    " `query_delay` is set too low and the data is being indexed after the datafeed has passed that moment in time."]
+    opt delayed_data_check_config["delayed_data_check_config"] : Option <
+    DelayedDataCheckConfig >, #[doc =
+    " The interval at which scheduled queries are made while the datafeed runs in real time."]
+    #[doc =
+    " The default value is either the bucket span for short bucket spans, or, for longer bucket spans, a sensible"]
+    #[doc =
+    " fraction of the bucket span. When `frequency` is shorter than the bucket span, interim results for the last"]
+    #[doc =
+    " (partial) bucket are written then eventually overwritten by the full bucket results. If the datafeed uses"]
+    opt frequency["frequency"] : Option < super::common::Duration >, #[doc =
+    " An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the master"]
+    #[doc =
+    " nodes and the machine learning nodes must have the `remote_cluster_client` role."]
+    opt indices["indices" | "indexes"] : Option < super::common::Indices >, #[doc =
+    " Specifies index expansion options that are used during search"] opt
+    indices_options["indices_options"] : Option < super::common::IndicesOptions >, #[doc
+    = " Identifier for the anomaly detection job."] opt job_id["job_id"] : Option <
+    super::common::Id >, #[doc =
+    " If a real-time datafeed has never seen any data (including during any initial training period), it automatically"]
+    #[doc =
+    " stops and closes the associated job after this many real-time searches return no documents. In other words,"]
+    #[doc =
+    " it stops after `frequency` times `max_empty_searches` of real-time operation. If not set, a datafeed with no"]
+    #[doc =
+    " end time that sees no data remains started until it is explicitly stopped. By default, it is not set."]
+    opt max_empty_searches["max_empty_searches"] : Option < i32 >, #[doc =
+    " The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an"]
+    #[doc =
+    " Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this"]
+    #[doc = " object is passed verbatim to Elasticsearch."] opt query["query"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " The number of seconds behind real time that data is queried. For example, if data from 10:04 a.m. might"]
+    #[doc =
+    " not be searchable in Elasticsearch until 10:06 a.m., set this property to 120 seconds. The default"]
+    #[doc =
+    " value is randomly selected between `60s` and `120s`. This randomness improves the query performance"]
+    #[doc = " when there are multiple jobs running on the same node."] opt
+    query_delay["query_delay"] : Option < super::common::Duration >, #[doc =
+    " Specifies runtime fields for the datafeed search."] opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc =
+    " Specifies scripts that evaluate custom expressions and returns script fields to the datafeed."]
+    #[doc =
+    " The detector configuration objects in a job can contain functions that use these script fields."]
+    opt script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " The size parameter that is used in Elasticsearch searches when the datafeed does not use aggregations."]
+    #[doc =
+    " The maximum value is the value of `index.max_result_window`, which is 10,000 by default."]
+    opt scroll_size["scroll_size"] : Option < i32 >, opt headers["headers"] : Option <
+    super::common::HttpHeaders > } } impl MlPutDatafeedRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain aggregations : std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer >, plain chunking_config : ChunkingConfig,
+    plain delayed_data_check_config : DelayedDataCheckConfig, plain frequency :
+    super::common::Duration, plain indices : super::common::Indices, plain
+    indices_options : super::common::IndicesOptions, plain job_id : super::common::Id,
+    plain max_empty_searches : i32, plain query : super::query_dsl::QueryContainer, plain
+    query_delay : super::common::Duration, plain runtime_mappings :
+    super::mapping::RuntimeFields, plain script_fields : std::collections::BTreeMap <
+    String, super::common::ScriptField >, plain scroll_size : i32, plain headers :
+    super::common::HttpHeaders); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_datafeed`."] response MlPutDatafeedResponse { opt
+    aggregations["aggregations"] : Option < std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer > >, opt authorization["authorization"] :
+    Option < DatafeedAuthorization >, req chunking_config["chunking_config"] :
+    ChunkingConfig, opt delayed_data_check_config["delayed_data_check_config"] : Option <
+    DelayedDataCheckConfig >, def datafeed_id["datafeed_id"] : super::common::Id, opt
+    frequency["frequency"] : Option < super::common::Duration >, def indices["indices"] :
+    Vec < String >, def job_id["job_id"] : super::common::Id, opt
+    indices_options["indices_options"] : Option < super::common::IndicesOptions >, opt
+    max_empty_searches["max_empty_searches"] : Option < i32 >, req query["query"] :
+    super::query_dsl::QueryContainer, req query_delay["query_delay"] :
+    super::common::Duration, opt runtime_mappings["runtime_mappings"] : Option <
+    super::mapping::RuntimeFields >, opt script_fields["script_fields"] : Option <
+    std::collections::BTreeMap < String, super::common::ScriptField > >, def
+    scroll_size["scroll_size"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_filter`."] #[derive(Default)] request
+    MlPutFilterRequest { #[doc = " A description of the filter."] opt
+    description["description"] : Option < String >, #[doc =
+    " The items of the filter. A wildcard `*` can be used at the beginning or the end of an item."]
+    #[doc = " Up to 10000 items are allowed in each filter."] opt items["items"] : Option
+    < Vec < String > > } } impl MlPutFilterRequest { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    description : String, plain items : Vec < String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_filter`."] response MlPutFilterResponse { def
+    description["description"] : String, def filter_id["filter_id"] : super::common::Id,
+    def items["items"] : Vec < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_job`."] #[derive(Default)] request MlPutJobRequest {
+    #[doc =
+    " Advanced configuration option. Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node. By default, if a machine learning node with capacity to run the job cannot immediately be found, the open anomaly detection jobs API returns an error. However, this is also subject to the cluster-wide `xpack.ml.max_lazy_ml_nodes` setting. If this option is set to true, the open anomaly detection jobs API does not return an error and the job waits in the opening state until sufficient machine learning node capacity is available."]
+    opt allow_lazy_open["allow_lazy_open"] : Option < bool >, #[doc =
+    " Specifies how to analyze the data. After you create a job, you cannot change the analysis configuration; all the properties are informational."]
+    opt analysis_config["analysis_config"] : Option < AnalysisConfig >, #[doc =
+    " Limits can be applied for the resources required to hold the mathematical models in memory. These limits are approximate and can be set per job. They do not control the memory used by other processes, for example the Elasticsearch Java processes."]
+    opt analysis_limits["analysis_limits"] : Option < AnalysisLimits >, #[doc =
+    " Advanced configuration option. The time between each periodic persistence of the model. The default value is a randomized value between 3 to 4 hours, which avoids all jobs persisting at exactly the same time. The smallest allowed value is 1 hour. For very large models (several GB), persistence could take 10-20 minutes, so do not set the `background_persist_interval` value too low."]
+    opt background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, #[doc =
+    " Advanced configuration option. Contains custom meta data about the job."] opt
+    custom_settings["custom_settings"] : Option < CustomSettings >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job. It specifies a period of time (in days) after which only the first snapshot per day is retained. This period is relative to the timestamp of the most recent snapshot for this job. Valid values range from 0 to `model_snapshot_retention_days`."]
+    opt
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : Option < i64 >, #[doc =
+    " Defines the format of the input data when you send data to the job by using the post data API. Note that when configure a datafeed, these properties are automatically set. When data is received via the post data API, it is not stored in Elasticsearch. Only the results for anomaly detection are retained."]
+    opt data_description["data_description"] : Option < DataDescription >, #[doc =
+    " Defines a datafeed for the anomaly detection job. If Elasticsearch security features are enabled, your datafeed remembers which roles the user who created it had at the time of creation and runs the query using those same roles. If you provide secondary authorization headers, those credentials are used instead."]
+    opt datafeed_config["datafeed_config"] : Option < DatafeedConfig >, #[doc =
+    " A description of the job."] opt description["description"] : Option < String >,
+    #[doc =
+    " The identifier for the anomaly detection job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters."]
+    opt job_id["job_id"] : Option < super::common::Id >, #[doc =
+    " A list of job groups. A job can belong to no groups or many."] opt groups["groups"]
+    : Option < Vec < String > >, #[doc =
+    " This advanced configuration option stores model information along with the results. It provides a more detailed view into anomaly detection. If you enable model plot it can add considerable overhead to the performance of the system; it is not feasible for jobs with many entities. Model plot provides a simplified and indicative view of the model and its bounds. It does not display complex features such as multivariate correlations or multimodal data. As such, anomalies may occasionally be reported which cannot be seen in the model plot. Model plot config can be configured when the job is created or updated later. It must be disabled if performance issues are experienced."]
+    opt model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old model snapshots for this job. It specifies the maximum period of time (in days) that snapshots are retained. This period is relative to the timestamp of the most recent snapshot for this job. By default, snapshots ten days older than the newest snapshot are deleted."]
+    opt model_snapshot_retention_days["model_snapshot_retention_days"] : Option < i64 >,
+    #[doc =
+    " Advanced configuration option. The period over which adjustments to the score are applied, as new data is seen. The default value is the longer of 30 days or 100 bucket spans."]
+    opt renormalization_window_days["renormalization_window_days"] : Option < i64 >,
+    #[doc =
+    " A text string that affects the name of the machine learning results index. By default, the job generates an index named `.ml-anomalies-shared`."]
+    opt results_index_name["results_index_name"] : Option < super::common::IndexName >,
+    #[doc =
+    " Advanced configuration option. The period of time (in days) that results are retained. Age is calculated relative to the timestamp of the latest bucket result. If this property has a non-null value, once per day at 00:30 (server time), results that are the specified number of days older than the latest bucket result are deleted from Elasticsearch. The default value is null, which means all results are retained. Annotations generated by the system also count as results for retention purposes; they are deleted after the same number of days as results. Annotations added by users are retained forever."]
+    opt results_retention_days["results_retention_days"] : Option < i64 > } } impl
+    MlPutJobRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default
+    { Self::default() } crate ::setters!(plain allow_lazy_open : bool, plain
+    analysis_config : AnalysisConfig, plain analysis_limits : AnalysisLimits, plain
+    background_persist_interval : super::common::Duration, plain custom_settings :
+    CustomSettings, plain daily_model_snapshot_retention_after_days : i64, plain
+    data_description : DataDescription, plain datafeed_config : DatafeedConfig, plain
+    description : String, plain job_id : super::common::Id, plain groups : Vec < String
+    >, plain model_plot_config : ModelPlotConfig, plain model_snapshot_retention_days :
+    i64, plain renormalization_window_days : i64, plain results_index_name :
+    super::common::IndexName, plain results_retention_days : i64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.put_job`."] response MlPutJobResponse { def
+    allow_lazy_open["allow_lazy_open"] : bool, req analysis_config["analysis_config"] :
+    AnalysisConfigRead, req analysis_limits["analysis_limits"] : AnalysisLimits, opt
+    background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, req create_time["create_time"] : super::common::DateTime,
+    opt custom_settings["custom_settings"] : Option < CustomSettings >, def
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : i64, req data_description["data_description"] : DataDescription, opt
+    datafeed_config["datafeed_config"] : Option < Datafeed >, opt
+    description["description"] : Option < String >, opt groups["groups"] : Option < Vec <
+    String > >, def job_id["job_id"] : super::common::Id, def job_type["job_type"] :
+    String, def job_version["job_version"] : String, opt
+    model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, opt
+    model_snapshot_id["model_snapshot_id"] : Option < super::common::Id >, def
+    model_snapshot_retention_days["model_snapshot_retention_days"] : i64, opt
+    renormalization_window_days["renormalization_window_days"] : Option < i64 >, def
+    results_index_name["results_index_name"] : String, opt
+    results_retention_days["results_retention_days"] : Option < i64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    AggregateOutput { opt logistic_regression["logistic_regression"] : Option < Weights
+    >, opt weighted_sum["weighted_sum"] : Option < Weights >, opt
+    weighted_mode["weighted_mode"] : Option < Weights >, opt exponent["exponent"] :
+    Option < Weights > } } impl AggregateOutput { #[doc = r" Nothing set."] pub fn new()
+    -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    logistic_regression : Weights, plain weighted_sum : Weights, plain weighted_mode :
+    Weights, plain exponent : Weights); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    Definition { #[doc = " Collection of preprocessors"] opt
+    preprocessors["preprocessors"] : Option < Vec < Preprocessor > >, #[doc =
+    " The definition of the trained model."] opt trained_model["trained_model"] : Option
+    < TrainedModel > } } impl Definition { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain preprocessors : Vec <
+    Preprocessor >, plain trained_model : TrainedModel); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    Ensemble { opt aggregate_output["aggregate_output"] : Option < AggregateOutput >, opt
+    classification_labels["classification_labels"] : Option < Vec < String > >, opt
+    feature_names["feature_names"] : Option < Vec < String > >, opt
+    target_type["target_type"] : Option < String >, opt trained_models["trained_models"]
+    : Option < Vec < TrainedModel > > } } impl Ensemble { #[doc = r" Nothing set."] pub
+    fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    aggregate_output : AggregateOutput, plain classification_labels : Vec < String >,
+    plain feature_names : Vec < String >, plain target_type : String, plain
+    trained_models : Vec < TrainedModel >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    FrequencyEncodingPreprocessor { opt field["field"] : Option < String >, opt
+    feature_name["feature_name"] : Option < String >, opt frequency_map["frequency_map"]
+    : Option < std::collections::BTreeMap < String, f64 > > } } impl
+    FrequencyEncodingPreprocessor { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain field : String, plain
+    feature_name : String, plain frequency_map : std::collections::BTreeMap < String, f64
+    >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request Input
+    { opt field_names["field_names"] : Option < super::common::Names > } } impl Input {
+    #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default()
+    } crate ::setters!(plain field_names : super::common::Names); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    OneHotEncodingPreprocessor { opt field["field"] : Option < String >, opt
+    hot_map["hot_map"] : Option < std::collections::BTreeMap < String, String > > } }
+    impl OneHotEncodingPreprocessor { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain field : String, plain
+    hot_map : std::collections::BTreeMap < String, String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] pub enum Preprocessor { #[serde(rename = "frequency_encoding")]
+    FrequencyEncoding(FrequencyEncodingPreprocessor), #[serde(rename =
+    "one_hot_encoding")] OneHotEncoding(OneHotEncodingPreprocessor), #[serde(rename =
+    "target_mean_encoding")] TargetMeanEncoding(TargetMeanEncodingPreprocessor), } impl
+    Preprocessor { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { Preprocessor::FrequencyEncoding(_) =>
+    Some("frequency_encoding"), Preprocessor::OneHotEncoding(_) =>
+    Some("one_hot_encoding"), Preprocessor::TargetMeanEncoding(_) =>
+    Some("target_mean_encoding"), } } } impl From < FrequencyEncodingPreprocessor > for
+    Preprocessor { fn from(x : FrequencyEncodingPreprocessor) -> Self {
+    Preprocessor::FrequencyEncoding(x) } } impl From < OneHotEncodingPreprocessor > for
+    Preprocessor { fn from(x : OneHotEncodingPreprocessor) -> Self {
+    Preprocessor::OneHotEncoding(x) } } impl From < TargetMeanEncodingPreprocessor > for
+    Preprocessor { fn from(x : TargetMeanEncodingPreprocessor) -> Self {
+    Preprocessor::TargetMeanEncoding(x) } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_trained_model`."] #[derive(Default)] request
+    MlPutTrainedModelRequest { #[doc =
+    " The compressed (GZipped and Base64 encoded) inference definition of the"] #[doc =
+    " model. If compressed_definition is specified, then definition cannot be"] #[doc =
+    " specified."] opt compressed_definition["compressed_definition"] : Option < String
+    >, #[doc =
+    " The inference definition for the model. If definition is specified, then"] #[doc =
+    " compressed_definition cannot be specified."] opt definition["definition"] : Option
+    < Definition >, #[doc =
+    " A human-readable description of the inference trained model."] opt
+    description["description"] : Option < String >, #[doc =
+    " The default configuration for inference. This can be either a regression"] #[doc =
+    " or classification configuration. It must match the underlying"] #[doc =
+    " definition.trained_model's target_type. For pre-packaged models such as"] #[doc =
+    " ELSER the config is not required."] opt inference_config["inference_config"] :
+    Option < InferenceConfigCreateContainer >, #[doc =
+    " The input field names for the model definition."] opt input["input"] : Option <
+    Input >, #[doc = " An object map that contains metadata about the model."] opt
+    metadata["metadata"] : Option < serde_json::Value >, #[doc = " The model type."] opt
+    model_type["model_type"] : Option < TrainedModelType >, #[doc =
+    " The estimated memory usage in bytes to keep the trained model in memory."] #[doc =
+    " This property is supported only if defer_definition_decompression is true"] #[doc =
+    " or the model definition is not supplied."] opt model_size_bytes["model_size_bytes"]
+    : Option < i64 >, #[doc =
+    " The platform architecture (if applicable) of the trained mode. If the model"] #[doc
+    = " only works on one platform, because it is heavily optimized for a particular"]
+    #[doc =
+    " processor architecture and OS combination, then this field specifies which."] #[doc
+    =
+    " The format of the string must match the platform identifiers used by Elasticsearch,"]
+    opt platform_architecture["platform_architecture"] : Option < String >, #[doc =
+    " An array of tags to organize the model."] opt tags["tags"] : Option < Vec < String
+    > >, #[doc = " Optional prefix strings applied at inference"] opt
+    prefix_strings["prefix_strings"] : Option < TrainedModelPrefixStrings > } } impl
+    MlPutTrainedModelRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self
+    : Default { Self::default() } crate ::setters!(plain compressed_definition : String,
+    plain definition : Definition, plain description : String, plain inference_config :
+    InferenceConfigCreateContainer, plain input : Input, plain metadata :
+    serde_json::Value, plain model_type : TrainedModelType, plain model_size_bytes : i64,
+    plain platform_architecture : String, plain tags : Vec < String >, plain
+    prefix_strings : TrainedModelPrefixStrings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.put_trained_model`."]
+    pub type MlPutTrainedModelResponse = TrainedModelConfig;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TargetMeanEncodingPreprocessor { opt field["field"] : Option < String >, opt
+    feature_name["feature_name"] : Option < String >, opt target_map["target_map"] :
+    Option < std::collections::BTreeMap < String, f64 > >, opt
+    default_value["default_value"] : Option < f64 > } } impl
+    TargetMeanEncodingPreprocessor { #[doc = r" Nothing set."] pub fn new() -> Self where
+    Self : Default { Self::default() } crate ::setters!(plain field : String, plain
+    feature_name : String, plain target_map : std::collections::BTreeMap < String, f64 >,
+    plain default_value : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TrainedModel { #[doc = " The definition for a binary decision tree."] opt
+    tree["tree"] : Option < TrainedModelTree >, #[doc =
+    " The definition of a node in a tree."] #[doc =
+    " There are two major types of nodes: leaf nodes and not-leaf nodes."] #[doc =
+    " - Leaf nodes only need node_index and leaf_value defined."] #[doc =
+    " - All other nodes need split_feature, left_child, right_child, threshold, decision_type, and default_left defined."]
+    opt tree_node["tree_node"] : Option < TrainedModelTreeNode >, #[doc =
+    " The definition for an ensemble model"] opt ensemble["ensemble"] : Option < Ensemble
+    > } } impl TrainedModel { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain tree : TrainedModelTree, plain
+    tree_node : TrainedModelTreeNode, plain ensemble : Ensemble); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TrainedModelTree { opt classification_labels["classification_labels"] : Option < Vec
+    < String > >, opt feature_names["feature_names"] : Option < Vec < String > >, opt
+    target_type["target_type"] : Option < String >, opt tree_structure["tree_structure"]
+    : Option < Vec < TrainedModelTreeNode > > } } impl TrainedModelTree { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain classification_labels : Vec < String >, plain feature_names : Vec <
+    String >, plain target_type : String, plain tree_structure : Vec <
+    TrainedModelTreeNode >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    TrainedModelTreeNode { opt decision_type["decision_type"] : Option < String >, opt
+    default_left["default_left"] : Option < bool >, opt leaf_value["leaf_value"] : Option
+    < f64 >, opt left_child["left_child"] : Option < i32 >, opt node_index["node_index"]
+    : Option < i32 >, opt right_child["right_child"] : Option < i32 >, opt
+    split_feature["split_feature"] : Option < i32 >, opt split_gain["split_gain"] :
+    Option < i32 >, opt threshold["threshold"] : Option < f64 > } } impl
+    TrainedModelTreeNode { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain decision_type : String, plain
+    default_left : bool, plain leaf_value : f64, plain left_child : i32, plain node_index
+    : i32, plain right_child : i32, plain split_feature : i32, plain split_gain : i32,
+    plain threshold : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
+    Weights { opt weights["weights"] : Option < f64 > } } impl Weights { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain weights : f64); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.put_trained_model_alias`."] pub type
+    MlPutTrainedModelAliasResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_trained_model_definition_part`."] #[derive(Default)]
+    request MlPutTrainedModelDefinitionPartRequest { #[doc =
+    " The definition part for the model. Must be a base64 encoded string."] opt
+    definition["definition"] : Option < String >, #[doc =
+    " The total uncompressed definition length in bytes. Not base64 encoded."] opt
+    total_definition_length["total_definition_length"] : Option < i64 >, #[doc =
+    " The total number of parts that will be uploaded. Must be greater than 0."] opt
+    total_parts["total_parts"] : Option < i32 > } } impl
+    MlPutTrainedModelDefinitionPartRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain definition :
+    String, plain total_definition_length : i64, plain total_parts : i32); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.put_trained_model_definition_part`."] pub type
+    MlPutTrainedModelDefinitionPartResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.put_trained_model_vocabulary`."] #[derive(Default)] request
+    MlPutTrainedModelVocabularyRequest { #[doc =
+    " The model vocabulary, which must not be empty."] opt vocabulary["vocabulary"] :
+    Option < Vec < String > >, #[doc =
+    " The optional model merges if required by the tokenizer."] opt merges["merges"] :
+    Option < Vec < String > >, #[doc =
+    " The optional vocabulary value scores if required by the tokenizer."] opt
+    scores["scores"] : Option < Vec < f64 > > } } impl MlPutTrainedModelVocabularyRequest
+    { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
+    Self::default() } crate ::setters!(plain vocabulary : Vec < String >, plain merges :
+    Vec < String >, plain scores : Vec < f64 >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The response of `ml.put_trained_model_vocabulary`."] pub type
+    MlPutTrainedModelVocabularyResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.reset_job`."] pub type
+    MlResetJobResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.revert_model_snapshot`."] #[derive(Default)] request
+    MlRevertModelSnapshotRequest { #[doc =
+    " Refer to the description for the `delete_intervening_results` query parameter."]
+    opt delete_intervening_results["delete_intervening_results"] : Option < bool > } }
+    impl MlRevertModelSnapshotRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain
+    delete_intervening_results : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.revert_model_snapshot`."] response
+    MlRevertModelSnapshotResponse { req model["model"] : ModelSnapshot } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.set_upgrade_mode`."] pub
+    type MlSetUpgradeModeResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.start_data_frame_analytics`."] #[derive(Default)] request
+    MlStartDataFrameAnalyticsRequest { #[doc =
+    " If provided, must be the same identifier as in the path."] opt id["id"] : Option <
+    super::common::Id >, #[doc =
+    " Controls the amount of time to wait until the data frame analytics job"] #[doc =
+    " starts."] opt timeout["timeout"] : Option < super::common::Duration > } } impl
+    MlStartDataFrameAnalyticsRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain id :
+    super::common::Id, plain timeout : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.start_data_frame_analytics`."] response
+    MlStartDataFrameAnalyticsResponse { def acknowledged["acknowledged"] : bool, #[doc =
+    " The ID of the node that the job was started on. If the job is allowed to open lazily and has not yet been assigned to a node, this value is an empty string."]
+    #[doc = " The node ID of the node the job has been assigned to, or"] #[doc =
+    " an empty string if it hasn't been assigned to a node. In"] #[doc =
+    " serverless if the job has been assigned to run then the"] def node["node"] :
+    super::common::NodeId } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.start_datafeed`."] #[derive(Default)] request
+    MlStartDatafeedRequest { #[doc =
+    " Refer to the description for the `end` query parameter."] opt end["end"] : Option <
+    super::common::DateTime >, #[doc =
+    " Refer to the description for the `start` query parameter."] opt start["start"] :
+    Option < super::common::DateTime >, #[doc =
+    " Refer to the description for the `timeout` query parameter."] opt
+    timeout["timeout"] : Option < super::common::Duration > } } impl
+    MlStartDatafeedRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain end : super::common::DateTime,
+    plain start : super::common::DateTime, plain timeout : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.start_datafeed`."] response MlStartDatafeedResponse { #[doc =
+    " The ID of the node that the job was started on. In serverless this will be the \"serverless\"."]
+    #[doc =
+    " If the job is allowed to open lazily and has not yet been assigned to a node, this value is an empty string."]
+    req node["node"] : super::common::NodeIds, #[doc =
+    " For a successful response, this value is always `true`. On failure, an exception is returned instead."]
+    def started["started"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.start_trained_model_deployment`."] #[derive(Default)]
+    request MlStartTrainedModelDeploymentRequest { #[doc =
+    " Adaptive allocations configuration. When enabled, the number of allocations"] #[doc
+    = " is set based on the current load."] #[doc =
+    " If adaptive_allocations is enabled, do not set the number of allocations manually."]
+    opt adaptive_allocations["adaptive_allocations"] : Option <
+    AdaptiveAllocationsSettings > } } impl MlStartTrainedModelDeploymentRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain adaptive_allocations : AdaptiveAllocationsSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.start_trained_model_deployment`."] response
+    MlStartTrainedModelDeploymentResponse { req assignment["assignment"] :
+    TrainedModelAssignment } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.stop_data_frame_analytics`."] #[derive(Default)] request
+    MlStopDataFrameAnalyticsRequest { #[doc =
+    " If provided, must be the same identifier as in the path."] opt id["id"] : Option <
+    super::common::Id >, #[doc = " Specifies what to do when the request:"] opt
+    allow_no_match["allow_no_match"] : Option < bool >, #[doc =
+    " If true, the data frame analytics job is stopped forcefully."] opt force["force"] :
+    Option < bool >, #[doc =
+    " Controls the amount of time to wait until the data frame analytics job"] #[doc =
+    " stops. Defaults to 20 seconds."] opt timeout["timeout"] : Option <
+    super::common::Duration > } } impl MlStopDataFrameAnalyticsRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain id : super::common::Id, plain allow_no_match : bool, plain force :
+    bool, plain timeout : super::common::Duration); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.stop_data_frame_analytics`."] response
+    MlStopDataFrameAnalyticsResponse { def stopped["stopped"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.stop_datafeed`."] #[derive(Default)] request
+    MlStopDatafeedRequest { #[doc =
+    " Refer to the description for the `allow_no_match` query parameter."] opt
+    allow_no_match["allow_no_match"] : Option < bool >, #[doc =
+    " Refer to the description for the `force` query parameter."] opt force["force"] :
+    Option < bool >, #[doc =
+    " Refer to the description for the `timeout` query parameter."] opt
+    timeout["timeout"] : Option < super::common::Duration >, #[doc =
+    " Refer to the description for the `close_job` query parameter."] opt
+    close_job["close_job"] : Option < bool > } } impl MlStopDatafeedRequest { #[doc =
+    r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() } crate
+    ::setters!(plain allow_no_match : bool, plain force : bool, plain timeout :
+    super::common::Duration, plain close_job : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.stop_datafeed`."] response MlStopDatafeedResponse { def
+    stopped["stopped"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.stop_trained_model_deployment`."] #[derive(Default)]
+    request MlStopTrainedModelDeploymentRequest { #[doc =
+    " If provided, must be the same identifier as in the path."] opt id["id"] : Option <
+    super::common::Id >, #[doc =
+    " Specifies what to do when the request: contains wildcard expressions and there are no deployments that match;"]
+    #[doc =
+    " contains the  `_all` string or no identifiers and there are no matches; or contains wildcard expressions and"]
+    #[doc =
+    " there are only partial matches. By default, it returns an empty array when there are no matches and the subset of results when there are partial matches."]
+    #[doc =
+    " If `false`, the request returns a 404 status code when there are no matches or only partial matches."]
+    opt allow_no_match["allow_no_match"] : Option < bool >, #[doc =
+    " Forcefully stops the deployment, even if it is used by ingest pipelines. You can't use these pipelines until you"]
+    #[doc = " restart the model deployment."] opt force["force"] : Option < bool > } }
+    impl MlStopTrainedModelDeploymentRequest { #[doc = r" Nothing set."] pub fn new() ->
+    Self where Self : Default { Self::default() } crate ::setters!(plain id :
+    super::common::Id, plain allow_no_match : bool, plain force : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.stop_trained_model_deployment`."] response
+    MlStopTrainedModelDeploymentResponse { def stopped["stopped"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_data_frame_analytics`."] #[derive(Default)] request
+    MlUpdateDataFrameAnalyticsRequest { #[doc = " A description of the job."] opt
+    description["description"] : Option < String >, #[doc =
+    " The approximate maximum amount of memory resources that are permitted for"] #[doc =
+    " analytical processing. If your `elasticsearch.yml` file contains an"] #[doc =
+    " `xpack.ml.max_model_memory_limit` setting, an error occurs when you try"] #[doc =
+    " to create data frame analytics jobs that have `model_memory_limit` values"] opt
+    model_memory_limit["model_memory_limit"] : Option < String >, #[doc =
+    " The maximum number of threads to be used by the analysis. Using more"] #[doc =
+    " threads may decrease the time necessary to complete the analysis at the"] #[doc =
+    " cost of using more CPU. Note that the process may use additional threads"] #[doc =
+    " for operational functionality other than the analysis itself."] opt
+    max_num_threads["max_num_threads"] : Option < i32 >, #[doc =
+    " Specifies whether this job can start when there is insufficient machine"] #[doc =
+    " learning node capacity for it to be immediately assigned to a node."] opt
+    allow_lazy_start["allow_lazy_start"] : Option < bool > } } impl
+    MlUpdateDataFrameAnalyticsRequest { #[doc = r" Nothing set."] pub fn new() -> Self
+    where Self : Default { Self::default() } crate ::setters!(plain description : String,
+    plain model_memory_limit : String, plain max_num_threads : i32, plain
+    allow_lazy_start : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_data_frame_analytics`."] response
+    MlUpdateDataFrameAnalyticsResponse { opt authorization["authorization"] : Option <
+    DataframeAnalyticsAuthorization >, def allow_lazy_start["allow_lazy_start"] : bool,
+    req analysis["analysis"] : DataframeAnalysisContainer, opt
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >, def
+    create_time["create_time"] : i64, opt description["description"] : Option < String >,
+    req dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
+    def max_num_threads["max_num_threads"] : i32, def
+    model_memory_limit["model_memory_limit"] : String, req source["source"] :
+    DataframeAnalyticsSource, def version["version"] : super::common::VersionString } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_datafeed`."] #[derive(Default)] request
+    MlUpdateDatafeedRequest { #[doc =
+    " If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only"]
+    #[doc = " with low cardinality data."] opt aggregations["aggregations"] : Option <
+    std::collections::BTreeMap < String, super::aggregations::AggregationContainer > >,
+    #[doc =
+    " Datafeeds might search over long time periods, for several months or years. This search is split into time"]
+    #[doc =
+    " chunks in order to ensure the load on Elasticsearch is managed. Chunking configuration controls how the size of"]
+    #[doc = " these time chunks are calculated; it is an advanced configuration option."]
+    opt chunking_config["chunking_config"] : Option < ChunkingConfig >, #[doc =
+    " Specifies whether the datafeed checks for missing data and the size of the window. The datafeed can optionally"]
+    #[doc =
+    " search over indices that have already been read in an effort to determine whether any data has subsequently been"]
+    #[doc =
+    " added to the index. If missing data is found, it is a good indication that the `query_delay` is set too low and"]
+    #[doc =
+    " the data is being indexed after the datafeed has passed that moment in time. This check runs only on real-time"]
+    opt delayed_data_check_config["delayed_data_check_config"] : Option <
+    DelayedDataCheckConfig >, #[doc =
+    " The interval at which scheduled queries are made while the datafeed runs in real time. The default value is"]
+    #[doc =
+    " either the bucket span for short bucket spans, or, for longer bucket spans, a sensible fraction of the bucket"]
+    #[doc =
+    " span. When `frequency` is shorter than the bucket span, interim results for the last (partial) bucket are"]
+    #[doc =
+    " written then eventually overwritten by the full bucket results. If the datafeed uses aggregations, this value"]
+    opt frequency["frequency"] : Option < super::common::Duration >, #[doc =
+    " An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the machine"]
+    #[doc = " learning nodes must have the `remote_cluster_client` role."] opt
+    indices["indices" | "indexes"] : Option < Vec < String > >, #[doc =
+    " Specifies index expansion options that are used during search."] opt
+    indices_options["indices_options"] : Option < super::common::IndicesOptions >, opt
+    job_id["job_id"] : Option < super::common::Id >, #[doc =
+    " If a real-time datafeed has never seen any data (including during any initial training period), it automatically"]
+    #[doc =
+    " stops and closes the associated job after this many real-time searches return no documents. In other words,"]
+    #[doc =
+    " it stops after `frequency` times `max_empty_searches` of real-time operation. If not set, a datafeed with no"]
+    #[doc =
+    " end time that sees no data remains started until it is explicitly stopped. By default, it is not set."]
+    opt max_empty_searches["max_empty_searches"] : Option < i32 >, #[doc =
+    " The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an"]
+    #[doc =
+    " Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this"]
+    #[doc =
+    " object is passed verbatim to Elasticsearch. Note that if you change the query, the analyzed data is also"]
+    #[doc =
+    " changed. Therefore, the time required to learn might be long and the understandability of the results is"]
+    opt query["query"] : Option < super::query_dsl::QueryContainer >, #[doc =
+    " The number of seconds behind real time that data is queried. For example, if data from 10:04 a.m. might"]
+    #[doc =
+    " not be searchable in Elasticsearch until 10:06 a.m., set this property to 120 seconds. The default"]
+    #[doc =
+    " value is randomly selected between `60s` and `120s`. This randomness improves the query performance"]
+    #[doc = " when there are multiple jobs running on the same node."] opt
+    query_delay["query_delay"] : Option < super::common::Duration >, #[doc =
+    " Specifies runtime fields for the datafeed search."] opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc =
+    " Specifies scripts that evaluate custom expressions and returns script fields to the datafeed."]
+    #[doc =
+    " The detector configuration objects in a job can contain functions that use these script fields."]
+    opt script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " The size parameter that is used in Elasticsearch searches when the datafeed does not use aggregations."]
+    #[doc = " The maximum value is the value of `index.max_result_window`."] opt
+    scroll_size["scroll_size"] : Option < i32 >, #[doc =
+    " When true, force reminting of the datafeed's internal cloud API key from the"]
+    #[doc = " caller's cloud credential without requiring other configuration changes."]
+    #[doc = " Requires a cloud-authenticated caller and an environment that supports"]
+    #[doc =
+    " cross-project calls. Rejected with 400 otherwise. The datafeed must be stopped."]
+    opt force_rekeying["_force_rekeying"] : Option < bool > } } impl
+    MlUpdateDatafeedRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain aggregations :
+    std::collections::BTreeMap < String, super::aggregations::AggregationContainer >,
+    plain chunking_config : ChunkingConfig, plain delayed_data_check_config :
+    DelayedDataCheckConfig, plain frequency : super::common::Duration, plain indices :
+    Vec < String >, plain indices_options : super::common::IndicesOptions, plain job_id :
+    super::common::Id, plain max_empty_searches : i32, plain query :
+    super::query_dsl::QueryContainer, plain query_delay : super::common::Duration, plain
+    runtime_mappings : super::mapping::RuntimeFields, plain script_fields :
+    std::collections::BTreeMap < String, super::common::ScriptField >, plain scroll_size
+    : i32, plain force_rekeying : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_datafeed`."] response MlUpdateDatafeedResponse { opt
+    authorization["authorization"] : Option < DatafeedAuthorization >, opt
+    aggregations["aggregations"] : Option < std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer > >, req chunking_config["chunking_config"]
+    : ChunkingConfig, opt delayed_data_check_config["delayed_data_check_config"] : Option
+    < DelayedDataCheckConfig >, def datafeed_id["datafeed_id"] : super::common::Id, #[doc
+    =
+    " The interval at which scheduled queries are made while the datafeed runs in real time. The default value is either the bucket span for short bucket spans, or, for longer bucket spans, a sensible fraction of the bucket span. For example: `150s`. When `frequency` is shorter than the bucket span, interim results for the last (partial) bucket are written then eventually overwritten by the full bucket results. If the datafeed uses aggregations, this value must be divisible by the interval of the date histogram aggregation."]
+    opt frequency["frequency"] : Option < super::common::Duration >, def
+    indices["indices"] : Vec < String >, opt indices_options["indices_options"] : Option
+    < super::common::IndicesOptions >, def job_id["job_id"] : super::common::Id, opt
+    max_empty_searches["max_empty_searches"] : Option < i32 >, req query["query"] :
+    super::query_dsl::QueryContainer, req query_delay["query_delay"] :
+    super::common::Duration, opt runtime_mappings["runtime_mappings"] : Option <
+    super::mapping::RuntimeFields >, opt script_fields["script_fields"] : Option <
+    std::collections::BTreeMap < String, super::common::ScriptField > >, def
+    scroll_size["scroll_size"] : i32 } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_filter`."] #[derive(Default)] request
+    MlUpdateFilterRequest { #[doc = " The items to add to the filter."] opt
+    add_items["add_items"] : Option < Vec < String > >, #[doc =
+    " A description for the filter."] opt description["description"] : Option < String >,
+    #[doc = " The items to remove from the filter."] opt remove_items["remove_items"] :
+    Option < Vec < String > > } } impl MlUpdateFilterRequest { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    add_items : Vec < String >, plain description : String, plain remove_items : Vec <
+    String >); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_filter`."] response MlUpdateFilterResponse { def
+    description["description"] : String, def filter_id["filter_id"] : super::common::Id,
+    def items["items"] : Vec < String > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_job`."] #[derive(Default)] request
+    MlUpdateJobRequest { #[doc =
+    " Advanced configuration option. Specifies whether this job can open when"] #[doc =
+    " there is insufficient machine learning node capacity for it to be"] #[doc =
+    " immediately assigned to a node. If `false` and a machine learning node"] #[doc =
+    " with capacity to run the job cannot immediately be found, the open"] opt
+    allow_lazy_open["allow_lazy_open"] : Option < bool >, opt
+    analysis_limits["analysis_limits"] : Option < AnalysisMemoryLimit >, #[doc =
+    " Advanced configuration option. The time between each periodic persistence"] #[doc =
+    " of the model."] #[doc =
+    " The default value is a randomized value between 3 to 4 hours, which"] #[doc =
+    " avoids all jobs persisting at exactly the same time. The smallest allowed"] opt
+    background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, #[doc =
+    " Advanced configuration option. Contains custom meta data about the job."] #[doc =
+    " For example, it can contain custom URL information as shown in Adding"] #[doc =
+    " custom URLs to machine learning results."] opt custom_settings["custom_settings"] :
+    Option < std::collections::BTreeMap < String, serde_json::Value > >, opt
+    categorization_filters["categorization_filters"] : Option < Vec < String > >, #[doc =
+    " A description of the job."] opt description["description"] : Option < String >, opt
+    model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, opt
+    model_prune_window["model_prune_window"] : Option < super::common::Duration >, #[doc
+    = " Advanced configuration option, which affects the automatic removal of old"] #[doc
+    = " model snapshots for this job. It specifies a period of time (in days)"] #[doc =
+    " after which only the first snapshot per day is retained. This period is"] #[doc =
+    " relative to the timestamp of the most recent snapshot for this job. Valid"] opt
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : Option < i64 >, #[doc =
+    " Advanced configuration option, which affects the automatic removal of old"] #[doc =
+    " model snapshots for this job. It specifies the maximum period of time (in"] #[doc =
+    " days) that snapshots are retained. This period is relative to the"] #[doc =
+    " timestamp of the most recent snapshot for this job."] opt
+    model_snapshot_retention_days["model_snapshot_retention_days"] : Option < i64 >,
+    #[doc = " Advanced configuration option. The period over which adjustments to the"]
+    #[doc = " score are applied, as new data is seen."] opt
+    renormalization_window_days["renormalization_window_days"] : Option < i64 >, #[doc =
+    " Advanced configuration option. The period of time (in days) that results"] #[doc =
+    " are retained. Age is calculated relative to the timestamp of the latest"] #[doc =
+    " bucket result. If this property has a non-null value, once per day at"] #[doc =
+    " 00:30 (server time), results that are the specified number of days older"] opt
+    results_retention_days["results_retention_days"] : Option < i64 >, #[doc =
+    " A list of job groups. A job can belong to no groups or many."] opt groups["groups"]
+    : Option < Vec < String > >, #[doc = " An array of detector update objects."] opt
+    detectors["detectors"] : Option < Vec < DetectorUpdate > >, #[doc =
+    " Settings related to how categorization interacts with partition fields."] opt
+    per_partition_categorization["per_partition_categorization"] : Option <
+    PerPartitionCategorization > } } impl MlUpdateJobRequest { #[doc = r" Nothing set."]
+    pub fn new() -> Self where Self : Default { Self::default() } crate ::setters!(plain
+    allow_lazy_open : bool, plain analysis_limits : AnalysisMemoryLimit, plain
+    background_persist_interval : super::common::Duration, plain custom_settings :
+    std::collections::BTreeMap < String, serde_json::Value >, plain
+    categorization_filters : Vec < String >, plain description : String, plain
+    model_plot_config : ModelPlotConfig, plain model_prune_window :
+    super::common::Duration, plain daily_model_snapshot_retention_after_days : i64, plain
+    model_snapshot_retention_days : i64, plain renormalization_window_days : i64, plain
+    results_retention_days : i64, plain groups : Vec < String >, plain detectors : Vec <
+    DetectorUpdate >, plain per_partition_categorization : PerPartitionCategorization); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_job`."] response MlUpdateJobResponse { def
+    allow_lazy_open["allow_lazy_open"] : bool, req analysis_config["analysis_config"] :
+    AnalysisConfigRead, req analysis_limits["analysis_limits"] : AnalysisLimits, opt
+    background_persist_interval["background_persist_interval"] : Option <
+    super::common::Duration >, req create_time["create_time"] : super::common::EpochTime
+    < super::common::UnitMillis >, opt finished_time["finished_time"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    custom_settings["custom_settings"] : Option < std::collections::BTreeMap < String,
+    String > >, def
+    daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
+    : i64, req data_description["data_description"] : DataDescription, opt
+    datafeed_config["datafeed_config"] : Option < Datafeed >, opt
+    description["description"] : Option < String >, opt groups["groups"] : Option < Vec <
+    String > >, def job_id["job_id"] : super::common::Id, def job_type["job_type"] :
+    String, def job_version["job_version"] : super::common::VersionString, opt
+    model_plot_config["model_plot_config"] : Option < ModelPlotConfig >, opt
+    model_snapshot_id["model_snapshot_id"] : Option < super::common::Id >, def
+    model_snapshot_retention_days["model_snapshot_retention_days"] : i64, opt
+    renormalization_window_days["renormalization_window_days"] : Option < i64 >, def
+    results_index_name["results_index_name"] : super::common::IndexName, opt
+    results_retention_days["results_retention_days"] : Option < i64 > } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_model_snapshot`."] #[derive(Default)] request
+    MlUpdateModelSnapshotRequest { #[doc = " A description of the model snapshot."] opt
+    description["description"] : Option < String >, #[doc =
+    " If `true`, this snapshot will not be deleted during automatic cleanup of"] #[doc =
+    " snapshots older than `model_snapshot_retention_days`. However, this"] #[doc =
+    " snapshot will be deleted when the job is deleted."] opt retain["retain"] : Option <
+    bool > } } impl MlUpdateModelSnapshotRequest { #[doc = r" Nothing set."] pub fn new()
+    -> Self where Self : Default { Self::default() } crate ::setters!(plain description :
+    String, plain retain : bool); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_model_snapshot`."] response
+    MlUpdateModelSnapshotResponse { def acknowledged["acknowledged"] : bool, req
+    model["model"] : ModelSnapshot } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.update_trained_model_deployment`."] #[derive(Default)]
+    request MlUpdateTrainedModelDeploymentRequest { #[doc =
+    " The number of model allocations on each node where the model is deployed."] #[doc =
+    " All allocations on a node share the same copy of the model in memory but use"]
+    #[doc = " a separate set of threads to evaluate the model."] #[doc =
+    " Increasing this value generally increases the throughput."] opt
+    number_of_allocations["number_of_allocations"] : Option < i32 >, #[doc =
+    " Adaptive allocations configuration. When enabled, the number of allocations"] #[doc
+    = " is set based on the current load."] #[doc =
+    " If adaptive_allocations is enabled, do not set the number of allocations manually."]
+    opt adaptive_allocations["adaptive_allocations"] : Option <
+    AdaptiveAllocationsSettings > } } impl MlUpdateTrainedModelDeploymentRequest { #[doc
+    = r" Nothing set."] pub fn new() -> Self where Self : Default { Self::default() }
+    crate ::setters!(plain number_of_allocations : i32, plain adaptive_allocations :
+    AdaptiveAllocationsSettings); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.update_trained_model_deployment`."] response
+    MlUpdateTrainedModelDeploymentResponse { req assignment["assignment"] :
+    TrainedModelAssignment } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The response of `ml.upgrade_job_snapshot`."] response MlUpgradeJobSnapshotResponse
+    { #[doc =
+    " The ID of the node that the upgrade task was started on if it is still running. In serverless this will be the \"serverless\"."]
+    def node["node"] : super::common::NodeId, #[doc =
+    " When true, this means the task is complete. When false, it is still running."] def
+    completed["completed"] : bool } }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
+    " The request body of `ml.validate`."] #[derive(Default)] request MlValidateRequest {
+    opt job_id["job_id"] : Option < super::common::Id >, opt
+    analysis_config["analysis_config"] : Option < AnalysisConfig >, opt
+    analysis_limits["analysis_limits"] : Option < AnalysisLimits >, opt
+    data_description["data_description"] : Option < DataDescription >, opt
+    description["description"] : Option < String >, opt model_plot["model_plot"] : Option
+    < ModelPlotConfig >, opt model_snapshot_id["model_snapshot_id"] : Option <
+    super::common::Id >, opt
+    model_snapshot_retention_days["model_snapshot_retention_days"] : Option < i64 >, opt
+    results_index_name["results_index_name"] : Option < super::common::IndexName > } }
+    impl MlValidateRequest { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain job_id : super::common::Id, plain
+    analysis_config : AnalysisConfig, plain analysis_limits : AnalysisLimits, plain
+    data_description : DataDescription, plain description : String, plain model_plot :
+    ModelPlotConfig, plain model_snapshot_id : super::common::Id, plain
+    model_snapshot_retention_days : i64, plain results_index_name :
+    super::common::IndexName); }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.validate`."] pub type
+    MlValidateResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc =
+    " The request body of `ml.validate_detector`."] pub type MlValidateDetectorRequest =
+    Detector;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.validate_detector`."]
+    pub type MlValidateDetectorResponse = super::common::AcknowledgedResponseBase;
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] #[serde(untagged)] pub enum CategorizationAnalyzer {
+    String(String), CategorizationAnalyzerDefinition(CategorizationAnalyzerDefinition) }
+    impl From < String > for CategorizationAnalyzer { fn from(v : String) -> Self {
+    CategorizationAnalyzer::String(v) } } impl From < CategorizationAnalyzerDefinition >
+    for CategorizationAnalyzer { fn from(v : CategorizationAnalyzerDefinition) -> Self {
+    CategorizationAnalyzer::CategorizationAnalyzerDefinition(v) } }
 }

@@ -3,6 +3,232 @@
 //! `search` types from the specification.
 
 #![allow(unused_imports)]
+crate::api_struct! {
+    #[doc = " The request body of `search`."] #[derive(Default)] request SearchRequest {
+    #[doc = " Defines the aggregations that are run as part of the search request."] opt
+    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer > >, #[doc =
+    " Collapses search results the values of the specified field."] opt
+    collapse["collapse"] : Option < FieldCollapse >, #[doc =
+    " If `true`, the request returns detailed information about score computation as part of a hit."]
+    opt explain["explain"] : Option < bool >, #[doc =
+    " Configuration of search extensions defined by Elasticsearch plugins."] opt
+    ext["ext"] : Option < std::collections::BTreeMap < String, serde_json::Value > >,
+    #[doc = " The starting document offset, which must be non-negative."] #[doc =
+    " By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters."]
+    #[doc = " To page through more hits, use the `search_after` parameter."] opt
+    from["from"] : Option < i32 >, #[doc =
+    " Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in your search results."]
+    opt highlight["highlight"] : Option < Highlight >, #[doc =
+    " Number of hits matching the query to count accurately."] #[doc =
+    " If `true`, the exact number of hits is returned at the cost of some performance."]
+    #[doc =
+    " If `false`, the  response does not include the total number of hits matching the query."]
+    opt track_total_hits["track_total_hits"] : Option < TrackHits >, #[doc =
+    " Boost the `_score` of documents from specified indices."] #[doc =
+    " The boost value is the factor by which scores are multiplied."] #[doc =
+    " A boost value greater than `1.0` increases the score."] #[doc =
+    " A boost value between `0` and `1.0` decreases the score."] opt
+    indices_boost["indices_boost"] : Option < Vec < crate ::SingleKey < f64 > > >, #[doc
+    = " An array of wildcard (`*`) field patterns."] #[doc =
+    " The request returns doc values for field names matching these patterns in the `hits.fields` property of the response."]
+    opt docvalue_fields["docvalue_fields"] : Option < Vec <
+    super::query_dsl::FieldAndFormat > >, #[doc = " The approximate kNN search to run."]
+    opt knn["knn"] : Option < crate ::OneOrMany < super::common::KnnSearch > >, #[doc =
+    " The Reciprocal Rank Fusion (RRF) to use."] opt rank["rank"] : Option <
+    super::common::RankContainer >, #[doc =
+    " The minimum `_score` for matching documents."] #[doc =
+    " Documents with a lower `_score` are not included in search results and results collected by aggregations."]
+    opt min_score["min_score"] : Option < f64 >, #[doc =
+    " Use the `post_filter` parameter to filter search results."] #[doc =
+    " The search hits are filtered after the aggregations are calculated."] #[doc =
+    " A post filter has no impact on the aggregation results."] opt
+    post_filter["post_filter"] : Option < super::query_dsl::QueryContainer >, #[doc =
+    " Set to `true` to return detailed timing information about the execution of individual components in a search request."]
+    #[doc =
+    " NOTE: This is a debugging tool and adds significant overhead to search execution."]
+    opt profile["profile"] : Option < bool >, #[doc =
+    " The search definition using the Query DSL."] opt query["query"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " Can be used to improve precision by reordering just the top (for example 100 - 500) documents returned by the `query` and `post_filter` phases."]
+    opt rescore["rescore"] : Option < crate ::OneOrMany < Rescore > >, #[doc =
+    " A retriever is a specification to describe top documents returned from a search."]
+    #[doc =
+    " A retriever replaces other elements of the search API that also return top documents such as `query` and `knn`."]
+    opt retriever["retriever"] : Option < super::common::RetrieverContainer >, #[doc =
+    " Retrieve a script evaluation (based on different fields) for each hit."] opt
+    script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " Used to retrieve the next page of hits using a set of sort values from the previous page."]
+    opt search_after["search_after"] : Option < super::common::SortResults >, #[doc =
+    " The number of hits to return, which must not be negative."] #[doc =
+    " By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters."]
+    #[doc = " To page through more hits, use the `search_after` property."] opt
+    size["size"] : Option < i32 >, #[doc =
+    " Split a scrolled search into multiple slices that can be consumed independently."]
+    opt slice["slice"] : Option < super::common::SlicedScroll >, #[doc =
+    " A comma-separated list of &lt;field&gt;:&lt;direction&gt; pairs."] opt sort["sort"]
+    : Option < super::common::Sort >, #[doc =
+    " The source fields that are returned for matching documents."] #[doc =
+    " These fields are returned in the `hits._source` property of the search response."]
+    #[doc =
+    " If the `stored_fields` property is specified, the `_source` property defaults to `false`."]
+    #[doc = " Otherwise, it defaults to `true`."] opt source["_source"] : Option <
+    SourceConfig >, #[doc = " An array of wildcard (`*`) field patterns."] #[doc =
+    " The request returns values for field names matching these patterns in the `hits.fields` property of the response."]
+    opt fields["fields"] : Option < Vec < super::query_dsl::FieldAndFormat > >, #[doc =
+    " Defines a suggester that provides similar looking terms based on a provided text."]
+    opt suggest["suggest"] : Option < Suggester >, #[doc =
+    " The maximum number of documents to collect for each shard."] #[doc =
+    " If a query reaches this limit, Elasticsearch terminates the query early."] #[doc =
+    " Elasticsearch collects documents before sorting."] opt
+    terminate_after["terminate_after"] : Option < i64 >, #[doc =
+    " The period of time to wait for a response from each shard."] #[doc =
+    " If no response is received before the timeout expires, the request fails and returns an error."]
+    #[doc = " Defaults to no timeout."] opt timeout["timeout"] : Option < String >, #[doc
+    =
+    " If `true`, calculate and return document scores, even if the scores are not used for sorting."]
+    opt track_scores["track_scores"] : Option < bool >, #[doc =
+    " If `true`, the request returns the document version as part of a hit."] opt
+    version["version"] : Option < bool >, #[doc =
+    " If `true`, the request returns sequence number and primary term of the last modification of each hit."]
+    opt seq_no_primary_term["seq_no_primary_term"] : Option < bool >, #[doc =
+    " A comma-separated list of stored fields to return as part of a hit."] #[doc =
+    " If no fields are specified, no stored fields are included in the response."] #[doc
+    = " If this field is specified, the `_source` property defaults to `false`."] #[doc =
+    " You can pass `_source: true` to return both source fields and stored fields in the search response."]
+    opt stored_fields["stored_fields"] : Option < super::common::Fields >, #[doc =
+    " Limit the search to a point in time (PIT)."] #[doc =
+    " If you provide a PIT, you cannot specify an `&lt;index&gt;` in the request path."]
+    opt pit["pit"] : Option < PointInTimeReference >, #[doc =
+    " One or more runtime fields in the search request."] #[doc =
+    " These fields take precedence over mapped fields with the same name."] opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc = " The stats groups to associate with the search."] #[doc =
+    " Each group maintains a statistics aggregation for its associated searches."] #[doc
+    = " You can retrieve these stats using the indices stats API."] opt stats["stats"] :
+    Option < Vec < String > >, #[doc =
+    " Specifies a subset of projects to target for the search using project"] #[doc =
+    " metadata tags in a subset of Lucene query syntax."] #[doc =
+    " Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded)."]
+    #[doc = " Examples:"] opt project_routing["project_routing"] : Option <
+    super::common::ProjectRouting > }
+}
+impl SearchRequest {
+    /// Nothing set.
+    pub fn new() -> Self
+    where
+        Self: Default,
+    {
+        Self::default()
+    }
+    crate::setters!(
+        plain aggregations : std::collections::BTreeMap < String,
+        super::aggregations::AggregationContainer >, plain collapse : FieldCollapse,
+        plain explain : bool, plain ext : std::collections::BTreeMap < String,
+        serde_json::Value >, plain from : i32, plain highlight : Highlight, plain
+        track_total_hits : TrackHits, plain indices_boost : Vec < crate ::SingleKey < f64
+        > >, plain docvalue_fields : Vec < super::query_dsl::FieldAndFormat >, plain knn
+        : crate ::OneOrMany < super::common::KnnSearch >, plain rank :
+        super::common::RankContainer, plain min_score : f64, plain post_filter :
+        super::query_dsl::QueryContainer, plain profile : bool, plain query :
+        super::query_dsl::QueryContainer, plain rescore : crate ::OneOrMany < Rescore >,
+        plain retriever : super::common::RetrieverContainer, plain script_fields :
+        std::collections::BTreeMap < String, super::common::ScriptField >, plain
+        search_after : super::common::SortResults, plain size : i32, plain slice :
+        super::common::SlicedScroll, plain sort : super::common::Sort, plain source :
+        SourceConfig, plain fields : Vec < super::query_dsl::FieldAndFormat >, plain
+        suggest : Suggester, plain terminate_after : i64, plain timeout : String, plain
+        track_scores : bool, plain version : bool, plain seq_no_primary_term : bool,
+        plain stored_fields : super::common::Fields, plain pit : PointInTimeReference,
+        plain runtime_mappings : super::mapping::RuntimeFields, plain stats : Vec <
+        String >, plain project_routing : super::common::ProjectRouting
+    );
+}
+/// The response of `search`.
+pub type SearchResponse<TDocument = serde_json::Value> = ResponseBody<TDocument>;
+crate::api_struct! {
+    response ResponseBody < TDocument > { #[doc =
+    " The number of milliseconds it took Elasticsearch to run the request."] #[doc =
+    " This value is calculated by measuring the time elapsed between receipt of a request on the coordinating node and the time at which the coordinating node is ready to send the response."]
+    #[doc = " It includes:"] def took["took"] : i64, #[doc =
+    " If `true`, the request timed out before completion; returned results may be partial or empty."]
+    def timed_out["timed_out"] : bool, #[doc =
+    " A count of shards used for the request."] req shards["_shards"] :
+    super::common::ShardStatistics, #[doc = " The returned documents and metadata."] req
+    hits["hits"] : HitsMetadata < TDocument >, opt aggregations["aggregations"] : Option
+    < crate ::Aggregations >, opt clusters["_clusters"] : Option <
+    super::common::ClusterStatistics >, opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, opt
+    max_score["max_score"] : Option < f64 >, opt num_reduce_phases["num_reduce_phases"] :
+    Option < i64 >, opt profile["profile"] : Option < Profile >, opt pit_id["pit_id"] :
+    Option < super::common::Id >, #[doc =
+    " The identifier for the search and its search context."] #[doc =
+    " You can use this scroll ID with the scroll API to retrieve the next batch of search results for the request."]
+    #[doc =
+    " This property is returned only if the `scroll` query parameter is specified in the request."]
+    opt scroll_id["_scroll_id"] : Option < super::common::ScrollId >, opt
+    suggest["suggest"] : Option < std::collections::BTreeMap < String, Vec < Suggest <
+    TDocument > > > >, opt terminated_early["terminated_early"] : Option < bool > }
+}
+crate::api_struct! {
+    response AggregationBreakdown { def build_aggregation["build_aggregation"] : i64, def
+    build_aggregation_count["build_aggregation_count"] : i64, def
+    build_leaf_collector["build_leaf_collector"] : i64, def
+    build_leaf_collector_count["build_leaf_collector_count"] : i64, def
+    collect["collect"] : i64, def collect_count["collect_count"] : i64, def
+    initialize["initialize"] : i64, def initialize_count["initialize_count"] : i64, opt
+    post_collection["post_collection"] : Option < i64 >, opt
+    post_collection_count["post_collection_count"] : Option < i64 >, def reduce["reduce"]
+    : i64, def reduce_count["reduce_count"] : i64 }
+}
+crate::api_struct! {
+    response AggregationProfile { req breakdown["breakdown"] : AggregationBreakdown, def
+    description["description"] : String, req time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def r#type["type"] :
+    String, opt debug["debug"] : Option < AggregationProfileDebug >, opt
+    children["children"] : Option < Vec < AggregationProfile > > }
+}
+crate::api_struct! {
+    response AggregationProfileDebug { opt
+    segments_with_multi_valued_ords["segments_with_multi_valued_ords"] : Option < i32 >,
+    opt collection_strategy["collection_strategy"] : Option < String >, opt
+    segments_with_single_valued_ords["segments_with_single_valued_ords"] : Option < i32
+    >, opt total_buckets["total_buckets"] : Option < i32 >, opt
+    built_buckets["built_buckets"] : Option < i32 >, opt
+    result_strategy["result_strategy"] : Option < String >, opt has_filter["has_filter"]
+    : Option < bool >, opt delegate["delegate"] : Option < String >, opt
+    delegate_debug["delegate_debug"] : Option < Box < AggregationProfileDebug > >, opt
+    chars_fetched["chars_fetched"] : Option < i32 >, opt extract_count["extract_count"] :
+    Option < i32 >, opt extract_ns["extract_ns"] : Option < i32 >, opt
+    values_fetched["values_fetched"] : Option < i32 >, opt
+    collect_analyzed_ns["collect_analyzed_ns"] : Option < i32 >, opt
+    collect_analyzed_count["collect_analyzed_count"] : Option < i32 >, opt
+    surviving_buckets["surviving_buckets"] : Option < i32 >, opt
+    ordinals_collectors_used["ordinals_collectors_used"] : Option < i32 >, opt
+    ordinals_collectors_overhead_too_high["ordinals_collectors_overhead_too_high"] :
+    Option < i32 >, opt string_hashing_collectors_used["string_hashing_collectors_used"]
+    : Option < i32 >, opt numeric_collectors_used["numeric_collectors_used"] : Option <
+    i32 >, opt empty_collectors_used["empty_collectors_used"] : Option < i32 >, opt
+    deferred_aggregators["deferred_aggregators"] : Option < Vec < String > >, opt
+    segments_with_doc_count_field["segments_with_doc_count_field"] : Option < i32 >, opt
+    segments_with_deleted_docs["segments_with_deleted_docs"] : Option < i32 >, opt
+    filters["filters"] : Option < Vec < AggregationProfileDelegateDebugFilter > >, opt
+    segments_counted["segments_counted"] : Option < i32 >, opt
+    segments_collected["segments_collected"] : Option < i32 >, opt
+    map_reducer["map_reducer"] : Option < String >, opt
+    brute_force_used["brute_force_used"] : Option < i32 >, opt
+    dynamic_pruning_attempted["dynamic_pruning_attempted"] : Option < i32 >, opt
+    dynamic_pruning_used["dynamic_pruning_used"] : Option < i32 >, opt
+    skipped_due_to_no_data["skipped_due_to_no_data"] : Option < i32 > }
+}
+crate::api_struct! {
+    response AggregationProfileDelegateDebugFilter { opt
+    results_from_metadata["results_from_metadata"] : Option < i32 >, opt query["query"] :
+    Option < String >, opt specialized_for["specialized_for"] : Option < String >, opt
+    segments_counted_in_constant_time["segments_counted_in_constant_time"] : Option < i32
+    > }
+}
 crate::spec_enum! {
     BoundaryScanner { #[doc =
     " Use the characters specified by `boundary_chars` as highlighting boundaries."]
@@ -17,6 +243,11 @@ crate::spec_enum! {
     " Break highlighted fragments at the next word boundary, as determined by Java’s `BreakIterator`."]
     #[doc = " You can specify the locale to use with `boundary_scanner_locale`."] Word =
     "word" }
+}
+crate::api_struct! {
+    response Collector { def name["name"] : String, def reason["reason"] : String, req
+    time_in_nanos["time_in_nanos"] : super::common::DurationValue <
+    super::common::UnitNanos >, opt children["children"] : Option < Vec < Collector > > }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +388,33 @@ impl CompletionSuggester {
         RegexOptions, plain skip_duplicates : bool
     );
 }
+crate::api_struct! {
+    response DfsKnnProfile { opt vector_operations_count["vector_operations_count"] :
+    Option < i64 >, def query["query"] : Vec < KnnQueryProfileResult >, def
+    rewrite_time["rewrite_time"] : i64, def collector["collector"] : Vec <
+    KnnCollectorResult > }
+}
+crate::api_struct! {
+    response DfsProfile { opt statistics["statistics"] : Option < DfsStatisticsProfile >,
+    opt knn["knn"] : Option < Vec < DfsKnnProfile > > }
+}
+crate::api_struct! {
+    response DfsStatisticsBreakdown { def collection_statistics["collection_statistics"]
+    : i64, def collection_statistics_count["collection_statistics_count"] : i64, def
+    create_weight["create_weight"] : i64, def create_weight_count["create_weight_count"]
+    : i64, def rewrite["rewrite"] : i64, def rewrite_count["rewrite_count"] : i64, def
+    term_statistics["term_statistics"] : i64, def
+    term_statistics_count["term_statistics_count"] : i64 }
+}
+crate::api_struct! {
+    response DfsStatisticsProfile { def r#type["type"] : String, def
+    description["description"] : String, opt time["time"] : Option <
+    super::common::Duration >, req time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, req breakdown["breakdown"]
+    : DfsStatisticsBreakdown, opt debug["debug"] : Option < std::collections::BTreeMap <
+    String, serde_json::Value > >, opt children["children"] : Option < Vec <
+    DfsStatisticsProfile > > }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectGenerator {
@@ -219,6 +477,27 @@ impl DirectGenerator {
         : i32, plain post_filter : String, plain pre_filter : String, plain prefix_length
         : i32, plain size : i32, plain suggest_mode : super::common::SuggestMode
     );
+}
+crate::api_struct! {
+    response FetchProfile { def r#type["type"] : String, def description["description"] :
+    String, req time_in_nanos["time_in_nanos"] : super::common::DurationValue <
+    super::common::UnitNanos >, req breakdown["breakdown"] : FetchProfileBreakdown, opt
+    debug["debug"] : Option < FetchProfileDebug >, opt children["children"] : Option <
+    Vec < FetchProfile > > }
+}
+crate::api_struct! {
+    response FetchProfileBreakdown { opt load_source["load_source"] : Option < i32 >, opt
+    load_source_count["load_source_count"] : Option < i32 >, opt
+    load_stored_fields["load_stored_fields"] : Option < i32 >, opt
+    load_stored_fields_count["load_stored_fields_count"] : Option < i32 >, opt
+    next_reader["next_reader"] : Option < i32 >, opt
+    next_reader_count["next_reader_count"] : Option < i32 >, opt
+    process_count["process_count"] : Option < i32 >, opt process["process"] : Option <
+    i32 > }
+}
+crate::api_struct! {
+    response FetchProfileDebug { opt stored_fields["stored_fields"] : Option < Vec <
+    String > >, opt fast_path["fast_path"] : Option < i32 > }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -868,6 +1147,39 @@ pub struct InnerHitsResult {
     #[serde(rename = "hits")]
     pub hits: HitsMetadata<serde_json::Value>,
 }
+crate::api_struct! {
+    response KnnCollectorResult { def name["name"] : String, def reason["reason"] :
+    String, opt time["time"] : Option < super::common::Duration >, req
+    time_in_nanos["time_in_nanos"] : super::common::DurationValue <
+    super::common::UnitNanos >, opt children["children"] : Option < Vec <
+    KnnCollectorResult > > }
+}
+crate::api_struct! {
+    response KnnQueryProfileBreakdown { def advance["advance"] : i64, def
+    advance_count["advance_count"] : i64, def build_scorer["build_scorer"] : i64, def
+    build_scorer_count["build_scorer_count"] : i64, def
+    compute_max_score["compute_max_score"] : i64, def
+    compute_max_score_count["compute_max_score_count"] : i64, def
+    count_weight["count_weight"] : i64, def count_weight_count["count_weight_count"] :
+    i64, def create_weight["create_weight"] : i64, def
+    create_weight_count["create_weight_count"] : i64, def r#match["match"] : i64, def
+    match_count["match_count"] : i64, def next_doc["next_doc"] : i64, def
+    next_doc_count["next_doc_count"] : i64, def score["score"] : i64, def
+    score_count["score_count"] : i64, def
+    set_min_competitive_score["set_min_competitive_score"] : i64, def
+    set_min_competitive_score_count["set_min_competitive_score_count"] : i64, def
+    shallow_advance["shallow_advance"] : i64, def
+    shallow_advance_count["shallow_advance_count"] : i64 }
+}
+crate::api_struct! {
+    response KnnQueryProfileResult { def r#type["type"] : String, def
+    description["description"] : String, opt time["time"] : Option <
+    super::common::Duration >, req time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, req breakdown["breakdown"]
+    : KnnQueryProfileBreakdown, opt debug["debug"] : Option < std::collections::BTreeMap
+    < String, serde_json::Value > >, opt children["children"] : Option < Vec <
+    KnnQueryProfileResult > > }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LaplaceSmoothingModel {
@@ -1126,6 +1438,32 @@ impl PointInTimeReference {
         plain id : super::common::Id, plain keep_alive : super::common::Duration
     );
 }
+crate::api_struct! {
+    response Profile { def shards["shards"] : Vec < ShardProfile >, #[doc =
+    " When profiling is enabled, the original query source and target indices from the coordinating request."]
+    opt request["request"] : Option < SearchRequestCoordinatorMetadata > }
+}
+crate::api_struct! {
+    response QueryBreakdown { def advance["advance"] : i64, def
+    advance_count["advance_count"] : i64, def build_scorer["build_scorer"] : i64, def
+    build_scorer_count["build_scorer_count"] : i64, def create_weight["create_weight"] :
+    i64, def create_weight_count["create_weight_count"] : i64, def r#match["match"] :
+    i64, def match_count["match_count"] : i64, def shallow_advance["shallow_advance"] :
+    i64, def shallow_advance_count["shallow_advance_count"] : i64, def
+    next_doc["next_doc"] : i64, def next_doc_count["next_doc_count"] : i64, def
+    score["score"] : i64, def score_count["score_count"] : i64, def
+    compute_max_score["compute_max_score"] : i64, def
+    compute_max_score_count["compute_max_score_count"] : i64, def
+    count_weight["count_weight"] : i64, def count_weight_count["count_weight_count"] :
+    i64, def set_min_competitive_score["set_min_competitive_score"] : i64, def
+    set_min_competitive_score_count["set_min_competitive_score_count"] : i64 }
+}
+crate::api_struct! {
+    response QueryProfile { req breakdown["breakdown"] : QueryBreakdown, def
+    description["description"] : String, req time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def r#type["type"] :
+    String, opt children["children"] : Option < Vec < QueryProfile > > }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegexOptions {
@@ -1321,6 +1659,10 @@ impl ScriptRescore {
     }
     crate::setters!(boxed script : super::common::Script);
 }
+crate::api_struct! {
+    response SearchProfile { def collector["collector"] : Vec < Collector >, def
+    query["query"] : Vec < QueryProfile >, def rewrite_time["rewrite_time"] : i64 }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequestBody {
@@ -1495,6 +1837,24 @@ impl SearchRequestBody {
         plain runtime_mappings : super::mapping::RuntimeFields, plain stats : Vec <
         String >
     );
+}
+crate::api_struct! {
+    #[doc =
+    " Coordinator snapshot of the original search request, serialized under `profile.request` when profiling is enabled."]
+    #[doc =
+    " Introduced in Elasticsearch 9.5; omitted when the cluster contains mixed-version nodes that do not serialize this metadata."]
+    response SearchRequestCoordinatorMetadata { #[doc =
+    " Original query source from the search request (`SearchSourceBuilder` as JSON)."]
+    opt source["source"] : Option < SearchRequestBody >, #[doc =
+    " Target index expressions from the request (before index resolution)."] opt
+    indices["indices"] : Option < Vec < super::common::IndexName > > }
+}
+crate::api_struct! {
+    response ShardProfile { def aggregations["aggregations"] : Vec < AggregationProfile
+    >, def cluster["cluster"] : String, opt dfs["dfs"] : Option < DfsProfile >, opt
+    fetch["fetch"] : Option < FetchProfile >, def id["id"] : String, def index["index"] :
+    super::common::IndexName, def node_id["node_id"] : super::common::NodeId, def
+    searches["searches"] : Vec < SearchProfile >, def shard_id["shard_id"] : i32 }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SmoothingModelContainer {
@@ -1906,6 +2266,13 @@ impl From<SourceFilter> for SourceConfig {
     fn from(v: SourceFilter) -> Self {
         SourceConfig::SourceFilter(v)
     }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Suggest<TDocument> {
+    CompletionSuggest(CompletionSuggest<TDocument>),
+    PhraseSuggest(PhraseSuggest),
+    TermSuggest(TermSuggest),
 }
 /// Number of hits matching the query to count accurately. If true, the exact
 /// number of hits is returned at the cost of some performance. If false, the

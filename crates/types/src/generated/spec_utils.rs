@@ -3,6 +3,22 @@
 //! `spec_utils` types from the specification.
 
 #![allow(unused_imports)]
+crate::api_struct! {
+    response BaseNode { def attributes["attributes"] : std::collections::BTreeMap <
+    String, String >, def host["host"] : super::common::Host, def ip["ip"] :
+    super::common::Ip, def name["name"] : super::common::Name, opt roles["roles"] :
+    Option < super::common::NodeRoles >, def transport_address["transport_address"] :
+    super::common::TransportAddress }
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-connector",
+    feature = "ns-indices", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] #[doc =
+    " A `null` value that is to be interpreted as an actual value, unless other uses of `null` that are equivalent"]
+    #[doc =
+    " to a missing value. It is used for exemple in settings, where using the `NullValue` for a setting will reset"]
+    #[doc = " it to its default value."] pub type NullValue = ();
+}
 /// The absence of any type. This is commonly used in APIs that don't return a body.
 pub type Void = ();
 /// A set of flags that can be represented as a single enum value or a set of values that are encoded
@@ -20,4 +36,13 @@ pub enum PipeSeparatedFlags<T> {
 pub enum Stringified<T> {
     T(T),
     String(String),
+}
+crate::gated! {
+    #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-connector",
+    feature = "ns-indices", feature = "ns-security", feature = "ns-simulate", feature =
+    "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] #[doc =
+    " `WithNullValue&lt;T&gt;` allows for explicit null assignments in contexts where `null` should be interpreted as an"]
+    #[doc = " actual value."] #[derive(Debug, Clone, PartialEq, serde::Serialize,
+    serde::Deserialize)] #[serde(untagged)] pub enum WithNullValue < T > { T(T),
+    NullValue(NullValue) }
 }
