@@ -662,17 +662,7 @@ impl<'a> TypesGen<'a> {
         let hint = pascal(p.name);
         let ty = self.ty(&p.ty, owner, &hint);
         let boxed = self.needs_box(owner, &p.ty, false);
-        // Written under the name elasticsearch.dsl writes, read under every name.
-        let (wire, aliases): (&str, Vec<&str>) = match WRITTEN_AS.iter().find(|(n, _)| *n == p.name)
-        {
-            Some((n, short)) if p.aliases.contains(short) => (
-                *short,
-                std::iter::once(*n)
-                    .chain(p.aliases.iter().copied().filter(|a| a != short))
-                    .collect(),
-            ),
-            _ => (p.name, p.aliases.clone()),
-        };
+        let (wire, aliases) = written_as(p);
         let aliases = &aliases;
         let doc = docs(p.desc);
         let plain = p.required && self.response_only.contains(owner);
@@ -842,79 +832,13 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_struct(&self, k: &TypeKey, t: &Value, props: &[Prop<'_>]) -> TokenStream {
-        let name = format_ident!("{}", self.name(k));
-        let gens = self.generics(t);
-        let doc = docs(t["description"].as_str());
-        let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
-        let decls = fields.iter().map(|f| &f.2);
         if self.response_only.contains(k) {
+            let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
             return self.emit_response_struct(k, t, props, &fields);
         }
-        let extra = self.additional(k, t);
-        let (extra_decl, deny) = match &extra {
-            Some(v) => (
-                quote! {
-                    /// The keys named by the user (field names...).
-                    #[serde(flatten)]
-                    pub extra: std::collections::BTreeMap<String, #v>,
-                },
-                quote!(),
-            ),
-            None => (quote!(), quote!(#[serde(deny_unknown_fields)])),
-        };
-        let mut setters = self.setters(&fields);
-        setters.extend(self.mapping_sugar(props));
-        let shortcut = t["shortcutProperty"].as_str();
-        let remote = if shortcut.is_some() {
-            quote!(#[serde(remote = "Self")])
-        } else {
-            quote!()
-        };
-        let derive = quote!(#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]);
-        let mut out = quote! {
-            #doc
-            #derive
-            #deny
-            #remote
-            pub struct #name #gens { #(#decls,)* #extra_decl }
-            impl #gens #name #gens {
-                /// Nothing set.
-                pub fn new() -> Self where Self: Default { Self::default() }
-                #setters
-            }
-        };
-        if let Some(sc) = shortcut {
-            let at = props.iter().position(|p| p.name == sc);
-            if let Some((id, ty, _, boxed)) = at.map(|i| &fields[i]) {
-                let value = if *boxed {
-                    quote!(Some(Box::new(v)))
-                } else {
-                    quote!(Some(v))
-                };
-                out.extend(quote! {
-                    impl serde::Serialize for #name {
-                        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                            #name::serialize(self, s)
-                        }
-                    }
-                    impl crate::Shortcut for #name {
-                        type Short = #ty;
-                        fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                            #name::deserialize(d)
-                        }
-                        fn short(v: #ty) -> Self {
-                            #name { #id: #value, ..Default::default() }
-                        }
-                    }
-                    impl<'de> serde::Deserialize<'de> for #name {
-                        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                            crate::with_shortcut(d)
-                        }
-                    }
-                });
-            }
-        }
-        out
+        // Plain request structs are written with `api_struct!`, as the endpoint types are:
+        // unknown keys refused, unset fields left out, the shortcut form read.
+        self.emit_api_struct(k, t, api::Mode::Request, props)
     }
 
     fn emit_container(&self, k: &TypeKey, t: &Value) -> TokenStream {
@@ -1493,6 +1417,20 @@ impl<'a> TypesGen<'a> {
             format!("{}{}", crate::emit::HEADER, prettyplease::unparse(&file)),
         );
         Ok(files)
+    }
+}
+
+/// The name a property is written under (the one elasticsearch.dsl writes) and the other
+/// names it is read under.
+fn written_as<'p>(p: &Prop<'p>) -> (&'p str, Vec<&'p str>) {
+    match WRITTEN_AS.iter().find(|(n, _)| *n == p.name) {
+        Some((n, short)) if p.aliases.contains(short) => (
+            *short,
+            std::iter::once(*n)
+                .chain(p.aliases.iter().copied().filter(|a| a != short))
+                .collect(),
+        ),
+        _ => (p.name, p.aliases.clone()),
     }
 }
 

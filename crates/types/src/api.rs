@@ -57,6 +57,53 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Reads a [`Key`], refusing (when `refuse`) one not in `accept` — in the key itself, so an
+/// error path names the unknown key (`terms.feild: unknown field`), as serde's derive does.
+#[doc(hidden)]
+pub struct KeySeed {
+    /// Every name read (wire names and aliases).
+    pub accept: &'static [&'static str],
+    /// The names an error lists.
+    pub expected: &'static [&'static str],
+    /// Whether an unknown key is an error.
+    pub refuse: bool,
+}
+
+impl KeySeed {
+    fn check<E: serde::de::Error>(&self, k: &str) -> Result<(), E> {
+        if self.refuse && !self.accept.contains(&k) {
+            return Err(E::unknown_field(k, self.expected));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        self.check(v)?;
+        Ok(Key(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        self.check(v)?;
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        self.check(&v)?;
+        Ok(Key(Cow::Owned(v)))
+    }
+}
+
 /// A bare JSON value read as a shortcut field (any error type, as a map value needs).
 #[doc(hidden)]
 pub struct Bare(pub serde_json::Value);
@@ -139,7 +186,12 @@ macro_rules! api_struct {
                         const FIELDS: &[&str] = &[$($wire),*];
                         $( let mut $field: ::core::option::Option<$ty> = ::core::option::Option::None; )*
                         $( let mut $extra = std::collections::BTreeMap::new(); )?
-                        while let ::core::option::Option::Some(k) = m.next_key::<$crate::api::Key<'de>>()? {
+                        let seed = || $crate::api::KeySeed {
+                            accept: &[$($wire, $($alias,)*)*],
+                            expected: FIELDS,
+                            refuse: $crate::api_struct!(@refuse $mode $($extra)?),
+                        };
+                        while let ::core::option::Option::Some(k) = m.next_key_seed(seed())? {
                             match k.as_str() {
                                 $( $wire $(| $alias)* => $field = ::core::option::Option::Some(m.next_value()?), )*
                                 _ => { $crate::api_struct!(@unknown $mode m k $($extra)?); }
@@ -172,6 +224,9 @@ macro_rules! api_struct {
     };
     (@finish opt $f:ident $w:literal) => { $f.flatten() };
     (@finish def $f:ident $w:literal) => { $f.unwrap_or_default() };
+
+    (@refuse request) => { true };
+    (@refuse $mode:ident $($extra:ident)?) => { false };
 
     (@unknown $mode:ident $m:ident $k:ident $extra:ident) => {
         $extra.insert($k.into_string(), $m.next_value()?);
@@ -209,6 +264,14 @@ macro_rules! api_struct {
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<Self::Value, E> {
             self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
+            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::Null)))))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<Self::Value, A::Error> {
+            // A list shortcut is buffered: its items are owned values.
+            let v = <serde_json::Value as serde::Deserialize>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(v)))))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> ::core::result::Result<Self::Value, E> {
             self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))

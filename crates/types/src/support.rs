@@ -184,42 +184,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
-/// A type that also reads from a shortcut: a non-object value standing for one property
-/// (`{"term": {"f": "x"}}` = `{"term": {"f": {"value": "x"}}}`).
-#[doc(hidden)]
-pub trait Shortcut: Sized {
-    /// The shortcut property's type.
-    type Short: DeserializeOwned;
-    /// Reads the full (object) form.
-    fn full<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
-    /// The value with only the shortcut property set.
-    fn short(v: Self::Short) -> Self;
-}
-
-/// Reads a [`Shortcut`] type from either form, keeping error paths.
-#[doc(hidden)]
-pub fn with_shortcut<'de, D: Deserializer<'de>, T: Shortcut>(d: D) -> Result<T, D::Error> {
-    struct V<T>(PhantomData<T>);
-    impl<'de, T: Shortcut> Visitor<'de> for V<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object or its shortcut value")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::full(MapAccessDeserializer::new(map))
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-            // A list shortcut is buffered: its items are owned values.
-            let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-            T::Short::deserialize(v)
-                .map(T::short)
-                .map_err(de::Error::custom)
-        }
-        forward_scalars!(T::Short, T::short);
-    }
-    d.deserialize_any(V(PhantomData))
-}
-
 /// Reads an internally tagged union whose tag may be left out (`"type": "object"` for
 /// mapping properties).
 #[doc(hidden)]

@@ -310,7 +310,7 @@ impl TypesGen<'_> {
         }
     }
 
-    fn emit_api_struct(
+    pub(super) fn emit_api_struct(
         &self,
         k: &TypeKey,
         t: &Value,
@@ -348,8 +348,8 @@ impl TypesGen<'_> {
             } else {
                 (quote!(opt), quote!(Option<#inner>))
             };
-            let wire = p.name;
-            let aliases = &p.aliases;
+            let (wire, aliases) = super::written_as(p);
+            let aliases = &aliases;
             let d = docs(p.desc);
             fields.push(quote!(#d #how #id [#wire #(| #aliases)*]: #stored));
             if mode != Mode::Response {
@@ -391,11 +391,13 @@ impl TypesGen<'_> {
             } else {
                 quote!(crate::setters!(#(#setters),*);)
             };
+            let sugar = self.mapping_sugar(props);
             out.extend(quote! {
                 impl #decl_gens #name #decl_gens {
                     /// Nothing set.
                     pub fn new() -> Self where Self: Default { Self::default() }
                     #setters
+                    #sugar
                 }
             });
         }

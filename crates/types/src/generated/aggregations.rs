@@ -17,18 +17,13 @@ pub struct AdjacencyMatrixAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<AdjacencyMatrixBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdjacencyMatrixAggregation {
-    /// Filters used to create buckets.
-    /// At least one filter is required.
-    #[serde(rename = "filters", skip_serializing_if = "Option::is_none")]
-    pub filters: Option<
-        std::collections::BTreeMap<String, super::query_dsl::QueryContainer>,
-    >,
-    /// Separator used to concatenate filter names. Defaults to &.
-    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request AdjacencyMatrixAggregation { #[doc =
+    " Filters used to create buckets."] #[doc = " At least one filter is required."] opt
+    filters["filters"] : Option < std::collections::BTreeMap < String,
+    super::query_dsl::QueryContainer > >, #[doc =
+    " Separator used to concatenate filter names. Defaults to &."] opt
+    separator["separator"] : Option < String > }
 }
 impl AdjacencyMatrixAggregation {
     /// Nothing set.
@@ -1646,9 +1641,9 @@ pub struct AggregateBase {
     pub meta: Option<super::common::Metadata>,
 }
 pub type AggregateOrder = crate::OneOrMany<crate::SingleKey<super::common::SortOrder>>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Aggregation {}
+crate::api_struct! {
+    #[derive(Default)] request Aggregation {}
+}
 impl Aggregation {
     /// Nothing set.
     pub fn new() -> Self
@@ -2709,18 +2704,12 @@ impl From<AggregationContainerKind> for AggregationContainer {
         AggregationContainer::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AggregationRange {
-    /// Start of the range (inclusive).
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<AggregationRangeFrom>,
-    /// Custom key to return the range with.
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// End of the range (exclusive).
-    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
-    pub to: Option<AggregationRangeTo>,
+crate::api_struct! {
+    #[derive(Default)] request AggregationRange { #[doc =
+    " Start of the range (inclusive)."] opt from["from"] : Option < AggregationRangeFrom
+    >, #[doc = " Custom key to return the range with."] opt key["key"] : Option < String
+    >, #[doc = " End of the range (exclusive)."] opt to["to"] : Option <
+    AggregationRangeTo > }
 }
 impl AggregationRange {
     /// Nothing set.
@@ -2753,37 +2742,25 @@ pub struct AutoDateHistogramAggregate {
     #[serde(rename = "interval")]
     pub interval: super::common::DurationLarge,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AutoDateHistogramAggregation {
-    /// The target number of buckets.
-    #[serde(rename = "buckets", skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<i32>,
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The date format used to format `key_as_string` in the response.
-    /// If no `format` is specified, the first date format specified in the field mapping is used.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// The minimum rounding interval.
-    /// This can make the collection process more efficient, as the aggregation will not attempt to round at any interval lower than `minimum_interval`.
-    #[serde(rename = "minimum_interval", skip_serializing_if = "Option::is_none")]
-    pub minimum_interval: Option<AutoDateHistogramAggregationMinimumInterval>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<super::common::DateTime>,
-    /// Time zone specified as a ISO 8601 UTC offset.
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
-    pub offset: Option<String>,
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Time zone ID.
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
+crate::api_struct! {
+    #[derive(Default)] request AutoDateHistogramAggregation { #[doc =
+    " The target number of buckets."] opt buckets["buckets"] : Option < i32 >, #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The date format used to format `key_as_string` in the response."] #[doc =
+    " If no `format` is specified, the first date format specified in the field mapping is used."]
+    opt format["format"] : Option < String >, #[doc = " The minimum rounding interval."]
+    #[doc =
+    " This can make the collection process more efficient, as the aggregation will not attempt to round at any interval lower than `minimum_interval`."]
+    opt minimum_interval["minimum_interval"] : Option <
+    AutoDateHistogramAggregationMinimumInterval >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < super::common::DateTime >, #[doc =
+    " Time zone specified as a ISO 8601 UTC offset."] opt offset["offset"] : Option <
+    String >, opt params["params"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, opt script["script"] : Option < super::common::Script >, #[doc
+    = " Time zone ID."] opt time_zone["time_zone"] : Option < super::common::TimeZone > }
 }
 impl AutoDateHistogramAggregation {
     /// Nothing set.
@@ -2801,20 +2778,14 @@ impl AutoDateHistogramAggregation {
         super::common::Script, plain time_zone : super::common::TimeZone
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AverageAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request AverageAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl AverageAggregation {
     /// Nothing set.
@@ -2829,19 +2800,15 @@ impl AverageAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AverageBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request AverageBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl AverageBucketAggregation {
     /// Nothing set.
@@ -2900,25 +2867,19 @@ pub struct BoxPlotAggregate {
     #[serde(rename = "upper_as_string", skip_serializing_if = "Option::is_none")]
     pub upper_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoxplotAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error.
-    #[serde(rename = "compression", skip_serializing_if = "Option::is_none")]
-    pub compression: Option<f64>,
-    /// The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases).
-    /// To use an implementation optimized for accuracy, set this parameter to high_accuracy instead.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TDigestExecutionHint>,
+crate::api_struct! {
+    #[derive(Default)] request BoxplotAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error."]
+    opt compression["compression"] : Option < f64 >, #[doc =
+    " The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases)."]
+    #[doc =
+    " To use an implementation optimized for accuracy, set this parameter to high_accuracy instead."]
+    opt execution_hint["execution_hint"] : Option < TDigestExecutionHint > }
 }
 impl BoxplotAggregation {
     /// Nothing set.
@@ -2934,10 +2895,11 @@ impl BoxplotAggregation {
         TDigestExecutionHint
     );
 }
-/// Base type for bucket aggregations. These aggregations also accept sub-aggregations.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketAggregationBase {}
+crate::api_struct! {
+    #[doc =
+    " Base type for bucket aggregations. These aggregations also accept sub-aggregations."]
+    #[derive(Default)] request BucketAggregationBase {}
+}
 impl BucketAggregationBase {
     /// Nothing set.
     pub fn new() -> Self
@@ -2947,16 +2909,14 @@ impl BucketAggregationBase {
         Self::default()
     }
 }
-/// A sibling pipeline aggregation which executes a correlation function on the configured sibling multi-bucket aggregation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketCorrelationAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// The correlation function to execute.
-    #[serde(rename = "function", skip_serializing_if = "Option::is_none")]
-    pub function: Option<BucketCorrelationFunction>,
+crate::api_struct! {
+    #[doc =
+    " A sibling pipeline aggregation which executes a correlation function on the configured sibling multi-bucket aggregation."]
+    #[derive(Default)] request BucketCorrelationAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " The correlation function to execute."] opt function["function"] : Option <
+    BucketCorrelationFunction > }
 }
 impl BucketCorrelationAggregation {
     /// Nothing set.
@@ -2970,12 +2930,11 @@ impl BucketCorrelationAggregation {
         plain buckets_path : BucketsPath, plain function : BucketCorrelationFunction
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketCorrelationFunction {
-    /// The configuration to calculate a count correlation. This function is designed for determining the correlation of a term value and a given metric.
-    #[serde(rename = "count_correlation", skip_serializing_if = "Option::is_none")]
-    pub count_correlation: Option<BucketCorrelationFunctionCountCorrelation>,
+crate::api_struct! {
+    #[derive(Default)] request BucketCorrelationFunction { #[doc =
+    " The configuration to calculate a count correlation. This function is designed for determining the correlation of a term value and a given metric."]
+    opt count_correlation["count_correlation"] : Option <
+    BucketCorrelationFunctionCountCorrelation > }
 }
 impl BucketCorrelationFunction {
     /// Nothing set.
@@ -2987,12 +2946,11 @@ impl BucketCorrelationFunction {
     }
     crate::setters!(plain count_correlation : BucketCorrelationFunctionCountCorrelation);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketCorrelationFunctionCountCorrelation {
-    /// The indicator with which to correlate the configured `bucket_path` values.
-    #[serde(rename = "indicator", skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<BucketCorrelationFunctionCountCorrelationIndicator>,
+crate::api_struct! {
+    #[derive(Default)] request BucketCorrelationFunctionCountCorrelation { #[doc =
+    " The indicator with which to correlate the configured `bucket_path` values."] opt
+    indicator["indicator"] : Option < BucketCorrelationFunctionCountCorrelationIndicator
+    > }
 }
 impl BucketCorrelationFunctionCountCorrelation {
     /// Nothing set.
@@ -3006,23 +2964,23 @@ impl BucketCorrelationFunctionCountCorrelation {
         plain indicator : BucketCorrelationFunctionCountCorrelationIndicator
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketCorrelationFunctionCountCorrelationIndicator {
-    /// The total number of documents that initially created the expectations. It’s required to be greater
-    /// than or equal to the sum of all values in the buckets_path as this is the originating superset of data
-    /// to which the term values are correlated.
-    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
-    pub doc_count: Option<i32>,
-    /// An array of numbers with which to correlate the configured `bucket_path` values.
-    /// The length of this value must always equal the number of buckets returned by the `bucket_path`.
-    #[serde(rename = "expectations", skip_serializing_if = "Option::is_none")]
-    pub expectations: Option<Vec<f64>>,
-    /// An array of fractions to use when averaging and calculating variance. This should be used if
-    /// the pre-calculated data and the buckets_path have known gaps. The length of fractions, if provided,
-    /// must equal expectations.
-    #[serde(rename = "fractions", skip_serializing_if = "Option::is_none")]
-    pub fractions: Option<Vec<f64>>,
+crate::api_struct! {
+    #[derive(Default)] request BucketCorrelationFunctionCountCorrelationIndicator { #[doc
+    =
+    " The total number of documents that initially created the expectations. It’s required to be greater"]
+    #[doc =
+    " than or equal to the sum of all values in the buckets_path as this is the originating superset of data"]
+    #[doc = " to which the term values are correlated."] opt doc_count["doc_count"] :
+    Option < i32 >, #[doc =
+    " An array of numbers with which to correlate the configured `bucket_path` values."]
+    #[doc =
+    " The length of this value must always equal the number of buckets returned by the `bucket_path`."]
+    opt expectations["expectations"] : Option < Vec < f64 > >, #[doc =
+    " An array of fractions to use when averaging and calculating variance. This should be used if"]
+    #[doc =
+    " the pre-calculated data and the buckets_path have known gaps. The length of fractions, if provided,"]
+    #[doc = " must equal expectations."] opt fractions["fractions"] : Option < Vec < f64
+    > > }
 }
 impl BucketCorrelationFunctionCountCorrelationIndicator {
     /// Nothing set.
@@ -3037,33 +2995,39 @@ impl BucketCorrelationFunctionCountCorrelationIndicator {
         f64 >
     );
 }
-/// A sibling pipeline aggregation which executes a two sample Kolmogorov–Smirnov test (referred
-/// to as a "K-S test" from now on) against a provided distribution, and the distribution implied
-/// by the documents counts in the configured sibling aggregation. Specifically, for some metric,
-/// assuming that the percentile intervals of the metric are known beforehand or have been computed
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketKsAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// A list of string values indicating which K-S test alternative to calculate. The valid values
-    /// are: "greater", "less", "two_sided". This parameter is key for determining the K-S statistic used
-    /// when calculating the K-S test. Default value is all possible alternative hypotheses.
-    #[serde(rename = "alternative", skip_serializing_if = "Option::is_none")]
-    pub alternative: Option<Vec<String>>,
-    /// A list of doubles indicating the distribution of the samples with which to compare to the `buckets_path` results.
-    /// In typical usage this is the overall proportion of documents in each bucket, which is compared with the actual
-    /// document proportions in each bucket from the sibling aggregation counts. The default is to assume that overall
-    /// documents are uniformly distributed on these buckets, which they would be if one used equal percentiles of a
-    #[serde(rename = "fractions", skip_serializing_if = "Option::is_none")]
-    pub fractions: Option<Vec<f64>>,
-    /// Indicates the sampling methodology when calculating the K-S test. Note, this is sampling of the returned values.
-    /// This determines the cumulative distribution function (CDF) points used comparing the two samples. Default is
-    /// `upper_tail`, which emphasizes the upper end of the CDF points. Valid options are: `upper_tail`, `uniform`,
-    /// and `lower_tail`.
-    #[serde(rename = "sampling_method", skip_serializing_if = "Option::is_none")]
-    pub sampling_method: Option<String>,
+crate::api_struct! {
+    #[doc =
+    " A sibling pipeline aggregation which executes a two sample Kolmogorov–Smirnov test (referred"]
+    #[doc =
+    " to as a \"K-S test\" from now on) against a provided distribution, and the distribution implied"]
+    #[doc =
+    " by the documents counts in the configured sibling aggregation. Specifically, for some metric,"]
+    #[doc =
+    " assuming that the percentile intervals of the metric are known beforehand or have been computed"]
+    #[derive(Default)] request BucketKsAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " A list of string values indicating which K-S test alternative to calculate. The valid values"]
+    #[doc =
+    " are: \"greater\", \"less\", \"two_sided\". This parameter is key for determining the K-S statistic used"]
+    #[doc =
+    " when calculating the K-S test. Default value is all possible alternative hypotheses."]
+    opt alternative["alternative"] : Option < Vec < String > >, #[doc =
+    " A list of doubles indicating the distribution of the samples with which to compare to the `buckets_path` results."]
+    #[doc =
+    " In typical usage this is the overall proportion of documents in each bucket, which is compared with the actual"]
+    #[doc =
+    " document proportions in each bucket from the sibling aggregation counts. The default is to assume that overall"]
+    #[doc =
+    " documents are uniformly distributed on these buckets, which they would be if one used equal percentiles of a"]
+    opt fractions["fractions"] : Option < Vec < f64 > >, #[doc =
+    " Indicates the sampling methodology when calculating the K-S test. Note, this is sampling of the returned values."]
+    #[doc =
+    " This determines the cumulative distribution function (CDF) points used comparing the two samples. Default is"]
+    #[doc =
+    " `upper_tail`, which emphasizes the upper end of the CDF points. Valid options are: `upper_tail`, `uniform`,"]
+    #[doc = " and `lower_tail`."] opt sampling_method["sampling_method"] : Option <
+    String > }
 }
 impl BucketKsAggregation {
     /// Nothing set.
@@ -3091,12 +3055,10 @@ pub struct BucketMetricValueAggregate {
     #[serde(rename = "keys")]
     pub keys: Vec<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketPathAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
+crate::api_struct! {
+    #[derive(Default)] request BucketPathAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath > }
 }
 impl BucketPathAggregation {
     /// Nothing set.
@@ -3108,22 +3070,16 @@ impl BucketPathAggregation {
     }
     crate::setters!(plain buckets_path : BucketsPath);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketScriptAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The script to run for this aggregation.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request BucketScriptAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc = " The script to run for this aggregation."] opt
+    script["script"] : Option < super::common::Script > }
 }
 impl BucketScriptAggregation {
     /// Nothing set.
@@ -3138,22 +3094,16 @@ impl BucketScriptAggregation {
         GapPolicy, plain script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketSelectorAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The script to run for this aggregation.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request BucketSelectorAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc = " The script to run for this aggregation."] opt
+    script["script"] : Option < super::common::Script > }
 }
 impl BucketSelectorAggregation {
     /// Nothing set.
@@ -3168,22 +3118,15 @@ impl BucketSelectorAggregation {
         GapPolicy, plain script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketSortAggregation {
-    /// Buckets in positions prior to `from` will be truncated.
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<i32>,
-    /// The policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The number of buckets to return.
-    /// Defaults to all buckets of the parent aggregation.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The list of fields to sort on.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::Sort>,
+crate::api_struct! {
+    #[derive(Default)] request BucketSortAggregation { #[doc =
+    " Buckets in positions prior to `from` will be truncated."] opt from["from"] : Option
+    < i32 >, #[doc = " The policy to apply when gaps are found in the data."] opt
+    gap_policy["gap_policy"] : Option < GapPolicy >, #[doc =
+    " The number of buckets to return."] #[doc =
+    " Defaults to all buckets of the parent aggregation."] opt size["size"] : Option <
+    i32 >, #[doc = " The list of fields to sort on."] opt sort["sort"] : Option <
+    super::common::Sort > }
 }
 impl BucketSortAggregation {
     /// Nothing set.
@@ -3210,27 +3153,18 @@ pub struct CardinalityAggregate {
     #[serde(rename = "value")]
     pub value: i64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CardinalityAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// A unique count below which counts are expected to be close to accurate.
-    /// This allows to trade memory for accuracy.
-    #[serde(rename = "precision_threshold", skip_serializing_if = "Option::is_none")]
-    pub precision_threshold: Option<i32>,
-    #[serde(rename = "rehash", skip_serializing_if = "Option::is_none")]
-    pub rehash: Option<bool>,
-    /// Mechanism by which cardinality aggregations is run.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<CardinalityExecutionMode>,
+crate::api_struct! {
+    #[derive(Default)] request CardinalityAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " A unique count below which counts are expected to be close to accurate."] #[doc =
+    " This allows to trade memory for accuracy."] opt
+    precision_threshold["precision_threshold"] : Option < i32 >, opt rehash["rehash"] :
+    Option < bool >, #[doc = " Mechanism by which cardinality aggregations is run."] opt
+    execution_hint["execution_hint"] : Option < CardinalityExecutionMode > }
 }
 impl CardinalityAggregation {
     /// Nothing set.
@@ -3265,18 +3199,13 @@ pub struct CartesianBoundsAggregate {
     #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
     pub bounds: Option<super::common::TopLeftBottomRightGeoBounds>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CartesianBoundsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request CartesianBoundsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script > }
 }
 impl CartesianBoundsAggregation {
     /// Nothing set.
@@ -3300,18 +3229,13 @@ pub struct CartesianCentroidAggregate {
     #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
     pub location: Option<super::common::CartesianPoint>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CartesianCentroidAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request CartesianCentroidAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script > }
 }
 impl CartesianCentroidAggregation {
     /// Nothing set.
@@ -3326,53 +3250,54 @@ impl CartesianCentroidAggregation {
         super::common::Script
     );
 }
-/// A multi-bucket aggregation that groups semi-structured text into buckets. Each text
-/// field is re-analyzed using a custom analyzer. The resulting tokens are then categorized
-/// creating buckets of similarly formatted text values. This aggregation works best with machine
-/// generated text like system logs. Only the first 100 analyzed tokens are used to categorize the text.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CategorizeTextAggregation {
-    /// The semi-structured text field to categorize.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The maximum number of unique tokens at any position up to max_matched_tokens. Must be larger than 1.
-    /// Smaller values use less memory and create fewer categories. Larger values will use more memory and
-    /// create narrower categories. Max allowed value is 100.
-    #[serde(rename = "max_unique_tokens", skip_serializing_if = "Option::is_none")]
-    pub max_unique_tokens: Option<i32>,
-    /// The maximum number of token positions to match on before attempting to merge categories. Larger
-    /// values will use more memory and create narrower categories. Max allowed value is 100.
-    #[serde(rename = "max_matched_tokens", skip_serializing_if = "Option::is_none")]
-    pub max_matched_tokens: Option<i32>,
-    /// The minimum percentage of tokens that must match for text to be added to the category bucket. Must
-    /// be between 1 and 100. The larger the value the narrower the categories. Larger values will increase memory
-    /// usage and create narrower categories.
-    #[serde(rename = "similarity_threshold", skip_serializing_if = "Option::is_none")]
-    pub similarity_threshold: Option<i32>,
-    /// This property expects an array of regular expressions. The expressions are used to filter out matching
-    /// sequences from the categorization field values. You can use this functionality to fine tune the categorization
-    /// by excluding sequences from consideration when categories are defined. For example, you can exclude SQL
-    /// statements that appear in your log files. This property cannot be used at the same time as categorization_analyzer.
-    #[serde(rename = "categorization_filters", skip_serializing_if = "Option::is_none")]
-    pub categorization_filters: Option<Vec<String>>,
-    /// The categorization analyzer specifies how the text is analyzed and tokenized before being categorized.
-    /// The syntax is very similar to that used to define the analyzer in the analyze API. This property
-    /// cannot be used at the same time as `categorization_filters`.
-    #[serde(rename = "categorization_analyzer", skip_serializing_if = "Option::is_none")]
-    pub categorization_analyzer: Option<CategorizeTextAnalyzer>,
-    /// The number of categorization buckets to return from each shard before merging all the results.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The number of buckets to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The minimum number of documents in a bucket to be returned to the results.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i32>,
-    /// The minimum number of documents in a bucket to be returned from the shard before merging.
-    #[serde(rename = "shard_min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub shard_min_doc_count: Option<i32>,
+crate::api_struct! {
+    #[doc =
+    " A multi-bucket aggregation that groups semi-structured text into buckets. Each text"]
+    #[doc =
+    " field is re-analyzed using a custom analyzer. The resulting tokens are then categorized"]
+    #[doc =
+    " creating buckets of similarly formatted text values. This aggregation works best with machine"]
+    #[doc =
+    " generated text like system logs. Only the first 100 analyzed tokens are used to categorize the text."]
+    #[derive(Default)] request CategorizeTextAggregation { #[doc =
+    " The semi-structured text field to categorize."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The maximum number of unique tokens at any position up to max_matched_tokens. Must be larger than 1."]
+    #[doc =
+    " Smaller values use less memory and create fewer categories. Larger values will use more memory and"]
+    #[doc = " create narrower categories. Max allowed value is 100."] opt
+    max_unique_tokens["max_unique_tokens"] : Option < i32 >, #[doc =
+    " The maximum number of token positions to match on before attempting to merge categories. Larger"]
+    #[doc =
+    " values will use more memory and create narrower categories. Max allowed value is 100."]
+    opt max_matched_tokens["max_matched_tokens"] : Option < i32 >, #[doc =
+    " The minimum percentage of tokens that must match for text to be added to the category bucket. Must"]
+    #[doc =
+    " be between 1 and 100. The larger the value the narrower the categories. Larger values will increase memory"]
+    #[doc = " usage and create narrower categories."] opt
+    similarity_threshold["similarity_threshold"] : Option < i32 >, #[doc =
+    " This property expects an array of regular expressions. The expressions are used to filter out matching"]
+    #[doc =
+    " sequences from the categorization field values. You can use this functionality to fine tune the categorization"]
+    #[doc =
+    " by excluding sequences from consideration when categories are defined. For example, you can exclude SQL"]
+    #[doc =
+    " statements that appear in your log files. This property cannot be used at the same time as categorization_analyzer."]
+    opt categorization_filters["categorization_filters"] : Option < Vec < String > >,
+    #[doc =
+    " The categorization analyzer specifies how the text is analyzed and tokenized before being categorized."]
+    #[doc =
+    " The syntax is very similar to that used to define the analyzer in the analyze API. This property"]
+    #[doc = " cannot be used at the same time as `categorization_filters`."] opt
+    categorization_analyzer["categorization_analyzer"] : Option < CategorizeTextAnalyzer
+    >, #[doc =
+    " The number of categorization buckets to return from each shard before merging all the results."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The number of buckets to return."] opt size["size"] : Option < i32 >, #[doc =
+    " The minimum number of documents in a bucket to be returned to the results."] opt
+    min_doc_count["min_doc_count"] : Option < i32 >, #[doc =
+    " The minimum number of documents in a bucket to be returned from the shard before merging."]
+    opt shard_min_doc_count["shard_min_doc_count"] : Option < i32 > }
 }
 impl CategorizeTextAggregation {
     /// Nothing set.
@@ -3399,19 +3324,15 @@ pub struct ChangePointAggregate {
     #[serde(rename = "bucket", skip_serializing_if = "Option::is_none")]
     pub bucket: Option<ChangePointBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChangePointAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request ChangePointAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl ChangePointAggregation {
     /// Nothing set.
@@ -3529,15 +3450,12 @@ impl From<TrendChange> for ChangeType {
         ChangeType::TrendChange(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChiSquareHeuristic {
-    /// Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to.
-    #[serde(rename = "background_is_superset", skip_serializing_if = "Option::is_none")]
-    pub background_is_superset: Option<bool>,
-    /// Set to `false` to filter out the terms that appear less often in the subset than in documents outside the subset.
-    #[serde(rename = "include_negatives", skip_serializing_if = "Option::is_none")]
-    pub include_negatives: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request ChiSquareHeuristic { #[doc =
+    " Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to."]
+    opt background_is_superset["background_is_superset"] : Option < bool >, #[doc =
+    " Set to `false` to filter out the terms that appear less often in the subset than in documents outside the subset."]
+    opt include_negatives["include_negatives"] : Option < bool > }
 }
 impl ChiSquareHeuristic {
     /// Nothing set.
@@ -3576,12 +3494,10 @@ impl crate::Bucket for ChildrenAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChildrenAggregation {
-    /// The child type that should be selected.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::common::RelationName>,
+crate::api_struct! {
+    #[derive(Default)] request ChildrenAggregation { #[doc =
+    " The child type that should be selected."] opt r#type["type"] : Option <
+    super::common::RelationName > }
 }
 impl ChildrenAggregation {
     /// Nothing set.
@@ -3606,19 +3522,15 @@ pub type CompositeAggregateKey = std::collections::BTreeMap<
     String,
     super::common::FieldValue,
 >;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeAggregation {
-    /// When paginating, use the `after_key` value returned in the previous response to retrieve the next page.
-    #[serde(rename = "after", skip_serializing_if = "Option::is_none")]
-    pub after: Option<CompositeAggregateKey>,
-    /// The number of composite buckets that should be returned.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The value sources used to build composite buckets.
-    /// Keys are returned in the order of the `sources` definition.
-    #[serde(rename = "sources", skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<crate::SingleKey<CompositeAggregationSource>>>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeAggregation { #[doc =
+    " When paginating, use the `after_key` value returned in the previous response to retrieve the next page."]
+    opt after["after"] : Option < CompositeAggregateKey >, #[doc =
+    " The number of composite buckets that should be returned."] opt size["size"] :
+    Option < i32 >, #[doc = " The value sources used to build composite buckets."] #[doc
+    = " Keys are returned in the order of the `sources` definition."] opt
+    sources["sources"] : Option < Vec < crate ::SingleKey < CompositeAggregationSource >
+    > > }
 }
 impl CompositeAggregation {
     /// Nothing set.
@@ -3633,23 +3545,14 @@ impl CompositeAggregation {
         crate ::SingleKey < CompositeAggregationSource > >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeAggregationBase {
-    /// Either `field` or `script` must be present
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    /// Either `field` or `script` must be present
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<super::common::SortOrder>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeAggregationBase { #[doc =
+    " Either `field` or `script` must be present"] opt field["field"] : Option <
+    super::common::Field >, opt missing_bucket["missing_bucket"] : Option < bool >, opt
+    missing_order["missing_order"] : Option < MissingOrder >, #[doc =
+    " Either `field` or `script` must be present"] opt script["script"] : Option <
+    super::common::Script >, opt value_type["value_type"] : Option < ValueType >, opt
+    order["order"] : Option < super::common::SortOrder > }
 }
 impl CompositeAggregationBase {
     /// Nothing set.
@@ -3740,35 +3643,20 @@ impl crate::Bucket for CompositeBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeDateHistogramAggregation {
-    /// Either `field` or `script` must be present
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    /// Either `field` or `script` must be present
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<super::common::SortOrder>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Either `calendar_interval` or `fixed_interval` must be present
-    #[serde(rename = "calendar_interval", skip_serializing_if = "Option::is_none")]
-    pub calendar_interval: Option<super::common::DurationLarge>,
-    /// Either `calendar_interval` or `fixed_interval` must be present
-    #[serde(rename = "fixed_interval", skip_serializing_if = "Option::is_none")]
-    pub fixed_interval: Option<super::common::DurationLarge>,
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
-    pub offset: Option<super::common::Duration>,
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeDateHistogramAggregation { #[doc =
+    " Either `field` or `script` must be present"] opt field["field"] : Option <
+    super::common::Field >, opt missing_bucket["missing_bucket"] : Option < bool >, opt
+    missing_order["missing_order"] : Option < MissingOrder >, #[doc =
+    " Either `field` or `script` must be present"] opt script["script"] : Option <
+    super::common::Script >, opt value_type["value_type"] : Option < ValueType >, opt
+    order["order"] : Option < super::common::SortOrder >, opt format["format"] : Option <
+    String >, #[doc = " Either `calendar_interval` or `fixed_interval` must be present"]
+    opt calendar_interval["calendar_interval"] : Option < super::common::DurationLarge >,
+    #[doc = " Either `calendar_interval` or `fixed_interval` must be present"] opt
+    fixed_interval["fixed_interval"] : Option < super::common::DurationLarge >, opt
+    offset["offset"] : Option < super::common::Duration >, opt time_zone["time_zone"] :
+    Option < super::common::TimeZone > }
 }
 impl CompositeDateHistogramAggregation {
     /// Nothing set.
@@ -3787,27 +3675,15 @@ impl CompositeDateHistogramAggregation {
         super::common::Duration, plain time_zone : super::common::TimeZone
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeGeoTileGridAggregation {
-    /// Either `field` or `script` must be present
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    /// Either `field` or `script` must be present
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<super::common::SortOrder>,
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<i32>,
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::GeoBounds>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeGeoTileGridAggregation { #[doc =
+    " Either `field` or `script` must be present"] opt field["field"] : Option <
+    super::common::Field >, opt missing_bucket["missing_bucket"] : Option < bool >, opt
+    missing_order["missing_order"] : Option < MissingOrder >, #[doc =
+    " Either `field` or `script` must be present"] opt script["script"] : Option <
+    super::common::Script >, opt value_type["value_type"] : Option < ValueType >, opt
+    order["order"] : Option < super::common::SortOrder >, opt precision["precision"] :
+    Option < i32 >, opt bounds["bounds"] : Option < super::common::GeoBounds > }
 }
 impl CompositeGeoTileGridAggregation {
     /// Nothing set.
@@ -3824,25 +3700,15 @@ impl CompositeGeoTileGridAggregation {
         i32, plain bounds : super::common::GeoBounds
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeHistogramAggregation {
-    /// Either `field` or `script` must be present
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    /// Either `field` or `script` must be present
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<super::common::SortOrder>,
-    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeHistogramAggregation { #[doc =
+    " Either `field` or `script` must be present"] opt field["field"] : Option <
+    super::common::Field >, opt missing_bucket["missing_bucket"] : Option < bool >, opt
+    missing_order["missing_order"] : Option < MissingOrder >, #[doc =
+    " Either `field` or `script` must be present"] opt script["script"] : Option <
+    super::common::Script >, opt value_type["value_type"] : Option < ValueType >, opt
+    order["order"] : Option < super::common::SortOrder >, opt interval["interval"] :
+    Option < f64 > }
 }
 impl CompositeHistogramAggregation {
     /// Nothing set.
@@ -3859,23 +3725,14 @@ impl CompositeHistogramAggregation {
         f64
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeTermsAggregation {
-    /// Either `field` or `script` must be present
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    /// Either `field` or `script` must be present
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<super::common::SortOrder>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeTermsAggregation { #[doc =
+    " Either `field` or `script` must be present"] opt field["field"] : Option <
+    super::common::Field >, opt missing_bucket["missing_bucket"] : Option < bool >, opt
+    missing_order["missing_order"] : Option < MissingOrder >, #[doc =
+    " Either `field` or `script` must be present"] opt script["script"] : Option <
+    super::common::Script >, opt value_type["value_type"] : Option < ValueType >, opt
+    order["order"] : Option < super::common::SortOrder > }
 }
 impl CompositeTermsAggregation {
     /// Nothing set.
@@ -3901,19 +3758,15 @@ pub struct CumulativeCardinalityAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CumulativeCardinalityAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request CumulativeCardinalityAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl CumulativeCardinalityAggregation {
     /// Nothing set.
@@ -3928,19 +3781,15 @@ impl CumulativeCardinalityAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CumulativeSumAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request CumulativeSumAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl CumulativeSumAggregation {
     /// Nothing set.
@@ -3955,15 +3804,10 @@ impl CumulativeSumAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CustomCategorizeTextAnalyzer {
-    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
-    pub char_filter: Option<Vec<String>>,
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<String>,
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request CustomCategorizeTextAnalyzer { opt
+    char_filter["char_filter"] : Option < Vec < String > >, opt tokenizer["tokenizer"] :
+    Option < String >, opt filter["filter"] : Option < Vec < String > > }
 }
 impl CustomCategorizeTextAnalyzer {
     /// Nothing set.
@@ -3985,56 +3829,39 @@ pub struct DateHistogramAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<DateHistogramBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateHistogramAggregation {
-    /// Calendar-aware interval.
-    /// Can be specified using the unit name, such as `month`, or as a single unit quantity, such as `1M`.
-    #[serde(rename = "calendar_interval", skip_serializing_if = "Option::is_none")]
-    pub calendar_interval: Option<CalendarInterval>,
-    /// Enables extending the bounds of the histogram beyond the data itself.
-    #[serde(rename = "extended_bounds", skip_serializing_if = "Option::is_none")]
-    pub extended_bounds: Option<ExtendedBounds<FieldDateMath>>,
-    /// Limits the histogram to specified bounds.
-    #[serde(rename = "hard_bounds", skip_serializing_if = "Option::is_none")]
-    pub hard_bounds: Option<ExtendedBounds<FieldDateMath>>,
-    /// The date field whose values are use to build a histogram.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Fixed intervals: a fixed number of SI units and never deviate, regardless of where they fall on the calendar.
-    #[serde(rename = "fixed_interval", skip_serializing_if = "Option::is_none")]
-    pub fixed_interval: Option<super::common::Duration>,
-    /// The date format used to format `key_as_string` in the response.
-    /// If no `format` is specified, the first date format specified in the field mapping is used.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
-    pub interval: Option<super::common::Duration>,
-    /// Only returns buckets that have `min_doc_count` number of documents.
-    /// By default, all buckets between the first bucket that matches documents and the last one are returned.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i32>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<super::common::DateTime>,
-    /// Changes the start value of each bucket by the specified positive (`+`) or negative offset (`-`) duration.
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
-    pub offset: Option<super::common::Duration>,
-    /// The sort order of the returned buckets.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<AggregateOrder>,
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Time zone used for bucketing and rounding.
-    /// Defaults to Coordinated Universal Time (UTC).
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
-    /// Set to `true` to associate a unique string key with each bucket and return the ranges as a hash rather than an array.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request DateHistogramAggregation { #[doc =
+    " Calendar-aware interval."] #[doc =
+    " Can be specified using the unit name, such as `month`, or as a single unit quantity, such as `1M`."]
+    opt calendar_interval["calendar_interval"] : Option < CalendarInterval >, #[doc =
+    " Enables extending the bounds of the histogram beyond the data itself."] opt
+    extended_bounds["extended_bounds"] : Option < ExtendedBounds < FieldDateMath > >,
+    #[doc = " Limits the histogram to specified bounds."] opt hard_bounds["hard_bounds"]
+    : Option < ExtendedBounds < FieldDateMath > >, #[doc =
+    " The date field whose values are use to build a histogram."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " Fixed intervals: a fixed number of SI units and never deviate, regardless of where they fall on the calendar."]
+    opt fixed_interval["fixed_interval"] : Option < super::common::Duration >, #[doc =
+    " The date format used to format `key_as_string` in the response."] #[doc =
+    " If no `format` is specified, the first date format specified in the field mapping is used."]
+    opt format["format"] : Option < String >, opt interval["interval"] : Option <
+    super::common::Duration >, #[doc =
+    " Only returns buckets that have `min_doc_count` number of documents."] #[doc =
+    " By default, all buckets between the first bucket that matches documents and the last one are returned."]
+    opt min_doc_count["min_doc_count"] : Option < i32 >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < super::common::DateTime >, #[doc =
+    " Changes the start value of each bucket by the specified positive (`+`) or negative offset (`-`) duration."]
+    opt offset["offset"] : Option < super::common::Duration >, #[doc =
+    " The sort order of the returned buckets."] opt order["order"] : Option <
+    AggregateOrder >, opt params["params"] : Option < std::collections::BTreeMap <
+    String, serde_json::Value > >, opt script["script"] : Option < super::common::Script
+    >, #[doc = " Time zone used for bucketing and rounding."] #[doc =
+    " Defaults to Coordinated Universal Time (UTC)."] opt time_zone["time_zone"] : Option
+    < super::common::TimeZone >, #[doc =
+    " Set to `true` to associate a unique string key with each bucket and return the ranges as a hash rather than an array."]
+    opt keyed["keyed"] : Option < bool > }
 }
 impl DateHistogramAggregation {
     /// Nothing set.
@@ -4094,28 +3921,20 @@ pub struct DateRangeAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<RangeBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateRangeAggregation {
-    /// The date field whose values are use to build ranges.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The date format used to format `from` and `to` in the response.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    /// Array of date ranges.
-    #[serde(rename = "ranges", skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<DateRangeExpression>>,
-    /// Time zone used to convert dates from another time zone to UTC.
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
-    /// Set to `true` to associate a unique string key with each bucket and returns the ranges as a hash rather than an array.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request DateRangeAggregation { #[doc =
+    " The date field whose values are use to build ranges."] opt field["field"] : Option
+    < super::common::Field >, #[doc =
+    " The date format used to format `from` and `to` in the response."] opt
+    format["format"] : Option < String >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, #[doc = " Array of date ranges."] opt ranges["ranges"] : Option <
+    Vec < DateRangeExpression > >, #[doc =
+    " Time zone used to convert dates from another time zone to UTC."] opt
+    time_zone["time_zone"] : Option < super::common::TimeZone >, #[doc =
+    " Set to `true` to associate a unique string key with each bucket and returns the ranges as a hash rather than an array."]
+    opt keyed["keyed"] : Option < bool > }
 }
 impl DateRangeAggregation {
     /// Nothing set.
@@ -4131,18 +3950,11 @@ impl DateRangeAggregation {
         super::common::TimeZone, plain keyed : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateRangeExpression {
-    /// Start of the range (inclusive).
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<FieldDateMath>,
-    /// Custom key to return the range with.
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// End of the range (exclusive).
-    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
-    pub to: Option<FieldDateMath>,
+crate::api_struct! {
+    #[derive(Default)] request DateRangeExpression { #[doc =
+    " Start of the range (inclusive)."] opt from["from"] : Option < FieldDateMath >,
+    #[doc = " Custom key to return the range with."] opt key["key"] : Option < String >,
+    #[doc = " End of the range (exclusive)."] opt to["to"] : Option < FieldDateMath > }
 }
 impl DateRangeExpression {
     /// Nothing set.
@@ -4174,19 +3986,15 @@ pub struct DerivativeAggregate {
     )]
     pub normalized_value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DerivativeAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request DerivativeAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl DerivativeAggregation {
     /// Nothing set.
@@ -4215,23 +4023,17 @@ pub struct DistributionChange {
     #[serde(rename = "change_point")]
     pub change_point: i32,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiversifiedSamplerAggregation {
-    /// The type of value used for de-duplication.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<SamplerAggregationExecutionHint>,
-    /// Limits how many documents are permitted per choice of de-duplicating value.
-    #[serde(rename = "max_docs_per_value", skip_serializing_if = "Option::is_none")]
-    pub max_docs_per_value: Option<i32>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Limits how many top-scoring documents are collected in the sample processed on each shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The field used to provide values used for de-duplication.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request DiversifiedSamplerAggregation { #[doc =
+    " The type of value used for de-duplication."] opt execution_hint["execution_hint"] :
+    Option < SamplerAggregationExecutionHint >, #[doc =
+    " Limits how many documents are permitted per choice of de-duplicating value."] opt
+    max_docs_per_value["max_docs_per_value"] : Option < i32 >, opt script["script"] :
+    Option < super::common::Script >, #[doc =
+    " Limits how many top-scoring documents are collected in the sample processed on each shard."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The field used to provide values used for de-duplication."] opt field["field"] :
+    Option < super::common::Field > }
 }
 impl DiversifiedSamplerAggregation {
     /// Nothing set.
@@ -4296,11 +4098,8 @@ impl crate::Bucket for DoubleTermsBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EwmaModelSettings {
-    #[serde(rename = "alpha", skip_serializing_if = "Option::is_none")]
-    pub alpha: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request EwmaModelSettings { opt alpha["alpha"] : Option < f32 > }
 }
 impl EwmaModelSettings {
     /// Nothing set.
@@ -4312,27 +4111,17 @@ impl EwmaModelSettings {
     }
     crate::setters!(plain alpha : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EwmaMovingAverageAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    #[serde(rename = "settings", skip_serializing_if = "Option::is_none")]
-    pub settings: Option<EwmaModelSettings>,
+crate::api_struct! {
+    #[derive(Default)] request EwmaMovingAverageAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 >, opt
+    settings["settings"] : Option < EwmaModelSettings > }
 }
 impl EwmaMovingAverageAggregation {
     /// Nothing set.
@@ -4348,15 +4137,10 @@ impl EwmaMovingAverageAggregation {
         settings : EwmaModelSettings
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtendedBounds<T> {
-    /// Maximum value for the bound.
-    #[serde(rename = "max", skip_serializing_if = "Option::is_none")]
-    pub max: Option<T>,
-    /// Minimum value for the bound.
-    #[serde(rename = "min", skip_serializing_if = "Option::is_none")]
-    pub min: Option<T>,
+crate::api_struct! {
+    #[derive(Default)] request ExtendedBounds < T > { #[doc =
+    " Maximum value for the bound."] opt max["max"] : Option < T >, #[doc =
+    " Minimum value for the bound."] opt min["min"] : Option < T > }
 }
 impl<T> ExtendedBounds<T> {
     /// Nothing set.
@@ -4431,23 +4215,16 @@ pub struct ExtendedStatsAggregate {
     )]
     pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtendedStatsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// The number of standard deviations above/below the mean to display.
-    #[serde(rename = "sigma", skip_serializing_if = "Option::is_none")]
-    pub sigma: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request ExtendedStatsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String >, #[doc =
+    " The number of standard deviations above/below the mean to display."] opt
+    sigma["sigma"] : Option < f64 > }
 }
 impl ExtendedStatsAggregation {
     /// Nothing set.
@@ -4525,22 +4302,17 @@ pub struct ExtendedStatsBucketAggregate {
     )]
     pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtendedStatsBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The number of standard deviations above/below the mean to display.
-    #[serde(rename = "sigma", skip_serializing_if = "Option::is_none")]
-    pub sigma: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request ExtendedStatsBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc =
+    " The number of standard deviations above/below the mean to display."] opt
+    sigma["sigma"] : Option < f64 > }
 }
 impl ExtendedStatsBucketAggregation {
     /// Nothing set.
@@ -4589,22 +4361,17 @@ pub struct FiltersAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<FiltersBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FiltersAggregation {
-    /// Collection of queries from which to build buckets.
-    #[serde(rename = "filters", skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Buckets<super::query_dsl::QueryContainer>>,
-    /// Set to `true` to add a bucket to the response which will contain all documents that do not match any of the given filters.
-    #[serde(rename = "other_bucket", skip_serializing_if = "Option::is_none")]
-    pub other_bucket: Option<bool>,
-    /// The key with which the other bucket is returned.
-    #[serde(rename = "other_bucket_key", skip_serializing_if = "Option::is_none")]
-    pub other_bucket_key: Option<String>,
-    /// By default, the named filters aggregation returns the buckets as an object.
-    /// Set to `false` to return the buckets as an array of objects.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request FiltersAggregation { #[doc =
+    " Collection of queries from which to build buckets."] opt filters["filters"] :
+    Option < Buckets < super::query_dsl::QueryContainer > >, #[doc =
+    " Set to `true` to add a bucket to the response which will contain all documents that do not match any of the given filters."]
+    opt other_bucket["other_bucket"] : Option < bool >, #[doc =
+    " The key with which the other bucket is returned."] opt
+    other_bucket_key["other_bucket_key"] : Option < String >, #[doc =
+    " By default, the named filters aggregation returns the buckets as an object."] #[doc
+    = " Set to `false` to return the buckets as an array of objects."] opt keyed["keyed"]
+    : Option < bool > }
 }
 impl FiltersAggregation {
     /// Nothing set.
@@ -4646,20 +4413,14 @@ impl crate::Bucket for FiltersBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormatMetricAggregationBase {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FormatMetricAggregationBase { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl FormatMetricAggregationBase {
     /// Nothing set.
@@ -4674,20 +4435,14 @@ impl FormatMetricAggregationBase {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormattableMetricAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FormattableMetricAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl FormattableMetricAggregation {
     /// Nothing set.
@@ -4709,24 +4464,15 @@ pub struct FrequentItemSetsAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<FrequentItemSetsBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrequentItemSetsAggregation {
-    /// Fields to analyze.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<FrequentItemSetsField>>,
-    /// The minimum size of one item set.
-    #[serde(rename = "minimum_set_size", skip_serializing_if = "Option::is_none")]
-    pub minimum_set_size: Option<i32>,
-    /// The minimum support of one item set.
-    #[serde(rename = "minimum_support", skip_serializing_if = "Option::is_none")]
-    pub minimum_support: Option<f64>,
-    /// The number of top item sets to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Query that filters documents from analysis.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<super::query_dsl::QueryContainer>,
+crate::api_struct! {
+    #[derive(Default)] request FrequentItemSetsAggregation { #[doc =
+    " Fields to analyze."] opt fields["fields"] : Option < Vec < FrequentItemSetsField >
+    >, #[doc = " The minimum size of one item set."] opt
+    minimum_set_size["minimum_set_size"] : Option < i32 >, #[doc =
+    " The minimum support of one item set."] opt minimum_support["minimum_support"] :
+    Option < f64 >, #[doc = " The number of top item sets to return."] opt size["size"] :
+    Option < i32 >, #[doc = " Query that filters documents from analysis."] opt
+    filter["filter"] : Option < super::query_dsl::QueryContainer > }
 }
 impl FrequentItemSetsAggregation {
     /// Nothing set.
@@ -4771,19 +4517,13 @@ impl crate::Bucket for FrequentItemSetsBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrequentItemSetsField {
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Values to exclude.
-    /// Can be regular expression strings or arrays of strings of exact terms.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<TermsExclude>,
-    /// Values to include.
-    /// Can be regular expression strings or arrays of strings of exact terms.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<TermsInclude>,
+crate::api_struct! {
+    #[derive(Default)] request FrequentItemSetsField { opt field["field"] : Option <
+    super::common::Field >, #[doc = " Values to exclude."] #[doc =
+    " Can be regular expression strings or arrays of strings of exact terms."] opt
+    exclude["exclude"] : Option < TermsExclude >, #[doc = " Values to include."] #[doc =
+    " Can be regular expression strings or arrays of strings of exact terms."] opt
+    include["include"] : Option < TermsInclude > }
 }
 impl FrequentItemSetsField {
     /// Nothing set.
@@ -4815,21 +4555,15 @@ pub struct GeoBoundsAggregate {
     #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
     pub bounds: Option<super::common::GeoBounds>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoBoundsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Specifies whether the bounding box should be allowed to overlap the international date line.
-    #[serde(rename = "wrap_longitude", skip_serializing_if = "Option::is_none")]
-    pub wrap_longitude: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request GeoBoundsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Specifies whether the bounding box should be allowed to overlap the international date line."]
+    opt wrap_longitude["wrap_longitude"] : Option < bool > }
 }
 impl GeoBoundsAggregation {
     /// Nothing set.
@@ -4853,22 +4587,15 @@ pub struct GeoCentroidAggregate {
     #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
     pub location: Option<super::common::GeoLocation>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoCentroidAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
-    pub location: Option<super::common::GeoLocation>,
+crate::api_struct! {
+    #[derive(Default)] request GeoCentroidAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    count["count"] : Option < i64 >, opt location["location"] : Option <
+    super::common::GeoLocation > }
 }
 impl GeoCentroidAggregation {
     /// Nothing set.
@@ -4892,24 +4619,17 @@ pub struct GeoDistanceAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<RangeBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoDistanceAggregation {
-    /// The distance calculation type.
-    #[serde(rename = "distance_type", skip_serializing_if = "Option::is_none")]
-    pub distance_type: Option<super::common::GeoDistanceType>,
-    /// A field of type `geo_point` used to evaluate the distance.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The origin  used to evaluate the distance.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<super::common::GeoLocation>,
-    /// An array of ranges used to bucket documents.
-    #[serde(rename = "ranges", skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<AggregationRange>>,
-    /// The distance unit.
-    #[serde(rename = "unit", skip_serializing_if = "Option::is_none")]
-    pub unit: Option<super::common::DistanceUnit>,
+crate::api_struct! {
+    #[derive(Default)] request GeoDistanceAggregation { #[doc =
+    " The distance calculation type."] opt distance_type["distance_type"] : Option <
+    super::common::GeoDistanceType >, #[doc =
+    " A field of type `geo_point` used to evaluate the distance."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " The origin  used to evaluate the distance."] opt origin["origin"] : Option <
+    super::common::GeoLocation >, #[doc =
+    " An array of ranges used to bucket documents."] opt ranges["ranges"] : Option < Vec
+    < AggregationRange > >, #[doc = " The distance unit."] opt unit["unit"] : Option <
+    super::common::DistanceUnit > }
 }
 impl GeoDistanceAggregation {
     /// Nothing set.
@@ -4932,26 +4652,21 @@ pub struct GeoHashGridAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<GeoHashGridBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoHashGridAggregation {
-    /// The bounding box to filter the points in each bucket.
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::GeoBounds>,
-    /// Field containing indexed `geo_point` or `geo_shape` values.
-    /// If the field contains an array, `geohash_grid` aggregates all array values.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The string length of the geohashes used to define cells/buckets in the results.
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<super::common::GeoHashPrecision>,
-    /// Allows for more accurate counting of the top cells returned in the final result the aggregation.
-    /// Defaults to returning `max(10,(size x number-of-shards))` buckets from each shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The maximum number of geohash buckets to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request GeoHashGridAggregation { #[doc =
+    " The bounding box to filter the points in each bucket."] opt bounds["bounds"] :
+    Option < super::common::GeoBounds >, #[doc =
+    " Field containing indexed `geo_point` or `geo_shape` values."] #[doc =
+    " If the field contains an array, `geohash_grid` aggregates all array values."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " The string length of the geohashes used to define cells/buckets in the results."]
+    opt precision["precision"] : Option < super::common::GeoHashPrecision >, #[doc =
+    " Allows for more accurate counting of the top cells returned in the final result the aggregation."]
+    #[doc =
+    " Defaults to returning `max(10,(size x number-of-shards))` buckets from each shard."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The maximum number of geohash buckets to return."] opt size["size"] : Option < i32
+    > }
 }
 impl GeoHashGridAggregation {
     /// Nothing set.
@@ -5039,26 +4754,20 @@ pub struct GeoLineAggregate {
     #[serde(rename = "properties")]
     pub properties: serde_json::Value,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoLineAggregation {
-    /// The name of the geo_point field.
-    #[serde(rename = "point", skip_serializing_if = "Option::is_none")]
-    pub point: Option<GeoLinePoint>,
-    /// The name of the numeric field to use as the sort key for ordering the points.
-    /// When the `geo_line` aggregation is nested inside a `time_series` aggregation, this field defaults to `@timestamp`, and any other value will result in error.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<GeoLineSort>,
-    /// When `true`, returns an additional array of the sort values in the feature properties.
-    #[serde(rename = "include_sort", skip_serializing_if = "Option::is_none")]
-    pub include_sort: Option<bool>,
-    /// The order in which the line is sorted (ascending or descending).
-    #[serde(rename = "sort_order", skip_serializing_if = "Option::is_none")]
-    pub sort_order: Option<super::common::SortOrder>,
-    /// The maximum length of the line represented in the aggregation.
-    /// Valid sizes are between 1 and 10000.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request GeoLineAggregation { #[doc =
+    " The name of the geo_point field."] opt point["point"] : Option < GeoLinePoint >,
+    #[doc =
+    " The name of the numeric field to use as the sort key for ordering the points."]
+    #[doc =
+    " When the `geo_line` aggregation is nested inside a `time_series` aggregation, this field defaults to `@timestamp`, and any other value will result in error."]
+    opt sort["sort"] : Option < GeoLineSort >, #[doc =
+    " When `true`, returns an additional array of the sort values in the feature properties."]
+    opt include_sort["include_sort"] : Option < bool >, #[doc =
+    " The order in which the line is sorted (ascending or descending)."] opt
+    sort_order["sort_order"] : Option < super::common::SortOrder >, #[doc =
+    " The maximum length of the line represented in the aggregation."] #[doc =
+    " Valid sizes are between 1 and 10000."] opt size["size"] : Option < i32 > }
 }
 impl GeoLineAggregation {
     /// Nothing set.
@@ -5073,12 +4782,10 @@ impl GeoLineAggregation {
         plain sort_order : super::common::SortOrder, plain size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoLinePoint {
-    /// The name of the geo_point field.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request GeoLinePoint { #[doc =
+    " The name of the geo_point field."] opt field["field"] : Option <
+    super::common::Field > }
 }
 impl GeoLinePoint {
     /// Nothing set.
@@ -5090,12 +4797,10 @@ impl GeoLinePoint {
     }
     crate::setters!(plain field : super::common::Field);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoLineSort {
-    /// The name of the numeric field to use as the sort key for ordering the points.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request GeoLineSort { #[doc =
+    " The name of the numeric field to use as the sort key for ordering the points."] opt
+    field["field"] : Option < super::common::Field > }
 }
 impl GeoLineSort {
     /// Nothing set.
@@ -5114,27 +4819,21 @@ pub struct GeoTileGridAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<GeoTileGridBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoTileGridAggregation {
-    /// Field containing indexed `geo_point` or `geo_shape` values.
-    /// If the field contains an array, `geotile_grid` aggregates all array values.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Integer zoom of the key used to define cells/buckets in the results.
-    /// Values outside of the range \[0,29\] will be rejected.
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<super::common::GeoTilePrecision>,
-    /// Allows for more accurate counting of the top cells returned in the final result the aggregation.
-    /// Defaults to returning `max(10,(size x number-of-shards))` buckets from each shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The maximum number of buckets to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// A bounding box to filter the geo-points or geo-shapes in each bucket.
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::GeoBounds>,
+crate::api_struct! {
+    #[derive(Default)] request GeoTileGridAggregation { #[doc =
+    " Field containing indexed `geo_point` or `geo_shape` values."] #[doc =
+    " If the field contains an array, `geotile_grid` aggregates all array values."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " Integer zoom of the key used to define cells/buckets in the results."] #[doc =
+    " Values outside of the range \\[0,29\\] will be rejected."] opt
+    precision["precision"] : Option < super::common::GeoTilePrecision >, #[doc =
+    " Allows for more accurate counting of the top cells returned in the final result the aggregation."]
+    #[doc =
+    " Defaults to returning `max(10,(size x number-of-shards))` buckets from each shard."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The maximum number of buckets to return."] opt size["size"] : Option < i32 >, #[doc
+    = " A bounding box to filter the geo-points or geo-shapes in each bucket."] opt
+    bounds["bounds"] : Option < super::common::GeoBounds > }
 }
 impl GeoTileGridAggregation {
     /// Nothing set.
@@ -5177,26 +4876,18 @@ impl crate::Bucket for GeoTileGridBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeohexGridAggregation {
-    /// Field containing indexed `geo_point` or `geo_shape` values.
-    /// If the field contains an array, `geohex_grid` aggregates all array values.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Integer zoom of the key used to defined cells or buckets
-    /// in the results. Value should be between 0-15.
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<i32>,
-    /// Bounding box used to filter the geo-points in each bucket.
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::GeoBounds>,
-    /// Maximum number of buckets to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Number of buckets returned from each shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request GeohexGridAggregation { #[doc =
+    " Field containing indexed `geo_point` or `geo_shape` values."] #[doc =
+    " If the field contains an array, `geohex_grid` aggregates all array values."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " Integer zoom of the key used to defined cells or buckets"] #[doc =
+    " in the results. Value should be between 0-15."] opt precision["precision"] : Option
+    < i32 >, #[doc = " Bounding box used to filter the geo-points in each bucket."] opt
+    bounds["bounds"] : Option < super::common::GeoBounds >, #[doc =
+    " Maximum number of buckets to return."] opt size["size"] : Option < i32 >, #[doc =
+    " Number of buckets returned from each shard."] opt shard_size["shard_size"] : Option
+    < i32 > }
 }
 impl GeohexGridAggregation {
     /// Nothing set.
@@ -5238,9 +4929,9 @@ impl crate::Bucket for GlobalAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GlobalAggregation {}
+crate::api_struct! {
+    #[derive(Default)] request GlobalAggregation {}
+}
 impl GlobalAggregation {
     /// Nothing set.
     pub fn new() -> Self
@@ -5250,12 +4941,10 @@ impl GlobalAggregation {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GoogleNormalizedDistanceHeuristic {
-    /// Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to.
-    #[serde(rename = "background_is_superset", skip_serializing_if = "Option::is_none")]
-    pub background_is_superset: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request GoogleNormalizedDistanceHeuristic { #[doc =
+    " Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to."]
+    opt background_is_superset["background_is_superset"] : Option < bool > }
 }
 impl GoogleNormalizedDistanceHeuristic {
     /// Nothing set.
@@ -5267,15 +4956,11 @@ impl GoogleNormalizedDistanceHeuristic {
     }
     crate::setters!(plain background_is_superset : bool);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HdrMethod {
-    /// Specifies the resolution of values for the histogram in number of significant digits.
-    #[serde(
-        rename = "number_of_significant_value_digits",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_significant_value_digits: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request HdrMethod { #[doc =
+    " Specifies the resolution of values for the histogram in number of significant digits."]
+    opt number_of_significant_value_digits["number_of_significant_value_digits"] : Option
+    < i32 > }
 }
 impl HdrMethod {
     /// Nothing set.
@@ -5308,46 +4993,31 @@ pub struct HistogramAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<HistogramBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HistogramAggregation {
-    /// Enables extending the bounds of the histogram beyond the data itself.
-    #[serde(rename = "extended_bounds", skip_serializing_if = "Option::is_none")]
-    pub extended_bounds: Option<ExtendedBounds<f64>>,
-    /// Limits the range of buckets in the histogram.
-    /// It is particularly useful in the case of open data ranges that can result in a very large number of buckets.
-    #[serde(rename = "hard_bounds", skip_serializing_if = "Option::is_none")]
-    pub hard_bounds: Option<ExtendedBounds<f64>>,
-    /// The name of the field to aggregate on.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The interval for the buckets.
-    /// Must be a positive decimal.
-    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
-    /// Only returns buckets that have `min_doc_count` number of documents.
-    /// By default, the response will fill gaps in the histogram with empty buckets.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i32>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<f64>,
-    /// By default, the bucket keys start with 0 and then continue in even spaced steps of `interval`.
-    /// The bucket boundaries can be shifted by using the `offset` option.
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-    /// The sort order of the returned buckets.
-    /// By default, the returned buckets are sorted by their key ascending.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<AggregateOrder>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// If `true`, returns buckets as a hash instead of an array, keyed by the bucket keys.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request HistogramAggregation { #[doc =
+    " Enables extending the bounds of the histogram beyond the data itself."] opt
+    extended_bounds["extended_bounds"] : Option < ExtendedBounds < f64 > >, #[doc =
+    " Limits the range of buckets in the histogram."] #[doc =
+    " It is particularly useful in the case of open data ranges that can result in a very large number of buckets."]
+    opt hard_bounds["hard_bounds"] : Option < ExtendedBounds < f64 > >, #[doc =
+    " The name of the field to aggregate on."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The interval for the buckets."] #[doc =
+    " Must be a positive decimal."] opt interval["interval"] : Option < f64 >, #[doc =
+    " Only returns buckets that have `min_doc_count` number of documents."] #[doc =
+    " By default, the response will fill gaps in the histogram with empty buckets."] opt
+    min_doc_count["min_doc_count"] : Option < i32 >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < f64 >, #[doc =
+    " By default, the bucket keys start with 0 and then continue in even spaced steps of `interval`."]
+    #[doc = " The bucket boundaries can be shifted by using the `offset` option."] opt
+    offset["offset"] : Option < f64 >, #[doc =
+    " The sort order of the returned buckets."] #[doc =
+    " By default, the returned buckets are sorted by their key ascending."] opt
+    order["order"] : Option < AggregateOrder >, opt script["script"] : Option <
+    super::common::Script >, opt format["format"] : Option < String >, #[doc =
+    " If `true`, returns buckets as a hash instead of an array, keyed by the bucket keys."]
+    opt keyed["keyed"] : Option < bool > }
 }
 impl HistogramAggregation {
     /// Nothing set.
@@ -5394,13 +5064,9 @@ impl crate::Bucket for HistogramBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HoltLinearModelSettings {
-    #[serde(rename = "alpha", skip_serializing_if = "Option::is_none")]
-    pub alpha: Option<f32>,
-    #[serde(rename = "beta", skip_serializing_if = "Option::is_none")]
-    pub beta: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request HoltLinearModelSettings { opt alpha["alpha"] : Option <
+    f32 >, opt beta["beta"] : Option < f32 > }
 }
 impl HoltLinearModelSettings {
     /// Nothing set.
@@ -5412,27 +5078,17 @@ impl HoltLinearModelSettings {
     }
     crate::setters!(plain alpha : f32, plain beta : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HoltMovingAverageAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    #[serde(rename = "settings", skip_serializing_if = "Option::is_none")]
-    pub settings: Option<HoltLinearModelSettings>,
+crate::api_struct! {
+    #[derive(Default)] request HoltMovingAverageAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 >, opt
+    settings["settings"] : Option < HoltLinearModelSettings > }
 }
 impl HoltMovingAverageAggregation {
     /// Nothing set.
@@ -5448,21 +5104,11 @@ impl HoltMovingAverageAggregation {
         settings : HoltLinearModelSettings
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HoltWintersModelSettings {
-    #[serde(rename = "alpha", skip_serializing_if = "Option::is_none")]
-    pub alpha: Option<f32>,
-    #[serde(rename = "beta", skip_serializing_if = "Option::is_none")]
-    pub beta: Option<f32>,
-    #[serde(rename = "gamma", skip_serializing_if = "Option::is_none")]
-    pub gamma: Option<f32>,
-    #[serde(rename = "pad", skip_serializing_if = "Option::is_none")]
-    pub pad: Option<bool>,
-    #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
-    pub period: Option<i32>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HoltWintersType>,
+crate::api_struct! {
+    #[derive(Default)] request HoltWintersModelSettings { opt alpha["alpha"] : Option <
+    f32 >, opt beta["beta"] : Option < f32 >, opt gamma["gamma"] : Option < f32 >, opt
+    pad["pad"] : Option < bool >, opt period["period"] : Option < i32 >, opt
+    r#type["type"] : Option < HoltWintersType > }
 }
 impl HoltWintersModelSettings {
     /// Nothing set.
@@ -5477,27 +5123,17 @@ impl HoltWintersModelSettings {
         period : i32, plain r#type : HoltWintersType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HoltWintersMovingAverageAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    #[serde(rename = "settings", skip_serializing_if = "Option::is_none")]
-    pub settings: Option<HoltWintersModelSettings>,
+crate::api_struct! {
+    #[derive(Default)] request HoltWintersMovingAverageAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 >, opt
+    settings["settings"] : Option < HoltWintersModelSettings > }
 }
 impl HoltWintersMovingAverageAggregation {
     /// Nothing set.
@@ -5537,25 +5173,18 @@ pub struct InferenceAggregate {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InferenceAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The ID or alias for the trained model.
-    #[serde(rename = "model_id", skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<super::common::Name>,
-    /// Contains the inference type and its options.
-    #[serde(rename = "inference_config", skip_serializing_if = "Option::is_none")]
-    pub inference_config: Option<InferenceConfigContainer>,
+crate::api_struct! {
+    #[derive(Default)] request InferenceAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc = " The ID or alias for the trained model."] opt
+    model_id["model_id"] : Option < super::common::Name >, #[doc =
+    " Contains the inference type and its options."] opt
+    inference_config["inference_config"] : Option < InferenceConfigContainer > }
 }
 impl InferenceAggregation {
     /// Nothing set.
@@ -5633,28 +5262,21 @@ pub struct IpPrefixAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<IpPrefixBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpPrefixAggregation {
-    /// The IP address field to aggregation on. The field mapping type must be `ip`.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Length of the network prefix. For IPv4 addresses the accepted range is \[0, 32\].
-    /// For IPv6 addresses the accepted range is \[0, 128\].
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Defines whether the prefix applies to IPv6 addresses.
-    #[serde(rename = "is_ipv6", skip_serializing_if = "Option::is_none")]
-    pub is_ipv6: Option<bool>,
-    /// Defines whether the prefix length is appended to IP address keys in the response.
-    #[serde(rename = "append_prefix_length", skip_serializing_if = "Option::is_none")]
-    pub append_prefix_length: Option<bool>,
-    /// Defines whether buckets are returned as a hash rather than an array in the response.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
-    /// Minimum number of documents in a bucket for it to be included in the response.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request IpPrefixAggregation { #[doc =
+    " The IP address field to aggregation on. The field mapping type must be `ip`."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " Length of the network prefix. For IPv4 addresses the accepted range is \\[0, 32\\]."]
+    #[doc = " For IPv6 addresses the accepted range is \\[0, 128\\]."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Defines whether the prefix applies to IPv6 addresses."] opt is_ipv6["is_ipv6"] :
+    Option < bool >, #[doc =
+    " Defines whether the prefix length is appended to IP address keys in the response."]
+    opt append_prefix_length["append_prefix_length"] : Option < bool >, #[doc =
+    " Defines whether buckets are returned as a hash rather than an array in the response."]
+    opt keyed["keyed"] : Option < bool >, #[doc =
+    " Minimum number of documents in a bucket for it to be included in the response."]
+    opt min_doc_count["min_doc_count"] : Option < i64 > }
 }
 impl IpPrefixAggregation {
     /// Nothing set.
@@ -5710,15 +5332,11 @@ pub struct IpRangeAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<IpRangeBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpRangeAggregation {
-    /// The date field whose values are used to build ranges.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Array of IP ranges.
-    #[serde(rename = "ranges", skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<IpRangeAggregationRange>>,
+crate::api_struct! {
+    #[derive(Default)] request IpRangeAggregation { #[doc =
+    " The date field whose values are used to build ranges."] opt field["field"] : Option
+    < super::common::Field >, #[doc = " Array of IP ranges."] opt ranges["ranges"] :
+    Option < Vec < IpRangeAggregationRange > > }
 }
 impl IpRangeAggregation {
     /// Nothing set.
@@ -5733,18 +5351,11 @@ impl IpRangeAggregation {
         >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpRangeAggregationRange {
-    /// Start of the range.
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<IpRangeAggregationRangeFrom>,
-    /// IP range defined as a CIDR mask.
-    #[serde(rename = "mask", skip_serializing_if = "Option::is_none")]
-    pub mask: Option<String>,
-    /// End of the range.
-    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
-    pub to: Option<IpRangeAggregationRangeTo>,
+crate::api_struct! {
+    #[derive(Default)] request IpRangeAggregationRange { #[doc = " Start of the range."]
+    opt from["from"] : Option < IpRangeAggregationRangeFrom >, #[doc =
+    " IP range defined as a CIDR mask."] opt mask["mask"] : Option < String >, #[doc =
+    " End of the range."] opt to["to"] : Option < IpRangeAggregationRangeTo > }
 }
 impl IpRangeAggregationRange {
     /// Nothing set.
@@ -5791,27 +5402,17 @@ impl crate::Bucket for IpRangeBucket {
     }
 }
 pub type KeyedPercentiles = std::collections::BTreeMap<String, KeyedPercentilesV>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinearMovingAverageAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    #[serde(rename = "settings", skip_serializing_if = "Option::is_none")]
-    pub settings: Option<super::common::EmptyObject>,
+crate::api_struct! {
+    #[derive(Default)] request LinearMovingAverageAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 >, opt
+    settings["settings"] : Option < super::common::EmptyObject > }
 }
 impl LinearMovingAverageAggregation {
     /// Nothing set.
@@ -5913,16 +5514,13 @@ impl crate::Bucket for LongTermsBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatrixAggregation {
-    /// An array of fields for computing the statistics.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::Fields>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<std::collections::BTreeMap<String, f64>>,
+crate::api_struct! {
+    #[derive(Default)] request MatrixAggregation { #[doc =
+    " An array of fields for computing the statistics."] opt fields["fields"] : Option <
+    super::common::Fields >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < std::collections::BTreeMap < String, f64 > > }
 }
 impl MatrixAggregation {
     /// Nothing set.
@@ -5946,19 +5544,15 @@ pub struct MatrixStatsAggregate {
     #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<MatrixStatsFields>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatrixStatsAggregation {
-    /// An array of fields for computing the statistics.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::Fields>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<std::collections::BTreeMap<String, f64>>,
-    /// Array value the aggregation will use for array or multi-valued fields.
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<super::common::SortMode>,
+crate::api_struct! {
+    #[derive(Default)] request MatrixStatsAggregation { #[doc =
+    " An array of fields for computing the statistics."] opt fields["fields"] : Option <
+    super::common::Fields >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < std::collections::BTreeMap < String, f64 > >, #[doc =
+    " Array value the aggregation will use for array or multi-valued fields."] opt
+    mode["mode"] : Option < super::common::SortMode > }
 }
 impl MatrixStatsAggregation {
     /// Nothing set.
@@ -6003,20 +5597,14 @@ pub struct MaxAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MaxAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MaxAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl MaxAggregation {
     /// Nothing set.
@@ -6031,19 +5619,15 @@ impl MaxAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MaxBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request MaxBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl MaxBucketAggregation {
     /// Nothing set.
@@ -6069,27 +5653,20 @@ pub struct MedianAbsoluteDeviationAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MedianAbsoluteDeviationAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error.
-    #[serde(rename = "compression", skip_serializing_if = "Option::is_none")]
-    pub compression: Option<f64>,
-    /// The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases).
-    /// To use an implementation optimized for accuracy, set this parameter to high_accuracy instead.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TDigestExecutionHint>,
+crate::api_struct! {
+    #[derive(Default)] request MedianAbsoluteDeviationAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String >, #[doc =
+    " Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error."]
+    opt compression["compression"] : Option < f64 >, #[doc =
+    " The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases)."]
+    #[doc =
+    " To use an implementation optimized for accuracy, set this parameter to high_accuracy instead."]
+    opt execution_hint["execution_hint"] : Option < TDigestExecutionHint > }
 }
 impl MedianAbsoluteDeviationAggregation {
     /// Nothing set.
@@ -6105,18 +5682,13 @@ impl MedianAbsoluteDeviationAggregation {
         execution_hint : TDigestExecutionHint
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricAggregationBase {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request MetricAggregationBase { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script > }
 }
 impl MetricAggregationBase {
     /// Nothing set.
@@ -6142,20 +5714,14 @@ pub struct MinAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MinAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MinAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl MinAggregation {
     /// Nothing set.
@@ -6170,19 +5736,15 @@ impl MinAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MinBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request MinBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl MinBucketAggregation {
     /// Nothing set.
@@ -6228,14 +5790,10 @@ impl crate::Bucket for MissingAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MissingAggregation {
-    /// The name of the field.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
+crate::api_struct! {
+    #[derive(Default)] request MissingAggregation { #[doc = " The name of the field."]
+    opt field["field"] : Option < super::common::Field >, opt missing["missing"] : Option
+    < Missing > }
 }
 impl MissingAggregation {
     /// Nothing set.
@@ -6289,25 +5847,16 @@ impl From<HoltWintersMovingAverageAggregation> for MovingAverageAggregation {
         MovingAverageAggregation::HoltWinters(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MovingAverageAggregationBase {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request MovingAverageAggregationBase { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 > }
 }
 impl MovingAverageAggregationBase {
     /// Nothing set.
@@ -6322,29 +5871,23 @@ impl MovingAverageAggregationBase {
         GapPolicy, plain minimize : bool, plain predict : i32, plain window : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MovingFunctionAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The script that should be executed on each window of data.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// By default, the window consists of the last n values excluding the current bucket.
-    /// Increasing `shift` by 1, moves the starting window position by 1 to the right.
-    #[serde(rename = "shift", skip_serializing_if = "Option::is_none")]
-    pub shift: Option<i32>,
-    /// The size of window to "slide" across the histogram.
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request MovingFunctionAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc =
+    " The script that should be executed on each window of data."] opt script["script"] :
+    Option < String >, #[doc =
+    " By default, the window consists of the last n values excluding the current bucket."]
+    #[doc =
+    " Increasing `shift` by 1, moves the starting window position by 1 to the right."]
+    opt shift["shift"] : Option < i32 >, #[doc =
+    " The size of window to \"slide\" across the histogram."] opt window["window"] :
+    Option < i32 > }
 }
 impl MovingFunctionAggregation {
     /// Nothing set.
@@ -6359,28 +5902,21 @@ impl MovingFunctionAggregation {
         GapPolicy, plain script : String, plain shift : i32, plain window : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MovingPercentilesAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The size of window to "slide" across the histogram.
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    /// By default, the window consists of the last n values excluding the current bucket.
-    /// Increasing `shift` by 1, moves the starting window position by 1 to the right.
-    #[serde(rename = "shift", skip_serializing_if = "Option::is_none")]
-    pub shift: Option<i32>,
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request MovingPercentilesAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc =
+    " The size of window to \"slide\" across the histogram."] opt window["window"] :
+    Option < i32 >, #[doc =
+    " By default, the window consists of the last n values excluding the current bucket."]
+    #[doc =
+    " Increasing `shift` by 1, moves the starting window position by 1 to the right."]
+    opt shift["shift"] : Option < i32 >, opt keyed["keyed"] : Option < bool > }
 }
 impl MovingPercentilesAggregation {
     /// Nothing set.
@@ -6544,38 +6080,26 @@ pub struct MultiTermsAggregate {
     #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
     pub sum_other_doc_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MultiTermsAggregation {
-    /// Specifies the strategy for data collection.
-    #[serde(rename = "collect_mode", skip_serializing_if = "Option::is_none")]
-    pub collect_mode: Option<TermsAggregationCollectMode>,
-    /// Specifies the sort order of the buckets.
-    /// Defaults to sorting by descending document count.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<AggregateOrder>,
-    /// The minimum number of documents in a bucket for it to be returned.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i64>,
-    /// The minimum number of documents in a bucket on each shard for it to be returned.
-    #[serde(rename = "shard_min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub shard_min_doc_count: Option<i64>,
-    /// The number of candidate terms produced by each shard.
-    /// By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// Calculates the doc count error on per term basis.
-    #[serde(
-        rename = "show_term_doc_count_error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub show_term_doc_count_error: Option<bool>,
-    /// The number of term buckets should be returned out of the overall terms list.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The field from which to generate sets of terms.
-    #[serde(rename = "terms", skip_serializing_if = "Option::is_none")]
-    pub terms: Option<Vec<MultiTermLookup>>,
+crate::api_struct! {
+    #[derive(Default)] request MultiTermsAggregation { #[doc =
+    " Specifies the strategy for data collection."] opt collect_mode["collect_mode"] :
+    Option < TermsAggregationCollectMode >, #[doc =
+    " Specifies the sort order of the buckets."] #[doc =
+    " Defaults to sorting by descending document count."] opt order["order"] : Option <
+    AggregateOrder >, #[doc =
+    " The minimum number of documents in a bucket for it to be returned."] opt
+    min_doc_count["min_doc_count"] : Option < i64 >, #[doc =
+    " The minimum number of documents in a bucket on each shard for it to be returned."]
+    opt shard_min_doc_count["shard_min_doc_count"] : Option < i64 >, #[doc =
+    " The number of candidate terms produced by each shard."] #[doc =
+    " By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " Calculates the doc count error on per term basis."] opt
+    show_term_doc_count_error["show_term_doc_count_error"] : Option < bool >, #[doc =
+    " The number of term buckets should be returned out of the overall terms list."] opt
+    size["size"] : Option < i32 >, #[doc =
+    " The field from which to generate sets of terms."] opt terms["terms"] : Option < Vec
+    < MultiTermLookup > > }
 }
 impl MultiTermsAggregation {
     /// Nothing set.
@@ -6626,15 +6150,12 @@ impl crate::Bucket for MultiTermsBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MutualInformationHeuristic {
-    /// Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to.
-    #[serde(rename = "background_is_superset", skip_serializing_if = "Option::is_none")]
-    pub background_is_superset: Option<bool>,
-    /// Set to `false` to filter out the terms that appear less often in the subset than in documents outside the subset.
-    #[serde(rename = "include_negatives", skip_serializing_if = "Option::is_none")]
-    pub include_negatives: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request MutualInformationHeuristic { #[doc =
+    " Set to `false` if you defined a custom background filter that represents a different set of documents that you want to compare to."]
+    opt background_is_superset["background_is_superset"] : Option < bool >, #[doc =
+    " Set to `false` to filter out the terms that appear less often in the subset than in documents outside the subset."]
+    opt include_negatives["include_negatives"] : Option < bool > }
 }
 impl MutualInformationHeuristic {
     /// Nothing set.
@@ -6673,12 +6194,10 @@ impl crate::Bucket for NestedAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NestedAggregation {
-    /// The path to the field of type `nested`.
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request NestedAggregation { #[doc =
+    " The path to the field of type `nested`."] opt path["path"] : Option <
+    super::common::Field > }
 }
 impl NestedAggregation {
     /// Nothing set.
@@ -6699,22 +6218,16 @@ pub struct NonStationary {
     #[serde(rename = "trend")]
     pub trend: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NormalizeAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The specific method to apply.
-    #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
-    pub method: Option<NormalizeMethod>,
+crate::api_struct! {
+    #[derive(Default)] request NormalizeAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc = " The specific method to apply."] opt method["method"]
+    : Option < NormalizeMethod > }
 }
 impl NormalizeAggregation {
     /// Nothing set.
@@ -6744,16 +6257,13 @@ crate::spec_enum! {
     " This method normalizes such that each value is exponentiated and relative to the sum of the exponents of the original values."]
     Softmax = "softmax" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PValueHeuristic {
-    #[serde(rename = "background_is_superset", skip_serializing_if = "Option::is_none")]
-    pub background_is_superset: Option<bool>,
-    /// Should the results be normalized when above the given value.
-    /// Allows for consistent significance results at various scales.
-    /// Note: `0` is a special value which means no normalization
-    #[serde(rename = "normalize_above", skip_serializing_if = "Option::is_none")]
-    pub normalize_above: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request PValueHeuristic { opt
+    background_is_superset["background_is_superset"] : Option < bool >, #[doc =
+    " Should the results be normalized when above the given value."] #[doc =
+    " Allows for consistent significance results at various scales."] #[doc =
+    " Note: `0` is a special value which means no normalization"] opt
+    normalize_above["normalize_above"] : Option < i64 > }
 }
 impl PValueHeuristic {
     /// Nothing set.
@@ -6792,12 +6302,10 @@ impl crate::Bucket for ParentAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ParentAggregation {
-    /// The child type that should be selected.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::common::RelationName>,
+crate::api_struct! {
+    #[derive(Default)] request ParentAggregation { #[doc =
+    " The child type that should be selected."] opt r#type["type"] : Option <
+    super::common::RelationName > }
 }
 impl ParentAggregation {
     /// Nothing set.
@@ -6809,9 +6317,9 @@ impl ParentAggregation {
     }
     crate::setters!(plain r#type : super::common::RelationName);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercentageScoreHeuristic {}
+crate::api_struct! {
+    #[derive(Default)] request PercentageScoreHeuristic {}
+}
 impl PercentageScoreHeuristic {
     /// Nothing set.
     pub fn new() -> Self
@@ -6821,33 +6329,22 @@ impl PercentageScoreHeuristic {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercentileRanksAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// By default, the aggregation associates a unique string key with each bucket and returns the ranges as a hash rather than an array.
-    /// Set to `false` to disable this behavior.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
-    /// An array of values for which to calculate the percentile ranks.
-    #[serde(rename = "values", skip_serializing_if = "Option::is_none")]
-    pub values: Option<PercentileRanksAggregationValues>,
-    /// Uses the alternative High Dynamic Range Histogram algorithm to calculate percentile ranks.
-    #[serde(rename = "hdr", skip_serializing_if = "Option::is_none")]
-    pub hdr: Option<HdrMethod>,
-    /// Sets parameters for the default TDigest algorithm used to calculate percentile ranks.
-    #[serde(rename = "tdigest", skip_serializing_if = "Option::is_none")]
-    pub tdigest: Option<TDigest>,
+crate::api_struct! {
+    #[derive(Default)] request PercentileRanksAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String >, #[doc =
+    " By default, the aggregation associates a unique string key with each bucket and returns the ranges as a hash rather than an array."]
+    #[doc = " Set to `false` to disable this behavior."] opt keyed["keyed"] : Option <
+    bool >, #[doc = " An array of values for which to calculate the percentile ranks."]
+    opt values["values"] : Option < PercentileRanksAggregationValues >, #[doc =
+    " Uses the alternative High Dynamic Range Histogram algorithm to calculate percentile ranks."]
+    opt hdr["hdr"] : Option < HdrMethod >, #[doc =
+    " Sets parameters for the default TDigest algorithm used to calculate percentile ranks."]
+    opt tdigest["tdigest"] : Option < TDigest > }
 }
 impl PercentileRanksAggregation {
     /// Nothing set.
@@ -6870,33 +6367,22 @@ pub struct PercentilesAggregateBase {
     #[serde(rename = "values")]
     pub values: Percentiles,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercentilesAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// By default, the aggregation associates a unique string key with each bucket and returns the ranges as a hash rather than an array.
-    /// Set to `false` to disable this behavior.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
-    /// The percentiles to calculate.
-    #[serde(rename = "percents", skip_serializing_if = "Option::is_none")]
-    pub percents: Option<crate::OneOrMany<f64>>,
-    /// Uses the alternative High Dynamic Range Histogram algorithm to calculate percentiles.
-    #[serde(rename = "hdr", skip_serializing_if = "Option::is_none")]
-    pub hdr: Option<HdrMethod>,
-    /// Sets parameters for the default TDigest algorithm used to calculate percentiles.
-    #[serde(rename = "tdigest", skip_serializing_if = "Option::is_none")]
-    pub tdigest: Option<TDigest>,
+crate::api_struct! {
+    #[derive(Default)] request PercentilesAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String >, #[doc =
+    " By default, the aggregation associates a unique string key with each bucket and returns the ranges as a hash rather than an array."]
+    #[doc = " Set to `false` to disable this behavior."] opt keyed["keyed"] : Option <
+    bool >, #[doc = " The percentiles to calculate."] opt percents["percents"] : Option <
+    crate ::OneOrMany < f64 > >, #[doc =
+    " Uses the alternative High Dynamic Range Histogram algorithm to calculate percentiles."]
+    opt hdr["hdr"] : Option < HdrMethod >, #[doc =
+    " Sets parameters for the default TDigest algorithm used to calculate percentiles."]
+    opt tdigest["tdigest"] : Option < TDigest > }
 }
 impl PercentilesAggregation {
     /// Nothing set.
@@ -6919,22 +6405,16 @@ pub struct PercentilesBucketAggregate {
     #[serde(rename = "values")]
     pub values: Percentiles,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercentilesBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The list of percentiles to calculate.
-    #[serde(rename = "percents", skip_serializing_if = "Option::is_none")]
-    pub percents: Option<Vec<f64>>,
+crate::api_struct! {
+    #[derive(Default)] request PercentilesBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc = " The list of percentiles to calculate."] opt
+    percents["percents"] : Option < Vec < f64 > > }
 }
 impl PercentilesBucketAggregation {
     /// Nothing set.
@@ -6949,19 +6429,15 @@ impl PercentilesBucketAggregation {
         GapPolicy, plain percents : Vec < f64 >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PipelineAggregationBase {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request PipelineAggregationBase { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl PipelineAggregationBase {
     /// Nothing set.
@@ -6976,21 +6452,17 @@ impl PipelineAggregationBase {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RandomSamplerAggregation {
-    /// The probability that a document will be included in the aggregated data.
-    /// Must be greater than 0, less than 0.5, or exactly 1.
-    /// The lower the probability, the fewer documents are matched.
-    #[serde(rename = "probability", skip_serializing_if = "Option::is_none")]
-    pub probability: Option<f64>,
-    /// The seed to generate the random sampling of documents.
-    /// When a seed is provided, the random subset of documents is the same between calls.
-    #[serde(rename = "seed", skip_serializing_if = "Option::is_none")]
-    pub seed: Option<i32>,
-    /// When combined with seed, setting shard_seed ensures 100% consistent sampling over shards where data is exactly the same.
-    #[serde(rename = "shard_seed", skip_serializing_if = "Option::is_none")]
-    pub shard_seed: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request RandomSamplerAggregation { #[doc =
+    " The probability that a document will be included in the aggregated data."] #[doc =
+    " Must be greater than 0, less than 0.5, or exactly 1."] #[doc =
+    " The lower the probability, the fewer documents are matched."] opt
+    probability["probability"] : Option < f64 >, #[doc =
+    " The seed to generate the random sampling of documents."] #[doc =
+    " When a seed is provided, the random subset of documents is the same between calls."]
+    opt seed["seed"] : Option < i32 >, #[doc =
+    " When combined with seed, setting shard_seed ensures 100% consistent sampling over shards where data is exactly the same."]
+    opt shard_seed["shard_seed"] : Option < i32 > }
 }
 impl RandomSamplerAggregation {
     /// Nothing set.
@@ -7009,26 +6481,17 @@ pub struct RangeAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<RangeBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RangeAggregation {
-    /// The date field whose values are use to build ranges.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<i32>,
-    /// An array of ranges used to bucket documents.
-    #[serde(rename = "ranges", skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<AggregationRange>>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Set to `true` to associate a unique string key with each bucket and return the ranges as a hash rather than an array.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request RangeAggregation { #[doc =
+    " The date field whose values are use to build ranges."] opt field["field"] : Option
+    < super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < i32 >, #[doc = " An array of ranges used to bucket documents."] opt
+    ranges["ranges"] : Option < Vec < AggregationRange > >, opt script["script"] : Option
+    < super::common::Script >, #[doc =
+    " Set to `true` to associate a unique string key with each bucket and return the ranges as a hash rather than an array."]
+    opt keyed["keyed"] : Option < bool >, opt format["format"] : Option < String > }
 }
 impl RangeAggregation {
     /// Nothing set.
@@ -7080,31 +6543,21 @@ impl crate::Bucket for RangeBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RareTermsAggregation {
-    /// Terms that should be excluded from the aggregation.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<TermsExclude>,
-    /// The field from which to return rare terms.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Terms that should be included in the aggregation.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<TermsInclude>,
-    /// The maximum number of documents a term should appear in.
-    #[serde(rename = "max_doc_count", skip_serializing_if = "Option::is_none")]
-    pub max_doc_count: Option<i64>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    /// The precision of the internal CuckooFilters.
-    /// Smaller precision leads to better approximation, but higher memory usage.
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<f64>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request RareTermsAggregation { #[doc =
+    " Terms that should be excluded from the aggregation."] opt exclude["exclude"] :
+    Option < TermsExclude >, #[doc = " The field from which to return rare terms."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " Terms that should be included in the aggregation."] opt include["include"] : Option
+    < TermsInclude >, #[doc =
+    " The maximum number of documents a term should appear in."] opt
+    max_doc_count["max_doc_count"] : Option < i64 >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, #[doc = " The precision of the internal CuckooFilters."] #[doc =
+    " Smaller precision leads to better approximation, but higher memory usage."] opt
+    precision["precision"] : Option < f64 >, opt value_type["value_type"] : Option <
+    String > }
 }
 impl RareTermsAggregation {
     /// Nothing set.
@@ -7129,27 +6582,18 @@ pub struct RateAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// The interval used to calculate the rate.
-    /// By default, the interval of the `date_histogram` is used.
-    #[serde(rename = "unit", skip_serializing_if = "Option::is_none")]
-    pub unit: Option<CalendarInterval>,
-    /// How the rate is calculated.
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RateMode>,
+crate::api_struct! {
+    #[derive(Default)] request RateAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String >, #[doc =
+    " The interval used to calculate the rate."] #[doc =
+    " By default, the interval of the `date_histogram` is used."] opt unit["unit"] :
+    Option < CalendarInterval >, #[doc = " How the rate is calculated."] opt mode["mode"]
+    : Option < RateMode > }
 }
 impl RateAggregation {
     /// Nothing set.
@@ -7196,13 +6640,11 @@ impl crate::Bucket for ReverseNestedAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReverseNestedAggregation {
-    /// Defines the nested object field that should be joined back to.
-    /// The default is empty, which means that it joins back to the root/main document level.
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request ReverseNestedAggregation { #[doc =
+    " Defines the nested object field that should be joined back to."] #[doc =
+    " The default is empty, which means that it joins back to the root/main document level."]
+    opt path["path"] : Option < super::common::Field > }
 }
 impl ReverseNestedAggregation {
     /// Nothing set.
@@ -7241,12 +6683,10 @@ impl crate::Bucket for SamplerAggregate {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SamplerAggregation {
-    /// Limits how many top-scoring documents are collected in the sample processed on each shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SamplerAggregation { #[doc =
+    " Limits how many top-scoring documents are collected in the sample processed on each shard."]
+    opt shard_size["shard_size"] : Option < i32 > }
 }
 impl SamplerAggregation {
     /// Nothing set.
@@ -7265,11 +6705,9 @@ crate::spec_enum! {
     " Hold hashes of the field values - with potential for hash collisions."] BytesHash =
     "bytes_hash" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptedHeuristic {
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptedHeuristic { opt script["script"] : Option <
+    super::common::Script > }
 }
 impl ScriptedHeuristic {
     /// Nothing set.
@@ -7288,38 +6726,29 @@ pub struct ScriptedMetricAggregate {
     #[serde(rename = "value")]
     pub value: serde_json::Value,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptedMetricAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Runs once on each shard after document collection is complete.
-    /// Allows the aggregation to consolidate the state returned from each shard.
-    #[serde(rename = "combine_script", skip_serializing_if = "Option::is_none")]
-    pub combine_script: Option<super::common::Script>,
-    /// Runs prior to any collection of documents.
-    /// Allows the aggregation to set up any initial state.
-    #[serde(rename = "init_script", skip_serializing_if = "Option::is_none")]
-    pub init_script: Option<super::common::Script>,
-    /// Run once per document collected.
-    /// If no `combine_script` is specified, the resulting state needs to be stored in the `state` object.
-    #[serde(rename = "map_script", skip_serializing_if = "Option::is_none")]
-    pub map_script: Option<super::common::Script>,
-    /// A global object with script parameters for `init`, `map` and `combine` scripts.
-    /// It is shared between the scripts.
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Runs once on the coordinating node after all shards have returned their results.
-    /// The script is provided with access to a variable `states`, which is an array of the result of the `combine_script` on each shard.
-    #[serde(rename = "reduce_script", skip_serializing_if = "Option::is_none")]
-    pub reduce_script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptedMetricAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Runs once on each shard after document collection is complete."] #[doc =
+    " Allows the aggregation to consolidate the state returned from each shard."] opt
+    combine_script["combine_script"] : Option < super::common::Script >, #[doc =
+    " Runs prior to any collection of documents."] #[doc =
+    " Allows the aggregation to set up any initial state."] opt
+    init_script["init_script"] : Option < super::common::Script >, #[doc =
+    " Run once per document collected."] #[doc =
+    " If no `combine_script` is specified, the resulting state needs to be stored in the `state` object."]
+    opt map_script["map_script"] : Option < super::common::Script >, #[doc =
+    " A global object with script parameters for `init`, `map` and `combine` scripts."]
+    #[doc = " It is shared between the scripts."] opt params["params"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, #[doc =
+    " Runs once on the coordinating node after all shards have returned their results."]
+    #[doc =
+    " The script is provided with access to a variable `states`, which is an array of the result of the `combine_script` on each shard."]
+    opt reduce_script["reduce_script"] : Option < super::common::Script > }
 }
 impl ScriptedMetricAggregation {
     /// Nothing set.
@@ -7337,23 +6766,17 @@ impl ScriptedMetricAggregation {
         reduce_script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SerialDifferencingAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    /// The historical bucket to subtract from the current value.
-    /// Must be a positive, non-zero integer.
-    #[serde(rename = "lag", skip_serializing_if = "Option::is_none")]
-    pub lag: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SerialDifferencingAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, #[doc =
+    " The historical bucket to subtract from the current value."] #[doc =
+    " Must be a positive, non-zero integer."] opt lag["lag"] : Option < i32 > }
 }
 impl SerialDifferencingAggregation {
     /// Nothing set.
@@ -7465,59 +6888,44 @@ pub struct SignificantTermsAggregateBase<T> {
     #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
     pub doc_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignificantTermsAggregation {
-    /// A background filter that can be used to focus in on significant terms within a narrower context, instead of the entire index.
-    #[serde(rename = "background_filter", skip_serializing_if = "Option::is_none")]
-    pub background_filter: Option<super::query_dsl::QueryContainer>,
-    /// Use Chi square, as described in "Information Retrieval", Manning et al., Chapter 13.5.2, as the significance score.
-    #[serde(rename = "chi_square", skip_serializing_if = "Option::is_none")]
-    pub chi_square: Option<ChiSquareHeuristic>,
-    /// Terms to exclude.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<TermsExclude>,
-    /// Mechanism by which the aggregation should be executed: using field values directly or using global ordinals.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TermsAggregationExecutionHint>,
-    /// The field from which to return significant terms.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Use Google normalized distance as described in "The Google Similarity Distance", Cilibrasi and Vitanyi, 2007, as the significance score.
-    #[serde(rename = "gnd", skip_serializing_if = "Option::is_none")]
-    pub gnd: Option<GoogleNormalizedDistanceHeuristic>,
-    /// Terms to include.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<TermsInclude>,
-    /// Use JLH score as the significance score.
-    #[serde(rename = "jlh", skip_serializing_if = "Option::is_none")]
-    pub jlh: Option<super::common::EmptyObject>,
-    /// Only return terms that are found in more than `min_doc_count` hits.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i64>,
-    /// Use mutual information as described in "Information Retrieval", Manning et al., Chapter 13.5.1, as the significance score.
-    #[serde(rename = "mutual_information", skip_serializing_if = "Option::is_none")]
-    pub mutual_information: Option<MutualInformationHeuristic>,
-    /// A simple calculation of the number of documents in the foreground sample with a term divided by the number of documents in the background with the term.
-    #[serde(rename = "percentage", skip_serializing_if = "Option::is_none")]
-    pub percentage: Option<PercentageScoreHeuristic>,
-    /// Customized score, implemented via a script.
-    #[serde(rename = "script_heuristic", skip_serializing_if = "Option::is_none")]
-    pub script_heuristic: Option<ScriptedHeuristic>,
-    /// Significant terms heuristic that calculates the p-value between the term existing in foreground and background sets.
-    #[serde(rename = "p_value", skip_serializing_if = "Option::is_none")]
-    pub p_value: Option<PValueHeuristic>,
-    /// Regulates the certainty a shard has if the term should actually be added to the candidate list or not with respect to the `min_doc_count`.
-    /// Terms will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`.
-    #[serde(rename = "shard_min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub shard_min_doc_count: Option<i64>,
-    /// Can be used to control the volumes of candidate terms produced by each shard.
-    /// By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The number of buckets returned out of the overall terms list.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SignificantTermsAggregation { #[doc =
+    " A background filter that can be used to focus in on significant terms within a narrower context, instead of the entire index."]
+    opt background_filter["background_filter"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " Use Chi square, as described in \"Information Retrieval\", Manning et al., Chapter 13.5.2, as the significance score."]
+    opt chi_square["chi_square"] : Option < ChiSquareHeuristic >, #[doc =
+    " Terms to exclude."] opt exclude["exclude"] : Option < TermsExclude >, #[doc =
+    " Mechanism by which the aggregation should be executed: using field values directly or using global ordinals."]
+    opt execution_hint["execution_hint"] : Option < TermsAggregationExecutionHint >,
+    #[doc = " The field from which to return significant terms."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " Use Google normalized distance as described in \"The Google Similarity Distance\", Cilibrasi and Vitanyi, 2007, as the significance score."]
+    opt gnd["gnd"] : Option < GoogleNormalizedDistanceHeuristic >, #[doc =
+    " Terms to include."] opt include["include"] : Option < TermsInclude >, #[doc =
+    " Use JLH score as the significance score."] opt jlh["jlh"] : Option <
+    super::common::EmptyObject >, #[doc =
+    " Only return terms that are found in more than `min_doc_count` hits."] opt
+    min_doc_count["min_doc_count"] : Option < i64 >, #[doc =
+    " Use mutual information as described in \"Information Retrieval\", Manning et al., Chapter 13.5.1, as the significance score."]
+    opt mutual_information["mutual_information"] : Option < MutualInformationHeuristic >,
+    #[doc =
+    " A simple calculation of the number of documents in the foreground sample with a term divided by the number of documents in the background with the term."]
+    opt percentage["percentage"] : Option < PercentageScoreHeuristic >, #[doc =
+    " Customized score, implemented via a script."] opt
+    script_heuristic["script_heuristic"] : Option < ScriptedHeuristic >, #[doc =
+    " Significant terms heuristic that calculates the p-value between the term existing in foreground and background sets."]
+    opt p_value["p_value"] : Option < PValueHeuristic >, #[doc =
+    " Regulates the certainty a shard has if the term should actually be added to the candidate list or not with respect to the `min_doc_count`."]
+    #[doc =
+    " Terms will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`."]
+    opt shard_min_doc_count["shard_min_doc_count"] : Option < i64 >, #[doc =
+    " Can be used to control the volumes of candidate terms produced by each shard."]
+    #[doc =
+    " By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The number of buckets returned out of the overall terms list."] opt size["size"] :
+    Option < i32 > }
 }
 impl SignificantTermsAggregation {
     /// Nothing set.
@@ -7567,62 +6975,45 @@ impl crate::Bucket for SignificantTermsBucketBase {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignificantTextAggregation {
-    /// A background filter that can be used to focus in on significant terms within a narrower context, instead of the entire index.
-    #[serde(rename = "background_filter", skip_serializing_if = "Option::is_none")]
-    pub background_filter: Option<super::query_dsl::QueryContainer>,
-    /// Use Chi square, as described in "Information Retrieval", Manning et al., Chapter 13.5.2, as the significance score.
-    #[serde(rename = "chi_square", skip_serializing_if = "Option::is_none")]
-    pub chi_square: Option<ChiSquareHeuristic>,
-    /// Values to exclude.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<TermsExclude>,
-    /// Determines whether the aggregation will use field values directly or global ordinals.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TermsAggregationExecutionHint>,
-    /// The field from which to return significant text.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Whether to out duplicate text to deal with noisy data.
-    #[serde(rename = "filter_duplicate_text", skip_serializing_if = "Option::is_none")]
-    pub filter_duplicate_text: Option<bool>,
-    /// Use Google normalized distance as described in "The Google Similarity Distance", Cilibrasi and Vitanyi, 2007, as the significance score.
-    #[serde(rename = "gnd", skip_serializing_if = "Option::is_none")]
-    pub gnd: Option<GoogleNormalizedDistanceHeuristic>,
-    /// Values to include.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<TermsInclude>,
-    /// Use JLH score as the significance score.
-    #[serde(rename = "jlh", skip_serializing_if = "Option::is_none")]
-    pub jlh: Option<super::common::EmptyObject>,
-    /// Only return values that are found in more than `min_doc_count` hits.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i64>,
-    /// Use mutual information as described in "Information Retrieval", Manning et al., Chapter 13.5.1, as the significance score.
-    #[serde(rename = "mutual_information", skip_serializing_if = "Option::is_none")]
-    pub mutual_information: Option<MutualInformationHeuristic>,
-    /// A simple calculation of the number of documents in the foreground sample with a term divided by the number of documents in the background with the term.
-    #[serde(rename = "percentage", skip_serializing_if = "Option::is_none")]
-    pub percentage: Option<PercentageScoreHeuristic>,
-    /// Customized score, implemented via a script.
-    #[serde(rename = "script_heuristic", skip_serializing_if = "Option::is_none")]
-    pub script_heuristic: Option<ScriptedHeuristic>,
-    /// Regulates the certainty a shard has if the values should actually be added to the candidate list or not with respect to the min_doc_count.
-    /// Values will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`.
-    #[serde(rename = "shard_min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub shard_min_doc_count: Option<i64>,
-    /// The number of candidate terms produced by each shard.
-    /// By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The number of buckets returned out of the overall terms list.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Overrides the JSON `_source` fields from which text will be analyzed.
-    #[serde(rename = "source_fields", skip_serializing_if = "Option::is_none")]
-    pub source_fields: Option<super::common::Fields>,
+crate::api_struct! {
+    #[derive(Default)] request SignificantTextAggregation { #[doc =
+    " A background filter that can be used to focus in on significant terms within a narrower context, instead of the entire index."]
+    opt background_filter["background_filter"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " Use Chi square, as described in \"Information Retrieval\", Manning et al., Chapter 13.5.2, as the significance score."]
+    opt chi_square["chi_square"] : Option < ChiSquareHeuristic >, #[doc =
+    " Values to exclude."] opt exclude["exclude"] : Option < TermsExclude >, #[doc =
+    " Determines whether the aggregation will use field values directly or global ordinals."]
+    opt execution_hint["execution_hint"] : Option < TermsAggregationExecutionHint >,
+    #[doc = " The field from which to return significant text."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " Whether to out duplicate text to deal with noisy data."] opt
+    filter_duplicate_text["filter_duplicate_text"] : Option < bool >, #[doc =
+    " Use Google normalized distance as described in \"The Google Similarity Distance\", Cilibrasi and Vitanyi, 2007, as the significance score."]
+    opt gnd["gnd"] : Option < GoogleNormalizedDistanceHeuristic >, #[doc =
+    " Values to include."] opt include["include"] : Option < TermsInclude >, #[doc =
+    " Use JLH score as the significance score."] opt jlh["jlh"] : Option <
+    super::common::EmptyObject >, #[doc =
+    " Only return values that are found in more than `min_doc_count` hits."] opt
+    min_doc_count["min_doc_count"] : Option < i64 >, #[doc =
+    " Use mutual information as described in \"Information Retrieval\", Manning et al., Chapter 13.5.1, as the significance score."]
+    opt mutual_information["mutual_information"] : Option < MutualInformationHeuristic >,
+    #[doc =
+    " A simple calculation of the number of documents in the foreground sample with a term divided by the number of documents in the background with the term."]
+    opt percentage["percentage"] : Option < PercentageScoreHeuristic >, #[doc =
+    " Customized score, implemented via a script."] opt
+    script_heuristic["script_heuristic"] : Option < ScriptedHeuristic >, #[doc =
+    " Regulates the certainty a shard has if the values should actually be added to the candidate list or not with respect to the min_doc_count."]
+    #[doc =
+    " Values will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`."]
+    opt shard_min_doc_count["shard_min_doc_count"] : Option < i64 >, #[doc =
+    " The number of candidate terms produced by each shard."] #[doc =
+    " By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The number of buckets returned out of the overall terms list."] opt size["size"] :
+    Option < i32 >, #[doc =
+    " Overrides the JSON `_source` fields from which text will be analyzed."] opt
+    source_fields["source_fields"] : Option < super::common::Fields > }
 }
 impl SignificantTextAggregation {
     /// Nothing set.
@@ -7644,27 +7035,17 @@ impl SignificantTextAggregation {
         size : i32, plain source_fields : super::common::Fields
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimpleMovingAverageAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
-    #[serde(rename = "minimize", skip_serializing_if = "Option::is_none")]
-    pub minimize: Option<bool>,
-    #[serde(rename = "predict", skip_serializing_if = "Option::is_none")]
-    pub predict: Option<i32>,
-    #[serde(rename = "window", skip_serializing_if = "Option::is_none")]
-    pub window: Option<i32>,
-    #[serde(rename = "settings", skip_serializing_if = "Option::is_none")]
-    pub settings: Option<super::common::EmptyObject>,
+crate::api_struct! {
+    #[derive(Default)] request SimpleMovingAverageAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy >, opt minimize["minimize"] : Option < bool >, opt
+    predict["predict"] : Option < i32 >, opt window["window"] : Option < i32 >, opt
+    settings["settings"] : Option < super::common::EmptyObject > }
 }
 impl SimpleMovingAverageAggregation {
     /// Nothing set.
@@ -7794,20 +7175,14 @@ pub struct StatsAggregate {
     #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
     pub sum_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StatsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StatsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl StatsAggregation {
     /// Nothing set.
@@ -7845,19 +7220,15 @@ pub struct StatsBucketAggregate {
     #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
     pub sum_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StatsBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request StatsBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl StatsBucketAggregation {
     /// Nothing set.
@@ -7942,21 +7313,15 @@ pub struct StringStatsAggregate {
     #[serde(rename = "avg_length_as_string", skip_serializing_if = "Option::is_none")]
     pub avg_length_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StringStatsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Shows the probability distribution for all characters.
-    #[serde(rename = "show_distribution", skip_serializing_if = "Option::is_none")]
-    pub show_distribution: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request StringStatsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Shows the probability distribution for all characters."] opt
+    show_distribution["show_distribution"] : Option < bool > }
 }
 impl StringStatsAggregation {
     /// Nothing set.
@@ -8030,20 +7395,14 @@ pub struct SumAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SumAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request SumAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl SumAggregation {
     /// Nothing set.
@@ -8058,19 +7417,15 @@ impl SumAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SumBucketAggregation {
-    /// Path to the buckets that contain one set of values to correlate.
-    #[serde(rename = "buckets_path", skip_serializing_if = "Option::is_none")]
-    pub buckets_path: Option<BucketsPath>,
-    /// `DecimalFormat` pattern for the output value.
-    /// If specified, the formatted value is returned in the aggregation’s `value_as_string` property.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Policy to apply when gaps are found in the data.
-    #[serde(rename = "gap_policy", skip_serializing_if = "Option::is_none")]
-    pub gap_policy: Option<GapPolicy>,
+crate::api_struct! {
+    #[derive(Default)] request SumBucketAggregation { #[doc =
+    " Path to the buckets that contain one set of values to correlate."] opt
+    buckets_path["buckets_path"] : Option < BucketsPath >, #[doc =
+    " `DecimalFormat` pattern for the output value."] #[doc =
+    " If specified, the formatted value is returned in the aggregation’s `value_as_string` property."]
+    opt format["format"] : Option < String >, #[doc =
+    " Policy to apply when gaps are found in the data."] opt gap_policy["gap_policy"] :
+    Option < GapPolicy > }
 }
 impl SumBucketAggregation {
     /// Nothing set.
@@ -8085,16 +7440,14 @@ impl SumBucketAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TDigest {
-    /// Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error.
-    #[serde(rename = "compression", skip_serializing_if = "Option::is_none")]
-    pub compression: Option<i32>,
-    /// The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases).
-    /// To use an implementation optimized for accuracy, set this parameter to high_accuracy instead.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TDigestExecutionHint>,
+crate::api_struct! {
+    #[derive(Default)] request TDigest { #[doc =
+    " Limits the maximum number of nodes used by the underlying TDigest algorithm to `20 * compression`, enabling control of memory usage and approximation error."]
+    opt compression["compression"] : Option < i32 >, #[doc =
+    " The default implementation of TDigest is optimized for performance, scaling to millions or even billions of sample values while maintaining acceptable accuracy levels (close to 1% relative error for millions of samples in some cases)."]
+    #[doc =
+    " To use an implementation optimized for accuracy, set this parameter to high_accuracy instead."]
+    opt execution_hint["execution_hint"] : Option < TDigestExecutionHint > }
 }
 impl TDigest {
     /// Nothing set.
@@ -8134,18 +7487,11 @@ pub struct TTestAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TTestAggregation {
-    /// Test population A.
-    #[serde(rename = "a", skip_serializing_if = "Option::is_none")]
-    pub a: Option<TestPopulation>,
-    /// Test population B.
-    #[serde(rename = "b", skip_serializing_if = "Option::is_none")]
-    pub b: Option<TestPopulation>,
-    /// The type of test.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TTestType>,
+crate::api_struct! {
+    #[derive(Default)] request TTestAggregation { #[doc = " Test population A."] opt
+    a["a"] : Option < TestPopulation >, #[doc = " Test population B."] opt b["b"] :
+    Option < TestPopulation >, #[doc = " The type of test."] opt r#type["type"] : Option
+    < TTestType > }
 }
 impl TTestAggregation {
     /// Nothing set.
@@ -8178,65 +7524,39 @@ pub struct TermsAggregateBase<TBucket> {
     #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
     pub sum_other_doc_count: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermsAggregation {
-    /// Determines how child aggregations should be calculated: breadth-first or depth-first.
-    #[serde(rename = "collect_mode", skip_serializing_if = "Option::is_none")]
-    pub collect_mode: Option<TermsAggregationCollectMode>,
-    /// Values to exclude.
-    /// Accepts regular expressions and partitions.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<TermsExclude>,
-    /// Determines whether the aggregation will use field values directly or global ordinals.
-    #[serde(rename = "execution_hint", skip_serializing_if = "Option::is_none")]
-    pub execution_hint: Option<TermsAggregationExecutionHint>,
-    /// The field from which to return terms.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Values to include.
-    /// Accepts regular expressions and partitions.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<TermsInclude>,
-    /// Only return values that are found in more than `min_doc_count` hits.
-    #[serde(rename = "min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub min_doc_count: Option<i32>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "missing_order", skip_serializing_if = "Option::is_none")]
-    pub missing_order: Option<MissingOrder>,
-    #[serde(rename = "missing_bucket", skip_serializing_if = "Option::is_none")]
-    pub missing_bucket: Option<bool>,
-    /// Coerced unmapped fields into the specified type.
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<String>,
-    /// Specifies the sort order of the buckets.
-    /// Defaults to sorting by descending document count.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<AggregateOrder>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Regulates the certainty a shard has if the term should actually be added to the candidate list or not with respect to the `min_doc_count`.
-    /// Terms will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`.
-    #[serde(rename = "shard_min_doc_count", skip_serializing_if = "Option::is_none")]
-    pub shard_min_doc_count: Option<i64>,
-    /// The number of candidate terms produced by each shard.
-    /// By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// Set to `true` to return the `doc_count_error_upper_bound`, which is an upper bound to the error on the `doc_count` returned by each shard.
-    #[serde(
-        rename = "show_term_doc_count_error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub show_term_doc_count_error: Option<bool>,
-    /// The number of buckets returned out of the overall terms list.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request TermsAggregation { #[doc =
+    " Determines how child aggregations should be calculated: breadth-first or depth-first."]
+    opt collect_mode["collect_mode"] : Option < TermsAggregationCollectMode >, #[doc =
+    " Values to exclude."] #[doc = " Accepts regular expressions and partitions."] opt
+    exclude["exclude"] : Option < TermsExclude >, #[doc =
+    " Determines whether the aggregation will use field values directly or global ordinals."]
+    opt execution_hint["execution_hint"] : Option < TermsAggregationExecutionHint >,
+    #[doc = " The field from which to return terms."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " Values to include."] #[doc =
+    " Accepts regular expressions and partitions."] opt include["include"] : Option <
+    TermsInclude >, #[doc =
+    " Only return values that are found in more than `min_doc_count` hits."] opt
+    min_doc_count["min_doc_count"] : Option < i32 >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt missing_order["missing_order"] : Option < MissingOrder >, opt
+    missing_bucket["missing_bucket"] : Option < bool >, #[doc =
+    " Coerced unmapped fields into the specified type."] opt value_type["value_type"] :
+    Option < String >, #[doc = " Specifies the sort order of the buckets."] #[doc =
+    " Defaults to sorting by descending document count."] opt order["order"] : Option <
+    AggregateOrder >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Regulates the certainty a shard has if the term should actually be added to the candidate list or not with respect to the `min_doc_count`."]
+    #[doc =
+    " Terms will only be considered if their local shard frequency within the set is higher than the `shard_min_doc_count`."]
+    opt shard_min_doc_count["shard_min_doc_count"] : Option < i64 >, #[doc =
+    " The number of candidate terms produced by each shard."] #[doc =
+    " By default, `shard_size` will be automatically estimated based on the number of shards and the `size` parameter."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " Set to `true` to return the `doc_count_error_upper_bound`, which is an upper bound to the error on the `doc_count` returned by each shard."]
+    opt show_term_doc_count_error["show_term_doc_count_error"] : Option < bool >, #[doc =
+    " The number of buckets returned out of the overall terms list."] opt size["size"] :
+    Option < i32 >, opt format["format"] : Option < String > }
 }
 impl TermsAggregation {
     /// Nothing set.
@@ -8299,15 +7619,11 @@ impl crate::Bucket for TermsBucketBase {
     }
 }
 pub type TermsExclude = crate::OneOrMany<String>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermsPartition {
-    /// The number of partitions.
-    #[serde(rename = "num_partitions", skip_serializing_if = "Option::is_none")]
-    pub num_partitions: Option<i64>,
-    /// The partition number for this request.
-    #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
-    pub partition: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request TermsPartition { #[doc = " The number of partitions."] opt
+    num_partitions["num_partitions"] : Option < i64 >, #[doc =
+    " The partition number for this request."] opt partition["partition"] : Option < i64
+    > }
 }
 impl TermsPartition {
     /// Nothing set.
@@ -8319,17 +7635,12 @@ impl TermsPartition {
     }
     crate::setters!(plain num_partitions : i64, plain partition : i64);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TestPopulation {
-    /// The field to aggregate.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// A filter used to define a set of records to run unpaired t-test on.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<super::query_dsl::QueryContainer>,
+crate::api_struct! {
+    #[derive(Default)] request TestPopulation { #[doc = " The field to aggregate."] opt
+    field["field"] : Option < super::common::Field >, opt script["script"] : Option <
+    super::common::Script >, #[doc =
+    " A filter used to define a set of records to run unpaired t-test on."] opt
+    filter["filter"] : Option < super::query_dsl::QueryContainer > }
 }
 impl TestPopulation {
     /// Nothing set.
@@ -8351,15 +7662,12 @@ pub struct TimeSeriesAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<TimeSeriesBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeSeriesAggregation {
-    /// The maximum number of results to return.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Set to `true` to associate a unique string key with each bucket and returns the ranges as a hash rather than an array.
-    #[serde(rename = "keyed", skip_serializing_if = "Option::is_none")]
-    pub keyed: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request TimeSeriesAggregation { #[doc =
+    " The maximum number of results to return."] opt size["size"] : Option < i32 >, #[doc
+    =
+    " Set to `true` to associate a unique string key with each bucket and returns the ranges as a hash rather than an array."]
+    opt keyed["keyed"] : Option < bool > }
 }
 impl TimeSeriesAggregation {
     /// Nothing set.
@@ -8405,61 +7713,40 @@ pub struct TopHitsAggregate {
     #[serde(rename = "hits")]
     pub hits: super::search::HitsMetadata<serde_json::Value>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopHitsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// Fields for which to return doc values.
-    #[serde(rename = "docvalue_fields", skip_serializing_if = "Option::is_none")]
-    pub docvalue_fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    /// If `true`, returns detailed information about score computation as part of a hit.
-    #[serde(rename = "explain", skip_serializing_if = "Option::is_none")]
-    pub explain: Option<bool>,
-    /// Array of wildcard (*) patterns. The request returns values for field names
-    /// matching these patterns in the hits.fields property of the response.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    /// Starting document offset.
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<i32>,
-    /// Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in the search results.
-    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
-    pub highlight: Option<super::search::Highlight>,
-    /// Returns the result of one or more script evaluations for each hit.
-    #[serde(rename = "script_fields", skip_serializing_if = "Option::is_none")]
-    pub script_fields: Option<
-        std::collections::BTreeMap<String, super::common::ScriptField>,
-    >,
-    /// The maximum number of top matching hits to return per bucket.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Sort order of the top matching hits.
-    /// By default, the hits are sorted by the score of the main query.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::Sort>,
-    /// Selects the fields of the source that are returned.
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<super::search::SourceConfig>,
-    /// Returns values for the specified stored fields (fields that use the `store` mapping option).
-    #[serde(rename = "stored_fields", skip_serializing_if = "Option::is_none")]
-    pub stored_fields: Option<super::common::Fields>,
-    /// If `true`, calculates and returns document scores, even if the scores are not used for sorting.
-    #[serde(rename = "track_scores", skip_serializing_if = "Option::is_none")]
-    pub track_scores: Option<bool>,
-    /// If `true`, returns document version as part of a hit.
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<bool>,
-    /// If `true`, returns sequence number and primary term of the last modification of each hit.
-    #[serde(rename = "seq_no_primary_term", skip_serializing_if = "Option::is_none")]
-    pub seq_no_primary_term: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request TopHitsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " Fields for which to return doc values."] opt docvalue_fields["docvalue_fields"] :
+    Option < Vec < super::query_dsl::FieldAndFormat > >, #[doc =
+    " If `true`, returns detailed information about score computation as part of a hit."]
+    opt explain["explain"] : Option < bool >, #[doc =
+    " Array of wildcard (*) patterns. The request returns values for field names"] #[doc
+    = " matching these patterns in the hits.fields property of the response."] opt
+    fields["fields"] : Option < Vec < super::query_dsl::FieldAndFormat > >, #[doc =
+    " Starting document offset."] opt from["from"] : Option < i32 >, #[doc =
+    " Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in the search results."]
+    opt highlight["highlight"] : Option < super::search::Highlight >, #[doc =
+    " Returns the result of one or more script evaluations for each hit."] opt
+    script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " The maximum number of top matching hits to return per bucket."] opt size["size"] :
+    Option < i32 >, #[doc = " Sort order of the top matching hits."] #[doc =
+    " By default, the hits are sorted by the score of the main query."] opt sort["sort"]
+    : Option < super::common::Sort >, #[doc =
+    " Selects the fields of the source that are returned."] opt source["_source"] :
+    Option < super::search::SourceConfig >, #[doc =
+    " Returns values for the specified stored fields (fields that use the `store` mapping option)."]
+    opt stored_fields["stored_fields"] : Option < super::common::Fields >, #[doc =
+    " If `true`, calculates and returns document scores, even if the scores are not used for sorting."]
+    opt track_scores["track_scores"] : Option < bool >, #[doc =
+    " If `true`, returns document version as part of a hit."] opt version["version"] :
+    Option < bool >, #[doc =
+    " If `true`, returns sequence number and primary term of the last modification of each hit."]
+    opt seq_no_primary_term["seq_no_primary_term"] : Option < bool > }
 }
 impl TopHitsAggregation {
     /// Nothing set.
@@ -8495,27 +7782,18 @@ pub struct TopMetricsAggregate {
     #[serde(rename = "top")]
     pub top: Vec<TopMetrics>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopMetricsAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// The fields of the top document to return.
-    #[serde(rename = "metrics", skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<crate::OneOrMany<TopMetricsValue>>,
-    /// The number of top documents from which to return metrics.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The sort order of the documents.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::Sort>,
+crate::api_struct! {
+    #[derive(Default)] request TopMetricsAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " The fields of the top document to return."] opt metrics["metrics"] : Option < crate
+    ::OneOrMany < TopMetricsValue > >, #[doc =
+    " The number of top documents from which to return metrics."] opt size["size"] :
+    Option < i32 >, #[doc = " The sort order of the documents."] opt sort["sort"] :
+    Option < super::common::Sort > }
 }
 impl TopMetricsAggregation {
     /// Nothing set.
@@ -8531,12 +7809,10 @@ impl TopMetricsAggregation {
         plain size : i32, plain sort : super::common::Sort
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopMetricsValue {
-    /// A field to return as a metric.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request TopMetricsValue { #[doc =
+    " A field to return as a metric."] opt field["field"] : Option < super::common::Field
+    > }
 }
 impl TopMetricsValue {
     /// Nothing set.
@@ -8631,20 +7907,14 @@ pub struct ValueCountAggregate {
     #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
     pub value_as_string: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValueCountAggregation {
-    /// The field on which to run the aggregation.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The value to apply to documents that do not have a value.
-    /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Missing>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ValueCountAggregation { #[doc =
+    " The field on which to run the aggregation."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The value to apply to documents that do not have a value."] #[doc =
+    " By default, documents without a value are ignored."] opt missing["missing"] :
+    Option < Missing >, opt script["script"] : Option < super::common::Script >, opt
+    format["format"] : Option < String > }
 }
 impl ValueCountAggregation {
     /// Nothing set.
@@ -8671,25 +7941,18 @@ pub struct VariableWidthHistogramAggregate {
     #[serde(rename = "buckets")]
     pub buckets: Buckets<VariableWidthHistogramBucket>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VariableWidthHistogramAggregation {
-    /// The name of the field.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The target number of buckets.
-    #[serde(rename = "buckets", skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<i32>,
-    /// The number of buckets that the coordinating node will request from each shard.
-    /// Defaults to `buckets * 50`.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// Specifies the number of individual documents that will be stored in memory on a shard before the initial bucketing algorithm is run.
-    /// Defaults to `min(10 * shard_size, 50000)`.
-    #[serde(rename = "initial_buffer", skip_serializing_if = "Option::is_none")]
-    pub initial_buffer: Option<i32>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request VariableWidthHistogramAggregation { #[doc =
+    " The name of the field."] opt field["field"] : Option < super::common::Field >,
+    #[doc = " The target number of buckets."] opt buckets["buckets"] : Option < i32 >,
+    #[doc =
+    " The number of buckets that the coordinating node will request from each shard."]
+    #[doc = " Defaults to `buckets * 50`."] opt shard_size["shard_size"] : Option < i32
+    >, #[doc =
+    " Specifies the number of individual documents that will be stored in memory on a shard before the initial bucketing algorithm is run."]
+    #[doc = " Defaults to `min(10 * shard_size, 50000)`."] opt
+    initial_buffer["initial_buffer"] : Option < i32 >, opt script["script"] : Option <
+    super::common::Script > }
 }
 impl VariableWidthHistogramAggregation {
     /// Nothing set.
@@ -8741,20 +8004,13 @@ impl crate::Bucket for VariableWidthHistogramBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeightedAverageAggregation {
-    /// A numeric response formatter.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Configuration for the field that provides the values.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<WeightedAverageValue>,
-    #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<ValueType>,
-    /// Configuration for the field or script that provides the weights.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
-    pub weight: Option<WeightedAverageValue>,
+crate::api_struct! {
+    #[derive(Default)] request WeightedAverageAggregation { #[doc =
+    " A numeric response formatter."] opt format["format"] : Option < String >, #[doc =
+    " Configuration for the field that provides the values."] opt value["value"] : Option
+    < WeightedAverageValue >, opt value_type["value_type"] : Option < ValueType >, #[doc
+    = " Configuration for the field or script that provides the weights."] opt
+    weight["weight"] : Option < WeightedAverageValue > }
 }
 impl WeightedAverageAggregation {
     /// Nothing set.
@@ -8769,17 +8025,12 @@ impl WeightedAverageAggregation {
         ValueType, plain weight : WeightedAverageValue
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeightedAverageValue {
-    /// The field from which to extract the values or weights.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// A value or weight to use if the field is missing.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<f64>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request WeightedAverageValue { #[doc =
+    " The field from which to extract the values or weights."] opt field["field"] :
+    Option < super::common::Field >, #[doc =
+    " A value or weight to use if the field is missing."] opt missing["missing"] : Option
+    < f64 >, opt script["script"] : Option < super::common::Script > }
 }
 impl WeightedAverageValue {
     /// Nothing set.

@@ -365,11 +365,9 @@ impl From<ThaiAnalyzer> for Analyzer {
         Analyzer::Thai(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApostropheTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ApostropheTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl ApostropheTokenFilter {
     /// Nothing set.
@@ -381,15 +379,10 @@ impl ApostropheTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArabicAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request ArabicAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl ArabicAnalyzer {
     /// Nothing set.
@@ -404,11 +397,9 @@ impl ArabicAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArabicNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ArabicNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl ArabicNormalizationTokenFilter {
     /// Nothing set.
@@ -420,11 +411,9 @@ impl ArabicNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArabicStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ArabicStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl ArabicStemTokenFilter {
     /// Nothing set.
@@ -436,15 +425,10 @@ impl ArabicStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArmenianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request ArmenianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl ArmenianAnalyzer {
     /// Nothing set.
@@ -459,14 +443,12 @@ impl ArmenianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AsciiFoldingTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, emit both original tokens and folded tokens. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request AsciiFoldingTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, #[doc =
+    " If `true`, emit both original tokens and folded tokens. Defaults to `false`."] opt
+    preserve_original["preserve_original"] : Option < super::spec_utils::Stringified <
+    bool > > }
 }
 impl AsciiFoldingTokenFilter {
     /// Nothing set.
@@ -481,15 +463,10 @@ impl AsciiFoldingTokenFilter {
         super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BasqueAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request BasqueAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl BasqueAnalyzer {
     /// Nothing set.
@@ -504,15 +481,10 @@ impl BasqueAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BengaliAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request BengaliAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl BengaliAnalyzer {
     /// Nothing set.
@@ -527,11 +499,9 @@ impl BengaliAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BengaliNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request BengaliNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl BengaliNormalizationTokenFilter {
     /// Nothing set.
@@ -543,13 +513,9 @@ impl BengaliNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BrazilianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request BrazilianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl BrazilianAnalyzer {
     /// Nothing set.
@@ -561,11 +527,9 @@ impl BrazilianAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BrazilianStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request BrazilianStemTokenFilter { opt version["version"] : Option
+    < super::common::VersionString > }
 }
 impl BrazilianStemTokenFilter {
     /// Nothing set.
@@ -577,15 +541,10 @@ impl BrazilianStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BulgarianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request BulgarianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl BulgarianAnalyzer {
     /// Nothing set.
@@ -600,15 +559,10 @@ impl BulgarianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalanAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request CatalanAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl CatalanAnalyzer {
     /// Nothing set.
@@ -623,11 +577,9 @@ impl CatalanAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CharFilterBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request CharFilterBase { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl CharFilterBase {
     /// Nothing set.
@@ -678,15 +630,10 @@ impl From<KuromojiIterationMarkCharFilter> for CharFilterDefinition {
         CharFilterDefinition::KuromojiIterationMark(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CharGroupTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "tokenize_on_chars", skip_serializing_if = "Option::is_none")]
-    pub tokenize_on_chars: Option<Vec<String>>,
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request CharGroupTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt tokenize_on_chars["tokenize_on_chars"] : Option <
+    Vec < String > >, opt max_token_length["max_token_length"] : Option < i32 > }
 }
 impl CharGroupTokenizer {
     /// Nothing set.
@@ -701,13 +648,9 @@ impl CharGroupTokenizer {
         String >, plain max_token_length : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChineseAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ChineseAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl ChineseAnalyzer {
     /// Nothing set.
@@ -719,13 +662,9 @@ impl ChineseAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CjkAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request CjkAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl CjkAnalyzer {
     /// Nothing set.
@@ -741,17 +680,14 @@ crate::spec_enum! {
     CjkBigramIgnoredScript { Han = "han", Hangul = "hangul", Hiragana = "hiragana",
     Katakana = "katakana" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CjkBigramTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Array of character scripts for which to disable bigrams.
-    #[serde(rename = "ignored_scripts", skip_serializing_if = "Option::is_none")]
-    pub ignored_scripts: Option<Vec<CjkBigramIgnoredScript>>,
-    /// If `true`, emit tokens in both bigram and unigram form. If `false`, a CJK character is output in unigram form when it has no adjacent characters. Defaults to `false`.
-    #[serde(rename = "output_unigrams", skip_serializing_if = "Option::is_none")]
-    pub output_unigrams: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CjkBigramTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Array of character scripts for which to disable bigrams."] opt
+    ignored_scripts["ignored_scripts"] : Option < Vec < CjkBigramIgnoredScript > >, #[doc
+    =
+    " If `true`, emit tokens in both bigram and unigram form. If `false`, a CJK character is output in unigram form when it has no adjacent characters. Defaults to `false`."]
+    opt output_unigrams["output_unigrams"] : Option < bool > }
 }
 impl CjkBigramTokenFilter {
     /// Nothing set.
@@ -766,11 +702,9 @@ impl CjkBigramTokenFilter {
         CjkBigramIgnoredScript >, plain output_unigrams : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CjkWidthTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request CjkWidthTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl CjkWidthTokenFilter {
     /// Nothing set.
@@ -782,11 +716,9 @@ impl CjkWidthTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassicTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ClassicTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl ClassicTokenFilter {
     /// Nothing set.
@@ -798,13 +730,10 @@ impl ClassicTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassicTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request ClassicTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt max_token_length["max_token_length"] : Option <
+    i32 > }
 }
 impl ClassicTokenizer {
     /// Nothing set.
@@ -818,29 +747,24 @@ impl ClassicTokenizer {
         plain version : super::common::VersionString, plain max_token_length : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommonGramsTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// A list of tokens. The filter generates bigrams for these tokens.
-    /// Either this or the `common_words_path` parameter is required.
-    #[serde(rename = "common_words", skip_serializing_if = "Option::is_none")]
-    pub common_words: Option<Vec<String>>,
-    /// Path to a file containing a list of tokens. The filter generates bigrams for these tokens.
-    /// This path must be absolute or relative to the `config` location. The file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    /// Either this or the `common_words` parameter is required.
-    #[serde(rename = "common_words_path", skip_serializing_if = "Option::is_none")]
-    pub common_words_path: Option<String>,
-    /// If `true`, matches for common words matching are case-insensitive. Defaults to `false`.
-    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
-    pub ignore_case: Option<bool>,
-    /// If `true`, the filter excludes the following tokens from the output:
-    /// - Unigrams for common words
-    /// - Unigrams for terms followed by common words
-    /// Defaults to `false`. We recommend enabling this parameter for search analyzers.
-    #[serde(rename = "query_mode", skip_serializing_if = "Option::is_none")]
-    pub query_mode: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CommonGramsTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " A list of tokens. The filter generates bigrams for these tokens."] #[doc =
+    " Either this or the `common_words_path` parameter is required."] opt
+    common_words["common_words"] : Option < Vec < String > >, #[doc =
+    " Path to a file containing a list of tokens. The filter generates bigrams for these tokens."]
+    #[doc =
+    " This path must be absolute or relative to the `config` location. The file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    #[doc = " Either this or the `common_words` parameter is required."] opt
+    common_words_path["common_words_path"] : Option < String >, #[doc =
+    " If `true`, matches for common words matching are case-insensitive. Defaults to `false`."]
+    opt ignore_case["ignore_case"] : Option < bool >, #[doc =
+    " If `true`, the filter excludes the following tokens from the output:"] #[doc =
+    " - Unigrams for common words"] #[doc =
+    " - Unigrams for terms followed by common words"] #[doc =
+    " Defaults to `false`. We recommend enabling this parameter for search analyzers."]
+    opt query_mode["query_mode"] : Option < bool > }
 }
 impl CommonGramsTokenFilter {
     /// Nothing set.
@@ -856,32 +780,25 @@ impl CommonGramsTokenFilter {
         bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompoundWordTokenFilterBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
-    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
-    pub max_subword_size: Option<i32>,
-    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
-    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
-    pub min_subword_size: Option<i32>,
-    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
-    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
-    pub min_word_size: Option<i32>,
-    /// If `true`, only include the longest matching subword. Defaults to `false`.
-    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
-    pub only_longest_match: Option<bool>,
-    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
-    /// Either this parameter or `word_list_path` must be specified.
-    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
-    pub word_list: Option<Vec<String>>,
-    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
-    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    /// Either this parameter or `word_list` must be specified.
-    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
-    pub word_list_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request CompoundWordTokenFilterBase { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`."]
+    opt max_subword_size["max_subword_size"] : Option < i32 >, #[doc =
+    " Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`."]
+    opt min_subword_size["min_subword_size"] : Option < i32 >, #[doc =
+    " Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`."]
+    opt min_word_size["min_word_size"] : Option < i32 >, #[doc =
+    " If `true`, only include the longest matching subword. Defaults to `false`."] opt
+    only_longest_match["only_longest_match"] : Option < bool >, #[doc =
+    " A list of subwords to look for in the token stream. If found, the subword is included in the token output."]
+    #[doc = " Either this parameter or `word_list_path` must be specified."] opt
+    word_list["word_list"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output."]
+    #[doc =
+    " This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    #[doc = " Either this parameter or `word_list` must be specified."] opt
+    word_list_path["word_list_path"] : Option < String > }
 }
 impl CompoundWordTokenFilterBase {
     /// Nothing set.
@@ -897,17 +814,13 @@ impl CompoundWordTokenFilterBase {
         bool, plain word_list : Vec < String >, plain word_list_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConditionTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Array of token filters. If a token matches the predicate script in the `script` parameter, these filters are applied to the token in the order provided.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Vec<String>>,
-    /// Predicate script used to apply token filters. If a token matches this script, the filters in the `filter` parameter are applied to the token.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request ConditionTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Array of token filters. If a token matches the predicate script in the `script` parameter, these filters are applied to the token in the order provided."]
+    opt filter["filter"] : Option < Vec < String > >, #[doc =
+    " Predicate script used to apply token filters. If a token matches this script, the filters in the `filter` parameter are applied to the token."]
+    opt script["script"] : Option < super::common::Script > }
 }
 impl ConditionTokenFilter {
     /// Nothing set.
@@ -922,19 +835,12 @@ impl ConditionTokenFilter {
         plain script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CustomAnalyzer {
-    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
-    pub char_filter: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "position_increment_gap", skip_serializing_if = "Option::is_none")]
-    pub position_increment_gap: Option<i32>,
-    #[serde(rename = "position_offset_gap", skip_serializing_if = "Option::is_none")]
-    pub position_offset_gap: Option<i32>,
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request CustomAnalyzer { opt char_filter["char_filter"] : Option <
+    crate ::OneOrMany < String > >, opt filter["filter"] : Option < crate ::OneOrMany <
+    String > >, opt position_increment_gap["position_increment_gap"] : Option < i32 >,
+    opt position_offset_gap["position_offset_gap"] : Option < i32 >, opt
+    tokenizer["tokenizer"] : Option < String > }
 }
 impl CustomAnalyzer {
     /// Nothing set.
@@ -950,13 +856,9 @@ impl CustomAnalyzer {
         position_offset_gap : i32, plain tokenizer : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CustomNormalizer {
-    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
-    pub char_filter: Option<Vec<String>>,
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request CustomNormalizer { opt char_filter["char_filter"] : Option
+    < Vec < String > >, opt filter["filter"] : Option < Vec < String > > }
 }
 impl CustomNormalizer {
     /// Nothing set.
@@ -968,15 +870,10 @@ impl CustomNormalizer {
     }
     crate::setters!(plain char_filter : Vec < String >, plain filter : Vec < String >);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CzechAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request CzechAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl CzechAnalyzer {
     /// Nothing set.
@@ -991,11 +888,9 @@ impl CzechAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CzechStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request CzechStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl CzechStemTokenFilter {
     /// Nothing set.
@@ -1007,13 +902,9 @@ impl CzechStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DanishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request DanishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl DanishAnalyzer {
     /// Nothing set.
@@ -1025,11 +916,9 @@ impl DanishAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecimalDigitTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request DecimalDigitTokenFilter { opt version["version"] : Option
+    < super::common::VersionString > }
 }
 impl DecimalDigitTokenFilter {
     /// Nothing set.
@@ -1044,17 +933,13 @@ impl DecimalDigitTokenFilter {
 crate::spec_enum! {
     DelimitedPayloadEncoding { Int = "int", Float = "float", Identity = "identity" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DelimitedPayloadTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Character used to separate tokens from payloads. Defaults to `|`.
-    #[serde(rename = "delimiter", skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// Data type for the stored payload.
-    #[serde(rename = "encoding", skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<DelimitedPayloadEncoding>,
+crate::api_struct! {
+    #[derive(Default)] request DelimitedPayloadTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " Character used to separate tokens from payloads. Defaults to `|`."] opt
+    delimiter["delimiter"] : Option < String >, #[doc =
+    " Data type for the stored payload."] opt encoding["encoding"] : Option <
+    DelimitedPayloadEncoding > }
 }
 impl DelimitedPayloadTokenFilter {
     /// Nothing set.
@@ -1069,32 +954,25 @@ impl DelimitedPayloadTokenFilter {
         encoding : DelimitedPayloadEncoding
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DictionaryDecompounderTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
-    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
-    pub max_subword_size: Option<i32>,
-    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
-    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
-    pub min_subword_size: Option<i32>,
-    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
-    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
-    pub min_word_size: Option<i32>,
-    /// If `true`, only include the longest matching subword. Defaults to `false`.
-    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
-    pub only_longest_match: Option<bool>,
-    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
-    /// Either this parameter or `word_list_path` must be specified.
-    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
-    pub word_list: Option<Vec<String>>,
-    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
-    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    /// Either this parameter or `word_list` must be specified.
-    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
-    pub word_list_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request DictionaryDecompounderTokenFilter { opt version["version"]
+    : Option < super::common::VersionString >, #[doc =
+    " Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`."]
+    opt max_subword_size["max_subword_size"] : Option < i32 >, #[doc =
+    " Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`."]
+    opt min_subword_size["min_subword_size"] : Option < i32 >, #[doc =
+    " Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`."]
+    opt min_word_size["min_word_size"] : Option < i32 >, #[doc =
+    " If `true`, only include the longest matching subword. Defaults to `false`."] opt
+    only_longest_match["only_longest_match"] : Option < bool >, #[doc =
+    " A list of subwords to look for in the token stream. If found, the subword is included in the token output."]
+    #[doc = " Either this parameter or `word_list_path` must be specified."] opt
+    word_list["word_list"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output."]
+    #[doc =
+    " This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    #[doc = " Either this parameter or `word_list` must be specified."] opt
+    word_list_path["word_list_path"] : Option < String > }
 }
 impl DictionaryDecompounderTokenFilter {
     /// Nothing set.
@@ -1110,15 +988,10 @@ impl DictionaryDecompounderTokenFilter {
         bool, plain word_list : Vec < String >, plain word_list_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DutchAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request DutchAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl DutchAnalyzer {
     /// Nothing set.
@@ -1133,11 +1006,9 @@ impl DutchAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DutchStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request DutchStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl DutchStemTokenFilter {
     /// Nothing set.
@@ -1152,23 +1023,18 @@ impl DutchStemTokenFilter {
 crate::spec_enum! {
     EdgeNGramSide { Front = "front", Back = "back" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EdgeNGramTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum character length of a gram. For custom token filters, defaults to `2`. For the built-in edge_ngram filter, defaults to `1`.
-    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
-    pub max_gram: Option<i32>,
-    /// Minimum character length of a gram. Defaults to `1`.
-    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
-    pub min_gram: Option<i32>,
-    /// Indicates whether to truncate tokens from the `front` or `back`. Defaults to `front`.
-    #[serde(rename = "side", skip_serializing_if = "Option::is_none")]
-    pub side: Option<EdgeNGramSide>,
-    /// Emits original token when set to `true`. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request EdgeNGramTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Maximum character length of a gram. For custom token filters, defaults to `2`. For the built-in edge_ngram filter, defaults to `1`."]
+    opt max_gram["max_gram"] : Option < i32 >, #[doc =
+    " Minimum character length of a gram. Defaults to `1`."] opt min_gram["min_gram"] :
+    Option < i32 >, #[doc =
+    " Indicates whether to truncate tokens from the `front` or `back`. Defaults to `front`."]
+    opt side["side"] : Option < EdgeNGramSide >, #[doc =
+    " Emits original token when set to `true`. Defaults to `false`."] opt
+    preserve_original["preserve_original"] : Option < super::spec_utils::Stringified <
+    bool > > }
 }
 impl EdgeNGramTokenFilter {
     /// Nothing set.
@@ -1184,19 +1050,11 @@ impl EdgeNGramTokenFilter {
         super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EdgeNGramTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "custom_token_chars", skip_serializing_if = "Option::is_none")]
-    pub custom_token_chars: Option<String>,
-    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
-    pub max_gram: Option<i32>,
-    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
-    pub min_gram: Option<i32>,
-    #[serde(rename = "token_chars", skip_serializing_if = "Option::is_none")]
-    pub token_chars: Option<Vec<TokenChar>>,
+crate::api_struct! {
+    #[derive(Default)] request EdgeNGramTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt custom_token_chars["custom_token_chars"] : Option
+    < String >, opt max_gram["max_gram"] : Option < i32 >, opt min_gram["min_gram"] :
+    Option < i32 >, opt token_chars["token_chars"] : Option < Vec < TokenChar > > }
 }
 impl EdgeNGramTokenizer {
     /// Nothing set.
@@ -1211,25 +1069,23 @@ impl EdgeNGramTokenizer {
         plain max_gram : i32, plain min_gram : i32, plain token_chars : Vec < TokenChar >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ElisionTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// List of elisions to remove.
-    /// To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed.
-    /// For custom `elision` filters, either this parameter or `articles_path` must be specified.
-    #[serde(rename = "articles", skip_serializing_if = "Option::is_none")]
-    pub articles: Option<Vec<String>>,
-    /// Path to a file that contains a list of elisions to remove.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each elision in the file must be separated by a line break.
-    /// To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed.
-    /// For custom `elision` filters, either this parameter or `articles` must be specified.
-    #[serde(rename = "articles_path", skip_serializing_if = "Option::is_none")]
-    pub articles_path: Option<String>,
-    /// If `true`, elision matching is case insensitive. If `false`, elision matching is case sensitive. Defaults to `false`.
-    #[serde(rename = "articles_case", skip_serializing_if = "Option::is_none")]
-    pub articles_case: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request ElisionTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc = " List of elisions to remove."] #[doc =
+    " To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed."]
+    #[doc =
+    " For custom `elision` filters, either this parameter or `articles_path` must be specified."]
+    opt articles["articles"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of elisions to remove."] #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each elision in the file must be separated by a line break."]
+    #[doc =
+    " To be removed, the elision must be at the beginning of a token and be immediately followed by an apostrophe. Both the elision and apostrophe are removed."]
+    #[doc =
+    " For custom `elision` filters, either this parameter or `articles` must be specified."]
+    opt articles_path["articles_path"] : Option < String >, #[doc =
+    " If `true`, elision matching is case insensitive. If `false`, elision matching is case sensitive. Defaults to `false`."]
+    opt articles_case["articles_case"] : Option < super::spec_utils::Stringified < bool >
+    > }
 }
 impl ElisionTokenFilter {
     /// Nothing set.
@@ -1245,15 +1101,10 @@ impl ElisionTokenFilter {
         super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnglishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request EnglishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl EnglishAnalyzer {
     /// Nothing set.
@@ -1268,13 +1119,9 @@ impl EnglishAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EstonianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request EstonianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl EstonianAnalyzer {
     /// Nothing set.
@@ -1286,26 +1133,17 @@ impl EstonianAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FingerprintAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// The maximum token size to emit. Tokens larger than this size will be discarded.
-    /// Defaults to `255`
-    #[serde(rename = "max_output_size", skip_serializing_if = "Option::is_none")]
-    pub max_output_size: Option<i32>,
-    /// The character to use to concatenate the terms.
-    /// Defaults to a space.
-    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
-    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
-    /// Defaults to `_none_`.
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    /// The path to a file containing stop words.
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FingerprintAnalyzer { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " The maximum token size to emit. Tokens larger than this size will be discarded."]
+    #[doc = " Defaults to `255`"] opt max_output_size["max_output_size"] : Option < i32
+    >, #[doc = " The character to use to concatenate the terms."] #[doc =
+    " Defaults to a space."] opt separator["separator"] : Option < String >, #[doc =
+    " A pre-defined stop words list like `_english_` or an array containing a list of stop words."]
+    #[doc = " Defaults to `_none_`."] opt stopwords["stopwords"] : Option < StopWords >,
+    #[doc = " The path to a file containing stop words."] opt
+    stopwords_path["stopwords_path"] : Option < String > }
 }
 impl FingerprintAnalyzer {
     /// Nothing set.
@@ -1320,17 +1158,13 @@ impl FingerprintAnalyzer {
         separator : String, plain stopwords : StopWords, plain stopwords_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FingerprintTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum character length, including whitespace, of the output token. Defaults to `255`. Concatenated tokens longer than this will result in no token output.
-    #[serde(rename = "max_output_size", skip_serializing_if = "Option::is_none")]
-    pub max_output_size: Option<i32>,
-    /// Character to use to concatenate the token stream input. Defaults to a space.
-    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FingerprintTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Maximum character length, including whitespace, of the output token. Defaults to `255`. Concatenated tokens longer than this will result in no token output."]
+    opt max_output_size["max_output_size"] : Option < i32 >, #[doc =
+    " Character to use to concatenate the token stream input. Defaults to a space."] opt
+    separator["separator"] : Option < String > }
 }
 impl FingerprintTokenFilter {
     /// Nothing set.
@@ -1345,15 +1179,10 @@ impl FingerprintTokenFilter {
         separator : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FinnishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request FinnishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl FinnishAnalyzer {
     /// Nothing set.
@@ -1368,11 +1197,9 @@ impl FinnishAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlattenGraphTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request FlattenGraphTokenFilter { opt version["version"] : Option
+    < super::common::VersionString > }
 }
 impl FlattenGraphTokenFilter {
     /// Nothing set.
@@ -1384,15 +1211,10 @@ impl FlattenGraphTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrenchAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request FrenchAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl FrenchAnalyzer {
     /// Nothing set.
@@ -1407,11 +1229,9 @@ impl FrenchAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrenchStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request FrenchStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl FrenchStemTokenFilter {
     /// Nothing set.
@@ -1423,15 +1243,10 @@ impl FrenchStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GalicianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request GalicianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl GalicianAnalyzer {
     /// Nothing set.
@@ -1446,15 +1261,10 @@ impl GalicianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GermanAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request GermanAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl GermanAnalyzer {
     /// Nothing set.
@@ -1469,11 +1279,9 @@ impl GermanAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GermanNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request GermanNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl GermanNormalizationTokenFilter {
     /// Nothing set.
@@ -1485,11 +1293,9 @@ impl GermanNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GermanStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request GermanStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl GermanStemTokenFilter {
     /// Nothing set.
@@ -1501,13 +1307,9 @@ impl GermanStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GreekAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request GreekAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl GreekAnalyzer {
     /// Nothing set.
@@ -1519,15 +1321,10 @@ impl GreekAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HindiAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request HindiAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl HindiAnalyzer {
     /// Nothing set.
@@ -1542,11 +1339,9 @@ impl HindiAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HindiNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request HindiNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl HindiNormalizationTokenFilter {
     /// Nothing set.
@@ -1558,13 +1353,10 @@ impl HindiNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HtmlStripCharFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "escaped_tags", skip_serializing_if = "Option::is_none")]
-    pub escaped_tags: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request HtmlStripCharFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt escaped_tags["escaped_tags"] : Option < Vec <
+    String > > }
 }
 impl HtmlStripCharFilter {
     /// Nothing set.
@@ -1578,15 +1370,10 @@ impl HtmlStripCharFilter {
         plain version : super::common::VersionString, plain escaped_tags : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HungarianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request HungarianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl HungarianAnalyzer {
     /// Nothing set.
@@ -1601,29 +1388,19 @@ impl HungarianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HunspellTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, duplicate tokens are removed from the filter’s output. Defaults to `true`.
-    #[serde(rename = "dedup", skip_serializing_if = "Option::is_none")]
-    pub dedup: Option<bool>,
-    /// One or more `.dic` files (e.g, `en_US.dic`, my_custom.dic) to use for the Hunspell dictionary.
-    /// By default, the `hunspell` filter uses all `.dic` files in the `&lt;$ES_PATH_CONF&gt;/hunspell/&lt;locale&gt;` directory specified using the `lang`, `language`, or `locale` parameter.
-    #[serde(rename = "dictionary", skip_serializing_if = "Option::is_none")]
-    pub dictionary: Option<String>,
-    /// Locale directory used to specify the `.aff` and `.dic` files for a Hunspell dictionary.
-    #[serde(
-        rename = "locale",
-        alias = "lang",
-        alias = "language",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub locale: Option<String>,
-    /// If `true`, only the longest stemmed version of each token is included in the output. If `false`, all stemmed versions of the token are included. Defaults to `false`.
-    #[serde(rename = "longest_only", skip_serializing_if = "Option::is_none")]
-    pub longest_only: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request HunspellTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " If `true`, duplicate tokens are removed from the filter’s output. Defaults to `true`."]
+    opt dedup["dedup"] : Option < bool >, #[doc =
+    " One or more `.dic` files (e.g, `en_US.dic`, my_custom.dic) to use for the Hunspell dictionary."]
+    #[doc =
+    " By default, the `hunspell` filter uses all `.dic` files in the `&lt;$ES_PATH_CONF&gt;/hunspell/&lt;locale&gt;` directory specified using the `lang`, `language`, or `locale` parameter."]
+    opt dictionary["dictionary"] : Option < String >, #[doc =
+    " Locale directory used to specify the `.aff` and `.dic` files for a Hunspell dictionary."]
+    opt locale["locale" | "lang" | "language"] : Option < String >, #[doc =
+    " If `true`, only the longest stemmed version of each token is included in the output. If `false`, all stemmed versions of the token are included. Defaults to `false`."]
+    opt longest_only["longest_only"] : Option < bool > }
 }
 impl HunspellTokenFilter {
     /// Nothing set.
@@ -1638,45 +1415,34 @@ impl HunspellTokenFilter {
         dictionary : String, plain locale : String, plain longest_only : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HyphenationDecompounderTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`.
-    #[serde(rename = "max_subword_size", skip_serializing_if = "Option::is_none")]
-    pub max_subword_size: Option<i32>,
-    /// Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`.
-    #[serde(rename = "min_subword_size", skip_serializing_if = "Option::is_none")]
-    pub min_subword_size: Option<i32>,
-    /// Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`.
-    #[serde(rename = "min_word_size", skip_serializing_if = "Option::is_none")]
-    pub min_word_size: Option<i32>,
-    /// If `true`, only include the longest matching subword. Defaults to `false`.
-    #[serde(rename = "only_longest_match", skip_serializing_if = "Option::is_none")]
-    pub only_longest_match: Option<bool>,
-    /// A list of subwords to look for in the token stream. If found, the subword is included in the token output.
-    /// Either this parameter or `word_list_path` must be specified.
-    #[serde(rename = "word_list", skip_serializing_if = "Option::is_none")]
-    pub word_list: Option<Vec<String>>,
-    /// Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output.
-    /// This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    /// Either this parameter or `word_list` must be specified.
-    #[serde(rename = "word_list_path", skip_serializing_if = "Option::is_none")]
-    pub word_list_path: Option<String>,
-    /// Path to an Apache FOP (Formatting Objects Processor) XML hyphenation pattern file.
-    /// This path must be absolute or relative to the `config` location. Only FOP v1.2 compatible files are supported.
-    #[serde(
-        rename = "hyphenation_patterns_path",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hyphenation_patterns_path: Option<String>,
-    /// If `true`, do not match sub tokens in tokens that are in the word list. Defaults to `false`.
-    #[serde(rename = "no_sub_matches", skip_serializing_if = "Option::is_none")]
-    pub no_sub_matches: Option<bool>,
-    /// If `true`, do not allow overlapping tokens. Defaults to `false`.
-    #[serde(rename = "no_overlapping_matches", skip_serializing_if = "Option::is_none")]
-    pub no_overlapping_matches: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request HyphenationDecompounderTokenFilter { opt
+    version["version"] : Option < super::common::VersionString >, #[doc =
+    " Maximum subword character length. Longer subword tokens are excluded from the output. Defaults to `15`."]
+    opt max_subword_size["max_subword_size"] : Option < i32 >, #[doc =
+    " Minimum subword character length. Shorter subword tokens are excluded from the output. Defaults to `2`."]
+    opt min_subword_size["min_subword_size"] : Option < i32 >, #[doc =
+    " Minimum word character length. Shorter word tokens are excluded from the output. Defaults to `5`."]
+    opt min_word_size["min_word_size"] : Option < i32 >, #[doc =
+    " If `true`, only include the longest matching subword. Defaults to `false`."] opt
+    only_longest_match["only_longest_match"] : Option < bool >, #[doc =
+    " A list of subwords to look for in the token stream. If found, the subword is included in the token output."]
+    #[doc = " Either this parameter or `word_list_path` must be specified."] opt
+    word_list["word_list"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of subwords to find in the token stream. If found, the subword is included in the token output."]
+    #[doc =
+    " This path must be absolute or relative to the config location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    #[doc = " Either this parameter or `word_list` must be specified."] opt
+    word_list_path["word_list_path"] : Option < String >, #[doc =
+    " Path to an Apache FOP (Formatting Objects Processor) XML hyphenation pattern file."]
+    #[doc =
+    " This path must be absolute or relative to the `config` location. Only FOP v1.2 compatible files are supported."]
+    opt hyphenation_patterns_path["hyphenation_patterns_path"] : Option < String >, #[doc
+    =
+    " If `true`, do not match sub tokens in tokens that are in the word list. Defaults to `false`."]
+    opt no_sub_matches["no_sub_matches"] : Option < bool >, #[doc =
+    " If `true`, do not allow overlapping tokens. Defaults to `false`."] opt
+    no_overlapping_matches["no_overlapping_matches"] : Option < bool > }
 }
 impl HyphenationDecompounderTokenFilter {
     /// Nothing set.
@@ -1694,13 +1460,9 @@ impl HyphenationDecompounderTokenFilter {
         no_overlapping_matches : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuAnalyzer {
-    #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
-    pub method: Option<IcuNormalizationType>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<IcuNormalizationMode>,
+crate::api_struct! {
+    #[derive(Default)] request IcuAnalyzer { opt method["method"] : Option <
+    IcuNormalizationType >, opt mode["mode"] : Option < IcuNormalizationMode > }
 }
 impl IcuAnalyzer {
     /// Nothing set.
@@ -1727,35 +1489,17 @@ crate::spec_enum! {
     IcuCollationStrength { Primary = "primary", Secondary = "secondary", Tertiary =
     "tertiary", Quaternary = "quaternary", Identical = "identical" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuCollationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "alternate", skip_serializing_if = "Option::is_none")]
-    pub alternate: Option<IcuCollationAlternate>,
-    #[serde(rename = "caseFirst", skip_serializing_if = "Option::is_none")]
-    pub casefirst: Option<IcuCollationCaseFirst>,
-    #[serde(rename = "caseLevel", skip_serializing_if = "Option::is_none")]
-    pub caselevel: Option<bool>,
-    #[serde(rename = "country", skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(rename = "decomposition", skip_serializing_if = "Option::is_none")]
-    pub decomposition: Option<IcuCollationDecomposition>,
-    #[serde(rename = "hiraganaQuaternaryMode", skip_serializing_if = "Option::is_none")]
-    pub hiraganaquaternarymode: Option<bool>,
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    #[serde(rename = "numeric", skip_serializing_if = "Option::is_none")]
-    pub numeric: Option<bool>,
-    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
-    pub rules: Option<String>,
-    #[serde(rename = "strength", skip_serializing_if = "Option::is_none")]
-    pub strength: Option<IcuCollationStrength>,
-    #[serde(rename = "variableTop", skip_serializing_if = "Option::is_none")]
-    pub variabletop: Option<String>,
-    #[serde(rename = "variant", skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request IcuCollationTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, opt alternate["alternate"] : Option <
+    IcuCollationAlternate >, opt casefirst["caseFirst"] : Option < IcuCollationCaseFirst
+    >, opt caselevel["caseLevel"] : Option < bool >, opt country["country"] : Option <
+    String >, opt decomposition["decomposition"] : Option < IcuCollationDecomposition >,
+    opt hiraganaquaternarymode["hiraganaQuaternaryMode"] : Option < bool >, opt
+    language["language"] : Option < String >, opt numeric["numeric"] : Option < bool >,
+    opt rules["rules"] : Option < String >, opt strength["strength"] : Option <
+    IcuCollationStrength >, opt variabletop["variableTop"] : Option < String >, opt
+    variant["variant"] : Option < String > }
 }
 impl IcuCollationTokenFilter {
     /// Nothing set.
@@ -1774,13 +1518,10 @@ impl IcuCollationTokenFilter {
         variabletop : String, plain variant : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuFoldingTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "unicode_set_filter", skip_serializing_if = "Option::is_none")]
-    pub unicode_set_filter: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request IcuFoldingTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt unicode_set_filter["unicode_set_filter"] : Option
+    < String > }
 }
 impl IcuFoldingTokenFilter {
     /// Nothing set.
@@ -1794,17 +1535,11 @@ impl IcuFoldingTokenFilter {
         plain version : super::common::VersionString, plain unicode_set_filter : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuNormalizationCharFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<IcuNormalizationMode>,
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<IcuNormalizationType>,
-    #[serde(rename = "unicode_set_filter", skip_serializing_if = "Option::is_none")]
-    pub unicode_set_filter: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request IcuNormalizationCharFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt mode["mode"] : Option <
+    IcuNormalizationMode >, opt name["name"] : Option < IcuNormalizationType >, opt
+    unicode_set_filter["unicode_set_filter"] : Option < String > }
 }
 impl IcuNormalizationCharFilter {
     /// Nothing set.
@@ -1822,13 +1557,10 @@ impl IcuNormalizationCharFilter {
 crate::spec_enum! {
     IcuNormalizationMode { Decompose = "decompose", Compose = "compose" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<IcuNormalizationType>,
+crate::api_struct! {
+    #[derive(Default)] request IcuNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt name["name"] : Option <
+    IcuNormalizationType > }
 }
 impl IcuNormalizationTokenFilter {
     /// Nothing set.
@@ -1845,13 +1577,9 @@ impl IcuNormalizationTokenFilter {
 crate::spec_enum! {
     IcuNormalizationType { Nfc = "nfc", Nfkc = "nfkc", NfkcCf = "nfkc_cf" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "rule_files", skip_serializing_if = "Option::is_none")]
-    pub rule_files: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request IcuTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt rule_files["rule_files"] : Option < String > }
 }
 impl IcuTokenizer {
     /// Nothing set.
@@ -1868,15 +1596,10 @@ impl IcuTokenizer {
 crate::spec_enum! {
     IcuTransformDirection { Forward = "forward", Reverse = "reverse" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuTransformTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "dir", skip_serializing_if = "Option::is_none")]
-    pub dir: Option<IcuTransformDirection>,
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request IcuTransformTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, opt dir["dir"] : Option < IcuTransformDirection >,
+    opt id["id"] : Option < String > }
 }
 impl IcuTransformTokenFilter {
     /// Nothing set.
@@ -1891,11 +1614,9 @@ impl IcuTransformTokenFilter {
         plain id : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndicNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request IndicNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl IndicNormalizationTokenFilter {
     /// Nothing set.
@@ -1907,15 +1628,10 @@ impl IndicNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndonesianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request IndonesianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl IndonesianAnalyzer {
     /// Nothing set.
@@ -1930,15 +1646,10 @@ impl IndonesianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IrishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request IrishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl IrishAnalyzer {
     /// Nothing set.
@@ -1953,15 +1664,10 @@ impl IrishAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ItalianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request ItalianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl ItalianAnalyzer {
     /// Nothing set.
@@ -1976,13 +1682,9 @@ impl ItalianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JaStopTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
+crate::api_struct! {
+    #[derive(Default)] request JaStopTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt stopwords["stopwords"] : Option < StopWords > }
 }
 impl JaStopTokenFilter {
     /// Nothing set.
@@ -1996,11 +1698,9 @@ impl JaStopTokenFilter {
         plain version : super::common::VersionString, plain stopwords : StopWords
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request KStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl KStemTokenFilter {
     /// Nothing set.
@@ -2015,17 +1715,12 @@ impl KStemTokenFilter {
 crate::spec_enum! {
     KeepTypesMode { Include = "include", Exclude = "exclude" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeepTypesTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Indicates whether to keep or remove the specified token types.
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<KeepTypesMode>,
-    /// List of token types to keep or remove.
-    #[serde(rename = "types", skip_serializing_if = "Option::is_none")]
-    pub types: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request KeepTypesTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Indicates whether to keep or remove the specified token types."] opt mode["mode"] :
+    Option < KeepTypesMode >, #[doc = " List of token types to keep or remove."] opt
+    types["types"] : Option < Vec < String > > }
 }
 impl KeepTypesTokenFilter {
     /// Nothing set.
@@ -2040,23 +1735,19 @@ impl KeepTypesTokenFilter {
         types : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeepWordsTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// List of words to keep. Only tokens that match words in this list are included in the output.
-    /// Either this parameter or `keep_words_path` must be specified.
-    #[serde(rename = "keep_words", skip_serializing_if = "Option::is_none")]
-    pub keep_words: Option<Vec<String>>,
-    /// If `true`, lowercase all keep words. Defaults to `false`.
-    #[serde(rename = "keep_words_case", skip_serializing_if = "Option::is_none")]
-    pub keep_words_case: Option<bool>,
-    /// Path to a file that contains a list of words to keep. Only tokens that match words in this list are included in the output.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break.
-    /// Either this parameter or `keep_words` must be specified.
-    #[serde(rename = "keep_words_path", skip_serializing_if = "Option::is_none")]
-    pub keep_words_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request KeepWordsTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " List of words to keep. Only tokens that match words in this list are included in the output."]
+    #[doc = " Either this parameter or `keep_words_path` must be specified."] opt
+    keep_words["keep_words"] : Option < Vec < String > >, #[doc =
+    " If `true`, lowercase all keep words. Defaults to `false`."] opt
+    keep_words_case["keep_words_case"] : Option < bool >, #[doc =
+    " Path to a file that contains a list of words to keep. Only tokens that match words in this list are included in the output."]
+    #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break."]
+    #[doc = " Either this parameter or `keep_words` must be specified."] opt
+    keep_words_path["keep_words_path"] : Option < String > }
 }
 impl KeepWordsTokenFilter {
     /// Nothing set.
@@ -2071,11 +1762,9 @@ impl KeepWordsTokenFilter {
         plain keep_words_case : bool, plain keep_words_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeywordAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request KeywordAnalyzer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl KeywordAnalyzer {
     /// Nothing set.
@@ -2087,27 +1776,24 @@ impl KeywordAnalyzer {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeywordMarkerTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, matching for the `keywords` and `keywords_path` parameters ignores letter case. Defaults to `false`.
-    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
-    pub ignore_case: Option<bool>,
-    /// Array of keywords. Tokens that match these keywords are not stemmed.
-    /// This parameter, `keywords_path`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`.
-    #[serde(rename = "keywords", skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<crate::OneOrMany<String>>,
-    /// Path to a file that contains a list of keywords. Tokens that match these keywords are not stemmed.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break.
-    /// This parameter, `keywords`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`.
-    #[serde(rename = "keywords_path", skip_serializing_if = "Option::is_none")]
-    pub keywords_path: Option<String>,
-    /// Java regular expression used to match tokens. Tokens that match this expression are marked as keywords and not stemmed.
-    /// This parameter, `keywords`, or `keywords_path` must be specified. You cannot specify this parameter and `keywords` or `keywords_pattern`.
-    #[serde(rename = "keywords_pattern", skip_serializing_if = "Option::is_none")]
-    pub keywords_pattern: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request KeywordMarkerTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, #[doc =
+    " If `true`, matching for the `keywords` and `keywords_path` parameters ignores letter case. Defaults to `false`."]
+    opt ignore_case["ignore_case"] : Option < bool >, #[doc =
+    " Array of keywords. Tokens that match these keywords are not stemmed."] #[doc =
+    " This parameter, `keywords_path`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`."]
+    opt keywords["keywords"] : Option < crate ::OneOrMany < String > >, #[doc =
+    " Path to a file that contains a list of keywords. Tokens that match these keywords are not stemmed."]
+    #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each word in the file must be separated by a line break."]
+    #[doc =
+    " This parameter, `keywords`, or `keywords_pattern` must be specified. You cannot specify this parameter and `keywords_pattern`."]
+    opt keywords_path["keywords_path"] : Option < String >, #[doc =
+    " Java regular expression used to match tokens. Tokens that match this expression are marked as keywords and not stemmed."]
+    #[doc =
+    " This parameter, `keywords`, or `keywords_path` must be specified. You cannot specify this parameter and `keywords` or `keywords_pattern`."]
+    opt keywords_pattern["keywords_pattern"] : Option < String > }
 }
 impl KeywordMarkerTokenFilter {
     /// Nothing set.
@@ -2123,11 +1809,9 @@ impl KeywordMarkerTokenFilter {
         keywords_pattern : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeywordRepeatTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request KeywordRepeatTokenFilter { opt version["version"] : Option
+    < super::common::VersionString > }
 }
 impl KeywordRepeatTokenFilter {
     /// Nothing set.
@@ -2139,13 +1823,9 @@ impl KeywordRepeatTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeywordTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "buffer_size", skip_serializing_if = "Option::is_none")]
-    pub buffer_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request KeywordTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt buffer_size["buffer_size"] : Option < i32 > }
 }
 impl KeywordTokenizer {
     /// Nothing set.
@@ -2159,13 +1839,10 @@ impl KeywordTokenizer {
         plain version : super::common::VersionString, plain buffer_size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiAnalyzer {
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<KuromojiTokenizationMode>,
-    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiAnalyzer { opt mode["mode"] : Option <
+    KuromojiTokenizationMode >, opt user_dictionary["user_dictionary"] : Option < String
+    > }
 }
 impl KuromojiAnalyzer {
     /// Nothing set.
@@ -2179,15 +1856,10 @@ impl KuromojiAnalyzer {
         plain mode : KuromojiTokenizationMode, plain user_dictionary : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiIterationMarkCharFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "normalize_kana", skip_serializing_if = "Option::is_none")]
-    pub normalize_kana: Option<bool>,
-    #[serde(rename = "normalize_kanji", skip_serializing_if = "Option::is_none")]
-    pub normalize_kanji: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiIterationMarkCharFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt normalize_kana["normalize_kana"] :
+    Option < bool >, opt normalize_kanji["normalize_kanji"] : Option < bool > }
 }
 impl KuromojiIterationMarkCharFilter {
     /// Nothing set.
@@ -2202,13 +1874,10 @@ impl KuromojiIterationMarkCharFilter {
         normalize_kanji : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiPartOfSpeechTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
-    pub stoptags: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiPartOfSpeechTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt stoptags["stoptags"] : Option < Vec <
+    String > > }
 }
 impl KuromojiPartOfSpeechTokenFilter {
     /// Nothing set.
@@ -2222,13 +1891,10 @@ impl KuromojiPartOfSpeechTokenFilter {
         plain version : super::common::VersionString, plain stoptags : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiReadingFormTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "use_romaji", skip_serializing_if = "Option::is_none")]
-    pub use_romaji: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiReadingFormTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt use_romaji["use_romaji"] : Option < bool
+    > }
 }
 impl KuromojiReadingFormTokenFilter {
     /// Nothing set.
@@ -2242,13 +1908,10 @@ impl KuromojiReadingFormTokenFilter {
         plain version : super::common::VersionString, plain use_romaji : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiStemmerTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "minimum_length", skip_serializing_if = "Option::is_none")]
-    pub minimum_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiStemmerTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, opt minimum_length["minimum_length"] :
+    Option < i32 > }
 }
 impl KuromojiStemmerTokenFilter {
     /// Nothing set.
@@ -2266,25 +1929,14 @@ crate::spec_enum! {
     KuromojiTokenizationMode { Normal = "normal", Search = "search", Extended =
     "extended" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KuromojiTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "discard_punctuation", skip_serializing_if = "Option::is_none")]
-    pub discard_punctuation: Option<bool>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<KuromojiTokenizationMode>,
-    #[serde(rename = "nbest_cost", skip_serializing_if = "Option::is_none")]
-    pub nbest_cost: Option<i32>,
-    #[serde(rename = "nbest_examples", skip_serializing_if = "Option::is_none")]
-    pub nbest_examples: Option<String>,
-    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary: Option<String>,
-    #[serde(rename = "user_dictionary_rules", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary_rules: Option<Vec<String>>,
-    #[serde(rename = "discard_compound_token", skip_serializing_if = "Option::is_none")]
-    pub discard_compound_token: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request KuromojiTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt discard_punctuation["discard_punctuation"] :
+    Option < bool >, opt mode["mode"] : Option < KuromojiTokenizationMode >, opt
+    nbest_cost["nbest_cost"] : Option < i32 >, opt nbest_examples["nbest_examples"] :
+    Option < String >, opt user_dictionary["user_dictionary"] : Option < String >, opt
+    user_dictionary_rules["user_dictionary_rules"] : Option < Vec < String > >, opt
+    discard_compound_token["discard_compound_token"] : Option < bool > }
 }
 impl KuromojiTokenizer {
     /// Nothing set.
@@ -2301,15 +1953,10 @@ impl KuromojiTokenizer {
         user_dictionary_rules : Vec < String >, plain discard_compound_token : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LatvianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request LatvianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl LatvianAnalyzer {
     /// Nothing set.
@@ -2324,17 +1971,13 @@ impl LatvianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LengthTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum character length of a token. Longer tokens are excluded from the output. Defaults to `Integer.MAX_VALUE`, which is `2^31-1` or `2147483647`.
-    #[serde(rename = "max", skip_serializing_if = "Option::is_none")]
-    pub max: Option<i32>,
-    /// Minimum character length of a token. Shorter tokens are excluded from the output. Defaults to `0`.
-    #[serde(rename = "min", skip_serializing_if = "Option::is_none")]
-    pub min: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request LengthTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Maximum character length of a token. Longer tokens are excluded from the output. Defaults to `Integer.MAX_VALUE`, which is `2^31-1` or `2147483647`."]
+    opt max["max"] : Option < i32 >, #[doc =
+    " Minimum character length of a token. Shorter tokens are excluded from the output. Defaults to `0`."]
+    opt min["min"] : Option < i32 > }
 }
 impl LengthTokenFilter {
     /// Nothing set.
@@ -2348,11 +1991,9 @@ impl LengthTokenFilter {
         plain version : super::common::VersionString, plain max : i32, plain min : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LetterTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request LetterTokenizer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl LetterTokenizer {
     /// Nothing set.
@@ -2364,17 +2005,14 @@ impl LetterTokenizer {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitTokenCountTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, the limit filter exhausts the token stream, even if the `max_token_count` has already been reached. Defaults to `false`.
-    #[serde(rename = "consume_all_tokens", skip_serializing_if = "Option::is_none")]
-    pub consume_all_tokens: Option<bool>,
-    /// Maximum number of tokens to keep. Once this limit is reached, any remaining tokens are excluded from the output. Defaults to `1`.
-    #[serde(rename = "max_token_count", skip_serializing_if = "Option::is_none")]
-    pub max_token_count: Option<super::spec_utils::Stringified<i32>>,
+crate::api_struct! {
+    #[derive(Default)] request LimitTokenCountTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " If `true`, the limit filter exhausts the token stream, even if the `max_token_count` has already been reached. Defaults to `false`."]
+    opt consume_all_tokens["consume_all_tokens"] : Option < bool >, #[doc =
+    " Maximum number of tokens to keep. Once this limit is reached, any remaining tokens are excluded from the output. Defaults to `1`."]
+    opt max_token_count["max_token_count"] : Option < super::spec_utils::Stringified <
+    i32 > > }
 }
 impl LimitTokenCountTokenFilter {
     /// Nothing set.
@@ -2389,15 +2027,10 @@ impl LimitTokenCountTokenFilter {
         plain max_token_count : super::spec_utils::Stringified < i32 >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LithuanianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request LithuanianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl LithuanianAnalyzer {
     /// Nothing set.
@@ -2412,9 +2045,9 @@ impl LithuanianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LowercaseNormalizer {}
+crate::api_struct! {
+    #[derive(Default)] request LowercaseNormalizer {}
+}
 impl LowercaseNormalizer {
     /// Nothing set.
     pub fn new() -> Self
@@ -2424,14 +2057,11 @@ impl LowercaseNormalizer {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LowercaseTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Language-specific lowercase token filter to use.
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
-    pub language: Option<LowercaseTokenFilterLanguages>,
+crate::api_struct! {
+    #[derive(Default)] request LowercaseTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Language-specific lowercase token filter to use."] opt language["language"] :
+    Option < LowercaseTokenFilterLanguages > }
 }
 impl LowercaseTokenFilter {
     /// Nothing set.
@@ -2450,11 +2080,9 @@ crate::spec_enum! {
     LowercaseTokenFilterLanguages { Greek = "greek", Irish = "irish", Turkish = "turkish"
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LowercaseTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request LowercaseTokenizer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl LowercaseTokenizer {
     /// Nothing set.
@@ -2466,15 +2094,10 @@ impl LowercaseTokenizer {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MappingCharFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "mappings", skip_serializing_if = "Option::is_none")]
-    pub mappings: Option<Vec<String>>,
-    #[serde(rename = "mappings_path", skip_serializing_if = "Option::is_none")]
-    pub mappings_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MappingCharFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt mappings["mappings"] : Option < Vec < String > >,
+    opt mappings_path["mappings_path"] : Option < String > }
 }
 impl MappingCharFilter {
     /// Nothing set.
@@ -2489,24 +2112,18 @@ impl MappingCharFilter {
         plain mappings_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MinHashTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Number of buckets to which hashes are assigned. Defaults to `512`.
-    #[serde(rename = "bucket_count", skip_serializing_if = "Option::is_none")]
-    pub bucket_count: Option<i32>,
-    /// Number of ways to hash each token in the stream. Defaults to `1`.
-    #[serde(rename = "hash_count", skip_serializing_if = "Option::is_none")]
-    pub hash_count: Option<i32>,
-    /// Number of hashes to keep from each bucket. Defaults to `1`.
-    /// Hashes are retained by ascending size, starting with the bucket’s smallest hash first.
-    #[serde(rename = "hash_set_size", skip_serializing_if = "Option::is_none")]
-    pub hash_set_size: Option<i32>,
-    /// If `true`, the filter fills empty buckets with the value of the first non-empty bucket to its circular right if the `hash_set_size` is `1`. If the `bucket_count` argument is greater than 1, this parameter defaults to `true`. Otherwise, this parameter defaults to `false`.
-    #[serde(rename = "with_rotation", skip_serializing_if = "Option::is_none")]
-    pub with_rotation: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request MinHashTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Number of buckets to which hashes are assigned. Defaults to `512`."] opt
+    bucket_count["bucket_count"] : Option < i32 >, #[doc =
+    " Number of ways to hash each token in the stream. Defaults to `1`."] opt
+    hash_count["hash_count"] : Option < i32 >, #[doc =
+    " Number of hashes to keep from each bucket. Defaults to `1`."] #[doc =
+    " Hashes are retained by ascending size, starting with the bucket’s smallest hash first."]
+    opt hash_set_size["hash_set_size"] : Option < i32 >, #[doc =
+    " If `true`, the filter fills empty buckets with the value of the first non-empty bucket to its circular right if the `hash_set_size` is `1`. If the `bucket_count` argument is greater than 1, this parameter defaults to `true`. Otherwise, this parameter defaults to `false`."]
+    opt with_rotation["with_rotation"] : Option < bool > }
 }
 impl MinHashTokenFilter {
     /// Nothing set.
@@ -2521,17 +2138,14 @@ impl MinHashTokenFilter {
         hash_count : i32, plain hash_set_size : i32, plain with_rotation : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MultiplexerTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// A list of token filters to apply to incoming tokens.
-    #[serde(rename = "filters", skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<String>>,
-    /// If `true` (the default) then emit the original token in addition to the filtered tokens.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request MultiplexerTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " A list of token filters to apply to incoming tokens."] opt filters["filters"] :
+    Option < Vec < String > >, #[doc =
+    " If `true` (the default) then emit the original token in addition to the filtered tokens."]
+    opt preserve_original["preserve_original"] : Option < super::spec_utils::Stringified
+    < bool > > }
 }
 impl MultiplexerTokenFilter {
     /// Nothing set.
@@ -2546,20 +2160,16 @@ impl MultiplexerTokenFilter {
         plain preserve_original : super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NGramTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Maximum length of characters in a gram. Defaults to `2`.
-    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
-    pub max_gram: Option<i32>,
-    /// Minimum length of characters in a gram. Defaults to `1`.
-    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
-    pub min_gram: Option<i32>,
-    /// Emits original token when set to `true`. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request NGramTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Maximum length of characters in a gram. Defaults to `2`."] opt max_gram["max_gram"]
+    : Option < i32 >, #[doc =
+    " Minimum length of characters in a gram. Defaults to `1`."] opt min_gram["min_gram"]
+    : Option < i32 >, #[doc =
+    " Emits original token when set to `true`. Defaults to `false`."] opt
+    preserve_original["preserve_original"] : Option < super::spec_utils::Stringified <
+    bool > > }
 }
 impl NGramTokenFilter {
     /// Nothing set.
@@ -2574,19 +2184,11 @@ impl NGramTokenFilter {
         min_gram : i32, plain preserve_original : super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NGramTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "custom_token_chars", skip_serializing_if = "Option::is_none")]
-    pub custom_token_chars: Option<String>,
-    #[serde(rename = "max_gram", skip_serializing_if = "Option::is_none")]
-    pub max_gram: Option<i32>,
-    #[serde(rename = "min_gram", skip_serializing_if = "Option::is_none")]
-    pub min_gram: Option<i32>,
-    #[serde(rename = "token_chars", skip_serializing_if = "Option::is_none")]
-    pub token_chars: Option<Vec<TokenChar>>,
+crate::api_struct! {
+    #[derive(Default)] request NGramTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt custom_token_chars["custom_token_chars"] : Option
+    < String >, opt max_gram["max_gram"] : Option < i32 >, opt min_gram["min_gram"] :
+    Option < i32 >, opt token_chars["token_chars"] : Option < Vec < TokenChar > > }
 }
 impl NGramTokenizer {
     /// Nothing set.
@@ -2601,17 +2203,11 @@ impl NGramTokenizer {
         plain max_gram : i32, plain min_gram : i32, plain token_chars : Vec < TokenChar >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoriAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "decompound_mode", skip_serializing_if = "Option::is_none")]
-    pub decompound_mode: Option<NoriDecompoundMode>,
-    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
-    pub stoptags: Option<Vec<String>>,
-    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request NoriAnalyzer { opt version["version"] : Option <
+    super::common::VersionString >, opt decompound_mode["decompound_mode"] : Option <
+    NoriDecompoundMode >, opt stoptags["stoptags"] : Option < Vec < String > >, opt
+    user_dictionary["user_dictionary"] : Option < String > }
 }
 impl NoriAnalyzer {
     /// Nothing set.
@@ -2630,14 +2226,11 @@ impl NoriAnalyzer {
 crate::spec_enum! {
     NoriDecompoundMode { Discard = "discard", None = "none", Mixed = "mixed" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoriPartOfSpeechTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// An array of part-of-speech tags that should be removed.
-    #[serde(rename = "stoptags", skip_serializing_if = "Option::is_none")]
-    pub stoptags: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request NoriPartOfSpeechTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " An array of part-of-speech tags that should be removed."] opt stoptags["stoptags"]
+    : Option < Vec < String > > }
 }
 impl NoriPartOfSpeechTokenFilter {
     /// Nothing set.
@@ -2651,19 +2244,12 @@ impl NoriPartOfSpeechTokenFilter {
         plain version : super::common::VersionString, plain stoptags : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoriTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "decompound_mode", skip_serializing_if = "Option::is_none")]
-    pub decompound_mode: Option<NoriDecompoundMode>,
-    #[serde(rename = "discard_punctuation", skip_serializing_if = "Option::is_none")]
-    pub discard_punctuation: Option<bool>,
-    #[serde(rename = "user_dictionary", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary: Option<String>,
-    #[serde(rename = "user_dictionary_rules", skip_serializing_if = "Option::is_none")]
-    pub user_dictionary_rules: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request NoriTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt decompound_mode["decompound_mode"] : Option <
+    NoriDecompoundMode >, opt discard_punctuation["discard_punctuation"] : Option < bool
+    >, opt user_dictionary["user_dictionary"] : Option < String >, opt
+    user_dictionary_rules["user_dictionary_rules"] : Option < Vec < String > > }
 }
 impl NoriTokenizer {
     /// Nothing set.
@@ -2712,15 +2298,10 @@ impl From<CustomNormalizer> for Normalizer {
         Normalizer::Custom(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NorwegianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request NorwegianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl NorwegianAnalyzer {
     /// Nothing set.
@@ -2735,21 +2316,13 @@ impl NorwegianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PathHierarchyTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "buffer_size", skip_serializing_if = "Option::is_none")]
-    pub buffer_size: Option<super::spec_utils::Stringified<i32>>,
-    #[serde(rename = "delimiter", skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    #[serde(rename = "reverse", skip_serializing_if = "Option::is_none")]
-    pub reverse: Option<super::spec_utils::Stringified<bool>>,
-    #[serde(rename = "skip", skip_serializing_if = "Option::is_none")]
-    pub skip: Option<super::spec_utils::Stringified<i32>>,
+crate::api_struct! {
+    #[derive(Default)] request PathHierarchyTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt buffer_size["buffer_size"] : Option <
+    super::spec_utils::Stringified < i32 > >, opt delimiter["delimiter"] : Option <
+    String >, opt replacement["replacement"] : Option < String >, opt reverse["reverse"]
+    : Option < super::spec_utils::Stringified < bool > >, opt skip["skip"] : Option <
+    super::spec_utils::Stringified < i32 > > }
 }
 impl PathHierarchyTokenizer {
     /// Nothing set.
@@ -2766,29 +2339,18 @@ impl PathHierarchyTokenizer {
         plain skip : super::spec_utils::Stringified < i32 >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatternAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Java regular expression flags. Flags should be pipe-separated, eg "CASE_INSENSITIVE|COMMENTS".
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
-    /// Should terms be lowercased or not.
-    /// Defaults to `true`.
-    #[serde(rename = "lowercase", skip_serializing_if = "Option::is_none")]
-    pub lowercase: Option<bool>,
-    /// A Java regular expression.
-    /// Defaults to `\W+`.
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
-    /// Defaults to `_none_`.
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    /// The path to a file containing stop words.
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PatternAnalyzer { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Java regular expression flags. Flags should be pipe-separated, eg \"CASE_INSENSITIVE|COMMENTS\"."]
+    opt flags["flags"] : Option < String >, #[doc =
+    " Should terms be lowercased or not."] #[doc = " Defaults to `true`."] opt
+    lowercase["lowercase"] : Option < bool >, #[doc = " A Java regular expression."]
+    #[doc = " Defaults to `\\W+`."] opt pattern["pattern"] : Option < String >, #[doc =
+    " A pre-defined stop words list like `_english_` or an array containing a list of stop words."]
+    #[doc = " Defaults to `_none_`."] opt stopwords["stopwords"] : Option < StopWords >,
+    #[doc = " The path to a file containing stop words."] opt
+    stopwords_path["stopwords_path"] : Option < String > }
 }
 impl PatternAnalyzer {
     /// Nothing set.
@@ -2804,17 +2366,14 @@ impl PatternAnalyzer {
         stopwords_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatternCaptureTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// A list of regular expressions to match.
-    #[serde(rename = "patterns", skip_serializing_if = "Option::is_none")]
-    pub patterns: Option<Vec<String>>,
-    /// If set to `true` (the default) it will emit the original token.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
+crate::api_struct! {
+    #[derive(Default)] request PatternCaptureTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " A list of regular expressions to match."] opt patterns["patterns"] : Option < Vec <
+    String > >, #[doc =
+    " If set to `true` (the default) it will emit the original token."] opt
+    preserve_original["preserve_original"] : Option < super::spec_utils::Stringified <
+    bool > > }
 }
 impl PatternCaptureTokenFilter {
     /// Nothing set.
@@ -2829,17 +2388,11 @@ impl PatternCaptureTokenFilter {
         plain preserve_original : super::spec_utils::Stringified < bool >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatternReplaceCharFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PatternReplaceCharFilter { opt version["version"] : Option
+    < super::common::VersionString >, opt flags["flags"] : Option < String >, opt
+    pattern["pattern"] : Option < String >, opt replacement["replacement"] : Option <
+    String > }
 }
 impl PatternReplaceCharFilter {
     /// Nothing set.
@@ -2854,22 +2407,15 @@ impl PatternReplaceCharFilter {
         : String, plain replacement : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatternReplaceTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, all substrings matching the pattern parameter’s regular expression are replaced. If `false`, the filter replaces only the first matching substring in each token. Defaults to `true`.
-    #[serde(rename = "all", skip_serializing_if = "Option::is_none")]
-    pub all: Option<bool>,
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
-    /// Regular expression, written in Java’s regular expression syntax. The filter replaces token substrings matching this pattern with the substring in the `replacement` parameter.
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// Replacement substring. Defaults to an empty substring (`""`).
-    #[serde(rename = "replacement", skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PatternReplaceTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " If `true`, all substrings matching the pattern parameter’s regular expression are replaced. If `false`, the filter replaces only the first matching substring in each token. Defaults to `true`."]
+    opt all["all"] : Option < bool >, opt flags["flags"] : Option < String >, #[doc =
+    " Regular expression, written in Java’s regular expression syntax. The filter replaces token substrings matching this pattern with the substring in the `replacement` parameter."]
+    opt pattern["pattern"] : Option < String >, #[doc =
+    " Replacement substring. Defaults to an empty substring (`\"\"`)."] opt
+    replacement["replacement"] : Option < String > }
 }
 impl PatternReplaceTokenFilter {
     /// Nothing set.
@@ -2884,17 +2430,10 @@ impl PatternReplaceTokenFilter {
         String, plain pattern : String, plain replacement : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatternTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
-    #[serde(rename = "group", skip_serializing_if = "Option::is_none")]
-    pub group: Option<i32>,
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PatternTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt flags["flags"] : Option < String >, opt
+    group["group"] : Option < i32 >, opt pattern["pattern"] : Option < String > }
 }
 impl PatternTokenizer {
     /// Nothing set.
@@ -2909,13 +2448,9 @@ impl PatternTokenizer {
         i32, plain pattern : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PersianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl PersianAnalyzer {
     /// Nothing set.
@@ -2927,11 +2462,9 @@ impl PersianAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersianNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request PersianNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl PersianNormalizationTokenFilter {
     /// Nothing set.
@@ -2943,11 +2476,9 @@ impl PersianNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersianStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request PersianStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl PersianStemTokenFilter {
     /// Nothing set.
@@ -2979,23 +2510,13 @@ crate::spec_enum! {
 crate::spec_enum! {
     PhoneticRuleType { Approx = "approx", Exact = "exact" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhoneticTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "encoder", skip_serializing_if = "Option::is_none")]
-    pub encoder: Option<PhoneticEncoder>,
-    #[serde(rename = "languageset", skip_serializing_if = "Option::is_none")]
-    pub languageset: Option<crate::OneOrMany<PhoneticLanguage>>,
-    #[serde(rename = "max_code_len", skip_serializing_if = "Option::is_none")]
-    pub max_code_len: Option<i32>,
-    #[serde(rename = "name_type", skip_serializing_if = "Option::is_none")]
-    pub name_type: Option<PhoneticNameType>,
-    #[serde(rename = "replace", skip_serializing_if = "Option::is_none")]
-    pub replace: Option<bool>,
-    #[serde(rename = "rule_type", skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<PhoneticRuleType>,
+crate::api_struct! {
+    #[derive(Default)] request PhoneticTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt encoder["encoder"] : Option < PhoneticEncoder >,
+    opt languageset["languageset"] : Option < crate ::OneOrMany < PhoneticLanguage > >,
+    opt max_code_len["max_code_len"] : Option < i32 >, opt name_type["name_type"] :
+    Option < PhoneticNameType >, opt replace["replace"] : Option < bool >, opt
+    rule_type["rule_type"] : Option < PhoneticRuleType > }
 }
 impl PhoneticTokenFilter {
     /// Nothing set.
@@ -3012,11 +2533,9 @@ impl PhoneticTokenFilter {
         PhoneticRuleType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PorterStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request PorterStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl PorterStemTokenFilter {
     /// Nothing set.
@@ -3028,15 +2547,10 @@ impl PorterStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PortugueseAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request PortugueseAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl PortugueseAnalyzer {
     /// Nothing set.
@@ -3051,14 +2565,11 @@ impl PortugueseAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PredicateTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Script containing a condition used to filter incoming tokens. Only tokens that match this script are included in the output.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request PredicateTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Script containing a condition used to filter incoming tokens. Only tokens that match this script are included in the output."]
+    opt script["script"] : Option < super::common::Script > }
 }
 impl PredicateTokenFilter {
     /// Nothing set.
@@ -3073,11 +2584,9 @@ impl PredicateTokenFilter {
         super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RemoveDuplicatesTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request RemoveDuplicatesTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl RemoveDuplicatesTokenFilter {
     /// Nothing set.
@@ -3089,11 +2598,9 @@ impl RemoveDuplicatesTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReverseTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ReverseTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl ReverseTokenFilter {
     /// Nothing set.
@@ -3105,15 +2612,10 @@ impl ReverseTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RomanianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request RomanianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl RomanianAnalyzer {
     /// Nothing set.
@@ -3128,15 +2630,10 @@ impl RomanianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RussianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request RussianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl RussianAnalyzer {
     /// Nothing set.
@@ -3151,11 +2648,9 @@ impl RussianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RussianStemTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request RussianStemTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl RussianStemTokenFilter {
     /// Nothing set.
@@ -3167,11 +2662,9 @@ impl RussianStemTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScandinavianFoldingTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ScandinavianFoldingTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl ScandinavianFoldingTokenFilter {
     /// Nothing set.
@@ -3183,11 +2676,9 @@ impl ScandinavianFoldingTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScandinavianNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ScandinavianNormalizationTokenFilter { opt
+    version["version"] : Option < super::common::VersionString > }
 }
 impl ScandinavianNormalizationTokenFilter {
     /// Nothing set.
@@ -3199,15 +2690,10 @@ impl ScandinavianNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SerbianAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request SerbianAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl SerbianAnalyzer {
     /// Nothing set.
@@ -3222,11 +2708,9 @@ impl SerbianAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SerbianNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request SerbianNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl SerbianNormalizationTokenFilter {
     /// Nothing set.
@@ -3238,32 +2722,24 @@ impl SerbianNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShingleTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// String used in shingles as a replacement for empty positions that do not contain a token. This filler token is only used in shingles, not original unigrams. Defaults to an underscore (`_`).
-    #[serde(rename = "filler_token", skip_serializing_if = "Option::is_none")]
-    pub filler_token: Option<String>,
-    /// Maximum number of tokens to concatenate when creating shingles. Defaults to `2`.
-    #[serde(rename = "max_shingle_size", skip_serializing_if = "Option::is_none")]
-    pub max_shingle_size: Option<super::spec_utils::Stringified<i32>>,
-    /// Minimum number of tokens to concatenate when creating shingles. Defaults to `2`.
-    #[serde(rename = "min_shingle_size", skip_serializing_if = "Option::is_none")]
-    pub min_shingle_size: Option<super::spec_utils::Stringified<i32>>,
-    /// If `true`, the output includes the original input tokens. If `false`, the output only includes shingles; the original input tokens are removed. Defaults to `true`.
-    #[serde(rename = "output_unigrams", skip_serializing_if = "Option::is_none")]
-    pub output_unigrams: Option<bool>,
-    /// If `true`, the output includes the original input tokens only if no shingles are produced; if shingles are produced, the output only includes shingles. Defaults to `false`.
-    #[serde(
-        rename = "output_unigrams_if_no_shingles",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_unigrams_if_no_shingles: Option<bool>,
-    /// Separator used to concatenate adjacent tokens to form a shingle. Defaults to a space (`" "`).
-    #[serde(rename = "token_separator", skip_serializing_if = "Option::is_none")]
-    pub token_separator: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ShingleTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " String used in shingles as a replacement for empty positions that do not contain a token. This filler token is only used in shingles, not original unigrams. Defaults to an underscore (`_`)."]
+    opt filler_token["filler_token"] : Option < String >, #[doc =
+    " Maximum number of tokens to concatenate when creating shingles. Defaults to `2`."]
+    opt max_shingle_size["max_shingle_size"] : Option < super::spec_utils::Stringified <
+    i32 > >, #[doc =
+    " Minimum number of tokens to concatenate when creating shingles. Defaults to `2`."]
+    opt min_shingle_size["min_shingle_size"] : Option < super::spec_utils::Stringified <
+    i32 > >, #[doc =
+    " If `true`, the output includes the original input tokens. If `false`, the output only includes shingles; the original input tokens are removed. Defaults to `true`."]
+    opt output_unigrams["output_unigrams"] : Option < bool >, #[doc =
+    " If `true`, the output includes the original input tokens only if no shingles are produced; if shingles are produced, the output only includes shingles. Defaults to `false`."]
+    opt output_unigrams_if_no_shingles["output_unigrams_if_no_shingles"] : Option < bool
+    >, #[doc =
+    " Separator used to concatenate adjacent tokens to form a shingle. Defaults to a space (`\" \"`)."]
+    opt token_separator["token_separator"] : Option < String > }
 }
 impl ShingleTokenFilter {
     /// Nothing set.
@@ -3280,11 +2756,9 @@ impl ShingleTokenFilter {
         output_unigrams_if_no_shingles : bool, plain token_separator : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimpleAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request SimpleAnalyzer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl SimpleAnalyzer {
     /// Nothing set.
@@ -3296,13 +2770,9 @@ impl SimpleAnalyzer {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimplePatternSplitTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request SimplePatternSplitTokenizer { opt version["version"] :
+    Option < super::common::VersionString >, opt pattern["pattern"] : Option < String > }
 }
 impl SimplePatternSplitTokenizer {
     /// Nothing set.
@@ -3316,13 +2786,9 @@ impl SimplePatternSplitTokenizer {
         plain version : super::common::VersionString, plain pattern : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimplePatternTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request SimplePatternTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt pattern["pattern"] : Option < String > }
 }
 impl SimplePatternTokenizer {
     /// Nothing set.
@@ -3336,15 +2802,10 @@ impl SimplePatternTokenizer {
         plain version : super::common::VersionString, plain pattern : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SnowballAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
-    pub language: Option<SnowballLanguage>,
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
+crate::api_struct! {
+    #[derive(Default)] request SnowballAnalyzer { opt version["version"] : Option <
+    super::common::VersionString >, opt language["language"] : Option < SnowballLanguage
+    >, opt stopwords["stopwords"] : Option < StopWords > }
 }
 impl SnowballAnalyzer {
     /// Nothing set.
@@ -3369,14 +2830,11 @@ crate::spec_enum! {
     "Russian", Serbian = "Serbian", Spanish = "Spanish", Swedish = "Swedish", Turkish =
     "Turkish" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SnowballTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Controls the language used by the stemmer.
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
-    pub language: Option<SnowballLanguage>,
+crate::api_struct! {
+    #[derive(Default)] request SnowballTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Controls the language used by the stemmer."] opt language["language"] : Option <
+    SnowballLanguage > }
 }
 impl SnowballTokenFilter {
     /// Nothing set.
@@ -3390,15 +2848,10 @@ impl SnowballTokenFilter {
         plain version : super::common::VersionString, plain language : SnowballLanguage
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SoraniAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request SoraniAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl SoraniAnalyzer {
     /// Nothing set.
@@ -3413,11 +2866,9 @@ impl SoraniAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SoraniNormalizationTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request SoraniNormalizationTokenFilter { opt version["version"] :
+    Option < super::common::VersionString > }
 }
 impl SoraniNormalizationTokenFilter {
     /// Nothing set.
@@ -3429,15 +2880,10 @@ impl SoraniNormalizationTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request SpanishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl SpanishAnalyzer {
     /// Nothing set.
@@ -3452,20 +2898,15 @@ impl SpanishAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StandardAnalyzer {
-    /// The maximum token length. If a token is seen that exceeds this length then it is split at `max_token_length` intervals.
-    /// Defaults to `255`.
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
-    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
-    /// Defaults to `_none_`.
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    /// The path to a file containing stop words.
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StandardAnalyzer { #[doc =
+    " The maximum token length. If a token is seen that exceeds this length then it is split at `max_token_length` intervals."]
+    #[doc = " Defaults to `255`."] opt max_token_length["max_token_length"] : Option <
+    i32 >, #[doc =
+    " A pre-defined stop words list like `_english_` or an array containing a list of stop words."]
+    #[doc = " Defaults to `_none_`."] opt stopwords["stopwords"] : Option < StopWords >,
+    #[doc = " The path to a file containing stop words."] opt
+    stopwords_path["stopwords_path"] : Option < String > }
 }
 impl StandardAnalyzer {
     /// Nothing set.
@@ -3480,13 +2921,10 @@ impl StandardAnalyzer {
         String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StandardTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request StandardTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt max_token_length["max_token_length"] : Option <
+    i32 > }
 }
 impl StandardTokenizer {
     /// Nothing set.
@@ -3500,17 +2938,12 @@ impl StandardTokenizer {
         plain version : super::common::VersionString, plain max_token_length : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StemmerOverrideTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// A list of mapping rules to use.
-    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<String>>,
-    /// A path (either relative to `config` location, or absolute) to a list of mappings.
-    #[serde(rename = "rules_path", skip_serializing_if = "Option::is_none")]
-    pub rules_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StemmerOverrideTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc = " A list of mapping rules to use."]
+    opt rules["rules"] : Option < Vec < String > >, #[doc =
+    " A path (either relative to `config` location, or absolute) to a list of mappings."]
+    opt rules_path["rules_path"] : Option < String > }
 }
 impl StemmerOverrideTokenFilter {
     /// Nothing set.
@@ -3525,17 +2958,10 @@ impl StemmerOverrideTokenFilter {
         rules_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StemmerTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(
-        rename = "language",
-        alias = "name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StemmerTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, opt language["language" | "name"] : Option < String >
+    }
 }
 impl StemmerTokenFilter {
     /// Nothing set.
@@ -3549,18 +2975,13 @@ impl StemmerTokenFilter {
         plain version : super::common::VersionString, plain language : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StopAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// A pre-defined stop words list like `_english_` or an array containing a list of stop words.
-    /// Defaults to `_none_`.
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    /// The path to a file containing stop words.
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StopAnalyzer { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " A pre-defined stop words list like `_english_` or an array containing a list of stop words."]
+    #[doc = " Defaults to `_none_`."] opt stopwords["stopwords"] : Option < StopWords >,
+    #[doc = " The path to a file containing stop words."] opt
+    stopwords_path["stopwords_path"] : Option < String > }
 }
 impl StopAnalyzer {
     /// Nothing set.
@@ -3575,24 +2996,18 @@ impl StopAnalyzer {
         stopwords_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StopTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, stop word matching is case insensitive. For example, if `true`, a stop word of the matches and removes `The`, `THE`, or `the`. Defaults to `false`.
-    #[serde(rename = "ignore_case", skip_serializing_if = "Option::is_none")]
-    pub ignore_case: Option<bool>,
-    /// If `true`, the last token of a stream is removed if it’s a stop word. Defaults to `true`.
-    #[serde(rename = "remove_trailing", skip_serializing_if = "Option::is_none")]
-    pub remove_trailing: Option<bool>,
-    /// Language value, such as `_arabic_` or `_thai_`. Defaults to `_english_`.
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    /// Path to a file that contains a list of stop words to remove.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each stop word in the file must be separated by a line break.
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request StopTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " If `true`, stop word matching is case insensitive. For example, if `true`, a stop word of the matches and removes `The`, `THE`, or `the`. Defaults to `false`."]
+    opt ignore_case["ignore_case"] : Option < bool >, #[doc =
+    " If `true`, the last token of a stream is removed if it’s a stop word. Defaults to `true`."]
+    opt remove_trailing["remove_trailing"] : Option < bool >, #[doc =
+    " Language value, such as `_arabic_` or `_thai_`. Defaults to `_english_`."] opt
+    stopwords["stopwords"] : Option < StopWords >, #[doc =
+    " Path to a file that contains a list of stop words to remove."] #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each stop word in the file must be separated by a line break."]
+    opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl StopTokenFilter {
     /// Nothing set.
@@ -3621,15 +3036,10 @@ crate::spec_enum! {
     "_sorani_", Spanish = "_spanish_", Swedish = "_swedish_", Thai = "_thai_", Turkish =
     "_turkish_", None = "_none_" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SwedishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request SwedishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl SwedishAnalyzer {
     /// Nothing set.
@@ -3647,35 +3057,23 @@ impl SwedishAnalyzer {
 crate::spec_enum! {
     SynonymFormat { Solr = "solr", Wordnet = "wordnet" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SynonymGraphTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
-    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
-    pub expand: Option<bool>,
-    /// Sets the synonym rules format.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<SynonymFormat>,
-    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Used to define inline synonyms.
-    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
-    pub synonyms: Option<Vec<String>>,
-    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
-    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
-    pub synonyms_path: Option<String>,
-    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
-    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
-    pub synonyms_set: Option<crate::OneOrMany<String>>,
-    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<String>,
-    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
-    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
-    pub updateable: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request SynonymGraphTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, #[doc =
+    " Expands definitions for equivalent synonym rules. Defaults to `true`."] opt
+    expand["expand"] : Option < bool >, #[doc = " Sets the synonym rules format."] opt
+    format["format"] : Option < SynonymFormat >, #[doc =
+    " If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting."]
+    opt lenient["lenient"] : Option < bool >, #[doc = " Used to define inline synonyms."]
+    opt synonyms["synonyms"] : Option < Vec < String > >, #[doc =
+    " Used to provide a synonym file. This path must be absolute or relative to the `config` location."]
+    opt synonyms_path["synonyms_path"] : Option < String >, #[doc =
+    " Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter."]
+    opt synonyms_set["synonyms_set"] : Option < crate ::OneOrMany < String > >, #[doc =
+    " Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0."]
+    opt tokenizer["tokenizer"] : Option < String >, #[doc =
+    " If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`."]
+    opt updateable["updateable"] : Option < bool > }
 }
 impl SynonymGraphTokenFilter {
     /// Nothing set.
@@ -3692,35 +3090,23 @@ impl SynonymGraphTokenFilter {
         tokenizer : String, plain updateable : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SynonymTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
-    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
-    pub expand: Option<bool>,
-    /// Sets the synonym rules format.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<SynonymFormat>,
-    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Used to define inline synonyms.
-    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
-    pub synonyms: Option<Vec<String>>,
-    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
-    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
-    pub synonyms_path: Option<String>,
-    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
-    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
-    pub synonyms_set: Option<crate::OneOrMany<String>>,
-    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<String>,
-    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
-    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
-    pub updateable: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request SynonymTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Expands definitions for equivalent synonym rules. Defaults to `true`."] opt
+    expand["expand"] : Option < bool >, #[doc = " Sets the synonym rules format."] opt
+    format["format"] : Option < SynonymFormat >, #[doc =
+    " If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting."]
+    opt lenient["lenient"] : Option < bool >, #[doc = " Used to define inline synonyms."]
+    opt synonyms["synonyms"] : Option < Vec < String > >, #[doc =
+    " Used to provide a synonym file. This path must be absolute or relative to the `config` location."]
+    opt synonyms_path["synonyms_path"] : Option < String >, #[doc =
+    " Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter."]
+    opt synonyms_set["synonyms_set"] : Option < crate ::OneOrMany < String > >, #[doc =
+    " Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0."]
+    opt tokenizer["tokenizer"] : Option < String >, #[doc =
+    " If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`."]
+    opt updateable["updateable"] : Option < bool > }
 }
 impl SynonymTokenFilter {
     /// Nothing set.
@@ -3737,35 +3123,23 @@ impl SynonymTokenFilter {
         tokenizer : String, plain updateable : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SynonymTokenFilterBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Expands definitions for equivalent synonym rules. Defaults to `true`.
-    #[serde(rename = "expand", skip_serializing_if = "Option::is_none")]
-    pub expand: Option<bool>,
-    /// Sets the synonym rules format.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<SynonymFormat>,
-    /// If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Used to define inline synonyms.
-    #[serde(rename = "synonyms", skip_serializing_if = "Option::is_none")]
-    pub synonyms: Option<Vec<String>>,
-    /// Used to provide a synonym file. This path must be absolute or relative to the `config` location.
-    #[serde(rename = "synonyms_path", skip_serializing_if = "Option::is_none")]
-    pub synonyms_path: Option<String>,
-    /// Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter.
-    #[serde(rename = "synonyms_set", skip_serializing_if = "Option::is_none")]
-    pub synonyms_set: Option<crate::OneOrMany<String>>,
-    /// Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0.
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<String>,
-    /// If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`.
-    #[serde(rename = "updateable", skip_serializing_if = "Option::is_none")]
-    pub updateable: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request SynonymTokenFilterBase { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Expands definitions for equivalent synonym rules. Defaults to `true`."] opt
+    expand["expand"] : Option < bool >, #[doc = " Sets the synonym rules format."] opt
+    format["format"] : Option < SynonymFormat >, #[doc =
+    " If `true` ignores errors while parsing the synonym rules. It is important to note that only those synonym rules which cannot get parsed are ignored. Defaults to the value of the `updateable` setting."]
+    opt lenient["lenient"] : Option < bool >, #[doc = " Used to define inline synonyms."]
+    opt synonyms["synonyms"] : Option < Vec < String > >, #[doc =
+    " Used to provide a synonym file. This path must be absolute or relative to the `config` location."]
+    opt synonyms_path["synonyms_path"] : Option < String >, #[doc =
+    " Provide one or more synonym sets created through the Synonyms Management APIs. Maximum 100 sets per filter."]
+    opt synonyms_set["synonyms_set"] : Option < crate ::OneOrMany < String > >, #[doc =
+    " Controls the tokenizers that will be used to tokenize the synonym, this parameter is for backwards compatibility for indices that created before 6.0."]
+    opt tokenizer["tokenizer"] : Option < String >, #[doc =
+    " If `true` allows reloading search analyzers to pick up changes to synonym files. Only to be used for search analyzers. Defaults to `false`."]
+    opt updateable["updateable"] : Option < bool > }
 }
 impl SynonymTokenFilterBase {
     /// Nothing set.
@@ -3782,13 +3156,9 @@ impl SynonymTokenFilterBase {
         tokenizer : String, plain updateable : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThaiAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ThaiAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String > }
 }
 impl ThaiAnalyzer {
     /// Nothing set.
@@ -3800,11 +3170,9 @@ impl ThaiAnalyzer {
     }
     crate::setters!(plain stopwords : StopWords, plain stopwords_path : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThaiTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request ThaiTokenizer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl ThaiTokenizer {
     /// Nothing set.
@@ -3820,11 +3188,9 @@ crate::spec_enum! {
     TokenChar { Letter = "letter", Digit = "digit", Whitespace = "whitespace",
     Punctuation = "punctuation", Symbol = "symbol", Custom = "custom" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenFilterBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request TokenFilterBase { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl TokenFilterBase {
     /// Nothing set.
@@ -4358,11 +3724,9 @@ impl From<DictionaryDecompounderTokenFilter> for TokenFilterDefinition {
         TokenFilterDefinition::DictionaryDecompounder(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenizerBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request TokenizerBase { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl TokenizerBase {
     /// Nothing set.
@@ -4504,11 +3868,9 @@ impl From<NoriTokenizer> for TokenizerDefinition {
         TokenizerDefinition::NoriTokenizer(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrimTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request TrimTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl TrimTokenFilter {
     /// Nothing set.
@@ -4520,14 +3882,11 @@ impl TrimTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TruncateTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// Character limit for each token. Tokens exceeding this limit are truncated. Defaults to `10`.
-    #[serde(rename = "length", skip_serializing_if = "Option::is_none")]
-    pub length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request TruncateTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " Character limit for each token. Tokens exceeding this limit are truncated. Defaults to `10`."]
+    opt length["length"] : Option < i32 > }
 }
 impl TruncateTokenFilter {
     /// Nothing set.
@@ -4539,15 +3898,10 @@ impl TruncateTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString, plain length : i32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TurkishAnalyzer {
-    #[serde(rename = "stopwords", skip_serializing_if = "Option::is_none")]
-    pub stopwords: Option<StopWords>,
-    #[serde(rename = "stopwords_path", skip_serializing_if = "Option::is_none")]
-    pub stopwords_path: Option<String>,
-    #[serde(rename = "stem_exclusion", skip_serializing_if = "Option::is_none")]
-    pub stem_exclusion: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request TurkishAnalyzer { opt stopwords["stopwords"] : Option <
+    StopWords >, opt stopwords_path["stopwords_path"] : Option < String >, opt
+    stem_exclusion["stem_exclusion"] : Option < Vec < String > > }
 }
 impl TurkishAnalyzer {
     /// Nothing set.
@@ -4562,13 +3916,10 @@ impl TurkishAnalyzer {
         : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UaxEmailUrlTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request UaxEmailUrlTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt max_token_length["max_token_length"] : Option <
+    i32 > }
 }
 impl UaxEmailUrlTokenizer {
     /// Nothing set.
@@ -4582,14 +3933,11 @@ impl UaxEmailUrlTokenizer {
         plain version : super::common::VersionString, plain max_token_length : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UniqueTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, only remove duplicate tokens in the same position. Defaults to `false`.
-    #[serde(rename = "only_on_same_position", skip_serializing_if = "Option::is_none")]
-    pub only_on_same_position: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request UniqueTokenFilter { opt version["version"] : Option <
+    super::common::VersionString >, #[doc =
+    " If `true`, only remove duplicate tokens in the same position. Defaults to `false`."]
+    opt only_on_same_position["only_on_same_position"] : Option < bool > }
 }
 impl UniqueTokenFilter {
     /// Nothing set.
@@ -4603,11 +3951,9 @@ impl UniqueTokenFilter {
         plain version : super::common::VersionString, plain only_on_same_position : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UppercaseTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request UppercaseTokenFilter { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl UppercaseTokenFilter {
     /// Nothing set.
@@ -4619,11 +3965,9 @@ impl UppercaseTokenFilter {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WhitespaceAnalyzer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
+crate::api_struct! {
+    #[derive(Default)] request WhitespaceAnalyzer { opt version["version"] : Option <
+    super::common::VersionString > }
 }
 impl WhitespaceAnalyzer {
     /// Nothing set.
@@ -4635,13 +3979,10 @@ impl WhitespaceAnalyzer {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WhitespaceTokenizer {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    #[serde(rename = "max_token_length", skip_serializing_if = "Option::is_none")]
-    pub max_token_length: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request WhitespaceTokenizer { opt version["version"] : Option <
+    super::common::VersionString >, opt max_token_length["max_token_length"] : Option <
+    i32 > }
 }
 impl WhitespaceTokenizer {
     /// Nothing set.
@@ -4655,57 +3996,40 @@ impl WhitespaceTokenizer {
         plain version : super::common::VersionString, plain max_token_length : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WordDelimiterGraphTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
-    pub catenate_all: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
-    pub catenate_numbers: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
-    pub catenate_words: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_number_parts: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_word_parts: Option<bool>,
-    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
-    /// Array of tokens the filter won’t split.
-    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
-    pub protected_words: Option<Vec<String>>,
-    /// Path to a file that contains a list of tokens the filter won’t split.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
-    pub protected_words_path: Option<String>,
-    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
-    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
-    pub split_on_case_change: Option<bool>,
-    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
-    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
-    pub split_on_numerics: Option<bool>,
-    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
-    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
-    pub stem_english_possessive: Option<bool>,
-    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
-    pub type_table: Option<Vec<String>>,
-    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
-    pub type_table_path: Option<String>,
-    /// If `true`, the filter adjusts the offsets of split or catenated tokens to better reflect their actual position in the token stream. Defaults to `true`.
-    #[serde(rename = "adjust_offsets", skip_serializing_if = "Option::is_none")]
-    pub adjust_offsets: Option<bool>,
-    /// If `true`, the filter skips tokens with a keyword attribute of true. Defaults to `false`.
-    #[serde(rename = "ignore_keywords", skip_serializing_if = "Option::is_none")]
-    pub ignore_keywords: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request WordDelimiterGraphTokenFilter { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_all["catenate_all"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_numbers["catenate_numbers"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_words["catenate_words"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_number_parts["generate_number_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_word_parts["generate_word_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`."]
+    opt preserve_original["preserve_original"] : Option < super::spec_utils::Stringified
+    < bool > >, #[doc = " Array of tokens the filter won’t split."] opt
+    protected_words["protected_words"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of tokens the filter won’t split."] #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    opt protected_words_path["protected_words_path"] : Option < String >, #[doc =
+    " If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \\[ camel, Case \\]. Defaults to `true`."]
+    opt split_on_case_change["split_on_case_change"] : Option < bool >, #[doc =
+    " If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \\[ j, 2, se \\]. Defaults to `true`."]
+    opt split_on_numerics["split_on_numerics"] : Option < bool >, #[doc =
+    " If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \\[ O, Neil \\]. Defaults to `true`."]
+    opt stem_english_possessive["stem_english_possessive"] : Option < bool >, #[doc =
+    " Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table["type_table"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table_path["type_table_path"] : Option < String >, #[doc =
+    " If `true`, the filter adjusts the offsets of split or catenated tokens to better reflect their actual position in the token stream. Defaults to `true`."]
+    opt adjust_offsets["adjust_offsets"] : Option < bool >, #[doc =
+    " If `true`, the filter skips tokens with a keyword attribute of true. Defaults to `false`."]
+    opt ignore_keywords["ignore_keywords"] : Option < bool > }
 }
 impl WordDelimiterGraphTokenFilter {
     /// Nothing set.
@@ -4726,51 +4050,36 @@ impl WordDelimiterGraphTokenFilter {
         plain ignore_keywords : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WordDelimiterTokenFilter {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
-    pub catenate_all: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
-    pub catenate_numbers: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
-    pub catenate_words: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_number_parts: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_word_parts: Option<bool>,
-    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
-    /// Array of tokens the filter won’t split.
-    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
-    pub protected_words: Option<Vec<String>>,
-    /// Path to a file that contains a list of tokens the filter won’t split.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
-    pub protected_words_path: Option<String>,
-    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
-    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
-    pub split_on_case_change: Option<bool>,
-    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
-    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
-    pub split_on_numerics: Option<bool>,
-    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
-    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
-    pub stem_english_possessive: Option<bool>,
-    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
-    pub type_table: Option<Vec<String>>,
-    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
-    pub type_table_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WordDelimiterTokenFilter { opt version["version"] : Option
+    < super::common::VersionString >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_all["catenate_all"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_numbers["catenate_numbers"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_words["catenate_words"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_number_parts["generate_number_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_word_parts["generate_word_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`."]
+    opt preserve_original["preserve_original"] : Option < super::spec_utils::Stringified
+    < bool > >, #[doc = " Array of tokens the filter won’t split."] opt
+    protected_words["protected_words"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of tokens the filter won’t split."] #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    opt protected_words_path["protected_words_path"] : Option < String >, #[doc =
+    " If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \\[ camel, Case \\]. Defaults to `true`."]
+    opt split_on_case_change["split_on_case_change"] : Option < bool >, #[doc =
+    " If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \\[ j, 2, se \\]. Defaults to `true`."]
+    opt split_on_numerics["split_on_numerics"] : Option < bool >, #[doc =
+    " If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \\[ O, Neil \\]. Defaults to `true`."]
+    opt stem_english_possessive["stem_english_possessive"] : Option < bool >, #[doc =
+    " Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table["type_table"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table_path["type_table_path"] : Option < String > }
 }
 impl WordDelimiterTokenFilter {
     /// Nothing set.
@@ -4790,51 +4099,36 @@ impl WordDelimiterTokenFilter {
         : Vec < String >, plain type_table_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WordDelimiterTokenFilterBase {
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionString>,
-    /// If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_all", skip_serializing_if = "Option::is_none")]
-    pub catenate_all: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_numbers", skip_serializing_if = "Option::is_none")]
-    pub catenate_numbers: Option<bool>,
-    /// If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`.
-    #[serde(rename = "catenate_words", skip_serializing_if = "Option::is_none")]
-    pub catenate_words: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_number_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_number_parts: Option<bool>,
-    /// If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`.
-    #[serde(rename = "generate_word_parts", skip_serializing_if = "Option::is_none")]
-    pub generate_word_parts: Option<bool>,
-    /// If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`.
-    #[serde(rename = "preserve_original", skip_serializing_if = "Option::is_none")]
-    pub preserve_original: Option<super::spec_utils::Stringified<bool>>,
-    /// Array of tokens the filter won’t split.
-    #[serde(rename = "protected_words", skip_serializing_if = "Option::is_none")]
-    pub protected_words: Option<Vec<String>>,
-    /// Path to a file that contains a list of tokens the filter won’t split.
-    /// This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break.
-    #[serde(rename = "protected_words_path", skip_serializing_if = "Option::is_none")]
-    pub protected_words_path: Option<String>,
-    /// If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \[ camel, Case \]. Defaults to `true`.
-    #[serde(rename = "split_on_case_change", skip_serializing_if = "Option::is_none")]
-    pub split_on_case_change: Option<bool>,
-    /// If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \[ j, 2, se \]. Defaults to `true`.
-    #[serde(rename = "split_on_numerics", skip_serializing_if = "Option::is_none")]
-    pub split_on_numerics: Option<bool>,
-    /// If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \[ O, Neil \]. Defaults to `true`.
-    #[serde(rename = "stem_english_possessive", skip_serializing_if = "Option::is_none")]
-    pub stem_english_possessive: Option<bool>,
-    /// Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table", skip_serializing_if = "Option::is_none")]
-    pub type_table: Option<Vec<String>>,
-    /// Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters.
-    #[serde(rename = "type_table_path", skip_serializing_if = "Option::is_none")]
-    pub type_table_path: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WordDelimiterTokenFilterBase { opt version["version"] :
+    Option < super::common::VersionString >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphanumeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_all["catenate_all"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of numeric characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_numbers["catenate_numbers"] : Option < bool >, #[doc =
+    " If `true`, the filter produces catenated tokens for chains of alphabetical characters separated by non-alphabetic delimiters. Defaults to `false`."]
+    opt catenate_words["catenate_words"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only numeric characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_number_parts["generate_number_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes tokens consisting of only alphabetical characters in the output. If `false`, the filter excludes these tokens from the output. Defaults to `true`."]
+    opt generate_word_parts["generate_word_parts"] : Option < bool >, #[doc =
+    " If `true`, the filter includes the original version of any split tokens in the output. This original version includes non-alphanumeric delimiters. Defaults to `false`."]
+    opt preserve_original["preserve_original"] : Option < super::spec_utils::Stringified
+    < bool > >, #[doc = " Array of tokens the filter won’t split."] opt
+    protected_words["protected_words"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains a list of tokens the filter won’t split."] #[doc =
+    " This path must be absolute or relative to the `config` location, and the file must be UTF-8 encoded. Each token in the file must be separated by a line break."]
+    opt protected_words_path["protected_words_path"] : Option < String >, #[doc =
+    " If `true`, the filter splits tokens at letter case transitions. For example: camelCase -&gt; \\[ camel, Case \\]. Defaults to `true`."]
+    opt split_on_case_change["split_on_case_change"] : Option < bool >, #[doc =
+    " If `true`, the filter splits tokens at letter-number transitions. For example: j2se -&gt; \\[ j, 2, se \\]. Defaults to `true`."]
+    opt split_on_numerics["split_on_numerics"] : Option < bool >, #[doc =
+    " If `true`, the filter removes the English possessive (`'s`) from the end of each token. For example: O'Neil's -&gt; \\[ O, Neil \\]. Defaults to `true`."]
+    opt stem_english_possessive["stem_english_possessive"] : Option < bool >, #[doc =
+    " Array of custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table["type_table"] : Option < Vec < String > >, #[doc =
+    " Path to a file that contains custom type mappings for characters. This allows you to map non-alphanumeric characters as numeric or alphanumeric to avoid splitting on those characters."]
+    opt type_table_path["type_table_path"] : Option < String > }
 }
 impl WordDelimiterTokenFilterBase {
     /// Nothing set.

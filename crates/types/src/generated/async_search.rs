@@ -117,7 +117,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-async-search"))] crate ::api_struct! { #[doc =
     " The request body of `async_search.submit`."] #[derive(Default)] request
-    AsyncSearchSubmitRequest { opt aggregations["aggregations" | "aggs"] : Option <
+    AsyncSearchSubmitRequest { opt aggregations["aggs" | "aggregations"] : Option <
     std::collections::BTreeMap < String, super::aggregations::AggregationContainer > >,
     opt collapse["collapse"] : Option < super::search::FieldCollapse >, #[doc =
     " If true, returns detailed information about score computation as part of a hit."]

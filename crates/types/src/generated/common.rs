@@ -33,15 +33,12 @@ pub struct CartesianPoint {
     #[serde(rename = "y")]
     pub y: f64,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChunkRescorer {
-    /// The number of chunks per document to evaluate for reranking.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Chunking settings to apply
-    #[serde(rename = "chunking_settings", skip_serializing_if = "Option::is_none")]
-    pub chunking_settings: Option<super::mapping::ChunkRescorerChunkingSettings>,
+crate::api_struct! {
+    #[derive(Default)] request ChunkRescorer { #[doc =
+    " The number of chunks per document to evaluate for reranking."] opt size["size"] :
+    Option < i32 >, #[doc = " Chunking settings to apply"] opt
+    chunking_settings["chunking_settings"] : Option <
+    super::mapping::ChunkRescorerChunkingSettings > }
 }
 impl ChunkRescorer {
     /// Nothing set.
@@ -86,17 +83,10 @@ crate::spec_enum! {
     Conflicts { #[doc = " Stop reindexing if there are conflicts."] Abort = "abort",
     #[doc = " Continue reindexing even if there are conflicts."] Proceed = "proceed" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CoordsGeoBounds {
-    #[serde(rename = "top", skip_serializing_if = "Option::is_none")]
-    pub top: Option<f64>,
-    #[serde(rename = "bottom", skip_serializing_if = "Option::is_none")]
-    pub bottom: Option<f64>,
-    #[serde(rename = "left", skip_serializing_if = "Option::is_none")]
-    pub left: Option<f64>,
-    #[serde(rename = "right", skip_serializing_if = "Option::is_none")]
-    pub right: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request CoordsGeoBounds { opt top["top"] : Option < f64 >, opt
+    bottom["bottom"] : Option < f64 >, opt left["left"] : Option < f64 >, opt
+    right["right"] : Option < f64 > }
 }
 impl CoordsGeoBounds {
     /// Nothing set.
@@ -140,42 +130,27 @@ crate::spec_enum! {
     DistanceUnit { In = "in", Ft = "ft", Yd = "yd", Mi = "mi", Nmi = "nmi", Km = "km", M
     = "m", Cm = "cm", Mm = "mm" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiversifyRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The diversification strategy to apply.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<DiversifyRetrieverTypes>,
-    /// The document field on which to diversify results on.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The nested retriever whose results will be diversified.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    /// The number of top documents to return after diversification.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// The number of top documents from the nested retriever to consider for diversification.
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
-    /// The query vector used for diversification.
-    #[serde(rename = "query_vector", skip_serializing_if = "Option::is_none")]
-    pub query_vector: Option<QueryVector>,
-    /// a dense vector query vector builder to use instead of a static query_vector
-    #[serde(rename = "query_vector_builder", skip_serializing_if = "Option::is_none")]
-    pub query_vector_builder: Option<QueryVectorBuilder>,
-    /// Controls the trade-off between relevance and diversity for MMR. A value of 0.0 focuses solely on diversity, while a value of 1.0 focuses solely on relevance. Required for MMR
-    #[serde(rename = "lambda", skip_serializing_if = "Option::is_none")]
-    pub lambda: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request DiversifyRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc = " The diversification strategy to apply."]
+    opt r#type["type"] : Option < DiversifyRetrieverTypes >, #[doc =
+    " The document field on which to diversify results on."] opt field["field"] : Option
+    < String >, #[doc = " The nested retriever whose results will be diversified."] opt
+    retriever["retriever"] : Option < RetrieverContainer >, #[doc =
+    " The number of top documents to return after diversification."] opt size["size"] :
+    Option < i32 >, #[doc =
+    " The number of top documents from the nested retriever to consider for diversification."]
+    opt rank_window_size["rank_window_size"] : Option < i32 >, #[doc =
+    " The query vector used for diversification."] opt query_vector["query_vector"] :
+    Option < QueryVector >, #[doc =
+    " a dense vector query vector builder to use instead of a static query_vector"] opt
+    query_vector_builder["query_vector_builder"] : Option < QueryVectorBuilder >, #[doc =
+    " Controls the trade-off between relevance and diversity for MMR. A value of 0.0 focuses solely on diversity, while a value of 1.0 focuses solely on relevance. Required for MMR"]
+    opt lambda["lambda"] : Option < f32 > }
 }
 impl DiversifyRetriever {
     /// Nothing set.
@@ -247,15 +222,10 @@ crate::gated! {
     minimum_wire_compatibility_version["minimum_wire_compatibility_version"] :
     VersionString, def number["number"] : String } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Embedding {
-    #[serde(rename = "inference_id", skip_serializing_if = "Option::is_none")]
-    pub inference_id: Option<String>,
-    #[serde(rename = "input", skip_serializing_if = "Option::is_none")]
-    pub input: Option<KnnEmbeddingInput>,
-    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<Duration>,
+crate::api_struct! {
+    #[derive(Default)] request Embedding { opt inference_id["inference_id"] : Option <
+    String >, opt input["input"] : Option < KnnEmbeddingInput >, opt timeout["timeout"] :
+    Option < Duration > }
 }
 impl Embedding {
     /// Nothing set.
@@ -270,10 +240,9 @@ impl Embedding {
         Duration
     );
 }
-/// For empty Class assignments
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmptyObject {}
+crate::api_struct! {
+    #[doc = " For empty Class assignments"] #[derive(Default)] request EmptyObject {}
+}
 impl EmptyObject {
     /// Nothing set.
     pub fn new() -> Self
@@ -326,24 +295,13 @@ crate::gated! {
     crate ::api_struct! { response FieldSizeUsage { opt size["size"] : Option < ByteSize
     >, def size_in_bytes["size_in_bytes"] : i64 } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct FieldSort {
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<super::aggregations::Missing>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<SortMode>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<NestedSortValue>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
-    #[serde(rename = "unmapped_type", skip_serializing_if = "Option::is_none")]
-    pub unmapped_type: Option<super::mapping::FieldType>,
-    #[serde(rename = "numeric_type", skip_serializing_if = "Option::is_none")]
-    pub numeric_type: Option<FieldSortNumericType>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FieldSort { opt missing["missing"] : Option <
+    super::aggregations::Missing >, opt mode["mode"] : Option < SortMode >, opt
+    nested["nested"] : Option < NestedSortValue >, opt order["order"] : Option <
+    SortOrder >, opt unmapped_type["unmapped_type"] : Option < super::mapping::FieldType
+    >, opt numeric_type["numeric_type"] : Option < FieldSortNumericType >, opt
+    format["format"] : Option < String > } shortcut "order";
 }
 impl FieldSort {
     /// Nothing set.
@@ -359,28 +317,6 @@ impl FieldSort {
         super::mapping::FieldType, plain numeric_type : FieldSortNumericType, plain
         format : String
     );
-}
-impl serde::Serialize for FieldSort {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FieldSort::serialize(self, s)
-    }
-}
-impl crate::Shortcut for FieldSort {
-    type Short = SortOrder;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        FieldSort::deserialize(d)
-    }
-    fn short(v: SortOrder) -> Self {
-        FieldSort {
-            order: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FieldSort {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
 }
 crate::spec_enum! {
     FieldSortNumericType { Long = "long", Double = "double", Date = "date", DateNanos =
@@ -405,23 +341,12 @@ crate::gated! {
     total_time_excluding_waiting_on_lock_in_millis["total_time_excluding_waiting_on_lock_in_millis"]
     : DurationValue < UnitMillis > } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GeoDistanceSort {
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<SortMode>,
-    #[serde(rename = "distance_type", skip_serializing_if = "Option::is_none")]
-    pub distance_type: Option<GeoDistanceType>,
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
-    #[serde(rename = "unit", skip_serializing_if = "Option::is_none")]
-    pub unit: Option<DistanceUnit>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<Box<NestedSortValue>>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, crate::OneOrMany<GeoLocation>>,
+crate::api_struct! {
+    #[derive(Default)] request GeoDistanceSort { opt mode["mode"] : Option < SortMode >,
+    opt distance_type["distance_type"] : Option < GeoDistanceType >, opt
+    ignore_unmapped["ignore_unmapped"] : Option < bool >, opt order["order"] : Option <
+    SortOrder >, opt unit["unit"] : Option < DistanceUnit >, opt nested["nested"] :
+    Option < Box < NestedSortValue > > } extra extra : crate ::OneOrMany < GeoLocation >;
 }
 impl GeoDistanceSort {
     /// Nothing set.
@@ -443,11 +368,9 @@ crate::spec_enum! {
     "plane" }
 }
 pub type GeoHash = String;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoHashLocation {
-    #[serde(rename = "geohash", skip_serializing_if = "Option::is_none")]
-    pub geohash: Option<GeoHash>,
+crate::api_struct! {
+    #[derive(Default)] request GeoHashLocation { opt geohash["geohash"] : Option <
+    GeoHash > }
 }
 impl GeoHashLocation {
     /// Nothing set.
@@ -605,18 +528,14 @@ crate::gated! {
     def acknowledged["acknowledged"] : bool, opt shards["_shards"] : Option <
     ShardStatistics > } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InferenceString {
-    /// The type of data that the value represents.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::inference::EmbeddingContentType>,
-    /// The format of the data. If null, the default data format for the given type is used.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<InferenceStringFormat>,
-    /// String which may be raw text, or the string representation of some other data such as an image in base64.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request InferenceString { #[doc =
+    " The type of data that the value represents."] opt r#type["type"] : Option <
+    super::inference::EmbeddingContentType >, #[doc =
+    " The format of the data. If null, the default data format for the given type is used."]
+    opt format["format"] : Option < InferenceStringFormat >, #[doc =
+    " String which may be raw text, or the string representation of some other data such as an image in base64."]
+    opt value["value"] : Option < String > }
 }
 impl InferenceString {
     /// Nothing set.
@@ -640,15 +559,10 @@ crate::api_struct! {
     Routing >, opt source["_source"] : Option < TDocument > } extra extra :
     serde_json::Value;
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InnerRetriever {
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f32>,
-    #[serde(rename = "normalizer", skip_serializing_if = "Option::is_none")]
-    pub normalizer: Option<ScoreNormalizer>,
+crate::api_struct! {
+    #[derive(Default)] request InnerRetriever { opt retriever["retriever"] : Option <
+    RetrieverContainer >, opt weight["weight"] : Option < f32 >, opt
+    normalizer["normalizer"] : Option < ScoreNormalizer > }
 }
 impl InnerRetriever {
     /// Nothing set.
@@ -664,44 +578,29 @@ impl InnerRetriever {
     );
 }
 pub type Ip = String;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KnnQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name of the vector field to search against
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<Field>,
-    /// The query vector
-    #[serde(rename = "query_vector", skip_serializing_if = "Option::is_none")]
-    pub query_vector: Option<QueryVector>,
-    /// The query vector builder. You must provide a query_vector_builder or query_vector, but not both.
-    #[serde(rename = "query_vector_builder", skip_serializing_if = "Option::is_none")]
-    pub query_vector_builder: Option<QueryVectorBuilder>,
-    /// The number of nearest neighbor candidates to consider per shard
-    #[serde(rename = "num_candidates", skip_serializing_if = "Option::is_none")]
-    pub num_candidates: Option<i32>,
-    /// The percentage of vectors to explore per shard while doing knn search with bbq_disk
-    #[serde(rename = "visit_percentage", skip_serializing_if = "Option::is_none")]
-    pub visit_percentage: Option<f32>,
-    /// The final number of nearest neighbors to return as top hits
-    #[serde(rename = "k", skip_serializing_if = "Option::is_none")]
-    pub k: Option<i32>,
-    /// Filters for the kNN search query
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// The minimum similarity for a vector to be considered a match
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<f32>,
-    /// Apply oversampling and rescoring to quantized vectors
-    #[serde(rename = "rescore_vector", skip_serializing_if = "Option::is_none")]
-    pub rescore_vector: Option<RescoreVector>,
+crate::api_struct! {
+    #[derive(Default)] request KnnQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The name of the vector field to search against"] opt field["field"] : Option <
+    Field >, #[doc = " The query vector"] opt query_vector["query_vector"] : Option <
+    QueryVector >, #[doc =
+    " The query vector builder. You must provide a query_vector_builder or query_vector, but not both."]
+    opt query_vector_builder["query_vector_builder"] : Option < QueryVectorBuilder >,
+    #[doc = " The number of nearest neighbor candidates to consider per shard"] opt
+    num_candidates["num_candidates"] : Option < i32 >, #[doc =
+    " The percentage of vectors to explore per shard while doing knn search with bbq_disk"]
+    opt visit_percentage["visit_percentage"] : Option < f32 >, #[doc =
+    " The final number of nearest neighbors to return as top hits"] opt k["k"] : Option <
+    i32 >, #[doc = " Filters for the kNN search query"] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " The minimum similarity for a vector to be considered a match"] opt
+    similarity["similarity"] : Option < f32 >, #[doc =
+    " Apply oversampling and rescoring to quantized vectors"] opt
+    rescore_vector["rescore_vector"] : Option < RescoreVector > }
 }
 impl KnnQuery {
     /// Nothing set.
@@ -719,42 +618,28 @@ impl KnnQuery {
         plain rescore_vector : RescoreVector
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KnnRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name of the vector field to search against.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Query vector. Must have the same number of dimensions as the vector field you are searching against. You must provide a query_vector_builder or query_vector, but not both.
-    #[serde(rename = "query_vector", skip_serializing_if = "Option::is_none")]
-    pub query_vector: Option<QueryVector>,
-    /// Defines a model to build a query vector.
-    #[serde(rename = "query_vector_builder", skip_serializing_if = "Option::is_none")]
-    pub query_vector_builder: Option<QueryVectorBuilder>,
-    /// Number of nearest neighbors to return as top hits.
-    #[serde(rename = "k", skip_serializing_if = "Option::is_none")]
-    pub k: Option<i32>,
-    /// Number of nearest neighbor candidates to consider per shard.
-    #[serde(rename = "num_candidates", skip_serializing_if = "Option::is_none")]
-    pub num_candidates: Option<i32>,
-    /// The percentage of vectors to explore per shard while doing knn search with bbq_disk
-    #[serde(rename = "visit_percentage", skip_serializing_if = "Option::is_none")]
-    pub visit_percentage: Option<f32>,
-    /// The minimum similarity required for a document to be considered a match.
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<f32>,
-    /// Apply oversampling and rescoring to quantized vectors
-    #[serde(rename = "rescore_vector", skip_serializing_if = "Option::is_none")]
-    pub rescore_vector: Option<RescoreVector>,
+crate::api_struct! {
+    #[derive(Default)] request KnnRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc =
+    " The name of the vector field to search against."] opt field["field"] : Option <
+    String >, #[doc =
+    " Query vector. Must have the same number of dimensions as the vector field you are searching against. You must provide a query_vector_builder or query_vector, but not both."]
+    opt query_vector["query_vector"] : Option < QueryVector >, #[doc =
+    " Defines a model to build a query vector."] opt
+    query_vector_builder["query_vector_builder"] : Option < QueryVectorBuilder >, #[doc =
+    " Number of nearest neighbors to return as top hits."] opt k["k"] : Option < i32 >,
+    #[doc = " Number of nearest neighbor candidates to consider per shard."] opt
+    num_candidates["num_candidates"] : Option < i32 >, #[doc =
+    " The percentage of vectors to explore per shard while doing knn search with bbq_disk"]
+    opt visit_percentage["visit_percentage"] : Option < f32 >, #[doc =
+    " The minimum similarity required for a document to be considered a match."] opt
+    similarity["similarity"] : Option < f32 >, #[doc =
+    " Apply oversampling and rescoring to quantized vectors"] opt
+    rescore_vector["rescore_vector"] : Option < RescoreVector > }
 }
 impl KnnRetriever {
     /// Nothing set.
@@ -772,44 +657,29 @@ impl KnnRetriever {
         plain rescore_vector : RescoreVector
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KnnSearch {
-    /// The name of the vector field to search against
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<Field>,
-    /// The query vector
-    #[serde(rename = "query_vector", skip_serializing_if = "Option::is_none")]
-    pub query_vector: Option<QueryVector>,
-    /// The query vector builder. You must provide a query_vector_builder or query_vector, but not both.
-    #[serde(rename = "query_vector_builder", skip_serializing_if = "Option::is_none")]
-    pub query_vector_builder: Option<QueryVectorBuilder>,
-    /// The final number of nearest neighbors to return as top hits
-    #[serde(rename = "k", skip_serializing_if = "Option::is_none")]
-    pub k: Option<i32>,
-    /// The number of nearest neighbor candidates to consider per shard
-    #[serde(rename = "num_candidates", skip_serializing_if = "Option::is_none")]
-    pub num_candidates: Option<i32>,
-    /// The percentage of vectors to explore per shard while doing knn search with bbq_disk
-    #[serde(rename = "visit_percentage", skip_serializing_if = "Option::is_none")]
-    pub visit_percentage: Option<f32>,
-    /// Boost value to apply to kNN scores
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    /// Filters for the kNN search query
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// The minimum similarity for a vector to be considered a match
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<f32>,
-    /// If defined, each search hit will contain inner hits.
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<Box<super::search::InnerHits>>,
-    /// Apply oversampling and rescoring to quantized vectors
-    #[serde(rename = "rescore_vector", skip_serializing_if = "Option::is_none")]
-    pub rescore_vector: Option<RescoreVector>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request KnnSearch { #[doc =
+    " The name of the vector field to search against"] opt field["field"] : Option <
+    Field >, #[doc = " The query vector"] opt query_vector["query_vector"] : Option <
+    QueryVector >, #[doc =
+    " The query vector builder. You must provide a query_vector_builder or query_vector, but not both."]
+    opt query_vector_builder["query_vector_builder"] : Option < QueryVectorBuilder >,
+    #[doc = " The final number of nearest neighbors to return as top hits"] opt k["k"] :
+    Option < i32 >, #[doc =
+    " The number of nearest neighbor candidates to consider per shard"] opt
+    num_candidates["num_candidates"] : Option < i32 >, #[doc =
+    " The percentage of vectors to explore per shard while doing knn search with bbq_disk"]
+    opt visit_percentage["visit_percentage"] : Option < f32 >, #[doc =
+    " Boost value to apply to kNN scores"] opt boost["boost"] : Option < f32 >, #[doc =
+    " Filters for the kNN search query"] opt filter["filter"] : Option < crate
+    ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " The minimum similarity for a vector to be considered a match"] opt
+    similarity["similarity"] : Option < f32 >, #[doc =
+    " If defined, each search hit will contain inner hits."] opt inner_hits["inner_hits"]
+    : Option < Box < super::search::InnerHits > >, #[doc =
+    " Apply oversampling and rescoring to quantized vectors"] opt
+    rescore_vector["rescore_vector"] : Option < RescoreVector >, opt name["_name"] :
+    Option < String > }
 }
 impl KnnSearch {
     /// Nothing set.
@@ -828,15 +698,9 @@ impl KnnSearch {
         String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LatLonGeoLocation {
-    /// Latitude
-    #[serde(rename = "lat", skip_serializing_if = "Option::is_none")]
-    pub lat: Option<f64>,
-    /// Longitude
-    #[serde(rename = "lon", skip_serializing_if = "Option::is_none")]
-    pub lon: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request LatLonGeoLocation { #[doc = " Latitude"] opt lat["lat"] :
+    Option < f64 >, #[doc = " Longitude"] opt lon["lon"] : Option < f64 > }
 }
 impl LatLonGeoLocation {
     /// Nothing set.
@@ -852,29 +716,17 @@ crate::spec_enum! {
     LifecycleOperationMode { RUNNING = "RUNNING", STOPPING = "STOPPING", STOPPED =
     "STOPPED" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinearRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Inner retrievers.
-    #[serde(rename = "retrievers", skip_serializing_if = "Option::is_none")]
-    pub retrievers: Option<Vec<InnerRetriever>>,
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-    #[serde(rename = "normalizer", skip_serializing_if = "Option::is_none")]
-    pub normalizer: Option<ScoreNormalizer>,
+crate::api_struct! {
+    #[derive(Default)] request LinearRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc = " Inner retrievers."] opt
+    retrievers["retrievers"] : Option < Vec < InnerRetriever > >, opt
+    rank_window_size["rank_window_size"] : Option < i32 >, opt query["query"] : Option <
+    String >, opt fields["fields"] : Option < Vec < String > >, opt
+    normalizer["normalizer"] : Option < ScoreNormalizer > }
 }
 impl LinearRetriever {
     /// Nothing set.
@@ -891,21 +743,14 @@ impl LinearRetriever {
         >, plain normalizer : ScoreNormalizer
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LookupQueryVectorBuilder {
-    /// The ID of the document to fetch the vector from
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the index to fetch the document from
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<String>,
-    /// The name of the field containing the vector
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// The routing value to use when fetching the document
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request LookupQueryVectorBuilder { #[doc =
+    " The ID of the document to fetch the vector from"] opt id["id"] : Option < String >,
+    #[doc = " The name of the index to fetch the document from"] opt index["index"] :
+    Option < String >, #[doc = " The name of the field containing the vector"] opt
+    path["path"] : Option < String >, #[doc =
+    " The routing value to use when fetching the document"] opt routing["routing"] :
+    Option < String > }
 }
 impl LookupQueryVectorBuilder {
     /// Nothing set.
@@ -944,17 +789,11 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-ml", feature = "ns-security", feature
     = "ns-simulate"))] pub type Names = crate ::OneOrMany < Name >;
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NestedSortValue {
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<super::query_dsl::QueryContainer>,
-    #[serde(rename = "max_children", skip_serializing_if = "Option::is_none")]
-    pub max_children: Option<i32>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<Box<NestedSortValue>>,
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<Field>,
+crate::api_struct! {
+    #[derive(Default)] request NestedSortValue { opt filter["filter"] : Option <
+    super::query_dsl::QueryContainer >, opt max_children["max_children"] : Option < i32
+    >, opt nested["nested"] : Option < Box < NestedSortValue > >, opt path["path"] :
+    Option < Field > }
 }
 impl NestedSortValue {
     /// Nothing set.
@@ -1023,27 +862,16 @@ crate::spec_enum! {
     #[doc = " Only index documents that do not already exist."] Create = "create" }
 }
 pub type Password = String;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PinnedRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Inner retriever.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    #[serde(rename = "ids", skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-    #[serde(rename = "docs", skip_serializing_if = "Option::is_none")]
-    pub docs: Option<Vec<SpecifiedDocument>>,
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request PinnedRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc = " Inner retriever."] opt
+    retriever["retriever"] : Option < RetrieverContainer >, opt ids["ids"] : Option < Vec
+    < String > >, opt docs["docs"] : Option < Vec < SpecifiedDocument > >, opt
+    rank_window_size["rank_window_size"] : Option < i32 > }
 }
 impl PinnedRetriever {
     /// Nothing set.
@@ -1137,31 +965,20 @@ impl From<LookupQueryVectorBuilder> for QueryVectorBuilder {
         QueryVectorBuilder::Lookup(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RRFRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A list of child retrievers to specify which sets of returned top documents will have the RRF formula applied to them. Each retriever can optionally include a weight parameter.
-    #[serde(rename = "retrievers", skip_serializing_if = "Option::is_none")]
-    pub retrievers: Option<Vec<RRFRetrieverEntry>>,
-    /// This value determines how much influence documents in individual result sets per query have over the final ranked result set.
-    #[serde(rename = "rank_constant", skip_serializing_if = "Option::is_none")]
-    pub rank_constant: Option<i32>,
-    /// This value determines the size of the individual result sets per query.
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request RRFRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc =
+    " A list of child retrievers to specify which sets of returned top documents will have the RRF formula applied to them. Each retriever can optionally include a weight parameter."]
+    opt retrievers["retrievers"] : Option < Vec < RRFRetrieverEntry > >, #[doc =
+    " This value determines how much influence documents in individual result sets per query have over the final ranked result set."]
+    opt rank_constant["rank_constant"] : Option < i32 >, #[doc =
+    " This value determines the size of the individual result sets per query."] opt
+    rank_window_size["rank_window_size"] : Option < i32 >, opt query["query"] : Option <
+    String >, opt fields["fields"] : Option < Vec < String > > }
 }
 impl RRFRetriever {
     /// Nothing set.
@@ -1178,16 +995,13 @@ impl RRFRetriever {
         plain fields : Vec < String >
     );
 }
-/// Wraps a retriever with an optional weight for RRF scoring.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RRFRetrieverComponent {
-    /// The nested retriever configuration.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    /// Weight multiplier for this retriever's contribution to the RRF score. Higher values increase influence. Defaults to 1.0 if not specified. Must be non-negative.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f32>,
+crate::api_struct! {
+    #[doc = " Wraps a retriever with an optional weight for RRF scoring."]
+    #[derive(Default)] request RRFRetrieverComponent { #[doc =
+    " The nested retriever configuration."] opt retriever["retriever"] : Option <
+    RetrieverContainer >, #[doc =
+    " Weight multiplier for this retriever's contribution to the RRF score. Higher values increase influence. Defaults to 1.0 if not specified. Must be non-negative."]
+    opt weight["weight"] : Option < f32 > }
 }
 impl RRFRetrieverComponent {
     /// Nothing set.
@@ -1199,9 +1013,9 @@ impl RRFRetrieverComponent {
     }
     crate::setters!(plain retriever : RetrieverContainer, plain weight : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankBase {}
+crate::api_struct! {
+    #[derive(Default)] request RankBase {}
+}
 impl RankBase {
     /// Nothing set.
     pub fn new() -> Self
@@ -1351,12 +1165,10 @@ crate::gated! {
     memory_size_in_bytes["memory_size_in_bytes"] : i64, def miss_count["miss_count"] :
     i64 } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RescoreVector {
-    /// Applies the specified oversample factor to k on the approximate kNN search
-    #[serde(rename = "oversample", skip_serializing_if = "Option::is_none")]
-    pub oversample: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request RescoreVector { #[doc =
+    " Applies the specified oversample factor to k on the approximate kNN search"] opt
+    oversample["oversample"] : Option < f32 > }
 }
 impl RescoreVector {
     /// Nothing set.
@@ -1368,23 +1180,15 @@ impl RescoreVector {
     }
     crate::setters!(plain oversample : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RescorerRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Inner retriever.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    #[serde(rename = "rescore", skip_serializing_if = "Option::is_none")]
-    pub rescore: Option<Box<crate::OneOrMany<super::search::Rescore>>>,
+crate::api_struct! {
+    #[derive(Default)] request RescorerRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc = " Inner retriever."] opt
+    retriever["retriever"] : Option < RetrieverContainer >, opt rescore["rescore"] :
+    Option < Box < crate ::OneOrMany < super::search::Rescore > > > }
 }
 impl RescorerRetriever {
     /// Nothing set.
@@ -1408,18 +1212,13 @@ crate::api_struct! {
     response Retries { #[doc = " The number of bulk actions retried."] def bulk["bulk"] :
     i64, #[doc = " The number of search actions retried."] def search["search"] : i64 }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetrieverBase {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request RetrieverBase { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String > }
 }
 impl RetrieverBase {
     /// Nothing set.
@@ -1532,15 +1331,12 @@ impl From<DiversifyRetriever> for RetrieverContainer {
 }
 /// Only to be used in query and path parameters, as the array form is actually a csv
 pub type Routing = crate::OneOrMany<String>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RrfRank {
-    /// How much influence documents in individual result sets per query have over the final ranked result set
-    #[serde(rename = "rank_constant", skip_serializing_if = "Option::is_none")]
-    pub rank_constant: Option<i64>,
-    /// Size of the individual result sets per query
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request RrfRank { #[doc =
+    " How much influence documents in individual result sets per query have over the final ranked result set"]
+    opt rank_constant["rank_constant"] : Option < i64 >, #[doc =
+    " Size of the individual result sets per query"] opt
+    rank_window_size["rank_window_size"] : Option < i64 > }
 }
 impl RrfRank {
     /// Nothing set.
@@ -1552,30 +1348,21 @@ impl RrfRank {
     }
     crate::setters!(plain rank_constant : i64, plain rank_window_size : i64);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The ruleset IDs containing the rules this retriever is evaluating against.
-    #[serde(rename = "ruleset_ids", skip_serializing_if = "Option::is_none")]
-    pub ruleset_ids: Option<crate::OneOrMany<Id>>,
-    /// The match criteria that will determine if a rule in the provided rulesets should be applied.
-    #[serde(rename = "match_criteria", skip_serializing_if = "Option::is_none")]
-    pub match_criteria: Option<serde_json::Value>,
-    /// The retriever whose results rules should be applied to.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    /// This value determines the size of the individual result set.
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request RuleRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc =
+    " The ruleset IDs containing the rules this retriever is evaluating against."] opt
+    ruleset_ids["ruleset_ids"] : Option < crate ::OneOrMany < Id > >, #[doc =
+    " The match criteria that will determine if a rule in the provided rulesets should be applied."]
+    opt match_criteria["match_criteria"] : Option < serde_json::Value >, #[doc =
+    " The retriever whose results rules should be applied to."] opt
+    retriever["retriever"] : Option < RetrieverContainer >, #[doc =
+    " This value determines the size of the individual result set."] opt
+    rank_window_size["rank_window_size"] : Option < i32 > }
 }
 impl RuleRetriever {
     /// Nothing set.
@@ -1595,11 +1382,8 @@ impl RuleRetriever {
 crate::spec_enum! {
     ScoreNormalizer { None = "none", Minmax = "minmax", L2Norm = "l2_norm" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreSort {
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
+crate::api_struct! {
+    #[derive(Default)] request ScoreSort { opt order["order"] : Option < SortOrder > }
 }
 impl ScoreSort {
     /// Nothing set.
@@ -1611,25 +1395,16 @@ impl ScoreSort {
     }
     crate::setters!(plain order : SortOrder);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct Script {
-    /// The script source.
-    #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<ScriptSource>,
-    /// The `id` for a stored script.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    /// Specifies any named parameters that are passed into the script as variables.
-    /// Use parameters instead of hard-coded values to decrease compile time.
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Specifies the language the script is written in.
-    #[serde(rename = "lang", skip_serializing_if = "Option::is_none")]
-    pub lang: Option<ScriptLanguage>,
-    #[serde(rename = "options", skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, String>>,
+crate::api_struct! {
+    #[derive(Default)] request Script { #[doc = " The script source."] opt
+    source["source"] : Option < ScriptSource >, #[doc = " The `id` for a stored script."]
+    opt id["id"] : Option < Id >, #[doc =
+    " Specifies any named parameters that are passed into the script as variables."]
+    #[doc = " Use parameters instead of hard-coded values to decrease compile time."] opt
+    params["params"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    >, #[doc = " Specifies the language the script is written in."] opt lang["lang"] :
+    Option < ScriptLanguage >, opt options["options"] : Option <
+    std::collections::BTreeMap < String, String > > } shortcut "source";
 }
 impl Script {
     /// Nothing set.
@@ -1645,35 +1420,9 @@ impl Script {
         ScriptLanguage, plain options : std::collections::BTreeMap < String, String >
     );
 }
-impl serde::Serialize for Script {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Script::serialize(self, s)
-    }
-}
-impl crate::Shortcut for Script {
-    type Short = ScriptSource;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Script::deserialize(d)
-    }
-    fn short(v: ScriptSource) -> Self {
-        Script {
-            source: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for Script {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptField {
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<Script>,
-    #[serde(rename = "ignore_failure", skip_serializing_if = "Option::is_none")]
-    pub ignore_failure: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptField { opt script["script"] : Option < Script >,
+    opt ignore_failure["ignore_failure"] : Option < bool > }
 }
 impl ScriptField {
     /// Nothing set.
@@ -1693,19 +1442,11 @@ crate::spec_enum! {
     Expression = "expression", #[doc = " Mustache templated, used for templates."]
     Mustache = "mustache", #[doc = " Expert Java API"] Java = "java" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptSort {
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<Box<Script>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ScriptSortType>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<SortMode>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<Box<NestedSortValue>>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptSort { opt order["order"] : Option < SortOrder >,
+    opt script["script"] : Option < Box < Script > >, opt r#type["type"] : Option <
+    ScriptSortType >, opt mode["mode"] : Option < SortMode >, opt nested["nested"] :
+    Option < Box < NestedSortValue > > }
 }
 impl ScriptSort {
     /// Nothing set.
@@ -1844,15 +1585,9 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
     ShardsOperationResponseBase { opt shards["_shards"] : Option < ShardStatistics > } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlicedScroll {
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<Field>,
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(rename = "max", skip_serializing_if = "Option::is_none")]
-    pub max: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SlicedScroll { opt field["field"] : Option < Field >, opt
+    id["id"] : Option < Id >, opt max["max"] : Option < i32 > }
 }
 impl SlicedScroll {
     /// Nothing set.
@@ -1901,13 +1636,9 @@ crate::spec_enum! {
     " Descending (largest to smallest)"] Desc = "desc" }
 }
 pub type SortResults = Vec<FieldValue>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpecifiedDocument {
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<IndexName>,
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+crate::api_struct! {
+    #[derive(Default)] request SpecifiedDocument { opt index["index"] : Option <
+    IndexName >, opt id["id"] : Option < Id > }
 }
 impl SpecifiedDocument {
     /// Nothing set.
@@ -1919,33 +1650,23 @@ impl SpecifiedDocument {
     }
     crate::setters!(plain index : IndexName, plain id : Id);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StandardRetriever {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Defines a query to retrieve a set of top documents.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<super::query_dsl::QueryContainer>,
-    /// Defines a search after object parameter used for pagination.
-    #[serde(rename = "search_after", skip_serializing_if = "Option::is_none")]
-    pub search_after: Option<SortResults>,
-    /// Maximum number of documents to collect for each shard.
-    #[serde(rename = "terminate_after", skip_serializing_if = "Option::is_none")]
-    pub terminate_after: Option<i32>,
-    /// A sort object that that specifies the order of matching documents.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Sort>,
-    /// Collapses the top documents by a specified key into a single top document per key.
-    #[serde(rename = "collapse", skip_serializing_if = "Option::is_none")]
-    pub collapse: Option<Box<super::search::FieldCollapse>>,
+crate::api_struct! {
+    #[derive(Default)] request StandardRetriever { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc =
+    " Defines a query to retrieve a set of top documents."] opt query["query"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " Defines a search after object parameter used for pagination."] opt
+    search_after["search_after"] : Option < SortResults >, #[doc =
+    " Maximum number of documents to collect for each shard."] opt
+    terminate_after["terminate_after"] : Option < i32 >, #[doc =
+    " A sort object that that specifies the order of matching documents."] opt
+    sort["sort"] : Option < Sort >, #[doc =
+    " Collapses the top documents by a specified key into a single top document per key."]
+    opt collapse["collapse"] : Option < Box < super::search::FieldCollapse > > }
 }
 impl StandardRetriever {
     /// Nothing set.
@@ -2023,16 +1744,12 @@ crate::api_struct! {
     def status["status"] : String, req reason["reason"] : ErrorCause }
 }
 pub type TaskId = String;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextEmbedding {
-    /// Model ID is required for all dense_vector fields but
-    /// may be inferred for semantic_text fields
-    #[serde(rename = "model_id", skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<String>,
-    /// The text to be converted into a vector by the specified model
-    #[serde(rename = "model_text", skip_serializing_if = "Option::is_none")]
-    pub model_text: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request TextEmbedding { #[doc =
+    " Model ID is required for all dense_vector fields but"] #[doc =
+    " may be inferred for semantic_text fields"] opt model_id["model_id"] : Option <
+    String >, #[doc = " The text to be converted into a vector by the specified model"]
+    opt model_text["model_text"] : Option < String > }
 }
 impl TextEmbedding {
     /// Nothing set.
@@ -2044,36 +1761,25 @@ impl TextEmbedding {
     }
     crate::setters!(plain model_id : String, plain model_text : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextSimilarityReranker {
-    /// Query to filter the documents that can match.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<super::query_dsl::QueryContainer>>,
-    /// Minimum _score for matching documents. Documents with a lower _score are not included in the top documents.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Retriever name.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The nested retriever which will produce the first-level results, that will later be used for reranking.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<RetrieverContainer>,
-    /// This value determines how many documents we will consider from the nested retriever.
-    #[serde(rename = "rank_window_size", skip_serializing_if = "Option::is_none")]
-    pub rank_window_size: Option<i32>,
-    /// Unique identifier of the inference endpoint created using the inference API.
-    #[serde(rename = "inference_id", skip_serializing_if = "Option::is_none")]
-    pub inference_id: Option<String>,
-    /// The text snippet used as the basis for similarity comparison.
-    #[serde(rename = "inference_text", skip_serializing_if = "Option::is_none")]
-    pub inference_text: Option<String>,
-    /// The document field to be used for text similarity comparisons. This field should contain the text that will be evaluated against the inference_text.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Whether to rescore on only the best matching chunks.
-    #[serde(rename = "chunk_rescorer", skip_serializing_if = "Option::is_none")]
-    pub chunk_rescorer: Option<ChunkRescorer>,
+crate::api_struct! {
+    #[derive(Default)] request TextSimilarityReranker { #[doc =
+    " Query to filter the documents that can match."] opt filter["filter"] : Option <
+    crate ::OneOrMany < super::query_dsl::QueryContainer > >, #[doc =
+    " Minimum _score for matching documents. Documents with a lower _score are not included in the top documents."]
+    opt min_score["min_score"] : Option < f32 >, #[doc = " Retriever name."] opt
+    name["_name"] : Option < String >, #[doc =
+    " The nested retriever which will produce the first-level results, that will later be used for reranking."]
+    opt retriever["retriever"] : Option < RetrieverContainer >, #[doc =
+    " This value determines how many documents we will consider from the nested retriever."]
+    opt rank_window_size["rank_window_size"] : Option < i32 >, #[doc =
+    " Unique identifier of the inference endpoint created using the inference API."] opt
+    inference_id["inference_id"] : Option < String >, #[doc =
+    " The text snippet used as the basis for similarity comparison."] opt
+    inference_text["inference_text"] : Option < String >, #[doc =
+    " The document field to be used for text similarity comparisons. This field should contain the text that will be evaluated against the inference_text."]
+    opt field["field"] : Option < String >, #[doc =
+    " Whether to rescore on only the best matching chunks."] opt
+    chunk_rescorer["chunk_rescorer"] : Option < ChunkRescorer > }
 }
 impl TextSimilarityReranker {
     /// Nothing set.
@@ -2095,24 +1801,15 @@ crate::gated! {
     type TimeOfDay = String;
 }
 pub type TimeZone = String;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenPruningConfig {
-    /// Tokens whose frequency is more than this threshold times the average frequency of all tokens in the specified field are considered outliers and pruned.
-    #[serde(
-        rename = "tokens_freq_ratio_threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tokens_freq_ratio_threshold: Option<i32>,
-    /// Tokens whose weight is less than this threshold are considered nonsignificant and pruned.
-    #[serde(rename = "tokens_weight_threshold", skip_serializing_if = "Option::is_none")]
-    pub tokens_weight_threshold: Option<f32>,
-    /// Whether to only score pruned tokens, vs only scoring kept tokens.
-    #[serde(
-        rename = "only_score_pruned_tokens",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_score_pruned_tokens: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request TokenPruningConfig { #[doc =
+    " Tokens whose frequency is more than this threshold times the average frequency of all tokens in the specified field are considered outliers and pruned."]
+    opt tokens_freq_ratio_threshold["tokens_freq_ratio_threshold"] : Option < i32 >,
+    #[doc =
+    " Tokens whose weight is less than this threshold are considered nonsignificant and pruned."]
+    opt tokens_weight_threshold["tokens_weight_threshold"] : Option < f32 >, #[doc =
+    " Whether to only score pruned tokens, vs only scoring kept tokens."] opt
+    only_score_pruned_tokens["only_score_pruned_tokens"] : Option < bool > }
 }
 impl TokenPruningConfig {
     /// Nothing set.
@@ -2127,13 +1824,9 @@ impl TokenPruningConfig {
         plain only_score_pruned_tokens : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopLeftBottomRightGeoBounds {
-    #[serde(rename = "top_left", skip_serializing_if = "Option::is_none")]
-    pub top_left: Option<GeoLocation>,
-    #[serde(rename = "bottom_right", skip_serializing_if = "Option::is_none")]
-    pub bottom_right: Option<GeoLocation>,
+crate::api_struct! {
+    #[derive(Default)] request TopLeftBottomRightGeoBounds { opt top_left["top_left"] :
+    Option < GeoLocation >, opt bottom_right["bottom_right"] : Option < GeoLocation > }
 }
 impl TopLeftBottomRightGeoBounds {
     /// Nothing set.
@@ -2145,13 +1838,9 @@ impl TopLeftBottomRightGeoBounds {
     }
     crate::setters!(plain top_left : GeoLocation, plain bottom_right : GeoLocation);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopRightBottomLeftGeoBounds {
-    #[serde(rename = "top_right", skip_serializing_if = "Option::is_none")]
-    pub top_right: Option<GeoLocation>,
-    #[serde(rename = "bottom_left", skip_serializing_if = "Option::is_none")]
-    pub bottom_left: Option<GeoLocation>,
+crate::api_struct! {
+    #[derive(Default)] request TopRightBottomLeftGeoBounds { opt top_right["top_right"] :
+    Option < GeoLocation >, opt bottom_left["bottom_left"] : Option < GeoLocation > }
 }
 impl TopRightBottomLeftGeoBounds {
     /// Nothing set.
@@ -2219,11 +1908,8 @@ crate::gated! {
     total_time["total_time"] : Option < Duration >, req
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WktGeoBounds {
-    #[serde(rename = "wkt", skip_serializing_if = "Option::is_none")]
-    pub wkt: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WktGeoBounds { opt wkt["wkt"] : Option < String > }
 }
 impl WktGeoBounds {
     /// Nothing set.

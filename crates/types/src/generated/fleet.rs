@@ -46,7 +46,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-fleet"))] crate ::api_struct! { #[doc =
     " The request body of `fleet.search`."] #[derive(Default)] request FleetSearchRequest
-    { opt aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap <
+    { opt aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap <
     String, super::aggregations::AggregationContainer > >, opt collapse["collapse"] :
     Option < super::search::FieldCollapse >, #[doc =
     " If true, returns detailed information about score computation as part of a hit."]

@@ -336,15 +336,10 @@ crate::gated! {
     ::setters!(plain data_retention : FailureStoreLifecycleTemplateDataRetention, plain
     enabled : bool); }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FielddataFrequencyFilter {
-    #[serde(rename = "max", skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
-    #[serde(rename = "min", skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
-    #[serde(rename = "min_segment_size", skip_serializing_if = "Option::is_none")]
-    pub min_segment_size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request FielddataFrequencyFilter { opt max["max"] : Option < f64
+    >, opt min["min"] : Option < f64 >, opt min_segment_size["min_segment_size"] : Option
+    < i32 > }
 }
 impl FielddataFrequencyFilter {
     /// Nothing set.
@@ -574,25 +569,15 @@ crate::gated! {
     IndexingSlowlogSettings, plain indexing_pressure : IndexingPressure, plain store :
     Storage); }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexSettingsAnalysis {
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<std::collections::BTreeMap<String, super::analysis::Analyzer>>,
-    #[serde(rename = "char_filter", skip_serializing_if = "Option::is_none")]
-    pub char_filter: Option<
-        std::collections::BTreeMap<String, super::analysis::CharFilter>,
-    >,
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<std::collections::BTreeMap<String, super::analysis::TokenFilter>>,
-    #[serde(rename = "normalizer", skip_serializing_if = "Option::is_none")]
-    pub normalizer: Option<
-        std::collections::BTreeMap<String, super::analysis::Normalizer>,
-    >,
-    #[serde(rename = "tokenizer", skip_serializing_if = "Option::is_none")]
-    pub tokenizer: Option<
-        std::collections::BTreeMap<String, super::analysis::Tokenizer>,
-    >,
+crate::api_struct! {
+    #[derive(Default)] request IndexSettingsAnalysis { opt analyzer["analyzer"] : Option
+    < std::collections::BTreeMap < String, super::analysis::Analyzer > >, opt
+    char_filter["char_filter"] : Option < std::collections::BTreeMap < String,
+    super::analysis::CharFilter > >, opt filter["filter"] : Option <
+    std::collections::BTreeMap < String, super::analysis::TokenFilter > >, opt
+    normalizer["normalizer"] : Option < std::collections::BTreeMap < String,
+    super::analysis::Normalizer > >, opt tokenizer["tokenizer"] : Option <
+    std::collections::BTreeMap < String, super::analysis::Tokenizer > > }
 }
 impl IndexSettingsAnalysis {
     /// Nothing set.
@@ -1052,11 +1037,9 @@ crate::gated! {
     ::setters!(plain max_thread_count : super::spec_utils::Stringified < i32 >, plain
     max_merge_count : super::spec_utils::Stringified < i32 >); }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumericFielddata {
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<NumericFielddataFormat>,
+crate::api_struct! {
+    #[derive(Default)] request NumericFielddata { opt format["format"] : Option <
+    NumericFielddataFormat > }
 }
 impl NumericFielddata {
     /// Nothing set.
@@ -2305,7 +2288,11 @@ crate::gated! {
     super::common::Metadata, plain numeric_detection : bool, plain properties :
     std::collections::BTreeMap < String, super::mapping::Property >, plain routing :
     super::mapping::RoutingField, plain source : super::mapping::SourceField, plain
-    runtime : super::mapping::RuntimeFields); }
+    runtime : super::mapping::RuntimeFields); #[doc =
+    r" Adds a field (a property) to the mapping."] pub fn field(mut self, name : impl
+    Into < String >, p : impl Into < crate ::mapping::Property >) -> Self { self
+    .properties.get_or_insert_with(Default::default).insert(name.into(), p.into()); self
+    } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] #[doc =

@@ -1092,34 +1092,26 @@ crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ImageUrlDetail { Auto =
     "auto", Low = "low", High = "high" } }
 }
-/// Chunking configuration object
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InferenceChunkingSettings {
-    /// The maximum size of a chunk in words.
-    /// This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy).
-    /// This value should not exceed the window size for the associated model.
-    #[serde(rename = "max_chunk_size", skip_serializing_if = "Option::is_none")]
-    pub max_chunk_size: Option<i32>,
-    /// The number of overlapping words for chunks.
-    /// It is applicable only to a `word` chunking strategy.
-    /// This value cannot be higher than half the `max_chunk_size` value.
-    #[serde(rename = "overlap", skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<i32>,
-    /// The number of overlapping sentences for chunks.
-    /// It is applicable only for a `sentence` chunking strategy.
-    /// It can be either `1` or `0`.
-    #[serde(rename = "sentence_overlap", skip_serializing_if = "Option::is_none")]
-    pub sentence_overlap: Option<i32>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separator_group", skip_serializing_if = "Option::is_none")]
-    pub separator_group: Option<String>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separators", skip_serializing_if = "Option::is_none")]
-    pub separators: Option<Vec<String>>,
-    /// The chunking strategy: `sentence`, `word`, `none` or `recursive`.
-    #[serde(rename = "strategy", skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
+crate::api_struct! {
+    #[doc = " Chunking configuration object"] #[derive(Default)] request
+    InferenceChunkingSettings { #[doc = " The maximum size of a chunk in words."] #[doc =
+    " This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy)."]
+    #[doc = " This value should not exceed the window size for the associated model."]
+    opt max_chunk_size["max_chunk_size"] : Option < i32 >, #[doc =
+    " The number of overlapping words for chunks."] #[doc =
+    " It is applicable only to a `word` chunking strategy."] #[doc =
+    " This value cannot be higher than half the `max_chunk_size` value."] opt
+    overlap["overlap"] : Option < i32 >, #[doc =
+    " The number of overlapping sentences for chunks."] #[doc =
+    " It is applicable only for a `sentence` chunking strategy."] #[doc =
+    " It can be either `1` or `0`."] opt sentence_overlap["sentence_overlap"] : Option <
+    i32 >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separator_group["separator_group"] : Option < String >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separators["separators"] : Option < Vec < String > >, #[doc =
+    " The chunking strategy: `sentence`, `word`, `none` or `recursive`."] opt
+    strategy["strategy"] : Option < String > }
 }
 impl InferenceChunkingSettings {
     /// Nothing set.

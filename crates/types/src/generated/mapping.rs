@@ -3,30 +3,18 @@
 //! `mapping` types from the specification.
 
 #![allow(unused_imports)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AggregateMetricDoubleProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "default_metric", skip_serializing_if = "Option::is_none")]
-    pub default_metric: Option<String>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "metrics", skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<String>>,
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
+crate::api_struct! {
+    #[derive(Default)] request AggregateMetricDoubleProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt default_metric["default_metric"] : Option < String >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt metrics["metrics"] :
+    Option < Vec < String > >, opt time_series_metric["time_series_metric"] : Option <
+    TimeSeriesMetricType > }
 }
 impl AggregateMetricDoubleProperty {
     /// Nothing set.
@@ -65,38 +53,15 @@ impl AggregateMetricDoubleProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AllField {
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "omit_norms", skip_serializing_if = "Option::is_none")]
-    pub omit_norms: Option<bool>,
-    #[serde(rename = "search_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_analyzer: Option<String>,
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<String>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(
-        rename = "store_term_vector_offsets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_term_vector_offsets: Option<bool>,
-    #[serde(
-        rename = "store_term_vector_payloads",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_term_vector_payloads: Option<bool>,
-    #[serde(
-        rename = "store_term_vector_positions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_term_vector_positions: Option<bool>,
-    #[serde(rename = "store_term_vectors", skip_serializing_if = "Option::is_none")]
-    pub store_term_vectors: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request AllField { opt analyzer["analyzer"] : Option < String >,
+    opt enabled["enabled"] : Option < bool >, opt omit_norms["omit_norms"] : Option <
+    bool >, opt search_analyzer["search_analyzer"] : Option < String >, opt
+    similarity["similarity"] : Option < String >, opt store["store"] : Option < bool >,
+    opt store_term_vector_offsets["store_term_vector_offsets"] : Option < bool >, opt
+    store_term_vector_payloads["store_term_vector_payloads"] : Option < bool >, opt
+    store_term_vector_positions["store_term_vector_positions"] : Option < bool >, opt
+    store_term_vectors["store_term_vectors"] : Option < bool > }
 }
 impl AllField {
     /// Nothing set.
@@ -113,28 +78,16 @@ impl AllField {
         store_term_vector_positions : bool, plain store_term_vectors : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BinaryProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
+crate::api_struct! {
+    #[derive(Default)] request BinaryProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues > }
 }
 impl BinaryProperty {
     /// Nothing set.
@@ -172,45 +125,22 @@ impl BinaryProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BooleanProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "fielddata", skip_serializing_if = "Option::is_none")]
-    pub fielddata: Option<super::indices::NumericFielddata>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request BooleanProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt fielddata["fielddata"] : Option
+    < super::indices::NumericFielddata >, opt index["index"] : Option < bool >, opt
+    null_value["null_value"] : Option < bool >, opt ignore_malformed["ignore_malformed"]
+    : Option < bool >, opt script["script"] : Option < super::common::Script >, opt
+    on_script_error["on_script_error"] : Option < OnScriptError >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool > }
 }
 impl BooleanProperty {
     /// Nothing set.
@@ -252,48 +182,25 @@ impl BooleanProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ByteNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<i8>,
+crate::api_struct! {
+    #[derive(Default)] request ByteNumberProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    index["index"] : Option < bool >, opt on_script_error["on_script_error"] : Option <
+    OnScriptError >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < i8 > }
 }
 impl ByteNumberProperty {
     /// Nothing set.
@@ -335,33 +242,26 @@ impl ByteNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChunkRescorerChunkingSettings {
-    /// The maximum size of a chunk in words.
-    /// This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy).
-    /// This value should not exceed the window size for the associated model.
-    #[serde(rename = "max_chunk_size", skip_serializing_if = "Option::is_none")]
-    pub max_chunk_size: Option<i32>,
-    /// The number of overlapping words for chunks.
-    /// It is applicable only to a `word` chunking strategy.
-    /// This value cannot be higher than half the `max_chunk_size` value.
-    #[serde(rename = "overlap", skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<i32>,
-    /// The number of overlapping sentences for chunks.
-    /// It is applicable only for a `sentence` chunking strategy.
-    /// It can be either `1` or `0`.
-    #[serde(rename = "sentence_overlap", skip_serializing_if = "Option::is_none")]
-    pub sentence_overlap: Option<i32>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separator_group", skip_serializing_if = "Option::is_none")]
-    pub separator_group: Option<String>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separators", skip_serializing_if = "Option::is_none")]
-    pub separators: Option<Vec<String>>,
-    /// The chunking strategy: `sentence`, `word`, `none` or `recursive`.
-    #[serde(rename = "strategy", skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ChunkRescorerChunkingSettings { #[doc =
+    " The maximum size of a chunk in words."] #[doc =
+    " This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy)."]
+    #[doc = " This value should not exceed the window size for the associated model."]
+    opt max_chunk_size["max_chunk_size"] : Option < i32 >, #[doc =
+    " The number of overlapping words for chunks."] #[doc =
+    " It is applicable only to a `word` chunking strategy."] #[doc =
+    " This value cannot be higher than half the `max_chunk_size` value."] opt
+    overlap["overlap"] : Option < i32 >, #[doc =
+    " The number of overlapping sentences for chunks."] #[doc =
+    " It is applicable only for a `sentence` chunking strategy."] #[doc =
+    " It can be either `1` or `0`."] opt sentence_overlap["sentence_overlap"] : Option <
+    i32 >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separator_group["separator_group"] : Option < String >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separators["separators"] : Option < Vec < String > >, #[doc =
+    " The chunking strategy: `sentence`, `word`, `none` or `recursive`."] opt
+    strategy["strategy"] : Option < String > }
 }
 impl ChunkRescorerChunkingSettings {
     /// Nothing set.
@@ -377,33 +277,26 @@ impl ChunkRescorerChunkingSettings {
         : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChunkingSettings {
-    /// The chunking strategy: `sentence`, `word`, `none` or `recursive`.
-    #[serde(rename = "strategy", skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// The maximum size of a chunk in words.
-    /// This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy).
-    /// This value should not exceed the window size for the associated model.
-    #[serde(rename = "max_chunk_size", skip_serializing_if = "Option::is_none")]
-    pub max_chunk_size: Option<i32>,
-    /// The number of overlapping words for chunks.
-    /// It is applicable only to a `word` chunking strategy.
-    /// This value cannot be higher than half the `max_chunk_size` value.
-    #[serde(rename = "overlap", skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<i32>,
-    /// The number of overlapping sentences for chunks.
-    /// It is applicable only for a `sentence` chunking strategy.
-    /// It can be either `1` or `0`.
-    #[serde(rename = "sentence_overlap", skip_serializing_if = "Option::is_none")]
-    pub sentence_overlap: Option<i32>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separator_group", skip_serializing_if = "Option::is_none")]
-    pub separator_group: Option<String>,
-    /// Only applicable to the `recursive` strategy and required when using it.
-    #[serde(rename = "separators", skip_serializing_if = "Option::is_none")]
-    pub separators: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request ChunkingSettings { #[doc =
+    " The chunking strategy: `sentence`, `word`, `none` or `recursive`."] opt
+    strategy["strategy"] : Option < String >, #[doc =
+    " The maximum size of a chunk in words."] #[doc =
+    " This value cannot be lower than `20` (for `sentence` strategy) or `10` (for `word` strategy)."]
+    #[doc = " This value should not exceed the window size for the associated model."]
+    opt max_chunk_size["max_chunk_size"] : Option < i32 >, #[doc =
+    " The number of overlapping words for chunks."] #[doc =
+    " It is applicable only to a `word` chunking strategy."] #[doc =
+    " This value cannot be higher than half the `max_chunk_size` value."] opt
+    overlap["overlap"] : Option < i32 >, #[doc =
+    " The number of overlapping sentences for chunks."] #[doc =
+    " It is applicable only for a `sentence` chunking strategy."] #[doc =
+    " It can be either `1` or `0`."] opt sentence_overlap["sentence_overlap"] : Option <
+    i32 >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separator_group["separator_group"] : Option < String >, #[doc =
+    " Only applicable to the `recursive` strategy and required when using it."] opt
+    separators["separators"] : Option < Vec < String > > }
 }
 impl ChunkingSettings {
     /// Nothing set.
@@ -419,43 +312,20 @@ impl ChunkingSettings {
         String >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompletionProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "contexts", skip_serializing_if = "Option::is_none")]
-    pub contexts: Option<Vec<SuggestContext>>,
-    #[serde(rename = "max_input_length", skip_serializing_if = "Option::is_none")]
-    pub max_input_length: Option<i32>,
-    #[serde(
-        rename = "preserve_position_increments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub preserve_position_increments: Option<bool>,
-    #[serde(rename = "preserve_separators", skip_serializing_if = "Option::is_none")]
-    pub preserve_separators: Option<bool>,
-    #[serde(rename = "search_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_analyzer: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request CompletionProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt analyzer["analyzer"] : Option < String >, opt contexts["contexts"] :
+    Option < Vec < SuggestContext > >, opt max_input_length["max_input_length"] : Option
+    < i32 >, opt preserve_position_increments["preserve_position_increments"] : Option <
+    bool >, opt preserve_separators["preserve_separators"] : Option < bool >, opt
+    search_analyzer["search_analyzer"] : Option < String > }
 }
 impl CompletionProperty {
     /// Nothing set.
@@ -496,11 +366,9 @@ impl CompletionProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompositeSubField {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RuntimeFieldType>,
+crate::api_struct! {
+    #[derive(Default)] request CompositeSubField { opt r#type["type"] : Option <
+    RuntimeFieldType > }
 }
 impl CompositeSubField {
     /// Nothing set.
@@ -512,24 +380,15 @@ impl CompositeSubField {
     }
     crate::setters!(plain r#type : RuntimeFieldType);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConstantKeywordProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+crate::api_struct! {
+    #[derive(Default)] request ConstantKeywordProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt value["value"] : Option < serde_json::Value > }
 }
 impl ConstantKeywordProperty {
     /// Nothing set.
@@ -567,26 +426,15 @@ impl ConstantKeywordProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CorePropertyBase {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CorePropertyBase { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool > }
 }
 impl CorePropertyBase {
     /// Nothing set.
@@ -624,24 +472,15 @@ impl CorePropertyBase {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CountedKeywordProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CountedKeywordProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt index["index"] : Option < bool > }
 }
 impl CountedKeywordProperty {
     /// Nothing set.
@@ -679,11 +518,9 @@ impl CountedKeywordProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataStreamTimestamp {
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request DataStreamTimestamp { opt enabled["enabled"] : Option <
+    bool > }
 }
 impl DataStreamTimestamp {
     /// Nothing set.
@@ -695,44 +532,21 @@ impl DataStreamTimestamp {
     }
     crate::setters!(plain enabled : bool);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateNanosProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<super::common::DateTime>,
-    #[serde(rename = "precision_step", skip_serializing_if = "Option::is_none")]
-    pub precision_step: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request DateNanosProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt format["format"] : Option <
+    String >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    index["index"] : Option < bool >, opt script["script"] : Option <
+    super::common::Script >, opt on_script_error["on_script_error"] : Option <
+    OnScriptError >, opt null_value["null_value"] : Option < super::common::DateTime >,
+    opt precision_step["precision_step"] : Option < i32 > }
 }
 impl DateNanosProperty {
     /// Nothing set.
@@ -774,48 +588,23 @@ impl DateNanosProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "fielddata", skip_serializing_if = "Option::is_none")]
-    pub fielddata: Option<super::indices::NumericFielddata>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<super::common::DateTime>,
-    #[serde(rename = "precision_step", skip_serializing_if = "Option::is_none")]
-    pub precision_step: Option<i32>,
-    #[serde(rename = "locale", skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request DateProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt fielddata["fielddata"] : Option
+    < super::indices::NumericFielddata >, opt format["format"] : Option < String >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt script["script"] : Option < super::common::Script >, opt
+    on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    null_value["null_value"] : Option < super::common::DateTime >, opt
+    precision_step["precision_step"] : Option < i32 >, opt locale["locale"] : Option <
+    String > }
 }
 impl DateProperty {
     /// Nothing set.
@@ -857,36 +646,18 @@ impl DateProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request DateRangeProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt index["index"] : Option < bool >, opt format["format"] : Option < String
+    > }
 }
 impl DateRangeProperty {
     /// Nothing set.
@@ -933,35 +704,30 @@ crate::spec_enum! {
     " Indexes a 4-byte floating-point value per dimension."] Float = "float", #[doc =
     " Indexes a 2-byte floating-point value per dimension."] Bfloat16 = "bfloat16" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DenseVectorIndexOptions {
-    /// The confidence interval to use when quantizing the vectors. Can be any value between and including `0.90` and
-    /// `1.0` or exactly `0`. When the value is `0`, this indicates that dynamic quantiles should be calculated for
-    /// optimized quantization. When between `0.90` and `1.0`, this value restricts the values used when calculating
-    /// the quantization thresholds.
-    #[serde(rename = "confidence_interval", skip_serializing_if = "Option::is_none")]
-    pub confidence_interval: Option<f32>,
-    /// The number of candidates to track while assembling the list of nearest neighbors for each new node.
-    #[serde(rename = "ef_construction", skip_serializing_if = "Option::is_none")]
-    pub ef_construction: Option<i32>,
-    /// The number of neighbors each node will be connected to in the HNSW graph.
-    #[serde(rename = "m", skip_serializing_if = "Option::is_none")]
-    pub m: Option<i32>,
-    /// The type of kNN algorithm to use.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<DenseVectorIndexOptionsType>,
-    /// The rescore vector options. This is only applicable to `bbq_disk`, `bbq_hnsw`, `int4_hnsw`, `int8_hnsw`, `bbq_flat`, `int4_flat`, and `int8_flat` index types.
-    #[serde(rename = "rescore_vector", skip_serializing_if = "Option::is_none")]
-    pub rescore_vector: Option<DenseVectorIndexOptionsRescoreVector>,
-    /// `true` if vector rescoring should be done on-disk
-    #[serde(rename = "on_disk_rescore", skip_serializing_if = "Option::is_none")]
-    pub on_disk_rescore: Option<bool>,
-    /// The segment document count threshold below which HNSW graph construction is skipped in favor of brute-force flat
-    /// search. `-1` (default) defers to format defaults: `300` for `bbq_hnsw`, `150` for `hnsw`, `int8_hnsw`, and
-    /// `int4_hnsw`. `0` always builds the graph. A positive value overrides the format default.
-    #[serde(rename = "flat_index_threshold", skip_serializing_if = "Option::is_none")]
-    pub flat_index_threshold: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request DenseVectorIndexOptions { #[doc =
+    " The confidence interval to use when quantizing the vectors. Can be any value between and including `0.90` and"]
+    #[doc =
+    " `1.0` or exactly `0`. When the value is `0`, this indicates that dynamic quantiles should be calculated for"]
+    #[doc =
+    " optimized quantization. When between `0.90` and `1.0`, this value restricts the values used when calculating"]
+    #[doc = " the quantization thresholds."] opt
+    confidence_interval["confidence_interval"] : Option < f32 >, #[doc =
+    " The number of candidates to track while assembling the list of nearest neighbors for each new node."]
+    opt ef_construction["ef_construction"] : Option < i32 >, #[doc =
+    " The number of neighbors each node will be connected to in the HNSW graph."] opt
+    m["m"] : Option < i32 >, #[doc = " The type of kNN algorithm to use."] opt
+    r#type["type"] : Option < DenseVectorIndexOptionsType >, #[doc =
+    " The rescore vector options. This is only applicable to `bbq_disk`, `bbq_hnsw`, `int4_hnsw`, `int8_hnsw`, `bbq_flat`, `int4_flat`, and `int8_flat` index types."]
+    opt rescore_vector["rescore_vector"] : Option < DenseVectorIndexOptionsRescoreVector
+    >, #[doc = " `true` if vector rescoring should be done on-disk"] opt
+    on_disk_rescore["on_disk_rescore"] : Option < bool >, #[doc =
+    " The segment document count threshold below which HNSW graph construction is skipped in favor of brute-force flat"]
+    #[doc =
+    " search. `-1` (default) defers to format defaults: `300` for `bbq_hnsw`, `150` for `hnsw`, `int8_hnsw`, and"]
+    #[doc =
+    " `int4_hnsw`. `0` always builds the graph. A positive value overrides the format default."]
+    opt flat_index_threshold["flat_index_threshold"] : Option < i32 > }
 }
 impl DenseVectorIndexOptions {
     /// Nothing set.
@@ -978,13 +744,12 @@ impl DenseVectorIndexOptions {
         flat_index_threshold : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DenseVectorIndexOptionsRescoreVector {
-    /// The oversampling factor to use when searching for the nearest neighbor. This is only applicable to the quantized formats: `bbq_*`, `int4_*`, and `int8_*`.
-    /// When provided, `oversample * k` vectors will be gathered and then their scores will be re-computed with the original vectors.
-    #[serde(rename = "oversample", skip_serializing_if = "Option::is_none")]
-    pub oversample: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request DenseVectorIndexOptionsRescoreVector { #[doc =
+    " The oversampling factor to use when searching for the nearest neighbor. This is only applicable to the quantized formats: `bbq_*`, `int4_*`, and `int8_*`."]
+    #[doc =
+    " When provided, `oversample * k` vectors will be gathered and then their scores will be re-computed with the original vectors."]
+    opt oversample["oversample"] : Option < f32 > }
 }
 impl DenseVectorIndexOptionsRescoreVector {
     /// Nothing set.
@@ -1019,40 +784,29 @@ crate::spec_enum! {
     " quantization for scalable approximate kNN search with `element_type` of `float`."]
     Int8Hnsw = "int8_hnsw" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DenseVectorProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    /// Number of vector dimensions. Can't exceed `4096`. If `dims` is not specified, it will be set to the length of
-    /// the first vector added to the field.
-    #[serde(rename = "dims", skip_serializing_if = "Option::is_none")]
-    pub dims: Option<i32>,
-    /// The data type used to encode vectors. The supported data types are `float` (default), `byte`, and `bit`.
-    #[serde(rename = "element_type", skip_serializing_if = "Option::is_none")]
-    pub element_type: Option<DenseVectorElementType>,
-    /// If `true`, you can search this field using the kNN search API.
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    /// An optional section that configures the kNN indexing algorithm. The HNSW algorithm has two internal parameters
-    /// that influence how the data structure is built. These can be adjusted to improve the accuracy of results, at the
-    /// expense of slower indexing speed.
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<DenseVectorIndexOptions>,
-    /// The vector similarity metric to use in kNN search.
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<DenseVectorSimilarity>,
+crate::api_struct! {
+    #[derive(Default)] request DenseVectorProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    #[doc =
+    " Number of vector dimensions. Can't exceed `4096`. If `dims` is not specified, it will be set to the length of"]
+    #[doc = " the first vector added to the field."] opt dims["dims"] : Option < i32 >,
+    #[doc =
+    " The data type used to encode vectors. The supported data types are `float` (default), `byte`, and `bit`."]
+    opt element_type["element_type"] : Option < DenseVectorElementType >, #[doc =
+    " If `true`, you can search this field using the kNN search API."] opt index["index"]
+    : Option < bool >, #[doc =
+    " An optional section that configures the kNN indexing algorithm. The HNSW algorithm has two internal parameters"]
+    #[doc =
+    " that influence how the data structure is built. These can be adjusted to improve the accuracy of results, at the"]
+    #[doc = " expense of slower indexing speed."] opt index_options["index_options"] :
+    Option < DenseVectorIndexOptions >, #[doc =
+    " The vector similarity metric to use in kNN search."] opt similarity["similarity"] :
+    Option < DenseVectorSimilarity > }
 }
 impl DenseVectorProperty {
     /// Nothing set.
@@ -1109,20 +863,18 @@ crate::spec_enum! {
     " to be normalized. This means that each vector’s magnitude can significantly effect the score."]
     MaxInnerProduct = "max_inner_product" }
 }
-/// Configuration object for doc values when sub-parameters are needed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocValuesConfig {
-    /// If `false`, the field is treated as single-valued, enabling optimized storage.
-    /// Only has an effect when columnar index mode is active.
-    #[serde(rename = "multi_value", skip_serializing_if = "Option::is_none")]
-    pub multi_value: Option<bool>,
-    /// If `false`, every document must provide a non-null value for the field: a document that
-    /// omits the field, sets it to `null`, or supplies only null values (an empty array or an
-    /// all-null array) is rejected at index time.
-    /// A field that defines `null_value` is always exempt, since the configured default removes
-    #[serde(rename = "nullability", skip_serializing_if = "Option::is_none")]
-    pub nullability: Option<bool>,
+crate::api_struct! {
+    #[doc = " Configuration object for doc values when sub-parameters are needed."]
+    #[derive(Default)] request DocValuesConfig { #[doc =
+    " If `false`, the field is treated as single-valued, enabling optimized storage."]
+    #[doc = " Only has an effect when columnar index mode is active."] opt
+    multi_value["multi_value"] : Option < bool >, #[doc =
+    " If `false`, every document must provide a non-null value for the field: a document that"]
+    #[doc =
+    " omits the field, sets it to `null`, or supplies only null values (an empty array or an"]
+    #[doc = " all-null array) is rejected at index time."] #[doc =
+    " A field that defines `null_value` is always exempt, since the configured default removes"]
+    opt nullability["nullability"] : Option < bool > }
 }
 impl DocValuesConfig {
     /// Nothing set.
@@ -1134,28 +886,16 @@ impl DocValuesConfig {
     }
     crate::setters!(plain multi_value : bool, plain nullability : bool);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocValuesPropertyBase {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
+crate::api_struct! {
+    #[derive(Default)] request DocValuesPropertyBase { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues > }
 }
 impl DocValuesPropertyBase {
     /// Nothing set.
@@ -1193,48 +933,26 @@ impl DocValuesPropertyBase {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DoubleNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request DoubleNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < f64 > }
 }
 impl DoubleNumberProperty {
     /// Nothing set.
@@ -1276,34 +994,18 @@ impl DoubleNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DoubleRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request DoubleRangeProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    index["index"] : Option < bool > }
 }
 impl DoubleRangeProperty {
     /// Nothing set.
@@ -1346,72 +1048,33 @@ crate::spec_enum! {
     DynamicMapping { Strict = "strict", Runtime = "runtime", True = "true", False =
     "false" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DynamicProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<super::common::FieldValue>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "eager_global_ordinals", skip_serializing_if = "Option::is_none")]
-    pub eager_global_ordinals: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    #[serde(rename = "index_phrases", skip_serializing_if = "Option::is_none")]
-    pub index_phrases: Option<bool>,
-    #[serde(rename = "index_prefixes", skip_serializing_if = "Option::is_none")]
-    pub index_prefixes: Option<DynamicPropertyIndexPrefixes>,
-    #[serde(rename = "norms", skip_serializing_if = "Option::is_none")]
-    pub norms: Option<bool>,
-    #[serde(rename = "position_increment_gap", skip_serializing_if = "Option::is_none")]
-    pub position_increment_gap: Option<i32>,
-    #[serde(rename = "search_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_analyzer: Option<String>,
-    #[serde(rename = "search_quote_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_quote_analyzer: Option<String>,
-    #[serde(rename = "term_vector", skip_serializing_if = "Option::is_none")]
-    pub term_vector: Option<TermVectorOption>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(rename = "precision_step", skip_serializing_if = "Option::is_none")]
-    pub precision_step: Option<i32>,
-    #[serde(rename = "locale", skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request DynamicProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt enabled["enabled"] : Option < bool >, opt null_value["null_value"] :
+    Option < super::common::FieldValue >, opt boost["boost"] : Option < f64 >, opt
+    coerce["coerce"] : Option < bool >, opt script["script"] : Option <
+    super::common::Script >, opt on_script_error["on_script_error"] : Option <
+    OnScriptError >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, opt
+    analyzer["analyzer"] : Option < String >, opt
+    eager_global_ordinals["eager_global_ordinals"] : Option < bool >, opt index["index"]
+    : Option < bool >, opt index_options["index_options"] : Option < IndexOptions >, opt
+    index_phrases["index_phrases"] : Option < bool >, opt
+    index_prefixes["index_prefixes"] : Option < DynamicPropertyIndexPrefixes >, opt
+    norms["norms"] : Option < bool >, opt
+    position_increment_gap["position_increment_gap"] : Option < i32 >, opt
+    search_analyzer["search_analyzer"] : Option < String >, opt
+    search_quote_analyzer["search_quote_analyzer"] : Option < String >, opt
+    term_vector["term_vector"] : Option < TermVectorOption >, opt format["format"] :
+    Option < String >, opt precision_step["precision_step"] : Option < i32 >, opt
+    locale["locale"] : Option < String > }
 }
 impl DynamicProperty {
     /// Nothing set.
@@ -1605,24 +1268,15 @@ impl From<DynamicTemplateKind> for DynamicTemplate {
         DynamicTemplate::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExponentialHistogramProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
+crate::api_struct! {
+    #[derive(Default)] request ExponentialHistogramProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType > }
 }
 impl ExponentialHistogramProperty {
     /// Nothing set.
@@ -1660,24 +1314,14 @@ impl ExponentialHistogramProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldAliasProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request FieldAliasProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt path["path"] : Option < super::common::Field > }
 }
 impl FieldAliasProperty {
     /// Nothing set.
@@ -1720,11 +1364,9 @@ crate::gated! {
     full_name["full_name"] : String, req mapping["mapping"] : crate ::SingleKey <
     Property > } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldNamesField {
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request FieldNamesField { opt enabled["enabled"] : Option < bool >
+    }
 }
 impl FieldNamesField {
     /// Nothing set.
@@ -1754,50 +1396,25 @@ crate::spec_enum! {
     "semantic_text", SparseVector = "sparse_vector", MatchOnlyText = "match_only_text",
     IcuCollationKeyword = "icu_collation_keyword" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlattenedProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "depth_limit", skip_serializing_if = "Option::is_none")]
-    pub depth_limit: Option<i32>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<bool>,
-    #[serde(rename = "eager_global_ordinals", skip_serializing_if = "Option::is_none")]
-    pub eager_global_ordinals: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
-    /// How leaf arrays are represented in synthetic source.
-    /// When set to `lossy`, leaf arrays are sorted, de-nulled, and deduplicated in the returned synthetic source.
-    /// When set to `exact`, leaf arrays preserve order, nulls, and duplicates.
-    #[serde(rename = "preserve_leaf_arrays", skip_serializing_if = "Option::is_none")]
-    pub preserve_leaf_arrays: Option<PreserveLeafArrays>,
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<String>,
-    #[serde(
-        rename = "split_queries_on_whitespace",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub split_queries_on_whitespace: Option<bool>,
-    #[serde(rename = "time_series_dimensions", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimensions: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request FlattenedProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt boost["boost"] : Option < f64 >, opt
+    depth_limit["depth_limit"] : Option < i32 >, opt doc_values["doc_values"] : Option <
+    bool >, opt eager_global_ordinals["eager_global_ordinals"] : Option < bool >, opt
+    index["index"] : Option < bool >, opt index_options["index_options"] : Option <
+    IndexOptions >, opt null_value["null_value"] : Option < String >, #[doc =
+    " How leaf arrays are represented in synthetic source."] #[doc =
+    " When set to `lossy`, leaf arrays are sorted, de-nulled, and deduplicated in the returned synthetic source."]
+    #[doc = " When set to `exact`, leaf arrays preserve order, nulls, and duplicates."]
+    opt preserve_leaf_arrays["preserve_leaf_arrays"] : Option < PreserveLeafArrays >, opt
+    similarity["similarity"] : Option < String >, opt
+    split_queries_on_whitespace["split_queries_on_whitespace"] : Option < bool >, opt
+    time_series_dimensions["time_series_dimensions"] : Option < Vec < String > > }
 }
 impl FlattenedProperty {
     /// Nothing set.
@@ -1839,48 +1456,26 @@ impl FlattenedProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FloatNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request FloatNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < f32 > }
 }
 impl FloatNumberProperty {
     /// Nothing set.
@@ -1922,34 +1517,17 @@ impl FloatNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FloatRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request FloatRangeProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt index["index"] : Option < bool > }
 }
 impl FloatRangeProperty {
     /// Nothing set.
@@ -1995,42 +1573,21 @@ crate::spec_enum! {
 crate::spec_enum! {
     GeoPointMetricType { Gauge = "gauge", Counter = "counter", Position = "position" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoPointProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "ignore_z_value", skip_serializing_if = "Option::is_none")]
-    pub ignore_z_value: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<super::common::GeoLocation>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<GeoPointMetricType>,
+crate::api_struct! {
+    #[derive(Default)] request GeoPointProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    ignore_z_value["ignore_z_value"] : Option < bool >, opt null_value["null_value"] :
+    Option < super::common::GeoLocation >, opt index["index"] : Option < bool >, opt
+    on_script_error["on_script_error"] : Option < OnScriptError >, opt script["script"] :
+    Option < super::common::Script >, opt time_series_metric["time_series_metric"] :
+    Option < GeoPointMetricType > }
 }
 impl GeoPointProperty {
     /// Nothing set.
@@ -2072,42 +1629,22 @@ impl GeoPointProperty {
         self
     }
 }
-/// The `geo_shape` data type facilitates the indexing of and searching with arbitrary geo shapes such as rectangles
-/// and polygons.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoShapeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "ignore_z_value", skip_serializing_if = "Option::is_none")]
-    pub ignore_z_value: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "orientation", skip_serializing_if = "Option::is_none")]
-    pub orientation: Option<GeoOrientation>,
-    #[serde(rename = "strategy", skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<GeoStrategy>,
+crate::api_struct! {
+    #[doc =
+    " The `geo_shape` data type facilitates the indexing of and searching with arbitrary geo shapes such as rectangles"]
+    #[doc = " and polygons."] #[derive(Default)] request GeoShapeProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    coerce["coerce"] : Option < bool >, opt ignore_malformed["ignore_malformed"] : Option
+    < bool >, opt ignore_z_value["ignore_z_value"] : Option < bool >, opt index["index"]
+    : Option < bool >, opt orientation["orientation"] : Option < GeoOrientation >, opt
+    strategy["strategy"] : Option < GeoStrategy > }
 }
 impl GeoShapeProperty {
     /// Nothing set.
@@ -2150,48 +1687,26 @@ impl GeoShapeProperty {
 crate::spec_enum! {
     GeoStrategy { Recursive = "recursive", Term = "term" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HalfFloatNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request HalfFloatNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < f32 > }
 }
 impl HalfFloatNumberProperty {
     /// Nothing set.
@@ -2233,26 +1748,15 @@ impl HalfFloatNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HistogramProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
+crate::api_struct! {
+    #[derive(Default)] request HistogramProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt ignore_malformed["ignore_malformed"] : Option < bool
+    >, opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType > }
 }
 impl HistogramProperty {
     /// Nothing set.
@@ -2290,65 +1794,30 @@ impl HistogramProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IcuCollationProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "norms", skip_serializing_if = "Option::is_none")]
-    pub norms: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    /// Should the field be searchable?
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    /// Accepts a string value which is substituted for any explicit null values. Defaults to null, which means the field is treated as missing.
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
-    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
-    pub rules: Option<String>,
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    #[serde(rename = "country", skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(rename = "variant", skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
-    #[serde(rename = "strength", skip_serializing_if = "Option::is_none")]
-    pub strength: Option<super::analysis::IcuCollationStrength>,
-    #[serde(rename = "decomposition", skip_serializing_if = "Option::is_none")]
-    pub decomposition: Option<super::analysis::IcuCollationDecomposition>,
-    #[serde(rename = "alternate", skip_serializing_if = "Option::is_none")]
-    pub alternate: Option<super::analysis::IcuCollationAlternate>,
-    #[serde(rename = "case_level", skip_serializing_if = "Option::is_none")]
-    pub case_level: Option<bool>,
-    #[serde(rename = "case_first", skip_serializing_if = "Option::is_none")]
-    pub case_first: Option<super::analysis::IcuCollationCaseFirst>,
-    #[serde(rename = "numeric", skip_serializing_if = "Option::is_none")]
-    pub numeric: Option<bool>,
-    #[serde(rename = "variable_top", skip_serializing_if = "Option::is_none")]
-    pub variable_top: Option<String>,
-    #[serde(
-        rename = "hiragana_quaternary_mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hiragana_quaternary_mode: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request IcuCollationProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    norms["norms"] : Option < bool >, opt index_options["index_options"] : Option <
+    IndexOptions >, #[doc = " Should the field be searchable?"] opt index["index"] :
+    Option < bool >, #[doc =
+    " Accepts a string value which is substituted for any explicit null values. Defaults to null, which means the field is treated as missing."]
+    opt null_value["null_value"] : Option < String >, opt rules["rules"] : Option <
+    String >, opt language["language"] : Option < String >, opt country["country"] :
+    Option < String >, opt variant["variant"] : Option < String >, opt
+    strength["strength"] : Option < super::analysis::IcuCollationStrength >, opt
+    decomposition["decomposition"] : Option < super::analysis::IcuCollationDecomposition
+    >, opt alternate["alternate"] : Option < super::analysis::IcuCollationAlternate >,
+    opt case_level["case_level"] : Option < bool >, opt case_first["case_first"] : Option
+    < super::analysis::IcuCollationCaseFirst >, opt numeric["numeric"] : Option < bool >,
+    opt variable_top["variable_top"] : Option < String >, opt
+    hiragana_quaternary_mode["hiragana_quaternary_mode"] : Option < bool > }
 }
 impl IcuCollationProperty {
     /// Nothing set.
@@ -2394,11 +1863,8 @@ impl IcuCollationProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexField {
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request IndexField { opt enabled["enabled"] : Option < bool > }
 }
 impl IndexField {
     /// Nothing set.
@@ -2414,48 +1880,26 @@ crate::spec_enum! {
     IndexOptions { Docs = "docs", Freqs = "freqs", Positions = "positions", Offsets =
     "offsets" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntegerNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request IntegerNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < i32 > }
 }
 impl IntegerNumberProperty {
     /// Nothing set.
@@ -2497,34 +1941,18 @@ impl IntegerNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntegerRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request IntegerRangeProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    index["index"] : Option < bool > }
 }
 impl IntegerRangeProperty {
     /// Nothing set.
@@ -2563,43 +1991,22 @@ impl IntegerRangeProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request IpProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt index["index"] : Option < bool
+    >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    null_value["null_value"] : Option < String >, opt on_script_error["on_script_error"]
+    : Option < OnScriptError >, opt script["script"] : Option < super::common::Script >,
+    #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool > }
 }
 impl IpProperty {
     /// Nothing set.
@@ -2640,34 +2047,17 @@ impl IpProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request IpRangeProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt index["index"] : Option < bool > }
 }
 impl IpRangeProperty {
     /// Nothing set.
@@ -2706,28 +2096,16 @@ impl IpRangeProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JoinProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "relations", skip_serializing_if = "Option::is_none")]
-    pub relations: Option<
-        std::collections::BTreeMap<String, crate::OneOrMany<super::common::RelationName>>,
-    >,
-    #[serde(rename = "eager_global_ordinals", skip_serializing_if = "Option::is_none")]
-    pub eager_global_ordinals: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request JoinProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt relations["relations"] : Option <
+    std::collections::BTreeMap < String, crate ::OneOrMany < super::common::RelationName
+    > > >, opt eager_global_ordinals["eager_global_ordinals"] : Option < bool > }
 }
 impl JoinProperty {
     /// Nothing set.
@@ -2766,56 +2144,26 @@ impl JoinProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeywordProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "eager_global_ordinals", skip_serializing_if = "Option::is_none")]
-    pub eager_global_ordinals: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "normalizer", skip_serializing_if = "Option::is_none")]
-    pub normalizer: Option<String>,
-    #[serde(rename = "norms", skip_serializing_if = "Option::is_none")]
-    pub norms: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<KeywordPropertySimilarity>,
-    #[serde(
-        rename = "split_queries_on_whitespace",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub split_queries_on_whitespace: Option<bool>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request KeywordProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt
+    eager_global_ordinals["eager_global_ordinals"] : Option < bool >, opt index["index"]
+    : Option < bool >, opt index_options["index_options"] : Option < IndexOptions >, opt
+    script["script"] : Option < super::common::Script >, opt
+    on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    normalizer["normalizer"] : Option < String >, opt norms["norms"] : Option < bool >,
+    opt null_value["null_value"] : Option < String >, opt similarity["similarity"] :
+    Option < KeywordPropertySimilarity >, opt
+    split_queries_on_whitespace["split_queries_on_whitespace"] : Option < bool >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool > }
 }
 impl KeywordProperty {
     /// Nothing set.
@@ -2858,48 +2206,25 @@ impl KeywordProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LongNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request LongNumberProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    index["index"] : Option < bool >, opt on_script_error["on_script_error"] : Option <
+    OnScriptError >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < i64 > }
 }
 impl LongNumberProperty {
     /// Nothing set.
@@ -2941,34 +2266,17 @@ impl LongNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LongRangeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request LongRangeProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt index["index"] : Option < bool > }
 }
 impl LongRangeProperty {
     /// Nothing set.
@@ -3007,24 +2315,25 @@ impl LongRangeProperty {
         self
     }
 }
-/// A variant of text that trades scoring and efficiency of positional queries for space efficiency. This field
-/// effectively stores data the same way as a text field that only indexes documents (index_options: docs) and
-/// disables norms (norms: false). Term queries perform as fast if not faster as on text fields, however queries
-/// that need positions such as the match_phrase query perform slower as they need to look at the _source document
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchOnlyTextProperty {
-    /// Multi-fields allow the same string value to be indexed in multiple ways for different purposes, such as one
-    /// field for search and a multi-field for sorting and aggregations, or the same string value analyzed by different analyzers.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    /// Allows you to copy the values of multiple fields into a group
-    /// field, which can then be queried as a single field.
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
+crate::api_struct! {
+    #[doc =
+    " A variant of text that trades scoring and efficiency of positional queries for space efficiency. This field"]
+    #[doc =
+    " effectively stores data the same way as a text field that only indexes documents (index_options: docs) and"]
+    #[doc =
+    " disables norms (norms: false). Term queries perform as fast if not faster as on text fields, however queries"]
+    #[doc =
+    " that need positions such as the match_phrase query perform slower as they need to look at the _source document"]
+    #[derive(Default)] request MatchOnlyTextProperty { #[doc =
+    " Multi-fields allow the same string value to be indexed in multiple ways for different purposes, such as one"]
+    #[doc =
+    " field for search and a multi-field for sorting and aggregations, or the same string value analyzed by different analyzers."]
+    opt fields["fields"] : Option < std::collections::BTreeMap < String, Property > >,
+    #[doc = " Metadata about the field."] opt meta["meta"] : Option <
+    std::collections::BTreeMap < String, String > >, #[doc =
+    " Allows you to copy the values of multiple fields into a group"] #[doc =
+    " field, which can then be queried as a single field."] opt copy_to["copy_to"] :
+    Option < super::common::Fields > }
 }
 impl MatchOnlyTextProperty {
     /// Nothing set.
@@ -3052,28 +2361,16 @@ impl MatchOnlyTextProperty {
 crate::spec_enum! {
     MatchType { Simple = "simple", Regex = "regex" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Murmur3HashProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
+crate::api_struct! {
+    #[derive(Default)] request Murmur3HashProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues > }
 }
 impl Murmur3HashProperty {
     /// Nothing set.
@@ -3111,32 +2408,17 @@ impl Murmur3HashProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NestedProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "include_in_parent", skip_serializing_if = "Option::is_none")]
-    pub include_in_parent: Option<bool>,
-    #[serde(rename = "include_in_root", skip_serializing_if = "Option::is_none")]
-    pub include_in_root: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request NestedProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt enabled["enabled"] : Option < bool >, opt
+    include_in_parent["include_in_parent"] : Option < bool >, opt
+    include_in_root["include_in_root"] : Option < bool > }
 }
 impl NestedProperty {
     /// Nothing set.
@@ -3175,46 +2457,24 @@ impl NestedProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumberPropertyBase {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request NumberPropertyBase { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    index["index"] : Option < bool >, opt on_script_error["on_script_error"] : Option <
+    OnScriptError >, opt script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool > }
 }
 impl NumberPropertyBase {
     /// Nothing set.
@@ -3256,30 +2516,16 @@ impl NumberPropertyBase {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObjectProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "subobjects", skip_serializing_if = "Option::is_none")]
-    pub subobjects: Option<Subobjects>,
+crate::api_struct! {
+    #[derive(Default)] request ObjectProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt enabled["enabled"] : Option < bool >, opt
+    subobjects["subobjects"] : Option < Subobjects > }
 }
 impl ObjectProperty {
     /// Nothing set.
@@ -3321,32 +2567,18 @@ impl ObjectProperty {
 crate::spec_enum! {
     OnScriptError { Fail = "fail", Continue = "continue" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PassthroughObjectProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "priority", skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request PassthroughObjectProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt enabled["enabled"] : Option < bool >, opt priority["priority"] :
+    Option < i32 >, opt time_series_dimension["time_series_dimension"] : Option < bool >
+    }
 }
 impl PassthroughObjectProperty {
     /// Nothing set.
@@ -3385,22 +2617,14 @@ impl PassthroughObjectProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercolatorProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
+crate::api_struct! {
+    #[derive(Default)] request PercolatorProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum > }
 }
 impl PercolatorProperty {
     /// Nothing set.
@@ -3437,34 +2661,18 @@ impl PercolatorProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PointProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "ignore_z_value", skip_serializing_if = "Option::is_none")]
-    pub ignore_z_value: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PointProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    ignore_z_value["ignore_z_value"] : Option < bool >, opt null_value["null_value"] :
+    Option < String > }
 }
 impl PointProperty {
     /// Nothing set.
@@ -3896,22 +3104,14 @@ impl From<IcuCollationProperty> for Property {
         Property::IcuCollationKeyword(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PropertyBase {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
+crate::api_struct! {
+    #[derive(Default)] request PropertyBase { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum > }
 }
 impl PropertyBase {
     /// Nothing set.
@@ -3948,34 +3148,17 @@ impl PropertyBase {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RangePropertyBase {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request RangePropertyBase { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option <
+    bool >, opt index["index"] : Option < bool > }
 }
 impl RangePropertyBase {
     /// Nothing set.
@@ -4014,24 +3197,15 @@ impl RangePropertyBase {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "positive_score_impact", skip_serializing_if = "Option::is_none")]
-    pub positive_score_impact: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt positive_score_impact["positive_score_impact"] : Option < bool > }
 }
 impl RankFeatureProperty {
     /// Nothing set.
@@ -4069,24 +3243,15 @@ impl RankFeatureProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeaturesProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "positive_score_impact", skip_serializing_if = "Option::is_none")]
-    pub positive_score_impact: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeaturesProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt positive_score_impact["positive_score_impact"] : Option < bool > }
 }
 impl RankFeaturesProperty {
     /// Nothing set.
@@ -4127,27 +3292,16 @@ impl RankFeaturesProperty {
 crate::spec_enum! {
     RankVectorElementType { Byte = "byte", Float = "float", Bit = "bit" }
 }
-/// Technical preview
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankVectorProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "element_type", skip_serializing_if = "Option::is_none")]
-    pub element_type: Option<RankVectorElementType>,
-    #[serde(rename = "dims", skip_serializing_if = "Option::is_none")]
-    pub dims: Option<i32>,
+crate::api_struct! {
+    #[doc = " Technical preview"] #[derive(Default)] request RankVectorProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt element_type["element_type"] : Option < RankVectorElementType >, opt dims["dims"]
+    : Option < i32 > }
 }
 impl RankVectorProperty {
     /// Nothing set.
@@ -4185,11 +3339,9 @@ impl RankVectorProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoutingField {
-    #[serde(rename = "required", skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request RoutingField { opt required["required"] : Option < bool >
+    }
 }
 impl RoutingField {
     /// Nothing set.
@@ -4201,35 +3353,21 @@ impl RoutingField {
     }
     crate::setters!(plain required : bool);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuntimeField {
-    /// For type `composite`
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, CompositeSubField>>,
-    /// For type `lookup`
-    #[serde(rename = "fetch_fields", skip_serializing_if = "Option::is_none")]
-    pub fetch_fields: Option<Vec<RuntimeFieldFetchFields>>,
-    /// A custom format for `date` type runtime fields.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// For type `lookup`
-    #[serde(rename = "input_field", skip_serializing_if = "Option::is_none")]
-    pub input_field: Option<super::common::Field>,
-    /// For type `lookup`
-    #[serde(rename = "target_field", skip_serializing_if = "Option::is_none")]
-    pub target_field: Option<super::common::Field>,
-    /// For type `lookup`
-    #[serde(rename = "target_index", skip_serializing_if = "Option::is_none")]
-    pub target_index: Option<super::common::IndexName>,
-    /// Painless script executed at query time.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    /// Field type, which can be: `boolean`, `composite`, `date`, `double`, `geo_point`, `ip`,`keyword`, `long`, or `lookup`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RuntimeFieldType>,
+crate::api_struct! {
+    #[derive(Default)] request RuntimeField { #[doc = " For type `composite`"] opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, CompositeSubField >
+    >, #[doc = " For type `lookup`"] opt fetch_fields["fetch_fields"] : Option < Vec <
+    RuntimeFieldFetchFields > >, #[doc =
+    " A custom format for `date` type runtime fields."] opt format["format"] : Option <
+    String >, #[doc = " For type `lookup`"] opt input_field["input_field"] : Option <
+    super::common::Field >, #[doc = " For type `lookup`"] opt
+    target_field["target_field"] : Option < super::common::Field >, #[doc =
+    " For type `lookup`"] opt target_index["target_index"] : Option <
+    super::common::IndexName >, #[doc = " Painless script executed at query time."] opt
+    script["script"] : Option < super::common::Script >, opt
+    on_script_error["on_script_error"] : Option < OnScriptError >, #[doc =
+    " Field type, which can be: `boolean`, `composite`, `date`, `double`, `geo_point`, `ip`,`keyword`, `long`, or `lookup`."]
+    opt r#type["type"] : Option < RuntimeFieldType > }
 }
 impl RuntimeField {
     /// Nothing set.
@@ -4248,14 +3386,9 @@ impl RuntimeField {
         RuntimeFieldType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct RuntimeFieldFetchFields {
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request RuntimeFieldFetchFields { opt field["field"] : Option <
+    super::common::Field >, opt format["format"] : Option < String > } shortcut "field";
 }
 impl RuntimeFieldFetchFields {
     /// Nothing set.
@@ -4267,78 +3400,33 @@ impl RuntimeFieldFetchFields {
     }
     crate::setters!(plain field : super::common::Field, plain format : String);
 }
-impl serde::Serialize for RuntimeFieldFetchFields {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RuntimeFieldFetchFields::serialize(self, s)
-    }
-}
-impl crate::Shortcut for RuntimeFieldFetchFields {
-    type Short = super::common::Field;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RuntimeFieldFetchFields::deserialize(d)
-    }
-    fn short(v: super::common::Field) -> Self {
-        RuntimeFieldFetchFields {
-            field: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for RuntimeFieldFetchFields {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
 crate::spec_enum! {
     RuntimeFieldType { Boolean = "boolean", Composite = "composite", Date = "date",
     Double = "double", GeoPoint = "geo_point", GeoShape = "geo_shape", Ip = "ip", Keyword
     = "keyword", Long = "long", Lookup = "lookup" }
 }
 pub type RuntimeFields = std::collections::BTreeMap<String, RuntimeField>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScaledFloatNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<f64>,
-    #[serde(rename = "scaling_factor", skip_serializing_if = "Option::is_none")]
-    pub scaling_factor: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request ScaledFloatNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < f64 >, opt scaling_factor["scaling_factor"] :
+    Option < f64 > }
 }
 impl ScaledFloatNumberProperty {
     /// Nothing set.
@@ -4380,44 +3468,22 @@ impl ScaledFloatNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SearchAsYouTypeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    #[serde(rename = "max_shingle_size", skip_serializing_if = "Option::is_none")]
-    pub max_shingle_size: Option<i32>,
-    #[serde(rename = "norms", skip_serializing_if = "Option::is_none")]
-    pub norms: Option<bool>,
-    #[serde(rename = "search_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_analyzer: Option<String>,
-    #[serde(rename = "search_quote_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_quote_analyzer: Option<String>,
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<SearchAsYouTypePropertySimilarity>,
-    #[serde(rename = "term_vector", skip_serializing_if = "Option::is_none")]
-    pub term_vector: Option<TermVectorOption>,
+crate::api_struct! {
+    #[derive(Default)] request SearchAsYouTypeProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt analyzer["analyzer"] : Option < String >, opt index["index"] :
+    Option < bool >, opt index_options["index_options"] : Option < IndexOptions >, opt
+    max_shingle_size["max_shingle_size"] : Option < i32 >, opt norms["norms"] : Option <
+    bool >, opt search_analyzer["search_analyzer"] : Option < String >, opt
+    search_quote_analyzer["search_quote_analyzer"] : Option < String >, opt
+    similarity["similarity"] : Option < SearchAsYouTypePropertySimilarity >, opt
+    term_vector["term_vector"] : Option < TermVectorOption > }
 }
 impl SearchAsYouTypeProperty {
     /// Nothing set.
@@ -4459,13 +3525,10 @@ impl SearchAsYouTypeProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SemanticTextIndexOptions {
-    #[serde(rename = "dense_vector", skip_serializing_if = "Option::is_none")]
-    pub dense_vector: Option<DenseVectorIndexOptions>,
-    #[serde(rename = "sparse_vector", skip_serializing_if = "Option::is_none")]
-    pub sparse_vector: Option<SparseVectorIndexOptions>,
+crate::api_struct! {
+    #[derive(Default)] request SemanticTextIndexOptions { opt
+    dense_vector["dense_vector"] : Option < DenseVectorIndexOptions >, opt
+    sparse_vector["sparse_vector"] : Option < SparseVectorIndexOptions > }
 }
 impl SemanticTextIndexOptions {
     /// Nothing set.
@@ -4480,35 +3543,37 @@ impl SemanticTextIndexOptions {
         SparseVectorIndexOptions
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SemanticTextProperty {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    /// Inference endpoint that will be used to generate embeddings for the field.
-    /// This parameter cannot be updated. Use the Create inference API to create the endpoint.
-    /// If `search_inference_id` is specified, the inference endpoint will only be used at index time.
-    /// If the `inference_id` is not specified, it will default to `.jina-embeddings-v5-text-small` if the cluster is authorized to use the Elastic Inference Service,
-    #[serde(rename = "inference_id", skip_serializing_if = "Option::is_none")]
-    pub inference_id: Option<super::common::Id>,
-    /// Inference endpoint that will be used to generate embeddings at query time.
-    /// You can update this parameter by using the Update mapping API. Use the Create inference API to create the endpoint.
-    /// If not specified, the inference endpoint defined by inference_id will be used at both index and query time.
-    #[serde(rename = "search_inference_id", skip_serializing_if = "Option::is_none")]
-    pub search_inference_id: Option<super::common::Id>,
-    /// Settings for index_options that override any defaults used by semantic_text, for example
-    /// specific quantization settings.
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<SemanticTextIndexOptions>,
-    /// Settings for chunking text into smaller passages. If specified, these will override the
-    /// chunking settings sent in the inference endpoint associated with inference_id. If chunking settings are updated,
-    /// they will not be applied to existing documents until they are reindexed.
-    #[serde(rename = "chunking_settings", skip_serializing_if = "Option::is_none")]
-    pub chunking_settings: Option<SemanticTextPropertyChunkingSettings>,
-    /// Multi-fields allow the same string value to be indexed in multiple ways for different purposes, such as one
-    /// field for search and a multi-field for sorting and aggregations, or the same string value analyzed by different analyzers.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
+crate::api_struct! {
+    #[derive(Default)] request SemanticTextProperty { opt meta["meta"] : Option <
+    std::collections::BTreeMap < String, String > >, #[doc =
+    " Inference endpoint that will be used to generate embeddings for the field."] #[doc
+    =
+    " This parameter cannot be updated. Use the Create inference API to create the endpoint."]
+    #[doc =
+    " If `search_inference_id` is specified, the inference endpoint will only be used at index time."]
+    #[doc =
+    " If the `inference_id` is not specified, it will default to `.jina-embeddings-v5-text-small` if the cluster is authorized to use the Elastic Inference Service,"]
+    opt inference_id["inference_id"] : Option < super::common::Id >, #[doc =
+    " Inference endpoint that will be used to generate embeddings at query time."] #[doc
+    =
+    " You can update this parameter by using the Update mapping API. Use the Create inference API to create the endpoint."]
+    #[doc =
+    " If not specified, the inference endpoint defined by inference_id will be used at both index and query time."]
+    opt search_inference_id["search_inference_id"] : Option < super::common::Id >, #[doc
+    =
+    " Settings for index_options that override any defaults used by semantic_text, for example"]
+    #[doc = " specific quantization settings."] opt index_options["index_options"] :
+    Option < SemanticTextIndexOptions >, #[doc =
+    " Settings for chunking text into smaller passages. If specified, these will override the"]
+    #[doc =
+    " chunking settings sent in the inference endpoint associated with inference_id. If chunking settings are updated,"]
+    #[doc = " they will not be applied to existing documents until they are reindexed."]
+    opt chunking_settings["chunking_settings"] : Option <
+    SemanticTextPropertyChunkingSettings >, #[doc =
+    " Multi-fields allow the same string value to be indexed in multiple ways for different purposes, such as one"]
+    #[doc =
+    " field for search and a multi-field for sorting and aggregations, or the same string value analyzed by different analyzers."]
+    opt fields["fields"] : Option < std::collections::BTreeMap < String, Property > > }
 }
 impl SemanticTextProperty {
     /// Nothing set.
@@ -4535,38 +3600,22 @@ impl SemanticTextProperty {
         self
     }
 }
-/// The `shape` data type facilitates the indexing of and searching with arbitrary `x, y` cartesian shapes such as
-/// rectangles and polygons.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShapeProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "ignore_z_value", skip_serializing_if = "Option::is_none")]
-    pub ignore_z_value: Option<bool>,
-    #[serde(rename = "orientation", skip_serializing_if = "Option::is_none")]
-    pub orientation: Option<GeoOrientation>,
+crate::api_struct! {
+    #[doc =
+    " The `shape` data type facilitates the indexing of and searching with arbitrary `x, y` cartesian shapes such as"]
+    #[doc = " rectangles and polygons."] #[derive(Default)] request ShapeProperty { #[doc
+    = " Metadata about the field."] opt meta["meta"] : Option <
+    std::collections::BTreeMap < String, String > >, opt properties["properties"] :
+    Option < std::collections::BTreeMap < String, Property > >, opt
+    ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option <
+    DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt
+    ignore_z_value["ignore_z_value"] : Option < bool >, opt orientation["orientation"] :
+    Option < GeoOrientation > }
 }
 impl ShapeProperty {
     /// Nothing set.
@@ -4606,48 +3655,26 @@ impl ShapeProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShortNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<i16>,
+crate::api_struct! {
+    #[derive(Default)] request ShortNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < i16 > }
 }
 impl ShortNumberProperty {
     /// Nothing set.
@@ -4689,11 +3716,8 @@ impl ShortNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SizeField {
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request SizeField { opt enabled["enabled"] : Option < bool > }
 }
 impl SizeField {
     /// Nothing set.
@@ -4705,17 +3729,10 @@ impl SizeField {
     }
     crate::setters!(plain enabled : bool);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceField {
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "excludes", skip_serializing_if = "Option::is_none")]
-    pub excludes: Option<Vec<String>>,
-    #[serde(rename = "includes", skip_serializing_if = "Option::is_none")]
-    pub includes: Option<Vec<String>>,
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
-    pub mode: Option<SourceFieldMode>,
+crate::api_struct! {
+    #[derive(Default)] request SourceField { opt enabled["enabled"] : Option < bool >,
+    opt excludes["excludes"] : Option < Vec < String > >, opt includes["includes"] :
+    Option < Vec < String > >, opt mode["mode"] : Option < SourceFieldMode > }
 }
 impl SourceField {
     /// Nothing set.
@@ -4736,20 +3753,17 @@ crate::spec_enum! {
     " Elasticsearch can reconstruct source content on the fly upon retrieval."] Synthetic
     = "synthetic" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SparseVectorIndexOptions {
-    /// Whether to perform pruning, omitting the non-significant tokens from the query to improve query performance.
-    /// If prune is true but the pruning_config is not specified, pruning will occur but default values will be used.
-    /// Default: false
-    #[serde(rename = "prune", skip_serializing_if = "Option::is_none")]
-    pub prune: Option<bool>,
-    /// Optional pruning configuration.
-    /// If enabled, this will omit non-significant tokens from the query in order to improve query performance.
-    /// This is only used if prune is set to true.
-    /// If prune is set to true but pruning_config is not specified, default values will be used.
-    #[serde(rename = "pruning_config", skip_serializing_if = "Option::is_none")]
-    pub pruning_config: Option<super::common::TokenPruningConfig>,
+crate::api_struct! {
+    #[derive(Default)] request SparseVectorIndexOptions { #[doc =
+    " Whether to perform pruning, omitting the non-significant tokens from the query to improve query performance."]
+    #[doc =
+    " If prune is true but the pruning_config is not specified, pruning will occur but default values will be used."]
+    #[doc = " Default: false"] opt prune["prune"] : Option < bool >, #[doc =
+    " Optional pruning configuration."] #[doc =
+    " If enabled, this will omit non-significant tokens from the query in order to improve query performance."]
+    #[doc = " This is only used if prune is set to true."] #[doc =
+    " If prune is set to true but pruning_config is not specified, default values will be used."]
+    opt pruning_config["pruning_config"] : Option < super::common::TokenPruningConfig > }
 }
 impl SparseVectorIndexOptions {
     /// Nothing set.
@@ -4763,28 +3777,18 @@ impl SparseVectorIndexOptions {
         plain prune : bool, plain pruning_config : super::common::TokenPruningConfig
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SparseVectorProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    /// Additional index options for the sparse vector field that controls the
-    /// token pruning behavior of the sparse vector field.
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<SparseVectorIndexOptions>,
+crate::api_struct! {
+    #[derive(Default)] request SparseVectorProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt store["store"] : Option < bool >, #[doc =
+    " Additional index options for the sparse vector field that controls the"] #[doc =
+    " token pruning behavior of the sparse vector field."] opt
+    index_options["index_options"] : Option < SparseVectorIndexOptions > }
 }
 impl SparseVectorProperty {
     /// Nothing set.
@@ -4825,17 +3829,11 @@ impl SparseVectorProperty {
 crate::spec_enum! {
     Subobjects { True = "true", False = "false", Auto = "auto" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SuggestContext {
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<super::common::Name>,
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<SuggestContextPrecision>,
+crate::api_struct! {
+    #[derive(Default)] request SuggestContext { opt name["name"] : Option <
+    super::common::Name >, opt path["path"] : Option < super::common::Field >, opt
+    r#type["type"] : Option < String >, opt precision["precision"] : Option <
+    SuggestContextPrecision > }
 }
 impl SuggestContext {
     /// Nothing set.
@@ -4875,13 +3873,9 @@ crate::spec_enum! {
     WithPositionsOffsetsPayloads = "with_positions_offsets_payloads",
     WithPositionsPayloads = "with_positions_payloads" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextIndexPrefixes {
-    #[serde(rename = "max_chars", skip_serializing_if = "Option::is_none")]
-    pub max_chars: Option<i32>,
-    #[serde(rename = "min_chars", skip_serializing_if = "Option::is_none")]
-    pub min_chars: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request TextIndexPrefixes { opt max_chars["max_chars"] : Option <
+    i32 >, opt min_chars["min_chars"] : Option < i32 > }
 }
 impl TextIndexPrefixes {
     /// Nothing set.
@@ -4893,59 +3887,29 @@ impl TextIndexPrefixes {
     }
     crate::setters!(plain max_chars : i32, plain min_chars : i32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "eager_global_ordinals", skip_serializing_if = "Option::is_none")]
-    pub eager_global_ordinals: Option<bool>,
-    #[serde(rename = "fielddata", skip_serializing_if = "Option::is_none")]
-    pub fielddata: Option<bool>,
-    #[serde(
-        rename = "fielddata_frequency_filter",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub fielddata_frequency_filter: Option<super::indices::FielddataFrequencyFilter>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "index_options", skip_serializing_if = "Option::is_none")]
-    pub index_options: Option<IndexOptions>,
-    #[serde(rename = "index_phrases", skip_serializing_if = "Option::is_none")]
-    pub index_phrases: Option<bool>,
-    #[serde(rename = "index_prefixes", skip_serializing_if = "Option::is_none")]
-    pub index_prefixes: Option<TextPropertyIndexPrefixes>,
-    #[serde(rename = "norms", skip_serializing_if = "Option::is_none")]
-    pub norms: Option<bool>,
-    #[serde(rename = "position_increment_gap", skip_serializing_if = "Option::is_none")]
-    pub position_increment_gap: Option<i32>,
-    #[serde(rename = "search_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_analyzer: Option<String>,
-    #[serde(rename = "search_quote_analyzer", skip_serializing_if = "Option::is_none")]
-    pub search_quote_analyzer: Option<String>,
-    #[serde(rename = "similarity", skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<TextPropertySimilarity>,
-    #[serde(rename = "term_vector", skip_serializing_if = "Option::is_none")]
-    pub term_vector: Option<TermVectorOption>,
+crate::api_struct! {
+    #[derive(Default)] request TextProperty { #[doc = " Metadata about the field."] opt
+    meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt analyzer["analyzer"] : Option < String >,
+    opt boost["boost"] : Option < f64 >, opt
+    eager_global_ordinals["eager_global_ordinals"] : Option < bool >, opt
+    fielddata["fielddata"] : Option < bool >, opt
+    fielddata_frequency_filter["fielddata_frequency_filter"] : Option <
+    super::indices::FielddataFrequencyFilter >, opt index["index"] : Option < bool >, opt
+    index_options["index_options"] : Option < IndexOptions >, opt
+    index_phrases["index_phrases"] : Option < bool >, opt
+    index_prefixes["index_prefixes"] : Option < TextPropertyIndexPrefixes >, opt
+    norms["norms"] : Option < bool >, opt
+    position_increment_gap["position_increment_gap"] : Option < i32 >, opt
+    search_analyzer["search_analyzer"] : Option < String >, opt
+    search_quote_analyzer["search_quote_analyzer"] : Option < String >, opt
+    similarity["similarity"] : Option < TextPropertySimilarity >, opt
+    term_vector["term_vector"] : Option < TermVectorOption > }
 }
 impl TextProperty {
     /// Nothing set.
@@ -4994,41 +3958,19 @@ crate::spec_enum! {
     TimeSeriesMetricType { Gauge = "gauge", Counter = "counter", Summary = "summary",
     Histogram = "histogram", Position = "position" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenCountProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<f64>,
-    #[serde(
-        rename = "enable_position_increments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_position_increments: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request TokenCountProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt analyzer["analyzer"] : Option < String >, opt boost["boost"] :
+    Option < f64 >, opt index["index"] : Option < bool >, opt null_value["null_value"] :
+    Option < f64 >, opt enable_position_increments["enable_position_increments"] : Option
+    < bool > }
 }
 impl TokenCountProperty {
     /// Nothing set.
@@ -5068,43 +4010,22 @@ impl TokenCountProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TypeMapping {
-    #[serde(rename = "all_field", skip_serializing_if = "Option::is_none")]
-    pub all_field: Option<AllField>,
-    #[serde(rename = "date_detection", skip_serializing_if = "Option::is_none")]
-    pub date_detection: Option<bool>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "dynamic_date_formats", skip_serializing_if = "Option::is_none")]
-    pub dynamic_date_formats: Option<Vec<String>>,
-    #[serde(rename = "dynamic_templates", skip_serializing_if = "Option::is_none")]
-    pub dynamic_templates: Option<Vec<crate::SingleKey<DynamicTemplate>>>,
-    #[serde(rename = "_field_names", skip_serializing_if = "Option::is_none")]
-    pub field_names: Option<FieldNamesField>,
-    #[serde(rename = "index_field", skip_serializing_if = "Option::is_none")]
-    pub index_field: Option<IndexField>,
-    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "numeric_detection", skip_serializing_if = "Option::is_none")]
-    pub numeric_detection: Option<bool>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "_routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<RoutingField>,
-    #[serde(rename = "_size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<SizeField>,
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceField>,
-    #[serde(rename = "runtime", skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<std::collections::BTreeMap<String, RuntimeField>>,
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(rename = "subobjects", skip_serializing_if = "Option::is_none")]
-    pub subobjects: Option<Subobjects>,
-    #[serde(rename = "_data_stream_timestamp", skip_serializing_if = "Option::is_none")]
-    pub data_stream_timestamp: Option<DataStreamTimestamp>,
+crate::api_struct! {
+    #[derive(Default)] request TypeMapping { opt all_field["all_field"] : Option <
+    AllField >, opt date_detection["date_detection"] : Option < bool >, opt
+    dynamic["dynamic"] : Option < DynamicMapping >, opt
+    dynamic_date_formats["dynamic_date_formats"] : Option < Vec < String > >, opt
+    dynamic_templates["dynamic_templates"] : Option < Vec < crate ::SingleKey <
+    DynamicTemplate > > >, opt field_names["_field_names"] : Option < FieldNamesField >,
+    opt index_field["index_field"] : Option < IndexField >, opt meta["_meta"] : Option <
+    super::common::Metadata >, opt numeric_detection["numeric_detection"] : Option < bool
+    >, opt properties["properties"] : Option < std::collections::BTreeMap < String,
+    Property > >, opt routing["_routing"] : Option < RoutingField >, opt size["_size"] :
+    Option < SizeField >, opt source["_source"] : Option < SourceField >, opt
+    runtime["runtime"] : Option < std::collections::BTreeMap < String, RuntimeField > >,
+    opt enabled["enabled"] : Option < bool >, opt subobjects["subobjects"] : Option <
+    Subobjects >, opt data_stream_timestamp["_data_stream_timestamp"] : Option <
+    DataStreamTimestamp > }
 }
 impl TypeMapping {
     /// Nothing set.
@@ -5137,48 +4058,26 @@ impl TypeMapping {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnsignedLongNumberProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    #[serde(rename = "coerce", skip_serializing_if = "Option::is_none")]
-    pub coerce: Option<bool>,
-    #[serde(rename = "ignore_malformed", skip_serializing_if = "Option::is_none")]
-    pub ignore_malformed: Option<bool>,
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<bool>,
-    #[serde(rename = "on_script_error", skip_serializing_if = "Option::is_none")]
-    pub on_script_error: Option<OnScriptError>,
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_metric", skip_serializing_if = "Option::is_none")]
-    pub time_series_metric: Option<TimeSeriesMetricType>,
-    /// For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false.
-    #[serde(rename = "time_series_dimension", skip_serializing_if = "Option::is_none")]
-    pub time_series_dimension: Option<bool>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<u64>,
+crate::api_struct! {
+    #[derive(Default)] request UnsignedLongNumberProperty { #[doc =
+    " Metadata about the field."] opt meta["meta"] : Option < std::collections::BTreeMap
+    < String, String > >, opt properties["properties"] : Option <
+    std::collections::BTreeMap < String, Property > >, opt ignore_above["ignore_above"] :
+    Option < i32 >, opt dynamic["dynamic"] : Option < DynamicMapping >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, Property > >, opt
+    synthetic_source_keep["synthetic_source_keep"] : Option < SyntheticSourceKeepEnum >,
+    opt copy_to["copy_to"] : Option < super::common::Fields >, opt store["store"] :
+    Option < bool >, opt doc_values["doc_values"] : Option < DocValues >, opt
+    boost["boost"] : Option < f64 >, opt coerce["coerce"] : Option < bool >, opt
+    ignore_malformed["ignore_malformed"] : Option < bool >, opt index["index"] : Option <
+    bool >, opt on_script_error["on_script_error"] : Option < OnScriptError >, opt
+    script["script"] : Option < super::common::Script >, #[doc =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_metric["time_series_metric"] : Option < TimeSeriesMetricType >, #[doc
+    =
+    " For internal use by Elastic only. Marks the field as a time series dimension. Defaults to false."]
+    opt time_series_dimension["time_series_dimension"] : Option < bool >, opt
+    null_value["null_value"] : Option < u64 > }
 }
 impl UnsignedLongNumberProperty {
     /// Nothing set.
@@ -5220,28 +4119,16 @@ impl UnsignedLongNumberProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VersionProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
+crate::api_struct! {
+    #[derive(Default)] request VersionProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues > }
 }
 impl VersionProperty {
     /// Nothing set.
@@ -5279,30 +4166,16 @@ impl VersionProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WildcardProperty {
-    /// Metadata about the field.
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "ignore_above", skip_serializing_if = "Option::is_none")]
-    pub ignore_above: Option<i32>,
-    #[serde(rename = "dynamic", skip_serializing_if = "Option::is_none")]
-    pub dynamic: Option<DynamicMapping>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, Property>>,
-    #[serde(rename = "synthetic_source_keep", skip_serializing_if = "Option::is_none")]
-    pub synthetic_source_keep: Option<SyntheticSourceKeepEnum>,
-    #[serde(rename = "copy_to", skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<super::common::Fields>,
-    #[serde(rename = "store", skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    #[serde(rename = "doc_values", skip_serializing_if = "Option::is_none")]
-    pub doc_values: Option<DocValues>,
-    #[serde(rename = "null_value", skip_serializing_if = "Option::is_none")]
-    pub null_value: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WildcardProperty { #[doc = " Metadata about the field."]
+    opt meta["meta"] : Option < std::collections::BTreeMap < String, String > >, opt
+    properties["properties"] : Option < std::collections::BTreeMap < String, Property >
+    >, opt ignore_above["ignore_above"] : Option < i32 >, opt dynamic["dynamic"] : Option
+    < DynamicMapping >, opt fields["fields"] : Option < std::collections::BTreeMap <
+    String, Property > >, opt synthetic_source_keep["synthetic_source_keep"] : Option <
+    SyntheticSourceKeepEnum >, opt copy_to["copy_to"] : Option < super::common::Fields >,
+    opt store["store"] : Option < bool >, opt doc_values["doc_values"] : Option <
+    DocValues >, opt null_value["null_value"] : Option < String > }
 }
 impl WildcardProperty {
     /// Nothing set.

@@ -360,30 +360,19 @@ crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { ChunkingMode { Auto = "auto",
     Manual = "manual", Off = "off" } }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassificationInferenceOptions {
-    /// Specifies the number of top class predictions to return. Defaults to 0.
-    #[serde(rename = "num_top_classes", skip_serializing_if = "Option::is_none")]
-    pub num_top_classes: Option<i32>,
-    /// Specifies the maximum number of feature importance values per document.
-    #[serde(
-        rename = "num_top_feature_importance_values",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_top_feature_importance_values: Option<i32>,
-    /// Specifies the type of the predicted field to write. Acceptable values are: string, number, boolean. When boolean is provided 1.0 is transformed to true and 0.0 to false.
-    #[serde(rename = "prediction_field_type", skip_serializing_if = "Option::is_none")]
-    pub prediction_field_type: Option<String>,
-    /// The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value.
-    #[serde(rename = "results_field", skip_serializing_if = "Option::is_none")]
-    pub results_field: Option<String>,
-    /// Specifies the field to which the top classes are written. Defaults to top_classes.
-    #[serde(
-        rename = "top_classes_results_field",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub top_classes_results_field: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request ClassificationInferenceOptions { #[doc =
+    " Specifies the number of top class predictions to return. Defaults to 0."] opt
+    num_top_classes["num_top_classes"] : Option < i32 >, #[doc =
+    " Specifies the maximum number of feature importance values per document."] opt
+    num_top_feature_importance_values["num_top_feature_importance_values"] : Option < i32
+    >, #[doc =
+    " Specifies the type of the predicted field to write. Acceptable values are: string, number, boolean. When boolean is provided 1.0 is transformed to true and 0.0 to false."]
+    opt prediction_field_type["prediction_field_type"] : Option < String >, #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < String >, #[doc =
+    " Specifies the field to which the top classes are written. Defaults to top_classes."]
+    opt top_classes_results_field["top_classes_results_field"] : Option < String > }
 }
 impl ClassificationInferenceOptions {
     /// Nothing set.
@@ -458,7 +447,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Datafeed { opt
-    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap < String,
     super::aggregations::AggregationContainer > >, #[doc =
     " The security privileges that the datafeed uses to run its queries. If Elastic Stack security features were disabled at the time of the most recent update to the datafeed, this property is omitted."]
     opt authorization["authorization"] : Option < DatafeedAuthorization >, opt
@@ -491,7 +480,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request
     DatafeedConfig { #[doc =
     " If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only with low cardinality data."]
-    opt aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap <
+    opt aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap <
     String, super::aggregations::AggregationContainer > >, #[doc =
     " Datafeeds might be required to search over long time periods, for several months or years. This search is split into time chunks in order to ensure the load on Elasticsearch is managed. Chunking configuration controls how the size of these time chunks are calculated and is an advanced configuration option."]
     opt chunking_config["chunking_config"] : Option < ChunkingConfig >, #[doc =
@@ -2366,18 +2355,13 @@ crate::gated! {
     NlpTokenizationUpdateOptions, plain results_field : String, plain max_answer_length :
     i32); }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegressionInferenceOptions {
-    /// The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value.
-    #[serde(rename = "results_field", skip_serializing_if = "Option::is_none")]
-    pub results_field: Option<super::common::Field>,
-    /// Specifies the maximum number of feature importance values per document.
-    #[serde(
-        rename = "num_top_feature_importance_values",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_top_feature_importance_values: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request RegressionInferenceOptions { #[doc =
+    " The field that is added to incoming documents to contain the inference prediction. Defaults to predicted_value."]
+    opt results_field["results_field"] : Option < super::common::Field >, #[doc =
+    " Specifies the maximum number of feature importance values per document."] opt
+    num_top_feature_importance_values["num_top_feature_importance_values"] : Option < i32
+    > }
 }
 impl RegressionInferenceOptions {
     /// Nothing set.
@@ -3865,7 +3849,7 @@ crate::gated! {
     MlPutDatafeedRequest { #[doc =
     " If set, the datafeed performs aggregation searches."] #[doc =
     " Support for aggregations is limited and should be used only with low cardinality data."]
-    opt aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap <
+    opt aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap <
     String, super::aggregations::AggregationContainer > >, #[doc =
     " Datafeeds might be required to search over long time periods, for several months or years."]
     #[doc =

@@ -3,34 +3,26 @@
 //! `query_dsl` types from the specification.
 
 #![allow(unused_imports)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoolQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The clause (query) must appear in matching documents.
-    /// However, unlike `must`, the score of the query will be ignored.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<crate::OneOrMany<QueryContainer>>,
-    /// Specifies the number or percentage of `should` clauses returned documents must match.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// The clause (query) must appear in matching documents and will contribute to the score.
-    #[serde(rename = "must", skip_serializing_if = "Option::is_none")]
-    pub must: Option<crate::OneOrMany<QueryContainer>>,
-    /// The clause (query) must not appear in the matching documents.
-    /// Because scoring is ignored, a score of `0` is returned for all documents.
-    #[serde(rename = "must_not", skip_serializing_if = "Option::is_none")]
-    pub must_not: Option<crate::OneOrMany<QueryContainer>>,
-    /// The clause (query) should appear in the matching document.
-    #[serde(rename = "should", skip_serializing_if = "Option::is_none")]
-    pub should: Option<crate::OneOrMany<QueryContainer>>,
+crate::api_struct! {
+    #[derive(Default)] request BoolQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The clause (query) must appear in matching documents."] #[doc =
+    " However, unlike `must`, the score of the query will be ignored."] opt
+    filter["filter"] : Option < crate ::OneOrMany < QueryContainer > >, #[doc =
+    " Specifies the number or percentage of `should` clauses returned documents must match."]
+    opt minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " The clause (query) must appear in matching documents and will contribute to the score."]
+    opt must["must"] : Option < crate ::OneOrMany < QueryContainer > >, #[doc =
+    " The clause (query) must not appear in the matching documents."] #[doc =
+    " Because scoring is ignored, a score of `0` is returned for all documents."] opt
+    must_not["must_not"] : Option < crate ::OneOrMany < QueryContainer > >, #[doc =
+    " The clause (query) should appear in the matching document."] opt should["should"] :
+    Option < crate ::OneOrMany < QueryContainer > > }
 }
 impl BoolQuery {
     /// Nothing set.
@@ -48,26 +40,19 @@ impl BoolQuery {
         >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoostingQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Floating point number between 0 and 1.0 used to decrease the relevance scores of documents matching the `negative` query.
-    #[serde(rename = "negative_boost", skip_serializing_if = "Option::is_none")]
-    pub negative_boost: Option<f64>,
-    /// Query used to decrease the relevance score of matching documents.
-    #[serde(rename = "negative", skip_serializing_if = "Option::is_none")]
-    pub negative: Option<QueryContainer>,
-    /// Any returned documents must match this query.
-    #[serde(rename = "positive", skip_serializing_if = "Option::is_none")]
-    pub positive: Option<QueryContainer>,
+crate::api_struct! {
+    #[derive(Default)] request BoostingQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Floating point number between 0 and 1.0 used to decrease the relevance scores of documents matching the `negative` query."]
+    opt negative_boost["negative_boost"] : Option < f64 >, #[doc =
+    " Query used to decrease the relevance score of matching documents."] opt
+    negative["negative"] : Option < QueryContainer >, #[doc =
+    " Any returned documents must match this query."] opt positive["positive"] : Option <
+    QueryContainer > }
 }
 impl BoostingQuery {
     /// Nothing set.
@@ -88,39 +73,27 @@ crate::spec_enum! {
 crate::spec_enum! {
     CombinedFieldsOperator { Or = "or", And = "and" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CombinedFieldsQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// List of fields to search. Field wildcard patterns are allowed. Only `text` fields are supported, and they must all have the same search `analyzer`.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::common::Field>>,
-    /// Text to search for in the provided `fields`.
-    /// The `combined_fields` query analyzes the provided text before performing a search.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// If true, match phrase queries are automatically created for multi-term synonyms.
-    #[serde(
-        rename = "auto_generate_synonyms_phrase_query",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_generate_synonyms_phrase_query: Option<bool>,
-    /// Boolean logic used to interpret text in the query value.
-    #[serde(rename = "operator", skip_serializing_if = "Option::is_none")]
-    pub operator: Option<CombinedFieldsOperator>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Indicates whether no documents are returned if the analyzer removes all tokens, such as when using a `stop` filter.
-    #[serde(rename = "zero_terms_query", skip_serializing_if = "Option::is_none")]
-    pub zero_terms_query: Option<CombinedFieldsZeroTerms>,
+crate::api_struct! {
+    #[derive(Default)] request CombinedFieldsQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " List of fields to search. Field wildcard patterns are allowed. Only `text` fields are supported, and they must all have the same search `analyzer`."]
+    opt fields["fields"] : Option < Vec < super::common::Field > >, #[doc =
+    " Text to search for in the provided `fields`."] #[doc =
+    " The `combined_fields` query analyzes the provided text before performing a search."]
+    opt query["query"] : Option < String >, #[doc =
+    " If true, match phrase queries are automatically created for multi-term synonyms."]
+    opt auto_generate_synonyms_phrase_query["auto_generate_synonyms_phrase_query"] :
+    Option < bool >, #[doc = " Boolean logic used to interpret text in the query value."]
+    opt operator["operator"] : Option < CombinedFieldsOperator >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Indicates whether no documents are returned if the analyzer removes all tokens, such as when using a `stop` filter."]
+    opt zero_terms_query["zero_terms_query"] : Option < CombinedFieldsZeroTerms > }
 }
 impl CombinedFieldsQuery {
     /// Nothing set.
@@ -143,30 +116,19 @@ crate::spec_enum! {
     " No documents are returned if the analyzer removes all tokens."] None = "none",
     #[doc = " Returns all documents, similar to a `match_all` query."] All = "all" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct CommonTermsQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    #[serde(rename = "cutoff_frequency", skip_serializing_if = "Option::is_none")]
-    pub cutoff_frequency: Option<f64>,
-    #[serde(rename = "high_freq_operator", skip_serializing_if = "Option::is_none")]
-    pub high_freq_operator: Option<Operator>,
-    #[serde(rename = "low_freq_operator", skip_serializing_if = "Option::is_none")]
-    pub low_freq_operator: Option<Operator>,
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request CommonTermsQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt analyzer["analyzer"] :
+    Option < String >, opt cutoff_frequency["cutoff_frequency"] : Option < f64 >, opt
+    high_freq_operator["high_freq_operator"] : Option < Operator >, opt
+    low_freq_operator["low_freq_operator"] : Option < Operator >, opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, opt query["query"] : Option < String > }
+    shortcut "query";
 }
 impl CommonTermsQuery {
     /// Nothing set.
@@ -183,44 +145,17 @@ impl CommonTermsQuery {
         super::common::MinimumShouldMatch, plain query : String
     );
 }
-impl serde::Serialize for CommonTermsQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        CommonTermsQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for CommonTermsQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        CommonTermsQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        CommonTermsQuery {
-            query: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CommonTermsQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConstantScoreQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Filter query you wish to run. Any returned documents must match this query.
-    /// Filter queries do not calculate relevance scores.
-    /// To speed up performance, Elasticsearch automatically caches frequently used filter queries.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<QueryContainer>,
+crate::api_struct! {
+    #[derive(Default)] request ConstantScoreQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Filter query you wish to run. Any returned documents must match this query."] #[doc
+    = " Filter queries do not calculate relevance scores."] #[doc =
+    " To speed up performance, Elasticsearch automatically caches frequently used filter queries."]
+    opt filter["filter"] : Option < QueryContainer > }
 }
 impl ConstantScoreQuery {
     /// Nothing set.
@@ -234,12 +169,10 @@ impl ConstantScoreQuery {
         plain boost : f32, plain name : String, plain filter : QueryContainer
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateDecayFunction {
-    /// Determines how the distance is calculated when a field used for computing the decay contains multiple values.
-    #[serde(rename = "multi_value_mode", skip_serializing_if = "Option::is_none")]
-    pub multi_value_mode: Option<MultiValueMode>,
+crate::api_struct! {
+    #[derive(Default)] request DateDecayFunction { #[doc =
+    " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
+    opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > }
 }
 impl DateDecayFunction {
     /// Nothing set.
@@ -251,33 +184,27 @@ impl DateDecayFunction {
     }
     crate::setters!(plain multi_value_mode : MultiValueMode);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateDistanceFeatureQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Date or point of origin used to calculate distances.
-    /// If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date.
-    /// Date Math, such as `now-1h`, is supported.
-    /// If the field value is a `geo_point` field, the `origin` value must be a geopoint.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<super::common::DateMath>,
-    /// Distance from the `origin` at which relevance scores receive half of the `boost` value.
-    /// If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<super::common::Duration>,
-    /// Name of the field used to calculate distances. This field must meet the following criteria:
-    /// be a `date`, `date_nanos` or `geo_point` field;
-    /// have an `index` mapping parameter value of `true`, which is the default;
-    /// have an `doc_values` mapping parameter value of `true`, which is the default.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request DateDistanceFeatureQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Date or point of origin used to calculate distances."] #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date."]
+    #[doc = " Date Math, such as `now-1h`, is supported."] #[doc =
+    " If the field value is a `geo_point` field, the `origin` value must be a geopoint."]
+    opt origin["origin"] : Option < super::common::DateMath >, #[doc =
+    " Distance from the `origin` at which relevance scores receive half of the `boost` value."]
+    #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`."]
+    opt pivot["pivot"] : Option < super::common::Duration >, #[doc =
+    " Name of the field used to calculate distances. This field must meet the following criteria:"]
+    #[doc = " be a `date`, `date_nanos` or `geo_point` field;"] #[doc =
+    " have an `index` mapping parameter value of `true`, which is the default;"] #[doc =
+    " have an `doc_values` mapping parameter value of `true`, which is the default."] opt
+    field["field"] : Option < super::common::Field > }
 }
 impl DateDistanceFeatureQuery {
     /// Nothing set.
@@ -292,38 +219,23 @@ impl DateDistanceFeatureQuery {
         plain pivot : super::common::Duration, plain field : super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateRangeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<super::common::DateMath>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<super::common::DateMath>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<super::common::DateMath>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<super::common::DateMath>,
-    /// Date format used to convert `date` values in the query.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<super::common::DateFormat>,
-    /// Coordinated Universal Time (UTC) offset or IANA time zone used to convert `date` values in the query to UTC.
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
+crate::api_struct! {
+    #[derive(Default)] request DateRangeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < super::common::DateMath >, #[doc = " Greater than or equal to."]
+    opt gte["gte"] : Option < super::common::DateMath >, #[doc = " Less than."] opt
+    lt["lt"] : Option < super::common::DateMath >, #[doc = " Less than or equal to."] opt
+    lte["lte"] : Option < super::common::DateMath >, #[doc =
+    " Date format used to convert `date` values in the query."] opt format["format"] :
+    Option < super::common::DateFormat >, #[doc =
+    " Coordinated Universal Time (UTC) offset or IANA time zone used to convert `date` values in the query to UTC."]
+    opt time_zone["time_zone"] : Option < super::common::TimeZone > }
 }
 impl DateRangeQuery {
     /// Nothing set.
@@ -340,14 +252,11 @@ impl DateRangeQuery {
         super::common::DateFormat, plain time_zone : super::common::TimeZone
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DecayFunctionBase<TOrigin, TScale> {
-    /// Determines how the distance is calculated when a field used for computing the decay contains multiple values.
-    #[serde(rename = "multi_value_mode", skip_serializing_if = "Option::is_none")]
-    pub multi_value_mode: Option<MultiValueMode>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, DecayPlacement<TOrigin, TScale>>,
+crate::api_struct! {
+    #[derive(Default)] request DecayFunctionBase < TOrigin, TScale > { #[doc =
+    " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
+    opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > } extra extra :
+    DecayPlacement < TOrigin, TScale >;
 }
 impl<TOrigin, TScale> DecayFunctionBase<TOrigin, TScale> {
     /// Nothing set.
@@ -359,21 +268,16 @@ impl<TOrigin, TScale> DecayFunctionBase<TOrigin, TScale> {
     }
     crate::setters!(plain multi_value_mode : MultiValueMode);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecayPlacement<TOrigin, TScale> {
-    /// Defines how documents are scored at the distance given at scale.
-    #[serde(rename = "decay", skip_serializing_if = "Option::is_none")]
-    pub decay: Option<f64>,
-    /// If defined, the decay function will only compute the decay function for documents with a distance greater than the defined `offset`.
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
-    pub offset: Option<TScale>,
-    /// Defines the distance from origin + offset at which the computed score will equal `decay` parameter.
-    #[serde(rename = "scale", skip_serializing_if = "Option::is_none")]
-    pub scale: Option<TScale>,
-    /// The point of origin used for calculating distance. Must be given as a number for numeric field, date for date fields and geo point for geo fields.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<TOrigin>,
+crate::api_struct! {
+    #[derive(Default)] request DecayPlacement < TOrigin, TScale > { #[doc =
+    " Defines how documents are scored at the distance given at scale."] opt
+    decay["decay"] : Option < f64 >, #[doc =
+    " If defined, the decay function will only compute the decay function for documents with a distance greater than the defined `offset`."]
+    opt offset["offset"] : Option < TScale >, #[doc =
+    " Defines the distance from origin + offset at which the computed score will equal `decay` parameter."]
+    opt scale["scale"] : Option < TScale >, #[doc =
+    " The point of origin used for calculating distance. Must be given as a number for numeric field, date for date fields and geo point for geo fields."]
+    opt origin["origin"] : Option < TOrigin > }
 }
 impl<TOrigin, TScale> DecayPlacement<TOrigin, TScale> {
     /// Nothing set.
@@ -388,25 +292,19 @@ impl<TOrigin, TScale> DecayPlacement<TOrigin, TScale> {
         TOrigin
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DisMaxQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// One or more query clauses.
-    /// Returned documents must match one or more of these queries.
-    /// If a document matches multiple queries, Elasticsearch uses the highest relevance score.
-    #[serde(rename = "queries", skip_serializing_if = "Option::is_none")]
-    pub queries: Option<Vec<QueryContainer>>,
-    /// Floating point number between 0 and 1.0 used to increase the relevance scores of documents matching multiple query clauses.
-    #[serde(rename = "tie_breaker", skip_serializing_if = "Option::is_none")]
-    pub tie_breaker: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request DisMaxQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " One or more query clauses."] #[doc =
+    " Returned documents must match one or more of these queries."] #[doc =
+    " If a document matches multiple queries, Elasticsearch uses the highest relevance score."]
+    opt queries["queries"] : Option < Vec < QueryContainer > >, #[doc =
+    " Floating point number between 0 and 1.0 used to increase the relevance scores of documents matching multiple query clauses."]
+    opt tie_breaker["tie_breaker"] : Option < f64 > }
 }
 impl DisMaxQuery {
     /// Nothing set.
@@ -421,33 +319,27 @@ impl DisMaxQuery {
         plain tie_breaker : f64
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DistanceFeatureQueryBase<TOrigin, TDistance> {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Date or point of origin used to calculate distances.
-    /// If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date.
-    /// Date Math, such as `now-1h`, is supported.
-    /// If the field value is a `geo_point` field, the `origin` value must be a geopoint.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<TOrigin>,
-    /// Distance from the `origin` at which relevance scores receive half of the `boost` value.
-    /// If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<TDistance>,
-    /// Name of the field used to calculate distances. This field must meet the following criteria:
-    /// be a `date`, `date_nanos` or `geo_point` field;
-    /// have an `index` mapping parameter value of `true`, which is the default;
-    /// have an `doc_values` mapping parameter value of `true`, which is the default.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request DistanceFeatureQueryBase < TOrigin, TDistance > { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Date or point of origin used to calculate distances."] #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date."]
+    #[doc = " Date Math, such as `now-1h`, is supported."] #[doc =
+    " If the field value is a `geo_point` field, the `origin` value must be a geopoint."]
+    opt origin["origin"] : Option < TOrigin >, #[doc =
+    " Distance from the `origin` at which relevance scores receive half of the `boost` value."]
+    #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`."]
+    opt pivot["pivot"] : Option < TDistance >, #[doc =
+    " Name of the field used to calculate distances. This field must meet the following criteria:"]
+    #[doc = " be a `date`, `date_nanos` or `geo_point` field;"] #[doc =
+    " have an `index` mapping parameter value of `true`, which is the default;"] #[doc =
+    " have an `doc_values` mapping parameter value of `true`, which is the default."] opt
+    field["field"] : Option < super::common::Field > }
 }
 impl<TOrigin, TDistance> DistanceFeatureQueryBase<TOrigin, TDistance> {
     /// Nothing set.
@@ -462,20 +354,15 @@ impl<TOrigin, TDistance> DistanceFeatureQueryBase<TOrigin, TDistance> {
         TDistance, plain field : super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExistsQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Name of the field you wish to search.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request ExistsQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Name of the field you wish to search."] opt field["field"] : Option <
+    super::common::Field > }
 }
 impl ExistsQuery {
     /// Nothing set.
@@ -489,19 +376,15 @@ impl ExistsQuery {
         plain boost : f32, plain name : String, plain field : super::common::Field
     );
 }
-/// A reference to a field with formatting instructions on how to return the value
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct FieldAndFormat {
-    /// A wildcard pattern. The request returns values for field names matching this pattern.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The format in which the values are returned.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(rename = "include_unmapped", skip_serializing_if = "Option::is_none")]
-    pub include_unmapped: Option<bool>,
+crate::api_struct! {
+    #[doc =
+    " A reference to a field with formatting instructions on how to return the value"]
+    #[derive(Default)] request FieldAndFormat { #[doc =
+    " A wildcard pattern. The request returns values for field names matching this pattern."]
+    opt field["field"] : Option < super::common::Field >, #[doc =
+    " The format in which the values are returned."] opt format["format"] : Option <
+    String >, opt include_unmapped["include_unmapped"] : Option < bool > } shortcut
+    "field";
 }
 impl FieldAndFormat {
     /// Nothing set.
@@ -516,43 +399,13 @@ impl FieldAndFormat {
         : bool
     );
 }
-impl serde::Serialize for FieldAndFormat {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FieldAndFormat::serialize(self, s)
-    }
-}
-impl crate::Shortcut for FieldAndFormat {
-    type Short = super::common::Field;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        FieldAndFormat::deserialize(d)
-    }
-    fn short(v: super::common::Field) -> Self {
-        FieldAndFormat {
-            field: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FieldAndFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldLookup {
-    /// `id` of the document.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// Index from which to retrieve the document.
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
-    /// Name of the field.
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
-    /// Custom routing value.
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request FieldLookup { #[doc = " `id` of the document."] opt
+    id["id"] : Option < super::common::Id >, #[doc =
+    " Index from which to retrieve the document."] opt index["index"] : Option <
+    super::common::IndexName >, #[doc = " Name of the field."] opt path["path"] : Option
+    < super::common::Field >, #[doc = " Custom routing value."] opt routing["routing"] :
+    Option < String > }
 }
 impl FieldLookup {
     /// Nothing set.
@@ -583,22 +436,16 @@ crate::spec_enum! {
     " Reciprocate the field value, same as `1/x` where `x` is the field’s value."]
     Reciprocal = "reciprocal" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldValueFactorScoreFunction {
-    /// Field to be extracted from the document.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Optional factor to multiply the field value with.
-    #[serde(rename = "factor", skip_serializing_if = "Option::is_none")]
-    pub factor: Option<f64>,
-    /// Value used if the document doesn’t have that field.
-    /// The modifier and factor are still applied to it as though it were read from the document.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
-    pub missing: Option<f64>,
-    /// Modifier to apply to the field value.
-    #[serde(rename = "modifier", skip_serializing_if = "Option::is_none")]
-    pub modifier: Option<FieldValueFactorModifier>,
+crate::api_struct! {
+    #[derive(Default)] request FieldValueFactorScoreFunction { #[doc =
+    " Field to be extracted from the document."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " Optional factor to multiply the field value with."]
+    opt factor["factor"] : Option < f64 >, #[doc =
+    " Value used if the document doesn’t have that field."] #[doc =
+    " The modifier and factor are still applied to it as though it were read from the document."]
+    opt missing["missing"] : Option < f64 >, #[doc =
+    " Modifier to apply to the field value."] opt modifier["modifier"] : Option <
+    FieldValueFactorModifier > }
 }
 impl FieldValueFactorScoreFunction {
     /// Nothing set.
@@ -798,36 +645,25 @@ crate::spec_enum! {
     "first", #[doc = " Maximum score is used."] Max = "max", #[doc =
     " Minimum score is used."] Min = "min" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct FunctionScoreQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Defines how he newly computed score is combined with the score of the query
-    #[serde(rename = "boost_mode", skip_serializing_if = "Option::is_none")]
-    pub boost_mode: Option<FunctionBoostMode>,
-    /// One or more functions that compute a new score for each document returned by the query.
-    #[serde(rename = "functions", skip_serializing_if = "Option::is_none")]
-    pub functions: Option<Vec<FunctionScoreContainer>>,
-    /// Restricts the new score to not exceed the provided limit.
-    #[serde(rename = "max_boost", skip_serializing_if = "Option::is_none")]
-    pub max_boost: Option<f64>,
-    /// Excludes documents that do not meet the provided score threshold.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f64>,
-    /// A query that determines the documents for which a new score is computed.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryContainer>,
-    /// Specifies how the computed scores are combined
-    #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
-    pub score_mode: Option<FunctionScoreMode>,
+crate::api_struct! {
+    #[derive(Default)] request FunctionScoreQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Defines how he newly computed score is combined with the score of the query"] opt
+    boost_mode["boost_mode"] : Option < FunctionBoostMode >, #[doc =
+    " One or more functions that compute a new score for each document returned by the query."]
+    opt functions["functions"] : Option < Vec < FunctionScoreContainer > >, #[doc =
+    " Restricts the new score to not exceed the provided limit."] opt
+    max_boost["max_boost"] : Option < f64 >, #[doc =
+    " Excludes documents that do not meet the provided score threshold."] opt
+    min_score["min_score"] : Option < f64 >, #[doc =
+    " A query that determines the documents for which a new score is computed."] opt
+    query["query"] : Option < QueryContainer >, #[doc =
+    " Specifies how the computed scores are combined"] opt score_mode["score_mode"] :
+    Option < FunctionScoreMode > } shortcut "functions";
 }
 impl FunctionScoreQuery {
     /// Nothing set.
@@ -844,58 +680,24 @@ impl FunctionScoreQuery {
         FunctionScoreMode
     );
 }
-impl serde::Serialize for FunctionScoreQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FunctionScoreQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for FunctionScoreQuery {
-    type Short = Vec<FunctionScoreContainer>;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        FunctionScoreQuery::deserialize(d)
-    }
-    fn short(v: Vec<FunctionScoreContainer>) -> Self {
-        FunctionScoreQuery {
-            functions: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionScoreQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct FuzzyQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Maximum number of variations created.
-    #[serde(rename = "max_expansions", skip_serializing_if = "Option::is_none")]
-    pub max_expansions: Option<i32>,
-    /// Number of beginning characters left unchanged when creating expansions.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Number of beginning characters left unchanged when creating expansions.
-    #[serde(rename = "rewrite", skip_serializing_if = "Option::is_none")]
-    pub rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// Indicates whether edits include transpositions of two adjacent characters (for example `ab` to `ba`).
-    #[serde(rename = "transpositions", skip_serializing_if = "Option::is_none")]
-    pub transpositions: Option<bool>,
-    /// Maximum edit distance allowed for matching.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Term you wish to find in the provided field.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<FuzzyQueryValue>,
+crate::api_struct! {
+    #[derive(Default)] request FuzzyQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Maximum number of variations created."] opt max_expansions["max_expansions"] :
+    Option < i32 >, #[doc =
+    " Number of beginning characters left unchanged when creating expansions."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Number of beginning characters left unchanged when creating expansions."] opt
+    rewrite["rewrite"] : Option < super::common::MultiTermQueryRewrite >, #[doc =
+    " Indicates whether edits include transpositions of two adjacent characters (for example `ab` to `ba`)."]
+    opt transpositions["transpositions"] : Option < bool >, #[doc =
+    " Maximum edit distance allowed for matching."] opt fuzziness["fuzziness"] : Option <
+    super::common::Fuzziness >, #[doc = " Term you wish to find in the provided field."]
+    opt value["value"] : Option < FuzzyQueryValue > } shortcut "value";
 }
 impl FuzzyQuery {
     /// Nothing set.
@@ -912,51 +714,21 @@ impl FuzzyQuery {
         FuzzyQueryValue
     );
 }
-impl serde::Serialize for FuzzyQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FuzzyQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for FuzzyQuery {
-    type Short = FuzzyQueryValue;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        FuzzyQuery::deserialize(d)
-    }
-    fn short(v: FuzzyQueryValue) -> Self {
-        FuzzyQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FuzzyQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GeoBoundingBoxQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<GeoExecution>,
-    /// Set to `IGNORE_MALFORMED` to accept geo points with invalid latitude or longitude.
-    /// Set to `COERCE` to also try to infer correct latitude or longitude.
-    #[serde(rename = "validation_method", skip_serializing_if = "Option::is_none")]
-    pub validation_method: Option<GeoValidationMethod>,
-    /// Set to `true` to ignore an unmapped field and not match any documents for this query.
-    /// Set to `false` to throw an exception if the field is not mapped.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, super::common::GeoBounds>,
+crate::api_struct! {
+    #[derive(Default)] request GeoBoundingBoxQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt r#type["type"] : Option <
+    GeoExecution >, #[doc =
+    " Set to `IGNORE_MALFORMED` to accept geo points with invalid latitude or longitude."]
+    #[doc = " Set to `COERCE` to also try to infer correct latitude or longitude."] opt
+    validation_method["validation_method"] : Option < GeoValidationMethod >, #[doc =
+    " Set to `true` to ignore an unmapped field and not match any documents for this query."]
+    #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
+    ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
+    super::common::GeoBounds;
 }
 impl GeoBoundingBoxQuery {
     /// Nothing set.
@@ -971,12 +743,10 @@ impl GeoBoundingBoxQuery {
         validation_method : GeoValidationMethod, plain ignore_unmapped : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoDecayFunction {
-    /// Determines how the distance is calculated when a field used for computing the decay contains multiple values.
-    #[serde(rename = "multi_value_mode", skip_serializing_if = "Option::is_none")]
-    pub multi_value_mode: Option<MultiValueMode>,
+crate::api_struct! {
+    #[derive(Default)] request GeoDecayFunction { #[doc =
+    " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
+    opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > }
 }
 impl GeoDecayFunction {
     /// Nothing set.
@@ -988,33 +758,27 @@ impl GeoDecayFunction {
     }
     crate::setters!(plain multi_value_mode : MultiValueMode);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoDistanceFeatureQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Date or point of origin used to calculate distances.
-    /// If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date.
-    /// Date Math, such as `now-1h`, is supported.
-    /// If the field value is a `geo_point` field, the `origin` value must be a geopoint.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<super::common::GeoLocation>,
-    /// Distance from the `origin` at which relevance scores receive half of the `boost` value.
-    /// If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<super::common::Distance>,
-    /// Name of the field used to calculate distances. This field must meet the following criteria:
-    /// be a `date`, `date_nanos` or `geo_point` field;
-    /// have an `index` mapping parameter value of `true`, which is the default;
-    /// have an `doc_values` mapping parameter value of `true`, which is the default.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request GeoDistanceFeatureQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Date or point of origin used to calculate distances."] #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date."]
+    #[doc = " Date Math, such as `now-1h`, is supported."] #[doc =
+    " If the field value is a `geo_point` field, the `origin` value must be a geopoint."]
+    opt origin["origin"] : Option < super::common::GeoLocation >, #[doc =
+    " Distance from the `origin` at which relevance scores receive half of the `boost` value."]
+    #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`."]
+    opt pivot["pivot"] : Option < super::common::Distance >, #[doc =
+    " Name of the field used to calculate distances. This field must meet the following criteria:"]
+    #[doc = " be a `date`, `date_nanos` or `geo_point` field;"] #[doc =
+    " have an `index` mapping parameter value of `true`, which is the default;"] #[doc =
+    " have an `doc_values` mapping parameter value of `true`, which is the default."] opt
+    field["field"] : Option < super::common::Field > }
 }
 impl GeoDistanceFeatureQuery {
     /// Nothing set.
@@ -1030,35 +794,27 @@ impl GeoDistanceFeatureQuery {
         super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GeoDistanceQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The radius of the circle centred on the specified location.
-    /// Points which fall into this circle are considered to be matches.
-    #[serde(rename = "distance", skip_serializing_if = "Option::is_none")]
-    pub distance: Option<super::common::Distance>,
-    /// How to compute the distance.
-    /// Set to `plane` for a faster calculation that's inaccurate on long distances and close to the poles.
-    #[serde(rename = "distance_type", skip_serializing_if = "Option::is_none")]
-    pub distance_type: Option<super::common::GeoDistanceType>,
-    /// Set to `IGNORE_MALFORMED` to accept geo points with invalid latitude or longitude.
-    /// Set to `COERCE` to also try to infer correct latitude or longitude.
-    #[serde(rename = "validation_method", skip_serializing_if = "Option::is_none")]
-    pub validation_method: Option<GeoValidationMethod>,
-    /// Set to `true` to ignore an unmapped field and not match any documents for this query.
-    /// Set to `false` to throw an exception if the field is not mapped.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, super::common::GeoLocation>,
+crate::api_struct! {
+    #[derive(Default)] request GeoDistanceQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The radius of the circle centred on the specified location."] #[doc =
+    " Points which fall into this circle are considered to be matches."] opt
+    distance["distance"] : Option < super::common::Distance >, #[doc =
+    " How to compute the distance."] #[doc =
+    " Set to `plane` for a faster calculation that's inaccurate on long distances and close to the poles."]
+    opt distance_type["distance_type"] : Option < super::common::GeoDistanceType >, #[doc
+    =
+    " Set to `IGNORE_MALFORMED` to accept geo points with invalid latitude or longitude."]
+    #[doc = " Set to `COERCE` to also try to infer correct latitude or longitude."] opt
+    validation_method["validation_method"] : Option < GeoValidationMethod >, #[doc =
+    " Set to `true` to ignore an unmapped field and not match any documents for this query."]
+    #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
+    ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
+    super::common::GeoLocation;
 }
 impl GeoDistanceQuery {
     /// Nothing set.
@@ -1108,11 +864,9 @@ impl GeoGridQuery {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoPolygonPoints {
-    #[serde(rename = "points", skip_serializing_if = "Option::is_none")]
-    pub points: Option<Vec<super::common::GeoLocation>>,
+crate::api_struct! {
+    #[derive(Default)] request GeoPolygonPoints { opt points["points"] : Option < Vec <
+    super::common::GeoLocation > > }
 }
 impl GeoPolygonPoints {
     /// Nothing set.
@@ -1124,23 +878,16 @@ impl GeoPolygonPoints {
     }
     crate::setters!(plain points : Vec < super::common::GeoLocation >);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GeoPolygonQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "validation_method", skip_serializing_if = "Option::is_none")]
-    pub validation_method: Option<GeoValidationMethod>,
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, GeoPolygonPoints>,
+crate::api_struct! {
+    #[derive(Default)] request GeoPolygonQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt
+    validation_method["validation_method"] : Option < GeoValidationMethod >, opt
+    ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
+    GeoPolygonPoints;
 }
 impl GeoPolygonQuery {
     /// Nothing set.
@@ -1155,17 +902,13 @@ impl GeoPolygonQuery {
         GeoValidationMethod, plain ignore_unmapped : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeoShapeFieldQuery {
-    #[serde(rename = "shape", skip_serializing_if = "Option::is_none")]
-    pub shape: Option<super::common::GeoShape>,
-    /// Query using an indexed shape retrieved from the the specified document and path.
-    #[serde(rename = "indexed_shape", skip_serializing_if = "Option::is_none")]
-    pub indexed_shape: Option<FieldLookup>,
-    /// Spatial relation operator used to search a geo field.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<super::common::GeoShapeRelation>,
+crate::api_struct! {
+    #[derive(Default)] request GeoShapeFieldQuery { opt shape["shape"] : Option <
+    super::common::GeoShape >, #[doc =
+    " Query using an indexed shape retrieved from the the specified document and path."]
+    opt indexed_shape["indexed_shape"] : Option < FieldLookup >, #[doc =
+    " Spatial relation operator used to search a geo field."] opt relation["relation"] :
+    Option < super::common::GeoShapeRelation > }
 }
 impl GeoShapeFieldQuery {
     /// Nothing set.
@@ -1180,23 +923,17 @@ impl GeoShapeFieldQuery {
         relation : super::common::GeoShapeRelation
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GeoShapeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Set to `true` to ignore an unmapped field and not match any documents for this query.
-    /// Set to `false` to throw an exception if the field is not mapped.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, GeoShapeFieldQuery>,
+crate::api_struct! {
+    #[derive(Default)] request GeoShapeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Set to `true` to ignore an unmapped field and not match any documents for this query."]
+    #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
+    ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
+    GeoShapeFieldQuery;
 }
 impl GeoShapeQuery {
     /// Nothing set.
@@ -1216,41 +953,32 @@ crate::spec_enum! {
     Coerce = "coerce", #[doc = " Accept geo points with invalid latitude or longitude."]
     IgnoreMalformed = "ignore_malformed", Strict = "strict" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HasChildQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates whether to ignore an unmapped `type` and not return any documents instead of an error.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// If defined, each search hit will contain inner hits.
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<Box<super::search::InnerHits>>,
-    /// Maximum number of child documents that match the query allowed for a returned parent document.
-    /// If the parent document exceeds this limit, it is excluded from the search results.
-    #[serde(rename = "max_children", skip_serializing_if = "Option::is_none")]
-    pub max_children: Option<i32>,
-    /// Minimum number of child documents that match the query required to match the query for a returned parent document.
-    /// If the parent document does not meet this limit, it is excluded from the search results.
-    #[serde(rename = "min_children", skip_serializing_if = "Option::is_none")]
-    pub min_children: Option<i32>,
-    /// Query you wish to run on child documents of the `type` field.
-    /// If a child document matches the search, the query returns the parent document.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryContainer>,
-    /// Indicates how scores for matching child documents affect the root parent document’s relevance score.
-    #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
-    pub score_mode: Option<ChildScoreMode>,
-    /// Name of the child relationship mapped for the `join` field.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::common::RelationName>,
+crate::api_struct! {
+    #[derive(Default)] request HasChildQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates whether to ignore an unmapped `type` and not return any documents instead of an error."]
+    opt ignore_unmapped["ignore_unmapped"] : Option < bool >, #[doc =
+    " If defined, each search hit will contain inner hits."] opt inner_hits["inner_hits"]
+    : Option < Box < super::search::InnerHits > >, #[doc =
+    " Maximum number of child documents that match the query allowed for a returned parent document."]
+    #[doc =
+    " If the parent document exceeds this limit, it is excluded from the search results."]
+    opt max_children["max_children"] : Option < i32 >, #[doc =
+    " Minimum number of child documents that match the query required to match the query for a returned parent document."]
+    #[doc =
+    " If the parent document does not meet this limit, it is excluded from the search results."]
+    opt min_children["min_children"] : Option < i32 >, #[doc =
+    " Query you wish to run on child documents of the `type` field."] #[doc =
+    " If a child document matches the search, the query returns the parent document."]
+    opt query["query"] : Option < QueryContainer >, #[doc =
+    " Indicates how scores for matching child documents affect the root parent document’s relevance score."]
+    opt score_mode["score_mode"] : Option < ChildScoreMode >, #[doc =
+    " Name of the child relationship mapped for the `join` field."] opt r#type["type"] :
+    Option < super::common::RelationName > }
 }
 impl HasChildQuery {
     /// Nothing set.
@@ -1267,34 +995,26 @@ impl HasChildQuery {
         ChildScoreMode, plain r#type : super::common::RelationName
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HasParentQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates whether to ignore an unmapped `parent_type` and not return any documents instead of an error.
-    /// You can use this parameter to query multiple indices that may not contain the `parent_type`.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// If defined, each search hit will contain inner hits.
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<Box<super::search::InnerHits>>,
-    /// Name of the parent relationship mapped for the `join` field.
-    #[serde(rename = "parent_type", skip_serializing_if = "Option::is_none")]
-    pub parent_type: Option<super::common::RelationName>,
-    /// Query you wish to run on parent documents of the `parent_type` field.
-    /// If a parent document matches the search, the query returns its child documents.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryContainer>,
-    /// Indicates whether the relevance score of a matching parent document is aggregated into its child documents.
-    #[serde(rename = "score", skip_serializing_if = "Option::is_none")]
-    pub score: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request HasParentQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates whether to ignore an unmapped `parent_type` and not return any documents instead of an error."]
+    #[doc =
+    " You can use this parameter to query multiple indices that may not contain the `parent_type`."]
+    opt ignore_unmapped["ignore_unmapped"] : Option < bool >, #[doc =
+    " If defined, each search hit will contain inner hits."] opt inner_hits["inner_hits"]
+    : Option < Box < super::search::InnerHits > >, #[doc =
+    " Name of the parent relationship mapped for the `join` field."] opt
+    parent_type["parent_type"] : Option < super::common::RelationName >, #[doc =
+    " Query you wish to run on parent documents of the `parent_type` field."] #[doc =
+    " If a parent document matches the search, the query returns its child documents."]
+    opt query["query"] : Option < QueryContainer >, #[doc =
+    " Indicates whether the relevance score of a matching parent document is aggregated into its child documents."]
+    opt score["score"] : Option < bool > }
 }
 impl HasParentQuery {
     /// Nothing set.
@@ -1310,20 +1030,14 @@ impl HasParentQuery {
         super::common::RelationName, plain query : QueryContainer, plain score : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IdsQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// An array of document IDs.
-    #[serde(rename = "values", skip_serializing_if = "Option::is_none")]
-    pub values: Option<super::common::Ids>,
+crate::api_struct! {
+    #[derive(Default)] request IdsQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " An array of document IDs."] opt values["values"] : Option < super::common::Ids > }
 }
 impl IdsQuery {
     /// Nothing set.
@@ -1337,22 +1051,17 @@ impl IdsQuery {
         plain boost : f32, plain name : String, plain values : super::common::Ids
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsAllOf {
-    /// An array of rules to combine. All rules must produce a match in a document for the overall source to match.
-    #[serde(rename = "intervals", skip_serializing_if = "Option::is_none")]
-    pub intervals: Option<Vec<IntervalsContainer>>,
-    /// Maximum number of positions between the matching terms.
-    /// Intervals produced by the rules further apart than this are not considered matches.
-    #[serde(rename = "max_gaps", skip_serializing_if = "Option::is_none")]
-    pub max_gaps: Option<i32>,
-    /// If `true`, intervals produced by the rules should appear in the order in which they are specified.
-    #[serde(rename = "ordered", skip_serializing_if = "Option::is_none")]
-    pub ordered: Option<bool>,
-    /// Rule used to filter returned intervals.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<IntervalsFilter>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsAllOf { #[doc =
+    " An array of rules to combine. All rules must produce a match in a document for the overall source to match."]
+    opt intervals["intervals"] : Option < Vec < IntervalsContainer > >, #[doc =
+    " Maximum number of positions between the matching terms."] #[doc =
+    " Intervals produced by the rules further apart than this are not considered matches."]
+    opt max_gaps["max_gaps"] : Option < i32 >, #[doc =
+    " If `true`, intervals produced by the rules should appear in the order in which they are specified."]
+    opt ordered["ordered"] : Option < bool >, #[doc =
+    " Rule used to filter returned intervals."] opt filter["filter"] : Option <
+    IntervalsFilter > }
 }
 impl IntervalsAllOf {
     /// Nothing set.
@@ -1367,15 +1076,11 @@ impl IntervalsAllOf {
         : bool, plain filter : IntervalsFilter
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsAnyOf {
-    /// An array of rules to match.
-    #[serde(rename = "intervals", skip_serializing_if = "Option::is_none")]
-    pub intervals: Option<Vec<IntervalsContainer>>,
-    /// Rule used to filter returned intervals.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<IntervalsFilter>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsAnyOf { #[doc = " An array of rules to match."]
+    opt intervals["intervals"] : Option < Vec < IntervalsContainer > >, #[doc =
+    " Rule used to filter returned intervals."] opt filter["filter"] : Option <
+    IntervalsFilter > }
 }
 impl IntervalsAnyOf {
     /// Nothing set.
@@ -1520,28 +1225,20 @@ impl IntervalsFilter {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsFuzzy {
-    /// Analyzer used to normalize the term.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Maximum edit distance allowed for matching.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Number of beginning characters left unchanged when creating expansions.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// The term to match.
-    #[serde(rename = "term", skip_serializing_if = "Option::is_none")]
-    pub term: Option<String>,
-    /// Indicates whether edits include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    #[serde(rename = "transpositions", skip_serializing_if = "Option::is_none")]
-    pub transpositions: Option<bool>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `term` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsFuzzy { #[doc =
+    " Analyzer used to normalize the term."] opt analyzer["analyzer"] : Option < String
+    >, #[doc = " Maximum edit distance allowed for matching."] opt fuzziness["fuzziness"]
+    : Option < super::common::Fuzziness >, #[doc =
+    " Number of beginning characters left unchanged when creating expansions."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc = " The term to match."] opt
+    term["term"] : Option < String >, #[doc =
+    " Indicates whether edits include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    opt transpositions["transpositions"] : Option < bool >, #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `term` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field > }
 }
 impl IntervalsFuzzy {
     /// Nothing set.
@@ -1557,29 +1254,21 @@ impl IntervalsFuzzy {
         use_field : super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsMatch {
-    /// Analyzer used to analyze terms in the query.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Maximum number of positions between the matching terms.
-    /// Terms further apart than this are not considered matches.
-    #[serde(rename = "max_gaps", skip_serializing_if = "Option::is_none")]
-    pub max_gaps: Option<i32>,
-    /// If `true`, matching terms must appear in their specified order.
-    #[serde(rename = "ordered", skip_serializing_if = "Option::is_none")]
-    pub ordered: Option<bool>,
-    /// Text you wish to find in the provided field.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `term` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
-    /// An optional interval filter.
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<IntervalsFilter>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsMatch { #[doc =
+    " Analyzer used to analyze terms in the query."] opt analyzer["analyzer"] : Option <
+    String >, #[doc = " Maximum number of positions between the matching terms."] #[doc =
+    " Terms further apart than this are not considered matches."] opt
+    max_gaps["max_gaps"] : Option < i32 >, #[doc =
+    " If `true`, matching terms must appear in their specified order."] opt
+    ordered["ordered"] : Option < bool >, #[doc =
+    " Text you wish to find in the provided field."] opt query["query"] : Option < String
+    >, #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `term` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field >, #[doc =
+    " An optional interval filter."] opt filter["filter"] : Option < IntervalsFilter > }
 }
 impl IntervalsMatch {
     /// Nothing set.
@@ -1594,19 +1283,15 @@ impl IntervalsMatch {
         : String, plain use_field : super::common::Field, plain filter : IntervalsFilter
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsPrefix {
-    /// Analyzer used to analyze the `prefix`.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Beginning characters of terms you wish to find in the top-level field.
-    #[serde(rename = "prefix", skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsPrefix { #[doc =
+    " Analyzer used to analyze the `prefix`."] opt analyzer["analyzer"] : Option < String
+    >, #[doc = " Beginning characters of terms you wish to find in the top-level field."]
+    opt prefix["prefix"] : Option < String >, #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field > }
 }
 impl IntervalsPrefix {
     /// Nothing set.
@@ -1673,28 +1358,19 @@ impl IntervalsQuery {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsRange {
-    /// Analyzer used to analyze the `prefix`.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Lower term, either gte or gt must be provided.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// Lower term, either gte or gt must be provided.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<String>,
-    /// Upper term, either lte or lt must be provided.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-    /// Upper term, either lte or lt must be provided.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<String>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsRange { #[doc =
+    " Analyzer used to analyze the `prefix`."] opt analyzer["analyzer"] : Option < String
+    >, #[doc = " Lower term, either gte or gt must be provided."] opt gte["gte"] : Option
+    < String >, #[doc = " Lower term, either gte or gt must be provided."] opt gt["gt"] :
+    Option < String >, #[doc = " Upper term, either lte or lt must be provided."] opt
+    lte["lte"] : Option < String >, #[doc =
+    " Upper term, either lte or lt must be provided."] opt lt["lt"] : Option < String >,
+    #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field > }
 }
 impl IntervalsRange {
     /// Nothing set.
@@ -1709,19 +1385,14 @@ impl IntervalsRange {
         String, plain lt : String, plain use_field : super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsRegexp {
-    /// Analyzer used to analyze the `prefix`.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Regex pattern.
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsRegexp { #[doc =
+    " Analyzer used to analyze the `prefix`."] opt analyzer["analyzer"] : Option < String
+    >, #[doc = " Regex pattern."] opt pattern["pattern"] : Option < String >, #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `prefix` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field > }
 }
 impl IntervalsRegexp {
     /// Nothing set.
@@ -1736,20 +1407,16 @@ impl IntervalsRegexp {
         super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalsWildcard {
-    /// Analyzer used to analyze the `pattern`.
-    /// Defaults to the top-level field's analyzer.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Wildcard pattern used to find matching terms.
-    #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// If specified, match intervals from this field rather than the top-level field.
-    /// The `pattern` is normalized using the search analyzer from this field, unless `analyzer` is specified separately.
-    #[serde(rename = "use_field", skip_serializing_if = "Option::is_none")]
-    pub use_field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request IntervalsWildcard { #[doc =
+    " Analyzer used to analyze the `pattern`."] #[doc =
+    " Defaults to the top-level field's analyzer."] opt analyzer["analyzer"] : Option <
+    String >, #[doc = " Wildcard pattern used to find matching terms."] opt
+    pattern["pattern"] : Option < String >, #[doc =
+    " If specified, match intervals from this field rather than the top-level field."]
+    #[doc =
+    " The `pattern` is normalized using the search analyzer from this field, unless `analyzer` is specified separately."]
+    opt use_field["use_field"] : Option < super::common::Field > }
 }
 impl IntervalsWildcard {
     /// Nothing set.
@@ -1764,29 +1431,17 @@ impl IntervalsWildcard {
         super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LikeDocument {
-    /// A document not present in the index.
-    #[serde(rename = "doc", skip_serializing_if = "Option::is_none")]
-    pub doc: Option<serde_json::Value>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::common::Field>>,
-    /// ID of a document.
-    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// Index of a document.
-    #[serde(rename = "_index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
-    /// Overrides the default analyzer.
-    #[serde(rename = "per_field_analyzer", skip_serializing_if = "Option::is_none")]
-    pub per_field_analyzer: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<super::common::Routing>,
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionNumber>,
-    #[serde(rename = "version_type", skip_serializing_if = "Option::is_none")]
-    pub version_type: Option<super::common::VersionType>,
+crate::api_struct! {
+    #[derive(Default)] request LikeDocument { #[doc =
+    " A document not present in the index."] opt doc["doc"] : Option < serde_json::Value
+    >, opt fields["fields"] : Option < Vec < super::common::Field > >, #[doc =
+    " ID of a document."] opt id["_id"] : Option < super::common::Id >, #[doc =
+    " Index of a document."] opt index["_index"] : Option < super::common::IndexName >,
+    #[doc = " Overrides the default analyzer."] opt
+    per_field_analyzer["per_field_analyzer"] : Option < std::collections::BTreeMap <
+    String, String > >, opt routing["routing"] : Option < super::common::Routing >, opt
+    version["version"] : Option < super::common::VersionNumber >, opt
+    version_type["version_type"] : Option < super::common::VersionType > }
 }
 impl LikeDocument {
     /// Nothing set.
@@ -1804,32 +1459,18 @@ impl LikeDocument {
         version_type : super::common::VersionType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LongNumberRangeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<i64>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<i64>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<i64>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<i64>,
+crate::api_struct! {
+    #[derive(Default)] request LongNumberRangeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < i64 >, #[doc = " Greater than or equal to."] opt gte["gte"] :
+    Option < i64 >, #[doc = " Less than."] opt lt["lt"] : Option < i64 >, #[doc =
+    " Less than or equal to."] opt lte["lte"] : Option < i64 > }
 }
 impl LongNumberRangeQuery {
     /// Nothing set.
@@ -1844,17 +1485,13 @@ impl LongNumberRangeQuery {
         : i64, plain gte : i64, plain lt : i64, plain lte : i64
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchAllQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MatchAllQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String > }
 }
 impl MatchAllQuery {
     /// Nothing set.
@@ -1866,53 +1503,42 @@ impl MatchAllQuery {
     }
     crate::setters!(plain boost : f32, plain name : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct MatchBoolPrefixQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert the text in the query value into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Maximum edit distance allowed for matching.
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Method used to rewrite the query.
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "fuzzy_rewrite", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "fuzzy_transpositions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_transpositions: Option<bool>,
-    /// Maximum number of terms to which the query will expand.
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "max_expansions", skip_serializing_if = "Option::is_none")]
-    pub max_expansions: Option<i32>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    /// Applied to the constructed bool query.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Boolean logic used to interpret text in the query value.
-    /// Applied to the constructed bool query.
-    #[serde(rename = "operator", skip_serializing_if = "Option::is_none")]
-    pub operator: Option<Operator>,
-    /// Number of beginning characters left unchanged for fuzzy matching.
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Terms you wish to find in the provided field.
-    /// The last term is used in a prefix query.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MatchBoolPrefixQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert the text in the query value into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " Maximum edit distance allowed for matching."] #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt fuzziness["fuzziness"] : Option < super::common::Fuzziness >, #[doc =
+    " Method used to rewrite the query."] #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt fuzzy_rewrite["fuzzy_rewrite"] : Option < super::common::MultiTermQueryRewrite >,
+    #[doc =
+    " If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt fuzzy_transpositions["fuzzy_transpositions"] : Option < bool >, #[doc =
+    " Maximum number of terms to which the query will expand."] #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt max_expansions["max_expansions"] : Option < i32 >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] #[doc =
+    " Applied to the constructed bool query."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Boolean logic used to interpret text in the query value."] #[doc =
+    " Applied to the constructed bool query."] opt operator["operator"] : Option <
+    Operator >, #[doc =
+    " Number of beginning characters left unchanged for fuzzy matching."] #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Terms you wish to find in the provided field."] #[doc =
+    " The last term is used in a prefix query."] opt query["query"] : Option < String > }
+    shortcut "query";
 }
 impl MatchBoolPrefixQuery {
     /// Nothing set.
@@ -1931,39 +1557,13 @@ impl MatchBoolPrefixQuery {
         : i32, plain query : String
     );
 }
-impl serde::Serialize for MatchBoolPrefixQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MatchBoolPrefixQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for MatchBoolPrefixQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        MatchBoolPrefixQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        MatchBoolPrefixQuery {
-            query: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for MatchBoolPrefixQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchNoneQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request MatchNoneQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String > }
 }
 impl MatchNoneQuery {
     /// Nothing set.
@@ -1975,33 +1575,23 @@ impl MatchNoneQuery {
     }
     crate::setters!(plain boost : f32, plain name : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct MatchPhrasePrefixQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert text in the query value into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Maximum number of terms to which the last provided term of the query value will expand.
-    #[serde(rename = "max_expansions", skip_serializing_if = "Option::is_none")]
-    pub max_expansions: Option<i32>,
-    /// Text you wish to find in the provided field.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Maximum number of positions allowed between matching tokens.
-    #[serde(rename = "slop", skip_serializing_if = "Option::is_none")]
-    pub slop: Option<i32>,
-    /// Indicates whether no documents are returned if the analyzer removes all tokens, such as when using a `stop` filter.
-    #[serde(rename = "zero_terms_query", skip_serializing_if = "Option::is_none")]
-    pub zero_terms_query: Option<ZeroTermsQuery>,
+crate::api_struct! {
+    #[derive(Default)] request MatchPhrasePrefixQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert text in the query value into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " Maximum number of terms to which the last provided term of the query value will expand."]
+    opt max_expansions["max_expansions"] : Option < i32 >, #[doc =
+    " Text you wish to find in the provided field."] opt query["query"] : Option < String
+    >, #[doc = " Maximum number of positions allowed between matching tokens."] opt
+    slop["slop"] : Option < i32 >, #[doc =
+    " Indicates whether no documents are returned if the analyzer removes all tokens, such as when using a `stop` filter."]
+    opt zero_terms_query["zero_terms_query"] : Option < ZeroTermsQuery > } shortcut
+    "query";
 }
 impl MatchPhrasePrefixQuery {
     /// Nothing set.
@@ -2017,52 +1607,22 @@ impl MatchPhrasePrefixQuery {
         zero_terms_query : ZeroTermsQuery
     );
 }
-impl serde::Serialize for MatchPhrasePrefixQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MatchPhrasePrefixQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for MatchPhrasePrefixQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        MatchPhrasePrefixQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        MatchPhrasePrefixQuery {
-            query: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for MatchPhrasePrefixQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct MatchPhraseQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert the text in the query value into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Query terms that are analyzed and turned into a phrase query.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Maximum number of positions allowed between matching tokens.
-    #[serde(rename = "slop", skip_serializing_if = "Option::is_none")]
-    pub slop: Option<i32>,
-    /// Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter.
-    #[serde(rename = "zero_terms_query", skip_serializing_if = "Option::is_none")]
-    pub zero_terms_query: Option<ZeroTermsQuery>,
+crate::api_struct! {
+    #[derive(Default)] request MatchPhraseQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert the text in the query value into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " Query terms that are analyzed and turned into a phrase query."] opt query["query"]
+    : Option < String >, #[doc =
+    " Maximum number of positions allowed between matching tokens."] opt slop["slop"] :
+    Option < i32 >, #[doc =
+    " Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter."]
+    opt zero_terms_query["zero_terms_query"] : Option < ZeroTermsQuery > } shortcut
+    "query";
 }
 impl MatchPhraseQuery {
     /// Nothing set.
@@ -2077,81 +1637,40 @@ impl MatchPhraseQuery {
         String, plain slop : i32, plain zero_terms_query : ZeroTermsQuery
     );
 }
-impl serde::Serialize for MatchPhraseQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MatchPhraseQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for MatchPhraseQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        MatchPhraseQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        MatchPhraseQuery {
-            query: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for MatchPhraseQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct MatchQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert the text in the query value into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// If `true`, match phrase queries are automatically created for multi-term synonyms.
-    #[serde(
-        rename = "auto_generate_synonyms_phrase_query",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_generate_synonyms_phrase_query: Option<bool>,
-    #[serde(rename = "cutoff_frequency", skip_serializing_if = "Option::is_none")]
-    pub cutoff_frequency: Option<f64>,
-    /// Maximum edit distance allowed for matching.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "fuzzy_rewrite", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    #[serde(rename = "fuzzy_transpositions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_transpositions: Option<bool>,
-    /// If `true`, format-based errors, such as providing a text query value for a numeric field, are ignored.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Maximum number of terms to which the query will expand.
-    #[serde(rename = "max_expansions", skip_serializing_if = "Option::is_none")]
-    pub max_expansions: Option<i32>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Boolean logic used to interpret text in the query value.
-    #[serde(rename = "operator", skip_serializing_if = "Option::is_none")]
-    pub operator: Option<Operator>,
-    /// Number of beginning characters left unchanged for fuzzy matching.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Text, number, boolean value or date you wish to find in the provided field.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<MatchQueryQuery>,
-    /// Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter.
-    #[serde(rename = "zero_terms_query", skip_serializing_if = "Option::is_none")]
-    pub zero_terms_query: Option<ZeroTermsQuery>,
+crate::api_struct! {
+    #[derive(Default)] request MatchQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert the text in the query value into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " If `true`, match phrase queries are automatically created for multi-term synonyms."]
+    opt auto_generate_synonyms_phrase_query["auto_generate_synonyms_phrase_query"] :
+    Option < bool >, opt cutoff_frequency["cutoff_frequency"] : Option < f64 >, #[doc =
+    " Maximum edit distance allowed for matching."] opt fuzziness["fuzziness"] : Option <
+    super::common::Fuzziness >, #[doc = " Method used to rewrite the query."] opt
+    fuzzy_rewrite["fuzzy_rewrite"] : Option < super::common::MultiTermQueryRewrite >,
+    #[doc =
+    " If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    opt fuzzy_transpositions["fuzzy_transpositions"] : Option < bool >, #[doc =
+    " If `true`, format-based errors, such as providing a text query value for a numeric field, are ignored."]
+    opt lenient["lenient"] : Option < bool >, #[doc =
+    " Maximum number of terms to which the query will expand."] opt
+    max_expansions["max_expansions"] : Option < i32 >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Boolean logic used to interpret text in the query value."] opt operator["operator"]
+    : Option < Operator >, #[doc =
+    " Number of beginning characters left unchanged for fuzzy matching."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Text, number, boolean value or date you wish to find in the provided field."] opt
+    query["query"] : Option < MatchQueryQuery >, #[doc =
+    " Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter."]
+    opt zero_terms_query["zero_terms_query"] : Option < ZeroTermsQuery > } shortcut
+    "query";
 }
 impl MatchQuery {
     /// Nothing set.
@@ -2171,99 +1690,52 @@ impl MatchQuery {
         : i32, plain query : MatchQueryQuery, plain zero_terms_query : ZeroTermsQuery
     );
 }
-impl serde::Serialize for MatchQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MatchQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for MatchQuery {
-    type Short = MatchQueryQuery;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        MatchQuery::deserialize(d)
-    }
-    fn short(v: MatchQueryQuery) -> Self {
-        MatchQuery {
-            query: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for MatchQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MoreLikeThisQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The analyzer that is used to analyze the free form text.
-    /// Defaults to the analyzer associated with the first field in fields.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// Each term in the formed query could be further boosted by their tf-idf score.
-    /// This sets the boost factor to use when using this feature.
-    /// Defaults to deactivated (0).
-    #[serde(rename = "boost_terms", skip_serializing_if = "Option::is_none")]
-    pub boost_terms: Option<f64>,
-    /// Controls whether the query should fail (throw an exception) if any of the specified fields are not of the supported types (`text` or `keyword`).
-    #[serde(
-        rename = "fail_on_unsupported_field",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub fail_on_unsupported_field: Option<bool>,
-    /// A list of fields to fetch and analyze the text from.
-    /// Defaults to the `index.query.default_field` index setting, which has a default value of `*`.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::common::Field>>,
-    /// Specifies whether the input documents should also be included in the search results returned.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<bool>,
-    /// Specifies free form text and/or a single or multiple documents for which you want to find similar documents.
-    #[serde(rename = "like", skip_serializing_if = "Option::is_none")]
-    pub like: Option<crate::OneOrMany<Like>>,
-    /// The maximum document frequency above which the terms are ignored from the input document.
-    #[serde(rename = "max_doc_freq", skip_serializing_if = "Option::is_none")]
-    pub max_doc_freq: Option<i32>,
-    /// The maximum number of query terms that can be selected.
-    #[serde(rename = "max_query_terms", skip_serializing_if = "Option::is_none")]
-    pub max_query_terms: Option<i32>,
-    /// The maximum word length above which the terms are ignored.
-    /// Defaults to unbounded (`0`).
-    #[serde(rename = "max_word_length", skip_serializing_if = "Option::is_none")]
-    pub max_word_length: Option<i32>,
-    /// The minimum document frequency below which the terms are ignored from the input document.
-    #[serde(rename = "min_doc_freq", skip_serializing_if = "Option::is_none")]
-    pub min_doc_freq: Option<i32>,
-    /// After the disjunctive query has been formed, this parameter controls the number of terms that must match.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// The minimum term frequency below which the terms are ignored from the input document.
-    #[serde(rename = "min_term_freq", skip_serializing_if = "Option::is_none")]
-    pub min_term_freq: Option<i32>,
-    /// The minimum word length below which the terms are ignored.
-    #[serde(rename = "min_word_length", skip_serializing_if = "Option::is_none")]
-    pub min_word_length: Option<i32>,
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
-    /// An array of stop words.
-    /// Any word in this set is ignored.
-    #[serde(rename = "stop_words", skip_serializing_if = "Option::is_none")]
-    pub stop_words: Option<super::analysis::StopWords>,
-    /// Used in combination with `like` to exclude documents that match a set of terms.
-    #[serde(rename = "unlike", skip_serializing_if = "Option::is_none")]
-    pub unlike: Option<crate::OneOrMany<Like>>,
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionNumber>,
-    #[serde(rename = "version_type", skip_serializing_if = "Option::is_none")]
-    pub version_type: Option<super::common::VersionType>,
+crate::api_struct! {
+    #[derive(Default)] request MoreLikeThisQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The analyzer that is used to analyze the free form text."] #[doc =
+    " Defaults to the analyzer associated with the first field in fields."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " Each term in the formed query could be further boosted by their tf-idf score."]
+    #[doc = " This sets the boost factor to use when using this feature."] #[doc =
+    " Defaults to deactivated (0)."] opt boost_terms["boost_terms"] : Option < f64 >,
+    #[doc =
+    " Controls whether the query should fail (throw an exception) if any of the specified fields are not of the supported types (`text` or `keyword`)."]
+    opt fail_on_unsupported_field["fail_on_unsupported_field"] : Option < bool >, #[doc =
+    " A list of fields to fetch and analyze the text from."] #[doc =
+    " Defaults to the `index.query.default_field` index setting, which has a default value of `*`."]
+    opt fields["fields"] : Option < Vec < super::common::Field > >, #[doc =
+    " Specifies whether the input documents should also be included in the search results returned."]
+    opt include["include"] : Option < bool >, #[doc =
+    " Specifies free form text and/or a single or multiple documents for which you want to find similar documents."]
+    opt like["like"] : Option < crate ::OneOrMany < Like > >, #[doc =
+    " The maximum document frequency above which the terms are ignored from the input document."]
+    opt max_doc_freq["max_doc_freq"] : Option < i32 >, #[doc =
+    " The maximum number of query terms that can be selected."] opt
+    max_query_terms["max_query_terms"] : Option < i32 >, #[doc =
+    " The maximum word length above which the terms are ignored."] #[doc =
+    " Defaults to unbounded (`0`)."] opt max_word_length["max_word_length"] : Option <
+    i32 >, #[doc =
+    " The minimum document frequency below which the terms are ignored from the input document."]
+    opt min_doc_freq["min_doc_freq"] : Option < i32 >, #[doc =
+    " After the disjunctive query has been formed, this parameter controls the number of terms that must match."]
+    opt minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " The minimum term frequency below which the terms are ignored from the input document."]
+    opt min_term_freq["min_term_freq"] : Option < i32 >, #[doc =
+    " The minimum word length below which the terms are ignored."] opt
+    min_word_length["min_word_length"] : Option < i32 >, opt routing["routing"] : Option
+    < String >, #[doc = " An array of stop words."] #[doc =
+    " Any word in this set is ignored."] opt stop_words["stop_words"] : Option <
+    super::analysis::StopWords >, #[doc =
+    " Used in combination with `like` to exclude documents that match a set of terms."]
+    opt unlike["unlike"] : Option < crate ::OneOrMany < Like > >, opt version["version"]
+    : Option < super::common::VersionNumber >, opt version_type["version_type"] : Option
+    < super::common::VersionType > }
 }
 impl MoreLikeThisQuery {
     /// Nothing set.
@@ -2286,72 +1758,50 @@ impl MoreLikeThisQuery {
         super::common::VersionType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MultiMatchQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert the text in the query value into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// If `true`, match phrase queries are automatically created for multi-term synonyms.
-    #[serde(
-        rename = "auto_generate_synonyms_phrase_query",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_generate_synonyms_phrase_query: Option<bool>,
-    #[serde(rename = "cutoff_frequency", skip_serializing_if = "Option::is_none")]
-    pub cutoff_frequency: Option<f64>,
-    /// The fields to be queried.
-    /// Defaults to the `index.query.default_field` index settings, which in turn defaults to `*`.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::Fields>,
-    /// Maximum edit distance allowed for matching.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "fuzzy_rewrite", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    /// Can be applied to the term subqueries constructed for all terms but the final term.
-    #[serde(rename = "fuzzy_transpositions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_transpositions: Option<bool>,
-    /// If `true`, format-based errors, such as providing a text query value for a numeric field, are ignored.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Maximum number of terms to which the query will expand.
-    #[serde(rename = "max_expansions", skip_serializing_if = "Option::is_none")]
-    pub max_expansions: Option<i32>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Boolean logic used to interpret text in the query value.
-    #[serde(rename = "operator", skip_serializing_if = "Option::is_none")]
-    pub operator: Option<Operator>,
-    /// Number of beginning characters left unchanged for fuzzy matching.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Text, number, boolean value or date you wish to find in the provided field.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Maximum number of positions allowed between matching tokens.
-    #[serde(rename = "slop", skip_serializing_if = "Option::is_none")]
-    pub slop: Option<i32>,
-    /// Determines how scores for each per-term blended query and scores across groups are combined.
-    #[serde(rename = "tie_breaker", skip_serializing_if = "Option::is_none")]
-    pub tie_breaker: Option<f64>,
-    /// How `the` multi_match query is executed internally.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TextQueryType>,
-    /// Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter.
-    #[serde(rename = "zero_terms_query", skip_serializing_if = "Option::is_none")]
-    pub zero_terms_query: Option<ZeroTermsQuery>,
+crate::api_struct! {
+    #[derive(Default)] request MultiMatchQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert the text in the query value into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " If `true`, match phrase queries are automatically created for multi-term synonyms."]
+    opt auto_generate_synonyms_phrase_query["auto_generate_synonyms_phrase_query"] :
+    Option < bool >, opt cutoff_frequency["cutoff_frequency"] : Option < f64 >, #[doc =
+    " The fields to be queried."] #[doc =
+    " Defaults to the `index.query.default_field` index settings, which in turn defaults to `*`."]
+    opt fields["fields"] : Option < super::common::Fields >, #[doc =
+    " Maximum edit distance allowed for matching."] opt fuzziness["fuzziness"] : Option <
+    super::common::Fuzziness >, #[doc = " Method used to rewrite the query."] opt
+    fuzzy_rewrite["fuzzy_rewrite"] : Option < super::common::MultiTermQueryRewrite >,
+    #[doc =
+    " If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    #[doc =
+    " Can be applied to the term subqueries constructed for all terms but the final term."]
+    opt fuzzy_transpositions["fuzzy_transpositions"] : Option < bool >, #[doc =
+    " If `true`, format-based errors, such as providing a text query value for a numeric field, are ignored."]
+    opt lenient["lenient"] : Option < bool >, #[doc =
+    " Maximum number of terms to which the query will expand."] opt
+    max_expansions["max_expansions"] : Option < i32 >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Boolean logic used to interpret text in the query value."] opt operator["operator"]
+    : Option < Operator >, #[doc =
+    " Number of beginning characters left unchanged for fuzzy matching."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Text, number, boolean value or date you wish to find in the provided field."] opt
+    query["query"] : Option < String >, #[doc =
+    " Maximum number of positions allowed between matching tokens."] opt slop["slop"] :
+    Option < i32 >, #[doc =
+    " Determines how scores for each per-term blended query and scores across groups are combined."]
+    opt tie_breaker["tie_breaker"] : Option < f64 >, #[doc =
+    " How `the` multi_match query is executed internally."] opt r#type["type"] : Option <
+    TextQueryType >, #[doc =
+    " Indicates whether no documents are returned if the `analyzer` removes all tokens, such as when using a `stop` filter."]
+    opt zero_terms_query["zero_terms_query"] : Option < ZeroTermsQuery > }
 }
 impl MultiMatchQuery {
     /// Nothing set.
@@ -2379,32 +1829,23 @@ crate::spec_enum! {
     " Distance is the average distance."] Avg = "avg", #[doc =
     " Distance is the sum of all distances."] Sum = "sum" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NestedQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates whether to ignore an unmapped path and not return any documents instead of an error.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// If defined, each search hit will contain inner hits.
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<Box<super::search::InnerHits>>,
-    /// Path to the nested object you wish to search.
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
-    /// Query you wish to run on nested objects in the path.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryContainer>,
-    /// How scores for matching child objects affect the root parent document’s relevance score.
-    #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
-    pub score_mode: Option<ChildScoreMode>,
+crate::api_struct! {
+    #[derive(Default)] request NestedQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates whether to ignore an unmapped path and not return any documents instead of an error."]
+    opt ignore_unmapped["ignore_unmapped"] : Option < bool >, #[doc =
+    " If defined, each search hit will contain inner hits."] opt inner_hits["inner_hits"]
+    : Option < Box < super::search::InnerHits > >, #[doc =
+    " Path to the nested object you wish to search."] opt path["path"] : Option <
+    super::common::Field >, #[doc =
+    " Query you wish to run on nested objects in the path."] opt query["query"] : Option
+    < QueryContainer >, #[doc =
+    " How scores for matching child objects affect the root parent document’s relevance score."]
+    opt score_mode["score_mode"] : Option < ChildScoreMode > }
 }
 impl NestedQuery {
     /// Nothing set.
@@ -2420,32 +1861,18 @@ impl NestedQuery {
         query : QueryContainer, plain score_mode : ChildScoreMode
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumberRangeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request NumberRangeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < f64 >, #[doc = " Greater than or equal to."] opt gte["gte"] :
+    Option < f64 >, #[doc = " Less than."] opt lt["lt"] : Option < f64 >, #[doc =
+    " Less than or equal to."] opt lte["lte"] : Option < f64 > }
 }
 impl NumberRangeQuery {
     /// Nothing set.
@@ -2460,12 +1887,10 @@ impl NumberRangeQuery {
         : f64, plain gte : f64, plain lt : f64, plain lte : f64
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumericDecayFunction {
-    /// Determines how the distance is calculated when a field used for computing the decay contains multiple values.
-    #[serde(rename = "multi_value_mode", skip_serializing_if = "Option::is_none")]
-    pub multi_value_mode: Option<MultiValueMode>,
+crate::api_struct! {
+    #[derive(Default)] request NumericDecayFunction { #[doc =
+    " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
+    opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > }
 }
 impl NumericDecayFunction {
     /// Nothing set.
@@ -2480,26 +1905,18 @@ impl NumericDecayFunction {
 crate::spec_enum! {
     Operator { And = "and"["AND"], Or = "or"["OR"] }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ParentIdQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// ID of the parent document.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// Indicates whether to ignore an unmapped `type` and not return any documents instead of an error.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// Name of the child relationship mapped for the `join` field.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::common::RelationName>,
+crate::api_struct! {
+    #[derive(Default)] request ParentIdQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " ID of the parent document."] opt id["id"] : Option < super::common::Id >, #[doc =
+    " Indicates whether to ignore an unmapped `type` and not return any documents instead of an error."]
+    opt ignore_unmapped["ignore_unmapped"] : Option < bool >, #[doc =
+    " Name of the child relationship mapped for the `join` field."] opt r#type["type"] :
+    Option < super::common::RelationName > }
 }
 impl ParentIdQuery {
     /// Nothing set.
@@ -2514,44 +1931,29 @@ impl ParentIdQuery {
         ignore_unmapped : bool, plain r#type : super::common::RelationName
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PercolateQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name_: Option<String>,
-    /// The source of the document being percolated.
-    #[serde(rename = "document", skip_serializing_if = "Option::is_none")]
-    pub document: Option<serde_json::Value>,
-    /// An array of sources of the documents being percolated.
-    #[serde(rename = "documents", skip_serializing_if = "Option::is_none")]
-    pub documents: Option<Vec<serde_json::Value>>,
-    /// Field that holds the indexed queries. The field must use the `percolator` mapping type.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The ID of a stored document to percolate.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// The index of a stored document to percolate.
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
-    /// The suffix used for the `_percolator_document_slot` field when multiple `percolate` queries are specified.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Preference used to fetch document to percolate.
-    #[serde(rename = "preference", skip_serializing_if = "Option::is_none")]
-    pub preference: Option<String>,
-    /// Routing used to fetch document to percolate.
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
-    /// The expected version of a stored document to percolate.
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionNumber>,
+crate::api_struct! {
+    #[derive(Default)] request PercolateQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name_["_name"] : Option < String >, #[doc =
+    " The source of the document being percolated."] opt document["document"] : Option <
+    serde_json::Value >, #[doc =
+    " An array of sources of the documents being percolated."] opt documents["documents"]
+    : Option < Vec < serde_json::Value > >, #[doc =
+    " Field that holds the indexed queries. The field must use the `percolator` mapping type."]
+    opt field["field"] : Option < super::common::Field >, #[doc =
+    " The ID of a stored document to percolate."] opt id["id"] : Option <
+    super::common::Id >, #[doc = " The index of a stored document to percolate."] opt
+    index["index"] : Option < super::common::IndexName >, #[doc =
+    " The suffix used for the `_percolator_document_slot` field when multiple `percolate` queries are specified."]
+    opt name["name"] : Option < String >, #[doc =
+    " Preference used to fetch document to percolate."] opt preference["preference"] :
+    Option < String >, #[doc = " Routing used to fetch document to percolate."] opt
+    routing["routing"] : Option < String >, #[doc =
+    " The expected version of a stored document to percolate."] opt version["version"] :
+    Option < super::common::VersionNumber > }
 }
 impl PercolateQuery {
     /// Nothing set.
@@ -2569,15 +1971,11 @@ impl PercolateQuery {
         super::common::VersionNumber
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PinnedDoc {
-    /// The unique document ID.
-    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// The index that contains the document.
-    #[serde(rename = "_index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
+crate::api_struct! {
+    #[derive(Default)] request PinnedDoc { #[doc = " The unique document ID."] opt
+    id["_id"] : Option < super::common::Id >, #[doc =
+    " The index that contains the document."] opt index["_index"] : Option <
+    super::common::IndexName > }
 }
 impl PinnedDoc {
     /// Nothing set.
@@ -2701,28 +2099,21 @@ impl From<PinnedQueryKind> for PinnedQuery {
         PinnedQuery::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct PrefixQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "rewrite", skip_serializing_if = "Option::is_none")]
-    pub rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// Beginning characters of terms you wish to find in the provided field.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Allows case insensitive matching of the value with the indexed field values when set to `true`.
-    /// Default is `false` which means the case sensitivity of matching depends on the underlying field’s mapping.
-    #[serde(rename = "case_insensitive", skip_serializing_if = "Option::is_none")]
-    pub case_insensitive: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request PrefixQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Method used to rewrite the query."] opt rewrite["rewrite"] : Option <
+    super::common::MultiTermQueryRewrite >, #[doc =
+    " Beginning characters of terms you wish to find in the provided field."] opt
+    value["value"] : Option < String >, #[doc =
+    " Allows case insensitive matching of the value with the indexed field values when set to `true`."]
+    #[doc =
+    " Default is `false` which means the case sensitivity of matching depends on the underlying field’s mapping."]
+    opt case_insensitive["case_insensitive"] : Option < bool > } shortcut "value";
 }
 impl PrefixQuery {
     /// Nothing set.
@@ -2738,39 +2129,13 @@ impl PrefixQuery {
         case_insensitive : bool
     );
 }
-impl serde::Serialize for PrefixQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        PrefixQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for PrefixQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        PrefixQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        PrefixQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for PrefixQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QueryBase {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request QueryBase { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String > }
 }
 impl QueryBase {
     /// Nothing set.
@@ -3072,101 +2437,68 @@ impl<'de> serde::Deserialize<'de> for QueryContainer {
         QueryContainer::deserialize(d)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QueryStringQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// If `true`, the wildcard characters `*` and `?` are allowed as the first character of the query string.
-    #[serde(rename = "allow_leading_wildcard", skip_serializing_if = "Option::is_none")]
-    pub allow_leading_wildcard: Option<bool>,
-    /// Analyzer used to convert text in the query string into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// If `true`, the query attempts to analyze wildcard terms in the query string.
-    #[serde(rename = "analyze_wildcard", skip_serializing_if = "Option::is_none")]
-    pub analyze_wildcard: Option<bool>,
-    /// If `true`, match phrase queries are automatically created for multi-term synonyms.
-    #[serde(
-        rename = "auto_generate_synonyms_phrase_query",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_generate_synonyms_phrase_query: Option<bool>,
-    /// Default field to search if no field is provided in the query string.
-    /// Supports wildcards (`*`).
-    /// Defaults to the `index.query.default_field` index setting, which has a default value of `*`.
-    #[serde(rename = "default_field", skip_serializing_if = "Option::is_none")]
-    pub default_field: Option<super::common::Field>,
-    /// Default boolean logic used to interpret text in the query string if no operators are specified.
-    #[serde(rename = "default_operator", skip_serializing_if = "Option::is_none")]
-    pub default_operator: Option<Operator>,
-    /// If `true`, enable position increments in queries constructed from a `query_string` search.
-    #[serde(
-        rename = "enable_position_increments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_position_increments: Option<bool>,
-    #[serde(rename = "escape", skip_serializing_if = "Option::is_none")]
-    pub escape: Option<bool>,
-    /// Array of fields to search. Supports wildcards (`*`).
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::common::Field>>,
-    /// Maximum edit distance allowed for fuzzy matching.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Maximum number of terms to which the query expands for fuzzy matching.
-    #[serde(rename = "fuzzy_max_expansions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_max_expansions: Option<i32>,
-    /// Number of beginning characters left unchanged for fuzzy matching.
-    #[serde(rename = "fuzzy_prefix_length", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_prefix_length: Option<i32>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "fuzzy_rewrite", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    #[serde(rename = "fuzzy_transpositions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_transpositions: Option<bool>,
-    /// If `true`, format-based errors, such as providing a text value for a numeric field, are ignored.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Maximum number of automaton states required for the query.
-    #[serde(rename = "max_determinized_states", skip_serializing_if = "Option::is_none")]
-    pub max_determinized_states: Option<i32>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Maximum number of positions allowed between matching tokens for phrases.
-    #[serde(rename = "phrase_slop", skip_serializing_if = "Option::is_none")]
-    pub phrase_slop: Option<f64>,
-    /// Query string you wish to parse and use for search.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Analyzer used to convert quoted text in the query string into tokens.
-    /// For quoted text, this parameter overrides the analyzer specified in the `analyzer` parameter.
-    #[serde(rename = "quote_analyzer", skip_serializing_if = "Option::is_none")]
-    pub quote_analyzer: Option<String>,
-    /// Suffix appended to quoted text in the query string.
-    /// You can use this suffix to use a different analysis method for exact matches.
-    #[serde(rename = "quote_field_suffix", skip_serializing_if = "Option::is_none")]
-    pub quote_field_suffix: Option<String>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "rewrite", skip_serializing_if = "Option::is_none")]
-    pub rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// How to combine the queries generated from the individual search terms in the resulting `dis_max` query.
-    #[serde(rename = "tie_breaker", skip_serializing_if = "Option::is_none")]
-    pub tie_breaker: Option<f64>,
-    /// Coordinated Universal Time (UTC) offset or IANA time zone used to convert date values in the query string to UTC.
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
-    /// Determines how the query matches and scores documents.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TextQueryType>,
+crate::api_struct! {
+    #[derive(Default)] request QueryStringQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " If `true`, the wildcard characters `*` and `?` are allowed as the first character of the query string."]
+    opt allow_leading_wildcard["allow_leading_wildcard"] : Option < bool >, #[doc =
+    " Analyzer used to convert text in the query string into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " If `true`, the query attempts to analyze wildcard terms in the query string."] opt
+    analyze_wildcard["analyze_wildcard"] : Option < bool >, #[doc =
+    " If `true`, match phrase queries are automatically created for multi-term synonyms."]
+    opt auto_generate_synonyms_phrase_query["auto_generate_synonyms_phrase_query"] :
+    Option < bool >, #[doc =
+    " Default field to search if no field is provided in the query string."] #[doc =
+    " Supports wildcards (`*`)."] #[doc =
+    " Defaults to the `index.query.default_field` index setting, which has a default value of `*`."]
+    opt default_field["default_field"] : Option < super::common::Field >, #[doc =
+    " Default boolean logic used to interpret text in the query string if no operators are specified."]
+    opt default_operator["default_operator"] : Option < Operator >, #[doc =
+    " If `true`, enable position increments in queries constructed from a `query_string` search."]
+    opt enable_position_increments["enable_position_increments"] : Option < bool >, opt
+    escape["escape"] : Option < bool >, #[doc =
+    " Array of fields to search. Supports wildcards (`*`)."] opt fields["fields"] :
+    Option < Vec < super::common::Field > >, #[doc =
+    " Maximum edit distance allowed for fuzzy matching."] opt fuzziness["fuzziness"] :
+    Option < super::common::Fuzziness >, #[doc =
+    " Maximum number of terms to which the query expands for fuzzy matching."] opt
+    fuzzy_max_expansions["fuzzy_max_expansions"] : Option < i32 >, #[doc =
+    " Number of beginning characters left unchanged for fuzzy matching."] opt
+    fuzzy_prefix_length["fuzzy_prefix_length"] : Option < i32 >, #[doc =
+    " Method used to rewrite the query."] opt fuzzy_rewrite["fuzzy_rewrite"] : Option <
+    super::common::MultiTermQueryRewrite >, #[doc =
+    " If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    opt fuzzy_transpositions["fuzzy_transpositions"] : Option < bool >, #[doc =
+    " If `true`, format-based errors, such as providing a text value for a numeric field, are ignored."]
+    opt lenient["lenient"] : Option < bool >, #[doc =
+    " Maximum number of automaton states required for the query."] opt
+    max_determinized_states["max_determinized_states"] : Option < i32 >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Maximum number of positions allowed between matching tokens for phrases."] opt
+    phrase_slop["phrase_slop"] : Option < f64 >, #[doc =
+    " Query string you wish to parse and use for search."] opt query["query"] : Option <
+    String >, #[doc =
+    " Analyzer used to convert quoted text in the query string into tokens."] #[doc =
+    " For quoted text, this parameter overrides the analyzer specified in the `analyzer` parameter."]
+    opt quote_analyzer["quote_analyzer"] : Option < String >, #[doc =
+    " Suffix appended to quoted text in the query string."] #[doc =
+    " You can use this suffix to use a different analysis method for exact matches."] opt
+    quote_field_suffix["quote_field_suffix"] : Option < String >, #[doc =
+    " Method used to rewrite the query."] opt rewrite["rewrite"] : Option <
+    super::common::MultiTermQueryRewrite >, #[doc =
+    " How to combine the queries generated from the individual search terms in the resulting `dis_max` query."]
+    opt tie_breaker["tie_breaker"] : Option < f64 >, #[doc =
+    " Coordinated Universal Time (UTC) offset or IANA time zone used to convert date values in the query string to UTC."]
+    opt time_zone["time_zone"] : Option < super::common::TimeZone >, #[doc =
+    " Determines how the query matches and scores documents."] opt r#type["type"] :
+    Option < TextQueryType > }
 }
 impl QueryStringQuery {
     /// Nothing set.
@@ -3192,13 +2524,9 @@ impl QueryStringQuery {
         super::common::TimeZone, plain r#type : TextQueryType
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RandomScoreFunction {
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "seed", skip_serializing_if = "Option::is_none")]
-    pub seed: Option<RandomScoreFunctionSeed>,
+crate::api_struct! {
+    #[derive(Default)] request RandomScoreFunction { opt field["field"] : Option <
+    super::common::Field >, opt seed["seed"] : Option < RandomScoreFunctionSeed > }
 }
 impl RandomScoreFunction {
     /// Nothing set.
@@ -3212,32 +2540,18 @@ impl RandomScoreFunction {
         plain field : super::common::Field, plain seed : RandomScoreFunctionSeed
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RangeQueryBase<T> {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<T>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<T>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<T>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<T>,
+crate::api_struct! {
+    #[derive(Default)] request RangeQueryBase < T > { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < T >, #[doc = " Greater than or equal to."] opt gte["gte"] :
+    Option < T >, #[doc = " Less than."] opt lt["lt"] : Option < T >, #[doc =
+    " Less than or equal to."] opt lte["lte"] : Option < T > }
 }
 impl<T> RangeQueryBase<T> {
     /// Nothing set.
@@ -3261,9 +2575,9 @@ crate::spec_enum! {
     " Matches documents with a range field value that intersects the query’s range."]
     Intersects = "intersects" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureFunction {}
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureFunction {}
+}
 impl RankFeatureFunction {
     /// Nothing set.
     pub fn new() -> Self
@@ -3273,9 +2587,9 @@ impl RankFeatureFunction {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureFunctionLinear {}
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureFunctionLinear {}
+}
 impl RankFeatureFunctionLinear {
     /// Nothing set.
     pub fn new() -> Self
@@ -3285,12 +2599,10 @@ impl RankFeatureFunctionLinear {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureFunctionLogarithm {
-    /// Configurable scaling factor.
-    #[serde(rename = "scaling_factor", skip_serializing_if = "Option::is_none")]
-    pub scaling_factor: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureFunctionLogarithm { #[doc =
+    " Configurable scaling factor."] opt scaling_factor["scaling_factor"] : Option < f32
+    > }
 }
 impl RankFeatureFunctionLogarithm {
     /// Nothing set.
@@ -3302,12 +2614,10 @@ impl RankFeatureFunctionLogarithm {
     }
     crate::setters!(plain scaling_factor : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureFunctionSaturation {
-    /// Configurable pivot value so that the result will be less than 0.5.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureFunctionSaturation { #[doc =
+    " Configurable pivot value so that the result will be less than 0.5."] opt
+    pivot["pivot"] : Option < f32 > }
 }
 impl RankFeatureFunctionSaturation {
     /// Nothing set.
@@ -3319,15 +2629,11 @@ impl RankFeatureFunctionSaturation {
     }
     crate::setters!(plain pivot : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureFunctionSigmoid {
-    /// Configurable pivot value so that the result will be less than 0.5.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<f32>,
-    /// Configurable Exponent.
-    #[serde(rename = "exponent", skip_serializing_if = "Option::is_none")]
-    pub exponent: Option<f32>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureFunctionSigmoid { #[doc =
+    " Configurable pivot value so that the result will be less than 0.5."] opt
+    pivot["pivot"] : Option < f32 >, #[doc = " Configurable Exponent."] opt
+    exponent["exponent"] : Option < f32 > }
 }
 impl RankFeatureFunctionSigmoid {
     /// Nothing set.
@@ -3339,32 +2645,23 @@ impl RankFeatureFunctionSigmoid {
     }
     crate::setters!(plain pivot : f32, plain exponent : f32);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankFeatureQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `rank_feature` or `rank_features` field used to boost relevance scores.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// Saturation function used to boost relevance scores based on the value of the rank feature `field`.
-    #[serde(rename = "saturation", skip_serializing_if = "Option::is_none")]
-    pub saturation: Option<RankFeatureFunctionSaturation>,
-    /// Logarithmic function used to boost relevance scores based on the value of the rank feature `field`.
-    #[serde(rename = "log", skip_serializing_if = "Option::is_none")]
-    pub log: Option<RankFeatureFunctionLogarithm>,
-    /// Linear function used to boost relevance scores based on the value of the rank feature `field`.
-    #[serde(rename = "linear", skip_serializing_if = "Option::is_none")]
-    pub linear: Option<RankFeatureFunctionLinear>,
-    /// Sigmoid function used to boost relevance scores based on the value of the rank feature `field`.
-    #[serde(rename = "sigmoid", skip_serializing_if = "Option::is_none")]
-    pub sigmoid: Option<RankFeatureFunctionSigmoid>,
+crate::api_struct! {
+    #[derive(Default)] request RankFeatureQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " `rank_feature` or `rank_features` field used to boost relevance scores."] opt
+    field["field"] : Option < super::common::Field >, #[doc =
+    " Saturation function used to boost relevance scores based on the value of the rank feature `field`."]
+    opt saturation["saturation"] : Option < RankFeatureFunctionSaturation >, #[doc =
+    " Logarithmic function used to boost relevance scores based on the value of the rank feature `field`."]
+    opt log["log"] : Option < RankFeatureFunctionLogarithm >, #[doc =
+    " Linear function used to boost relevance scores based on the value of the rank feature `field`."]
+    opt linear["linear"] : Option < RankFeatureFunctionLinear >, #[doc =
+    " Sigmoid function used to boost relevance scores based on the value of the rank feature `field`."]
+    opt sigmoid["sigmoid"] : Option < RankFeatureFunctionSigmoid > }
 }
 impl RankFeatureQuery {
     /// Nothing set.
@@ -3381,34 +2678,25 @@ impl RankFeatureQuery {
         sigmoid : RankFeatureFunctionSigmoid
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct RegexpQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows case insensitive matching of the regular expression value with the indexed field values when set to `true`.
-    /// When `false`, case sensitivity of matching depends on the underlying field’s mapping.
-    #[serde(rename = "case_insensitive", skip_serializing_if = "Option::is_none")]
-    pub case_insensitive: Option<bool>,
-    /// Enables optional operators for the regular expression.
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
-    /// Maximum number of automaton states required for the query.
-    #[serde(rename = "max_determinized_states", skip_serializing_if = "Option::is_none")]
-    pub max_determinized_states: Option<i32>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "rewrite", skip_serializing_if = "Option::is_none")]
-    pub rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// Regular expression for terms you wish to find in the provided field.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request RegexpQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Allows case insensitive matching of the regular expression value with the indexed field values when set to `true`."]
+    #[doc =
+    " When `false`, case sensitivity of matching depends on the underlying field’s mapping."]
+    opt case_insensitive["case_insensitive"] : Option < bool >, #[doc =
+    " Enables optional operators for the regular expression."] opt flags["flags"] :
+    Option < String >, #[doc =
+    " Maximum number of automaton states required for the query."] opt
+    max_determinized_states["max_determinized_states"] : Option < i32 >, #[doc =
+    " Method used to rewrite the query."] opt rewrite["rewrite"] : Option <
+    super::common::MultiTermQueryRewrite >, #[doc =
+    " Regular expression for terms you wish to find in the provided field."] opt
+    value["value"] : Option < String > } shortcut "value";
 }
 impl RegexpQuery {
     /// Nothing set.
@@ -3424,47 +2712,16 @@ impl RegexpQuery {
         super::common::MultiTermQueryRewrite, plain value : String
     );
 }
-impl serde::Serialize for RegexpQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RegexpQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for RegexpQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RegexpQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        RegexpQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for RegexpQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "organic", skip_serializing_if = "Option::is_none")]
-    pub organic: Option<QueryContainer>,
-    #[serde(rename = "ruleset_ids", skip_serializing_if = "Option::is_none")]
-    pub ruleset_ids: Option<crate::OneOrMany<super::common::Id>>,
-    #[serde(rename = "ruleset_id", skip_serializing_if = "Option::is_none")]
-    pub ruleset_id: Option<String>,
-    #[serde(rename = "match_criteria", skip_serializing_if = "Option::is_none")]
-    pub match_criteria: Option<serde_json::Value>,
+crate::api_struct! {
+    #[derive(Default)] request RuleQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt organic["organic"] :
+    Option < QueryContainer >, opt ruleset_ids["ruleset_ids"] : Option < crate
+    ::OneOrMany < super::common::Id > >, opt ruleset_id["ruleset_id"] : Option < String
+    >, opt match_criteria["match_criteria"] : Option < serde_json::Value > }
 }
 impl RuleQuery {
     /// Nothing set.
@@ -3480,21 +2737,16 @@ impl RuleQuery {
         plain match_criteria : serde_json::Value
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Contains a script to run as a query.
-    /// This script must return a boolean value, `true` or `false`.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<Box<super::common::Script>>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Contains a script to run as a query."] #[doc =
+    " This script must return a boolean value, `true` or `false`."] opt script["script"]
+    : Option < Box < super::common::Script > > }
 }
 impl ScriptQuery {
     /// Nothing set.
@@ -3508,12 +2760,10 @@ impl ScriptQuery {
         plain boost : f32, plain name : String, boxed script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptScoreFunction {
-    /// A script that computes a score.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<super::common::Script>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptScoreFunction { #[doc =
+    " A script that computes a score."] opt script["script"] : Option <
+    super::common::Script > }
 }
 impl ScriptScoreFunction {
     /// Nothing set.
@@ -3525,27 +2775,20 @@ impl ScriptScoreFunction {
     }
     crate::setters!(plain script : super::common::Script);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptScoreQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Documents with a score lower than this floating point number are excluded from the search results.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f32>,
-    /// Query used to return documents.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryContainer>,
-    /// Script used to compute the score of documents returned by the query.
-    /// Important: final relevance scores from the `script_score` query cannot be negative.
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<Box<super::common::Script>>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptScoreQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Documents with a score lower than this floating point number are excluded from the search results."]
+    opt min_score["min_score"] : Option < f32 >, #[doc =
+    " Query used to return documents."] opt query["query"] : Option < QueryContainer >,
+    #[doc = " Script used to compute the score of documents returned by the query."]
+    #[doc =
+    " Important: final relevance scores from the `script_score` query cannot be negative."]
+    opt script["script"] : Option < Box < super::common::Script > > }
 }
 impl ScriptScoreQuery {
     /// Nothing set.
@@ -3560,23 +2803,16 @@ impl ScriptScoreQuery {
         QueryContainer, boxed script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SemanticQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The field to query, which must be a semantic_text field type
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The query text
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request SemanticQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The field to query, which must be a semantic_text field type"] opt field["field"] :
+    Option < String >, #[doc = " The query text"] opt query["query"] : Option < String >
+    }
 }
 impl SemanticQuery {
     /// Nothing set.
@@ -3591,18 +2827,14 @@ impl SemanticQuery {
         String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShapeFieldQuery {
-    /// Queries using a pre-indexed shape.
-    #[serde(rename = "indexed_shape", skip_serializing_if = "Option::is_none")]
-    pub indexed_shape: Option<FieldLookup>,
-    /// Spatial relation between the query shape and the document shape.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<super::common::GeoShapeRelation>,
-    /// Queries using an inline shape definition in GeoJSON or Well Known Text (WKT) format.
-    #[serde(rename = "shape", skip_serializing_if = "Option::is_none")]
-    pub shape: Option<super::common::GeoShape>,
+crate::api_struct! {
+    #[derive(Default)] request ShapeFieldQuery { #[doc =
+    " Queries using a pre-indexed shape."] opt indexed_shape["indexed_shape"] : Option <
+    FieldLookup >, #[doc =
+    " Spatial relation between the query shape and the document shape."] opt
+    relation["relation"] : Option < super::common::GeoShapeRelation >, #[doc =
+    " Queries using an inline shape definition in GeoJSON or Well Known Text (WKT) format."]
+    opt shape["shape"] : Option < super::common::GeoShape > }
 }
 impl ShapeFieldQuery {
     /// Nothing set.
@@ -3617,22 +2849,16 @@ impl ShapeFieldQuery {
         super::common::GeoShapeRelation, plain shape : super::common::GeoShape
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ShapeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// When set to `true` the query ignores an unmapped field and will not match any documents.
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, ShapeFieldQuery>,
+crate::api_struct! {
+    #[derive(Default)] request ShapeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " When set to `true` the query ignores an unmapped field and will not match any documents."]
+    opt ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
+    ShapeFieldQuery;
 }
 impl ShapeQuery {
     /// Nothing set.
@@ -3669,62 +2895,45 @@ crate::spec_enum! {
 pub type SimpleQueryStringFlags = super::spec_utils::PipeSeparatedFlags<
     SimpleQueryStringFlag,
 >;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimpleQueryStringQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Analyzer used to convert text in the query string into tokens.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// If `true`, the query attempts to analyze wildcard terms in the query string.
-    #[serde(rename = "analyze_wildcard", skip_serializing_if = "Option::is_none")]
-    pub analyze_wildcard: Option<bool>,
-    /// If `true`, the parser creates a match_phrase query for each multi-position token.
-    #[serde(
-        rename = "auto_generate_synonyms_phrase_query",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_generate_synonyms_phrase_query: Option<bool>,
-    /// Default boolean logic used to interpret text in the query string if no operators are specified.
-    #[serde(rename = "default_operator", skip_serializing_if = "Option::is_none")]
-    pub default_operator: Option<Operator>,
-    /// Array of fields you wish to search.
-    /// Accepts wildcard expressions.
-    /// You also can boost relevance scores for matches to particular fields using a caret (`^`) notation.
-    /// Defaults to the `index.query.default_field index` setting, which has a default value of `*`.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::common::Field>>,
-    /// List of enabled operators for the simple query string syntax.
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<SimpleQueryStringFlags>,
-    /// Maximum number of terms to which the query expands for fuzzy matching.
-    #[serde(rename = "fuzzy_max_expansions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_max_expansions: Option<i32>,
-    /// Number of beginning characters left unchanged for fuzzy matching.
-    #[serde(rename = "fuzzy_prefix_length", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_prefix_length: Option<i32>,
-    /// If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`).
-    #[serde(rename = "fuzzy_transpositions", skip_serializing_if = "Option::is_none")]
-    pub fuzzy_transpositions: Option<bool>,
-    /// If `true`, format-based errors, such as providing a text value for a numeric field, are ignored.
-    #[serde(rename = "lenient", skip_serializing_if = "Option::is_none")]
-    pub lenient: Option<bool>,
-    /// Minimum number of clauses that must match for a document to be returned.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Query string in the simple query string syntax you wish to parse and use for search.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Suffix appended to quoted text in the query string.
-    #[serde(rename = "quote_field_suffix", skip_serializing_if = "Option::is_none")]
-    pub quote_field_suffix: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request SimpleQueryStringQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Analyzer used to convert text in the query string into tokens."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " If `true`, the query attempts to analyze wildcard terms in the query string."] opt
+    analyze_wildcard["analyze_wildcard"] : Option < bool >, #[doc =
+    " If `true`, the parser creates a match_phrase query for each multi-position token."]
+    opt auto_generate_synonyms_phrase_query["auto_generate_synonyms_phrase_query"] :
+    Option < bool >, #[doc =
+    " Default boolean logic used to interpret text in the query string if no operators are specified."]
+    opt default_operator["default_operator"] : Option < Operator >, #[doc =
+    " Array of fields you wish to search."] #[doc = " Accepts wildcard expressions."]
+    #[doc =
+    " You also can boost relevance scores for matches to particular fields using a caret (`^`) notation."]
+    #[doc =
+    " Defaults to the `index.query.default_field index` setting, which has a default value of `*`."]
+    opt fields["fields"] : Option < Vec < super::common::Field > >, #[doc =
+    " List of enabled operators for the simple query string syntax."] opt flags["flags"]
+    : Option < SimpleQueryStringFlags >, #[doc =
+    " Maximum number of terms to which the query expands for fuzzy matching."] opt
+    fuzzy_max_expansions["fuzzy_max_expansions"] : Option < i32 >, #[doc =
+    " Number of beginning characters left unchanged for fuzzy matching."] opt
+    fuzzy_prefix_length["fuzzy_prefix_length"] : Option < i32 >, #[doc =
+    " If `true`, edits for fuzzy matching include transpositions of two adjacent characters (for example, `ab` to `ba`)."]
+    opt fuzzy_transpositions["fuzzy_transpositions"] : Option < bool >, #[doc =
+    " If `true`, format-based errors, such as providing a text value for a numeric field, are ignored."]
+    opt lenient["lenient"] : Option < bool >, #[doc =
+    " Minimum number of clauses that must match for a document to be returned."] opt
+    minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Query string in the simple query string syntax you wish to parse and use for search."]
+    opt query["query"] : Option < String >, #[doc =
+    " Suffix appended to quoted text in the query string."] opt
+    quote_field_suffix["quote_field_suffix"] : Option < String > }
 }
 impl SimpleQueryStringQuery {
     /// Nothing set.
@@ -3744,25 +2953,18 @@ impl SimpleQueryStringQuery {
         : String, plain quote_field_suffix : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanContainingQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Can be any span query.
-    /// Matching spans from `big` that contain matches from `little` are returned.
-    #[serde(rename = "big", skip_serializing_if = "Option::is_none")]
-    pub big: Option<SpanQuery>,
-    /// Can be any span query.
-    /// Matching spans from `big` that contain matches from `little` are returned.
-    #[serde(rename = "little", skip_serializing_if = "Option::is_none")]
-    pub little: Option<SpanQuery>,
+crate::api_struct! {
+    #[derive(Default)] request SpanContainingQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Can be any span query."] #[doc =
+    " Matching spans from `big` that contain matches from `little` are returned."] opt
+    big["big"] : Option < SpanQuery >, #[doc = " Can be any span query."] #[doc =
+    " Matching spans from `big` that contain matches from `little` are returned."] opt
+    little["little"] : Option < SpanQuery > }
 }
 impl SpanContainingQuery {
     /// Nothing set.
@@ -3777,21 +2979,14 @@ impl SpanContainingQuery {
         SpanQuery
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanFieldMaskingQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<SpanQuery>,
+crate::api_struct! {
+    #[derive(Default)] request SpanFieldMaskingQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt field["field"] : Option <
+    super::common::Field >, opt query["query"] : Option < SpanQuery > }
 }
 impl SpanFieldMaskingQuery {
     /// Nothing set.
@@ -3806,23 +3001,16 @@ impl SpanFieldMaskingQuery {
         query : SpanQuery
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanFirstQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Controls the maximum end position permitted in a match.
-    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
-    pub end: Option<i32>,
-    /// Can be any other span type query.
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<SpanQuery>,
+crate::api_struct! {
+    #[derive(Default)] request SpanFirstQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Controls the maximum end position permitted in a match."] opt end["end"] : Option <
+    i32 >, #[doc = " Can be any other span type query."] opt r#match["match"] : Option <
+    SpanQuery > }
 }
 impl SpanFirstQuery {
     /// Nothing set.
@@ -3839,20 +3027,15 @@ impl SpanFirstQuery {
 }
 /// Can only be used as a clause in a span_near query.
 pub type SpanGapQuery = crate::SingleKey<i32>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanMultiTermQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Should be a multi term query (one of `wildcard`, `fuzzy`, `prefix`, `range`, or `regexp` query).
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<QueryContainer>,
+crate::api_struct! {
+    #[derive(Default)] request SpanMultiTermQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Should be a multi term query (one of `wildcard`, `fuzzy`, `prefix`, `range`, or `regexp` query)."]
+    opt r#match["match"] : Option < QueryContainer > }
 }
 impl SpanMultiTermQuery {
     /// Nothing set.
@@ -3866,26 +3049,19 @@ impl SpanMultiTermQuery {
         plain boost : f32, plain name : String, plain r#match : QueryContainer
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanNearQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Array of one or more other span type queries.
-    #[serde(rename = "clauses", skip_serializing_if = "Option::is_none")]
-    pub clauses: Option<Vec<SpanQuery>>,
-    /// Controls whether matches are required to be in-order.
-    #[serde(rename = "in_order", skip_serializing_if = "Option::is_none")]
-    pub in_order: Option<bool>,
-    /// Controls the maximum number of intervening unmatched positions permitted.
-    #[serde(rename = "slop", skip_serializing_if = "Option::is_none")]
-    pub slop: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SpanNearQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Array of one or more other span type queries."] opt clauses["clauses"] : Option <
+    Vec < SpanQuery > >, #[doc =
+    " Controls whether matches are required to be in-order."] opt in_order["in_order"] :
+    Option < bool >, #[doc =
+    " Controls the maximum number of intervening unmatched positions permitted."] opt
+    slop["slop"] : Option < i32 > }
 }
 impl SpanNearQuery {
     /// Nothing set.
@@ -3900,33 +3076,23 @@ impl SpanNearQuery {
         in_order : bool, plain slop : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanNotQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The number of tokens from within the include span that can’t have overlap with the exclude span.
-    /// Equivalent to setting both `pre` and `post`.
-    #[serde(rename = "dist", skip_serializing_if = "Option::is_none")]
-    pub dist: Option<i32>,
-    /// Span query whose matches must not overlap those returned.
-    #[serde(rename = "exclude", skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<SpanQuery>,
-    /// Span query whose matches are filtered.
-    #[serde(rename = "include", skip_serializing_if = "Option::is_none")]
-    pub include: Option<SpanQuery>,
-    /// The number of tokens after the include span that can’t have overlap with the exclude span.
-    #[serde(rename = "post", skip_serializing_if = "Option::is_none")]
-    pub post: Option<i32>,
-    /// The number of tokens before the include span that can’t have overlap with the exclude span.
-    #[serde(rename = "pre", skip_serializing_if = "Option::is_none")]
-    pub pre: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SpanNotQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The number of tokens from within the include span that can’t have overlap with the exclude span."]
+    #[doc = " Equivalent to setting both `pre` and `post`."] opt dist["dist"] : Option <
+    i32 >, #[doc = " Span query whose matches must not overlap those returned."] opt
+    exclude["exclude"] : Option < SpanQuery >, #[doc =
+    " Span query whose matches are filtered."] opt include["include"] : Option <
+    SpanQuery >, #[doc =
+    " The number of tokens after the include span that can’t have overlap with the exclude span."]
+    opt post["post"] : Option < i32 >, #[doc =
+    " The number of tokens before the include span that can’t have overlap with the exclude span."]
+    opt pre["pre"] : Option < i32 > }
 }
 impl SpanNotQuery {
     /// Nothing set.
@@ -3941,20 +3107,15 @@ impl SpanNotQuery {
         SpanQuery, plain include : SpanQuery, plain post : i32, plain pre : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanOrQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Array of one or more other span type queries.
-    #[serde(rename = "clauses", skip_serializing_if = "Option::is_none")]
-    pub clauses: Option<Vec<SpanQuery>>,
+crate::api_struct! {
+    #[derive(Default)] request SpanOrQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Array of one or more other span type queries."] opt clauses["clauses"] : Option <
+    Vec < SpanQuery > > }
 }
 impl SpanOrQuery {
     /// Nothing set.
@@ -4019,20 +3180,14 @@ impl SpanQuery {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct SpanTermQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "value", alias = "term", skip_serializing_if = "Option::is_none")]
-    pub value: Option<super::common::FieldValue>,
+crate::api_struct! {
+    #[derive(Default)] request SpanTermQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt value["value" | "term"] :
+    Option < super::common::FieldValue > } shortcut "value";
 }
 impl SpanTermQuery {
     /// Nothing set.
@@ -4046,47 +3201,18 @@ impl SpanTermQuery {
         plain boost : f32, plain name : String, plain value : super::common::FieldValue
     );
 }
-impl serde::Serialize for SpanTermQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        SpanTermQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for SpanTermQuery {
-    type Short = super::common::FieldValue;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SpanTermQuery::deserialize(d)
-    }
-    fn short(v: super::common::FieldValue) -> Self {
-        SpanTermQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for SpanTermQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpanWithinQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Can be any span query.
-    /// Matching spans from `little` that are enclosed within `big` are returned.
-    #[serde(rename = "big", skip_serializing_if = "Option::is_none")]
-    pub big: Option<SpanQuery>,
-    /// Can be any span query.
-    /// Matching spans from `little` that are enclosed within `big` are returned.
-    #[serde(rename = "little", skip_serializing_if = "Option::is_none")]
-    pub little: Option<SpanQuery>,
+crate::api_struct! {
+    #[derive(Default)] request SpanWithinQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Can be any span query."] #[doc =
+    " Matching spans from `little` that are enclosed within `big` are returned."] opt
+    big["big"] : Option < SpanQuery >, #[doc = " Can be any span query."] #[doc =
+    " Matching spans from `little` that are enclosed within `big` are returned."] opt
+    little["little"] : Option < SpanQuery > }
 }
 impl SpanWithinQuery {
     /// Nothing set.
@@ -4267,25 +3393,19 @@ impl From<SparseVectorQueryKind> for SparseVectorQuery {
         SparseVectorQuery::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct TermQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Term you wish to find in the provided field.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<super::common::FieldValue>,
-    /// Allows case insensitive matching of the value with the indexed field values when set to `true`.
-    /// When `false`, the case sensitivity of matching depends on the underlying field’s mapping.
-    #[serde(rename = "case_insensitive", skip_serializing_if = "Option::is_none")]
-    pub case_insensitive: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request TermQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Term you wish to find in the provided field."] opt value["value"] : Option <
+    super::common::FieldValue >, #[doc =
+    " Allows case insensitive matching of the value with the indexed field values when set to `true`."]
+    #[doc =
+    " When `false`, the case sensitivity of matching depends on the underlying field’s mapping."]
+    opt case_insensitive["case_insensitive"] : Option < bool > } shortcut "value";
 }
 impl TermQuery {
     /// Nothing set.
@@ -4300,54 +3420,18 @@ impl TermQuery {
         plain case_insensitive : bool
     );
 }
-impl serde::Serialize for TermQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        TermQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for TermQuery {
-    type Short = super::common::FieldValue;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        TermQuery::deserialize(d)
-    }
-    fn short(v: super::common::FieldValue) -> Self {
-        TermQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for TermQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermRangeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<String>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<String>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request TermRangeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < String >, #[doc = " Greater than or equal to."] opt gte["gte"] :
+    Option < String >, #[doc = " Less than."] opt lt["lt"] : Option < String >, #[doc =
+    " Less than or equal to."] opt lte["lte"] : Option < String > }
 }
 impl TermRangeQuery {
     /// Nothing set.
@@ -4362,17 +3446,11 @@ impl TermRangeQuery {
         : String, plain gte : String, plain lt : String, plain lte : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermsLookup {
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
-    pub path: Option<super::common::Field>,
-    #[serde(rename = "routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request TermsLookup { opt index["index"] : Option <
+    super::common::IndexName >, opt id["id"] : Option < super::common::Id >, opt
+    path["path"] : Option < super::common::Field >, opt routing["routing"] : Option <
+    String > }
 }
 impl TermsLookup {
     /// Nothing set.
@@ -4387,19 +3465,14 @@ impl TermsLookup {
         : super::common::Field, plain routing : String
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TermsQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, TermsQueryField>,
+crate::api_struct! {
+    #[derive(Default)] request TermsQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String > } extra extra :
+    TermsQueryField;
 }
 impl TermsQuery {
     /// Nothing set.
@@ -4411,35 +3484,24 @@ impl TermsQuery {
     }
     crate::setters!(plain boost : f32, plain name : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermsSetQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Specification describing number of matching terms required to return a document.
-    #[serde(rename = "minimum_should_match", skip_serializing_if = "Option::is_none")]
-    pub minimum_should_match: Option<super::common::MinimumShouldMatch>,
-    /// Numeric field containing the number of matching terms required to return a document.
-    #[serde(
-        rename = "minimum_should_match_field",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub minimum_should_match_field: Option<super::common::Field>,
-    /// Custom script containing the number of matching terms required to return a document.
-    #[serde(
-        rename = "minimum_should_match_script",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub minimum_should_match_script: Option<Box<super::common::Script>>,
-    /// Array of terms you wish to find in the provided field.
-    #[serde(rename = "terms", skip_serializing_if = "Option::is_none")]
-    pub terms: Option<Vec<super::common::FieldValue>>,
+crate::api_struct! {
+    #[derive(Default)] request TermsSetQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Specification describing number of matching terms required to return a document."]
+    opt minimum_should_match["minimum_should_match"] : Option <
+    super::common::MinimumShouldMatch >, #[doc =
+    " Numeric field containing the number of matching terms required to return a document."]
+    opt minimum_should_match_field["minimum_should_match_field"] : Option <
+    super::common::Field >, #[doc =
+    " Custom script containing the number of matching terms required to return a document."]
+    opt minimum_should_match_script["minimum_should_match_script"] : Option < Box <
+    super::common::Script > >, #[doc =
+    " Array of terms you wish to find in the provided field."] opt terms["terms"] :
+    Option < Vec < super::common::FieldValue > > }
 }
 impl TermsSetQuery {
     /// Nothing set.
@@ -4456,26 +3518,17 @@ impl TermsSetQuery {
         plain terms : Vec < super::common::FieldValue >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextExpansionQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The text expansion NLP model to use
-    #[serde(rename = "model_id", skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<String>,
-    /// The query text
-    #[serde(rename = "model_text", skip_serializing_if = "Option::is_none")]
-    pub model_text: Option<String>,
-    /// Token pruning configurations
-    #[serde(rename = "pruning_config", skip_serializing_if = "Option::is_none")]
-    pub pruning_config: Option<super::common::TokenPruningConfig>,
+crate::api_struct! {
+    #[derive(Default)] request TextExpansionQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The text expansion NLP model to use"] opt model_id["model_id"] : Option < String >,
+    #[doc = " The query text"] opt model_text["model_text"] : Option < String >, #[doc =
+    " Token pruning configurations"] opt pruning_config["pruning_config"] : Option <
+    super::common::TokenPruningConfig > }
 }
 impl TextExpansionQuery {
     /// Nothing set.
@@ -4505,19 +3558,14 @@ crate::spec_enum! {
     " Creates a `match_bool_prefix` query on each field and combines the `_score` from each field."]
     BoolPrefix = "bool_prefix" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TypeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request TypeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, opt value["value"] : Option <
+    String > }
 }
 impl TypeQuery {
     /// Nothing set.
@@ -4529,12 +3577,10 @@ impl TypeQuery {
     }
     crate::setters!(plain boost : f32, plain name : String, plain value : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UntypedDecayFunction {
-    /// Determines how the distance is calculated when a field used for computing the decay contains multiple values.
-    #[serde(rename = "multi_value_mode", skip_serializing_if = "Option::is_none")]
-    pub multi_value_mode: Option<MultiValueMode>,
+crate::api_struct! {
+    #[derive(Default)] request UntypedDecayFunction { #[doc =
+    " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
+    opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > }
 }
 impl UntypedDecayFunction {
     /// Nothing set.
@@ -4546,33 +3592,27 @@ impl UntypedDecayFunction {
     }
     crate::setters!(plain multi_value_mode : MultiValueMode);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UntypedDistanceFeatureQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Date or point of origin used to calculate distances.
-    /// If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date.
-    /// Date Math, such as `now-1h`, is supported.
-    /// If the field value is a `geo_point` field, the `origin` value must be a geopoint.
-    #[serde(rename = "origin", skip_serializing_if = "Option::is_none")]
-    pub origin: Option<serde_json::Value>,
-    /// Distance from the `origin` at which relevance scores receive half of the `boost` value.
-    /// If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`.
-    #[serde(rename = "pivot", skip_serializing_if = "Option::is_none")]
-    pub pivot: Option<serde_json::Value>,
-    /// Name of the field used to calculate distances. This field must meet the following criteria:
-    /// be a `date`, `date_nanos` or `geo_point` field;
-    /// have an `index` mapping parameter value of `true`, which is the default;
-    /// have an `doc_values` mapping parameter value of `true`, which is the default.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
+crate::api_struct! {
+    #[derive(Default)] request UntypedDistanceFeatureQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Date or point of origin used to calculate distances."] #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `origin` value must be a date."]
+    #[doc = " Date Math, such as `now-1h`, is supported."] #[doc =
+    " If the field value is a `geo_point` field, the `origin` value must be a geopoint."]
+    opt origin["origin"] : Option < serde_json::Value >, #[doc =
+    " Distance from the `origin` at which relevance scores receive half of the `boost` value."]
+    #[doc =
+    " If the `field` value is a `date` or `date_nanos` field, the `pivot` value must be a time unit, such as `1h` or `10d`. If the `field` value is a `geo_point` field, the `pivot` value must be a distance unit, such as `1km` or `12m`."]
+    opt pivot["pivot"] : Option < serde_json::Value >, #[doc =
+    " Name of the field used to calculate distances. This field must meet the following criteria:"]
+    #[doc = " be a `date`, `date_nanos` or `geo_point` field;"] #[doc =
+    " have an `index` mapping parameter value of `true`, which is the default;"] #[doc =
+    " have an `doc_values` mapping parameter value of `true`, which is the default."] opt
+    field["field"] : Option < super::common::Field > }
 }
 impl UntypedDistanceFeatureQuery {
     /// Nothing set.
@@ -4587,38 +3627,23 @@ impl UntypedDistanceFeatureQuery {
         pivot : serde_json::Value, plain field : super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UntypedRangeQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates how the range query matches values for `range` fields.
-    #[serde(rename = "relation", skip_serializing_if = "Option::is_none")]
-    pub relation: Option<RangeRelation>,
-    /// Greater than.
-    #[serde(rename = "gt", skip_serializing_if = "Option::is_none")]
-    pub gt: Option<serde_json::Value>,
-    /// Greater than or equal to.
-    #[serde(rename = "gte", skip_serializing_if = "Option::is_none")]
-    pub gte: Option<serde_json::Value>,
-    /// Less than.
-    #[serde(rename = "lt", skip_serializing_if = "Option::is_none")]
-    pub lt: Option<serde_json::Value>,
-    /// Less than or equal to.
-    #[serde(rename = "lte", skip_serializing_if = "Option::is_none")]
-    pub lte: Option<serde_json::Value>,
-    /// Date format used to convert `date` values in the query.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
-    pub format: Option<super::common::DateFormat>,
-    /// Coordinated Universal Time (UTC) offset or IANA time zone used to convert `date` values in the query to UTC.
-    #[serde(rename = "time_zone", skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<super::common::TimeZone>,
+crate::api_struct! {
+    #[derive(Default)] request UntypedRangeQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Indicates how the range query matches values for `range` fields."] opt
+    relation["relation"] : Option < RangeRelation >, #[doc = " Greater than."] opt
+    gt["gt"] : Option < serde_json::Value >, #[doc = " Greater than or equal to."] opt
+    gte["gte"] : Option < serde_json::Value >, #[doc = " Less than."] opt lt["lt"] :
+    Option < serde_json::Value >, #[doc = " Less than or equal to."] opt lte["lte"] :
+    Option < serde_json::Value >, #[doc =
+    " Date format used to convert `date` values in the query."] opt format["format"] :
+    Option < super::common::DateFormat >, #[doc =
+    " Coordinated Universal Time (UTC) offset or IANA time zone used to convert `date` values in the query to UTC."]
+    opt time_zone["time_zone"] : Option < super::common::TimeZone > }
 }
 impl UntypedRangeQuery {
     /// Nothing set.
@@ -4635,23 +3660,17 @@ impl UntypedRangeQuery {
         time_zone : super::common::TimeZone
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeightedTokensQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The tokens representing this query
-    #[serde(rename = "tokens", skip_serializing_if = "Option::is_none")]
-    pub tokens: Option<crate::OneOrMany<std::collections::BTreeMap<String, f32>>>,
-    /// Token pruning configurations
-    #[serde(rename = "pruning_config", skip_serializing_if = "Option::is_none")]
-    pub pruning_config: Option<super::common::TokenPruningConfig>,
+crate::api_struct! {
+    #[derive(Default)] request WeightedTokensQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " The tokens representing this query"] opt tokens["tokens"] : Option < crate
+    ::OneOrMany < std::collections::BTreeMap < String, f32 > > >, #[doc =
+    " Token pruning configurations"] opt pruning_config["pruning_config"] : Option <
+    super::common::TokenPruningConfig > }
 }
 impl WeightedTokensQuery {
     /// Nothing set.
@@ -4667,30 +3686,21 @@ impl WeightedTokensQuery {
         super::common::TokenPruningConfig
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct WildcardQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows case insensitive matching of the pattern with the indexed field values when set to true. Default is false which means the case sensitivity of matching depends on the underlying field’s mapping.
-    #[serde(rename = "case_insensitive", skip_serializing_if = "Option::is_none")]
-    pub case_insensitive: Option<bool>,
-    /// Method used to rewrite the query.
-    #[serde(rename = "rewrite", skip_serializing_if = "Option::is_none")]
-    pub rewrite: Option<super::common::MultiTermQueryRewrite>,
-    /// Wildcard pattern for terms you wish to find in the provided field. Required, when wildcard is not set.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Wildcard pattern for terms you wish to find in the provided field. Required, when value is not set.
-    #[serde(rename = "wildcard", skip_serializing_if = "Option::is_none")]
-    pub wildcard: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WildcardQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " Allows case insensitive matching of the pattern with the indexed field values when set to true. Default is false which means the case sensitivity of matching depends on the underlying field’s mapping."]
+    opt case_insensitive["case_insensitive"] : Option < bool >, #[doc =
+    " Method used to rewrite the query."] opt rewrite["rewrite"] : Option <
+    super::common::MultiTermQueryRewrite >, #[doc =
+    " Wildcard pattern for terms you wish to find in the provided field. Required, when wildcard is not set."]
+    opt value["value"] : Option < String >, #[doc =
+    " Wildcard pattern for terms you wish to find in the provided field. Required, when value is not set."]
+    opt wildcard["wildcard"] : Option < String > } shortcut "value";
 }
 impl WildcardQuery {
     /// Nothing set.
@@ -4706,43 +3716,16 @@ impl WildcardQuery {
         wildcard : String
     );
 }
-impl serde::Serialize for WildcardQuery {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WildcardQuery::serialize(self, s)
-    }
-}
-impl crate::Shortcut for WildcardQuery {
-    type Short = String;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        WildcardQuery::deserialize(d)
-    }
-    fn short(v: String) -> Self {
-        WildcardQuery {
-            value: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for WildcardQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WrapperQuery {
-    /// Floating point number used to decrease or increase the relevance scores of the query.
-    /// Boost values are relative to the default value of 1.0.
-    /// A boost value between 0 and 1.0 decreases the relevance score.
-    /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f32>,
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A base64 encoded query.
-    /// The binary data format can be any of JSON, YAML, CBOR or SMILE encodings
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request WrapperQuery { #[doc =
+    " Floating point number used to decrease or increase the relevance scores of the query."]
+    #[doc = " Boost values are relative to the default value of 1.0."] #[doc =
+    " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
+    " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
+    Option < f32 >, opt name["_name"] : Option < String >, #[doc =
+    " A base64 encoded query."] #[doc =
+    " The binary data format can be any of JSON, YAML, CBOR or SMILE encodings"] opt
+    query["query"] : Option < String > }
 }
 impl WrapperQuery {
     /// Nothing set.

@@ -236,7 +236,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[doc =
     " The request body of `rollup.rollup_search`."] #[derive(Default)] request
     RollupRollupSearchRequest { #[doc = " Specifies aggregations."] opt
-    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap < String,
     super::aggregations::AggregationContainer > >, #[doc =
     " Specifies a DSL query that is subject to some limitations."] opt query["query"] :
     Option < super::query_dsl::QueryContainer >, #[doc =

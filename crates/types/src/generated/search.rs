@@ -6,7 +6,7 @@
 crate::api_struct! {
     #[doc = " The request body of `search`."] #[derive(Default)] request SearchRequest {
     #[doc = " Defines the aggregations that are run as part of the search request."] opt
-    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap < String,
     super::aggregations::AggregationContainer > >, #[doc =
     " Collapses search results the values of the specified field."] opt
     collapse["collapse"] : Option < FieldCollapse >, #[doc =
@@ -249,30 +249,24 @@ crate::api_struct! {
     time_in_nanos["time_in_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, opt children["children"] : Option < Vec < Collector > > }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct CompletionContext {
-    /// The factor by which the score of the suggestion should be boosted.
-    /// The score is computed by multiplying the boost with the suggestion weight.
-    #[serde(rename = "boost", skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    /// The value of the category to filter/boost on.
-    #[serde(rename = "context", skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
-    /// An array of precision values at which neighboring geohashes should be taken into account.
-    /// Precision value can be a distance value (`5m`, `10km`, etc.) or a raw geohash precision (`1`..`12`).
-    /// Defaults to generating neighbors for index time precision level.
-    #[serde(rename = "neighbours", skip_serializing_if = "Option::is_none")]
-    pub neighbours: Option<Vec<super::common::GeoHashPrecision>>,
-    /// The precision of the geohash to encode the query geo point.
-    /// Can be specified as a distance value (`5m`, `10km`, etc.), or as a raw geohash precision (`1`..`12`).
-    /// Defaults to index time precision level.
-    #[serde(rename = "precision", skip_serializing_if = "Option::is_none")]
-    pub precision: Option<super::common::GeoHashPrecision>,
-    /// Whether the category value should be treated as a prefix or not.
-    #[serde(rename = "prefix", skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CompletionContext { #[doc =
+    " The factor by which the score of the suggestion should be boosted."] #[doc =
+    " The score is computed by multiplying the boost with the suggestion weight."] opt
+    boost["boost"] : Option < f64 >, #[doc =
+    " The value of the category to filter/boost on."] opt context["context"] : Option <
+    Context >, #[doc =
+    " An array of precision values at which neighboring geohashes should be taken into account."]
+    #[doc =
+    " Precision value can be a distance value (`5m`, `10km`, etc.) or a raw geohash precision (`1`..`12`)."]
+    #[doc = " Defaults to generating neighbors for index time precision level."] opt
+    neighbours["neighbours"] : Option < Vec < super::common::GeoHashPrecision > >, #[doc
+    = " The precision of the geohash to encode the query geo point."] #[doc =
+    " Can be specified as a distance value (`5m`, `10km`, etc.), or as a raw geohash precision (`1`..`12`)."]
+    #[doc = " Defaults to index time precision level."] opt precision["precision"] :
+    Option < super::common::GeoHashPrecision >, #[doc =
+    " Whether the category value should be treated as a prefix or not."] opt
+    prefix["prefix"] : Option < bool > } shortcut "context";
 }
 impl CompletionContext {
     /// Nothing set.
@@ -287,28 +281,6 @@ impl CompletionContext {
         super::common::GeoHashPrecision >, plain precision :
         super::common::GeoHashPrecision, plain prefix : bool
     );
-}
-impl serde::Serialize for CompletionContext {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        CompletionContext::serialize(self, s)
-    }
-}
-impl crate::Shortcut for CompletionContext {
-    type Short = Context;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        CompletionContext::deserialize(d)
-    }
-    fn short(v: Context) -> Self {
-        CompletionContext {
-            context: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompletionContext {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompletionSuggest<TDocument> {
@@ -344,34 +316,24 @@ pub struct CompletionSuggestOption<TDocument> {
     #[serde(rename = "score", skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompletionSuggester {
-    /// The field to fetch the candidate suggestions from.
-    /// Needs to be set globally or per suggestion.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The analyzer to analyze the suggest text with.
-    /// Defaults to the search analyzer of the suggest field.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// The maximum corrections to be returned per suggest text token.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// A value, geo point object, or a geo hash string to filter or boost the suggestion on.
-    #[serde(rename = "contexts", skip_serializing_if = "Option::is_none")]
-    pub contexts: Option<
-        std::collections::BTreeMap<String, crate::OneOrMany<CompletionContext>>,
-    >,
-    /// Enables fuzziness, meaning you can have a typo in your search and still get results back.
-    #[serde(rename = "fuzzy", skip_serializing_if = "Option::is_none")]
-    pub fuzzy: Option<SuggestFuzziness>,
-    /// A regex query that expresses a prefix as a regular expression.
-    #[serde(rename = "regex", skip_serializing_if = "Option::is_none")]
-    pub regex: Option<RegexOptions>,
-    /// Whether duplicate suggestions should be filtered out.
-    #[serde(rename = "skip_duplicates", skip_serializing_if = "Option::is_none")]
-    pub skip_duplicates: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request CompletionSuggester { #[doc =
+    " The field to fetch the candidate suggestions from."] #[doc =
+    " Needs to be set globally or per suggestion."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The analyzer to analyze the suggest text with."]
+    #[doc = " Defaults to the search analyzer of the suggest field."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " The maximum corrections to be returned per suggest text token."] opt size["size"] :
+    Option < i32 >, #[doc =
+    " A value, geo point object, or a geo hash string to filter or boost the suggestion on."]
+    opt contexts["contexts"] : Option < std::collections::BTreeMap < String, crate
+    ::OneOrMany < CompletionContext > > >, #[doc =
+    " Enables fuzziness, meaning you can have a typo in your search and still get results back."]
+    opt fuzzy["fuzzy"] : Option < SuggestFuzziness >, #[doc =
+    " A regex query that expresses a prefix as a regular expression."] opt regex["regex"]
+    : Option < RegexOptions >, #[doc =
+    " Whether duplicate suggestions should be filtered out."] opt
+    skip_duplicates["skip_duplicates"] : Option < bool > }
 }
 impl CompletionSuggester {
     /// Nothing set.
@@ -415,53 +377,45 @@ crate::api_struct! {
     String, serde_json::Value > >, opt children["children"] : Option < Vec <
     DfsStatisticsProfile > > }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DirectGenerator {
-    /// The field to fetch the candidate suggestions from.
-    /// Needs to be set globally or per suggestion.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The maximum edit distance candidate suggestions can have in order to be considered as a suggestion.
-    /// Can only be `1` or `2`.
-    #[serde(rename = "max_edits", skip_serializing_if = "Option::is_none")]
-    pub max_edits: Option<i32>,
-    /// A factor that is used to multiply with the shard_size in order to inspect more candidate spelling corrections on the shard level.
-    /// Can improve accuracy at the cost of performance.
-    #[serde(rename = "max_inspections", skip_serializing_if = "Option::is_none")]
-    pub max_inspections: Option<f32>,
-    /// The maximum threshold in number of documents in which a suggest text token can exist in order to be included.
-    /// This can be used to exclude high frequency terms — which are usually spelled correctly — from being spellchecked.
-    /// Can be a relative percentage number (for example `0.4`) or an absolute number to represent document frequencies.
-    /// If a value higher than 1 is specified, then fractional can not be specified.
-    #[serde(rename = "max_term_freq", skip_serializing_if = "Option::is_none")]
-    pub max_term_freq: Option<f32>,
-    /// The minimal threshold in number of documents a suggestion should appear in.
-    /// This can improve quality by only suggesting high frequency terms.
-    /// Can be specified as an absolute number or as a relative percentage of number of documents.
-    /// If a value higher than 1 is specified, the number cannot be fractional.
-    #[serde(rename = "min_doc_freq", skip_serializing_if = "Option::is_none")]
-    pub min_doc_freq: Option<f32>,
-    /// The minimum length a suggest text term must have in order to be included.
-    #[serde(rename = "min_word_length", skip_serializing_if = "Option::is_none")]
-    pub min_word_length: Option<i32>,
-    /// A filter (analyzer) that is applied to each of the generated tokens before they are passed to the actual phrase scorer.
-    #[serde(rename = "post_filter", skip_serializing_if = "Option::is_none")]
-    pub post_filter: Option<String>,
-    /// A filter (analyzer) that is applied to each of the tokens passed to this candidate generator.
-    /// This filter is applied to the original token before candidates are generated.
-    #[serde(rename = "pre_filter", skip_serializing_if = "Option::is_none")]
-    pub pre_filter: Option<String>,
-    /// The number of minimal prefix characters that must match in order be a candidate suggestions.
-    /// Increasing this number improves spellcheck performance.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// The maximum corrections to be returned per suggest text token.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Controls what suggestions are included on the suggestions generated on each shard.
-    #[serde(rename = "suggest_mode", skip_serializing_if = "Option::is_none")]
-    pub suggest_mode: Option<super::common::SuggestMode>,
+crate::api_struct! {
+    #[derive(Default)] request DirectGenerator { #[doc =
+    " The field to fetch the candidate suggestions from."] #[doc =
+    " Needs to be set globally or per suggestion."] opt field["field"] : Option <
+    super::common::Field >, #[doc =
+    " The maximum edit distance candidate suggestions can have in order to be considered as a suggestion."]
+    #[doc = " Can only be `1` or `2`."] opt max_edits["max_edits"] : Option < i32 >,
+    #[doc =
+    " A factor that is used to multiply with the shard_size in order to inspect more candidate spelling corrections on the shard level."]
+    #[doc = " Can improve accuracy at the cost of performance."] opt
+    max_inspections["max_inspections"] : Option < f32 >, #[doc =
+    " The maximum threshold in number of documents in which a suggest text token can exist in order to be included."]
+    #[doc =
+    " This can be used to exclude high frequency terms\u{2009}—\u{2009}which are usually spelled correctly\u{2009}—\u{2009}from being spellchecked."]
+    #[doc =
+    " Can be a relative percentage number (for example `0.4`) or an absolute number to represent document frequencies."]
+    #[doc =
+    " If a value higher than 1 is specified, then fractional can not be specified."] opt
+    max_term_freq["max_term_freq"] : Option < f32 >, #[doc =
+    " The minimal threshold in number of documents a suggestion should appear in."] #[doc
+    = " This can improve quality by only suggesting high frequency terms."] #[doc =
+    " Can be specified as an absolute number or as a relative percentage of number of documents."]
+    #[doc = " If a value higher than 1 is specified, the number cannot be fractional."]
+    opt min_doc_freq["min_doc_freq"] : Option < f32 >, #[doc =
+    " The minimum length a suggest text term must have in order to be included."] opt
+    min_word_length["min_word_length"] : Option < i32 >, #[doc =
+    " A filter (analyzer) that is applied to each of the generated tokens before they are passed to the actual phrase scorer."]
+    opt post_filter["post_filter"] : Option < String >, #[doc =
+    " A filter (analyzer) that is applied to each of the tokens passed to this candidate generator."]
+    #[doc =
+    " This filter is applied to the original token before candidates are generated."] opt
+    pre_filter["pre_filter"] : Option < String >, #[doc =
+    " The number of minimal prefix characters that must match in order be a candidate suggestions."]
+    #[doc = " Increasing this number improves spellcheck performance."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " The maximum corrections to be returned per suggest text token."] opt size["size"] :
+    Option < i32 >, #[doc =
+    " Controls what suggestions are included on the suggestions generated on each shard."]
+    opt suggest_mode["suggest_mode"] : Option < super::common::SuggestMode > }
 }
 impl DirectGenerator {
     /// Nothing set.
@@ -499,23 +453,14 @@ crate::api_struct! {
     response FetchProfileDebug { opt stored_fields["stored_fields"] : Option < Vec <
     String > >, opt fast_path["fast_path"] : Option < i32 > }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldCollapse {
-    /// The field to collapse the result set on
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The number of inner hits and their sort order
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<Box<crate::OneOrMany<InnerHits>>>,
-    /// The number of concurrent requests allowed to retrieve the inner_hits per group
-    #[serde(
-        rename = "max_concurrent_group_searches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_concurrent_group_searches: Option<i32>,
-    #[serde(rename = "collapse", skip_serializing_if = "Option::is_none")]
-    pub collapse: Option<Box<FieldCollapse>>,
+crate::api_struct! {
+    #[derive(Default)] request FieldCollapse { #[doc =
+    " The field to collapse the result set on"] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The number of inner hits and their sort order"] opt
+    inner_hits["inner_hits"] : Option < Box < crate ::OneOrMany < InnerHits > > >, #[doc
+    = " The number of concurrent requests allowed to retrieve the inner_hits per group"]
+    opt max_concurrent_group_searches["max_concurrent_group_searches"] : Option < i32 >,
+    opt collapse["collapse"] : Option < Box < FieldCollapse > > }
 }
 impl FieldCollapse {
     /// Nothing set.
@@ -675,90 +620,72 @@ impl From<FieldSuggesterKind> for FieldSuggester {
         FieldSuggester::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Highlight {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HighlighterType>,
-    /// A string that contains each boundary character.
-    #[serde(rename = "boundary_chars", skip_serializing_if = "Option::is_none")]
-    pub boundary_chars: Option<String>,
-    /// How far to scan for boundary characters.
-    #[serde(rename = "boundary_max_scan", skip_serializing_if = "Option::is_none")]
-    pub boundary_max_scan: Option<i32>,
-    /// Specifies how to break the highlighted fragments: chars, sentence, or word.
-    /// Only valid for the unified and fvh highlighters.
-    /// Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter.
-    #[serde(rename = "boundary_scanner", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner: Option<BoundaryScanner>,
-    /// Controls which locale is used to search for sentence and word boundaries.
-    /// This parameter takes a form of a language tag, for example: `"en-US"`, `"fr-FR"`, `"ja-JP"`.
-    #[serde(rename = "boundary_scanner_locale", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner_locale: Option<String>,
-    #[serde(rename = "force_source", skip_serializing_if = "Option::is_none")]
-    pub force_source: Option<bool>,
-    /// Specifies how text should be broken up in highlight snippets: `simple` or `span`.
-    /// Only valid for the `plain` highlighter.
-    #[serde(rename = "fragmenter", skip_serializing_if = "Option::is_none")]
-    pub fragmenter: Option<HighlighterFragmenter>,
-    /// The size of the highlighted fragment in characters.
-    #[serde(rename = "fragment_size", skip_serializing_if = "Option::is_none")]
-    pub fragment_size: Option<i32>,
-    #[serde(rename = "highlight_filter", skip_serializing_if = "Option::is_none")]
-    pub highlight_filter: Option<bool>,
-    /// Highlight matches for a query other than the search query.
-    /// This is especially useful if you use a rescore query because those are not taken into account by highlighting by default.
-    #[serde(rename = "highlight_query", skip_serializing_if = "Option::is_none")]
-    pub highlight_query: Option<super::query_dsl::QueryContainer>,
-    #[serde(rename = "max_fragment_length", skip_serializing_if = "Option::is_none")]
-    pub max_fragment_length: Option<i32>,
-    /// If set to a non-negative value, highlighting stops at this defined maximum limit.
-    /// The rest of the text is not processed, thus not highlighted and no error is returned
-    /// The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting.
-    #[serde(rename = "max_analyzed_offset", skip_serializing_if = "Option::is_none")]
-    pub max_analyzed_offset: Option<i32>,
-    /// The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight.
-    #[serde(rename = "no_match_size", skip_serializing_if = "Option::is_none")]
-    pub no_match_size: Option<i32>,
-    /// The maximum number of fragments to return.
-    /// If the number of fragments is set to `0`, no fragments are returned.
-    /// Instead, the entire field contents are highlighted and returned.
-    /// This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required.
-    #[serde(rename = "number_of_fragments", skip_serializing_if = "Option::is_none")]
-    pub number_of_fragments: Option<i32>,
-    #[serde(rename = "options", skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Sorts highlighted fragments by score when set to `score`.
-    /// By default, fragments will be output in the order they appear in the field (order: `none`).
-    /// Setting this option to `score` will output the most relevant fragments first.
-    /// Each highlighter applies its own logic to compute relevancy scores.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<HighlighterOrder>,
-    /// Controls the number of matching phrases in a document that are considered.
-    /// Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory.
-    /// When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory.
-    /// Only supported by the `fvh` highlighter.
-    #[serde(rename = "phrase_limit", skip_serializing_if = "Option::is_none")]
-    pub phrase_limit: Option<i32>,
-    /// Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "post_tags", skip_serializing_if = "Option::is_none")]
-    pub post_tags: Option<Vec<String>>,
-    /// Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "pre_tags", skip_serializing_if = "Option::is_none")]
-    pub pre_tags: Option<Vec<String>>,
-    /// By default, only fields that contains a query match are highlighted.
-    /// Set to `false` to highlight all fields.
-    #[serde(rename = "require_field_match", skip_serializing_if = "Option::is_none")]
-    pub require_field_match: Option<bool>,
-    /// Set to `styled` to use the built-in tag schema.
-    #[serde(rename = "tags_schema", skip_serializing_if = "Option::is_none")]
-    pub tags_schema: Option<HighlighterTagsSchema>,
-    #[serde(rename = "encoder", skip_serializing_if = "Option::is_none")]
-    pub encoder: Option<HighlighterEncoder>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Box<crate::OneOrMany<crate::SingleKey<HighlightField>>>>,
+crate::api_struct! {
+    #[derive(Default)] request Highlight { opt r#type["type"] : Option < HighlighterType
+    >, #[doc = " A string that contains each boundary character."] opt
+    boundary_chars["boundary_chars"] : Option < String >, #[doc =
+    " How far to scan for boundary characters."] opt
+    boundary_max_scan["boundary_max_scan"] : Option < i32 >, #[doc =
+    " Specifies how to break the highlighted fragments: chars, sentence, or word."] #[doc
+    = " Only valid for the unified and fvh highlighters."] #[doc =
+    " Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter."]
+    opt boundary_scanner["boundary_scanner"] : Option < BoundaryScanner >, #[doc =
+    " Controls which locale is used to search for sentence and word boundaries."] #[doc =
+    " This parameter takes a form of a language tag, for example: `\"en-US\"`, `\"fr-FR\"`, `\"ja-JP\"`."]
+    opt boundary_scanner_locale["boundary_scanner_locale"] : Option < String >, opt
+    force_source["force_source"] : Option < bool >, #[doc =
+    " Specifies how text should be broken up in highlight snippets: `simple` or `span`."]
+    #[doc = " Only valid for the `plain` highlighter."] opt fragmenter["fragmenter"] :
+    Option < HighlighterFragmenter >, #[doc =
+    " The size of the highlighted fragment in characters."] opt
+    fragment_size["fragment_size"] : Option < i32 >, opt
+    highlight_filter["highlight_filter"] : Option < bool >, #[doc =
+    " Highlight matches for a query other than the search query."] #[doc =
+    " This is especially useful if you use a rescore query because those are not taken into account by highlighting by default."]
+    opt highlight_query["highlight_query"] : Option < super::query_dsl::QueryContainer >,
+    opt max_fragment_length["max_fragment_length"] : Option < i32 >, #[doc =
+    " If set to a non-negative value, highlighting stops at this defined maximum limit."]
+    #[doc =
+    " The rest of the text is not processed, thus not highlighted and no error is returned"]
+    #[doc =
+    " The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting."]
+    opt max_analyzed_offset["max_analyzed_offset"] : Option < i32 >, #[doc =
+    " The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight."]
+    opt no_match_size["no_match_size"] : Option < i32 >, #[doc =
+    " The maximum number of fragments to return."] #[doc =
+    " If the number of fragments is set to `0`, no fragments are returned."] #[doc =
+    " Instead, the entire field contents are highlighted and returned."] #[doc =
+    " This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required."]
+    opt number_of_fragments["number_of_fragments"] : Option < i32 >, opt
+    options["options"] : Option < std::collections::BTreeMap < String, serde_json::Value
+    > >, #[doc = " Sorts highlighted fragments by score when set to `score`."] #[doc =
+    " By default, fragments will be output in the order they appear in the field (order: `none`)."]
+    #[doc =
+    " Setting this option to `score` will output the most relevant fragments first."]
+    #[doc = " Each highlighter applies its own logic to compute relevancy scores."] opt
+    order["order"] : Option < HighlighterOrder >, #[doc =
+    " Controls the number of matching phrases in a document that are considered."] #[doc
+    =
+    " Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory."]
+    #[doc =
+    " When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory."]
+    #[doc = " Only supported by the `fvh` highlighter."] opt phrase_limit["phrase_limit"]
+    : Option < i32 >, #[doc =
+    " Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt post_tags["post_tags"] : Option < Vec < String > >, #[doc =
+    " Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt pre_tags["pre_tags"] : Option < Vec < String > >, #[doc =
+    " By default, only fields that contains a query match are highlighted."] #[doc =
+    " Set to `false` to highlight all fields."] opt
+    require_field_match["require_field_match"] : Option < bool >, #[doc =
+    " Set to `styled` to use the built-in tag schema."] opt tags_schema["tags_schema"] :
+    Option < HighlighterTagsSchema >, opt encoder["encoder"] : Option <
+    HighlighterEncoder >, opt fields["fields"] : Option < Box < crate ::OneOrMany < crate
+    ::SingleKey < HighlightField > > > > }
 }
 impl Highlight {
     /// Nothing set.
@@ -783,86 +710,70 @@ impl Highlight {
         ::SingleKey < HighlightField > >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HighlightBase {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HighlighterType>,
-    /// A string that contains each boundary character.
-    #[serde(rename = "boundary_chars", skip_serializing_if = "Option::is_none")]
-    pub boundary_chars: Option<String>,
-    /// How far to scan for boundary characters.
-    #[serde(rename = "boundary_max_scan", skip_serializing_if = "Option::is_none")]
-    pub boundary_max_scan: Option<i32>,
-    /// Specifies how to break the highlighted fragments: chars, sentence, or word.
-    /// Only valid for the unified and fvh highlighters.
-    /// Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter.
-    #[serde(rename = "boundary_scanner", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner: Option<BoundaryScanner>,
-    /// Controls which locale is used to search for sentence and word boundaries.
-    /// This parameter takes a form of a language tag, for example: `"en-US"`, `"fr-FR"`, `"ja-JP"`.
-    #[serde(rename = "boundary_scanner_locale", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner_locale: Option<String>,
-    #[serde(rename = "force_source", skip_serializing_if = "Option::is_none")]
-    pub force_source: Option<bool>,
-    /// Specifies how text should be broken up in highlight snippets: `simple` or `span`.
-    /// Only valid for the `plain` highlighter.
-    #[serde(rename = "fragmenter", skip_serializing_if = "Option::is_none")]
-    pub fragmenter: Option<HighlighterFragmenter>,
-    /// The size of the highlighted fragment in characters.
-    #[serde(rename = "fragment_size", skip_serializing_if = "Option::is_none")]
-    pub fragment_size: Option<i32>,
-    #[serde(rename = "highlight_filter", skip_serializing_if = "Option::is_none")]
-    pub highlight_filter: Option<bool>,
-    /// Highlight matches for a query other than the search query.
-    /// This is especially useful if you use a rescore query because those are not taken into account by highlighting by default.
-    #[serde(rename = "highlight_query", skip_serializing_if = "Option::is_none")]
-    pub highlight_query: Option<super::query_dsl::QueryContainer>,
-    #[serde(rename = "max_fragment_length", skip_serializing_if = "Option::is_none")]
-    pub max_fragment_length: Option<i32>,
-    /// If set to a non-negative value, highlighting stops at this defined maximum limit.
-    /// The rest of the text is not processed, thus not highlighted and no error is returned
-    /// The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting.
-    #[serde(rename = "max_analyzed_offset", skip_serializing_if = "Option::is_none")]
-    pub max_analyzed_offset: Option<i32>,
-    /// The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight.
-    #[serde(rename = "no_match_size", skip_serializing_if = "Option::is_none")]
-    pub no_match_size: Option<i32>,
-    /// The maximum number of fragments to return.
-    /// If the number of fragments is set to `0`, no fragments are returned.
-    /// Instead, the entire field contents are highlighted and returned.
-    /// This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required.
-    #[serde(rename = "number_of_fragments", skip_serializing_if = "Option::is_none")]
-    pub number_of_fragments: Option<i32>,
-    #[serde(rename = "options", skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Sorts highlighted fragments by score when set to `score`.
-    /// By default, fragments will be output in the order they appear in the field (order: `none`).
-    /// Setting this option to `score` will output the most relevant fragments first.
-    /// Each highlighter applies its own logic to compute relevancy scores.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<HighlighterOrder>,
-    /// Controls the number of matching phrases in a document that are considered.
-    /// Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory.
-    /// When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory.
-    /// Only supported by the `fvh` highlighter.
-    #[serde(rename = "phrase_limit", skip_serializing_if = "Option::is_none")]
-    pub phrase_limit: Option<i32>,
-    /// Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "post_tags", skip_serializing_if = "Option::is_none")]
-    pub post_tags: Option<Vec<String>>,
-    /// Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "pre_tags", skip_serializing_if = "Option::is_none")]
-    pub pre_tags: Option<Vec<String>>,
-    /// By default, only fields that contains a query match are highlighted.
-    /// Set to `false` to highlight all fields.
-    #[serde(rename = "require_field_match", skip_serializing_if = "Option::is_none")]
-    pub require_field_match: Option<bool>,
-    /// Set to `styled` to use the built-in tag schema.
-    #[serde(rename = "tags_schema", skip_serializing_if = "Option::is_none")]
-    pub tags_schema: Option<HighlighterTagsSchema>,
+crate::api_struct! {
+    #[derive(Default)] request HighlightBase { opt r#type["type"] : Option <
+    HighlighterType >, #[doc = " A string that contains each boundary character."] opt
+    boundary_chars["boundary_chars"] : Option < String >, #[doc =
+    " How far to scan for boundary characters."] opt
+    boundary_max_scan["boundary_max_scan"] : Option < i32 >, #[doc =
+    " Specifies how to break the highlighted fragments: chars, sentence, or word."] #[doc
+    = " Only valid for the unified and fvh highlighters."] #[doc =
+    " Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter."]
+    opt boundary_scanner["boundary_scanner"] : Option < BoundaryScanner >, #[doc =
+    " Controls which locale is used to search for sentence and word boundaries."] #[doc =
+    " This parameter takes a form of a language tag, for example: `\"en-US\"`, `\"fr-FR\"`, `\"ja-JP\"`."]
+    opt boundary_scanner_locale["boundary_scanner_locale"] : Option < String >, opt
+    force_source["force_source"] : Option < bool >, #[doc =
+    " Specifies how text should be broken up in highlight snippets: `simple` or `span`."]
+    #[doc = " Only valid for the `plain` highlighter."] opt fragmenter["fragmenter"] :
+    Option < HighlighterFragmenter >, #[doc =
+    " The size of the highlighted fragment in characters."] opt
+    fragment_size["fragment_size"] : Option < i32 >, opt
+    highlight_filter["highlight_filter"] : Option < bool >, #[doc =
+    " Highlight matches for a query other than the search query."] #[doc =
+    " This is especially useful if you use a rescore query because those are not taken into account by highlighting by default."]
+    opt highlight_query["highlight_query"] : Option < super::query_dsl::QueryContainer >,
+    opt max_fragment_length["max_fragment_length"] : Option < i32 >, #[doc =
+    " If set to a non-negative value, highlighting stops at this defined maximum limit."]
+    #[doc =
+    " The rest of the text is not processed, thus not highlighted and no error is returned"]
+    #[doc =
+    " The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting."]
+    opt max_analyzed_offset["max_analyzed_offset"] : Option < i32 >, #[doc =
+    " The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight."]
+    opt no_match_size["no_match_size"] : Option < i32 >, #[doc =
+    " The maximum number of fragments to return."] #[doc =
+    " If the number of fragments is set to `0`, no fragments are returned."] #[doc =
+    " Instead, the entire field contents are highlighted and returned."] #[doc =
+    " This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required."]
+    opt number_of_fragments["number_of_fragments"] : Option < i32 >, opt
+    options["options"] : Option < std::collections::BTreeMap < String, serde_json::Value
+    > >, #[doc = " Sorts highlighted fragments by score when set to `score`."] #[doc =
+    " By default, fragments will be output in the order they appear in the field (order: `none`)."]
+    #[doc =
+    " Setting this option to `score` will output the most relevant fragments first."]
+    #[doc = " Each highlighter applies its own logic to compute relevancy scores."] opt
+    order["order"] : Option < HighlighterOrder >, #[doc =
+    " Controls the number of matching phrases in a document that are considered."] #[doc
+    =
+    " Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory."]
+    #[doc =
+    " When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory."]
+    #[doc = " Only supported by the `fvh` highlighter."] opt phrase_limit["phrase_limit"]
+    : Option < i32 >, #[doc =
+    " Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt post_tags["post_tags"] : Option < Vec < String > >, #[doc =
+    " Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt pre_tags["pre_tags"] : Option < Vec < String > >, #[doc =
+    " By default, only fields that contains a query match are highlighted."] #[doc =
+    " Set to `false` to highlight all fields."] opt
+    require_field_match["require_field_match"] : Option < bool >, #[doc =
+    " Set to `styled` to use the built-in tag schema."] opt tags_schema["tags_schema"] :
+    Option < HighlighterTagsSchema > }
 }
 impl HighlightBase {
     /// Nothing set.
@@ -885,90 +796,71 @@ impl HighlightBase {
         require_field_match : bool, plain tags_schema : HighlighterTagsSchema
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HighlightField {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HighlighterType>,
-    /// A string that contains each boundary character.
-    #[serde(rename = "boundary_chars", skip_serializing_if = "Option::is_none")]
-    pub boundary_chars: Option<String>,
-    /// How far to scan for boundary characters.
-    #[serde(rename = "boundary_max_scan", skip_serializing_if = "Option::is_none")]
-    pub boundary_max_scan: Option<i32>,
-    /// Specifies how to break the highlighted fragments: chars, sentence, or word.
-    /// Only valid for the unified and fvh highlighters.
-    /// Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter.
-    #[serde(rename = "boundary_scanner", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner: Option<BoundaryScanner>,
-    /// Controls which locale is used to search for sentence and word boundaries.
-    /// This parameter takes a form of a language tag, for example: `"en-US"`, `"fr-FR"`, `"ja-JP"`.
-    #[serde(rename = "boundary_scanner_locale", skip_serializing_if = "Option::is_none")]
-    pub boundary_scanner_locale: Option<String>,
-    #[serde(rename = "force_source", skip_serializing_if = "Option::is_none")]
-    pub force_source: Option<bool>,
-    /// Specifies how text should be broken up in highlight snippets: `simple` or `span`.
-    /// Only valid for the `plain` highlighter.
-    #[serde(rename = "fragmenter", skip_serializing_if = "Option::is_none")]
-    pub fragmenter: Option<HighlighterFragmenter>,
-    /// The size of the highlighted fragment in characters.
-    #[serde(rename = "fragment_size", skip_serializing_if = "Option::is_none")]
-    pub fragment_size: Option<i32>,
-    #[serde(rename = "highlight_filter", skip_serializing_if = "Option::is_none")]
-    pub highlight_filter: Option<bool>,
-    /// Highlight matches for a query other than the search query.
-    /// This is especially useful if you use a rescore query because those are not taken into account by highlighting by default.
-    #[serde(rename = "highlight_query", skip_serializing_if = "Option::is_none")]
-    pub highlight_query: Option<super::query_dsl::QueryContainer>,
-    #[serde(rename = "max_fragment_length", skip_serializing_if = "Option::is_none")]
-    pub max_fragment_length: Option<i32>,
-    /// If set to a non-negative value, highlighting stops at this defined maximum limit.
-    /// The rest of the text is not processed, thus not highlighted and no error is returned
-    /// The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting.
-    #[serde(rename = "max_analyzed_offset", skip_serializing_if = "Option::is_none")]
-    pub max_analyzed_offset: Option<i32>,
-    /// The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight.
-    #[serde(rename = "no_match_size", skip_serializing_if = "Option::is_none")]
-    pub no_match_size: Option<i32>,
-    /// The maximum number of fragments to return.
-    /// If the number of fragments is set to `0`, no fragments are returned.
-    /// Instead, the entire field contents are highlighted and returned.
-    /// This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required.
-    #[serde(rename = "number_of_fragments", skip_serializing_if = "Option::is_none")]
-    pub number_of_fragments: Option<i32>,
-    #[serde(rename = "options", skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Sorts highlighted fragments by score when set to `score`.
-    /// By default, fragments will be output in the order they appear in the field (order: `none`).
-    /// Setting this option to `score` will output the most relevant fragments first.
-    /// Each highlighter applies its own logic to compute relevancy scores.
-    #[serde(rename = "order", skip_serializing_if = "Option::is_none")]
-    pub order: Option<HighlighterOrder>,
-    /// Controls the number of matching phrases in a document that are considered.
-    /// Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory.
-    /// When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory.
-    /// Only supported by the `fvh` highlighter.
-    #[serde(rename = "phrase_limit", skip_serializing_if = "Option::is_none")]
-    pub phrase_limit: Option<i32>,
-    /// Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "post_tags", skip_serializing_if = "Option::is_none")]
-    pub post_tags: Option<Vec<String>>,
-    /// Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text.
-    /// By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags.
-    #[serde(rename = "pre_tags", skip_serializing_if = "Option::is_none")]
-    pub pre_tags: Option<Vec<String>>,
-    /// By default, only fields that contains a query match are highlighted.
-    /// Set to `false` to highlight all fields.
-    #[serde(rename = "require_field_match", skip_serializing_if = "Option::is_none")]
-    pub require_field_match: Option<bool>,
-    /// Set to `styled` to use the built-in tag schema.
-    #[serde(rename = "tags_schema", skip_serializing_if = "Option::is_none")]
-    pub tags_schema: Option<HighlighterTagsSchema>,
-    #[serde(rename = "fragment_offset", skip_serializing_if = "Option::is_none")]
-    pub fragment_offset: Option<i32>,
-    #[serde(rename = "matched_fields", skip_serializing_if = "Option::is_none")]
-    pub matched_fields: Option<super::common::Fields>,
+crate::api_struct! {
+    #[derive(Default)] request HighlightField { opt r#type["type"] : Option <
+    HighlighterType >, #[doc = " A string that contains each boundary character."] opt
+    boundary_chars["boundary_chars"] : Option < String >, #[doc =
+    " How far to scan for boundary characters."] opt
+    boundary_max_scan["boundary_max_scan"] : Option < i32 >, #[doc =
+    " Specifies how to break the highlighted fragments: chars, sentence, or word."] #[doc
+    = " Only valid for the unified and fvh highlighters."] #[doc =
+    " Defaults to `sentence` for the `unified` highlighter. Defaults to `chars` for the `fvh` highlighter."]
+    opt boundary_scanner["boundary_scanner"] : Option < BoundaryScanner >, #[doc =
+    " Controls which locale is used to search for sentence and word boundaries."] #[doc =
+    " This parameter takes a form of a language tag, for example: `\"en-US\"`, `\"fr-FR\"`, `\"ja-JP\"`."]
+    opt boundary_scanner_locale["boundary_scanner_locale"] : Option < String >, opt
+    force_source["force_source"] : Option < bool >, #[doc =
+    " Specifies how text should be broken up in highlight snippets: `simple` or `span`."]
+    #[doc = " Only valid for the `plain` highlighter."] opt fragmenter["fragmenter"] :
+    Option < HighlighterFragmenter >, #[doc =
+    " The size of the highlighted fragment in characters."] opt
+    fragment_size["fragment_size"] : Option < i32 >, opt
+    highlight_filter["highlight_filter"] : Option < bool >, #[doc =
+    " Highlight matches for a query other than the search query."] #[doc =
+    " This is especially useful if you use a rescore query because those are not taken into account by highlighting by default."]
+    opt highlight_query["highlight_query"] : Option < super::query_dsl::QueryContainer >,
+    opt max_fragment_length["max_fragment_length"] : Option < i32 >, #[doc =
+    " If set to a non-negative value, highlighting stops at this defined maximum limit."]
+    #[doc =
+    " The rest of the text is not processed, thus not highlighted and no error is returned"]
+    #[doc =
+    " The `max_analyzed_offset` query setting does not override the `index.highlight.max_analyzed_offset` setting, which prevails when it’s set to lower value than the query setting."]
+    opt max_analyzed_offset["max_analyzed_offset"] : Option < i32 >, #[doc =
+    " The amount of text you want to return from the beginning of the field if there are no matching fragments to highlight."]
+    opt no_match_size["no_match_size"] : Option < i32 >, #[doc =
+    " The maximum number of fragments to return."] #[doc =
+    " If the number of fragments is set to `0`, no fragments are returned."] #[doc =
+    " Instead, the entire field contents are highlighted and returned."] #[doc =
+    " This can be handy when you need to highlight short texts such as a title or address, but fragmentation is not required."]
+    opt number_of_fragments["number_of_fragments"] : Option < i32 >, opt
+    options["options"] : Option < std::collections::BTreeMap < String, serde_json::Value
+    > >, #[doc = " Sorts highlighted fragments by score when set to `score`."] #[doc =
+    " By default, fragments will be output in the order they appear in the field (order: `none`)."]
+    #[doc =
+    " Setting this option to `score` will output the most relevant fragments first."]
+    #[doc = " Each highlighter applies its own logic to compute relevancy scores."] opt
+    order["order"] : Option < HighlighterOrder >, #[doc =
+    " Controls the number of matching phrases in a document that are considered."] #[doc
+    =
+    " Prevents the `fvh` highlighter from analyzing too many phrases and consuming too much memory."]
+    #[doc =
+    " When using `matched_fields`, `phrase_limit` phrases per matched field are considered. Raising the limit increases query time and consumes more memory."]
+    #[doc = " Only supported by the `fvh` highlighter."] opt phrase_limit["phrase_limit"]
+    : Option < i32 >, #[doc =
+    " Use in conjunction with `pre_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt post_tags["post_tags"] : Option < Vec < String > >, #[doc =
+    " Use in conjunction with `post_tags` to define the HTML tags to use for the highlighted text."]
+    #[doc =
+    " By default, highlighted text is wrapped in `&lt;em&gt;` and `&lt;/em&gt;` tags."]
+    opt pre_tags["pre_tags"] : Option < Vec < String > >, #[doc =
+    " By default, only fields that contains a query match are highlighted."] #[doc =
+    " Set to `false` to highlight all fields."] opt
+    require_field_match["require_field_match"] : Option < bool >, #[doc =
+    " Set to `styled` to use the built-in tag schema."] opt tags_schema["tags_schema"] :
+    Option < HighlighterTagsSchema >, opt fragment_offset["fragment_offset"] : Option <
+    i32 >, opt matched_fields["matched_fields"] : Option < super::common::Fields > }
 }
 impl HighlightField {
     /// Nothing set.
@@ -1076,51 +968,27 @@ pub struct HitsMetadata<T> {
     )]
     pub max_score: Option<Option<f64>>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InnerHits {
-    /// The name for the particular inner hit definition in the response.
-    /// Useful when a search request contains multiple inner hits.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<super::common::Name>,
-    /// The maximum number of hits to return per `inner_hits`.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Inner hit starting document offset.
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<i32>,
-    #[serde(rename = "collapse", skip_serializing_if = "Option::is_none")]
-    pub collapse: Option<Box<FieldCollapse>>,
-    #[serde(rename = "docvalue_fields", skip_serializing_if = "Option::is_none")]
-    pub docvalue_fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    #[serde(rename = "explain", skip_serializing_if = "Option::is_none")]
-    pub explain: Option<bool>,
-    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
-    pub highlight: Option<Box<Highlight>>,
-    #[serde(rename = "ignore_unmapped", skip_serializing_if = "Option::is_none")]
-    pub ignore_unmapped: Option<bool>,
-    #[serde(rename = "script_fields", skip_serializing_if = "Option::is_none")]
-    pub script_fields: Option<
-        std::collections::BTreeMap<String, super::common::ScriptField>,
-    >,
-    #[serde(rename = "seq_no_primary_term", skip_serializing_if = "Option::is_none")]
-    pub seq_no_primary_term: Option<bool>,
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<Vec<super::common::Field>>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    /// How the inner hits should be sorted per `inner_hits`.
-    /// By default, inner hits are sorted by score.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::Sort>,
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceConfig>,
-    #[serde(rename = "stored_fields", skip_serializing_if = "Option::is_none")]
-    pub stored_fields: Option<super::common::Fields>,
-    #[serde(rename = "track_scores", skip_serializing_if = "Option::is_none")]
-    pub track_scores: Option<bool>,
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request InnerHits { #[doc =
+    " The name for the particular inner hit definition in the response."] #[doc =
+    " Useful when a search request contains multiple inner hits."] opt name["name"] :
+    Option < super::common::Name >, #[doc =
+    " The maximum number of hits to return per `inner_hits`."] opt size["size"] : Option
+    < i32 >, #[doc = " Inner hit starting document offset."] opt from["from"] : Option <
+    i32 >, opt collapse["collapse"] : Option < Box < FieldCollapse > >, opt
+    docvalue_fields["docvalue_fields"] : Option < Vec < super::query_dsl::FieldAndFormat
+    > >, opt explain["explain"] : Option < bool >, opt highlight["highlight"] : Option <
+    Box < Highlight > >, opt ignore_unmapped["ignore_unmapped"] : Option < bool >, opt
+    script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, opt seq_no_primary_term["seq_no_primary_term"] :
+    Option < bool >, opt field["field"] : Option < Vec < super::common::Field > >, opt
+    fields["fields"] : Option < Vec < super::query_dsl::FieldAndFormat > >, #[doc =
+    " How the inner hits should be sorted per `inner_hits`."] #[doc =
+    " By default, inner hits are sorted by score."] opt sort["sort"] : Option <
+    super::common::Sort >, opt source["_source"] : Option < SourceConfig >, opt
+    stored_fields["stored_fields"] : Option < super::common::Fields >, opt
+    track_scores["track_scores"] : Option < bool >, opt version["version"] : Option <
+    bool > }
 }
 impl InnerHits {
     /// Nothing set.
@@ -1180,12 +1048,10 @@ crate::api_struct! {
     < String, serde_json::Value > >, opt children["children"] : Option < Vec <
     KnnQueryProfileResult > > }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaplaceSmoothingModel {
-    /// A constant that is added to all counts to balance weights.
-    #[serde(rename = "alpha", skip_serializing_if = "Option::is_none")]
-    pub alpha: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request LaplaceSmoothingModel { #[doc =
+    " A constant that is added to all counts to balance weights."] opt alpha["alpha"] :
+    Option < f64 > }
 }
 impl LaplaceSmoothingModel {
     /// Nothing set.
@@ -1197,15 +1063,13 @@ impl LaplaceSmoothingModel {
     }
     crate::setters!(plain alpha : f64);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LearningToRank {
-    /// The unique identifier of the trained model uploaded to Elasticsearch
-    #[serde(rename = "model_id", skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<String>,
-    /// Named parameters to be passed to the query templates used for feature
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+crate::api_struct! {
+    #[derive(Default)] request LearningToRank { #[doc =
+    " The unique identifier of the trained model uploaded to Elasticsearch"] opt
+    model_id["model_id"] : Option < String >, #[doc =
+    " Named parameters to be passed to the query templates used for feature"] opt
+    params["params"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    > }
 }
 impl LearningToRank {
     /// Nothing set.
@@ -1220,15 +1084,10 @@ impl LearningToRank {
         serde_json::Value >
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinearInterpolationSmoothingModel {
-    #[serde(rename = "bigram_lambda", skip_serializing_if = "Option::is_none")]
-    pub bigram_lambda: Option<f64>,
-    #[serde(rename = "trigram_lambda", skip_serializing_if = "Option::is_none")]
-    pub trigram_lambda: Option<f64>,
-    #[serde(rename = "unigram_lambda", skip_serializing_if = "Option::is_none")]
-    pub unigram_lambda: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request LinearInterpolationSmoothingModel { opt
+    bigram_lambda["bigram_lambda"] : Option < f64 >, opt trigram_lambda["trigram_lambda"]
+    : Option < f64 >, opt unigram_lambda["unigram_lambda"] : Option < f64 > }
 }
 impl LinearInterpolationSmoothingModel {
     /// Nothing set.
@@ -1262,18 +1121,14 @@ pub struct PhraseSuggest {
     #[serde(rename = "options")]
     pub options: crate::OneOrMany<PhraseSuggestOption>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhraseSuggestCollate {
-    /// Parameters to use if the query is templated.
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Returns all suggestions with an extra `collate_match` option indicating whether the generated phrase matched any document.
-    #[serde(rename = "prune", skip_serializing_if = "Option::is_none")]
-    pub prune: Option<bool>,
-    /// A collate query that is run once for every suggestion.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<PhraseSuggestCollateQuery>,
+crate::api_struct! {
+    #[derive(Default)] request PhraseSuggestCollate { #[doc =
+    " Parameters to use if the query is templated."] opt params["params"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, #[doc =
+    " Returns all suggestions with an extra `collate_match` option indicating whether the generated phrase matched any document."]
+    opt prune["prune"] : Option < bool >, #[doc =
+    " A collate query that is run once for every suggestion."] opt query["query"] :
+    Option < PhraseSuggestCollateQuery > }
 }
 impl PhraseSuggestCollate {
     /// Nothing set.
@@ -1288,15 +1143,10 @@ impl PhraseSuggestCollate {
         prune : bool, plain query : PhraseSuggestCollateQuery
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhraseSuggestCollateQuery {
-    /// The search template ID.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    /// The query source.
-    #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<super::common::ScriptSource>,
+crate::api_struct! {
+    #[derive(Default)] request PhraseSuggestCollateQuery { #[doc =
+    " The search template ID."] opt id["id"] : Option < super::common::Id >, #[doc =
+    " The query source."] opt source["source"] : Option < super::common::ScriptSource > }
 }
 impl PhraseSuggestCollateQuery {
     /// Nothing set.
@@ -1310,15 +1160,12 @@ impl PhraseSuggestCollateQuery {
         plain id : super::common::Id, plain source : super::common::ScriptSource
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhraseSuggestHighlight {
-    /// Use in conjunction with `pre_tag` to define the HTML tags to use for the highlighted text.
-    #[serde(rename = "post_tag", skip_serializing_if = "Option::is_none")]
-    pub post_tag: Option<String>,
-    /// Use in conjunction with `post_tag` to define the HTML tags to use for the highlighted text.
-    #[serde(rename = "pre_tag", skip_serializing_if = "Option::is_none")]
-    pub pre_tag: Option<String>,
+crate::api_struct! {
+    #[derive(Default)] request PhraseSuggestHighlight { #[doc =
+    " Use in conjunction with `pre_tag` to define the HTML tags to use for the highlighted text."]
+    opt post_tag["post_tag"] : Option < String >, #[doc =
+    " Use in conjunction with `post_tag` to define the HTML tags to use for the highlighted text."]
+    opt pre_tag["pre_tag"] : Option < String > }
 }
 impl PhraseSuggestHighlight {
     /// Nothing set.
@@ -1341,64 +1188,46 @@ pub struct PhraseSuggestOption {
     #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
     pub collate_match: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhraseSuggester {
-    /// The field to fetch the candidate suggestions from.
-    /// Needs to be set globally or per suggestion.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The analyzer to analyze the suggest text with.
-    /// Defaults to the search analyzer of the suggest field.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// The maximum corrections to be returned per suggest text token.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Checks each suggestion against the specified query to prune suggestions for which no matching docs exist in the index.
-    #[serde(rename = "collate", skip_serializing_if = "Option::is_none")]
-    pub collate: Option<PhraseSuggestCollate>,
-    /// Defines a factor applied to the input phrases score, which is used as a threshold for other suggest candidates.
-    /// Only candidates that score higher than the threshold will be included in the result.
-    #[serde(rename = "confidence", skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f64>,
-    /// A list of candidate generators that produce a list of possible terms per term in the given text.
-    #[serde(rename = "direct_generator", skip_serializing_if = "Option::is_none")]
-    pub direct_generator: Option<Vec<DirectGenerator>>,
-    #[serde(rename = "force_unigrams", skip_serializing_if = "Option::is_none")]
-    pub force_unigrams: Option<bool>,
-    /// Sets max size of the n-grams (shingles) in the field.
-    /// If the field doesn’t contain n-grams (shingles), this should be omitted or set to `1`.
-    /// If the field uses a shingle filter, the `gram_size` is set to the `max_shingle_size` if not explicitly set.
-    #[serde(rename = "gram_size", skip_serializing_if = "Option::is_none")]
-    pub gram_size: Option<i32>,
-    /// Sets up suggestion highlighting.
-    /// If not provided, no highlighted field is returned.
-    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
-    pub highlight: Option<PhraseSuggestHighlight>,
-    /// The maximum percentage of the terms considered to be misspellings in order to form a correction.
-    /// This method accepts a float value in the range `\[0..1)` as a fraction of the actual query terms or a number `&gt;=1` as an absolute number of query terms.
-    #[serde(rename = "max_errors", skip_serializing_if = "Option::is_none")]
-    pub max_errors: Option<f64>,
-    /// The likelihood of a term being misspelled even if the term exists in the dictionary.
-    #[serde(
-        rename = "real_word_error_likelihood",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub real_word_error_likelihood: Option<f64>,
-    /// The separator that is used to separate terms in the bigram field.
-    /// If not set, the whitespace character is used as a separator.
-    #[serde(rename = "separator", skip_serializing_if = "Option::is_none")]
-    pub separator: Option<String>,
-    /// Sets the maximum number of suggested terms to be retrieved from each individual shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// The smoothing model used to balance weight between infrequent grams (grams (shingles) are not existing in the index) and frequent grams (appear at least once in the index).
-    /// The default model is Stupid Backoff.
-    #[serde(rename = "smoothing", skip_serializing_if = "Option::is_none")]
-    pub smoothing: Option<SmoothingModelContainer>,
-    #[serde(rename = "token_limit", skip_serializing_if = "Option::is_none")]
-    pub token_limit: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request PhraseSuggester { #[doc =
+    " The field to fetch the candidate suggestions from."] #[doc =
+    " Needs to be set globally or per suggestion."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The analyzer to analyze the suggest text with."]
+    #[doc = " Defaults to the search analyzer of the suggest field."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " The maximum corrections to be returned per suggest text token."] opt size["size"] :
+    Option < i32 >, #[doc =
+    " Checks each suggestion against the specified query to prune suggestions for which no matching docs exist in the index."]
+    opt collate["collate"] : Option < PhraseSuggestCollate >, #[doc =
+    " Defines a factor applied to the input phrases score, which is used as a threshold for other suggest candidates."]
+    #[doc =
+    " Only candidates that score higher than the threshold will be included in the result."]
+    opt confidence["confidence"] : Option < f64 >, #[doc =
+    " A list of candidate generators that produce a list of possible terms per term in the given text."]
+    opt direct_generator["direct_generator"] : Option < Vec < DirectGenerator > >, opt
+    force_unigrams["force_unigrams"] : Option < bool >, #[doc =
+    " Sets max size of the n-grams (shingles) in the field."] #[doc =
+    " If the field doesn’t contain n-grams (shingles), this should be omitted or set to `1`."]
+    #[doc =
+    " If the field uses a shingle filter, the `gram_size` is set to the `max_shingle_size` if not explicitly set."]
+    opt gram_size["gram_size"] : Option < i32 >, #[doc =
+    " Sets up suggestion highlighting."] #[doc =
+    " If not provided, no highlighted field is returned."] opt highlight["highlight"] :
+    Option < PhraseSuggestHighlight >, #[doc =
+    " The maximum percentage of the terms considered to be misspellings in order to form a correction."]
+    #[doc =
+    " This method accepts a float value in the range `\\[0..1)` as a fraction of the actual query terms or a number `&gt;=1` as an absolute number of query terms."]
+    opt max_errors["max_errors"] : Option < f64 >, #[doc =
+    " The likelihood of a term being misspelled even if the term exists in the dictionary."]
+    opt real_word_error_likelihood["real_word_error_likelihood"] : Option < f64 >, #[doc
+    = " The separator that is used to separate terms in the bigram field."] #[doc =
+    " If not set, the whitespace character is used as a separator."] opt
+    separator["separator"] : Option < String >, #[doc =
+    " Sets the maximum number of suggested terms to be retrieved from each individual shard."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " The smoothing model used to balance weight between infrequent grams (grams (shingles) are not existing in the index) and frequent grams (appear at least once in the index)."]
+    #[doc = " The default model is Stupid Backoff."] opt smoothing["smoothing"] : Option
+    < SmoothingModelContainer >, opt token_limit["token_limit"] : Option < i32 > }
 }
 impl PhraseSuggester {
     /// Nothing set.
@@ -1418,13 +1247,10 @@ impl PhraseSuggester {
         i32
     );
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PointInTimeReference {
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    #[serde(rename = "keep_alive", skip_serializing_if = "Option::is_none")]
-    pub keep_alive: Option<super::common::Duration>,
+crate::api_struct! {
+    #[derive(Default)] request PointInTimeReference { opt id["id"] : Option <
+    super::common::Id >, opt keep_alive["keep_alive"] : Option < super::common::Duration
+    > }
 }
 impl PointInTimeReference {
     /// Nothing set.
@@ -1464,15 +1290,12 @@ crate::api_struct! {
     super::common::DurationValue < super::common::UnitNanos >, def r#type["type"] :
     String, opt children["children"] : Option < Vec < QueryProfile > > }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegexOptions {
-    /// Optional operators for the regular expression.
-    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
-    pub flags: Option<RegexOptionsFlags>,
-    /// Maximum number of automaton states required for the query.
-    #[serde(rename = "max_determinized_states", skip_serializing_if = "Option::is_none")]
-    pub max_determinized_states: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request RegexOptions { #[doc =
+    " Optional operators for the regular expression."] opt flags["flags"] : Option <
+    RegexOptionsFlags >, #[doc =
+    " Maximum number of automaton states required for the query."] opt
+    max_determinized_states["max_determinized_states"] : Option < i32 > }
 }
 impl RegexOptions {
     /// Nothing set.
@@ -1605,22 +1428,17 @@ impl From<RescoreKind> for Rescore {
         Rescore::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RescoreQuery {
-    /// The query to use for rescoring.
-    /// This query is only run on the Top-K results returned by the `query` and `post_filter` phases.
-    #[serde(rename = "rescore_query", skip_serializing_if = "Option::is_none")]
-    pub rescore_query: Option<super::query_dsl::QueryContainer>,
-    /// Relative importance of the original query versus the rescore query.
-    #[serde(rename = "query_weight", skip_serializing_if = "Option::is_none")]
-    pub query_weight: Option<f64>,
-    /// Relative importance of the rescore query versus the original query.
-    #[serde(rename = "rescore_query_weight", skip_serializing_if = "Option::is_none")]
-    pub rescore_query_weight: Option<f64>,
-    /// Determines how scores are combined.
-    #[serde(rename = "score_mode", skip_serializing_if = "Option::is_none")]
-    pub score_mode: Option<ScoreMode>,
+crate::api_struct! {
+    #[derive(Default)] request RescoreQuery { #[doc = " The query to use for rescoring."]
+    #[doc =
+    " This query is only run on the Top-K results returned by the `query` and `post_filter` phases."]
+    opt rescore_query["rescore_query"] : Option < super::query_dsl::QueryContainer >,
+    #[doc = " Relative importance of the original query versus the rescore query."] opt
+    query_weight["query_weight"] : Option < f64 >, #[doc =
+    " Relative importance of the rescore query versus the original query."] opt
+    rescore_query_weight["rescore_query_weight"] : Option < f64 >, #[doc =
+    " Determines how scores are combined."] opt score_mode["score_mode"] : Option <
+    ScoreMode > }
 }
 impl RescoreQuery {
     /// Nothing set.
@@ -1643,11 +1461,9 @@ crate::spec_enum! {
     #[doc = " Useful for `function` query rescores."] Multiply = "multiply", #[doc =
     " Add the original score and the rescore query score."] Total = "total" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptRescore {
-    #[serde(rename = "script", skip_serializing_if = "Option::is_none")]
-    pub script: Option<Box<super::common::Script>>,
+crate::api_struct! {
+    #[derive(Default)] request ScriptRescore { opt script["script"] : Option < Box <
+    super::common::Script > > }
 }
 impl ScriptRescore {
     /// Nothing set.
@@ -1663,149 +1479,111 @@ crate::api_struct! {
     response SearchProfile { def collector["collector"] : Vec < Collector >, def
     query["query"] : Vec < QueryProfile >, def rewrite_time["rewrite_time"] : i64 }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SearchRequestBody {
-    /// Defines the aggregations that are run as part of the search request.
-    #[serde(
-        rename = "aggs",
-        alias = "aggregations",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub aggregations: Option<
-        std::collections::BTreeMap<String, super::aggregations::AggregationContainer>,
-    >,
-    /// Collapses search results the values of the specified field.
-    #[serde(rename = "collapse", skip_serializing_if = "Option::is_none")]
-    pub collapse: Option<Box<FieldCollapse>>,
-    /// If `true`, the request returns detailed information about score computation as part of a hit.
-    #[serde(rename = "explain", skip_serializing_if = "Option::is_none")]
-    pub explain: Option<bool>,
-    /// Configuration of search extensions defined by Elasticsearch plugins.
-    #[serde(rename = "ext", skip_serializing_if = "Option::is_none")]
-    pub ext: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The starting document offset, which must be non-negative.
-    /// By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters.
-    /// To page through more hits, use the `search_after` parameter.
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<i32>,
-    /// Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in your search results.
-    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
-    pub highlight: Option<Box<Highlight>>,
-    /// Number of hits matching the query to count accurately.
-    /// If `true`, the exact number of hits is returned at the cost of some performance.
-    /// If `false`, the  response does not include the total number of hits matching the query.
-    #[serde(rename = "track_total_hits", skip_serializing_if = "Option::is_none")]
-    pub track_total_hits: Option<TrackHits>,
-    /// Boost the `_score` of documents from specified indices.
-    /// The boost value is the factor by which scores are multiplied.
-    /// A boost value greater than `1.0` increases the score.
-    /// A boost value between `0` and `1.0` decreases the score.
-    #[serde(rename = "indices_boost", skip_serializing_if = "Option::is_none")]
-    pub indices_boost: Option<Vec<crate::SingleKey<f64>>>,
-    /// An array of wildcard (`*`) field patterns.
-    /// The request returns doc values for field names matching these patterns in the `hits.fields` property of the response.
-    #[serde(rename = "docvalue_fields", skip_serializing_if = "Option::is_none")]
-    pub docvalue_fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    /// The approximate kNN search to run.
-    #[serde(rename = "knn", skip_serializing_if = "Option::is_none")]
-    pub knn: Option<Box<crate::OneOrMany<super::common::KnnSearch>>>,
-    /// The Reciprocal Rank Fusion (RRF) to use.
-    #[serde(rename = "rank", skip_serializing_if = "Option::is_none")]
-    pub rank: Option<super::common::RankContainer>,
-    /// The minimum `_score` for matching documents.
-    /// Documents with a lower `_score` are not included in search results or results collected by aggregations.
-    #[serde(rename = "min_score", skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f64>,
-    /// Use the `post_filter` parameter to filter search results.
-    /// The search hits are filtered after the aggregations are calculated.
-    /// A post filter has no impact on the aggregation results.
-    #[serde(rename = "post_filter", skip_serializing_if = "Option::is_none")]
-    pub post_filter: Option<super::query_dsl::QueryContainer>,
-    /// Set to `true` to return detailed timing information about the execution of individual components in a search request.
-    /// NOTE: This is a debugging tool and adds significant overhead to search execution.
-    #[serde(rename = "profile", skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// The search definition using the Query DSL.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
-    pub query: Option<super::query_dsl::QueryContainer>,
-    /// Can be used to improve precision by reordering just the top (for example 100 - 500) documents returned by the `query` and `post_filter` phases.
-    #[serde(rename = "rescore", skip_serializing_if = "Option::is_none")]
-    pub rescore: Option<Box<crate::OneOrMany<Rescore>>>,
-    /// A retriever is a specification to describe top documents returned from a search.
-    /// A retriever replaces other elements of the search API that also return top documents such as `query` and `knn`.
-    #[serde(rename = "retriever", skip_serializing_if = "Option::is_none")]
-    pub retriever: Option<super::common::RetrieverContainer>,
-    /// Retrieve a script evaluation (based on different fields) for each hit.
-    #[serde(rename = "script_fields", skip_serializing_if = "Option::is_none")]
-    pub script_fields: Option<
-        std::collections::BTreeMap<String, super::common::ScriptField>,
-    >,
-    /// Used to retrieve the next page of hits using a set of sort values from the previous page.
-    #[serde(rename = "search_after", skip_serializing_if = "Option::is_none")]
-    pub search_after: Option<super::common::SortResults>,
-    /// The number of hits to return, which must not be negative.
-    /// By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters.
-    /// To page through more hits, use the `search_after` property.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    /// Split a scrolled search into multiple slices that can be consumed independently.
-    #[serde(rename = "slice", skip_serializing_if = "Option::is_none")]
-    pub slice: Option<super::common::SlicedScroll>,
-    /// A comma-separated list of &lt;field&gt;:&lt;direction&gt; pairs.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::Sort>,
-    /// The source fields that are returned for matching documents.
-    /// These fields are returned in the `hits._source` property of the search response.
-    /// If the `stored_fields` property is specified, the `_source` property defaults to `false`.
-    /// Otherwise, it defaults to `true`.
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceConfig>,
-    /// An array of wildcard (`*`) field patterns.
-    /// The request returns values for field names matching these patterns in the `hits.fields` property of the response.
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<super::query_dsl::FieldAndFormat>>,
-    /// Defines a suggester that provides similar looking terms based on a provided text.
-    #[serde(rename = "suggest", skip_serializing_if = "Option::is_none")]
-    pub suggest: Option<Suggester>,
-    /// The maximum number of documents to collect for each shard.
-    /// If a query reaches this limit, Elasticsearch terminates the query early.
-    /// Elasticsearch collects documents before sorting.
-    #[serde(rename = "terminate_after", skip_serializing_if = "Option::is_none")]
-    pub terminate_after: Option<i64>,
-    /// The period of time to wait for a response from each shard.
-    /// If no response is received before the timeout expires, the request fails and returns an error.
-    /// Defaults to no timeout.
-    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
-    /// If `true`, calculate and return document scores, even if the scores are not used for sorting.
-    #[serde(rename = "track_scores", skip_serializing_if = "Option::is_none")]
-    pub track_scores: Option<bool>,
-    /// If `true`, the request returns the document version as part of a hit.
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<bool>,
-    /// If `true`, the request returns sequence number and primary term of the last modification of each hit.
-    #[serde(rename = "seq_no_primary_term", skip_serializing_if = "Option::is_none")]
-    pub seq_no_primary_term: Option<bool>,
-    /// A comma-separated list of stored fields to return as part of a hit.
-    /// If no fields are specified, no stored fields are included in the response.
-    /// If this field is specified, the `_source` property defaults to `false`.
-    /// You can pass `_source: true` to return both source fields and stored fields in the search response.
-    #[serde(rename = "stored_fields", skip_serializing_if = "Option::is_none")]
-    pub stored_fields: Option<super::common::Fields>,
-    /// Limit the search to a point in time (PIT).
-    /// If you provide a PIT, you cannot specify an `&lt;index&gt;` in the request path.
-    #[serde(rename = "pit", skip_serializing_if = "Option::is_none")]
-    pub pit: Option<PointInTimeReference>,
-    /// One or more runtime fields in the search request.
-    /// These fields take precedence over mapped fields with the same name.
-    #[serde(rename = "runtime_mappings", skip_serializing_if = "Option::is_none")]
-    pub runtime_mappings: Option<super::mapping::RuntimeFields>,
-    /// The stats groups to associate with the search.
-    /// Each group maintains a statistics aggregation for its associated searches.
-    /// You can retrieve these stats using the indices stats API.
-    #[serde(rename = "stats", skip_serializing_if = "Option::is_none")]
-    pub stats: Option<Vec<String>>,
+crate::api_struct! {
+    #[derive(Default)] request SearchRequestBody { #[doc =
+    " Defines the aggregations that are run as part of the search request."] opt
+    aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap < String,
+    super::aggregations::AggregationContainer > >, #[doc =
+    " Collapses search results the values of the specified field."] opt
+    collapse["collapse"] : Option < Box < FieldCollapse > >, #[doc =
+    " If `true`, the request returns detailed information about score computation as part of a hit."]
+    opt explain["explain"] : Option < bool >, #[doc =
+    " Configuration of search extensions defined by Elasticsearch plugins."] opt
+    ext["ext"] : Option < std::collections::BTreeMap < String, serde_json::Value > >,
+    #[doc = " The starting document offset, which must be non-negative."] #[doc =
+    " By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters."]
+    #[doc = " To page through more hits, use the `search_after` parameter."] opt
+    from["from"] : Option < i32 >, #[doc =
+    " Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in your search results."]
+    opt highlight["highlight"] : Option < Box < Highlight > >, #[doc =
+    " Number of hits matching the query to count accurately."] #[doc =
+    " If `true`, the exact number of hits is returned at the cost of some performance."]
+    #[doc =
+    " If `false`, the  response does not include the total number of hits matching the query."]
+    opt track_total_hits["track_total_hits"] : Option < TrackHits >, #[doc =
+    " Boost the `_score` of documents from specified indices."] #[doc =
+    " The boost value is the factor by which scores are multiplied."] #[doc =
+    " A boost value greater than `1.0` increases the score."] #[doc =
+    " A boost value between `0` and `1.0` decreases the score."] opt
+    indices_boost["indices_boost"] : Option < Vec < crate ::SingleKey < f64 > > >, #[doc
+    = " An array of wildcard (`*`) field patterns."] #[doc =
+    " The request returns doc values for field names matching these patterns in the `hits.fields` property of the response."]
+    opt docvalue_fields["docvalue_fields"] : Option < Vec <
+    super::query_dsl::FieldAndFormat > >, #[doc = " The approximate kNN search to run."]
+    opt knn["knn"] : Option < Box < crate ::OneOrMany < super::common::KnnSearch > > >,
+    #[doc = " The Reciprocal Rank Fusion (RRF) to use."] opt rank["rank"] : Option <
+    super::common::RankContainer >, #[doc =
+    " The minimum `_score` for matching documents."] #[doc =
+    " Documents with a lower `_score` are not included in search results or results collected by aggregations."]
+    opt min_score["min_score"] : Option < f64 >, #[doc =
+    " Use the `post_filter` parameter to filter search results."] #[doc =
+    " The search hits are filtered after the aggregations are calculated."] #[doc =
+    " A post filter has no impact on the aggregation results."] opt
+    post_filter["post_filter"] : Option < super::query_dsl::QueryContainer >, #[doc =
+    " Set to `true` to return detailed timing information about the execution of individual components in a search request."]
+    #[doc =
+    " NOTE: This is a debugging tool and adds significant overhead to search execution."]
+    opt profile["profile"] : Option < bool >, #[doc =
+    " The search definition using the Query DSL."] opt query["query"] : Option <
+    super::query_dsl::QueryContainer >, #[doc =
+    " Can be used to improve precision by reordering just the top (for example 100 - 500) documents returned by the `query` and `post_filter` phases."]
+    opt rescore["rescore"] : Option < Box < crate ::OneOrMany < Rescore > > >, #[doc =
+    " A retriever is a specification to describe top documents returned from a search."]
+    #[doc =
+    " A retriever replaces other elements of the search API that also return top documents such as `query` and `knn`."]
+    opt retriever["retriever"] : Option < super::common::RetrieverContainer >, #[doc =
+    " Retrieve a script evaluation (based on different fields) for each hit."] opt
+    script_fields["script_fields"] : Option < std::collections::BTreeMap < String,
+    super::common::ScriptField > >, #[doc =
+    " Used to retrieve the next page of hits using a set of sort values from the previous page."]
+    opt search_after["search_after"] : Option < super::common::SortResults >, #[doc =
+    " The number of hits to return, which must not be negative."] #[doc =
+    " By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters."]
+    #[doc = " To page through more hits, use the `search_after` property."] opt
+    size["size"] : Option < i32 >, #[doc =
+    " Split a scrolled search into multiple slices that can be consumed independently."]
+    opt slice["slice"] : Option < super::common::SlicedScroll >, #[doc =
+    " A comma-separated list of &lt;field&gt;:&lt;direction&gt; pairs."] opt sort["sort"]
+    : Option < super::common::Sort >, #[doc =
+    " The source fields that are returned for matching documents."] #[doc =
+    " These fields are returned in the `hits._source` property of the search response."]
+    #[doc =
+    " If the `stored_fields` property is specified, the `_source` property defaults to `false`."]
+    #[doc = " Otherwise, it defaults to `true`."] opt source["_source"] : Option <
+    SourceConfig >, #[doc = " An array of wildcard (`*`) field patterns."] #[doc =
+    " The request returns values for field names matching these patterns in the `hits.fields` property of the response."]
+    opt fields["fields"] : Option < Vec < super::query_dsl::FieldAndFormat > >, #[doc =
+    " Defines a suggester that provides similar looking terms based on a provided text."]
+    opt suggest["suggest"] : Option < Suggester >, #[doc =
+    " The maximum number of documents to collect for each shard."] #[doc =
+    " If a query reaches this limit, Elasticsearch terminates the query early."] #[doc =
+    " Elasticsearch collects documents before sorting."] opt
+    terminate_after["terminate_after"] : Option < i64 >, #[doc =
+    " The period of time to wait for a response from each shard."] #[doc =
+    " If no response is received before the timeout expires, the request fails and returns an error."]
+    #[doc = " Defaults to no timeout."] opt timeout["timeout"] : Option < String >, #[doc
+    =
+    " If `true`, calculate and return document scores, even if the scores are not used for sorting."]
+    opt track_scores["track_scores"] : Option < bool >, #[doc =
+    " If `true`, the request returns the document version as part of a hit."] opt
+    version["version"] : Option < bool >, #[doc =
+    " If `true`, the request returns sequence number and primary term of the last modification of each hit."]
+    opt seq_no_primary_term["seq_no_primary_term"] : Option < bool >, #[doc =
+    " A comma-separated list of stored fields to return as part of a hit."] #[doc =
+    " If no fields are specified, no stored fields are included in the response."] #[doc
+    = " If this field is specified, the `_source` property defaults to `false`."] #[doc =
+    " You can pass `_source: true` to return both source fields and stored fields in the search response."]
+    opt stored_fields["stored_fields"] : Option < super::common::Fields >, #[doc =
+    " Limit the search to a point in time (PIT)."] #[doc =
+    " If you provide a PIT, you cannot specify an `&lt;index&gt;` in the request path."]
+    opt pit["pit"] : Option < PointInTimeReference >, #[doc =
+    " One or more runtime fields in the search request."] #[doc =
+    " These fields take precedence over mapped fields with the same name."] opt
+    runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >,
+    #[doc = " The stats groups to associate with the search."] #[doc =
+    " Each group maintains a statistics aggregation for its associated searches."] #[doc
+    = " You can retrieve these stats using the indices stats API."] opt stats["stats"] :
+    Option < Vec < String > > }
 }
 impl SearchRequestBody {
     /// Nothing set.
@@ -1897,27 +1675,14 @@ impl From<StupidBackoffSmoothingModel> for SmoothingModelContainer {
         SmoothingModelContainer::StupidBackoff(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(remote = "Self")]
-pub struct SourceFilter {
-    /// If `true`, vector fields are excluded from the returned source.
-    #[serde(rename = "exclude_vectors", skip_serializing_if = "Option::is_none")]
-    pub exclude_vectors: Option<bool>,
-    /// A list of fields to exclude from the returned source.
-    #[serde(
-        rename = "excludes",
-        alias = "exclude",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excludes: Option<super::common::Fields>,
-    /// A list of fields to include in the returned source.
-    #[serde(
-        rename = "includes",
-        alias = "include",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub includes: Option<super::common::Fields>,
+crate::api_struct! {
+    #[derive(Default)] request SourceFilter { #[doc =
+    " If `true`, vector fields are excluded from the returned source."] opt
+    exclude_vectors["exclude_vectors"] : Option < bool >, #[doc =
+    " A list of fields to exclude from the returned source."] opt excludes["excludes" |
+    "exclude"] : Option < super::common::Fields >, #[doc =
+    " A list of fields to include in the returned source."] opt includes["includes" |
+    "include"] : Option < super::common::Fields > } shortcut "includes";
 }
 impl SourceFilter {
     /// Nothing set.
@@ -1932,28 +1697,6 @@ impl SourceFilter {
         includes : super::common::Fields
     );
 }
-impl serde::Serialize for SourceFilter {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        SourceFilter::serialize(self, s)
-    }
-}
-impl crate::Shortcut for SourceFilter {
-    type Short = super::common::Fields;
-    fn full<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SourceFilter::deserialize(d)
-    }
-    fn short(v: super::common::Fields) -> Self {
-        SourceFilter {
-            includes: Some(v),
-            ..Default::default()
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for SourceFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_shortcut(d)
-    }
-}
 crate::spec_enum! {
     StringDistance { #[doc =
     " Based on the Damerau-Levenshtein algorithm, but highly optimized for comparing string distance for terms inside the index."]
@@ -1966,12 +1709,10 @@ crate::spec_enum! {
     "jaro_winkler", #[doc = " String distance algorithm based on character n-grams."]
     Ngram = "ngram" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StupidBackoffSmoothingModel {
-    /// A constant factor that the lower order n-gram model is discounted by.
-    #[serde(rename = "discount", skip_serializing_if = "Option::is_none")]
-    pub discount: Option<f64>,
+crate::api_struct! {
+    #[derive(Default)] request StupidBackoffSmoothingModel { #[doc =
+    " A constant factor that the lower order n-gram model is discounted by."] opt
+    discount["discount"] : Option < f64 > }
 }
 impl StupidBackoffSmoothingModel {
     /// Nothing set.
@@ -1992,25 +1733,18 @@ pub struct SuggestBase {
     #[serde(rename = "text")]
     pub text: String,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SuggestFuzziness {
-    /// The fuzziness factor.
-    #[serde(rename = "fuzziness", skip_serializing_if = "Option::is_none")]
-    pub fuzziness: Option<super::common::Fuzziness>,
-    /// Minimum length of the input before fuzzy suggestions are returned.
-    #[serde(rename = "min_length", skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<i32>,
-    /// Minimum length of the input, which is not checked for fuzzy alternatives.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// If set to `true`, transpositions are counted as one change instead of two.
-    #[serde(rename = "transpositions", skip_serializing_if = "Option::is_none")]
-    pub transpositions: Option<bool>,
-    /// If `true`, all measurements (like fuzzy edit distance, transpositions, and lengths) are measured in Unicode code points instead of in bytes.
-    /// This is slightly slower than raw bytes.
-    #[serde(rename = "unicode_aware", skip_serializing_if = "Option::is_none")]
-    pub unicode_aware: Option<bool>,
+crate::api_struct! {
+    #[derive(Default)] request SuggestFuzziness { #[doc = " The fuzziness factor."] opt
+    fuzziness["fuzziness"] : Option < super::common::Fuzziness >, #[doc =
+    " Minimum length of the input before fuzzy suggestions are returned."] opt
+    min_length["min_length"] : Option < i32 >, #[doc =
+    " Minimum length of the input, which is not checked for fuzzy alternatives."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " If set to `true`, transpositions are counted as one change instead of two."] opt
+    transpositions["transpositions"] : Option < bool >, #[doc =
+    " If `true`, all measurements (like fuzzy edit distance, transpositions, and lengths) are measured in Unicode code points instead of in bytes."]
+    #[doc = " This is slightly slower than raw bytes."] opt
+    unicode_aware["unicode_aware"] : Option < bool > }
 }
 impl SuggestFuzziness {
     /// Nothing set.
@@ -2032,14 +1766,10 @@ crate::spec_enum! {
     " Sort by document frequency first, then similarity score and then the term itself."]
     Frequency = "frequency" }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Suggester {
-    /// Global suggest text, to avoid repetition when the same text is used in several suggesters
-    #[serde(rename = "text", skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// The keys named by the user (field names...).
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, FieldSuggester>,
+crate::api_struct! {
+    #[derive(Default)] request Suggester { #[doc =
+    " Global suggest text, to avoid repetition when the same text is used in several suggesters"]
+    opt text["text"] : Option < String > } extra extra : FieldSuggester;
 }
 impl Suggester {
     /// Nothing set.
@@ -2051,20 +1781,15 @@ impl Suggester {
     }
     crate::setters!(plain text : String);
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SuggesterBase {
-    /// The field to fetch the candidate suggestions from.
-    /// Needs to be set globally or per suggestion.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The analyzer to analyze the suggest text with.
-    /// Defaults to the search analyzer of the suggest field.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// The maximum corrections to be returned per suggest text token.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+crate::api_struct! {
+    #[derive(Default)] request SuggesterBase { #[doc =
+    " The field to fetch the candidate suggestions from."] #[doc =
+    " Needs to be set globally or per suggestion."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The analyzer to analyze the suggest text with."]
+    #[doc = " Defaults to the search analyzer of the suggest field."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " The maximum corrections to be returned per suggest text token."] opt size["size"] :
+    Option < i32 > }
 }
 impl SuggesterBase {
     /// Nothing set.
@@ -2102,60 +1827,46 @@ pub struct TermSuggestOption {
     #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
     pub collate_match: Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TermSuggester {
-    /// The field to fetch the candidate suggestions from.
-    /// Needs to be set globally or per suggestion.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
-    pub field: Option<super::common::Field>,
-    /// The analyzer to analyze the suggest text with.
-    /// Defaults to the search analyzer of the suggest field.
-    #[serde(rename = "analyzer", skip_serializing_if = "Option::is_none")]
-    pub analyzer: Option<String>,
-    /// The maximum corrections to be returned per suggest text token.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
-    #[serde(rename = "lowercase_terms", skip_serializing_if = "Option::is_none")]
-    pub lowercase_terms: Option<bool>,
-    /// The maximum edit distance candidate suggestions can have in order to be considered as a suggestion.
-    /// Can only be `1` or `2`.
-    #[serde(rename = "max_edits", skip_serializing_if = "Option::is_none")]
-    pub max_edits: Option<i32>,
-    /// A factor that is used to multiply with the shard_size in order to inspect more candidate spelling corrections on the shard level.
-    /// Can improve accuracy at the cost of performance.
-    #[serde(rename = "max_inspections", skip_serializing_if = "Option::is_none")]
-    pub max_inspections: Option<i32>,
-    /// The maximum threshold in number of documents in which a suggest text token can exist in order to be included.
-    /// Can be a relative percentage number (for example `0.4`) or an absolute number to represent document frequencies.
-    /// If a value higher than 1 is specified, then fractional can not be specified.
-    #[serde(rename = "max_term_freq", skip_serializing_if = "Option::is_none")]
-    pub max_term_freq: Option<f32>,
-    /// The minimal threshold in number of documents a suggestion should appear in.
-    /// This can improve quality by only suggesting high frequency terms.
-    /// Can be specified as an absolute number or as a relative percentage of number of documents.
-    /// If a value higher than 1 is specified, then the number cannot be fractional.
-    #[serde(rename = "min_doc_freq", skip_serializing_if = "Option::is_none")]
-    pub min_doc_freq: Option<f32>,
-    /// The minimum length a suggest text term must have in order to be included.
-    #[serde(rename = "min_word_length", skip_serializing_if = "Option::is_none")]
-    pub min_word_length: Option<i32>,
-    /// The number of minimal prefix characters that must match in order be a candidate for suggestions.
-    /// Increasing this number improves spellcheck performance.
-    #[serde(rename = "prefix_length", skip_serializing_if = "Option::is_none")]
-    pub prefix_length: Option<i32>,
-    /// Sets the maximum number of suggestions to be retrieved from each individual shard.
-    #[serde(rename = "shard_size", skip_serializing_if = "Option::is_none")]
-    pub shard_size: Option<i32>,
-    /// Defines how suggestions should be sorted per suggest text term.
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<SuggestSort>,
-    /// The string distance implementation to use for comparing how similar suggested terms are.
-    #[serde(rename = "string_distance", skip_serializing_if = "Option::is_none")]
-    pub string_distance: Option<StringDistance>,
-    /// Controls what suggestions are included or controls for what suggest text terms, suggestions should be suggested.
-    #[serde(rename = "suggest_mode", skip_serializing_if = "Option::is_none")]
-    pub suggest_mode: Option<super::common::SuggestMode>,
+crate::api_struct! {
+    #[derive(Default)] request TermSuggester { #[doc =
+    " The field to fetch the candidate suggestions from."] #[doc =
+    " Needs to be set globally or per suggestion."] opt field["field"] : Option <
+    super::common::Field >, #[doc = " The analyzer to analyze the suggest text with."]
+    #[doc = " Defaults to the search analyzer of the suggest field."] opt
+    analyzer["analyzer"] : Option < String >, #[doc =
+    " The maximum corrections to be returned per suggest text token."] opt size["size"] :
+    Option < i32 >, opt lowercase_terms["lowercase_terms"] : Option < bool >, #[doc =
+    " The maximum edit distance candidate suggestions can have in order to be considered as a suggestion."]
+    #[doc = " Can only be `1` or `2`."] opt max_edits["max_edits"] : Option < i32 >,
+    #[doc =
+    " A factor that is used to multiply with the shard_size in order to inspect more candidate spelling corrections on the shard level."]
+    #[doc = " Can improve accuracy at the cost of performance."] opt
+    max_inspections["max_inspections"] : Option < i32 >, #[doc =
+    " The maximum threshold in number of documents in which a suggest text token can exist in order to be included."]
+    #[doc =
+    " Can be a relative percentage number (for example `0.4`) or an absolute number to represent document frequencies."]
+    #[doc =
+    " If a value higher than 1 is specified, then fractional can not be specified."] opt
+    max_term_freq["max_term_freq"] : Option < f32 >, #[doc =
+    " The minimal threshold in number of documents a suggestion should appear in."] #[doc
+    = " This can improve quality by only suggesting high frequency terms."] #[doc =
+    " Can be specified as an absolute number or as a relative percentage of number of documents."]
+    #[doc =
+    " If a value higher than 1 is specified, then the number cannot be fractional."] opt
+    min_doc_freq["min_doc_freq"] : Option < f32 >, #[doc =
+    " The minimum length a suggest text term must have in order to be included."] opt
+    min_word_length["min_word_length"] : Option < i32 >, #[doc =
+    " The number of minimal prefix characters that must match in order be a candidate for suggestions."]
+    #[doc = " Increasing this number improves spellcheck performance."] opt
+    prefix_length["prefix_length"] : Option < i32 >, #[doc =
+    " Sets the maximum number of suggestions to be retrieved from each individual shard."]
+    opt shard_size["shard_size"] : Option < i32 >, #[doc =
+    " Defines how suggestions should be sorted per suggest text term."] opt sort["sort"]
+    : Option < SuggestSort >, #[doc =
+    " The string distance implementation to use for comparing how similar suggested terms are."]
+    opt string_distance["string_distance"] : Option < StringDistance >, #[doc =
+    " Controls what suggestions are included or controls for what suggest text terms, suggestions should be suggested."]
+    opt suggest_mode["suggest_mode"] : Option < super::common::SuggestMode > }
 }
 impl TermSuggester {
     /// Nothing set.

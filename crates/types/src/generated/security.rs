@@ -1842,7 +1842,7 @@ crate::gated! {
     #[doc =
     " This supports only a subset of aggregation types, namely: `terms`, `range`, `date_range`, `missing`,"]
     #[doc = " `cardinality`, `value_count`, `composite`, `filter`, and `filters`."] opt
-    aggregations["aggregations" | "aggs"] : Option < std::collections::BTreeMap < String,
+    aggregations["aggs" | "aggregations"] : Option < std::collections::BTreeMap < String,
     ApiKeyAggregationContainer > >, #[doc =
     " A query to filter which API keys to return."] #[doc =
     " If the query parameter is missing, it is equivalent to a `match_all` query."] #[doc

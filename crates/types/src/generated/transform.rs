@@ -54,7 +54,7 @@ crate::gated! {
     " script, bucket selector, cardinality, filter, geo bounds, geo centroid, geo line, max, median absolute deviation,"]
     #[doc =
     " min, missing, percentiles, rare terms, scripted metric, stats, sum, terms, top metrics, value count, weighted"]
-    #[doc = " average."] opt aggregations["aggregations" | "aggs"] : Option <
+    #[doc = " average."] opt aggregations["aggs" | "aggregations"] : Option <
     std::collections::BTreeMap < String, super::aggregations::AggregationContainer > >,
     #[doc =
     " Defines how to group the data. More than one grouping can be defined per pivot. The following groupings are"]
