@@ -475,19 +475,10 @@ impl<'a> TypesGen<'a> {
                 }
                 let name = format!("{}{}", self.name(owner), pascal(hint));
                 // A union inside a generic type takes the parameters its members use.
-                let used: Vec<Ident> = self
+                let used = self
                     .get(owner)
-                    .and_then(|t| t["generics"].as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter(|g| mentions(v, &key(g)))
-                    .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
-                    .collect();
-                let gens = if used.is_empty() {
-                    quote!()
-                } else {
-                    quote!(<#(#used),*>)
-                };
+                    .map_or_else(Vec::new, |t| generic_idents(t, |g| mentions(v, &key(g))));
+                let gens = angle(&used, quote!());
                 let meta = UnionMeta {
                     gens: gens.clone(),
                     ..UnionMeta::default()
@@ -600,17 +591,7 @@ impl<'a> TypesGen<'a> {
     }
 
     fn generics(&self, t: &Value) -> TokenStream {
-        let gs: Vec<Ident> = t["generics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
-            .collect();
-        if gs.is_empty() {
-            quote!()
-        } else {
-            quote!(<#(#gs),*>)
-        }
+        angle(&generic_idents(t, |_| true), quote!())
     }
 
     fn emit_enum(&self, k: &TypeKey, t: &Value) -> TokenStream {
@@ -1554,6 +1535,26 @@ fn reachable(types: &HashMap<TypeKey, &Value>, roots: &[(&str, &str)]) -> BTreeS
         stack.extend(refs.into_iter().filter(|r| !closure.contains(r)));
     }
     closure
+}
+
+/// The generic parameters of a spec type that `keep` keeps.
+fn generic_idents(t: &Value, keep: impl Fn(&Value) -> bool) -> Vec<Ident> {
+    t["generics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|g| keep(g))
+        .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
+        .collect()
+}
+
+/// `<A, B>` (each with `default` after `=` when given), or nothing.
+fn angle(gs: &[Ident], default: TokenStream) -> TokenStream {
+    match (gs.is_empty(), default.is_empty()) {
+        (true, _) => quote!(),
+        (false, true) => quote!(<#(#gs),*>),
+        (false, false) => quote!(<#(#gs = #default),*>),
+    }
 }
 
 /// Whether a value type refers to `k` anywhere.

@@ -104,6 +104,15 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+/// The map `{name: value}` a shortcut value stands for.
+#[doc(hidden)]
+pub fn shortcut<'de, E: serde::de::Error>(
+    name: &'static str,
+    value: serde_json::Value,
+) -> serde::de::value::MapDeserializer<'de, std::iter::Once<(&'static str, Bare)>, E> {
+    serde::de::value::MapDeserializer::new(std::iter::once((name, Bare(value))))
+}
+
 /// A bare JSON value read as a shortcut field (any error type, as a map value needs).
 #[doc(hidden)]
 pub struct Bare(pub serde_json::Value);
@@ -231,9 +240,6 @@ macro_rules! api_struct {
     (@unknown $mode:ident $m:ident $k:ident $extra:ident) => {
         $extra.insert($k.into_string(), $m.next_value()?);
     };
-    (@unknown request $m:ident $k:ident) => {
-        return ::core::result::Result::Err(<A::Error as serde::de::Error>::unknown_field($k.as_str(), FIELDS));
-    };
     (@unknown $mode:ident $m:ident $k:ident) => {
         $m.next_value::<serde::de::IgnoredAny>()?;
     };
@@ -254,27 +260,27 @@ macro_rules! api_struct {
     (@entry $d:ident $short:literal) => { $d.deserialize_any(V(std::marker::PhantomData)) };
     (@short $short:literal) => {
         fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
         }
         fn visit_bool<E: serde::de::Error>(self, v: bool) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
         }
         fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::Null)))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::Null))
         }
         fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<Self::Value, A::Error> {
             // A list shortcut is buffered: its items are owned values.
             let v = <serde_json::Value as serde::Deserialize>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(v)))))
+            self.visit_map($crate::api::shortcut($short, v))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map(serde::de::value::MapDeserializer::new(std::iter::once(($short, $crate::api::Bare(serde_json::Value::from(v))))))
+            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
         }
     };
 }

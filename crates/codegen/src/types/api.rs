@@ -235,7 +235,10 @@ impl TypesGen<'_> {
             Some("value") => {
                 let id = format_ident!("{}", self.name(k));
                 let ty = self.ty(&t["body"]["value"], k, "Body");
-                let gens = self.defaulted_generics(t);
+                let gens = super::angle(
+                    &super::generic_idents(t, |_| true),
+                    quote!(serde_json::Value),
+                );
                 quote!(#[doc = #doc] pub type #id #gens = #ty;)
             }
             _ => quote!(),
@@ -295,21 +298,6 @@ impl TypesGen<'_> {
         }
     }
 
-    /// `<T = serde_json::Value, ..>`.
-    fn defaulted_generics(&self, t: &Value) -> TokenStream {
-        let gs: Vec<_> = t["generics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
-            .collect();
-        if gs.is_empty() {
-            quote!()
-        } else {
-            quote!(<#(#gs = serde_json::Value),*>)
-        }
-    }
-
     pub(super) fn emit_api_struct(
         &self,
         k: &TypeKey,
@@ -319,24 +307,15 @@ impl TypesGen<'_> {
     ) -> TokenStream {
         let name = format_ident!("{}", self.name(k));
         let doc = docs(t["description"].as_str());
-        let gens: Vec<_> = t["generics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|g| format_ident!("{}", g["name"].as_str().unwrap_or("T")))
-            .collect();
-        let decl_gens = if gens.is_empty() {
-            quote!()
-        } else {
-            quote!(<#(#gens),*>)
-        };
+        let decl_gens = self.generics(t);
         let mut fields = Vec::new();
         let mut setters = Vec::new();
         for p in props {
             let id = member_ident(p, props);
             let ty = self.ty(&p.ty, k, &pascal(p.name));
             let boxed = self.needs_box(k, &p.ty, false);
-            let nullable = ty.to_string().starts_with("Option <");
+            // `ty` already reads `T | null` of an answer as `Option<T>`.
+            let nullable = self.response_only.contains(k) && super::is_nullable(&p.ty);
             let plain = mode == Mode::Response && p.required && !nullable;
             let inner = if boxed { quote!(Box<#ty>) } else { ty.clone() };
             let (how, stored) = if plain && !boxed && self.defaultable(&p.ty) {
@@ -354,8 +333,7 @@ impl TypesGen<'_> {
             fields.push(quote!(#d #how #id [#wire #(| #aliases)*]: #stored));
             if mode != Mode::Response {
                 let how = if boxed { quote!(boxed) } else { quote!(plain) };
-                let set_ty = &ty;
-                setters.push(quote!(#how #id: #set_ty));
+                setters.push(quote!(#how #id: #ty));
             }
         }
         let extra = self
