@@ -1213,6 +1213,7 @@ impl<'a> TypesGen<'a> {
             out.extend(quote! {
                 impl crate::Bucket for #name {
                     fn doc_count(&self) -> i64 { #doc_count }
+                    #[inline]
                     fn key(&self) -> Option<serde_json::Value> { #key }
                     fn key_as_string(&self) -> Option<&str> { #key_as_string }
                     fn aggs(&self) -> &crate::Aggregations { &self.aggregations }
@@ -1314,6 +1315,7 @@ impl<'a> TypesGen<'a> {
                     match self { #(#names)* }
                 }
                 /// Reads `value` as the result type `variant`; `None` for an unknown name.
+                #[inline]
                 pub fn read(variant: &str, value: serde_json::Value) -> Option<Result<Aggregate, crate::ParseError>> {
                     match variant { #(#reads)* _ => None }
                 }

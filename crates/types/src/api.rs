@@ -1,20 +1,24 @@
-//! What the generated endpoint types (request bodies and responses of every endpoint) are
-//! written with: `api_struct!` writes a struct with a lean serde implementation, `gated!`
-//! puts one `cfg` on several items.
+//! What the generated endpoint types (request bodies and responses of every endpoint) and the
+//! DSL's plain structs are written with: `api_struct!` writes a struct whose serde, `Debug`,
+//! `Clone` and `PartialEq` impls are one-line calls into [`crate::record`], `gated!` puts one
+//! `cfg` on several items.
 //!
-//! Why not `#[derive(Serialize, Deserialize)]`: there are some 2,000 such structs, and serde's
-//! derive costs about four times the build time of these impls (a generic visitor per struct,
-//! a field enum with its own visitor, sequence forms JSON never uses). These impls read a map
-//! key by key (borrowing the key when the input allows), write present fields only, and are
-//! monomorphized only where a program reads or writes the type.
+//! Why not `#[derive(..)]`: there are some 2,500 such structs, and rustc's cost is per
+//! function body — the derives write seven per struct (a generic visitor, a field enum with
+//! its own visitor, sequence forms JSON never uses), each type-checked and borrow-checked in
+//! es-types whether or not a program uses the type. `record`'s functions are written once and
+//! monomorphized only where a program reads or writes the type; they read a map key by key
+//! (borrowing the key when the input allows) and write present fields only.
 //!
 //! Field modes: `req` — a plain field the answer must carry (missing is an error naming it);
 //! `def` — a plain field of a type with an empty value (numbers, strings, lists, maps), which
 //! servers of other versions leave out although the specification requires it: missing reads
 //! as empty, as the hand-written types with `#[serde(default)]` did;
-//! `opt` — an `Option` (the generator writes the `Option<..>`), absent when `None`. Struct modes: `request` — unknown keys are an
-//! error (a typo in a body read from JSON is caught); `response` and `shared` (read from
-//! answers too) — unknown keys are skipped, so newer servers and OpenSearch read fine.
+//! `opt` — an `Option` (the generator writes the `Option<..>`), absent when `None`. Struct
+//! modes: `request` — unknown keys are an error, in the key itself so the error path names it
+//! (a typo in a body read from JSON is caught); `response` and `shared` (read from answers
+//! too) — unknown keys are skipped, so newer servers and OpenSearch read fine, or kept in the
+//! `extra` map when the struct has one. A repeated key: the last value wins.
 
 use std::borrow::Cow;
 
@@ -54,53 +58,6 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(V)
-    }
-}
-
-/// Reads a [`Key`], refusing (when `refuse`) one not in `accept` — in the key itself, so an
-/// error path names the unknown key (`terms.feild: unknown field`), as serde's derive does.
-#[doc(hidden)]
-pub struct KeySeed {
-    /// Every name read (wire names and aliases).
-    pub accept: &'static [&'static str],
-    /// The names an error lists.
-    pub expected: &'static [&'static str],
-    /// Whether an unknown key is an error.
-    pub refuse: bool,
-}
-
-impl KeySeed {
-    fn check<E: serde::de::Error>(&self, k: &str) -> Result<(), E> {
-        if self.refuse && !self.accept.contains(&k) {
-            return Err(E::unknown_field(k, self.expected));
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
-    type Value = Key<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key<'de>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        self.check(v)?;
-        Ok(Key(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        self.check(v)?;
-        Ok(Key(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
-        self.check(&v)?;
-        Ok(Key(Cow::Owned(v)))
     }
 }
 
@@ -159,7 +116,9 @@ macro_rules! gated {
     (#[$m:meta] $($item:item)*) => { $( #[$m] $item )* };
 }
 
-/// A struct of the API with its serde implementation (see the module docs).
+/// A struct of the API with its serde, `Debug`, `Clone` and `PartialEq` implementations
+/// (see the module docs): the impls are one-line calls into [`crate::record`], which the
+/// struct's `Record` impl describes it to.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! api_struct {
@@ -172,7 +131,6 @@ macro_rules! api_struct {
         $(shortcut $short:literal;)?
     ) => {
         $(#[$attr])*
-        #[derive(Debug, Clone, PartialEq)]
         pub struct $name $(<$($g = serde_json::Value),+>)? {
             $( $(#[$fattr])* pub $field: $ty, )*
             $(
@@ -181,106 +139,81 @@ macro_rules! api_struct {
             )?
         }
 
+        // SAFETY: FIELDS and List are written from the one field list above, in its order.
+        #[allow(unsafe_code)]
+        unsafe impl $(<$($g),+>)? $crate::record::Record for $name $(<$($g),+>)? {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [$crate::record::FieldInfo] = &[
+                $( $crate::record::FieldInfo {
+                    name: stringify!($field),
+                    wire: $wire,
+                    aliases: &[$($alias),*],
+                    offset: ::core::mem::offset_of!(Self, $field),
+                }, )*
+                $( $crate::record::FieldInfo {
+                    name: stringify!($extra),
+                    wire: "",
+                    aliases: &[],
+                    offset: ::core::mem::offset_of!(Self, $extra),
+                }, )?
+            ];
+            const EXPECTED: &'static [&'static str] = &[$($wire),*];
+            const REFUSE: bool = $crate::api_struct!(@refuse $mode $($extra)?);
+            const EXTRA: ::core::option::Option<usize> =
+                $crate::api_struct!(@extra [$(stringify!($field)),*] $($extra)?);
+            const SHORTCUT: ::core::option::Option<&'static str> =
+                $crate::api_struct!(@short $($short)?);
+            type List = $crate::api_struct!(@list $($fmode $ty,)* $(@extra $ety)?);
+        }
+
         impl<'de, $($($g: serde::Deserialize<'de>),+)?> serde::Deserialize<'de> for $name $(<$($g),+>)? {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                struct V $(<$($g),+>)? (std::marker::PhantomData<fn() -> $name $(<$($g),+>)?>);
-                impl<'de, $($($g: serde::Deserialize<'de>),+)?> serde::de::Visitor<'de> for V $(<$($g),+>)? {
-                    type Value = $name $(<$($g),+>)?;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($name), ")"))
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> ::core::result::Result<Self::Value, A::Error> {
-                        #[allow(dead_code)]
-                        const FIELDS: &[&str] = &[$($wire),*];
-                        $( let mut $field: ::core::option::Option<$ty> = ::core::option::Option::None; )*
-                        $( let mut $extra = std::collections::BTreeMap::new(); )?
-                        let seed = || $crate::api::KeySeed {
-                            accept: &[$($wire, $($alias,)*)*],
-                            expected: FIELDS,
-                            refuse: $crate::api_struct!(@refuse $mode $($extra)?),
-                        };
-                        while let ::core::option::Option::Some(k) = m.next_key_seed(seed())? {
-                            match k.as_str() {
-                                $( $wire $(| $alias)* => $field = ::core::option::Option::Some(m.next_value()?), )*
-                                _ => { $crate::api_struct!(@unknown $mode m k $($extra)?); }
-                            }
-                        }
-                        ::core::result::Result::Ok($name { $( $field: $crate::api_struct!(@finish $fmode $field $wire), )* $($extra,)? })
-                    }
-                    $( $crate::api_struct!(@short $short); )?
-                }
-                $crate::api_struct!(@entry d $($short)?)
+                $crate::record::read(d)
             }
         }
-
         impl<$($($g: serde::Serialize),+)?> serde::Serialize for $name $(<$($g),+>)? {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-                #[allow(unused_mut)]
-                let mut m = serde::Serializer::serialize_map(s, ::core::option::Option::None)?;
-                $( $crate::api_struct!(@ser $fmode m &self.$field, $wire); )*
-                $( for (k, v) in &self.$extra { serde::ser::SerializeMap::serialize_entry(&mut m, k, v)?; } )?
-                serde::ser::SerializeMap::end(m)
+                $crate::record::write(self, s)
+            }
+        }
+        impl<$($($g: ::core::fmt::Debug),+)?> ::core::fmt::Debug for $name $(<$($g),+>)? {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::record::debug(self, f)
+            }
+        }
+        impl<$($($g: ::core::clone::Clone),+)?> ::core::clone::Clone for $name $(<$($g),+>)? {
+            #[inline]
+            fn clone(&self) -> Self {
+                $crate::record::clone(self)
+            }
+        }
+        impl<$($($g: ::core::cmp::PartialEq),+)?> ::core::cmp::PartialEq for $name $(<$($g),+>)? {
+            #[inline]
+            fn eq(&self, o: &Self) -> bool {
+                $crate::record::eq(self, o)
             }
         }
     };
-
-    (@finish req $f:ident $w:literal) => {
-        match $f {
-            ::core::option::Option::Some(v) => v,
-            ::core::option::Option::None => return ::core::result::Result::Err(<A::Error as serde::de::Error>::missing_field($w)),
-        }
-    };
-    (@finish opt $f:ident $w:literal) => { $f.flatten() };
-    (@finish def $f:ident $w:literal) => { $f.unwrap_or_default() };
 
     (@refuse request) => { true };
     (@refuse $mode:ident $($extra:ident)?) => { false };
 
-    (@unknown $mode:ident $m:ident $k:ident $extra:ident) => {
-        $extra.insert($k.into_string(), $m.next_value()?);
-    };
-    (@unknown $mode:ident $m:ident $k:ident) => {
-        $m.next_value::<serde::de::IgnoredAny>()?;
-    };
+    (@extra [$($f:expr),*] $extra:ident) => { ::core::option::Option::Some(<[&str]>::len(&[$($f),*])) };
+    (@extra [$($f:expr),*]) => { ::core::option::Option::None };
 
-    (@ser req $m:ident $v:expr, $w:literal) => {
-        serde::ser::SerializeMap::serialize_entry(&mut $m, $w, $v)?;
-    };
-    (@ser def $m:ident $v:expr, $w:literal) => {
-        serde::ser::SerializeMap::serialize_entry(&mut $m, $w, $v)?;
-    };
-    (@ser opt $m:ident $v:expr, $w:literal) => {
-        if let ::core::option::Option::Some(x) = $v { serde::ser::SerializeMap::serialize_entry(&mut $m, $w, x)?; }
-    };
+    (@short $short:literal) => { ::core::option::Option::Some($short) };
+    (@short) => { ::core::option::Option::None };
 
-    // A struct read from a map only, or (with a shortcut field) from that field's bare value
-    // too (`"analyzer": "standard"` for `{"analyzer": {"type": "standard"}}`).
-    (@entry $d:ident) => { $d.deserialize_map(V(std::marker::PhantomData)) };
-    (@entry $d:ident $short:literal) => { $d.deserialize_any(V(std::marker::PhantomData)) };
-    (@short $short:literal) => {
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
-        }
-        fn visit_bool<E: serde::de::Error>(self, v: bool) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::Null))
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<Self::Value, A::Error> {
-            // A list shortcut is buffered: its items are owned values.
-            let v = <serde_json::Value as serde::Deserialize>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-            self.visit_map($crate::api::shortcut($short, v))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> ::core::result::Result<Self::Value, E> {
-            self.visit_map($crate::api::shortcut($short, serde_json::Value::from(v)))
-        }
+    // The slot list, in groups of eight (see `record::Group`).
+    (@list $m0:ident $t0:ty, $m1:ident $t1:ty, $m2:ident $t2:ty, $m3:ident $t3:ty, $m4:ident $t4:ty, $m5:ident $t5:ty, $m6:ident $t6:ty, $m7:ident $t7:ty, $($rest:tt)+) => {
+        $crate::record::Group<$crate::api_struct!(@list $m0 $t0, $m1 $t1, $m2 $t2, $m3 $t3, $m4 $t4, $m5 $t5, $m6 $t6, $m7 $t7,), $crate::api_struct!(@list $($rest)+)>
     };
+    (@list) => { $crate::record::Nil };
+    (@list @extra $ety:ty) => { $crate::record::Cons<$crate::record::Extra<$ety>, $crate::record::Nil> };
+    (@list req $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Req<$t>, $crate::api_struct!(@list $($rest)*)> };
+    (@list def $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Def<$t>, $crate::api_struct!(@list $($rest)*)> };
+    (@list opt $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Opt<$t>, $crate::api_struct!(@list $($rest)*)> };
 }

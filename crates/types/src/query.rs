@@ -35,39 +35,46 @@ use crate::query_dsl::{
 use crate::{OneOrMany, SingleKey};
 
 impl From<&str> for FieldValue {
+    #[inline]
     fn from(s: &str) -> Self {
         FieldValue::String(s.to_string())
     }
 }
 
 impl From<i32> for FieldValue {
+    #[inline]
     fn from(n: i32) -> Self {
         FieldValue::Integer(n.into())
     }
 }
 
 impl From<&str> for crate::common::ScriptSource {
+    #[inline]
     fn from(s: &str) -> Self {
         crate::common::ScriptSource::String(s.to_string())
     }
 }
 
 impl From<&str> for MatchQueryQuery {
+    #[inline]
     fn from(s: &str) -> Self {
         MatchQueryQuery::String(s.to_string())
     }
 }
 
 impl From<u32> for FieldValue {
+    #[inline]
     fn from(n: u32) -> Self {
         FieldValue::Integer(n.into())
     }
 }
 
+#[inline]
 fn list(q: Option<OneOrMany<QueryContainer>>) -> Vec<QueryContainer> {
     q.map(OneOrMany::into_vec).unwrap_or_default()
 }
 
+#[inline]
 fn some(v: Vec<QueryContainer>) -> Option<OneOrMany<QueryContainer>> {
     (!v.is_empty()).then_some(OneOrMany::Many(v))
 }
@@ -84,6 +91,7 @@ struct Clauses {
 }
 
 impl Clauses {
+    #[inline]
     fn of(b: BoolQuery) -> Clauses {
         let mut rest = b;
         Clauses {
@@ -96,6 +104,7 @@ impl Clauses {
         }
     }
 
+    #[inline]
     fn into_query(self) -> QueryContainer {
         let mut b = self.rest;
         b.must = some(self.must);
@@ -108,6 +117,7 @@ impl Clauses {
 
     /// `minimum_should_match` as elasticsearch.dsl reads it: the value set, else 1 for a
     /// should-only bool, else 0. `None` for a value that is not a count (`"75%"`).
+    #[inline]
     fn min_should_match(&self) -> Option<i64> {
         match &self.msm {
             Some(MinimumShouldMatch::Integer(n)) => Some((*n).into()),
@@ -121,11 +131,13 @@ impl Clauses {
 
     /// Nothing but should clauses (and no `minimum_should_match`, or 0 — falsy to
     /// elasticsearch.dsl): `|` may extend it.
+    #[inline]
     fn should_only(&self) -> bool {
         let no_msm = matches!(self.msm, None | Some(MinimumShouldMatch::Integer(0)));
         self.must.is_empty() && self.filter.is_empty() && self.must_not.is_empty() && no_msm
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
         self.must.is_empty()
             && self.filter.is_empty()
@@ -134,6 +146,7 @@ impl Clauses {
     }
 }
 
+#[inline]
 fn bool_of(
     must: Vec<QueryContainer>,
     should: Vec<QueryContainer>,
@@ -149,6 +162,7 @@ fn bool_of(
 }
 
 /// `B & other` (elasticsearch.dsl's `Bool.__and__`).
+#[inline]
 fn bool_and(b: BoolQuery, other: QueryContainer) -> QueryContainer {
     let mut q = Clauses::of(b.clone());
     match other {
@@ -200,6 +214,7 @@ fn bool_and(b: BoolQuery, other: QueryContainer) -> QueryContainer {
 }
 
 /// `B | other` (elasticsearch.dsl's `Bool.__or__`, either side a bool).
+#[inline]
 fn bool_or(left: QueryContainer, right: QueryContainer) -> QueryContainer {
     let extendable = |q: &QueryContainer| match q {
         QueryContainer::Bool(b) => Clauses::of((**b).clone()).should_only(),
@@ -222,18 +237,22 @@ fn bool_or(left: QueryContainer, right: QueryContainer) -> QueryContainer {
 
 impl QueryContainer {
     /// `match_all`.
+    #[inline]
     pub fn match_all() -> Self {
         QueryContainer::MatchAll(MatchAllQuery::default())
     }
     /// `match_none`.
+    #[inline]
     pub fn match_none() -> Self {
         QueryContainer::MatchNone(MatchNoneQuery::default())
     }
     /// `{"term": {field: {"value": v}}}`.
+    #[inline]
     pub fn term(field: &str, value: impl Into<FieldValue>) -> Self {
         QueryContainer::Term(SingleKey::new(field, TermQuery::new().value(value)))
     }
     /// `{"terms": {field: [values]}}`.
+    #[inline]
     pub fn terms<V: Into<FieldValue>>(field: &str, values: impl IntoIterator<Item = V>) -> Self {
         let mut t = TermsQuery::default();
         let values: Vec<FieldValue> = values.into_iter().map(Into::into).collect();
@@ -242,25 +261,30 @@ impl QueryContainer {
         QueryContainer::Terms(t)
     }
     /// `{"match": {field: {"query": q}}}` (`match` is a Rust keyword).
+    #[inline]
     pub fn match_(field: &str, query: impl Into<MatchQueryQuery>) -> Self {
         QueryContainer::Match(SingleKey::new(field, MatchQuery::new().query(query)))
     }
     /// `{"match_phrase": {field: {"query": q}}}`.
+    #[inline]
     pub fn match_phrase(field: &str, query: &str) -> Self {
         QueryContainer::MatchPhrase(SingleKey::new(field, MatchPhraseQuery::new().query(query)))
     }
     /// `{"multi_match": {"query": q, "fields": [...]}}`.
+    #[inline]
     pub fn multi_match<S: AsRef<str>>(query: &str, fields: impl IntoIterator<Item = S>) -> Self {
         let fields: Vec<String> = fields.into_iter().map(|f| f.as_ref().to_string()).collect();
         QueryContainer::MultiMatch(MultiMatchQuery::new().query(query).fields(fields))
     }
     /// `{"range": {field: {}}}`; bounds with [`gt`](Self::gt), [`gte`](Self::gte)...
+    #[inline]
     pub fn range(field: &str) -> Self {
         QueryContainer::Range(SingleKey::new(
             field,
             RangeQuery::UntypedRangeQuery(UntypedRangeQuery::default()),
         ))
     }
+    #[inline]
     fn bound(mut self, set: impl FnOnce(&mut UntypedRangeQuery)) -> Self {
         if let QueryContainer::Range(SingleKey {
             value: RangeQuery::UntypedRangeQuery(r),
@@ -273,51 +297,62 @@ impl QueryContainer {
     }
     /// A range bound (on a query made by [`range`](Self::range); other queries are returned
     /// unchanged).
+    #[inline]
     pub fn gt(self, v: impl Serialize) -> Self {
         let v = serde_json::to_value(v).unwrap_or(Value::Null);
         self.bound(|r| r.gt = Some(v))
     }
     /// A range bound (see [`gt`](Self::gt)).
+    #[inline]
     pub fn gte(self, v: impl Serialize) -> Self {
         let v = serde_json::to_value(v).unwrap_or(Value::Null);
         self.bound(|r| r.gte = Some(v))
     }
     /// A range bound (see [`gt`](Self::gt)).
+    #[inline]
     pub fn lt(self, v: impl Serialize) -> Self {
         let v = serde_json::to_value(v).unwrap_or(Value::Null);
         self.bound(|r| r.lt = Some(v))
     }
     /// A range bound (see [`gt`](Self::gt)).
+    #[inline]
     pub fn lte(self, v: impl Serialize) -> Self {
         let v = serde_json::to_value(v).unwrap_or(Value::Null);
         self.bound(|r| r.lte = Some(v))
     }
     /// `{"exists": {"field": f}}`.
+    #[inline]
     pub fn exists(field: &str) -> Self {
         QueryContainer::Exists(ExistsQuery::new().field(field))
     }
     /// `{"prefix": {field: {"value": v}}}`.
+    #[inline]
     pub fn prefix(field: &str, value: &str) -> Self {
         QueryContainer::Prefix(SingleKey::new(field, PrefixQuery::new().value(value)))
     }
     /// `{"wildcard": {field: {"value": pattern}}}`.
+    #[inline]
     pub fn wildcard(field: &str, pattern: &str) -> Self {
         QueryContainer::Wildcard(SingleKey::new(field, WildcardQuery::new().value(pattern)))
     }
     /// `{"ids": {"values": [...]}}`.
+    #[inline]
     pub fn ids<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> Self {
         let ids: Vec<String> = ids.into_iter().map(|i| i.as_ref().to_string()).collect();
         QueryContainer::Ids(IdsQuery::new().values(ids))
     }
     /// `{"query_string": {"query": q}}`.
+    #[inline]
     pub fn query_string(query: &str) -> Self {
         QueryContainer::QueryString(QueryStringQuery::new().query(query))
     }
     /// `{"nested": {"path": p, "query": q}}`.
+    #[inline]
     pub fn nested(path: &str, query: QueryContainer) -> Self {
         QueryContainer::Nested(Box::new(NestedQuery::new().path(path).query(query)))
     }
     /// An empty bool query; add clauses with [`must`](Self::must), [`filter`](Self::filter)...
+    #[inline]
     pub fn bool() -> Self {
         QueryContainer::Bool(Box::default())
     }
@@ -332,6 +367,7 @@ impl QueryContainer {
     ///     {"match": {"title": {"query": "dune", "fuzziness": "AUTO", "boost": 2.0}}}));
     /// assert!(matches!(Query::term("f", 1).with("no_such_option", 1), Query::Raw(_)));
     /// ```
+    #[inline]
     pub fn with(self, key: &str, value: impl Serialize) -> Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         let json = self.to_json();
@@ -358,10 +394,12 @@ impl QueryContainer {
         }
     }
     /// `boost` of the query (see [`with`](Self::with)).
+    #[inline]
     pub fn boost(self, boost: f32) -> Self {
         self.with("boost", boost)
     }
     /// `_name` of the query, reported in `matched_queries` (see [`with`](Self::with)).
+    #[inline]
     pub fn named(self, name: &str) -> Self {
         self.with("_name", name)
     }
@@ -374,11 +412,13 @@ impl QueryContainer {
     /// assert!(matches!(q, Query::Fuzzy(_)));
     /// assert!(matches!(Query::of("brand_new", serde_json::json!({})), Query::Raw(_)));
     /// ```
+    #[inline]
     pub fn of(kind: &str, params: Value) -> Self {
         let json = serde_json::json!({ kind: params });
         crate::support::typed_or_raw(json, QueryContainer::Raw)
     }
     /// `dis_max` over queries (the best clause scores).
+    #[inline]
     pub fn dis_max(queries: impl IntoIterator<Item = QueryContainer>) -> Self {
         let queries: Vec<Value> = queries.into_iter().map(|q| q.to_json()).collect();
         Self::of("dis_max", serde_json::json!({ "queries": queries }))
@@ -394,6 +434,7 @@ impl QueryContainer {
     /// assert!(matches!(q, Query::FunctionScore(_)));
     /// assert_eq!(q.to_json()["function_score"]["boost_mode"], "sum");
     /// ```
+    #[inline]
     pub fn function_score(query: QueryContainer) -> Self {
         Self::of(
             "function_score",
@@ -401,6 +442,7 @@ impl QueryContainer {
         )
     }
     /// `constant_score` of a filter.
+    #[inline]
     pub fn constant_score(filter: QueryContainer) -> Self {
         Self::of(
             "constant_score",
@@ -416,6 +458,7 @@ impl QueryContainer {
     /// assert_eq!(q.to_json(), serde_json::json!(
     ///     {"geo_distance": {"distance": "12km", "location": {"lat": 40.7, "lon": -74.0}}}));
     /// ```
+    #[inline]
     pub fn geo_distance(field: &str, lat: f64, lon: f64, distance: &str) -> Self {
         Self::of(
             "geo_distance",
@@ -423,14 +466,17 @@ impl QueryContainer {
         )
     }
     /// `fuzzy` term query.
+    #[inline]
     pub fn fuzzy(field: &str, value: &str) -> Self {
         Self::of("fuzzy", serde_json::json!({ field: { "value": value } }))
     }
     /// `regexp` query.
+    #[inline]
     pub fn regexp(field: &str, pattern: &str) -> Self {
         Self::of("regexp", serde_json::json!({ field: { "value": pattern } }))
     }
     /// `match_phrase_prefix` query.
+    #[inline]
     pub fn match_phrase_prefix(field: &str, query: &str) -> Self {
         Self::of(
             "match_phrase_prefix",
@@ -438,22 +484,27 @@ impl QueryContainer {
         )
     }
     /// `simple_query_string` query.
+    #[inline]
     pub fn simple_query_string(query: &str) -> Self {
         Self::of("simple_query_string", serde_json::json!({ "query": query }))
     }
     /// Raw JSON, for a kind newer than the specification (written as given).
+    #[inline]
     pub fn raw(json: Value) -> Self {
         QueryContainer::Raw(json)
     }
     /// Parses a query (an unknown kind or a bad value is an error with its JSON path).
+    #[inline]
     pub fn from_json(text: &str) -> Result<Self, crate::ParseError> {
         crate::from_json(text)
     }
     /// The JSON Elasticsearch receives.
+    #[inline]
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
+    #[inline]
     fn edit_bool(self, f: impl FnOnce(&mut Clauses)) -> Self {
         let b = match self {
             QueryContainer::Bool(b) => *b,
@@ -465,22 +516,27 @@ impl QueryContainer {
         c.into_query()
     }
     /// Adds a must clause (to a bool; another query becomes the bool's first must).
+    #[inline]
     pub fn must(self, q: QueryContainer) -> Self {
         self.edit_bool(|c| c.must.push(q))
     }
     /// Adds a filter clause.
+    #[inline]
     pub fn filter(self, q: QueryContainer) -> Self {
         self.edit_bool(|c| c.filter.push(q))
     }
     /// Adds a should clause.
+    #[inline]
     pub fn should(self, q: QueryContainer) -> Self {
         self.edit_bool(|c| c.should.push(q))
     }
     /// Adds a must_not clause.
+    #[inline]
     pub fn must_not(self, q: QueryContainer) -> Self {
         self.edit_bool(|c| c.must_not.push(q))
     }
     /// Sets `minimum_should_match` of a bool.
+    #[inline]
     pub fn minimum_should_match(self, v: impl Into<MinimumShouldMatch>) -> Self {
         let v = v.into();
         self.edit_bool(|c| c.msm = Some(v))
@@ -489,6 +545,7 @@ impl QueryContainer {
 
 impl BitAnd for QueryContainer {
     type Output = QueryContainer;
+    #[inline]
     fn bitand(self, other: QueryContainer) -> QueryContainer {
         match (self, other) {
             (QueryContainer::MatchAll(_), o) => o,
@@ -505,6 +562,7 @@ impl BitAnd for QueryContainer {
 
 impl BitOr for QueryContainer {
     type Output = QueryContainer;
+    #[inline]
     fn bitor(self, other: QueryContainer) -> QueryContainer {
         match (self, other) {
             (a @ QueryContainer::MatchAll(_), _) => a,
@@ -520,6 +578,7 @@ impl BitOr for QueryContainer {
 
 impl Not for QueryContainer {
     type Output = QueryContainer;
+    #[inline]
     fn not(self) -> QueryContainer {
         match self {
             QueryContainer::MatchAll(_) => QueryContainer::match_none(),

@@ -43,6 +43,7 @@ pub struct BucketRef<'a> {
 
 impl BucketRef<'_> {
     /// The key as text: `key_as_string` when given, else the key (strings without quotes).
+    #[inline]
     pub fn key_str(&self) -> String {
         match (self.key_as_string, &self.key) {
             (Some(s), _) => s.to_string(),
@@ -93,6 +94,7 @@ pub enum AggError {
 }
 
 impl fmt::Display for AggError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AggError::KindMismatch {
@@ -161,6 +163,7 @@ impl Aggregations {
     /// Reads every result named in `requests` as the result type of its kind, and the
     /// results inside its buckets by its sub-aggregations, at every depth. Results already
     /// typed (from `typed_keys`) only have their sub-aggregations read.
+    #[inline]
     pub fn resolve(&mut self, requests: &BTreeMap<String, AggregationContainer>) {
         for (name, request) in requests {
             let Some(entry) = self.entries.get_mut(name) else {
@@ -179,6 +182,7 @@ impl Aggregations {
 
     /// The typed result `name`: `Ok(None)` when there is none (not requested, or not read
     /// by kind), an error when the answer did not fit the kind's result type.
+    #[inline]
     pub fn get(&self, name: &str) -> Result<Option<&Aggregate>, AggError> {
         match self.entries.get(name) {
             Some(Entry::Typed(a)) => Ok(Some(a)),
@@ -188,18 +192,21 @@ impl Aggregations {
     }
 
     /// The result `name` as the generated type `T` (`StatsAggregate`, `TopHitsAggregate`...).
+    #[inline]
     pub fn get_as<T: AggregateKind>(&self, name: &str) -> Result<Option<&T>, AggError> {
         self.read(name, T::VARIANT, T::of)
     }
 
     /// The buckets of the multi-bucket result `name` (terms, histograms, ranges, filters,
     /// composite...), in the server's order.
+    #[inline]
     pub fn buckets(&self, name: &str) -> Result<Option<Vec<BucketRef<'_>>>, AggError> {
         self.read(name, "a multi-bucket result", Aggregate::buckets)
     }
 
     /// `value` of the single-value metric `name` (avg, sum, min, max, cardinality,
     /// value_count, simple pipeline values...); `Ok(None)` also when the metric had no data.
+    #[inline]
     pub fn value(&self, name: &str) -> Result<Option<f64>, AggError> {
         let metric = |a: &Aggregate| match a.value() {
             Some(v) => Some(Some(v)),
@@ -211,6 +218,7 @@ impl Aggregations {
     }
 
     /// `doc_count` of the single-bucket result `name` (filter, global, missing, nested...).
+    #[inline]
     pub fn doc_count(&self, name: &str) -> Result<Option<i64>, AggError> {
         self.read(name, "a single-bucket result", |a| {
             a.as_bucket().map(|b| b.doc_count())
@@ -218,6 +226,7 @@ impl Aggregations {
     }
 
     /// The sub-aggregation results of the single-bucket result `name`.
+    #[inline]
     pub fn sub(&self, name: &str) -> Result<Option<&Aggregations>, AggError> {
         self.read(name, "a single-bucket result", |a| {
             a.as_bucket().map(|b| b.aggs())
@@ -226,6 +235,7 @@ impl Aggregations {
 
     /// The result `name` seen through `view`: `Ok(None)` when there is none, a kind mismatch
     /// (naming `expected`) when `view` does not apply to it.
+    #[inline]
     fn read<'a, R>(
         &'a self,
         name: &str,
@@ -243,6 +253,7 @@ impl Aggregations {
     }
 
     /// The result `name` as JSON, typed or not (as the server sent it when untyped).
+    #[inline]
     pub fn raw(&self, name: &str) -> Option<Value> {
         match self.entries.get(name)? {
             Entry::Raw(v) | Entry::Failed(v, _) => Some(v.clone()),
@@ -251,16 +262,19 @@ impl Aggregations {
     }
 
     /// The names of every result present.
+    #[inline]
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
     }
 
     /// Whether there are no results.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Every result that could not be read by kind, with why (for reporting).
+    #[inline]
     pub fn errors(&self) -> Vec<&AggError> {
         let mut out = Vec::new();
         for e in self.entries.values() {
@@ -281,6 +295,7 @@ impl Aggregations {
 impl TopHitsAggregate {
     /// The hits' `_source`s read as documents of type `T`, in hit order (hits without a
     /// source are skipped).
+    #[inline]
     pub fn documents<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>, crate::ParseError> {
         self.hits
             .hits
@@ -292,6 +307,7 @@ impl TopHitsAggregate {
 }
 
 /// The result of `request` named `name`, read as its kind's result type.
+#[inline]
 fn read(name: &str, kind: &AggregationContainerKind, v: Value) -> Entry {
     let variant = match variant_for(kind, &v) {
         Some(variant) => variant,
@@ -321,6 +337,7 @@ fn read(name: &str, kind: &AggregationContainerKind, v: Value) -> Entry {
 /// The result type (`typed_keys` name) of an aggregation kind. Several kinds share one
 /// (pipelines giving one number are `simple_value`); terms-like kinds depend on the field's
 /// type, seen in the first bucket's key (an empty result reads as the string form).
+#[inline]
 fn variant_for(kind: &AggregationContainerKind, v: &Value) -> Option<&'static str> {
     let by_key = |s: &'static str, l: &'static str, d: &'static str| match v["buckets"]
         .get(0)
@@ -355,6 +372,7 @@ fn variant_for(kind: &AggregationContainerKind, v: &Value) -> Option<&'static st
 }
 
 /// The buckets of a result with their names (keyed buckets) or positions.
+#[inline]
 pub(crate) fn buckets_of<B>(b: &Buckets<B>) -> Vec<(Option<&str>, &B)> {
     match b {
         Buckets::Keyed(m) => m.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
@@ -362,6 +380,7 @@ pub(crate) fn buckets_of<B>(b: &Buckets<B>) -> Vec<(Option<&str>, &B)> {
     }
 }
 
+#[inline]
 pub(crate) fn buckets_mut<B>(b: &mut Buckets<B>) -> Vec<&mut B> {
     match b {
         Buckets::Keyed(m) => m.values_mut().collect(),
@@ -369,6 +388,7 @@ pub(crate) fn buckets_mut<B>(b: &mut Buckets<B>) -> Vec<&mut B> {
     }
 }
 
+#[inline]
 pub(crate) fn bucket_refs<B: Bucket>(b: &Buckets<B>) -> Vec<BucketRef<'_>> {
     buckets_of(b)
         .into_iter()
@@ -385,6 +405,7 @@ pub(crate) fn bucket_refs<B: Bucket>(b: &Buckets<B>) -> Vec<BucketRef<'_>> {
 }
 
 /// A result read as its type, with the JSON path of an error.
+#[inline]
 pub(crate) fn read_as<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, crate::ParseError> {
     crate::from_value(v)
 }
@@ -395,31 +416,37 @@ pub(crate) trait AsF64 {
 }
 
 impl AsF64 for f64 {
+    #[inline]
     fn as_f64(&self) -> Option<f64> {
         Some(*self)
     }
 }
 
 impl AsF64 for i64 {
+    #[inline]
     fn as_f64(&self) -> Option<f64> {
         Some(*self as f64)
     }
 }
 
 impl<T: AsF64> AsF64 for Option<T> {
+    #[inline]
     fn as_f64(&self) -> Option<f64> {
         self.as_ref()?.as_f64()
     }
 }
 
 impl<'de> Deserialize<'de> for Aggregations {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = Aggregations;
+            #[inline]
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("aggregation results by name")
             }
+            #[inline]
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Aggregations, A::Error> {
                 let mut entries = BTreeMap::new();
                 while let Some((k, v)) = m.next_entry::<String, Value>()? {
@@ -460,6 +487,7 @@ impl<'de> Deserialize<'de> for Aggregations {
 }
 
 impl Serialize for Aggregations {
+    #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(self.entries.len()))?;

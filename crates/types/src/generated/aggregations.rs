@@ -52,6 +52,7 @@ impl crate::Bucket for AdjacencyMatrixBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -376,6 +377,7 @@ impl Aggregate {
         }
     }
     /// Reads `value` as the result type `variant`; `None` for an unknown name.
+    #[inline]
     pub fn read(
         variant: &str,
         value: serde_json::Value,
@@ -3361,6 +3363,7 @@ impl crate::Bucket for ChangePointBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -3481,6 +3484,7 @@ impl crate::Bucket for ChildrenAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -3630,6 +3634,7 @@ impl crate::Bucket for CompositeBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -3899,6 +3904,7 @@ impl crate::Bucket for DateHistogramBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4085,6 +4091,7 @@ impl crate::Bucket for DoubleTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4341,6 +4348,7 @@ impl crate::Bucket for FilterAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -4400,6 +4408,7 @@ impl crate::Bucket for FiltersBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
@@ -4504,6 +4513,7 @@ impl crate::Bucket for FrequentItemSetsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4696,6 +4706,7 @@ impl crate::Bucket for GeoHashGridBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4730,6 +4741,7 @@ impl crate::Bucket for GeoHexGridBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4863,6 +4875,7 @@ impl crate::Bucket for GeoTileGridBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -4916,6 +4929,7 @@ impl crate::Bucket for GlobalAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -5051,6 +5065,7 @@ impl crate::Bucket for HistogramBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -5312,6 +5327,7 @@ impl crate::Bucket for IpPrefixBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -5388,6 +5404,7 @@ impl crate::Bucket for IpRangeBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
@@ -5452,6 +5469,7 @@ impl crate::Bucket for LongRareTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -5501,6 +5519,7 @@ impl crate::Bucket for LongTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -5777,6 +5796,7 @@ impl crate::Bucket for MissingAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -5951,6 +5971,7 @@ impl crate::Bucket for MultiBucketBase {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -6137,6 +6158,7 @@ impl crate::Bucket for MultiTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -6181,6 +6203,7 @@ impl crate::Bucket for NestedAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -6289,6 +6312,7 @@ impl crate::Bucket for ParentAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -6530,6 +6554,7 @@ impl crate::Bucket for RangeBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
@@ -6627,6 +6652,7 @@ impl crate::Bucket for ReverseNestedAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -6670,6 +6696,7 @@ impl crate::Bucket for SamplerAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -6822,6 +6849,7 @@ impl crate::Bucket for SignificantLongTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -6864,6 +6892,7 @@ impl crate::Bucket for SignificantStringTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -6962,6 +6991,7 @@ impl crate::Bucket for SignificantTermsBucketBase {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -7087,6 +7117,7 @@ impl crate::Bucket for SingleBucketAggregateBase {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -7272,6 +7303,7 @@ impl crate::Bucket for StringRareTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -7370,6 +7402,7 @@ impl crate::Bucket for StringTermsBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -7605,6 +7638,7 @@ impl crate::Bucket for TermsBucketBase {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -7693,6 +7727,7 @@ impl crate::Bucket for TimeSeriesBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
@@ -7855,6 +7890,7 @@ impl crate::Bucket for UnmappedSamplerAggregate {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
@@ -7991,6 +8027,7 @@ impl crate::Bucket for VariableWidthHistogramBucket {
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
+    #[inline]
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
