@@ -813,13 +813,16 @@ impl<'a> TypesGen<'a> {
     }
 
     fn emit_struct(&self, k: &TypeKey, t: &Value, props: &[Prop<'_>]) -> TokenStream {
+        // Every plain struct is written with `api_struct!`, as the endpoint types are: the
+        // DSL's requests refuse unknown keys, leave unset fields out and read the shortcut
+        // form; its results (aggregation results, buckets) read as answers do.
         if self.response_only.contains(k) {
-            let fields: Vec<_> = props.iter().map(|p| self.field(k, p, props)).collect();
-            return self.emit_response_struct(k, t, props, &fields);
+            // Results keep `null` apart from absent, so they write back as they were read.
+            let mut out = self.emit_api_struct(k, t, api::Mode::Response, props, true);
+            out.extend(self.bucket_impl(k, props));
+            return out;
         }
-        // Plain request structs are written with `api_struct!`, as the endpoint types are:
-        // unknown keys refused, unset fields left out, the shortcut form read.
-        self.emit_api_struct(k, t, api::Mode::Request, props)
+        self.emit_api_struct(k, t, api::Mode::Request, props, false)
     }
 
     fn emit_container(&self, k: &TypeKey, t: &Value) -> TokenStream {
@@ -1157,71 +1160,57 @@ impl<'a> TypesGen<'a> {
         quote!(#out #(#froms)*)
     }
 
-    /// A response type: plain required fields, unknown fields accepted, sub-aggregation
-    /// results kept in an [`Aggregations`] map; buckets implement `Bucket`.
-    fn emit_response_struct(
-        &self,
-        k: &TypeKey,
-        t: &Value,
-        props: &[Prop<'_>],
-        fields: &[(Ident, TokenStream, TokenStream, bool)],
-    ) -> TokenStream {
+    /// `Bucket` for a result type holding sub-aggregation results (its `aggregations`).
+    fn bucket_impl(&self, k: &TypeKey, props: &[Prop<'_>]) -> TokenStream {
         let name = format_ident!("{}", self.name(k));
-        let gens = self.generics(t);
-        let doc = docs(t["description"].as_str());
-        let decls = fields.iter().map(|f| &f.2);
-        let sub_aggs = self.holds_sub_aggs(k);
-        let extra = if sub_aggs {
-            quote! {
-                /// Results of the sub-aggregations, by name.
-                #[serde(flatten)]
-                pub aggregations: crate::Aggregations,
-            }
-        } else if let Some(v) = self.additional(k, t) {
-            quote! {
-                /// The keys named by the server.
-                #[serde(flatten)]
-                pub extra: std::collections::BTreeMap<String, #v>,
-            }
+        let field = |n: &str| props.iter().find(|p| p.name == n);
+        // Stored plain (not in an `Option`) as `emit_api_struct` decides for an answer.
+        let plain = |p: &Prop<'_>| p.required && !is_nullable(&p.ty);
+        let (true, Some(dc)) = (self.holds_sub_aggs(k), field("doc_count")) else {
+            return quote!();
+        };
+        let dc_id = member_ident(dc, props);
+        let doc_count = if plain(dc) {
+            quote!(self.#dc_id)
         } else {
-            quote!()
+            quote!(self.#dc_id.unwrap_or(0))
         };
-        let mut out = quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            pub struct #name #gens { #(#decls,)* #extra }
+        let key = match field("key") {
+            Some(p) if plain(p) => {
+                let id = member_ident(p, props);
+                quote!(serde_json::to_value(&self.#id).ok())
+            }
+            Some(p) => {
+                let id = member_ident(p, props);
+                quote!(self.#id.as_ref().and_then(|k| serde_json::to_value(k).ok()))
+            }
+            None => quote!(None),
         };
-        let field = |n: &str| props.iter().zip(fields).find(|(p, _)| p.name == n);
-        if let (true, Some((dc, (dc_id, ..)))) = (sub_aggs, field("doc_count")) {
-            let doc_count = if dc.required {
-                quote!(self.#dc_id)
-            } else {
-                quote!(self.#dc_id.unwrap_or(0))
-            };
-            let key = match field("key") {
-                Some((p, (id, ..))) if p.required => quote!(serde_json::to_value(&self.#id).ok()),
-                Some((_, (id, ..))) => {
-                    quote!(self.#id.as_ref().and_then(|k| serde_json::to_value(k).ok()))
-                }
-                None => quote!(None),
-            };
-            let key_as_string = match field("key_as_string") {
-                Some((p, (id, ..))) if p.required => quote!(Some(self.#id.as_str())),
-                Some((_, (id, ..))) => quote!(self.#id.as_deref()),
-                None => quote!(None),
-            };
-            out.extend(quote! {
-                impl crate::Bucket for #name {
-                    fn doc_count(&self) -> i64 { #doc_count }
-                    #[inline]
-                    fn key(&self) -> Option<serde_json::Value> { #key }
-                    fn key_as_string(&self) -> Option<&str> { #key_as_string }
-                    fn aggs(&self) -> &crate::Aggregations { &self.aggregations }
-                    fn aggs_mut(&mut self) -> &mut crate::Aggregations { &mut self.aggregations }
-                }
-            });
+        let key_as_string = match field("key_as_string") {
+            Some(p) if plain(p) => {
+                let id = member_ident(p, props);
+                quote!(Some(self.#id.as_str()))
+            }
+            Some(p) => {
+                let id = member_ident(p, props);
+                quote!(self.#id.as_deref())
+            }
+            None => quote!(None),
+        };
+        quote! {
+            impl crate::Bucket for #name {
+                #[inline]
+                fn doc_count(&self) -> i64 { #doc_count }
+                #[inline]
+                fn key(&self) -> Option<serde_json::Value> { #key }
+                #[inline]
+                fn key_as_string(&self) -> Option<&str> { #key_as_string }
+                #[inline]
+                fn aggs(&self) -> &crate::Aggregations { &self.aggregations }
+                #[inline]
+                fn aggs_mut(&mut self) -> &mut crate::Aggregations { &mut self.aggregations }
+            }
         }
-        out
     }
 
     /// `Aggregate`: one variant per result type, read by the name the server would give it

@@ -14,7 +14,9 @@
 //! `def` — a plain field of a type with an empty value (numbers, strings, lists, maps), which
 //! servers of other versions leave out although the specification requires it: missing reads
 //! as empty, as the hand-written types with `#[serde(default)]` did;
-//! `opt` — an `Option` (the generator writes the `Option<..>`), absent when `None`. Struct
+//! `opt` — an `Option` (the generator writes the `Option<..>`), absent when `None`;
+//! `nul` — an `Option<Option<..>>` of an answer that keeps `null` (`Some(None)`) apart from
+//! absent (`None`), so a result writes back as it was read. Struct
 //! modes: `request` — unknown keys are an error, in the key itself so the error path names it
 //! (a typo in a body read from JSON is caught); `response` and `shared` (read from answers
 //! too) — unknown keys are skipped, so newer servers and OpenSearch read fine, or kept in the
@@ -135,7 +137,7 @@ macro_rules! api_struct {
             $( $(#[$fattr])* pub $field: $ty, )*
             $(
                 /// The keys named by the user or the server.
-                pub $extra: std::collections::BTreeMap<::std::string::String, $ety>,
+                pub $extra: $ety,
             )?
         }
 
@@ -215,5 +217,6 @@ macro_rules! api_struct {
     (@list @extra $ety:ty) => { $crate::record::Cons<$crate::record::Extra<$ety>, $crate::record::Nil> };
     (@list req $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Req<$t>, $crate::api_struct!(@list $($rest)*)> };
     (@list def $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Def<$t>, $crate::api_struct!(@list $($rest)*)> };
+    (@list nul $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Nul<$t>, $crate::api_struct!(@list $($rest)*)> };
     (@list opt $t:ty, $($rest:tt)*) => { $crate::record::Cons<$crate::record::Opt<$t>, $crate::api_struct!(@list $($rest)*)> };
 }

@@ -79,9 +79,43 @@ pub struct Def<T>(PhantomData<fn() -> T>);
 /// An `Option<T>` field (`Opt<Option<T>>`): `None` when missing, not written when `None`.
 #[doc(hidden)]
 pub struct Opt<T>(PhantomData<fn() -> T>);
-/// The map of keys the struct does not name (`BTreeMap<String, T>`), read and written flat.
+/// An `Option<Option<T>>` field of an answer (`Nul<Option<Option<T>>>`): `None` when
+/// missing, `Some(None)` for `null`, written back as it came.
 #[doc(hidden)]
-pub struct Extra<T>(PhantomData<fn() -> T>);
+pub struct Nul<T>(PhantomData<fn() -> T>);
+/// The keys the struct does not name, read into and written flat from a [`Collect`]
+/// (`BTreeMap<String, V>`, or the sub-aggregation results of a bucket).
+#[doc(hidden)]
+pub struct Extra<C>(PhantomData<fn() -> C>);
+
+/// What gathers the keys a struct does not name.
+#[doc(hidden)]
+pub trait Collect<'de>: Default {
+    /// Adds the key just read, reading its value from `m`.
+    fn add<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error>;
+}
+
+/// Writing what a [`Collect`] gathered, flat into the struct's map.
+#[doc(hidden)]
+pub trait CollectSer {
+    /// Writes every entry.
+    fn write<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error>;
+}
+
+impl<'de, V: Deserialize<'de>> Collect<'de> for std::collections::BTreeMap<String, V> {
+    #[inline]
+    fn add<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error> {
+        self.insert(key, m.next_value()?);
+        Ok(())
+    }
+}
+
+impl<V: Serialize> CollectSer for std::collections::BTreeMap<String, V> {
+    #[inline]
+    fn write<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        self.iter().try_for_each(|(k, v)| m.serialize_entry(k, v))
+    }
+}
 
 /// What a slot holds and what a missing key means for it.
 #[doc(hidden)]
@@ -113,11 +147,18 @@ impl<T> Slot for Opt<Option<T>> {
         Some(None)
     }
 }
-impl<T> Slot for Extra<T> {
-    type Ty = std::collections::BTreeMap<String, T>;
+impl<T> Slot for Nul<Option<Option<T>>> {
+    type Ty = Option<Option<T>>;
     #[inline]
     fn missing() -> Option<Self::Ty> {
-        Some(Default::default())
+        Some(None)
+    }
+}
+impl<C: Default> Slot for Extra<C> {
+    type Ty = C;
+    #[inline]
+    fn missing() -> Option<C> {
+        Some(C::default())
     }
 }
 
@@ -152,10 +193,23 @@ impl<T: Serialize> SlotSer for Opt<Option<T>> {
         }
     }
 }
-impl<T: Serialize> SlotSer for Extra<T> {
+impl<T: Serialize> SlotSer for Nul<Option<Option<T>>> {
     #[inline]
-    fn write<M: SerializeMap>(_: &'static str, v: &Self::Ty, m: &mut M) -> Result<(), M::Error> {
-        v.iter().try_for_each(|(k, v)| m.serialize_entry(k, v))
+    fn write<M: SerializeMap>(
+        wire: &'static str,
+        v: &Option<Option<T>>,
+        m: &mut M,
+    ) -> Result<(), M::Error> {
+        match v {
+            Some(v) => m.serialize_entry(wire, v),
+            None => Ok(()),
+        }
+    }
+}
+impl<C: CollectSer + Default> SlotSer for Extra<C> {
+    #[inline]
+    fn write<M: SerializeMap>(_: &'static str, v: &C, m: &mut M) -> Result<(), M::Error> {
+        v.write(m)
     }
 }
 
@@ -187,17 +241,22 @@ impl<'de, T: Deserialize<'de>> SlotDe<'de> for Opt<Option<T>> {
         m.next_value()
     }
 }
-impl<'de, T: Deserialize<'de>> SlotDe<'de> for Extra<T> {
+impl<'de, T: Deserialize<'de>> SlotDe<'de> for Nul<Option<Option<T>>> {
     #[inline]
-    fn read<A: MapAccess<'de>>(m: &mut A) -> Result<Self::Ty, A::Error> {
-        // Never a key of its own; a key named like the map is an unknown key.
+    fn read<A: MapAccess<'de>>(m: &mut A) -> Result<Option<Option<T>>, A::Error> {
+        m.next_value().map(Some)
+    }
+}
+impl<'de, C: Collect<'de>> SlotDe<'de> for Extra<C> {
+    #[inline]
+    fn read<A: MapAccess<'de>>(m: &mut A) -> Result<C, A::Error> {
+        // Never reached: the extra slot has no wire name of its own.
         m.next_value::<de::IgnoredAny>()?;
-        Ok(Default::default())
+        Ok(C::default())
     }
     #[inline]
-    fn add<A: MapAccess<'de>>(map: &mut Self::Ty, k: String, m: &mut A) -> Result<(), A::Error> {
-        map.insert(k, m.next_value()?);
-        Ok(())
+    fn add<A: MapAccess<'de>>(c: &mut C, k: String, m: &mut A) -> Result<(), A::Error> {
+        c.add(k, m)
     }
 }
 

@@ -436,6 +436,64 @@ impl<T: AsF64> AsF64 for Option<T> {
     }
 }
 
+impl Aggregations {
+    /// Adds the result under `k` as the server sent it: typed when `typed_keys` named its
+    /// type (`sterms#by_tag`), else kept as JSON for `resolve`.
+    #[inline]
+    fn insert(&mut self, k: String, v: Value) {
+        let typed = k.split_once('#').and_then(|(prefix, name)| {
+            let variant = Aggregate::VARIANTS.iter().copied().find(|n| *n == prefix)?;
+            Some((variant, name))
+        });
+        let Some((variant, name)) = typed else {
+            self.entries.insert(k, Entry::Raw(v));
+            return;
+        };
+        let entry = match Aggregate::read(variant, v.clone()) {
+            Some(Ok(a)) => Entry::Typed(Box::new(a)),
+            other => {
+                let message = match other {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "unknown result type".into(),
+                };
+                let name = name.to_string();
+                Entry::Failed(
+                    v,
+                    AggError::Parse {
+                        name,
+                        variant,
+                        message,
+                    },
+                )
+            }
+        };
+        self.entries.insert(name.to_string(), entry);
+    }
+}
+
+/// The sub-aggregation results of a bucket: the keys its struct does not name.
+impl<'de> crate::record::Collect<'de> for Aggregations {
+    #[inline]
+    fn add<A: MapAccess<'de>>(&mut self, key: String, m: &mut A) -> Result<(), A::Error> {
+        let v = m.next_value::<Value>()?;
+        self.insert(key, v);
+        Ok(())
+    }
+}
+
+impl crate::record::CollectSer for Aggregations {
+    #[inline]
+    fn write<M: serde::ser::SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        for (k, e) in &self.entries {
+            match e {
+                Entry::Raw(v) | Entry::Failed(v, _) => m.serialize_entry(k, v)?,
+                Entry::Typed(a) => m.serialize_entry(k, a)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<'de> Deserialize<'de> for Aggregations {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -448,38 +506,11 @@ impl<'de> Deserialize<'de> for Aggregations {
             }
             #[inline]
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Aggregations, A::Error> {
-                let mut entries = BTreeMap::new();
+                let mut aggs = Aggregations::default();
                 while let Some((k, v)) = m.next_entry::<String, Value>()? {
-                    // `typed_keys`: `sterms#by_tag` says the type.
-                    let typed = k.split_once('#').and_then(|(prefix, name)| {
-                        let variant = Aggregate::VARIANTS.iter().copied().find(|n| *n == prefix)?;
-                        Some((variant, name))
-                    });
-                    let Some((variant, name)) = typed else {
-                        entries.insert(k, Entry::Raw(v));
-                        continue;
-                    };
-                    let entry = match Aggregate::read(variant, v.clone()) {
-                        Some(Ok(a)) => Entry::Typed(Box::new(a)),
-                        other => {
-                            let message = match other {
-                                Some(Err(e)) => e.to_string(),
-                                _ => "unknown result type".into(),
-                            };
-                            let name = name.to_string();
-                            Entry::Failed(
-                                v,
-                                AggError::Parse {
-                                    name,
-                                    variant,
-                                    message,
-                                },
-                            )
-                        }
-                    };
-                    entries.insert(name.to_string(), entry);
+                    aggs.insert(k, v);
                 }
-                Ok(Aggregations { entries })
+                Ok(aggs)
             }
         }
         d.deserialize_map(V)
@@ -491,12 +522,7 @@ impl Serialize for Aggregations {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(self.entries.len()))?;
-        for (k, e) in &self.entries {
-            match e {
-                Entry::Raw(v) | Entry::Failed(v, _) => m.serialize_entry(k, v)?,
-                Entry::Typed(a) => m.serialize_entry(k, a)?,
-            }
-        }
+        crate::record::CollectSer::write(self, &mut m)?;
         m.end()
     }
 }

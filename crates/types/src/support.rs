@@ -325,11 +325,3 @@ macro_rules! __setter {
 pub(crate) fn typed_or_raw<T: DeserializeOwned>(json: Value, raw: impl FnOnce(Value) -> T) -> T {
     T::deserialize(&json).unwrap_or_else(|_| raw(json))
 }
-
-/// A field that was present: `Some` of its value (`Some(None)` for `null`), so that an
-/// optional nullable field keeps `null` apart from absent.
-pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}

@@ -27,7 +27,7 @@ es_types::api_struct! {
     shared Open {
         opt a ["a"]: Option<i64>,
     }
-    extra extra: i64;
+    extra extra: std::collections::BTreeMap<String, i64>;
 }
 
 #[test]
@@ -122,7 +122,7 @@ es_types::api_struct! {
         req c ["c"]: Counted,
         def d ["d"]: Vec<Counted>,
     }
-    extra rest: Counted;
+    extra rest: std::collections::BTreeMap<String, Counted>;
 }
 
 #[test]

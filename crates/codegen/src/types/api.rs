@@ -211,7 +211,7 @@ impl TypesGen<'_> {
         match t["kind"].as_str() {
             Some("request" | "response") => Some(self.emit_body(k, t, mode)),
             Some("interface") if t["variants"]["kind"] != "container" => {
-                Some(self.emit_api_struct(k, t, mode, &self.props(k)))
+                Some(self.emit_api_struct(k, t, mode, &self.props(k), false))
             }
             _ => None,
         }
@@ -230,7 +230,7 @@ impl TypesGen<'_> {
             Some("properties") => {
                 let mut t2 = t.clone();
                 t2["description"] = Value::String(doc);
-                self.emit_api_struct(k, &t2, mode, &self.props(k))
+                self.emit_api_struct(k, &t2, mode, &self.props(k), false)
             }
             Some("value") => {
                 let id = format_ident!("{}", self.name(k));
@@ -304,6 +304,7 @@ impl TypesGen<'_> {
         t: &Value,
         mode: Mode,
         props: &[Prop<'_>],
+        keep_null: bool,
     ) -> TokenStream {
         let name = format_ident!("{}", self.name(k));
         let doc = docs(t["description"].as_str());
@@ -322,7 +323,14 @@ impl TypesGen<'_> {
                 (quote!(def), inner)
             } else if plain {
                 (quote!(req), inner)
+            } else if nullable && !boxed && p.required && keep_null {
+                // Always there, maybe `null` (an empty bucket's `avg`): written back as read.
+                (quote!(def), ty.clone())
+            } else if nullable && !boxed && keep_null {
+                // Absent is `None`, `null` is `Some(None)`: both write back as they came.
+                (quote!(nul), quote!(Option<#ty>))
             } else if nullable && !boxed {
+                // An endpoint's answer: `null` reads as absent.
                 (quote!(opt), ty.clone())
             } else {
                 (quote!(opt), quote!(Option<#inner>))
@@ -336,10 +344,14 @@ impl TypesGen<'_> {
                 setters.push(quote!(#how #id: #ty));
             }
         }
-        let extra = self
-            .additional(k, t)
-            .map(|v| quote!(extra extra: #v;))
-            .unwrap_or_default();
+        let extra = if self.holds_sub_aggs(k) {
+            // A bucket: the keys it does not name are its sub-aggregations' results.
+            quote!(extra aggregations: crate::Aggregations;)
+        } else {
+            self.additional(k, t)
+                .map(|v| quote!(extra extra: std::collections::BTreeMap<String, #v>;))
+                .unwrap_or_default()
+        };
         let shortcut = t["shortcutProperty"]
             .as_str()
             .map(|s| quote!(shortcut #s;))

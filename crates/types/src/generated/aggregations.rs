@@ -3,19 +3,14 @@
 //! `aggregations` types from the specification.
 
 #![allow(unused_imports)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AbstractChangePoint {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response AbstractChangePoint { def p_value["p_value"] : f64, def
+    change_point["change_point"] : i32 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AdjacencyMatrixAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<AdjacencyMatrixBucket>,
+crate::api_struct! {
+    response AdjacencyMatrixAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < AdjacencyMatrixBucket >
+    }
 }
 crate::api_struct! {
     #[derive(Default)] request AdjacencyMatrixAggregation { #[doc =
@@ -38,17 +33,12 @@ impl AdjacencyMatrixAggregation {
         super::query_dsl::QueryContainer >, plain separator : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AdjacencyMatrixBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: String,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response AdjacencyMatrixBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    String } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for AdjacencyMatrixBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -56,12 +46,15 @@ impl crate::Bucket for AdjacencyMatrixBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -1637,10 +1630,8 @@ impl crate::AggregateKind for GeoLineAggregate {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AggregateBase {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
+crate::api_struct! {
+    response AggregateBase { opt meta["meta"] : Option < super::common::Metadata > }
 }
 pub type AggregateOrder = crate::OneOrMany<crate::SingleKey<super::common::SortOrder>>;
 crate::api_struct! {
@@ -2726,23 +2717,14 @@ impl AggregationRange {
         AggregationRangeTo
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ArrayPercentilesItem {
-    #[serde(rename = "key")]
-    pub key: f64,
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response ArrayPercentilesItem { def key["key"] : f64, def value["value"] : Option <
+    f64 >, opt value_as_string["value_as_string"] : Option < String > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AutoDateHistogramAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<DateHistogramBucket>,
-    #[serde(rename = "interval")]
-    pub interval: super::common::DurationLarge,
+crate::api_struct! {
+    response AutoDateHistogramAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < DateHistogramBucket >,
+    def interval["interval"] : super::common::DurationLarge }
 }
 crate::api_struct! {
     #[derive(Default)] request AutoDateHistogramAggregation { #[doc =
@@ -2825,49 +2807,23 @@ impl AverageBucketAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AvgAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response AvgAggregate { opt meta["meta"] : Option < super::common::Metadata >, #[doc
+    =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BoxPlotAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "min")]
-    pub min: f64,
-    #[serde(rename = "max")]
-    pub max: f64,
-    #[serde(rename = "q1")]
-    pub q1: f64,
-    #[serde(rename = "q2")]
-    pub q2: f64,
-    #[serde(rename = "q3")]
-    pub q3: f64,
-    #[serde(rename = "lower")]
-    pub lower: f64,
-    #[serde(rename = "upper")]
-    pub upper: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    #[serde(rename = "q1_as_string", skip_serializing_if = "Option::is_none")]
-    pub q1_as_string: Option<String>,
-    #[serde(rename = "q2_as_string", skip_serializing_if = "Option::is_none")]
-    pub q2_as_string: Option<String>,
-    #[serde(rename = "q3_as_string", skip_serializing_if = "Option::is_none")]
-    pub q3_as_string: Option<String>,
-    #[serde(rename = "lower_as_string", skip_serializing_if = "Option::is_none")]
-    pub lower_as_string: Option<String>,
-    #[serde(rename = "upper_as_string", skip_serializing_if = "Option::is_none")]
-    pub upper_as_string: Option<String>,
+crate::api_struct! {
+    response BoxPlotAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def min["min"] : f64, def max["max"] : f64, def q1["q1"] : f64, def q2["q2"] : f64,
+    def q3["q3"] : f64, def lower["lower"] : f64, def upper["upper"] : f64, opt
+    min_as_string["min_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String >, opt q1_as_string["q1_as_string"]
+    : Option < String >, opt q2_as_string["q2_as_string"] : Option < String >, opt
+    q3_as_string["q3_as_string"] : Option < String >, opt
+    lower_as_string["lower_as_string"] : Option < String >, opt
+    upper_as_string["upper_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request BoxplotAggregation { #[doc =
@@ -3044,18 +3000,13 @@ impl BucketKsAggregation {
         fractions : Vec < f64 >, plain sampling_method : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BucketMetricValueAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
-    #[serde(rename = "keys")]
-    pub keys: Vec<String>,
+crate::api_struct! {
+    response BucketMetricValueAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String >, def keys["keys"] : Vec <
+    String > }
 }
 crate::api_struct! {
     #[derive(Default)] request BucketPathAggregation { #[doc =
@@ -3148,12 +3099,9 @@ crate::spec_enum! {
     "hour"["1h"], Day = "day"["1d"], Week = "week"["1w"], Month = "month"["1M"], Quarter
     = "quarter"["1q"], Year = "year"["1y"] }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CardinalityAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value")]
-    pub value: i64,
+crate::api_struct! {
+    response CardinalityAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def value["value"] : i64 }
 }
 crate::api_struct! {
     #[derive(Default)] request CardinalityAggregation { #[doc =
@@ -3194,12 +3142,10 @@ crate::spec_enum! {
     " Heuristic-based mode, default in Elasticsearch 8.4 and later."] SaveTimeHeuristic =
     "save_time_heuristic" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CartesianBoundsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::TopLeftBottomRightGeoBounds>,
+crate::api_struct! {
+    response CartesianBoundsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, opt bounds["bounds"] : Option <
+    super::common::TopLeftBottomRightGeoBounds > }
 }
 crate::api_struct! {
     #[derive(Default)] request CartesianBoundsAggregation { #[doc =
@@ -3222,14 +3168,10 @@ impl CartesianBoundsAggregation {
         super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CartesianCentroidAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
-    pub location: Option<super::common::CartesianPoint>,
+crate::api_struct! {
+    response CartesianCentroidAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, def count["count"] : i64, opt location["location"] :
+    Option < super::common::CartesianPoint > }
 }
 crate::api_struct! {
     #[derive(Default)] request CartesianCentroidAggregation { #[doc =
@@ -3317,14 +3259,10 @@ impl CategorizeTextAggregation {
         min_doc_count : i32, plain shard_min_doc_count : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChangePointAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "type")]
-    pub r#type: ChangeType,
-    #[serde(rename = "bucket", skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<ChangePointBucket>,
+crate::api_struct! {
+    response ChangePointAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req r#type["type"] : ChangeType, opt bucket["bucket"] : Option < ChangePointBucket
+    > }
 }
 crate::api_struct! {
     #[derive(Default)] request ChangePointAggregation { #[doc =
@@ -3349,17 +3287,12 @@ impl ChangePointAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChangePointBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: super::common::FieldValue,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response ChangePointBucket { def doc_count["doc_count"] : i64, req key["key"] :
+    super::common::FieldValue } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for ChangePointBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -3367,12 +3300,15 @@ impl crate::Bucket for ChangePointBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -3470,17 +3406,12 @@ impl ChiSquareHeuristic {
     }
     crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChildrenAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response ChildrenAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for ChildrenAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -3488,12 +3419,15 @@ impl crate::Bucket for ChildrenAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -3513,14 +3447,10 @@ impl ChildrenAggregation {
     }
     crate::setters!(plain r#type : super::common::RelationName);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CompositeAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<CompositeBucket>,
-    #[serde(rename = "after_key", skip_serializing_if = "Option::is_none")]
-    pub after_key: Option<CompositeAggregateKey>,
+crate::api_struct! {
+    response CompositeAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < CompositeBucket >, opt after_key["after_key"] :
+    Option < CompositeAggregateKey > }
 }
 pub type CompositeAggregateKey = std::collections::BTreeMap<
     String,
@@ -3620,17 +3550,12 @@ impl From<CompositeGeoTileGridAggregation> for CompositeAggregationSource {
         CompositeAggregationSource::GeotileGrid(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CompositeBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: CompositeAggregateKey,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response CompositeBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    CompositeAggregateKey } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for CompositeBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -3638,12 +3563,15 @@ impl crate::Bucket for CompositeBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -3753,15 +3681,11 @@ impl CompositeTermsAggregation {
         value_type : ValueType, plain order : super::common::SortOrder
     );
 }
-/// Result of the `cumulative_cardinality` aggregation
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CumulativeCardinalityAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value")]
-    pub value: i64,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    #[doc = " Result of the `cumulative_cardinality` aggregation"] response
+    CumulativeCardinalityAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def value["value"] : i64, opt value_as_string["value_as_string"] : Option < String
+    > }
 }
 crate::api_struct! {
     #[derive(Default)] request CumulativeCardinalityAggregation { #[doc =
@@ -3827,12 +3751,9 @@ impl CustomCategorizeTextAnalyzer {
         < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DateHistogramAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<DateHistogramBucket>,
+crate::api_struct! {
+    response DateHistogramAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < DateHistogramBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request DateHistogramAggregation { #[doc =
@@ -3888,19 +3809,14 @@ impl DateHistogramAggregation {
         super::common::TimeZone, plain keyed : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DateHistogramBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    #[serde(rename = "key")]
-    pub key: super::common::EpochTime<super::common::UnitMillis>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response DateHistogramBucket { def doc_count["doc_count"] : i64, opt
+    key_as_string["key_as_string"] : Option < String >, req key["key"] :
+    super::common::EpochTime < super::common::UnitMillis > } extra aggregations : crate
+    ::Aggregations;
 }
 impl crate::Bucket for DateHistogramBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -3908,24 +3824,26 @@ impl crate::Bucket for DateHistogramBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-/// Result of a `date_range` aggregation. Same format as a for a `range` aggregation: `from` and `to`
-/// in `buckets` are milliseconds since the Epoch, represented as a floating point number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DateRangeAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<RangeBucket>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `date_range` aggregation. Same format as a for a `range` aggregation: `from` and `to`"]
+    #[doc =
+    " in `buckets` are milliseconds since the Epoch, represented as a floating point number."]
+    response DateRangeAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < RangeBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request DateRangeAggregation { #[doc =
@@ -3974,23 +3892,14 @@ impl DateRangeExpression {
         plain from : FieldDateMath, plain key : String, plain to : FieldDateMath
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DerivativeAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
-    #[serde(rename = "normalized_value", skip_serializing_if = "Option::is_none")]
-    pub normalized_value: Option<f64>,
-    #[serde(
-        rename = "normalized_value_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub normalized_value_as_string: Option<String>,
+crate::api_struct! {
+    response DerivativeAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String >, opt
+    normalized_value["normalized_value"] : Option < f64 >, opt
+    normalized_value_as_string["normalized_value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request DerivativeAggregation { #[doc =
@@ -4015,19 +3924,12 @@ impl DerivativeAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Dip {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response Dip { def p_value["p_value"] : f64, def change_point["change_point"] : i32 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DistributionChange {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response DistributionChange { def p_value["p_value"] : f64, def
+    change_point["change_point"] : i32 }
 }
 crate::api_struct! {
     #[derive(Default)] request DiversifiedSamplerAggregation { #[doc =
@@ -4055,39 +3957,22 @@ impl DiversifiedSamplerAggregation {
         : super::common::Field
     );
 }
-/// Result of a `terms` aggregation when the field is some kind of decimal number like a float, double, or distance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DoubleTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<DoubleTermsBucket>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `terms` aggregation when the field is some kind of decimal number like a float, double, or distance."]
+    response DoubleTermsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < DoubleTermsBucket >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DoubleTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "key")]
-    pub key: f64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response DoubleTermsBucket { def doc_count["doc_count"] : i64, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, def
+    key["key"] : f64, opt key_as_string["key_as_string"] : Option < String > } extra
+    aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for DoubleTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4095,12 +3980,15 @@ impl crate::Bucket for DoubleTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -4159,68 +4047,28 @@ impl<T> ExtendedBounds<T> {
     }
     crate::setters!(plain max : T, plain min : T);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExtendedStatsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "min")]
-    pub min: Option<f64>,
-    #[serde(rename = "max")]
-    pub max: Option<f64>,
-    #[serde(rename = "avg")]
-    pub avg: Option<f64>,
-    #[serde(rename = "sum")]
-    pub sum: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
-    pub avg_as_string: Option<String>,
-    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
-    pub sum_as_string: Option<String>,
-    #[serde(rename = "sum_of_squares")]
-    pub sum_of_squares: Option<f64>,
-    #[serde(rename = "variance")]
-    pub variance: Option<f64>,
-    #[serde(rename = "variance_population")]
-    pub variance_population: Option<f64>,
-    #[serde(rename = "variance_sampling")]
-    pub variance_sampling: Option<f64>,
-    #[serde(rename = "std_deviation")]
-    pub std_deviation: Option<f64>,
-    #[serde(rename = "std_deviation_population")]
-    pub std_deviation_population: Option<f64>,
-    #[serde(rename = "std_deviation_sampling")]
-    pub std_deviation_sampling: Option<f64>,
-    #[serde(rename = "std_deviation_bounds", skip_serializing_if = "Option::is_none")]
-    pub std_deviation_bounds: Option<StandardDeviationBounds>,
-    #[serde(
-        rename = "sum_of_squares_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sum_of_squares_as_string: Option<String>,
-    #[serde(rename = "variance_as_string", skip_serializing_if = "Option::is_none")]
-    pub variance_as_string: Option<String>,
-    #[serde(
-        rename = "variance_population_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub variance_population_as_string: Option<String>,
-    #[serde(
-        rename = "variance_sampling_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub variance_sampling_as_string: Option<String>,
-    #[serde(rename = "std_deviation_as_string", skip_serializing_if = "Option::is_none")]
-    pub std_deviation_as_string: Option<String>,
-    #[serde(
-        rename = "std_deviation_bounds_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
+crate::api_struct! {
+    response ExtendedStatsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def count["count"] : i64, def min["min"] : Option < f64 >, def max["max"] : Option
+    < f64 >, def avg["avg"] : Option < f64 >, def sum["sum"] : f64, opt
+    min_as_string["min_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String >, opt
+    avg_as_string["avg_as_string"] : Option < String >, opt
+    sum_as_string["sum_as_string"] : Option < String >, def
+    sum_of_squares["sum_of_squares"] : Option < f64 >, def variance["variance"] : Option
+    < f64 >, def variance_population["variance_population"] : Option < f64 >, def
+    variance_sampling["variance_sampling"] : Option < f64 >, def
+    std_deviation["std_deviation"] : Option < f64 >, def
+    std_deviation_population["std_deviation_population"] : Option < f64 >, def
+    std_deviation_sampling["std_deviation_sampling"] : Option < f64 >, opt
+    std_deviation_bounds["std_deviation_bounds"] : Option < StandardDeviationBounds >,
+    opt sum_of_squares_as_string["sum_of_squares_as_string"] : Option < String >, opt
+    variance_as_string["variance_as_string"] : Option < String >, opt
+    variance_population_as_string["variance_population_as_string"] : Option < String >,
+    opt variance_sampling_as_string["variance_sampling_as_string"] : Option < String >,
+    opt std_deviation_as_string["std_deviation_as_string"] : Option < String >, opt
+    std_deviation_bounds_as_string["std_deviation_bounds_as_string"] : Option <
+    StandardDeviationBoundsAsString > }
 }
 crate::api_struct! {
     #[derive(Default)] request ExtendedStatsAggregation { #[doc =
@@ -4246,68 +4094,28 @@ impl ExtendedStatsAggregation {
         super::common::Script, plain format : String, plain sigma : f64
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExtendedStatsBucketAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "min")]
-    pub min: Option<f64>,
-    #[serde(rename = "max")]
-    pub max: Option<f64>,
-    #[serde(rename = "avg")]
-    pub avg: Option<f64>,
-    #[serde(rename = "sum")]
-    pub sum: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
-    pub avg_as_string: Option<String>,
-    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
-    pub sum_as_string: Option<String>,
-    #[serde(rename = "sum_of_squares")]
-    pub sum_of_squares: Option<f64>,
-    #[serde(rename = "variance")]
-    pub variance: Option<f64>,
-    #[serde(rename = "variance_population")]
-    pub variance_population: Option<f64>,
-    #[serde(rename = "variance_sampling")]
-    pub variance_sampling: Option<f64>,
-    #[serde(rename = "std_deviation")]
-    pub std_deviation: Option<f64>,
-    #[serde(rename = "std_deviation_population")]
-    pub std_deviation_population: Option<f64>,
-    #[serde(rename = "std_deviation_sampling")]
-    pub std_deviation_sampling: Option<f64>,
-    #[serde(rename = "std_deviation_bounds", skip_serializing_if = "Option::is_none")]
-    pub std_deviation_bounds: Option<StandardDeviationBounds>,
-    #[serde(
-        rename = "sum_of_squares_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sum_of_squares_as_string: Option<String>,
-    #[serde(rename = "variance_as_string", skip_serializing_if = "Option::is_none")]
-    pub variance_as_string: Option<String>,
-    #[serde(
-        rename = "variance_population_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub variance_population_as_string: Option<String>,
-    #[serde(
-        rename = "variance_sampling_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub variance_sampling_as_string: Option<String>,
-    #[serde(rename = "std_deviation_as_string", skip_serializing_if = "Option::is_none")]
-    pub std_deviation_as_string: Option<String>,
-    #[serde(
-        rename = "std_deviation_bounds_as_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub std_deviation_bounds_as_string: Option<StandardDeviationBoundsAsString>,
+crate::api_struct! {
+    response ExtendedStatsBucketAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, def count["count"] : i64, def min["min"] : Option < f64 >,
+    def max["max"] : Option < f64 >, def avg["avg"] : Option < f64 >, def sum["sum"] :
+    f64, opt min_as_string["min_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String >, opt
+    avg_as_string["avg_as_string"] : Option < String >, opt
+    sum_as_string["sum_as_string"] : Option < String >, def
+    sum_of_squares["sum_of_squares"] : Option < f64 >, def variance["variance"] : Option
+    < f64 >, def variance_population["variance_population"] : Option < f64 >, def
+    variance_sampling["variance_sampling"] : Option < f64 >, def
+    std_deviation["std_deviation"] : Option < f64 >, def
+    std_deviation_population["std_deviation_population"] : Option < f64 >, def
+    std_deviation_sampling["std_deviation_sampling"] : Option < f64 >, opt
+    std_deviation_bounds["std_deviation_bounds"] : Option < StandardDeviationBounds >,
+    opt sum_of_squares_as_string["sum_of_squares_as_string"] : Option < String >, opt
+    variance_as_string["variance_as_string"] : Option < String >, opt
+    variance_population_as_string["variance_population_as_string"] : Option < String >,
+    opt variance_sampling_as_string["variance_sampling_as_string"] : Option < String >,
+    opt std_deviation_as_string["std_deviation_as_string"] : Option < String >, opt
+    std_deviation_bounds_as_string["std_deviation_bounds_as_string"] : Option <
+    StandardDeviationBoundsAsString > }
 }
 crate::api_struct! {
     #[derive(Default)] request ExtendedStatsBucketAggregation { #[doc =
@@ -4334,17 +4142,12 @@ impl ExtendedStatsBucketAggregation {
         GapPolicy, plain sigma : f64
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FilterAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response FilterAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for FilterAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4352,22 +4155,22 @@ impl crate::Bucket for FilterAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FiltersAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<FiltersBucket>,
+crate::api_struct! {
+    response FiltersAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < FiltersBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request FiltersAggregation { #[doc =
@@ -4394,17 +4197,12 @@ impl FiltersAggregation {
         : bool, plain other_bucket_key : String, plain keyed : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FiltersBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response FiltersBucket { def doc_count["doc_count"] : i64, opt key["key"] : Option <
+    String > } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for FiltersBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4412,12 +4210,15 @@ impl crate::Bucket for FiltersBucket {
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -4466,12 +4267,10 @@ impl FormattableMetricAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FrequentItemSetsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<FrequentItemSetsBucket>,
+crate::api_struct! {
+    response FrequentItemSetsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < FrequentItemSetsBucket
+    > }
 }
 crate::api_struct! {
     #[derive(Default)] request FrequentItemSetsAggregation { #[doc =
@@ -4497,19 +4296,13 @@ impl FrequentItemSetsAggregation {
         super::query_dsl::QueryContainer
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FrequentItemSetsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: std::collections::BTreeMap<String, Vec<String>>,
-    #[serde(rename = "support")]
-    pub support: f64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response FrequentItemSetsBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    std::collections::BTreeMap < String, Vec < String > >, def support["support"] : f64 }
+    extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for FrequentItemSetsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4517,12 +4310,15 @@ impl crate::Bucket for FrequentItemSetsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -4558,12 +4354,9 @@ crate::spec_enum! {
     " Similar to skip, except if the metric provides a non-null, non-NaN value this value is used,"]
     #[doc = " otherwise the empty bucket is skipped."] KeepValues = "keep_values" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoBoundsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "bounds", skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<super::common::GeoBounds>,
+crate::api_struct! {
+    response GeoBoundsAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    opt bounds["bounds"] : Option < super::common::GeoBounds > }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoBoundsAggregation { #[doc =
@@ -4588,14 +4381,10 @@ impl GeoBoundsAggregation {
         super::common::Script, plain wrap_longitude : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoCentroidAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
-    pub location: Option<super::common::GeoLocation>,
+crate::api_struct! {
+    response GeoCentroidAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def count["count"] : i64, opt location["location"] : Option <
+    super::common::GeoLocation > }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoCentroidAggregation { #[doc =
@@ -4621,13 +4410,11 @@ impl GeoCentroidAggregation {
         super::common::GeoLocation
     );
 }
-/// Result of a `geo_distance` aggregation. The unit for `from` and `to` is meters by default.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoDistanceAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<RangeBucket>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `geo_distance` aggregation. The unit for `from` and `to` is meters by default."]
+    response GeoDistanceAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < RangeBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoDistanceAggregation { #[doc =
@@ -4655,12 +4442,9 @@ impl GeoDistanceAggregation {
         Vec < AggregationRange >, plain unit : super::common::DistanceUnit
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoHashGridAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<GeoHashGridBucket>,
+crate::api_struct! {
+    response GeoHashGridAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < GeoHashGridBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoHashGridAggregation { #[doc =
@@ -4692,17 +4476,12 @@ impl GeoHashGridAggregation {
         size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoHashGridBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: super::common::GeoHash,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response GeoHashGridBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    super::common::GeoHash } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for GeoHashGridBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4710,34 +4489,29 @@ impl crate::Bucket for GeoHashGridBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoHexGridAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<GeoHexGridBucket>,
+crate::api_struct! {
+    response GeoHexGridAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < GeoHexGridBucket > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoHexGridBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: super::common::GeoHexCell,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response GeoHexGridBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    super::common::GeoHexCell } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for GeoHexGridBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4745,26 +4519,23 @@ impl crate::Bucket for GeoHexGridBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoLineAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "type")]
-    pub r#type: String,
-    #[serde(rename = "geometry")]
-    pub geometry: super::common::GeoLine,
-    #[serde(rename = "properties")]
-    pub properties: serde_json::Value,
+crate::api_struct! {
+    response GeoLineAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def r#type["type"] : String, req geometry["geometry"] : super::common::GeoLine, req
+    properties["properties"] : serde_json::Value }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoLineAggregation { #[doc =
@@ -4824,12 +4595,9 @@ impl GeoLineSort {
     }
     crate::setters!(plain field : super::common::Field);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoTileGridAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<GeoTileGridBucket>,
+crate::api_struct! {
+    response GeoTileGridAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < GeoTileGridBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request GeoTileGridAggregation { #[doc =
@@ -4861,17 +4629,12 @@ impl GeoTileGridAggregation {
         bounds : super::common::GeoBounds
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoTileGridBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: super::common::GeoTile,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response GeoTileGridBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    super::common::GeoTile } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for GeoTileGridBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4879,12 +4642,15 @@ impl crate::Bucket for GeoTileGridBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -4915,17 +4681,12 @@ impl GeohexGridAggregation {
         super::common::GeoBounds, plain size : i32, plain shard_size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GlobalAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response GlobalAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for GlobalAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -4933,12 +4694,15 @@ impl crate::Bucket for GlobalAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -4986,26 +4750,17 @@ impl HdrMethod {
     }
     crate::setters!(plain number_of_significant_value_digits : i32);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct HdrPercentileRanksAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response HdrPercentileRanksAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct HdrPercentilesAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response HdrPercentilesAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct HistogramAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<HistogramBucket>,
+crate::api_struct! {
+    response HistogramAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < HistogramBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request HistogramAggregation { #[doc =
@@ -5049,19 +4804,13 @@ impl HistogramAggregation {
         plain keyed : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct HistogramBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    #[serde(rename = "key")]
-    pub key: f64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response HistogramBucket { def doc_count["doc_count"] : i64, opt
+    key_as_string["key_as_string"] : Option < String >, def key["key"] : f64 } extra
+    aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for HistogramBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5069,12 +4818,15 @@ impl crate::Bucket for HistogramBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -5167,26 +4919,16 @@ impl HoltWintersMovingAverageAggregation {
 crate::spec_enum! {
     HoltWintersType { Add = "add", Mult = "mult" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Indeterminable {
-    #[serde(rename = "reason")]
-    pub reason: String,
+crate::api_struct! {
+    response Indeterminable { def reason["reason"] : String }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<super::common::FieldValue>,
-    #[serde(rename = "feature_importance", skip_serializing_if = "Option::is_none")]
-    pub feature_importance: Option<Vec<InferenceFeatureImportance>>,
-    #[serde(rename = "top_classes", skip_serializing_if = "Option::is_none")]
-    pub top_classes: Option<Vec<InferenceTopClassEntry>>,
-    #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
-    pub warning: Option<String>,
-    /// The keys named by the server.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+crate::api_struct! {
+    response InferenceAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    opt value["value"] : Option < super::common::FieldValue >, opt
+    feature_importance["feature_importance"] : Option < Vec < InferenceFeatureImportance
+    > >, opt top_classes["top_classes"] : Option < Vec < InferenceTopClassEntry > >, opt
+    warning["warning"] : Option < String > } extra extra : std::collections::BTreeMap <
+    String, serde_json::Value >;
 }
 crate::api_struct! {
     #[derive(Default)] request InferenceAggregation { #[doc =
@@ -5215,12 +4957,9 @@ impl InferenceAggregation {
         InferenceConfigContainer
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceClassImportance {
-    #[serde(rename = "class_name")]
-    pub class_name: String,
-    #[serde(rename = "importance")]
-    pub importance: f64,
+crate::api_struct! {
+    response InferenceClassImportance { def class_name["class_name"] : String, def
+    importance["importance"] : f64 }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum InferenceConfigContainer {
@@ -5252,30 +4991,19 @@ impl From<super::ml::ClassificationInferenceOptions> for InferenceConfigContaine
         InferenceConfigContainer::Classification(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceFeatureImportance {
-    #[serde(rename = "feature_name")]
-    pub feature_name: String,
-    #[serde(rename = "importance", skip_serializing_if = "Option::is_none")]
-    pub importance: Option<f64>,
-    #[serde(rename = "classes", skip_serializing_if = "Option::is_none")]
-    pub classes: Option<Vec<InferenceClassImportance>>,
+crate::api_struct! {
+    response InferenceFeatureImportance { def feature_name["feature_name"] : String, opt
+    importance["importance"] : Option < f64 >, opt classes["classes"] : Option < Vec <
+    InferenceClassImportance > > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceTopClassEntry {
-    #[serde(rename = "class_name")]
-    pub class_name: super::common::FieldValue,
-    #[serde(rename = "class_probability")]
-    pub class_probability: f64,
-    #[serde(rename = "class_score")]
-    pub class_score: f64,
+crate::api_struct! {
+    response InferenceTopClassEntry { req class_name["class_name"] :
+    super::common::FieldValue, def class_probability["class_probability"] : f64, def
+    class_score["class_score"] : f64 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct IpPrefixAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<IpPrefixBucket>,
+crate::api_struct! {
+    response IpPrefixAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < IpPrefixBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request IpPrefixAggregation { #[doc =
@@ -5307,23 +5035,13 @@ impl IpPrefixAggregation {
         : i64
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct IpPrefixBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "is_ipv6")]
-    pub is_ipv6: bool,
-    #[serde(rename = "key")]
-    pub key: String,
-    #[serde(rename = "prefix_length")]
-    pub prefix_length: i32,
-    #[serde(rename = "netmask", skip_serializing_if = "Option::is_none")]
-    pub netmask: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response IpPrefixBucket { def doc_count["doc_count"] : i64, def is_ipv6["is_ipv6"] :
+    bool, def key["key"] : String, def prefix_length["prefix_length"] : i32, opt
+    netmask["netmask"] : Option < String > } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for IpPrefixBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5331,22 +5049,22 @@ impl crate::Bucket for IpPrefixBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct IpRangeAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<IpRangeBucket>,
+crate::api_struct! {
+    response IpRangeAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < IpRangeBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request IpRangeAggregation { #[doc =
@@ -5386,21 +5104,13 @@ impl IpRangeAggregationRange {
         IpRangeAggregationRangeTo
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct IpRangeBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response IpRangeBucket { def doc_count["doc_count"] : i64, opt key["key"] : Option <
+    String >, opt from["from"] : Option < String >, opt to["to"] : Option < String > }
+    extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for IpRangeBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5408,12 +5118,15 @@ impl crate::Bucket for IpRangeBucket {
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -5445,27 +5158,19 @@ impl LinearMovingAverageAggregation {
         settings : super::common::EmptyObject
     );
 }
-/// Result of the `rare_terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LongRareTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<LongRareTermsBucket>,
+crate::api_struct! {
+    #[doc =
+    " Result of the `rare_terms` aggregation when the field is some kind of whole number like a integer, long, or a date."]
+    response LongRareTermsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < LongRareTermsBucket > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LongRareTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: i64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response LongRareTermsBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    i64, opt key_as_string["key_as_string"] : Option < String > } extra aggregations :
+    crate ::Aggregations;
 }
 impl crate::Bucket for LongRareTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5473,49 +5178,35 @@ impl crate::Bucket for LongRareTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-/// Result of a `terms` aggregation when the field is some kind of whole number like a integer, long, or a date.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LongTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<LongTermsBucket>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `terms` aggregation when the field is some kind of whole number like a integer, long, or a date."]
+    response LongTermsAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < LongTermsBucket >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LongTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "key")]
-    pub key: i64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response LongTermsBucket { def doc_count["doc_count"] : i64, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, def
+    key["key"] : i64, opt key_as_string["key_as_string"] : Option < String > } extra
+    aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for LongTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5523,12 +5214,15 @@ impl crate::Bucket for LongTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -5554,14 +5248,10 @@ impl MatrixAggregation {
         < String, f64 >
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MatrixStatsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<MatrixStatsFields>>,
+crate::api_struct! {
+    response MatrixStatsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def doc_count["doc_count"] : i64, opt fields["fields"] : Option < Vec <
+    MatrixStatsFields > > }
 }
 crate::api_struct! {
     #[derive(Default)] request MatrixStatsAggregation { #[doc =
@@ -5586,35 +5276,19 @@ impl MatrixStatsAggregation {
         < String, f64 >, plain mode : super::common::SortMode
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MatrixStatsFields {
-    #[serde(rename = "name")]
-    pub name: super::common::Field,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "mean")]
-    pub mean: f64,
-    #[serde(rename = "variance")]
-    pub variance: f64,
-    #[serde(rename = "skewness")]
-    pub skewness: f64,
-    #[serde(rename = "kurtosis")]
-    pub kurtosis: f64,
-    #[serde(rename = "covariance")]
-    pub covariance: std::collections::BTreeMap<String, f64>,
-    #[serde(rename = "correlation")]
-    pub correlation: std::collections::BTreeMap<String, f64>,
+crate::api_struct! {
+    response MatrixStatsFields { def name["name"] : super::common::Field, def
+    count["count"] : i64, def mean["mean"] : f64, def variance["variance"] : f64, def
+    skewness["skewness"] : f64, def kurtosis["kurtosis"] : f64, def
+    covariance["covariance"] : std::collections::BTreeMap < String, f64 >, def
+    correlation["correlation"] : std::collections::BTreeMap < String, f64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MaxAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response MaxAggregate { opt meta["meta"] : Option < super::common::Metadata >, #[doc
+    =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request MaxAggregation { #[doc =
@@ -5661,16 +5335,12 @@ impl MaxBucketAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MedianAbsoluteDeviationAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response MedianAbsoluteDeviationAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request MedianAbsoluteDeviationAggregation { #[doc =
@@ -5722,16 +5392,12 @@ impl MetricAggregationBase {
         super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MinAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response MinAggregate { opt meta["meta"] : Option < super::common::Metadata >, #[doc
+    =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request MinAggregation { #[doc =
@@ -5782,17 +5448,12 @@ crate::spec_enum! {
     MinimumInterval { Second = "second", Minute = "minute", Hour = "hour", Day = "day",
     Month = "month", Year = "year" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MissingAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response MissingAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for MissingAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5800,12 +5461,15 @@ impl crate::Bucket for MissingAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -5951,23 +5615,18 @@ impl MovingPercentilesAggregation {
         GapPolicy, plain window : i32, plain shift : i32, plain keyed : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MultiBucketAggregateBase<TBucket> {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<TBucket>,
+crate::api_struct! {
+    response MultiBucketAggregateBase < TBucket > { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < TBucket > }
 }
-/// Base type for multi-bucket aggregation results that can hold sub-aggregations results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MultiBucketBase {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    #[doc =
+    " Base type for multi-bucket aggregation results that can hold sub-aggregations results."]
+    response MultiBucketBase { def doc_count["doc_count"] : i64 } extra aggregations :
+    crate ::Aggregations;
 }
 impl crate::Bucket for MultiBucketBase {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -5975,12 +5634,15 @@ impl crate::Bucket for MultiBucketBase {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6087,19 +5749,11 @@ impl From<MultiTermLookupKind> for MultiTermLookup {
         MultiTermLookup::new(kind)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MultiTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<MultiTermsBucket>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    response MultiTermsAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < MultiTermsBucket >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
 crate::api_struct! {
     #[derive(Default)] request MultiTermsAggregation { #[doc =
@@ -6137,24 +5791,14 @@ impl MultiTermsAggregation {
         < MultiTermLookup >
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MultiTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: Vec<super::common::FieldValue>,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response MultiTermsBucket { def doc_count["doc_count"] : i64, def key["key"] : Vec <
+    super::common::FieldValue >, opt key_as_string["key_as_string"] : Option < String >,
+    opt doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 > }
+    extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for MultiTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6162,12 +5806,15 @@ impl crate::Bucket for MultiTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6189,17 +5836,12 @@ impl MutualInformationHeuristic {
     }
     crate::setters!(plain background_is_superset : bool, plain include_negatives : bool);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NestedAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response NestedAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for NestedAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6207,12 +5849,15 @@ impl crate::Bucket for NestedAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6232,14 +5877,9 @@ impl NestedAggregation {
     }
     crate::setters!(plain path : super::common::Field);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NonStationary {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "r_value")]
-    pub r_value: f64,
-    #[serde(rename = "trend")]
-    pub trend: String,
+crate::api_struct! {
+    response NonStationary { def p_value["p_value"] : f64, def r_value["r_value"] : f64,
+    def trend["trend"] : String }
 }
 crate::api_struct! {
     #[derive(Default)] request NormalizeAggregation { #[doc =
@@ -6298,17 +5938,12 @@ impl PValueHeuristic {
     }
     crate::setters!(plain background_is_superset : bool, plain normalize_above : i64);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ParentAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response ParentAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for ParentAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6316,12 +5951,15 @@ impl crate::Bucket for ParentAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6384,12 +6022,9 @@ impl PercentileRanksAggregation {
         PercentileRanksAggregationValues, plain hdr : HdrMethod, plain tdigest : TDigest
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PercentilesAggregateBase {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response PercentilesAggregateBase { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
 crate::api_struct! {
     #[derive(Default)] request PercentilesAggregation { #[doc =
@@ -6422,12 +6057,9 @@ impl PercentilesAggregation {
         : crate ::OneOrMany < f64 >, plain hdr : HdrMethod, plain tdigest : TDigest
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PercentilesBucketAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response PercentilesBucketAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
 crate::api_struct! {
     #[derive(Default)] request PercentilesBucketAggregation { #[doc =
@@ -6498,12 +6130,9 @@ impl RandomSamplerAggregation {
     }
     crate::setters!(plain probability : f64, plain seed : i32, plain shard_seed : i32);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RangeAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<RangeBucket>,
+crate::api_struct! {
+    response RangeAggregate { opt meta["meta"] : Option < super::common::Metadata >, req
+    buckets["buckets"] : Buckets < RangeBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request RangeAggregation { #[doc =
@@ -6531,26 +6160,15 @@ impl RangeAggregation {
         plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RangeBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "from", skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    #[serde(rename = "to", skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-    #[serde(rename = "from_as_string", skip_serializing_if = "Option::is_none")]
-    pub from_as_string: Option<String>,
-    #[serde(rename = "to_as_string", skip_serializing_if = "Option::is_none")]
-    pub to_as_string: Option<String>,
-    /// The bucket key. Present if the aggregation is _not_ keyed
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response RangeBucket { def doc_count["doc_count"] : i64, opt from["from"] : Option <
+    f64 >, opt to["to"] : Option < f64 >, opt from_as_string["from_as_string"] : Option <
+    String >, opt to_as_string["to_as_string"] : Option < String >, #[doc =
+    " The bucket key. Present if the aggregation is _not_ keyed"] opt key["key"] : Option
+    < String > } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for RangeBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6558,12 +6176,15 @@ impl crate::Bucket for RangeBucket {
     fn key(&self) -> Option<serde_json::Value> {
         self.key.as_ref().and_then(|k| serde_json::to_value(k).ok())
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6598,14 +6219,9 @@ impl RareTermsAggregation {
         : f64, plain value_type : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RateAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value")]
-    pub value: f64,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response RateAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    value["value"] : f64, opt value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request RateAggregation { #[doc =
@@ -6638,17 +6254,12 @@ crate::spec_enum! {
     RateMode { #[doc = " Calculates the sum of all values of the field."] Sum = "sum",
     #[doc = " Uses the number of values of the field."] ValueCount = "value_count" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReverseNestedAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response ReverseNestedAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for ReverseNestedAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6656,12 +6267,15 @@ impl crate::Bucket for ReverseNestedAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6682,17 +6296,12 @@ impl ReverseNestedAggregation {
     }
     crate::setters!(plain path : super::common::Field);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SamplerAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response SamplerAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def doc_count["doc_count"] : i64 } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for SamplerAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6700,12 +6309,15 @@ impl crate::Bucket for SamplerAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -6746,12 +6358,9 @@ impl ScriptedHeuristic {
     }
     crate::setters!(plain script : super::common::Script);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ScriptedMetricAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value")]
-    pub value: serde_json::Value,
+crate::api_struct! {
+    response ScriptedMetricAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req value["value"] : serde_json::Value }
 }
 crate::api_struct! {
     #[derive(Default)] request ScriptedMetricAggregation { #[doc =
@@ -6818,34 +6427,20 @@ impl SerialDifferencingAggregation {
         GapPolicy, plain lag : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantLongTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<SignificantLongTermsBucket>,
-    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
-    pub bg_count: Option<i64>,
-    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
-    pub doc_count: Option<i64>,
+crate::api_struct! {
+    response SignificantLongTermsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets <
+    SignificantLongTermsBucket >, opt bg_count["bg_count"] : Option < i64 >, opt
+    doc_count["doc_count"] : Option < i64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantLongTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "score")]
-    pub score: f64,
-    #[serde(rename = "bg_count")]
-    pub bg_count: i64,
-    #[serde(rename = "key")]
-    pub key: i64,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response SignificantLongTermsBucket { def doc_count["doc_count"] : i64, def
+    score["score"] : f64, def bg_count["bg_count"] : i64, def key["key"] : i64, opt
+    key_as_string["key_as_string"] : Option < String > } extra aggregations : crate
+    ::Aggregations;
 }
 impl crate::Bucket for SignificantLongTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6853,42 +6448,32 @@ impl crate::Bucket for SignificantLongTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantStringTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<SignificantStringTermsBucket>,
-    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
-    pub bg_count: Option<i64>,
-    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
-    pub doc_count: Option<i64>,
+crate::api_struct! {
+    response SignificantStringTermsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets <
+    SignificantStringTermsBucket >, opt bg_count["bg_count"] : Option < i64 >, opt
+    doc_count["doc_count"] : Option < i64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantStringTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "score")]
-    pub score: f64,
-    #[serde(rename = "bg_count")]
-    pub bg_count: i64,
-    #[serde(rename = "key")]
-    pub key: String,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response SignificantStringTermsBucket { def doc_count["doc_count"] : i64, def
+    score["score"] : f64, def bg_count["bg_count"] : i64, def key["key"] : String } extra
+    aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for SignificantStringTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6896,26 +6481,23 @@ impl crate::Bucket for SignificantStringTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantTermsAggregateBase<T> {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<T>,
-    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
-    pub bg_count: Option<i64>,
-    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
-    pub doc_count: Option<i64>,
+crate::api_struct! {
+    response SignificantTermsAggregateBase < T > { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < T >, opt
+    bg_count["bg_count"] : Option < i64 >, opt doc_count["doc_count"] : Option < i64 > }
 }
 crate::api_struct! {
     #[derive(Default)] request SignificantTermsAggregation { #[doc =
@@ -6975,19 +6557,13 @@ impl SignificantTermsAggregation {
         shard_min_doc_count : i64, plain shard_size : i32, plain size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SignificantTermsBucketBase {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "score")]
-    pub score: f64,
-    #[serde(rename = "bg_count")]
-    pub bg_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response SignificantTermsBucketBase { def doc_count["doc_count"] : i64, def
+    score["score"] : f64, def bg_count["bg_count"] : i64 } extra aggregations : crate
+    ::Aggregations;
 }
 impl crate::Bucket for SignificantTermsBucketBase {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -6995,12 +6571,15 @@ impl crate::Bucket for SignificantTermsBucketBase {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -7091,29 +6670,22 @@ impl SimpleMovingAverageAggregation {
         settings : super::common::EmptyObject
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SimpleValueAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response SimpleValueAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
-/// Base type for single-bucket aggregation results that can hold sub-aggregations results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SingleBucketAggregateBase {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    #[doc =
+    " Base type for single-bucket aggregation results that can hold sub-aggregations results."]
+    response SingleBucketAggregateBase { opt meta["meta"] : Option <
+    super::common::Metadata >, def doc_count["doc_count"] : i64 } extra aggregations :
+    crate ::Aggregations;
 }
 impl crate::Bucket for SingleBucketAggregateBase {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7121,90 +6693,56 @@ impl crate::Bucket for SingleBucketAggregateBase {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SingleMetricAggregateBase {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response SingleMetricAggregateBase { opt meta["meta"] : Option <
+    super::common::Metadata >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Spike {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response Spike { def p_value["p_value"] : f64, def change_point["change_point"] : i32
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StandardDeviationBounds {
-    #[serde(rename = "upper")]
-    pub upper: Option<f64>,
-    #[serde(rename = "lower")]
-    pub lower: Option<f64>,
-    #[serde(rename = "upper_population")]
-    pub upper_population: Option<f64>,
-    #[serde(rename = "lower_population")]
-    pub lower_population: Option<f64>,
-    #[serde(rename = "upper_sampling")]
-    pub upper_sampling: Option<f64>,
-    #[serde(rename = "lower_sampling")]
-    pub lower_sampling: Option<f64>,
+crate::api_struct! {
+    response StandardDeviationBounds { def upper["upper"] : Option < f64 >, def
+    lower["lower"] : Option < f64 >, def upper_population["upper_population"] : Option <
+    f64 >, def lower_population["lower_population"] : Option < f64 >, def
+    upper_sampling["upper_sampling"] : Option < f64 >, def
+    lower_sampling["lower_sampling"] : Option < f64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StandardDeviationBoundsAsString {
-    #[serde(rename = "upper")]
-    pub upper: String,
-    #[serde(rename = "lower")]
-    pub lower: String,
-    #[serde(rename = "upper_population")]
-    pub upper_population: String,
-    #[serde(rename = "lower_population")]
-    pub lower_population: String,
-    #[serde(rename = "upper_sampling")]
-    pub upper_sampling: String,
-    #[serde(rename = "lower_sampling")]
-    pub lower_sampling: String,
+crate::api_struct! {
+    response StandardDeviationBoundsAsString { def upper["upper"] : String, def
+    lower["lower"] : String, def upper_population["upper_population"] : String, def
+    lower_population["lower_population"] : String, def upper_sampling["upper_sampling"] :
+    String, def lower_sampling["lower_sampling"] : String }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Stationary {}
-/// Statistics aggregation result. `min`, `max` and `avg` are missing if there were no values to process
-/// (`count` is zero).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StatsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "min")]
-    pub min: Option<f64>,
-    #[serde(rename = "max")]
-    pub max: Option<f64>,
-    #[serde(rename = "avg")]
-    pub avg: Option<f64>,
-    #[serde(rename = "sum")]
-    pub sum: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
-    pub avg_as_string: Option<String>,
-    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
-    pub sum_as_string: Option<String>,
+crate::api_struct! {
+    response Stationary {}
+}
+crate::api_struct! {
+    #[doc =
+    " Statistics aggregation result. `min`, `max` and `avg` are missing if there were no values to process"]
+    #[doc = " (`count` is zero)."] response StatsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, def count["count"] : i64, def min["min"] : Option < f64 >,
+    def max["max"] : Option < f64 >, def avg["avg"] : Option < f64 >, def sum["sum"] :
+    f64, opt min_as_string["min_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String >, opt
+    avg_as_string["avg_as_string"] : Option < String >, opt
+    sum_as_string["sum_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request StatsAggregation { #[doc =
@@ -7228,28 +6766,14 @@ impl StatsAggregation {
         super::common::Script, plain format : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StatsBucketAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "min")]
-    pub min: Option<f64>,
-    #[serde(rename = "max")]
-    pub max: Option<f64>,
-    #[serde(rename = "avg")]
-    pub avg: Option<f64>,
-    #[serde(rename = "sum")]
-    pub sum: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    #[serde(rename = "avg_as_string", skip_serializing_if = "Option::is_none")]
-    pub avg_as_string: Option<String>,
-    #[serde(rename = "sum_as_string", skip_serializing_if = "Option::is_none")]
-    pub sum_as_string: Option<String>,
+crate::api_struct! {
+    response StatsBucketAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def count["count"] : i64, def min["min"] : Option < f64 >, def max["max"] : Option
+    < f64 >, def avg["avg"] : Option < f64 >, def sum["sum"] : f64, opt
+    min_as_string["min_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String >, opt
+    avg_as_string["avg_as_string"] : Option < String >, opt
+    sum_as_string["sum_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request StatsBucketAggregation { #[doc =
@@ -7274,32 +6798,22 @@ impl StatsBucketAggregation {
         GapPolicy
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StepChange {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response StepChange { def p_value["p_value"] : f64, def change_point["change_point"]
+    : i32 }
 }
-/// Result of the `rare_terms` aggregation when the field is a string.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StringRareTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<StringRareTermsBucket>,
+crate::api_struct! {
+    #[doc = " Result of the `rare_terms` aggregation when the field is a string."]
+    response StringRareTermsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < StringRareTermsBucket >
+    }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StringRareTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: String,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response StringRareTermsBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    String } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for StringRareTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7307,43 +6821,28 @@ impl crate::Bucket for StringRareTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StringStatsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "count")]
-    pub count: i64,
-    #[serde(rename = "min_length")]
-    pub min_length: Option<i32>,
-    #[serde(rename = "max_length")]
-    pub max_length: Option<i32>,
-    #[serde(rename = "avg_length")]
-    pub avg_length: Option<f64>,
-    #[serde(rename = "entropy")]
-    pub entropy: Option<f64>,
-    #[serde(
-        rename = "distribution",
-        default,
-        deserialize_with = "crate::support::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub distribution: Option<Option<std::collections::BTreeMap<String, f64>>>,
-    #[serde(rename = "min_length_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_length_as_string: Option<String>,
-    #[serde(rename = "max_length_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_length_as_string: Option<String>,
-    #[serde(rename = "avg_length_as_string", skip_serializing_if = "Option::is_none")]
-    pub avg_length_as_string: Option<String>,
+crate::api_struct! {
+    response StringStatsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, def count["count"] : i64, def min_length["min_length"] : Option < i32 >, def
+    max_length["max_length"] : Option < i32 >, def avg_length["avg_length"] : Option <
+    f64 >, def entropy["entropy"] : Option < f64 >, nul distribution["distribution"] :
+    Option < Option < std::collections::BTreeMap < String, f64 > > >, opt
+    min_length_as_string["min_length_as_string"] : Option < String >, opt
+    max_length_as_string["max_length_as_string"] : Option < String >, opt
+    avg_length_as_string["avg_length_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request StringStatsAggregation { #[doc =
@@ -7368,37 +6867,20 @@ impl StringStatsAggregation {
         super::common::Script, plain show_distribution : bool
     );
 }
-/// Result of a `terms` aggregation when the field is a string.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StringTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<StringTermsBucket>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    #[doc = " Result of a `terms` aggregation when the field is a string."] response
+    StringTermsAggregate { opt meta["meta"] : Option < super::common::Metadata >, req
+    buckets["buckets"] : Buckets < StringTermsBucket >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StringTermsBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "key")]
-    pub key: super::common::FieldValue,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response StringTermsBucket { def doc_count["doc_count"] : i64, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, req
+    key["key"] : super::common::FieldValue } extra aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for StringTermsBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7406,27 +6888,27 @@ impl crate::Bucket for StringTermsBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-/// Sum aggregation result. `value` is always present and is zero if there were no values to process.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SumAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    #[doc =
+    " Sum aggregation result. `value` is always present and is zero if there were no values to process."]
+    response SumAggregate { opt meta["meta"] : Option < super::common::Metadata >, #[doc
+    =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request SumAggregation { #[doc =
@@ -7497,28 +6979,18 @@ impl TDigest {
 crate::spec_enum! {
     TDigestExecutionHint { Default = "default", HighAccuracy = "high_accuracy" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TDigestPercentileRanksAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response TDigestPercentileRanksAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TDigestPercentilesAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "values")]
-    pub values: Percentiles,
+crate::api_struct! {
+    response TDigestPercentilesAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req values["values"] : Percentiles }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TTestAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    response TTestAggregate { opt meta["meta"] : Option < super::common::Metadata >, def
+    value["value"] : Option < f64 >, opt value_as_string["value_as_string"] : Option <
+    String > }
 }
 crate::api_struct! {
     #[derive(Default)] request TTestAggregation { #[doc = " Test population A."] opt
@@ -7543,19 +7015,11 @@ crate::spec_enum! {
     " Performs two-sample equal variance test."] Homoscedastic = "homoscedastic", #[doc =
     " Performs two-sample unequal variance test."] Heteroscedastic = "heteroscedastic" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TermsAggregateBase<TBucket> {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<TBucket>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    response TermsAggregateBase < TBucket > { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < TBucket >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
 crate::api_struct! {
     #[derive(Default)] request TermsAggregation { #[doc =
@@ -7621,20 +7085,13 @@ crate::spec_enum! {
     GlobalOrdinalsHash = "global_ordinals_hash", GlobalOrdinalsLowCardinality =
     "global_ordinals_low_cardinality" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TermsBucketBase {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response TermsBucketBase { def doc_count["doc_count"] : i64, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 > } extra
+    aggregations : crate ::Aggregations;
 }
 impl crate::Bucket for TermsBucketBase {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7642,12 +7099,15 @@ impl crate::Bucket for TermsBucketBase {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -7689,12 +7149,9 @@ impl TestPopulation {
         filter : super::query_dsl::QueryContainer
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TimeSeriesAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<TimeSeriesBucket>,
+crate::api_struct! {
+    response TimeSeriesAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req buckets["buckets"] : Buckets < TimeSeriesBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request TimeSeriesAggregation { #[doc =
@@ -7713,17 +7170,13 @@ impl TimeSeriesAggregation {
     }
     crate::setters!(plain size : i32, plain keyed : bool);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TimeSeriesBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "key")]
-    pub key: std::collections::BTreeMap<String, super::common::FieldValue>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response TimeSeriesBucket { def doc_count["doc_count"] : i64, def key["key"] :
+    std::collections::BTreeMap < String, super::common::FieldValue > } extra aggregations
+    : crate ::Aggregations;
 }
 impl crate::Bucket for TimeSeriesBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7731,22 +7184,22 @@ impl crate::Bucket for TimeSeriesBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TopHitsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "hits")]
-    pub hits: super::search::HitsMetadata<serde_json::Value>,
+crate::api_struct! {
+    response TopHitsAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    req hits["hits"] : super::search::HitsMetadata < serde_json::Value > }
 }
 crate::api_struct! {
     #[derive(Default)] request TopHitsAggregation { #[doc =
@@ -7803,19 +7256,14 @@ impl TopHitsAggregation {
         bool, plain seq_no_primary_term : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TopMetrics {
-    #[serde(rename = "sort")]
-    pub sort: Vec<Option<super::common::FieldValue>>,
-    #[serde(rename = "metrics")]
-    pub metrics: std::collections::BTreeMap<String, Option<super::common::FieldValue>>,
+crate::api_struct! {
+    response TopMetrics { def sort["sort"] : Vec < Option < super::common::FieldValue >
+    >, def metrics["metrics"] : std::collections::BTreeMap < String, Option <
+    super::common::FieldValue > > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TopMetricsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "top")]
-    pub top: Vec<TopMetrics>,
+crate::api_struct! {
+    response TopMetricsAggregate { opt meta["meta"] : Option < super::common::Metadata >,
+    def top["top"] : Vec < TopMetrics > }
 }
 crate::api_struct! {
     #[derive(Default)] request TopMetricsAggregation { #[doc =
@@ -7859,34 +7307,24 @@ impl TopMetricsValue {
     }
     crate::setters!(plain field : super::common::Field);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TrendChange {
-    #[serde(rename = "p_value")]
-    pub p_value: f64,
-    #[serde(rename = "r_value")]
-    pub r_value: f64,
-    #[serde(rename = "change_point")]
-    pub change_point: i32,
+crate::api_struct! {
+    response TrendChange { def p_value["p_value"] : f64, def r_value["r_value"] : f64,
+    def change_point["change_point"] : i32 }
 }
-/// Result of a `rare_terms` aggregation when the field is unmapped. `buckets` is always empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UnmappedRareTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<super::spec_utils::Void>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `rare_terms` aggregation when the field is unmapped. `buckets` is always empty."]
+    response UnmappedRareTermsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < super::spec_utils::Void
+    > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UnmappedSamplerAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response UnmappedSamplerAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, def doc_count["doc_count"] : i64 } extra aggregations :
+    crate ::Aggregations;
 }
 impl crate::Bucket for UnmappedSamplerAggregate {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -7894,54 +7332,41 @@ impl crate::Bucket for UnmappedSamplerAggregate {
     fn key(&self) -> Option<serde_json::Value> {
         None
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         None
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
 }
-/// Result of the `significant_terms` aggregation on an unmapped field. `buckets` is always empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UnmappedSignificantTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<super::spec_utils::Void>,
-    #[serde(rename = "bg_count", skip_serializing_if = "Option::is_none")]
-    pub bg_count: Option<i64>,
-    #[serde(rename = "doc_count", skip_serializing_if = "Option::is_none")]
-    pub doc_count: Option<i64>,
+crate::api_struct! {
+    #[doc =
+    " Result of the `significant_terms` aggregation on an unmapped field. `buckets` is always empty."]
+    response UnmappedSignificantTermsAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets < super::spec_utils::Void
+    >, opt bg_count["bg_count"] : Option < i64 >, opt doc_count["doc_count"] : Option <
+    i64 > }
 }
-/// Result of a `terms` aggregation when the field is unmapped. `buckets` is always empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UnmappedTermsAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<super::spec_utils::Void>,
-    #[serde(
-        rename = "doc_count_error_upper_bound",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub doc_count_error_upper_bound: Option<i64>,
-    #[serde(rename = "sum_other_doc_count", skip_serializing_if = "Option::is_none")]
-    pub sum_other_doc_count: Option<i64>,
+crate::api_struct! {
+    #[doc =
+    " Result of a `terms` aggregation when the field is unmapped. `buckets` is always empty."]
+    response UnmappedTermsAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, req buckets["buckets"] : Buckets < super::spec_utils::Void >, opt
+    doc_count_error_upper_bound["doc_count_error_upper_bound"] : Option < i64 >, opt
+    sum_other_doc_count["sum_other_doc_count"] : Option < i64 > }
 }
-/// Value count aggregation result. `value` is always present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ValueCountAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    #[doc = " Value count aggregation result. `value` is always present."] response
+    ValueCountAggregate { opt meta["meta"] : Option < super::common::Metadata >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 crate::api_struct! {
     #[derive(Default)] request ValueCountAggregation { #[doc =
@@ -7970,12 +7395,10 @@ crate::spec_enum! {
     Date = "date", DateNanos = "date_nanos", Ip = "ip", Numeric = "numeric", GeoPoint =
     "geo_point", Boolean = "boolean" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VariableWidthHistogramAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    #[serde(rename = "buckets")]
-    pub buckets: Buckets<VariableWidthHistogramBucket>,
+crate::api_struct! {
+    response VariableWidthHistogramAggregate { opt meta["meta"] : Option <
+    super::common::Metadata >, req buckets["buckets"] : Buckets <
+    VariableWidthHistogramBucket > }
 }
 crate::api_struct! {
     #[derive(Default)] request VariableWidthHistogramAggregation { #[doc =
@@ -8003,27 +7426,16 @@ impl VariableWidthHistogramAggregation {
         plain initial_buffer : i32, plain script : super::common::Script
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VariableWidthHistogramBucket {
-    #[serde(rename = "doc_count")]
-    pub doc_count: i64,
-    #[serde(rename = "min")]
-    pub min: f64,
-    #[serde(rename = "key")]
-    pub key: f64,
-    #[serde(rename = "max")]
-    pub max: f64,
-    #[serde(rename = "min_as_string", skip_serializing_if = "Option::is_none")]
-    pub min_as_string: Option<String>,
-    #[serde(rename = "key_as_string", skip_serializing_if = "Option::is_none")]
-    pub key_as_string: Option<String>,
-    #[serde(rename = "max_as_string", skip_serializing_if = "Option::is_none")]
-    pub max_as_string: Option<String>,
-    /// Results of the sub-aggregations, by name.
-    #[serde(flatten)]
-    pub aggregations: crate::Aggregations,
+crate::api_struct! {
+    response VariableWidthHistogramBucket { def doc_count["doc_count"] : i64, def
+    min["min"] : f64, def key["key"] : f64, def max["max"] : f64, opt
+    min_as_string["min_as_string"] : Option < String >, opt
+    key_as_string["key_as_string"] : Option < String >, opt
+    max_as_string["max_as_string"] : Option < String > } extra aggregations : crate
+    ::Aggregations;
 }
 impl crate::Bucket for VariableWidthHistogramBucket {
+    #[inline]
     fn doc_count(&self) -> i64 {
         self.doc_count
     }
@@ -8031,12 +7443,15 @@ impl crate::Bucket for VariableWidthHistogramBucket {
     fn key(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.key).ok()
     }
+    #[inline]
     fn key_as_string(&self) -> Option<&str> {
         self.key_as_string.as_deref()
     }
+    #[inline]
     fn aggs(&self) -> &crate::Aggregations {
         &self.aggregations
     }
+    #[inline]
     fn aggs_mut(&mut self) -> &mut crate::Aggregations {
         &mut self.aggregations
     }
@@ -8082,17 +7497,14 @@ impl WeightedAverageValue {
         super::common::Script
     );
 }
-/// Weighted average aggregation result. `value` is missing if the weight was set to zero.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WeightedAvgAggregate {
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
-    pub meta: Option<super::common::Metadata>,
-    /// The metric value. A missing value generally means that there was no data to aggregate,
-    /// unless specified otherwise.
-    #[serde(rename = "value")]
-    pub value: Option<f64>,
-    #[serde(rename = "value_as_string", skip_serializing_if = "Option::is_none")]
-    pub value_as_string: Option<String>,
+crate::api_struct! {
+    #[doc =
+    " Weighted average aggregation result. `value` is missing if the weight was set to zero."]
+    response WeightedAvgAggregate { opt meta["meta"] : Option < super::common::Metadata
+    >, #[doc =
+    " The metric value. A missing value generally means that there was no data to aggregate,"]
+    #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
+    value_as_string["value_as_string"] : Option < String > }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

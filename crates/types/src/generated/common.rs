@@ -26,12 +26,8 @@ crate::gated! {
     >, opt avg_size["avg_size"] : Option < ByteSize >, def
     avg_size_in_bytes["avg_size_in_bytes"] : i64 } }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CartesianPoint {
-    #[serde(rename = "x")]
-    pub x: f64,
-    #[serde(rename = "y")]
-    pub y: f64,
+crate::api_struct! {
+    response CartesianPoint { def x["x"] : f64, def y["y"] : f64 }
 }
 crate::api_struct! {
     #[derive(Default)] request ChunkRescorer { #[doc =
@@ -264,7 +260,7 @@ crate::api_struct! {
     opt stack_trace["stack_trace"] : Option < String >, opt caused_by["caused_by"] :
     Option < Box < ErrorCause > >, opt root_cause["root_cause"] : Option < Vec <
     ErrorCause > >, opt suppressed["suppressed"] : Option < Vec < ErrorCause > > } extra
-    extra : serde_json::Value;
+    extra : std::collections::BTreeMap < String, serde_json::Value >;
 }
 crate::api_struct! {
     #[doc =
@@ -346,7 +342,8 @@ crate::api_struct! {
     opt distance_type["distance_type"] : Option < GeoDistanceType >, opt
     ignore_unmapped["ignore_unmapped"] : Option < bool >, opt order["order"] : Option <
     SortOrder >, opt unit["unit"] : Option < DistanceUnit >, opt nested["nested"] :
-    Option < Box < NestedSortValue > > } extra extra : crate ::OneOrMany < GeoLocation >;
+    Option < Box < NestedSortValue > > } extra extra : std::collections::BTreeMap <
+    String, crate ::OneOrMany < GeoLocation > >;
 }
 impl GeoDistanceSort {
     /// Nothing set.
@@ -384,15 +381,10 @@ impl GeoHashLocation {
 }
 /// A map hex cell (H3) reference
 pub type GeoHexCell = String;
-/// A GeoJson GeoLine.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GeoLine {
-    /// Always `"LineString"`
-    #[serde(rename = "type")]
-    pub r#type: String,
-    /// Array of `\[lon, lat\]` coordinates
-    #[serde(rename = "coordinates")]
-    pub coordinates: Vec<Vec<f64>>,
+crate::api_struct! {
+    #[doc = " A GeoJson GeoLine."] response GeoLine { #[doc = " Always `\"LineString\"`"]
+    def r#type["type"] : String, #[doc = " Array of `\\[lon, lat\\]` coordinates"] def
+    coordinates["coordinates"] : Vec < Vec < f64 > > }
 }
 /// A GeoJson shape, that can also use Elasticsearch's `envelope` extension.
 pub type GeoShape = serde_json::Value;
@@ -557,7 +549,7 @@ crate::api_struct! {
     bool, opt seq_no["_seq_no"] : Option < SequenceNumber >, opt
     primary_term["_primary_term"] : Option < i64 >, opt routing["_routing"] : Option <
     Routing >, opt source["_source"] : Option < TDocument > } extra extra :
-    serde_json::Value;
+    std::collections::BTreeMap < String, serde_json::Value >;
 }
 crate::api_struct! {
     #[derive(Default)] request InnerRetriever { opt retriever["retriever"] : Option <

@@ -3,23 +3,13 @@
 //! `explain` types from the specification.
 
 #![allow(unused_imports)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Explanation {
-    #[serde(rename = "description")]
-    pub description: String,
-    #[serde(rename = "details")]
-    pub details: Vec<ExplanationDetail>,
-    #[serde(rename = "value")]
-    pub value: f32,
+crate::api_struct! {
+    response Explanation { def description["description"] : String, def
+    details["details"] : Vec < ExplanationDetail >, def value["value"] : f32 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExplanationDetail {
-    #[serde(rename = "description")]
-    pub description: String,
-    #[serde(rename = "details", skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<ExplanationDetail>>,
-    #[serde(rename = "value")]
-    pub value: f32,
+crate::api_struct! {
+    response ExplanationDetail { def description["description"] : String, opt
+    details["details"] : Option < Vec < ExplanationDetail > >, def value["value"] : f32 }
 }
 crate::api_struct! {
     #[doc = " The request body of `explain`."] #[derive(Default)] request ExplainRequest

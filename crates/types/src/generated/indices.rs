@@ -535,39 +535,39 @@ crate::gated! {
     " Configure indexing back pressure limits."] opt
     indexing_pressure["indexing_pressure"] : Option < IndexingPressure >, #[doc =
     " The store module allows you to control how index data is stored and accessed on disk."]
-    opt store["store"] : Option < Storage > } extra extra : serde_json::Value; } impl
-    IndexSettings { #[doc = r" Nothing set."] pub fn new() -> Self where Self : Default {
-    Self::default() } crate ::setters!(boxed index : IndexSettings, plain mode : String,
-    plain routing_path : crate ::OneOrMany < String >, plain soft_deletes : SoftDeletes,
-    plain sort : IndexSegmentSort, plain number_of_shards : IndexSettingsNumberOfShards,
-    plain number_of_replicas : IndexSettingsNumberOfReplicas, plain
-    number_of_routing_shards : i32, plain check_on_startup : IndexCheckOnStartup, plain
-    codec : String, plain routing_partition_size : super::spec_utils::Stringified < i32
-    >, plain load_fixed_bitset_filters_eagerly : bool, plain hidden :
-    IndexSettingsHidden, plain auto_expand_replicas : super::spec_utils::WithNullValue <
-    String >, plain merge : Merge, plain search : SettingsSearch, plain refresh_interval
-    : super::common::Duration, plain max_result_window : i32, plain
-    max_inner_result_window : i32, plain max_rescore_window : i32, plain
-    max_docvalue_fields_search : i32, plain max_script_fields : i32, plain max_ngram_diff
-    : i32, plain max_shingle_diff : i32, plain blocks : IndexSettingBlocks, plain
-    max_refresh_listeners : i32, plain analyze : SettingsAnalyze, plain highlight :
-    SettingsHighlight, plain max_terms_count : i32, plain max_regex_length : i32, plain
-    routing : IndexRouting, plain unassigned : IndexSettingsUnassigned, plain gc_deletes
-    : super::common::Duration, plain default_pipeline : super::common::PipelineName,
-    plain final_pipeline : super::common::PipelineName, plain lifecycle :
-    IndexSettingsLifecycle, plain provided_name : super::common::Name, plain
-    creation_date : super::spec_utils::Stringified < super::common::EpochTime <
-    super::common::UnitMillis > >, plain creation_date_string : super::common::DateTime,
-    plain uuid : super::common::Uuid, plain version : IndexVersioning, plain
-    verified_before_close : IndexSettingsVerifiedBeforeClose, plain format :
-    IndexSettingsFormat, plain max_slices_per_scroll : i32, plain translog : Translog,
-    plain query_string : SettingsQueryString, plain priority : IndexSettingsPriority,
-    plain top_metrics_max_size : i32, plain analysis : IndexSettingsAnalysis, boxed
-    settings : IndexSettings, plain time_series : IndexSettingsTimeSeries, plain queries
-    : Queries, plain similarity : std::collections::BTreeMap < String, SettingsSimilarity
-    >, plain mapping : MappingLimitSettings, plain indexing_slowlog :
-    IndexingSlowlogSettings, plain indexing_pressure : IndexingPressure, plain store :
-    Storage); }
+    opt store["store"] : Option < Storage > } extra extra : std::collections::BTreeMap <
+    String, serde_json::Value >; } impl IndexSettings { #[doc = r" Nothing set."] pub fn
+    new() -> Self where Self : Default { Self::default() } crate ::setters!(boxed index :
+    IndexSettings, plain mode : String, plain routing_path : crate ::OneOrMany < String
+    >, plain soft_deletes : SoftDeletes, plain sort : IndexSegmentSort, plain
+    number_of_shards : IndexSettingsNumberOfShards, plain number_of_replicas :
+    IndexSettingsNumberOfReplicas, plain number_of_routing_shards : i32, plain
+    check_on_startup : IndexCheckOnStartup, plain codec : String, plain
+    routing_partition_size : super::spec_utils::Stringified < i32 >, plain
+    load_fixed_bitset_filters_eagerly : bool, plain hidden : IndexSettingsHidden, plain
+    auto_expand_replicas : super::spec_utils::WithNullValue < String >, plain merge :
+    Merge, plain search : SettingsSearch, plain refresh_interval :
+    super::common::Duration, plain max_result_window : i32, plain max_inner_result_window
+    : i32, plain max_rescore_window : i32, plain max_docvalue_fields_search : i32, plain
+    max_script_fields : i32, plain max_ngram_diff : i32, plain max_shingle_diff : i32,
+    plain blocks : IndexSettingBlocks, plain max_refresh_listeners : i32, plain analyze :
+    SettingsAnalyze, plain highlight : SettingsHighlight, plain max_terms_count : i32,
+    plain max_regex_length : i32, plain routing : IndexRouting, plain unassigned :
+    IndexSettingsUnassigned, plain gc_deletes : super::common::Duration, plain
+    default_pipeline : super::common::PipelineName, plain final_pipeline :
+    super::common::PipelineName, plain lifecycle : IndexSettingsLifecycle, plain
+    provided_name : super::common::Name, plain creation_date :
+    super::spec_utils::Stringified < super::common::EpochTime < super::common::UnitMillis
+    > >, plain creation_date_string : super::common::DateTime, plain uuid :
+    super::common::Uuid, plain version : IndexVersioning, plain verified_before_close :
+    IndexSettingsVerifiedBeforeClose, plain format : IndexSettingsFormat, plain
+    max_slices_per_scroll : i32, plain translog : Translog, plain query_string :
+    SettingsQueryString, plain priority : IndexSettingsPriority, plain
+    top_metrics_max_size : i32, plain analysis : IndexSettingsAnalysis, boxed settings :
+    IndexSettings, plain time_series : IndexSettingsTimeSeries, plain queries : Queries,
+    plain similarity : std::collections::BTreeMap < String, SettingsSimilarity >, plain
+    mapping : MappingLimitSettings, plain indexing_slowlog : IndexingSlowlogSettings,
+    plain indexing_pressure : IndexingPressure, plain store : Storage); }
 }
 crate::api_struct! {
     #[derive(Default)] request IndexSettingsAnalysis { opt analyzer["analyzer"] : Option
@@ -1459,7 +1459,7 @@ crate::gated! {
     i64, opt keyword["keyword"] : Option < bool >, def position["position"] : i64, def
     positionlength["positionLength"] : i64, def start_offset["start_offset"] : i64, def
     termfrequency["termFrequency"] : i64, def token["token"] : String, def r#type["type"]
-    : String } extra extra : serde_json::Value; }
+    : String } extra extra : std::collections::BTreeMap < String, serde_json::Value >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -1719,7 +1719,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldsUsageBody {
     req shards["_shards"] : super::common::ShardStatistics } extra extra :
-    UsageStatsIndex; }
+    std::collections::BTreeMap < String, UsageStatsIndex >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response InvertedIndex {
@@ -2706,7 +2706,7 @@ crate::gated! {
     < super::common::Id >, #[doc =
     " Any exception encountered while opening the shard index or from an earlier engine failure."]
     opt store_exception["store_exception"] : Option < ShardStoreException > } extra extra
-    : ShardStoreNode; }
+    : std::collections::BTreeMap < String, ShardStoreNode >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { ShardStoreAllocation { #[doc

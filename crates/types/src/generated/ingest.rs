@@ -511,7 +511,8 @@ crate::gated! {
     source["_source"] : std::collections::BTreeMap < String, serde_json::Value >, opt
     version["_version"] : Option < super::spec_utils::Stringified <
     super::common::VersionNumber > >, opt version_type["_version_type"] : Option <
-    super::common::VersionType > } extra extra : String; }
+    super::common::VersionType > } extra extra : std::collections::BTreeMap < String,
+    String >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest", feature = "ns-simulate", feature =

@@ -1091,7 +1091,8 @@ crate::gated! {
     #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoDiscover {
     opt seed_hosts["seed_hosts"] : Option < NodeInfoDiscoverSeedHosts >, opt
     r#type["type"] : Option < String >, opt seed_providers["seed_providers"] : Option <
-    NodeInfoDiscoverSeedProviders > } extra extra : serde_json::Value; }
+    NodeInfoDiscoverSeedProviders > } extra extra : std::collections::BTreeMap < String,
+    serde_json::Value >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoHttp { def

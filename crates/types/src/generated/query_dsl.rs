@@ -256,7 +256,7 @@ crate::api_struct! {
     #[derive(Default)] request DecayFunctionBase < TOrigin, TScale > { #[doc =
     " Determines how the distance is calculated when a field used for computing the decay contains multiple values."]
     opt multi_value_mode["multi_value_mode"] : Option < MultiValueMode > } extra extra :
-    DecayPlacement < TOrigin, TScale >;
+    std::collections::BTreeMap < String, DecayPlacement < TOrigin, TScale > >;
 }
 impl<TOrigin, TScale> DecayFunctionBase<TOrigin, TScale> {
     /// Nothing set.
@@ -728,7 +728,7 @@ crate::api_struct! {
     " Set to `true` to ignore an unmapped field and not match any documents for this query."]
     #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
     ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
-    super::common::GeoBounds;
+    std::collections::BTreeMap < String, super::common::GeoBounds >;
 }
 impl GeoBoundingBoxQuery {
     /// Nothing set.
@@ -814,7 +814,7 @@ crate::api_struct! {
     " Set to `true` to ignore an unmapped field and not match any documents for this query."]
     #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
     ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
-    super::common::GeoLocation;
+    std::collections::BTreeMap < String, super::common::GeoLocation >;
 }
 impl GeoDistanceQuery {
     /// Nothing set.
@@ -887,7 +887,7 @@ crate::api_struct! {
     Option < f32 >, opt name["_name"] : Option < String >, opt
     validation_method["validation_method"] : Option < GeoValidationMethod >, opt
     ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
-    GeoPolygonPoints;
+    std::collections::BTreeMap < String, GeoPolygonPoints >;
 }
 impl GeoPolygonQuery {
     /// Nothing set.
@@ -933,7 +933,7 @@ crate::api_struct! {
     " Set to `true` to ignore an unmapped field and not match any documents for this query."]
     #[doc = " Set to `false` to throw an exception if the field is not mapped."] opt
     ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
-    GeoShapeFieldQuery;
+    std::collections::BTreeMap < String, GeoShapeFieldQuery >;
 }
 impl GeoShapeQuery {
     /// Nothing set.
@@ -2858,7 +2858,7 @@ crate::api_struct! {
     Option < f32 >, opt name["_name"] : Option < String >, #[doc =
     " When set to `true` the query ignores an unmapped field and will not match any documents."]
     opt ignore_unmapped["ignore_unmapped"] : Option < bool > } extra extra :
-    ShapeFieldQuery;
+    std::collections::BTreeMap < String, ShapeFieldQuery >;
 }
 impl ShapeQuery {
     /// Nothing set.
@@ -3472,7 +3472,7 @@ crate::api_struct! {
     " A boost value between 0 and 1.0 decreases the relevance score."] #[doc =
     " A value greater than 1.0 increases the relevance score."] opt boost["boost"] :
     Option < f32 >, opt name["_name"] : Option < String > } extra extra :
-    TermsQueryField;
+    std::collections::BTreeMap < String, TermsQueryField >;
 }
 impl TermsQuery {
     /// Nothing set.

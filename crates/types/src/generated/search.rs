@@ -282,39 +282,20 @@ impl CompletionContext {
         super::common::GeoHashPrecision, plain prefix : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CompletionSuggest<TDocument> {
-    #[serde(rename = "length")]
-    pub length: i32,
-    #[serde(rename = "offset")]
-    pub offset: i32,
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "options")]
-    pub options: crate::OneOrMany<CompletionSuggestOption<TDocument>>,
+crate::api_struct! {
+    response CompletionSuggest < TDocument > { def length["length"] : i32, def
+    offset["offset"] : i32, def text["text"] : String, req options["options"] : crate
+    ::OneOrMany < CompletionSuggestOption < TDocument > > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CompletionSuggestOption<TDocument> {
-    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
-    pub collate_match: Option<bool>,
-    #[serde(rename = "contexts", skip_serializing_if = "Option::is_none")]
-    pub contexts: Option<std::collections::BTreeMap<String, Vec<Context>>>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "_index", skip_serializing_if = "Option::is_none")]
-    pub index: Option<super::common::IndexName>,
-    #[serde(rename = "_routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
-    #[serde(rename = "_score", skip_serializing_if = "Option::is_none")]
-    pub score_: Option<f64>,
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<TDocument>,
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "score", skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
+crate::api_struct! {
+    response CompletionSuggestOption < TDocument > { opt collate_match["collate_match"] :
+    Option < bool >, opt contexts["contexts"] : Option < std::collections::BTreeMap <
+    String, Vec < Context > > >, opt fields["fields"] : Option <
+    std::collections::BTreeMap < String, serde_json::Value > >, opt id["_id"] : Option <
+    String >, opt index["_index"] : Option < super::common::IndexName >, opt
+    routing["_routing"] : Option < String >, opt score_["_score"] : Option < f64 >, opt
+    source["_source"] : Option < TDocument >, def text["text"] : String, opt
+    score["score"] : Option < f64 > }
 }
 crate::api_struct! {
     #[derive(Default)] request CompletionSuggester { #[doc =
@@ -903,70 +884,30 @@ crate::spec_enum! {
     #[doc = " The unified highlighter uses the Lucene Unified Highlighter."] Unified =
     "unified" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Hit<TDocument> {
-    #[serde(rename = "_index")]
-    pub index: super::common::IndexName,
-    #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<super::common::Id>,
-    #[serde(
-        rename = "_score",
-        default,
-        deserialize_with = "crate::support::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub score: Option<Option<f64>>,
-    #[serde(rename = "_explanation", skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<super::explain::Explanation>,
-    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(rename = "highlight", skip_serializing_if = "Option::is_none")]
-    pub highlight: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    #[serde(rename = "inner_hits", skip_serializing_if = "Option::is_none")]
-    pub inner_hits: Option<std::collections::BTreeMap<String, InnerHitsResult>>,
-    #[serde(rename = "matched_queries", skip_serializing_if = "Option::is_none")]
-    pub matched_queries: Option<HitMatchedQueries>,
-    #[serde(rename = "_nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<NestedIdentity>,
-    #[serde(rename = "_ignored", skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<Vec<String>>,
-    #[serde(rename = "ignored_field_values", skip_serializing_if = "Option::is_none")]
-    pub ignored_field_values: Option<
-        std::collections::BTreeMap<String, Vec<serde_json::Value>>,
-    >,
-    #[serde(rename = "_shard", skip_serializing_if = "Option::is_none")]
-    pub shard: Option<String>,
-    #[serde(rename = "_node", skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
-    #[serde(rename = "_routing", skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
-    #[serde(rename = "_source", skip_serializing_if = "Option::is_none")]
-    pub source: Option<TDocument>,
-    #[serde(rename = "_rank", skip_serializing_if = "Option::is_none")]
-    pub rank: Option<i32>,
-    #[serde(rename = "_seq_no", skip_serializing_if = "Option::is_none")]
-    pub seq_no: Option<super::common::SequenceNumber>,
-    #[serde(rename = "_primary_term", skip_serializing_if = "Option::is_none")]
-    pub primary_term: Option<i64>,
-    #[serde(rename = "_version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::common::VersionNumber>,
-    #[serde(rename = "sort", skip_serializing_if = "Option::is_none")]
-    pub sort: Option<super::common::SortResults>,
+crate::api_struct! {
+    response Hit < TDocument > { def index["_index"] : super::common::IndexName, opt
+    id["_id"] : Option < super::common::Id >, nul score["_score"] : Option < Option < f64
+    > >, opt explanation["_explanation"] : Option < super::explain::Explanation >, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, serde_json::Value >
+    >, opt highlight["highlight"] : Option < std::collections::BTreeMap < String, Vec <
+    String > > >, opt inner_hits["inner_hits"] : Option < std::collections::BTreeMap <
+    String, InnerHitsResult > >, opt matched_queries["matched_queries"] : Option <
+    HitMatchedQueries >, opt nested["_nested"] : Option < NestedIdentity >, opt
+    ignored["_ignored"] : Option < Vec < String > >, opt
+    ignored_field_values["ignored_field_values"] : Option < std::collections::BTreeMap <
+    String, Vec < serde_json::Value > > >, opt shard["_shard"] : Option < String >, opt
+    node["_node"] : Option < String >, opt routing["_routing"] : Option < String >, opt
+    source["_source"] : Option < TDocument >, opt rank["_rank"] : Option < i32 >, opt
+    seq_no["_seq_no"] : Option < super::common::SequenceNumber >, opt
+    primary_term["_primary_term"] : Option < i64 >, opt version["_version"] : Option <
+    super::common::VersionNumber >, opt sort["sort"] : Option <
+    super::common::SortResults > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct HitsMetadata<T> {
-    /// Total hit count information, present only if `track_total_hits` wasn't `false` in the search request.
-    #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
-    pub total: Option<HitsMetadataTotal>,
-    #[serde(rename = "hits")]
-    pub hits: Vec<Hit<T>>,
-    #[serde(
-        rename = "max_score",
-        default,
-        deserialize_with = "crate::support::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_score: Option<Option<f64>>,
+crate::api_struct! {
+    response HitsMetadata < T > { #[doc =
+    " Total hit count information, present only if `track_total_hits` wasn't `false` in the search request."]
+    opt total["total"] : Option < HitsMetadataTotal >, def hits["hits"] : Vec < Hit < T >
+    >, nul max_score["max_score"] : Option < Option < f64 > > }
 }
 crate::api_struct! {
     #[derive(Default)] request InnerHits { #[doc =
@@ -1010,10 +951,8 @@ impl InnerHits {
         super::common::Fields, plain track_scores : bool, plain version : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InnerHitsResult {
-    #[serde(rename = "hits")]
-    pub hits: HitsMetadata<serde_json::Value>,
+crate::api_struct! {
+    response InnerHitsResult { req hits["hits"] : HitsMetadata < serde_json::Value > }
 }
 crate::api_struct! {
     response KnnCollectorResult { def name["name"] : String, def reason["reason"] :
@@ -1101,25 +1040,14 @@ impl LinearInterpolationSmoothingModel {
         plain bigram_lambda : f64, plain trigram_lambda : f64, plain unigram_lambda : f64
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NestedIdentity {
-    #[serde(rename = "field")]
-    pub field: super::common::Field,
-    #[serde(rename = "offset")]
-    pub offset: i32,
-    #[serde(rename = "_nested", skip_serializing_if = "Option::is_none")]
-    pub nested: Option<Box<NestedIdentity>>,
+crate::api_struct! {
+    response NestedIdentity { def field["field"] : super::common::Field, def
+    offset["offset"] : i32, opt nested["_nested"] : Option < Box < NestedIdentity > > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PhraseSuggest {
-    #[serde(rename = "length")]
-    pub length: i32,
-    #[serde(rename = "offset")]
-    pub offset: i32,
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "options")]
-    pub options: crate::OneOrMany<PhraseSuggestOption>,
+crate::api_struct! {
+    response PhraseSuggest { def length["length"] : i32, def offset["offset"] : i32, def
+    text["text"] : String, req options["options"] : crate ::OneOrMany <
+    PhraseSuggestOption > }
 }
 crate::api_struct! {
     #[derive(Default)] request PhraseSuggestCollate { #[doc =
@@ -1177,16 +1105,10 @@ impl PhraseSuggestHighlight {
     }
     crate::setters!(plain post_tag : String, plain pre_tag : String);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PhraseSuggestOption {
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "score")]
-    pub score: f64,
-    #[serde(rename = "highlighted", skip_serializing_if = "Option::is_none")]
-    pub highlighted: Option<String>,
-    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
-    pub collate_match: Option<bool>,
+crate::api_struct! {
+    response PhraseSuggestOption { def text["text"] : String, def score["score"] : f64,
+    opt highlighted["highlighted"] : Option < String >, opt
+    collate_match["collate_match"] : Option < bool > }
 }
 crate::api_struct! {
     #[derive(Default)] request PhraseSuggester { #[doc =
@@ -1724,14 +1646,9 @@ impl StupidBackoffSmoothingModel {
     }
     crate::setters!(plain discount : f64);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SuggestBase {
-    #[serde(rename = "length")]
-    pub length: i32,
-    #[serde(rename = "offset")]
-    pub offset: i32,
-    #[serde(rename = "text")]
-    pub text: String,
+crate::api_struct! {
+    response SuggestBase { def length["length"] : i32, def offset["offset"] : i32, def
+    text["text"] : String }
 }
 crate::api_struct! {
     #[derive(Default)] request SuggestFuzziness { #[doc = " The fuzziness factor."] opt
@@ -1769,7 +1686,8 @@ crate::spec_enum! {
 crate::api_struct! {
     #[derive(Default)] request Suggester { #[doc =
     " Global suggest text, to avoid repetition when the same text is used in several suggesters"]
-    opt text["text"] : Option < String > } extra extra : FieldSuggester;
+    opt text["text"] : Option < String > } extra extra : std::collections::BTreeMap <
+    String, FieldSuggester >;
 }
 impl Suggester {
     /// Nothing set.
@@ -1803,29 +1721,15 @@ impl SuggesterBase {
         plain field : super::common::Field, plain analyzer : String, plain size : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TermSuggest {
-    #[serde(rename = "length")]
-    pub length: i32,
-    #[serde(rename = "offset")]
-    pub offset: i32,
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "options")]
-    pub options: crate::OneOrMany<TermSuggestOption>,
+crate::api_struct! {
+    response TermSuggest { def length["length"] : i32, def offset["offset"] : i32, def
+    text["text"] : String, req options["options"] : crate ::OneOrMany < TermSuggestOption
+    > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TermSuggestOption {
-    #[serde(rename = "text")]
-    pub text: String,
-    #[serde(rename = "score")]
-    pub score: f64,
-    #[serde(rename = "freq")]
-    pub freq: i64,
-    #[serde(rename = "highlighted", skip_serializing_if = "Option::is_none")]
-    pub highlighted: Option<String>,
-    #[serde(rename = "collate_match", skip_serializing_if = "Option::is_none")]
-    pub collate_match: Option<bool>,
+crate::api_struct! {
+    response TermSuggestOption { def text["text"] : String, def score["score"] : f64, def
+    freq["freq"] : i64, opt highlighted["highlighted"] : Option < String >, opt
+    collate_match["collate_match"] : Option < bool > }
 }
 crate::api_struct! {
     #[derive(Default)] request TermSuggester { #[doc =
@@ -1885,12 +1789,9 @@ impl TermSuggester {
         super::common::SuggestMode
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TotalHits {
-    #[serde(rename = "relation")]
-    pub relation: TotalHitsRelation,
-    #[serde(rename = "value")]
-    pub value: i64,
+crate::api_struct! {
+    response TotalHits { req relation["relation"] : TotalHitsRelation, def value["value"]
+    : i64 }
 }
 crate::spec_enum! {
     TotalHitsRelation { #[doc = " Accurate"] Eq = "eq", #[doc =

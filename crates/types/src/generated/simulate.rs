@@ -30,7 +30,7 @@ crate::gated! {
     " executing a processor, or a mapping validation error when simulating indexing the resulting"]
     #[doc = " doc."] opt error["error"] : Option < super::common::ErrorCause >, opt
     effective_mapping["effective_mapping"] : Option < super::mapping::TypeMapping > }
-    extra extra : String; }
+    extra extra : std::collections::BTreeMap < String, String >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-simulate"))] crate ::api_struct! { #[doc =

@@ -230,7 +230,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
     TransformNodeFullStats { req total["total"] : TransformNodeStats } extra extra :
-    TransformNodeStats; }
+    std::collections::BTreeMap < String, TransformNodeStats >; }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response

@@ -99,9 +99,9 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
     ArrayCompareCondition { opt path["path"] : Option < String > } extra extra :
-    ArrayCompareOpParams; } impl ArrayCompareCondition { #[doc = r" Nothing set."] pub fn
-    new() -> Self where Self : Default { Self::default() } crate ::setters!(plain path :
-    String); }
+    std::collections::BTreeMap < String, ArrayCompareOpParams >; } impl
+    ArrayCompareCondition { #[doc = r" Nothing set."] pub fn new() -> Self where Self :
+    Default { Self::default() } crate ::setters!(plain path : String); }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
