@@ -273,6 +273,10 @@ impl Bits {
     fn set(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
+    #[inline]
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
 }
 
 /// The slot list's operations; `i` counts down to the slot meant, `f` is the rest of
@@ -712,7 +716,7 @@ where
                     unsafe {
                         if p.bits.get(i) {
                             <R::List as List>::drop_at(i, R::FIELDS, base);
-                            p.bits.0[i / 64] &= !(1 << (i % 64));
+                            p.bits.clear(i);
                         }
                         <R::List as ListDe<'de>>::read_at(i, R::FIELDS, base, &mut m)?;
                     }
