@@ -105,6 +105,17 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
         self
     }
 
+    /// The same call with its endpoint value changed (options kept).
+    pub(crate) fn map_endpoint<E2: Endpoint>(self, f: impl FnOnce(E) -> E2) -> Call<'a, F, E2> {
+        Call {
+            client: self.client,
+            endpoint: f(self.endpoint),
+            options: self.options,
+            deferred: self.deferred,
+            _f: PhantomData,
+        }
+    }
+
     pub(crate) fn defer_error(&mut self, err: Error) {
         if self.deferred.is_none() {
             self.deferred = Some(err);
@@ -128,6 +139,12 @@ impl<'a, F, E: Endpoint> Call<'a, F, E> {
         let mut req = self.endpoint.request()?;
         let mut options = self.options;
         options.ignore.extend(req.options.ignore.iter().copied());
+        // The endpoint's headers (a cat API's `Accept`) unless the caller set the same one.
+        for (name, value) in std::mem::take(&mut req.options.headers) {
+            if let Some(name) = name {
+                options.headers.entry(name).or_insert(value);
+            }
+        }
         req.options = options;
         Ok((self.client, req))
     }

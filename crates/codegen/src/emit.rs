@@ -193,6 +193,7 @@ pub fn namespace_file(
     enums: &HashMap<TypeKey, String>,
     index: &HashMap<String, usize>,
     facts: &ClientFacts,
+    type_paths: &HashMap<String, (String, String)>,
 ) -> Result<String, String> {
     let title = if ns.is_empty() {
         " The root namespace.".to_string()
@@ -227,6 +228,7 @@ pub fn namespace_file(
             enums,
             index,
             facts,
+            type_paths.get(&e.name),
         )?);
     }
     render(quote! {
@@ -242,6 +244,7 @@ pub fn namespace_files(
     endpoints: &[Endpoint],
     enums: &HashMap<TypeKey, String>,
     facts: &ClientFacts,
+    type_paths: &HashMap<String, (String, String)>,
 ) -> Result<BTreeMap<String, String>, String> {
     let index: HashMap<String, usize> = endpoints
         .iter()
@@ -257,7 +260,7 @@ pub fn namespace_files(
         let module = if ns.is_empty() { "root" } else { ns.as_str() };
         files.insert(
             format!("{module}.rs"),
-            namespace_file(ns, eps, enums, &index, facts)?,
+            namespace_file(ns, eps, enums, &index, facts, type_paths)?,
         );
     }
     Ok(files)
@@ -271,16 +274,32 @@ fn endpoint_items(
     enums: &HashMap<TypeKey, String>,
     index: &HashMap<String, usize>,
     facts: &ClientFacts,
+    types: Option<&(String, String)>,
 ) -> Result<Vec<TokenStream>, String> {
     let mut items = Vec::new();
     let gate = gate(e);
     let marker = format_ident!("{}", e.marker);
+    let (request_type, response_type) = match types {
+        Some((req, resp)) => (
+            (!req.is_empty()).then(|| format!("es_types::{req}")),
+            (!resp.is_empty()).then(|| format!("es_types::{resp}")),
+        ),
+        None => (None, None),
+    };
+    // A cat API answers a text table unless asked for rows (`rows()`): its marker takes
+    // the answer's form as a parameter.
+    let cat_rows = match &response_type {
+        Some(t) if e.namespace == "cat" && !e.head => Some(ty(t)?),
+        _ => None,
+    };
     let (output, parse) = if e.head {
         ("bool".to_string(), "crate::api::parse_exists(r)")
     } else if let Some(t) = facts.typed_responses.get(&e.name) {
         (t.clone(), "r.json()")
-    } else if e.text {
+    } else if e.text || cat_rows.is_some() {
         ("String".to_string(), "crate::api::parse_text(r)")
+    } else if let Some(t) = &response_type {
+        (t.clone(), "crate::api::parse_typed(Self::SPEC.name, r)")
     } else {
         (
             "serde_json::Value".to_string(),
@@ -290,19 +309,64 @@ fn endpoint_items(
     let (output, parse) = (ty(&output)?, expr(parse)?);
     let i = Literal::usize_unsuffixed(index[&e.name]);
     let marker_doc = format!(" Endpoint `{}`.", e.name);
-    items.push(quote! {
-        #gate
-        #[doc = #marker_doc]
-        pub struct #marker;
-        #gate
-        impl ApiSpec for #marker {
-            const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[#i];
-            type Output = #output;
-            fn parse(r: es_transport::Response) -> Result<#output, es_transport::Error> {
-                #parse
+    let spec = quote! {
+        const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[#i];
+    };
+    // `#[inline]`: the response's deserializer is compiled where a program sends the call,
+    // not here for every endpoint.
+    match &cat_rows {
+        None => items.push(quote! {
+            #gate
+            #[doc = #marker_doc]
+            pub struct #marker;
+            #gate
+            impl ApiSpec for #marker {
+                #spec
+                type Output = #output;
+                #[inline]
+                fn parse(r: es_transport::Response) -> Result<#output, es_transport::Error> {
+                    #parse
+                }
             }
+        }),
+        Some(rows) => {
+            let marker_doc = format!(
+                " Endpoint `{}`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).",
+                e.name
+            );
+            items.push(quote! {
+                #gate
+                #[doc = #marker_doc]
+                pub struct #marker<O = crate::api::Text>(std::marker::PhantomData<O>);
+                #gate
+                impl ApiSpec for #marker {
+                    #spec
+                    type Output = String;
+                    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+                    #[inline]
+                    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+                        crate::api::parse_text(r)
+                    }
+                }
+                #gate
+                impl ApiSpec for #marker<crate::api::Rows> {
+                    #spec
+                    type Output = #rows;
+                    #[inline]
+                    fn parse(r: es_transport::Response) -> Result<#rows, es_transport::Error> {
+                        crate::api::parse_typed(Self::SPEC.name, r)
+                    }
+                }
+                #gate
+                impl<'a, F> Call<'a, F, Api<#marker>> {
+                    /// Typed rows instead of the text table (asks for `format=json`).
+                    pub fn rows(self) -> Call<'a, F, Api<#marker<crate::api::Rows>>> {
+                        self.param("format", "json").retype()
+                    }
+                }
+            });
         }
-    });
+    }
 
     // Constructor.
     let mut doc = doc_paragraph(&e.doc);
@@ -351,7 +415,10 @@ fn endpoint_items(
     let mut setters = Vec::new();
     if let Some(b) = &e.body_name {
         let name = format_ident!("{}", b);
-        let doc = format!(" The {b} (any `Serialize`).");
+        let doc = match &request_type {
+            Some(t) => format!(" The {b}: a [`{t}`] or any `Serialize`."),
+            None => format!(" The {b} (any `Serialize`)."),
+        };
         setters.push(quote! {
             #[doc = #doc]
             pub fn #name<T: serde::Serialize + ?Sized>(self, v: &T) -> Self {
@@ -403,11 +470,19 @@ fn endpoint_items(
             }
         });
     }
-    items.push(quote! {
-        #gate
-        impl<F> Call<'_, F, Api<#marker>> {
-            #(#setters)*
-        }
+    items.push(match cat_rows {
+        None => quote! {
+            #gate
+            impl<F> Call<'_, F, Api<#marker>> {
+                #(#setters)*
+            }
+        },
+        Some(_) => quote! {
+            #gate
+            impl<F, O> Call<'_, F, Api<#marker<O>>> where #marker<O>: ApiSpec {
+                #(#setters)*
+            }
+        },
     });
     Ok(items)
 }

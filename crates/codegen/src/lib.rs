@@ -92,6 +92,14 @@ pub fn generate(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
         .iter()
         .map(|t| (key(&t["name"]), t))
         .collect();
+    // Each endpoint's request and response types in es-types (what `send()` returns).
+    let type_paths: HashMap<String, (String, String)> = {
+        let g = types::TypesGen::new(&types, &types::EndpointTypes::from_schema(&root))?;
+        g.endpoint_paths()
+            .into_iter()
+            .map(|(name, req, resp)| (name, (req, resp)))
+            .collect()
+    };
     let schema = Schema { types };
     let mut endpoints = Vec::new();
     for e in root["endpoints"]
@@ -121,7 +129,7 @@ pub fn generate(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
     }
     let enum_names = naming::enum_rust_names(&enums);
 
-    let mut files = emit::namespace_files(&endpoints, &enum_names, &facts)?;
+    let mut files = emit::namespace_files(&endpoints, &enum_names, &facts, &type_paths)?;
     files.insert("routes.rs".to_string(), emit::routes_file(&endpoints)?);
     files.insert(
         "enums.rs".to_string(),

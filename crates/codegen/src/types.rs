@@ -158,6 +158,8 @@ pub struct TypesGen<'a> {
     api: api::ApiTypes,
     /// Rust names that differ from the spec's (endpoint types, names taken twice in a module).
     names: HashMap<TypeKey, String>,
+    /// Which endpoint structs have a `Default` (see `api::TypesGen::struct_defaultable`).
+    default_memo: std::cell::RefCell<HashMap<TypeKey, bool>>,
 }
 
 impl<'a> TypesGen<'a> {
@@ -191,6 +193,7 @@ impl<'a> TypesGen<'a> {
             inline: Default::default(),
             api,
             names,
+            default_memo: Default::default(),
         };
         g.find_tags();
         g.components();

@@ -32,8 +32,8 @@ fn generated_code_is_up_to_date() {
     let cargo = std::fs::read_to_string(es_codegen::output_dir().join("../../Cargo.toml")).unwrap();
     for f in files["FEATURES"].lines() {
         assert!(
-            cargo.contains(&format!("\n{f} = []")),
-            "feature {f} missing from es-client"
+            cargo.contains(&format!("\n{f} = [\"es-types/{f}\"]")),
+            "feature {f} missing from es-client (or not forwarded to es-types)"
         );
     }
 }

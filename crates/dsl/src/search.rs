@@ -948,7 +948,7 @@ pub(crate) mod run {
             .refresh(true)
             .send()
             .await?;
-        Ok(v["deleted"].as_u64().unwrap_or(0))
+        Ok(v.deleted.map_or(0, |n| n.max(0) as u64))
     }
 }
 

@@ -24,9 +24,10 @@ mod runtime;
 
 pub use raw::RawRequest;
 pub use runtime::{
-    enum_list, parse_exists, parse_text, parse_value, part_list, route, str_list, Api, ApiSpec,
-    BodyRule, EndpointSpec, EnumList, ListValue, PathSpec, QueryValue, Stability, StrList,
-    TimeValue, WireValue, COMMON_PARAMS,
+    enum_list, parse_exists, parse_text, parse_typed, parse_value, part_list, read_typed, route,
+    str_list, Api, ApiSpec, BodyRule, EndpointSpec, EnumList, ListValue, PathSpec, QueryValue,
+    ResponseShapeError, Rows, Stability, StrList, Text, TimeValue, WireValue, CAT_TEXT_ACCEPT,
+    COMMON_PARAMS,
 };
 
 /// The routing table.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use es_transport::http::Method;
 use es_transport::{encode_path_part, Body, Error, Request, Response};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{Call, Endpoint};
@@ -157,9 +158,25 @@ pub trait ApiSpec {
     const SPEC: &'static EndpointSpec;
     /// What `send` returns.
     type Output;
+    /// The `Accept` header this endpoint sends instead of the client's JSON one (the cat
+    /// APIs' text tables).
+    const ACCEPT: Option<&'static str> = None;
     /// Reads the response.
     fn parse(response: Response) -> Result<Self::Output, Error>;
 }
+
+/// The cat APIs' default answer: the server's text table (`String`), asked for with the
+/// `Accept` header elasticsearch-py sends (`text/plain,application/json`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Text;
+
+/// A cat API asked for typed rows: `format=json`, read into the specification's record type
+/// (see the generated `rows()` setters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rows;
+
+/// The `Accept` header of the cat APIs' text answers.
+pub const CAT_TEXT_ACCEPT: &str = "text/plain,application/json";
 
 /// A generated endpoint's call data: path parts, query string and body.
 pub struct Api<M> {
@@ -183,7 +200,14 @@ impl<M> Default for Api<M> {
 impl<M: ApiSpec> Endpoint for Api<M> {
     type Output = M::Output;
     fn request(&self) -> Result<Request, Error> {
-        route(M::SPEC, &self.parts, &self.query, self.body.clone())
+        let mut req = route(M::SPEC, &self.parts, &self.query, self.body.clone())?;
+        if let Some(accept) = M::ACCEPT {
+            req.options.headers.insert(
+                es_transport::http::header::ACCEPT,
+                es_transport::http::HeaderValue::from_static(accept),
+            );
+        }
+        Ok(req)
     }
     fn parse(response: Response) -> Result<M::Output, Error> {
         M::parse(response)
@@ -194,6 +218,16 @@ impl<'a, F, M: ApiSpec> Call<'a, F, Api<M>> {
     /// A call on `client` for endpoint `M`.
     pub fn api(client: &'a crate::Elasticsearch<F>) -> Self {
         Call::new(client, Api::default())
+    }
+    /// The same call for another marker of the same endpoint (a cat API's `rows()`).
+    #[doc(hidden)]
+    pub fn retype<N: ApiSpec>(self) -> Call<'a, F, Api<N>> {
+        self.map_endpoint(|e| Api {
+            parts: e.parts,
+            query: e.query,
+            body: e.body,
+            _m: PhantomData,
+        })
     }
     /// Sets a path part.
     #[doc(hidden)]
@@ -428,6 +462,82 @@ pub fn parse_exists(r: Response) -> Result<bool, Error> {
 /// Reads a text answer (cat APIs without `format=json`, Prometheus text...).
 pub fn parse_text(r: Response) -> Result<String, Error> {
     Ok(r.text())
+}
+
+/// Reads a JSON answer into an endpoint's generated response type. An answer that does not
+/// fit is an [`ErrorKind::Serialization`](es_transport::ErrorKind) error whose cause, a
+/// [`ResponseShapeError`], names the endpoint, the JSON path and what was expected.
+///
+/// ```
+/// use es_client::api::{read_typed, ResponseShapeError};
+/// let answer = br#"{"count": "many", "_shards": {}}"#;
+/// let err = read_typed::<es_types::count::CountResponse>("count", answer).unwrap_err();
+/// let shape = err.downcast_ref::<ResponseShapeError>().unwrap();
+/// assert_eq!((shape.endpoint, shape.path.as_str()), ("count", "count"));
+/// assert!(err.to_string().contains("`count` response"), "{err}");
+/// ```
+#[inline]
+pub fn parse_typed<T: DeserializeOwned>(endpoint: &'static str, r: Response) -> Result<T, Error> {
+    read_typed(endpoint, r.body())
+}
+
+/// [`parse_typed`] on a body.
+#[inline]
+pub fn read_typed<T: DeserializeOwned>(endpoint: &'static str, body: &[u8]) -> Result<T, Error> {
+    // Fast path without path tracking; on failure, read again to find where.
+    match serde_json::from_slice(body) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let mut d = serde_json::Deserializer::from_slice(body);
+            let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut d) {
+                Err(e) => (e.path().to_string(), e.into_inner()),
+                Ok(_) => (String::new(), first),
+            };
+            Err(Error::other(
+                es_transport::ErrorKind::Serialization,
+                ResponseShapeError {
+                    endpoint,
+                    path: if path == "." { String::new() } else { path },
+                    expected: std::any::type_name::<T>(),
+                    source,
+                },
+            ))
+        }
+    }
+}
+
+/// A response that does not fit its endpoint's type (see [`parse_typed`]).
+#[derive(Debug)]
+pub struct ResponseShapeError {
+    /// `cat.indices`.
+    pub endpoint: &'static str,
+    /// Where in the answer: `hits.hits[3]._id` (empty: the whole answer).
+    pub path: String,
+    /// The Rust type the answer was read as.
+    pub expected: &'static str,
+    /// What serde said.
+    pub source: serde_json::Error,
+}
+
+impl std::fmt::Display for ResponseShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", self.path)
+        };
+        write!(
+            f,
+            "the `{}` response does not fit {}{at}: {}",
+            self.endpoint, self.expected, self.source
+        )
+    }
+}
+
+impl std::error::Error for ResponseShapeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 /// Reads a JSON answer; an empty body is `null`.

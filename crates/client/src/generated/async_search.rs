@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct AsyncSearchDelete;
 impl ApiSpec for AsyncSearchDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[0];
-    type Output = serde_json::Value;
+    type Output = es_types::async_search::AsyncSearchDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::async_search::AsyncSearchDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> AsyncSearch<'a, F> {
@@ -38,11 +39,12 @@ impl<'a, F> AsyncSearch<'a, F> {
 pub struct AsyncSearchGet;
 impl ApiSpec for AsyncSearchGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[1];
-    type Output = serde_json::Value;
+    type Output = es_types::async_search::AsyncSearchGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::async_search::AsyncSearchGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> AsyncSearch<'a, F> {
@@ -75,11 +77,12 @@ impl<F> Call<'_, F, Api<AsyncSearchGet>> {
 pub struct AsyncSearchStatus;
 impl ApiSpec for AsyncSearchStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[2];
-    type Output = serde_json::Value;
+    type Output = es_types::async_search::AsyncSearchStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::async_search::AsyncSearchStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> AsyncSearch<'a, F> {
@@ -100,11 +103,12 @@ impl<F> Call<'_, F, Api<AsyncSearchStatus>> {
 pub struct AsyncSearchSubmit;
 impl ApiSpec for AsyncSearchSubmit {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[3];
-    type Output = serde_json::Value;
+    type Output = es_types::async_search::AsyncSearchSubmitResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::async_search::AsyncSearchSubmitResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> AsyncSearch<'a, F> {

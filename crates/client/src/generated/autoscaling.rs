@@ -21,11 +21,15 @@ pub struct AutoscalingDeleteAutoscalingPolicy;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for AutoscalingDeleteAutoscalingPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[4];
-    type Output = serde_json::Value;
+    type Output = es_types::autoscaling::AutoscalingDeleteAutoscalingPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::autoscaling::AutoscalingDeleteAutoscalingPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -57,11 +61,15 @@ pub struct AutoscalingGetAutoscalingCapacity;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for AutoscalingGetAutoscalingCapacity {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[5];
-    type Output = serde_json::Value;
+    type Output = es_types::autoscaling::AutoscalingGetAutoscalingCapacityResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::autoscaling::AutoscalingGetAutoscalingCapacityResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -88,11 +96,15 @@ pub struct AutoscalingGetAutoscalingPolicy;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for AutoscalingGetAutoscalingPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[6];
-    type Output = serde_json::Value;
+    type Output = es_types::autoscaling::AutoscalingGetAutoscalingPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::autoscaling::AutoscalingGetAutoscalingPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -120,11 +132,15 @@ pub struct AutoscalingPutAutoscalingPolicy;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for AutoscalingPutAutoscalingPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[7];
-    type Output = serde_json::Value;
+    type Output = es_types::autoscaling::AutoscalingPutAutoscalingPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::autoscaling::AutoscalingPutAutoscalingPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]

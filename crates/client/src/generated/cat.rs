@@ -15,15 +15,31 @@ impl<F> Elasticsearch<F> {
         Cat { client: self }
     }
 }
-/// Endpoint `cat.aliases`.
-pub struct CatAliases;
+/// Endpoint `cat.aliases`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatAliases<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatAliases {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[11];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatAliases<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[11];
+    type Output = es_types::cat::CatAliasesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatAliasesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatAliases>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatAliases<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -34,7 +50,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatAliases>> {
+impl<F, O> Call<'_, F, Api<CatAliases<O>>>
+where
+    CatAliases<O>: ApiSpec,
+{
     /// Path part `name`.
     pub fn name(self, v: impl crate::api::StrList) -> Self {
         self.part("name", crate::api::part_list(v))
@@ -82,15 +101,31 @@ impl<F> Call<'_, F, Api<CatAliases>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.allocation`.
-pub struct CatAllocation;
+/// Endpoint `cat.allocation`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatAllocation<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatAllocation {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[12];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatAllocation<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[12];
+    type Output = es_types::cat::CatAllocationResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatAllocationResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatAllocation>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatAllocation<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -101,7 +136,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatAllocation>> {
+impl<F, O> Call<'_, F, Api<CatAllocation<O>>>
+where
+    CatAllocation<O>: ApiSpec,
+{
     /// Path part `node_id`.
     pub fn node_id(self, v: impl crate::api::StrList) -> Self {
         self.part("node_id", crate::api::part_list(v))
@@ -146,15 +184,31 @@ impl<F> Call<'_, F, Api<CatAllocation>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.circuit_breaker`.
-pub struct CatCircuitBreaker;
+/// Endpoint `cat.circuit_breaker`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatCircuitBreaker<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatCircuitBreaker {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[13];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatCircuitBreaker<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[13];
+    type Output = es_types::cat::CatCircuitBreakerResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatCircuitBreakerResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatCircuitBreaker>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatCircuitBreaker<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -165,7 +219,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatCircuitBreaker>> {
+impl<F, O> Call<'_, F, Api<CatCircuitBreaker<O>>>
+where
+    CatCircuitBreaker<O>: ApiSpec,
+{
     /// Path part `circuit_breaker_patterns`.
     pub fn circuit_breaker_patterns(self, v: impl crate::api::StrList) -> Self {
         self.part("circuit_breaker_patterns", crate::api::part_list(v))
@@ -210,15 +267,31 @@ impl<F> Call<'_, F, Api<CatCircuitBreaker>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.component_templates`.
-pub struct CatComponentTemplates;
+/// Endpoint `cat.component_templates`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatComponentTemplates<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatComponentTemplates {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[14];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatComponentTemplates<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[14];
+    type Output = es_types::cat::CatComponentTemplatesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatComponentTemplatesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatComponentTemplates>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatComponentTemplates<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -229,7 +302,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatComponentTemplates>> {
+impl<F, O> Call<'_, F, Api<CatComponentTemplates<O>>>
+where
+    CatComponentTemplates<O>: ApiSpec,
+{
     /// Path part `name`.
     pub fn name(self, v: impl Into<String>) -> Self {
         self.part("name", v.into())
@@ -274,15 +350,31 @@ impl<F> Call<'_, F, Api<CatComponentTemplates>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.count`.
-pub struct CatCount;
+/// Endpoint `cat.count`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatCount<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatCount {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[15];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatCount<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[15];
+    type Output = es_types::cat::CatCountResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatCountResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatCount>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatCount<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -293,7 +385,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatCount>> {
+impl<F, O> Call<'_, F, Api<CatCount<O>>>
+where
+    CatCount<O>: ApiSpec,
+{
     /// Path part `index`.
     pub fn index(self, v: impl crate::api::StrList) -> Self {
         self.part("index", crate::api::part_list(v))
@@ -330,15 +425,31 @@ impl<F> Call<'_, F, Api<CatCount>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.fielddata`.
-pub struct CatFielddata;
+/// Endpoint `cat.fielddata`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatFielddata<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatFielddata {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[16];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatFielddata<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[16];
+    type Output = es_types::cat::CatFielddataResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatFielddataResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatFielddata>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatFielddata<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -349,7 +460,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatFielddata>> {
+impl<F, O> Call<'_, F, Api<CatFielddata<O>>>
+where
+    CatFielddata<O>: ApiSpec,
+{
     /// Path part `fields`.
     pub fn fields(self, v: impl crate::api::StrList) -> Self {
         self.part("fields", crate::api::part_list(v))
@@ -386,15 +500,31 @@ impl<F> Call<'_, F, Api<CatFielddata>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.health`.
-pub struct CatHealth;
+/// Endpoint `cat.health`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatHealth<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatHealth {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[17];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatHealth<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[17];
+    type Output = es_types::cat::CatHealthResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatHealthResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatHealth>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatHealth<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -405,7 +535,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatHealth>> {
+impl<F, O> Call<'_, F, Api<CatHealth<O>>>
+where
+    CatHealth<O>: ApiSpec,
+{
     /// If true, returns `HH:MM:SS` and Unix epoch timestamps.
     pub fn ts(self, v: bool) -> Self {
         self.param("ts", v)
@@ -442,13 +575,31 @@ impl<F> Call<'_, F, Api<CatHealth>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.help`.
-pub struct CatHelp;
+/// Endpoint `cat.help`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatHelp<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatHelp {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[18];
     type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
         crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatHelp<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[18];
+    type Output = es_types::cat::CatHelpResponse;
+    #[inline]
+    fn parse(
+        r: es_transport::Response,
+    ) -> Result<es_types::cat::CatHelpResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatHelp>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatHelp<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -459,15 +610,31 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-/// Endpoint `cat.indices`.
-pub struct CatIndices;
+/// Endpoint `cat.indices`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatIndices<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatIndices {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[19];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatIndices<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[19];
+    type Output = es_types::cat::CatIndicesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatIndicesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatIndices>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatIndices<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -478,7 +645,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatIndices>> {
+impl<F, O> Call<'_, F, Api<CatIndices<O>>>
+where
+    CatIndices<O>: ApiSpec,
+{
     /// Path part `index`.
     pub fn index(self, v: impl crate::api::StrList) -> Self {
         self.part("index", crate::api::part_list(v))
@@ -538,15 +708,31 @@ impl<F> Call<'_, F, Api<CatIndices>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.master`.
-pub struct CatMaster;
+/// Endpoint `cat.master`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatMaster<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatMaster {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[20];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatMaster<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[20];
+    type Output = es_types::cat::CatMasterResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatMasterResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatMaster>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatMaster<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -557,7 +743,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatMaster>> {
+impl<F, O> Call<'_, F, Api<CatMaster<O>>>
+where
+    CatMaster<O>: ApiSpec,
+{
     /// A comma-separated list of columns names to display. It supports simple wildcards.
     pub fn h(
         self,
@@ -598,15 +787,31 @@ impl<F> Call<'_, F, Api<CatMaster>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.ml_data_frame_analytics`.
-pub struct CatMlDataFrameAnalytics;
+/// Endpoint `cat.ml_data_frame_analytics`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatMlDataFrameAnalytics<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatMlDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[21];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatMlDataFrameAnalytics<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[21];
+    type Output = es_types::cat::CatMlDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatMlDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatMlDataFrameAnalytics>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatMlDataFrameAnalytics<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -617,7 +822,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatMlDataFrameAnalytics>> {
+impl<F, O> Call<'_, F, Api<CatMlDataFrameAnalytics<O>>>
+where
+    CatMlDataFrameAnalytics<O>: ApiSpec,
+{
     /// Path part `id`.
     pub fn id(self, v: impl Into<String>) -> Self {
         self.part("id", v.into())
@@ -661,15 +869,31 @@ impl<F> Call<'_, F, Api<CatMlDataFrameAnalytics>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.ml_datafeeds`.
-pub struct CatMlDatafeeds;
+/// Endpoint `cat.ml_datafeeds`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatMlDatafeeds<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatMlDatafeeds {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[22];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatMlDatafeeds<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[22];
+    type Output = es_types::cat::CatMlDatafeedsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatMlDatafeedsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatMlDatafeeds>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatMlDatafeeds<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -680,7 +904,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatMlDatafeeds>> {
+impl<F, O> Call<'_, F, Api<CatMlDatafeeds<O>>>
+where
+    CatMlDatafeeds<O>: ApiSpec,
+{
     /// Path part `datafeed_id`.
     pub fn datafeed_id(self, v: impl Into<String>) -> Self {
         self.part("datafeed_id", v.into())
@@ -724,15 +951,31 @@ impl<F> Call<'_, F, Api<CatMlDatafeeds>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.ml_jobs`.
-pub struct CatMlJobs;
+/// Endpoint `cat.ml_jobs`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatMlJobs<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatMlJobs {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[23];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatMlJobs<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[23];
+    type Output = es_types::cat::CatMlJobsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatMlJobsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatMlJobs>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatMlJobs<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -743,7 +986,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatMlJobs>> {
+impl<F, O> Call<'_, F, Api<CatMlJobs<O>>>
+where
+    CatMlJobs<O>: ApiSpec,
+{
     /// Path part `job_id`.
     pub fn job_id(self, v: impl Into<String>) -> Self {
         self.part("job_id", v.into())
@@ -787,15 +1033,31 @@ impl<F> Call<'_, F, Api<CatMlJobs>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.ml_trained_models`.
-pub struct CatMlTrainedModels;
+/// Endpoint `cat.ml_trained_models`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatMlTrainedModels<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatMlTrainedModels {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[24];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatMlTrainedModels<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[24];
+    type Output = es_types::cat::CatMlTrainedModelsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatMlTrainedModelsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatMlTrainedModels>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatMlTrainedModels<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -806,7 +1068,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatMlTrainedModels>> {
+impl<F, O> Call<'_, F, Api<CatMlTrainedModels<O>>>
+where
+    CatMlTrainedModels<O>: ApiSpec,
+{
     /// Path part `model_id`.
     pub fn model_id(self, v: impl Into<String>) -> Self {
         self.part("model_id", v.into())
@@ -858,15 +1123,31 @@ impl<F> Call<'_, F, Api<CatMlTrainedModels>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.nodeattrs`.
-pub struct CatNodeattrs;
+/// Endpoint `cat.nodeattrs`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatNodeattrs<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatNodeattrs {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[25];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatNodeattrs<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[25];
+    type Output = es_types::cat::CatNodeattrsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatNodeattrsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatNodeattrs>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatNodeattrs<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -877,7 +1158,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatNodeattrs>> {
+impl<F, O> Call<'_, F, Api<CatNodeattrs<O>>>
+where
+    CatNodeattrs<O>: ApiSpec,
+{
     /// A comma-separated list of columns names to display. It supports simple wildcards.
     pub fn h(
         self,
@@ -918,15 +1202,31 @@ impl<F> Call<'_, F, Api<CatNodeattrs>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.nodes`.
-pub struct CatNodes;
+/// Endpoint `cat.nodes`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatNodes<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatNodes {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[26];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatNodes<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[26];
+    type Output = es_types::cat::CatNodesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatNodesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatNodes>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatNodes<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -937,7 +1237,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatNodes>> {
+impl<F, O> Call<'_, F, Api<CatNodes<O>>>
+where
+    CatNodes<O>: ApiSpec,
+{
     /// If `true`, return the full node ID. If `false`, return the shortened node ID.
     pub fn full_id(self, v: bool) -> Self {
         self.param("full_id", v)
@@ -982,15 +1285,31 @@ impl<F> Call<'_, F, Api<CatNodes>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.pending_tasks`.
-pub struct CatPendingTasks;
+/// Endpoint `cat.pending_tasks`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatPendingTasks<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatPendingTasks {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[27];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatPendingTasks<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[27];
+    type Output = es_types::cat::CatPendingTasksResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatPendingTasksResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatPendingTasks>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatPendingTasks<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1001,7 +1320,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatPendingTasks>> {
+impl<F, O> Call<'_, F, Api<CatPendingTasks<O>>>
+where
+    CatPendingTasks<O>: ApiSpec,
+{
     /// A comma-separated list of columns names to display. It supports simple wildcards.
     pub fn h(
         self,
@@ -1042,15 +1364,31 @@ impl<F> Call<'_, F, Api<CatPendingTasks>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.plugins`.
-pub struct CatPlugins;
+/// Endpoint `cat.plugins`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatPlugins<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatPlugins {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[28];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatPlugins<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[28];
+    type Output = es_types::cat::CatPluginsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatPluginsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatPlugins>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatPlugins<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1061,7 +1399,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatPlugins>> {
+impl<F, O> Call<'_, F, Api<CatPlugins<O>>>
+where
+    CatPlugins<O>: ApiSpec,
+{
     /// A comma-separated list of columns names to display. It supports simple wildcards.
     pub fn h(
         self,
@@ -1106,15 +1447,31 @@ impl<F> Call<'_, F, Api<CatPlugins>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.recovery`.
-pub struct CatRecovery;
+/// Endpoint `cat.recovery`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatRecovery<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatRecovery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[29];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatRecovery<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[29];
+    type Output = es_types::cat::CatRecoveryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatRecoveryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatRecovery>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatRecovery<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1125,7 +1482,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatRecovery>> {
+impl<F, O> Call<'_, F, Api<CatRecovery<O>>>
+where
+    CatRecovery<O>: ApiSpec,
+{
     /// Path part `index`.
     pub fn index(self, v: impl crate::api::StrList) -> Self {
         self.part("index", crate::api::part_list(v))
@@ -1170,15 +1530,31 @@ impl<F> Call<'_, F, Api<CatRecovery>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.repositories`.
-pub struct CatRepositories;
+/// Endpoint `cat.repositories`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatRepositories<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatRepositories {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[30];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatRepositories<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[30];
+    type Output = es_types::cat::CatRepositoriesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatRepositoriesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatRepositories>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatRepositories<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1189,7 +1565,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatRepositories>> {
+impl<F, O> Call<'_, F, Api<CatRepositories<O>>>
+where
+    CatRepositories<O>: ApiSpec,
+{
     /// List of columns to appear in the response. Supports simple wildcards.
     pub fn h(self, v: impl crate::api::StrList) -> Self {
         self.param("h", crate::api::str_list(v))
@@ -1227,15 +1606,31 @@ impl<F> Call<'_, F, Api<CatRepositories>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.segments`.
-pub struct CatSegments;
+/// Endpoint `cat.segments`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatSegments<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatSegments {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[31];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatSegments<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[31];
+    type Output = es_types::cat::CatSegmentsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatSegmentsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatSegments>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatSegments<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1246,7 +1641,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatSegments>> {
+impl<F, O> Call<'_, F, Api<CatSegments<O>>>
+where
+    CatSegments<O>: ApiSpec,
+{
     /// Path part `index`.
     pub fn index(self, v: impl crate::api::StrList) -> Self {
         self.part("index", crate::api::part_list(v))
@@ -1314,15 +1712,31 @@ impl<F> Call<'_, F, Api<CatSegments>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.shards`.
-pub struct CatShards;
+/// Endpoint `cat.shards`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatShards<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatShards {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[32];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatShards<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[32];
+    type Output = es_types::cat::CatShardsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatShardsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatShards>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatShards<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1333,7 +1747,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatShards>> {
+impl<F, O> Call<'_, F, Api<CatShards<O>>>
+where
+    CatShards<O>: ApiSpec,
+{
     /// Path part `index`.
     pub fn index(self, v: impl crate::api::StrList) -> Self {
         self.part("index", crate::api::part_list(v))
@@ -1374,15 +1791,31 @@ impl<F> Call<'_, F, Api<CatShards>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.snapshots`.
-pub struct CatSnapshots;
+/// Endpoint `cat.snapshots`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatSnapshots<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatSnapshots {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[33];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatSnapshots<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[33];
+    type Output = es_types::cat::CatSnapshotsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatSnapshotsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatSnapshots>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatSnapshots<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1393,7 +1826,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatSnapshots>> {
+impl<F, O> Call<'_, F, Api<CatSnapshots<O>>>
+where
+    CatSnapshots<O>: ApiSpec,
+{
     /// Path part `repository`.
     pub fn repository(self, v: impl crate::api::StrList) -> Self {
         self.part("repository", crate::api::part_list(v))
@@ -1439,16 +1875,34 @@ impl<F> Call<'_, F, Api<CatSnapshots>> {
     }
 }
 #[cfg(feature = "experimental-apis")]
-/// Endpoint `cat.tasks`.
-pub struct CatTasks;
+/// Endpoint `cat.tasks`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatTasks<O = crate::api::Text>(std::marker::PhantomData<O>);
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for CatTasks {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[34];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+#[cfg(feature = "experimental-apis")]
+impl ApiSpec for CatTasks<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[34];
+    type Output = es_types::cat::CatTasksResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatTasksResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+#[cfg(feature = "experimental-apis")]
+impl<'a, F> Call<'a, F, Api<CatTasks>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatTasks<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -1461,7 +1915,10 @@ impl<'a, F> Cat<'a, F> {
     }
 }
 #[cfg(feature = "experimental-apis")]
-impl<F> Call<'_, F, Api<CatTasks>> {
+impl<F, O> Call<'_, F, Api<CatTasks<O>>>
+where
+    CatTasks<O>: ApiSpec,
+{
     /// The task action names, which are used to limit the response.
     pub fn actions(self, v: impl crate::api::StrList) -> Self {
         self.param("actions", crate::api::str_list(v))
@@ -1518,15 +1975,31 @@ impl<F> Call<'_, F, Api<CatTasks>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.templates`.
-pub struct CatTemplates;
+/// Endpoint `cat.templates`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatTemplates<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatTemplates {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[35];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatTemplates<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[35];
+    type Output = es_types::cat::CatTemplatesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatTemplatesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatTemplates>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatTemplates<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1537,7 +2010,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatTemplates>> {
+impl<F, O> Call<'_, F, Api<CatTemplates<O>>>
+where
+    CatTemplates<O>: ApiSpec,
+{
     /// Path part `name`.
     pub fn name(self, v: impl Into<String>) -> Self {
         self.part("name", v.into())
@@ -1582,15 +2058,31 @@ impl<F> Call<'_, F, Api<CatTemplates>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.thread_pool`.
-pub struct CatThreadPool;
+/// Endpoint `cat.thread_pool`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatThreadPool<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatThreadPool {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[36];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatThreadPool<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[36];
+    type Output = es_types::cat::CatThreadPoolResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatThreadPoolResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatThreadPool>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatThreadPool<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1601,7 +2093,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatThreadPool>> {
+impl<F, O> Call<'_, F, Api<CatThreadPool<O>>>
+where
+    CatThreadPool<O>: ApiSpec,
+{
     /// Path part `thread_pool_patterns`.
     pub fn thread_pool_patterns(self, v: impl crate::api::StrList) -> Self {
         self.part("thread_pool_patterns", crate::api::part_list(v))
@@ -1646,15 +2141,31 @@ impl<F> Call<'_, F, Api<CatThreadPool>> {
         self.param("time", v.wire())
     }
 }
-/// Endpoint `cat.transforms`.
-pub struct CatTransforms;
+/// Endpoint `cat.transforms`: the text table, or typed rows after `rows()` (`O` = [`crate::api::Rows`]).
+pub struct CatTransforms<O = crate::api::Text>(std::marker::PhantomData<O>);
 impl ApiSpec for CatTransforms {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[37];
-    type Output = serde_json::Value;
+    type Output = String;
+    const ACCEPT: Option<&'static str> = Some(crate::api::CAT_TEXT_ACCEPT);
+    #[inline]
+    fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
+        crate::api::parse_text(r)
+    }
+}
+impl ApiSpec for CatTransforms<crate::api::Rows> {
+    const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[37];
+    type Output = es_types::cat::CatTransformsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cat::CatTransformsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
+    }
+}
+impl<'a, F> Call<'a, F, Api<CatTransforms>> {
+    /// Typed rows instead of the text table (asks for `format=json`).
+    pub fn rows(self) -> Call<'a, F, Api<CatTransforms<crate::api::Rows>>> {
+        self.param("format", "json").retype()
     }
 }
 impl<'a, F> Cat<'a, F> {
@@ -1665,7 +2176,10 @@ impl<'a, F> Cat<'a, F> {
         Call::api(self.client)
     }
 }
-impl<F> Call<'_, F, Api<CatTransforms>> {
+impl<F, O> Call<'_, F, Api<CatTransforms<O>>>
+where
+    CatTransforms<O>: ApiSpec,
+{
     /// Path part `transform_id`.
     pub fn transform_id(self, v: impl Into<String>) -> Self {
         self.part("transform_id", v.into())

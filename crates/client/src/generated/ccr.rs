@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct CcrDeleteAutoFollowPattern;
 impl ApiSpec for CcrDeleteAutoFollowPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[38];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrDeleteAutoFollowPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrDeleteAutoFollowPatternResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -47,11 +48,12 @@ impl<F> Call<'_, F, Api<CcrDeleteAutoFollowPattern>> {
 pub struct CcrFollow;
 impl ApiSpec for CcrFollow {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[39];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrFollowResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrFollowResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -76,11 +78,12 @@ impl<F> Call<'_, F, Api<CcrFollow>> {
 pub struct CcrFollowInfo;
 impl ApiSpec for CcrFollowInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[40];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrFollowInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrFollowInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -104,11 +107,12 @@ impl<F> Call<'_, F, Api<CcrFollowInfo>> {
 pub struct CcrFollowStats;
 impl ApiSpec for CcrFollowStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[41];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrFollowStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrFollowStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -132,11 +136,12 @@ impl<F> Call<'_, F, Api<CcrFollowStats>> {
 pub struct CcrForgetFollower;
 impl ApiSpec for CcrForgetFollower {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[42];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrForgetFollowerResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrForgetFollowerResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -160,11 +165,12 @@ impl<F> Call<'_, F, Api<CcrForgetFollower>> {
 pub struct CcrGetAutoFollowPattern;
 impl ApiSpec for CcrGetAutoFollowPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[43];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrGetAutoFollowPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrGetAutoFollowPatternResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -189,11 +195,12 @@ impl<F> Call<'_, F, Api<CcrGetAutoFollowPattern>> {
 pub struct CcrPauseAutoFollowPattern;
 impl ApiSpec for CcrPauseAutoFollowPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[44];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrPauseAutoFollowPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrPauseAutoFollowPatternResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -217,11 +224,12 @@ impl<F> Call<'_, F, Api<CcrPauseAutoFollowPattern>> {
 pub struct CcrPauseFollow;
 impl ApiSpec for CcrPauseFollow {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[45];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrPauseFollowResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrPauseFollowResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -245,11 +253,12 @@ impl<F> Call<'_, F, Api<CcrPauseFollow>> {
 pub struct CcrPutAutoFollowPattern;
 impl ApiSpec for CcrPutAutoFollowPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[46];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrPutAutoFollowPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrPutAutoFollowPatternResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -273,11 +282,12 @@ impl<F> Call<'_, F, Api<CcrPutAutoFollowPattern>> {
 pub struct CcrResumeAutoFollowPattern;
 impl ApiSpec for CcrResumeAutoFollowPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[47];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrResumeAutoFollowPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrResumeAutoFollowPatternResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -301,11 +311,12 @@ impl<F> Call<'_, F, Api<CcrResumeAutoFollowPattern>> {
 pub struct CcrResumeFollow;
 impl ApiSpec for CcrResumeFollow {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[48];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrResumeFollowResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrResumeFollowResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -329,11 +340,12 @@ impl<F> Call<'_, F, Api<CcrResumeFollow>> {
 pub struct CcrStats;
 impl ApiSpec for CcrStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[49];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {
@@ -358,11 +370,12 @@ impl<F> Call<'_, F, Api<CcrStats>> {
 pub struct CcrUnfollow;
 impl ApiSpec for CcrUnfollow {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[50];
-    type Output = serde_json::Value;
+    type Output = es_types::ccr::CcrUnfollowResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ccr::CcrUnfollowResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ccr<'a, F> {

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct ClusterAllocationExplain;
 impl ApiSpec for ClusterAllocationExplain {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[53];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterAllocationExplainResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::cluster::ClusterAllocationExplainResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -68,11 +72,15 @@ impl<F> Call<'_, F, Api<ClusterAllocationExplain>> {
 pub struct ClusterDeleteComponentTemplate;
 impl ApiSpec for ClusterDeleteComponentTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[54];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterDeleteComponentTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::cluster::ClusterDeleteComponentTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -101,6 +109,7 @@ pub struct ClusterDeleteVotingConfigExclusions;
 impl ApiSpec for ClusterDeleteVotingConfigExclusions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[55];
     type Output = serde_json::Value;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<serde_json::Value, es_transport::Error> {
@@ -132,6 +141,7 @@ pub struct ClusterExistsComponentTemplate;
 impl ApiSpec for ClusterExistsComponentTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[56];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -161,11 +171,15 @@ impl<F> Call<'_, F, Api<ClusterExistsComponentTemplate>> {
 pub struct ClusterGetComponentTemplate;
 impl ApiSpec for ClusterGetComponentTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[57];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterGetComponentTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::cluster::ClusterGetComponentTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -208,11 +222,12 @@ impl<F> Call<'_, F, Api<ClusterGetComponentTemplate>> {
 pub struct ClusterGetSettings;
 impl ApiSpec for ClusterGetSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[58];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterGetSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterGetSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -246,6 +261,7 @@ pub struct ClusterHealth;
 impl ApiSpec for ClusterHealth {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[59];
     type Output = crate::types::ClusterHealthResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::ClusterHealthResponse, es_transport::Error> {
@@ -317,11 +333,12 @@ impl<F> Call<'_, F, Api<ClusterHealth>> {
 pub struct ClusterInfo;
 impl ApiSpec for ClusterInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[60];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -339,11 +356,12 @@ impl<'a, F> Cluster<'a, F> {
 pub struct ClusterPendingTasks;
 impl ApiSpec for ClusterPendingTasks {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[61];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterPendingTasksResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterPendingTasksResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -369,6 +387,7 @@ pub struct ClusterPostVotingConfigExclusions;
 impl ApiSpec for ClusterPostVotingConfigExclusions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[62];
     type Output = serde_json::Value;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<serde_json::Value, es_transport::Error> {
@@ -407,11 +426,15 @@ impl<F> Call<'_, F, Api<ClusterPostVotingConfigExclusions>> {
 pub struct ClusterPutComponentTemplate;
 impl ApiSpec for ClusterPutComponentTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[63];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterPutComponentTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::cluster::ClusterPutComponentTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -443,11 +466,12 @@ impl<F> Call<'_, F, Api<ClusterPutComponentTemplate>> {
 pub struct ClusterPutSettings;
 impl ApiSpec for ClusterPutSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[64];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterPutSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterPutSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -476,11 +500,12 @@ impl<F> Call<'_, F, Api<ClusterPutSettings>> {
 pub struct ClusterRemoteInfo;
 impl ApiSpec for ClusterRemoteInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[65];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterRemoteInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterRemoteInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -495,11 +520,12 @@ impl<'a, F> Cluster<'a, F> {
 pub struct ClusterReroute;
 impl ApiSpec for ClusterReroute {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[66];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterRerouteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterRerouteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -540,11 +566,12 @@ impl<F> Call<'_, F, Api<ClusterReroute>> {
 pub struct ClusterState;
 impl ApiSpec for ClusterState {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[67];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterStateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterStateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {
@@ -607,11 +634,12 @@ impl<F> Call<'_, F, Api<ClusterState>> {
 pub struct ClusterStats;
 impl ApiSpec for ClusterStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[68];
-    type Output = serde_json::Value;
+    type Output = es_types::cluster::ClusterStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cluster::ClusterStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {

@@ -21,11 +21,12 @@ pub struct ConnectorCheckIn;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorCheckIn {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[69];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorCheckInResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorCheckInResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -46,11 +47,12 @@ pub struct ConnectorDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[70];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -82,11 +84,12 @@ pub struct ConnectorGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[71];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -114,11 +117,12 @@ pub struct ConnectorLastSync;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for ConnectorLastSync {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[72];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorLastSyncResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorLastSyncResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -139,11 +143,12 @@ pub struct ConnectorList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorList {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[73];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorListResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorListResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -192,11 +197,12 @@ pub struct ConnectorPost;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorPost {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[74];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorPostResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorPostResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -214,11 +220,12 @@ pub struct ConnectorPut;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorPut {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[75];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorPutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorPutResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -243,11 +250,15 @@ pub struct ConnectorSecretDelete;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for ConnectorSecretDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[76];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSecretDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSecretDeleteResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -266,11 +277,12 @@ pub struct ConnectorSecretGet;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for ConnectorSecretGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[77];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSecretGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSecretGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -289,11 +301,12 @@ pub struct ConnectorSecretPost;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for ConnectorSecretPost {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[78];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSecretPostResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSecretPostResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -309,11 +322,12 @@ pub struct ConnectorSecretPut;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for ConnectorSecretPut {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[79];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSecretPutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSecretPutResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -332,11 +346,15 @@ pub struct ConnectorSyncJobCancel;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobCancel {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[80];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobCancelResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobCancelResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -358,11 +376,15 @@ pub struct ConnectorSyncJobCheckIn;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobCheckIn {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[81];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobCheckInResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobCheckInResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -384,11 +406,15 @@ pub struct ConnectorSyncJobClaim;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobClaim {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[82];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobClaimResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobClaimResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -410,11 +436,15 @@ pub struct ConnectorSyncJobDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[83];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobDeleteResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -436,11 +466,15 @@ pub struct ConnectorSyncJobError;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobError {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[84];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobErrorResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobErrorResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -462,11 +496,12 @@ pub struct ConnectorSyncJobGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[85];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSyncJobGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -488,11 +523,12 @@ pub struct ConnectorSyncJobList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobList {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[86];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobListResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSyncJobListResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -536,11 +572,12 @@ pub struct ConnectorSyncJobPost;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorSyncJobPost {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[87];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobPostResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorSyncJobPostResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -558,11 +595,15 @@ pub struct ConnectorSyncJobUpdateStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorSyncJobUpdateStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[88];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorSyncJobUpdateStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorSyncJobUpdateStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -584,11 +625,15 @@ pub struct ConnectorUpdateActiveFiltering;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateActiveFiltering {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[89];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateActiveFilteringResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateActiveFilteringResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -609,11 +654,15 @@ pub struct ConnectorUpdateApiKeyId;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateApiKeyId {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[90];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateApiKeyIdResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateApiKeyIdResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -634,11 +683,15 @@ pub struct ConnectorUpdateConfiguration;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateConfiguration {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[91];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateConfigurationResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateConfigurationResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -659,11 +712,12 @@ pub struct ConnectorUpdateError;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateError {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[92];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateErrorResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorUpdateErrorResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -684,11 +738,15 @@ pub struct ConnectorUpdateFeatures;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateFeatures {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[93];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateFeaturesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateFeaturesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -709,11 +767,15 @@ pub struct ConnectorUpdateFiltering;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateFiltering {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[94];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateFilteringResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateFilteringResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -734,11 +796,15 @@ pub struct ConnectorUpdateFilteringValidation;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateFilteringValidation {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[95];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateFilteringValidationResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateFilteringValidationResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -759,11 +825,15 @@ pub struct ConnectorUpdateIndexName;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateIndexName {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[96];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateIndexNameResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateIndexNameResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -784,11 +854,12 @@ pub struct ConnectorUpdateName;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateName {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[97];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateNameResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::connector::ConnectorUpdateNameResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -809,11 +880,15 @@ pub struct ConnectorUpdateNative;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateNative {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[98];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateNativeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateNativeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -834,11 +909,15 @@ pub struct ConnectorUpdatePipeline;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdatePipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[99];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdatePipelineResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdatePipelineResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -859,11 +938,15 @@ pub struct ConnectorUpdateScheduling;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateScheduling {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[100];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateSchedulingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateSchedulingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -884,11 +967,15 @@ pub struct ConnectorUpdateServiceType;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for ConnectorUpdateServiceType {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[101];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateServiceTypeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateServiceTypeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -909,11 +996,15 @@ pub struct ConnectorUpdateStatus;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ConnectorUpdateStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[102];
-    type Output = serde_json::Value;
+    type Output = es_types::connector::ConnectorUpdateStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::connector::ConnectorUpdateStatusResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

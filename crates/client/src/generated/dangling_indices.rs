@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct DanglingIndicesDeleteDanglingIndex;
 impl ApiSpec for DanglingIndicesDeleteDanglingIndex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[105];
-    type Output = serde_json::Value;
+    type Output = es_types::dangling_indices::DanglingIndicesDeleteDanglingIndexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::dangling_indices::DanglingIndicesDeleteDanglingIndexResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> DanglingIndices<'a, F> {
@@ -55,11 +59,15 @@ impl<F> Call<'_, F, Api<DanglingIndicesDeleteDanglingIndex>> {
 pub struct DanglingIndicesImportDanglingIndex;
 impl ApiSpec for DanglingIndicesImportDanglingIndex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[106];
-    type Output = serde_json::Value;
+    type Output = es_types::dangling_indices::DanglingIndicesImportDanglingIndexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::dangling_indices::DanglingIndicesImportDanglingIndexResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> DanglingIndices<'a, F> {
@@ -91,11 +99,15 @@ impl<F> Call<'_, F, Api<DanglingIndicesImportDanglingIndex>> {
 pub struct DanglingIndicesListDanglingIndices;
 impl ApiSpec for DanglingIndicesListDanglingIndices {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[107];
-    type Output = serde_json::Value;
+    type Output = es_types::dangling_indices::DanglingIndicesListDanglingIndicesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::dangling_indices::DanglingIndicesListDanglingIndicesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> DanglingIndices<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct EnrichDeletePolicy;
 impl ApiSpec for EnrichDeletePolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[113];
-    type Output = serde_json::Value;
+    type Output = es_types::enrich::EnrichDeletePolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::enrich::EnrichDeletePolicyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Enrich<'a, F> {
@@ -47,11 +48,12 @@ impl<F> Call<'_, F, Api<EnrichDeletePolicy>> {
 pub struct EnrichExecutePolicy;
 impl ApiSpec for EnrichExecutePolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[114];
-    type Output = serde_json::Value;
+    type Output = es_types::enrich::EnrichExecutePolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::enrich::EnrichExecutePolicyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Enrich<'a, F> {
@@ -79,11 +81,12 @@ impl<F> Call<'_, F, Api<EnrichExecutePolicy>> {
 pub struct EnrichGetPolicy;
 impl ApiSpec for EnrichGetPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[115];
-    type Output = serde_json::Value;
+    type Output = es_types::enrich::EnrichGetPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::enrich::EnrichGetPolicyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Enrich<'a, F> {
@@ -108,11 +111,12 @@ impl<F> Call<'_, F, Api<EnrichGetPolicy>> {
 pub struct EnrichPutPolicy;
 impl ApiSpec for EnrichPutPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[116];
-    type Output = serde_json::Value;
+    type Output = es_types::enrich::EnrichPutPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::enrich::EnrichPutPolicyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Enrich<'a, F> {
@@ -136,11 +140,12 @@ impl<F> Call<'_, F, Api<EnrichPutPolicy>> {
 pub struct EnrichStats;
 impl ApiSpec for EnrichStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[117];
-    type Output = serde_json::Value;
+    type Output = es_types::enrich::EnrichStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::enrich::EnrichStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Enrich<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct EqlDelete;
 impl ApiSpec for EqlDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[118];
-    type Output = serde_json::Value;
+    type Output = es_types::eql::EqlDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::eql::EqlDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Eql<'a, F> {
@@ -38,11 +39,12 @@ impl<'a, F> Eql<'a, F> {
 pub struct EqlGet;
 impl ApiSpec for EqlGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[119];
-    type Output = serde_json::Value;
+    type Output = es_types::eql::EqlGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::eql::EqlGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Eql<'a, F> {
@@ -67,11 +69,12 @@ impl<F> Call<'_, F, Api<EqlGet>> {
 pub struct EqlGetStatus;
 impl ApiSpec for EqlGetStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[120];
-    type Output = serde_json::Value;
+    type Output = es_types::eql::EqlGetStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::eql::EqlGetStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Eql<'a, F> {
@@ -86,11 +89,12 @@ impl<'a, F> Eql<'a, F> {
 pub struct EqlSearch;
 impl ApiSpec for EqlSearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[121];
-    type Output = serde_json::Value;
+    type Output = es_types::eql::EqlSearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::eql::EqlSearchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Eql<'a, F> {

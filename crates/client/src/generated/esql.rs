@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct EsqlAsyncQuery;
 impl ApiSpec for EsqlAsyncQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[122];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlAsyncQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlAsyncQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Esql<'a, F> {
@@ -56,11 +57,12 @@ impl<F> Call<'_, F, Api<EsqlAsyncQuery>> {
 pub struct EsqlAsyncQueryDelete;
 impl ApiSpec for EsqlAsyncQueryDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[123];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlAsyncQueryDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlAsyncQueryDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Esql<'a, F> {
@@ -78,11 +80,12 @@ impl<'a, F> Esql<'a, F> {
 pub struct EsqlAsyncQueryGet;
 impl ApiSpec for EsqlAsyncQueryGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[124];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlAsyncQueryGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlAsyncQueryGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Esql<'a, F> {
@@ -118,11 +121,12 @@ impl<F> Call<'_, F, Api<EsqlAsyncQueryGet>> {
 pub struct EsqlAsyncQueryStop;
 impl ApiSpec for EsqlAsyncQueryStop {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[125];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlAsyncQueryStopResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlAsyncQueryStopResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Esql<'a, F> {
@@ -148,11 +152,12 @@ pub struct EsqlDeleteDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteDataSource {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[126];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlDeleteDataSourceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlDeleteDataSourceResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -184,11 +189,12 @@ pub struct EsqlDeleteDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteDataset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[127];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlDeleteDatasetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlDeleteDatasetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -220,11 +226,12 @@ pub struct EsqlDeleteView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlDeleteView {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[128];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlDeleteViewResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlDeleteViewResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -245,11 +252,12 @@ pub struct EsqlGetDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetDataSource {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[129];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlGetDataSourceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlGetDataSourceResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -278,11 +286,12 @@ pub struct EsqlGetDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetDataset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[130];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlGetDatasetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlGetDatasetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -311,11 +320,12 @@ pub struct EsqlGetQuery;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[131];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlGetQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlGetQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -333,11 +343,12 @@ pub struct EsqlGetView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlGetView {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[132];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlGetViewResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlGetViewResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -362,11 +373,12 @@ pub struct EsqlListQueries;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlListQueries {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[133];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlListQueriesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlListQueriesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -384,11 +396,12 @@ pub struct EsqlPutDataSource;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutDataSource {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[134];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlPutDataSourceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlPutDataSourceResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -420,11 +433,12 @@ pub struct EsqlPutDataset;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutDataset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[135];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlPutDatasetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlPutDatasetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -456,11 +470,12 @@ pub struct EsqlPutView;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for EsqlPutView {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[136];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlPutViewResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlPutViewResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -476,11 +491,12 @@ impl<'a, F> Esql<'a, F> {
 pub struct EsqlQuery;
 impl ApiSpec for EsqlQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[137];
-    type Output = serde_json::Value;
+    type Output = es_types::esql::EsqlQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::esql::EsqlQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Esql<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct FeaturesGetFeatures;
 impl ApiSpec for FeaturesGetFeatures {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[141];
-    type Output = serde_json::Value;
+    type Output = es_types::features::FeaturesGetFeaturesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::features::FeaturesGetFeaturesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Features<'a, F> {
@@ -46,11 +47,12 @@ pub struct FeaturesResetFeatures;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FeaturesResetFeatures {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[142];
-    type Output = serde_json::Value;
+    type Output = es_types::features::FeaturesResetFeaturesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::features::FeaturesResetFeaturesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

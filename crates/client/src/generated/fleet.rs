@@ -21,11 +21,12 @@ pub struct FleetDeleteSecret;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for FleetDeleteSecret {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[144];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetDeleteSecretResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetDeleteSecretResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -44,11 +45,12 @@ pub struct FleetGetSecret;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for FleetGetSecret {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[145];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetGetSecretResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetGetSecretResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -62,11 +64,12 @@ impl<'a, F> Fleet<'a, F> {
 pub struct FleetGlobalCheckpoints;
 impl ApiSpec for FleetGlobalCheckpoints {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[146];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetGlobalCheckpointsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetGlobalCheckpointsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Fleet<'a, F> {
@@ -104,11 +107,12 @@ pub struct FleetMsearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FleetMsearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[147];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetMsearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetMsearchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -188,11 +192,12 @@ pub struct FleetPostSecret;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for FleetPostSecret {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[148];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetPostSecretResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetPostSecretResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -208,11 +213,12 @@ pub struct FleetSearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for FleetSearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[149];
-    type Output = serde_json::Value;
+    type Output = es_types::fleet::FleetSearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::fleet::FleetSearchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct GraphExplore;
 impl ApiSpec for GraphExplore {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[156];
-    type Output = serde_json::Value;
+    type Output = es_types::graph::GraphExploreResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::graph::GraphExploreResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Graph<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct IlmDeleteLifecycle;
 impl ApiSpec for IlmDeleteLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[158];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmDeleteLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmDeleteLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -51,11 +52,12 @@ impl<F> Call<'_, F, Api<IlmDeleteLifecycle>> {
 pub struct IlmExplainLifecycle;
 impl ApiSpec for IlmExplainLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[159];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmExplainLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmExplainLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -87,11 +89,12 @@ impl<F> Call<'_, F, Api<IlmExplainLifecycle>> {
 pub struct IlmGetLifecycle;
 impl ApiSpec for IlmGetLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[160];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmGetLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmGetLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -120,11 +123,12 @@ impl<F> Call<'_, F, Api<IlmGetLifecycle>> {
 pub struct IlmGetStatus;
 impl ApiSpec for IlmGetStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[161];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmGetStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmGetStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -139,11 +143,12 @@ impl<'a, F> Ilm<'a, F> {
 pub struct IlmMigrateToDataTiers;
 impl ApiSpec for IlmMigrateToDataTiers {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[162];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmMigrateToDataTiersResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmMigrateToDataTiersResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -168,11 +173,12 @@ impl<F> Call<'_, F, Api<IlmMigrateToDataTiers>> {
 pub struct IlmMoveToStep;
 impl ApiSpec for IlmMoveToStep {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[163];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmMoveToStepResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmMoveToStepResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -190,11 +196,12 @@ impl<'a, F> Ilm<'a, F> {
 pub struct IlmPutLifecycle;
 impl ApiSpec for IlmPutLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[164];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmPutLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmPutLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -222,11 +229,12 @@ impl<F> Call<'_, F, Api<IlmPutLifecycle>> {
 pub struct IlmRemovePolicy;
 impl ApiSpec for IlmRemovePolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[165];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmRemovePolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmRemovePolicyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -244,11 +252,12 @@ impl<'a, F> Ilm<'a, F> {
 pub struct IlmRetry;
 impl ApiSpec for IlmRetry {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[166];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmRetryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmRetryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -263,11 +272,12 @@ impl<'a, F> Ilm<'a, F> {
 pub struct IlmStart;
 impl ApiSpec for IlmStart {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[167];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmStartResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmStartResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {
@@ -292,11 +302,12 @@ impl<F> Call<'_, F, Api<IlmStart>> {
 pub struct IlmStop;
 impl ApiSpec for IlmStop {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[168];
-    type Output = serde_json::Value;
+    type Output = es_types::ilm::IlmStopResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ilm::IlmStopResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ilm<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct IndicesAddBlock;
 impl ApiSpec for IndicesAddBlock {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[170];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesAddBlockResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesAddBlockResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -69,11 +70,12 @@ impl<F> Call<'_, F, Api<IndicesAddBlock>> {
 pub struct IndicesAnalyze;
 impl ApiSpec for IndicesAnalyze {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[171];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesAnalyzeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesAnalyzeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -94,11 +96,15 @@ impl<F> Call<'_, F, Api<IndicesAnalyze>> {
 pub struct IndicesCancelMigrateReindex;
 impl ApiSpec for IndicesCancelMigrateReindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[172];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesCancelMigrateReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesCancelMigrateReindexResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -116,11 +122,12 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesClearCache;
 impl ApiSpec for IndicesClearCache {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[173];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesClearCacheResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesClearCacheResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -172,11 +179,12 @@ impl<F> Call<'_, F, Api<IndicesClearCache>> {
 pub struct IndicesClone;
 impl ApiSpec for IndicesClone {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[174];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesCloneResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesCloneResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -209,11 +217,12 @@ impl<F> Call<'_, F, Api<IndicesClone>> {
 pub struct IndicesClose;
 impl ApiSpec for IndicesClose {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[175];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesCloseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesCloseResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -261,6 +270,7 @@ pub struct IndicesCreate;
 impl ApiSpec for IndicesCreate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[176];
     type Output = crate::types::IndicesCreateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::IndicesCreateResponse, es_transport::Error> {
@@ -293,11 +303,15 @@ impl<F> Call<'_, F, Api<IndicesCreate>> {
 pub struct IndicesCreateDataStream;
 impl ApiSpec for IndicesCreateDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[177];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesCreateDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesCreateDataStreamResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -325,11 +339,12 @@ impl<F> Call<'_, F, Api<IndicesCreateDataStream>> {
 pub struct IndicesCreateFrom;
 impl ApiSpec for IndicesCreateFrom {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[178];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesCreateFromResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesCreateFromResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -348,11 +363,15 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesDataStreamsStats;
 impl ApiSpec for IndicesDataStreamsStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[179];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDataStreamsStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesDataStreamsStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -381,6 +400,7 @@ pub struct IndicesDelete;
 impl ApiSpec for IndicesDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[180];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -428,6 +448,7 @@ pub struct IndicesDeleteAlias;
 impl ApiSpec for IndicesDeleteAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[181];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -462,11 +483,15 @@ impl<F> Call<'_, F, Api<IndicesDeleteAlias>> {
 pub struct IndicesDeleteDataLifecycle;
 impl ApiSpec for IndicesDeleteDataLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[182];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDeleteDataLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesDeleteDataLifecycleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -501,11 +526,15 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataLifecycle>> {
 pub struct IndicesDeleteDataStream;
 impl ApiSpec for IndicesDeleteDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[183];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDeleteDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesDeleteDataStreamResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -536,11 +565,15 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataStream>> {
 pub struct IndicesDeleteDataStreamOptions;
 impl ApiSpec for IndicesDeleteDataStreamOptions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[184];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDeleteDataStreamOptionsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesDeleteDataStreamOptionsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -575,11 +608,15 @@ impl<F> Call<'_, F, Api<IndicesDeleteDataStreamOptions>> {
 pub struct IndicesDeleteIndexTemplate;
 impl ApiSpec for IndicesDeleteIndexTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[185];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDeleteIndexTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesDeleteIndexTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -607,11 +644,12 @@ impl<F> Call<'_, F, Api<IndicesDeleteIndexTemplate>> {
 pub struct IndicesDeleteTemplate;
 impl ApiSpec for IndicesDeleteTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[186];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDeleteTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesDeleteTemplateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -641,11 +679,12 @@ pub struct IndicesDiskUsage;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for IndicesDiskUsage {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[187];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDiskUsageResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesDiskUsageResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -690,11 +729,12 @@ impl<F> Call<'_, F, Api<IndicesDiskUsage>> {
 pub struct IndicesDownsample;
 impl ApiSpec for IndicesDownsample {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[188];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesDownsampleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesDownsampleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -716,6 +756,7 @@ pub struct IndicesExists;
 impl ApiSpec for IndicesExists {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[189];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -765,6 +806,7 @@ pub struct IndicesExistsAlias;
 impl ApiSpec for IndicesExistsAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[190];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -810,6 +852,7 @@ pub struct IndicesExistsIndexTemplate;
 impl ApiSpec for IndicesExistsIndexTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[191];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -844,6 +887,7 @@ pub struct IndicesExistsTemplate;
 impl ApiSpec for IndicesExistsTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[192];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -877,11 +921,15 @@ impl<F> Call<'_, F, Api<IndicesExistsTemplate>> {
 pub struct IndicesExplainDataLifecycle;
 impl ApiSpec for IndicesExplainDataLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[193];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesExplainDataLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesExplainDataLifecycleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -911,11 +959,12 @@ pub struct IndicesFieldUsageStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for IndicesFieldUsageStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[194];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesFieldUsageStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesFieldUsageStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -956,11 +1005,12 @@ impl<F> Call<'_, F, Api<IndicesFieldUsageStats>> {
 pub struct IndicesFlush;
 impl ApiSpec for IndicesFlush {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[195];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesFlushResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesFlushResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1004,11 +1054,12 @@ impl<F> Call<'_, F, Api<IndicesFlush>> {
 pub struct IndicesForcemerge;
 impl ApiSpec for IndicesForcemerge {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[196];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesForcemergeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesForcemergeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1060,11 +1111,12 @@ impl<F> Call<'_, F, Api<IndicesForcemerge>> {
 pub struct IndicesGet;
 impl ApiSpec for IndicesGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[197];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1120,6 +1172,7 @@ pub struct IndicesGetAlias;
 impl ApiSpec for IndicesGetAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[198];
     type Output = crate::types::IndicesAliasesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::IndicesAliasesResponse, es_transport::Error> {
@@ -1167,11 +1220,15 @@ impl<F> Call<'_, F, Api<IndicesGetAlias>> {
 pub struct IndicesGetDataLifecycle;
 impl ApiSpec for IndicesGetDataLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[199];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetDataLifecycleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1206,11 +1263,15 @@ impl<F> Call<'_, F, Api<IndicesGetDataLifecycle>> {
 pub struct IndicesGetDataLifecycleStats;
 impl ApiSpec for IndicesGetDataLifecycleStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[200];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataLifecycleStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetDataLifecycleStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1227,11 +1288,12 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesGetDataStream;
 impl ApiSpec for IndicesGetDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[201];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesGetDataStreamResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1271,11 +1333,15 @@ impl<F> Call<'_, F, Api<IndicesGetDataStream>> {
 pub struct IndicesGetDataStreamMappings;
 impl ApiSpec for IndicesGetDataStreamMappings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[202];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataStreamMappingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetDataStreamMappingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1299,11 +1365,15 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamMappings>> {
 pub struct IndicesGetDataStreamOptions;
 impl ApiSpec for IndicesGetDataStreamOptions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[203];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataStreamOptionsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetDataStreamOptionsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1334,11 +1404,15 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamOptions>> {
 pub struct IndicesGetDataStreamSettings;
 impl ApiSpec for IndicesGetDataStreamSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[204];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetDataStreamSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetDataStreamSettingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1362,11 +1436,12 @@ impl<F> Call<'_, F, Api<IndicesGetDataStreamSettings>> {
 pub struct IndicesGetFieldMapping;
 impl ApiSpec for IndicesGetFieldMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[205];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetFieldMappingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesGetFieldMappingResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1409,11 +1484,15 @@ impl<F> Call<'_, F, Api<IndicesGetFieldMapping>> {
 pub struct IndicesGetIndexTemplate;
 impl ApiSpec for IndicesGetIndexTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[206];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetIndexTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetIndexTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1451,6 +1530,7 @@ pub struct IndicesGetMapping;
 impl ApiSpec for IndicesGetMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[207];
     type Output = crate::types::IndicesMappingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::IndicesMappingResponse, es_transport::Error> {
@@ -1498,11 +1578,15 @@ impl<F> Call<'_, F, Api<IndicesGetMapping>> {
 pub struct IndicesGetMigrateReindexStatus;
 impl ApiSpec for IndicesGetMigrateReindexStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[208];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetMigrateReindexStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesGetMigrateReindexStatusResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1521,6 +1605,7 @@ pub struct IndicesGetSettings;
 impl ApiSpec for IndicesGetSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[209];
     type Output = crate::types::IndicesSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::IndicesSettingsResponse, es_transport::Error> {
@@ -1580,11 +1665,12 @@ impl<F> Call<'_, F, Api<IndicesGetSettings>> {
 pub struct IndicesGetTemplate;
 impl ApiSpec for IndicesGetTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[210];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesGetTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesGetTemplateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1617,11 +1703,12 @@ impl<F> Call<'_, F, Api<IndicesGetTemplate>> {
 pub struct IndicesMigrateReindex;
 impl ApiSpec for IndicesMigrateReindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[211];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesMigrateReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesMigrateReindexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1636,11 +1723,15 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesMigrateToDataStream;
 impl ApiSpec for IndicesMigrateToDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[212];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesMigrateToDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesMigrateToDataStreamResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1668,11 +1759,15 @@ impl<F> Call<'_, F, Api<IndicesMigrateToDataStream>> {
 pub struct IndicesModifyDataStream;
 impl ApiSpec for IndicesModifyDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[213];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesModifyDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesModifyDataStreamResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1687,11 +1782,12 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesOpen;
 impl ApiSpec for IndicesOpen {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[214];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesOpenResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesOpenResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1738,11 +1834,15 @@ impl<F> Call<'_, F, Api<IndicesOpen>> {
 pub struct IndicesPromoteDataStream;
 impl ApiSpec for IndicesPromoteDataStream {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[215];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPromoteDataStreamResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPromoteDataStreamResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1767,6 +1867,7 @@ pub struct IndicesPutAlias;
 impl ApiSpec for IndicesPutAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[216];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -1801,11 +1902,15 @@ impl<F> Call<'_, F, Api<IndicesPutAlias>> {
 pub struct IndicesPutDataLifecycle;
 impl ApiSpec for IndicesPutDataLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[217];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutDataLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPutDataLifecycleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1840,11 +1945,15 @@ impl<F> Call<'_, F, Api<IndicesPutDataLifecycle>> {
 pub struct IndicesPutDataStreamMappings;
 impl ApiSpec for IndicesPutDataStreamMappings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[218];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutDataStreamMappingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPutDataStreamMappingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1876,11 +1985,15 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamMappings>> {
 pub struct IndicesPutDataStreamOptions;
 impl ApiSpec for IndicesPutDataStreamOptions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[219];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutDataStreamOptionsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPutDataStreamOptionsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1915,11 +2028,15 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamOptions>> {
 pub struct IndicesPutDataStreamSettings;
 impl ApiSpec for IndicesPutDataStreamSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[220];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutDataStreamSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPutDataStreamSettingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1951,11 +2068,15 @@ impl<F> Call<'_, F, Api<IndicesPutDataStreamSettings>> {
 pub struct IndicesPutIndexTemplate;
 impl ApiSpec for IndicesPutIndexTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[221];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutIndexTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesPutIndexTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1988,6 +2109,7 @@ pub struct IndicesPutMapping;
 impl ApiSpec for IndicesPutMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[222];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -2039,6 +2161,7 @@ pub struct IndicesPutSettings;
 impl ApiSpec for IndicesPutSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[223];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -2098,11 +2221,12 @@ impl<F> Call<'_, F, Api<IndicesPutSettings>> {
 pub struct IndicesPutTemplate;
 impl ApiSpec for IndicesPutTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[224];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesPutTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesPutTemplateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2138,11 +2262,12 @@ impl<F> Call<'_, F, Api<IndicesPutTemplate>> {
 pub struct IndicesRecovery;
 impl ApiSpec for IndicesRecovery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[225];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesRecoveryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesRecoveryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2187,6 +2312,7 @@ pub struct IndicesRefresh;
 impl ApiSpec for IndicesRefresh {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[226];
     type Output = crate::types::ShardsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::ShardsResponse, es_transport::Error> {
@@ -2226,11 +2352,15 @@ impl<F> Call<'_, F, Api<IndicesRefresh>> {
 pub struct IndicesReloadSearchAnalyzers;
 impl ApiSpec for IndicesReloadSearchAnalyzers {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[227];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesReloadSearchAnalyzersResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesReloadSearchAnalyzersResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2269,11 +2399,12 @@ impl<F> Call<'_, F, Api<IndicesReloadSearchAnalyzers>> {
 pub struct IndicesRemoveBlock;
 impl ApiSpec for IndicesRemoveBlock {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[228];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesRemoveBlockResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesRemoveBlockResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2319,11 +2450,12 @@ impl<F> Call<'_, F, Api<IndicesRemoveBlock>> {
 pub struct IndicesResolveCluster;
 impl ApiSpec for IndicesResolveCluster {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[229];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesResolveClusterResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesResolveClusterResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2367,11 +2499,12 @@ impl<F> Call<'_, F, Api<IndicesResolveCluster>> {
 pub struct IndicesResolveIndex;
 impl ApiSpec for IndicesResolveIndex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[230];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesResolveIndexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesResolveIndexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2413,11 +2546,12 @@ impl<F> Call<'_, F, Api<IndicesResolveIndex>> {
 pub struct IndicesRollover;
 impl ApiSpec for IndicesRollover {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[231];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesRolloverResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesRolloverResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2461,11 +2595,12 @@ impl<F> Call<'_, F, Api<IndicesRollover>> {
 pub struct IndicesSegments;
 impl ApiSpec for IndicesSegments {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[232];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesSegmentsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesSegmentsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2501,11 +2636,12 @@ impl<F> Call<'_, F, Api<IndicesSegments>> {
 pub struct IndicesShardStores;
 impl ApiSpec for IndicesShardStores {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[233];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesShardStoresResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesShardStoresResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2548,11 +2684,12 @@ impl<F> Call<'_, F, Api<IndicesShardStores>> {
 pub struct IndicesShrink;
 impl ApiSpec for IndicesShrink {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[234];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesShrinkResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesShrinkResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2585,11 +2722,15 @@ impl<F> Call<'_, F, Api<IndicesShrink>> {
 pub struct IndicesSimulateIndexTemplate;
 impl ApiSpec for IndicesSimulateIndexTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[235];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesSimulateIndexTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesSimulateIndexTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2625,11 +2766,15 @@ impl<F> Call<'_, F, Api<IndicesSimulateIndexTemplate>> {
 pub struct IndicesSimulateTemplate;
 impl ApiSpec for IndicesSimulateTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[236];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesSimulateTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::indices::IndicesSimulateTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2666,11 +2811,12 @@ impl<F> Call<'_, F, Api<IndicesSimulateTemplate>> {
 pub struct IndicesSplit;
 impl ApiSpec for IndicesSplit {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[237];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesSplitResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesSplitResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2703,11 +2849,12 @@ impl<F> Call<'_, F, Api<IndicesSplit>> {
 pub struct IndicesStats;
 impl ApiSpec for IndicesStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[238];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2775,6 +2922,7 @@ pub struct IndicesUpdateAliases;
 impl ApiSpec for IndicesUpdateAliases {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[239];
     type Output = crate::types::AcknowledgedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
@@ -2803,11 +2951,12 @@ impl<F> Call<'_, F, Api<IndicesUpdateAliases>> {
 pub struct IndicesValidateQuery;
 impl ApiSpec for IndicesValidateQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[240];
-    type Output = serde_json::Value;
+    type Output = es_types::indices::IndicesValidateQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::indices::IndicesValidateQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct InferenceChatCompletionUnified;
 impl ApiSpec for InferenceChatCompletionUnified {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[241];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceChatCompletionUnifiedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceChatCompletionUnifiedResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -47,11 +51,12 @@ impl<F> Call<'_, F, Api<InferenceChatCompletionUnified>> {
 pub struct InferenceCompletion;
 impl ApiSpec for InferenceCompletion {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[242];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceCompletionResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceCompletionResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -75,11 +80,12 @@ impl<F> Call<'_, F, Api<InferenceCompletion>> {
 pub struct InferenceDelete;
 impl ApiSpec for InferenceDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[243];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -111,11 +117,15 @@ impl<F> Call<'_, F, Api<InferenceDelete>> {
 pub struct InferenceDeleteRegionPolicy;
 impl ApiSpec for InferenceDeleteRegionPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[244];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceDeleteRegionPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceDeleteRegionPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -132,11 +142,12 @@ pub struct InferenceEmbedding;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for InferenceEmbedding {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[245];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceEmbeddingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceEmbeddingResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -162,11 +173,12 @@ impl<F> Call<'_, F, Api<InferenceEmbedding>> {
 pub struct InferenceGet;
 impl ApiSpec for InferenceGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[246];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -191,11 +203,15 @@ impl<F> Call<'_, F, Api<InferenceGet>> {
 pub struct InferenceGetRegionPolicy;
 impl ApiSpec for InferenceGetRegionPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[247];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceGetRegionPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceGetRegionPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -210,11 +226,12 @@ impl<'a, F> Inference<'a, F> {
 pub struct InferenceInference;
 impl ApiSpec for InferenceInference {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[248];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceInferenceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceInferenceResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -242,11 +259,12 @@ impl<F> Call<'_, F, Api<InferenceInference>> {
 pub struct InferencePut;
 impl ApiSpec for InferencePut {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[249];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -274,11 +292,12 @@ impl<F> Call<'_, F, Api<InferencePut>> {
 pub struct InferencePutAi21;
 impl ApiSpec for InferencePutAi21 {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[250];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAi21Response;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutAi21Response, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -305,11 +324,15 @@ impl<F> Call<'_, F, Api<InferencePutAi21>> {
 pub struct InferencePutAlibabacloud;
 impl ApiSpec for InferencePutAlibabacloud {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[251];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAlibabacloudResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAlibabacloudResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -336,11 +359,15 @@ impl<F> Call<'_, F, Api<InferencePutAlibabacloud>> {
 pub struct InferencePutAmazonbedrock;
 impl ApiSpec for InferencePutAmazonbedrock {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[252];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAmazonbedrockResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAmazonbedrockResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -367,11 +394,15 @@ impl<F> Call<'_, F, Api<InferencePutAmazonbedrock>> {
 pub struct InferencePutAmazonsagemaker;
 impl ApiSpec for InferencePutAmazonsagemaker {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[253];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAmazonsagemakerResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAmazonsagemakerResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -398,11 +429,15 @@ impl<F> Call<'_, F, Api<InferencePutAmazonsagemaker>> {
 pub struct InferencePutAnthropic;
 impl ApiSpec for InferencePutAnthropic {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[254];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAnthropicResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAnthropicResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -429,11 +464,15 @@ impl<F> Call<'_, F, Api<InferencePutAnthropic>> {
 pub struct InferencePutAzureaistudio;
 impl ApiSpec for InferencePutAzureaistudio {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[255];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAzureaistudioResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAzureaistudioResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -460,11 +499,15 @@ impl<F> Call<'_, F, Api<InferencePutAzureaistudio>> {
 pub struct InferencePutAzureopenai;
 impl ApiSpec for InferencePutAzureopenai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[256];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutAzureopenaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutAzureopenaiResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -491,11 +534,12 @@ impl<F> Call<'_, F, Api<InferencePutAzureopenai>> {
 pub struct InferencePutCohere;
 impl ApiSpec for InferencePutCohere {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[257];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutCohereResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutCohereResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -522,11 +566,15 @@ impl<F> Call<'_, F, Api<InferencePutCohere>> {
 pub struct InferencePutContextualai;
 impl ApiSpec for InferencePutContextualai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[258];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutContextualaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutContextualaiResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -553,11 +601,12 @@ impl<F> Call<'_, F, Api<InferencePutContextualai>> {
 pub struct InferencePutCustom;
 impl ApiSpec for InferencePutCustom {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[259];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutCustomResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutCustomResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -578,11 +627,12 @@ impl<'a, F> Inference<'a, F> {
 pub struct InferencePutDeepseek;
 impl ApiSpec for InferencePutDeepseek {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[260];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutDeepseekResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutDeepseekResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -609,11 +659,15 @@ impl<F> Call<'_, F, Api<InferencePutDeepseek>> {
 pub struct InferencePutElasticsearch;
 impl ApiSpec for InferencePutElasticsearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[261];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutElasticsearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutElasticsearchResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -640,11 +694,12 @@ impl<F> Call<'_, F, Api<InferencePutElasticsearch>> {
 pub struct InferencePutElser;
 impl ApiSpec for InferencePutElser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[262];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutElserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutElserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -671,11 +726,15 @@ impl<F> Call<'_, F, Api<InferencePutElser>> {
 pub struct InferencePutFireworksai;
 impl ApiSpec for InferencePutFireworksai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[263];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutFireworksaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutFireworksaiResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -702,11 +761,15 @@ impl<F> Call<'_, F, Api<InferencePutFireworksai>> {
 pub struct InferencePutGoogleaistudio;
 impl ApiSpec for InferencePutGoogleaistudio {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[264];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutGoogleaistudioResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutGoogleaistudioResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -733,11 +796,15 @@ impl<F> Call<'_, F, Api<InferencePutGoogleaistudio>> {
 pub struct InferencePutGooglevertexai;
 impl ApiSpec for InferencePutGooglevertexai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[265];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutGooglevertexaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutGooglevertexaiResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -764,11 +831,12 @@ impl<F> Call<'_, F, Api<InferencePutGooglevertexai>> {
 pub struct InferencePutGroq;
 impl ApiSpec for InferencePutGroq {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[266];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutGroqResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutGroqResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -795,11 +863,15 @@ impl<F> Call<'_, F, Api<InferencePutGroq>> {
 pub struct InferencePutHuggingFace;
 impl ApiSpec for InferencePutHuggingFace {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[267];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutHuggingFaceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutHuggingFaceResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -826,11 +898,12 @@ impl<F> Call<'_, F, Api<InferencePutHuggingFace>> {
 pub struct InferencePutJinaai;
 impl ApiSpec for InferencePutJinaai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[268];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutJinaaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutJinaaiResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -857,11 +930,12 @@ impl<F> Call<'_, F, Api<InferencePutJinaai>> {
 pub struct InferencePutLlama;
 impl ApiSpec for InferencePutLlama {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[269];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutLlamaResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutLlamaResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -888,11 +962,12 @@ impl<F> Call<'_, F, Api<InferencePutLlama>> {
 pub struct InferencePutMistral;
 impl ApiSpec for InferencePutMistral {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[270];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutMistralResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutMistralResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -919,11 +994,12 @@ impl<F> Call<'_, F, Api<InferencePutMistral>> {
 pub struct InferencePutNvidia;
 impl ApiSpec for InferencePutNvidia {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[271];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutNvidiaResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutNvidiaResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -950,11 +1026,12 @@ impl<F> Call<'_, F, Api<InferencePutNvidia>> {
 pub struct InferencePutOpenai;
 impl ApiSpec for InferencePutOpenai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[272];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutOpenaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutOpenaiResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -981,11 +1058,15 @@ impl<F> Call<'_, F, Api<InferencePutOpenai>> {
 pub struct InferencePutOpenshiftAi;
 impl ApiSpec for InferencePutOpenshiftAi {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[273];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutOpenshiftAiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutOpenshiftAiResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1012,11 +1093,15 @@ impl<F> Call<'_, F, Api<InferencePutOpenshiftAi>> {
 pub struct InferencePutRegionPolicy;
 impl ApiSpec for InferencePutRegionPolicy {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[274];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutRegionPolicyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferencePutRegionPolicyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1037,11 +1122,12 @@ impl<F> Call<'_, F, Api<InferencePutRegionPolicy>> {
 pub struct InferencePutVoyageai;
 impl ApiSpec for InferencePutVoyageai {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[275];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutVoyageaiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutVoyageaiResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1068,11 +1154,12 @@ impl<F> Call<'_, F, Api<InferencePutVoyageai>> {
 pub struct InferencePutWatsonx;
 impl ApiSpec for InferencePutWatsonx {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[276];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferencePutWatsonxResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferencePutWatsonxResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1099,11 +1186,12 @@ impl<F> Call<'_, F, Api<InferencePutWatsonx>> {
 pub struct InferenceRerank;
 impl ApiSpec for InferenceRerank {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[277];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceRerankResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceRerankResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1127,11 +1215,15 @@ impl<F> Call<'_, F, Api<InferenceRerank>> {
 pub struct InferenceSparseEmbedding;
 impl ApiSpec for InferenceSparseEmbedding {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[278];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceSparseEmbeddingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceSparseEmbeddingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1155,11 +1247,15 @@ impl<F> Call<'_, F, Api<InferenceSparseEmbedding>> {
 pub struct InferenceStreamCompletion;
 impl ApiSpec for InferenceStreamCompletion {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[279];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceStreamCompletionResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceStreamCompletionResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1183,11 +1279,15 @@ impl<F> Call<'_, F, Api<InferenceStreamCompletion>> {
 pub struct InferenceTextEmbedding;
 impl ApiSpec for InferenceTextEmbedding {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[280];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceTextEmbeddingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::inference::InferenceTextEmbeddingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {
@@ -1211,11 +1311,12 @@ impl<F> Call<'_, F, Api<InferenceTextEmbedding>> {
 pub struct InferenceUpdate;
 impl ApiSpec for InferenceUpdate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[281];
-    type Output = serde_json::Value;
+    type Output = es_types::inference::InferenceUpdateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::inference::InferenceUpdateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Inference<'a, F> {

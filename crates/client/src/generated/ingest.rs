@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct IngestDeleteGeoipDatabase;
 impl ApiSpec for IngestDeleteGeoipDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[283];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestDeleteGeoipDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ingest::IngestDeleteGeoipDatabaseResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -51,11 +55,15 @@ impl<F> Call<'_, F, Api<IngestDeleteGeoipDatabase>> {
 pub struct IngestDeleteIpLocationDatabase;
 impl ApiSpec for IngestDeleteIpLocationDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[284];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestDeleteIpLocationDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ingest::IngestDeleteIpLocationDatabaseResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -83,11 +91,12 @@ impl<F> Call<'_, F, Api<IngestDeleteIpLocationDatabase>> {
 pub struct IngestDeletePipeline;
 impl ApiSpec for IngestDeletePipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[285];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestDeletePipelineResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestDeletePipelineResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -115,11 +124,12 @@ impl<F> Call<'_, F, Api<IngestDeletePipeline>> {
 pub struct IngestGeoIpStats;
 impl ApiSpec for IngestGeoIpStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[286];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestGeoIpStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestGeoIpStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -134,11 +144,12 @@ impl<'a, F> Ingest<'a, F> {
 pub struct IngestGetGeoipDatabase;
 impl ApiSpec for IngestGetGeoipDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[287];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestGetGeoipDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestGetGeoipDatabaseResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -159,11 +170,15 @@ impl<F> Call<'_, F, Api<IngestGetGeoipDatabase>> {
 pub struct IngestGetIpLocationDatabase;
 impl ApiSpec for IngestGetIpLocationDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[288];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestGetIpLocationDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ingest::IngestGetIpLocationDatabaseResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -186,11 +201,12 @@ impl<F> Call<'_, F, Api<IngestGetIpLocationDatabase>> {
 pub struct IngestGetPipeline;
 impl ApiSpec for IngestGetPipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[289];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestGetPipelineResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestGetPipelineResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -219,11 +235,12 @@ impl<F> Call<'_, F, Api<IngestGetPipeline>> {
 pub struct IngestProcessorGrok;
 impl ApiSpec for IngestProcessorGrok {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[290];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestProcessorGrokResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestProcessorGrokResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -238,11 +255,12 @@ impl<'a, F> Ingest<'a, F> {
 pub struct IngestPutGeoipDatabase;
 impl ApiSpec for IngestPutGeoipDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[291];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestPutGeoipDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestPutGeoipDatabaseResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -270,11 +288,15 @@ impl<F> Call<'_, F, Api<IngestPutGeoipDatabase>> {
 pub struct IngestPutIpLocationDatabase;
 impl ApiSpec for IngestPutIpLocationDatabase {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[292];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestPutIpLocationDatabaseResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ingest::IngestPutIpLocationDatabaseResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -302,11 +324,12 @@ impl<F> Call<'_, F, Api<IngestPutIpLocationDatabase>> {
 pub struct IngestPutPipeline;
 impl ApiSpec for IngestPutPipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[293];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestPutPipelineResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestPutPipelineResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {
@@ -338,11 +361,12 @@ impl<F> Call<'_, F, Api<IngestPutPipeline>> {
 pub struct IngestSimulate;
 impl ApiSpec for IngestSimulate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[294];
-    type Output = serde_json::Value;
+    type Output = es_types::ingest::IngestSimulateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ingest::IngestSimulateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ingest<'a, F> {

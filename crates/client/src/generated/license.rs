@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct LicenseDelete;
 impl ApiSpec for LicenseDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[296];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicenseDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicenseDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -48,11 +49,12 @@ impl<F> Call<'_, F, Api<LicenseDelete>> {
 pub struct LicenseGet;
 impl ApiSpec for LicenseGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[297];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicenseGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicenseGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -77,11 +79,12 @@ impl<F> Call<'_, F, Api<LicenseGet>> {
 pub struct LicenseGetBasicStatus;
 impl ApiSpec for LicenseGetBasicStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[298];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicenseGetBasicStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicenseGetBasicStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -96,11 +99,12 @@ impl<'a, F> License<'a, F> {
 pub struct LicenseGetTrialStatus;
 impl ApiSpec for LicenseGetTrialStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[299];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicenseGetTrialStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicenseGetTrialStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -115,11 +119,12 @@ impl<'a, F> License<'a, F> {
 pub struct LicensePost;
 impl ApiSpec for LicensePost {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[300];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicensePostResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicensePostResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -148,11 +153,12 @@ impl<F> Call<'_, F, Api<LicensePost>> {
 pub struct LicensePostStartBasic;
 impl ApiSpec for LicensePostStartBasic {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[301];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicensePostStartBasicResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicensePostStartBasicResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {
@@ -181,11 +187,12 @@ impl<F> Call<'_, F, Api<LicensePostStartBasic>> {
 pub struct LicensePostStartTrial;
 impl ApiSpec for LicensePostStartTrial {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[302];
-    type Output = serde_json::Value;
+    type Output = es_types::license::LicensePostStartTrialResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::license::LicensePostStartTrialResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> License<'a, F> {

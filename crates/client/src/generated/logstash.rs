@@ -20,6 +20,7 @@ pub struct LogstashDeletePipeline;
 impl ApiSpec for LogstashDeletePipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[304];
     type Output = serde_json::Value;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<serde_json::Value, es_transport::Error> {
@@ -41,11 +42,12 @@ impl<'a, F> Logstash<'a, F> {
 pub struct LogstashGetPipeline;
 impl ApiSpec for LogstashGetPipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[305];
-    type Output = serde_json::Value;
+    type Output = es_types::logstash::LogstashGetPipelineResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::logstash::LogstashGetPipelineResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Logstash<'a, F> {
@@ -67,6 +69,7 @@ pub struct LogstashPutPipeline;
 impl ApiSpec for LogstashPutPipeline {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[306];
     type Output = serde_json::Value;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<serde_json::Value, es_transport::Error> {

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct MigrationDeprecations;
 impl ApiSpec for MigrationDeprecations {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[308];
-    type Output = serde_json::Value;
+    type Output = es_types::migration::MigrationDeprecationsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::migration::MigrationDeprecationsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Migration<'a, F> {
@@ -44,11 +48,15 @@ impl<F> Call<'_, F, Api<MigrationDeprecations>> {
 pub struct MigrationGetFeatureUpgradeStatus;
 impl ApiSpec for MigrationGetFeatureUpgradeStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[309];
-    type Output = serde_json::Value;
+    type Output = es_types::migration::MigrationGetFeatureUpgradeStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::migration::MigrationGetFeatureUpgradeStatusResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Migration<'a, F> {
@@ -65,11 +73,15 @@ impl<'a, F> Migration<'a, F> {
 pub struct MigrationPostFeatureUpgrade;
 impl ApiSpec for MigrationPostFeatureUpgrade {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[310];
-    type Output = serde_json::Value;
+    type Output = es_types::migration::MigrationPostFeatureUpgradeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::migration::MigrationPostFeatureUpgradeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Migration<'a, F> {

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct MlClearTrainedModelDeploymentCache;
 impl ApiSpec for MlClearTrainedModelDeploymentCache {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[311];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlClearTrainedModelDeploymentCacheResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlClearTrainedModelDeploymentCacheResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -41,11 +45,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlCloseJob;
 impl ApiSpec for MlCloseJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[312];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlCloseJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlCloseJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -74,11 +79,12 @@ impl<F> Call<'_, F, Api<MlCloseJob>> {
 pub struct MlDeleteCalendar;
 impl ApiSpec for MlDeleteCalendar {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[313];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteCalendarResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteCalendarResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -96,11 +102,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlDeleteCalendarEvent;
 impl ApiSpec for MlDeleteCalendarEvent {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[314];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteCalendarEventResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteCalendarEventResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -121,11 +128,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlDeleteCalendarJob;
 impl ApiSpec for MlDeleteCalendarJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[315];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteCalendarJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteCalendarJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -146,11 +154,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlDeleteDataFrameAnalytics;
 impl ApiSpec for MlDeleteDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[316];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -178,11 +187,12 @@ impl<F> Call<'_, F, Api<MlDeleteDataFrameAnalytics>> {
 pub struct MlDeleteDatafeed;
 impl ApiSpec for MlDeleteDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[317];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -206,11 +216,12 @@ impl<F> Call<'_, F, Api<MlDeleteDatafeed>> {
 pub struct MlDeleteExpiredData;
 impl ApiSpec for MlDeleteExpiredData {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[318];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteExpiredDataResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteExpiredDataResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -239,11 +250,12 @@ impl<F> Call<'_, F, Api<MlDeleteExpiredData>> {
 pub struct MlDeleteFilter;
 impl ApiSpec for MlDeleteFilter {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[319];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteFilterResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteFilterResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -261,11 +273,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlDeleteForecast;
 impl ApiSpec for MlDeleteForecast {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[320];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteForecastResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteForecastResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -297,11 +310,12 @@ impl<F> Call<'_, F, Api<MlDeleteForecast>> {
 pub struct MlDeleteJob;
 impl ApiSpec for MlDeleteJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[321];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -333,11 +347,12 @@ impl<F> Call<'_, F, Api<MlDeleteJob>> {
 pub struct MlDeleteModelSnapshot;
 impl ApiSpec for MlDeleteModelSnapshot {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[322];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteModelSnapshotResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteModelSnapshotResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -358,11 +373,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlDeleteTrainedModel;
 impl ApiSpec for MlDeleteTrainedModel {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[323];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteTrainedModelResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteTrainedModelResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -390,11 +406,12 @@ impl<F> Call<'_, F, Api<MlDeleteTrainedModel>> {
 pub struct MlDeleteTrainedModelAlias;
 impl ApiSpec for MlDeleteTrainedModelAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[324];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlDeleteTrainedModelAliasResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlDeleteTrainedModelAliasResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -415,11 +432,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlEstimateModelMemory;
 impl ApiSpec for MlEstimateModelMemory {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[325];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlEstimateModelMemoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlEstimateModelMemoryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -434,11 +452,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlEvaluateDataFrame;
 impl ApiSpec for MlEvaluateDataFrame {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[326];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlEvaluateDataFrameResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlEvaluateDataFrameResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -453,11 +472,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlExplainDataFrameAnalytics;
 impl ApiSpec for MlExplainDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[327];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlExplainDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlExplainDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -480,11 +500,12 @@ impl<F> Call<'_, F, Api<MlExplainDataFrameAnalytics>> {
 pub struct MlFlushJob;
 impl ApiSpec for MlFlushJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[328];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlFlushJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlFlushJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -521,11 +542,12 @@ impl<F> Call<'_, F, Api<MlFlushJob>> {
 pub struct MlForecast;
 impl ApiSpec for MlForecast {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[329];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlForecastResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlForecastResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -554,11 +576,12 @@ impl<F> Call<'_, F, Api<MlForecast>> {
 pub struct MlGetBuckets;
 impl ApiSpec for MlGetBuckets {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[330];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetBucketsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetBucketsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -618,11 +641,12 @@ impl<F> Call<'_, F, Api<MlGetBuckets>> {
 pub struct MlGetCalendarEvents;
 impl ApiSpec for MlGetCalendarEvents {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[331];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetCalendarEventsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetCalendarEventsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -662,11 +686,12 @@ impl<F> Call<'_, F, Api<MlGetCalendarEvents>> {
 pub struct MlGetCalendars;
 impl ApiSpec for MlGetCalendars {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[332];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetCalendarsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetCalendarsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -695,11 +720,12 @@ impl<F> Call<'_, F, Api<MlGetCalendars>> {
 pub struct MlGetCategories;
 impl ApiSpec for MlGetCategories {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[333];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetCategoriesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetCategoriesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -735,11 +761,12 @@ impl<F> Call<'_, F, Api<MlGetCategories>> {
 pub struct MlGetDataFrameAnalytics;
 impl ApiSpec for MlGetDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[334];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -776,11 +803,15 @@ impl<F> Call<'_, F, Api<MlGetDataFrameAnalytics>> {
 pub struct MlGetDataFrameAnalyticsStats;
 impl ApiSpec for MlGetDataFrameAnalyticsStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[335];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetDataFrameAnalyticsStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlGetDataFrameAnalyticsStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -819,11 +850,12 @@ impl<F> Call<'_, F, Api<MlGetDataFrameAnalyticsStats>> {
 pub struct MlGetDatafeedStats;
 impl ApiSpec for MlGetDatafeedStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[336];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetDatafeedStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetDatafeedStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -848,11 +880,12 @@ impl<F> Call<'_, F, Api<MlGetDatafeedStats>> {
 pub struct MlGetDatafeeds;
 impl ApiSpec for MlGetDatafeeds {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[337];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetDatafeedsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetDatafeedsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -881,11 +914,12 @@ impl<F> Call<'_, F, Api<MlGetDatafeeds>> {
 pub struct MlGetFilters;
 impl ApiSpec for MlGetFilters {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[338];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetFiltersResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetFiltersResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -914,11 +948,12 @@ impl<F> Call<'_, F, Api<MlGetFilters>> {
 pub struct MlGetInfluencers;
 impl ApiSpec for MlGetInfluencers {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[339];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetInfluencersResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetInfluencersResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -970,11 +1005,12 @@ impl<F> Call<'_, F, Api<MlGetInfluencers>> {
 pub struct MlGetJobStats;
 impl ApiSpec for MlGetJobStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[340];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetJobStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetJobStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -999,11 +1035,12 @@ impl<F> Call<'_, F, Api<MlGetJobStats>> {
 pub struct MlGetJobs;
 impl ApiSpec for MlGetJobs {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[341];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetJobsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetJobsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1032,11 +1069,12 @@ impl<F> Call<'_, F, Api<MlGetJobs>> {
 pub struct MlGetMemoryStats;
 impl ApiSpec for MlGetMemoryStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[342];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetMemoryStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetMemoryStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1065,11 +1103,15 @@ impl<F> Call<'_, F, Api<MlGetMemoryStats>> {
 pub struct MlGetModelSnapshotUpgradeStats;
 impl ApiSpec for MlGetModelSnapshotUpgradeStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[343];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetModelSnapshotUpgradeStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlGetModelSnapshotUpgradeStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1096,11 +1138,12 @@ impl<F> Call<'_, F, Api<MlGetModelSnapshotUpgradeStats>> {
 pub struct MlGetModelSnapshots;
 impl ApiSpec for MlGetModelSnapshots {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[344];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetModelSnapshotsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetModelSnapshotsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1148,11 +1191,12 @@ impl<F> Call<'_, F, Api<MlGetModelSnapshots>> {
 pub struct MlGetOverallBuckets;
 impl ApiSpec for MlGetOverallBuckets {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[345];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetOverallBucketsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetOverallBucketsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1200,11 +1244,12 @@ impl<F> Call<'_, F, Api<MlGetOverallBuckets>> {
 pub struct MlGetRecords;
 impl ApiSpec for MlGetRecords {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[346];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetRecordsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetRecordsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1256,11 +1301,12 @@ impl<F> Call<'_, F, Api<MlGetRecords>> {
 pub struct MlGetTrainedModels;
 impl ApiSpec for MlGetTrainedModels {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[347];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetTrainedModelsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetTrainedModelsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1309,11 +1355,12 @@ impl<F> Call<'_, F, Api<MlGetTrainedModels>> {
 pub struct MlGetTrainedModelsStats;
 impl ApiSpec for MlGetTrainedModelsStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[348];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlGetTrainedModelsStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlGetTrainedModelsStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1346,11 +1393,12 @@ impl<F> Call<'_, F, Api<MlGetTrainedModelsStats>> {
 pub struct MlInferTrainedModel;
 impl ApiSpec for MlInferTrainedModel {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[349];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlInferTrainedModelResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlInferTrainedModelResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1374,11 +1422,12 @@ impl<F> Call<'_, F, Api<MlInferTrainedModel>> {
 pub struct MlInfo;
 impl ApiSpec for MlInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[350];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1393,11 +1442,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlOpenJob;
 impl ApiSpec for MlOpenJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[351];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlOpenJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlOpenJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1418,11 +1468,12 @@ impl<F> Call<'_, F, Api<MlOpenJob>> {
 pub struct MlPostCalendarEvents;
 impl ApiSpec for MlPostCalendarEvents {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[352];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPostCalendarEventsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPostCalendarEventsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1440,11 +1491,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPostData;
 impl ApiSpec for MlPostData {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[353];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPostDataResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPostDataResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1469,11 +1521,12 @@ impl<F> Call<'_, F, Api<MlPostData>> {
 pub struct MlPreviewDataFrameAnalytics;
 impl ApiSpec for MlPreviewDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[354];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPreviewDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPreviewDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1496,11 +1549,12 @@ impl<F> Call<'_, F, Api<MlPreviewDataFrameAnalytics>> {
 pub struct MlPreviewDatafeed;
 impl ApiSpec for MlPreviewDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[355];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPreviewDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPreviewDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1529,11 +1583,12 @@ impl<F> Call<'_, F, Api<MlPreviewDatafeed>> {
 pub struct MlPutCalendar;
 impl ApiSpec for MlPutCalendar {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[356];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutCalendarResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutCalendarResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1551,11 +1606,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPutCalendarJob;
 impl ApiSpec for MlPutCalendarJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[357];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutCalendarJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutCalendarJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1576,11 +1632,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPutDataFrameAnalytics;
 impl ApiSpec for MlPutDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[358];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1598,11 +1655,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPutDatafeed;
 impl ApiSpec for MlPutDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[359];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1641,11 +1699,12 @@ impl<F> Call<'_, F, Api<MlPutDatafeed>> {
 pub struct MlPutFilter;
 impl ApiSpec for MlPutFilter {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[360];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutFilterResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutFilterResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1663,11 +1722,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPutJob;
 impl ApiSpec for MlPutJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[361];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1703,11 +1763,12 @@ impl<F> Call<'_, F, Api<MlPutJob>> {
 pub struct MlPutTrainedModel;
 impl ApiSpec for MlPutTrainedModel {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[362];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutTrainedModelResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutTrainedModelResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1735,11 +1796,12 @@ impl<F> Call<'_, F, Api<MlPutTrainedModel>> {
 pub struct MlPutTrainedModelAlias;
 impl ApiSpec for MlPutTrainedModelAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[363];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutTrainedModelAliasResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutTrainedModelAliasResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1766,11 +1828,15 @@ impl<F> Call<'_, F, Api<MlPutTrainedModelAlias>> {
 pub struct MlPutTrainedModelDefinitionPart;
 impl ApiSpec for MlPutTrainedModelDefinitionPart {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[364];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutTrainedModelDefinitionPartResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlPutTrainedModelDefinitionPartResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1791,11 +1857,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlPutTrainedModelVocabulary;
 impl ApiSpec for MlPutTrainedModelVocabulary {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[365];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlPutTrainedModelVocabularyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlPutTrainedModelVocabularyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1813,11 +1880,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlResetJob;
 impl ApiSpec for MlResetJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[366];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlResetJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlResetJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1842,11 +1910,12 @@ impl<F> Call<'_, F, Api<MlResetJob>> {
 pub struct MlRevertModelSnapshot;
 impl ApiSpec for MlRevertModelSnapshot {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[367];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlRevertModelSnapshotResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlRevertModelSnapshotResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1873,11 +1942,12 @@ impl<F> Call<'_, F, Api<MlRevertModelSnapshot>> {
 pub struct MlSetUpgradeMode;
 impl ApiSpec for MlSetUpgradeMode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[368];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlSetUpgradeModeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlSetUpgradeModeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1902,11 +1972,12 @@ impl<F> Call<'_, F, Api<MlSetUpgradeMode>> {
 pub struct MlStartDataFrameAnalytics;
 impl ApiSpec for MlStartDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[369];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStartDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlStartDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1930,11 +2001,12 @@ impl<F> Call<'_, F, Api<MlStartDataFrameAnalytics>> {
 pub struct MlStartDatafeed;
 impl ApiSpec for MlStartDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[370];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStartDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlStartDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -1966,11 +2038,15 @@ impl<F> Call<'_, F, Api<MlStartDatafeed>> {
 pub struct MlStartTrainedModelDeployment;
 impl ApiSpec for MlStartTrainedModelDeployment {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[371];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStartTrainedModelDeploymentResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlStartTrainedModelDeploymentResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2025,11 +2101,12 @@ impl<F> Call<'_, F, Api<MlStartTrainedModelDeployment>> {
 pub struct MlStopDataFrameAnalytics;
 impl ApiSpec for MlStopDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[372];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStopDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlStopDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2061,11 +2138,12 @@ impl<F> Call<'_, F, Api<MlStopDataFrameAnalytics>> {
 pub struct MlStopDatafeed;
 impl ApiSpec for MlStopDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[373];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStopDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlStopDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2101,11 +2179,15 @@ impl<F> Call<'_, F, Api<MlStopDatafeed>> {
 pub struct MlStopTrainedModelDeployment;
 impl ApiSpec for MlStopTrainedModelDeployment {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[374];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlStopTrainedModelDeploymentResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlStopTrainedModelDeploymentResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2133,11 +2215,12 @@ impl<F> Call<'_, F, Api<MlStopTrainedModelDeployment>> {
 pub struct MlUpdateDataFrameAnalytics;
 impl ApiSpec for MlUpdateDataFrameAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[375];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateDataFrameAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpdateDataFrameAnalyticsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2155,11 +2238,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlUpdateDatafeed;
 impl ApiSpec for MlUpdateDatafeed {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[376];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateDatafeedResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpdateDatafeedResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2198,11 +2282,12 @@ impl<F> Call<'_, F, Api<MlUpdateDatafeed>> {
 pub struct MlUpdateFilter;
 impl ApiSpec for MlUpdateFilter {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[377];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateFilterResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpdateFilterResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2220,11 +2305,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlUpdateJob;
 impl ApiSpec for MlUpdateJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[378];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpdateJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2242,11 +2328,12 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlUpdateModelSnapshot;
 impl ApiSpec for MlUpdateModelSnapshot {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[379];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateModelSnapshotResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpdateModelSnapshotResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2267,11 +2354,15 @@ impl<'a, F> Ml<'a, F> {
 pub struct MlUpdateTrainedModelDeployment;
 impl ApiSpec for MlUpdateTrainedModelDeployment {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[380];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpdateTrainedModelDeploymentResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::ml::MlUpdateTrainedModelDeploymentResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2295,11 +2386,12 @@ impl<F> Call<'_, F, Api<MlUpdateTrainedModelDeployment>> {
 pub struct MlUpgradeJobSnapshot;
 impl ApiSpec for MlUpgradeJobSnapshot {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[381];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlUpgradeJobSnapshotResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlUpgradeJobSnapshotResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ml<'a, F> {
@@ -2332,11 +2424,12 @@ pub struct MlValidate;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for MlValidate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[382];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlValidateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlValidateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -2354,11 +2447,12 @@ pub struct MlValidateDetector;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for MlValidateDetector {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[383];
-    type Output = serde_json::Value;
+    type Output = es_types::ml::MlValidateDetectorResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ml::MlValidateDetectorResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]

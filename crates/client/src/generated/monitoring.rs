@@ -21,11 +21,12 @@ pub struct MonitoringBulk;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for MonitoringBulk {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[384];
-    type Output = serde_json::Value;
+    type Output = es_types::monitoring::MonitoringBulkResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::monitoring::MonitoringBulkResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]

@@ -21,11 +21,15 @@ pub struct NodesClearRepositoriesMeteringArchive;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for NodesClearRepositoriesMeteringArchive {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[388];
-    type Output = serde_json::Value;
+    type Output = es_types::nodes::NodesClearRepositoriesMeteringArchiveResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::nodes::NodesClearRepositoriesMeteringArchiveResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -49,11 +53,15 @@ pub struct NodesGetRepositoriesMeteringInfo;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for NodesGetRepositoriesMeteringInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[389];
-    type Output = serde_json::Value;
+    type Output = es_types::nodes::NodesGetRepositoriesMeteringInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::nodes::NodesGetRepositoriesMeteringInfoResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -73,6 +81,7 @@ pub struct NodesHotThreads;
 impl ApiSpec for NodesHotThreads {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[390];
     type Output = String;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<String, es_transport::Error> {
         crate::api::parse_text(r)
     }
@@ -124,6 +133,7 @@ pub struct NodesInfo;
 impl ApiSpec for NodesInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[391];
     type Output = crate::types::NodesInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::NodesInfoResponse, es_transport::Error> {
@@ -163,11 +173,15 @@ impl<F> Call<'_, F, Api<NodesInfo>> {
 pub struct NodesReloadSecureSettings;
 impl ApiSpec for NodesReloadSecureSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[392];
-    type Output = serde_json::Value;
+    type Output = es_types::nodes::NodesReloadSecureSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::nodes::NodesReloadSecureSettingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Nodes<'a, F> {
@@ -192,11 +206,12 @@ impl<F> Call<'_, F, Api<NodesReloadSecureSettings>> {
 pub struct NodesStats;
 impl ApiSpec for NodesStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[393];
-    type Output = serde_json::Value;
+    type Output = es_types::nodes::NodesStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::nodes::NodesStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Nodes<'a, F> {
@@ -267,11 +282,12 @@ impl<F> Call<'_, F, Api<NodesStats>> {
 pub struct NodesUsage;
 impl ApiSpec for NodesUsage {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[394];
-    type Output = serde_json::Value;
+    type Output = es_types::nodes::NodesUsageResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::nodes::NodesUsageResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Nodes<'a, F> {

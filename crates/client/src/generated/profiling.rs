@@ -21,11 +21,12 @@ pub struct ProfilingFlamegraph;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ProfilingFlamegraph {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[397];
-    type Output = serde_json::Value;
+    type Output = es_types::profiling::ProfilingFlamegraphResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::profiling::ProfilingFlamegraphResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -43,11 +44,12 @@ pub struct ProfilingStacktraces;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ProfilingStacktraces {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[398];
-    type Output = serde_json::Value;
+    type Output = es_types::profiling::ProfilingStacktracesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::profiling::ProfilingStacktracesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -65,11 +67,12 @@ pub struct ProfilingStatus;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ProfilingStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[399];
-    type Output = serde_json::Value;
+    type Output = es_types::profiling::ProfilingStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::profiling::ProfilingStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -102,11 +105,15 @@ pub struct ProfilingTopnFunctions;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ProfilingTopnFunctions {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[400];
-    type Output = serde_json::Value;
+    type Output = es_types::profiling::ProfilingTopnFunctionsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::profiling::ProfilingTopnFunctionsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]

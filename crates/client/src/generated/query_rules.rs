@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct QueryRulesDeleteRule;
 impl ApiSpec for QueryRulesDeleteRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[402];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesDeleteRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::query_rules::QueryRulesDeleteRuleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -44,11 +48,15 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesDeleteRuleset;
 impl ApiSpec for QueryRulesDeleteRuleset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[403];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesDeleteRulesetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::query_rules::QueryRulesDeleteRulesetResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -66,11 +74,12 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesGetRule;
 impl ApiSpec for QueryRulesGetRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[404];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesGetRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::query_rules::QueryRulesGetRuleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -91,11 +100,15 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesGetRuleset;
 impl ApiSpec for QueryRulesGetRuleset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[405];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesGetRulesetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::query_rules::QueryRulesGetRulesetResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -113,11 +126,15 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesListRulesets;
 impl ApiSpec for QueryRulesListRulesets {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[406];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesListRulesetsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::query_rules::QueryRulesListRulesetsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -142,11 +159,12 @@ impl<F> Call<'_, F, Api<QueryRulesListRulesets>> {
 pub struct QueryRulesPutRule;
 impl ApiSpec for QueryRulesPutRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[407];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesPutRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::query_rules::QueryRulesPutRuleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -167,11 +185,15 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesPutRuleset;
 impl ApiSpec for QueryRulesPutRuleset {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[408];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesPutRulesetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::query_rules::QueryRulesPutRulesetResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {
@@ -189,11 +211,12 @@ impl<'a, F> QueryRules<'a, F> {
 pub struct QueryRulesTest;
 impl ApiSpec for QueryRulesTest {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[409];
-    type Output = serde_json::Value;
+    type Output = es_types::query_rules::QueryRulesTestResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::query_rules::QueryRulesTestResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> QueryRules<'a, F> {

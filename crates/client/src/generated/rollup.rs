@@ -21,11 +21,12 @@ pub struct RollupDeleteJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupDeleteJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[414];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupDeleteJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupDeleteJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -46,11 +47,12 @@ pub struct RollupGetJobs;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetJobs {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[415];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupGetJobsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupGetJobsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -75,11 +77,12 @@ pub struct RollupGetRollupCaps;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetRollupCaps {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[416];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupGetRollupCapsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupGetRollupCapsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -104,11 +107,15 @@ pub struct RollupGetRollupIndexCaps;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupGetRollupIndexCaps {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[417];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupGetRollupIndexCapsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::rollup::RollupGetRollupIndexCapsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -129,11 +136,12 @@ pub struct RollupPutJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupPutJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[418];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupPutJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupPutJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -151,11 +159,12 @@ pub struct RollupRollupSearch;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupRollupSearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[419];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupRollupSearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupRollupSearchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -187,11 +196,12 @@ pub struct RollupStartJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupStartJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[420];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupStartJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupStartJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -209,11 +219,12 @@ pub struct RollupStopJob;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for RollupStopJob {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[421];
-    type Output = serde_json::Value;
+    type Output = es_types::rollup::RollupStopJobResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rollup::RollupStopJobResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

@@ -8,6 +8,7 @@ pub struct Bulk;
 impl ApiSpec for Bulk {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[8];
     type Output = crate::types::BulkResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::BulkResponse, es_transport::Error> {
@@ -84,11 +85,12 @@ impl<F> Call<'_, F, Api<Bulk>> {
 pub struct CancelReindex;
 impl ApiSpec for CancelReindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[9];
-    type Output = serde_json::Value;
+    type Output = es_types::cancel_reindex::CancelReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::cancel_reindex::CancelReindexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -114,11 +116,12 @@ pub struct Capabilities;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for Capabilities {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[10];
-    type Output = serde_json::Value;
+    type Output = es_types::capabilities::CapabilitiesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::capabilities::CapabilitiesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -162,6 +165,7 @@ pub struct ClearScroll;
 impl ApiSpec for ClearScroll {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[51];
     type Output = crate::types::ClearResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::ClearResponse, es_transport::Error> {
@@ -187,6 +191,7 @@ pub struct ClosePointInTime;
 impl ApiSpec for ClosePointInTime {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[52];
     type Output = crate::types::ClearResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::ClearResponse, es_transport::Error> {
@@ -206,6 +211,7 @@ pub struct Count;
 impl ApiSpec for Count {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[103];
     type Output = crate::types::CountResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::CountResponse, es_transport::Error> {
@@ -298,6 +304,7 @@ pub struct Create;
 impl ApiSpec for Create {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[104];
     type Output = crate::types::WriteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::WriteResponse, es_transport::Error> {
@@ -317,7 +324,7 @@ impl<F> Elasticsearch<F> {
     }
 }
 impl<F> Call<'_, F, Api<Create>> {
-    /// The document (any `Serialize`).
+    /// The document: a [`es_types::create::CreateRequest`] or any `Serialize`.
     pub fn document<T: serde::Serialize + ?Sized>(self, v: &T) -> Self {
         self.body(v)
     }
@@ -367,6 +374,7 @@ pub struct Delete;
 impl ApiSpec for Delete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[108];
     type Output = crate::types::WriteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::WriteResponse, es_transport::Error> {
@@ -427,11 +435,12 @@ impl<F> Call<'_, F, Api<Delete>> {
 pub struct DeleteByQuery;
 impl ApiSpec for DeleteByQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[109];
-    type Output = serde_json::Value;
+    type Output = es_types::delete_by_query::DeleteByQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::delete_by_query::DeleteByQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -574,11 +583,15 @@ impl<F> Call<'_, F, Api<DeleteByQuery>> {
 pub struct DeleteByQueryRethrottle;
 impl ApiSpec for DeleteByQueryRethrottle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[110];
-    type Output = serde_json::Value;
+    type Output = es_types::delete_by_query_rethrottle::DeleteByQueryRethrottleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::delete_by_query_rethrottle::DeleteByQueryRethrottleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -602,11 +615,12 @@ impl<F> Call<'_, F, Api<DeleteByQueryRethrottle>> {
 pub struct DeleteScript;
 impl ApiSpec for DeleteScript {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[111];
-    type Output = serde_json::Value;
+    type Output = es_types::delete_script::DeleteScriptResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::delete_script::DeleteScriptResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -635,6 +649,7 @@ pub struct Exists;
 impl ApiSpec for Exists {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[138];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -698,6 +713,7 @@ pub struct ExistsSource;
 impl ApiSpec for ExistsSource {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[139];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -756,11 +772,12 @@ impl<F> Call<'_, F, Api<ExistsSource>> {
 pub struct Explain;
 impl ApiSpec for Explain {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[140];
-    type Output = serde_json::Value;
+    type Output = es_types::explain::ExplainResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::explain::ExplainResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -833,11 +850,12 @@ impl<F> Call<'_, F, Api<Explain>> {
 pub struct FieldCaps;
 impl ApiSpec for FieldCaps {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[143];
-    type Output = serde_json::Value;
+    type Output = es_types::field_caps::FieldCapsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::field_caps::FieldCapsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -894,6 +912,7 @@ pub struct Get;
 impl ApiSpec for Get {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[150];
     type Output = crate::types::GetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::GetResponse, es_transport::Error> {
@@ -970,11 +989,12 @@ impl<F> Call<'_, F, Api<Get>> {
 pub struct GetReindex;
 impl ApiSpec for GetReindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[151];
-    type Output = serde_json::Value;
+    type Output = es_types::get_reindex::GetReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::get_reindex::GetReindexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1002,11 +1022,12 @@ impl<F> Call<'_, F, Api<GetReindex>> {
 pub struct GetScript;
 impl ApiSpec for GetScript {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[152];
-    type Output = serde_json::Value;
+    type Output = es_types::get_script::GetScriptResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::get_script::GetScriptResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1027,11 +1048,15 @@ impl<F> Call<'_, F, Api<GetScript>> {
 pub struct GetScriptContext;
 impl ApiSpec for GetScriptContext {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[153];
-    type Output = serde_json::Value;
+    type Output = es_types::get_script_context::GetScriptContextResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::get_script_context::GetScriptContextResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1046,11 +1071,15 @@ impl<F> Elasticsearch<F> {
 pub struct GetScriptLanguages;
 impl ApiSpec for GetScriptLanguages {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[154];
-    type Output = serde_json::Value;
+    type Output = es_types::get_script_languages::GetScriptLanguagesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::get_script_languages::GetScriptLanguagesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1065,11 +1094,12 @@ impl<F> Elasticsearch<F> {
 pub struct GetSource;
 impl ApiSpec for GetSource {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[155];
-    type Output = serde_json::Value;
+    type Output = es_types::get_source::GetSourceResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::get_source::GetSourceResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1126,11 +1156,12 @@ impl<F> Call<'_, F, Api<GetSource>> {
 pub struct HealthReport;
 impl ApiSpec for HealthReport {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[157];
-    type Output = serde_json::Value;
+    type Output = es_types::health_report::HealthReportResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::health_report::HealthReportResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1164,6 +1195,7 @@ pub struct Index;
 impl ApiSpec for Index {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[169];
     type Output = crate::types::WriteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::WriteResponse, es_transport::Error> {
@@ -1179,7 +1211,7 @@ impl<F> Elasticsearch<F> {
     }
 }
 impl<F> Call<'_, F, Api<Index>> {
-    /// The document (any `Serialize`).
+    /// The document: a [`es_types::index::IndexRequest`] or any `Serialize`.
     pub fn document<T: serde::Serialize + ?Sized>(self, v: &T) -> Self {
         self.body(v)
     }
@@ -1249,6 +1281,7 @@ pub struct Info;
 impl ApiSpec for Info {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[282];
     type Output = crate::types::InfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::InfoResponse, es_transport::Error> {
@@ -1269,11 +1302,12 @@ pub struct KnnSearch;
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
 impl ApiSpec for KnnSearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[295];
-    type Output = serde_json::Value;
+    type Output = es_types::knn_search::KnnSearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::knn_search::KnnSearchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(all(feature = "experimental-apis", feature = "private-apis"))]
@@ -1297,11 +1331,12 @@ impl<F> Call<'_, F, Api<KnnSearch>> {
 pub struct ListReindex;
 impl ApiSpec for ListReindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[303];
-    type Output = serde_json::Value;
+    type Output = es_types::list_reindex::ListReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::list_reindex::ListReindexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1323,6 +1358,7 @@ pub struct Mget;
 impl ApiSpec for Mget {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[307];
     type Output = crate::types::MgetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::MgetResponse, es_transport::Error> {
@@ -1388,6 +1424,7 @@ pub struct Msearch;
 impl ApiSpec for Msearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[385];
     type Output = crate::types::MsearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::MsearchResponse, es_transport::Error> {
@@ -1475,11 +1512,15 @@ impl<F> Call<'_, F, Api<Msearch>> {
 pub struct MsearchTemplate;
 impl ApiSpec for MsearchTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[386];
-    type Output = serde_json::Value;
+    type Output = es_types::msearch_template::MsearchTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::msearch_template::MsearchTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1524,11 +1565,12 @@ impl<F> Call<'_, F, Api<MsearchTemplate>> {
 pub struct Mtermvectors;
 impl ApiSpec for Mtermvectors {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[387];
-    type Output = serde_json::Value;
+    type Output = es_types::mtermvectors::MtermvectorsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::mtermvectors::MtermvectorsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1602,6 +1644,7 @@ pub struct OpenPointInTime;
 impl ApiSpec for OpenPointInTime {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[395];
     type Output = crate::types::OpenPointInTimeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::OpenPointInTimeResponse, es_transport::Error> {
@@ -1657,6 +1700,7 @@ pub struct Ping;
 impl ApiSpec for Ping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[396];
     type Output = bool;
+    #[inline]
     fn parse(r: es_transport::Response) -> Result<bool, es_transport::Error> {
         crate::api::parse_exists(r)
     }
@@ -1673,11 +1717,12 @@ impl<F> Elasticsearch<F> {
 pub struct PutScript;
 impl ApiSpec for PutScript {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[401];
-    type Output = serde_json::Value;
+    type Output = es_types::put_script::PutScriptResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::put_script::PutScriptResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1706,11 +1751,12 @@ impl<F> Call<'_, F, Api<PutScript>> {
 pub struct RankEval;
 impl ApiSpec for RankEval {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[410];
-    type Output = serde_json::Value;
+    type Output = es_types::rank_eval::RankEvalResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::rank_eval::RankEvalResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1750,11 +1796,12 @@ impl<F> Call<'_, F, Api<RankEval>> {
 pub struct Reindex;
 impl ApiSpec for Reindex {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[411];
-    type Output = serde_json::Value;
+    type Output = es_types::reindex::ReindexResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::reindex::ReindexResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1807,11 +1854,15 @@ impl<F> Call<'_, F, Api<Reindex>> {
 pub struct ReindexRethrottle;
 impl ApiSpec for ReindexRethrottle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[412];
-    type Output = serde_json::Value;
+    type Output = es_types::reindex_rethrottle::ReindexRethrottleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::reindex_rethrottle::ReindexRethrottleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1839,11 +1890,15 @@ impl<F> Call<'_, F, Api<ReindexRethrottle>> {
 pub struct RenderSearchTemplate;
 impl ApiSpec for RenderSearchTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[413];
-    type Output = serde_json::Value;
+    type Output = es_types::render_search_template::RenderSearchTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::render_search_template::RenderSearchTemplateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1866,11 +1921,15 @@ pub struct ScriptsPainlessExecute;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for ScriptsPainlessExecute {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[422];
-    type Output = serde_json::Value;
+    type Output = es_types::scripts_painless_execute::ScriptsPainlessExecuteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::scripts_painless_execute::ScriptsPainlessExecuteResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -1887,6 +1946,7 @@ pub struct Scroll;
 impl ApiSpec for Scroll {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[423];
     type Output = crate::types::SearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::SearchResponse, es_transport::Error> {
@@ -1920,6 +1980,7 @@ pub struct Search;
 impl ApiSpec for Search {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[424];
     type Output = crate::types::SearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::SearchResponse, es_transport::Error> {
@@ -2131,11 +2192,12 @@ impl<F> Call<'_, F, Api<Search>> {
 pub struct SearchMvt;
 impl ApiSpec for SearchMvt {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[435];
-    type Output = serde_json::Value;
+    type Output = es_types::search_mvt::SearchMvtResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::search_mvt::SearchMvtResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2196,11 +2258,12 @@ impl<F> Call<'_, F, Api<SearchMvt>> {
 pub struct SearchShards;
 impl ApiSpec for SearchShards {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[436];
-    type Output = serde_json::Value;
+    type Output = es_types::search_shards::SearchShardsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::search_shards::SearchShardsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2256,11 +2319,12 @@ impl<F> Call<'_, F, Api<SearchShards>> {
 pub struct SearchTemplate;
 impl ApiSpec for SearchTemplate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[437];
-    type Output = serde_json::Value;
+    type Output = es_types::search_template::SearchTemplateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::search_template::SearchTemplateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2336,11 +2400,12 @@ impl<F> Call<'_, F, Api<SearchTemplate>> {
 pub struct TermsEnum;
 impl ApiSpec for TermsEnum {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[554];
-    type Output = serde_json::Value;
+    type Output = es_types::terms_enum::TermsEnumResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::terms_enum::TermsEnumResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2358,11 +2423,12 @@ impl<F> Elasticsearch<F> {
 pub struct Termvectors;
 impl ApiSpec for Termvectors {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[555];
-    type Output = serde_json::Value;
+    type Output = es_types::termvectors::TermvectorsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::termvectors::TermvectorsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2435,6 +2501,7 @@ pub struct Update;
 impl ApiSpec for Update {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[573];
     type Output = crate::types::WriteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<crate::types::WriteResponse, es_transport::Error> {
@@ -2515,11 +2582,12 @@ impl<F> Call<'_, F, Api<Update>> {
 pub struct UpdateByQuery;
 impl ApiSpec for UpdateByQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[574];
-    type Output = serde_json::Value;
+    type Output = es_types::update_by_query::UpdateByQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::update_by_query::UpdateByQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -2670,11 +2738,15 @@ impl<F> Call<'_, F, Api<UpdateByQuery>> {
 pub struct UpdateByQueryRethrottle;
 impl ApiSpec for UpdateByQueryRethrottle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[575];
-    type Output = serde_json::Value;
+    type Output = es_types::update_by_query_rethrottle::UpdateByQueryRethrottleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::update_by_query_rethrottle::UpdateByQueryRethrottleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {

@@ -21,11 +21,15 @@ pub struct SearchApplicationDelete;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[425];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationDeleteResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -46,11 +50,15 @@ pub struct SearchApplicationDeleteBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationDeleteBehavioralAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[426];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationDeleteBehavioralAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationDeleteBehavioralAnalyticsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -71,11 +79,15 @@ pub struct SearchApplicationGet;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[427];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationGetResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -96,11 +108,15 @@ pub struct SearchApplicationGetBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationGetBehavioralAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[428];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationGetBehavioralAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationGetBehavioralAnalyticsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -127,11 +143,15 @@ pub struct SearchApplicationList;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationList {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[429];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationListResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationListResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -164,11 +184,15 @@ pub struct SearchApplicationPostBehavioralAnalyticsEvent;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationPostBehavioralAnalyticsEvent {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[430];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationPostBehavioralAnalyticsEventResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationPostBehavioralAnalyticsEventResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -199,11 +223,15 @@ pub struct SearchApplicationPut;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationPut {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[431];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationPutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationPutResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]
@@ -231,11 +259,15 @@ pub struct SearchApplicationPutBehavioralAnalytics;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationPutBehavioralAnalytics {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[432];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationPutBehavioralAnalyticsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationPutBehavioralAnalyticsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -256,11 +288,15 @@ pub struct SearchApplicationRenderQuery;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchApplicationRenderQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[433];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationRenderQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationRenderQueryResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -281,11 +317,15 @@ pub struct SearchApplicationSearch;
 #[cfg(feature = "beta-apis")]
 impl ApiSpec for SearchApplicationSearch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[434];
-    type Output = serde_json::Value;
+    type Output = es_types::search_application::SearchApplicationSearchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::search_application::SearchApplicationSearchResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "beta-apis")]

@@ -23,11 +23,15 @@ pub struct SearchableSnapshotsCacheStats;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchableSnapshotsCacheStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[438];
-    type Output = serde_json::Value;
+    type Output = es_types::searchable_snapshots::SearchableSnapshotsCacheStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::searchable_snapshots::SearchableSnapshotsCacheStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -52,11 +56,15 @@ pub struct SearchableSnapshotsClearCache;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SearchableSnapshotsClearCache {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[439];
-    type Output = serde_json::Value;
+    type Output = es_types::searchable_snapshots::SearchableSnapshotsClearCacheResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::searchable_snapshots::SearchableSnapshotsClearCacheResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -94,11 +102,15 @@ impl<F> Call<'_, F, Api<SearchableSnapshotsClearCache>> {
 pub struct SearchableSnapshotsMount;
 impl ApiSpec for SearchableSnapshotsMount {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[440];
-    type Output = serde_json::Value;
+    type Output = es_types::searchable_snapshots::SearchableSnapshotsMountResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::searchable_snapshots::SearchableSnapshotsMountResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> SearchableSnapshots<'a, F> {
@@ -133,11 +145,15 @@ impl<F> Call<'_, F, Api<SearchableSnapshotsMount>> {
 pub struct SearchableSnapshotsStats;
 impl ApiSpec for SearchableSnapshotsStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[441];
-    type Output = serde_json::Value;
+    type Output = es_types::searchable_snapshots::SearchableSnapshotsStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::searchable_snapshots::SearchableSnapshotsStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> SearchableSnapshots<'a, F> {

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct SecurityActivateUserProfile;
 impl ApiSpec for SecurityActivateUserProfile {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[442];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityActivateUserProfileResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityActivateUserProfileResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -40,11 +44,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityAuthenticate;
 impl ApiSpec for SecurityAuthenticate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[443];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityAuthenticateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityAuthenticateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -59,11 +64,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityBulkDeleteRole;
 impl ApiSpec for SecurityBulkDeleteRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[444];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityBulkDeleteRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityBulkDeleteRoleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -84,11 +93,12 @@ impl<F> Call<'_, F, Api<SecurityBulkDeleteRole>> {
 pub struct SecurityBulkPutRole;
 impl ApiSpec for SecurityBulkPutRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[445];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityBulkPutRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityBulkPutRoleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -109,11 +119,15 @@ impl<F> Call<'_, F, Api<SecurityBulkPutRole>> {
 pub struct SecurityBulkUpdateApiKeys;
 impl ApiSpec for SecurityBulkUpdateApiKeys {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[446];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityBulkUpdateApiKeysResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityBulkUpdateApiKeysResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -128,11 +142,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityChangePassword;
 impl ApiSpec for SecurityChangePassword {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[447];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityChangePasswordResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityChangePasswordResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -157,11 +175,15 @@ impl<F> Call<'_, F, Api<SecurityChangePassword>> {
 pub struct SecurityClearApiKeyCache;
 impl ApiSpec for SecurityClearApiKeyCache {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[448];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityClearApiKeyCacheResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityClearApiKeyCacheResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -179,11 +201,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityClearCachedPrivileges;
 impl ApiSpec for SecurityClearCachedPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[449];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityClearCachedPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityClearCachedPrivilegesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -201,11 +227,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityClearCachedRealms;
 impl ApiSpec for SecurityClearCachedRealms {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[450];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityClearCachedRealmsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityClearCachedRealmsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -229,11 +259,15 @@ impl<F> Call<'_, F, Api<SecurityClearCachedRealms>> {
 pub struct SecurityClearCachedRoles;
 impl ApiSpec for SecurityClearCachedRoles {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[451];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityClearCachedRolesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityClearCachedRolesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -251,11 +285,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityClearCachedServiceTokens;
 impl ApiSpec for SecurityClearCachedServiceTokens {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[452];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityClearCachedServiceTokensResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityClearCachedServiceTokensResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -280,11 +318,12 @@ pub struct SecurityCloneApiKey;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SecurityCloneApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[453];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityCloneApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityCloneApiKeyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -307,11 +346,12 @@ impl<F> Call<'_, F, Api<SecurityCloneApiKey>> {
 pub struct SecurityCreateApiKey;
 impl ApiSpec for SecurityCreateApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[454];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityCreateApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityCreateApiKeyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -332,11 +372,15 @@ impl<F> Call<'_, F, Api<SecurityCreateApiKey>> {
 pub struct SecurityCreateCrossClusterApiKey;
 impl ApiSpec for SecurityCreateCrossClusterApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[455];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityCreateCrossClusterApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityCreateCrossClusterApiKeyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -353,11 +397,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityCreateServiceToken;
 impl ApiSpec for SecurityCreateServiceToken {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[456];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityCreateServiceTokenResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityCreateServiceTokenResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -388,11 +436,12 @@ impl<F> Call<'_, F, Api<SecurityCreateServiceToken>> {
 pub struct SecurityDelegatePki;
 impl ApiSpec for SecurityDelegatePki {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[457];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDelegatePkiResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityDelegatePkiResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -407,11 +456,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityDeletePrivileges;
 impl ApiSpec for SecurityDeletePrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[458];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDeletePrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityDeletePrivilegesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -438,11 +491,12 @@ impl<F> Call<'_, F, Api<SecurityDeletePrivileges>> {
 pub struct SecurityDeleteRole;
 impl ApiSpec for SecurityDeleteRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[459];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDeleteRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityDeleteRoleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -466,11 +520,15 @@ impl<F> Call<'_, F, Api<SecurityDeleteRole>> {
 pub struct SecurityDeleteRoleMapping;
 impl ApiSpec for SecurityDeleteRoleMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[460];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDeleteRoleMappingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityDeleteRoleMappingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -494,11 +552,15 @@ impl<F> Call<'_, F, Api<SecurityDeleteRoleMapping>> {
 pub struct SecurityDeleteServiceToken;
 impl ApiSpec for SecurityDeleteServiceToken {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[461];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDeleteServiceTokenResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityDeleteServiceTokenResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -527,11 +589,12 @@ impl<F> Call<'_, F, Api<SecurityDeleteServiceToken>> {
 pub struct SecurityDeleteUser;
 impl ApiSpec for SecurityDeleteUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[462];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDeleteUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityDeleteUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -555,11 +618,12 @@ impl<F> Call<'_, F, Api<SecurityDeleteUser>> {
 pub struct SecurityDisableUser;
 impl ApiSpec for SecurityDisableUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[463];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDisableUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityDisableUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -583,11 +647,15 @@ impl<F> Call<'_, F, Api<SecurityDisableUser>> {
 pub struct SecurityDisableUserProfile;
 impl ApiSpec for SecurityDisableUserProfile {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[464];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityDisableUserProfileResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityDisableUserProfileResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -611,11 +679,12 @@ impl<F> Call<'_, F, Api<SecurityDisableUserProfile>> {
 pub struct SecurityEnableUser;
 impl ApiSpec for SecurityEnableUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[465];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityEnableUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityEnableUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -639,11 +708,15 @@ impl<F> Call<'_, F, Api<SecurityEnableUser>> {
 pub struct SecurityEnableUserProfile;
 impl ApiSpec for SecurityEnableUserProfile {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[466];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityEnableUserProfileResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityEnableUserProfileResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -667,11 +740,12 @@ impl<F> Call<'_, F, Api<SecurityEnableUserProfile>> {
 pub struct SecurityEnrollKibana;
 impl ApiSpec for SecurityEnrollKibana {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[467];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityEnrollKibanaResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityEnrollKibanaResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -686,11 +760,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityEnrollNode;
 impl ApiSpec for SecurityEnrollNode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[468];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityEnrollNodeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityEnrollNodeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -705,11 +780,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetApiKey;
 impl ApiSpec for SecurityGetApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[469];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetApiKeyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -758,11 +834,15 @@ impl<F> Call<'_, F, Api<SecurityGetApiKey>> {
 pub struct SecurityGetBuiltinPrivileges;
 impl ApiSpec for SecurityGetBuiltinPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[470];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetBuiltinPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetBuiltinPrivilegesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -779,11 +859,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetPrivileges;
 impl ApiSpec for SecurityGetPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[471];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetPrivilegesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -808,11 +889,12 @@ impl<F> Call<'_, F, Api<SecurityGetPrivileges>> {
 pub struct SecurityGetRole;
 impl ApiSpec for SecurityGetRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[472];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetRoleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -837,11 +919,15 @@ impl<F> Call<'_, F, Api<SecurityGetRole>> {
 pub struct SecurityGetRoleMapping;
 impl ApiSpec for SecurityGetRoleMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[473];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetRoleMappingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetRoleMappingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -862,11 +948,15 @@ impl<F> Call<'_, F, Api<SecurityGetRoleMapping>> {
 pub struct SecurityGetServiceAccounts;
 impl ApiSpec for SecurityGetServiceAccounts {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[474];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetServiceAccountsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetServiceAccountsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -891,11 +981,15 @@ impl<F> Call<'_, F, Api<SecurityGetServiceAccounts>> {
 pub struct SecurityGetServiceCredentials;
 impl ApiSpec for SecurityGetServiceCredentials {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[475];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetServiceCredentialsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetServiceCredentialsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -916,11 +1010,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetSettings;
 impl ApiSpec for SecurityGetSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[476];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -941,11 +1036,12 @@ impl<F> Call<'_, F, Api<SecurityGetSettings>> {
 pub struct SecurityGetStats;
 impl ApiSpec for SecurityGetStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[477];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -960,11 +1056,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetToken;
 impl ApiSpec for SecurityGetToken {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[478];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetTokenResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetTokenResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -979,11 +1076,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetUser;
 impl ApiSpec for SecurityGetUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[479];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGetUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1008,11 +1106,15 @@ impl<F> Call<'_, F, Api<SecurityGetUser>> {
 pub struct SecurityGetUserPrivileges;
 impl ApiSpec for SecurityGetUserPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[480];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetUserPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetUserPrivilegesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1027,11 +1129,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityGetUserProfile;
 impl ApiSpec for SecurityGetUserProfile {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[481];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGetUserProfileResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityGetUserProfileResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1055,11 +1161,12 @@ impl<F> Call<'_, F, Api<SecurityGetUserProfile>> {
 pub struct SecurityGrantApiKey;
 impl ApiSpec for SecurityGrantApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[482];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityGrantApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityGrantApiKeyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1080,11 +1187,12 @@ impl<F> Call<'_, F, Api<SecurityGrantApiKey>> {
 pub struct SecurityHasPrivileges;
 impl ApiSpec for SecurityHasPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[483];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityHasPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityHasPrivilegesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1105,11 +1213,15 @@ impl<F> Call<'_, F, Api<SecurityHasPrivileges>> {
 pub struct SecurityHasPrivilegesUserProfile;
 impl ApiSpec for SecurityHasPrivilegesUserProfile {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[484];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityHasPrivilegesUserProfileResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityHasPrivilegesUserProfileResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1126,11 +1238,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityInvalidateApiKey;
 impl ApiSpec for SecurityInvalidateApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[485];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityInvalidateApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityInvalidateApiKeyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1145,11 +1261,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityInvalidateToken;
 impl ApiSpec for SecurityInvalidateToken {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[486];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityInvalidateTokenResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityInvalidateTokenResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1164,11 +1284,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityOidcAuthenticate;
 impl ApiSpec for SecurityOidcAuthenticate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[487];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityOidcAuthenticateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityOidcAuthenticateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1183,11 +1307,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityOidcLogout;
 impl ApiSpec for SecurityOidcLogout {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[488];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityOidcLogoutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityOidcLogoutResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1202,11 +1327,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityOidcPrepareAuthentication;
 impl ApiSpec for SecurityOidcPrepareAuthentication {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[489];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityOidcPrepareAuthenticationResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityOidcPrepareAuthenticationResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1223,11 +1352,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityPutPrivileges;
 impl ApiSpec for SecurityPutPrivileges {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[490];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityPutPrivilegesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityPutPrivilegesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1248,11 +1378,12 @@ impl<F> Call<'_, F, Api<SecurityPutPrivileges>> {
 pub struct SecurityPutRole;
 impl ApiSpec for SecurityPutRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[491];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityPutRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityPutRoleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1276,11 +1407,15 @@ impl<F> Call<'_, F, Api<SecurityPutRole>> {
 pub struct SecurityPutRoleMapping;
 impl ApiSpec for SecurityPutRoleMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[492];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityPutRoleMappingResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityPutRoleMappingResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1304,11 +1439,12 @@ impl<F> Call<'_, F, Api<SecurityPutRoleMapping>> {
 pub struct SecurityPutUser;
 impl ApiSpec for SecurityPutUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[493];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityPutUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityPutUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1332,11 +1468,12 @@ impl<F> Call<'_, F, Api<SecurityPutUser>> {
 pub struct SecurityQueryApiKeys;
 impl ApiSpec for SecurityQueryApiKeys {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[494];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityQueryApiKeysResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityQueryApiKeysResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1365,11 +1502,12 @@ impl<F> Call<'_, F, Api<SecurityQueryApiKeys>> {
 pub struct SecurityQueryRole;
 impl ApiSpec for SecurityQueryRole {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[495];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityQueryRoleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityQueryRoleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1384,11 +1522,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityQueryUser;
 impl ApiSpec for SecurityQueryUser {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[496];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityQueryUserResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityQueryUserResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1409,11 +1548,15 @@ impl<F> Call<'_, F, Api<SecurityQueryUser>> {
 pub struct SecuritySamlAuthenticate;
 impl ApiSpec for SecuritySamlAuthenticate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[497];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySamlAuthenticateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecuritySamlAuthenticateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1429,6 +1572,7 @@ pub struct SecuritySamlCompleteLogout;
 impl ApiSpec for SecuritySamlCompleteLogout {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[498];
     type Output = serde_json::Value;
+    #[inline]
     fn parse(
         r: es_transport::Response,
     ) -> Result<serde_json::Value, es_transport::Error> {
@@ -1447,11 +1591,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecuritySamlInvalidate;
 impl ApiSpec for SecuritySamlInvalidate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[499];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySamlInvalidateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecuritySamlInvalidateResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1466,11 +1614,12 @@ impl<'a, F> Security<'a, F> {
 pub struct SecuritySamlLogout;
 impl ApiSpec for SecuritySamlLogout {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[500];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySamlLogoutResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecuritySamlLogoutResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1485,11 +1634,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecuritySamlPrepareAuthentication;
 impl ApiSpec for SecuritySamlPrepareAuthentication {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[501];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySamlPrepareAuthenticationResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecuritySamlPrepareAuthenticationResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1506,11 +1659,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecuritySamlServiceProviderMetadata;
 impl ApiSpec for SecuritySamlServiceProviderMetadata {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[502];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySamlServiceProviderMetadataResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecuritySamlServiceProviderMetadataResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1528,11 +1685,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecuritySuggestUserProfiles;
 impl ApiSpec for SecuritySuggestUserProfiles {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[503];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecuritySuggestUserProfilesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecuritySuggestUserProfilesResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1555,11 +1716,12 @@ impl<F> Call<'_, F, Api<SecuritySuggestUserProfiles>> {
 pub struct SecurityUpdateApiKey;
 impl ApiSpec for SecurityUpdateApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[504];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityUpdateApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::security::SecurityUpdateApiKeyResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1577,11 +1739,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityUpdateCrossClusterApiKey;
 impl ApiSpec for SecurityUpdateCrossClusterApiKey {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[505];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityUpdateCrossClusterApiKeyResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityUpdateCrossClusterApiKeyResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1599,11 +1765,15 @@ impl<'a, F> Security<'a, F> {
 pub struct SecurityUpdateSettings;
 impl ApiSpec for SecurityUpdateSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[506];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityUpdateSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityUpdateSettingsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {
@@ -1628,11 +1798,15 @@ impl<F> Call<'_, F, Api<SecurityUpdateSettings>> {
 pub struct SecurityUpdateUserProfileData;
 impl ApiSpec for SecurityUpdateUserProfileData {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[507];
-    type Output = serde_json::Value;
+    type Output = es_types::security::SecurityUpdateUserProfileDataResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::security::SecurityUpdateUserProfileDataResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Security<'a, F> {

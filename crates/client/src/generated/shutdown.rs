@@ -21,11 +21,12 @@ pub struct ShutdownDeleteNode;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ShutdownDeleteNode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[508];
-    type Output = serde_json::Value;
+    type Output = es_types::shutdown::ShutdownDeleteNodeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::shutdown::ShutdownDeleteNodeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -57,11 +58,12 @@ pub struct ShutdownGetNode;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ShutdownGetNode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[509];
-    type Output = serde_json::Value;
+    type Output = es_types::shutdown::ShutdownGetNodeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::shutdown::ShutdownGetNodeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]
@@ -90,11 +92,12 @@ pub struct ShutdownPutNode;
 #[cfg(feature = "private-apis")]
 impl ApiSpec for ShutdownPutNode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[510];
-    type Output = serde_json::Value;
+    type Output = es_types::shutdown::ShutdownPutNodeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::shutdown::ShutdownPutNodeResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "private-apis")]

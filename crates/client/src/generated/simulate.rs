@@ -21,11 +21,12 @@ pub struct SimulateIngest;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SimulateIngest {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[511];
-    type Output = serde_json::Value;
+    type Output = es_types::simulate::SimulateIngestResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::simulate::SimulateIngestResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

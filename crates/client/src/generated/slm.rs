@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct SlmDeleteLifecycle;
 impl ApiSpec for SlmDeleteLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[512];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmDeleteLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmDeleteLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -51,11 +52,12 @@ impl<F> Call<'_, F, Api<SlmDeleteLifecycle>> {
 pub struct SlmExecuteLifecycle;
 impl ApiSpec for SlmExecuteLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[513];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmExecuteLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmExecuteLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -83,11 +85,12 @@ impl<F> Call<'_, F, Api<SlmExecuteLifecycle>> {
 pub struct SlmExecuteRetention;
 impl ApiSpec for SlmExecuteRetention {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[514];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmExecuteRetentionResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmExecuteRetentionResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -112,11 +115,12 @@ impl<F> Call<'_, F, Api<SlmExecuteRetention>> {
 pub struct SlmGetLifecycle;
 impl ApiSpec for SlmGetLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[515];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmGetLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmGetLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -145,11 +149,12 @@ impl<F> Call<'_, F, Api<SlmGetLifecycle>> {
 pub struct SlmGetStats;
 impl ApiSpec for SlmGetStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[516];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmGetStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmGetStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -174,11 +179,12 @@ impl<F> Call<'_, F, Api<SlmGetStats>> {
 pub struct SlmGetStatus;
 impl ApiSpec for SlmGetStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[517];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmGetStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmGetStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -203,11 +209,12 @@ impl<F> Call<'_, F, Api<SlmGetStatus>> {
 pub struct SlmPutLifecycle;
 impl ApiSpec for SlmPutLifecycle {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[518];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmPutLifecycleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmPutLifecycleResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -235,11 +242,12 @@ impl<F> Call<'_, F, Api<SlmPutLifecycle>> {
 pub struct SlmStart;
 impl ApiSpec for SlmStart {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[519];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmStartResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmStartResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {
@@ -264,11 +272,12 @@ impl<F> Call<'_, F, Api<SlmStart>> {
 pub struct SlmStop;
 impl ApiSpec for SlmStop {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[520];
-    type Output = serde_json::Value;
+    type Output = es_types::slm::SlmStopResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::slm::SlmStopResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Slm<'a, F> {

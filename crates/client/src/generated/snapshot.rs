@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct SnapshotCleanupRepository;
 impl ApiSpec for SnapshotCleanupRepository {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[521];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotCleanupRepositoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotCleanupRepositoryResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -51,11 +55,12 @@ impl<F> Call<'_, F, Api<SnapshotCleanupRepository>> {
 pub struct SnapshotClone;
 impl ApiSpec for SnapshotClone {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[522];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotCloneResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotCloneResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -84,11 +89,12 @@ impl<F> Call<'_, F, Api<SnapshotClone>> {
 pub struct SnapshotCreate;
 impl ApiSpec for SnapshotCreate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[523];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotCreateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotCreateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -119,11 +125,15 @@ impl<F> Call<'_, F, Api<SnapshotCreate>> {
 pub struct SnapshotCreateRepository;
 impl ApiSpec for SnapshotCreateRepository {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[524];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotCreateRepositoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotCreateRepositoryResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -155,11 +165,12 @@ impl<F> Call<'_, F, Api<SnapshotCreateRepository>> {
 pub struct SnapshotDelete;
 impl ApiSpec for SnapshotDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[525];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotDeleteResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -190,11 +201,15 @@ impl<F> Call<'_, F, Api<SnapshotDelete>> {
 pub struct SnapshotDeleteRepository;
 impl ApiSpec for SnapshotDeleteRepository {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[526];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotDeleteRepositoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotDeleteRepositoryResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -222,11 +237,12 @@ impl<F> Call<'_, F, Api<SnapshotDeleteRepository>> {
 pub struct SnapshotGet;
 impl ApiSpec for SnapshotGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[527];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -308,11 +324,12 @@ impl<F> Call<'_, F, Api<SnapshotGet>> {
 pub struct SnapshotGetRepository;
 impl ApiSpec for SnapshotGetRepository {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[528];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotGetRepositoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotGetRepositoryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -341,11 +358,15 @@ impl<F> Call<'_, F, Api<SnapshotGetRepository>> {
 pub struct SnapshotRepositoryAnalyze;
 impl ApiSpec for SnapshotRepositoryAnalyze {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[529];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotRepositoryAnalyzeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotRepositoryAnalyzeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -419,11 +440,15 @@ pub struct SnapshotRepositoryVerifyIntegrity;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for SnapshotRepositoryVerifyIntegrity {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[530];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotRepositoryVerifyIntegrityResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotRepositoryVerifyIntegrityResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -477,11 +502,12 @@ impl<F> Call<'_, F, Api<SnapshotRepositoryVerifyIntegrity>> {
 pub struct SnapshotRestore;
 impl ApiSpec for SnapshotRestore {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[531];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotRestoreResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotRestoreResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -512,11 +538,12 @@ impl<F> Call<'_, F, Api<SnapshotRestore>> {
 pub struct SnapshotStatus;
 impl ApiSpec for SnapshotStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[532];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::snapshot::SnapshotStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {
@@ -549,11 +576,15 @@ impl<F> Call<'_, F, Api<SnapshotStatus>> {
 pub struct SnapshotVerifyRepository;
 impl ApiSpec for SnapshotVerifyRepository {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[533];
-    type Output = serde_json::Value;
+    type Output = es_types::snapshot::SnapshotVerifyRepositoryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::snapshot::SnapshotVerifyRepositoryResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Snapshot<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct SqlClearCursor;
 impl ApiSpec for SqlClearCursor {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[534];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlClearCursorResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlClearCursorResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {
@@ -38,11 +39,12 @@ impl<'a, F> Sql<'a, F> {
 pub struct SqlDeleteAsync;
 impl ApiSpec for SqlDeleteAsync {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[535];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlDeleteAsyncResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlDeleteAsyncResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {
@@ -60,11 +62,12 @@ impl<'a, F> Sql<'a, F> {
 pub struct SqlGetAsync;
 impl ApiSpec for SqlGetAsync {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[536];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlGetAsyncResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlGetAsyncResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {
@@ -97,11 +100,12 @@ impl<F> Call<'_, F, Api<SqlGetAsync>> {
 pub struct SqlGetAsyncStatus;
 impl ApiSpec for SqlGetAsyncStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[537];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlGetAsyncStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlGetAsyncStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {
@@ -119,11 +123,12 @@ impl<'a, F> Sql<'a, F> {
 pub struct SqlQuery;
 impl ApiSpec for SqlQuery {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[538];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlQueryResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlQueryResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {
@@ -144,11 +149,12 @@ impl<F> Call<'_, F, Api<SqlQuery>> {
 pub struct SqlTranslate;
 impl ApiSpec for SqlTranslate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[539];
-    type Output = serde_json::Value;
+    type Output = es_types::sql::SqlTranslateResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::sql::SqlTranslateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Sql<'a, F> {

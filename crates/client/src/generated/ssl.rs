@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct SslCertificates;
 impl ApiSpec for SslCertificates {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[540];
-    type Output = serde_json::Value;
+    type Output = es_types::ssl::SslCertificatesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::ssl::SslCertificatesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Ssl<'a, F> {

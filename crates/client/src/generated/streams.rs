@@ -21,11 +21,12 @@ pub struct StreamsLogsDisable;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsLogsDisable {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[541];
-    type Output = serde_json::Value;
+    type Output = es_types::streams::StreamsLogsDisableResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::streams::StreamsLogsDisableResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -57,11 +58,12 @@ pub struct StreamsLogsEnable;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsLogsEnable {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[542];
-    type Output = serde_json::Value;
+    type Output = es_types::streams::StreamsLogsEnableResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::streams::StreamsLogsEnableResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -93,11 +95,12 @@ pub struct StreamsStatus;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for StreamsStatus {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[543];
-    type Output = serde_json::Value;
+    type Output = es_types::streams::StreamsStatusResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::streams::StreamsStatusResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct SynonymsDeleteSynonym;
 impl ApiSpec for SynonymsDeleteSynonym {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[544];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsDeleteSynonymResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::synonyms::SynonymsDeleteSynonymResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -41,11 +42,15 @@ impl<'a, F> Synonyms<'a, F> {
 pub struct SynonymsDeleteSynonymRule;
 impl ApiSpec for SynonymsDeleteSynonymRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[545];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsDeleteSynonymRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::synonyms::SynonymsDeleteSynonymRuleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -72,11 +77,12 @@ impl<F> Call<'_, F, Api<SynonymsDeleteSynonymRule>> {
 pub struct SynonymsGetSynonym;
 impl ApiSpec for SynonymsGetSynonym {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[546];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsGetSynonymResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::synonyms::SynonymsGetSynonymResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -108,11 +114,15 @@ impl<F> Call<'_, F, Api<SynonymsGetSynonym>> {
 pub struct SynonymsGetSynonymRule;
 impl ApiSpec for SynonymsGetSynonymRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[547];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsGetSynonymRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::synonyms::SynonymsGetSynonymRuleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -133,11 +143,15 @@ impl<'a, F> Synonyms<'a, F> {
 pub struct SynonymsGetSynonymsSets;
 impl ApiSpec for SynonymsGetSynonymsSets {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[548];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsGetSynonymsSetsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::synonyms::SynonymsGetSynonymsSetsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -162,11 +176,12 @@ impl<F> Call<'_, F, Api<SynonymsGetSynonymsSets>> {
 pub struct SynonymsPutSynonym;
 impl ApiSpec for SynonymsPutSynonym {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[549];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsPutSynonymResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::synonyms::SynonymsPutSynonymResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {
@@ -194,11 +209,15 @@ impl<F> Call<'_, F, Api<SynonymsPutSynonym>> {
 pub struct SynonymsPutSynonymRule;
 impl ApiSpec for SynonymsPutSynonymRule {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[550];
-    type Output = serde_json::Value;
+    type Output = es_types::synonyms::SynonymsPutSynonymRuleResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::synonyms::SynonymsPutSynonymRuleResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Synonyms<'a, F> {

@@ -21,11 +21,12 @@ pub struct TasksCancel;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksCancel {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[551];
-    type Output = serde_json::Value;
+    type Output = es_types::tasks::TasksCancelResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::tasks::TasksCancelResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -66,11 +67,12 @@ pub struct TasksGet;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksGet {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[552];
-    type Output = serde_json::Value;
+    type Output = es_types::tasks::TasksGetResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::tasks::TasksGetResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]
@@ -103,11 +105,12 @@ pub struct TasksList;
 #[cfg(feature = "experimental-apis")]
 impl ApiSpec for TasksList {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[553];
-    type Output = serde_json::Value;
+    type Output = es_types::tasks::TasksListResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::tasks::TasksListResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 #[cfg(feature = "experimental-apis")]

@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct TextStructureFindFieldStructure;
 impl ApiSpec for TextStructureFindFieldStructure {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[556];
-    type Output = serde_json::Value;
+    type Output = es_types::text_structure::TextStructureFindFieldStructureResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::text_structure::TextStructureFindFieldStructureResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> TextStructure<'a, F> {
@@ -105,11 +109,15 @@ impl<F> Call<'_, F, Api<TextStructureFindFieldStructure>> {
 pub struct TextStructureFindMessageStructure;
 impl ApiSpec for TextStructureFindMessageStructure {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[557];
-    type Output = serde_json::Value;
+    type Output = es_types::text_structure::TextStructureFindMessageStructureResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::text_structure::TextStructureFindMessageStructureResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> TextStructure<'a, F> {
@@ -179,11 +187,15 @@ impl<F> Call<'_, F, Api<TextStructureFindMessageStructure>> {
 pub struct TextStructureFindStructure;
 impl ApiSpec for TextStructureFindStructure {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[558];
-    type Output = serde_json::Value;
+    type Output = es_types::text_structure::TextStructureFindStructureResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::text_structure::TextStructureFindStructureResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> TextStructure<'a, F> {
@@ -264,11 +276,15 @@ impl<F> Call<'_, F, Api<TextStructureFindStructure>> {
 pub struct TextStructureTestGrokPattern;
 impl ApiSpec for TextStructureTestGrokPattern {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[559];
-    type Output = serde_json::Value;
+    type Output = es_types::text_structure::TextStructureTestGrokPatternResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::text_structure::TextStructureTestGrokPatternResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> TextStructure<'a, F> {

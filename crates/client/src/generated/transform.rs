@@ -19,11 +19,15 @@ impl<F> Elasticsearch<F> {
 pub struct TransformDeleteTransform;
 impl ApiSpec for TransformDeleteTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[560];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformDeleteTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformDeleteTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -55,11 +59,15 @@ impl<F> Call<'_, F, Api<TransformDeleteTransform>> {
 pub struct TransformGetNodeStats;
 impl ApiSpec for TransformGetNodeStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[561];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformGetNodeStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformGetNodeStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -74,11 +82,15 @@ impl<'a, F> Transform<'a, F> {
 pub struct TransformGetTransform;
 impl ApiSpec for TransformGetTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[562];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformGetTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformGetTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -115,11 +127,15 @@ impl<F> Call<'_, F, Api<TransformGetTransform>> {
 pub struct TransformGetTransformStats;
 impl ApiSpec for TransformGetTransformStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[563];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformGetTransformStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformGetTransformStatsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -159,11 +175,15 @@ impl<F> Call<'_, F, Api<TransformGetTransformStats>> {
 pub struct TransformPreviewTransform;
 impl ApiSpec for TransformPreviewTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[564];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformPreviewTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformPreviewTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -188,11 +208,15 @@ impl<F> Call<'_, F, Api<TransformPreviewTransform>> {
 pub struct TransformPutTransform;
 impl ApiSpec for TransformPutTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[565];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformPutTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformPutTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -220,11 +244,15 @@ impl<F> Call<'_, F, Api<TransformPutTransform>> {
 pub struct TransformResetTransform;
 impl ApiSpec for TransformResetTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[566];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformResetTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformResetTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -252,11 +280,15 @@ impl<F> Call<'_, F, Api<TransformResetTransform>> {
 pub struct TransformScheduleNowTransform;
 impl ApiSpec for TransformScheduleNowTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[567];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformScheduleNowTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformScheduleNowTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -284,11 +316,15 @@ impl<F> Call<'_, F, Api<TransformScheduleNowTransform>> {
 pub struct TransformSetUpgradeMode;
 impl ApiSpec for TransformSetUpgradeMode {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[568];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformSetUpgradeModeResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformSetUpgradeModeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -313,11 +349,15 @@ impl<F> Call<'_, F, Api<TransformSetUpgradeMode>> {
 pub struct TransformStartTransform;
 impl ApiSpec for TransformStartTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[569];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformStartTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformStartTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -345,11 +385,15 @@ impl<F> Call<'_, F, Api<TransformStartTransform>> {
 pub struct TransformStopTransform;
 impl ApiSpec for TransformStopTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[570];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformStopTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformStopTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -389,11 +433,15 @@ impl<F> Call<'_, F, Api<TransformStopTransform>> {
 pub struct TransformUpdateTransform;
 impl ApiSpec for TransformUpdateTransform {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[571];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformUpdateTransformResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformUpdateTransformResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {
@@ -421,11 +469,15 @@ impl<F> Call<'_, F, Api<TransformUpdateTransform>> {
 pub struct TransformUpgradeTransforms;
 impl ApiSpec for TransformUpgradeTransforms {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[572];
-    type Output = serde_json::Value;
+    type Output = es_types::transform::TransformUpgradeTransformsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<
+        es_types::transform::TransformUpgradeTransformsResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Transform<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct WatcherAckWatch;
 impl ApiSpec for WatcherAckWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[576];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherAckWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherAckWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -47,11 +48,12 @@ impl<F> Call<'_, F, Api<WatcherAckWatch>> {
 pub struct WatcherActivateWatch;
 impl ApiSpec for WatcherActivateWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[577];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherActivateWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherActivateWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -69,11 +71,12 @@ impl<'a, F> Watcher<'a, F> {
 pub struct WatcherDeactivateWatch;
 impl ApiSpec for WatcherDeactivateWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[578];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherDeactivateWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherDeactivateWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -91,11 +94,12 @@ impl<'a, F> Watcher<'a, F> {
 pub struct WatcherDeleteWatch;
 impl ApiSpec for WatcherDeleteWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[579];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherDeleteWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherDeleteWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -113,11 +117,12 @@ impl<'a, F> Watcher<'a, F> {
 pub struct WatcherExecuteWatch;
 impl ApiSpec for WatcherExecuteWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[580];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherExecuteWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherExecuteWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -142,11 +147,12 @@ impl<F> Call<'_, F, Api<WatcherExecuteWatch>> {
 pub struct WatcherGetSettings;
 impl ApiSpec for WatcherGetSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[581];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherGetSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherGetSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -167,11 +173,12 @@ impl<F> Call<'_, F, Api<WatcherGetSettings>> {
 pub struct WatcherGetWatch;
 impl ApiSpec for WatcherGetWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[582];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherGetWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherGetWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -186,11 +193,12 @@ impl<'a, F> Watcher<'a, F> {
 pub struct WatcherPutWatch;
 impl ApiSpec for WatcherPutWatch {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[583];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherPutWatchResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherPutWatchResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -223,11 +231,12 @@ impl<F> Call<'_, F, Api<WatcherPutWatch>> {
 pub struct WatcherQueryWatches;
 impl ApiSpec for WatcherQueryWatches {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[584];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherQueryWatchesResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherQueryWatchesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -242,11 +251,12 @@ impl<'a, F> Watcher<'a, F> {
 pub struct WatcherStart;
 impl ApiSpec for WatcherStart {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[585];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherStartResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherStartResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -267,11 +277,12 @@ impl<F> Call<'_, F, Api<WatcherStart>> {
 pub struct WatcherStats;
 impl ApiSpec for WatcherStats {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[586];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherStatsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherStatsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -299,11 +310,12 @@ impl<F> Call<'_, F, Api<WatcherStats>> {
 pub struct WatcherStop;
 impl ApiSpec for WatcherStop {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[587];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherStopResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherStopResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {
@@ -324,11 +336,12 @@ impl<F> Call<'_, F, Api<WatcherStop>> {
 pub struct WatcherUpdateSettings;
 impl ApiSpec for WatcherUpdateSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[588];
-    type Output = serde_json::Value;
+    type Output = es_types::watcher::WatcherUpdateSettingsResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::watcher::WatcherUpdateSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Watcher<'a, F> {

@@ -19,11 +19,12 @@ impl<F> Elasticsearch<F> {
 pub struct XpackInfo;
 impl ApiSpec for XpackInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[589];
-    type Output = serde_json::Value;
+    type Output = es_types::xpack::XpackInfoResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::xpack::XpackInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Xpack<'a, F> {
@@ -55,11 +56,12 @@ impl<F> Call<'_, F, Api<XpackInfo>> {
 pub struct XpackUsage;
 impl ApiSpec for XpackUsage {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[590];
-    type Output = serde_json::Value;
+    type Output = es_types::xpack::XpackUsageResponse;
+    #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<serde_json::Value, es_transport::Error> {
-        crate::api::parse_value(r)
+    ) -> Result<es_types::xpack::XpackUsageResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Xpack<'a, F> {

@@ -245,25 +245,40 @@ impl TypesGen<'_> {
         }
     }
 
+    /// Each endpoint's request body type and response type as paths in es-types
+    /// (`search::SearchRequest`; empty where the endpoint has no body or no JSON answer).
+    pub fn endpoint_paths(&self) -> Vec<(String, String, String)> {
+        let path = |k: &TypeKey| -> String {
+            match self.types.get(k) {
+                Some(t) if matches!(t["body"]["kind"].as_str(), Some("properties" | "value")) => {
+                    format!("{}::{}", module_of(&k.0), self.name(k))
+                }
+                _ => String::new(),
+            }
+        };
+        self.api
+            .endpoints
+            .iter()
+            .map(|(name, req, resp)| (name.clone(), path(req), path(resp)))
+            .collect()
+    }
+
     /// `endpoint_types!`: each endpoint's name with the path of its request body type and of
     /// its response type (empty where the endpoint has none), for tests and tools.
     pub(super) fn endpoint_table(&self) -> String {
         let mut rows = String::new();
-        for (name, req, resp) in &self.api.endpoints {
-            let path = |k: &TypeKey| -> String {
-                match self.types.get(k) {
-                    Some(t)
-                        if matches!(t["body"]["kind"].as_str(), Some("properties" | "value")) =>
-                    {
-                        format!("$crate::{}::{}", module_of(&k.0), self.name(k))
-                    }
-                    _ => String::new(),
-                }
-            };
+        let krate = |p: &str| {
+            if p.is_empty() {
+                String::new()
+            } else {
+                format!("$crate::{p}")
+            }
+        };
+        for (name, req, resp) in self.endpoint_paths() {
             rows.push_str(&format!(
                 "            \"{name}\" => [{}] [{}];\n",
-                path(req),
-                path(resp)
+                krate(&req),
+                krate(&resp)
             ));
         }
         format!(
@@ -291,11 +306,53 @@ impl TypesGen<'_> {
                     Some(t) if t["kind"] == "type_alias" && t["generics"].is_null() => {
                         t["type"]["kind"] != "union_of" && self.defaultable(&t["type"])
                     }
+                    Some(t) if t["kind"] == "type_alias" && t["type"]["kind"] != "union_of" => {
+                        // `DurationValue<UnitMillis>` is its argument: substitute, then ask.
+                        let params = t["generics"].as_array().into_iter().flatten().map(key);
+                        let args = v["generics"].as_array().cloned().unwrap_or_default();
+                        let subst: HashMap<TypeKey, Value> = params.zip(args).collect();
+                        let mut target = t["type"].clone();
+                        super::substitute(&mut target, &subst);
+                        target != t["type"] && self.defaultable(&target)
+                    }
+                    Some(t) if t["kind"] == "interface" => self.struct_defaultable(&k),
                     _ => false,
                 }
             }
             _ => false,
         }
+    }
+
+    /// Whether an endpoint struct has a `Default`: a request-side one always (every field
+    /// optional); an answer's when each field it always carries has one. A required field of
+    /// such a type that a server leaves out (OpenSearch's stats, a `filter_path`) reads as
+    /// empty instead of failing the whole answer, as the .NET client's responses do; fields
+    /// without an empty value (enums, unions, generic types) stay required.
+    fn struct_defaultable(&self, k: &TypeKey) -> bool {
+        if let Some(&known) = self.default_memo.borrow().get(k) {
+            return known;
+        }
+        let Some(mode) = self.api.modes.get(k) else {
+            return false;
+        };
+        let Some(t) = self.get(k) else { return false };
+        if t["kind"] != "interface"
+            || t["variants"]["kind"] == "container"
+            || !t["generics"].is_null()
+        {
+            return false;
+        }
+        if *mode != Mode::Response {
+            return true;
+        }
+        // A cycle reads as "no Default" until the type is decided.
+        self.default_memo.borrow_mut().insert(k.clone(), false);
+        let ok = self.props(k).iter().all(|p| {
+            let nullable = self.response_only.contains(k) && super::is_nullable(&p.ty);
+            !p.required || nullable || (!self.needs_box(k, &p.ty, false) && self.defaultable(&p.ty))
+        });
+        self.default_memo.borrow_mut().insert(k.clone(), ok);
+        ok
     }
 
     pub(super) fn emit_api_struct(
@@ -361,7 +418,7 @@ impl TypesGen<'_> {
             Mode::Response => quote!(response),
             Mode::Shared => quote!(shared),
         };
-        let default = if mode == Mode::Response {
+        let default = if mode == Mode::Response && !self.struct_defaultable(k) {
             quote!()
         } else {
             quote!(#[derive(Default)])

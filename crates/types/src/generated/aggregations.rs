@@ -3811,7 +3811,7 @@ impl DateHistogramAggregation {
 }
 crate::api_struct! {
     response DateHistogramBucket { def doc_count["doc_count"] : i64, opt
-    key_as_string["key_as_string"] : Option < String >, req key["key"] :
+    key_as_string["key_as_string"] : Option < String >, def key["key"] :
     super::common::EpochTime < super::common::UnitMillis > } extra aggregations : crate
     ::Aggregations;
 }

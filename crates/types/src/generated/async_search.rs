@@ -19,7 +19,7 @@ crate::gated! {
     >, opt scroll_id["_scroll_id"] : Option < super::common::ScrollId >, #[doc =
     " Indicates how many shards have run the query."] #[doc =
     " Note that in order for shard results to be included in the search response, they need to be reduced first."]
-    req shards["_shards"] : super::common::ShardStatistics, opt suggest["suggest"] :
+    def shards["_shards"] : super::common::ShardStatistics, opt suggest["suggest"] :
     Option < std::collections::BTreeMap < String, Vec < super::search::Suggest <
     TDocument > > > >, opt terminated_early["terminated_early"] : Option < bool >, def
     timed_out["timed_out"] : bool, def took["took"] : i64 } }
@@ -34,10 +34,10 @@ crate::gated! {
     " Indicates whether the search is still running or has completed."] def
     is_running["is_running"] : bool, #[doc =
     " Indicates when the async search will expire."] opt
-    expiration_time["expiration_time"] : Option < super::common::DateTime >, req
+    expiration_time["expiration_time"] : Option < super::common::DateTime >, def
     expiration_time_in_millis["expiration_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, opt start_time["start_time"] : Option <
-    super::common::DateTime >, req start_time_in_millis["start_time_in_millis"] :
+    super::common::DateTime >, def start_time_in_millis["start_time_in_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, #[doc =
     " Indicates when the async search completed."] #[doc =
     " It is present only when the search has completed."] opt
@@ -48,18 +48,19 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-async-search"))] crate ::api_struct! { response
-    AsyncSearchResponseBase { opt id["id"] : Option < super::common::Id >, #[doc =
+    #[cfg(any(feature = "ns-async-search"))] crate ::api_struct! { #[derive(Default)]
+    response AsyncSearchResponseBase { opt id["id"] : Option < super::common::Id >, #[doc
+    =
     " When the query is no longer running, this property indicates whether the search failed or was successfully completed on all shards."]
     #[doc = " While the query is running, `is_partial` is always set to `true`."] def
     is_partial["is_partial"] : bool, #[doc =
     " Indicates whether the search is still running or has completed."] def
     is_running["is_running"] : bool, #[doc =
     " Indicates when the async search will expire."] opt
-    expiration_time["expiration_time"] : Option < super::common::DateTime >, req
+    expiration_time["expiration_time"] : Option < super::common::DateTime >, def
     expiration_time_in_millis["expiration_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, opt start_time["start_time"] : Option <
-    super::common::DateTime >, req start_time_in_millis["start_time_in_millis"] :
+    super::common::DateTime >, def start_time_in_millis["start_time_in_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, #[doc =
     " Indicates when the async search completed."] #[doc =
     " It is present only when the search has completed."] opt
@@ -84,18 +85,18 @@ crate::gated! {
     StatusResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-async-search"))] crate ::api_struct! { response
-    StatusResponseBase { opt id["id"] : Option < super::common::Id >, #[doc =
+    #[cfg(any(feature = "ns-async-search"))] crate ::api_struct! { #[derive(Default)]
+    response StatusResponseBase { opt id["id"] : Option < super::common::Id >, #[doc =
     " When the query is no longer running, this property indicates whether the search failed or was successfully completed on all shards."]
     #[doc = " While the query is running, `is_partial` is always set to `true`."] def
     is_partial["is_partial"] : bool, #[doc =
     " Indicates whether the search is still running or has completed."] def
     is_running["is_running"] : bool, #[doc =
     " Indicates when the async search will expire."] opt
-    expiration_time["expiration_time"] : Option < super::common::DateTime >, req
+    expiration_time["expiration_time"] : Option < super::common::DateTime >, def
     expiration_time_in_millis["expiration_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, opt start_time["start_time"] : Option <
-    super::common::DateTime >, req start_time_in_millis["start_time_in_millis"] :
+    super::common::DateTime >, def start_time_in_millis["start_time_in_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, #[doc =
     " Indicates when the async search completed."] #[doc =
     " It is present only when the search has completed."] opt
@@ -103,7 +104,7 @@ crate::gated! {
     completion_time_in_millis["completion_time_in_millis"] : Option <
     super::common::EpochTime < super::common::UnitMillis > >, opt error["error"] : Option
     < super::common::ErrorCause >, #[doc =
-    " The number of shards that have run the query so far."] req shards["_shards"] :
+    " The number of shards that have run the query so far."] def shards["_shards"] :
     super::common::ShardStatistics, #[doc =
     " Metadata about clusters involved in the cross-cluster search."] #[doc =
     " It is not shown for local-only searches."] opt clusters["_clusters"] : Option <

@@ -18,30 +18,31 @@ crate::gated! {
     AutoscalingDeleteAutoscalingPolicyResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { response
-    AutoscalingCapacity { req node["node"] : AutoscalingResources, req total["total"] :
-    AutoscalingResources } }
+    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[derive(Default)]
+    response AutoscalingCapacity { def node["node"] : AutoscalingResources, def
+    total["total"] : AutoscalingResources } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { response
-    AutoscalingDecider { req required_capacity["required_capacity"] :
+    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[derive(Default)]
+    response AutoscalingDecider { def required_capacity["required_capacity"] :
     AutoscalingCapacity, opt reason_summary["reason_summary"] : Option < String >, opt
     reason_details["reason_details"] : Option < serde_json::Value > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { response
-    AutoscalingDeciders { req required_capacity["required_capacity"] :
-    AutoscalingCapacity, req current_capacity["current_capacity"] : AutoscalingCapacity,
+    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[derive(Default)]
+    response AutoscalingDeciders { def required_capacity["required_capacity"] :
+    AutoscalingCapacity, def current_capacity["current_capacity"] : AutoscalingCapacity,
     def current_nodes["current_nodes"] : Vec < AutoscalingNode >, def
     deciders["deciders"] : std::collections::BTreeMap < String, AutoscalingDecider > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { response
-    AutoscalingNode { def name["name"] : super::common::NodeName } }
+    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[derive(Default)]
+    response AutoscalingNode { def name["name"] : super::common::NodeName } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { response
-    AutoscalingResources { def storage["storage"] : i32, def memory["memory"] : i32 } }
+    #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[derive(Default)]
+    response AutoscalingResources { def storage["storage"] : i32, def memory["memory"] :
+    i32 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-autoscaling"))] crate ::api_struct! { #[doc =

@@ -217,9 +217,9 @@ crate::api_struct! {
     took["took"] : i64, opt ingest_took["ingest_took"] : Option < i64 > }
 }
 crate::api_struct! {
-    response ResponseItem { #[doc = " The document ID associated with the operation."]
-    opt id["_id"] : Option < String >, #[doc =
-    " The name of the index associated with the operation."] #[doc =
+    #[derive(Default)] response ResponseItem { #[doc =
+    " The document ID associated with the operation."] opt id["_id"] : Option < String >,
+    #[doc = " The name of the index associated with the operation."] #[doc =
     " If the operation targeted a data stream, this is the backing index into which the document was written."]
     def index["_index"] : String, #[doc =
     " The HTTP status code returned for the operation."] def status["status"] : i32, opt

@@ -4,10 +4,11 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response FailedNodeException { def node_id["node_id"] : super::common::Id }
+    #[derive(Default)] response FailedNodeException { def node_id["node_id"] :
+    super::common::Id }
 }
 crate::api_struct! {
-    #[doc = " The response of `capabilities`."] response CapabilitiesResponse { req
+    #[doc = " The response of `capabilities`."] response CapabilitiesResponse { def
     nodes["_nodes"] : super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, opt supported["supported"] : Option < bool >, opt
     failures["failures"] : Option < Vec < FailedNodeException > > }

@@ -4,9 +4,9 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response AliasesRecord { #[doc
-    = " alias name"] opt alias["alias" | "a"] : Option < String >, #[doc =
-    " index alias points to"] opt index["index" | "i" | "idx"] : Option <
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    AliasesRecord { #[doc = " alias name"] opt alias["alias" | "a"] : Option < String >,
+    #[doc = " index alias points to"] opt index["index" | "i" | "idx"] : Option <
     super::common::IndexName >, #[doc = " filter"] opt filter["filter" | "f" | "fi"] :
     Option < String >, #[doc = " index routing"] opt routing_index["routing.index" | "ri"
     | "routingIndex"] : Option < String >, #[doc = " search routing"] opt
@@ -19,9 +19,10 @@ crate::gated! {
     CatAliasesResponse = Vec < AliasesRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response AllocationRecord {
-    #[doc = " Number of primary and replica shards assigned to the node."] opt
-    shards["shards" | "s"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    AllocationRecord { #[doc =
+    " Number of primary and replica shards assigned to the node."] opt shards["shards" |
+    "s"] : Option < String >, #[doc =
     " Amount of shards that are scheduled to be moved elsewhere in the cluster or -1 other than desired balance allocator is used"]
     opt shards_undesired["shards.undesired"] : Option < String >, #[doc =
     " Sum of index write load forecasts"] opt write_load_forecast["write_load.forecast" |
@@ -62,12 +63,12 @@ crate::gated! {
     type CatAllocationResponse = Vec < AllocationRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response CircuitBreakerRecord {
-    #[doc = " Persistent node ID"] opt node_id["node_id" | "id"] : Option <
-    super::common::NodeId >, #[doc = " Node name"] opt node_name["node_name" | "nn"] :
-    Option < String >, #[doc = " Breaker name"] opt breaker["breaker" | "br"] : Option <
-    String >, #[doc = " Limit size"] opt limit["limit" | "l"] : Option < String >, #[doc
-    = " Limit size in bytes"] opt limit_bytes["limit_bytes" | "lb"] : Option <
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    CircuitBreakerRecord { #[doc = " Persistent node ID"] opt node_id["node_id" | "id"] :
+    Option < super::common::NodeId >, #[doc = " Node name"] opt node_name["node_name" |
+    "nn"] : Option < String >, #[doc = " Breaker name"] opt breaker["breaker" | "br"] :
+    Option < String >, #[doc = " Limit size"] opt limit["limit" | "l"] : Option < String
+    >, #[doc = " Limit size in bytes"] opt limit_bytes["limit_bytes" | "lb"] : Option <
     super::common::ByteSize >, #[doc = " Estimated size"] opt estimated["estimated" |
     "e"] : Option < String >, #[doc = " Estimated size in bytes"] opt
     estimated_bytes["estimated_bytes" | "eb"] : Option < super::common::ByteSize >, #[doc
@@ -79,11 +80,12 @@ crate::gated! {
     pub type CatCircuitBreakerResponse = Vec < CircuitBreakerRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response ComponentTemplate {
-    def name["name"] : String, opt version["version"] : Option < String >, def
-    alias_count["alias_count"] : String, def mapping_count["mapping_count"] : String, def
-    settings_count["settings_count"] : String, def metadata_count["metadata_count"] :
-    String, def included_in["included_in"] : String } }
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    ComponentTemplate { def name["name"] : String, opt version["version"] : Option <
+    String >, def alias_count["alias_count"] : String, def mapping_count["mapping_count"]
+    : String, def settings_count["settings_count"] : String, def
+    metadata_count["metadata_count"] : String, def included_in["included_in"] : String }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat"))] #[doc =
@@ -91,9 +93,9 @@ crate::gated! {
     = Vec < ComponentTemplate >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response CountRecord { #[doc =
-    " seconds since 1970-01-01 00:00:00"] opt epoch["epoch" | "t" | "time"] : Option <
-    super::spec_utils::Stringified < super::common::EpochTime <
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    CountRecord { #[doc = " seconds since 1970-01-01 00:00:00"] opt epoch["epoch" | "t" |
+    "time"] : Option < super::spec_utils::Stringified < super::common::EpochTime <
     super::common::UnitSeconds > > >, #[doc = " time in HH:MM:SS"] opt
     timestamp["timestamp" | "ts" | "hms" | "hhmmss"] : Option < super::common::TimeOfDay
     >, #[doc = " the document count"] opt count["count" | "dc" | "docs.count" |
@@ -115,21 +117,21 @@ crate::gated! {
     CatCountResponse = Vec < CountRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response FielddataRecord {
-    #[doc = " node id"] opt id["id"] : Option < String >, #[doc = " host name"] opt
-    host["host" | "h"] : Option < String >, #[doc = " ip address"] opt ip["ip"] : Option
-    < String >, #[doc = " node name"] opt node["node" | "n"] : Option < String >, #[doc =
-    " field name"] opt field["field" | "f"] : Option < String >, #[doc =
-    " field data usage"] opt size["size"] : Option < String > } }
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    FielddataRecord { #[doc = " node id"] opt id["id"] : Option < String >, #[doc =
+    " host name"] opt host["host" | "h"] : Option < String >, #[doc = " ip address"] opt
+    ip["ip"] : Option < String >, #[doc = " node name"] opt node["node" | "n"] : Option <
+    String >, #[doc = " field name"] opt field["field" | "f"] : Option < String >, #[doc
+    = " field data usage"] opt size["size"] : Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat"))] #[doc = " The response of `cat.fielddata`."] pub type
     CatFielddataResponse = Vec < FielddataRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response HealthRecord { #[doc =
-    " seconds since 1970-01-01 00:00:00"] opt epoch["epoch" | "time"] : Option <
-    super::spec_utils::Stringified < super::common::EpochTime <
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    HealthRecord { #[doc = " seconds since 1970-01-01 00:00:00"] opt epoch["epoch" |
+    "time"] : Option < super::spec_utils::Stringified < super::common::EpochTime <
     super::common::UnitSeconds > > >, #[doc = " time in HH:MM:SS"] opt
     timestamp["timestamp" | "ts" | "hms" | "hhmmss"] : Option < super::common::TimeOfDay
     >, #[doc = " cluster name"] opt cluster["cluster" | "cl"] : Option < String >, #[doc
@@ -163,11 +165,11 @@ crate::gated! {
     " The response of `cat.help`."] response CatHelpResponse {} }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response IndicesRecord { #[doc
-    = " current health status"] opt health["health" | "h"] : Option < String >, #[doc =
-    " open/close status"] opt status["status" | "s"] : Option < String >, #[doc =
-    " index name"] opt index["index" | "i" | "idx"] : Option < String >, #[doc =
-    " index uuid"] opt uuid["uuid" | "id"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    IndicesRecord { #[doc = " current health status"] opt health["health" | "h"] : Option
+    < String >, #[doc = " open/close status"] opt status["status" | "s"] : Option <
+    String >, #[doc = " index name"] opt index["index" | "i" | "idx"] : Option < String
+    >, #[doc = " index uuid"] opt uuid["uuid" | "id"] : Option < String >, #[doc =
     " number of primary shards"] opt pri["pri" | "p" | "shards.primary" |
     "shardsPrimary"] : Option < String >, #[doc = " number of replica shards"] opt
     rep["rep" | "r" | "shards.replica" | "shardsReplica"] : Option < String >, #[doc =
@@ -405,17 +407,18 @@ crate::gated! {
     CatIndicesResponse = Vec < IndicesRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response MasterRecord { #[doc =
-    " node id"] opt id["id"] : Option < String >, #[doc = " host name"] opt host["host" |
-    "h"] : Option < String >, #[doc = " ip address"] opt ip["ip"] : Option < String >,
-    #[doc = " node name"] opt node["node" | "n"] : Option < String > } }
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    MasterRecord { #[doc = " node id"] opt id["id"] : Option < String >, #[doc =
+    " host name"] opt host["host" | "h"] : Option < String >, #[doc = " ip address"] opt
+    ip["ip"] : Option < String >, #[doc = " node name"] opt node["node" | "n"] : Option <
+    String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat"))] #[doc = " The response of `cat.master`."] pub type
     CatMasterResponse = Vec < MasterRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
     DataFrameAnalyticsRecord { #[doc = " The identifier for the job."] opt id["id"] :
     Option < super::common::Id >, #[doc = " The type of analysis that the job performs."]
     opt r#type["type" | "t"] : Option < String >, #[doc =
@@ -452,9 +455,9 @@ crate::gated! {
     CatMlDataFrameAnalyticsResponse = Vec < DataFrameAnalyticsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response DatafeedsRecord {
-    #[doc = " The datafeed identifier."] opt id["id"] : Option < String >, #[doc =
-    " The status of the datafeed."] opt state["state" | "s"] : Option <
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    DatafeedsRecord { #[doc = " The datafeed identifier."] opt id["id"] : Option < String
+    >, #[doc = " The status of the datafeed."] opt state["state" | "s"] : Option <
     super::ml::DatafeedState >, #[doc =
     " For started datafeeds only, contains messages relating to the selection of a node."]
     opt assignment_explanation["assignment_explanation" | "ae"] : Option < String >,
@@ -486,10 +489,10 @@ crate::gated! {
     type CatMlDatafeedsResponse = Vec < DatafeedsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response JobsRecord { #[doc =
-    " The anomaly detection job identifier."] opt id["id"] : Option < super::common::Id
-    >, #[doc = " The status of the anomaly detection job."] opt state["state" | "s"] :
-    Option < super::ml::JobState >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    JobsRecord { #[doc = " The anomaly detection job identifier."] opt id["id"] : Option
+    < super::common::Id >, #[doc = " The status of the anomaly detection job."] opt
+    state["state" | "s"] : Option < super::ml::JobState >, #[doc =
     " For open jobs only, the amount of time the job has been opened."] opt
     opened_time["opened_time" | "ot"] : Option < String >, #[doc =
     " For open anomaly detection jobs only, contains messages relating to the selection of a node to run the job."]
@@ -689,10 +692,10 @@ crate::gated! {
     pub type CatMlTrainedModelsResponse = Vec < TrainedModelsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response TrainedModelsRecord {
-    #[doc = " The model identifier."] opt id["id"] : Option < super::common::Id >, #[doc
-    = " Information about the creator of the model."] opt created_by["created_by" | "c" |
-    "createdBy"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    TrainedModelsRecord { #[doc = " The model identifier."] opt id["id"] : Option <
+    super::common::Id >, #[doc = " Information about the creator of the model."] opt
+    created_by["created_by" | "c" | "createdBy"] : Option < String >, #[doc =
     " The estimated heap size to keep the model in memory."] opt heap_size["heap_size" |
     "hs" | "modelHeapSize"] : Option < super::common::ByteSize >, #[doc =
     " The estimated number of operations to use the model."] #[doc =
@@ -728,9 +731,9 @@ crate::gated! {
     Option < String >, opt r#type["type"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response NodeAttributesRecord {
-    #[doc = " The node name."] opt node["node"] : Option < String >, #[doc =
-    " The unique node identifier."] opt id["id"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    NodeAttributesRecord { #[doc = " The node name."] opt node["node"] : Option < String
+    >, #[doc = " The unique node identifier."] opt id["id"] : Option < String >, #[doc =
     " The process identifier."] opt pid["pid"] : Option < String >, #[doc =
     " The host name."] opt host["host" | "h"] : Option < String >, #[doc =
     " The IP address."] opt ip["ip" | "i"] : Option < String >, #[doc =
@@ -743,14 +746,14 @@ crate::gated! {
     CatNodeattrsResponse = Vec < NodeAttributesRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response NodesRecord { #[doc =
-    " The unique node identifier."] opt id["id" | "nodeId"] : Option < super::common::Id
-    >, #[doc = " The process identifier."] opt pid["pid" | "p"] : Option < String >,
-    #[doc = " The IP address."] opt ip["ip" | "i"] : Option < String >, #[doc =
-    " The bound transport port."] opt port["port" | "po"] : Option < String >, #[doc =
-    " The bound HTTP address."] opt http_address["http_address" | "http"] : Option <
-    String >, #[doc = " The Elasticsearch version."] opt version["version" | "v"] :
-    Option < super::common::VersionString >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    NodesRecord { #[doc = " The unique node identifier."] opt id["id" | "nodeId"] :
+    Option < super::common::Id >, #[doc = " The process identifier."] opt pid["pid" |
+    "p"] : Option < String >, #[doc = " The IP address."] opt ip["ip" | "i"] : Option <
+    String >, #[doc = " The bound transport port."] opt port["port" | "po"] : Option <
+    String >, #[doc = " The bound HTTP address."] opt http_address["http_address" |
+    "http"] : Option < String >, #[doc = " The Elasticsearch version."] opt
+    version["version" | "v"] : Option < super::common::VersionString >, #[doc =
     " The Elasticsearch distribution flavor."] opt flavor["flavor" | "f"] : Option <
     String >, #[doc = " The Elasticsearch distribution type."] opt r#type["type" | "t"] :
     Option < String >, #[doc = " The Elasticsearch build hash."] opt build["build" | "b"]
@@ -924,24 +927,25 @@ crate::gated! {
     CatNodesResponse = Vec < NodesRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response PendingTasksRecord {
-    #[doc = " The task insertion order."] opt insertorder["insertOrder" | "o"] : Option <
-    String >, #[doc = " Indicates how long the task has been in queue."] opt
-    timeinqueue["timeInQueue" | "t"] : Option < String >, #[doc = " The task priority."]
-    opt priority["priority" | "p"] : Option < String >, #[doc = " The task source."] opt
-    source["source" | "s"] : Option < String > } }
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    PendingTasksRecord { #[doc = " The task insertion order."] opt
+    insertorder["insertOrder" | "o"] : Option < String >, #[doc =
+    " Indicates how long the task has been in queue."] opt timeinqueue["timeInQueue" |
+    "t"] : Option < String >, #[doc = " The task priority."] opt priority["priority" |
+    "p"] : Option < String >, #[doc = " The task source."] opt source["source" | "s"] :
+    Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat"))] #[doc = " The response of `cat.pending_tasks`."] pub
     type CatPendingTasksResponse = Vec < PendingTasksRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response PluginsRecord { #[doc
-    = " The unique node identifier."] opt id["id"] : Option < super::common::NodeId >,
-    #[doc = " The node name."] opt name["name" | "n"] : Option < super::common::Name >,
-    #[doc = " The component name."] opt component["component" | "c"] : Option < String >,
-    #[doc = " The component version."] opt version["version" | "v"] : Option <
-    super::common::VersionString >, #[doc = " The plugin details."] opt
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    PluginsRecord { #[doc = " The unique node identifier."] opt id["id"] : Option <
+    super::common::NodeId >, #[doc = " The node name."] opt name["name" | "n"] : Option <
+    super::common::Name >, #[doc = " The component name."] opt component["component" |
+    "c"] : Option < String >, #[doc = " The component version."] opt version["version" |
+    "v"] : Option < super::common::VersionString >, #[doc = " The plugin details."] opt
     description["description" | "d"] : Option < String >, #[doc = " The plugin type."]
     opt r#type["type" | "t"] : Option < String > } }
 }
@@ -950,10 +954,10 @@ crate::gated! {
     CatPluginsResponse = Vec < PluginsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response RecoveryRecord { #[doc
-    = " The index name."] opt index["index" | "i" | "idx"] : Option <
-    super::common::IndexName >, #[doc = " The shard name."] opt shard["shard" | "s" |
-    "sh"] : Option < String >, #[doc = " The recovery start time."] opt
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    RecoveryRecord { #[doc = " The index name."] opt index["index" | "i" | "idx"] :
+    Option < super::common::IndexName >, #[doc = " The shard name."] opt shard["shard" |
+    "s" | "sh"] : Option < String >, #[doc = " The recovery start time."] opt
     start_time["start_time" | "start"] : Option < super::common::DateTime >, #[doc =
     " The recovery start time in epoch milliseconds."] opt
     start_time_millis["start_time_millis" | "start_millis"] : Option <
@@ -997,10 +1001,10 @@ crate::gated! {
     CatRecoveryResponse = Vec < RecoveryRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response RepositoriesRecord {
-    #[doc = " The unique repository identifier."] opt id["id" | "repoId"] : Option <
-    String >, #[doc = " The repository type."] opt r#type["type" | "t"] : Option < String
-    > } }
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    RepositoriesRecord { #[doc = " The unique repository identifier."] opt id["id" |
+    "repoId"] : Option < String >, #[doc = " The repository type."] opt r#type["type" |
+    "t"] : Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat"))] #[doc = " The response of `cat.repositories`."] pub
@@ -1011,11 +1015,11 @@ crate::gated! {
     CatSegmentsResponse = Vec < SegmentsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response SegmentsRecord { #[doc
-    = " The index name."] opt index["index" | "i" | "idx"] : Option <
-    super::common::IndexName >, #[doc = " The shard name."] opt shard["shard" | "s" |
-    "sh"] : Option < String >, #[doc = " The shard type: `primary` or `replica`."] opt
-    prirep["prirep" | "p" | "pr" | "primaryOrReplica"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    SegmentsRecord { #[doc = " The index name."] opt index["index" | "i" | "idx"] :
+    Option < super::common::IndexName >, #[doc = " The shard name."] opt shard["shard" |
+    "s" | "sh"] : Option < String >, #[doc = " The shard type: `primary` or `replica`."]
+    opt prirep["prirep" | "p" | "pr" | "primaryOrReplica"] : Option < String >, #[doc =
     " The IP address of the node where it lives."] opt ip["ip"] : Option < String >,
     #[doc = " The unique identifier of the node where it lives."] opt id["id"] : Option <
     super::common::NodeId >, #[doc =
@@ -1059,12 +1063,12 @@ crate::gated! {
     CatShardsResponse = Vec < ShardsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response ShardsRecord { #[doc =
-    " The index name."] opt index["index" | "i" | "idx"] : Option < String >, #[doc =
-    " The shard name."] opt shard["shard" | "s" | "sh"] : Option < String >, #[doc =
-    " The shard type: `primary` or `replica`."] opt prirep["prirep" | "p" | "pr" |
-    "primaryOrReplica"] : Option < String >, #[doc = " The shard state."] #[doc =
-    " Returned values include:"] #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    ShardsRecord { #[doc = " The index name."] opt index["index" | "i" | "idx"] : Option
+    < String >, #[doc = " The shard name."] opt shard["shard" | "s" | "sh"] : Option <
+    String >, #[doc = " The shard type: `primary` or `replica`."] opt prirep["prirep" |
+    "p" | "pr" | "primaryOrReplica"] : Option < String >, #[doc = " The shard state."]
+    #[doc = " Returned values include:"] #[doc =
     " `INITIALIZING`: The shard is recovering from a peer shard or gateway."] #[doc =
     " `RELOCATING`: The shard is relocating."] opt state["state" | "st"] : Option <
     String >, #[doc = " The number of documents in the shard."] opt docs["docs" | "d" |
@@ -1213,11 +1217,11 @@ crate::gated! {
     CatSnapshotsResponse = Vec < SnapshotsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response SnapshotsRecord {
-    #[doc = " The unique identifier for the snapshot."] opt id["id" | "snapshot"] :
-    Option < String >, #[doc = " The repository name."] opt repository["repository" |
-    "re" | "repo"] : Option < String >, #[doc = " The state of the snapshot process."]
-    #[doc = " Returned values include:"] #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    SnapshotsRecord { #[doc = " The unique identifier for the snapshot."] opt id["id" |
+    "snapshot"] : Option < String >, #[doc = " The repository name."] opt
+    repository["repository" | "re" | "repo"] : Option < String >, #[doc =
+    " The state of the snapshot process."] #[doc = " Returned values include:"] #[doc =
     " `FAILED`: The snapshot process failed."] #[doc =
     " `INCOMPATIBLE`: The snapshot process is incompatible with the current cluster version."]
     opt status["status" | "s"] : Option < String >, #[doc =
@@ -1250,16 +1254,16 @@ crate::gated! {
     CatTasksResponse = Vec < TasksRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response TasksRecord { #[doc =
-    " The identifier of the task with the node."] opt id["id"] : Option <
-    super::common::Id >, #[doc = " The task action."] opt action["action" | "ac"] :
-    Option < String >, #[doc = " The unique task identifier."] opt task_id["task_id" |
-    "ti"] : Option < super::common::Id >, #[doc = " The parent task identifier."] opt
-    parent_task_id["parent_task_id" | "pti"] : Option < String >, #[doc =
-    " The task type."] opt r#type["type" | "ty"] : Option < String >, #[doc =
-    " The start time in milliseconds."] opt start_time["start_time" | "start"] : Option <
-    String >, #[doc = " The start time in `HH:MM:SS` format."] opt timestamp["timestamp"
-    | "ts" | "hms" | "hhmmss"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    TasksRecord { #[doc = " The identifier of the task with the node."] opt id["id"] :
+    Option < super::common::Id >, #[doc = " The task action."] opt action["action" |
+    "ac"] : Option < String >, #[doc = " The unique task identifier."] opt
+    task_id["task_id" | "ti"] : Option < super::common::Id >, #[doc =
+    " The parent task identifier."] opt parent_task_id["parent_task_id" | "pti"] : Option
+    < String >, #[doc = " The task type."] opt r#type["type" | "ty"] : Option < String >,
+    #[doc = " The start time in milliseconds."] opt start_time["start_time" | "start"] :
+    Option < String >, #[doc = " The start time in `HH:MM:SS` format."] opt
+    timestamp["timestamp" | "ts" | "hms" | "hhmmss"] : Option < String >, #[doc =
     " The running time in nanoseconds."] opt running_time_ns["running_time_ns"] : Option
     < String >, #[doc = " The running time."] opt running_time["running_time" | "time"] :
     Option < String >, #[doc = " The unique node identifier."] opt node_id["node_id" |
@@ -1278,10 +1282,10 @@ crate::gated! {
     CatTemplatesResponse = Vec < TemplatesRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response TemplatesRecord {
-    #[doc = " The template name."] opt name["name" | "n"] : Option < super::common::Name
-    >, #[doc = " The template index patterns."] opt index_patterns["index_patterns" |
-    "t"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    TemplatesRecord { #[doc = " The template name."] opt name["name" | "n"] : Option <
+    super::common::Name >, #[doc = " The template index patterns."] opt
+    index_patterns["index_patterns" | "t"] : Option < String >, #[doc =
     " The template application order or priority number."] opt order["order" | "o" | "p"]
     : Option < String >, #[doc = " The template version."] opt version["version" | "v"] :
     Option < super::common::VersionString >, #[doc =
@@ -1293,17 +1297,18 @@ crate::gated! {
     type CatThreadPoolResponse = Vec < ThreadPoolRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response ThreadPoolRecord {
-    #[doc = " The node name."] opt node_name["node_name" | "nn"] : Option < String >,
-    #[doc = " The persistent node identifier."] opt node_id["node_id" | "id"] : Option <
-    super::common::NodeId >, #[doc = " The ephemeral node identifier."] opt
-    ephemeral_node_id["ephemeral_node_id" | "eid"] : Option < String >, #[doc =
-    " The process identifier."] opt pid["pid" | "p"] : Option < String >, #[doc =
-    " The host name for the current node."] opt host["host" | "h"] : Option < String >,
-    #[doc = " The IP address for the current node."] opt ip["ip" | "i"] : Option < String
-    >, #[doc = " The bound transport port for the current node."] opt port["port" | "po"]
-    : Option < String >, #[doc = " The thread pool name."] opt name["name" | "n"] :
-    Option < String >, #[doc = " The thread pool type."] #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    ThreadPoolRecord { #[doc = " The node name."] opt node_name["node_name" | "nn"] :
+    Option < String >, #[doc = " The persistent node identifier."] opt node_id["node_id"
+    | "id"] : Option < super::common::NodeId >, #[doc =
+    " The ephemeral node identifier."] opt ephemeral_node_id["ephemeral_node_id" | "eid"]
+    : Option < String >, #[doc = " The process identifier."] opt pid["pid" | "p"] :
+    Option < String >, #[doc = " The host name for the current node."] opt host["host" |
+    "h"] : Option < String >, #[doc = " The IP address for the current node."] opt
+    ip["ip" | "i"] : Option < String >, #[doc =
+    " The bound transport port for the current node."] opt port["port" | "po"] : Option <
+    String >, #[doc = " The thread pool name."] opt name["name" | "n"] : Option < String
+    >, #[doc = " The thread pool type."] #[doc =
     " Returned values include `fixed`, `fixed_auto_queue_size`, `direct`, and `scaling`."]
     opt r#type["type" | "t"] : Option < String >, #[doc =
     " The number of active threads in the current thread pool."] opt active["active" |
@@ -1330,10 +1335,11 @@ crate::gated! {
     type CatTransformsResponse = Vec < TransformsRecord >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { response TransformsRecord {
-    #[doc = " The transform identifier."] opt id["id"] : Option < super::common::Id >,
-    #[doc = " The status of the transform."] #[doc = " Returned values include:"] #[doc =
-    " `aborting`: The transform is aborting."] #[doc =
+    #[cfg(any(feature = "ns-cat"))] crate ::api_struct! { #[derive(Default)] response
+    TransformsRecord { #[doc = " The transform identifier."] opt id["id"] : Option <
+    super::common::Id >, #[doc = " The status of the transform."] #[doc =
+    " Returned values include:"] #[doc = " `aborting`: The transform is aborting."] #[doc
+    =
     " `failed: The transform failed. For more information about the failure, check the `reason` field."]
     opt state["state" | "s"] : Option < String >, #[doc =
     " The sequence number for the checkpoint."] opt checkpoint["checkpoint" | "c"] :

@@ -4,16 +4,16 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response FollowIndexStats {
-    #[doc = " The name of the follower index."] def index["index"] :
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    FollowIndexStats { #[doc = " The name of the follower index."] def index["index"] :
     super::common::IndexName, #[doc =
     " An array of shard-level following task statistics."] def shards["shards"] : Vec <
     ShardStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response ReadException { #[doc
-    = " The exception that caused the read to fail."] req exception["exception"] :
-    super::common::ErrorCause, #[doc =
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    ReadException { #[doc = " The exception that caused the read to fail."] def
+    exception["exception"] : super::common::ErrorCause, #[doc =
     " The starting sequence number of the batch requested from the leader."] def
     from_seq_no["from_seq_no"] : super::common::SequenceNumber, #[doc =
     " The number of times the batch has been retried."] def retries["retries"] : i32 } }
@@ -69,19 +69,19 @@ crate::gated! {
     #[doc = " The number of milliseconds since a read request was sent to the leader."]
     #[doc =
     " When the follower is caught up to the leader, this number will increase up to the configured `read_poll_timeout` at which point another read request will be sent to the leader."]
-    req time_since_last_read_millis["time_since_last_read_millis"] :
+    def time_since_last_read_millis["time_since_last_read_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
     total_read_remote_exec_time["total_read_remote_exec_time"] : Option <
     super::common::Duration >, #[doc =
-    " The total time reads spent running on the remote cluster."] req
+    " The total time reads spent running on the remote cluster."] def
     total_read_remote_exec_time_millis["total_read_remote_exec_time_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
     total_read_time["total_read_time"] : Option < super::common::Duration >, #[doc =
     " The total time reads were outstanding, measured from the time a read was sent to the leader to the time a reply was returned to the follower."]
-    req total_read_time_millis["total_read_time_millis"] : super::common::DurationValue <
+    def total_read_time_millis["total_read_time_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, opt total_write_time["total_write_time"] : Option <
     super::common::Duration >, #[doc = " The total time spent writing on the follower."]
-    req total_write_time_millis["total_write_time_millis"] : super::common::DurationValue
+    def total_write_time_millis["total_write_time_millis"] : super::common::DurationValue
     < super::common::UnitMillis >, #[doc =
     " The number of write operations queued on the follower."] def
     write_buffer_operation_count["write_buffer_operation_count"] : i64, #[doc =
@@ -170,7 +170,7 @@ crate::gated! {
     FollowerIndexStatus } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
     FollowerIndexParameters { #[doc =
     " The maximum number of outstanding reads requests from the remote cluster."] opt
     max_outstanding_read_requests["max_outstanding_read_requests"] : Option < i64 >,
@@ -235,16 +235,16 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[doc =
-    " The response of `ccr.forget_follower`."] response CcrForgetFollowerResponse { req
+    " The response of `ccr.forget_follower`."] response CcrForgetFollowerResponse { def
     shards["_shards"] : super::common::ShardStatistics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response AutoFollowPattern {
-    def name["name"] : super::common::Name, req pattern["pattern"] :
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    AutoFollowPattern { def name["name"] : super::common::Name, def pattern["pattern"] :
     AutoFollowPatternSummary } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
     AutoFollowPatternSummary { def active["active"] : bool, #[doc =
     " The remote cluster containing the leader indices to match against."] def
     remote_cluster["remote_cluster"] : String, #[doc = " The name of follower index."]
@@ -372,9 +372,9 @@ crate::gated! {
     type CcrResumeFollowResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response AutoFollowStats { def
-    auto_followed_clusters["auto_followed_clusters"] : Vec < AutoFollowedCluster >, #[doc
-    =
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    AutoFollowStats { def auto_followed_clusters["auto_followed_clusters"] : Vec <
+    AutoFollowedCluster >, #[doc =
     " The number of indices that the auto-follow coordinator failed to automatically follow."]
     #[doc =
     " The causes of recent failures are captured in the logs of the elected master node and in the `auto_follow_stats.recent_auto_follow_errors` field."]
@@ -390,23 +390,23 @@ crate::gated! {
     super::common::ErrorCause > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response AutoFollowedCluster {
-    def cluster_name["cluster_name"] : super::common::Name, def
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    AutoFollowedCluster { def cluster_name["cluster_name"] : super::common::Name, def
     last_seen_metadata_version["last_seen_metadata_version"] :
-    super::common::VersionNumber, req
+    super::common::VersionNumber, def
     time_since_last_check_millis["time_since_last_check_millis"] :
     super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { response FollowStats { def
-    indices["indices"] : Vec < FollowIndexStats > } }
+    #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[derive(Default)] response
+    FollowStats { def indices["indices"] : Vec < FollowIndexStats > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr"))] crate ::api_struct! { #[doc =
     " The response of `ccr.stats`."] response CcrStatsResponse { #[doc =
-    " Statistics for the auto-follow coordinator."] req
+    " Statistics for the auto-follow coordinator."] def
     auto_follow_stats["auto_follow_stats"] : AutoFollowStats, #[doc =
-    " Shard-level statistics for follower indices."] req follow_stats["follow_stats"] :
+    " Shard-level statistics for follower indices."] def follow_stats["follow_stats"] :
     FollowStats } }
 }
 crate::gated! {

@@ -4,8 +4,8 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ComponentTemplate
-    { def name["name"] : super::common::Name, req
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ComponentTemplate { def name["name"] : super::common::Name, def
     component_template["component_template"] : ComponentTemplateNodeWithRollover } }
 }
 crate::gated! {
@@ -33,8 +33,8 @@ crate::gated! {
     super::common::UnitMillis >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
-    ComponentTemplateNodeWithRollover { req template["template"] :
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ComponentTemplateNodeWithRollover { def template["template"] :
     ComponentTemplateSummaryRes, opt version["version"] : Option <
     super::common::VersionNumber >, opt meta["_meta"] : Option < super::common::Metadata
     >, opt deprecated["deprecated"] : Option < bool >, #[doc =
@@ -69,7 +69,7 @@ crate::gated! {
     super::indices::DataStreamOptions); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ComponentTemplateSummaryRes { opt lifecycle["lifecycle"] : Option <
     super::indices::DataStreamLifecycleWithRollover >, opt meta["_meta"] : Option <
     super::common::Metadata >, opt version["version"] : Option <
@@ -90,25 +90,26 @@ crate::gated! {
     NO = "NO", YES = "YES", THROTTLE = "THROTTLE", ALWAYS = "ALWAYS" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response AllocationStore {
-    def allocation_id["allocation_id"] : String, def found["found"] : bool, def
-    in_sync["in_sync"] : bool, def matching_size_in_bytes["matching_size_in_bytes"] :
-    i64, def matching_sync_id["matching_sync_id"] : bool, def
-    store_exception["store_exception"] : String } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    AllocationStore { def allocation_id["allocation_id"] : String, def found["found"] :
+    bool, def in_sync["in_sync"] : bool, def
+    matching_size_in_bytes["matching_size_in_bytes"] : i64, def
+    matching_sync_id["matching_sync_id"] : bool, def store_exception["store_exception"] :
+    String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterInfo { def
-    nodes["nodes"] : std::collections::BTreeMap < String, NodeDiskUsage >, def
-    shard_sizes["shard_sizes"] : std::collections::BTreeMap < String, i64 >, opt
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterInfo { def nodes["nodes"] : std::collections::BTreeMap < String, NodeDiskUsage
+    >, def shard_sizes["shard_sizes"] : std::collections::BTreeMap < String, i64 >, opt
     shard_data_set_sizes["shard_data_set_sizes"] : Option < std::collections::BTreeMap <
     String, String > >, def shard_paths["shard_paths"] : std::collections::BTreeMap <
     String, String >, def reserved_sizes["reserved_sizes"] : Vec < ReservedSize > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response CurrentNode { def
-    id["id"] : super::common::Id, def name["name"] : super::common::Name, def
-    roles["roles"] : super::common::NodeRoles, def attributes["attributes"] :
-    std::collections::BTreeMap < String, String >, def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    CurrentNode { def id["id"] : super::common::Id, def name["name"] :
+    super::common::Name, def roles["roles"] : super::common::NodeRoles, def
+    attributes["attributes"] : std::collections::BTreeMap < String, String >, def
     transport_address["transport_address"] : super::common::TransportAddress, def
     weight_ranking["weight_ranking"] : i32 } }
 }
@@ -119,8 +120,8 @@ crate::gated! {
     "no_valid_shard_copy", NoAttempt = "no_attempt" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response DiskUsage { def
-    path["path"] : String, def total_bytes["total_bytes"] : i64, def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    DiskUsage { def path["path"] : String, def total_bytes["total_bytes"] : i64, def
     used_bytes["used_bytes"] : i64, def free_bytes["free_bytes"] : i64, def
     free_disk_percent["free_disk_percent"] : f64, def
     used_disk_percent["used_disk_percent"] : f64 } }
@@ -137,9 +138,9 @@ crate::gated! {
     weight_ranking["weight_ranking"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response NodeDiskUsage {
-    def node_name["node_name"] : super::common::Name, req
-    least_available["least_available"] : DiskUsage, req most_available["most_available"]
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    NodeDiskUsage { def node_name["node_name"] : super::common::Name, def
+    least_available["least_available"] : DiskUsage, def most_available["most_available"]
     : DiskUsage } }
 }
 crate::gated! {
@@ -160,9 +161,9 @@ crate::gated! {
     : super::common::NodeId); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ReservedSize { def
-    node_id["node_id"] : super::common::Id, def path["path"] : String, def total["total"]
-    : i64, def shards["shards"] : Vec < String > } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ReservedSize { def node_id["node_id"] : super::common::Id, def path["path"] : String,
+    def total["total"] : i64, def shards["shards"] : Vec < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[doc =
@@ -266,7 +267,7 @@ crate::gated! {
     task_max_waiting_in_queue["task_max_waiting_in_queue"] : Option <
     super::common::Duration >, #[doc =
     " The time expressed in milliseconds since the earliest initiated task is waiting for being performed."]
-    req task_max_waiting_in_queue_millis["task_max_waiting_in_queue_millis"] :
+    def task_max_waiting_in_queue_millis["task_max_waiting_in_queue_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, #[doc =
     " If false the response returned within the period of time that is specified by the timeout parameter (30s by default)"]
     def timed_out["timed_out"] : bool, #[doc =
@@ -309,8 +310,9 @@ crate::gated! {
     super::nodes::Scripting > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response PendingTask {
-    #[doc = " Indicates whether the pending tasks are currently executing or not."] def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    PendingTask { #[doc =
+    " Indicates whether the pending tasks are currently executing or not."] def
     executing["executing"] : bool, #[doc =
     " The number that represents when the task has been inserted into the task queue."]
     def insert_order["insert_order"] : i32, #[doc = " The priority of the pending task."]
@@ -322,7 +324,7 @@ crate::gated! {
     " The time since the task is waiting for being performed."] opt
     time_in_queue["time_in_queue"] : Option < super::common::Duration >, #[doc =
     " The time expressed in milliseconds since the task is waiting for being performed."]
-    req time_in_queue_millis["time_in_queue_millis"] : super::common::DurationValue <
+    def time_in_queue_millis["time_in_queue_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
@@ -509,18 +511,18 @@ crate::gated! {
     } crate ::setters!(plain commands : Vec < Command >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response RerouteDecision {
-    def decider["decider"] : String, def decision["decision"] : String, def
-    explanation["explanation"] : String } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    RerouteDecision { def decider["decider"] : String, def decision["decision"] : String,
+    def explanation["explanation"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response RerouteExplanation
-    { def command["command"] : String, def decisions["decisions"] : Vec < RerouteDecision
-    >, req parameters["parameters"] : RerouteParameters } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    RerouteExplanation { def command["command"] : String, def decisions["decisions"] :
+    Vec < RerouteDecision >, def parameters["parameters"] : RerouteParameters } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response RerouteParameters
-    { def allow_primary["allow_primary"] : bool, def index["index"] :
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    RerouteParameters { def allow_primary["allow_primary"] : bool, def index["index"] :
     super::common::IndexName, def node["node"] : super::common::NodeName, def
     shard["shard"] : i32, opt from_node["from_node"] : Option < super::common::NodeName
     >, opt to_node["to_node"] : Option < super::common::NodeName > } }
@@ -540,35 +542,36 @@ crate::gated! {
     type ClusterStateResponse = serde_json::Value;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response CCSStats { #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    CCSStats { #[doc =
     " Contains remote cluster settings and metrics collected from them."] #[doc =
     " The keys are cluster names, and the values are per-cluster data."] #[doc =
     " Only present if `include_remotes` option is set to true."] opt clusters["clusters"]
     : Option < std::collections::BTreeMap < String, RemoteClusterInfo > >, #[doc =
-    " Information about cross-cluster search usage."] req search["_search"] :
+    " Information about cross-cluster search usage."] def search["_search"] :
     CCSUsageStats, #[doc = " Information about ES|QL cross-cluster query usage."] opt
     esql["_esql"] : Option < CCSUsageStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     CCSUsageClusterStats { #[doc =
     " The total number of successful (not skipped) cross-cluster search requests that were executed against this cluster. This may include requests where partial results were returned, but not requests in which the cluster has been skipped entirely."]
     def total["total"] : i32, #[doc =
     " The total number of cross-cluster search requests for which this cluster was skipped."]
     def skipped["skipped"] : i32, #[doc =
-    " Statistics about the time taken to execute requests against this cluster."] req
+    " Statistics about the time taken to execute requests against this cluster."] def
     took["took"] : CCSUsageTimeValue } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response CCSUsageStats {
-    #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    CCSUsageStats { #[doc =
     " The total number of cross-cluster search requests that have been executed by the cluster."]
     def total["total"] : i32, #[doc =
     " The total number of cross-cluster search requests that have been successfully executed by the cluster."]
     def success["success"] : i32, #[doc =
     " The total number of cross-cluster search requests (successful or failed) that had at least one remote cluster skipped."]
     def skipped["skipped"] : i32, #[doc =
-    " Statistics about the time taken to execute cross-cluster search requests."] req
+    " Statistics about the time taken to execute cross-cluster search requests."] def
     took["took"] : CCSUsageTimeValue, #[doc =
     " Statistics about the time taken to execute cross-cluster search requests for which the `ccs_minimize_roundtrips` setting was set to `true`."]
     opt took_mrt_true["took_mrt_true"] : Option < CCSUsageTimeValue >, #[doc =
@@ -590,17 +593,19 @@ crate::gated! {
     > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response CCSUsageTimeValue
-    { #[doc = " The maximum time taken to execute a request, in milliseconds."] req
-    max["max"] : super::common::DurationValue < super::common::UnitMillis >, #[doc =
-    " The average time taken to execute a request, in milliseconds."] req avg["avg"] :
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    CCSUsageTimeValue { #[doc =
+    " The maximum time taken to execute a request, in milliseconds."] def max["max"] :
     super::common::DurationValue < super::common::UnitMillis >, #[doc =
-    " The 90th percentile of the time taken to execute requests, in milliseconds."] req
+    " The average time taken to execute a request, in milliseconds."] def avg["avg"] :
+    super::common::DurationValue < super::common::UnitMillis >, #[doc =
+    " The 90th percentile of the time taken to execute requests, in milliseconds."] def
     p90["p90"] : super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response CharFilterTypes {
-    #[doc = " Contains statistics about analyzer types used in selected nodes."] def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    CharFilterTypes { #[doc =
+    " Contains statistics about analyzer types used in selected nodes."] def
     analyzer_types["analyzer_types"] : Vec < FieldTypes >, #[doc =
     " Contains statistics about built-in analyzers used in selected nodes."] def
     built_in_analyzers["built_in_analyzers"] : Vec < FieldTypes >, #[doc =
@@ -622,9 +627,9 @@ crate::gated! {
     synonyms["synonyms"] : std::collections::BTreeMap < String, SynonymsStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterFileSystem
-    { opt path["path"] : Option < String >, opt mount["mount"] : Option < String >, opt
-    r#type["type"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterFileSystem { opt path["path"] : Option < String >, opt mount["mount"] : Option
+    < String >, opt r#type["type"] : Option < String >, #[doc =
     " Total number of bytes available to JVM in file stores across all selected nodes."]
     #[doc =
     " Depending on operating system or process-level restrictions, this number may be less than `nodes.fs.free_in_byes`."]
@@ -660,42 +665,42 @@ crate::gated! {
     Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterIndices {
-    #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterIndices { #[doc =
     " Contains statistics about analyzers and analyzer components used in selected nodes."]
     opt analysis["analysis"] : Option < CharFilterTypes >, #[doc =
-    " Contains statistics about memory used for completion in selected nodes."] req
+    " Contains statistics about memory used for completion in selected nodes."] def
     completion["completion"] : super::common::CompletionStats, #[doc =
     " Total number of indices with shards assigned to selected nodes."] def
     count["count"] : i64, #[doc = " Contains counts for documents in selected nodes."]
-    req docs["docs"] : super::common::DocStats, #[doc =
-    " Contains statistics about the field data cache of selected nodes."] req
+    def docs["docs"] : super::common::DocStats, #[doc =
+    " Contains statistics about the field data cache of selected nodes."] def
     fielddata["fielddata"] : super::common::FielddataStats, #[doc =
-    " Contains statistics about the query cache of selected nodes."] req
+    " Contains statistics about the query cache of selected nodes."] def
     query_cache["query_cache"] : super::common::QueryCacheStats, #[doc =
     " Holds a snapshot of the search usage statistics."] #[doc =
     " Used to hold the stats for a single node that's part of a ClusterStatsNodeResponse, as well as to"]
     #[doc =
     " accumulate stats for the entire cluster and return them as part of the ClusterStatsResponse."]
-    req search["search"] : SearchUsageStats, #[doc =
-    " Contains statistics about segments in selected nodes."] req segments["segments"] :
+    def search["search"] : SearchUsageStats, #[doc =
+    " Contains statistics about segments in selected nodes."] def segments["segments"] :
     super::common::SegmentsStats, #[doc =
-    " Contains statistics about indices with shards assigned to selected nodes."] req
+    " Contains statistics about indices with shards assigned to selected nodes."] def
     shards["shards"] : ClusterIndicesShards, #[doc =
-    " Contains statistics about the size of shards assigned to selected nodes."] req
+    " Contains statistics about the size of shards assigned to selected nodes."] def
     store["store"] : super::common::StoreStats, #[doc =
     " Contains statistics about field mappings in selected nodes."] opt
     mappings["mappings"] : Option < FieldTypesMappings >, #[doc =
     " Contains statistics about analyzers and analyzer components used in selected nodes."]
     opt versions["versions"] : Option < Vec < IndicesVersions > >, #[doc =
-    " Contains statistics about indexed dense vector"] req dense_vector["dense_vector"] :
-    DenseVectorStats, #[doc = " Contains statistics about indexed sparse vector"] req
+    " Contains statistics about indexed dense vector"] def dense_vector["dense_vector"] :
+    DenseVectorStats, #[doc = " Contains statistics about indexed sparse vector"] def
     sparse_vector["sparse_vector"] : SparseVectorStats } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[doc =
-    " Contains statistics about shards assigned to selected nodes."] response
-    ClusterIndicesShards { #[doc =
+    " Contains statistics about shards assigned to selected nodes."] #[derive(Default)]
+    response ClusterIndicesShards { #[doc =
     " Contains statistics about shards assigned to selected nodes."] opt index["index"] :
     Option < ClusterIndicesShardsIndex >, #[doc =
     " Number of primary shards assigned to selected nodes."] opt primaries["primaries"] :
@@ -706,28 +711,28 @@ crate::gated! {
     f64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterIndicesShardsIndex { #[doc =
     " Contains statistics about the number of primary shards assigned to selected nodes."]
-    req primaries["primaries"] : ClusterShardMetrics, #[doc =
+    def primaries["primaries"] : ClusterShardMetrics, #[doc =
     " Contains statistics about the number of replication shards assigned to selected nodes."]
-    req replication["replication"] : ClusterShardMetrics, #[doc =
-    " Contains statistics about the number of shards assigned to selected nodes."] req
+    def replication["replication"] : ClusterShardMetrics, #[doc =
+    " Contains statistics about the number of shards assigned to selected nodes."] def
     shards["shards"] : ClusterShardMetrics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterIngest {
-    def number_of_pipelines["number_of_pipelines"] : i32, def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterIngest { def number_of_pipelines["number_of_pipelines"] : i32, def
     processor_stats["processor_stats"] : std::collections::BTreeMap < String,
     ClusterProcessor > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterJvm { #[doc
-    = " Uptime duration, in milliseconds, since JVM last started."] req
-    max_uptime_in_millis["max_uptime_in_millis"] : super::common::DurationValue <
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterJvm { #[doc = " Uptime duration, in milliseconds, since JVM last started."]
+    def max_uptime_in_millis["max_uptime_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc = " Uptime duration since JVM last started."] opt
     max_uptime["max_uptime"] : Option < super::common::Duration >, #[doc =
-    " Contains statistics about memory used by selected nodes."] req mem["mem"] :
+    " Contains statistics about memory used by selected nodes."] def mem["mem"] :
     ClusterJvmMemory, #[doc =
     " Number of active threads in use by JVM across all selected nodes."] def
     threads["threads"] : i64, #[doc =
@@ -735,8 +740,8 @@ crate::gated! {
     versions["versions"] : Vec < ClusterJvmVersion > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterJvmMemory {
-    #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterJvmMemory { #[doc =
     " Maximum amount of memory, in bytes, available for use by the heap across all selected nodes."]
     def heap_max_in_bytes["heap_max_in_bytes"] : i64, #[doc =
     " Maximum amount of memory available for use by the heap across all selected nodes."]
@@ -747,8 +752,8 @@ crate::gated! {
     heap_used["heap_used"] : Option < super::common::ByteSize > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterJvmVersion
-    { #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterJvmVersion { #[doc =
     " Always `true`. All distributions come with a bundled Java Development Kit (JDK)."]
     def bundled_jdk["bundled_jdk"] : bool, #[doc =
     " Total number of selected nodes using JVM."] def count["count"] : i32, #[doc =
@@ -762,7 +767,7 @@ crate::gated! {
     def vm_version["vm_version"] : super::common::VersionString } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterNetworkTypes { #[doc =
     " Contains statistics about the HTTP network types used by selected nodes."] def
     http_types["http_types"] : std::collections::BTreeMap < String, i32 >, #[doc =
@@ -770,44 +775,46 @@ crate::gated! {
     transport_types["transport_types"] : std::collections::BTreeMap < String, i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterNodeCount {
-    def total["total"] : i32, opt coordinating_only["coordinating_only"] : Option < i32
-    >, opt data["data"] : Option < i32 >, opt data_cold["data_cold"] : Option < i32 >,
-    opt data_content["data_content"] : Option < i32 >, opt data_frozen["data_frozen"] :
-    Option < i32 >, opt data_hot["data_hot"] : Option < i32 >, opt data_warm["data_warm"]
-    : Option < i32 >, opt index["index"] : Option < i32 >, opt ingest["ingest"] : Option
-    < i32 >, opt master["master"] : Option < i32 >, opt ml["ml"] : Option < i32 >, opt
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterNodeCount { def total["total"] : i32, opt
+    coordinating_only["coordinating_only"] : Option < i32 >, opt data["data"] : Option <
+    i32 >, opt data_cold["data_cold"] : Option < i32 >, opt data_content["data_content"]
+    : Option < i32 >, opt data_frozen["data_frozen"] : Option < i32 >, opt
+    data_hot["data_hot"] : Option < i32 >, opt data_warm["data_warm"] : Option < i32 >,
+    opt index["index"] : Option < i32 >, opt ingest["ingest"] : Option < i32 >, opt
+    master["master"] : Option < i32 >, opt ml["ml"] : Option < i32 >, opt
     remote_cluster_client["remote_cluster_client"] : Option < i32 >, opt search["search"]
     : Option < i32 >, opt transform["transform"] : Option < i32 >, opt
     voting_only["voting_only"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterNodes {
-    #[doc = " Contains counts for nodes selected by the request’s node filters."] req
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterNodes { #[doc =
+    " Contains counts for nodes selected by the request’s node filters."] def
     count["count"] : ClusterNodeCount, #[doc =
     " Contains statistics about the discovery types used by selected nodes."] def
     discovery_types["discovery_types"] : std::collections::BTreeMap < String, i32 >,
-    #[doc = " Contains statistics about file stores by selected nodes."] req fs["fs"] :
-    ClusterFileSystem, req indexing_pressure["indexing_pressure"] : IndexingPressure, req
+    #[doc = " Contains statistics about file stores by selected nodes."] def fs["fs"] :
+    ClusterFileSystem, def indexing_pressure["indexing_pressure"] : IndexingPressure, def
     ingest["ingest"] : ClusterIngest, #[doc =
     " Contains statistics about the Java Virtual Machines (JVMs) used by selected nodes."]
-    req jvm["jvm"] : ClusterJvm, #[doc =
+    def jvm["jvm"] : ClusterJvm, #[doc =
     " Contains statistics about the transport and HTTP networks used by selected nodes."]
-    req network_types["network_types"] : ClusterNetworkTypes, #[doc =
-    " Contains statistics about the operating systems used by selected nodes."] req
+    def network_types["network_types"] : ClusterNetworkTypes, #[doc =
+    " Contains statistics about the operating systems used by selected nodes."] def
     os["os"] : ClusterOperatingSystem, #[doc =
     " Contains statistics about Elasticsearch distributions installed on selected nodes."]
     def packaging_types["packaging_types"] : Vec < NodePackagingType >, #[doc =
     " Contains statistics about installed plugins and modules by selected nodes."] #[doc
     = " If no plugins or modules are installed, this array is empty."] def
     plugins["plugins"] : Vec < super::common::PluginStats >, #[doc =
-    " Contains statistics about processes used by selected nodes."] req
+    " Contains statistics about processes used by selected nodes."] def
     process["process"] : ClusterProcess, #[doc =
     " Array of Elasticsearch versions used on selected nodes."] def versions["versions"]
     : Vec < super::common::VersionString > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterOperatingSystem { #[doc =
     " Number of processors used to calculate thread pool size across all selected nodes."]
     #[doc =
@@ -819,7 +826,7 @@ crate::gated! {
     ClusterOperatingSystemArchitecture > >, #[doc =
     " Number of processors available to JVM across all selected nodes."] def
     available_processors["available_processors"] : i32, #[doc =
-    " Contains statistics about memory used by selected nodes."] req mem["mem"] :
+    " Contains statistics about memory used by selected nodes."] def mem["mem"] :
     OperatingSystemMemoryInfo, #[doc =
     " Contains statistics about operating systems used by selected nodes."] def
     names["names"] : Vec < ClusterOperatingSystemName >, #[doc =
@@ -827,21 +834,21 @@ crate::gated! {
     pretty_names["pretty_names"] : Vec < ClusterOperatingSystemPrettyName > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterOperatingSystemArchitecture { #[doc =
     " Name of an architecture used by one or more selected nodes."] def arch["arch"] :
     String, #[doc = " Number of selected nodes using the architecture."] def
     count["count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterOperatingSystemName { #[doc =
     " Number of selected nodes using the operating system."] def count["count"] : i32,
     #[doc = " Name of an operating system used by one or more selected nodes."] def
     name["name"] : super::common::Name } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterOperatingSystemPrettyName { #[doc =
     " Number of selected nodes using the operating system."] def count["count"] : i32,
     #[doc =
@@ -849,20 +856,20 @@ crate::gated! {
     def pretty_name["pretty_name"] : super::common::Name } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterProcess {
-    #[doc = " Contains statistics about CPU used by selected nodes."] req cpu["cpu"] :
-    ClusterProcessCpu, #[doc =
-    " Contains statistics about open file descriptors in selected nodes."] req
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterProcess { #[doc = " Contains statistics about CPU used by selected nodes."]
+    def cpu["cpu"] : ClusterProcessCpu, #[doc =
+    " Contains statistics about open file descriptors in selected nodes."] def
     open_file_descriptors["open_file_descriptors"] : ClusterProcessOpenFileDescriptors }
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterProcessCpu
-    { #[doc = " Percentage of CPU used across all selected nodes."] #[doc =
-    " Returns `-1` if not supported."] def percent["percent"] : i32 } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterProcessCpu { #[doc = " Percentage of CPU used across all selected nodes."]
+    #[doc = " Returns `-1` if not supported."] def percent["percent"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterProcessOpenFileDescriptors { #[doc =
     " Average number of concurrently open file descriptors."] #[doc =
     " Returns `-1` if not supported."] def avg["avg"] : i64, #[doc =
@@ -872,14 +879,14 @@ crate::gated! {
     #[doc = " Returns -1 if not supported."] def min["min"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response ClusterProcessor {
-    def count["count"] : i64, def current["current"] : i64, def failed["failed"] : i64,
-    opt time["time"] : Option < super::common::Duration >, req
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterProcessor { def count["count"] : i64, def current["current"] : i64, def
+    failed["failed"] : i64, opt time["time"] : Option < super::common::Duration >, def
     time_in_millis["time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ClusterShardMetrics { #[doc =
     " Mean number of shards in an index, counting only shards assigned to selected nodes."]
     def avg["avg"] : f64, #[doc =
@@ -889,14 +896,14 @@ crate::gated! {
     def min["min"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
-    ClusterSnapshotStats { req current_counts["current_counts"] : SnapshotCurrentCounts,
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterSnapshotStats { def current_counts["current_counts"] : SnapshotCurrentCounts,
     def repositories["repositories"] : std::collections::BTreeMap < String,
     PerRepositoryStats > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response DenseVectorOffHeapStats { def
+    crate ::api_struct! { #[derive(Default)] response DenseVectorOffHeapStats { def
     total_size_bytes["total_size_bytes"] : i64, opt total_size["total_size"] : Option <
     super::common::ByteSize >, def total_veb_size_bytes["total_veb_size_bytes"] : i64,
     opt total_veb_size["total_veb_size"] : Option < super::common::ByteSize >, def
@@ -915,35 +922,36 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response DenseVectorStats { def value_count["value_count"] :
-    i64, opt off_heap["off_heap"] : Option < DenseVectorOffHeapStats > } }
+    crate ::api_struct! { #[derive(Default)] response DenseVectorStats { def
+    value_count["value_count"] : i64, opt off_heap["off_heap"] : Option <
+    DenseVectorOffHeapStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ExtendedRetrieversSearchUsage { opt
     text_similarity_reranker["text_similarity_reranker"] : Option <
     ExtendedTextSimilarityRetrieverUsage > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ExtendedSearchUsage { opt retrievers["retrievers"] : Option <
     ExtendedRetrieversSearchUsage >, opt section["section"] : Option <
     ExtendedSectionSearchUsage > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ExtendedSectionSearchUsage { opt sort["sort"] : Option < std::collections::BTreeMap <
     String, i64 > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     ExtendedTextSimilarityRetrieverUsage { opt chunk_rescorer["chunk_rescorer"] : Option
     < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response FieldTypes { #[doc
-    = " The name for the field type in selected nodes."] def name["name"] :
-    super::common::Name, #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    FieldTypes { #[doc = " The name for the field type in selected nodes."] def
+    name["name"] : super::common::Name, #[doc =
     " The number of occurrences of the field type in selected nodes."] def count["count"]
     : i32, #[doc = " The number of indices containing the field type in selected nodes."]
     def index_count["index_count"] : i32, #[doc =
@@ -966,8 +974,9 @@ crate::gated! {
     std::collections::BTreeMap < String, i32 > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response FieldTypesMappings
-    { #[doc = " Contains statistics about field data types used in selected nodes."] def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    FieldTypesMappings { #[doc =
+    " Contains statistics about field data types used in selected nodes."] def
     field_types["field_types"] : Vec < FieldTypes >, #[doc =
     " Contains statistics about runtime field data types used in selected nodes."] def
     runtime_field_types["runtime_field_types"] : Vec < RuntimeFieldTypes >, #[doc =
@@ -984,18 +993,19 @@ crate::gated! {
     source_modes["source_modes"] : std::collections::BTreeMap < String, i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response IndexingPressure {
-    req memory["memory"] : super::nodes::IndexingPressureMemory } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    IndexingPressure { def memory["memory"] : super::nodes::IndexingPressureMemory } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response IndicesVersions {
-    def index_count["index_count"] : i32, def primary_shard_count["primary_shard_count"]
-    : i32, def total_primary_bytes["total_primary_bytes"] : i64, opt
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    IndicesVersions { def index_count["index_count"] : i32, def
+    primary_shard_count["primary_shard_count"] : i32, def
+    total_primary_bytes["total_primary_bytes"] : i64, opt
     total_primary_size["total_primary_size"] : Option < super::common::ByteSize >, def
     version["version"] : super::common::VersionString } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     MultipleSynonymGraphFilter { #[doc =
     " Number of analyzers across the cluster whose filter chain contains more than one synonym_graph filter."]
     opt analyzer_count["analyzer_count"] : Option < i32 >, #[doc =
@@ -1003,16 +1013,17 @@ crate::gated! {
     opt index_count["index_count"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response NodePackagingType
-    { #[doc = " Number of selected nodes using the distribution flavor and file type."]
-    def count["count"] : i32, #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    NodePackagingType { #[doc =
+    " Number of selected nodes using the distribution flavor and file type."] def
+    count["count"] : i32, #[doc =
     " Type of Elasticsearch distribution. This is always `default`."] def
     flavor["flavor"] : String, #[doc =
     " File type (such as `tar` or `zip`) used for the distribution package."] def
     r#type["type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     OperatingSystemMemoryInfo { #[doc =
     " Total amount, in bytes, of memory across all selected nodes, but using the value specified using the `es.total_memory_bytes` system property instead of measured total memory for those nodes where that system property was set."]
     opt adjusted_total_in_bytes["adjusted_total_in_bytes"] : Option < i64 >, #[doc =
@@ -1036,10 +1047,10 @@ crate::gated! {
     used_percent["used_percent"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response PerRepositoryStats
-    { def r#type["type"] : String, def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    PerRepositoryStats { def r#type["type"] : String, def
     oldest_start_time_millis["oldest_start_time_millis"] : super::common::UnitMillis, opt
-    oldest_start_time["oldest_start_time"] : Option < super::common::DateFormat >, req
+    oldest_start_time["oldest_start_time"] : Option < super::common::DateFormat >, def
     current_counts["current_counts"] : RepositoryStatsCurrentCounts } }
 }
 crate::gated! {
@@ -1074,15 +1085,15 @@ crate::gated! {
     opt mem_total["mem_total"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     RepositoryStatsCurrentCounts { def snapshots["snapshots"] : i32, def clones["clones"]
     : i32, def finalizations["finalizations"] : i32, def deletions["deletions"] : i32,
     def snapshot_deletions["snapshot_deletions"] : i32, def
-    active_deletions["active_deletions"] : i32, req shards["shards"] :
+    active_deletions["active_deletions"] : i32, def shards["shards"] :
     RepositoryStatsShards } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     RepositoryStatsShards { def total["total"] : i32, def complete["complete"] : i32, def
     incomplete["incomplete"] : i32, def states["states"] : std::collections::BTreeMap <
     String, i32 > } }
@@ -1092,8 +1103,9 @@ crate::gated! {
     type ClusterStatsResponse = StatsResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response RuntimeFieldTypes
-    { #[doc = " Maximum number of characters for a single runtime field script."] def
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    RuntimeFieldTypes { #[doc =
+    " Maximum number of characters for a single runtime field script."] def
     chars_max["chars_max"] : i32, #[doc =
     " Total number of characters for the scripts that define the current runtime field data type."]
     def chars_total["chars_total"] : i32, #[doc =
@@ -1121,12 +1133,13 @@ crate::gated! {
     def source_total["source_total"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response SearchUsageStats {
-    def total["total"] : i64, def queries["queries"] : std::collections::BTreeMap <
-    String, i64 >, def rescorers["rescorers"] : std::collections::BTreeMap < String, i64
-    >, def sections["sections"] : std::collections::BTreeMap < String, i64 >, def
-    retrievers["retrievers"] : std::collections::BTreeMap < String, i64 >, req
-    extended["extended"] : ExtendedSearchUsage } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    SearchUsageStats { def total["total"] : i64, def queries["queries"] :
+    std::collections::BTreeMap < String, i64 >, def rescorers["rescorers"] :
+    std::collections::BTreeMap < String, i64 >, def sections["sections"] :
+    std::collections::BTreeMap < String, i64 >, def retrievers["retrievers"] :
+    std::collections::BTreeMap < String, i64 >, def extended["extended"] :
+    ExtendedSearchUsage } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster"))] crate ::spec_enum! { ShardState { INIT = "INIT",
@@ -1135,7 +1148,7 @@ crate::gated! {
     "PAUSED_FOR_NODE_REMOVAL" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
     SnapshotCurrentCounts { #[doc = " Snapshots currently in progress"] def
     snapshots["snapshots"] : i32, #[doc = " Incomplete shard snapshots"] def
     shard_snapshots["shard_snapshots"] : i32, #[doc = " Snapshots deletions in progress"]
@@ -1152,34 +1165,34 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response SparseVectorStats { def value_count["value_count"] :
-    i64 } }
+    crate ::api_struct! { #[derive(Default)] response SparseVectorStats { def
+    value_count["value_count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response StatsResponseBase
-    { #[doc =
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    StatsResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, #[doc =
     " Name of the cluster, based on the cluster name setting."] def
     cluster_name["cluster_name"] : super::common::Name, #[doc =
     " Unique identifier for the cluster."] def cluster_uuid["cluster_uuid"] :
     super::common::Uuid, #[doc =
-    " Contains statistics about indices with shards assigned to selected nodes."] req
+    " Contains statistics about indices with shards assigned to selected nodes."] def
     indices["indices"] : ClusterIndices, #[doc =
-    " Contains statistics about nodes selected by the request’s node filters."] req
+    " Contains statistics about nodes selected by the request’s node filters."] def
     nodes["nodes"] : ClusterNodes, #[doc =
     " Contains stats on repository feature usage exposed in cluster stats for telemetry."]
     def repositories["repositories"] : std::collections::BTreeMap < String,
     std::collections::BTreeMap < String, i64 > >, #[doc =
-    " Contains stats cluster snapshots."] req snapshots["snapshots"] :
+    " Contains stats cluster snapshots."] def snapshots["snapshots"] :
     ClusterSnapshotStats, #[doc =
     " Health status of the cluster, based on the state of its primary and replica shards."]
     opt status["status"] : Option < super::common::HealthStatus >, #[doc =
     " Unix timestamp, in milliseconds, for the last time the cluster statistics were refreshed."]
-    def timestamp["timestamp"] : i64, #[doc = " Cross-cluster stats"] req ccs["ccs"] :
+    def timestamp["timestamp"] : i64, #[doc = " Cross-cluster stats"] def ccs["ccs"] :
     CCSStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response SynonymsStats {
-    def count["count"] : i32, def index_count["index_count"] : i32 } }
+    #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { #[derive(Default)] response
+    SynonymsStats { def count["count"] : i32, def index_count["index_count"] : i32 } }
 }

@@ -4,7 +4,7 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response AcknowledgedResponseBase { #[doc =
+    #[derive(Default)] response AcknowledgedResponseBase { #[doc =
     " For a successful response, this value is always true. On failure, an exception is returned instead."]
     def acknowledged["acknowledged"] : bool }
 }
@@ -12,17 +12,18 @@ crate::api_struct! {
 /// in the form of `name#type` instead of simply `name`
 pub type AggregateName = String;
 crate::api_struct! {
-    response BulkIndexByScrollFailure { req cause["cause"] : ErrorCause, def id["id"] :
-    Id, def index["index"] : IndexName, def status["status"] : i32 }
+    #[derive(Default)] response BulkIndexByScrollFailure { def cause["cause"] :
+    ErrorCause, def id["id"] : Id, def index["index"] : IndexName, def status["status"] :
+    i32 }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response BulkStats { def total_operations["total_operations"] : i64, opt
-    total_time["total_time"] : Option < Duration >, req
+    #[derive(Default)] response BulkStats { def total_operations["total_operations"] :
+    i64, opt total_time["total_time"] : Option < Duration >, def
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis >, opt
     total_size["total_size"] : Option < ByteSize >, def
     total_size_in_bytes["total_size_in_bytes"] : i64, opt avg_time["avg_time"] : Option <
-    Duration >, req avg_time_in_millis["avg_time_in_millis"] : DurationValue < UnitMillis
+    Duration >, def avg_time_in_millis["avg_time_in_millis"] : DurationValue < UnitMillis
     >, opt avg_size["avg_size"] : Option < ByteSize >, def
     avg_size_in_bytes["avg_size_in_bytes"] : i64 } }
 }
@@ -61,14 +62,14 @@ crate::spec_enum! {
     "partial", Skipped = "skipped", Failed = "failed" }
 }
 crate::api_struct! {
-    response ClusterStatistics { def skipped["skipped"] : i32, def
+    #[derive(Default)] response ClusterStatistics { def skipped["skipped"] : i32, def
     successful["successful"] : i32, def total["total"] : i32, def running["running"] :
     i32, def partial["partial"] : i32, def failed["failed"] : i32, opt details["details"]
     : Option < std::collections::BTreeMap < String, ClusterDetails > > }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response CompletionStats { #[doc =
+    crate ::api_struct! { #[derive(Default)] response CompletionStats { #[doc =
     " Total amount, in bytes, of memory used for completion across all shards assigned to selected nodes."]
     def size_in_bytes["size_in_bytes"] : i64, #[doc =
     " Total amount of memory used for completion across all shards assigned to selected nodes."]
@@ -169,7 +170,7 @@ crate::spec_enum! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response DocStats { #[doc =
+    crate ::api_struct! { #[derive(Default)] response DocStats { #[doc =
     " Total number of non-deleted documents across all primary shards assigned to selected nodes."]
     #[doc =
     " This number is based on documents in Lucene segments and may include documents from nested fields."]
@@ -211,8 +212,8 @@ crate::api_struct! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
-    " Reduced (minimal) info ElasticsearchVersion"] response ElasticsearchVersionMinInfo
-    { def build_flavor["build_flavor"] : String, def
+    " Reduced (minimal) info ElasticsearchVersion"] #[derive(Default)] response
+    ElasticsearchVersionMinInfo { def build_flavor["build_flavor"] : String, def
     minimum_index_compatibility_version["minimum_index_compatibility_version"] :
     VersionString, def
     minimum_wire_compatibility_version["minimum_wire_compatibility_version"] :
@@ -253,9 +254,10 @@ crate::api_struct! {
     #[doc =
     " Cause and details about a request failure. This class defines the properties common to all error types."]
     #[doc = " Additional details are also provided, that depend on the error type."]
-    response ErrorCause { #[doc = " The type of error"] def r#type["type"] : String,
-    #[doc = " A human-readable explanation of the error, in English."] opt
-    reason["reason"] : Option < String >, #[doc =
+    #[derive(Default)] response ErrorCause { #[doc = " The type of error"] def
+    r#type["type"] : String, #[doc =
+    " A human-readable explanation of the error, in English."] opt reason["reason"] :
+    Option < String >, #[doc =
     " The server stack trace. Present only if the `error_trace=true` parameter was sent with the request."]
     opt stack_trace["stack_trace"] : Option < String >, opt caused_by["caused_by"] :
     Option < Box < ErrorCause > >, opt root_cause["root_cause"] : Option < Vec <
@@ -265,8 +267,8 @@ crate::api_struct! {
 crate::api_struct! {
     #[doc =
     " The response returned by Elasticsearch when request execution did not succeed."]
-    response ErrorResponseBase { req error["error"] : ErrorCause, def status["status"] :
-    i32 }
+    #[derive(Default)] response ErrorResponseBase { def error["error"] : ErrorCause, def
+    status["status"] : i32 }
 }
 crate::spec_enum! {
     ExpandWildcard { #[doc = " Match any data stream or index, including hidden ones."]
@@ -283,13 +285,14 @@ pub type ExpandWildcards = crate::OneOrMany<ExpandWildcard>;
 pub type Field = String;
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response FieldMemoryUsage { opt memory_size["memory_size"] :
-    Option < ByteSize >, def memory_size_in_bytes["memory_size_in_bytes"] : i64 } }
+    crate ::api_struct! { #[derive(Default)] response FieldMemoryUsage { opt
+    memory_size["memory_size"] : Option < ByteSize >, def
+    memory_size_in_bytes["memory_size_in_bytes"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response FieldSizeUsage { opt size["size"] : Option < ByteSize
-    >, def size_in_bytes["size_in_bytes"] : i64 } }
+    crate ::api_struct! { #[derive(Default)] response FieldSizeUsage { opt size["size"] :
+    Option < ByteSize >, def size_in_bytes["size_in_bytes"] : i64 } }
 }
 crate::api_struct! {
     #[derive(Default)] request FieldSort { opt missing["missing"] : Option <
@@ -320,20 +323,20 @@ crate::spec_enum! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response FielddataStats { opt evictions["evictions"] : Option <
-    i64 >, opt memory_size["memory_size"] : Option < ByteSize >, def
-    memory_size_in_bytes["memory_size_in_bytes"] : i64, opt fields["fields"] : Option <
-    std::collections::BTreeMap < String, FieldMemoryUsage > >, req
-    global_ordinals["global_ordinals"] : GlobalOrdinalsStats } }
+    crate ::api_struct! { #[derive(Default)] response FielddataStats { opt
+    evictions["evictions"] : Option < i64 >, opt memory_size["memory_size"] : Option <
+    ByteSize >, def memory_size_in_bytes["memory_size_in_bytes"] : i64, opt
+    fields["fields"] : Option < std::collections::BTreeMap < String, FieldMemoryUsage >
+    >, def global_ordinals["global_ordinals"] : GlobalOrdinalsStats } }
 }
 pub type Fields = crate::OneOrMany<Field>;
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response FlushStats { def periodic["periodic"] : i64, def total["total"] : i64, opt
-    total_time["total_time"] : Option < Duration >, req
+    #[derive(Default)] response FlushStats { def periodic["periodic"] : i64, def
+    total["total"] : i64, opt total_time["total_time"] : Option < Duration >, def
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis >, opt
     total_time_excluding_waiting["total_time_excluding_waiting"] : Option < Duration >,
-    req
+    def
     total_time_excluding_waiting_on_lock_in_millis["total_time_excluding_waiting_on_lock_in_millis"]
     : DurationValue < UnitMillis > } }
 }
@@ -404,25 +407,25 @@ pub type GeoTile = String;
 pub type GeoTilePrecision = i32;
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response GetStats { def current["current"] : i64, opt exists_time["exists_time"] :
-    Option < Duration >, req exists_time_in_millis["exists_time_in_millis"] :
-    DurationValue < UnitMillis >, def exists_total["exists_total"] : i64, opt
-    missing_time["missing_time"] : Option < Duration >, req
-    missing_time_in_millis["missing_time_in_millis"] : DurationValue < UnitMillis >, def
-    missing_total["missing_total"] : i64, opt gettime["getTime"] : Option < Duration >,
-    req time_in_millis["time_in_millis"] : DurationValue < UnitMillis >, def
-    total["total"] : i64 } }
+    #[derive(Default)] response GetStats { def current["current"] : i64, opt
+    exists_time["exists_time"] : Option < Duration >, def
+    exists_time_in_millis["exists_time_in_millis"] : DurationValue < UnitMillis >, def
+    exists_total["exists_total"] : i64, opt missing_time["missing_time"] : Option <
+    Duration >, def missing_time_in_millis["missing_time_in_millis"] : DurationValue <
+    UnitMillis >, def missing_total["missing_total"] : i64, opt gettime["getTime"] :
+    Option < Duration >, def time_in_millis["time_in_millis"] : DurationValue <
+    UnitMillis >, def total["total"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response GlobalOrdinalFieldStats { def
+    crate ::api_struct! { #[derive(Default)] response GlobalOrdinalFieldStats { def
     build_time_in_millis["build_time_in_millis"] : UnitMillis, opt
     build_time["build_time"] : Option < String >, def
     shard_max_value_count["shard_max_value_count"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response GlobalOrdinalsStats { def
+    crate ::api_struct! { #[derive(Default)] response GlobalOrdinalsStats { def
     build_time_in_millis["build_time_in_millis"] : UnitMillis, opt
     build_time["build_time"] : Option < String >, opt fields["fields"] : Option <
     std::collections::BTreeMap < String, GlobalOrdinalFieldStats > > } }
@@ -469,14 +472,14 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response IndexingStats { def index_current["index_current"] : i64, def
-    delete_current["delete_current"] : i64, opt delete_time["delete_time"] : Option <
-    Duration >, req delete_time_in_millis["delete_time_in_millis"] : DurationValue <
+    #[derive(Default)] response IndexingStats { def index_current["index_current"] : i64,
+    def delete_current["delete_current"] : i64, opt delete_time["delete_time"] : Option <
+    Duration >, def delete_time_in_millis["delete_time_in_millis"] : DurationValue <
     UnitMillis >, def delete_total["delete_total"] : i64, def
     is_throttled["is_throttled"] : bool, def noop_update_total["noop_update_total"] :
-    i64, opt throttle_time["throttle_time"] : Option < Duration >, req
+    i64, opt throttle_time["throttle_time"] : Option < Duration >, def
     throttle_time_in_millis["throttle_time_in_millis"] : DurationValue < UnitMillis >,
-    opt index_time["index_time"] : Option < Duration >, req
+    opt index_time["index_time"] : Option < Duration >, def
     index_time_in_millis["index_time_in_millis"] : DurationValue < UnitMillis >, def
     index_total["index_total"] : i64, def index_failed["index_failed"] : i64, def
     index_failed_due_to_version_conflict["index_failed_due_to_version_conflict"] : i64,
@@ -514,7 +517,7 @@ crate::gated! {
     ExpandWildcards, plain ignore_unavailable : bool, plain ignore_throttled : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     IndicesResponseBase { #[doc =
     " For a successful response, this value is always true. On failure, an exception is returned instead."]
     def acknowledged["acknowledged"] : bool, opt shards["_shards"] : Option <
@@ -760,18 +763,18 @@ impl LookupQueryVectorBuilder {
 pub type MapboxVectorTiles = String;
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response MergesStats { def current["current"] : i64, def current_docs["current_docs"]
-    : i64, opt current_size["current_size"] : Option < String >, def
-    current_size_in_bytes["current_size_in_bytes"] : i64, def total["total"] : i64, opt
-    total_auto_throttle["total_auto_throttle"] : Option < String >, def
-    total_auto_throttle_in_bytes["total_auto_throttle_in_bytes"] : i64, def
+    #[derive(Default)] response MergesStats { def current["current"] : i64, def
+    current_docs["current_docs"] : i64, opt current_size["current_size"] : Option <
+    String >, def current_size_in_bytes["current_size_in_bytes"] : i64, def
+    total["total"] : i64, opt total_auto_throttle["total_auto_throttle"] : Option <
+    String >, def total_auto_throttle_in_bytes["total_auto_throttle_in_bytes"] : i64, def
     total_docs["total_docs"] : i64, opt total_size["total_size"] : Option < String >, def
     total_size_in_bytes["total_size_in_bytes"] : i64, opt
-    total_stopped_time["total_stopped_time"] : Option < Duration >, req
+    total_stopped_time["total_stopped_time"] : Option < Duration >, def
     total_stopped_time_in_millis["total_stopped_time_in_millis"] : DurationValue <
     UnitMillis >, opt total_throttled_time["total_throttled_time"] : Option < Duration >,
-    req total_throttled_time_in_millis["total_throttled_time_in_millis"] : DurationValue
-    < UnitMillis >, opt total_time["total_time"] : Option < Duration >, req
+    def total_throttled_time_in_millis["total_throttled_time_in_millis"] : DurationValue
+    < UnitMillis >, opt total_time["total_time"] : Option < Duration >, def
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
 }
 pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
@@ -802,7 +805,7 @@ impl NestedSortValue {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml", feature = "ns-transform"))] crate ::api_struct! {
-    response NodeAttributes { #[doc = " Lists node attributes."] def
+    #[derive(Default)] response NodeAttributes { #[doc = " Lists node attributes."] def
     attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
     " The ephemeral ID of the node."] def ephemeral_id["ephemeral_id"] : Id, #[doc =
     " The unique identifier of the node."] opt id["id"] : Option < NodeId >, #[doc =
@@ -836,9 +839,10 @@ crate::api_struct! {
 }
 crate::api_struct! {
     #[doc = " Contains statistics about the number of nodes selected by the request."]
-    response NodeStatistics { opt failures["failures"] : Option < Vec < ErrorCause > >,
-    #[doc = " Total number of nodes selected by the request."] def total["total"] : i32,
-    #[doc = " Number of nodes that responded successfully to the request."] def
+    #[derive(Default)] response NodeStatistics { opt failures["failures"] : Option < Vec
+    < ErrorCause > >, #[doc = " Total number of nodes selected by the request."] def
+    total["total"] : i32, #[doc =
+    " Number of nodes that responded successfully to the request."] def
     successful["successful"] : i32, #[doc =
     " Number of nodes that rejected the request or failed to respond. If this value is not 0, a reason for the rejection or failure is included in the response."]
     def failed["failed"] : i32 }
@@ -887,7 +891,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response PluginStats { def classname["classname"] : String, def
+    #[derive(Default)] response PluginStats { def classname["classname"] : String, def
     description["description"] : String, def
     elasticsearch_version["elasticsearch_version"] : VersionString, def
     extended_plugins["extended_plugins"] : Vec < String >, def
@@ -899,7 +903,7 @@ pub type ProjectRouting = String;
 pub type PropertyName = String;
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
-    response QueryCacheStats { #[doc =
+    #[derive(Default)] response QueryCacheStats { #[doc =
     " Total number of entries added to the query cache across all shards assigned to selected nodes."]
     #[doc = " This number includes current and evicted entries."] def
     cache_count["cache_count"] : i64, #[doc =
@@ -1040,13 +1044,14 @@ impl From<RrfRank> for RankContainer {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response RecoveryStats { def current_as_source["current_as_source"] : i64, opt
+    #[derive(Default)] response RecoveryStats { def
+    current_as_source["current_as_source"] : i64, opt
     current_as_source_queued["current_as_source_queued"] : Option < i64 >, def
     current_as_target["current_as_target"] : i64, opt
     current_as_target_queued["current_as_target_queued"] : Option < i64 >, opt
     current_from_store["current_from_store"] : Option < i64 >, opt
     current_from_store_queued["current_from_store_queued"] : Option < i64 >, opt
-    throttle_time["throttle_time"] : Option < Duration >, req
+    throttle_time["throttle_time"] : Option < Duration >, def
     throttle_time_in_millis["throttle_time_in_millis"] : DurationValue < UnitMillis > } }
 }
 crate::gated! {
@@ -1055,33 +1060,34 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response RefreshStats { def external_total["external_total"] : i64, opt
-    external_total_time["external_total_time"] : Option < Duration >, req
+    #[derive(Default)] response RefreshStats { def external_total["external_total"] :
+    i64, opt external_total_time["external_total_time"] : Option < Duration >, def
     external_total_time_in_millis["external_total_time_in_millis"] : DurationValue <
     UnitMillis >, def listeners["listeners"] : i64, def total["total"] : i64, opt
-    total_time["total_time"] : Option < Duration >, req
+    total_time["total_time"] : Option < Duration >, def
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
 }
 crate::api_struct! {
-    response ReindexStatus { #[doc = " The slice ID"] opt slice_id["slice_id"] : Option <
-    i32 >, #[doc = " The number of scroll responses pulled back by the reindex."] def
-    batches["batches"] : i64, #[doc =
-    " The number of documents that were successfully created."] opt created["created"] :
-    Option < i64 >, #[doc = " The number of documents that were successfully deleted."]
-    def deleted["deleted"] : i64, #[doc =
+    #[derive(Default)] response ReindexStatus { #[doc = " The slice ID"] opt
+    slice_id["slice_id"] : Option < i32 >, #[doc =
+    " The number of scroll responses pulled back by the reindex."] def batches["batches"]
+    : i64, #[doc = " The number of documents that were successfully created."] opt
+    created["created"] : Option < i64 >, #[doc =
+    " The number of documents that were successfully deleted."] def deleted["deleted"] :
+    i64, #[doc =
     " The number of documents that were ignored because the script used for the reindex returned a `noop` value for `ctx.op`."]
     def noops["noops"] : i64, #[doc =
     " The number of requests per second effectively executed during the reindex."] def
     requests_per_second["requests_per_second"] : f32, #[doc =
     " The number of retries attempted by reindex. `bulk` is the number of bulk actions retried and `search` is the number of search actions retried."]
-    req retries["retries"] : Retries, opt throttled["throttled"] : Option < Duration >,
+    def retries["retries"] : Retries, opt throttled["throttled"] : Option < Duration >,
     #[doc =
-    " Number of milliseconds the request slept to conform to `requests_per_second`."] req
+    " Number of milliseconds the request slept to conform to `requests_per_second`."] def
     throttled_millis["throttled_millis"] : DurationValue < UnitMillis >, opt
     throttled_until["throttled_until"] : Option < Duration >, #[doc =
     " This field should always be equal to zero in a `_reindex` response."] #[doc =
     " It only has meaning when using the Task API, where it indicates the next time (in milliseconds since epoch) a throttled request will be executed again in order to conform to `requests_per_second`."]
-    req throttled_until_millis["throttled_until_millis"] : DurationValue < UnitMillis >,
+    def throttled_until_millis["throttled_until_millis"] : DurationValue < UnitMillis >,
     #[doc = " The number of documents that were successfully processed."] def
     total["total"] : i64, #[doc =
     " The number of documents that were successfully updated, for example, a document with same ID already existed prior to reindex updating it."]
@@ -1094,13 +1100,13 @@ crate::api_struct! {
 crate::api_struct! {
     #[doc =
     " Information about a single parent reindex task, as returned by the reindex management APIs."]
-    response ReindexTaskInfo { #[doc =
+    #[derive(Default)] response ReindexTaskInfo { #[doc =
     " The ID of the reindex task. The ID is assigned when the task was first created and remains the same across graceful shutdown relocations."]
     def id["id"] : TaskId, #[doc =
     " A sanitized description of the reindex operation (source and destination indices, and optionally remote host info)."]
     opt description["description"] : Option < String >, #[doc =
     " The time at which the reindex task started, in milliseconds since the Unix epoch. Remains the same across graceful shutdown relocations."]
-    req start_time_in_millis["start_time_in_millis"] : EpochTime < UnitMillis >, #[doc =
+    def start_time_in_millis["start_time_in_millis"] : EpochTime < UnitMillis >, #[doc =
     " The time at which the reindex task started, as an ISO-8601 formatted string. Remains the same across graceful shutdown relocations."]
     #[doc = " Only present when the request includes the `?human=true` query parameter."]
     opt start_time["start_time"] : Option < String >, #[doc =
@@ -1108,7 +1114,7 @@ crate::api_struct! {
     #[doc = " Only present when the request includes the `?human=true` query parameter."]
     opt running_time["running_time"] : Option < Duration >, #[doc =
     " The elapsed running time of the reindex task, including relocations, in nanoseconds."]
-    req running_time_in_nanos["running_time_in_nanos"] : DurationValue < UnitNanos >,
+    def running_time_in_nanos["running_time_in_nanos"] : DurationValue < UnitNanos >,
     #[doc = " Whether the reindex task has been cancelled."] def cancelled["cancelled"] :
     bool, #[doc = " The current progress of the reindex operation."] opt status["status"]
     : Option < ReindexStatus > }
@@ -1116,8 +1122,8 @@ crate::api_struct! {
 crate::api_struct! {
     #[doc =
     " The final result of a completed reindex operation, as stored in the task result."]
-    #[doc = " This is the serialized form of `BulkByScrollResponse`."] response
-    ReindexTaskResult { #[doc =
+    #[doc = " This is the serialized form of `BulkByScrollResponse`."] #[derive(Default)]
+    response ReindexTaskResult { #[doc =
     " The number of scroll responses pulled back by the reindex."] opt batches["batches"]
     : Option < i64 >, #[doc = " The number of documents that were successfully created."]
     opt created["created"] : Option < i64 >, #[doc =
@@ -1148,11 +1154,12 @@ crate::api_struct! {
 }
 pub type RelationName = String;
 crate::api_struct! {
-    response RelocationFailureInfo { def failed_attempts["failed_attempts"] : i32 }
+    #[derive(Default)] response RelocationFailureInfo { def
+    failed_attempts["failed_attempts"] : i32 }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response RequestCacheStats { def evictions["evictions"] : i64, def
+    #[derive(Default)] response RequestCacheStats { def evictions["evictions"] : i64, def
     hit_count["hit_count"] : i64, opt memory_size["memory_size"] : Option < String >, def
     memory_size_in_bytes["memory_size_in_bytes"] : i64, def miss_count["miss_count"] :
     i64 } }
@@ -1201,8 +1208,9 @@ crate::spec_enum! {
     = "not_found", Noop = "noop" }
 }
 crate::api_struct! {
-    response Retries { #[doc = " The number of bulk actions retried."] def bulk["bulk"] :
-    i64, #[doc = " The number of search actions retried."] def search["search"] : i64 }
+    #[derive(Default)] response Retries { #[doc = " The number of bulk actions retried."]
+    def bulk["bulk"] : i64, #[doc = " The number of search actions retried."] def
+    search["search"] : i64 }
 }
 crate::api_struct! {
     #[derive(Default)] request RetrieverBase { #[doc =
@@ -1470,19 +1478,19 @@ pub type ScrollId = String;
 pub type ScrollIds = crate::OneOrMany<ScrollId>;
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response SearchStats { def fetch_current["fetch_current"] : i64, opt
-    fetch_time["fetch_time"] : Option < Duration >, req
+    #[derive(Default)] response SearchStats { def fetch_current["fetch_current"] : i64,
+    opt fetch_time["fetch_time"] : Option < Duration >, def
     fetch_time_in_millis["fetch_time_in_millis"] : DurationValue < UnitMillis >, def
     fetch_total["fetch_total"] : i64, def fetch_failure["fetch_failure"] : i64, opt
     open_contexts["open_contexts"] : Option < i64 >, def query_current["query_current"] :
-    i64, opt query_time["query_time"] : Option < Duration >, req
+    i64, opt query_time["query_time"] : Option < Duration >, def
     query_time_in_millis["query_time_in_millis"] : DurationValue < UnitMillis >, def
     query_total["query_total"] : i64, def query_failure["query_failure"] : i64, def
     scroll_current["scroll_current"] : i64, opt scroll_time["scroll_time"] : Option <
-    Duration >, req scroll_time_in_millis["scroll_time_in_millis"] : DurationValue <
+    Duration >, def scroll_time_in_millis["scroll_time_in_millis"] : DurationValue <
     UnitMillis >, def scroll_total["scroll_total"] : i64, def
     suggest_current["suggest_current"] : i64, opt suggest_time["suggest_time"] : Option <
-    Duration >, req suggest_time_in_millis["suggest_time_in_millis"] : DurationValue <
+    Duration >, def suggest_time_in_millis["suggest_time_in_millis"] : DurationValue <
     UnitMillis >, def suggest_total["suggest_total"] : i64, opt
     recent_search_load["recent_search_load"] : Option < f64 >, opt groups["groups"] :
     Option < std::collections::BTreeMap < String, SearchStats > > } }
@@ -1504,7 +1512,7 @@ crate::spec_enum! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response SegmentsStats { #[doc =
+    crate ::api_struct! { #[derive(Default)] response SegmentsStats { #[doc =
     " Total number of segments across all shards assigned to selected nodes."] def
     count["count"] : i32, #[doc =
     " Total amount of memory used for doc values across all shards assigned to selected nodes."]
@@ -1558,13 +1566,13 @@ crate::gated! {
 }
 pub type SequenceNumber = i64;
 crate::api_struct! {
-    response ShardFailure { opt index["index" | "_index"] : Option < IndexName >, opt
-    node["node" | "_node"] : Option < String >, req reason["reason"] : ErrorCause, opt
-    shard["shard" | "_shard"] : Option < i32 >, opt status["status"] : Option < String >,
-    opt primary["primary"] : Option < bool > }
+    #[derive(Default)] response ShardFailure { opt index["index" | "_index"] : Option <
+    IndexName >, opt node["node" | "_node"] : Option < String >, def reason["reason"] :
+    ErrorCause, opt shard["shard" | "_shard"] : Option < i32 >, opt status["status"] :
+    Option < String >, opt primary["primary"] : Option < bool > }
 }
 crate::api_struct! {
-    response ShardStatistics { #[doc =
+    #[derive(Default)] response ShardStatistics { #[doc =
     " The number of shards the operation or search attempted to run on but failed."] def
     failed["failed"] : u32, #[doc =
     " The number of shards the operation or search succeeded on."] def
@@ -1574,7 +1582,7 @@ crate::api_struct! {
     skipped["skipped"] : Option < u32 > }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     ShardsOperationResponseBase { opt shards["_shards"] : Option < ShardStatistics > } }
 }
 crate::api_struct! {
@@ -1678,7 +1686,7 @@ impl StandardRetriever {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response StoreStats { #[doc =
+    crate ::api_struct! { #[derive(Default)] response StoreStats { #[doc =
     " Total size of all shards assigned to selected nodes."] opt size["size"] : Option <
     ByteSize >, #[doc =
     " Total size, in bytes, of all shards assigned to selected nodes."] def
@@ -1732,8 +1740,9 @@ crate::spec_enum! {
 /// in the form of `name#type` instead of simply `name`
 pub type SuggestionName = String;
 crate::api_struct! {
-    response TaskFailure { def task_id["task_id"] : i64, def node_id["node_id"] : NodeId,
-    def status["status"] : String, req reason["reason"] : ErrorCause }
+    #[derive(Default)] response TaskFailure { def task_id["task_id"] : i64, def
+    node_id["node_id"] : NodeId, def status["status"] : String, def reason["reason"] :
+    ErrorCause }
 }
 pub type TaskId = String;
 crate::api_struct! {
@@ -1858,8 +1867,9 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response TranslogStats { def earliest_last_modified_age["earliest_last_modified_age"]
-    : i64, def operations["operations"] : i64, opt size["size"] : Option < String >, def
+    #[derive(Default)] response TranslogStats { def
+    earliest_last_modified_age["earliest_last_modified_age"] : i64, def
+    operations["operations"] : i64, opt size["size"] : Option < String >, def
     size_in_bytes["size_in_bytes"] : i64, def
     uncommitted_operations["uncommitted_operations"] : i32, opt
     uncommitted_size["uncommitted_size"] : Option < String >, def
@@ -1896,8 +1906,8 @@ crate::spec_enum! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response WarmerStats { def current["current"] : i64, def total["total"] : i64, opt
-    total_time["total_time"] : Option < Duration >, req
+    #[derive(Default)] response WarmerStats { def current["current"] : i64, def
+    total["total"] : i64, opt total_time["total_time"] : Option < Duration >, def
     total_time_in_millis["total_time_in_millis"] : DurationValue < UnitMillis > } }
 }
 crate::api_struct! {
@@ -1924,7 +1934,7 @@ crate::api_struct! {
     " The sequence number assigned to the document for the indexing operation."] #[doc =
     " Sequence numbers are used to ensure an older version of a document doesn't overwrite a newer version."]
     opt seq_no["_seq_no"] : Option < SequenceNumber >, #[doc =
-    " Information about the replication process of the operation."] req shards["_shards"]
+    " Information about the replication process of the operation."] def shards["_shards"]
     : ShardStatistics, #[doc =
     " The document version, which is incremented each time the document is updated."] def
     version["_version"] : VersionNumber, #[doc =

@@ -28,7 +28,7 @@ crate::gated! {
     last_sync_scheduled_at["last_sync_scheduled_at"] : Option < super::common::DateTime
     >, opt last_sync_status["last_sync_status"] : Option < SyncStatus >, opt
     last_synced["last_synced"] : Option < super::common::DateTime >, opt name["name"] :
-    Option < String >, opt pipeline["pipeline"] : Option < IngestPipelineParams >, req
+    Option < String >, opt pipeline["pipeline"] : Option < IngestPipelineParams >, def
     scheduling["scheduling"] : SchedulingConfiguration, opt service_type["service_type"]
     : Option < String >, req status["status"] : ConnectorStatus, opt
     sync_cursor["sync_cursor"] : Option < serde_json::Value >, def sync_now["sync_now"] :
@@ -100,7 +100,7 @@ crate::gated! {
     { opt cancelation_requested_at["cancelation_requested_at"] : Option <
     super::common::DateTime >, opt canceled_at["canceled_at"] : Option <
     super::common::DateTime >, opt completed_at["completed_at"] : Option <
-    super::common::DateTime >, req connector["connector"] : SyncJobConnectorReference,
+    super::common::DateTime >, def connector["connector"] : SyncJobConnectorReference,
     req created_at["created_at"] : super::common::DateTime, def
     deleted_document_count["deleted_document_count"] : i64, opt error["error"] : Option <
     String >, def id["id"] : super::common::Id, def
@@ -114,17 +114,18 @@ crate::gated! {
     worker_hostname["worker_hostname"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { response CustomScheduling
-    { req configuration_overrides["configuration_overrides"] :
+    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { #[derive(Default)]
+    response CustomScheduling { def configuration_overrides["configuration_overrides"] :
     CustomSchedulingConfigurationOverrides, def enabled["enabled"] : bool, def
     interval["interval"] : String, opt last_synced["last_synced"] : Option <
     super::common::DateTime >, def name["name"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { response
-    CustomSchedulingConfigurationOverrides { opt max_crawl_depth["max_crawl_depth"] :
-    Option < i32 >, opt sitemap_discovery_disabled["sitemap_discovery_disabled"] : Option
-    < bool >, opt domain_allowlist["domain_allowlist"] : Option < Vec < String > >, opt
+    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { #[derive(Default)]
+    response CustomSchedulingConfigurationOverrides { opt
+    max_crawl_depth["max_crawl_depth"] : Option < i32 >, opt
+    sitemap_discovery_disabled["sitemap_discovery_disabled"] : Option < bool >, opt
+    domain_allowlist["domain_allowlist"] : Option < Vec < String > >, opt
     sitemap_urls["sitemap_urls"] : Option < Vec < String > >, opt seed_urls["seed_urls"]
     : Option < Vec < String > > } }
 }
@@ -276,9 +277,9 @@ crate::gated! {
     String, plain value : super::common::ScalarValue); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { response
-    SyncJobConnectorReference { def configuration["configuration"] :
-    ConnectorConfiguration, req filtering["filtering"] : FilteringRules, def id["id"] :
+    #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { #[derive(Default)]
+    response SyncJobConnectorReference { def configuration["configuration"] :
+    ConnectorConfiguration, def filtering["filtering"] : FilteringRules, def id["id"] :
     super::common::Id, def index_name["index_name"] : String, opt language["language"] :
     Option < String >, opt pipeline["pipeline"] : Option < IngestPipelineParams >, def
     service_type["service_type"] : String, opt sync_cursor["sync_cursor"] : Option <

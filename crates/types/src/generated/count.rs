@@ -30,5 +30,5 @@ impl CountRequest {
 }
 crate::api_struct! {
     #[doc = " The response of `count`."] response CountResponse { def count["count"] :
-    i64, req shards["_shards"] : super::common::ShardStatistics }
+    i64, def shards["_shards"] : super::common::ShardStatistics }
 }

@@ -16,7 +16,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-dangling-indices"))] crate ::api_struct! { response
     DanglingIndex { def index_name["index_name"] : String, def index_uuid["index_uuid"] :
-    String, req creation_date_millis["creation_date_millis"] : super::common::EpochTime <
+    String, def creation_date_millis["creation_date_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, req node_ids["node_ids"] : super::common::Ids } }
 }
 crate::gated! {

@@ -68,24 +68,25 @@ crate::gated! {
     pub type EnrichPutPolicyResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { response CacheStats { def
-    node_id["node_id"] : super::common::Id, def count["count"] : i32, def hits["hits"] :
-    i32, req hits_time_in_millis["hits_time_in_millis"] : super::common::DurationValue <
-    super::common::UnitMillis >, def misses["misses"] : i32, req
-    misses_time_in_millis["misses_time_in_millis"] : super::common::DurationValue <
-    super::common::UnitMillis >, def evictions["evictions"] : i32, def
-    size_in_bytes["size_in_bytes"] : i64 } }
+    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { #[derive(Default)] response
+    CacheStats { def node_id["node_id"] : super::common::Id, def count["count"] : i32,
+    def hits["hits"] : i32, def hits_time_in_millis["hits_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, def misses["misses"] :
+    i32, def misses_time_in_millis["misses_time_in_millis"] :
+    super::common::DurationValue < super::common::UnitMillis >, def
+    evictions["evictions"] : i32, def size_in_bytes["size_in_bytes"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { response CoordinatorStats {
-    def executed_searches_total["executed_searches_total"] : i64, def node_id["node_id"]
-    : super::common::Id, def queue_size["queue_size"] : i32, def
+    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { #[derive(Default)] response
+    CoordinatorStats { def executed_searches_total["executed_searches_total"] : i64, def
+    node_id["node_id"] : super::common::Id, def queue_size["queue_size"] : i32, def
     remote_requests_current["remote_requests_current"] : i32, def
     remote_requests_total["remote_requests_total"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { response ExecutingPolicy {
-    def name["name"] : super::common::Name, req task["task"] : super::tasks::TaskInfo } }
+    #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { #[derive(Default)] response
+    ExecutingPolicy { def name["name"] : super::common::Name, def task["task"] :
+    super::tasks::TaskInfo } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-enrich"))] crate ::api_struct! { #[doc =

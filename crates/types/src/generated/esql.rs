@@ -4,11 +4,12 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response AsyncEsqlResult { opt
-    took["took"] : Option < super::common::DurationValue < super::common::UnitMillis > >,
-    opt is_partial["is_partial"] : Option < bool >, opt all_columns["all_columns"] :
-    Option < Vec < EsqlColumnInfo > >, def columns["columns"] : Vec < EsqlColumnInfo >,
-    def values["values"] : Vec < Vec < super::common::FieldValue > >, #[doc =
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    AsyncEsqlResult { opt took["took"] : Option < super::common::DurationValue <
+    super::common::UnitMillis > >, opt is_partial["is_partial"] : Option < bool >, opt
+    all_columns["all_columns"] : Option < Vec < EsqlColumnInfo > >, def
+    columns["columns"] : Vec < EsqlColumnInfo >, def values["values"] : Vec < Vec <
+    super::common::FieldValue > >, #[doc =
     " Cross-cluster search information. Present if `include_ccs_metadata` was `true` in the request"]
     #[doc = " and a cross-cluster search was performed."] opt clusters["_clusters"] :
     Option < EsqlClusterInfo >, #[doc =
@@ -76,12 +77,12 @@ crate::gated! {
     " Represents a data source definition stored in cluster state. A data source holds"]
     #[doc =
     " connection settings (credentials, endpoints, auth) for an external data provider."]
-    response ESQLDataSource { #[doc = " The data source name."] def name["name"] :
-    super::common::Name, #[doc = " The data source type. Currently, `s3` is supported."]
-    def r#type["type"] : String, #[doc = " A free-text description."] opt
-    description["description"] : Option < String >, #[doc =
-    " Type-specific connection and authentication settings."] def settings["settings"] :
-    std::collections::BTreeMap < String, serde_json::Value > } }
+    #[derive(Default)] response ESQLDataSource { #[doc = " The data source name."] def
+    name["name"] : super::common::Name, #[doc =
+    " The data source type. Currently, `s3` is supported."] def r#type["type"] : String,
+    #[doc = " A free-text description."] opt description["description"] : Option < String
+    >, #[doc = " Type-specific connection and authentication settings."] def
+    settings["settings"] : std::collections::BTreeMap < String, serde_json::Value > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[doc =
@@ -90,9 +91,10 @@ crate::gated! {
     " to external data that participates in the index namespace alongside indices, aliases, and views."]
     #[doc =
     " Datasets inherit credentials from their referenced data source at query time."]
-    response ESQLDataset { #[doc = " The dataset name."] def name["name"] :
-    super::common::Name, #[doc = " The name of the referenced data source."] def
-    data_source["data_source"] : super::common::Name, #[doc =
+    #[derive(Default)] response ESQLDataset { #[doc = " The dataset name."] def
+    name["name"] : super::common::Name, #[doc =
+    " The name of the referenced data source."] def data_source["data_source"] :
+    super::common::Name, #[doc =
     " The URI that identifies the data to read, resolved against the referenced data source."]
     #[doc =
     " It can include glob patterns, for example a recursive pattern that matches"] #[doc
@@ -110,7 +112,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[doc =
-    " A non-materialized ES|QL view."] response ESQLView { #[doc =
+    " A non-materialized ES|QL view."] #[derive(Default)] response ESQLView { #[doc =
     " The name of the ES|QL view"] def name["name"] : String, #[doc = " The ES|QL query"]
     def query["query"] : String, #[doc = " A free-text description of the view."] opt
     description["description"] : Option < String > } }
@@ -136,11 +138,11 @@ crate::gated! {
     Vec < EsqlShardFailure > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response EsqlClusterInfo { def
-    total["total"] : i32, def successful["successful"] : i32, def running["running"] :
-    i32, def skipped["skipped"] : i32, def partial["partial"] : i32, def failed["failed"]
-    : i32, def details["details"] : std::collections::BTreeMap < String,
-    EsqlClusterDetails > } }
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlClusterInfo { def total["total"] : i32, def successful["successful"] : i32, def
+    running["running"] : i32, def skipped["skipped"] : i32, def partial["partial"] : i32,
+    def failed["failed"] : i32, def details["details"] : std::collections::BTreeMap <
+    String, EsqlClusterDetails > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::spec_enum! { EsqlClusterStatus { Running =
@@ -148,8 +150,8 @@ crate::gated! {
     Failed = "failed" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response EsqlColumnInfo { def
-    name["name"] : String, def r#type["type"] : String } }
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlColumnInfo { def name["name"] : String, def r#type["type"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[doc =
@@ -181,11 +183,12 @@ crate::gated! {
     super::common::ProjectRouting); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response EsqlResult { opt
-    took["took"] : Option < super::common::DurationValue < super::common::UnitMillis > >,
-    opt is_partial["is_partial"] : Option < bool >, opt all_columns["all_columns"] :
-    Option < Vec < EsqlColumnInfo > >, def columns["columns"] : Vec < EsqlColumnInfo >,
-    def values["values"] : Vec < Vec < super::common::FieldValue > >, #[doc =
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlResult { opt took["took"] : Option < super::common::DurationValue <
+    super::common::UnitMillis > >, opt is_partial["is_partial"] : Option < bool >, opt
+    all_columns["all_columns"] : Option < Vec < EsqlColumnInfo > >, def
+    columns["columns"] : Vec < EsqlColumnInfo >, def values["values"] : Vec < Vec <
+    super::common::FieldValue > >, #[doc =
     " Cross-cluster search information. Present if `include_ccs_metadata` was `true` in the request"]
     #[doc = " and a cross-cluster search was performed."] opt clusters["_clusters"] :
     Option < EsqlClusterInfo >, #[doc =
@@ -194,15 +197,15 @@ crate::gated! {
     Option < serde_json::Value > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response EsqlShardFailure {
-    def shard["shard"] : i32, opt index["index"] : Option < super::common::IndexName >,
-    opt node["node"] : Option < super::common::NodeId >, req reason["reason"] :
-    super::common::ErrorCause } }
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlShardFailure { def shard["shard"] : i32, opt index["index"] : Option <
+    super::common::IndexName >, opt node["node"] : Option < super::common::NodeId >, def
+    reason["reason"] : super::common::ErrorCause } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response EsqlShardInfo { def
-    total["total"] : i32, opt successful["successful"] : Option < i32 >, opt
-    skipped["skipped"] : Option < i32 >, opt failed["failed"] : Option < i32 > } }
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlShardInfo { def total["total"] : i32, opt successful["successful"] : Option < i32
+    >, opt skipped["skipped"] : Option < i32 >, opt failed["failed"] : Option < i32 > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[doc =
@@ -379,8 +382,8 @@ crate::gated! {
     views["views"] : Vec < ESQLView > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { response Body { def id["id"] :
-    i64, def node["node"] : super::common::NodeId, def
+    #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[derive(Default)] response
+    Body { def id["id"] : i64, def node["node"] : super::common::NodeId, def
     start_time_millis["start_time_millis"] : i64, def
     running_time_nanos["running_time_nanos"] : i64, def query["query"] : String } }
 }

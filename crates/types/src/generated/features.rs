@@ -4,8 +4,9 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-features"))] crate ::api_struct! { response Feature { def
-    name["name"] : String, def description["description"] : String } }
+    #[cfg(any(feature = "ns-features"))] crate ::api_struct! { #[derive(Default)]
+    response Feature { def name["name"] : String, def description["description"] : String
+    } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-features"))] crate ::api_struct! { #[doc =

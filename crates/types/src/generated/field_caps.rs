@@ -4,7 +4,7 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response FieldCapability { #[doc =
+    #[derive(Default)] response FieldCapability { #[doc =
     " Whether this field can be aggregated on all indices."] def
     aggregatable["aggregatable"] : bool, #[doc =
     " The list of indices where this field has the same type family, or null if all indices have the same type family for the field."]

@@ -152,7 +152,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-fleet"))] crate ::api_struct! { #[doc =
     " The response of `fleet.search`."] response FleetSearchResponse < TDocument > { def
-    took["took"] : i64, def timed_out["timed_out"] : bool, req shards["_shards"] :
+    took["took"] : i64, def timed_out["timed_out"] : bool, def shards["_shards"] :
     super::common::ShardStatistics, req hits["hits"] : super::search::HitsMetadata <
     TDocument >, opt aggregations["aggregations"] : Option < crate ::Aggregations >, opt
     clusters["_clusters"] : Option < super::common::ClusterStatistics >, opt

@@ -12,7 +12,7 @@ crate::api_struct! {
     " A sanitized description of the reindex operation (source and destination indices, and optionally remote host info)."]
     opt description["description"] : Option < String >, #[doc =
     " The time at which the reindex task started, in milliseconds since the Unix epoch."]
-    req start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
+    def start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " The time at which the reindex task started, as an ISO 8601 formatted string."]
     #[doc = " Only present when the request includes the `?human=true` query parameter."]
@@ -20,7 +20,7 @@ crate::api_struct! {
     " The elapsed running time of the reindex task, in a human-readable format."] #[doc =
     " Only present when the request includes the `?human=true` query parameter."] opt
     running_time["running_time"] : Option < super::common::Duration >, #[doc =
-    " The elapsed running time of the reindex task, in nanoseconds."] req
+    " The elapsed running time of the reindex task, in nanoseconds."] def
     running_time_in_nanos["running_time_in_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc = " Whether the reindex task has been cancelled."]
     def cancelled["cancelled"] : bool, #[doc =

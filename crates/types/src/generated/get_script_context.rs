@@ -4,17 +4,17 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response Context { def methods["methods"] : Vec < ContextMethod >, def name["name"] :
-    super::common::Name }
+    #[derive(Default)] response Context { def methods["methods"] : Vec < ContextMethod >,
+    def name["name"] : super::common::Name }
 }
 crate::api_struct! {
-    response ContextMethod { def name["name"] : super::common::Name, def
-    return_type["return_type"] : String, def params["params"] : Vec < ContextMethodParam
-    > }
+    #[derive(Default)] response ContextMethod { def name["name"] : super::common::Name,
+    def return_type["return_type"] : String, def params["params"] : Vec <
+    ContextMethodParam > }
 }
 crate::api_struct! {
-    response ContextMethodParam { def name["name"] : super::common::Name, def
-    r#type["type"] : String }
+    #[derive(Default)] response ContextMethodParam { def name["name"] :
+    super::common::Name, def r#type["type"] : String }
 }
 crate::api_struct! {
     #[doc = " The response of `get_script_context`."] response GetScriptContextResponse {

@@ -4,9 +4,9 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { response Connection { def
-    doc_count["doc_count"] : i64, def source["source"] : i64, def target["target"] : i64,
-    def weight["weight"] : f64 } }
+    #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { #[derive(Default)] response
+    Connection { def doc_count["doc_count"] : i64, def source["source"] : i64, def
+    target["target"] : i64, def weight["weight"] : f64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { #[derive(Default)] request
@@ -54,9 +54,9 @@ crate::gated! {
     i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { response Vertex { def
-    depth["depth"] : i64, def field["field"] : super::common::Field, def term["term"] :
-    String, def weight["weight"] : f64 } }
+    #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { #[derive(Default)] response
+    Vertex { def depth["depth"] : i64, def field["field"] : super::common::Field, def
+    term["term"] : String, def weight["weight"] : f64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-graph"))] crate ::api_struct! { #[derive(Default)] request

@@ -9,7 +9,7 @@ crate::api_struct! {
     diagnosis["diagnosis"] : Option < Vec < Diagnosis > > }
 }
 crate::api_struct! {
-    response DataStreamLifecycleDetails { def
+    #[derive(Default)] response DataStreamLifecycleDetails { def
     stagnating_backing_indices_count["stagnating_backing_indices_count"] : i32, def
     total_backing_indices_in_error["total_backing_indices_in_error"] : i32, opt
     stagnating_backing_indices["stagnating_backing_indices"] : Option < Vec <
@@ -22,14 +22,14 @@ crate::api_struct! {
     Vec < Diagnosis > >, opt details["details"] : Option < DataStreamLifecycleDetails > }
 }
 crate::api_struct! {
-    response Diagnosis { def id["id"] : String, def action["action"] : String, req
-    affected_resources["affected_resources"] : DiagnosisAffectedResources, def
-    cause["cause"] : String, def help_url["help_url"] : String }
+    #[derive(Default)] response Diagnosis { def id["id"] : String, def action["action"] :
+    String, def affected_resources["affected_resources"] : DiagnosisAffectedResources,
+    def cause["cause"] : String, def help_url["help_url"] : String }
 }
 crate::api_struct! {
-    response DiagnosisAffectedResources { opt indices["indices"] : Option <
-    super::common::Indices >, opt nodes["nodes"] : Option < Vec < IndicatorNode > >, opt
-    slm_policies["slm_policies"] : Option < Vec < String > >, opt
+    #[derive(Default)] response DiagnosisAffectedResources { opt indices["indices"] :
+    Option < super::common::Indices >, opt nodes["nodes"] : Option < Vec < IndicatorNode
+    > >, opt slm_policies["slm_policies"] : Option < Vec < String > >, opt
     feature_states["feature_states"] : Option < Vec < String > >, opt
     snapshot_repositories["snapshot_repositories"] : Option < Vec < String > > }
 }
@@ -40,7 +40,7 @@ crate::api_struct! {
     opt details["details"] : Option < DiskIndicatorDetails > }
 }
 crate::api_struct! {
-    response DiskIndicatorDetails { def
+    #[derive(Default)] response DiskIndicatorDetails { def
     indices_with_readonly_block["indices_with_readonly_block"] : i64, def
     nodes_with_enough_disk_space["nodes_with_enough_disk_space"] : i64, def
     nodes_over_high_watermark["nodes_over_high_watermark"] : i64, def
@@ -54,8 +54,9 @@ crate::api_struct! {
     opt details["details"] : Option < FileSettingsIndicatorDetails > }
 }
 crate::api_struct! {
-    response FileSettingsIndicatorDetails { def failure_streak["failure_streak"] : i64,
-    def most_recent_failure["most_recent_failure"] : String }
+    #[derive(Default)] response FileSettingsIndicatorDetails { def
+    failure_streak["failure_streak"] : i64, def
+    most_recent_failure["most_recent_failure"] : String }
 }
 crate::api_struct! {
     #[doc = " ILM"] response IlmIndicator { req status["status"] : IndicatorHealthStatus,
@@ -69,8 +70,9 @@ crate::api_struct! {
     stagnating_indices["stagnating_indices"] : i32 }
 }
 crate::api_struct! {
-    response Impact { def description["description"] : String, def id["id"] : String, def
-    impact_areas["impact_areas"] : Vec < ImpactArea >, def severity["severity"] : i32 }
+    #[derive(Default)] response Impact { def description["description"] : String, def
+    id["id"] : String, def impact_areas["impact_areas"] : Vec < ImpactArea >, def
+    severity["severity"] : i32 }
 }
 crate::spec_enum! {
     ImpactArea { Search = "search", Ingest = "ingest", Backup = "backup",
@@ -81,18 +83,18 @@ crate::spec_enum! {
     "unknown", Unavailable = "unavailable" }
 }
 crate::api_struct! {
-    response IndicatorNode { opt name["name"] : Option < String >, opt node_id["node_id"]
-    : Option < String > }
+    #[derive(Default)] response IndicatorNode { opt name["name"] : Option < String >, opt
+    node_id["node_id"] : Option < String > }
 }
 crate::api_struct! {
-    response Indicators { opt master_is_stable["master_is_stable"] : Option <
-    MasterIsStableIndicator >, opt shards_availability["shards_availability"] : Option <
-    ShardsAvailabilityIndicator >, opt disk["disk"] : Option < DiskIndicator >, opt
-    repository_integrity["repository_integrity"] : Option < RepositoryIntegrityIndicator
-    >, opt data_stream_lifecycle["data_stream_lifecycle"] : Option <
-    DataStreamLifecycleIndicator >, opt ilm["ilm"] : Option < IlmIndicator >, opt
-    slm["slm"] : Option < SlmIndicator >, opt shards_capacity["shards_capacity"] : Option
-    < ShardsCapacityIndicator >, opt file_settings["file_settings"] : Option <
+    #[derive(Default)] response Indicators { opt master_is_stable["master_is_stable"] :
+    Option < MasterIsStableIndicator >, opt shards_availability["shards_availability"] :
+    Option < ShardsAvailabilityIndicator >, opt disk["disk"] : Option < DiskIndicator >,
+    opt repository_integrity["repository_integrity"] : Option <
+    RepositoryIntegrityIndicator >, opt data_stream_lifecycle["data_stream_lifecycle"] :
+    Option < DataStreamLifecycleIndicator >, opt ilm["ilm"] : Option < IlmIndicator >,
+    opt slm["slm"] : Option < SlmIndicator >, opt shards_capacity["shards_capacity"] :
+    Option < ShardsCapacityIndicator >, opt file_settings["file_settings"] : Option <
     FileSettingsIndicator >, opt project_encryption_key["project_encryption_key"] :
     Option < ProjectEncryptionKeyIndicator > }
 }
@@ -103,25 +105,27 @@ crate::api_struct! {
     opt details["details"] : Option < MasterIsStableIndicatorDetails > }
 }
 crate::api_struct! {
-    response MasterIsStableIndicatorClusterFormationNode { opt name["name"] : Option <
-    String >, def node_id["node_id"] : String, def
+    #[derive(Default)] response MasterIsStableIndicatorClusterFormationNode { opt
+    name["name"] : Option < String >, def node_id["node_id"] : String, def
     cluster_formation_message["cluster_formation_message"] : String }
 }
 crate::api_struct! {
-    response MasterIsStableIndicatorDetails { req current_master["current_master"] :
-    IndicatorNode, def recent_masters["recent_masters"] : Vec < IndicatorNode >, opt
+    #[derive(Default)] response MasterIsStableIndicatorDetails { def
+    current_master["current_master"] : IndicatorNode, def
+    recent_masters["recent_masters"] : Vec < IndicatorNode >, opt
     exception_fetching_history["exception_fetching_history"] : Option <
     MasterIsStableIndicatorExceptionFetchingHistory >, opt
     cluster_formation["cluster_formation"] : Option < Vec <
     MasterIsStableIndicatorClusterFormationNode > > }
 }
 crate::api_struct! {
-    response MasterIsStableIndicatorExceptionFetchingHistory { def message["message"] :
-    String, def stack_trace["stack_trace"] : String }
+    #[derive(Default)] response MasterIsStableIndicatorExceptionFetchingHistory { def
+    message["message"] : String, def stack_trace["stack_trace"] : String }
 }
 crate::api_struct! {
-    response ProjectEncryptionKeyDetails { opt active_key_id["active_key_id"] : Option <
-    String >, def active_password_id["active_password_id"] : String, #[doc =
+    #[derive(Default)] response ProjectEncryptionKeyDetails { opt
+    active_key_id["active_key_id"] : Option < String >, def
+    active_password_id["active_password_id"] : String, #[doc =
     " Whether callers must refuse to store secrets when the service is not ready."] #[doc
     =
     " If `false`, callers may fall back to storing secrets in plaintext (with a warning)."]
@@ -144,14 +148,14 @@ crate::api_struct! {
     RepositoryIntegrityIndicatorDetails > }
 }
 crate::api_struct! {
-    response RepositoryIntegrityIndicatorDetails { opt
+    #[derive(Default)] response RepositoryIntegrityIndicatorDetails { opt
     total_repositories["total_repositories"] : Option < i64 >, opt
     corrupted_repositories["corrupted_repositories"] : Option < i64 >, opt
     corrupted["corrupted"] : Option < Vec < String > > }
 }
 crate::api_struct! {
     #[doc = " The response of `health_report`."] response HealthReportResponse { def
-    cluster_name["cluster_name"] : String, req indicators["indicators"] : Indicators, opt
+    cluster_name["cluster_name"] : String, def indicators["indicators"] : Indicators, opt
     status["status"] : Option < IndicatorHealthStatus > }
 }
 crate::api_struct! {
@@ -162,7 +166,7 @@ crate::api_struct! {
     ShardsAvailabilityIndicatorDetails > }
 }
 crate::api_struct! {
-    response ShardsAvailabilityIndicatorDetails { def
+    #[derive(Default)] response ShardsAvailabilityIndicatorDetails { def
     creating_primaries["creating_primaries"] : i64, def
     creating_replicas["creating_replicas"] : i64, def
     initializing_primaries["initializing_primaries"] : i64, def
@@ -181,12 +185,12 @@ crate::api_struct! {
     opt details["details"] : Option < ShardsCapacityIndicatorDetails > }
 }
 crate::api_struct! {
-    response ShardsCapacityIndicatorDetails { req data["data"] :
-    ShardsCapacityIndicatorTierDetail, req frozen["frozen"] :
+    #[derive(Default)] response ShardsCapacityIndicatorDetails { def data["data"] :
+    ShardsCapacityIndicatorTierDetail, def frozen["frozen"] :
     ShardsCapacityIndicatorTierDetail }
 }
 crate::api_struct! {
-    response ShardsCapacityIndicatorTierDetail { def
+    #[derive(Default)] response ShardsCapacityIndicatorTierDetail { def
     max_shards_in_cluster["max_shards_in_cluster"] : i32, opt
     current_used_shards["current_used_shards"] : Option < i32 > }
 }
@@ -202,12 +206,12 @@ crate::api_struct! {
     unhealthy_policies["unhealthy_policies"] : Option < SlmIndicatorUnhealthyPolicies > }
 }
 crate::api_struct! {
-    response SlmIndicatorUnhealthyPolicies { def count["count"] : i64, opt
-    invocations_since_last_success["invocations_since_last_success"] : Option <
+    #[derive(Default)] response SlmIndicatorUnhealthyPolicies { def count["count"] : i64,
+    opt invocations_since_last_success["invocations_since_last_success"] : Option <
     std::collections::BTreeMap < String, i64 > > }
 }
 crate::api_struct! {
-    response StagnatingBackingIndices { def index_name["index_name"] :
+    #[derive(Default)] response StagnatingBackingIndices { def index_name["index_name"] :
     super::common::IndexName, def
     first_occurrence_timestamp["first_occurrence_timestamp"] : i64, def
     retry_count["retry_count"] : i32 }

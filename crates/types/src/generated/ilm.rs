@@ -159,7 +159,7 @@ crate::gated! {
     serde::Deserialize)] #[serde(tag = "managed")] pub enum LifecycleExplain {}
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { #[derive(Default)] response
     LifecycleExplainManaged { opt action["action"] : Option < super::common::Name >, opt
     action_time["action_time"] : Option < super::common::DateTime >, opt
     action_time_millis["action_time_millis"] : Option < super::common::EpochTime <
@@ -192,14 +192,14 @@ crate::gated! {
     super::common::Duration >, def skip["skip"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { #[derive(Default)] response
     LifecycleExplainPhaseExecution { opt phase_definition["phase_definition"] : Option <
     Phase >, def policy["policy"] : super::common::Name, def version["version"] :
-    super::common::VersionNumber, req modified_date_in_millis["modified_date_in_millis"]
+    super::common::VersionNumber, def modified_date_in_millis["modified_date_in_millis"]
     : super::common::EpochTime < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { #[derive(Default)] response
     LifecycleExplainUnmanaged { def index["index"] : super::common::IndexName } }
 }
 crate::gated! {
@@ -209,7 +209,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { response Lifecycle { req
-    modified_date["modified_date"] : super::common::DateTime, req policy["policy"] :
+    modified_date["modified_date"] : super::common::DateTime, def policy["policy"] :
     Policy, def version["version"] : super::common::VersionNumber } }
 }
 crate::gated! {

@@ -94,7 +94,7 @@ crate::gated! {
     " If `true`, the next write to this data stream will trigger a rollover first and the document will be indexed in the new backing index. If the rollover fails the indexing request will fail too."]
     def rollover_on_write["rollover_on_write"] : bool, #[doc =
     " The settings specific to this data stream that will take precedence over the settings in the matching index"]
-    #[doc = " template."] req settings["settings"] : IndexSettings, #[doc =
+    #[doc = " template."] def settings["settings"] : IndexSettings, #[doc =
     " The mappings specific to this data stream that will take precedence over the mappings in the matching index"]
     #[doc = " template."] opt mappings["mappings"] : Option < super::mapping::TypeMapping
     >, #[doc = " Health status of the data stream."] #[doc =
@@ -105,7 +105,7 @@ crate::gated! {
     " Name of the index template used to create the data stream’s backing indices."]
     #[doc = " The template’s index pattern must match the name of this data stream."]
     def template["template"] : super::common::Name, #[doc =
-    " Information about the `@timestamp` field in the data stream."] req
+    " Information about the `@timestamp` field in the data stream."] def
     timestamp_field["timestamp_field"] : DataStreamTimestampField, #[doc =
     " The index mode for the data stream that will be used for newly created backing indices."]
     opt index_mode["index_mode"] : Option < IndexMode > } }
@@ -144,9 +144,9 @@ crate::gated! {
     DataStreamFailureStoreTemplateLifecycle); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamIndex {
-    #[doc = " Name of the backing index."] def index_name["index_name"] :
-    super::common::IndexName, #[doc =
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    DataStreamIndex { #[doc = " Name of the backing index."] def index_name["index_name"]
+    : super::common::IndexName, #[doc =
     " Universally unique identifier (UUID) for the index."] def index_uuid["index_uuid"]
     : super::common::Uuid, #[doc =
     " Name of the current ILM lifecycle policy configured for this backing index."] opt
@@ -194,22 +194,23 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
-    response DataStreamLifecycleRolloverConditions { opt min_age["min_age"] : Option <
-    super::common::Duration >, opt max_age["max_age"] : Option < String >, opt
-    min_docs["min_docs"] : Option < i64 >, opt max_docs["max_docs"] : Option < i64 >, opt
-    min_size["min_size"] : Option < super::common::ByteSize >, opt max_size["max_size"] :
+    #[derive(Default)] response DataStreamLifecycleRolloverConditions { opt
+    min_age["min_age"] : Option < super::common::Duration >, opt max_age["max_age"] :
+    Option < String >, opt min_docs["min_docs"] : Option < i64 >, opt
+    max_docs["max_docs"] : Option < i64 >, opt min_size["min_size"] : Option <
+    super::common::ByteSize >, opt max_size["max_size"] : Option <
+    super::common::ByteSize >, opt min_primary_shard_size["min_primary_shard_size"] :
     Option < super::common::ByteSize >, opt
-    min_primary_shard_size["min_primary_shard_size"] : Option < super::common::ByteSize
-    >, opt max_primary_shard_size["max_primary_shard_size"] : Option <
-    super::common::ByteSize >, opt min_primary_shard_docs["min_primary_shard_docs"] :
-    Option < i64 >, opt max_primary_shard_docs["max_primary_shard_docs"] : Option < i64 >
-    } }
+    max_primary_shard_size["max_primary_shard_size"] : Option < super::common::ByteSize
+    >, opt min_primary_shard_docs["min_primary_shard_docs"] : Option < i64 >, opt
+    max_primary_shard_docs["max_primary_shard_docs"] : Option < i64 > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] crate ::api_struct! {
     #[doc =
     " Data stream lifecycle with rollover can be used to display the configuration including the default rollover conditions,"]
-    #[doc = " if asked."] response DataStreamLifecycleWithRollover { #[doc =
+    #[doc = " if asked."] #[derive(Default)] response DataStreamLifecycleWithRollover {
+    #[doc =
     " If defined, every document added to this data stream will be stored at least for this time frame."]
     #[doc = " Any time after this duration the document could be deleted."] #[doc =
     " When empty, every document in this data stream will be stored indefinitely."] opt
@@ -261,7 +262,7 @@ crate::gated! {
     DataStreamOptionsTemplateFailureStore); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamTimestampField { #[doc =
     " Name of the timestamp field for the data stream, which must be `@timestamp`. The `@timestamp` field must be included in every document indexed to the data stream."]
     def name["name"] : super::common::Field } }
@@ -299,9 +300,9 @@ crate::gated! {
     super::common::DurationLarge); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FailureStore { def
-    enabled["enabled"] : bool, def indices["indices"] : Vec < DataStreamIndex >, def
-    rollover_on_write["rollover_on_write"] : bool } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    FailureStore { def enabled["enabled"] : bool, def indices["indices"] : Vec <
+    DataStreamIndex >, def rollover_on_write["rollover_on_write"] : bool } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-simulate"))]
@@ -686,9 +687,10 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-transform"))] crate ::api_struct! {
-    response IndexState { opt aliases["aliases"] : Option < std::collections::BTreeMap <
-    String, Alias > >, opt mappings["mappings"] : Option < super::mapping::TypeMapping >,
-    opt settings["settings"] : Option < IndexSettings >, #[doc =
+    #[derive(Default)] response IndexState { opt aliases["aliases"] : Option <
+    std::collections::BTreeMap < String, Alias > >, opt mappings["mappings"] : Option <
+    super::mapping::TypeMapping >, opt settings["settings"] : Option < IndexSettings >,
+    #[doc =
     " Default settings, included when the request's `include_default` is `true`."] opt
     defaults["defaults"] : Option < IndexSettings >, opt data_stream["data_stream"] :
     Option < super::common::DataStreamName >, #[doc =
@@ -780,7 +782,7 @@ crate::gated! {
     DataStreamLifecycle, plain data_stream_options : DataStreamOptions); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     IndexTemplateSummaryWithRollover { opt lifecycle["lifecycle"] : Option <
     DataStreamLifecycleWithRollover >, #[doc = " Aliases to add."] #[doc =
     " If the index template includes a `data_stream` object, these are data stream aliases."]
@@ -1422,7 +1424,7 @@ crate::gated! {
     super::common::Duration); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     AddIndicesBlockStatus { def name["name"] : super::common::IndexName, def
     blocked["blocked"] : bool } }
 }
@@ -1433,28 +1435,31 @@ crate::gated! {
     bool, def indices["indices"] : Vec < AddIndicesBlockStatus > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzeDetail {
-    opt analyzer["analyzer"] : Option < AnalyzerDetail >, opt charfilters["charfilters"]
-    : Option < Vec < CharFilterDetail > >, def custom_analyzer["custom_analyzer"] : bool,
-    opt tokenfilters["tokenfilters"] : Option < Vec < TokenDetail > >, opt
-    tokenizer["tokenizer"] : Option < TokenDetail > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    AnalyzeDetail { opt analyzer["analyzer"] : Option < AnalyzerDetail >, opt
+    charfilters["charfilters"] : Option < Vec < CharFilterDetail > >, def
+    custom_analyzer["custom_analyzer"] : bool, opt tokenfilters["tokenfilters"] : Option
+    < Vec < TokenDetail > >, opt tokenizer["tokenizer"] : Option < TokenDetail > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzeToken { def
-    end_offset["end_offset"] : i64, def position["position"] : i64, opt
-    positionlength["positionLength"] : Option < i64 >, def start_offset["start_offset"] :
-    i64, def token["token"] : String, def r#type["type"] : String } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    AnalyzeToken { def end_offset["end_offset"] : i64, def position["position"] : i64,
+    opt positionlength["positionLength"] : Option < i64 >, def
+    start_offset["start_offset"] : i64, def token["token"] : String, def r#type["type"] :
+    String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response AnalyzerDetail {
-    def name["name"] : String, def tokens["tokens"] : Vec < ExplainAnalyzeToken > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    AnalyzerDetail { def name["name"] : String, def tokens["tokens"] : Vec <
+    ExplainAnalyzeToken > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CharFilterDetail {
-    def filtered_text["filtered_text"] : Vec < String >, def name["name"] : String } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    CharFilterDetail { def filtered_text["filtered_text"] : Vec < String >, def
+    name["name"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     ExplainAnalyzeToken { def bytes["bytes"] : String, def end_offset["end_offset"] :
     i64, opt keyword["keyword"] : Option < bool >, def position["position"] : i64, def
     positionlength["positionLength"] : i64, def start_offset["start_offset"] : i64, def
@@ -1504,8 +1509,9 @@ crate::gated! {
     String >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TokenDetail { def
-    name["name"] : String, def tokens["tokens"] : Vec < ExplainAnalyzeToken > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    TokenDetail { def name["name"] : String, def tokens["tokens"] : Vec <
+    ExplainAnalyzeToken > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] #[doc =
@@ -1536,13 +1542,13 @@ crate::gated! {
     def shards_acknowledged["shards_acknowledged"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CloseIndexResult {
-    def closed["closed"] : bool, opt shards["shards"] : Option <
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    CloseIndexResult { def closed["closed"] : bool, opt shards["shards"] : Option <
     std::collections::BTreeMap < String, CloseShardResult > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response CloseShardResult {
-    def failures["failures"] : Vec < super::common::ShardFailure > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    CloseShardResult { def failures["failures"] : Vec < super::common::ShardFailure > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -1602,7 +1608,7 @@ crate::gated! {
     def shards_acknowledged["shards_acknowledged"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamsStatsItem { #[doc =
     " Current number of backing indices for the data stream."] def
     backing_indices["backing_indices"] : i32, #[doc = " Name of the data stream."] def
@@ -1610,7 +1616,7 @@ crate::gated! {
     " The data stream’s highest `@timestamp` value, converted to milliseconds since the Unix epoch."]
     #[doc = " NOTE: This timestamp is provided as a best effort."] #[doc =
     " The data stream may contain `@timestamp` values higher than this if one or more of the following conditions are met:"]
-    #[doc = " The stream contains closed backing indices;"] req
+    #[doc = " The stream contains closed backing indices;"] def
     maximum_timestamp["maximum_timestamp"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " Total size of all shards for the data stream’s backing indices."] #[doc =
@@ -1623,7 +1629,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " The response of `indices.data_streams_stats`."] response
     IndicesDataStreamsStatsResponse { #[doc =
-    " Contains information about shards that attempted to execute the request."] req
+    " Contains information about shards that attempted to execute the request."] def
     shards["_shards"] : super::common::ShardStatistics, #[doc =
     " Total number of backing indices for the selected data streams."] def
     backing_indices["backing_indices"] : i32, #[doc =
@@ -1641,7 +1647,7 @@ crate::gated! {
     type IndicesDeleteResponse = super::common::IndicesResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     IndicesAliasesResponseBody { #[doc =
     " For a successful response, this value is always true. On failure, an exception is returned instead."]
     def acknowledged["acknowledged"] : bool, opt errors["errors"] : Option < bool > } }
@@ -1690,7 +1696,7 @@ crate::gated! {
     pub type IndicesDownsampleResponse = serde_json::Value;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamLifecycleExplain { def index["index"] : super::common::IndexName, def
     managed_by_lifecycle["managed_by_lifecycle"] : bool, opt
     index_creation_date_millis["index_creation_date_millis"] : Option <
@@ -1710,22 +1716,23 @@ crate::gated! {
     std::collections::BTreeMap < String, DataStreamLifecycleExplain > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldSummary { def
-    any["any"] : u32, def stored_fields["stored_fields"] : u32, def
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    FieldSummary { def any["any"] : u32, def stored_fields["stored_fields"] : u32, def
     doc_values["doc_values"] : u32, def points["points"] : u32, def norms["norms"] : u32,
-    def term_vectors["term_vectors"] : u32, def knn_vectors["knn_vectors"] : u32, req
+    def term_vectors["term_vectors"] : u32, def knn_vectors["knn_vectors"] : u32, def
     inverted_index["inverted_index"] : InvertedIndex } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FieldsUsageBody {
-    req shards["_shards"] : super::common::ShardStatistics } extra extra :
-    std::collections::BTreeMap < String, UsageStatsIndex >; }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    FieldsUsageBody { def shards["_shards"] : super::common::ShardStatistics } extra
+    extra : std::collections::BTreeMap < String, UsageStatsIndex >; }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response InvertedIndex {
-    def terms["terms"] : u32, def postings["postings"] : u32, def proximity["proximity"]
-    : u32, def positions["positions"] : u32, def term_frequencies["term_frequencies"] :
-    u32, def offsets["offsets"] : u32, def payloads["payloads"] : u32 } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    InvertedIndex { def terms["terms"] : u32, def postings["postings"] : u32, def
+    proximity["proximity"] : u32, def positions["positions"] : u32, def
+    term_frequencies["term_frequencies"] : u32, def offsets["offsets"] : u32, def
+    payloads["payloads"] : u32 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] #[doc =
@@ -1733,18 +1740,18 @@ crate::gated! {
     IndicesFieldUsageStatsResponse = FieldsUsageBody;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardsStats { req
-    all_fields["all_fields"] : FieldSummary, def fields["fields"] :
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    ShardsStats { def all_fields["all_fields"] : FieldSummary, def fields["fields"] :
     std::collections::BTreeMap < String, FieldSummary > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response UsageStatsIndex {
-    def shards["shards"] : Vec < UsageStatsShards > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    UsageStatsIndex { def shards["shards"] : Vec < UsageStatsShards > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response UsageStatsShards {
-    req routing["routing"] : ShardRouting, req stats["stats"] : ShardsStats, def
-    tracking_id["tracking_id"] : String, req
+    req routing["routing"] : ShardRouting, def stats["stats"] : ShardsStats, def
+    tracking_id["tracking_id"] : String, def
     tracking_started_at_millis["tracking_started_at_millis"] : super::common::EpochTime <
     super::common::UnitMillis > } }
 }
@@ -1757,7 +1764,7 @@ crate::gated! {
     pub type IndicesForcemergeResponse = ForceMergeResponseBody;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     ForceMergeResponseBody { opt shards["_shards"] : Option <
     super::common::ShardStatistics >, #[doc =
     " task contains a task id returned when wait_for_completion=false,"] #[doc =
@@ -1774,11 +1781,12 @@ crate::gated! {
     >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexAliases { def
-    aliases["aliases"] : std::collections::BTreeMap < String, AliasDefinition > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    IndexAliases { def aliases["aliases"] : std::collections::BTreeMap < String,
+    AliasDefinition > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamWithLifecycle { def name["name"] : super::common::DataStreamName, opt
     lifecycle["lifecycle"] : Option < DataStreamLifecycleWithRollover > } }
 }
@@ -1786,18 +1794,19 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " The response of `indices.get_data_lifecycle`."] response
     IndicesGetDataLifecycleResponse { def data_streams["data_streams"] : Vec <
-    DataStreamWithLifecycle >, req global_retention["global_retention"] : GlobalRetention
+    DataStreamWithLifecycle >, def global_retention["global_retention"] : GlobalRetention
     } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response GlobalRetention {
-    opt max_retention["max_retention"] : Option < super::common::Duration >, opt
-    default_retention["default_retention"] : Option < super::common::Duration > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    GlobalRetention { opt max_retention["max_retention"] : Option <
+    super::common::Duration >, opt default_retention["default_retention"] : Option <
+    super::common::Duration > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamStats {
-    #[doc = " The count of the backing indices for the data stream."] def
-    backing_indices_in_error["backing_indices_in_error"] : i32, #[doc =
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    DataStreamStats { #[doc = " The count of the backing indices for the data stream."]
+    def backing_indices_in_error["backing_indices_in_error"] : i32, #[doc =
     " The count of the backing indices for the data stream that have encountered an error."]
     def backing_indices_in_total["backing_indices_in_total"] : i32, #[doc =
     " The name of the data stream."] def name["name"] : super::common::DataStreamName } }
@@ -1841,7 +1850,7 @@ crate::gated! {
     DataStreamMappings > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamWithOptions { def name["name"] : super::common::DataStreamName, opt
     options["options"] : Option < DataStreamOptions > } }
 }
@@ -1852,14 +1861,14 @@ crate::gated! {
     DataStreamWithOptions > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response DataStreamSettings
-    { #[doc = " The name of the data stream."] def name["name"] : String, #[doc =
-    " The settings specific to this data stream"] req settings["settings"] :
-    IndexSettings, #[doc =
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    DataStreamSettings { #[doc = " The name of the data stream."] def name["name"] :
+    String, #[doc = " The settings specific to this data stream"] def
+    settings["settings"] : IndexSettings, #[doc =
     " The settings specific to this data stream merged with the settings from its template. These `effective_settings`"]
     #[doc =
     " are the settings that will be used when a new index is created for this data stream."]
-    req effective_settings["effective_settings"] : IndexSettings } }
+    def effective_settings["effective_settings"] : IndexSettings } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -1874,8 +1883,8 @@ crate::gated! {
     TypeFieldMappings >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TypeFieldMappings
-    { def mappings["mappings"] : std::collections::BTreeMap < String,
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    TypeFieldMappings { def mappings["mappings"] : std::collections::BTreeMap < String,
     super::mapping::FieldMapping > } }
 }
 crate::gated! {
@@ -1903,7 +1912,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " The response of `indices.get_migrate_reindex_status`."] response
     IndicesGetMigrateReindexStatusResponse { opt start_time["start_time"] : Option <
-    super::common::DateTime >, req start_time_millis["start_time_millis"] :
+    super::common::DateTime >, def start_time_millis["start_time_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, def complete["complete"] :
     bool, def total_indices_in_data_stream["total_indices_in_data_stream"] : i32, def
     total_indices_requiring_upgrade["total_indices_requiring_upgrade"] : i32, def
@@ -1912,12 +1921,13 @@ crate::gated! {
     exception["exception"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response StatusError { def
-    index["index"] : String, def message["message"] : String } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    StatusError { def index["index"] : String, def message["message"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response StatusInProgress {
-    def index["index"] : String, def total_doc_count["total_doc_count"] : i64, def
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    StatusInProgress { def index["index"] : String, def
+    total_doc_count["total_doc_count"] : i64, def
     reindexed_doc_count["reindexed_doc_count"] : i64 } }
 }
 crate::gated! {
@@ -2093,7 +2103,7 @@ crate::gated! {
     UpdatedDataStreamMappings > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     UpdatedDataStreamMappings { #[doc = " The data stream name."] def name["name"] :
     super::common::IndexName, #[doc =
     " If the mappings were successfully applied to the data stream (or would have been, if running in `dry_run`"]
@@ -2123,13 +2133,13 @@ crate::gated! {
     IndicesPutDataStreamOptionsResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamSettingsError { def index["index"] : super::common::IndexName, #[doc =
     " A message explaining why the settings could not be applied to specific indices."]
     def error["error"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     IndexSettingResults { #[doc =
     " The list of settings that were applied to the data stream but not to backing indices. These will be applied to"]
     #[doc = " the write index the next time the data stream is rolled over."] def
@@ -2154,7 +2164,7 @@ crate::gated! {
     UpdatedDataStreamSettings > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     UpdatedDataStreamSettings { #[doc = " The data stream name."] def name["name"] :
     super::common::IndexName, #[doc =
     " If the settings were successfully applied to the data stream (or would have been, if running in `dry_run`"]
@@ -2163,11 +2173,11 @@ crate::gated! {
     " A message explaining why the settings could not be applied to the data stream."]
     opt error["error"] : Option < String >, #[doc =
     " The settings that are specfic to this data stream that will override any settings from the matching index template."]
-    req settings["settings"] : IndexSettings, #[doc =
+    def settings["settings"] : IndexSettings, #[doc =
     " The settings that are effective on this data stream, taking into account the settings from the matching index"]
-    #[doc = " template and the settings specific to this data stream."] req
+    #[doc = " template and the settings specific to this data stream."] def
     effective_settings["effective_settings"] : IndexSettings, #[doc =
-    " Information about whether and where each setting was applied."] req
+    " Information about whether and where each setting was applied."] def
     index_settings_results["index_settings_results"] : IndexSettingResults } }
 }
 crate::gated! {
@@ -2338,9 +2348,9 @@ crate::gated! {
     super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response FileDetails { def
-    length["length"] : i64, def name["name"] : String, def recovered["recovered"] : i64 }
-    }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    FileDetails { def length["length"] : i64, def name["name"] : String, def
+    recovered["recovered"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryBytes {
@@ -2365,19 +2375,19 @@ crate::gated! {
     RecoveryIndexStatus { opt bytes["bytes"] : Option < RecoveryBytes >, req
     files["files"] : RecoveryFiles, req size["size"] : RecoveryBytes, opt
     source_throttle_time["source_throttle_time"] : Option < super::common::Duration >,
-    req source_throttle_time_in_millis["source_throttle_time_in_millis"] :
+    def source_throttle_time_in_millis["source_throttle_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
     target_throttle_time["target_throttle_time"] : Option < super::common::Duration >,
-    req target_throttle_time_in_millis["target_throttle_time_in_millis"] :
+    def target_throttle_time_in_millis["target_throttle_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
-    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time["total_time"] : Option < super::common::Duration >, def
     total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryOrigin {
-    opt hostname["hostname"] : Option < String >, opt host["host"] : Option <
-    super::common::Host >, opt transport_address["transport_address"] : Option <
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    RecoveryOrigin { opt hostname["hostname"] : Option < String >, opt host["host"] :
+    Option < super::common::Host >, opt transport_address["transport_address"] : Option <
     super::common::TransportAddress >, opt id["id"] : Option < super::common::Id >, opt
     ip["ip"] : Option < super::common::Ip >, opt name["name"] : Option <
     super::common::Name >, opt bootstrap_new_history_uuid["bootstrap_new_history_uuid"] :
@@ -2411,18 +2421,18 @@ crate::gated! {
     #[doc = " Cleanup."] FINALIZE = "FINALIZE", #[doc = " Complete."] DONE = "DONE" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     RecoveryStartStatus { opt check_index_time["check_index_time"] : Option <
-    super::common::Duration >, req
+    super::common::Duration >, def
     check_index_time_in_millis["check_index_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
-    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time["total_time"] : Option < super::common::Duration >, def
     total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response RecoveryStatus {
-    def shards["shards"] : Vec < ShardRecovery > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    RecoveryStatus { def shards["shards"] : Vec < ShardRecovery > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::spec_enum! { RecoveryType { #[doc =
@@ -2445,34 +2455,35 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardRecovery {
     def id["id"] : i64, req index["index"] : RecoveryIndexStatus, def primary["primary"]
-    : bool, req source["source"] : RecoveryOrigin, #[doc = " The recovery stage."] req
+    : bool, def source["source"] : RecoveryOrigin, #[doc = " The recovery stage."] req
     stage["stage"] : RecoveryStage, #[doc = " The recovery priority."] opt
     priority["priority"] : Option < RecoveryPriority >, opt start["start"] : Option <
     RecoveryStartStatus >, opt start_time["start_time"] : Option <
-    super::common::DateTime >, req start_time_in_millis["start_time_in_millis"] :
+    super::common::DateTime >, def start_time_in_millis["start_time_in_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, opt stop_time["stop_time"] :
     Option < super::common::DateTime >, opt stop_time_in_millis["stop_time_in_millis"] :
-    Option < super::common::EpochTime < super::common::UnitMillis > >, req
+    Option < super::common::EpochTime < super::common::UnitMillis > >, def
     target["target"] : RecoveryOrigin, opt total_time["total_time"] : Option <
-    super::common::Duration >, req total_time_in_millis["total_time_in_millis"] :
+    super::common::Duration >, def total_time_in_millis["total_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, req translog["translog"]
     : TranslogStatus, #[doc = " The recovery source type."] req r#type["type"] :
-    RecoveryType, req verify_index["verify_index"] : VerifyIndex } }
+    RecoveryType, def verify_index["verify_index"] : VerifyIndex } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response TranslogStatus {
     req percent["percent"] : super::common::Percentage, def recovered["recovered"] : i64,
     def total["total"] : i64, def total_on_start["total_on_start"] : i64, opt
-    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time["total_time"] : Option < super::common::Duration >, def
     total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response VerifyIndex { opt
-    check_index_time["check_index_time"] : Option < super::common::Duration >, req
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    VerifyIndex { opt check_index_time["check_index_time"] : Option <
+    super::common::Duration >, def
     check_index_time_in_millis["check_index_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, opt
-    total_time["total_time"] : Option < super::common::Duration >, req
+    total_time["total_time"] : Option < super::common::Duration >, def
     total_time_in_millis["total_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
@@ -2482,14 +2493,14 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-synonyms"))] crate ::api_struct! {
-    response ReloadDetails { def index["index"] : String, def
+    #[derive(Default)] response ReloadDetails { def index["index"] : String, def
     reloaded_analyzers["reloaded_analyzers"] : Vec < String >, def
     reloaded_node_ids["reloaded_node_ids"] : Vec < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-synonyms"))] crate ::api_struct! {
-    response ReloadResult { def reload_details["reload_details"] : Vec < ReloadDetails >,
-    req shards["_shards"] : super::common::ShardStatistics } }
+    #[derive(Default)] response ReloadResult { def reload_details["reload_details"] : Vec
+    < ReloadDetails >, def shards["_shards"] : super::common::ShardStatistics } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] #[doc =
@@ -2497,7 +2508,7 @@ crate::gated! {
     IndicesReloadSearchAnalyzersResponse = ReloadResult;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     RemoveIndicesBlockStatus { def name["name"] : super::common::IndexName, opt
     unblocked["unblocked"] : Option < bool >, opt exception["exception"] : Option <
     super::common::ErrorCause > } }
@@ -2511,7 +2522,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " Provides information about each cluster request relevant to doing a cross-cluster search."]
-    response ResolveClusterInfo { #[doc =
+    #[derive(Default)] response ResolveClusterInfo { #[doc =
     " Whether the remote cluster is connected to the local (querying) cluster."] def
     connected["connected"] : bool, #[doc =
     " The `skip_unavailable` setting for a remote cluster."] def
@@ -2555,9 +2566,9 @@ crate::gated! {
     backing_indices["backing_indices"] : super::common::Indices } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ResolveIndexItem {
-    def name["name"] : super::common::Name, opt aliases["aliases"] : Option < Vec <
-    String > >, def attributes["attributes"] : Vec < String >, opt
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    ResolveIndexItem { def name["name"] : super::common::Name, opt aliases["aliases"] :
+    Option < Vec < String > >, def attributes["attributes"] : Vec < String >, opt
     data_stream["data_stream"] : Option < super::common::DataStreamName >, opt
     mode["mode"] : Option < IndexMode > } }
 }
@@ -2632,18 +2643,19 @@ crate::gated! {
     min_primary_shard_docs : i64); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexSegment { def
-    shards["shards"] : std::collections::BTreeMap < String, crate ::OneOrMany <
-    ShardsSegment > > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    IndexSegment { def shards["shards"] : std::collections::BTreeMap < String, crate
+    ::OneOrMany < ShardsSegment > > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " The response of `indices.segments`."] response IndicesSegmentsResponse { def
-    indices["indices"] : std::collections::BTreeMap < String, IndexSegment >, req
+    indices["indices"] : std::collections::BTreeMap < String, IndexSegment >, def
     shards["_shards"] : super::common::ShardStatistics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Segment { #[doc =
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    Segment { #[doc =
     " Contains information about whether high compression was enabled and per-field vector formats."]
     def attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
     " If `true`, the segment is synced to disk. Segments that are synced can survive a hard reboot."]
@@ -2675,7 +2687,7 @@ crate::gated! {
     super::common::VersionString } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     ShardSegmentRouting { #[doc = " The node ID of the node that holds the shard."] def
     node["node"] : String, #[doc = " If `true`, the shard is a primary shard."] def
     primary["primary"] : bool, #[doc =
@@ -2683,14 +2695,16 @@ crate::gated! {
     String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardsSegment {
-    def num_committed_segments["num_committed_segments"] : i32, req routing["routing"] :
-    ShardSegmentRouting, def num_search_segments["num_search_segments"] : i32, def
-    segments["segments"] : std::collections::BTreeMap < String, Segment > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    ShardsSegment { def num_committed_segments["num_committed_segments"] : i32, def
+    routing["routing"] : ShardSegmentRouting, def
+    num_search_segments["num_search_segments"] : i32, def segments["segments"] :
+    std::collections::BTreeMap < String, Segment > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndicesShardStores
-    { def shards["shards"] : std::collections::BTreeMap < String, ShardStoreWrapper > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    IndicesShardStores { def shards["shards"] : std::collections::BTreeMap < String,
+    ShardStoreWrapper > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -2715,20 +2729,20 @@ crate::gated! {
     " The store copy is not used."] Unused = "unused" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     ShardStoreException { def reason["reason"] : String, def r#type["type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardStoreNode {
-    def attributes["attributes"] : std::collections::BTreeMap < String, String >, opt
-    ephemeral_id["ephemeral_id"] : Option < String >, opt external_id["external_id"] :
-    Option < String >, def name["name"] : super::common::Name, def roles["roles"] : Vec <
-    String >, def transport_address["transport_address"] :
-    super::common::TransportAddress } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    ShardStoreNode { def attributes["attributes"] : std::collections::BTreeMap < String,
+    String >, opt ephemeral_id["ephemeral_id"] : Option < String >, opt
+    external_id["external_id"] : Option < String >, def name["name"] :
+    super::common::Name, def roles["roles"] : Vec < String >, def
+    transport_address["transport_address"] : super::common::TransportAddress } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response ShardStoreWrapper
-    { def stores["stores"] : Vec < ShardStore > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    ShardStoreWrapper { def stores["stores"] : Vec < ShardStore > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -2761,9 +2775,9 @@ crate::gated! {
     < Overlapping > >, req template["template"] : Template } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Overlapping { def
-    name["name"] : super::common::Name, def index_patterns["index_patterns"] : Vec <
-    String > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    Overlapping { def name["name"] : super::common::Name, def
+    index_patterns["index_patterns"] : Vec < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
@@ -2824,7 +2838,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response Template { def
     aliases["aliases"] : std::collections::BTreeMap < String, Alias >, req
-    mappings["mappings"] : super::mapping::TypeMapping, req settings["settings"] :
+    mappings["mappings"] : super::mapping::TypeMapping, def settings["settings"] :
     IndexSettings } }
 }
 crate::gated! {
@@ -2850,9 +2864,10 @@ crate::gated! {
     "open", Close = "close" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndexStats { #[doc
-    = " Contains statistics about completions across all shards assigned to the node."]
-    opt completion["completion"] : Option < super::common::CompletionStats >, #[doc =
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    IndexStats { #[doc =
+    " Contains statistics about completions across all shards assigned to the node."] opt
+    completion["completion"] : Option < super::common::CompletionStats >, #[doc =
     " Contains statistics about documents across all primary shards assigned to the node."]
     opt docs["docs"] : Option < super::common::DocStats >, #[doc =
     " Contains statistics about the field data cache across all shards assigned to the node."]
@@ -2889,16 +2904,16 @@ crate::gated! {
     ShardsTotalStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response IndicesStats { opt
-    primaries["primaries"] : Option < Box < IndexStats > >, opt shards["shards"] : Option
-    < std::collections::BTreeMap < String, Vec < ShardStats > > >, opt total["total"] :
-    Option < Box < IndexStats > >, opt uuid["uuid"] : Option < super::common::Uuid >, opt
-    health["health"] : Option < super::common::HealthStatus >, opt status["status"] :
-    Option < IndexMetadataState > } }
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
+    IndicesStats { opt primaries["primaries"] : Option < Box < IndexStats > >, opt
+    shards["shards"] : Option < std::collections::BTreeMap < String, Vec < ShardStats > >
+    >, opt total["total"] : Option < Box < IndexStats > >, opt uuid["uuid"] : Option <
+    super::common::Uuid >, opt health["health"] : Option < super::common::HealthStatus >,
+    opt status["status"] : Option < IndexMetadataState > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response MappingStats { def total_count["total_count"] : i64, opt
+    #[derive(Default)] response MappingStats { def total_count["total_count"] : i64, opt
     total_estimated_overhead["total_estimated_overhead"] : Option <
     super::common::ByteSize >, def
     total_estimated_overhead_in_bytes["total_estimated_overhead_in_bytes"] : i64, def
@@ -2910,19 +2925,19 @@ crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[doc =
     " The response of `indices.stats`."] response IndicesStatsResponse { opt
     indices["indices"] : Option < std::collections::BTreeMap < String, IndicesStats > >,
-    req shards["_shards"] : super::common::ShardStatistics, req all["_all"] :
+    def shards["_shards"] : super::common::ShardStatistics, def all["_all"] :
     IndicesStats } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardCommit { def generation["generation"] : i32, def id["id"] :
-    super::common::Id, def num_docs["num_docs"] : i64, def user_data["user_data"] :
-    std::collections::BTreeMap < String, String > } }
+    #[derive(Default)] response ShardCommit { def generation["generation"] : i32, def
+    id["id"] : super::common::Id, def num_docs["num_docs"] : i64, def
+    user_data["user_data"] : std::collections::BTreeMap < String, String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices", feature = "ns-nodes"))]
-    crate ::api_struct! { response ShardFileSizeInfo { def description["description"] :
-    String, def size_in_bytes["size_in_bytes"] : i64, opt
+    crate ::api_struct! { #[derive(Default)] response ShardFileSizeInfo { def
+    description["description"] : String, def size_in_bytes["size_in_bytes"] : i64, opt
     min_size_in_bytes["min_size_in_bytes"] : Option < i64 >, opt
     max_size_in_bytes["max_size_in_bytes"] : Option < i64 >, opt
     average_size_in_bytes["average_size_in_bytes"] : Option < i64 >, opt count["count"] :
@@ -2930,29 +2945,29 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardLease { def id["id"] : super::common::Id, def
+    #[derive(Default)] response ShardLease { def id["id"] : super::common::Id, def
     retaining_seq_no["retaining_seq_no"] : super::common::SequenceNumber, def
     timestamp["timestamp"] : i64, def source["source"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardPath { def data_path["data_path"] : String, def
+    #[derive(Default)] response ShardPath { def data_path["data_path"] : String, def
     is_custom_data_path["is_custom_data_path"] : bool, def state_path["state_path"] :
     String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardQueryCache { def cache_count["cache_count"] : i64, def
-    cache_size["cache_size"] : i64, def evictions["evictions"] : i64, def
+    #[derive(Default)] response ShardQueryCache { def cache_count["cache_count"] : i64,
+    def cache_size["cache_size"] : i64, def evictions["evictions"] : i64, def
     hit_count["hit_count"] : i64, opt memory_size["memory_size"] : Option <
     super::common::ByteSize >, def memory_size_in_bytes["memory_size_in_bytes"] : i64,
     def miss_count["miss_count"] : i64, def total_count["total_count"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardRetentionLeases { def primary_term["primary_term"] : i64, def
-    version["version"] : super::common::VersionNumber, def leases["leases"] : Vec <
-    ShardLease > } }
+    #[derive(Default)] response ShardRetentionLeases { def primary_term["primary_term"] :
+    i64, def version["version"] : super::common::VersionNumber, def leases["leases"] :
+    Vec < ShardLease > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
@@ -2966,14 +2981,15 @@ crate::spec_enum! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardSequenceNumber { def global_checkpoint["global_checkpoint"] : i64, def
+    #[derive(Default)] response ShardSequenceNumber { def
+    global_checkpoint["global_checkpoint"] : i64, def
     local_checkpoint["local_checkpoint"] : i64, def max_seq_no["max_seq_no"] :
     super::common::SequenceNumber } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardStats { opt commit["commit"] : Option < ShardCommit >, opt
-    completion["completion"] : Option < super::common::CompletionStats >, opt
+    #[derive(Default)] response ShardStats { opt commit["commit"] : Option < ShardCommit
+    >, opt completion["completion"] : Option < super::common::CompletionStats >, opt
     dense_vector["dense_vector"] : Option < super::cluster::DenseVectorStats >, opt
     docs["docs"] : Option < super::common::DocStats >, opt fielddata["fielddata"] :
     Option < super::common::FielddataStats >, opt flush["flush"] : Option <
@@ -3000,7 +3016,8 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {
-    response ShardsTotalStats { def total_count["total_count"] : i64 } }
+    #[derive(Default)] response ShardsTotalStats { def total_count["total_count"] : i64 }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq,
@@ -3103,7 +3120,7 @@ crate::gated! {
     super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] response
     IndicesValidationExplanation { opt error["error"] : Option < String >, opt
     explanation["explanation"] : Option < String >, opt index["index"] : Option <
     super::common::IndexName >, opt shard["shard"] : Option < i32 >, def valid["valid"] :

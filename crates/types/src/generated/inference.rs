@@ -457,13 +457,14 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " Defines the completion result."] response CompletionInferenceResult { def
-    completion["completion"] : Vec < CompletionResult > } }
+    " Defines the completion result."] #[derive(Default)] response
+    CompletionInferenceResult { def completion["completion"] : Vec < CompletionResult > }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " The completion result object"] response CompletionResult { def result["result"] :
-    String } }
+    " The completion result object"] #[derive(Default)] response CompletionResult { def
+    result["result"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
@@ -661,7 +662,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
     " Acknowledged response. For dry_run, contains the list of pipelines which reference the inference endpoint"]
-    response DeleteInferenceEndpointResult { #[doc =
+    #[derive(Default)] response DeleteInferenceEndpointResult { #[doc =
     " For a successful response, this value is always true. On failure, an exception is returned instead."]
     def acknowledged["acknowledged"] : bool, def pipelines["pipelines"] : Vec < String >
     } }
@@ -673,13 +674,13 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " The dense embedding result object for byte representation"] response
-    DenseEmbeddingByteResult { def embedding["embedding"] : DenseByteVector } }
+    " The dense embedding result object for byte representation"] #[derive(Default)]
+    response DenseEmbeddingByteResult { def embedding["embedding"] : DenseByteVector } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " The dense embedding result object for float representation"] response
-    DenseEmbeddingResult { def embedding["embedding"] : DenseVector } }
+    " The dense embedding result object for float representation"] #[derive(Default)]
+    response DenseEmbeddingResult { def embedding["embedding"] : DenseVector } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
@@ -1884,9 +1885,9 @@ crate::gated! {
     " The rerank result object representing a single ranked document"] #[doc =
     " id: the original index of the document in the request"] #[doc =
     " relevance_score: the relevance_score of the document relative to the query"] #[doc
-    = " text: Optional, the text of the document, if requested"] response RankedDocument
-    { def index["index"] : i32, def relevance_score["relevance_score"] : f32, opt
-    text["text"] : Option < String > } }
+    = " text: Optional, the text of the document, if requested"] #[derive(Default)]
+    response RankedDocument { def index["index"] : i32, def
+    relevance_score["relevance_score"] : f32, opt text["text"] : Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
@@ -2029,21 +2030,21 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " Defines the response for a rerank request."] response RerankedInferenceResult { def
-    rerank["rerank"] : Vec < RankedDocument > } }
+    " Defines the response for a rerank request."] #[derive(Default)] response
+    RerankedInferenceResult { def rerank["rerank"] : Vec < RankedDocument > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] pub type ServiceSettings = serde_json::Value;
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
-    " The response format for the sparse embedding request."] response
+    " The response format for the sparse embedding request."] #[derive(Default)] response
     SparseEmbeddingInferenceResult { def sparse_embedding["sparse_embedding"] : Vec <
     SparseEmbeddingResult > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { response
-    SparseEmbeddingResult { #[doc =
+    #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[derive(Default)]
+    response SparseEmbeddingResult { #[doc =
     " Indicates if the text input was truncated in the request sent to the service"] def
     is_truncated["is_truncated"] : bool, def embedding["embedding"] : SparseVector } }
 }

@@ -1114,8 +1114,8 @@ crate::gated! {
     value_split : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response Local { def
-    r#type["type"] : String } }
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
+    Local { def r#type["type"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest", feature = "ns-simulate", feature =
@@ -1222,8 +1222,8 @@ crate::gated! {
     FieldAccessPattern); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { response
-    PipelineConfig { #[doc = " Description of the ingest pipeline."] opt
+    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { #[derive(Default)]
+    response PipelineConfig { #[doc = " Description of the ingest pipeline."] opt
     description["description"] : Option < String >, #[doc =
     " Version number used by external systems to track ingest pipelines."] opt
     version["version"] : Option < super::common::VersionNumber >, #[doc =
@@ -1254,7 +1254,7 @@ crate::gated! {
     ignore_missing_pipeline : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
     PipelineProcessorResult { opt doc["doc"] : Option < DocumentSimulation >, opt
     tag["tag"] : Option < String >, opt processor_type["processor_type"] : Option <
     String >, opt status["status"] : Option < PipelineSimulationStatusOptions >, opt
@@ -1556,9 +1556,9 @@ crate::gated! {
     ProcessorContainer::UserAgent(x) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response Redact { #[doc =
-    " indicates if document has been redacted"] def is_redacted["_is_redacted"] : bool }
-    }
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
+    Redact { #[doc = " indicates if document has been redacted"] def
+    is_redacted["_is_redacted"] : bool } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest", feature = "ns-simulate", feature =
@@ -1789,7 +1789,7 @@ crate::gated! {
     = "shape" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
     SimulateDocumentResult { opt doc["doc"] : Option < DocumentSimulation >, opt
     error["error"] : Option < super::common::ErrorCause >, opt
     processor_results["processor_results"] : Option < Vec < PipelineProcessorResult > > }
@@ -2006,7 +2006,8 @@ crate::gated! {
     "os", Device = "device", Original = "original", Version = "version" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response Web {} }
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
+    Web {} }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest"))] #[doc =
@@ -2024,12 +2025,12 @@ crate::gated! {
     super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
     GeoIpDownloadStatistics { #[doc = " Total number of successful database downloads."]
     def successful_downloads["successful_downloads"] : i32, #[doc =
     " Total number of failed database downloads."] def
     failed_downloads["failed_downloads"] : i32, #[doc =
-    " Total milliseconds spent downloading databases."] req
+    " Total milliseconds spent downloading databases."] def
     total_download_time["total_download_time"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
     " Current number of databases available for use."] def
@@ -2039,29 +2040,30 @@ crate::gated! {
     expired_databases["expired_databases"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[derive(Default)] response
     GeoIpNodeDatabaseName { #[doc = " Name of the database."] def name["name"] :
     super::common::Name } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[doc =
-    " Downloaded databases for the node. The field key is the node ID."] response
-    GeoIpNodeDatabases { #[doc = " Downloaded databases for the node."] def
-    databases["databases"] : Vec < GeoIpNodeDatabaseName >, #[doc =
+    " Downloaded databases for the node. The field key is the node ID."]
+    #[derive(Default)] response GeoIpNodeDatabases { #[doc =
+    " Downloaded databases for the node."] def databases["databases"] : Vec <
+    GeoIpNodeDatabaseName >, #[doc =
     " Downloaded database files, including related license files. Elasticsearch stores these files in the node’s temporary directory: $ES_TMPDIR/geoip-databases/&lt;node_id&gt;."]
     def files_in_temp["files_in_temp"] : Vec < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { #[doc =
     " The response of `ingest.geo_ip_stats`."] response IngestGeoIpStatsResponse { #[doc
-    = " Download statistics for all GeoIP2 databases."] req stats["stats"] :
+    = " Download statistics for all GeoIP2 databases."] def stats["stats"] :
     GeoIpDownloadStatistics, #[doc = " Downloaded GeoIP2 databases for each node."] def
     nodes["nodes"] : std::collections::BTreeMap < String, GeoIpNodeDatabases > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest"))] crate ::api_struct! { response
     GetGeoipDatabaseDatabaseConfigurationMetadata { def id["id"] : super::common::Id, def
-    version["version"] : i64, req modified_date_millis["modified_date_millis"] :
+    version["version"] : i64, def modified_date_millis["modified_date_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, req database["database"] :
     DatabaseConfiguration } }
 }

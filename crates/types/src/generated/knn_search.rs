@@ -52,7 +52,7 @@ crate::api_struct! {
     #[doc = " The milliseconds it took Elasticsearch to run the request."] def
     took["took"] : i64, #[doc = " If true, the request timed out before completion;"]
     #[doc = " returned results may be partial or empty."] def timed_out["timed_out"] :
-    bool, #[doc = " A count of shards used for the request."] req shards["_shards"] :
+    bool, #[doc = " A count of shards used for the request."] def shards["_shards"] :
     super::common::ShardStatistics, #[doc = " The returned documents and metadata."] req
     hits["hits"] : super::search::HitsMetadata < TDocument >, #[doc =
     " The field values for the documents. These fields"] #[doc =

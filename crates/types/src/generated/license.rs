@@ -47,7 +47,7 @@ crate::gated! {
     " The date and time the license was issued in ISO 8601 format."] req
     issue_date["issue_date"] : super::common::DateTime, #[doc =
     " The date and time the license was issued in milliseconds since the Unix epoch."]
-    req issue_date_in_millis["issue_date_in_millis"] : super::common::EpochTime <
+    def issue_date_in_millis["issue_date_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " The name of the customer or organization that received the license."] def
     issued_to["issued_to"] : String, #[doc =
@@ -62,7 +62,7 @@ crate::gated! {
     req r#type["type"] : LicenseType, #[doc = " The unique identifier of the license."]
     def uid["uid"] : super::common::Uuid, #[doc =
     " The date and time the license was started in milliseconds since the Unix epoch."]
-    req start_date_in_millis["start_date_in_millis"] : super::common::EpochTime <
+    def start_date_in_millis["start_date_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis > } }
 }
 crate::gated! {
@@ -83,8 +83,9 @@ crate::gated! {
     eligible_to_start_trial["eligible_to_start_trial"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-license"))] crate ::api_struct! { response Acknowledgement {
-    def license["license"] : Vec < String >, def message["message"] : String } }
+    #[cfg(any(feature = "ns-license"))] crate ::api_struct! { #[derive(Default)] response
+    Acknowledgement { def license["license"] : Vec < String >, def message["message"] :
+    String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-license"))] crate ::api_struct! { #[doc =

@@ -4,8 +4,9 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response MultiGetError { req error["error"] : super::common::ErrorCause, def
-    id["_id"] : super::common::Id, def index["_index"] : super::common::IndexName }
+    #[derive(Default)] response MultiGetError { def error["error"] :
+    super::common::ErrorCause, def id["_id"] : super::common::Id, def index["_index"] :
+    super::common::IndexName }
 }
 crate::api_struct! {
     #[derive(Default)] request Operation { #[doc = " The unique document ID."] opt

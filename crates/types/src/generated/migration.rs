@@ -53,10 +53,10 @@ crate::gated! {
     Vec < MigrationFeatureIndexInfo > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-migration"))] crate ::api_struct! { response
-    MigrationFeatureIndexInfo { def index["index"] : super::common::IndexName, def
-    version["version"] : super::common::VersionString, opt failure_cause["failure_cause"]
-    : Option < super::common::ErrorCause > } }
+    #[cfg(any(feature = "ns-migration"))] crate ::api_struct! { #[derive(Default)]
+    response MigrationFeatureIndexInfo { def index["index"] : super::common::IndexName,
+    def version["version"] : super::common::VersionString, opt
+    failure_cause["failure_cause"] : Option < super::common::ErrorCause > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-migration"))] crate ::spec_enum! { MigrationStatus {
@@ -71,8 +71,9 @@ crate::gated! {
     MigrationStatus } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-migration"))] crate ::api_struct! { response
-    PostFeatureUpgradeMigrationFeature { def feature_name["feature_name"] : String } }
+    #[cfg(any(feature = "ns-migration"))] crate ::api_struct! { #[derive(Default)]
+    response PostFeatureUpgradeMigrationFeature { def feature_name["feature_name"] :
+    String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-migration"))] crate ::api_struct! { #[doc =

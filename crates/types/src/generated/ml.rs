@@ -115,13 +115,14 @@ crate::gated! {
     Default { Self::default() } crate ::setters!(plain model_memory_limit : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Anomaly { #[doc =
-    " The actual value for the bucket."] opt actual["actual"] : Option < Vec < f64 > >,
-    #[doc = " Information about the factors impacting the initial anomaly score."] opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Anomaly { #[doc = " The actual value for the bucket."] opt actual["actual"] : Option
+    < Vec < f64 > >, #[doc =
+    " Information about the factors impacting the initial anomaly score."] opt
     anomaly_score_explanation["anomaly_score_explanation"] : Option < AnomalyExplanation
     >, #[doc =
     " The length of the bucket in seconds. This value matches the `bucket_span` that is specified in the job."]
-    req bucket_span["bucket_span"] : super::common::DurationValue <
+    def bucket_span["bucket_span"] : super::common::DurationValue <
     super::common::UnitSeconds >, #[doc =
     " The field used to split the data. In particular, this property is used for analyzing the splits with respect to their own history. It is used for finding unusual values in the context of the split."]
     opt by_field_name["by_field_name"] : Option < String >, #[doc =
@@ -160,29 +161,30 @@ crate::gated! {
     def record_score["record_score"] : f64, #[doc =
     " Internal. This is always set to `record`."] def result_type["result_type"] :
     String, #[doc =
-    " The start time of the bucket for which these results were calculated."] req
+    " The start time of the bucket for which these results were calculated."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " The typical value for the bucket, according to analytical modeling."] opt
     typical["typical"] : Option < Vec < f64 > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnomalyCause { opt
-    actual["actual"] : Option < Vec < f64 > >, opt by_field_name["by_field_name"] :
-    Option < super::common::Name >, opt by_field_value["by_field_value"] : Option <
-    String >, opt correlated_by_field_value["correlated_by_field_value"] : Option <
-    String >, opt field_name["field_name"] : Option < super::common::Field >, opt
-    function["function"] : Option < String >, opt
-    function_description["function_description"] : Option < String >, opt
-    geo_results["geo_results"] : Option < GeoResults >, opt influencers["influencers"] :
-    Option < Vec < Influence > >, opt over_field_name["over_field_name"] : Option <
-    super::common::Name >, opt over_field_value["over_field_value"] : Option < String >,
-    opt partition_field_name["partition_field_name"] : Option < String >, opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    AnomalyCause { opt actual["actual"] : Option < Vec < f64 > >, opt
+    by_field_name["by_field_name"] : Option < super::common::Name >, opt
+    by_field_value["by_field_value"] : Option < String >, opt
+    correlated_by_field_value["correlated_by_field_value"] : Option < String >, opt
+    field_name["field_name"] : Option < super::common::Field >, opt function["function"]
+    : Option < String >, opt function_description["function_description"] : Option <
+    String >, opt geo_results["geo_results"] : Option < GeoResults >, opt
+    influencers["influencers"] : Option < Vec < Influence > >, opt
+    over_field_name["over_field_name"] : Option < super::common::Name >, opt
+    over_field_value["over_field_value"] : Option < String >, opt
+    partition_field_name["partition_field_name"] : Option < String >, opt
     partition_field_value["partition_field_value"] : Option < String >, def
     probability["probability"] : f64, opt typical["typical"] : Option < Vec < f64 > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response AnomalyExplanation {
-    #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    AnomalyExplanation { #[doc =
     " Impact from the duration and magnitude of the detected anomaly relative to the historical average."]
     opt anomaly_characteristics_impact["anomaly_characteristics_impact"] : Option < i32
     >, #[doc = " Length of the detected anomaly in the number of buckets."] opt
@@ -205,20 +207,21 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml", feature = "ns-transform"))] crate ::api_struct! {
-    response ApiKeyAuthorization { #[doc = " The identifier for the API key."] def
-    id["id"] : String, #[doc = " The name of the API key."] def name["name"] : String } }
+    #[derive(Default)] response ApiKeyAuthorization { #[doc =
+    " The identifier for the API key."] def id["id"] : String, #[doc =
+    " The name of the API key."] def name["name"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { AppliesTo { Actual = "actual",
     Typical = "typical", DiffFromTypical = "diff_from_typical", Time = "time" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response BucketInfluencer {
-    #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    BucketInfluencer { #[doc =
     " A normalized score between 0-100, which is calculated for each bucket influencer. This score might be updated as"]
     #[doc = " newer data is analyzed."] def anomaly_score["anomaly_score"] : f64, #[doc =
     " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
-    req bucket_span["bucket_span"] : super::common::DurationValue <
+    def bucket_span["bucket_span"] : super::common::DurationValue <
     super::common::UnitSeconds >, #[doc = " The field name of the influencer."] def
     influencer_field_name["influencer_field_name"] : super::common::Field, #[doc =
     " The score between 0-100 for each bucket influencer. This score is the initial value that was calculated at the"]
@@ -235,20 +238,21 @@ crate::gated! {
     raw_anomaly_score["raw_anomaly_score"] : f64, #[doc =
     " Internal. This value is always set to `bucket_influencer`."] def
     result_type["result_type"] : String, #[doc =
-    " The start time of the bucket for which these results were calculated."] req
+    " The start time of the bucket for which these results were calculated."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " The start time of the bucket for which these results were calculated."] opt
     timestamp_string["timestamp_string"] : Option < super::common::DateTime > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response BucketSummary { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    BucketSummary { #[doc =
     " The maximum anomaly score, between 0-100, for any of the bucket influencers. This is an overall, rate-limited"]
     #[doc =
     " score for the job. All the anomaly records in the bucket contribute to this score. This value might be updated as"]
     #[doc = " new data is analyzed."] def anomaly_score["anomaly_score"] : f64, def
     bucket_influencers["bucket_influencers"] : Vec < BucketInfluencer >, #[doc =
     " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
-    req bucket_span["bucket_span"] : super::common::DurationValue <
+    def bucket_span["bucket_span"] : super::common::DurationValue <
     super::common::UnitSeconds >, #[doc =
     " The number of input data records processed in this bucket."] def
     event_count["event_count"] : i64, #[doc =
@@ -260,12 +264,12 @@ crate::gated! {
     " Identifier for the anomaly detection job."] def job_id["job_id"] :
     super::common::Id, #[doc =
     " The amount of time, in milliseconds, that it took to analyze the bucket contents and calculate results."]
-    req processing_time_ms["processing_time_ms"] : super::common::DurationValue <
+    def processing_time_ms["processing_time_ms"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
     " Internal. This value is always set to bucket."] def result_type["result_type"] :
     String, #[doc =
     " The start time of the bucket. This timestamp uniquely identifies the bucket. Events that occur exactly at the"]
-    #[doc = " timestamp of the bucket are included in the results for the bucket."] req
+    #[doc = " timestamp of the bucket are included in the results for the bucket."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc =
     " The start time of the bucket. This timestamp uniquely identifies the bucket. Events that occur exactly at the"]
@@ -314,7 +318,8 @@ crate::gated! {
     CategorizationStatus { Ok = "ok", Warn = "warn" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Category { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Category { #[doc =
     " A unique identifier for the category. category_id is unique at the job level, even when per-partition categorization is enabled."]
     def category_id["category_id"] : u64, #[doc =
     " A list of examples of actual values that matched the category."] def
@@ -414,8 +419,8 @@ crate::gated! {
     CustomSettings = serde_json::Value;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DataCounts { def
-    bucket_count["bucket_count"] : i64, opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DataCounts { def bucket_count["bucket_count"] : i64, opt
     earliest_record_timestamp["earliest_record_timestamp"] : Option < i64 >, def
     empty_bucket_count["empty_bucket_count"] : i64, def input_bytes["input_bytes"] : i64,
     def input_field_count["input_field_count"] : i64, def
@@ -461,14 +466,14 @@ crate::gated! {
     super::query_dsl::QueryContainer, opt query_delay["query_delay"] : Option <
     super::common::Duration >, opt script_fields["script_fields"] : Option <
     std::collections::BTreeMap < String, super::common::ScriptField > >, opt
-    scroll_size["scroll_size"] : Option < i32 >, req
+    scroll_size["scroll_size"] : Option < i32 >, def
     delayed_data_check_config["delayed_data_check_config"] : DelayedDataCheckConfig, opt
     runtime_mappings["runtime_mappings"] : Option < super::mapping::RuntimeFields >, opt
     indices_options["indices_options"] : Option < super::common::IndicesOptions > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedAuthorization {
-    #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DatafeedAuthorization { #[doc =
     " If an API key was used for the most recent update to the datafeed, its name and identifier are listed in the response."]
     opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
     " If a user ID was used for the most recent update to the datafeed, its roles at the time of the update are listed in the response."]
@@ -523,8 +528,8 @@ crate::gated! {
     : i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedRunningState {
-    #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DatafeedRunningState { #[doc =
     " Indicates if the datafeed is \"real-time\"; meaning that the datafeed has no configured `end` time."]
     def real_time_configured["real_time_configured"] : bool, #[doc =
     " Indicates whether the datafeed has finished running on the available past data."]
@@ -558,9 +563,10 @@ crate::gated! {
     running_state["running_state"] : Option < DatafeedRunningState > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DatafeedTimingStats {
-    #[doc = " The number of buckets processed."] def bucket_count["bucket_count"] : i64,
-    #[doc = " The exponential average search time per hour, in milliseconds."] req
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DatafeedTimingStats { #[doc = " The number of buckets processed."] def
+    bucket_count["bucket_count"] : i64, #[doc =
+    " The exponential average search time per hour, in milliseconds."] def
     exponential_average_search_time_per_hour_ms["exponential_average_search_time_per_hour_ms"]
     : super::common::DurationValue < super::common::UnitFloatMillis >, opt
     exponential_average_calculation_context["exponential_average_calculation_context"] :
@@ -568,7 +574,7 @@ crate::gated! {
     " Identifier for the anomaly detection job."] def job_id["job_id"] :
     super::common::Id, #[doc = " The number of searches run by the datafeed."] def
     search_count["search_count"] : i64, #[doc =
-    " The total time the datafeed spent searching, in milliseconds."] req
+    " The total time the datafeed spent searching, in milliseconds."] def
     total_search_time_ms["total_search_time_ms"] : super::common::DurationValue <
     super::common::UnitFloatMillis >, #[doc =
     " The average search time per bucket, in milliseconds."] opt
@@ -945,11 +951,11 @@ crate::gated! {
     " For running jobs only, contains messages relating to the selection of a node to run the job."]
     opt assignment_explanation["assignment_explanation"] : Option < String >, #[doc =
     " An object that provides counts for the quantity of documents skipped, used in training, or available for testing."]
-    req data_counts["data_counts"] : DataframeAnalyticsStatsDataCounts, #[doc =
+    def data_counts["data_counts"] : DataframeAnalyticsStatsDataCounts, #[doc =
     " The unique identifier of the data frame analytics job."] def id["id"] :
     super::common::Id, #[doc =
     " An object describing memory usage of the analytics. It is present only after the job is started and memory usage is reported."]
-    req memory_usage["memory_usage"] : DataframeAnalyticsStatsMemoryUsage, #[doc =
+    def memory_usage["memory_usage"] : DataframeAnalyticsStatsMemoryUsage, #[doc =
     " Contains properties for the node that runs the job. This information is available only for running jobs."]
     opt node["node"] : Option < super::common::NodeAttributes >, #[doc =
     " The progress report of the data frame analytics job by phase."] def
@@ -958,7 +964,7 @@ crate::gated! {
     req state["state"] : DataframeState } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsAuthorization { #[doc =
     " If an API key was used for the most recent update to the job, its name and identifier are listed in the response."]
     opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
@@ -979,7 +985,7 @@ crate::gated! {
     super::common::IndexName, plain results_field : super::common::Field); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsFieldSelection { #[doc =
     " Whether the field is selected to be included in the analysis."] def
     is_included["is_included"] : bool, #[doc = " Whether the field is required."] def
@@ -992,7 +998,7 @@ crate::gated! {
     reason["reason"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsMemoryEstimation { #[doc =
     " Estimated memory usage under the assumption that overflowing to disk is allowed during data frame analytics. expected_memory_with_disk is usually smaller than expected_memory_without_disk as using disk allows to limit the main memory needed to perform data frame analytics."]
     def expected_memory_with_disk["expected_memory_with_disk"] : String, #[doc =
@@ -1038,7 +1044,7 @@ crate::gated! {
     => Some("regression_stats"), } } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsStatsDataCounts { #[doc =
     " The number of documents that are skipped during the analysis because they contained values that are not supported by the analysis. For example, outlier detection does not support missing fields so it skips documents with missing fields. Likewise, all types of analysis skip documents that contain arrays with more than one element."]
     def skipped_docs_count["skipped_docs_count"] : i32, #[doc =
@@ -1048,21 +1054,21 @@ crate::gated! {
     training_docs_count["training_docs_count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsStatsHyperparameters { #[doc =
-    " An object containing the parameters of the classification analysis job."] req
+    " An object containing the parameters of the classification analysis job."] def
     hyperparameters["hyperparameters"] : Hyperparameters, #[doc =
     " The number of iterations on the analysis."] def iteration["iteration"] : i32, #[doc
     =
     " The timestamp when the statistics were reported in milliseconds since the epoch."]
-    req timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    def timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " An object containing time statistics about the data frame analytics job."]
-    req timing_stats["timing_stats"] : TimingStats, #[doc =
-    " An object containing information about validation loss."] req
+    def timing_stats["timing_stats"] : TimingStats, #[doc =
+    " An object containing information about validation loss."] def
     validation_loss["validation_loss"] : ValidationLoss } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsStatsMemoryUsage { #[doc =
     " This value is present when the status is hard_limit and it is a new estimate of how much memory the job needs."]
     opt memory_reestimate_bytes["memory_reestimate_bytes"] : Option < i64 >, #[doc =
@@ -1073,17 +1079,17 @@ crate::gated! {
     Option < super::common::EpochTime < super::common::UnitMillis > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsStatsOutlierDetection { #[doc =
     " The list of job parameters specified by the user or determined by algorithmic heuristics."]
-    req parameters["parameters"] : OutlierDetectionParameters, #[doc =
+    def parameters["parameters"] : OutlierDetectionParameters, #[doc =
     " The timestamp when the statistics were reported in milliseconds since the epoch."]
-    req timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
+    def timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " An object containing time statistics about the data frame analytics job."]
-    req timing_stats["timing_stats"] : TimingStats } }
+    def timing_stats["timing_stats"] : TimingStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeAnalyticsStatsProgress { #[doc =
     " Defines the phase of the data frame analytics job."] def phase["phase"] : String,
     #[doc =
@@ -1100,9 +1106,9 @@ crate::gated! {
     opt authorization["authorization"] : Option < DataframeAnalyticsAuthorization >, opt
     create_time["create_time"] : Option < super::common::EpochTime <
     super::common::UnitMillis > >, opt description["description"] : Option < String >,
-    req dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
+    def dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
     opt max_num_threads["max_num_threads"] : Option < i32 >, opt
-    model_memory_limit["model_memory_limit"] : Option < String >, req source["source"] :
+    model_memory_limit["model_memory_limit"] : Option < String >, def source["source"] :
     DataframeAnalyticsSource, opt version["version"] : Option <
     super::common::VersionString >, opt meta["_meta"] : Option < super::common::Metadata
     > } }
@@ -1367,7 +1373,8 @@ crate::gated! {
     partition_field_name : super::common::Field, plain use_null : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DetectorRead { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DetectorRead { #[doc =
     " The analysis function that is used. For example, `count`, `rare`, `mean`, `min`, `max`, or `sum`."]
     def function["function"] : String, #[doc =
     " The field used to split the data. In particular, this property is used for analyzing the splits with respect to their own history. It is used for finding unusual values in the context of the split."]
@@ -1413,19 +1420,21 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " Alternative representation of DiscoveryNode used in ml.get_job_stats and ml.get_datafeed_stats"]
-    response DiscoveryNodeCompact { def name["name"] : super::common::Name, def
-    ephemeral_id["ephemeral_id"] : super::common::Id, def id["id"] : super::common::Id,
-    def transport_address["transport_address"] : super::common::TransportAddress, def
-    attributes["attributes"] : std::collections::BTreeMap < String, String > } }
+    #[derive(Default)] response DiscoveryNodeCompact { def name["name"] :
+    super::common::Name, def ephemeral_id["ephemeral_id"] : super::common::Id, def
+    id["id"] : super::common::Id, def transport_address["transport_address"] :
+    super::common::TransportAddress, def attributes["attributes"] :
+    std::collections::BTreeMap < String, String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response DiscoveryNodeContent {
-    opt name["name"] : Option < super::common::Name >, def ephemeral_id["ephemeral_id"] :
-    super::common::Id, def transport_address["transport_address"] :
-    super::common::TransportAddress, def external_id["external_id"] : String, def
-    attributes["attributes"] : std::collections::BTreeMap < String, String >, def
-    roles["roles"] : Vec < String >, def version["version"] :
-    super::common::VersionString, def min_index_version["min_index_version"] : i32, def
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    DiscoveryNodeContent { opt name["name"] : Option < super::common::Name >, def
+    ephemeral_id["ephemeral_id"] : super::common::Id, def
+    transport_address["transport_address"] : super::common::TransportAddress, def
+    external_id["external_id"] : String, def attributes["attributes"] :
+    std::collections::BTreeMap < String, String >, def roles["roles"] : Vec < String >,
+    def version["version"] : super::common::VersionString, def
+    min_index_version["min_index_version"] : i32, def
     max_index_version["max_index_version"] : i32 } }
 }
 crate::gated! {
@@ -1433,8 +1442,8 @@ crate::gated! {
     None = "none", By = "by", Over = "over" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
-    ExponentialAverageCalculationContext { req
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    ExponentialAverageCalculationContext { def
     incremental_metric_value_ms["incremental_metric_value_ms"] :
     super::common::DurationValue < super::common::UnitFloatMillis >, opt
     latest_timestamp["latest_timestamp"] : Option < super::common::EpochTime <
@@ -1483,11 +1492,12 @@ crate::gated! {
     plain tokenization : NlpTokenizationUpdateOptions, plain results_field : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Filter { #[doc =
-    " A description of the filter."] opt description["description"] : Option < String >,
-    #[doc = " A string that uniquely identifies a filter."] def filter_id["filter_id"] :
-    super::common::Id, #[doc = " An array of strings which is the filter item list."] def
-    items["items"] : Vec < String > } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Filter { #[doc = " A description of the filter."] opt description["description"] :
+    Option < String >, #[doc = " A string that uniquely identifies a filter."] def
+    filter_id["filter_id"] : super::common::Id, #[doc =
+    " An array of strings which is the filter item list."] def items["items"] : Vec <
+    String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] shared
@@ -1503,15 +1513,15 @@ crate::gated! {
     Exclude = "exclude" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response GeoResults { #[doc =
-    " The actual value for the bucket formatted as a `geo_point`."] opt
-    actual_point["actual_point"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    GeoResults { #[doc = " The actual value for the bucket formatted as a `geo_point`."]
+    opt actual_point["actual_point"] : Option < String >, #[doc =
     " The typical value for the bucket formatted as a `geo_point`."] opt
     typical_point["typical_point"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Hyperparameter { #[doc
-    =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Hyperparameter { #[doc =
     " A positive number showing how much the parameter influences the variation of the loss function. For hyperparameters with values that are not specified by the user but tuned during hyperparameter optimization."]
     opt absolute_importance["absolute_importance"] : Option < f64 >, #[doc =
     " Name of the hyperparameter."] def name["name"] : super::common::Name, #[doc =
@@ -1523,8 +1533,8 @@ crate::gated! {
     value["value"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Hyperparameters { #[doc
-    = " Advanced configuration option."] #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Hyperparameters { #[doc = " Advanced configuration option."] #[doc =
     " Machine learning uses loss guided tree growing, which means that the decision trees grow where the regularized loss decreases most quickly."]
     #[doc =
     " This parameter affects loss calculations by acting as a multiplier of the tree depth."]
@@ -1725,8 +1735,8 @@ crate::gated! {
     InferenceConfigUpdateContainer::QuestionAnswering(x) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response InferenceResponseResult
-    { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    InferenceResponseResult { #[doc =
     " If the model is trained for named entity recognition (NER) tasks, the response contains the recognized entities."]
     opt entities["entities"] : Option < Vec < TrainedModelEntities > >, #[doc =
     " Indicates whether the input text was truncated to meet the model's maximum sequence length limit. This property"]
@@ -1756,14 +1766,15 @@ crate::gated! {
     TrainedModelInferenceFeatureImportance > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Influence { def
-    influencer_field_name["influencer_field_name"] : String, def
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Influence { def influencer_field_name["influencer_field_name"] : String, def
     influencer_field_values["influencer_field_values"] : Vec < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Influencer { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Influencer { #[doc =
     " The length of the bucket in seconds. This value matches the bucket span that is specified in the job."]
-    req bucket_span["bucket_span"] : super::common::DurationValue <
+    def bucket_span["bucket_span"] : super::common::DurationValue <
     super::common::UnitSeconds >, #[doc =
     " A normalized score between 0-100, which is based on the probability of the influencer in this bucket aggregated"]
     #[doc =
@@ -1787,7 +1798,7 @@ crate::gated! {
     #[doc = " interpretation of this value."] def probability["probability"] : f64, #[doc
     = " Internal. This value is always set to `influencer`."] def
     result_type["result_type"] : String, #[doc =
-    " The start time of the bucket for which these results were calculated."] req
+    " The start time of the bucket for which these results were calculated."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc =
     " Additional influencer properties are added, depending on the fields being analyzed. For example, if it’s"]
@@ -1797,13 +1808,13 @@ crate::gated! {
     foo["foo"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Job { #[doc =
-    " Advanced configuration option."] #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response Job
+    { #[doc = " Advanced configuration option."] #[doc =
     " Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node."]
     def allow_lazy_open["allow_lazy_open"] : bool, #[doc =
     " The analysis configuration, which specifies how to analyze the data."] #[doc =
     " After you create a job, you cannot change the analysis configuration; all the properties are informational."]
-    req analysis_config["analysis_config"] : AnalysisConfig, #[doc =
+    def analysis_config["analysis_config"] : AnalysisConfig, #[doc =
     " Limits can be applied for the resources required to hold the mathematical models in memory."]
     #[doc = " These limits are approximate and can be set per job."] #[doc =
     " They do not control the memory used by other processes, for example the Elasticsearch Java processes."]
@@ -1831,7 +1842,7 @@ crate::gated! {
     " Note that when configuring a datafeed, these properties are automatically set."]
     #[doc =
     " When data is received via the post data API, it is not stored in Elasticsearch."]
-    #[doc = " Only the results for anomaly detection are retained."] req
+    #[doc = " Only the results for anomaly detection are retained."] def
     data_description["data_description"] : DataDescription, #[doc =
     " The datafeed, which retrieves data from Elasticsearch for analysis by the job."]
     #[doc = " You can associate only one datafeed with each anomaly detection job."] opt
@@ -1971,9 +1982,9 @@ crate::gated! {
     super::common::IndexName, plain results_retention_days : i64); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobForecastStatistics {
-    opt memory_bytes["memory_bytes"] : Option < JobStatistics >, opt
-    processing_time_ms["processing_time_ms"] : Option < JobStatistics >, opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    JobForecastStatistics { opt memory_bytes["memory_bytes"] : Option < JobStatistics >,
+    opt processing_time_ms["processing_time_ms"] : Option < JobStatistics >, opt
     records["records"] : Option < JobStatistics >, opt status["status"] : Option <
     std::collections::BTreeMap < String, i64 > >, def total["total"] : i64, def
     forecasted_jobs["forecasted_jobs"] : i32 } }
@@ -1997,9 +2008,9 @@ crate::gated! {
     } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml", feature = "ns-xpack"))] crate ::api_struct! { response
-    JobStatistics { def avg["avg"] : f64, def max["max"] : f64, def min["min"] : f64, def
-    total["total"] : f64 } }
+    #[cfg(any(feature = "ns-ml", feature = "ns-xpack"))] crate ::api_struct! {
+    #[derive(Default)] response JobStatistics { def avg["avg"] : f64, def max["max"] :
+    f64, def min["min"] : f64, def total["total"] : f64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobStats { #[doc =
@@ -2008,9 +2019,9 @@ crate::gated! {
     " An object that describes the quantity of input to the job and any related error counts."]
     #[doc = " The `data_count` values are cumulative for the lifetime of a job."] #[doc =
     " If a model snapshot is reverted or old results are deleted, the job counts are not reset."]
-    req data_counts["data_counts"] : DataCounts, #[doc =
+    def data_counts["data_counts"] : DataCounts, #[doc =
     " An object that provides statistical information about forecasts belonging to this job."]
-    #[doc = " Some statistics are omitted if no forecasts have been made."] req
+    #[doc = " Some statistics are omitted if no forecasts have been made."] def
     forecasts_stats["forecasts_stats"] : JobForecastStatistics, #[doc =
     " Identifier for the anomaly detection job."] def job_id["job_id"] : String, #[doc =
     " An object that provides information about the size and contents of the model."] req
@@ -2023,20 +2034,21 @@ crate::gated! {
     " The status of the anomaly detection job, which can be one of the following values: `closed`, `closing`, `failed`, `opened`, `opening`."]
     req state["state"] : JobState, #[doc =
     " An object that provides statistical information about timing aspect of this job."]
-    req timing_stats["timing_stats"] : JobTimingStats, #[doc =
+    def timing_stats["timing_stats"] : JobTimingStats, #[doc =
     " Indicates that the process of deleting the job is in progress but not yet completed. It is only reported when `true`."]
     opt deleting["deleting"] : Option < bool > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JobTimingStats { opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    JobTimingStats { opt
     average_bucket_processing_time_ms["average_bucket_processing_time_ms"] : Option <
     super::common::DurationValue < super::common::UnitFloatMillis > >, def
     bucket_count["bucket_count"] : i64, opt
     exponential_average_bucket_processing_time_ms["exponential_average_bucket_processing_time_ms"]
-    : Option < super::common::DurationValue < super::common::UnitFloatMillis > >, req
+    : Option < super::common::DurationValue < super::common::UnitFloatMillis > >, def
     exponential_average_bucket_processing_time_per_hour_ms["exponential_average_bucket_processing_time_per_hour_ms"]
     : super::common::DurationValue < super::common::UnitFloatMillis >, def
-    job_id["job_id"] : super::common::Id, req
+    job_id["job_id"] : super::common::Id, def
     total_bucket_processing_time_ms["total_bucket_processing_time_ms"] :
     super::common::DurationValue < super::common::UnitFloatMillis >, opt
     maximum_bucket_processing_time_ms["maximum_bucket_processing_time_ms"] : Option <
@@ -2062,13 +2074,14 @@ crate::gated! {
     { Ok = "ok", SoftLimit = "soft_limit", HardLimit = "hard_limit" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelPackageConfig {
-    opt create_time["create_time"] : Option < super::common::EpochTime <
-    super::common::UnitMillis > >, opt description["description"] : Option < String >,
-    opt inference_config["inference_config"] : Option < std::collections::BTreeMap <
-    String, serde_json::Value > >, opt metadata["metadata"] : Option <
-    super::common::Metadata >, opt minimum_version["minimum_version"] : Option < String
-    >, opt model_repository["model_repository"] : Option < String >, opt
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    ModelPackageConfig { opt create_time["create_time"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt
+    description["description"] : Option < String >, opt
+    inference_config["inference_config"] : Option < std::collections::BTreeMap < String,
+    serde_json::Value > >, opt metadata["metadata"] : Option < super::common::Metadata >,
+    opt minimum_version["minimum_version"] : Option < String >, opt
+    model_repository["model_repository"] : Option < String >, opt
     model_type["model_type"] : Option < String >, def
     packaged_model_id["packaged_model_id"] : super::common::Id, opt
     platform_architecture["platform_architecture"] : Option < String >, opt
@@ -2116,9 +2129,9 @@ crate::gated! {
     Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ModelSnapshot { #[doc =
-    " An optional description of the job."] opt description["description"] : Option <
-    String >, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    ModelSnapshot { #[doc = " An optional description of the job."] opt
+    description["description"] : Option < String >, #[doc =
     " A numerical character string that uniquely identifies the job that the snapshot was created for."]
     def job_id["job_id"] : super::common::Id, #[doc =
     " The timestamp of the latest processed record."] opt
@@ -2216,7 +2229,7 @@ crate::gated! {
     TokenizationTruncate, plain span : i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     OutlierDetectionParameters { #[doc =
     " Specifies whether the feature influence calculation is enabled."] opt
     compute_feature_influence["compute_feature_influence"] : Option < bool >, #[doc =
@@ -2242,9 +2255,10 @@ crate::gated! {
     opt standardization_enabled["standardization_enabled"] : Option < bool > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response OverallBucket { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    OverallBucket { #[doc =
     " The length of the bucket in seconds. Matches the job with the longest bucket_span value."]
-    req bucket_span["bucket_span"] : super::common::DurationValue <
+    def bucket_span["bucket_span"] : super::common::DurationValue <
     super::common::UnitSeconds >, #[doc =
     " If true, this is an interim result. In other words, the results are calculated based on partial input data."]
     def is_interim["is_interim"] : bool, #[doc =
@@ -2254,15 +2268,15 @@ crate::gated! {
     overall_score["overall_score"] : f64, #[doc =
     " Internal. This is always set to overall_bucket."] def result_type["result_type"] :
     String, #[doc =
-    " The start time of the bucket for which these results were calculated."] req
+    " The start time of the bucket for which these results were calculated."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " The start time of the bucket for which these results were calculated."] opt
     timestamp_string["timestamp_string"] : Option < super::common::DateTime > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response OverallBucketJob { def
-    job_id["job_id"] : super::common::Id, def max_anomaly_score["max_anomaly_score"] :
-    f64 } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    OverallBucketJob { def job_id["job_id"] : super::common::Id, def
+    max_anomaly_score["max_anomaly_score"] : f64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] request Page
@@ -2407,12 +2421,12 @@ crate::gated! {
     applies_to : AppliesTo, plain operator : ConditionOperator, plain value : f64); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     RunningStateSearchInterval { #[doc = " The end time."] opt end["end"] : Option <
-    super::common::Duration >, #[doc = " The end time as an epoch in milliseconds."] req
+    super::common::Duration >, #[doc = " The end time as an epoch in milliseconds."] def
     end_ms["end_ms"] : super::common::DurationValue < super::common::UnitMillis >, #[doc
     = " The start time."] opt start["start"] : Option < super::common::Duration >, #[doc
-    = " The start time as an epoch in milliseconds."] req start_ms["start_ms"] :
+    = " The start time as an epoch in milliseconds."] def start_ms["start_ms"] :
     super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
@@ -2503,9 +2517,10 @@ crate::gated! {
     NlpTokenizationUpdateOptions, plain results_field : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TimingStats { #[doc =
-    " Runtime of the analysis in milliseconds."] req elapsed_time["elapsed_time"] :
-    super::common::DurationValue < super::common::UnitMillis >, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TimingStats { #[doc = " Runtime of the analysis in milliseconds."] def
+    elapsed_time["elapsed_time"] : super::common::DurationValue <
+    super::common::UnitMillis >, #[doc =
     " Runtime of the latest iteration of the analysis in milliseconds."] opt
     iteration_time["iteration_time"] : Option < super::common::DurationValue <
     super::common::UnitMillis > > } }
@@ -2536,13 +2551,15 @@ crate::gated! {
     "first", Second = "second", None = "none" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TopClassEntry { def
-    class_name["class_name"] : String, def class_probability["class_probability"] : f64,
-    def class_score["class_score"] : f64 } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TopClassEntry { def class_name["class_name"] : String, def
+    class_probability["class_probability"] : f64, def class_score["class_score"] : f64 }
+    }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TotalFeatureImportance
-    { #[doc = " The feature for which this importance was calculated."] def
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TotalFeatureImportance { #[doc =
+    " The feature for which this importance was calculated."] def
     feature_name["feature_name"] : super::common::Name, #[doc =
     " A collection of feature importance statistics related to the training data set for this particular feature."]
     def importance["importance"] : Vec < TotalFeatureImportanceStatistics >, #[doc =
@@ -2550,7 +2567,7 @@ crate::gated! {
     def classes["classes"] : Vec < TotalFeatureImportanceClass > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TotalFeatureImportanceClass { #[doc =
     " The target class value. Could be a string, boolean, or number."] def
     class_name["class_name"] : super::common::Name, #[doc =
@@ -2558,7 +2575,7 @@ crate::gated! {
     def importance["importance"] : Vec < TotalFeatureImportanceStatistics > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TotalFeatureImportanceStatistics { #[doc =
     " The average magnitude of this feature across all the training data. This value is the average of the absolute values of the importance for this feature."]
     def mean_magnitude["mean_magnitude"] : f64, #[doc =
@@ -2618,10 +2635,10 @@ crate::gated! {
     def threads_per_allocation["threads_per_allocation"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelConfig {
-    #[doc = " Identifier for the trained model."] def model_id["model_id"] :
-    super::common::Id, #[doc = " The model type"] opt model_type["model_type"] : Option <
-    TrainedModelType >, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TrainedModelConfig { #[doc = " Identifier for the trained model."] def
+    model_id["model_id"] : super::common::Id, #[doc = " The model type"] opt
+    model_type["model_type"] : Option < TrainedModelType >, #[doc =
     " A comma delimited string of tags. A trained model can have many tags, or none."]
     def tags["tags"] : Vec < String >, #[doc =
     " The Elasticsearch version number in which the trained model was created."] opt
@@ -2642,7 +2659,7 @@ crate::gated! {
     : Option < bool >, #[doc =
     " The default configuration for inference. This can be either a regression, classification, or one of the many NLP focused configurations. It must match the underlying definition.trained_model's target_type. For pre-packaged models such as ELSER the config is not required."]
     opt inference_config["inference_config"] : Option < InferenceConfigCreateContainer >,
-    #[doc = " The input field names for the model definition."] req input["input"] :
+    #[doc = " The input field names for the model definition."] def input["input"] :
     TrainedModelConfigInput, #[doc = " The license level of the trained model."] opt
     license_level["license_level"] : Option < String >, #[doc =
     " An object containing metadata about the trained model. For example, models created by data frame analytics contain analysis_config and input objects."]
@@ -2654,12 +2671,12 @@ crate::gated! {
     prefix_strings["prefix_strings"] : Option < TrainedModelPrefixStrings > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelConfigInput
-    { #[doc = " An array of input field names for the model."] def
-    field_names["field_names"] : Vec < super::common::Field > } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TrainedModelConfigInput { #[doc = " An array of input field names for the model."]
+    def field_names["field_names"] : Vec < super::common::Field > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TrainedModelConfigMetadata { opt model_aliases["model_aliases"] : Option < Vec <
     String > >, #[doc =
     " An object that contains the baseline for feature importance values. For regression analysis, it is a single value. For classification analysis, there is a value for each class."]
@@ -2756,7 +2773,7 @@ crate::gated! {
     rejected_execution_count["rejected_execution_count"] : Option < i32 >, #[doc =
     " The reason for the current deployment state. Usually only populated when"] #[doc =
     " the model is not deployed to a node."] opt reason["reason"] : Option < String >,
-    #[doc = " The epoch timestamp when the deployment started."] req
+    #[doc = " The epoch timestamp when the deployment started."] def
     start_time["start_time"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc = " The overall state of the deployment."] opt state["state"] : Option <
     DeploymentAssignmentState >, #[doc =
@@ -2766,24 +2783,24 @@ crate::gated! {
     timeout_count["timeout_count"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelEntities {
-    def class_name["class_name"] : String, def class_probability["class_probability"] :
-    f64, def entity["entity"] : String, def start_pos["start_pos"] : i32, def
-    end_pos["end_pos"] : i32 } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TrainedModelEntities { def class_name["class_name"] : String, def
+    class_probability["class_probability"] : f64, def entity["entity"] : String, def
+    start_pos["start_pos"] : i32, def end_pos["end_pos"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TrainedModelInferenceClassImportance { def class_name["class_name"] : String, def
     importance["importance"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TrainedModelInferenceFeatureImportance { def feature_name["feature_name"] : String,
     opt importance["importance"] : Option < f64 >, opt classes["classes"] : Option < Vec
     < TrainedModelInferenceClassImportance > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TrainedModelInferenceStats { #[doc =
     " The number of times the model was loaded for inference and was not retrieved from the cache."]
     #[doc =
@@ -2799,15 +2816,15 @@ crate::gated! {
     inference_count["inference_count"] : i32, #[doc =
     " The number of inference calls where all the training features for the model were missing."]
     def missing_all_fields_count["missing_all_fields_count"] : i32, #[doc =
-    " The time when the statistics were last updated."] req timestamp["timestamp"] :
+    " The time when the statistics were last updated."] def timestamp["timestamp"] :
     super::common::EpochTime < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response TrainedModelLocation {
-    req index["index"] : TrainedModelLocationIndex } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    TrainedModelLocation { def index["index"] : TrainedModelLocationIndex } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     TrainedModelLocationIndex { def name["name"] : super::common::IndexName } }
 }
 crate::gated! {
@@ -2857,8 +2874,8 @@ crate::gated! {
     "normal", Low = "low" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformAuthorization { #[doc =
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformAuthorization { #[doc =
     " If an API key was used for the most recent update to the transform, its name and identifier are listed in the response."]
     opt api_key["api_key"] : Option < ApiKeyAuthorization >, #[doc =
     " If a user ID was used for the most recent update to the transform, its roles at the time of the update are listed in the response."]
@@ -2867,8 +2884,8 @@ crate::gated! {
     opt service_account["service_account"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ValidationLoss { #[doc
-    =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    ValidationLoss { #[doc =
     " Validation loss values for every added decision tree during the forest growing procedure."]
     def fold_values["fold_values"] : Vec < String >, #[doc =
     " The type of the loss metric. For example, binomial_logistic."] def
@@ -3058,25 +3075,25 @@ crate::gated! {
     String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response ConfusionMatrixItem {
-    def actual_class["actual_class"] : super::common::Name, def
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    ConfusionMatrixItem { def actual_class["actual_class"] : super::common::Name, def
     actual_class_doc_count["actual_class_doc_count"] : i32, def
     predicted_classes["predicted_classes"] : Vec < ConfusionMatrixPrediction >, def
     other_predicted_class_doc_count["other_predicted_class_doc_count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     ConfusionMatrixPrediction { def predicted_class["predicted_class"] :
     super::common::Name, def count["count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     ConfusionMatrixThreshold { #[doc = " True Positive"] def tp["tp"] : i32, #[doc =
     " False Positive"] def fp["fp"] : i32, #[doc = " True Negative"] def tn["tn"] : i32,
     #[doc = " False Negative"] def r#fn["fn"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeClassificationSummary { #[doc =
     " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve."]
     #[doc =
@@ -3093,47 +3110,47 @@ crate::gated! {
     DataframeClassificationSummaryRecall > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeClassificationSummaryAccuracy { def classes["classes"] : Vec <
     DataframeEvaluationClass >, def overall_accuracy["overall_accuracy"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeClassificationSummaryMulticlassConfusionMatrix { def
     confusion_matrix["confusion_matrix"] : Vec < ConfusionMatrixItem >, def
     other_actual_class_count["other_actual_class_count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeClassificationSummaryPrecision { def classes["classes"] : Vec <
     DataframeEvaluationClass >, def avg_precision["avg_precision"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeClassificationSummaryRecall { def classes["classes"] : Vec <
     DataframeEvaluationClass >, def avg_recall["avg_recall"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeEvaluationClass { def value["value"] : f64, def class_name["class_name"] :
     super::common::Name } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeEvaluationSummaryAucRoc { def value["value"] : f64, opt curve["curve"] :
     Option < Vec < DataframeEvaluationSummaryAucRocCurveItem > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeEvaluationSummaryAucRocCurveItem { def tpr["tpr"] : f64, def fpr["fpr"] :
     f64, def threshold["threshold"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeEvaluationValue { def value["value"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeOutlierDetectionSummary { #[doc =
     " The AUC ROC (area under the curve of the receiver operating characteristic) score and optionally the curve."]
     opt auc_roc["auc_roc"] : Option < DataframeEvaluationSummaryAucRoc >, #[doc =
@@ -3147,7 +3164,7 @@ crate::gated! {
     String, ConfusionMatrixThreshold > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
     DataframeRegressionSummary { #[doc = " Pseudo Huber loss function."] opt
     huber["huber"] : Option < DataframeEvaluationValue >, #[doc =
     " Average squared difference between the predicted values and the actual (`ground truth`) value."]
@@ -3233,7 +3250,7 @@ crate::gated! {
     def field_selection["field_selection"] : Vec < DataframeAnalyticsFieldSelection >,
     #[doc =
     " An array of objects that explain selection for each field, sorted by the field names."]
-    req memory_estimation["memory_estimation"] : DataframeAnalyticsMemoryEstimation } }
+    def memory_estimation["memory_estimation"] : DataframeAnalyticsMemoryEstimation } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
@@ -3314,12 +3331,12 @@ crate::gated! {
     def count["count"] : i64, def events["events"] : Vec < CalendarEvent > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Calendar { #[doc =
-    " A string that uniquely identifies a calendar."] def calendar_id["calendar_id"] :
-    super::common::Id, #[doc = " A description of the calendar."] opt
-    description["description"] : Option < String >, #[doc =
-    " An array of anomaly detection job identifiers."] def job_ids["job_ids"] : Vec <
-    super::common::Id > } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Calendar { #[doc = " A string that uniquely identifies a calendar."] def
+    calendar_id["calendar_id"] : super::common::Id, #[doc =
+    " A description of the calendar."] opt description["description"] : Option < String
+    >, #[doc = " An array of anomaly detection job identifiers."] def job_ids["job_ids"]
+    : Vec < super::common::Id > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
@@ -3403,9 +3420,9 @@ crate::gated! {
     i64, def jobs["jobs"] : Vec < Job > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response JvmStats { #[doc =
-    " Maximum amount of memory available for use by the heap."] opt heap_max["heap_max"]
-    : Option < super::common::ByteSize >, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    JvmStats { #[doc = " Maximum amount of memory available for use by the heap."] opt
+    heap_max["heap_max"] : Option < super::common::ByteSize >, #[doc =
     " Maximum amount of memory, in bytes, available for use by the heap."] def
     heap_max_in_bytes["heap_max_in_bytes"] : i32, #[doc =
     " Amount of Java heap currently being used for caching inference models."] opt
@@ -3418,7 +3435,8 @@ crate::gated! {
     def java_inference_max_in_bytes["java_inference_max_in_bytes"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response MemMlStats { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    MemMlStats { #[doc =
     " Amount of native memory set aside for anomaly detection jobs."] opt
     anomaly_detectors["anomaly_detectors"] : Option < super::common::ByteSize >, #[doc =
     " Amount of native memory, in bytes, set aside for anomaly detection jobs."] def
@@ -3444,7 +3462,8 @@ crate::gated! {
     def native_inference_in_bytes["native_inference_in_bytes"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response MemStats { #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    MemStats { #[doc =
     " If the amount of physical memory has been overridden using the es.total_memory_bytes system property"]
     #[doc =
     " then this reports the overridden value. Otherwise it reports the same value as total."]
@@ -3456,15 +3475,16 @@ crate::gated! {
     " Total amount of physical memory."] opt total["total"] : Option <
     super::common::ByteSize >, #[doc = " Total amount of physical memory in bytes."] def
     total_in_bytes["total_in_bytes"] : i32, #[doc =
-    " Contains statistics about machine learning use of native memory on the node."] req
+    " Contains statistics about machine learning use of native memory on the node."] def
     ml["ml"] : MemMlStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Memory { def
-    attributes["attributes"] : std::collections::BTreeMap < String, String >, #[doc =
-    " Contains Java Virtual Machine (JVM) statistics for the node."] req jvm["jvm"] :
-    JvmStats, #[doc = " Contains statistics about memory usage for the node."] req
-    mem["mem"] : MemStats, #[doc =
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Memory { def attributes["attributes"] : std::collections::BTreeMap < String, String
+    >, #[doc = " Contains Java Virtual Machine (JVM) statistics for the node."] def
+    jvm["jvm"] : JvmStats, #[doc =
+    " Contains statistics about memory usage for the node."] def mem["mem"] : MemStats,
+    #[doc =
     " Human-readable identifier for the node. Based on the Node name setting setting."]
     def name["name"] : super::common::Name, #[doc = " Roles assigned to the node."] def
     roles["roles"] : Vec < String >, #[doc =
@@ -3474,7 +3494,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
-    " The response of `ml.get_memory_stats`."] response MlGetMemoryStatsResponse { req
+    " The response of `ml.get_memory_stats`."] response MlGetMemoryStatsResponse { def
     nodes_["_nodes"] : super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String, Memory
     > } }
@@ -3607,12 +3627,12 @@ crate::gated! {
     : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Datafeeds { def
-    scroll_size["scroll_size"] : i32 } }
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    Datafeeds { def scroll_size["scroll_size"] : i32 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response Defaults { req
-    anomaly_detectors["anomaly_detectors"] : AnomalyDetectors, req datafeeds["datafeeds"]
+    anomaly_detectors["anomaly_detectors"] : AnomalyDetectors, def datafeeds["datafeeds"]
     : Datafeeds, #[doc =
     " Returns `linux-x86_64` when all ML nodes are x86, or when no ML nodes exist but the cluster is in Elastic Cloud."]
     #[doc = " Returns `platform_agnostic` otherwise."] req
@@ -3632,14 +3652,14 @@ crate::gated! {
     = "linux-x86_64", PlatformAgnostic = "platform_agnostic" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { response NativeCode { def
-    build_hash["build_hash"] : String, def version["version"] :
+    #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
+    NativeCode { def build_hash["build_hash"] : String, def version["version"] :
     super::common::VersionString } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " The response of `ml.info`."] response MlInfoResponse { req defaults["defaults"] :
-    Defaults, req limits["limits"] : Limits, def upgrade_mode["upgrade_mode"] : bool, req
+    Defaults, req limits["limits"] : Limits, def upgrade_mode["upgrade_mode"] : bool, def
     native_code["native_code"] : NativeCode } }
 }
 crate::gated! {
@@ -3834,12 +3854,12 @@ crate::gated! {
     MlPutDataFrameAnalyticsResponse { opt authorization["authorization"] : Option <
     DataframeAnalyticsAuthorization >, def allow_lazy_start["allow_lazy_start"] : bool,
     req analysis["analysis"] : DataframeAnalysisContainer, opt
-    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >, req
+    analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >, def
     create_time["create_time"] : super::common::EpochTime < super::common::UnitMillis >,
-    opt description["description"] : Option < String >, req dest["dest"] :
+    opt description["description"] : Option < String >, def dest["dest"] :
     DataframeAnalyticsDestination, def id["id"] : super::common::Id, def
     max_num_threads["max_num_threads"] : i32, opt meta["_meta"] : Option <
-    super::common::Metadata >, def model_memory_limit["model_memory_limit"] : String, req
+    super::common::Metadata >, def model_memory_limit["model_memory_limit"] : String, def
     source["source"] : DataframeAnalyticsSource, def version["version"] :
     super::common::VersionString } }
 }
@@ -3933,7 +3953,7 @@ crate::gated! {
     " The response of `ml.put_datafeed`."] response MlPutDatafeedResponse { opt
     aggregations["aggregations"] : Option < std::collections::BTreeMap < String,
     super::aggregations::AggregationContainer > >, opt authorization["authorization"] :
-    Option < DatafeedAuthorization >, req chunking_config["chunking_config"] :
+    Option < DatafeedAuthorization >, def chunking_config["chunking_config"] :
     ChunkingConfig, opt delayed_data_check_config["delayed_data_check_config"] : Option <
     DelayedDataCheckConfig >, def datafeed_id["datafeed_id"] : super::common::Id, opt
     frequency["frequency"] : Option < super::common::Duration >, def indices["indices"] :
@@ -4020,12 +4040,12 @@ crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " The response of `ml.put_job`."] response MlPutJobResponse { def
     allow_lazy_open["allow_lazy_open"] : bool, req analysis_config["analysis_config"] :
-    AnalysisConfigRead, req analysis_limits["analysis_limits"] : AnalysisLimits, opt
+    AnalysisConfigRead, def analysis_limits["analysis_limits"] : AnalysisLimits, opt
     background_persist_interval["background_persist_interval"] : Option <
     super::common::Duration >, req create_time["create_time"] : super::common::DateTime,
     opt custom_settings["custom_settings"] : Option < CustomSettings >, def
     daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
-    : i64, req data_description["data_description"] : DataDescription, opt
+    : i64, def data_description["data_description"] : DataDescription, opt
     datafeed_config["datafeed_config"] : Option < Datafeed >, opt
     description["description"] : Option < String >, opt groups["groups"] : Option < Vec <
     String > >, def job_id["job_id"] : super::common::Id, def job_type["job_type"] :
@@ -4276,7 +4296,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " The response of `ml.revert_model_snapshot`."] response
-    MlRevertModelSnapshotResponse { req model["model"] : ModelSnapshot } }
+    MlRevertModelSnapshotResponse { def model["model"] : ModelSnapshot } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] #[doc = " The response of `ml.set_upgrade_mode`."] pub
@@ -4444,9 +4464,9 @@ crate::gated! {
     req analysis["analysis"] : DataframeAnalysisContainer, opt
     analyzed_fields["analyzed_fields"] : Option < DataframeAnalysisAnalyzedFields >, def
     create_time["create_time"] : i64, opt description["description"] : Option < String >,
-    req dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
+    def dest["dest"] : DataframeAnalyticsDestination, def id["id"] : super::common::Id,
     def max_num_threads["max_num_threads"] : i32, def
-    model_memory_limit["model_memory_limit"] : String, req source["source"] :
+    model_memory_limit["model_memory_limit"] : String, def source["source"] :
     DataframeAnalyticsSource, def version["version"] : super::common::VersionString } }
 }
 crate::gated! {
@@ -4542,7 +4562,7 @@ crate::gated! {
     " The response of `ml.update_datafeed`."] response MlUpdateDatafeedResponse { opt
     authorization["authorization"] : Option < DatafeedAuthorization >, opt
     aggregations["aggregations"] : Option < std::collections::BTreeMap < String,
-    super::aggregations::AggregationContainer > >, req chunking_config["chunking_config"]
+    super::aggregations::AggregationContainer > >, def chunking_config["chunking_config"]
     : ChunkingConfig, opt delayed_data_check_config["delayed_data_check_config"] : Option
     < DelayedDataCheckConfig >, def datafeed_id["datafeed_id"] : super::common::Id, #[doc
     =
@@ -4639,15 +4659,15 @@ crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " The response of `ml.update_job`."] response MlUpdateJobResponse { def
     allow_lazy_open["allow_lazy_open"] : bool, req analysis_config["analysis_config"] :
-    AnalysisConfigRead, req analysis_limits["analysis_limits"] : AnalysisLimits, opt
+    AnalysisConfigRead, def analysis_limits["analysis_limits"] : AnalysisLimits, opt
     background_persist_interval["background_persist_interval"] : Option <
-    super::common::Duration >, req create_time["create_time"] : super::common::EpochTime
+    super::common::Duration >, def create_time["create_time"] : super::common::EpochTime
     < super::common::UnitMillis >, opt finished_time["finished_time"] : Option <
     super::common::EpochTime < super::common::UnitMillis > >, opt
     custom_settings["custom_settings"] : Option < std::collections::BTreeMap < String,
     String > >, def
     daily_model_snapshot_retention_after_days["daily_model_snapshot_retention_after_days"]
-    : i64, req data_description["data_description"] : DataDescription, opt
+    : i64, def data_description["data_description"] : DataDescription, opt
     datafeed_config["datafeed_config"] : Option < Datafeed >, opt
     description["description"] : Option < String >, opt groups["groups"] : Option < Vec <
     String > >, def job_id["job_id"] : super::common::Id, def job_type["job_type"] :
@@ -4674,7 +4694,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
     " The response of `ml.update_model_snapshot`."] response
-    MlUpdateModelSnapshotResponse { def acknowledged["acknowledged"] : bool, req
+    MlUpdateModelSnapshotResponse { def acknowledged["acknowledged"] : bool, def
     model["model"] : ModelSnapshot } }
 }
 crate::gated! {

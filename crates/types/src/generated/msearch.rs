@@ -10,7 +10,7 @@ crate::api_struct! {
     #[doc = " It includes:"] def took["took"] : i64, #[doc =
     " If `true`, the request timed out before completion; returned results may be partial or empty."]
     def timed_out["timed_out"] : bool, #[doc =
-    " A count of shards used for the request."] req shards["_shards"] :
+    " A count of shards used for the request."] def shards["_shards"] :
     super::common::ShardStatistics, #[doc = " The returned documents and metadata."] req
     hits["hits"] : super::search::HitsMetadata < TDocument >, opt
     aggregations["aggregations"] : Option < crate ::Aggregations >, opt

@@ -71,10 +71,11 @@ crate::api_struct! {
     docs["docs"] : Vec < TermVectorsResult > }
 }
 crate::api_struct! {
-    response TermVectorsResult { opt id["_id"] : Option < super::common::Id >, def
-    index["_index"] : super::common::IndexName, opt version["_version"] : Option <
-    super::common::VersionNumber >, opt took["took"] : Option < i64 >, opt found["found"]
-    : Option < bool >, opt term_vectors["term_vectors"] : Option <
-    std::collections::BTreeMap < String, super::termvectors::TermVector > >, opt
-    error["error"] : Option < super::common::ErrorCause > }
+    #[derive(Default)] response TermVectorsResult { opt id["_id"] : Option <
+    super::common::Id >, def index["_index"] : super::common::IndexName, opt
+    version["_version"] : Option < super::common::VersionNumber >, opt took["took"] :
+    Option < i64 >, opt found["found"] : Option < bool >, opt
+    term_vectors["term_vectors"] : Option < std::collections::BTreeMap < String,
+    super::termvectors::TermVector > >, opt error["error"] : Option <
+    super::common::ErrorCause > }
 }

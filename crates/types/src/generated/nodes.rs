@@ -4,8 +4,8 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response AdaptiveSelection {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    AdaptiveSelection { #[doc =
     " The exponentially weighted moving average queue size of search requests on the keyed node."]
     opt avg_queue_size["avg_queue_size"] : Option < i64 >, #[doc =
     " The exponentially weighted moving average response time of search requests on the keyed node."]
@@ -24,9 +24,10 @@ crate::gated! {
     rank["rank"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Allocations { #[doc
-    = " Number of shards allocated to the node."] opt shards["shards"] : Option < i32 >,
-    #[doc = " Number of shards allocated to the node that are currently undesired."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Allocations { #[doc = " Number of shards allocated to the node."] opt
+    shards["shards"] : Option < i32 >, #[doc =
+    " Number of shards allocated to the node that are currently undesired."] opt
     undesired_shards["undesired_shards"] : Option < i32 >, #[doc =
     " Forecasted ingest load for the node."] opt
     forecasted_ingest_load["forecasted_ingest_load"] : Option < f64 >, #[doc =
@@ -40,10 +41,11 @@ crate::gated! {
     current_disk_usage_in_bytes["current_disk_usage_in_bytes"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Breaker { #[doc =
-    " Estimated memory used for the operation."] opt estimated_size["estimated_size"] :
-    Option < String >, #[doc = " Estimated memory used, in bytes, for the operation."]
-    opt estimated_size_in_bytes["estimated_size_in_bytes"] : Option < i64 >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Breaker { #[doc = " Estimated memory used for the operation."] opt
+    estimated_size["estimated_size"] : Option < String >, #[doc =
+    " Estimated memory used, in bytes, for the operation."] opt
+    estimated_size_in_bytes["estimated_size_in_bytes"] : Option < i64 >, #[doc =
     " Memory limit for the circuit breaker."] opt limit_size["limit_size"] : Option <
     String >, #[doc = " Memory limit, in bytes, for the circuit breaker."] opt
     limit_size_in_bytes["limit_size_in_bytes"] : Option < i64 >, #[doc =
@@ -53,16 +55,17 @@ crate::gated! {
     opt tripped["tripped"] : Option < f32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Cgroup { #[doc =
-    " Contains statistics about `cpuacct` control group for the node."] opt
-    cpuacct["cpuacct"] : Option < CpuAcct >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Cgroup { #[doc = " Contains statistics about `cpuacct` control group for the node."]
+    opt cpuacct["cpuacct"] : Option < CpuAcct >, #[doc =
     " Contains statistics about `cpu` control group for the node."] opt cpu["cpu"] :
     Option < CgroupCpu >, #[doc =
     " Contains statistics about the memory control group for the node."] opt
     memory["memory"] : Option < CgroupMemory > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response CgroupCpu { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    CgroupCpu { #[doc =
     " The `cpu` control group to which the Elasticsearch process belongs."] opt
     control_group["control_group"] : Option < String >, #[doc =
     " The period of time, in microseconds, for how regularly all tasks in the same cgroup as the Elasticsearch process should have their access to CPU resources reallocated."]
@@ -73,8 +76,8 @@ crate::gated! {
     } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response CgroupCpuStat {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    CgroupCpuStat { #[doc =
     " The number of reporting periods (as specified by `cfs_period_micros`) that have elapsed."]
     opt number_of_elapsed_periods["number_of_elapsed_periods"] : Option < i64 >, #[doc =
     " The number of times all tasks in the same cgroup as the Elasticsearch process have been throttled."]
@@ -84,8 +87,9 @@ crate::gated! {
     super::common::DurationValue < super::common::UnitNanos > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response CgroupMemory { #[doc
-    = " The `memory` control group to which the Elasticsearch process belongs."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    CgroupMemory { #[doc =
+    " The `memory` control group to which the Elasticsearch process belongs."] opt
     control_group["control_group"] : Option < String >, #[doc =
     " The maximum amount of user memory (including file cache) allowed for all tasks in the same cgroup as the Elasticsearch process."]
     #[doc =
@@ -99,8 +103,8 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Client { #[doc = " Unique ID for the HTTP client."] opt id["id"] : Option <
-    i64 >, #[doc = " Reported agent for the HTTP client."] #[doc =
+    #[derive(Default)] response Client { #[doc = " Unique ID for the HTTP client."] opt
+    id["id"] : Option < i64 >, #[doc = " Reported agent for the HTTP client."] #[doc =
     " If unavailable, this property is not included in the response."] opt agent["agent"]
     : Option < String >, #[doc = " Local address for the HTTP connection."] opt
     local_address["local_address"] : Option < String >, #[doc =
@@ -126,19 +130,20 @@ crate::gated! {
     x_opaque_id["x_opaque_id"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response ClusterAppliedStats
-    { opt recordings["recordings"] : Option < Vec < Recording > > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterAppliedStats { opt recordings["recordings"] : Option < Vec < Recording > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response ClusterStateQueue {
-    #[doc = " Total number of cluster states in queue."] opt total["total"] : Option <
-    i64 >, #[doc = " Number of pending cluster states in queue."] opt pending["pending"]
-    : Option < i64 >, #[doc = " Number of committed cluster states in queue."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterStateQueue { #[doc = " Total number of cluster states in queue."] opt
+    total["total"] : Option < i64 >, #[doc =
+    " Number of pending cluster states in queue."] opt pending["pending"] : Option < i64
+    >, #[doc = " Number of committed cluster states in queue."] opt
     committed["committed"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response ClusterStateUpdate {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    ClusterStateUpdate { #[doc =
     " The number of cluster state update attempts that did not change the cluster state since the node started."]
     def count["count"] : i64, #[doc =
     " The cumulative amount of time spent computing no-op cluster state updates since the node started."]
@@ -192,14 +197,14 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Context { opt context["context"] : Option < String >, opt
+    #[derive(Default)] response Context { opt context["context"] : Option < String >, opt
     compilations["compilations"] : Option < i64 >, opt cache_evictions["cache_evictions"]
     : Option < i64 >, opt compilation_limit_triggered["compilation_limit_triggered"] :
     Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Cpu { #[doc =
-    " The number of processors available to the Java virtual machine."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Cpu { #[doc = " The number of processors available to the Java virtual machine."] opt
     available_processors["available_processors"] : Option < i32 >, opt percent["percent"]
     : Option < i32 >, opt sys["sys"] : Option < super::common::Duration >, opt
     sys_in_millis["sys_in_millis"] : Option < super::common::DurationValue <
@@ -211,7 +216,8 @@ crate::gated! {
     std::collections::BTreeMap < String, f64 > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response CpuAcct { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    CpuAcct { #[doc =
     " The `cpuacct` control group to which the Elasticsearch process belongs."] opt
     control_group["control_group"] : Option < String >, #[doc =
     " The total CPU time, in nanoseconds, consumed by all tasks in the same cgroup as the Elasticsearch process."]
@@ -219,8 +225,8 @@ crate::gated! {
     super::common::UnitNanos > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response DataPathStats {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    DataPathStats { #[doc =
     " Total amount of disk space available to this Java virtual machine on this file store."]
     opt available["available"] : Option < String >, #[doc =
     " Total number of bytes available to this Java virtual machine on this file store."]
@@ -264,10 +270,10 @@ crate::gated! {
     " Type of the file store (ex: ext4)."] opt r#type["type"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Discovery { #[doc =
-    " Contains statistics for the cluster state queue of the node."] opt
-    cluster_state_queue["cluster_state_queue"] : Option < ClusterStateQueue >, #[doc =
-    " Contains statistics for the published cluster states of the node."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Discovery { #[doc = " Contains statistics for the cluster state queue of the node."]
+    opt cluster_state_queue["cluster_state_queue"] : Option < ClusterStateQueue >, #[doc
+    = " Contains statistics for the published cluster states of the node."] opt
     published_cluster_states["published_cluster_states"] : Option <
     PublishedClusterStates >, #[doc =
     " Contains low-level statistics about how long various activities took during cluster state updates while the node was the elected master."]
@@ -282,8 +288,8 @@ crate::gated! {
     < ClusterAppliedStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response ExtendedMemoryStats
-    { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    ExtendedMemoryStats { #[doc =
     " If the amount of physical memory has been overridden using the `es`.`total_memory_bytes` system property then this reports the overridden value."]
     #[doc = " Otherwise it reports the same value as `total`."] opt
     adjusted_total["adjusted_total"] : Option < String >, #[doc =
@@ -307,18 +313,18 @@ crate::gated! {
     i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response FileSystem { #[doc =
-    " List of all file stores."] opt data["data"] : Option < Vec < DataPathStats > >,
-    #[doc = " Last time the file stores statistics were refreshed."] #[doc =
-    " Recorded in milliseconds since the Unix Epoch."] opt timestamp["timestamp"] :
-    Option < i64 >, #[doc = " Contains statistics for all file stores of the node."] opt
-    total["total"] : Option < FileSystemTotal >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    FileSystem { #[doc = " List of all file stores."] opt data["data"] : Option < Vec <
+    DataPathStats > >, #[doc = " Last time the file stores statistics were refreshed."]
+    #[doc = " Recorded in milliseconds since the Unix Epoch."] opt timestamp["timestamp"]
+    : Option < i64 >, #[doc = " Contains statistics for all file stores of the node."]
+    opt total["total"] : Option < FileSystemTotal >, #[doc =
     " Contains I/O statistics for the node."] opt io_stats["io_stats"] : Option < IoStats
     > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response FileSystemTotal {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    FileSystemTotal { #[doc =
     " Total disk space available to this Java virtual machine on all file stores."] #[doc
     =
     " Depending on OS or process level restrictions, this might appear less than `free`."]
@@ -339,13 +345,14 @@ crate::gated! {
     Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response GarbageCollector {
-    #[doc = " Contains statistics about JVM garbage collectors for the node."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    GarbageCollector { #[doc =
+    " Contains statistics about JVM garbage collectors for the node."] opt
     collectors["collectors"] : Option < std::collections::BTreeMap < String,
     GarbageCollectorTotal > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     GarbageCollectorTotal { #[doc =
     " Total number of JVM garbage collectors that collect objects."] opt
     collection_count["collection_count"] : Option < i64 >, #[doc =
@@ -356,7 +363,8 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Http { #[doc = " Current number of open HTTP connections for the node."] opt
+    #[derive(Default)] response Http { #[doc =
+    " Current number of open HTTP connections for the node."] opt
     current_open["current_open"] : Option < i32 >, #[doc =
     " Total number of HTTP connections opened for the node."] opt
     total_opened["total_opened"] : Option < i64 >, #[doc =
@@ -368,31 +376,33 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response HttpRoute { req requests["requests"] : HttpRouteRequests, req
-    responses["responses"] : HttpRouteResponses } }
+    #[derive(Default)] response HttpRoute { def requests["requests"] : HttpRouteRequests,
+    def responses["responses"] : HttpRouteResponses } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response HttpRouteRequests { def count["count"] : i64, opt total_size["total_size"] :
-    Option < super::common::ByteSize >, def total_size_in_bytes["total_size_in_bytes"] :
-    i64, def size_histogram["size_histogram"] : Vec < SizeHttpHistogram > } }
+    #[derive(Default)] response HttpRouteRequests { def count["count"] : i64, opt
+    total_size["total_size"] : Option < super::common::ByteSize >, def
+    total_size_in_bytes["total_size_in_bytes"] : i64, def
+    size_histogram["size_histogram"] : Vec < SizeHttpHistogram > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response HttpRouteResponses { def count["count"] : i64, opt total_size["total_size"]
-    : Option < super::common::ByteSize >, def total_size_in_bytes["total_size_in_bytes"]
-    : i64, def handling_time_histogram["handling_time_histogram"] : Vec <
-    TimeHttpHistogram >, def size_histogram["size_histogram"] : Vec < SizeHttpHistogram >
-    } }
+    #[derive(Default)] response HttpRouteResponses { def count["count"] : i64, opt
+    total_size["total_size"] : Option < super::common::ByteSize >, def
+    total_size_in_bytes["total_size_in_bytes"] : i64, def
+    handling_time_histogram["handling_time_histogram"] : Vec < TimeHttpHistogram >, def
+    size_histogram["size_histogram"] : Vec < SizeHttpHistogram > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response IndexingPressure {
-    #[doc = " Contains statistics for memory consumption from indexing load."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    IndexingPressure { #[doc =
+    " Contains statistics for memory consumption from indexing load."] opt
     memory["memory"] : Option < IndexingPressureMemory > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response IndexingPressureMemory { #[doc =
+    #[derive(Default)] response IndexingPressureMemory { #[doc =
     " Configured memory limit for the indexing requests."] #[doc =
     " Replica requests have an automatic limit that is 1.5x this value."] opt
     limit["limit"] : Option < super::common::ByteSize >, #[doc =
@@ -406,7 +416,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Ingest { #[doc =
+    #[derive(Default)] response Ingest { #[doc =
     " Contains statistics about ingest pipelines for the node."] opt
     pipelines["pipelines"] : Option < std::collections::BTreeMap < String, IngestStats >
     >, #[doc = " Contains statistics about ingest operations for the node."] opt
@@ -414,7 +424,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response IngestStats { #[doc =
+    #[derive(Default)] response IngestStats { #[doc =
     " Total number of documents ingested during the lifetime of this node."] def
     count["count"] : i64, #[doc = " Total number of documents currently being ingested."]
     def current["current"] : i64, #[doc =
@@ -425,7 +435,7 @@ crate::gated! {
     " Total time spent preprocessing ingest documents during the lifetime of this node."]
     opt time["time"] : Option < super::common::Duration >, #[doc =
     " Total time, in milliseconds, spent preprocessing ingest documents during the lifetime of this node."]
-    req time_in_millis["time_in_millis"] : super::common::DurationValue <
+    def time_in_millis["time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
     " Total size of all documents ingested by the pipeline."] #[doc =
     " The value counts documents for which this pipeline was the first to process them; for pipelines that are not the first to process a document (for example, a final pipeline after a default pipeline, a pipeline run after a reroute processor, or a pipeline invoked by a pipeline processor), the value is `0`."]
@@ -449,7 +459,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response IngestTotal { #[doc =
+    #[derive(Default)] response IngestTotal { #[doc =
     " Total number of documents ingested during the lifetime of this node."] def
     count["count"] : i64, #[doc = " Total number of documents currently being ingested."]
     def current["current"] : i64, #[doc =
@@ -458,13 +468,13 @@ crate::gated! {
     " Total time spent preprocessing ingest documents during the lifetime of this node."]
     opt time["time"] : Option < super::common::Duration >, #[doc =
     " Total time, in milliseconds, spent preprocessing ingest documents during the lifetime of this node."]
-    req time_in_millis["time_in_millis"] : super::common::DurationValue <
+    def time_in_millis["time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response IoStatDevice { #[doc
-    = " The Linux device name."] opt device_name["device_name"] : Option < String >,
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    IoStatDevice { #[doc = " The Linux device name."] opt device_name["device_name"] :
+    Option < String >, #[doc =
     " The total number of read and write operations for the device completed since starting Elasticsearch."]
     opt operations["operations"] : Option < i64 >, #[doc =
     " The total number of kilobytes read for the device since starting Elasticsearch."]
@@ -477,7 +487,8 @@ crate::gated! {
     opt write_operations["write_operations"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response IoStats { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    IoStats { #[doc =
     " Array of disk metrics for each device that is backing an Elasticsearch data path."]
     #[doc =
     " These disk metrics are probed periodically and averages between the last probe and the current probe are computed."]
@@ -486,8 +497,8 @@ crate::gated! {
     opt total["total"] : Option < IoStatDevice > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Jvm { #[doc =
-    " Contains statistics about JVM buffer pools for the node."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Jvm { #[doc = " Contains statistics about JVM buffer pools for the node."] opt
     buffer_pools["buffer_pools"] : Option < std::collections::BTreeMap < String,
     NodeBufferPool > >, #[doc =
     " Contains statistics about classes loaded by JVM for the node."] opt
@@ -504,8 +515,8 @@ crate::gated! {
     uptime_in_millis["uptime_in_millis"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response JvmClasses { #[doc =
-    " Number of classes currently loaded by JVM."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    JvmClasses { #[doc = " Number of classes currently loaded by JVM."] opt
     current_loaded_count["current_loaded_count"] : Option < i64 >, #[doc =
     " Total number of classes loaded since the JVM started."] opt
     total_loaded_count["total_loaded_count"] : Option < i64 >, #[doc =
@@ -513,9 +524,9 @@ crate::gated! {
     total_unloaded_count["total_unloaded_count"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response JvmMemoryStats {
-    #[doc = " Memory currently in use by the heap."] opt heap_used["heap_used"] : Option
-    < super::common::ByteSize >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    JvmMemoryStats { #[doc = " Memory currently in use by the heap."] opt
+    heap_used["heap_used"] : Option < super::common::ByteSize >, #[doc =
     " Memory, in bytes, currently in use by the heap."] opt
     heap_used_in_bytes["heap_used_in_bytes"] : Option < i64 >, #[doc =
     " Percentage of memory currently in use by the heap."] opt
@@ -539,19 +550,19 @@ crate::gated! {
     Option < std::collections::BTreeMap < String, Pool > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response JvmThreads { #[doc =
-    " Number of active threads in use by JVM."] opt count["count"] : Option < i64 >,
-    #[doc = " Highest number of threads used by JVM."] opt peak_count["peak_count"] :
-    Option < i64 > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    JvmThreads { #[doc = " Number of active threads in use by JVM."] opt count["count"] :
+    Option < i64 >, #[doc = " Highest number of threads used by JVM."] opt
+    peak_count["peak_count"] : Option < i64 > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response KeyedProcessor { opt stats["stats"] : Option < Processor >, opt
-    r#type["type"] : Option < String > } }
+    #[derive(Default)] response KeyedProcessor { opt stats["stats"] : Option < Processor
+    >, opt r#type["type"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response MemoryStats { #[doc
-    =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    MemoryStats { #[doc =
     " If the amount of physical memory has been overridden using the `es`.`total_memory_bytes` system property then this reports the overridden value."]
     #[doc = " Otherwise it reports the same value as `total`."] opt
     adjusted_total["adjusted_total"] : Option < String >, #[doc =
@@ -572,19 +583,20 @@ crate::gated! {
     used_in_bytes["used_in_bytes"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeBufferPool {
-    #[doc = " Number of buffer pools."] opt count["count"] : Option < i64 >, #[doc =
-    " Total capacity of buffer pools."] opt total_capacity["total_capacity"] : Option <
-    String >, #[doc = " Total capacity of buffer pools in bytes."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeBufferPool { #[doc = " Number of buffer pools."] opt count["count"] : Option <
+    i64 >, #[doc = " Total capacity of buffer pools."] opt
+    total_capacity["total_capacity"] : Option < String >, #[doc =
+    " Total capacity of buffer pools in bytes."] opt
     total_capacity_in_bytes["total_capacity_in_bytes"] : Option < i64 >, #[doc =
     " Size of buffer pools."] opt used["used"] : Option < String >, #[doc =
     " Size of buffer pools in bytes."] opt used_in_bytes["used_in_bytes"] : Option < i64
     > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeReloadResult {
-    def name["name"] : super::common::Name, opt reload_exception["reload_exception"] :
-    Option < super::common::ErrorCause >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeReloadResult { def name["name"] : super::common::Name, opt
+    reload_exception["reload_exception"] : Option < super::common::ErrorCause >, #[doc =
     " The names of the secure settings that were reloaded."] opt
     secure_setting_names["secure_setting_names"] : Option < Vec < String > >, #[doc =
     " The path to the keystore file."] opt keystore_path["keystore_path"] : Option <
@@ -596,22 +608,22 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response NodesResponseBase { #[doc =
+    #[derive(Default)] response NodesResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes["_nodes"] : Option < super::common::NodeStatistics > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response OperatingSystem {
-    opt cpu["cpu"] : Option < Cpu >, opt mem["mem"] : Option < ExtendedMemoryStats >, opt
-    swap["swap"] : Option < MemoryStats >, opt cgroup["cgroup"] : Option < Cgroup >, opt
-    timestamp["timestamp"] : Option < i64 > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    OperatingSystem { opt cpu["cpu"] : Option < Cpu >, opt mem["mem"] : Option <
+    ExtendedMemoryStats >, opt swap["swap"] : Option < MemoryStats >, opt
+    cgroup["cgroup"] : Option < Cgroup >, opt timestamp["timestamp"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Pool { #[doc =
-    " Memory used by the heap."] opt used["used"] : Option < String >, #[doc =
-    " Memory, in bytes, used by the heap."] opt used_in_bytes["used_in_bytes"] : Option <
-    i64 >, #[doc = " Maximum amount of memory available for use by the heap."] opt
-    max["max"] : Option < String >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Pool { #[doc = " Memory used by the heap."] opt used["used"] : Option < String >,
+    #[doc = " Memory, in bytes, used by the heap."] opt used_in_bytes["used_in_bytes"] :
+    Option < i64 >, #[doc = " Maximum amount of memory available for use by the heap."]
+    opt max["max"] : Option < String >, #[doc =
     " Maximum amount of memory, in bytes, available for use by the heap."] opt
     max_in_bytes["max_in_bytes"] : Option < i64 >, #[doc =
     " Largest amount of memory historically used by the heap."] opt
@@ -625,7 +637,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response PressureMemory { #[doc =
+    #[derive(Default)] response PressureMemory { #[doc =
     " Memory consumed by indexing requests in the coordinating, primary, or replica stage."]
     opt all["all"] : Option < super::common::ByteSize >, #[doc =
     " Memory consumed, in bytes, by indexing requests in the coordinating, primary, or replica stage."]
@@ -663,10 +675,10 @@ crate::gated! {
     large_operation_rejections["large_operation_rejections"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Process { #[doc =
-    " Contains CPU statistics for the node."] opt cpu["cpu"] : Option < Cpu >, #[doc =
-    " Contains virtual memory statistics for the node."] opt mem["mem"] : Option <
-    MemoryStats >, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Process { #[doc = " Contains CPU statistics for the node."] opt cpu["cpu"] : Option <
+    Cpu >, #[doc = " Contains virtual memory statistics for the node."] opt mem["mem"] :
+    Option < MemoryStats >, #[doc =
     " Number of opened file descriptors associated with the current or `-1` if not supported."]
     opt open_file_descriptors["open_file_descriptors"] : Option < i32 >, #[doc =
     " Maximum number of file descriptors allowed on the system, or `-1` if not supported."]
@@ -677,10 +689,10 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Processor { #[doc = " Number of documents transformed by the processor."]
-    opt count["count"] : Option < i64 >, #[doc =
-    " Number of documents currently being transformed by the processor."] opt
-    current["current"] : Option < i64 >, #[doc =
+    #[derive(Default)] response Processor { #[doc =
+    " Number of documents transformed by the processor."] opt count["count"] : Option <
+    i64 >, #[doc = " Number of documents currently being transformed by the processor."]
+    opt current["current"] : Option < i64 >, #[doc =
     " Number of failed operations for the processor."] opt failed["failed"] : Option <
     i64 >, #[doc = " Time spent by the processor transforming documents."] opt
     time["time"] : Option < super::common::Duration >, #[doc =
@@ -689,7 +701,7 @@ crate::gated! {
     super::common::UnitMillis > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     PublishedClusterStates { #[doc = " Number of published cluster states."] opt
     full_states["full_states"] : Option < i64 >, #[doc =
     " Number of incompatible differences between published cluster states."] opt
@@ -698,8 +710,8 @@ crate::gated! {
     compatible_diffs["compatible_diffs"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Recording { opt
-    name["name"] : Option < String >, opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Recording { opt name["name"] : Option < String >, opt
     cumulative_execution_count["cumulative_execution_count"] : Option < i64 >, opt
     cumulative_execution_time["cumulative_execution_time"] : Option <
     super::common::Duration >, opt
@@ -707,22 +719,22 @@ crate::gated! {
     super::common::DurationValue < super::common::UnitMillis > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response RepositoryLocation {
-    def base_path["base_path"] : String, #[doc = " Container name (Azure)"] opt
-    container["container"] : Option < String >, #[doc = " Bucket name (GCP, S3)"] opt
-    bucket["bucket"] : Option < String > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    RepositoryLocation { def base_path["base_path"] : String, #[doc =
+    " Container name (Azure)"] opt container["container"] : Option < String >, #[doc =
+    " Bucket name (GCP, S3)"] opt bucket["bucket"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     RepositoryMeteringInformation { #[doc = " Repository name."] def
     repository_name["repository_name"] : super::common::Name, #[doc =
     " Repository type."] def repository_type["repository_type"] : String, #[doc =
-    " Represents an unique location within the repository."] req
+    " Represents an unique location within the repository."] def
     repository_location["repository_location"] : RepositoryLocation, #[doc =
     " An identifier that changes every time the repository is updated."] def
     repository_ephemeral_id["repository_ephemeral_id"] : super::common::Id, #[doc =
     " Time the repository was created or updated. Recorded in milliseconds since the Unix Epoch."]
-    req repository_started_at["repository_started_at"] : super::common::EpochTime <
+    def repository_started_at["repository_started_at"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " Time the repository was deleted or updated. Recorded in milliseconds since the Unix Epoch."]
     opt repository_stopped_at["repository_stopped_at"] : Option <
@@ -742,10 +754,10 @@ crate::gated! {
     opt cluster_version["cluster_version"] : Option < super::common::VersionNumber >,
     #[doc =
     " An object with the number of request performed against the repository grouped by request type."]
-    req request_counts["request_counts"] : RequestCounts } }
+    def request_counts["request_counts"] : RequestCounts } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     RepositorySnapshotStats { #[doc =
     " The cumulative time spent throttling read operations for this repository."] opt
     total_read_throttled_time["total_read_throttled_time"] : Option <
@@ -754,10 +766,10 @@ crate::gated! {
     total_write_throttled_time["total_write_throttled_time"] : Option <
     super::common::Duration >, #[doc =
     " The cumulative time, in nanoseconds, spent throttling read operations for this repository."]
-    req total_read_throttled_time_nanos["total_read_throttled_time_nanos"] :
+    def total_read_throttled_time_nanos["total_read_throttled_time_nanos"] :
     super::common::DurationValue < super::common::UnitNanos >, #[doc =
     " The cumulative time, in nanoseconds, spent throttling write operations for this repository."]
-    req total_write_throttled_time_nanos["total_write_throttled_time_nanos"] :
+    def total_write_throttled_time_nanos["total_write_throttled_time_nanos"] :
     super::common::DurationValue < super::common::UnitNanos >, #[doc =
     " The number of shard snapshots started for this repository."] def
     shard_snapshots_started["shard_snapshots_started"] : i64, #[doc =
@@ -774,17 +786,17 @@ crate::gated! {
     " The cumulative time spent uploading blobs to this repository."] opt
     total_upload_time["total_upload_time"] : Option < super::common::Duration >, #[doc =
     " The cumulative time, in milliseconds, spent uploading blobs to this repository."]
-    req total_upload_time_in_millis["total_upload_time_in_millis"] :
+    def total_upload_time_in_millis["total_upload_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, #[doc =
     " The cumulative time spent reading blobs while uploading to this repository."] opt
     total_read_time["total_read_time"] : Option < super::common::Duration >, #[doc =
     " The cumulative time, in milliseconds, spent reading blobs while uploading to this repository."]
-    req total_read_time_in_millis["total_read_time_in_millis"] :
+    def total_read_time_in_millis["total_read_time_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response RequestCounts {
-    #[doc = " Number of Get Blob Properties requests (Azure)"] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    RequestCounts { #[doc = " Number of Get Blob Properties requests (Azure)"] opt
     getblobproperties["GetBlobProperties"] : Option < i64 >, #[doc =
     " Number of Get Blob requests (Azure)"] opt getblob["GetBlob"] : Option < i64 >,
     #[doc = " Number of List Blobs requests (Azure)"] opt listblobs["ListBlobs"] : Option
@@ -806,8 +818,9 @@ crate::gated! {
     opt putmultipartobject["PutMultipartObject"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response ScriptCache { #[doc
-    = " Total number of times the script cache has evicted old data."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    ScriptCache { #[doc =
+    " Total number of times the script cache has evicted old data."] opt
     cache_evictions["cache_evictions"] : Option < i64 >, #[doc =
     " Total number of times the script compilation circuit breaker has limited inline script compilations."]
     opt compilation_limit_triggered["compilation_limit_triggered"] : Option < i64 >,
@@ -817,7 +830,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response Scripting { #[doc =
+    #[derive(Default)] response Scripting { #[doc =
     " Total number of times the script cache has evicted old data."] opt
     cache_evictions["cache_evictions"] : Option < i64 >, #[doc =
     " Total number of inline script compilations performed by the node."] opt
@@ -830,13 +843,13 @@ crate::gated! {
     contexts["contexts"] : Option < Vec < Context > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     SerializedClusterState { #[doc = " Number of published cluster states."] opt
     full_states["full_states"] : Option < SerializedClusterStateDetail >, opt
     diffs["diffs"] : Option < SerializedClusterStateDetail > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     SerializedClusterStateDetail { opt count["count"] : Option < i64 >, opt
     uncompressed_size["uncompressed_size"] : Option < String >, opt
     uncompressed_size_in_bytes["uncompressed_size_in_bytes"] : Option < i64 >, opt
@@ -845,13 +858,14 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response SizeHttpHistogram { def count["count"] : i64, opt ge["ge"] : Option <
-    super::common::ByteSize >, opt ge_bytes["ge_bytes"] : Option < i64 >, opt lt["lt"] :
-    Option < super::common::ByteSize >, opt lt_bytes["lt_bytes"] : Option < i64 > } }
+    #[derive(Default)] response SizeHttpHistogram { def count["count"] : i64, opt
+    ge["ge"] : Option < super::common::ByteSize >, opt ge_bytes["ge_bytes"] : Option <
+    i64 >, opt lt["lt"] : Option < super::common::ByteSize >, opt lt_bytes["lt_bytes"] :
+    Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Stats { #[doc =
-    " Statistics about adaptive replica selection."] opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Stats { #[doc = " Statistics about adaptive replica selection."] opt
     adaptive_selection["adaptive_selection"] : Option < std::collections::BTreeMap <
     String, AdaptiveSelection > >, #[doc =
     " Statistics about shard allocations on the node."] opt allocations["allocations"] :
@@ -897,24 +911,27 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response ThreadCount { #[doc = " Number of active threads in the thread pool."] opt
-    active["active"] : Option < i64 >, #[doc =
-    " Number of tasks completed by the thread pool executor."] opt completed["completed"]
-    : Option < i64 >, #[doc = " Highest number of active threads in the thread pool."]
-    opt largest["largest"] : Option < i64 >, #[doc =
-    " Number of tasks in queue for the thread pool."] opt queue["queue"] : Option < i64
-    >, #[doc = " Number of tasks rejected by the thread pool executor."] opt
-    rejected["rejected"] : Option < i64 >, #[doc =
-    " Number of threads in the thread pool."] opt threads["threads"] : Option < i64 > } }
+    #[derive(Default)] response ThreadCount { #[doc =
+    " Number of active threads in the thread pool."] opt active["active"] : Option < i64
+    >, #[doc = " Number of tasks completed by the thread pool executor."] opt
+    completed["completed"] : Option < i64 >, #[doc =
+    " Highest number of active threads in the thread pool."] opt largest["largest"] :
+    Option < i64 >, #[doc = " Number of tasks in queue for the thread pool."] opt
+    queue["queue"] : Option < i64 >, #[doc =
+    " Number of tasks rejected by the thread pool executor."] opt rejected["rejected"] :
+    Option < i64 >, #[doc = " Number of threads in the thread pool."] opt
+    threads["threads"] : Option < i64 > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-nodes"))] crate ::api_struct! {
-    response TimeHttpHistogram { def count["count"] : i64, opt ge["ge"] : Option <
-    super::common::Duration >, opt ge_millis["ge_millis"] : Option < i64 >, opt lt["lt"]
-    : Option < super::common::Duration >, opt lt_millis["lt_millis"] : Option < i64 > } }
+    #[derive(Default)] response TimeHttpHistogram { def count["count"] : i64, opt
+    ge["ge"] : Option < super::common::Duration >, opt ge_millis["ge_millis"] : Option <
+    i64 >, opt lt["lt"] : Option < super::common::Duration >, opt lt_millis["lt_millis"]
+    : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response Transport { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    Transport { #[doc =
     " The distribution of the time spent handling each inbound message on a transport thread, represented as a histogram."]
     opt inbound_handling_time_histogram["inbound_handling_time_histogram"] : Option < Vec
     < TransportHistogram > >, #[doc =
@@ -947,7 +964,7 @@ crate::gated! {
     TransportActionStats > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     TransportActionMessageStats { #[doc =
     " The number of messages of this kind that the node has handled for this action."]
     def count["count"] : i64, #[doc =
@@ -959,15 +976,16 @@ crate::gated! {
     def histogram["histogram"] : Vec < TransportMessageSizeHistogramBucket > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response TransportActionStats
-    { #[doc = " Statistics about the requests received for this action."] req
-    requests["requests"] : TransportActionMessageStats, #[doc =
-    " Statistics about the responses sent for this action."] req responses["responses"] :
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    TransportActionStats { #[doc =
+    " Statistics about the requests received for this action."] def requests["requests"]
+    : TransportActionMessageStats, #[doc =
+    " Statistics about the responses sent for this action."] def responses["responses"] :
     TransportActionMessageStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response TransportHistogram {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    TransportHistogram { #[doc =
     " The number of times a transport thread took a period of time within the bounds of this bucket to handle an inbound message."]
     opt count["count"] : Option < i64 >, #[doc =
     " The exclusive upper bound of the bucket."] #[doc =
@@ -982,7 +1000,7 @@ crate::gated! {
     opt ge_millis["ge_millis"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     TransportMessageSizeHistogramBucket { #[doc =
     " The number of messages with a size that falls within the bounds of this bucket."]
     def count["count"] : i64, #[doc = " The inclusive lower bound of the bucket."] #[doc
@@ -1005,7 +1023,7 @@ crate::gated! {
     ClearRepositoriesMeteringArchiveResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     ClearRepositoriesMeteringArchiveResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, #[doc =
@@ -1021,7 +1039,7 @@ crate::gated! {
     NodesGetRepositoriesMeteringInfoResponse = GetRepositoriesMeteringInfoResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     GetRepositoriesMeteringInfoResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, #[doc =
@@ -1040,9 +1058,9 @@ crate::gated! {
     { req enabled["enabled"] : DeprecationIndexingEnabled } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfo { def
-    attributes["attributes"] : std::collections::BTreeMap < String, String >, def
-    build_flavor["build_flavor"] : String, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfo { def attributes["attributes"] : std::collections::BTreeMap < String, String
+    >, def build_flavor["build_flavor"] : String, #[doc =
     " Short hash of the last git commit in this release."] def build_hash["build_hash"] :
     String, def build_type["build_type"] : String, def
     component_versions["component_versions"] : std::collections::BTreeMap < String, i32
@@ -1072,57 +1090,58 @@ crate::gated! {
     < RemoveClusterServer > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoAction { def
-    destructive_requires_name["destructive_requires_name"] : String } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoAction { def destructive_requires_name["destructive_requires_name"] : String
+    } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoAggregation
-    { def types["types"] : Vec < String > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoAggregation { def types["types"] : Vec < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoBootstrap {
-    def memory_lock["memory_lock"] : String } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoBootstrap { def memory_lock["memory_lock"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoClient { def
-    r#type["type"] : String } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoClient { def r#type["type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoDiscover {
-    opt seed_hosts["seed_hosts"] : Option < NodeInfoDiscoverSeedHosts >, opt
-    r#type["type"] : Option < String >, opt seed_providers["seed_providers"] : Option <
-    NodeInfoDiscoverSeedProviders > } extra extra : std::collections::BTreeMap < String,
-    serde_json::Value >; }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoDiscover { opt seed_hosts["seed_hosts"] : Option < NodeInfoDiscoverSeedHosts
+    >, opt r#type["type"] : Option < String >, opt seed_providers["seed_providers"] :
+    Option < NodeInfoDiscoverSeedProviders > } extra extra : std::collections::BTreeMap <
+    String, serde_json::Value >; }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoHttp { def
-    bound_address["bound_address"] : Vec < String >, opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoHttp { def bound_address["bound_address"] : Vec < String >, opt
     max_content_length["max_content_length"] : Option < super::common::ByteSize >, def
     max_content_length_in_bytes["max_content_length_in_bytes"] : i64, def
     publish_address["publish_address"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoIngest { def
-    processors["processors"] : Vec < NodeInfoIngestProcessor > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoIngest { def processors["processors"] : Vec < NodeInfoIngestProcessor > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoIngestDownloader { def enabled["enabled"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoIngestInfo {
-    req downloader["downloader"] : NodeInfoIngestDownloader } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoIngestInfo { def downloader["downloader"] : NodeInfoIngestDownloader } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoIngestProcessor { def r#type["type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoJvmMemory {
-    opt direct_max["direct_max"] : Option < super::common::ByteSize >, def
-    direct_max_in_bytes["direct_max_in_bytes"] : i64, opt heap_init["heap_init"] : Option
-    < super::common::ByteSize >, def heap_init_in_bytes["heap_init_in_bytes"] : i64, opt
-    heap_max["heap_max"] : Option < super::common::ByteSize >, def
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoJvmMemory { opt direct_max["direct_max"] : Option < super::common::ByteSize
+    >, def direct_max_in_bytes["direct_max_in_bytes"] : i64, opt heap_init["heap_init"] :
+    Option < super::common::ByteSize >, def heap_init_in_bytes["heap_init_in_bytes"] :
+    i64, opt heap_max["heap_max"] : Option < super::common::ByteSize >, def
     heap_max_in_bytes["heap_max_in_bytes"] : i64, opt non_heap_init["non_heap_init"] :
     Option < super::common::ByteSize >, def
     non_heap_init_in_bytes["non_heap_init_in_bytes"] : i64, opt
@@ -1130,83 +1149,85 @@ crate::gated! {
     non_heap_max_in_bytes["non_heap_max_in_bytes"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoMemory { def
-    total["total"] : String, def total_in_bytes["total_in_bytes"] : i64 } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoMemory { def total["total"] : String, def total_in_bytes["total_in_bytes"] :
+    i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoOSCPU { def
-    cache_size["cache_size"] : String, def cache_size_in_bytes["cache_size_in_bytes"] :
-    i32, def cores_per_socket["cores_per_socket"] : i32, def mhz["mhz"] : i32, def
-    model["model"] : String, def total_cores["total_cores"] : i32, def
-    total_sockets["total_sockets"] : i32, def vendor["vendor"] : String } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoOSCPU { def cache_size["cache_size"] : String, def
+    cache_size_in_bytes["cache_size_in_bytes"] : i32, def
+    cores_per_socket["cores_per_socket"] : i32, def mhz["mhz"] : i32, def model["model"]
+    : String, def total_cores["total_cores"] : i32, def total_sockets["total_sockets"] :
+    i32, def vendor["vendor"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoPath { opt
-    logs["logs"] : Option < String >, opt home["home"] : Option < String >, opt
-    repo["repo"] : Option < Vec < String > >, opt data["data"] : Option < crate
-    ::OneOrMany < String > > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoPath { opt logs["logs"] : Option < String >, opt home["home"] : Option <
+    String >, opt repo["repo"] : Option < Vec < String > >, opt data["data"] : Option <
+    crate ::OneOrMany < String > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoRepositories
-    { req url["url"] : NodeInfoRepositoriesUrl } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoRepositories { def url["url"] : NodeInfoRepositoriesUrl } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoRepositoriesUrl { def allowed_urls["allowed_urls"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoScript { def
-    allowed_types["allowed_types"] : String, opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoScript { def allowed_types["allowed_types"] : String, opt
     disable_max_compilations_rate["disable_max_compilations_rate"] : Option < String > }
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoSearch { req
-    remote["remote"] : NodeInfoSearchRemote } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSearch { def remote["remote"] : NodeInfoSearchRemote } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoSearchRemote
-    { def connect["connect"] : String } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSearchRemote { def connect["connect"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoSettings {
-    req cluster["cluster"] : NodeInfoSettingsCluster, req node["node"] :
-    NodeInfoSettingsNode, opt path["path"] : Option < NodeInfoPath >, opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSettings { def cluster["cluster"] : NodeInfoSettingsCluster, def node["node"]
+    : NodeInfoSettingsNode, opt path["path"] : Option < NodeInfoPath >, opt
     repositories["repositories"] : Option < NodeInfoRepositories >, opt
     discovery["discovery"] : Option < NodeInfoDiscover >, opt action["action"] : Option <
-    NodeInfoAction >, opt client["client"] : Option < NodeInfoClient >, req http["http"]
+    NodeInfoAction >, opt client["client"] : Option < NodeInfoClient >, def http["http"]
     : NodeInfoSettingsHttp, opt bootstrap["bootstrap"] : Option < NodeInfoBootstrap >,
-    req transport["transport"] : NodeInfoSettingsTransport, opt network["network"] :
+    def transport["transport"] : NodeInfoSettingsTransport, opt network["network"] :
     Option < NodeInfoSettingsNetwork >, opt xpack["xpack"] : Option < NodeInfoXpack >,
     opt script["script"] : Option < NodeInfoScript >, opt search["search"] : Option <
     NodeInfoSearch >, opt ingest["ingest"] : Option < NodeInfoSettingsIngest > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsCluster { def name["name"] : super::common::Name, opt
-    routing["routing"] : Option < super::indices::IndexRouting >, req
+    routing["routing"] : Option < super::indices::IndexRouting >, def
     election["election"] : NodeInfoSettingsClusterElection, opt
     initial_master_nodes["initial_master_nodes"] : Option <
     NodeInfoSettingsClusterInitialMasterNodes >, opt
     deprecation_indexing["deprecation_indexing"] : Option < DeprecationIndexing > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsClusterElection { def strategy["strategy"] : super::common::Name } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoSettingsHttp
-    { req r#type["type"] : NodeInfoSettingsHttpType, opt type_default["type.default"] :
-    Option < String >, opt compression["compression"] : Option <
-    NodeInfoSettingsHttpCompression >, opt port["port"] : Option <
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSettingsHttp { def r#type["type"] : NodeInfoSettingsHttpType, opt
+    type_default["type.default"] : Option < String >, opt compression["compression"] :
+    Option < NodeInfoSettingsHttpCompression >, opt port["port"] : Option <
     NodeInfoSettingsHttpPort > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsHttpType { def default["default"] : String } shortcut "default"; }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsIngest { opt attachment["attachment"] : Option < NodeInfoIngestInfo
     >, opt append["append"] : Option < NodeInfoIngestInfo >, opt csv["csv"] : Option <
     NodeInfoIngestInfo >, opt convert["convert"] : Option < NodeInfoIngestInfo >, opt
@@ -1233,74 +1254,76 @@ crate::gated! {
     inference["inference"] : Option < NodeInfoIngestInfo > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsNetwork { opt host["host"] : Option < crate ::OneOrMany <
     super::common::Host > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoSettingsNode
-    { def name["name"] : super::common::Name, def attr["attr"] :
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSettingsNode { def name["name"] : super::common::Name, def attr["attr"] :
     std::collections::BTreeMap < String, serde_json::Value >, opt
     max_local_storage_nodes["max_local_storage_nodes"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
-    NodeInfoSettingsTransport { req r#type["type"] : NodeInfoSettingsTransportType, opt
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoSettingsTransport { def r#type["type"] : NodeInfoSettingsTransportType, opt
     type_default["type.default"] : Option < String >, opt features["features"] : Option <
     NodeInfoSettingsTransportFeatures >, #[doc = " Only used in unit tests"] opt
     ignore_deserialization_errors["ignore_deserialization_errors"] : Option <
     super::spec_utils::Stringified < bool > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsTransportFeatures { def x_pack["x-pack"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoSettingsTransportType { def default["default"] : String } shortcut "default";
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoTransport {
-    def bound_address["bound_address"] : Vec < String >, def
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoTransport { def bound_address["bound_address"] : Vec < String >, def
     publish_address["publish_address"] : String, def profiles["profiles"] :
     std::collections::BTreeMap < String, String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoXpack { opt
-    license["license"] : Option < NodeInfoXpackLicense >, req security["security"] :
-    NodeInfoXpackSecurity, opt notification["notification"] : Option <
-    std::collections::BTreeMap < String, serde_json::Value > >, opt ml["ml"] : Option <
-    NodeInfoXpackMl > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoXpack { opt license["license"] : Option < NodeInfoXpackLicense >, def
+    security["security"] : NodeInfoXpackSecurity, opt notification["notification"] :
+    Option < std::collections::BTreeMap < String, serde_json::Value > >, opt ml["ml"] :
+    Option < NodeInfoXpackMl > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoXpackLicense
-    { req self_generated["self_generated"] : NodeInfoXpackLicenseType } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoXpackLicense { def self_generated["self_generated"] :
+    NodeInfoXpackLicenseType } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackLicenseType { def r#type["type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeInfoXpackMl {
-    opt use_auto_machine_memory_percent["use_auto_machine_memory_percent"] : Option <
-    bool > } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeInfoXpackMl { opt
+    use_auto_machine_memory_percent["use_auto_machine_memory_percent"] : Option < bool >
+    } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecurity { opt http["http"] : Option < NodeInfoXpackSecuritySsl >, def
     enabled["enabled"] : String, opt transport["transport"] : Option <
     NodeInfoXpackSecuritySsl >, opt authc["authc"] : Option < NodeInfoXpackSecurityAuthc
     > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecurityAuthc { opt realms["realms"] : Option <
     NodeInfoXpackSecurityAuthcRealms >, opt token["token"] : Option <
     NodeInfoXpackSecurityAuthcToken > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecurityAuthcRealms { opt file["file"] : Option <
     std::collections::BTreeMap < String, NodeInfoXpackSecurityAuthcRealmsStatus > >, opt
     native["native"] : Option < std::collections::BTreeMap < String,
@@ -1308,24 +1331,24 @@ crate::gated! {
     std::collections::BTreeMap < String, NodeInfoXpackSecurityAuthcRealmsStatus > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecurityAuthcRealmsStatus { opt enabled["enabled"] : Option < String >,
     def order["order"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecurityAuthcToken { def enabled["enabled"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeInfoXpackSecuritySsl { def ssl["ssl"] : std::collections::BTreeMap < String,
     String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeJvmInfo { def
-    gc_collectors["gc_collectors"] : Vec < String >, req mem["mem"] : NodeInfoJvmMemory,
-    def memory_pools["memory_pools"] : Vec < String >, def pid["pid"] : i32, req
-    start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeJvmInfo { def gc_collectors["gc_collectors"] : Vec < String >, def mem["mem"] :
+    NodeInfoJvmMemory, def memory_pools["memory_pools"] : Vec < String >, def pid["pid"]
+    : i32, def start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, def version["version"] : super::common::VersionString,
     def vm_name["vm_name"] : super::common::Name, def vm_vendor["vm_vendor"] : String,
     def vm_version["vm_version"] : super::common::VersionString, def
@@ -1335,7 +1358,7 @@ crate::gated! {
     input_arguments["input_arguments"] : Vec < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     NodeOperatingSystemInfo { #[doc = " Name of the JVM architecture (ex: amd64, x86)"]
     def arch["arch"] : String, #[doc =
     " Number of processors available to the Java virtual machine"] def
@@ -1344,7 +1367,7 @@ crate::gated! {
     opt allocated_processors["allocated_processors"] : Option < i32 >, #[doc =
     " Name of the operating system (ex: Linux, Windows, Mac OS X)"] def name["name"] :
     super::common::Name, def pretty_name["pretty_name"] : super::common::Name, #[doc =
-    " Refresh interval for the OS statistics"] req
+    " Refresh interval for the OS statistics"] def
     refresh_interval_in_millis["refresh_interval_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, #[doc =
     " Version of the operating system"] def version["version"] :
@@ -1353,32 +1376,33 @@ crate::gated! {
     } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeProcessInfo {
-    #[doc = " Process identifier (PID)"] def id["id"] : i64, #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeProcessInfo { #[doc = " Process identifier (PID)"] def id["id"] : i64, #[doc =
     " Indicates if the process address space has been successfully locked in memory"] def
     mlockall["mlockall"] : bool, #[doc = " Refresh interval for the process statistics"]
-    req refresh_interval_in_millis["refresh_interval_in_millis"] :
+    def refresh_interval_in_millis["refresh_interval_in_millis"] :
     super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeThreadPoolInfo {
-    opt core["core"] : Option < i32 >, opt keep_alive["keep_alive"] : Option <
-    super::common::Duration >, opt max["max"] : Option < i32 >, def
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeThreadPoolInfo { opt core["core"] : Option < i32 >, opt keep_alive["keep_alive"]
+    : Option < super::common::Duration >, opt max["max"] : Option < i32 >, def
     queue_size["queue_size"] : i32, opt size["size"] : Option < i32 >, def r#type["type"]
     : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response RemoveClusterServer
-    { def bound_address["bound_address"] : Vec < super::common::TransportAddress >, def
-    publish_address["publish_address"] : super::common::TransportAddress } }
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    RemoveClusterServer { def bound_address["bound_address"] : Vec <
+    super::common::TransportAddress >, def publish_address["publish_address"] :
+    super::common::TransportAddress } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-nodes"))] #[doc = " The response of `nodes.info`."] pub type
     NodesInfoResponse = InfoResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response InfoResponseBase {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    InfoResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, def
     cluster_name["cluster_name"] : super::common::Name, def nodes["nodes"] :
@@ -1400,7 +1424,7 @@ crate::gated! {
     NodesReloadSecureSettingsResponse = ReloadSecureSettingsResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
     ReloadSecureSettingsResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, def
@@ -1412,21 +1436,22 @@ crate::gated! {
     NodesStatsResponse = StatsResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response StatsResponseBase {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    StatsResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, opt
     cluster_name["cluster_name"] : Option < super::common::Name >, def nodes["nodes"] :
     std::collections::BTreeMap < String, Stats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response NodeUsage { #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    NodeUsage { #[doc =
     " The total number of times each REST endpoint has been called on this node since the last restart."]
     #[doc = " Note that the REST endpoint names are not considered stable."] def
     rest_actions["rest_actions"] : std::collections::BTreeMap < String, i32 >, #[doc =
-    " The timestamp for when the collection of these statistics started."] req
+    " The timestamp for when the collection of these statistics started."] def
     since["since"] : super::common::EpochTime < super::common::UnitMillis >, #[doc =
-    " The timestamp for when these statistics were collected."] req
+    " The timestamp for when these statistics were collected."] def
     timestamp["timestamp"] : super::common::EpochTime < super::common::UnitMillis >,
     #[doc =
     " The total number of times search aggregations have been called on this node since the last restart."]
@@ -1438,8 +1463,8 @@ crate::gated! {
     NodesUsageResponse = UsageResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { response UsageResponseBase {
-    #[doc =
+    #[cfg(any(feature = "ns-nodes"))] crate ::api_struct! { #[derive(Default)] response
+    UsageResponseBase { #[doc =
     " Contains statistics about the number of nodes selected by the request’s node filters."]
     opt nodes_["_nodes"] : Option < super::common::NodeStatistics >, def
     cluster_name["cluster_name"] : super::common::Name, def nodes["nodes"] :

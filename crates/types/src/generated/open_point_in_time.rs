@@ -29,7 +29,7 @@ impl OpenPointInTimeRequest {
 }
 crate::api_struct! {
     #[doc = " The response of `open_point_in_time`."] response OpenPointInTimeResponse {
-    #[doc = " Shards used to create the PIT"] req shards["_shards"] :
+    #[doc = " Shards used to create the PIT"] def shards["_shards"] :
     super::common::ShardStatistics, def id["id"] : super::common::Id, #[doc =
     " Metadata about the clusters involved in the request, returned when the request targets"]
     #[doc = " one or more remote clusters."] opt clusters["_clusters"] : Option <

@@ -65,10 +65,11 @@ crate::gated! {
     "pinned", Exclude = "exclude" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { response QueryRuleset {
-    #[doc = " A unique identifier for the ruleset."] def ruleset_id["ruleset_id"] :
-    super::common::Id, #[doc = " Rules associated with the query ruleset."] def
-    rules["rules"] : Vec < QueryRule > } }
+    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { #[derive(Default)]
+    response QueryRuleset { #[doc = " A unique identifier for the ruleset."] def
+    ruleset_id["ruleset_id"] : super::common::Id, #[doc =
+    " Rules associated with the query ruleset."] def rules["rules"] : Vec < QueryRule > }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-query-rules"))] #[doc =
@@ -91,8 +92,8 @@ crate::gated! {
     = QueryRuleset;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { response
-    QueryRulesetListItem { #[doc = " A unique identifier for the ruleset."] def
+    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { #[derive(Default)]
+    response QueryRulesetListItem { #[doc = " A unique identifier for the ruleset."] def
     ruleset_id["ruleset_id"] : super::common::Id, #[doc =
     " The number of rules associated with the ruleset."] def
     rule_total_count["rule_total_count"] : i32, #[doc =
@@ -144,8 +145,8 @@ crate::gated! {
     { req result["result"] : super::common::ResultType } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { response
-    QueryRulesetMatchedRule { #[doc = " Ruleset unique identifier"] def
+    #[cfg(any(feature = "ns-query-rules"))] crate ::api_struct! { #[derive(Default)]
+    response QueryRulesetMatchedRule { #[doc = " Ruleset unique identifier"] def
     ruleset_id["ruleset_id"] : super::common::Id, #[doc =
     " Rule unique identifier within that ruleset"] def rule_id["rule_id"] :
     super::common::Id } }

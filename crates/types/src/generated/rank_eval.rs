@@ -25,12 +25,12 @@ impl DocumentRating {
     );
 }
 crate::api_struct! {
-    response RankEvalHit { def id["_id"] : super::common::Id, def index["_index"] :
-    super::common::IndexName, def score["_score"] : f64 }
+    #[derive(Default)] response RankEvalHit { def id["_id"] : super::common::Id, def
+    index["_index"] : super::common::IndexName, def score["_score"] : f64 }
 }
 crate::api_struct! {
-    response RankEvalHitItem { req hit["hit"] : RankEvalHit, opt rating["rating"] :
-    Option < f64 > }
+    #[derive(Default)] response RankEvalHitItem { def hit["hit"] : RankEvalHit, opt
+    rating["rating"] : Option < f64 > }
 }
 crate::api_struct! {
     #[derive(Default)] request RankEvalMetric { opt precision["precision"] : Option <
@@ -72,7 +72,7 @@ impl RankEvalMetricBase {
     crate::setters!(plain k : i32);
 }
 crate::api_struct! {
-    response RankEvalMetricDetail { #[doc =
+    #[derive(Default)] response RankEvalMetricDetail { #[doc =
     " The metric_score in the details section shows the contribution of this query to the global quality metric score"]
     def metric_score["metric_score"] : f64, #[doc =
     " The unrated_docs section contains an _index and _id entry for each document in the search result for this query that didn’t have a ratings value. This can be used to ask the user to supply ratings for these documents"]
@@ -263,6 +263,6 @@ crate::api_struct! {
     def failures["failures"] : std::collections::BTreeMap < String, serde_json::Value > }
 }
 crate::api_struct! {
-    response UnratedDocument { def id["_id"] : super::common::Id, def index["_index"] :
-    super::common::IndexName }
+    #[derive(Default)] response UnratedDocument { def id["_id"] : super::common::Id, def
+    index["_index"] : super::common::IndexName }
 }

@@ -4,9 +4,9 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response ParentReindexStatus { opt slices["slices"] : Option < Vec <
-    super::common::ReindexStatus > >, #[doc = " The slice ID"] opt slice_id["slice_id"] :
-    Option < i32 >, #[doc =
+    #[derive(Default)] response ParentReindexStatus { opt slices["slices"] : Option < Vec
+    < super::common::ReindexStatus > >, #[doc = " The slice ID"] opt slice_id["slice_id"]
+    : Option < i32 >, #[doc =
     " The number of scroll responses pulled back by the reindex."] def batches["batches"]
     : i64, #[doc = " The number of documents that were successfully created."] opt
     created["created"] : Option < i64 >, #[doc =
@@ -17,15 +17,15 @@ crate::api_struct! {
     " The number of requests per second effectively executed during the reindex."] def
     requests_per_second["requests_per_second"] : f32, #[doc =
     " The number of retries attempted by reindex. `bulk` is the number of bulk actions retried and `search` is the number of search actions retried."]
-    req retries["retries"] : super::common::Retries, opt throttled["throttled"] : Option
+    def retries["retries"] : super::common::Retries, opt throttled["throttled"] : Option
     < super::common::Duration >, #[doc =
-    " Number of milliseconds the request slept to conform to `requests_per_second`."] req
+    " Number of milliseconds the request slept to conform to `requests_per_second`."] def
     throttled_millis["throttled_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, opt throttled_until["throttled_until"] : Option <
     super::common::Duration >, #[doc =
     " This field should always be equal to zero in a `_reindex` response."] #[doc =
     " It only has meaning when using the Task API, where it indicates the next time (in milliseconds since epoch) a throttled request will be executed again in order to conform to `requests_per_second`."]
-    req throttled_until_millis["throttled_until_millis"] : super::common::DurationValue <
+    def throttled_until_millis["throttled_until_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
     " The number of documents that were successfully processed."] def total["total"] :
     i64, #[doc =
@@ -37,33 +37,33 @@ crate::api_struct! {
     : Option < String > }
 }
 crate::api_struct! {
-    response ParentReindexTask { def action["action"] : String, def
+    #[derive(Default)] response ParentReindexTask { def action["action"] : String, def
     cancellable["cancellable"] : bool, def cancelled["cancelled"] : bool, def
     description["description"] : String, def id["id"] : i64, def node["node"] :
-    super::common::Name, req running_time_in_nanos["running_time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, req
+    super::common::Name, def running_time_in_nanos["running_time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
-    super::common::UnitMillis >, req status["status"] : ParentReindexStatus, def
+    super::common::UnitMillis >, def status["status"] : ParentReindexStatus, def
     r#type["type"] : String, def headers["headers"] : super::common::HttpHeaders, opt
     children["children"] : Option < Vec < ReindexTask > > }
 }
 crate::api_struct! {
-    response ReindexNode { def attributes["attributes"] : std::collections::BTreeMap <
-    String, String >, def host["host"] : super::common::Host, def ip["ip"] :
-    super::common::Ip, def name["name"] : super::common::Name, opt roles["roles"] :
-    Option < super::common::NodeRoles >, def transport_address["transport_address"] :
-    super::common::TransportAddress, def tasks["tasks"] : std::collections::BTreeMap <
-    String, ReindexTask > }
+    #[derive(Default)] response ReindexNode { def attributes["attributes"] :
+    std::collections::BTreeMap < String, String >, def host["host"] :
+    super::common::Host, def ip["ip"] : super::common::Ip, def name["name"] :
+    super::common::Name, opt roles["roles"] : Option < super::common::NodeRoles >, def
+    transport_address["transport_address"] : super::common::TransportAddress, def
+    tasks["tasks"] : std::collections::BTreeMap < String, ReindexTask > }
 }
 crate::api_struct! {
-    response ReindexTask { def action["action"] : String, def cancellable["cancellable"]
-    : bool, def cancelled["cancelled"] : bool, def description["description"] : String,
-    def id["id"] : i64, def node["node"] : super::common::Name, req
-    running_time_in_nanos["running_time_in_nanos"] : super::common::DurationValue <
-    super::common::UnitNanos >, req start_time_in_millis["start_time_in_millis"] :
-    super::common::EpochTime < super::common::UnitMillis >, req status["status"] :
-    ParentReindexStatus, def r#type["type"] : String, def headers["headers"] :
-    super::common::HttpHeaders }
+    #[derive(Default)] response ReindexTask { def action["action"] : String, def
+    cancellable["cancellable"] : bool, def cancelled["cancelled"] : bool, def
+    description["description"] : String, def id["id"] : i64, def node["node"] :
+    super::common::Name, def running_time_in_nanos["running_time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def
+    start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
+    super::common::UnitMillis >, def status["status"] : ParentReindexStatus, def
+    r#type["type"] : String, def headers["headers"] : super::common::HttpHeaders }
 }
 crate::api_struct! {
     #[doc = " The response of `reindex_rethrottle`."] response ReindexRethrottleResponse

@@ -105,28 +105,28 @@ crate::gated! {
     #[doc =
     " Transient statistics about the rollup job, such as how many documents have been processed and how many rollup summary docs have been indexed."]
     #[doc = " These stats are not persisted."] #[doc =
-    " If a node is restarted, these stats are reset."] req stats["stats"] :
+    " If a node is restarted, these stats are reset."] def stats["stats"] :
     RollupJobStats, #[doc = " The current status of the indexer for the rollup job."] req
     status["status"] : RollupJobStatus } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response
-    RollupJobConfiguration { def cron["cron"] : String, req groups["groups"] : Groupings,
+    RollupJobConfiguration { def cron["cron"] : String, def groups["groups"] : Groupings,
     def id["id"] : super::common::Id, def index_pattern["index_pattern"] : String, def
     metrics["metrics"] : Vec < FieldMetric >, def page_size["page_size"] : i64, def
     rollup_index["rollup_index"] : super::common::IndexName, req timeout["timeout"] :
     super::common::Duration } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response RollupJobStats {
-    def documents_processed["documents_processed"] : i64, def
-    index_failures["index_failures"] : i64, req index_time_in_ms["index_time_in_ms"] :
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
+    RollupJobStats { def documents_processed["documents_processed"] : i64, def
+    index_failures["index_failures"] : i64, def index_time_in_ms["index_time_in_ms"] :
     super::common::DurationValue < super::common::UnitMillis >, def
     index_total["index_total"] : i64, def pages_processed["pages_processed"] : i64, def
     rollups_indexed["rollups_indexed"] : i64, def search_failures["search_failures"] :
-    i64, req search_time_in_ms["search_time_in_ms"] : super::common::DurationValue <
+    i64, def search_time_in_ms["search_time_in_ms"] : super::common::DurationValue <
     super::common::UnitMillis >, def search_total["search_total"] : i64, def
-    trigger_count["trigger_count"] : i64, req
+    trigger_count["trigger_count"] : i64, def
     processing_time_in_ms["processing_time_in_ms"] : super::common::DurationValue <
     super::common::UnitMillis >, def processing_total["processing_total"] : i64 } }
 }
@@ -142,26 +142,26 @@ crate::gated! {
     std::collections::BTreeMap < String, RollupCapabilities >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response RollupCapabilities
-    { #[doc =
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
+    RollupCapabilities { #[doc =
     " There can be multiple, independent jobs configured for a single index or index pattern. Each of these jobs may have different configurations, so the API returns a list of all the various configurations available."]
     def rollup_jobs["rollup_jobs"] : Vec < RollupCapabilitySummary > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
     RollupCapabilitySummary { def fields["fields"] : std::collections::BTreeMap < String,
     Vec < RollupFieldSummary > >, def index_pattern["index_pattern"] : String, def
     job_id["job_id"] : String, def rollup_index["rollup_index"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response RollupFieldSummary
-    { def agg["agg"] : String, opt calendar_interval["calendar_interval"] : Option <
-    super::common::Duration >, opt time_zone["time_zone"] : Option <
-    super::common::TimeZone > } }
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
+    RollupFieldSummary { def agg["agg"] : String, opt
+    calendar_interval["calendar_interval"] : Option < super::common::Duration >, opt
+    time_zone["time_zone"] : Option < super::common::TimeZone > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response IndexCapabilities {
-    def rollup_jobs["rollup_jobs"] : Vec < RollupJobSummary > } }
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
+    IndexCapabilities { def rollup_jobs["rollup_jobs"] : Vec < RollupJobSummary > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-rollup"))] #[doc =
@@ -170,14 +170,14 @@ crate::gated! {
     IndexCapabilities >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response RollupJobSummary {
-    def fields["fields"] : std::collections::BTreeMap < String, Vec <
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
+    RollupJobSummary { def fields["fields"] : std::collections::BTreeMap < String, Vec <
     RollupJobSummaryField > >, def index_pattern["index_pattern"] : String, def
     job_id["job_id"] : super::common::Id, def rollup_index["rollup_index"] :
     super::common::IndexName } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[derive(Default)] response
     RollupJobSummaryField { def agg["agg"] : String, opt time_zone["time_zone"] : Option
     < super::common::TimeZone >, opt calendar_interval["calendar_interval"] : Option <
     super::common::Duration > } }
@@ -251,7 +251,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-rollup"))] crate ::api_struct! { #[doc =
     " The response of `rollup.rollup_search`."] response RollupRollupSearchResponse <
     TDocument > { def took["took"] : i64, def timed_out["timed_out"] : bool, opt
-    terminated_early["terminated_early"] : Option < bool >, req shards["_shards"] :
+    terminated_early["terminated_early"] : Option < bool >, def shards["_shards"] :
     super::common::ShardStatistics, req hits["hits"] : super::search::HitsMetadata <
     TDocument >, opt aggregations["aggregations"] : Option < crate ::Aggregations > } }
 }

@@ -154,7 +154,7 @@ crate::api_struct! {
     #[doc = " It includes:"] def took["took"] : i64, #[doc =
     " If `true`, the request timed out before completion; returned results may be partial or empty."]
     def timed_out["timed_out"] : bool, #[doc =
-    " A count of shards used for the request."] req shards["_shards"] :
+    " A count of shards used for the request."] def shards["_shards"] :
     super::common::ShardStatistics, #[doc = " The returned documents and metadata."] req
     hits["hits"] : HitsMetadata < TDocument >, opt aggregations["aggregations"] : Option
     < crate ::Aggregations >, opt clusters["_clusters"] : Option <
@@ -172,7 +172,8 @@ crate::api_struct! {
     TDocument > > > >, opt terminated_early["terminated_early"] : Option < bool > }
 }
 crate::api_struct! {
-    response AggregationBreakdown { def build_aggregation["build_aggregation"] : i64, def
+    #[derive(Default)] response AggregationBreakdown { def
+    build_aggregation["build_aggregation"] : i64, def
     build_aggregation_count["build_aggregation_count"] : i64, def
     build_leaf_collector["build_leaf_collector"] : i64, def
     build_leaf_collector_count["build_leaf_collector_count"] : i64, def
@@ -183,14 +184,15 @@ crate::api_struct! {
     : i64, def reduce_count["reduce_count"] : i64 }
 }
 crate::api_struct! {
-    response AggregationProfile { req breakdown["breakdown"] : AggregationBreakdown, def
-    description["description"] : String, req time_in_nanos["time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, def r#type["type"] :
-    String, opt debug["debug"] : Option < AggregationProfileDebug >, opt
-    children["children"] : Option < Vec < AggregationProfile > > }
+    #[derive(Default)] response AggregationProfile { def breakdown["breakdown"] :
+    AggregationBreakdown, def description["description"] : String, def
+    time_in_nanos["time_in_nanos"] : super::common::DurationValue <
+    super::common::UnitNanos >, def r#type["type"] : String, opt debug["debug"] : Option
+    < AggregationProfileDebug >, opt children["children"] : Option < Vec <
+    AggregationProfile > > }
 }
 crate::api_struct! {
-    response AggregationProfileDebug { opt
+    #[derive(Default)] response AggregationProfileDebug { opt
     segments_with_multi_valued_ords["segments_with_multi_valued_ords"] : Option < i32 >,
     opt collection_strategy["collection_strategy"] : Option < String >, opt
     segments_with_single_valued_ords["segments_with_single_valued_ords"] : Option < i32
@@ -223,7 +225,7 @@ crate::api_struct! {
     skipped_due_to_no_data["skipped_due_to_no_data"] : Option < i32 > }
 }
 crate::api_struct! {
-    response AggregationProfileDelegateDebugFilter { opt
+    #[derive(Default)] response AggregationProfileDelegateDebugFilter { opt
     results_from_metadata["results_from_metadata"] : Option < i32 >, opt query["query"] :
     Option < String >, opt specialized_for["specialized_for"] : Option < String >, opt
     segments_counted_in_constant_time["segments_counted_in_constant_time"] : Option < i32
@@ -245,9 +247,10 @@ crate::spec_enum! {
     "word" }
 }
 crate::api_struct! {
-    response Collector { def name["name"] : String, def reason["reason"] : String, req
-    time_in_nanos["time_in_nanos"] : super::common::DurationValue <
-    super::common::UnitNanos >, opt children["children"] : Option < Vec < Collector > > }
+    #[derive(Default)] response Collector { def name["name"] : String, def
+    reason["reason"] : String, def time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, opt children["children"] :
+    Option < Vec < Collector > > }
 }
 crate::api_struct! {
     #[derive(Default)] request CompletionContext { #[doc =
@@ -332,28 +335,29 @@ impl CompletionSuggester {
     );
 }
 crate::api_struct! {
-    response DfsKnnProfile { opt vector_operations_count["vector_operations_count"] :
-    Option < i64 >, def query["query"] : Vec < KnnQueryProfileResult >, def
-    rewrite_time["rewrite_time"] : i64, def collector["collector"] : Vec <
-    KnnCollectorResult > }
+    #[derive(Default)] response DfsKnnProfile { opt
+    vector_operations_count["vector_operations_count"] : Option < i64 >, def
+    query["query"] : Vec < KnnQueryProfileResult >, def rewrite_time["rewrite_time"] :
+    i64, def collector["collector"] : Vec < KnnCollectorResult > }
 }
 crate::api_struct! {
-    response DfsProfile { opt statistics["statistics"] : Option < DfsStatisticsProfile >,
-    opt knn["knn"] : Option < Vec < DfsKnnProfile > > }
+    #[derive(Default)] response DfsProfile { opt statistics["statistics"] : Option <
+    DfsStatisticsProfile >, opt knn["knn"] : Option < Vec < DfsKnnProfile > > }
 }
 crate::api_struct! {
-    response DfsStatisticsBreakdown { def collection_statistics["collection_statistics"]
-    : i64, def collection_statistics_count["collection_statistics_count"] : i64, def
+    #[derive(Default)] response DfsStatisticsBreakdown { def
+    collection_statistics["collection_statistics"] : i64, def
+    collection_statistics_count["collection_statistics_count"] : i64, def
     create_weight["create_weight"] : i64, def create_weight_count["create_weight_count"]
     : i64, def rewrite["rewrite"] : i64, def rewrite_count["rewrite_count"] : i64, def
     term_statistics["term_statistics"] : i64, def
     term_statistics_count["term_statistics_count"] : i64 }
 }
 crate::api_struct! {
-    response DfsStatisticsProfile { def r#type["type"] : String, def
+    #[derive(Default)] response DfsStatisticsProfile { def r#type["type"] : String, def
     description["description"] : String, opt time["time"] : Option <
-    super::common::Duration >, req time_in_nanos["time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, req breakdown["breakdown"]
+    super::common::Duration >, def time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def breakdown["breakdown"]
     : DfsStatisticsBreakdown, opt debug["debug"] : Option < std::collections::BTreeMap <
     String, serde_json::Value > >, opt children["children"] : Option < Vec <
     DfsStatisticsProfile > > }
@@ -414,15 +418,15 @@ impl DirectGenerator {
     );
 }
 crate::api_struct! {
-    response FetchProfile { def r#type["type"] : String, def description["description"] :
-    String, req time_in_nanos["time_in_nanos"] : super::common::DurationValue <
-    super::common::UnitNanos >, req breakdown["breakdown"] : FetchProfileBreakdown, opt
-    debug["debug"] : Option < FetchProfileDebug >, opt children["children"] : Option <
-    Vec < FetchProfile > > }
+    #[derive(Default)] response FetchProfile { def r#type["type"] : String, def
+    description["description"] : String, def time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def breakdown["breakdown"]
+    : FetchProfileBreakdown, opt debug["debug"] : Option < FetchProfileDebug >, opt
+    children["children"] : Option < Vec < FetchProfile > > }
 }
 crate::api_struct! {
-    response FetchProfileBreakdown { opt load_source["load_source"] : Option < i32 >, opt
-    load_source_count["load_source_count"] : Option < i32 >, opt
+    #[derive(Default)] response FetchProfileBreakdown { opt load_source["load_source"] :
+    Option < i32 >, opt load_source_count["load_source_count"] : Option < i32 >, opt
     load_stored_fields["load_stored_fields"] : Option < i32 >, opt
     load_stored_fields_count["load_stored_fields_count"] : Option < i32 >, opt
     next_reader["next_reader"] : Option < i32 >, opt
@@ -431,8 +435,8 @@ crate::api_struct! {
     i32 > }
 }
 crate::api_struct! {
-    response FetchProfileDebug { opt stored_fields["stored_fields"] : Option < Vec <
-    String > >, opt fast_path["fast_path"] : Option < i32 > }
+    #[derive(Default)] response FetchProfileDebug { opt stored_fields["stored_fields"] :
+    Option < Vec < String > >, opt fast_path["fast_path"] : Option < i32 > }
 }
 crate::api_struct! {
     #[derive(Default)] request FieldCollapse { #[doc =
@@ -955,15 +959,15 @@ crate::api_struct! {
     response InnerHitsResult { req hits["hits"] : HitsMetadata < serde_json::Value > }
 }
 crate::api_struct! {
-    response KnnCollectorResult { def name["name"] : String, def reason["reason"] :
-    String, opt time["time"] : Option < super::common::Duration >, req
+    #[derive(Default)] response KnnCollectorResult { def name["name"] : String, def
+    reason["reason"] : String, opt time["time"] : Option < super::common::Duration >, def
     time_in_nanos["time_in_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, opt children["children"] : Option < Vec <
     KnnCollectorResult > > }
 }
 crate::api_struct! {
-    response KnnQueryProfileBreakdown { def advance["advance"] : i64, def
-    advance_count["advance_count"] : i64, def build_scorer["build_scorer"] : i64, def
+    #[derive(Default)] response KnnQueryProfileBreakdown { def advance["advance"] : i64,
+    def advance_count["advance_count"] : i64, def build_scorer["build_scorer"] : i64, def
     build_scorer_count["build_scorer_count"] : i64, def
     compute_max_score["compute_max_score"] : i64, def
     compute_max_score_count["compute_max_score_count"] : i64, def
@@ -979,10 +983,10 @@ crate::api_struct! {
     shallow_advance_count["shallow_advance_count"] : i64 }
 }
 crate::api_struct! {
-    response KnnQueryProfileResult { def r#type["type"] : String, def
+    #[derive(Default)] response KnnQueryProfileResult { def r#type["type"] : String, def
     description["description"] : String, opt time["time"] : Option <
-    super::common::Duration >, req time_in_nanos["time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, req breakdown["breakdown"]
+    super::common::Duration >, def time_in_nanos["time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def breakdown["breakdown"]
     : KnnQueryProfileBreakdown, opt debug["debug"] : Option < std::collections::BTreeMap
     < String, serde_json::Value > >, opt children["children"] : Option < Vec <
     KnnQueryProfileResult > > }
@@ -1187,12 +1191,13 @@ impl PointInTimeReference {
     );
 }
 crate::api_struct! {
-    response Profile { def shards["shards"] : Vec < ShardProfile >, #[doc =
+    #[derive(Default)] response Profile { def shards["shards"] : Vec < ShardProfile >,
+    #[doc =
     " When profiling is enabled, the original query source and target indices from the coordinating request."]
     opt request["request"] : Option < SearchRequestCoordinatorMetadata > }
 }
 crate::api_struct! {
-    response QueryBreakdown { def advance["advance"] : i64, def
+    #[derive(Default)] response QueryBreakdown { def advance["advance"] : i64, def
     advance_count["advance_count"] : i64, def build_scorer["build_scorer"] : i64, def
     build_scorer_count["build_scorer_count"] : i64, def create_weight["create_weight"] :
     i64, def create_weight_count["create_weight_count"] : i64, def r#match["match"] :
@@ -1207,10 +1212,11 @@ crate::api_struct! {
     set_min_competitive_score_count["set_min_competitive_score_count"] : i64 }
 }
 crate::api_struct! {
-    response QueryProfile { req breakdown["breakdown"] : QueryBreakdown, def
-    description["description"] : String, req time_in_nanos["time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, def r#type["type"] :
-    String, opt children["children"] : Option < Vec < QueryProfile > > }
+    #[derive(Default)] response QueryProfile { def breakdown["breakdown"] :
+    QueryBreakdown, def description["description"] : String, def
+    time_in_nanos["time_in_nanos"] : super::common::DurationValue <
+    super::common::UnitNanos >, def r#type["type"] : String, opt children["children"] :
+    Option < Vec < QueryProfile > > }
 }
 crate::api_struct! {
     #[derive(Default)] request RegexOptions { #[doc =
@@ -1398,8 +1404,9 @@ impl ScriptRescore {
     crate::setters!(boxed script : super::common::Script);
 }
 crate::api_struct! {
-    response SearchProfile { def collector["collector"] : Vec < Collector >, def
-    query["query"] : Vec < QueryProfile >, def rewrite_time["rewrite_time"] : i64 }
+    #[derive(Default)] response SearchProfile { def collector["collector"] : Vec <
+    Collector >, def query["query"] : Vec < QueryProfile >, def
+    rewrite_time["rewrite_time"] : i64 }
 }
 crate::api_struct! {
     #[derive(Default)] request SearchRequestBody { #[doc =
@@ -1543,18 +1550,19 @@ crate::api_struct! {
     " Coordinator snapshot of the original search request, serialized under `profile.request` when profiling is enabled."]
     #[doc =
     " Introduced in Elasticsearch 9.5; omitted when the cluster contains mixed-version nodes that do not serialize this metadata."]
-    response SearchRequestCoordinatorMetadata { #[doc =
+    #[derive(Default)] response SearchRequestCoordinatorMetadata { #[doc =
     " Original query source from the search request (`SearchSourceBuilder` as JSON)."]
     opt source["source"] : Option < SearchRequestBody >, #[doc =
     " Target index expressions from the request (before index resolution)."] opt
     indices["indices"] : Option < Vec < super::common::IndexName > > }
 }
 crate::api_struct! {
-    response ShardProfile { def aggregations["aggregations"] : Vec < AggregationProfile
-    >, def cluster["cluster"] : String, opt dfs["dfs"] : Option < DfsProfile >, opt
-    fetch["fetch"] : Option < FetchProfile >, def id["id"] : String, def index["index"] :
-    super::common::IndexName, def node_id["node_id"] : super::common::NodeId, def
-    searches["searches"] : Vec < SearchProfile >, def shard_id["shard_id"] : i32 }
+    #[derive(Default)] response ShardProfile { def aggregations["aggregations"] : Vec <
+    AggregationProfile >, def cluster["cluster"] : String, opt dfs["dfs"] : Option <
+    DfsProfile >, opt fetch["fetch"] : Option < FetchProfile >, def id["id"] : String,
+    def index["index"] : super::common::IndexName, def node_id["node_id"] :
+    super::common::NodeId, def searches["searches"] : Vec < SearchProfile >, def
+    shard_id["shard_id"] : i32 }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SmoothingModelContainer {

@@ -4,24 +4,27 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! { response
-    AnalyticsCollection { #[doc = " Data stream for the collection."] req
-    event_data_stream["event_data_stream"] : EventDataStream } }
+    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! {
+    #[derive(Default)] response AnalyticsCollection { #[doc =
+    " Data stream for the collection."] def event_data_stream["event_data_stream"] :
+    EventDataStream } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! { response
-    EventDataStream { def name["name"] : super::common::IndexName } }
+    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! {
+    #[derive(Default)] response EventDataStream { def name["name"] :
+    super::common::IndexName } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! { response
-    SearchApplication { #[doc = " Indices that are part of the Search Application."] def
-    indices["indices"] : Vec < super::common::IndexName >, #[doc =
+    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! {
+    #[derive(Default)] response SearchApplication { #[doc =
+    " Indices that are part of the Search Application."] def indices["indices"] : Vec <
+    super::common::IndexName >, #[doc =
     " Analytics collection associated to the Search Application."] opt
     analytics_collection_name["analytics_collection_name"] : Option < super::common::Name
     >, #[doc = " Search template to use on search operations."] opt template["template"]
     : Option < SearchApplicationTemplate >, #[doc = " Search Application name"] def
     name["name"] : super::common::Name, #[doc =
-    " Last time the Search Application was updated."] req
+    " Last time the Search Application was updated."] def
     updated_at_millis["updated_at_millis"] : super::common::EpochTime <
     super::common::UnitMillis > } }
 }
@@ -96,8 +99,8 @@ crate::gated! {
     req result["result"] : super::common::ResultType } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! { response
-    AnalyticsAcknowledgeResponseBase { #[doc =
+    #[cfg(any(feature = "ns-search-application"))] crate ::api_struct! {
+    #[derive(Default)] response AnalyticsAcknowledgeResponseBase { #[doc =
     " For a successful response, this value is always true. On failure, an exception is returned instead."]
     def acknowledged["acknowledged"] : bool, #[doc =
     " The name of the analytics collection created or updated"] def name["name"] :

@@ -10,7 +10,7 @@ crate::api_struct! {
     indices["indices"] : std::collections::BTreeMap < String, ShardStoreIndex > }
 }
 crate::api_struct! {
-    response SearchShardsNodeAttributes { #[doc =
+    #[derive(Default)] response SearchShardsNodeAttributes { #[doc =
     " The human-readable identifier of the node."] def name["name"] :
     super::common::NodeName, #[doc = " The ephemeral ID of the node."] def
     ephemeral_id["ephemeral_id"] : super::common::Id, #[doc =
@@ -23,7 +23,7 @@ crate::api_struct! {
     max_index_version["max_index_version"] : i32 }
 }
 crate::api_struct! {
-    response ShardStoreIndex { opt aliases["aliases"] : Option < Vec <
+    #[derive(Default)] response ShardStoreIndex { opt aliases["aliases"] : Option < Vec <
     super::common::Name > >, opt filter["filter"] : Option <
     super::query_dsl::QueryContainer > }
 }

@@ -45,7 +45,7 @@ impl SearchTemplateRequest {
 }
 crate::api_struct! {
     #[doc = " The response of `search_template`."] response SearchTemplateResponse <
-    TDocument > { def took["took"] : i64, def timed_out["timed_out"] : bool, req
+    TDocument > { def took["took"] : i64, def timed_out["timed_out"] : bool, def
     shards["_shards"] : super::common::ShardStatistics, req hits["hits"] :
     super::search::HitsMetadata < TDocument >, opt aggregations["aggregations"] : Option
     < crate ::Aggregations >, opt clusters["_clusters"] : Option <

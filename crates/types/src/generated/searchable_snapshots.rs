@@ -30,7 +30,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-searchable-snapshots"))] crate ::api_struct! { response
     MountedSnapshot { def snapshot["snapshot"] : super::common::Name, req
-    indices["indices"] : super::common::Indices, req shards["shards"] :
+    indices["indices"] : super::common::Indices, def shards["shards"] :
     super::common::ShardStatistics } }
 }
 crate::gated! {

@@ -19,7 +19,7 @@ crate::gated! {
     " Id for the API key"] def id["id"] : super::common::Id, #[doc =
     " Name of the API key."] def name["name"] : super::common::Name, #[doc =
     " The type of the API key (e.g. `rest` or `cross_cluster`)."] req r#type["type"] :
-    ApiKeyType, #[doc = " Creation time for the API key in milliseconds."] req
+    ApiKeyType, #[doc = " Creation time for the API key in milliseconds."] def
     creation["creation"] : super::common::EpochTime < super::common::UnitMillis >, #[doc
     = " Expiration time for the API key in milliseconds."] opt expiration["expiration"] :
     Option < super::common::EpochTime < super::common::UnitMillis > >, #[doc =
@@ -86,14 +86,14 @@ crate::gated! {
     resources : Vec < String >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response BulkError { #[doc
-    = " The number of errors"] def count["count"] : i32, #[doc =
-    " Details about the errors, keyed by role name"] def details["details"] :
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response BulkError { #[doc = " The number of errors"] def count["count"] : i32, #[doc
+    = " Details about the errors, keyed by role name"] def details["details"] :
     std::collections::BTreeMap < String, super::common::ErrorCause > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response ClusterNode { def
-    name["name"] : super::common::Name } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response ClusterNode { def name["name"] : super::common::Name } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::spec_enum! { ClusterPrivilege open Other
@@ -131,8 +131,8 @@ crate::gated! {
     "read_project_routing", ManageProjectRouting = "manage_project_routing" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response CreatedStatus {
-    def created["created"] : bool } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response CreatedStatus { def created["created"] : bool } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::spec_enum! { CredentialManagedBy { Cloud
@@ -250,12 +250,14 @@ crate::gated! {
     >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response NodeSecurityStats
-    { #[doc = " Role statistics."] req roles["roles"] : RolesStats } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response NodeSecurityStats { #[doc = " Role statistics."] def roles["roles"] :
+    RolesStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response RealmInfo { def
-    name["name"] : super::common::Name, def r#type["type"] : String } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response RealmInfo { def name["name"] : super::common::Name, def r#type["type"] :
+    String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::spec_enum! { RemoteClusterPrivilege {
@@ -373,8 +375,8 @@ crate::gated! {
     transient_metadata : std::collections::BTreeMap < String, serde_json::Value >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    RoleDescriptorRead { #[doc =
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response RoleDescriptorRead { #[doc =
     " A list of cluster privileges. These privileges define the cluster level actions that API keys are able to execute."]
     def cluster["cluster"] : Vec < ClusterPrivilege >, #[doc =
     " A list of indices permissions entries."] def indices["indices" | "index"] : Vec <
@@ -460,9 +462,9 @@ crate::gated! {
     std::collections::BTreeMap < String, String >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response RolesStats {
-    #[doc = " Document-level security (DLS) statistics."] req dls["dls"] :
-    super::xpack::SecurityRolesDls } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response RolesStats { #[doc = " Document-level security (DLS) statistics."] def
+    dls["dls"] : super::xpack::SecurityRolesDls } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)] shared
@@ -493,12 +495,12 @@ crate::gated! {
     "string", Json = "json" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response User { opt
-    email["email"] : Option < String >, opt full_name["full_name"] : Option <
-    super::common::Name >, def metadata["metadata"] : super::common::Metadata, def
-    roles["roles"] : Vec < String >, def username["username"] : super::common::Username,
-    def enabled["enabled"] : bool, opt profile_uid["profile_uid"] : Option <
-    UserProfileId > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response User { opt email["email"] : Option < String >, opt full_name["full_name"] :
+    Option < super::common::Name >, def metadata["metadata"] : super::common::Metadata,
+    def roles["roles"] : Vec < String >, def username["username"] :
+    super::common::Username, def enabled["enabled"] : bool, opt
+    profile_uid["profile_uid"] : Option < UserProfileId > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
@@ -529,34 +531,35 @@ crate::gated! {
     def allow_restricted_indices["allow_restricted_indices"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response UserProfile { def
-    uid["uid"] : UserProfileId, req user["user"] : UserProfileUser, def data["data"] :
-    std::collections::BTreeMap < String, serde_json::Value >, def labels["labels"] :
-    std::collections::BTreeMap < String, serde_json::Value >, opt enabled["enabled"] :
-    Option < bool > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response UserProfile { def uid["uid"] : UserProfileId, def user["user"] :
+    UserProfileUser, def data["data"] : std::collections::BTreeMap < String,
+    serde_json::Value >, def labels["labels"] : std::collections::BTreeMap < String,
+    serde_json::Value >, opt enabled["enabled"] : Option < bool > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    UserProfileHitMetadata { def primary_term["_primary_term"] : i64, def
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response UserProfileHitMetadata { def primary_term["_primary_term"] : i64, def
     seq_no["_seq_no"] : super::common::SequenceNumber } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] pub type UserProfileId = String;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response UserProfileUser {
-    opt email["email"] : Option < String >, opt full_name["full_name"] : Option <
-    super::common::Name >, def realm_name["realm_name"] : super::common::Name, opt
-    realm_domain["realm_domain"] : Option < super::common::Name >, def roles["roles"] :
-    Vec < String >, def username["username"] : super::common::Username } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response UserProfileUser { opt email["email"] : Option < String >, opt
+    full_name["full_name"] : Option < super::common::Name >, def realm_name["realm_name"]
+    : super::common::Name, opt realm_domain["realm_domain"] : Option <
+    super::common::Name >, def roles["roles"] : Vec < String >, def username["username"]
+    : super::common::Username } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    UserProfileWithMetadata { def uid["uid"] : UserProfileId, req user["user"] :
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response UserProfileWithMetadata { def uid["uid"] : UserProfileId, def user["user"] :
     UserProfileUser, def data["data"] : std::collections::BTreeMap < String,
     serde_json::Value >, def labels["labels"] : std::collections::BTreeMap < String,
     serde_json::Value >, opt enabled["enabled"] : Option < bool >, def
-    last_synchronized["last_synchronized"] : i64, req doc["_doc"] :
+    last_synchronized["last_synchronized"] : i64, def doc["_doc"] :
     UserProfileHitMetadata } }
 }
 crate::gated! {
@@ -593,9 +596,9 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.authenticate`."] response SecurityAuthenticateResponse {
-    opt api_key["api_key"] : Option < AuthenticateApiKey >, req
+    opt api_key["api_key"] : Option < AuthenticateApiKey >, def
     authentication_realm["authentication_realm"] : RealmInfo, opt email["email"] : Option
-    < String >, opt full_name["full_name"] : Option < super::common::Name >, req
+    < String >, opt full_name["full_name"] : Option < super::common::Name >, def
     lookup_realm["lookup_realm"] : RealmInfo, def metadata["metadata"] :
     super::common::Metadata, def roles["roles"] : Vec < String >, def
     username["username"] : super::common::Username, def enabled["enabled"] : bool, def
@@ -603,9 +606,10 @@ crate::gated! {
     AuthenticateToken > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response AuthenticateToken
-    { opt name["name"] : Option < super::common::Name >, opt r#type["type"] : Option <
-    String >, opt managed_by["managed_by"] : Option < CredentialManagedBy > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response AuthenticateToken { opt name["name"] : Option < super::common::Name >, opt
+    r#type["type"] : Option < String >, opt managed_by["managed_by"] : Option <
+    CredentialManagedBy > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
@@ -697,7 +701,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.clear_api_key_cache`."] response
-    SecurityClearApiKeyCacheResponse { req nodes_["_nodes"] :
+    SecurityClearApiKeyCacheResponse { def nodes_["_nodes"] :
     super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String,
     ClusterNode > } }
@@ -705,7 +709,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.clear_cached_privileges`."] response
-    SecurityClearCachedPrivilegesResponse { req nodes_["_nodes"] :
+    SecurityClearCachedPrivilegesResponse { def nodes_["_nodes"] :
     super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String,
     ClusterNode > } }
@@ -713,7 +717,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.clear_cached_realms`."] response
-    SecurityClearCachedRealmsResponse { req nodes_["_nodes"] :
+    SecurityClearCachedRealmsResponse { def nodes_["_nodes"] :
     super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String,
     ClusterNode > } }
@@ -721,7 +725,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.clear_cached_roles`."] response
-    SecurityClearCachedRolesResponse { req nodes_["_nodes"] :
+    SecurityClearCachedRolesResponse { def nodes_["_nodes"] :
     super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String,
     ClusterNode > } }
@@ -729,7 +733,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.clear_cached_service_tokens`."] response
-    SecurityClearCachedServiceTokensResponse { req nodes_["_nodes"] :
+    SecurityClearCachedServiceTokensResponse { def nodes_["_nodes"] :
     super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def nodes["nodes"] : std::collections::BTreeMap < String,
     ClusterNode > } }
@@ -842,29 +846,29 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.create_service_token`."] response
-    SecurityCreateServiceTokenResponse { def created["created"] : bool, req
+    SecurityCreateServiceTokenResponse { def created["created"] : bool, def
     token["token"] : CreateServiceTokenToken } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    CreateServiceTokenToken { def name["name"] : super::common::Name, def value["value"]
-    : String } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response CreateServiceTokenToken { def name["name"] : super::common::Name, def
+    value["value"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response Authentication {
-    def username["username"] : String, def roles["roles"] : Vec < String >, opt
-    full_name["full_name"] : Option < String >, opt email["email"] : Option < String >,
-    opt token["token"] : Option < std::collections::BTreeMap < String, String > >, def
-    metadata["metadata"] : super::common::Metadata, def enabled["enabled"] : bool, req
-    authentication_realm["authentication_realm"] : AuthenticationRealm, req
-    lookup_realm["lookup_realm"] : AuthenticationRealm, def
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response Authentication { def username["username"] : String, def roles["roles"] : Vec
+    < String >, opt full_name["full_name"] : Option < String >, opt email["email"] :
+    Option < String >, opt token["token"] : Option < std::collections::BTreeMap < String,
+    String > >, def metadata["metadata"] : super::common::Metadata, def
+    enabled["enabled"] : bool, def authentication_realm["authentication_realm"] :
+    AuthenticationRealm, def lookup_realm["lookup_realm"] : AuthenticationRealm, def
     authentication_type["authentication_type"] : String, opt api_key["api_key"] : Option
     < std::collections::BTreeMap < String, String > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    AuthenticationRealm { def name["name"] : String, def r#type["type"] : String, opt
-    domain["domain"] : Option < String > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response AuthenticationRealm { def name["name"] : String, def r#type["type"] :
+    String, opt domain["domain"] : Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
@@ -889,8 +893,8 @@ crate::gated! {
     String, opt authentication["authentication"] : Option < Authentication > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response FoundStatus { def
-    found["found"] : bool } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response FoundStatus { def found["found"] : bool } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] #[doc =
@@ -949,16 +953,17 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.enroll_kibana`."] response SecurityEnrollKibanaResponse {
-    req token["token"] : EnrollKibanaToken, #[doc =
+    def token["token"] : EnrollKibanaToken, #[doc =
     " The CA certificate used to sign the node certificates that Elasticsearch uses for TLS on the HTTP layer."]
     #[doc =
     " The certificate is returned as a Base64 encoded string of the ASN.1 DER encoding of the certificate."]
     def http_ca["http_ca"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response EnrollKibanaToken
-    { #[doc = " The name of the bearer token for the `elastic/kibana` service account."]
-    def name["name"] : String, #[doc =
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response EnrollKibanaToken { #[doc =
+    " The name of the bearer token for the `elastic/kibana` service account."] def
+    name["name"] : String, #[doc =
     " The value of the bearer token for the `elastic/kibana` service account."] #[doc =
     " Use this value to authenticate the service account with Elasticsearch."] def
     value["value"] : String } }
@@ -1032,19 +1037,19 @@ crate::gated! {
     pub type SecurityGetRoleResponse = std::collections::BTreeMap < String, Role >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response Role { def
-    cluster["cluster"] : Vec < ClusterPrivilege >, def indices["indices"] : Vec <
-    IndicesPrivilegesRead >, opt remote_indices["remote_indices"] : Option < Vec <
-    RemoteIndicesPrivileges > >, opt remote_cluster["remote_cluster"] : Option < Vec <
-    RemoteClusterPrivileges > >, def metadata["metadata"] : super::common::Metadata, opt
-    description["description"] : Option < String >, opt run_as["run_as"] : Option < Vec <
-    String > >, opt transient_metadata["transient_metadata"] : Option <
-    std::collections::BTreeMap < String, serde_json::Value > >, def
-    applications["applications"] : Vec < ApplicationPrivileges >, opt
-    role_templates["role_templates"] : Option < Vec < RoleTemplate > >, opt
-    global["global"] : Option < std::collections::BTreeMap < String,
-    std::collections::BTreeMap < String, std::collections::BTreeMap < String, Vec <
-    String > > > > > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response Role { def cluster["cluster"] : Vec < ClusterPrivilege >, def
+    indices["indices"] : Vec < IndicesPrivilegesRead >, opt
+    remote_indices["remote_indices"] : Option < Vec < RemoteIndicesPrivileges > >, opt
+    remote_cluster["remote_cluster"] : Option < Vec < RemoteClusterPrivileges > >, def
+    metadata["metadata"] : super::common::Metadata, opt description["description"] :
+    Option < String >, opt run_as["run_as"] : Option < Vec < String > >, opt
+    transient_metadata["transient_metadata"] : Option < std::collections::BTreeMap <
+    String, serde_json::Value > >, def applications["applications"] : Vec <
+    ApplicationPrivileges >, opt role_templates["role_templates"] : Option < Vec <
+    RoleTemplate > >, opt global["global"] : Option < std::collections::BTreeMap <
+    String, std::collections::BTreeMap < String, std::collections::BTreeMap < String, Vec
+    < String > > > > > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] #[doc =
@@ -1058,21 +1063,21 @@ crate::gated! {
     RoleDescriptorWrapper >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    RoleDescriptorWrapper { req role_descriptor["role_descriptor"] : RoleDescriptorRead }
-    }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response RoleDescriptorWrapper { def role_descriptor["role_descriptor"] :
+    RoleDescriptorRead } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response NodesCredentials
-    { #[doc =
-    " General status showing how nodes respond to the above collection request"] req
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response NodesCredentials { #[doc =
+    " General status showing how nodes respond to the above collection request"] def
     nodes["_nodes"] : super::common::NodeStatistics, #[doc =
     " File-backed tokens collected from all nodes"] def file_tokens["file_tokens"] :
     std::collections::BTreeMap < String, NodesCredentialsFileToken > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    NodesCredentialsFileToken { def nodes["nodes"] : Vec < String > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response NodesCredentialsFileToken { def nodes["nodes"] : Vec < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
@@ -1080,7 +1085,7 @@ crate::gated! {
     SecurityGetServiceCredentialsResponse { def service_account["service_account"] :
     String, def count["count"] : i32, def tokens["tokens"] : std::collections::BTreeMap <
     String, super::common::Metadata >, #[doc =
-    " Service account credentials collected from all nodes of the cluster."] req
+    " Service account credentials collected from all nodes of the cluster."] def
     nodes_credentials["nodes_credentials"] : NodesCredentials } }
 }
 crate::gated! {
@@ -1088,10 +1093,10 @@ crate::gated! {
     " The response of `security.get_settings`."] response SecurityGetSettingsResponse {
     #[doc =
     " Settings for the index used for most security configuration, including native realm users and roles configured with the API."]
-    req security["security"] : SecuritySettings, #[doc =
-    " Settings for the index used to store profile information."] req
+    def security["security"] : SecuritySettings, #[doc =
+    " Settings for the index used to store profile information."] def
     security_profile["security-profile"] : SecuritySettings, #[doc =
-    " Settings for the index used to store tokens."] req
+    " Settings for the index used to store tokens."] def
     security_tokens["security-tokens"] : SecuritySettings } }
 }
 crate::gated! {
@@ -1124,19 +1129,20 @@ crate::gated! {
     RefreshToken = "refresh_token" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response AuthenticatedUser
-    { opt email["email"] : Option < String >, opt full_name["full_name"] : Option <
-    super::common::Name >, def metadata["metadata"] : super::common::Metadata, def
-    roles["roles"] : Vec < String >, def username["username"] : super::common::Username,
-    def enabled["enabled"] : bool, opt profile_uid["profile_uid"] : Option <
-    UserProfileId >, req authentication_realm["authentication_realm"] : UserRealm, req
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response AuthenticatedUser { opt email["email"] : Option < String >, opt
+    full_name["full_name"] : Option < super::common::Name >, def metadata["metadata"] :
+    super::common::Metadata, def roles["roles"] : Vec < String >, def
+    username["username"] : super::common::Username, def enabled["enabled"] : bool, opt
+    profile_uid["profile_uid"] : Option < UserProfileId >, def
+    authentication_realm["authentication_realm"] : UserRealm, def
     lookup_realm["lookup_realm"] : UserRealm, opt
     authentication_provider["authentication_provider"] : Option < AuthenticationProvider
     >, def authentication_type["authentication_type"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    AuthenticationProvider { def r#type["type"] : String, def name["name"] :
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response AuthenticationProvider { def r#type["type"] : String, def name["name"] :
     super::common::Name } }
 }
 crate::gated! {
@@ -1176,11 +1182,12 @@ crate::gated! {
     scope["scope"] : Option < String >, def r#type["type"] : String, opt
     refresh_token["refresh_token"] : Option < String >, opt
     kerberos_authentication_response_token["kerberos_authentication_response_token"] :
-    Option < String >, req authentication["authentication"] : AuthenticatedUser } }
+    Option < String >, def authentication["authentication"] : AuthenticatedUser } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response UserRealm { def
-    name["name"] : super::common::Name, def r#type["type"] : String } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response UserRealm { def name["name"] : super::common::Name, def r#type["type"] :
+    String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] #[doc = " The response of `security.get_user`."]
@@ -1197,8 +1204,8 @@ crate::gated! {
     RemoteUserIndicesPrivileges > >, def run_as["run_as"] : Vec < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    GetUserProfileErrors { def count["count"] : i64, def details["details"] :
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response GetUserProfileErrors { def count["count"] : i64, def details["details"] :
     std::collections::BTreeMap < String, super::common::ErrorCause > } }
 }
 crate::gated! {
@@ -1333,9 +1340,10 @@ crate::gated! {
     super::common::Username } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response
-    HasPrivilegesUserProfileErrors { def count["count"] : i64, def details["details"] :
-    std::collections::BTreeMap < String, super::common::ErrorCause > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response HasPrivilegesUserProfileErrors { def count["count"] : i64, def
+    details["details"] : std::collections::BTreeMap < String, super::common::ErrorCause >
+    } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)] request
@@ -1585,7 +1593,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.put_role`."] response SecurityPutRoleResponse { #[doc =
-    " When an existing role is updated, `created` is set to `false`."] req role["role"] :
+    " When an existing role is updated, `created` is set to `false`."] def role["role"] :
     CreatedStatus } }
 }
 crate::gated! {
@@ -1616,7 +1624,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.put_role_mapping`."] response
-    SecurityPutRoleMappingResponse { opt created["created"] : Option < bool >, req
+    SecurityPutRoleMappingResponse { opt created["created"] : Option < bool >, def
     role_mapping["role_mapping"] : CreatedStatus } }
 }
 crate::gated! {
@@ -1881,8 +1889,8 @@ crate::gated! {
     Option < std::collections::BTreeMap < String, ApiKeyAggregate > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response QueryRole { #[doc
-    =
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response QueryRole { #[doc =
     " A list of cluster privileges. These privileges define the cluster level actions that API keys are able to execute."]
     opt cluster["cluster"] : Option < Vec < ClusterPrivilege > >, #[doc =
     " A list of indices permissions entries."] opt indices["indices" | "index"] : Option
@@ -1995,12 +2003,13 @@ crate::gated! {
     Some("terms"), RoleQueryContainer::Wildcard(_) => Some("wildcard"), } } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response QueryUser { opt
-    email["email"] : Option < String >, opt full_name["full_name"] : Option <
-    super::common::Name >, def metadata["metadata"] : super::common::Metadata, def
-    roles["roles"] : Vec < String >, def username["username"] : super::common::Username,
-    def enabled["enabled"] : bool, opt profile_uid["profile_uid"] : Option <
-    UserProfileId >, opt sort["_sort"] : Option < super::common::SortResults > } }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response QueryUser { opt email["email"] : Option < String >, opt
+    full_name["full_name"] : Option < super::common::Name >, def metadata["metadata"] :
+    super::common::Metadata, def roles["roles"] : Vec < String >, def
+    username["username"] : super::common::Username, def enabled["enabled"] : bool, opt
+    profile_uid["profile_uid"] : Option < UserProfileId >, opt sort["_sort"] : Option <
+    super::common::SortResults > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
@@ -2251,7 +2260,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
     " The response of `security.suggest_user_profiles`."] response
     SecuritySuggestUserProfilesResponse { #[doc =
-    " Metadata about the number of matching profiles."] req total["total"] :
+    " Metadata about the number of matching profiles."] def total["total"] :
     TotalUserProfiles, #[doc =
     " The number of milliseconds it took Elasticsearch to run the request."] def
     took["took"] : i64, #[doc =
@@ -2259,9 +2268,9 @@ crate::gated! {
     def profiles["profiles"] : Vec < UserProfile > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { response TotalUserProfiles
-    { def value["value"] : i64, def relation["relation"] : super::common::RelationName }
-    }
+    #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
+    response TotalUserProfiles { def value["value"] : i64, def relation["relation"] :
+    super::common::RelationName } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =

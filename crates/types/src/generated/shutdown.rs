@@ -15,7 +15,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-shutdown"))] crate ::api_struct! { response
     NodeShutdownStatus { def node_id["node_id"] : super::common::NodeId, req
-    r#type["type"] : ShutdownType, def reason["reason"] : String, req
+    r#type["type"] : ShutdownType, def reason["reason"] : String, def
     shutdown_startedmillis["shutdown_startedmillis"] : super::common::EpochTime <
     super::common::UnitMillis >, req status["status"] : ShutdownStatus, req
     shard_migration["shard_migration"] : ShardMigrationStatus, req

@@ -65,7 +65,7 @@ crate::gated! {
     docs["docs"] : Vec < SimulateIngestDocumentResult > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-simulate"))] crate ::api_struct! { response
-    SimulateIngestDocumentResult { opt doc["doc"] : Option < IngestDocumentSimulation > }
-    }
+    #[cfg(any(feature = "ns-simulate"))] crate ::api_struct! { #[derive(Default)]
+    response SimulateIngestDocumentResult { opt doc["doc"] : Option <
+    IngestDocumentSimulation > } }
 }

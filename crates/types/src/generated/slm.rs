@@ -28,10 +28,11 @@ crate::gated! {
     metadata : super::common::Metadata, plain partial : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { response InProgress { def
-    name["name"] : super::common::Name, req start_time_millis["start_time_millis"] :
-    super::common::EpochTime < super::common::UnitMillis >, def state["state"] : String,
-    def uuid["uuid"] : super::common::Uuid } }
+    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[derive(Default)] response
+    InProgress { def name["name"] : super::common::Name, def
+    start_time_millis["start_time_millis"] : super::common::EpochTime <
+    super::common::UnitMillis >, def state["state"] : String, def uuid["uuid"] :
+    super::common::Uuid } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { response Invocation { def
@@ -39,10 +40,11 @@ crate::gated! {
     super::common::DateTime } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { response Policy { opt
-    config["config"] : Option < Configuration >, def name["name"] : super::common::Name,
-    def repository["repository"] : String, opt retention["retention"] : Option <
-    Retention >, def schedule["schedule"] : super::watcher::CronExpression } }
+    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[derive(Default)] response
+    Policy { opt config["config"] : Option < Configuration >, def name["name"] :
+    super::common::Name, def repository["repository"] : String, opt
+    retention["retention"] : Option < Retention >, def schedule["schedule"] :
+    super::watcher::CronExpression } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[derive(Default)] shared
@@ -58,33 +60,33 @@ crate::gated! {
     min_count : i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { response SnapshotLifecycle {
-    opt in_progress["in_progress"] : Option < InProgress >, opt
+    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[derive(Default)] response
+    SnapshotLifecycle { opt in_progress["in_progress"] : Option < InProgress >, opt
     last_failure["last_failure"] : Option < Invocation >, opt
     last_success["last_success"] : Option < Invocation >, #[doc =
     " The last time the policy was modified."] opt modified_date["modified_date"] :
-    Option < super::common::DateTime >, req modified_date_millis["modified_date_millis"]
+    Option < super::common::DateTime >, def modified_date_millis["modified_date_millis"]
     : super::common::EpochTime < super::common::UnitMillis >, #[doc =
     " The next time the policy will run."] opt next_execution["next_execution"] : Option
-    < super::common::DateTime >, req next_execution_millis["next_execution_millis"] :
-    super::common::EpochTime < super::common::UnitMillis >, req policy["policy"] :
+    < super::common::DateTime >, def next_execution_millis["next_execution_millis"] :
+    super::common::EpochTime < super::common::UnitMillis >, def policy["policy"] :
     Policy, #[doc = " The version of the snapshot policy."] #[doc =
     " Only the latest version is stored and incremented when the policy is updated."] def
-    version["version"] : super::common::VersionNumber, req stats["stats"] : Statistics }
+    version["version"] : super::common::VersionNumber, def stats["stats"] : Statistics }
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { response SnapshotPolicyStats {
-    def policy["policy"] : String, def snapshots_taken["snapshots_taken"] : i64, def
-    snapshots_failed["snapshots_failed"] : i64, def
-    snapshots_deleted["snapshots_deleted"] : i64, def
+    #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[derive(Default)] response
+    SnapshotPolicyStats { def policy["policy"] : String, def
+    snapshots_taken["snapshots_taken"] : i64, def snapshots_failed["snapshots_failed"] :
+    i64, def snapshots_deleted["snapshots_deleted"] : i64, def
     snapshot_deletion_failures["snapshot_deletion_failures"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-slm", feature = "ns-xpack"))] crate ::api_struct! { response
-    Statistics { opt retention_deletion_time["retention_deletion_time"] : Option <
-    super::common::Duration >, opt
-    retention_deletion_time_millis["retention_deletion_time_millis"] : Option <
+    #[cfg(any(feature = "ns-slm", feature = "ns-xpack"))] crate ::api_struct! {
+    #[derive(Default)] response Statistics { opt
+    retention_deletion_time["retention_deletion_time"] : Option < super::common::Duration
+    >, opt retention_deletion_time_millis["retention_deletion_time_millis"] : Option <
     super::common::DurationValue < super::common::UnitMillis > >, opt
     retention_failed["retention_failed"] : Option < i64 >, opt
     retention_runs["retention_runs"] : Option < i64 >, opt
@@ -118,7 +120,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-slm"))] crate ::api_struct! { #[doc =
     " The response of `slm.get_stats`."] response SlmGetStatsResponse { req
-    retention_deletion_time["retention_deletion_time"] : super::common::Duration, req
+    retention_deletion_time["retention_deletion_time"] : super::common::Duration, def
     retention_deletion_time_millis["retention_deletion_time_millis"] :
     super::common::DurationValue < super::common::UnitMillis >, def
     retention_failed["retention_failed"] : i64, def retention_runs["retention_runs"] :

@@ -60,8 +60,8 @@ crate::gated! {
     String, plain max_concurrent_batch_deletes : i32, plain readonly : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    FileCountSnapshotStats { def file_count["file_count"] : i32, def
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response FileCountSnapshotStats { def file_count["file_count"] : i32, def
     size_in_bytes["size_in_bytes"] : i64 } }
 }
 crate::gated! {
@@ -112,9 +112,9 @@ crate::gated! {
     plain base_path : String, plain client : String, plain readonly : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response IndexDetails {
-    def shard_count["shard_count"] : i32, opt size["size"] : Option <
-    super::common::ByteSize >, def size_in_bytes["size_in_bytes"] : i64, def
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response IndexDetails { def shard_count["shard_count"] : i32, opt size["size"] :
+    Option < super::common::ByteSize >, def size_in_bytes["size_in_bytes"] : i64, def
     max_segments_per_shard["max_segments_per_shard"] : i64 } }
 }
 crate::gated! {
@@ -326,8 +326,8 @@ crate::gated! {
     throttled_delete_retry_maximum_number_of_retries : i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response ShardsStats {
-    #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response ShardsStats { #[doc =
     " The number of shards that initialized, started, and finalized successfully."] def
     done["done"] : i64, #[doc =
     " The number of shards that failed to be included in the snapshot."] def
@@ -354,17 +354,17 @@ crate::gated! {
     STARTED = "STARTED" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    ShardsStatsSummary { req incremental["incremental"] : ShardsStatsSummaryItem, req
-    total["total"] : ShardsStatsSummaryItem, req
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response ShardsStatsSummary { def incremental["incremental"] :
+    ShardsStatsSummaryItem, def total["total"] : ShardsStatsSummaryItem, def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, opt time["time"] : Option < super::common::Duration >,
-    req time_in_millis["time_in_millis"] : super::common::DurationValue <
+    def time_in_millis["time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    ShardsStatsSummaryItem { def file_count["file_count"] : i64, def
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response ShardsStatsSummaryItem { def file_count["file_count"] : i64, def
     size_in_bytes["size_in_bytes"] : i64 } }
 }
 crate::gated! {
@@ -416,21 +416,22 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    SnapshotIndexStats { def shards["shards"] : std::collections::BTreeMap < String,
-    SnapshotShardsStatus >, req shards_stats["shards_stats"] : ShardsStats, req
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotIndexStats { def shards["shards"] : std::collections::BTreeMap <
+    String, SnapshotShardsStatus >, def shards_stats["shards_stats"] : ShardsStats, def
     stats["stats"] : SnapshotStats } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response SnapshotInfo {
-    def data_streams["data_streams"] : Vec < String >, opt duration["duration"] : Option
-    < super::common::Duration >, opt duration_in_millis["duration_in_millis"] : Option <
-    super::common::DurationValue < super::common::UnitMillis > >, opt
-    end_time["end_time"] : Option < super::common::DateTime >, opt
-    end_time_in_millis["end_time_in_millis"] : Option < super::common::EpochTime <
-    super::common::UnitMillis > >, opt failures["failures"] : Option < Vec <
-    SnapshotShardFailure > >, opt include_global_state["include_global_state"] : Option <
-    bool >, opt indices["indices"] : Option < Vec < super::common::IndexName > >, opt
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotInfo { def data_streams["data_streams"] : Vec < String >, opt
+    duration["duration"] : Option < super::common::Duration >, opt
+    duration_in_millis["duration_in_millis"] : Option < super::common::DurationValue <
+    super::common::UnitMillis > >, opt end_time["end_time"] : Option <
+    super::common::DateTime >, opt end_time_in_millis["end_time_in_millis"] : Option <
+    super::common::EpochTime < super::common::UnitMillis > >, opt failures["failures"] :
+    Option < Vec < SnapshotShardFailure > >, opt
+    include_global_state["include_global_state"] : Option < bool >, opt
+    indices["indices"] : Option < Vec < super::common::IndexName > >, opt
     index_details["index_details"] : Option < std::collections::BTreeMap < String,
     IndexDetails > >, opt metadata["metadata"] : Option < super::common::Metadata >, opt
     reason["reason"] : Option < String >, opt repository["repository"] : Option <
@@ -445,32 +446,32 @@ crate::gated! {
     InfoFeatureState > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    SnapshotShardFailure { def index["index"] : super::common::IndexName, opt
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotShardFailure { def index["index"] : super::common::IndexName, opt
     node_id["node_id"] : Option < super::common::Id >, def reason["reason"] : String, def
     shard_id["shard_id"] : i32, def index_uuid["index_uuid"] : super::common::Id, def
     status["status"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    SnapshotShardsStatus { req stage["stage"] : ShardsStatsStage, req stats["stats"] :
+    SnapshotShardsStatus { req stage["stage"] : ShardsStatsStage, def stats["stats"] :
     ShardsStatsSummary } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response SnapshotStats {
-    #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotStats { #[doc =
     " The number and size of files that still need to be copied as part of the incremental snapshot."]
     #[doc =
     " For completed snapshots, this property indicates the number and size of files that were not already in the repository and were copied as part of the incremental snapshot."]
-    req incremental["incremental"] : FileCountSnapshotStats, #[doc =
-    " The time, in milliseconds, when the snapshot creation process started."] req
+    def incremental["incremental"] : FileCountSnapshotStats, #[doc =
+    " The time, in milliseconds, when the snapshot creation process started."] def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, opt time["time"] : Option < super::common::Duration >,
     #[doc =
     " The total time, in milliseconds, that it took for the snapshot process to complete."]
-    req time_in_millis["time_in_millis"] : super::common::DurationValue <
+    def time_in_millis["time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
-    " The total number and size of files that are referenced by the snapshot."] req
+    " The total number and size of files that are referenced by the snapshot."] def
     total["total"] : FileCountSnapshotStats } }
 }
 crate::gated! {
@@ -673,23 +674,24 @@ crate::gated! {
     location : String, plain max_number_of_snapshots : i32, plain readonly : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response Status { #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response Status { #[doc =
     " Indicates whether the current cluster state is included in the snapshot."] def
     include_global_state["include_global_state"] : bool, def indices["indices"] :
     std::collections::BTreeMap < String, SnapshotIndexStats >, #[doc =
     " The name of the repository that includes the snapshot."] def
     repository["repository"] : String, #[doc =
-    " Statistics for the shards in the snapshot."] req shards_stats["shards_stats"] :
+    " Statistics for the shards in the snapshot."] def shards_stats["shards_stats"] :
     ShardsStats, #[doc = " The name of the snapshot."] def snapshot["snapshot"] : String,
     #[doc = " The current snapshot state:"] def state["state"] : String, #[doc =
     " Details about the number (`file_count`) and size (`size_in_bytes`) of files included in the snapshot."]
-    req stats["stats"] : SnapshotStats, #[doc =
+    def stats["stats"] : SnapshotStats, #[doc =
     " The universally unique identifier (UUID) for the snapshot."] def uuid["uuid"] :
     super::common::Uuid } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    CleanupRepositoryResults { #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response CleanupRepositoryResults { #[doc =
     " The number of binary large objects (blobs) removed from the snapshot repository during cleanup operations."]
     #[doc =
     " A non-zero value indicates that unreferenced blobs were found and subsequently cleaned up."]
@@ -701,7 +703,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[doc =
     " The response of `snapshot.cleanup_repository`."] response
     SnapshotCleanupRepositoryResponse { #[doc = " Statistics for cleanup operations."]
-    req results["results"] : CleanupRepositoryResults } }
+    def results["results"] : CleanupRepositoryResults } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[doc =
@@ -801,10 +803,10 @@ crate::gated! {
     > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response
-    SnapshotResponseItem { def repository["repository"] : super::common::Name, opt
-    snapshots["snapshots"] : Option < Vec < SnapshotInfo > >, opt error["error"] : Option
-    < super::common::ErrorCause > } }
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotResponseItem { def repository["repository"] : super::common::Name,
+    opt snapshots["snapshots"] : Option < Vec < SnapshotInfo > >, opt error["error"] :
+    Option < super::common::ErrorCause > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] #[doc =
@@ -820,7 +822,7 @@ crate::gated! {
     read_end["read_end"] : i64, #[doc =
     " The position, in bytes, at which read operations started."] def
     read_start["read_start"] : i64, #[doc =
-    " A description of every read operation performed on the blob."] req reads["reads"] :
+    " A description of every read operation performed on the blob."] def reads["reads"] :
     ReadBlobDetails, #[doc = " The size of the blob."] req size["size"] :
     super::common::ByteSize, #[doc = " The size of the blob in bytes."] def
     size_bytes["size_bytes"] : i64 } }
@@ -837,20 +839,20 @@ crate::gated! {
     super::common::DurationValue < super::common::UnitNanos > >, #[doc =
     " The elapsed time spent writing the blob."] req write_elapsed["write_elapsed"] :
     super::common::Duration, #[doc =
-    " The elapsed time spent writing the blob, in nanoseconds."] req
+    " The elapsed time spent writing the blob, in nanoseconds."] def
     write_elapsed_nanos["write_elapsed_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The length of time spent waiting for the `max_snapshot_bytes_per_sec` (or `indices.recovery.max_bytes_per_sec` if the recovery settings for managed services are set) throttle while writing the blob."]
     req write_throttled["write_throttled"] : super::common::Duration, #[doc =
     " The length of time spent waiting for the `max_snapshot_bytes_per_sec` (or `indices.recovery.max_bytes_per_sec` if the recovery settings for managed services are set) throttle while writing the blob, in nanoseconds."]
-    req write_throttled_nanos["write_throttled_nanos"] : super::common::DurationValue <
+    def write_throttled_nanos["write_throttled_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
-    " The node which wrote the blob and coordinated the read operations."] req
+    " The node which wrote the blob and coordinated the read operations."] def
     writer_node["writer_node"] : SnapshotNodeInfo } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response ReadBlobDetails {
-    #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response ReadBlobDetails { #[doc =
     " Indicates whether the read operation may have started before the write operation was complete."]
     opt before_write_complete["before_write_complete"] : Option < bool >, #[doc =
     " The length of time spent reading the blob."] #[doc =
@@ -864,13 +866,13 @@ crate::gated! {
     #[doc = " If the blob was not found, this detail is omitted."] opt
     first_byte_time["first_byte_time"] : Option < super::common::Duration >, #[doc =
     " The length of time waiting for the first byte of the read operation to be received, in nanoseconds."]
-    #[doc = " If the blob was not found, this detail is omitted."] req
+    #[doc = " If the blob was not found, this detail is omitted."] def
     first_byte_time_nanos["first_byte_time_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " Indicates whether the blob was found by the read operation."] #[doc =
     " If the read was started before the write completed or the write was ended before completion, it might be false."]
     def found["found"] : bool, #[doc = " The node that performed the read operation."]
-    req node["node"] : SnapshotNodeInfo, #[doc =
+    def node["node"] : SnapshotNodeInfo, #[doc =
     " The length of time spent waiting due to the `max_restore_bytes_per_sec` or `indices.recovery.max_bytes_per_sec` throttles during the read of the blob."]
     #[doc = " If the blob was not found, this detail is omitted."] opt
     throttled["throttled"] : Option < super::common::Duration >, #[doc =
@@ -886,11 +888,11 @@ crate::gated! {
     " The maximum time spent waiting for the first byte of any read request to be received."]
     req max_wait["max_wait"] : super::common::Duration, #[doc =
     " The maximum time spent waiting for the first byte of any read request to be received, in nanoseconds."]
-    req max_wait_nanos["max_wait_nanos"] : super::common::DurationValue <
+    def max_wait_nanos["max_wait_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The total elapsed time spent on reading blobs in the test."] req
     total_elapsed["total_elapsed"] : super::common::Duration, #[doc =
-    " The total elapsed time spent on reading blobs in the test, in nanoseconds."] req
+    " The total elapsed time spent on reading blobs in the test, in nanoseconds."] def
     total_elapsed_nanos["total_elapsed_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The total size of all the blobs or partial blobs read in the test."] req
@@ -900,12 +902,12 @@ crate::gated! {
     " The total time spent waiting due to the `max_restore_bytes_per_sec` or `indices.recovery.max_bytes_per_sec` throttles."]
     req total_throttled["total_throttled"] : super::common::Duration, #[doc =
     " The total time spent waiting due to the `max_restore_bytes_per_sec` or `indices.recovery.max_bytes_per_sec` throttles, in nanoseconds."]
-    req total_throttled_nanos["total_throttled_nanos"] : super::common::DurationValue <
+    def total_throttled_nanos["total_throttled_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The total time spent waiting for the first byte of each read request to be received."]
     req total_wait["total_wait"] : super::common::Duration, #[doc =
     " The total time spent waiting for the first byte of each read request to be received, in nanoseconds."]
-    req total_wait_nanos["total_wait_nanos"] : super::common::DurationValue <
+    def total_wait_nanos["total_wait_nanos"] : super::common::DurationValue <
     super::common::UnitNanos > } }
 }
 crate::gated! {
@@ -918,11 +920,11 @@ crate::gated! {
     def blob_path["blob_path"] : String, #[doc =
     " The number of write operations performed concurrently during the test."] def
     concurrency["concurrency"] : i32, #[doc =
-    " The node that coordinated the analysis and performed the final cleanup."] req
+    " The node that coordinated the analysis and performed the final cleanup."] def
     coordinating_node["coordinating_node"] : SnapshotNodeInfo, #[doc =
     " The time it took to delete all the blobs in the container."] req
     delete_elapsed["delete_elapsed"] : super::common::Duration, #[doc =
-    " The time it took to delete all the blobs in the container, in nanoseconds."] req
+    " The time it took to delete all the blobs in the container, in nanoseconds."] def
     delete_elapsed_nanos["delete_elapsed_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " A description of every read and write operation performed during the test."] req
@@ -936,7 +938,7 @@ crate::gated! {
     " The time it took to retrieve a list of all the blobs in the container."] req
     listing_elapsed["listing_elapsed"] : super::common::Duration, #[doc =
     " The time it took to retrieve a list of all the blobs in the container, in nanoseconds."]
-    req listing_elapsed_nanos["listing_elapsed_nanos"] : super::common::DurationValue <
+    def listing_elapsed_nanos["listing_elapsed_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The limit on the size of a blob written during the test."] req
     max_blob_size["max_blob_size"] : super::common::ByteSize, #[doc =
@@ -958,8 +960,9 @@ crate::gated! {
     summary["summary"] : SummaryInfo } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response SnapshotNodeInfo
-    { def id["id"] : super::common::Id, def name["name"] : super::common::Name } }
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotNodeInfo { def id["id"] : super::common::Id, def name["name"] :
+    super::common::Name } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response SummaryInfo {
@@ -975,7 +978,7 @@ crate::gated! {
     count["count"] : i32, #[doc =
     " The total elapsed time spent on writing blobs in the test."] req
     total_elapsed["total_elapsed"] : super::common::Duration, #[doc =
-    " The total elapsed time spent on writing blobs in the test, in nanoseconds."] req
+    " The total elapsed time spent on writing blobs in the test, in nanoseconds."] def
     total_elapsed_nanos["total_elapsed_nanos"] : super::common::DurationValue <
     super::common::UnitNanos >, #[doc =
     " The total size of all the blobs written in the test."] req total_size["total_size"]
@@ -1041,9 +1044,10 @@ crate::gated! {
     SnapshotRestore > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response SnapshotRestore {
-    def indices["indices"] : Vec < super::common::IndexName >, def snapshot["snapshot"] :
-    String, req shards["shards"] : super::common::ShardStatistics } }
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response SnapshotRestore { def indices["indices"] : Vec < super::common::IndexName >,
+    def snapshot["snapshot"] : String, def shards["shards"] :
+    super::common::ShardStatistics } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[doc =
@@ -1051,8 +1055,8 @@ crate::gated! {
     snapshots["snapshots"] : Vec < Status > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { response CompactNodeInfo {
-    #[doc = " A human-readable name for the node."] #[doc =
+    #[cfg(any(feature = "ns-snapshot"))] crate ::api_struct! { #[derive(Default)]
+    response CompactNodeInfo { #[doc = " A human-readable name for the node."] #[doc =
     " You can set this name using the `node.name` property in `elasticsearch.yml`."]
     #[doc = " The default value is the machine's hostname."] def name["name"] :
     super::common::Name } }

@@ -4,11 +4,11 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response BaseNode { def attributes["attributes"] : std::collections::BTreeMap <
-    String, String >, def host["host"] : super::common::Host, def ip["ip"] :
-    super::common::Ip, def name["name"] : super::common::Name, opt roles["roles"] :
-    Option < super::common::NodeRoles >, def transport_address["transport_address"] :
-    super::common::TransportAddress }
+    #[derive(Default)] response BaseNode { def attributes["attributes"] :
+    std::collections::BTreeMap < String, String >, def host["host"] :
+    super::common::Host, def ip["ip"] : super::common::Ip, def name["name"] :
+    super::common::Name, opt roles["roles"] : Option < super::common::NodeRoles >, def
+    transport_address["transport_address"] : super::common::TransportAddress }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-connector",

@@ -4,8 +4,8 @@
 
 #![allow(unused_imports)]
 crate::gated! {
-    #[cfg(any(feature = "ns-sql"))] crate ::api_struct! { response Column { def
-    name["name"] : super::common::Name, def r#type["type"] : String } }
+    #[cfg(any(feature = "ns-sql"))] crate ::api_struct! { #[derive(Default)] response
+    Column { def name["name"] : super::common::Name, def r#type["type"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-sql"))] pub type Row = Vec < serde_json::Value >;
@@ -56,7 +56,7 @@ crate::gated! {
     " The response of `sql.get_async_status`."] response SqlGetAsyncStatusResponse {
     #[doc =
     " The timestamp, in milliseconds since the Unix epoch, when Elasticsearch will delete the search and its results, even if the search is still running."]
-    req expiration_time_in_millis["expiration_time_in_millis"] : super::common::EpochTime
+    def expiration_time_in_millis["expiration_time_in_millis"] : super::common::EpochTime
     < super::common::UnitMillis >, #[doc = " The identifier for the search."] def
     id["id"] : String, #[doc = " If `true`, the search is still running."] #[doc =
     " If `false`, the search has finished."] def is_running["is_running"] : bool, #[doc =
@@ -66,7 +66,7 @@ crate::gated! {
     " If `is_partial` is `true` but `is_running` is `false`, the results are partial due to a failure or timeout."]
     def is_partial["is_partial"] : bool, #[doc =
     " The timestamp, in milliseconds since the Unix epoch, when the search started."]
-    #[doc = " The API returns this property only for running searches."] req
+    #[doc = " The API returns this property only for running searches."] def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc = " The HTTP status code for the search."] #[doc =
     " The API returns this property only for completed searches."] opt

@@ -15,11 +15,12 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-streams"))] crate ::api_struct! { #[doc =
-    " The response of `streams.status`."] response StreamsStatusResponse { req
-    logs["logs"] : StreamStatus, req logs_otel["logs.otel"] : StreamStatus, req
+    " The response of `streams.status`."] response StreamsStatusResponse { def
+    logs["logs"] : StreamStatus, def logs_otel["logs.otel"] : StreamStatus, def
     logs_ecs["logs.ecs"] : StreamStatus } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-streams"))] crate ::api_struct! { response StreamStatus {
-    #[doc = " If true, the stream feature is enabled."] def enabled["enabled"] : bool } }
+    #[cfg(any(feature = "ns-streams"))] crate ::api_struct! { #[derive(Default)] response
+    StreamStatus { #[doc = " If true, the stream feature is enabled."] def
+    enabled["enabled"] : bool } }
 }

@@ -14,8 +14,8 @@ crate::gated! {
     ::setters!(plain id : super::common::Id, plain synonyms : SynonymString); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-synonyms"))] crate ::api_struct! { response SynonymRuleRead {
-    #[doc = " The identifier for the synonym rule."] #[doc =
+    #[cfg(any(feature = "ns-synonyms"))] crate ::api_struct! { #[derive(Default)]
+    response SynonymRuleRead { #[doc = " The identifier for the synonym rule."] #[doc =
     " If you do not specify a synonym rule ID when you create a rule, an identifier is created automatically by Elasticsearch."]
     def id["id"] : super::common::Id, #[doc =
     " The synonyms that conform the synonym rule in Solr format."] def
@@ -64,10 +64,11 @@ crate::gated! {
     def results["results"] : Vec < SynonymsSetItem > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-synonyms"))] crate ::api_struct! { response SynonymsSetItem {
-    #[doc = " Synonyms set identifier"] def synonyms_set["synonyms_set"] :
-    super::common::Id, #[doc = " Number of synonym rules that the synonym set contains"]
-    def count["count"] : i32 } }
+    #[cfg(any(feature = "ns-synonyms"))] crate ::api_struct! { #[derive(Default)]
+    response SynonymsSetItem { #[doc = " Synonyms set identifier"] def
+    synonyms_set["synonyms_set"] : super::common::Id, #[doc =
+    " Number of synonym rules that the synonym set contains"] def count["count"] : i32 }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-synonyms"))] crate ::api_struct! { #[doc =

@@ -4,16 +4,18 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response NodeTasks { opt name["name"] : Option < super::common::NodeId >, opt
-    transport_address["transport_address"] : Option < super::common::TransportAddress >,
-    opt host["host"] : Option < super::common::Host >, opt ip["ip"] : Option <
-    super::common::Ip >, opt roles["roles"] : Option < Vec < String > >, opt
-    attributes["attributes"] : Option < std::collections::BTreeMap < String, String > >,
-    def tasks["tasks"] : std::collections::BTreeMap < String, TaskInfo > }
+    #[derive(Default)] response NodeTasks { opt name["name"] : Option <
+    super::common::NodeId >, opt transport_address["transport_address"] : Option <
+    super::common::TransportAddress >, opt host["host"] : Option < super::common::Host >,
+    opt ip["ip"] : Option < super::common::Ip >, opt roles["roles"] : Option < Vec <
+    String > >, opt attributes["attributes"] : Option < std::collections::BTreeMap <
+    String, String > >, def tasks["tasks"] : std::collections::BTreeMap < String,
+    TaskInfo > }
 }
 crate::api_struct! {
-    response ParentTaskInfo { def action["action"] : String, opt cancelled["cancelled"] :
-    Option < bool >, def cancellable["cancellable"] : bool, #[doc =
+    #[derive(Default)] response ParentTaskInfo { def action["action"] : String, opt
+    cancelled["cancelled"] : Option < bool >, def cancellable["cancellable"] : bool,
+    #[doc =
     " Human readable text that identifies the particular request that the task is performing."]
     #[doc =
     " For example, it might identify the search request being performed by a search task."]
@@ -24,8 +26,8 @@ crate::api_struct! {
     opt description["description"] : Option < String >, def headers["headers"] :
     std::collections::BTreeMap < String, String >, def id["id"] : i64, def node["node"] :
     super::common::NodeId, opt running_time["running_time"] : Option <
-    super::common::Duration >, req running_time_in_nanos["running_time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, req
+    super::common::Duration >, def running_time_in_nanos["running_time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " The internal status of the task, which varies from task to task."] #[doc =
@@ -47,8 +49,9 @@ crate::api_struct! {
     children["children"] : Option < Vec < TaskInfo > > }
 }
 crate::api_struct! {
-    response TaskInfo { def action["action"] : String, opt cancelled["cancelled"] :
-    Option < bool >, def cancellable["cancellable"] : bool, #[doc =
+    #[derive(Default)] response TaskInfo { def action["action"] : String, opt
+    cancelled["cancelled"] : Option < bool >, def cancellable["cancellable"] : bool,
+    #[doc =
     " Human readable text that identifies the particular request that the task is performing."]
     #[doc =
     " For example, it might identify the search request being performed by a search task."]
@@ -59,8 +62,8 @@ crate::api_struct! {
     opt description["description"] : Option < String >, def headers["headers"] :
     std::collections::BTreeMap < String, String >, def id["id"] : i64, def node["node"] :
     super::common::NodeId, opt running_time["running_time"] : Option <
-    super::common::Duration >, req running_time_in_nanos["running_time_in_nanos"] :
-    super::common::DurationValue < super::common::UnitNanos >, req
+    super::common::Duration >, def running_time_in_nanos["running_time_in_nanos"] :
+    super::common::DurationValue < super::common::UnitNanos >, def
     start_time_in_millis["start_time_in_millis"] : super::common::EpochTime <
     super::common::UnitMillis >, #[doc =
     " The internal status of the task, which varies from task to task."] #[doc =
@@ -81,9 +84,9 @@ crate::api_struct! {
     opt original_start_time["original_start_time"] : Option < String > }
 }
 crate::api_struct! {
-    response TaskListResponseBase { opt node_failures["node_failures"] : Option < Vec <
-    super::common::ErrorCause > >, opt task_failures["task_failures"] : Option < Vec <
-    super::common::TaskFailure > >, #[doc =
+    #[derive(Default)] response TaskListResponseBase { opt node_failures["node_failures"]
+    : Option < Vec < super::common::ErrorCause > >, opt task_failures["task_failures"] :
+    Option < Vec < super::common::TaskFailure > >, #[doc =
     " Task information grouped by node, if `group_by` was set to `node` (the default)."]
     opt nodes["nodes"] : Option < std::collections::BTreeMap < String, NodeTasks > >,
     #[doc =
@@ -98,7 +101,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-tasks"))] crate ::api_struct! { #[doc =
     " The response of `tasks.get`."] response TasksGetResponse { def
-    completed["completed"] : bool, req task["task"] : TaskInfo, opt response["response"]
+    completed["completed"] : bool, def task["task"] : TaskInfo, opt response["response"]
     : Option < serde_json::Value >, opt error["error"] : Option <
     super::common::ErrorCause > } }
 }

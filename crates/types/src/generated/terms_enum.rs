@@ -44,7 +44,7 @@ impl TermsEnumRequest {
     );
 }
 crate::api_struct! {
-    #[doc = " The response of `terms_enum`."] response TermsEnumResponse { req
+    #[doc = " The response of `terms_enum`."] response TermsEnumResponse { def
     shards["_shards"] : super::common::ShardStatistics, def terms["terms"] : Vec < String
     >, #[doc =
     " If `false`, the returned terms set may be incomplete and should be treated as approximate."]

@@ -4,7 +4,7 @@
 
 #![allow(unused_imports)]
 crate::api_struct! {
-    response FieldStatistics { def doc_count["doc_count"] : i32, def
+    #[derive(Default)] response FieldStatistics { def doc_count["doc_count"] : i32, def
     sum_doc_freq["sum_doc_freq"] : i64, def sum_ttf["sum_ttf"] : i64 }
 }
 crate::api_struct! {
@@ -96,16 +96,17 @@ crate::api_struct! {
     version["_version"] : super::common::VersionNumber }
 }
 crate::api_struct! {
-    response Term { opt doc_freq["doc_freq"] : Option < i32 >, opt score["score"] :
-    Option < f64 >, def term_freq["term_freq"] : i32, opt tokens["tokens"] : Option < Vec
-    < Token > >, opt ttf["ttf"] : Option < i32 > }
+    #[derive(Default)] response Term { opt doc_freq["doc_freq"] : Option < i32 >, opt
+    score["score"] : Option < f64 >, def term_freq["term_freq"] : i32, opt
+    tokens["tokens"] : Option < Vec < Token > >, opt ttf["ttf"] : Option < i32 > }
 }
 crate::api_struct! {
-    response TermVector { opt field_statistics["field_statistics"] : Option <
-    FieldStatistics >, def terms["terms"] : std::collections::BTreeMap < String, Term > }
+    #[derive(Default)] response TermVector { opt field_statistics["field_statistics"] :
+    Option < FieldStatistics >, def terms["terms"] : std::collections::BTreeMap < String,
+    Term > }
 }
 crate::api_struct! {
-    response Token { opt end_offset["end_offset"] : Option < i32 >, opt
-    payload["payload"] : Option < String >, def position["position"] : i32, opt
+    #[derive(Default)] response Token { opt end_offset["end_offset"] : Option < i32 >,
+    opt payload["payload"] : Option < String >, def position["position"] : i32, opt
     start_offset["start_offset"] : Option < i32 > }
 }

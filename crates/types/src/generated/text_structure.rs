@@ -8,12 +8,13 @@ crate::gated! {
     { Disabled = "disabled", V1 = "v1" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { response FieldStat {
-    def count["count"] : i32, def cardinality["cardinality"] : i32, def
-    top_hits["top_hits"] : Vec < TopHit >, opt mean_value["mean_value"] : Option < i32 >,
-    opt median_value["median_value"] : Option < i32 >, opt max_value["max_value"] :
-    Option < i32 >, opt min_value["min_value"] : Option < i32 >, opt earliest["earliest"]
-    : Option < String >, opt latest["latest"] : Option < String > } }
+    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { #[derive(Default)]
+    response FieldStat { def count["count"] : i32, def cardinality["cardinality"] : i32,
+    def top_hits["top_hits"] : Vec < TopHit >, opt mean_value["mean_value"] : Option <
+    i32 >, opt median_value["median_value"] : Option < i32 >, opt max_value["max_value"]
+    : Option < i32 >, opt min_value["min_value"] : Option < i32 >, opt
+    earliest["earliest"] : Option < String >, opt latest["latest"] : Option < String > }
+    }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-text-structure"))] crate ::spec_enum! { FormatType {
@@ -33,7 +34,7 @@ crate::gated! {
     format["format"] : FormatType, opt grok_pattern["grok_pattern"] : Option <
     super::common::GrokPattern >, opt java_timestamp_formats["java_timestamp_formats"] :
     Option < Vec < String > >, opt joda_timestamp_formats["joda_timestamp_formats"] :
-    Option < Vec < String > >, req ingest_pipeline["ingest_pipeline"] :
+    Option < Vec < String > >, def ingest_pipeline["ingest_pipeline"] :
     super::ingest::PipelineConfig, req mappings["mappings"] :
     super::mapping::TypeMapping, opt multiline_start_pattern["multiline_start_pattern"] :
     Option < String >, def need_client_timezone["need_client_timezone"] : bool, def
@@ -60,7 +61,7 @@ crate::gated! {
     format["format"] : FormatType, opt grok_pattern["grok_pattern"] : Option <
     super::common::GrokPattern >, opt java_timestamp_formats["java_timestamp_formats"] :
     Option < Vec < String > >, opt joda_timestamp_formats["joda_timestamp_formats"] :
-    Option < Vec < String > >, req ingest_pipeline["ingest_pipeline"] :
+    Option < Vec < String > >, def ingest_pipeline["ingest_pipeline"] :
     super::ingest::PipelineConfig, req mappings["mappings"] :
     super::mapping::TypeMapping, opt multiline_start_pattern["multiline_start_pattern"] :
     Option < String >, def need_client_timezone["need_client_timezone"] : bool, def
@@ -118,17 +119,17 @@ crate::gated! {
     joda_timestamp_formats["joda_timestamp_formats"] : Option < Vec < String > >, #[doc =
     " The field considered most likely to be the primary timestamp of each document."]
     opt timestamp_field["timestamp_field"] : Option < super::common::Field >, opt
-    should_trim_fields["should_trim_fields"] : Option < bool >, req
+    should_trim_fields["should_trim_fields"] : Option < bool >, def
     ingest_pipeline["ingest_pipeline"] : super::ingest::PipelineConfig } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { response
-    MatchedField { def r#match["match"] : String, def offset["offset"] : i32, def
-    length["length"] : i32 } }
+    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { #[derive(Default)]
+    response MatchedField { def r#match["match"] : String, def offset["offset"] : i32,
+    def length["length"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { response MatchedText
-    { def matched["matched"] : bool, opt fields["fields"] : Option <
+    #[cfg(any(feature = "ns-text-structure"))] crate ::api_struct! { #[derive(Default)]
+    response MatchedText { def matched["matched"] : bool, opt fields["fields"] : Option <
     std::collections::BTreeMap < String, Vec < MatchedField > > > } }
 }
 crate::gated! {

@@ -228,17 +228,18 @@ crate::gated! {
     TransformGetNodeStatsResponse = TransformNodeFullStats;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformNodeFullStats { req total["total"] : TransformNodeStats } extra extra :
-    std::collections::BTreeMap < String, TransformNodeStats >; }
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformNodeFullStats { def total["total"] : TransformNodeStats } extra
+    extra : std::collections::BTreeMap < String, TransformNodeStats >; }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformNodeStats { req scheduler["scheduler"] : TransformSchedulerStats } }
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformNodeStats { def scheduler["scheduler"] : TransformSchedulerStats }
+    }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformSchedulerStats { def
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformSchedulerStats { def
     registered_transform_count["registered_transform_count"] : i32, opt
     peek_transform["peek_transform"] : Option < String > } }
 }
@@ -249,22 +250,22 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response TransformSummary
-    { #[doc =
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformSummary { #[doc =
     " The security privileges that the transform uses to run its queries. If Elastic Stack security features were disabled at the time of the most recent update to the transform, this property is omitted."]
     opt authorization["authorization"] : Option < super::ml::TransformAuthorization >,
     #[doc = " The time the transform was created."] opt create_time["create_time"] :
     Option < super::common::EpochTime < super::common::UnitMillis > >, opt
     create_time_string["create_time_string"] : Option < super::common::DateTime >, #[doc
     = " Free text description of the transform."] opt description["description"] : Option
-    < String >, #[doc = " The destination for the transform."] req dest["dest"] :
+    < String >, #[doc = " The destination for the transform."] def dest["dest"] :
     Destination, opt frequency["frequency"] : Option < super::common::Duration >, def
     id["id"] : super::common::Id, opt latest["latest"] : Option < Latest >, #[doc =
     " The pivot method transforms the data by aggregating and grouping it."] opt
     pivot["pivot"] : Option < Pivot >, opt retention_policy["retention_policy"] : Option
     < RetentionPolicyContainer >, #[doc = " Defines optional transform settings."] opt
     settings["settings"] : Option < Settings >, #[doc =
-    " The source of the data for the transform."] req source["source"] : Source, #[doc =
+    " The source of the data for the transform."] def source["source"] : Source, #[doc =
     " Defines the properties transforms require to run continuously."] opt sync["sync"] :
     Option < SyncContainer >, #[doc =
     " The version of Elasticsearch that existed on the node when the transform was created."]
@@ -272,20 +273,21 @@ crate::gated! {
     Option < super::common::Metadata > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response CheckpointStats
-    { def checkpoint["checkpoint"] : i64, opt checkpoint_progress["checkpoint_progress"]
-    : Option < TransformProgress >, opt timestamp["timestamp"] : Option <
-    super::common::DateTime >, opt timestamp_millis["timestamp_millis"] : Option <
-    super::common::EpochTime < super::common::UnitMillis > >, opt
-    time_upper_bound["time_upper_bound"] : Option < super::common::DateTime >, opt
-    time_upper_bound_millis["time_upper_bound_millis"] : Option <
-    super::common::EpochTime < super::common::UnitMillis > > } }
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response CheckpointStats { def checkpoint["checkpoint"] : i64, opt
+    checkpoint_progress["checkpoint_progress"] : Option < TransformProgress >, opt
+    timestamp["timestamp"] : Option < super::common::DateTime >, opt
+    timestamp_millis["timestamp_millis"] : Option < super::common::EpochTime <
+    super::common::UnitMillis > >, opt time_upper_bound["time_upper_bound"] : Option <
+    super::common::DateTime >, opt time_upper_bound_millis["time_upper_bound_millis"] :
+    Option < super::common::EpochTime < super::common::UnitMillis > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response Checkpointing {
-    opt changes_last_detected_at["changes_last_detected_at"] : Option < i64 >, opt
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response Checkpointing { opt changes_last_detected_at["changes_last_detected_at"] :
+    Option < i64 >, opt
     changes_last_detected_at_string["changes_last_detected_at_string"] : Option <
-    super::common::DateTime >, req last["last"] : CheckpointStats, opt next["next"] :
+    super::common::DateTime >, def last["last"] : CheckpointStats, opt next["next"] :
     Option < CheckpointStats >, opt operations_behind["operations_behind"] : Option < i64
     >, opt last_search_time["last_search_time"] : Option < i64 >, opt
     last_search_time_string["last_search_time_string"] : Option < super::common::DateTime
@@ -298,9 +300,9 @@ crate::gated! {
     transforms["transforms"] : Vec < TransformStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformHealthIssue { #[doc = " The type of the issue"] def r#type["type"] : String,
-    #[doc = " A description of the issue"] def issue["issue"] : String, #[doc =
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformHealthIssue { #[doc = " The type of the issue"] def r#type["type"]
+    : String, #[doc = " A description of the issue"] def issue["issue"] : String, #[doc =
     " Details about the issue"] opt details["details"] : Option < String >, #[doc =
     " Number of times this issue has occurred since it started"] def count["count"] :
     i32, #[doc = " The timestamp this issue occurred for for the first time"] opt
@@ -309,38 +311,39 @@ crate::gated! {
     Option < super::common::DateTime > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformIndexerStats { opt delete_time_in_ms["delete_time_in_ms"] : Option <
-    super::common::EpochTime < super::common::UnitMillis > >, def
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformIndexerStats { opt delete_time_in_ms["delete_time_in_ms"] : Option
+    < super::common::EpochTime < super::common::UnitMillis > >, def
     documents_indexed["documents_indexed"] : i64, opt
     documents_deleted["documents_deleted"] : Option < i64 >, def
-    documents_processed["documents_processed"] : i64, req
+    documents_processed["documents_processed"] : i64, def
     exponential_avg_checkpoint_duration_ms["exponential_avg_checkpoint_duration_ms"] :
     super::common::DurationValue < super::common::UnitFloatMillis >, def
     exponential_avg_documents_indexed["exponential_avg_documents_indexed"] : f64, def
     exponential_avg_documents_processed["exponential_avg_documents_processed"] : f64, def
-    index_failures["index_failures"] : i64, req index_time_in_ms["index_time_in_ms"] :
+    index_failures["index_failures"] : i64, def index_time_in_ms["index_time_in_ms"] :
     super::common::DurationValue < super::common::UnitMillis >, def
-    index_total["index_total"] : i64, def pages_processed["pages_processed"] : i64, req
+    index_total["index_total"] : i64, def pages_processed["pages_processed"] : i64, def
     processing_time_in_ms["processing_time_in_ms"] : super::common::DurationValue <
     super::common::UnitMillis >, def processing_total["processing_total"] : i64, def
-    search_failures["search_failures"] : i64, req search_time_in_ms["search_time_in_ms"]
+    search_failures["search_failures"] : i64, def search_time_in_ms["search_time_in_ms"]
     : super::common::DurationValue < super::common::UnitMillis >, def
     search_total["search_total"] : i64, def trigger_count["trigger_count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
-    TransformProgress { def docs_indexed["docs_indexed"] : i64, def
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformProgress { def docs_indexed["docs_indexed"] : i64, def
     docs_processed["docs_processed"] : i64, opt docs_remaining["docs_remaining"] : Option
     < i64 >, opt percent_complete["percent_complete"] : Option < f64 >, opt
     total_docs["total_docs"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response TransformStats {
-    req checkpointing["checkpointing"] : Checkpointing, opt health["health"] : Option <
-    TransformStatsHealth >, def id["id"] : super::common::Id, opt node["node"] : Option <
-    super::common::NodeAttributes >, opt reason["reason"] : Option < String >, def
-    state["state"] : String, req stats["stats"] : TransformIndexerStats } }
+    #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[derive(Default)]
+    response TransformStats { def checkpointing["checkpointing"] : Checkpointing, opt
+    health["health"] : Option < TransformStatsHealth >, def id["id"] : super::common::Id,
+    opt node["node"] : Option < super::common::NodeAttributes >, opt reason["reason"] :
+    Option < String >, def state["state"] : String, def stats["stats"] :
+    TransformIndexerStats } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { response
@@ -382,7 +385,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[doc =
     " The response of `transform.preview_transform`."] response
-    TransformPreviewTransformResponse < TTransform > { req
+    TransformPreviewTransformResponse < TTransform > { def
     generated_dest_index["generated_dest_index"] : super::indices::IndexState, def
     preview["preview"] : Vec < TTransform > } }
 }
@@ -488,11 +491,11 @@ crate::gated! {
     " The response of `transform.update_transform`."] response
     TransformUpdateTransformResponse { opt authorization["authorization"] : Option <
     super::ml::TransformAuthorization >, def create_time["create_time"] : i64, def
-    description["description"] : String, req dest["dest"] : Destination, opt
+    description["description"] : String, def dest["dest"] : Destination, opt
     frequency["frequency"] : Option < super::common::Duration >, def id["id"] :
     super::common::Id, opt latest["latest"] : Option < Latest >, opt pivot["pivot"] :
     Option < Pivot >, opt retention_policy["retention_policy"] : Option <
-    RetentionPolicyContainer >, req settings["settings"] : Settings, req source["source"]
+    RetentionPolicyContainer >, def settings["settings"] : Settings, def source["source"]
     : super::reindex::Source, opt sync["sync"] : Option < SyncContainer >, def
     version["version"] : super::common::VersionString, opt meta["_meta"] : Option <
     super::common::Metadata > } }

@@ -55,7 +55,7 @@ crate::api_struct! {
     " The sequence number assigned to the document for the indexing operation."] #[doc =
     " Sequence numbers are used to ensure an older version of a document doesn't overwrite a newer version."]
     opt seq_no["_seq_no"] : Option < super::common::SequenceNumber >, #[doc =
-    " Information about the replication process of the operation."] req shards["_shards"]
+    " Information about the replication process of the operation."] def shards["_shards"]
     : super::common::ShardStatistics, #[doc =
     " The document version, which is incremented each time the document is updated."] def
     version["_version"] : super::common::VersionNumber, #[doc =

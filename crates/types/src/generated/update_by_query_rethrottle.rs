@@ -9,10 +9,11 @@ crate::api_struct! {
     String, UpdateByQueryRethrottleNode > }
 }
 crate::api_struct! {
-    response UpdateByQueryRethrottleNode { def attributes["attributes"] :
-    std::collections::BTreeMap < String, String >, def host["host"] :
-    super::common::Host, def ip["ip"] : super::common::Ip, def name["name"] :
-    super::common::Name, opt roles["roles"] : Option < super::common::NodeRoles >, def
-    transport_address["transport_address"] : super::common::TransportAddress, def
-    tasks["tasks"] : std::collections::BTreeMap < String, super::tasks::TaskInfo > }
+    #[derive(Default)] response UpdateByQueryRethrottleNode { def
+    attributes["attributes"] : std::collections::BTreeMap < String, String >, def
+    host["host"] : super::common::Host, def ip["ip"] : super::common::Ip, def
+    name["name"] : super::common::Name, opt roles["roles"] : Option <
+    super::common::NodeRoles >, def transport_address["transport_address"] :
+    super::common::TransportAddress, def tasks["tasks"] : std::collections::BTreeMap <
+    String, super::tasks::TaskInfo > }
 }

@@ -87,9 +87,9 @@ crate::gated! {
     ::setters!(plain active : bool, plain timestamp : super::common::DateTime); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response ActivationStatus {
-    def actions["actions"] : Actions, req state["state"] : ActivationState, def
-    version["version"] : super::common::VersionNumber } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    ActivationStatus { def actions["actions"] : Actions, def state["state"] :
+    ActivationState, def version["version"] : super::common::VersionNumber } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
@@ -237,9 +237,9 @@ crate::gated! {
     "lowest", Low = "low", Normal = "normal", High = "high", Highest = "highest" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response EmailResult { opt
-    account["account"] : Option < String >, req message["message"] : Email, opt
-    reason["reason"] : Option < String > } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    EmailResult { opt account["account"] : Option < String >, def message["message"] :
+    Email, opt reason["reason"] : Option < String > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { ExecutionPhase {
@@ -250,7 +250,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response ExecutionResult {
     def actions["actions"] : Vec < ExecutionResultAction >, opt condition["condition"] :
-    Option < ExecutionResultCondition >, req execution_duration["execution_duration"] :
+    Option < ExecutionResultCondition >, def execution_duration["execution_duration"] :
     super::common::DurationValue < super::common::UnitMillis >, req
     execution_time["execution_time"] : super::common::DateTime, opt input["input"] :
     Option < ExecutionResultInput >, opt transform["transform"] : Option <
@@ -279,22 +279,23 @@ crate::gated! {
     Option < ExecutionResultConditionResolved > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
     ExecutionResultConditionResolved { opt resolved_values["resolved_values"] : Option <
     std::collections::BTreeMap < String, serde_json::Value > > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
-    " The result of a single action execution."] response ExecutionResultForeachAction {
-    opt email["email"] : Option < EmailResult >, opt index["index"] : Option <
-    IndexResult >, opt logging["logging"] : Option < LoggingResult >, opt
-    pagerduty["pagerduty"] : Option < PagerDutyResult >, opt slack["slack"] : Option <
-    SlackResult >, opt webhook["webhook"] : Option < WebhookResult >, opt error["error"]
-    : Option < super::common::ErrorCause >, opt reason["reason"] : Option < String > } }
+    " The result of a single action execution."] #[derive(Default)] response
+    ExecutionResultForeachAction { opt email["email"] : Option < EmailResult >, opt
+    index["index"] : Option < IndexResult >, opt logging["logging"] : Option <
+    LoggingResult >, opt pagerduty["pagerduty"] : Option < PagerDutyResult >, opt
+    slack["slack"] : Option < SlackResult >, opt webhook["webhook"] : Option <
+    WebhookResult >, opt error["error"] : Option < super::common::ErrorCause >, opt
+    reason["reason"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
-    ExecutionResultHttpInput { req request["request"] : HttpInputRequestResult, #[doc =
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    ExecutionResultHttpInput { def request["request"] : HttpInputRequestResult, #[doc =
     " The HTTP status code returned by the request."] #[doc =
     " It is only present when the request was executed."] opt status_code["status_code"]
     : Option < i32 > } }
@@ -313,8 +314,8 @@ crate::gated! {
     >, opt error["error"] : Option < super::common::ErrorCause > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
-    ExecutionResultSearchInput { req request["request"] : SearchInputRequestDefinition }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    ExecutionResultSearchInput { def request["request"] : SearchInputRequestDefinition }
     }
 }
 crate::gated! {
@@ -349,7 +350,7 @@ crate::gated! {
     "not_executed_already_queued" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
     ExecutionThreadPool { #[doc =
     " The largest size of the execution thread pool, which indicates the largest number of concurrent running watches."]
     def max_size["max_size"] : i64, #[doc =
@@ -436,7 +437,7 @@ crate::gated! {
     String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
     HttpInputRequestResult { opt auth["auth"] : Option < HttpInputAuthentication >, opt
     body["body"] : Option < String >, opt connection_timeout["connection_timeout"] :
     Option < super::common::Duration >, opt headers["headers"] : Option <
@@ -449,7 +450,7 @@ crate::gated! {
     url["url"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
     HttpInputResponseResult { def body["body"] : String, def headers["headers"] :
     super::common::HttpHeaders, def status["status"] : i32 } }
 }
@@ -495,12 +496,12 @@ crate::gated! {
     " A single item of an index action result."] #[doc =
     " Successful items and failed items expose different fields; only `id` and `index`"]
     #[doc = " are present in both. Failed items appear when a bulk index action ends in"]
-    #[doc = " `failure` or `partial_failure`."] response IndexResultSummary { def
-    id["id"] : super::common::Id, def index["index"] : super::common::IndexName, opt
-    created["created"] : Option < bool >, opt result["result"] : Option <
-    super::common::ResultType >, opt version["version"] : Option <
-    super::common::VersionNumber >, #[doc = " Only present for failed items"] opt
-    failed["failed"] : Option < bool >, #[doc = " Only present for failed items"] opt
+    #[doc = " `failure` or `partial_failure`."] #[derive(Default)] response
+    IndexResultSummary { def id["id"] : super::common::Id, def index["index"] :
+    super::common::IndexName, opt created["created"] : Option < bool >, opt
+    result["result"] : Option < super::common::ResultType >, opt version["version"] :
+    Option < super::common::VersionNumber >, #[doc = " Only present for failed items"]
+    opt failed["failed"] : Option < bool >, #[doc = " Only present for failed items"] opt
     message["message"] : Option < String > } }
 }
 crate::gated! {
@@ -531,8 +532,8 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response LoggingResult {
-    def logged_text["logged_text"] : String } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    LoggingResult { def logged_text["logged_text"] : String } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { Month { January = "january",
@@ -599,20 +600,21 @@ crate::gated! {
     = "trigger", Resolve = "resolve", Acknowledge = "acknowledge" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response PagerDutyResult {
-    req event["event"] : PagerDutyEvent, opt reason["reason"] : Option < String >, opt
-    request["request"] : Option < HttpInputRequestResult >, opt response["response"] :
-    Option < HttpInputResponseResult > } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    PagerDutyResult { def event["event"] : PagerDutyEvent, opt reason["reason"] : Option
+    < String >, opt request["request"] : Option < HttpInputRequestResult >, opt
+    response["response"] : Option < HttpInputResponseResult > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { Quantifier { Some = "some",
     All = "all" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response QueryWatch { def
-    id["_id"] : super::common::Id, opt status["status"] : Option < WatchStatus >, opt
-    watch["watch"] : Option < Watch >, opt primary_term["_primary_term"] : Option < i32
-    >, opt seq_no["_seq_no"] : Option < super::common::SequenceNumber > } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    QueryWatch { def id["_id"] : super::common::Id, opt status["status"] : Option <
+    WatchStatus >, opt watch["watch"] : Option < Watch >, opt
+    primary_term["_primary_term"] : Option < i32 >, opt seq_no["_seq_no"] : Option <
+    super::common::SequenceNumber > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
@@ -773,8 +775,9 @@ crate::gated! {
     String, plain text : String, plain to : Vec < String >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response SlackResult { opt
-    account["account"] : Option < String >, req message["message"] : SlackMessage } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    SlackResult { opt account["account"] : Option < String >, def message["message"] :
+    SlackMessage } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
@@ -884,24 +887,24 @@ crate::gated! {
     scheme : ConnectionScheme, plain url : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response WebhookResult {
-    req request["request"] : HttpInputRequestResult, opt response["response"] : Option <
-    HttpInputResponseResult > } }
+    #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] response
+    WebhookResult { def request["request"] : HttpInputRequestResult, opt
+    response["response"] : Option < HttpInputResponseResult > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
-    " The response of `watcher.ack_watch`."] response WatcherAckWatchResponse { req
+    " The response of `watcher.ack_watch`."] response WatcherAckWatchResponse { def
     status["status"] : WatchStatus } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
     " The response of `watcher.activate_watch`."] response WatcherActivateWatchResponse {
-    req status["status"] : ActivationStatus } }
+    def status["status"] : ActivationStatus } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
     " The response of `watcher.deactivate_watch`."] response
-    WatcherDeactivateWatchResponse { req status["status"] : ActivationStatus } }
+    WatcherDeactivateWatchResponse { def status["status"] : ActivationStatus } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
@@ -964,7 +967,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
-    " The response of `watcher.get_settings`."] response WatcherGetSettingsResponse { req
+    " The response of `watcher.get_settings`."] response WatcherGetSettingsResponse { def
     index["index"] : super::indices::IndexSettings } }
 }
 crate::gated! {
@@ -1048,7 +1051,7 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[doc =
-    " The response of `watcher.stats`."] response WatcherStatsResponse { req
+    " The response of `watcher.stats`."] response WatcherStatsResponse { def
     nodes["_nodes"] : super::common::NodeStatistics, def cluster_name["cluster_name"] :
     super::common::Name, def manually_stopped["manually_stopped"] : bool, def
     stats["stats"] : Vec < WatcherNodeStats > } }
@@ -1080,7 +1083,7 @@ crate::gated! {
     " This information includes the `watch_id`, the time its execution started and its current execution phase."]
     #[doc =
     " To include this metric, the `metric` option should be set to `current_watches` or `_all`."]
-    opt current_watches["current_watches"] : Option < Vec < WatchRecordStats > >, req
+    opt current_watches["current_watches"] : Option < Vec < WatchRecordStats > >, def
     execution_thread_pool["execution_thread_pool"] : ExecutionThreadPool, #[doc =
     " Watcher moderates the execution of watches such that their execution won't put too much pressure on the node and its resources."]
     #[doc =

@@ -8,54 +8,54 @@ crate::gated! {
     req date["date"] : super::common::DateTime, def hash["hash"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Feature { def
-    available["available"] : bool, opt description["description"] : Option < String >,
-    def enabled["enabled"] : bool, opt native_code_info["native_code_info"] : Option <
-    NativeCodeInformation > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Feature { def available["available"] : bool, opt description["description"] : Option
+    < String >, def enabled["enabled"] : bool, opt native_code_info["native_code_info"] :
+    Option < NativeCodeInformation > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Features { req
-    aggregate_metric["aggregate_metric"] : Feature, req analytics["analytics"] : Feature,
-    req ccr["ccr"] : Feature, req data_streams["data_streams"] : Feature, req
-    data_tiers["data_tiers"] : Feature, req enrich["enrich"] : Feature, req
-    enterprise_search["enterprise_search"] : Feature, req eql["eql"] : Feature, req
-    esql["esql"] : Feature, req graph["graph"] : Feature, req
-    gpu_vector_indexing["gpu_vector_indexing"] : Feature, req ilm["ilm"] : Feature, req
-    logstash["logstash"] : Feature, req logsdb["logsdb"] : Feature, req ml["ml"] :
-    Feature, req monitoring["monitoring"] : Feature, req rollup["rollup"] : Feature, opt
-    runtime_fields["runtime_fields"] : Option < Feature >, req
-    searchable_snapshots["searchable_snapshots"] : Feature, req security["security"] :
-    Feature, req slm["slm"] : Feature, req spatial["spatial"] : Feature, req sql["sql"] :
-    Feature, req transform["transform"] : Feature, req
-    universal_profiling["universal_profiling"] : Feature, req voting_only["voting_only"]
-    : Feature, req watcher["watcher"] : Feature, req archive["archive"] : Feature } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Features { def aggregate_metric["aggregate_metric"] : Feature, def
+    analytics["analytics"] : Feature, def ccr["ccr"] : Feature, def
+    data_streams["data_streams"] : Feature, def data_tiers["data_tiers"] : Feature, def
+    enrich["enrich"] : Feature, def enterprise_search["enterprise_search"] : Feature, def
+    eql["eql"] : Feature, def esql["esql"] : Feature, def graph["graph"] : Feature, def
+    gpu_vector_indexing["gpu_vector_indexing"] : Feature, def ilm["ilm"] : Feature, def
+    logstash["logstash"] : Feature, def logsdb["logsdb"] : Feature, def ml["ml"] :
+    Feature, def monitoring["monitoring"] : Feature, def rollup["rollup"] : Feature, opt
+    runtime_fields["runtime_fields"] : Option < Feature >, def
+    searchable_snapshots["searchable_snapshots"] : Feature, def security["security"] :
+    Feature, def slm["slm"] : Feature, def spatial["spatial"] : Feature, def sql["sql"] :
+    Feature, def transform["transform"] : Feature, def
+    universal_profiling["universal_profiling"] : Feature, def voting_only["voting_only"]
+    : Feature, def watcher["watcher"] : Feature, def archive["archive"] : Feature } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
-    MinimalLicenseInformation { req expiry_date_in_millis["expiry_date_in_millis"] :
+    MinimalLicenseInformation { def expiry_date_in_millis["expiry_date_in_millis"] :
     super::common::EpochTime < super::common::UnitMillis >, req mode["mode"] :
     super::license::LicenseType, req status["status"] : super::license::LicenseStatus,
     req r#type["type"] : super::license::LicenseType, def uid["uid"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     NativeCodeInformation { def build_hash["build_hash"] : String, def version["version"]
     : super::common::VersionString } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
     " The response of `xpack.info`."] response XpackInfoResponse { req build["build"] :
-    BuildInformation, req features["features"] : Features, req license["license"] :
+    BuildInformation, def features["features"] : Features, req license["license"] :
     MinimalLicenseInformation, def tagline["tagline"] : String } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Analytics { def
-    available["available"] : bool, def enabled["enabled"] : bool, req stats["stats"] :
-    AnalyticsStatistics } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Analytics { def available["available"] : bool, def enabled["enabled"] : bool, def
+    stats["stats"] : AnalyticsStatistics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response AnalyticsStatistics
-    { def boxplot_usage["boxplot_usage"] : i64, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    AnalyticsStatistics { def boxplot_usage["boxplot_usage"] : i64, def
     cumulative_cardinality_usage["cumulative_cardinality_usage"] : i64, def
     string_stats_usage["string_stats_usage"] : i64, def
     top_metrics_usage["top_metrics_usage"] : i64, def t_test_usage["t_test_usage"] : i64,
@@ -64,30 +64,31 @@ crate::gated! {
     multi_terms_usage["multi_terms_usage"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Archive { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Archive { def available["available"] : bool, def enabled["enabled"] : bool, def
     indices_count["indices_count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Audit { def
-    enabled["enabled"] : bool, opt outputs["outputs"] : Option < Vec < String > > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Audit { def enabled["enabled"] : bool, opt outputs["outputs"] : Option < Vec < String
+    > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Base { def
-    available["available"] : bool, def enabled["enabled"] : bool } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Base { def available["available"] : bool, def enabled["enabled"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Ccr { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Ccr { def available["available"] : bool, def enabled["enabled"] : bool, def
     auto_follow_patterns_count["auto_follow_patterns_count"] : i32, def
     follower_indices_count["follower_indices_count"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Counter { def
-    active["active"] : i64, def total["total"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Counter { def active["active"] : i64, def total["total"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamLifecycleEffectiveRetentionStats { #[doc =
     " The smallest configured value in milliseconds."] opt
     minimum_millis["minimum_millis"] : Option < i64 >, #[doc =
@@ -99,17 +100,17 @@ crate::gated! {
     retained_data_streams["retained_data_streams"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamLifecycleGlobalRetention { #[doc =
-    " Statistics about the cluster's default global retention."] req default["default"] :
+    " Statistics about the cluster's default global retention."] def default["default"] :
     DataStreamLifecycleGlobalRetentionStats, #[doc =
-    " Statistics about the cluster's maximum global retention."] req max["max"] :
+    " Statistics about the cluster's maximum global retention."] def max["max"] :
     DataStreamLifecycleGlobalRetentionStats } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
     " The `affected_data_streams` and `retention_millis` fields are only present when this global retention is defined."]
-    response DataStreamLifecycleGlobalRetentionStats { #[doc =
+    #[derive(Default)] response DataStreamLifecycleGlobalRetentionStats { #[doc =
     " Whether this global retention is defined for the cluster."] def defined["defined"]
     : bool, #[doc = " The number of data streams affected by this global retention."] opt
     affected_data_streams["affected_data_streams"] : Option < i64 >, #[doc =
@@ -117,7 +118,7 @@ crate::gated! {
     retention_millis["retention_millis"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     DataStreamLifecycleRetentionStats { #[doc =
     " The smallest configured value in milliseconds."] opt
     minimum_millis["minimum_millis"] : Option < i64 >, #[doc =
@@ -131,7 +132,7 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
     " The `minimum_millis`, `maximum_millis`, and `average_millis` fields are only present when at least one data stream contributes to these statistics."]
-    response DataStreamLifecycleThresholdStats { #[doc =
+    #[derive(Default)] response DataStreamLifecycleThresholdStats { #[doc =
     " The smallest configured value in milliseconds."] opt
     minimum_millis["minimum_millis"] : Option < i64 >, #[doc =
     " The largest configured value in milliseconds."] opt
@@ -144,8 +145,8 @@ crate::gated! {
     " Usage statistics for data stream lifecycle (DLM), reported by `_xpack/usage` under `data_lifecycle`."]
     #[doc =
     " Besides `available` and `enabled`, all the following statistics are only present when the feature is enabled."]
-    response DataStreamLifecycleUsage { def available["available"] : bool, def
-    enabled["enabled"] : bool, #[doc =
+    #[derive(Default)] response DataStreamLifecycleUsage { def available["available"] :
+    bool, def enabled["enabled"] : bool, #[doc =
     " The number of data streams that have a lifecycle configured."] opt count["count"] :
     Option < i64 >, #[doc =
     " Whether the default rollover configuration is used by at least one data stream."]
@@ -164,12 +165,12 @@ crate::gated! {
     } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response DataStreams { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    DataStreams { def available["available"] : bool, def enabled["enabled"] : bool, def
     data_streams["data_streams"] : i64, def indices_count["indices_count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     DataTierPhaseStatistics { def node_count["node_count"] : i64, def
     index_count["index_count"] : i64, def total_shard_count["total_shard_count"] : i64,
     def primary_shard_count["primary_shard_count"] : i64, def doc_count["doc_count"] :
@@ -180,89 +181,91 @@ crate::gated! {
     primary_shard_size_mad_bytes["primary_shard_size_mad_bytes"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response DataTiers { def
-    available["available"] : bool, def enabled["enabled"] : bool, req
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    DataTiers { def available["available"] : bool, def enabled["enabled"] : bool, def
     data_warm["data_warm"] : DataTierPhaseStatistics, opt data_frozen["data_frozen"] :
-    Option < DataTierPhaseStatistics >, req data_cold["data_cold"] :
-    DataTierPhaseStatistics, req data_content["data_content"] : DataTierPhaseStatistics,
-    req data_hot["data_hot"] : DataTierPhaseStatistics } }
+    Option < DataTierPhaseStatistics >, def data_cold["data_cold"] :
+    DataTierPhaseStatistics, def data_content["data_content"] : DataTierPhaseStatistics,
+    def data_hot["data_hot"] : DataTierPhaseStatistics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Datafeed { def
-    count["count"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Datafeed { def count["count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Eql { def
-    available["available"] : bool, def enabled["enabled"] : bool, req
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Eql { def available["available"] : bool, def enabled["enabled"] : bool, def
     features["features"] : EqlFeatures, def queries["queries"] :
     std::collections::BTreeMap < String, Query > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EqlFeatures { def
-    join["join"] : u32, req joins["joins"] : EqlFeaturesJoin, req keys["keys"] :
-    EqlFeaturesKeys, def event["event"] : u32, req pipes["pipes"] : EqlFeaturesPipes, def
-    sequence["sequence"] : u32, req sequences["sequences"] : EqlFeaturesSequences } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EqlFeatures { def join["join"] : u32, def joins["joins"] : EqlFeaturesJoin, def
+    keys["keys"] : EqlFeaturesKeys, def event["event"] : u32, def pipes["pipes"] :
+    EqlFeaturesPipes, def sequence["sequence"] : u32, def sequences["sequences"] :
+    EqlFeaturesSequences } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EqlFeaturesJoin {
-    def join_queries_two["join_queries_two"] : u32, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EqlFeaturesJoin { def join_queries_two["join_queries_two"] : u32, def
     join_queries_three["join_queries_three"] : u32, def join_until["join_until"] : u32,
     def join_queries_five_or_more["join_queries_five_or_more"] : u32, def
     join_queries_four["join_queries_four"] : u32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EqlFeaturesKeys {
-    def join_keys_two["join_keys_two"] : u32, def join_keys_one["join_keys_one"] : u32,
-    def join_keys_three["join_keys_three"] : u32, def
-    join_keys_five_or_more["join_keys_five_or_more"] : u32, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EqlFeaturesKeys { def join_keys_two["join_keys_two"] : u32, def
+    join_keys_one["join_keys_one"] : u32, def join_keys_three["join_keys_three"] : u32,
+    def join_keys_five_or_more["join_keys_five_or_more"] : u32, def
     join_keys_four["join_keys_four"] : u32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EqlFeaturesPipes {
-    def pipe_tail["pipe_tail"] : u32, def pipe_head["pipe_head"] : u32 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EqlFeaturesPipes { def pipe_tail["pipe_tail"] : u32, def pipe_head["pipe_head"] : u32
+    } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EqlFeaturesSequences
-    { def sequence_queries_three["sequence_queries_three"] : u32, def
-    sequence_queries_four["sequence_queries_four"] : u32, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EqlFeaturesSequences { def sequence_queries_three["sequence_queries_three"] : u32,
+    def sequence_queries_four["sequence_queries_four"] : u32, def
     sequence_queries_two["sequence_queries_two"] : u32, def
     sequence_until["sequence_until"] : u32, def
     sequence_queries_five_or_more["sequence_queries_five_or_more"] : u32, def
     sequence_maxspan["sequence_maxspan"] : u32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response EsqlLoggingConfig {
-    #[doc = " Whether ES|QL query logging is enabled."] def enabled["enabled"] : bool,
-    #[doc = " Whether user information is included in the ES|QL query log."] def
-    user["user"] : bool, #[doc =
-    " The configured logging thresholds, keyed by threshold name, if any."] opt
-    thresholds["thresholds"] : Option < std::collections::BTreeMap < String,
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    EsqlLoggingConfig { #[doc = " Whether ES|QL query logging is enabled."] def
+    enabled["enabled"] : bool, #[doc =
+    " Whether user information is included in the ES|QL query log."] def user["user"] :
+    bool, #[doc = " The configured logging thresholds, keyed by threshold name, if any."]
+    opt thresholds["thresholds"] : Option < std::collections::BTreeMap < String,
     super::common::Duration > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response FeatureToggle { def
-    enabled["enabled"] : bool } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    FeatureToggle { def enabled["enabled"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Flattened { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Flattened { def available["available"] : bool, def enabled["enabled"] : bool, def
     field_count["field_count"] : i32 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
-    " Per-node GPU statistics for vector indexing."] response GpuNodeStats { #[doc =
-    " GPU device type (e.g., \"NVIDIA L4\", \"NVIDIA A100\")."] def r#type["type"] :
-    String, #[doc = " GPU memory in bytes."] def memory_in_bytes["memory_in_bytes"] :
-    i64, #[doc = " Whether GPU vector indexing is enabled on this node."] def
-    enabled["enabled"] : bool, #[doc =
-    " Number of GPU index builds performed on this node."] def
+    " Per-node GPU statistics for vector indexing."] #[derive(Default)] response
+    GpuNodeStats { #[doc = " GPU device type (e.g., \"NVIDIA L4\", \"NVIDIA A100\")."]
+    def r#type["type"] : String, #[doc = " GPU memory in bytes."] def
+    memory_in_bytes["memory_in_bytes"] : i64, #[doc =
+    " Whether GPU vector indexing is enabled on this node."] def enabled["enabled"] :
+    bool, #[doc = " Number of GPU index builds performed on this node."] def
     index_build_count["index_build_count"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
-    " GPU vector indexing usage statistics."] response GpuVectorIndexing { def
-    available["available"] : bool, def enabled["enabled"] : bool, #[doc =
-    " Total GPU index builds across the cluster."] def
+    " GPU vector indexing usage statistics."] #[derive(Default)] response
+    GpuVectorIndexing { def available["available"] : bool, def enabled["enabled"] : bool,
+    #[doc = " Total GPU index builds across the cluster."] def
     index_build_count["index_build_count"] : i64, #[doc =
     " Count of data nodes with GPU support."] def nodes_with_gpu["nodes_with_gpu"] : i32,
     #[doc =
@@ -270,118 +273,119 @@ crate::gated! {
     nodes["nodes"] : Vec < GpuNodeStats > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response HealthStatistics {
-    def available["available"] : bool, def enabled["enabled"] : bool, req
-    invocations["invocations"] : Invocations } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    HealthStatistics { def available["available"] : bool, def enabled["enabled"] : bool,
+    def invocations["invocations"] : Invocations } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Ilm { def
-    policy_count["policy_count"] : i32, def policy_stats["policy_stats"] : Vec <
-    IlmPolicyStatistics > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Ilm { def policy_count["policy_count"] : i32, def policy_stats["policy_stats"] : Vec
+    < IlmPolicyStatistics > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response IlmPolicyStatistics
-    { def indices_managed["indices_managed"] : i32, req phases["phases"] : Phases } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    IlmPolicyStatistics { def indices_managed["indices_managed"] : i32, def
+    phases["phases"] : Phases } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Invocations { def
-    total["total"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Invocations { def total["total"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response IpFilter { def
-    http["http"] : bool, def transport["transport"] : bool } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    IpFilter { def http["http"] : bool, def transport["transport"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response JobUsage { def
-    count["count"] : i32, def created_by["created_by"] : std::collections::BTreeMap <
-    String, i64 >, req detectors["detectors"] : super::ml::JobStatistics, req
-    forecasts["forecasts"] : MlJobForecasts, req model_size["model_size"] :
-    super::ml::JobStatistics } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    JobUsage { def count["count"] : i32, def created_by["created_by"] :
+    std::collections::BTreeMap < String, i64 >, def detectors["detectors"] :
+    super::ml::JobStatistics, def forecasts["forecasts"] : MlJobForecasts, def
+    model_size["model_size"] : super::ml::JobStatistics } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
-    " Usage statistics about logging configuration reported by `_xpack/usage`."] response
-    Logging { #[doc = " Search query log configuration."] req querylog["querylog"] :
-    QueryLoggingConfig, #[doc = " ES|QL query log configuration."] req esql["esql"] :
-    EsqlLoggingConfig } }
+    " Usage statistics about logging configuration reported by `_xpack/usage`."]
+    #[derive(Default)] response Logging { #[doc = " Search query log configuration."] def
+    querylog["querylog"] : QueryLoggingConfig, #[doc = " ES|QL query log configuration."]
+    def esql["esql"] : EsqlLoggingConfig } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response MachineLearning {
-    def available["available"] : bool, def enabled["enabled"] : bool, def
-    datafeeds["datafeeds"] : std::collections::BTreeMap < String, Datafeed >, #[doc =
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MachineLearning { def available["available"] : bool, def enabled["enabled"] : bool,
+    def datafeeds["datafeeds"] : std::collections::BTreeMap < String, Datafeed >, #[doc =
     " Job usage statistics. The `_all` entry is always present and gathers statistics for all jobs."]
     def jobs["jobs"] : std::collections::BTreeMap < String, JobUsage >, def
-    node_count["node_count"] : i32, req
+    node_count["node_count"] : i32, def
     data_frame_analytics_jobs["data_frame_analytics_jobs"] : MlDataFrameAnalyticsJobs,
-    req inference["inference"] : MlInference } }
+    def inference["inference"] : MlInference } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response MlCounter { def
-    count["count"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlCounter { def count["count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlDataFrameAnalyticsJobs { opt memory_usage["memory_usage"] : Option <
-    MlDataFrameAnalyticsJobsMemory >, req all["_all"] : MlDataFrameAnalyticsJobsCount,
+    MlDataFrameAnalyticsJobsMemory >, def all["_all"] : MlDataFrameAnalyticsJobsCount,
     opt analysis_counts["analysis_counts"] : Option < MlDataFrameAnalyticsJobsAnalysis >,
     opt stopped["stopped"] : Option < MlDataFrameAnalyticsJobsCount > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlDataFrameAnalyticsJobsAnalysis { opt classification["classification"] : Option <
     i32 >, opt outlier_detection["outlier_detection"] : Option < i32 >, opt
     regression["regression"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlDataFrameAnalyticsJobsCount { def count["count"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
-    MlDataFrameAnalyticsJobsMemory { req peak_usage_bytes["peak_usage_bytes"] :
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlDataFrameAnalyticsJobsMemory { def peak_usage_bytes["peak_usage_bytes"] :
     super::ml::JobStatistics } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response MlInference { def
-    ingest_processors["ingest_processors"] : std::collections::BTreeMap < String,
-    MlInferenceIngestProcessor >, req trained_models["trained_models"] :
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlInference { def ingest_processors["ingest_processors"] : std::collections::BTreeMap
+    < String, MlInferenceIngestProcessor >, def trained_models["trained_models"] :
     MlInferenceTrainedModels, opt deployments["deployments"] : Option <
     MlInferenceDeployments > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
-    MlInferenceDeployments { def count["count"] : i32, req
-    inference_counts["inference_counts"] : super::ml::JobStatistics, req
-    model_sizes_bytes["model_sizes_bytes"] : super::ml::JobStatistics, req
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlInferenceDeployments { def count["count"] : i32, def
+    inference_counts["inference_counts"] : super::ml::JobStatistics, def
+    model_sizes_bytes["model_sizes_bytes"] : super::ml::JobStatistics, def
     time_ms["time_ms"] : MlInferenceDeploymentsTimeMs } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlInferenceDeploymentsTimeMs { def avg["avg"] : f64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
-    MlInferenceIngestProcessor { req num_docs_processed["num_docs_processed"] :
-    MlInferenceIngestProcessorCount, req pipelines["pipelines"] : MlCounter, req
-    num_failures["num_failures"] : MlInferenceIngestProcessorCount, req
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlInferenceIngestProcessor { def num_docs_processed["num_docs_processed"] :
+    MlInferenceIngestProcessorCount, def pipelines["pipelines"] : MlCounter, def
+    num_failures["num_failures"] : MlInferenceIngestProcessorCount, def
     time_ms["time_ms"] : MlInferenceIngestProcessorCount } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlInferenceIngestProcessorCount { def max["max"] : i64, def sum["sum"] : i64, def
     min["min"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlInferenceTrainedModels { opt estimated_operations["estimated_operations"] : Option
     < super::ml::JobStatistics >, opt
     estimated_heap_memory_usage_bytes["estimated_heap_memory_usage_bytes"] : Option <
     super::ml::JobStatistics >, opt count["count"] : Option <
-    MlInferenceTrainedModelsCount >, req all["_all"] : MlCounter, opt
+    MlInferenceTrainedModelsCount >, def all["_all"] : MlCounter, opt
     model_size_bytes["model_size_bytes"] : Option < super::ml::JobStatistics > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     MlInferenceTrainedModelsCount { def total["total"] : i64, def
     prepackaged["prepackaged"] : i64, def other["other"] : i64, opt
     pass_through["pass_through"] : Option < i64 >, opt regression["regression"] : Option
@@ -389,212 +393,219 @@ crate::gated! {
     Option < i64 >, opt text_embedding["text_embedding"] : Option < i64 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response MlJobForecasts { def
-    total["total"] : i64, def forecasted_jobs["forecasted_jobs"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    MlJobForecasts { def total["total"] : i64, def forecasted_jobs["forecasted_jobs"] :
+    i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Monitoring { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Monitoring { def available["available"] : bool, def enabled["enabled"] : bool, def
     collection_enabled["collection_enabled"] : bool, def
     enabled_exporters["enabled_exporters"] : std::collections::BTreeMap < String, i64 > }
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Phase { def
-    actions["actions"] : Vec < String >, req min_age["min_age"] :
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Phase { def actions["actions"] : Vec < String >, def min_age["min_age"] :
     super::common::DurationValue < super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Phases { opt
-    cold["cold"] : Option < Phase >, opt delete["delete"] : Option < Phase >, opt
-    frozen["frozen"] : Option < Phase >, opt hot["hot"] : Option < Phase >, opt
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Phases { opt cold["cold"] : Option < Phase >, opt delete["delete"] : Option < Phase
+    >, opt frozen["frozen"] : Option < Phase >, opt hot["hot"] : Option < Phase >, opt
     warm["warm"] : Option < Phase > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Query { opt
-    count["count"] : Option < i32 >, opt failed["failed"] : Option < i32 >, opt
-    paging["paging"] : Option < i32 >, opt total["total"] : Option < i32 > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Query { opt count["count"] : Option < i32 >, opt failed["failed"] : Option < i32 >,
+    opt paging["paging"] : Option < i32 >, opt total["total"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response QueryLoggingConfig {
-    #[doc = " Whether query logging is enabled."] def enabled["enabled"] : bool, #[doc =
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    QueryLoggingConfig { #[doc = " Whether query logging is enabled."] def
+    enabled["enabled"] : bool, #[doc =
     " Whether user information is included in the query log."] def user["user"] : bool,
     #[doc = " Whether system queries are included in the query log."] def
     system["system"] : bool, #[doc = " The configured logging threshold, if any."] opt
     threshold["threshold"] : Option < super::common::Duration > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Realm { def
-    available["available"] : bool, def enabled["enabled"] : bool, opt name["name"] :
-    Option < Vec < String > >, opt order["order"] : Option < Vec < i64 > >, opt
-    size["size"] : Option < Vec < i64 > >, opt cache["cache"] : Option < Vec < RealmCache
-    > >, opt has_authorization_realms["has_authorization_realms"] : Option < Vec < bool >
-    >, opt has_default_username_pattern["has_default_username_pattern"] : Option < Vec <
-    bool > >, opt has_truststore["has_truststore"] : Option < Vec < bool > >, opt
-    is_authentication_delegated["is_authentication_delegated"] : Option < Vec < bool > >
-    } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Realm { def available["available"] : bool, def enabled["enabled"] : bool, opt
+    name["name"] : Option < Vec < String > >, opt order["order"] : Option < Vec < i64 >
+    >, opt size["size"] : Option < Vec < i64 > >, opt cache["cache"] : Option < Vec <
+    RealmCache > >, opt has_authorization_realms["has_authorization_realms"] : Option <
+    Vec < bool > >, opt has_default_username_pattern["has_default_username_pattern"] :
+    Option < Vec < bool > >, opt has_truststore["has_truststore"] : Option < Vec < bool >
+    >, opt is_authentication_delegated["is_authentication_delegated"] : Option < Vec <
+    bool > > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response RealmCache { def
-    size["size"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    RealmCache { def size["size"] : i64 } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
-    " The response of `xpack.usage`."] response XpackUsageResponse { req
-    aggregate_metric["aggregate_metric"] : Base, req analytics["analytics"] : Analytics,
-    req archive["archive"] : Archive, req watcher["watcher"] : Watcher, req ccr["ccr"] :
+    " The response of `xpack.usage`."] response XpackUsageResponse { def
+    aggregate_metric["aggregate_metric"] : Base, def analytics["analytics"] : Analytics,
+    def archive["archive"] : Archive, def watcher["watcher"] : Watcher, def ccr["ccr"] :
     Ccr, opt data_frame["data_frame"] : Option < Base >, opt data_science["data_science"]
     : Option < Base >, opt data_lifecycle["data_lifecycle"] : Option <
     DataStreamLifecycleUsage >, opt data_streams["data_streams"] : Option < DataStreams
-    >, req data_tiers["data_tiers"] : DataTiers, opt enrich["enrich"] : Option < Base >,
-    req eql["eql"] : Eql, opt flattened["flattened"] : Option < Flattened >, req
+    >, def data_tiers["data_tiers"] : DataTiers, opt enrich["enrich"] : Option < Base >,
+    def eql["eql"] : Eql, opt flattened["flattened"] : Option < Flattened >, def
     graph["graph"] : Base, opt gpu_vector_indexing["gpu_vector_indexing"] : Option <
-    GpuVectorIndexing >, opt health_api["health_api"] : Option < HealthStatistics >, req
-    ilm["ilm"] : Ilm, opt logging["logging"] : Option < Logging >, req
-    logstash["logstash"] : Base, req ml["ml"] : MachineLearning, req
-    monitoring["monitoring"] : Monitoring, req rollup["rollup"] : Base, opt
-    runtime_fields["runtime_fields"] : Option < RuntimeFieldTypes >, req
-    spatial["spatial"] : Base, req searchable_snapshots["searchable_snapshots"] :
-    SearchableSnapshots, req security["security"] : Security, req slm["slm"] : Slm, req
-    sql["sql"] : Sql, req transform["transform"] : Base, opt vectors["vectors"] : Option
+    GpuVectorIndexing >, opt health_api["health_api"] : Option < HealthStatistics >, def
+    ilm["ilm"] : Ilm, opt logging["logging"] : Option < Logging >, def
+    logstash["logstash"] : Base, def ml["ml"] : MachineLearning, def
+    monitoring["monitoring"] : Monitoring, def rollup["rollup"] : Base, opt
+    runtime_fields["runtime_fields"] : Option < RuntimeFieldTypes >, def
+    spatial["spatial"] : Base, def searchable_snapshots["searchable_snapshots"] :
+    SearchableSnapshots, def security["security"] : Security, def slm["slm"] : Slm, def
+    sql["sql"] : Sql, def transform["transform"] : Base, opt vectors["vectors"] : Option
     < Vector >, opt vectordb_document["vectordb_document"] : Option < VectorDbDocument >,
-    req voting_only["voting_only"] : Base } }
+    def voting_only["voting_only"] : Base } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response RoleMapping { def
-    enabled["enabled"] : i32, def size["size"] : i32 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    RoleMapping { def enabled["enabled"] : i32, def size["size"] : i32 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response RuntimeFieldTypes {
-    def available["available"] : bool, def enabled["enabled"] : bool, def
-    field_types["field_types"] : Vec < RuntimeFieldsType > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    RuntimeFieldTypes { def available["available"] : bool, def enabled["enabled"] : bool,
+    def field_types["field_types"] : Vec < RuntimeFieldsType > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response RuntimeFieldsType {
-    def chars_max["chars_max"] : i64, def chars_total["chars_total"] : i64, def
-    count["count"] : i64, def doc_max["doc_max"] : i64, def doc_total["doc_total"] : i64,
-    def index_count["index_count"] : i64, def lang["lang"] : Vec < String >, def
-    lines_max["lines_max"] : i64, def lines_total["lines_total"] : i64, def name["name"]
-    : super::common::Field, def scriptless_count["scriptless_count"] : i64, def
-    shadowed_count["shadowed_count"] : i64, def source_max["source_max"] : i64, def
-    source_total["source_total"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    RuntimeFieldsType { def chars_max["chars_max"] : i64, def chars_total["chars_total"]
+    : i64, def count["count"] : i64, def doc_max["doc_max"] : i64, def
+    doc_total["doc_total"] : i64, def index_count["index_count"] : i64, def lang["lang"]
+    : Vec < String >, def lines_max["lines_max"] : i64, def lines_total["lines_total"] :
+    i64, def name["name"] : super::common::Field, def
+    scriptless_count["scriptless_count"] : i64, def shadowed_count["shadowed_count"] :
+    i64, def source_max["source_max"] : i64, def source_total["source_total"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response SearchableSnapshots
-    { def available["available"] : bool, def enabled["enabled"] : bool, def
-    indices_count["indices_count"] : i32, opt
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    SearchableSnapshots { def available["available"] : bool, def enabled["enabled"] :
+    bool, def indices_count["indices_count"] : i32, opt
     full_copy_indices_count["full_copy_indices_count"] : Option < i32 >, opt
     shared_cache_indices_count["shared_cache_indices_count"] : Option < i32 > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Security { def
-    available["available"] : bool, def enabled["enabled"] : bool, req
-    api_key_service["api_key_service"] : FeatureToggle, req anonymous["anonymous"] :
-    FeatureToggle, req audit["audit"] : Audit, req fips_140["fips_140"] : FeatureToggle,
-    req ipfilter["ipfilter"] : IpFilter, def realms["realms"] :
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Security { def available["available"] : bool, def enabled["enabled"] : bool, def
+    api_key_service["api_key_service"] : FeatureToggle, def anonymous["anonymous"] :
+    FeatureToggle, def audit["audit"] : Audit, def fips_140["fips_140"] : FeatureToggle,
+    def ipfilter["ipfilter"] : IpFilter, def realms["realms"] :
     std::collections::BTreeMap < String, Realm >, def role_mapping["role_mapping"] :
-    std::collections::BTreeMap < String, RoleMapping >, req roles["roles"] :
-    SecurityRoles, req ssl["ssl"] : Ssl, opt system_key["system_key"] : Option <
-    FeatureToggle >, req token_service["token_service"] : FeatureToggle, req
+    std::collections::BTreeMap < String, RoleMapping >, def roles["roles"] :
+    SecurityRoles, def ssl["ssl"] : Ssl, opt system_key["system_key"] : Option <
+    FeatureToggle >, def token_service["token_service"] : FeatureToggle, def
     operator_privileges["operator_privileges"] : Base } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response SecurityRoles { req
-    native["native"] : SecurityRolesNative, req dls["dls"] : SecurityRolesDls, req
-    file["file"] : SecurityRolesFile } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    SecurityRoles { def native["native"] : SecurityRolesNative, def dls["dls"] :
+    SecurityRolesDls, def file["file"] : SecurityRolesFile } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security", feature = "ns-xpack"))] crate ::api_struct! {
-    response SecurityRolesDls { req bit_set_cache["bit_set_cache"] :
+    #[derive(Default)] response SecurityRolesDls { def bit_set_cache["bit_set_cache"] :
     SecurityRolesDlsBitSetCache } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security", feature = "ns-xpack"))] crate ::api_struct! {
-    response SecurityRolesDlsBitSetCache { #[doc = " Number of entries in the cache."]
-    def count["count"] : i32, #[doc =
+    #[derive(Default)] response SecurityRolesDlsBitSetCache { #[doc =
+    " Number of entries in the cache."] def count["count"] : i32, #[doc =
     " Human-readable amount of memory taken up by the cache."] opt memory["memory"] :
     Option < super::common::ByteSize >, #[doc =
     " Memory taken up by the cache in bytes."] def memory_in_bytes["memory_in_bytes"] :
     u64, #[doc = " Total number of cache hits."] def hits["hits"] : i64, #[doc =
     " Total number of cache misses."] def misses["misses"] : i64, #[doc =
     " Total number of cache evictions."] def evictions["evictions"] : i64, #[doc =
-    " Total combined time spent in cache for hits in milliseconds."] req
+    " Total combined time spent in cache for hits in milliseconds."] def
     hits_time_in_millis["hits_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis >, #[doc =
-    " Total combined time spent in cache for misses in milliseconds."] req
+    " Total combined time spent in cache for misses in milliseconds."] def
     misses_time_in_millis["misses_time_in_millis"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response SecurityRolesFile {
-    def dls["dls"] : bool, def fls["fls"] : bool, def size["size"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    SecurityRolesFile { def dls["dls"] : bool, def fls["fls"] : bool, def size["size"] :
+    i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response SecurityRolesNative
-    { def dls["dls"] : bool, def fls["fls"] : bool, def size["size"] : i64 } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    SecurityRolesNative { def dls["dls"] : bool, def fls["fls"] : bool, def size["size"]
+    : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Slm { def
-    available["available"] : bool, def enabled["enabled"] : bool, opt
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Slm { def available["available"] : bool, def enabled["enabled"] : bool, opt
     policy_count["policy_count"] : Option < i32 >, opt policy_stats["policy_stats"] :
     Option < super::slm::Statistics > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Sql { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Sql { def available["available"] : bool, def enabled["enabled"] : bool, def
     features["features"] : std::collections::BTreeMap < String, i32 >, def
     queries["queries"] : std::collections::BTreeMap < String, Query > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Ssl { req
-    http["http"] : FeatureToggle, req transport["transport"] : FeatureToggle } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Ssl { def http["http"] : FeatureToggle, def transport["transport"] : FeatureToggle }
+    }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Vector { def
-    available["available"] : bool, def enabled["enabled"] : bool, def
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Vector { def available["available"] : bool, def enabled["enabled"] : bool, def
     dense_vector_dims_avg_count["dense_vector_dims_avg_count"] : i32, def
     dense_vector_fields_count["dense_vector_fields_count"] : i32, opt
     sparse_vector_fields_count["sparse_vector_fields_count"] : Option < i32 > } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[doc =
-    " Usage statistics for indices using the `vectordb_document` index mode."] response
-    VectorDbDocument { def available["available"] : bool, def enabled["enabled"] : bool,
-    #[doc = " The number of indices using the `vectordb_document` index mode."] def
+    " Usage statistics for indices using the `vectordb_document` index mode."]
+    #[derive(Default)] response VectorDbDocument { def available["available"] : bool, def
+    enabled["enabled"] : bool, #[doc =
+    " The number of indices using the `vectordb_document` index mode."] def
     indices_count["indices_count"] : i32, #[doc =
     " The total number of documents held across all `vectordb_document` indices."] def
     num_docs["num_docs"] : i64 } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response Watcher { def
-    available["available"] : bool, def enabled["enabled"] : bool, req
-    execution["execution"] : WatcherActions, req watch["watch"] : WatcherWatch, req
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    Watcher { def available["available"] : bool, def enabled["enabled"] : bool, def
+    execution["execution"] : WatcherActions, def watch["watch"] : WatcherWatch, def
     count["count"] : Counter } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response WatcherActionTotals
-    { req total["total"] : super::common::Duration, req
+    { req total["total"] : super::common::Duration, def
     total_time_in_ms["total_time_in_ms"] : super::common::DurationValue <
     super::common::UnitMillis > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response WatcherActions { def
-    actions["actions"] : std::collections::BTreeMap < String, WatcherActionTotals > } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    WatcherActions { def actions["actions"] : std::collections::BTreeMap < String,
+    WatcherActionTotals > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response WatcherWatch { def
-    input["input"] : std::collections::BTreeMap < String, Counter >, opt
-    condition["condition"] : Option < std::collections::BTreeMap < String, Counter > >,
-    opt action["action"] : Option < std::collections::BTreeMap < String, Counter > >, req
-    trigger["trigger"] : WatcherWatchTrigger } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    WatcherWatch { def input["input"] : std::collections::BTreeMap < String, Counter >,
+    opt condition["condition"] : Option < std::collections::BTreeMap < String, Counter >
+    >, opt action["action"] : Option < std::collections::BTreeMap < String, Counter > >,
+    def trigger["trigger"] : WatcherWatchTrigger } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response WatcherWatchTrigger
-    { opt schedule["schedule"] : Option < WatcherWatchTriggerSchedule >, req all["_all"]
-    : Counter } }
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
+    WatcherWatchTrigger { opt schedule["schedule"] : Option < WatcherWatchTriggerSchedule
+    >, def all["_all"] : Counter } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { response
+    #[cfg(any(feature = "ns-xpack"))] crate ::api_struct! { #[derive(Default)] response
     WatcherWatchTriggerSchedule { def active["active"] : i64, def total["total"] : i64,
-    req cron["cron"] : Counter, req all["_all"] : Counter } }
+    def cron["cron"] : Counter, def all["_all"] : Counter } }
 }
