@@ -188,15 +188,47 @@ pub struct HitsMetadata<T = Value> {
     pub hits: Vec<Hit<T>>,
 }
 
-/// Total hit count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Total hit count. Also read from the plain number of `rest_total_hits_as_int=true`
+/// (relation `eq`), as the specification's `TotalHits | long` allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TotalHits {
     /// Count.
-    #[serde(default)]
     pub value: u64,
     /// `eq` or `gte`.
-    #[serde(default)]
     pub relation: String,
+}
+
+impl<'de> Deserialize<'de> for TotalHits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TotalHits;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a total hits object or a number")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<TotalHits, E> {
+                Ok(TotalHits {
+                    value: n,
+                    relation: "eq".to_string(),
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<TotalHits, A::Error> {
+                #[derive(Deserialize)]
+                struct Object {
+                    #[serde(default)]
+                    value: u64,
+                    #[serde(default)]
+                    relation: String,
+                }
+                let o = Object::deserialize(serde::de::value::MapAccessDeserializer::new(m))?;
+                Ok(TotalHits {
+                    value: o.value,
+                    relation: o.relation,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl<T> Default for HitsMetadata<T> {
@@ -591,4 +623,19 @@ pub struct IndexAliases {
     /// Alias name → alias definition.
     #[serde(default)]
     pub aliases: BTreeMap<String, Value>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_hits_read_as_object_or_number() {
+        let t: TotalHits = serde_json::from_str(r#"{"value": 3, "relation": "gte"}"#).unwrap();
+        assert_eq!((t.value, t.relation.as_str()), (3, "gte"));
+        let t: TotalHits = serde_json::from_str("7").unwrap();
+        assert_eq!((t.value, t.relation.as_str()), (7, "eq"));
+        assert!(serde_json::from_str::<TotalHits>(r#""7""#).is_err());
+    }
 }

@@ -168,11 +168,11 @@ fn typed_calls(url: &str) {
 #[test]
 fn typed_answers_from_noida_db() {
     let emu = Emulator::start(EmulatorKind::NoidaDb).unwrap();
-    typed_calls(&emu.url());
+    typed_calls(emu.url());
 }
 
 #[test]
 fn typed_answers_from_osmem_server() {
     let emu = Emulator::start(EmulatorKind::Osmem).unwrap();
-    typed_calls(&emu.url());
+    typed_calls(emu.url());
 }

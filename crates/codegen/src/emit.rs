@@ -47,8 +47,50 @@ pub fn mod_file(namespaces: &[String]) -> Result<String, String> {
         #![allow(clippy::all, missing_docs, unused_imports)]
         pub mod enums;
         pub mod routes;
+        mod typed;
         #(#modules)*
     })
+}
+
+/// `typed.rs`: `typed_endpoints!`, each endpoint whose `send()` reads a JSON answer into a
+/// type, with its marker (for tools that go through the typed answers by endpoint name).
+pub fn typed_file(
+    endpoints: &[Endpoint],
+    facts: &ClientFacts,
+    type_paths: &HashMap<String, (String, String)>,
+) -> String {
+    let mut rows = String::new();
+    for e in endpoints {
+        let typed = type_paths.get(&e.name).is_some_and(|(_, r)| !r.is_empty());
+        if e.head || !(typed || facts.typed_responses.contains_key(&e.name)) {
+            continue;
+        }
+        let module = if e.namespace.is_empty() {
+            "root"
+        } else {
+            e.namespace.as_str()
+        };
+        let marker = format!("$crate::generated::{module}::{}", e.marker);
+        let rows_form = if e.namespace == "cat" && !facts.typed_responses.contains_key(&e.name) {
+            format!(" rows [{marker}<$crate::api::Rows>]")
+        } else if e.text {
+            continue;
+        } else {
+            String::new()
+        };
+        rows.push_str(&format!(
+            "            \"{}\" => [{marker}]{rows_form};\n",
+            e.name
+        ));
+    }
+    format!(
+        "{HEADER}//! The endpoints with a typed answer.\n\n\
+         /// Calls `$m!` with one `\"name\" => [marker] [rows [marker of the rows]];` row per\n\
+         /// endpoint whose `send()` reads its JSON answer into a type (a cat API's text table\n\
+         /// first, then its typed rows). Every marker is named, so the caller needs\n\
+         /// `full-api` and the `experimental-apis`, `beta-apis` and `private-apis` features.\n\
+         #[doc(hidden)]\n#[macro_export]\nmacro_rules! typed_endpoints {{\n    ($m:path) => {{\n        $m! {{\n{rows}        }}\n    }};\n}}\n"
+    )
 }
 
 /// `routes.rs`: the routing table as data.

@@ -132,6 +132,10 @@ pub fn generate(spec_dir: &Path) -> Result<BTreeMap<String, String>, String> {
     let mut files = emit::namespace_files(&endpoints, &enum_names, &facts, &type_paths)?;
     files.insert("routes.rs".to_string(), emit::routes_file(&endpoints)?);
     files.insert(
+        "typed.rs".to_string(),
+        emit::typed_file(&endpoints, &facts, &type_paths),
+    );
+    files.insert(
         "enums.rs".to_string(),
         emit::enums_file(&schema, &enums, &enum_names)?,
     );

@@ -2,11 +2,14 @@
 //!
 //! Runs Elastic's YAML client conformance suite (`$ES_CLIENTS_TESTS`, default
 //! `../shared/clients-tests/tests`) through es-client: each `do` is dispatched by API name
-//! through the generated routing table, and the answers are checked with the format's
-//! assertions. Results are written as TSV: file, test, status, reason.
+//! through the generated routing table, every 2xx answer is read as the endpoint's typed
+//! answer (what `send()` returns; one that does not fit fails the step), and the answers are
+//! checked with the format's assertions. Results are written as TSV: file, test, status,
+//! reason.
 
 pub mod runner;
 pub mod suite;
+pub mod typed;
 
 use std::path::{Path, PathBuf};
 

@@ -4,6 +4,7 @@
 #![allow(clippy::all, missing_docs, unused_imports)]
 pub mod enums;
 pub mod routes;
+mod typed;
 pub mod root;
 #[cfg(feature = "ns-async-search")]
 pub mod async_search;
