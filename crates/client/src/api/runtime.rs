@@ -491,6 +491,8 @@ pub fn read_typed<T: DeserializeOwned>(endpoint: &'static str, body: &[u8]) -> R
             let mut d = serde_json::Deserializer::from_slice(body);
             let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut d) {
                 Err(e) => (e.path().to_string(), e.into_inner()),
+                // Only trailing text after a complete value gets here (`from_slice` checks
+                // the end; this reader stops at the value).
                 Ok(_) => (String::new(), first),
             };
             Err(Error::other(
