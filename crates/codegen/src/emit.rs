@@ -52,6 +52,33 @@ pub fn mod_file(namespaces: &[String]) -> Result<String, String> {
     })
 }
 
+/// What an endpoint's `send()` returns: one decision for the marker and `typed_endpoints!`.
+enum Answer {
+    /// HEAD: `bool`.
+    Exists,
+    /// A hand-written type of `codegen.json`'s `typed_responses`.
+    HandWritten(String),
+    /// A text answer: `String`.
+    Text,
+    /// A cat API: its text table, or rows of this es-types type after `rows()`.
+    CatRows(String),
+    /// This es-types response type.
+    Typed(String),
+    /// No JSON answer in the spec: `serde_json::Value`.
+    Json,
+}
+
+fn answer(e: &Endpoint, facts: &ClientFacts, response_type: Option<&String>) -> Answer {
+    match (facts.typed_responses.get(&e.name), response_type) {
+        _ if e.head => Answer::Exists,
+        (Some(t), _) => Answer::HandWritten(t.clone()),
+        (None, Some(t)) if e.namespace == "cat" => Answer::CatRows(t.clone()),
+        _ if e.text => Answer::Text,
+        (None, Some(t)) => Answer::Typed(t.clone()),
+        (None, None) => Answer::Json,
+    }
+}
+
 /// `typed.rs`: `typed_endpoints!`, each endpoint whose `send()` reads a JSON answer into a
 /// type, with its marker (for tools that go through the typed answers by endpoint name).
 pub fn typed_file(
@@ -61,20 +88,23 @@ pub fn typed_file(
 ) -> String {
     let mut rows = String::new();
     for e in endpoints {
-        let typed = type_paths.get(&e.name).is_some_and(|(_, r)| !r.is_empty());
-        if e.head || !(typed || facts.typed_responses.contains_key(&e.name)) {
-            continue;
-        }
+        let response = type_paths
+            .get(&e.name)
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(_, r)| format!("es_types::{r}"));
+        let cat = match answer(e, facts, response.as_ref()) {
+            Answer::Exists | Answer::Text | Answer::Json => continue,
+            Answer::CatRows(_) => true,
+            Answer::HandWritten(_) | Answer::Typed(_) => false,
+        };
         let module = if e.namespace.is_empty() {
             "root"
         } else {
             e.namespace.as_str()
         };
         let marker = format!("$crate::generated::{module}::{}", e.marker);
-        let rows_form = if e.namespace == "cat" && !facts.typed_responses.contains_key(&e.name) {
+        let rows_form = if cat {
             format!(" rows [{marker}<$crate::api::Rows>]")
-        } else if e.text {
-            continue;
         } else {
             String::new()
         };
@@ -330,23 +360,20 @@ fn endpoint_items(
     };
     // A cat API answers a text table unless asked for rows (`rows()`): its marker takes
     // the answer's form as a parameter.
-    let cat_rows = match &response_type {
-        Some(t) if e.namespace == "cat" && !e.head => Some(ty(t)?),
+    let kind = answer(e, facts, response_type.as_ref());
+    let cat_rows = match &kind {
+        Answer::CatRows(t) => Some(ty(t)?),
         _ => None,
     };
-    let (output, parse) = if e.head {
-        ("bool".to_string(), "crate::api::parse_exists(r)")
-    } else if let Some(t) = facts.typed_responses.get(&e.name) {
-        (t.clone(), "r.json()")
-    } else if e.text || cat_rows.is_some() {
-        ("String".to_string(), "crate::api::parse_text(r)")
-    } else if let Some(t) = &response_type {
-        (t.clone(), "crate::api::parse_typed(Self::SPEC.name, r)")
-    } else {
-        (
+    let (output, parse) = match kind {
+        Answer::Exists => ("bool".to_string(), "crate::api::parse_exists(r)"),
+        Answer::HandWritten(t) => (t, "r.json()"),
+        Answer::Text | Answer::CatRows(_) => ("String".to_string(), "crate::api::parse_text(r)"),
+        Answer::Typed(t) => (t, "crate::api::parse_typed(Self::SPEC.name, r)"),
+        Answer::Json => (
             "serde_json::Value".to_string(),
             "crate::api::parse_value(r)",
-        )
+        ),
     };
     let (output, parse) = (ty(&output)?, expr(parse)?);
     let i = Literal::usize_unsuffixed(index[&e.name]);
