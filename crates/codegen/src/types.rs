@@ -563,11 +563,12 @@ impl<'a> TypesGen<'a> {
                 quote!(impl From<#t> for #id { fn from(v: #t) -> Self { #id::#n(v) } })
             });
         // `From` only where the payload types are distinct (they are: deduplicated above).
+        let vnames = variants.iter().map(|(n, _, _)| format_ident!("{}", n));
         let tokens = quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #id #gens { #(#vs),* }
+            crate::untagged_serde!(#id #gens { #(#vnames),* });
             #(#froms)*
         };
         let tokens = self.gate(owner, tokens);
@@ -646,8 +647,6 @@ impl<'a> TypesGen<'a> {
         let hint = pascal(p.name);
         let ty = self.ty(&p.ty, owner, &hint);
         let boxed = self.needs_box(owner, &p.ty, false);
-        let (wire, aliases) = written_as(p);
-        let aliases = &aliases;
         let doc = docs(p.desc);
         let plain = p.required && self.response_only.contains(owner);
         let stored = match (plain, boxed) {
@@ -656,23 +655,7 @@ impl<'a> TypesGen<'a> {
             (false, true) => quote!(Option<Box<#ty>>),
             (false, false) => quote!(Option<#ty>),
         };
-        let skip = if plain {
-            quote!()
-        } else if self.response_only.contains(owner) && is_nullable(&p.ty) {
-            // Absent is `None`, `null` is `Some(None)`: both write back as they came.
-            quote!(
-                default,
-                deserialize_with = "crate::support::present",
-                skip_serializing_if = "Option::is_none"
-            )
-        } else {
-            quote!(skip_serializing_if = "Option::is_none")
-        };
-        let attrs = quote! {
-            #doc
-            #[serde(rename = #wire, #(alias = #aliases,)* #skip)]
-        };
-        (id.clone(), ty, quote!(#attrs pub #id: #stored), boxed)
+        (id.clone(), ty, quote!(#doc pub #id: #stored), boxed)
     }
 
     /// One `setters!` line per field (the macro writes the methods: less generated text).
@@ -839,7 +822,7 @@ impl<'a> TypesGen<'a> {
             format_ident!("{}Kind", rname)
         };
         let mut used = BTreeSet::new();
-        let mut arms: Vec<TokenStream> = Vec::new();
+        let mut serde_arms: Vec<TokenStream> = Vec::new();
         let mut wires: Vec<String> = Vec::new();
         let mut kind_arms: Vec<TokenStream> = Vec::new();
         let mut payloads: Vec<(Ident, TokenStream, bool)> = Vec::new();
@@ -871,22 +854,15 @@ impl<'a> TypesGen<'a> {
                 let wire = p.name;
                 let aliases = &p.aliases;
                 let doc = docs(p.desc);
-                let boxed = self.needs_box(k, &p.ty, true);
-                let read = if boxed {
-                    quote!(#enum_name::#v(Box::new(m.next_value()?)))
-                } else {
-                    quote!(#enum_name::#v(m.next_value()?))
-                };
-                arms.push(quote!(#wire #(| #aliases)* => set_kind(&mut kind, #read)?,));
+                serde_arms.push(quote!(#v = #wire #(| #aliases)*));
                 wires.push(wire.to_string());
                 kind_arms.push(quote!(#enum_name::#v(_) => Some(#wire),));
-                quote!(#doc #[serde(rename = #wire #(, alias = #aliases)*)] #v(#ty))
+                quote!(#doc #v(#ty))
             })
             .collect();
         let extra = self.additional(k, t).map(|v| {
             quote! {
                 /// `{"<field>": ...}`: a key named by the user.
-                #[serde(untagged)]
                 Field(crate::SingleKey<#v>)
             }
         });
@@ -894,18 +870,14 @@ impl<'a> TypesGen<'a> {
             quote! {
                 /// JSON for a kind newer than the specification: written as given, never the
                 /// result of parsing (an unknown kind is a parse error).
-                #[serde(skip)]
                 Raw(serde_json::Value)
             }
         });
+        let serde_field = extra.as_ref().map(|_| quote!(field Field;));
         let extra = extra.into_iter().chain(raw);
         let doc = docs(t["description"].as_str());
         let has_raw = RAW_ESCAPE.contains(&rname.as_str());
-        let remote = if has_raw {
-            quote!(#[serde(remote = "Self")])
-        } else {
-            quote!()
-        };
+        let serde_raw = has_raw.then(|| quote!(raw Raw;));
         let field_arm = self
             .additional(k, t)
             .map(|_| quote!(#enum_name::Field(f) => Some(f.key.as_str()),));
@@ -914,9 +886,9 @@ impl<'a> TypesGen<'a> {
         });
         let mut out = quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #remote
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #enum_name { #(#variants,)* #(#extra)* }
+            crate::container_serde! { #enum_name { #(#serde_arms),* } #serde_field #serde_raw }
             impl #enum_name {
                 /// The kind's name as written in JSON (`terms`, `match`...), or the field
                 /// name of a `{field: ...}` form.
@@ -941,23 +913,6 @@ impl<'a> TypesGen<'a> {
                 });
             }
         }
-        if has_raw {
-            out.extend(quote! {
-                impl serde::Serialize for #enum_name {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        match self {
-                            #enum_name::Raw(v) => serde::Serialize::serialize(v, s),
-                            other => #enum_name::serialize(other, s),
-                        }
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #enum_name {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        #enum_name::deserialize(d)
-                    }
-                }
-            });
-        }
         if !outer.is_empty() {
             let name = format_ident!("{}", rname);
             let fields: Vec<_> = outer.iter().map(|p| self.field(k, p, &props)).collect();
@@ -981,39 +936,50 @@ impl<'a> TypesGen<'a> {
                 "no kind given (one of {} ...)",
                 wires.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
             );
+            let writes = outer.iter().zip(&fields).map(|(p, f)| {
+                let wire = written_as(p).0;
+                let id = &f.0;
+                quote!(if let Some(v) = &self.#id { m.serialize_entry(#wire, v)?; })
+            });
             out.extend(quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #[derive(Debug, Clone, PartialEq)]
                 pub struct #name {
                     /// The kind, with its parameters.
-                    #[serde(flatten)]
                     pub kind: #enum_name,
                     #(#decls,)*
                 }
+                impl serde::Serialize for #name {
+                    #[inline]
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        use serde::ser::SerializeMap;
+                        let mut m = s.serialize_map(None)?;
+                        self.kind.write_entry(&mut m)?;
+                        #(#writes)*
+                        m.end()
+                    }
+                }
                 impl<'de> serde::Deserialize<'de> for #name {
+                    #[inline]
                     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                         struct V;
-                        fn set_kind<E: serde::de::Error>(slot: &mut Option<#enum_name>, k: #enum_name) -> Result<(), E> {
-                            if slot.is_some() {
-                                return Err(E::custom("more than one kind given"));
-                            }
-                            *slot = Some(k);
-                            Ok(())
-                        }
                         impl<'de> serde::de::Visitor<'de> for V {
                             type Value = #name;
                             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                                 f.write_str(#expected)
                             }
                             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<#name, A::Error> {
-                                const KINDS: &[&str] = &[#(#wires),*];
                                 let mut kind: Option<#enum_name> = None;
                                 #(let mut #names = None;)*
                                 while let Some(key) = m.next_key::<String>()? {
                                     match key.as_str() {
                                         #(#outer_arms)*
-                                        #(#arms)*
-                                        other => return Err(serde::de::Error::unknown_variant(other, KINDS)),
+                                        _ => {
+                                            let k = #enum_name::read_entry(key, &mut m)?;
+                                            if kind.replace(k).is_some() {
+                                                return Err(serde::de::Error::custom("more than one kind given"));
+                                            }
+                                        }
                                     }
                                 }
                                 let kind = kind.ok_or_else(|| serde::de::Error::custom(#missing))?;
@@ -1103,6 +1069,7 @@ impl<'a> TypesGen<'a> {
         let from = module_of(&k.0);
         let mut used = BTreeSet::new();
         let mut variants = Vec::new();
+        let mut serde_arms = Vec::new();
         let mut froms = Vec::new();
         for item in t["type"]["items"].as_array().into_iter().flatten() {
             let mk = key(&item["type"]);
@@ -1113,9 +1080,19 @@ impl<'a> TypesGen<'a> {
                 .all_props_raw(&mk)
                 .into_iter()
                 .find(|p| p["name"] == tag)
-                .and_then(|p| p["type"]["value"].as_str().map(str::to_owned));
-            let Some(wire) = wire else { continue };
-            let mut vn = pascal(&wire);
+                .map(|p| p["type"]["value"].clone());
+            // A tag is a string, or a boolean (`managed: true`), named by its payload then.
+            let (wire, name) = match wire {
+                Some(Value::String(w)) => (quote!(#w), pascal(&w)),
+                Some(Value::Bool(b)) => {
+                    let own = self.name(k);
+                    let n = self.name(&mk);
+                    let n = n.strip_prefix(own.as_str()).unwrap_or(&n).to_string();
+                    (quote!(#b), n)
+                }
+                _ => continue,
+            };
+            let mut vn = name;
             while !used.insert(vn.clone()) {
                 vn.push('2');
             }
@@ -1126,7 +1103,12 @@ impl<'a> TypesGen<'a> {
             } else {
                 path.clone()
             };
-            variants.push(quote!(#[serde(rename = #wire)] #v(#ty)));
+            variants.push(quote!(#v(#ty)));
+            serde_arms.push(if self.needs_box(k, item, true) {
+                quote!(#v = #wire [box])
+            } else {
+                quote!(#v = #wire)
+            });
             let wrap = if self.needs_box(k, item, true) {
                 quote!(Box::new(v))
             } else {
@@ -1136,29 +1118,12 @@ impl<'a> TypesGen<'a> {
                 impl From<#path> for #id { fn from(v: #path) -> Self { #id::#v(#wrap) } }
             });
         }
-        let out = match default {
-            Some(def) => quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(tag = #tag, remote = "Self")]
-                pub enum #id { #(#variants),* }
-                impl serde::Serialize for #id {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        crate::without_default_tag(s, #tag, #def, #id::serialize(self, serde_json::value::Serializer))
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #id {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        crate::with_default_tag(d, #tag, #def, #id::deserialize)
-                    }
-                }
-            },
-            None => quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(tag = #tag)]
-                pub enum #id { #(#variants),* }
-            },
+        let default = default.map(|d| quote!(default #d));
+        let out = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #id { #(#variants),* }
+            crate::tagged_serde! { #id tag #tag #default { #(#serde_arms),* } }
         };
         quote!(#out #(#froms)*)
     }
@@ -1225,6 +1190,7 @@ impl<'a> TypesGen<'a> {
         let (mut names, mut reads, mut subs, mut subs_mut, mut buckets, mut values, mut kinds) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut single = vec![];
+        let mut writes = vec![];
         let mut wires: Vec<&str> = vec![];
         for item in t["type"]["items"].as_array().into_iter().flatten() {
             let mk = key(&item["type"]);
@@ -1242,6 +1208,7 @@ impl<'a> TypesGen<'a> {
             );
             variants.push(quote!(#[doc = #vdoc] #vn(#path)));
             names.push(quote!(Aggregate::#vn(_) => #wire,));
+            writes.push(quote!(Aggregate::#vn(a) => serde::Serialize::serialize(a, s),));
             wires.push(wire);
             reads.push(quote!(#wire => Some(crate::results::read_as(value).map(Aggregate::#vn)),));
             kinds.push(quote! {
@@ -1296,9 +1263,14 @@ impl<'a> TypesGen<'a> {
             ///
             /// Results do not carry their kind: they are read by the kind of the aggregation
             /// that asked for them ([`crate::Aggregations::resolve`]) or from `typed_keys` names.
-            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-            #[serde(untagged)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum Aggregate { #(#variants,)* }
+            impl serde::Serialize for Aggregate {
+                #[inline]
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    match self { #(#writes)* }
+                }
+            }
             impl Aggregate {
                 /// Every result type's name, as `typed_keys` writes it.
                 pub const VARIANTS: &'static [&'static str] = &[#(#wires),*];

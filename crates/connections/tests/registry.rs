@@ -591,7 +591,7 @@ async fn errors_keep_their_typed_cause_through_every_layer() {
         .unwrap_err();
     assert!(err.is_not_found() && err.is_status());
     assert_eq!(
-        err.api_error().unwrap().error_type,
+        err.api_error().unwrap().error_type(),
         "index_not_found_exception"
     );
     assert!(matches!(err.detail(), ErrorDetail::Status(s) if s.status == 404));

@@ -8,6 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
+use es_types::common::ErrorCause;
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -467,15 +468,23 @@ impl fmt::Display for StatusError {
     }
 }
 
-/// The `error` object of an Elasticsearch error response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The `error` object of an Elasticsearch error response, as the specification types it
+/// ([`ErrorCause`]): its type and reason, the root causes, what caused it, the stack trace
+/// (with `error_trace=true`) and the details particular to the type (`index`, `shard`...).
+///
+/// ```
+/// let body = br#"{"error": {"type": "index_not_found_exception", "reason": "no such index [x]",
+///     "index": "x", "root_cause": [{"type": "index_not_found_exception"}]}, "status": 404}"#;
+/// let e = es_transport::ApiError::parse(body).unwrap();
+/// assert_eq!(e.error_type(), "index_not_found_exception");
+/// assert_eq!(e.cause.extra["index"], "x");
+/// assert_eq!(e.root_causes().collect::<Vec<_>>(), ["index_not_found_exception"]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
-    /// `error.type`, e.g. `index_not_found_exception`.
-    pub error_type: String,
-    /// `error.reason`.
-    pub reason: Option<String>,
-    /// `error.root_cause[*].type`.
-    pub root_causes: Vec<String>,
+    /// The `error` object. `{"error": "text"}` (older servers, some proxies) reads as the
+    /// type `error` with the text as its reason.
+    pub cause: ErrorCause,
 }
 
 impl ApiError {
@@ -488,45 +497,47 @@ impl ApiError {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum ErrorField {
-            Object {
-                #[serde(rename = "type")]
-                error_type: String,
-                reason: Option<String>,
-                #[serde(default)]
-                root_cause: Vec<Cause>,
-            },
+            Object(ErrorCause),
             Text(String),
         }
-        #[derive(Deserialize)]
-        struct Cause {
-            #[serde(rename = "type")]
-            error_type: String,
-        }
-        let env: Envelope = serde_json::from_slice(body).ok()?;
-        Some(match env.error {
-            ErrorField::Object {
-                error_type,
-                reason,
-                root_cause,
-            } => ApiError {
-                error_type,
-                reason,
-                root_causes: root_cause.into_iter().map(|c| c.error_type).collect(),
-            },
-            ErrorField::Text(text) => ApiError {
-                error_type: "error".into(),
+        let cause = match serde_json::from_slice::<Envelope>(body).ok()?.error {
+            // An object without a type is not an error object.
+            ErrorField::Object(c) if c.r#type.is_empty() => return None,
+            ErrorField::Object(c) => c,
+            ErrorField::Text(text) => ErrorCause {
+                r#type: "error".into(),
                 reason: Some(text),
-                root_causes: Vec::new(),
+                ..ErrorCause::default()
             },
-        })
+        };
+        Some(ApiError { cause })
+    }
+
+    /// `error.type`, e.g. `index_not_found_exception`.
+    pub fn error_type(&self) -> &str {
+        &self.cause.r#type
+    }
+
+    /// `error.reason`.
+    pub fn reason(&self) -> Option<&str> {
+        self.cause.reason.as_deref()
+    }
+
+    /// `error.root_cause[*].type`.
+    pub fn root_causes(&self) -> impl Iterator<Item = &str> {
+        self.cause
+            .root_cause
+            .iter()
+            .flatten()
+            .map(|c| c.r#type.as_str())
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.reason {
-            Some(r) => write!(f, "{}: {}", self.error_type, r),
-            None => f.write_str(&self.error_type),
+        match self.reason() {
+            Some(r) => write!(f, "{}: {}", self.error_type(), r),
+            None => f.write_str(self.error_type()),
         }
     }
 }
@@ -539,17 +550,19 @@ mod tests {
     fn parses_es_error_bodies() {
         let body = br#"{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [x]"}],"type":"index_not_found_exception","reason":"no such index [x]"},"status":404}"#;
         let e = ApiError::parse(body).expect("parsed");
-        assert_eq!(e.error_type, "index_not_found_exception");
-        assert_eq!(e.reason.as_deref(), Some("no such index [x]"));
-        assert_eq!(e.root_causes, vec!["index_not_found_exception"]);
+        assert_eq!(e.error_type(), "index_not_found_exception");
+        assert_eq!(e.reason(), Some("no such index [x]"));
+        assert_eq!(
+            e.root_causes().collect::<Vec<_>>(),
+            vec!["index_not_found_exception"]
+        );
         let e =
             ApiError::parse(br#"{"error":"Content-Type header is not supported","status":406}"#)
                 .expect("parsed");
-        assert_eq!(
-            e.reason.as_deref(),
-            Some("Content-Type header is not supported")
-        );
+        assert_eq!(e.reason(), Some("Content-Type header is not supported"));
+        assert_eq!(e.error_type(), "error");
         assert!(ApiError::parse(br#"{"found":false}"#).is_none());
+        assert!(ApiError::parse(br#"{"error":{"reason":"no type"}}"#).is_none());
         assert!(ApiError::parse(b"not json").is_none());
     }
 

@@ -9,6 +9,8 @@ use bytes::Bytes;
 use http::HeaderMap;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
+use es_types::common::ErrorCause;
+
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorDetail, StatusError};
 use crate::Error;
@@ -102,6 +104,40 @@ impl Redactor {
         }
     }
 
+    /// Every string of a server's error object: its own, its causes', and their details.
+    fn scrub_cause(&self, c: ErrorCause) -> ErrorCause {
+        let all = |v: Option<Vec<ErrorCause>>| {
+            v.map(|v| v.into_iter().map(|c| self.scrub_cause(c)).collect())
+        };
+        ErrorCause {
+            r#type: self.scrub_string(c.r#type),
+            reason: c.reason.map(|r| self.scrub_string(r)),
+            stack_trace: c.stack_trace.map(|t| self.scrub_string(t)),
+            caused_by: c.caused_by.map(|b| Box::new(self.scrub_cause(*b))),
+            root_cause: all(c.root_cause),
+            suppressed: all(c.suppressed),
+            extra: c
+                .extra
+                .into_iter()
+                .map(|(k, v)| (self.scrub_string(k), self.scrub_value(v)))
+                .collect(),
+        }
+    }
+
+    fn scrub_value(&self, v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::String(t) => Value::String(self.scrub_string(t)),
+            Value::Array(a) => Value::Array(a.into_iter().map(|v| self.scrub_value(v)).collect()),
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| (self.scrub_string(k), self.scrub_value(v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     fn scrub_bytes(&self, body: Bytes) -> Bytes {
         let hit = self
             .secrets
@@ -149,9 +185,7 @@ impl Redactor {
                 status: st.status,
                 node: s(st.node),
                 error: st.error.map(|e| ApiError {
-                    error_type: s(e.error_type),
-                    reason: e.reason.map(s),
-                    root_causes: e.root_causes.into_iter().map(s).collect(),
+                    cause: self.scrub_cause(e.cause),
                 }),
                 body: self.scrub_bytes(st.body),
                 retry_after: st.retry_after,
@@ -285,6 +319,37 @@ mod tests {
         }
         assert!(out.contains("id=not-secret"), "{out}");
         assert!(matches!(r.scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn secrets_are_masked_throughout_a_server_error_object() {
+        let r = Redactor::new(
+            Some(&Auth::basic("elastic", "s3cr3t-pw")),
+            &HeaderMap::new(),
+        );
+        let body = br#"{"error": {"type": "x_exception", "reason": "bad s3cr3t-pw",
+            "stack_trace": "at s3cr3t-pw", "header": {"auth": ["s3cr3t-pw"]},
+            "caused_by": {"type": "y", "reason": "deep s3cr3t-pw"},
+            "root_cause": [{"type": "x_exception", "reason": "root s3cr3t-pw"}]}, "status": 400}"#;
+        let err: Error = StatusError::new(
+            http::StatusCode::BAD_REQUEST,
+            "n".into(),
+            Bytes::from_static(body),
+        )
+        .into();
+        let err = r.scrub_error(err);
+        let api = err.api_error().expect("an error object");
+        let all = format!("{:?} {api}", api.cause);
+        assert!(!all.contains("s3cr3t-pw"), "{all}");
+        assert_eq!(api.reason(), Some("bad <redacted>"));
+        assert_eq!(
+            api.cause
+                .caused_by
+                .as_ref()
+                .and_then(|c| c.reason.as_deref()),
+            Some("deep <redacted>")
+        );
+        assert_eq!(api.cause.extra["header"]["auth"][0], "<redacted>");
     }
 
     #[test]

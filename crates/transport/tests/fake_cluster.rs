@@ -338,7 +338,7 @@ async fn retries_go_to_the_next_node_and_stop_at_max_retries() {
     let err = t.perform(get("/r2")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyRequests);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
-    assert_eq!(err.api_error().unwrap().error_type, "fake_exception");
+    assert_eq!(err.api_error().unwrap().error_type(), "fake_exception");
     assert_eq!(cluster.requests_to("/r2").len(), 3);
     assert_eq!(t.live_nodes().len(), 3);
 

@@ -168,7 +168,8 @@ macro_rules! api_struct {
             type List = $crate::api_struct!(@list $($fmode $ty,)* $(@extra $ety)?);
         }
 
-        impl<'de, $($($g: serde::Deserialize<'de>),+)?> serde::Deserialize<'de> for $name $(<$($g),+>)? {
+        // Owned type parameters: a generic union inside is read from a buffered value.
+        impl<'de, $($($g: serde::de::DeserializeOwned),+)?> serde::Deserialize<'de> for $name $(<$($g),+>)? {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 $crate::record::read(d)

@@ -35,6 +35,8 @@ mod query;
 pub mod record;
 mod results;
 mod support;
+#[doc(hidden)]
+pub mod unions;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, rustdoc::all)]

@@ -829,9 +829,20 @@ where
     R::List: ListSer,
 {
     let mut m = s.serialize_map(None)?;
-    // SAFETY: `r` is a record of the list's layout.
-    unsafe { <R::List as ListSer>::write(R::FIELDS, (r as *const R).cast(), &mut m)? };
+    write_fields(r, &mut m)?;
     m.end()
+}
+
+/// Writes a record's fields into a map already begun (an internally tagged union writes
+/// its tag first).
+#[doc(hidden)]
+#[inline]
+pub fn write_fields<R: Record, M: SerializeMap>(r: &R, m: &mut M) -> Result<(), M::Error>
+where
+    R::List: ListSer,
+{
+    // SAFETY: `r` is a record of the list's layout.
+    unsafe { <R::List as ListSer>::write(R::FIELDS, (r as *const R).cast(), m) }
 }
 
 /// `Debug::fmt` of a record, as the derive writes it.

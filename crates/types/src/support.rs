@@ -80,13 +80,21 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SingleKey<V> {
 /// let many: OneOrMany<u8> = serde_json::from_str("[1, 2]").unwrap();
 /// assert_eq!((one.into_vec(), many.into_vec()), (vec![1], vec![1, 2]));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OneOrMany<T> {
     /// One value.
     One(T),
     /// A list.
     Many(Vec<T>),
+}
+
+impl<T: Serialize> Serialize for OneOrMany<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OneOrMany::One(t) => t.serialize(s),
+            OneOrMany::Many(v) => v.serialize(s),
+        }
+    }
 }
 
 impl<T> OneOrMany<T> {

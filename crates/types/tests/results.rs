@@ -148,7 +148,8 @@ fn every_everyday_kind_is_read_typed_at_depth() {
     assert_eq!(a.doc_count("recent").unwrap(), Some(1));
     let recent = a.sub("recent").unwrap().unwrap();
     let top: &TopHitsAggregate = recent.get_as("top").unwrap().unwrap();
-    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[derive(serde_full::Deserialize, Debug, PartialEq)]
+    #[serde(crate = "serde_full")]
     struct Book {
         title: String,
         pages: u32,

@@ -62,8 +62,7 @@ impl crate::Bucket for AdjacencyMatrixBucket {
 ///
 /// Results do not carry their kind: they are read by the kind of the aggregation
 /// that asked for them ([`crate::Aggregations::resolve`]) or from `typed_keys` names.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Aggregate {
     ///`cardinality`: CardinalityAggregate
     Cardinality(CardinalityAggregate),
@@ -213,6 +212,86 @@ in `buckets` are milliseconds since the Epoch, represented as a floating point n
     MatrixStats(MatrixStatsAggregate),
     ///`geo_line`: GeoLineAggregate
     GeoLine(GeoLineAggregate),
+}
+impl serde::Serialize for Aggregate {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Aggregate::Cardinality(a) => serde::Serialize::serialize(a, s),
+            Aggregate::HdrPercentiles(a) => serde::Serialize::serialize(a, s),
+            Aggregate::HdrPercentileRanks(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TDigestPercentiles(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TDigestPercentileRanks(a) => serde::Serialize::serialize(a, s),
+            Aggregate::PercentilesBucket(a) => serde::Serialize::serialize(a, s),
+            Aggregate::MedianAbsoluteDeviation(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Min(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Max(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Sum(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Avg(a) => serde::Serialize::serialize(a, s),
+            Aggregate::WeightedAvg(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ValueCount(a) => serde::Serialize::serialize(a, s),
+            Aggregate::SimpleValue(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Derivative(a) => serde::Serialize::serialize(a, s),
+            Aggregate::BucketMetricValue(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ChangePoint(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Stats(a) => serde::Serialize::serialize(a, s),
+            Aggregate::StatsBucket(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ExtendedStats(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ExtendedStatsBucket(a) => serde::Serialize::serialize(a, s),
+            Aggregate::CartesianBounds(a) => serde::Serialize::serialize(a, s),
+            Aggregate::CartesianCentroid(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoBounds(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoCentroid(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Histogram(a) => serde::Serialize::serialize(a, s),
+            Aggregate::DateHistogram(a) => serde::Serialize::serialize(a, s),
+            Aggregate::AutoDateHistogram(a) => serde::Serialize::serialize(a, s),
+            Aggregate::VariableWidthHistogram(a) => serde::Serialize::serialize(a, s),
+            Aggregate::StringTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::LongTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::DoubleTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::UnmappedTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::LongRareTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::StringRareTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::UnmappedRareTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::MultiTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Missing(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Nested(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ReverseNested(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Global(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Filter(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Children(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Parent(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Sampler(a) => serde::Serialize::serialize(a, s),
+            Aggregate::UnmappedSampler(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoHashGrid(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoTileGrid(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoHexGrid(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Range(a) => serde::Serialize::serialize(a, s),
+            Aggregate::DateRange(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoDistance(a) => serde::Serialize::serialize(a, s),
+            Aggregate::IpRange(a) => serde::Serialize::serialize(a, s),
+            Aggregate::IpPrefix(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Filters(a) => serde::Serialize::serialize(a, s),
+            Aggregate::AdjacencyMatrix(a) => serde::Serialize::serialize(a, s),
+            Aggregate::SignificantLongTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::SignificantStringTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::UnmappedSignificantTerms(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Composite(a) => serde::Serialize::serialize(a, s),
+            Aggregate::FrequentItemSets(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TimeSeries(a) => serde::Serialize::serialize(a, s),
+            Aggregate::ScriptedMetric(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TopHits(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Inference(a) => serde::Serialize::serialize(a, s),
+            Aggregate::StringStats(a) => serde::Serialize::serialize(a, s),
+            Aggregate::BoxPlot(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TopMetrics(a) => serde::Serialize::serialize(a, s),
+            Aggregate::TTest(a) => serde::Serialize::serialize(a, s),
+            Aggregate::Rate(a) => serde::Serialize::serialize(a, s),
+            Aggregate::CumulativeCardinality(a) => serde::Serialize::serialize(a, s),
+            Aggregate::MatrixStats(a) => serde::Serialize::serialize(a, s),
+            Aggregate::GeoLine(a) => serde::Serialize::serialize(a, s),
+        }
+    }
 }
 impl Aggregate {
     /// Every result type's name, as `typed_keys` writes it.
@@ -1646,274 +1725,224 @@ impl Aggregation {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AggregationContainerKind {
     /// A bucket aggregation returning a form of adjacency matrix.
     /// The request provides a collection of named filter expressions, similar to the `filters` aggregation.
     /// Each bucket in the response represents a non-empty cell in the matrix of intersecting filters.
-    #[serde(rename = "adjacency_matrix")]
     AdjacencyMatrix(AdjacencyMatrixAggregation),
     /// A multi-bucket aggregation similar to the date histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
-    #[serde(rename = "auto_date_histogram")]
     AutoDateHistogram(AutoDateHistogramAggregation),
     /// A single-value metrics aggregation that computes the average of numeric values that are extracted from the aggregated documents.
-    #[serde(rename = "avg")]
     Avg(AverageAggregation),
     /// A sibling pipeline aggregation which calculates the mean value of a specified metric in a sibling aggregation.
     /// The specified metric must be numeric and the sibling aggregation must be a multi-bucket aggregation.
-    #[serde(rename = "avg_bucket")]
     AvgBucket(AverageBucketAggregation),
     /// A metrics aggregation that computes a box plot of numeric values extracted from the aggregated documents.
-    #[serde(rename = "boxplot")]
     Boxplot(BoxplotAggregation),
     /// A parent pipeline aggregation which runs a script which can perform per bucket computations on metrics in the parent multi-bucket aggregation.
-    #[serde(rename = "bucket_script")]
     BucketScript(BucketScriptAggregation),
     /// A parent pipeline aggregation which runs a script to determine whether the current bucket will be retained in the parent multi-bucket aggregation.
-    #[serde(rename = "bucket_selector")]
     BucketSelector(BucketSelectorAggregation),
     /// A parent pipeline aggregation which sorts the buckets of its parent multi-bucket aggregation.
-    #[serde(rename = "bucket_sort")]
     BucketSort(BucketSortAggregation),
     /// A sibling pipeline aggregation which runs a two sample Kolmogorov–Smirnov test ("K-S test") against a provided distribution and the distribution implied by the documents counts in the configured sibling aggregation.
-    #[serde(rename = "bucket_count_ks_test")]
     BucketCountKsTest(BucketKsAggregation),
     /// A sibling pipeline aggregation which runs a correlation function on the configured sibling multi-bucket aggregation.
-    #[serde(rename = "bucket_correlation")]
     BucketCorrelation(BucketCorrelationAggregation),
     /// A single-value metrics aggregation that calculates an approximate count of distinct values.
-    #[serde(rename = "cardinality")]
     Cardinality(CardinalityAggregation),
     /// A metric aggregation that computes the spatial bounding box containing all values for a Point or Shape field.
-    #[serde(rename = "cartesian_bounds")]
     CartesianBounds(CartesianBoundsAggregation),
     /// A metric aggregation that computes the weighted centroid from all coordinate values for point and shape fields.
-    #[serde(rename = "cartesian_centroid")]
     CartesianCentroid(CartesianCentroidAggregation),
     /// A multi-bucket aggregation that groups semi-structured text into buckets.
-    #[serde(rename = "categorize_text")]
     CategorizeText(CategorizeTextAggregation),
     /// A sibling pipeline that detects, spikes, dips, and change points in a metric.
     /// Given a distribution of values provided by the sibling multi-bucket aggregation,
     /// this aggregation indicates the bucket of any spike or dip and/or the bucket at which
     /// the largest change in the distribution of values, if they are statistically significant.
-    #[serde(rename = "change_point")]
     ChangePoint(ChangePointAggregation),
     /// A single bucket aggregation that selects child documents that have the specified type, as defined in a `join` field.
-    #[serde(rename = "children")]
     Children(ChildrenAggregation),
     /// A multi-bucket aggregation that creates composite buckets from different sources.
     /// Unlike the other multi-bucket aggregations, you can use the `composite` aggregation to paginate *all* buckets from a multi-level aggregation efficiently.
-    #[serde(rename = "composite")]
     Composite(CompositeAggregation),
     /// A parent pipeline aggregation which calculates the cumulative cardinality in a parent `histogram` or `date_histogram` aggregation.
-    #[serde(rename = "cumulative_cardinality")]
     CumulativeCardinality(CumulativeCardinalityAggregation),
     /// A parent pipeline aggregation which calculates the cumulative sum of a specified metric in a parent `histogram` or `date_histogram` aggregation.
-    #[serde(rename = "cumulative_sum")]
     CumulativeSum(CumulativeSumAggregation),
     /// A multi-bucket values source based aggregation that can be applied on date values or date range values extracted from the documents.
     /// It dynamically builds fixed size (interval) buckets over the values.
-    #[serde(rename = "date_histogram")]
     DateHistogram(DateHistogramAggregation),
     /// A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket.
-    #[serde(rename = "date_range")]
     DateRange(DateRangeAggregation),
     /// A parent pipeline aggregation which calculates the derivative of a specified metric in a parent `histogram` or `date_histogram` aggregation.
-    #[serde(rename = "derivative")]
     Derivative(DerivativeAggregation),
     /// A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents.
     /// Similar to the `sampler` aggregation, but adds the ability to limit the number of matches that share a common value.
-    #[serde(rename = "diversified_sampler")]
     DiversifiedSampler(DiversifiedSamplerAggregation),
     /// A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
-    #[serde(rename = "extended_stats")]
     ExtendedStats(ExtendedStatsAggregation),
     /// A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
-    #[serde(rename = "extended_stats_bucket")]
     ExtendedStatsBucket(ExtendedStatsBucketAggregation),
     /// A bucket aggregation which finds frequent item sets, a form of association rules mining that identifies items that often occur together.
-    #[serde(rename = "frequent_item_sets", alias = "frequent_items")]
     FrequentItemSets(FrequentItemSetsAggregation),
     /// A single bucket aggregation that narrows the set of documents to those that match a query.
-    #[serde(rename = "filter")]
     Filter(super::query_dsl::QueryContainer),
     /// A multi-bucket aggregation where each bucket contains the documents that match a query.
-    #[serde(rename = "filters")]
     Filters(FiltersAggregation),
     /// A metric aggregation that computes the geographic bounding box containing all values for a Geopoint or Geoshape field.
-    #[serde(rename = "geo_bounds")]
     GeoBounds(GeoBoundsAggregation),
     /// A metric aggregation that computes the weighted centroid from all coordinate values for geo fields.
-    #[serde(rename = "geo_centroid")]
     GeoCentroid(GeoCentroidAggregation),
     /// A multi-bucket aggregation that works on `geo_point` fields.
     /// Evaluates the distance of each document value from an origin point and determines the buckets it belongs to, based on ranges defined in the request.
-    #[serde(rename = "geo_distance")]
     GeoDistance(GeoDistanceAggregation),
     /// A multi-bucket aggregation that groups `geo_point` and `geo_shape` values into buckets that represent a grid.
     /// Each cell is labeled using a geohash which is of user-definable precision.
-    #[serde(rename = "geohash_grid")]
     GeohashGrid(GeoHashGridAggregation),
     /// Aggregates all `geo_point` values within a bucket into a `LineString` ordered by the chosen sort field.
-    #[serde(rename = "geo_line")]
     GeoLine(GeoLineAggregation),
     /// A multi-bucket aggregation that groups `geo_point` and `geo_shape` values into buckets that represent a grid.
     /// Each cell corresponds to a map tile as used by many online map sites.
-    #[serde(rename = "geotile_grid")]
     GeotileGrid(GeoTileGridAggregation),
     /// A multi-bucket aggregation that groups `geo_point` and `geo_shape` values into buckets that represent a grid.
     /// Each cell corresponds to a H3 cell index and is labeled using the H3Index representation.
-    #[serde(rename = "geohex_grid")]
     GeohexGrid(GeohexGridAggregation),
     /// Defines a single bucket of all the documents within the search execution context.
     /// This context is defined by the indices and the document types you’re searching on, but is not influenced by the search query itself.
-    #[serde(rename = "global")]
     Global(GlobalAggregation),
     /// A multi-bucket values source based aggregation that can be applied on numeric values or numeric range values extracted from the documents.
     /// It dynamically builds fixed size (interval) buckets over the values.
-    #[serde(rename = "histogram")]
     Histogram(HistogramAggregation),
     /// A multi-bucket value source based aggregation that enables the user to define a set of IP ranges - each representing a bucket.
-    #[serde(rename = "ip_range")]
     IpRange(IpRangeAggregation),
     /// A bucket aggregation that groups documents based on the network or sub-network of an IP address.
-    #[serde(rename = "ip_prefix")]
     IpPrefix(IpPrefixAggregation),
     /// A parent pipeline aggregation which loads a pre-trained model and performs inference on the collated result fields from the parent bucket aggregation.
-    #[serde(rename = "inference")]
     Inference(InferenceAggregation),
-    #[serde(rename = "line")]
     Line(GeoLineAggregation),
     /// A numeric aggregation that computes the following statistics over a set of document fields: `count`, `mean`, `variance`, `skewness`, `kurtosis`, `covariance`, and `covariance`.
-    #[serde(rename = "matrix_stats")]
     MatrixStats(MatrixStatsAggregation),
     /// A single-value metrics aggregation that returns the maximum value among the numeric values extracted from the aggregated documents.
-    #[serde(rename = "max")]
     Max(MaxAggregation),
     /// A sibling pipeline aggregation which identifies the bucket(s) with the maximum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
-    #[serde(rename = "max_bucket")]
     MaxBucket(MaxBucketAggregation),
     /// A single-value aggregation that approximates the median absolute deviation of its search results.
-    #[serde(rename = "median_absolute_deviation")]
     MedianAbsoluteDeviation(MedianAbsoluteDeviationAggregation),
     /// A single-value metrics aggregation that returns the minimum value among numeric values extracted from the aggregated documents.
-    #[serde(rename = "min")]
     Min(MinAggregation),
     /// A sibling pipeline aggregation which identifies the bucket(s) with the minimum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
-    #[serde(rename = "min_bucket")]
     MinBucket(MinBucketAggregation),
     /// A field data based single bucket aggregation, that creates a bucket of all documents in the current document set context that are missing a field value (effectively, missing a field or having the configured NULL value set).
-    #[serde(rename = "missing")]
     Missing(MissingAggregation),
-    #[serde(rename = "moving_avg")]
     MovingAvg(MovingAverageAggregation),
     /// Given an ordered series of percentiles, "slides" a window across those percentiles and computes cumulative percentiles.
-    #[serde(rename = "moving_percentiles")]
     MovingPercentiles(MovingPercentilesAggregation),
     /// Given an ordered series of data, "slides" a window across the data and runs a custom script on each window of data.
     /// For convenience, a number of common functions are predefined such as `min`, `max`, and moving averages.
-    #[serde(rename = "moving_fn")]
     MovingFn(MovingFunctionAggregation),
     /// A multi-bucket value source based aggregation where buckets are dynamically built - one per unique set of values.
-    #[serde(rename = "multi_terms")]
     MultiTerms(MultiTermsAggregation),
     /// A special single bucket aggregation that enables aggregating nested documents.
-    #[serde(rename = "nested")]
     Nested(NestedAggregation),
     /// A parent pipeline aggregation which calculates the specific normalized/rescaled value for a specific bucket value.
-    #[serde(rename = "normalize")]
     Normalize(NormalizeAggregation),
     /// A special single bucket aggregation that selects parent documents that have the specified type, as defined in a `join` field.
-    #[serde(rename = "parent")]
     Parent(ParentAggregation),
     /// A multi-value metrics aggregation that calculates one or more percentile ranks over numeric values extracted from the aggregated documents.
-    #[serde(rename = "percentile_ranks")]
     PercentileRanks(PercentileRanksAggregation),
     /// A multi-value metrics aggregation that calculates one or more percentiles over numeric values extracted from the aggregated documents.
-    #[serde(rename = "percentiles")]
     Percentiles(PercentilesAggregation),
     /// A sibling pipeline aggregation which calculates percentiles across all bucket of a specified metric in a sibling aggregation.
-    #[serde(rename = "percentiles_bucket")]
     PercentilesBucket(PercentilesBucketAggregation),
     /// A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket.
-    #[serde(rename = "range")]
     Range(RangeAggregation),
     /// A multi-bucket value source based aggregation which finds "rare" terms — terms that are at the long-tail of the distribution and are not frequent.
-    #[serde(rename = "rare_terms")]
     RareTerms(RareTermsAggregation),
     /// Calculates a rate of documents or a field in each bucket.
     /// Can only be used inside a `date_histogram` or `composite` aggregation.
-    #[serde(rename = "rate")]
     Rate(RateAggregation),
     /// A special single bucket aggregation that enables aggregating on parent documents from nested documents.
     /// Should only be defined inside a `nested` aggregation.
-    #[serde(rename = "reverse_nested")]
     ReverseNested(ReverseNestedAggregation),
     /// A single bucket aggregation that randomly includes documents in the aggregated results.
     /// Sampling provides significant speed improvement at the cost of accuracy.
-    #[serde(rename = "random_sampler")]
     RandomSampler(RandomSamplerAggregation),
     /// A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents.
-    #[serde(rename = "sampler")]
     Sampler(SamplerAggregation),
     /// A metric aggregation that uses scripts to provide a metric output.
-    #[serde(rename = "scripted_metric")]
     ScriptedMetric(ScriptedMetricAggregation),
     /// An aggregation that subtracts values in a time series from themselves at different time lags or periods.
-    #[serde(rename = "serial_diff")]
     SerialDiff(SerialDifferencingAggregation),
     /// Returns interesting or unusual occurrences of terms in a set.
-    #[serde(rename = "significant_terms")]
     SignificantTerms(SignificantTermsAggregation),
     /// Returns interesting or unusual occurrences of free-text terms in a set.
-    #[serde(rename = "significant_text")]
     SignificantText(SignificantTextAggregation),
     /// A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
-    #[serde(rename = "stats")]
     Stats(StatsAggregation),
     /// A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
-    #[serde(rename = "stats_bucket")]
     StatsBucket(StatsBucketAggregation),
     /// A multi-value metrics aggregation that computes statistics over string values extracted from the aggregated documents.
-    #[serde(rename = "string_stats")]
     StringStats(StringStatsAggregation),
     /// A single-value metrics aggregation that sums numeric values that are extracted from the aggregated documents.
-    #[serde(rename = "sum")]
     Sum(SumAggregation),
     /// A sibling pipeline aggregation which calculates the sum of a specified metric across all buckets in a sibling aggregation.
-    #[serde(rename = "sum_bucket")]
     SumBucket(SumBucketAggregation),
     /// A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value.
-    #[serde(rename = "terms")]
     Terms(TermsAggregation),
     /// The time series aggregation queries data created using a time series index.
     /// This is typically data such as metrics or other data streams with a time component, and requires creating an index using the time series mode.
-    #[serde(rename = "time_series")]
     TimeSeries(TimeSeriesAggregation),
     /// A metric aggregation that returns the top matching documents per bucket.
-    #[serde(rename = "top_hits")]
     TopHits(TopHitsAggregation),
     /// A metrics aggregation that performs a statistical hypothesis test in which the test statistic follows a Student’s t-distribution under the null hypothesis on numeric values extracted from the aggregated documents.
-    #[serde(rename = "t_test")]
     TTest(TTestAggregation),
     /// A metric aggregation that selects metrics from the document with the largest or smallest sort value.
-    #[serde(rename = "top_metrics")]
     TopMetrics(TopMetricsAggregation),
     /// A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents.
-    #[serde(rename = "value_count")]
     ValueCount(ValueCountAggregation),
     /// A single-value metrics aggregation that computes the weighted average of numeric values that are extracted from the aggregated documents.
-    #[serde(rename = "weighted_avg")]
     WeightedAvg(WeightedAverageAggregation),
     /// A multi-bucket aggregation similar to the histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
-    #[serde(rename = "variable_width_histogram")]
     VariableWidthHistogram(VariableWidthHistogramAggregation),
     /// JSON for a kind newer than the specification: written as given, never the
     /// result of parsing (an unknown kind is a parse error).
-    #[serde(skip)]
     Raw(serde_json::Value),
+}
+crate::container_serde! {
+    AggregationContainerKind { AdjacencyMatrix = "adjacency_matrix", AutoDateHistogram =
+    "auto_date_histogram", Avg = "avg", AvgBucket = "avg_bucket", Boxplot = "boxplot",
+    BucketScript = "bucket_script", BucketSelector = "bucket_selector", BucketSort =
+    "bucket_sort", BucketCountKsTest = "bucket_count_ks_test", BucketCorrelation =
+    "bucket_correlation", Cardinality = "cardinality", CartesianBounds =
+    "cartesian_bounds", CartesianCentroid = "cartesian_centroid", CategorizeText =
+    "categorize_text", ChangePoint = "change_point", Children = "children", Composite =
+    "composite", CumulativeCardinality = "cumulative_cardinality", CumulativeSum =
+    "cumulative_sum", DateHistogram = "date_histogram", DateRange = "date_range",
+    Derivative = "derivative", DiversifiedSampler = "diversified_sampler", ExtendedStats
+    = "extended_stats", ExtendedStatsBucket = "extended_stats_bucket", FrequentItemSets =
+    "frequent_item_sets" | "frequent_items", Filter = "filter", Filters = "filters",
+    GeoBounds = "geo_bounds", GeoCentroid = "geo_centroid", GeoDistance = "geo_distance",
+    GeohashGrid = "geohash_grid", GeoLine = "geo_line", GeotileGrid = "geotile_grid",
+    GeohexGrid = "geohex_grid", Global = "global", Histogram = "histogram", IpRange =
+    "ip_range", IpPrefix = "ip_prefix", Inference = "inference", Line = "line",
+    MatrixStats = "matrix_stats", Max = "max", MaxBucket = "max_bucket",
+    MedianAbsoluteDeviation = "median_absolute_deviation", Min = "min", MinBucket =
+    "min_bucket", Missing = "missing", MovingAvg = "moving_avg", MovingPercentiles =
+    "moving_percentiles", MovingFn = "moving_fn", MultiTerms = "multi_terms", Nested =
+    "nested", Normalize = "normalize", Parent = "parent", PercentileRanks =
+    "percentile_ranks", Percentiles = "percentiles", PercentilesBucket =
+    "percentiles_bucket", Range = "range", RareTerms = "rare_terms", Rate = "rate",
+    ReverseNested = "reverse_nested", RandomSampler = "random_sampler", Sampler =
+    "sampler", ScriptedMetric = "scripted_metric", SerialDiff = "serial_diff",
+    SignificantTerms = "significant_terms", SignificantText = "significant_text", Stats =
+    "stats", StatsBucket = "stats_bucket", StringStats = "string_stats", Sum = "sum",
+    SumBucket = "sum_bucket", Terms = "terms", TimeSeries = "time_series", TopHits =
+    "top_hits", TTest = "t_test", TopMetrics = "top_metrics", ValueCount = "value_count",
+    WeightedAvg = "weighted_avg", VariableWidthHistogram = "variable_width_histogram" }
+    raw Raw;
 }
 impl AggregationContainerKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -2020,48 +2049,34 @@ impl AggregationContainerKind {
         }
     }
 }
-impl serde::Serialize for AggregationContainerKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            AggregationContainerKind::Raw(v) => serde::Serialize::serialize(v, s),
-            other => AggregationContainerKind::serialize(other, s),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for AggregationContainerKind {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        AggregationContainerKind::deserialize(d)
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AggregationContainer {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: AggregationContainerKind,
     /// Sub-aggregations for this aggregation.
     /// Only applies to bucket aggregations.
-    #[serde(
-        rename = "aggs",
-        alias = "aggregations",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub aggregations: Option<std::collections::BTreeMap<String, AggregationContainer>>,
-    #[serde(rename = "meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<super::common::Metadata>,
 }
+impl serde::Serialize for AggregationContainer {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.aggregations {
+            m.serialize_entry("aggs", v)?;
+        }
+        if let Some(v) = &self.meta {
+            m.serialize_entry("meta", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AggregationContainer {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<AggregationContainerKind>,
-            k: AggregationContainerKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = AggregationContainer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2073,89 +2088,6 @@ impl<'de> serde::Deserialize<'de> for AggregationContainer {
                 self,
                 mut m: A,
             ) -> Result<AggregationContainer, A::Error> {
-                const KINDS: &[&str] = &[
-                    "adjacency_matrix",
-                    "auto_date_histogram",
-                    "avg",
-                    "avg_bucket",
-                    "boxplot",
-                    "bucket_script",
-                    "bucket_selector",
-                    "bucket_sort",
-                    "bucket_count_ks_test",
-                    "bucket_correlation",
-                    "cardinality",
-                    "cartesian_bounds",
-                    "cartesian_centroid",
-                    "categorize_text",
-                    "change_point",
-                    "children",
-                    "composite",
-                    "cumulative_cardinality",
-                    "cumulative_sum",
-                    "date_histogram",
-                    "date_range",
-                    "derivative",
-                    "diversified_sampler",
-                    "extended_stats",
-                    "extended_stats_bucket",
-                    "frequent_item_sets",
-                    "filter",
-                    "filters",
-                    "geo_bounds",
-                    "geo_centroid",
-                    "geo_distance",
-                    "geohash_grid",
-                    "geo_line",
-                    "geotile_grid",
-                    "geohex_grid",
-                    "global",
-                    "histogram",
-                    "ip_range",
-                    "ip_prefix",
-                    "inference",
-                    "line",
-                    "matrix_stats",
-                    "max",
-                    "max_bucket",
-                    "median_absolute_deviation",
-                    "min",
-                    "min_bucket",
-                    "missing",
-                    "moving_avg",
-                    "moving_percentiles",
-                    "moving_fn",
-                    "multi_terms",
-                    "nested",
-                    "normalize",
-                    "parent",
-                    "percentile_ranks",
-                    "percentiles",
-                    "percentiles_bucket",
-                    "range",
-                    "rare_terms",
-                    "rate",
-                    "reverse_nested",
-                    "random_sampler",
-                    "sampler",
-                    "scripted_metric",
-                    "serial_diff",
-                    "significant_terms",
-                    "significant_text",
-                    "stats",
-                    "stats_bucket",
-                    "string_stats",
-                    "sum",
-                    "sum_bucket",
-                    "terms",
-                    "time_series",
-                    "top_hits",
-                    "t_test",
-                    "top_metrics",
-                    "value_count",
-                    "weighted_avg",
-                    "variable_width_histogram",
-                ];
                 let mut kind: Option<AggregationContainerKind> = None;
                 let mut aggregations = None;
                 let mut meta = None;
@@ -2163,504 +2095,13 @@ impl<'de> serde::Deserialize<'de> for AggregationContainer {
                     match key.as_str() {
                         "aggregations" | "aggs" => aggregations = Some(m.next_value()?),
                         "meta" => meta = Some(m.next_value()?),
-                        "adjacency_matrix" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::AdjacencyMatrix(m.next_value()?),
-                            )?
-                        }
-                        "auto_date_histogram" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::AutoDateHistogram(m.next_value()?),
-                            )?
-                        }
-                        "avg" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Avg(m.next_value()?),
-                            )?
-                        }
-                        "avg_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::AvgBucket(m.next_value()?),
-                            )?
-                        }
-                        "boxplot" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Boxplot(m.next_value()?),
-                            )?
-                        }
-                        "bucket_script" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::BucketScript(m.next_value()?),
-                            )?
-                        }
-                        "bucket_selector" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::BucketSelector(m.next_value()?),
-                            )?
-                        }
-                        "bucket_sort" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::BucketSort(m.next_value()?),
-                            )?
-                        }
-                        "bucket_count_ks_test" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::BucketCountKsTest(m.next_value()?),
-                            )?
-                        }
-                        "bucket_correlation" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::BucketCorrelation(m.next_value()?),
-                            )?
-                        }
-                        "cardinality" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Cardinality(m.next_value()?),
-                            )?
-                        }
-                        "cartesian_bounds" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::CartesianBounds(m.next_value()?),
-                            )?
-                        }
-                        "cartesian_centroid" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::CartesianCentroid(m.next_value()?),
-                            )?
-                        }
-                        "categorize_text" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::CategorizeText(m.next_value()?),
-                            )?
-                        }
-                        "change_point" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ChangePoint(m.next_value()?),
-                            )?
-                        }
-                        "children" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Children(m.next_value()?),
-                            )?
-                        }
-                        "composite" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Composite(m.next_value()?),
-                            )?
-                        }
-                        "cumulative_cardinality" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::CumulativeCardinality(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        "cumulative_sum" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::CumulativeSum(m.next_value()?),
-                            )?
-                        }
-                        "date_histogram" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::DateHistogram(m.next_value()?),
-                            )?
-                        }
-                        "date_range" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::DateRange(m.next_value()?),
-                            )?
-                        }
-                        "derivative" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Derivative(m.next_value()?),
-                            )?
-                        }
-                        "diversified_sampler" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::DiversifiedSampler(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        "extended_stats" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ExtendedStats(m.next_value()?),
-                            )?
-                        }
-                        "extended_stats_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ExtendedStatsBucket(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        "frequent_item_sets" | "frequent_items" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::FrequentItemSets(m.next_value()?),
-                            )?
-                        }
-                        "filter" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Filter(m.next_value()?),
-                            )?
-                        }
-                        "filters" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Filters(m.next_value()?),
-                            )?
-                        }
-                        "geo_bounds" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeoBounds(m.next_value()?),
-                            )?
-                        }
-                        "geo_centroid" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeoCentroid(m.next_value()?),
-                            )?
-                        }
-                        "geo_distance" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeoDistance(m.next_value()?),
-                            )?
-                        }
-                        "geohash_grid" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeohashGrid(m.next_value()?),
-                            )?
-                        }
-                        "geo_line" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeoLine(m.next_value()?),
-                            )?
-                        }
-                        "geotile_grid" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeotileGrid(m.next_value()?),
-                            )?
-                        }
-                        "geohex_grid" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::GeohexGrid(m.next_value()?),
-                            )?
-                        }
-                        "global" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Global(m.next_value()?),
-                            )?
-                        }
-                        "histogram" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Histogram(m.next_value()?),
-                            )?
-                        }
-                        "ip_range" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::IpRange(m.next_value()?),
-                            )?
-                        }
-                        "ip_prefix" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::IpPrefix(m.next_value()?),
-                            )?
-                        }
-                        "inference" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Inference(m.next_value()?),
-                            )?
-                        }
-                        "line" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Line(m.next_value()?),
-                            )?
-                        }
-                        "matrix_stats" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MatrixStats(m.next_value()?),
-                            )?
-                        }
-                        "max" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Max(m.next_value()?),
-                            )?
-                        }
-                        "max_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MaxBucket(m.next_value()?),
-                            )?
-                        }
-                        "median_absolute_deviation" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MedianAbsoluteDeviation(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        "min" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Min(m.next_value()?),
-                            )?
-                        }
-                        "min_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MinBucket(m.next_value()?),
-                            )?
-                        }
-                        "missing" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Missing(m.next_value()?),
-                            )?
-                        }
-                        "moving_avg" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MovingAvg(m.next_value()?),
-                            )?
-                        }
-                        "moving_percentiles" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MovingPercentiles(m.next_value()?),
-                            )?
-                        }
-                        "moving_fn" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MovingFn(m.next_value()?),
-                            )?
-                        }
-                        "multi_terms" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::MultiTerms(m.next_value()?),
-                            )?
-                        }
-                        "nested" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Nested(m.next_value()?),
-                            )?
-                        }
-                        "normalize" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Normalize(m.next_value()?),
-                            )?
-                        }
-                        "parent" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Parent(m.next_value()?),
-                            )?
-                        }
-                        "percentile_ranks" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::PercentileRanks(m.next_value()?),
-                            )?
-                        }
-                        "percentiles" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Percentiles(m.next_value()?),
-                            )?
-                        }
-                        "percentiles_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::PercentilesBucket(m.next_value()?),
-                            )?
-                        }
-                        "range" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Range(m.next_value()?),
-                            )?
-                        }
-                        "rare_terms" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::RareTerms(m.next_value()?),
-                            )?
-                        }
-                        "rate" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Rate(m.next_value()?),
-                            )?
-                        }
-                        "reverse_nested" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ReverseNested(m.next_value()?),
-                            )?
-                        }
-                        "random_sampler" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::RandomSampler(m.next_value()?),
-                            )?
-                        }
-                        "sampler" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Sampler(m.next_value()?),
-                            )?
-                        }
-                        "scripted_metric" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ScriptedMetric(m.next_value()?),
-                            )?
-                        }
-                        "serial_diff" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::SerialDiff(m.next_value()?),
-                            )?
-                        }
-                        "significant_terms" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::SignificantTerms(m.next_value()?),
-                            )?
-                        }
-                        "significant_text" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::SignificantText(m.next_value()?),
-                            )?
-                        }
-                        "stats" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Stats(m.next_value()?),
-                            )?
-                        }
-                        "stats_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::StatsBucket(m.next_value()?),
-                            )?
-                        }
-                        "string_stats" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::StringStats(m.next_value()?),
-                            )?
-                        }
-                        "sum" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Sum(m.next_value()?),
-                            )?
-                        }
-                        "sum_bucket" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::SumBucket(m.next_value()?),
-                            )?
-                        }
-                        "terms" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::Terms(m.next_value()?),
-                            )?
-                        }
-                        "time_series" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::TimeSeries(m.next_value()?),
-                            )?
-                        }
-                        "top_hits" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::TopHits(m.next_value()?),
-                            )?
-                        }
-                        "t_test" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::TTest(m.next_value()?),
-                            )?
-                        }
-                        "top_metrics" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::TopMetrics(m.next_value()?),
-                            )?
-                        }
-                        "value_count" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::ValueCount(m.next_value()?),
-                            )?
-                        }
-                        "weighted_avg" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::WeightedAvg(m.next_value()?),
-                            )?
-                        }
-                        "variable_width_histogram" => {
-                            set_kind(
-                                &mut kind,
-                                AggregationContainerKind::VariableWidthHistogram(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = AggregationContainerKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -3313,24 +2754,21 @@ impl crate::Bucket for ChangePointBucket {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ChangeType {
-    #[serde(rename = "dip")]
     Dip(Dip),
-    #[serde(rename = "distribution_change")]
     DistributionChange(DistributionChange),
-    #[serde(rename = "indeterminable")]
     Indeterminable(Indeterminable),
-    #[serde(rename = "non_stationary")]
     NonStationary(NonStationary),
-    #[serde(rename = "spike")]
     Spike(Spike),
-    #[serde(rename = "stationary")]
     Stationary(Stationary),
-    #[serde(rename = "step_change")]
     StepChange(StepChange),
-    #[serde(rename = "trend_change")]
     TrendChange(TrendChange),
+}
+crate::container_serde! {
+    ChangeType { Dip = "dip", DistributionChange = "distribution_change", Indeterminable
+    = "indeterminable", NonStationary = "non_stationary", Spike = "spike", Stationary =
+    "stationary", StepChange = "step_change", TrendChange = "trend_change" }
 }
 impl ChangeType {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -3502,20 +2940,20 @@ impl CompositeAggregationBase {
         value_type : ValueType, plain order : super::common::SortOrder
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CompositeAggregationSource {
     /// A terms aggregation.
-    #[serde(rename = "terms")]
     Terms(CompositeTermsAggregation),
     /// A histogram aggregation.
-    #[serde(rename = "histogram")]
     Histogram(CompositeHistogramAggregation),
     /// A date histogram aggregation.
-    #[serde(rename = "date_histogram")]
     DateHistogram(CompositeDateHistogramAggregation),
     /// A geotile grid aggregation.
-    #[serde(rename = "geotile_grid")]
     GeotileGrid(CompositeGeoTileGridAggregation),
+}
+crate::container_serde! {
+    CompositeAggregationSource { Terms = "terms", Histogram = "histogram", DateHistogram
+    = "date_histogram", GeotileGrid = "geotile_grid" }
 }
 impl CompositeAggregationSource {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -4961,14 +4399,16 @@ crate::api_struct! {
     response InferenceClassImportance { def class_name["class_name"] : String, def
     importance["importance"] : f64 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InferenceConfigContainer {
     /// Regression configuration for inference.
-    #[serde(rename = "regression")]
     Regression(super::ml::RegressionInferenceOptions),
     /// Classification configuration for inference.
-    #[serde(rename = "classification")]
     Classification(super::ml::ClassificationInferenceOptions),
+}
+crate::container_serde! {
+    InferenceConfigContainer { Regression = "regression", Classification =
+    "classification" }
 }
 impl InferenceConfigContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -5492,19 +4932,17 @@ impl MissingAggregation {
 crate::spec_enum! {
     MissingOrder { First = "first", Last = "last", Default = "default" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "model")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MovingAverageAggregation {
-    #[serde(rename = "linear")]
     Linear(LinearMovingAverageAggregation),
-    #[serde(rename = "simple")]
     Simple(SimpleMovingAverageAggregation),
-    #[serde(rename = "ewma")]
     Ewma(EwmaMovingAverageAggregation),
-    #[serde(rename = "holt")]
     Holt(HoltMovingAverageAggregation),
-    #[serde(rename = "holt_winters")]
     HoltWinters(HoltWintersMovingAverageAggregation),
+}
+crate::tagged_serde! {
+    MovingAverageAggregation tag "model" { Linear = "linear", Simple = "simple", Ewma =
+    "ewma", Holt = "holt", HoltWinters = "holt_winters" }
 }
 impl From<LinearMovingAverageAggregation> for MovingAverageAggregation {
     fn from(v: LinearMovingAverageAggregation) -> Self {
@@ -5647,16 +5085,17 @@ impl crate::Bucket for MultiBucketBase {
         &mut self.aggregations
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MultiTermLookupKind {
     /// A field from which to retrieve terms.
     /// It is required if `script` is not provided.
-    #[serde(rename = "field")]
     Field(super::common::Field),
     /// A script to calculate terms to aggregate on.
     /// It is required if `field` is not provided.
-    #[serde(rename = "script")]
     Script(super::common::Script),
+}
+crate::container_serde! {
+    MultiTermLookupKind { Field = "field", Script = "script" }
 }
 impl MultiTermLookupKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -5669,29 +5108,30 @@ impl MultiTermLookupKind {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultiTermLookup {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: MultiTermLookupKind,
     /// The value to apply to documents that do not have a value.
     /// By default, documents without a value are ignored.
-    #[serde(rename = "missing", skip_serializing_if = "Option::is_none")]
     pub missing: Option<Missing>,
 }
+impl serde::Serialize for MultiTermLookup {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.missing {
+            m.serialize_entry("missing", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for MultiTermLookup {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<MultiTermLookupKind>,
-            k: MultiTermLookupKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = MultiTermLookup;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -5701,26 +5141,18 @@ impl<'de> serde::Deserialize<'de> for MultiTermLookup {
                 self,
                 mut m: A,
             ) -> Result<MultiTermLookup, A::Error> {
-                const KINDS: &[&str] = &["field", "script"];
                 let mut kind: Option<MultiTermLookupKind> = None;
                 let mut missing = None;
                 while let Some(key) = m.next_key::<String>()? {
                     match key.as_str() {
                         "missing" => missing = Some(m.next_value()?),
-                        "field" => {
-                            set_kind(
-                                &mut kind,
-                                MultiTermLookupKind::Field(m.next_value()?),
-                            )?
-                        }
-                        "script" => {
-                            set_kind(
-                                &mut kind,
-                                MultiTermLookupKind::Script(m.next_value()?),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = MultiTermLookupKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -7506,12 +6938,12 @@ crate::api_struct! {
     #[doc = " unless specified otherwise."] def value["value"] : Option < f64 >, opt
     value_as_string["value_as_string"] : Option < String > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AggregationRangeFrom {
     Number(f64),
     Null(()),
 }
+crate::untagged_serde!(AggregationRangeFrom { Number, Null });
 impl From<f64> for AggregationRangeFrom {
     fn from(v: f64) -> Self {
         AggregationRangeFrom::Number(v)
@@ -7522,12 +6954,12 @@ impl From<()> for AggregationRangeFrom {
         AggregationRangeFrom::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AggregationRangeTo {
     Number(f64),
     Null(()),
 }
+crate::untagged_serde!(AggregationRangeTo { Number, Null });
 impl From<f64> for AggregationRangeTo {
     fn from(v: f64) -> Self {
         AggregationRangeTo::Number(v)
@@ -7538,12 +6970,14 @@ impl From<()> for AggregationRangeTo {
         AggregationRangeTo::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AutoDateHistogramAggregationMinimumInterval {
     MinimumInterval(MinimumInterval),
     Null(()),
 }
+crate::untagged_serde!(
+    AutoDateHistogramAggregationMinimumInterval { MinimumInterval, Null }
+);
 impl From<MinimumInterval> for AutoDateHistogramAggregationMinimumInterval {
     fn from(v: MinimumInterval) -> Self {
         AutoDateHistogramAggregationMinimumInterval::MinimumInterval(v)
@@ -7556,22 +6990,22 @@ impl From<()> for AutoDateHistogramAggregationMinimumInterval {
 }
 /// Aggregation buckets. By default they are returned as an array, but if the aggregation has keys configured for
 /// the different buckets, the result is a dictionary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Buckets<TBucket> {
     Keyed(std::collections::BTreeMap<String, TBucket>),
     Array(Vec<TBucket>),
 }
+crate::untagged_serde!(Buckets < TBucket > { Keyed, Array });
 /// Buckets path can be expressed in different ways, and an aggregation may accept some or all of these
 /// forms depending on its type. Please refer to each aggregation's documentation to know what buckets
 /// path forms they accept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BucketsPath {
     String(String),
     StringList(Vec<String>),
     Map(std::collections::BTreeMap<String, String>),
 }
+crate::untagged_serde!(BucketsPath { String, StringList, Map });
 impl From<String> for BucketsPath {
     fn from(v: String) -> Self {
         BucketsPath::String(v)
@@ -7587,12 +7021,12 @@ impl From<std::collections::BTreeMap<String, String>> for BucketsPath {
         BucketsPath::Map(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CategorizeTextAnalyzer {
     String(String),
     CustomCategorizeTextAnalyzer(CustomCategorizeTextAnalyzer),
 }
+crate::untagged_serde!(CategorizeTextAnalyzer { String, CustomCategorizeTextAnalyzer });
 impl From<String> for CategorizeTextAnalyzer {
     fn from(v: String) -> Self {
         CategorizeTextAnalyzer::String(v)
@@ -7605,12 +7039,12 @@ impl From<CustomCategorizeTextAnalyzer> for CategorizeTextAnalyzer {
 }
 /// A date range limit, represented either as a DateMath expression or a number expressed
 /// according to the target field's precision.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FieldDateMath {
     DateMath(super::common::DateMath),
     Integer(i64),
 }
+crate::untagged_serde!(FieldDateMath { DateMath, Integer });
 impl From<super::common::DateMath> for FieldDateMath {
     fn from(v: super::common::DateMath) -> Self {
         FieldDateMath::DateMath(v)
@@ -7621,12 +7055,12 @@ impl From<i64> for FieldDateMath {
         FieldDateMath::Integer(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IpRangeAggregationRangeFrom {
     String(String),
     Null(()),
 }
+crate::untagged_serde!(IpRangeAggregationRangeFrom { String, Null });
 impl From<String> for IpRangeAggregationRangeFrom {
     fn from(v: String) -> Self {
         IpRangeAggregationRangeFrom::String(v)
@@ -7637,12 +7071,12 @@ impl From<()> for IpRangeAggregationRangeFrom {
         IpRangeAggregationRangeFrom::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IpRangeAggregationRangeTo {
     String(String),
     Null(()),
 }
+crate::untagged_serde!(IpRangeAggregationRangeTo { String, Null });
 impl From<String> for IpRangeAggregationRangeTo {
     fn from(v: String) -> Self {
         IpRangeAggregationRangeTo::String(v)
@@ -7653,13 +7087,13 @@ impl From<()> for IpRangeAggregationRangeTo {
         IpRangeAggregationRangeTo::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum KeyedPercentilesV {
     String(String),
     Number(f64),
     Null(()),
 }
+crate::untagged_serde!(KeyedPercentilesV { String, Number, Null });
 impl From<String> for KeyedPercentilesV {
     fn from(v: String) -> Self {
         KeyedPercentilesV::String(v)
@@ -7675,14 +7109,14 @@ impl From<()> for KeyedPercentilesV {
         KeyedPercentilesV::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Missing {
     String(String),
     Integer(i32),
     Number(f64),
     Bool(bool),
 }
+crate::untagged_serde!(Missing { String, Integer, Number, Bool });
 impl From<String> for Missing {
     fn from(v: String) -> Self {
         Missing::String(v)
@@ -7703,12 +7137,12 @@ impl From<bool> for Missing {
         Missing::Bool(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PercentileRanksAggregationValues {
     NumberList(Vec<f64>),
     Null(()),
 }
+crate::untagged_serde!(PercentileRanksAggregationValues { NumberList, Null });
 impl From<Vec<f64>> for PercentileRanksAggregationValues {
     fn from(v: Vec<f64>) -> Self {
         PercentileRanksAggregationValues::NumberList(v)
@@ -7719,12 +7153,12 @@ impl From<()> for PercentileRanksAggregationValues {
         PercentileRanksAggregationValues::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Percentiles {
     Keyed(KeyedPercentiles),
     Array(Vec<ArrayPercentilesItem>),
 }
+crate::untagged_serde!(Percentiles { Keyed, Array });
 impl From<KeyedPercentiles> for Percentiles {
     fn from(v: KeyedPercentiles) -> Self {
         Percentiles::Keyed(v)
@@ -7735,13 +7169,13 @@ impl From<Vec<ArrayPercentilesItem>> for Percentiles {
         Percentiles::Array(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TermsInclude {
     String(String),
     StringList(Vec<String>),
     TermsPartition(TermsPartition),
 }
+crate::untagged_serde!(TermsInclude { String, StringList, TermsPartition });
 impl From<String> for TermsInclude {
     fn from(v: String) -> Self {
         TermsInclude::String(v)

@@ -3,122 +3,73 @@
 //! `analysis` types from the specification.
 
 #![allow(unused_imports)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", remote = "Self")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Analyzer {
-    #[serde(rename = "custom")]
     Custom(CustomAnalyzer),
-    #[serde(rename = "fingerprint")]
     Fingerprint(FingerprintAnalyzer),
-    #[serde(rename = "keyword")]
     Keyword(KeywordAnalyzer),
-    #[serde(rename = "nori")]
     Nori(NoriAnalyzer),
-    #[serde(rename = "pattern")]
     Pattern(PatternAnalyzer),
-    #[serde(rename = "simple")]
     Simple(SimpleAnalyzer),
-    #[serde(rename = "standard")]
     Standard(StandardAnalyzer),
-    #[serde(rename = "stop")]
     Stop(StopAnalyzer),
-    #[serde(rename = "whitespace")]
     Whitespace(WhitespaceAnalyzer),
-    #[serde(rename = "icu_analyzer")]
     IcuAnalyzer(IcuAnalyzer),
-    #[serde(rename = "kuromoji")]
     Kuromoji(KuromojiAnalyzer),
-    #[serde(rename = "snowball")]
     Snowball(SnowballAnalyzer),
-    #[serde(rename = "arabic")]
     Arabic(ArabicAnalyzer),
-    #[serde(rename = "armenian")]
     Armenian(ArmenianAnalyzer),
-    #[serde(rename = "basque")]
     Basque(BasqueAnalyzer),
-    #[serde(rename = "bengali")]
     Bengali(BengaliAnalyzer),
-    #[serde(rename = "brazilian")]
     Brazilian(BrazilianAnalyzer),
-    #[serde(rename = "bulgarian")]
     Bulgarian(BulgarianAnalyzer),
-    #[serde(rename = "catalan")]
     Catalan(CatalanAnalyzer),
-    #[serde(rename = "chinese")]
     Chinese(ChineseAnalyzer),
-    #[serde(rename = "cjk")]
     Cjk(CjkAnalyzer),
-    #[serde(rename = "czech")]
     Czech(CzechAnalyzer),
-    #[serde(rename = "danish")]
     Danish(DanishAnalyzer),
-    #[serde(rename = "dutch")]
     Dutch(DutchAnalyzer),
-    #[serde(rename = "english")]
     English(EnglishAnalyzer),
-    #[serde(rename = "estonian")]
     Estonian(EstonianAnalyzer),
-    #[serde(rename = "finnish")]
     Finnish(FinnishAnalyzer),
-    #[serde(rename = "french")]
     French(FrenchAnalyzer),
-    #[serde(rename = "galician")]
     Galician(GalicianAnalyzer),
-    #[serde(rename = "german")]
     German(GermanAnalyzer),
-    #[serde(rename = "greek")]
     Greek(GreekAnalyzer),
-    #[serde(rename = "hindi")]
     Hindi(HindiAnalyzer),
-    #[serde(rename = "hungarian")]
     Hungarian(HungarianAnalyzer),
-    #[serde(rename = "indonesian")]
     Indonesian(IndonesianAnalyzer),
-    #[serde(rename = "irish")]
     Irish(IrishAnalyzer),
-    #[serde(rename = "italian")]
     Italian(ItalianAnalyzer),
-    #[serde(rename = "latvian")]
     Latvian(LatvianAnalyzer),
-    #[serde(rename = "lithuanian")]
     Lithuanian(LithuanianAnalyzer),
-    #[serde(rename = "norwegian")]
     Norwegian(NorwegianAnalyzer),
-    #[serde(rename = "persian")]
     Persian(PersianAnalyzer),
-    #[serde(rename = "portuguese")]
     Portuguese(PortugueseAnalyzer),
-    #[serde(rename = "romanian")]
     Romanian(RomanianAnalyzer),
-    #[serde(rename = "russian")]
     Russian(RussianAnalyzer),
-    #[serde(rename = "serbian")]
     Serbian(SerbianAnalyzer),
-    #[serde(rename = "sorani")]
     Sorani(SoraniAnalyzer),
-    #[serde(rename = "spanish")]
     Spanish(SpanishAnalyzer),
-    #[serde(rename = "swedish")]
     Swedish(SwedishAnalyzer),
-    #[serde(rename = "turkish")]
     Turkish(TurkishAnalyzer),
-    #[serde(rename = "thai")]
     Thai(ThaiAnalyzer),
 }
-impl serde::Serialize for Analyzer {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::without_default_tag(
-            s,
-            "type",
-            "custom",
-            Analyzer::serialize(self, serde_json::value::Serializer),
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for Analyzer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_default_tag(d, "type", "custom", Analyzer::deserialize)
-    }
+crate::tagged_serde! {
+    Analyzer tag "type" default "custom" { Custom = "custom", Fingerprint =
+    "fingerprint", Keyword = "keyword", Nori = "nori", Pattern = "pattern", Simple =
+    "simple", Standard = "standard", Stop = "stop", Whitespace = "whitespace",
+    IcuAnalyzer = "icu_analyzer", Kuromoji = "kuromoji", Snowball = "snowball", Arabic =
+    "arabic", Armenian = "armenian", Basque = "basque", Bengali = "bengali", Brazilian =
+    "brazilian", Bulgarian = "bulgarian", Catalan = "catalan", Chinese = "chinese", Cjk =
+    "cjk", Czech = "czech", Danish = "danish", Dutch = "dutch", English = "english",
+    Estonian = "estonian", Finnish = "finnish", French = "french", Galician = "galician",
+    German = "german", Greek = "greek", Hindi = "hindi", Hungarian = "hungarian",
+    Indonesian = "indonesian", Irish = "irish", Italian = "italian", Latvian = "latvian",
+    Lithuanian = "lithuanian", Norwegian = "norwegian", Persian = "persian", Portuguese =
+    "portuguese", Romanian = "romanian", Russian = "russian", Serbian = "serbian", Sorani
+    = "sorani", Spanish = "spanish", Swedish = "swedish", Turkish = "turkish", Thai =
+    "thai" }
 }
 impl From<CustomAnalyzer> for Analyzer {
     fn from(v: CustomAnalyzer) -> Self {
@@ -591,19 +542,18 @@ impl CharFilterBase {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CharFilterDefinition {
-    #[serde(rename = "html_strip")]
     HtmlStrip(HtmlStripCharFilter),
-    #[serde(rename = "mapping")]
     Mapping(MappingCharFilter),
-    #[serde(rename = "pattern_replace")]
     PatternReplace(PatternReplaceCharFilter),
-    #[serde(rename = "icu_normalizer")]
     IcuNormalizer(IcuNormalizationCharFilter),
-    #[serde(rename = "kuromoji_iteration_mark")]
     KuromojiIterationMark(KuromojiIterationMarkCharFilter),
+}
+crate::tagged_serde! {
+    CharFilterDefinition tag "type" { HtmlStrip = "html_strip", Mapping = "mapping",
+    PatternReplace = "pattern_replace", IcuNormalizer = "icu_normalizer",
+    KuromojiIterationMark = "kuromoji_iteration_mark" }
 }
 impl From<HtmlStripCharFilter> for CharFilterDefinition {
     fn from(v: HtmlStripCharFilter) -> Self {
@@ -2265,28 +2215,13 @@ impl NoriTokenizer {
         String, plain user_dictionary_rules : Vec < String >
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", remote = "Self")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Normalizer {
-    #[serde(rename = "lowercase")]
     Lowercase(LowercaseNormalizer),
-    #[serde(rename = "custom")]
     Custom(CustomNormalizer),
 }
-impl serde::Serialize for Normalizer {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::without_default_tag(
-            s,
-            "type",
-            "custom",
-            Normalizer::serialize(self, serde_json::value::Serializer),
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for Normalizer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_default_tag(d, "type", "custom", Normalizer::deserialize)
-    }
+crate::tagged_serde! {
+    Normalizer tag "type" default "custom" { Lowercase = "lowercase", Custom = "custom" }
 }
 impl From<LowercaseNormalizer> for Normalizer {
     fn from(v: LowercaseNormalizer) -> Self {
@@ -3202,157 +3137,115 @@ impl TokenFilterBase {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TokenFilterDefinition {
-    #[serde(rename = "apostrophe")]
     Apostrophe(ApostropheTokenFilter),
-    #[serde(rename = "arabic_stem")]
     ArabicStem(ArabicStemTokenFilter),
-    #[serde(rename = "arabic_normalization")]
     ArabicNormalization(ArabicNormalizationTokenFilter),
-    #[serde(rename = "asciifolding")]
     Asciifolding(AsciiFoldingTokenFilter),
-    #[serde(rename = "bengali_normalization")]
     BengaliNormalization(BengaliNormalizationTokenFilter),
-    #[serde(rename = "brazilian_stem")]
     BrazilianStem(BrazilianStemTokenFilter),
-    #[serde(rename = "cjk_bigram")]
     CjkBigram(CjkBigramTokenFilter),
-    #[serde(rename = "cjk_width")]
     CjkWidth(CjkWidthTokenFilter),
-    #[serde(rename = "classic")]
     Classic(ClassicTokenFilter),
-    #[serde(rename = "common_grams")]
     CommonGrams(CommonGramsTokenFilter),
-    #[serde(rename = "condition")]
     Condition(ConditionTokenFilter),
-    #[serde(rename = "czech_stem")]
     CzechStem(CzechStemTokenFilter),
-    #[serde(rename = "decimal_digit")]
     DecimalDigit(DecimalDigitTokenFilter),
-    #[serde(rename = "delimited_payload")]
     DelimitedPayload(DelimitedPayloadTokenFilter),
-    #[serde(rename = "dutch_stem")]
     DutchStem(DutchStemTokenFilter),
-    #[serde(rename = "edge_ngram")]
     EdgeNgram(EdgeNGramTokenFilter),
-    #[serde(rename = "elision")]
     Elision(ElisionTokenFilter),
-    #[serde(rename = "fingerprint")]
     Fingerprint(FingerprintTokenFilter),
-    #[serde(rename = "flatten_graph")]
     FlattenGraph(FlattenGraphTokenFilter),
-    #[serde(rename = "french_stem")]
     FrenchStem(FrenchStemTokenFilter),
-    #[serde(rename = "german_normalization")]
     GermanNormalization(GermanNormalizationTokenFilter),
-    #[serde(rename = "german_stem")]
     GermanStem(GermanStemTokenFilter),
-    #[serde(rename = "hindi_normalization")]
     HindiNormalization(HindiNormalizationTokenFilter),
-    #[serde(rename = "hunspell")]
     Hunspell(HunspellTokenFilter),
-    #[serde(rename = "hyphenation_decompounder")]
     HyphenationDecompounder(HyphenationDecompounderTokenFilter),
-    #[serde(rename = "indic_normalization")]
     IndicNormalization(IndicNormalizationTokenFilter),
-    #[serde(rename = "keep_types")]
     KeepTypes(KeepTypesTokenFilter),
-    #[serde(rename = "keep")]
     Keep(KeepWordsTokenFilter),
-    #[serde(rename = "keyword_marker")]
     KeywordMarker(KeywordMarkerTokenFilter),
-    #[serde(rename = "keyword_repeat")]
     KeywordRepeat(KeywordRepeatTokenFilter),
-    #[serde(rename = "kstem")]
     Kstem(KStemTokenFilter),
-    #[serde(rename = "length")]
     Length(LengthTokenFilter),
-    #[serde(rename = "limit")]
     Limit(LimitTokenCountTokenFilter),
-    #[serde(rename = "lowercase")]
     Lowercase(LowercaseTokenFilter),
-    #[serde(rename = "min_hash")]
     MinHash(MinHashTokenFilter),
-    #[serde(rename = "multiplexer")]
     Multiplexer(MultiplexerTokenFilter),
-    #[serde(rename = "ngram")]
     Ngram(NGramTokenFilter),
-    #[serde(rename = "nori_part_of_speech")]
     NoriPartOfSpeech(NoriPartOfSpeechTokenFilter),
-    #[serde(rename = "pattern_capture")]
     PatternCapture(PatternCaptureTokenFilter),
-    #[serde(rename = "pattern_replace")]
     PatternReplace(PatternReplaceTokenFilter),
-    #[serde(rename = "persian_normalization")]
     PersianNormalization(PersianNormalizationTokenFilter),
-    #[serde(rename = "persian_stem")]
     PersianStem(PersianStemTokenFilter),
-    #[serde(rename = "porter_stem")]
     PorterStem(PorterStemTokenFilter),
-    #[serde(rename = "predicate_token_filter")]
     PredicateTokenFilter(PredicateTokenFilter),
-    #[serde(rename = "remove_duplicates")]
     RemoveDuplicates(RemoveDuplicatesTokenFilter),
-    #[serde(rename = "reverse")]
     Reverse(ReverseTokenFilter),
-    #[serde(rename = "russian_stem")]
     RussianStem(RussianStemTokenFilter),
-    #[serde(rename = "scandinavian_folding")]
     ScandinavianFolding(ScandinavianFoldingTokenFilter),
-    #[serde(rename = "scandinavian_normalization")]
     ScandinavianNormalization(ScandinavianNormalizationTokenFilter),
-    #[serde(rename = "serbian_normalization")]
     SerbianNormalization(SerbianNormalizationTokenFilter),
-    #[serde(rename = "shingle")]
     Shingle(ShingleTokenFilter),
-    #[serde(rename = "snowball")]
     Snowball(SnowballTokenFilter),
-    #[serde(rename = "sorani_normalization")]
     SoraniNormalization(SoraniNormalizationTokenFilter),
-    #[serde(rename = "stemmer_override")]
     StemmerOverride(StemmerOverrideTokenFilter),
-    #[serde(rename = "stemmer")]
     Stemmer(StemmerTokenFilter),
-    #[serde(rename = "stop")]
     Stop(StopTokenFilter),
-    #[serde(rename = "synonym_graph")]
     SynonymGraph(SynonymGraphTokenFilter),
-    #[serde(rename = "synonym")]
     Synonym(SynonymTokenFilter),
-    #[serde(rename = "trim")]
     Trim(TrimTokenFilter),
-    #[serde(rename = "truncate")]
     Truncate(TruncateTokenFilter),
-    #[serde(rename = "unique")]
     Unique(UniqueTokenFilter),
-    #[serde(rename = "uppercase")]
     Uppercase(UppercaseTokenFilter),
-    #[serde(rename = "word_delimiter_graph")]
     WordDelimiterGraph(WordDelimiterGraphTokenFilter),
-    #[serde(rename = "word_delimiter")]
     WordDelimiter(WordDelimiterTokenFilter),
-    #[serde(rename = "ja_stop")]
     JaStop(JaStopTokenFilter),
-    #[serde(rename = "kuromoji_stemmer")]
     KuromojiStemmer(KuromojiStemmerTokenFilter),
-    #[serde(rename = "kuromoji_readingform")]
     KuromojiReadingform(KuromojiReadingFormTokenFilter),
-    #[serde(rename = "kuromoji_part_of_speech")]
     KuromojiPartOfSpeech(KuromojiPartOfSpeechTokenFilter),
-    #[serde(rename = "icu_collation")]
     IcuCollation(IcuCollationTokenFilter),
-    #[serde(rename = "icu_folding")]
     IcuFolding(IcuFoldingTokenFilter),
-    #[serde(rename = "icu_normalizer")]
     IcuNormalizer(IcuNormalizationTokenFilter),
-    #[serde(rename = "icu_transform")]
     IcuTransform(IcuTransformTokenFilter),
-    #[serde(rename = "phonetic")]
     Phonetic(PhoneticTokenFilter),
-    #[serde(rename = "dictionary_decompounder")]
     DictionaryDecompounder(DictionaryDecompounderTokenFilter),
+}
+crate::tagged_serde! {
+    TokenFilterDefinition tag "type" { Apostrophe = "apostrophe", ArabicStem =
+    "arabic_stem", ArabicNormalization = "arabic_normalization", Asciifolding =
+    "asciifolding", BengaliNormalization = "bengali_normalization", BrazilianStem =
+    "brazilian_stem", CjkBigram = "cjk_bigram", CjkWidth = "cjk_width", Classic =
+    "classic", CommonGrams = "common_grams", Condition = "condition", CzechStem =
+    "czech_stem", DecimalDigit = "decimal_digit", DelimitedPayload = "delimited_payload",
+    DutchStem = "dutch_stem", EdgeNgram = "edge_ngram", Elision = "elision", Fingerprint
+    = "fingerprint", FlattenGraph = "flatten_graph", FrenchStem = "french_stem",
+    GermanNormalization = "german_normalization", GermanStem = "german_stem",
+    HindiNormalization = "hindi_normalization", Hunspell = "hunspell",
+    HyphenationDecompounder = "hyphenation_decompounder", IndicNormalization =
+    "indic_normalization", KeepTypes = "keep_types", Keep = "keep", KeywordMarker =
+    "keyword_marker", KeywordRepeat = "keyword_repeat", Kstem = "kstem", Length =
+    "length", Limit = "limit", Lowercase = "lowercase", MinHash = "min_hash", Multiplexer
+    = "multiplexer", Ngram = "ngram", NoriPartOfSpeech = "nori_part_of_speech",
+    PatternCapture = "pattern_capture", PatternReplace = "pattern_replace",
+    PersianNormalization = "persian_normalization", PersianStem = "persian_stem",
+    PorterStem = "porter_stem", PredicateTokenFilter = "predicate_token_filter",
+    RemoveDuplicates = "remove_duplicates", Reverse = "reverse", RussianStem =
+    "russian_stem", ScandinavianFolding = "scandinavian_folding",
+    ScandinavianNormalization = "scandinavian_normalization", SerbianNormalization =
+    "serbian_normalization", Shingle = "shingle", Snowball = "snowball",
+    SoraniNormalization = "sorani_normalization", StemmerOverride = "stemmer_override",
+    Stemmer = "stemmer", Stop = "stop", SynonymGraph = "synonym_graph", Synonym =
+    "synonym", Trim = "trim", Truncate = "truncate", Unique = "unique", Uppercase =
+    "uppercase", WordDelimiterGraph = "word_delimiter_graph", WordDelimiter =
+    "word_delimiter", JaStop = "ja_stop", KuromojiStemmer = "kuromoji_stemmer",
+    KuromojiReadingform = "kuromoji_readingform", KuromojiPartOfSpeech =
+    "kuromoji_part_of_speech", IcuCollation = "icu_collation", IcuFolding =
+    "icu_folding", IcuNormalizer = "icu_normalizer", IcuTransform = "icu_transform",
+    Phonetic = "phonetic", DictionaryDecompounder = "dictionary_decompounder" }
 }
 impl From<ApostropheTokenFilter> for TokenFilterDefinition {
     fn from(v: ApostropheTokenFilter) -> Self {
@@ -3738,45 +3631,35 @@ impl TokenizerBase {
     }
     crate::setters!(plain version : super::common::VersionString);
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TokenizerDefinition {
-    #[serde(rename = "char_group")]
     CharGroup(CharGroupTokenizer),
-    #[serde(rename = "classic")]
     Classic(ClassicTokenizer),
-    #[serde(rename = "edge_ngram")]
     EdgeNgram(EdgeNGramTokenizer),
-    #[serde(rename = "keyword")]
     Keyword(KeywordTokenizer),
-    #[serde(rename = "letter")]
     Letter(LetterTokenizer),
-    #[serde(rename = "lowercase")]
     Lowercase(LowercaseTokenizer),
-    #[serde(rename = "ngram")]
     Ngram(NGramTokenizer),
-    #[serde(rename = "path_hierarchy")]
     PathHierarchy(PathHierarchyTokenizer),
-    #[serde(rename = "pattern")]
     Pattern(PatternTokenizer),
-    #[serde(rename = "simple_pattern")]
     SimplePattern(SimplePatternTokenizer),
-    #[serde(rename = "simple_pattern_split")]
     SimplePatternSplit(SimplePatternSplitTokenizer),
-    #[serde(rename = "standard")]
     Standard(StandardTokenizer),
-    #[serde(rename = "thai")]
     Thai(ThaiTokenizer),
-    #[serde(rename = "uax_url_email")]
     UaxUrlEmail(UaxEmailUrlTokenizer),
-    #[serde(rename = "whitespace")]
     Whitespace(WhitespaceTokenizer),
-    #[serde(rename = "icu_tokenizer")]
     IcuTokenizer(IcuTokenizer),
-    #[serde(rename = "kuromoji_tokenizer")]
     KuromojiTokenizer(KuromojiTokenizer),
-    #[serde(rename = "nori_tokenizer")]
     NoriTokenizer(NoriTokenizer),
+}
+crate::tagged_serde! {
+    TokenizerDefinition tag "type" { CharGroup = "char_group", Classic = "classic",
+    EdgeNgram = "edge_ngram", Keyword = "keyword", Letter = "letter", Lowercase =
+    "lowercase", Ngram = "ngram", PathHierarchy = "path_hierarchy", Pattern = "pattern",
+    SimplePattern = "simple_pattern", SimplePatternSplit = "simple_pattern_split",
+    Standard = "standard", Thai = "thai", UaxUrlEmail = "uax_url_email", Whitespace =
+    "whitespace", IcuTokenizer = "icu_tokenizer", KuromojiTokenizer =
+    "kuromoji_tokenizer", NoriTokenizer = "nori_tokenizer" }
 }
 impl From<CharGroupTokenizer> for TokenizerDefinition {
     fn from(v: CharGroupTokenizer) -> Self {
@@ -4148,12 +4031,12 @@ impl WordDelimiterTokenFilterBase {
         : Vec < String >, plain type_table_path : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CharFilter {
     String(String),
     CharFilterDefinition(CharFilterDefinition),
 }
+crate::untagged_serde!(CharFilter { String, CharFilterDefinition });
 impl From<String> for CharFilter {
     fn from(v: String) -> Self {
         CharFilter::String(v)
@@ -4167,12 +4050,12 @@ impl From<CharFilterDefinition> for CharFilter {
 /// Language value, such as _arabic_ or _thai_. Defaults to _english_.
 /// Each language value corresponds to a predefined list of stop words in Lucene. See Stop words by language for supported language values and their stop words.
 /// Also accepts an array of stop words.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StopWords {
     StopWordLanguage(StopWordLanguage),
     StringList(Vec<String>),
 }
+crate::untagged_serde!(StopWords { StopWordLanguage, StringList });
 impl From<StopWordLanguage> for StopWords {
     fn from(v: StopWordLanguage) -> Self {
         StopWords::StopWordLanguage(v)
@@ -4183,12 +4066,12 @@ impl From<Vec<String>> for StopWords {
         StopWords::StringList(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TokenFilter {
     String(String),
     TokenFilterDefinition(TokenFilterDefinition),
 }
+crate::untagged_serde!(TokenFilter { String, TokenFilterDefinition });
 impl From<String> for TokenFilter {
     fn from(v: String) -> Self {
         TokenFilter::String(v)
@@ -4199,12 +4082,12 @@ impl From<TokenFilterDefinition> for TokenFilter {
         TokenFilter::TokenFilterDefinition(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Tokenizer {
     String(String),
     TokenizerDefinition(TokenizerDefinition),
 }
+crate::untagged_serde!(Tokenizer { String, TokenizerDefinition });
 impl From<String> for Tokenizer {
     fn from(v: String) -> Self {
         Tokenizer::String(v)

@@ -146,24 +146,24 @@ impl OperationBase {
 /// An action line, which is the first line of each operation in a bulk request.
 /// It specifies the action to perform (`index`, `create`, `update`, or `delete`) and its metadata, such as the target index and document ID.
 /// All actions except `delete` expect a source line to follow.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OperationContainer {
     /// Index the specified document.
     /// If the document exists, it replaces the document and increments the version.
     /// The following line must contain the source data to be indexed.
-    #[serde(rename = "index")]
     Index(IndexOperation),
     /// Index the specified document if it does not already exist.
     /// The following line must contain the source data to be indexed.
-    #[serde(rename = "create")]
     Create(CreateOperation),
     /// Perform a partial document update.
     /// The following line must contain the partial document and update options.
-    #[serde(rename = "update")]
     Update(UpdateOperation),
     /// Remove the specified document from the index.
-    #[serde(rename = "delete")]
     Delete(DeleteOperation),
+}
+crate::container_serde! {
+    OperationContainer { Index = "index", Create = "create", Update = "update", Delete =
+    "delete" }
 }
 impl OperationContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -353,10 +353,13 @@ impl WriteOperation {
         require_alias : bool
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BulkRequestBody<TDocument, TPartialDocument> {
     OperationContainer(OperationContainer),
     UpdateAction(UpdateAction<TDocument, TPartialDocument>),
     TDocument(TDocument),
 }
+crate::untagged_serde!(
+    BulkRequestBody < TDocument, TPartialDocument > { OperationContainer, UpdateAction,
+    TDocument }
+);

@@ -385,14 +385,13 @@ crate::gated! {
     : std::collections::BTreeMap < String, serde_json::Value > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-cluster"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(tag = "mode")] pub enum
-    ClusterRemoteInfo { #[serde(rename = "sniff")] Sniff(ClusterRemoteSniffInfo),
-    #[serde(rename = "proxy")] Proxy(ClusterRemoteProxyInfo) } impl From <
-    ClusterRemoteSniffInfo > for ClusterRemoteInfo { fn from(v : ClusterRemoteSniffInfo)
-    -> Self { ClusterRemoteInfo::Sniff(v) } } impl From < ClusterRemoteProxyInfo > for
-    ClusterRemoteInfo { fn from(v : ClusterRemoteProxyInfo) -> Self {
-    ClusterRemoteInfo::Proxy(v) } }
+    #[cfg(any(feature = "ns-cluster"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ClusterRemoteInfo { Sniff(ClusterRemoteSniffInfo), Proxy(ClusterRemoteProxyInfo) }
+    crate ::tagged_serde! { ClusterRemoteInfo tag "mode" { Sniff = "sniff", Proxy =
+    "proxy" } } impl From < ClusterRemoteSniffInfo > for ClusterRemoteInfo { fn from(v :
+    ClusterRemoteSniffInfo) -> Self { ClusterRemoteInfo::Sniff(v) } } impl From <
+    ClusterRemoteProxyInfo > for ClusterRemoteInfo { fn from(v : ClusterRemoteProxyInfo)
+    -> Self { ClusterRemoteInfo::Proxy(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster"))] crate ::api_struct! { response

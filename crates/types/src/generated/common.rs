@@ -923,16 +923,17 @@ crate::gated! {
     def total_count["total_count"] : i64 } }
 }
 pub type QueryVector = Vec<f32>;
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QueryVectorBuilder {
-    #[serde(rename = "embedding")]
     Embedding(Embedding),
-    #[serde(rename = "text_embedding")]
     TextEmbedding(TextEmbedding),
     /// Lookup a vector from an existing document.
     /// Must reference a dense_vector field and a single value.
-    #[serde(rename = "lookup")]
     Lookup(LookupQueryVectorBuilder),
+}
+crate::container_serde! {
+    QueryVectorBuilder { Embedding = "embedding", TextEmbedding = "text_embedding",
+    Lookup = "lookup" }
 }
 impl QueryVectorBuilder {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1021,11 +1022,13 @@ impl RankBase {
         Self::default()
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RankContainer {
     /// The reciprocal rank fusion parameters
-    #[serde(rename = "rrf")]
     Rrf(RrfRank),
+}
+crate::container_serde! {
+    RankContainer { Rrf = "rrf" }
 }
 impl RankContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1233,36 +1236,32 @@ impl RetrieverBase {
         min_score : f32, plain name : String
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RetrieverContainer {
     /// A retriever that replaces the functionality of a traditional query.
-    #[serde(rename = "standard")]
     Standard(Box<StandardRetriever>),
     /// A retriever that replaces the functionality  of a knn search.
-    #[serde(rename = "knn")]
     Knn(Box<KnnRetriever>),
     /// A retriever that produces top documents from reciprocal rank fusion (RRF).
-    #[serde(rename = "rrf")]
     Rrf(Box<RRFRetriever>),
     /// A retriever that reranks the top documents based on a reranking model using the InferenceAPI
-    #[serde(rename = "text_similarity_reranker")]
     TextSimilarityReranker(Box<TextSimilarityReranker>),
     /// A retriever that replaces the functionality of a rule query.
-    #[serde(rename = "rule")]
     Rule(Box<RuleRetriever>),
     /// A retriever that re-scores only the results produced by its child retriever.
-    #[serde(rename = "rescorer")]
     Rescorer(Box<RescorerRetriever>),
     /// A retriever that supports the combination of different retrievers through a weighted linear combination.
-    #[serde(rename = "linear")]
     Linear(Box<LinearRetriever>),
     /// A pinned retriever applies pinned documents to the underlying retriever.
     /// This retriever will rewrite to a PinnedQueryBuilder.
-    #[serde(rename = "pinned")]
     Pinned(Box<PinnedRetriever>),
     /// A retriever that diversifies the results from its child retriever.
-    #[serde(rename = "diversify")]
     Diversify(Box<DiversifyRetriever>),
+}
+crate::container_serde! {
+    RetrieverContainer { Standard = "standard", Knn = "knn", Rrf = "rrf",
+    TextSimilarityReranker = "text_similarity_reranker", Rule = "rule", Rescorer =
+    "rescorer", Linear = "linear", Pinned = "pinned", Diversify = "diversify" }
 }
 impl RetrieverContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1603,19 +1602,18 @@ pub type Sort = crate::OneOrMany<SortCombinations>;
 crate::spec_enum! {
     SortMode { Min = "min", Max = "max", Sum = "sum", Avg = "avg", Median = "median" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SortOptions {
-    #[serde(rename = "_score")]
     Score(ScoreSort),
-    #[serde(rename = "_doc")]
     Doc(ScoreSort),
-    #[serde(rename = "_geo_distance")]
     GeoDistance(Box<GeoDistanceSort>),
-    #[serde(rename = "_script")]
     Script(Box<ScriptSort>),
     /// `{"<field>": ...}`: a key named by the user.
-    #[serde(untagged)]
     Field(crate::SingleKey<FieldSort>),
+}
+crate::container_serde! {
+    SortOptions { Score = "_score", Doc = "_doc", GeoDistance = "_geo_distance", Script =
+    "_script" } field Field;
 }
 impl SortOptions {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1854,11 +1852,10 @@ impl TopRightBottomLeftGeoBounds {
     crate::setters!(plain top_right : GeoLocation, plain bottom_left : GeoLocation);
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum TransformContainer { #[serde(rename =
-    "chain")] Chain(Vec < TransformContainer >), #[serde(rename = "script")]
-    Script(ScriptTransform), #[serde(rename = "search")] Search(SearchTransform), } impl
-    TransformContainer { #[doc =
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    TransformContainer { Chain(Vec < TransformContainer >), Script(ScriptTransform),
+    Search(SearchTransform), } crate ::container_serde! { TransformContainer { Chain =
+    "chain", Script = "script", Search = "search" } } impl TransformContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { TransformContainer::Chain(_) =>
@@ -1948,20 +1945,20 @@ crate::gated! {
     "ns-nodes", feature = "ns-searchable-snapshots", feature = "ns-security", feature =
     "ns-simulate", feature = "ns-snapshot", feature = "ns-text-structure", feature =
     "ns-transform", feature = "ns-watcher", feature = "ns-xpack"))] #[derive(Debug,
-    Clone, PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    ByteSize { Integer(i64), String(String) } impl From < i64 > for ByteSize { fn from(v
-    : i64) -> Self { ByteSize::Integer(v) } } impl From < String > for ByteSize { fn
-    from(v : String) -> Self { ByteSize::String(v) } }
+    Clone, PartialEq)] pub enum ByteSize { Integer(i64), String(String) } crate
+    ::untagged_serde!(ByteSize { Integer, String }); impl From < i64 > for ByteSize { fn
+    from(v : i64) -> Self { ByteSize::Integer(v) } } impl From < String > for ByteSize {
+    fn from(v : String) -> Self { ByteSize::String(v) } }
 }
 /// A date and time, either as a string whose format can depend on the context (defaulting to ISO 8601), or a
 /// number of milliseconds since the Epoch. Elasticsearch accepts both as input, but will generally output a string
 /// representation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DateTime {
     String(String),
     EpochTime(EpochTime<UnitMillis>),
 }
+crate::untagged_serde!(DateTime { String, EpochTime });
 impl From<String> for DateTime {
     fn from(v: String) -> Self {
         DateTime::String(v)
@@ -1974,12 +1971,12 @@ impl From<EpochTime<UnitMillis>> for DateTime {
 }
 /// A duration. Units can be `nanos`, `micros`, `ms` (milliseconds), `s` (seconds), `m` (minutes), `h` (hours) and
 /// `d` (days). Also accepts "0" without a unit and "-1" to indicate an unspecified value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Duration {
     String(String),
     Integer(i64),
 }
+crate::untagged_serde!(Duration { String, Integer });
 impl From<String> for Duration {
     fn from(v: String) -> Self {
         Duration::String(v)
@@ -1991,8 +1988,7 @@ impl From<i64> for Duration {
     }
 }
 /// A field value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
     Integer(i64),
     Number(f64),
@@ -2000,6 +1996,7 @@ pub enum FieldValue {
     Bool(bool),
     Null(()),
 }
+crate::untagged_serde!(FieldValue { Integer, Number, String, Bool, Null });
 impl From<i64> for FieldValue {
     fn from(v: i64) -> Self {
         FieldValue::Integer(v)
@@ -2025,12 +2022,12 @@ impl From<()> for FieldValue {
         FieldValue::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Fuzziness {
     String(String),
     Integer(i32),
 }
+crate::untagged_serde!(Fuzziness { String, Integer });
 impl From<String> for Fuzziness {
     fn from(v: String) -> Self {
         Fuzziness::String(v)
@@ -2045,14 +2042,17 @@ impl From<i32> for Fuzziness {
 /// - as 4 top/bottom/left/right coordinates
 /// - as 2 top_left / bottom_right points
 /// - as 2 top_right / bottom_left points
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum GeoBounds {
     CoordsGeoBounds(CoordsGeoBounds),
     TopLeftBottomRightGeoBounds(TopLeftBottomRightGeoBounds),
     TopRightBottomLeftGeoBounds(TopRightBottomLeftGeoBounds),
     WktGeoBounds(WktGeoBounds),
 }
+crate::untagged_serde!(
+    GeoBounds { CoordsGeoBounds, TopLeftBottomRightGeoBounds,
+    TopRightBottomLeftGeoBounds, WktGeoBounds }
+);
 impl From<CoordsGeoBounds> for GeoBounds {
     fn from(v: CoordsGeoBounds) -> Self {
         GeoBounds::CoordsGeoBounds(v)
@@ -2074,12 +2074,12 @@ impl From<WktGeoBounds> for GeoBounds {
     }
 }
 /// A precision that can be expressed as a geohash length between 1 and 12, or a distance measure like "1km", "10m".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum GeoHashPrecision {
     Integer(i32),
     String(String),
 }
+crate::untagged_serde!(GeoHashPrecision { Integer, String });
 impl From<i32> for GeoHashPrecision {
     fn from(v: i32) -> Self {
         GeoHashPrecision::Integer(v)
@@ -2094,14 +2094,16 @@ impl From<String> for GeoHashPrecision {
 /// - as a `{lat, long}` object
 /// - as a geo hash value
 /// - as a `\[lon, lat\]` array
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum GeoLocation {
     LatLonGeoLocation(LatLonGeoLocation),
     GeoHashLocation(GeoHashLocation),
     NumberList(Vec<f64>),
     String(String),
 }
+crate::untagged_serde!(
+    GeoLocation { LatLonGeoLocation, GeoHashLocation, NumberList, String }
+);
 impl From<LatLonGeoLocation> for GeoLocation {
     fn from(v: LatLonGeoLocation) -> Self {
         GeoLocation::LatLonGeoLocation(v)
@@ -2122,12 +2124,12 @@ impl From<String> for GeoLocation {
         GeoLocation::String(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InferenceStringFormat {
     EmbeddingContentFormat(super::inference::EmbeddingContentFormat),
     Null(()),
 }
+crate::untagged_serde!(InferenceStringFormat { EmbeddingContentFormat, Null });
 impl From<super::inference::EmbeddingContentFormat> for InferenceStringFormat {
     fn from(v: super::inference::EmbeddingContentFormat) -> Self {
         InferenceStringFormat::EmbeddingContentFormat(v)
@@ -2140,12 +2142,12 @@ impl From<()> for InferenceStringFormat {
 }
 /// Knn embedding input.
 /// Either a string, an object or array of objects
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum KnnEmbeddingInput {
     String(String),
     InferenceStringGroup(InferenceStringGroup),
 }
+crate::untagged_serde!(KnnEmbeddingInput { String, InferenceStringGroup });
 impl From<String> for KnnEmbeddingInput {
     fn from(v: String) -> Self {
         KnnEmbeddingInput::String(v)
@@ -2157,12 +2159,12 @@ impl From<InferenceStringGroup> for KnnEmbeddingInput {
     }
 }
 /// The minimum number of terms that should match as integer, percentage or range
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MinimumShouldMatch {
     Integer(i32),
     String(String),
 }
+crate::untagged_serde!(MinimumShouldMatch { Integer, String });
 impl From<i32> for MinimumShouldMatch {
     fn from(v: i32) -> Self {
         MinimumShouldMatch::Integer(v)
@@ -2175,19 +2177,18 @@ impl From<String> for MinimumShouldMatch {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cat", feature = "ns-indices", feature = "ns-ml"))]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum Percentage { String(String), Number(f32) } impl From <
-    String > for Percentage { fn from(v : String) -> Self { Percentage::String(v) } }
-    impl From < f32 > for Percentage { fn from(v : f32) -> Self { Percentage::Number(v) }
-    }
+    #[derive(Debug, Clone, PartialEq)] pub enum Percentage { String(String), Number(f32)
+    } crate ::untagged_serde!(Percentage { String, Number }); impl From < String > for
+    Percentage { fn from(v : String) -> Self { Percentage::String(v) } } impl From < f32
+    > for Percentage { fn from(v : f32) -> Self { Percentage::Number(v) } }
 }
 /// Either a direct RetrieverContainer (backward compatible) or an RRFRetrieverComponent with weight.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RRFRetrieverEntry {
     RetrieverContainer(RetrieverContainer),
     RRFRetrieverComponent(RRFRetrieverComponent),
 }
+crate::untagged_serde!(RRFRetrieverEntry { RetrieverContainer, RRFRetrieverComponent });
 impl From<RetrieverContainer> for RRFRetrieverEntry {
     fn from(v: RetrieverContainer) -> Self {
         RRFRetrieverEntry::RetrieverContainer(v)
@@ -2200,32 +2201,32 @@ impl From<RRFRetrieverComponent> for RRFRetrieverEntry {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-connector", feature = "ns-ml"))] #[doc = " A scalar value."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum ScalarValue { Integer(i64), Number(f64), String(String),
-    Bool(bool), Null(()) } impl From < i64 > for ScalarValue { fn from(v : i64) -> Self {
-    ScalarValue::Integer(v) } } impl From < f64 > for ScalarValue { fn from(v : f64) ->
-    Self { ScalarValue::Number(v) } } impl From < String > for ScalarValue { fn from(v :
-    String) -> Self { ScalarValue::String(v) } } impl From < bool > for ScalarValue { fn
-    from(v : bool) -> Self { ScalarValue::Bool(v) } } impl From < () > for ScalarValue {
-    fn from(v : ()) -> Self { ScalarValue::Null(v) } }
+    #[derive(Debug, Clone, PartialEq)] pub enum ScalarValue { Integer(i64), Number(f64),
+    String(String), Bool(bool), Null(()) } crate ::untagged_serde!(ScalarValue { Integer,
+    Number, String, Bool, Null }); impl From < i64 > for ScalarValue { fn from(v : i64)
+    -> Self { ScalarValue::Integer(v) } } impl From < f64 > for ScalarValue { fn from(v :
+    f64) -> Self { ScalarValue::Number(v) } } impl From < String > for ScalarValue { fn
+    from(v : String) -> Self { ScalarValue::String(v) } } impl From < bool > for
+    ScalarValue { fn from(v : bool) -> Self { ScalarValue::Bool(v) } } impl From < () >
+    for ScalarValue { fn from(v : ()) -> Self { ScalarValue::Null(v) } }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ScriptSource {
     String(String),
     SearchRequestBody(Box<super::search::SearchRequestBody>),
 }
+crate::untagged_serde!(ScriptSource { String, SearchRequestBody });
 impl From<String> for ScriptSource {
     fn from(v: String) -> Self {
         ScriptSource::String(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SortCombinations {
     Field(Field),
     SortOptions(Box<SortOptions>),
 }
+crate::untagged_serde!(SortCombinations { Field, SortOptions });
 impl From<Field> for SortCombinations {
     fn from(v: Field) -> Self {
         SortCombinations::Field(v)

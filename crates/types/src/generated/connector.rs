@@ -308,20 +308,19 @@ crate::gated! {
     InProgress = "in_progress", Pending = "pending", Suspended = "suspended" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-connector"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum Validation {
-    #[serde(rename = "less_than")] LessThan(LessThanValidation), #[serde(rename =
-    "greater_than")] GreaterThan(GreaterThanValidation), #[serde(rename = "list_type")]
-    ListType(ListTypeValidation), #[serde(rename = "included_in")]
-    IncludedIn(IncludedInValidation), #[serde(rename = "regex")] Regex(RegexValidation) }
-    impl From < LessThanValidation > for Validation { fn from(v : LessThanValidation) ->
-    Self { Validation::LessThan(v) } } impl From < GreaterThanValidation > for Validation
-    { fn from(v : GreaterThanValidation) -> Self { Validation::GreaterThan(v) } } impl
-    From < ListTypeValidation > for Validation { fn from(v : ListTypeValidation) -> Self
-    { Validation::ListType(v) } } impl From < IncludedInValidation > for Validation { fn
-    from(v : IncludedInValidation) -> Self { Validation::IncludedIn(v) } } impl From <
-    RegexValidation > for Validation { fn from(v : RegexValidation) -> Self {
-    Validation::Regex(v) } }
+    #[cfg(any(feature = "ns-connector"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    Validation { LessThan(LessThanValidation), GreaterThan(GreaterThanValidation),
+    ListType(ListTypeValidation), IncludedIn(IncludedInValidation),
+    Regex(RegexValidation) } crate ::tagged_serde! { Validation tag "type" { LessThan =
+    "less_than", GreaterThan = "greater_than", ListType = "list_type", IncludedIn =
+    "included_in", Regex = "regex" } } impl From < LessThanValidation > for Validation {
+    fn from(v : LessThanValidation) -> Self { Validation::LessThan(v) } } impl From <
+    GreaterThanValidation > for Validation { fn from(v : GreaterThanValidation) -> Self {
+    Validation::GreaterThan(v) } } impl From < ListTypeValidation > for Validation { fn
+    from(v : ListTypeValidation) -> Self { Validation::ListType(v) } } impl From <
+    IncludedInValidation > for Validation { fn from(v : IncludedInValidation) -> Self {
+    Validation::IncludedIn(v) } } impl From < RegexValidation > for Validation { fn
+    from(v : RegexValidation) -> Self { Validation::Regex(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-connector"))] crate ::api_struct! { #[doc =
@@ -734,10 +733,10 @@ crate::gated! {
     { req result["result"] : super::common::ResultType } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-connector"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    ConnectorConfigPropertiesTooltip { String(String), Null(()) } impl From < String >
-    for ConnectorConfigPropertiesTooltip { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-connector"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ConnectorConfigPropertiesTooltip { String(String), Null(()) } crate
+    ::untagged_serde!(ConnectorConfigPropertiesTooltip { String, Null }); impl From <
+    String > for ConnectorConfigPropertiesTooltip { fn from(v : String) -> Self {
     ConnectorConfigPropertiesTooltip::String(v) } } impl From < () > for
     ConnectorConfigPropertiesTooltip { fn from(v : ()) -> Self {
     ConnectorConfigPropertiesTooltip::Null(v) } }

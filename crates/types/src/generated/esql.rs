@@ -25,14 +25,15 @@ crate::gated! {
     #[cfg(any(feature = "ns-esql"))] #[doc =
     " A named ES|QL query parameter supplied in its classified form."] #[doc =
     " Exactly one of `value`, `identifier`, or `pattern` must be set."] #[derive(Debug,
-    Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    ClassifiedNamedParameter { #[doc = " Interpret the parameter as a literal value."]
-    #[serde(rename = "value")] Value(SingleOrMultiValue), #[doc =
+    Clone, PartialEq)] pub enum ClassifiedNamedParameter { #[doc =
+    " Interpret the parameter as a literal value."] Value(SingleOrMultiValue), #[doc =
     " Interpret the parameter as an identifier, such as a field or function name."]
-    #[serde(rename = "identifier")] Identifier(String), #[doc =
+    Identifier(String), #[doc =
     " Interpret the parameter as a pattern, such as an index or field name pattern."]
-    #[serde(rename = "pattern")] Pattern(String), } impl ClassifiedNamedParameter { #[doc
-    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    Pattern(String), } crate ::container_serde! { ClassifiedNamedParameter { Value =
+    "value", Identifier = "identifier", Pattern = "pattern" } } impl
+    ClassifiedNamedParameter { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { ClassifiedNamedParameter::Value(_) =>
     Some("value"), ClassifiedNamedParameter::Identifier(_) => Some("identifier"),
@@ -224,11 +225,11 @@ crate::gated! {
     super::common::FieldValue >;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum TableValuesContainer { #[serde(rename = "integer")]
-    Integer(Vec < TableValuesIntegerValue >), #[serde(rename = "keyword")] Keyword(Vec <
-    TableValuesKeywordValue >), #[serde(rename = "long")] Long(Vec < TableValuesLongValue
-    >), #[serde(rename = "double")] Double(Vec < TableValuesLongDouble >), } impl
+    #[cfg(any(feature = "ns-esql"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    TableValuesContainer { Integer(Vec < TableValuesIntegerValue >), Keyword(Vec <
+    TableValuesKeywordValue >), Long(Vec < TableValuesLongValue >), Double(Vec <
+    TableValuesLongDouble >), } crate ::container_serde! { TableValuesContainer { Integer
+    = "integer", Keyword = "keyword", Long = "long", Double = "double" } } impl
     TableValuesContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
@@ -519,23 +520,23 @@ crate::gated! {
     EsqlQueryResponse = EsqlResult;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-esql"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum ESQLParams {
-    SingleOrMultiValueList(Vec < SingleOrMultiValue >), NamedValueList(Vec < NamedValue
-    >) } impl From < Vec < SingleOrMultiValue > > for ESQLParams { fn from(v : Vec <
-    SingleOrMultiValue >) -> Self { ESQLParams::SingleOrMultiValueList(v) } } impl From <
-    Vec < NamedValue > > for ESQLParams { fn from(v : Vec < NamedValue >) -> Self {
-    ESQLParams::NamedValueList(v) } }
+    #[cfg(any(feature = "ns-esql"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ESQLParams { SingleOrMultiValueList(Vec < SingleOrMultiValue >), NamedValueList(Vec <
+    NamedValue >) } crate ::untagged_serde!(ESQLParams { SingleOrMultiValueList,
+    NamedValueList }); impl From < Vec < SingleOrMultiValue > > for ESQLParams { fn
+    from(v : Vec < SingleOrMultiValue >) -> Self { ESQLParams::SingleOrMultiValueList(v)
+    } } impl From < Vec < NamedValue > > for ESQLParams { fn from(v : Vec < NamedValue >)
+    -> Self { ESQLParams::NamedValueList(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] #[doc = " The `approximation` query setting."] #[doc
     =
     " It can be a boolean that toggles query approximation with default settings, or a map that enables it with custom settings."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum EsqlApproximation { Bool(bool),
-    EsqlApproximationSettings(EsqlApproximationSettings) } impl From < bool > for
-    EsqlApproximation { fn from(v : bool) -> Self { EsqlApproximation::Bool(v) } } impl
-    From < EsqlApproximationSettings > for EsqlApproximation { fn from(v :
+    #[derive(Debug, Clone, PartialEq)] pub enum EsqlApproximation { Bool(bool),
+    EsqlApproximationSettings(EsqlApproximationSettings) } crate
+    ::untagged_serde!(EsqlApproximation { Bool, EsqlApproximationSettings }); impl From <
+    bool > for EsqlApproximation { fn from(v : bool) -> Self { EsqlApproximation::Bool(v)
+    } } impl From < EsqlApproximationSettings > for EsqlApproximation { fn from(v :
     EsqlApproximationSettings) -> Self { EsqlApproximation::EsqlApproximationSettings(v)
     } }
 }
@@ -543,12 +544,13 @@ crate::gated! {
     #[cfg(any(feature = "ns-esql"))] #[doc =
     " The value of a named ES|QL query parameter."] #[doc =
     " It is either a literal single or multi value, or a single-key object that classifies how"]
-    #[doc = " the parameter is interpreted."] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[doc = " the parameter is interpreted."] #[derive(Debug, Clone, PartialEq)] pub enum
     NamedParameterValue { SingleOrMultiValue(SingleOrMultiValue),
-    ClassifiedNamedParameter(ClassifiedNamedParameter) } impl From < SingleOrMultiValue >
-    for NamedParameterValue { fn from(v : SingleOrMultiValue) -> Self {
-    NamedParameterValue::SingleOrMultiValue(v) } } impl From < ClassifiedNamedParameter >
-    for NamedParameterValue { fn from(v : ClassifiedNamedParameter) -> Self {
-    NamedParameterValue::ClassifiedNamedParameter(v) } }
+    ClassifiedNamedParameter(ClassifiedNamedParameter) } crate
+    ::untagged_serde!(NamedParameterValue { SingleOrMultiValue, ClassifiedNamedParameter
+    }); impl From < SingleOrMultiValue > for NamedParameterValue { fn from(v :
+    SingleOrMultiValue) -> Self { NamedParameterValue::SingleOrMultiValue(v) } } impl
+    From < ClassifiedNamedParameter > for NamedParameterValue { fn from(v :
+    ClassifiedNamedParameter) -> Self { NamedParameterValue::ClassifiedNamedParameter(v)
+    } }
 }

@@ -155,8 +155,14 @@ crate::gated! {
     pub type IlmDeleteLifecycleResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ilm"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(tag = "managed")] pub enum LifecycleExplain {}
+    #[cfg(any(feature = "ns-ilm"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    LifecycleExplain { Managed(LifecycleExplainManaged),
+    Unmanaged(LifecycleExplainUnmanaged) } crate ::tagged_serde! { LifecycleExplain tag
+    "managed" { Managed = true, Unmanaged = false } } impl From < LifecycleExplainManaged
+    > for LifecycleExplain { fn from(v : LifecycleExplainManaged) -> Self {
+    LifecycleExplain::Managed(v) } } impl From < LifecycleExplainUnmanaged > for
+    LifecycleExplain { fn from(v : LifecycleExplainUnmanaged) -> Self {
+    LifecycleExplain::Unmanaged(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ilm"))] crate ::api_struct! { #[derive(Default)] response

@@ -1150,21 +1150,20 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum
-    SettingsSimilarity { #[serde(rename = "BM25")] BM25(SettingsSimilarityBm25),
-    #[serde(rename = "boolean")] Boolean(SettingsSimilarityBoolean), #[serde(rename =
-    "DFI")] DFI(SettingsSimilarityDfi), #[serde(rename = "DFR")]
-    DFR(SettingsSimilarityDfr), #[serde(rename = "IB")] IB(SettingsSimilarityIb),
-    #[serde(rename = "LMDirichlet")] LMDirichlet(SettingsSimilarityLmd), #[serde(rename =
-    "LMJelinekMercer")] LMJelinekMercer(SettingsSimilarityLmj), #[serde(rename =
-    "scripted")] Scripted(SettingsSimilarityScripted) } impl From <
-    SettingsSimilarityBm25 > for SettingsSimilarity { fn from(v : SettingsSimilarityBm25)
-    -> Self { SettingsSimilarity::BM25(v) } } impl From < SettingsSimilarityBoolean > for
-    SettingsSimilarity { fn from(v : SettingsSimilarityBoolean) -> Self {
-    SettingsSimilarity::Boolean(v) } } impl From < SettingsSimilarityDfi > for
-    SettingsSimilarity { fn from(v : SettingsSimilarityDfi) -> Self {
-    SettingsSimilarity::DFI(v) } } impl From < SettingsSimilarityDfr > for
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    SettingsSimilarity { BM25(SettingsSimilarityBm25),
+    Boolean(SettingsSimilarityBoolean), DFI(SettingsSimilarityDfi),
+    DFR(SettingsSimilarityDfr), IB(SettingsSimilarityIb),
+    LMDirichlet(SettingsSimilarityLmd), LMJelinekMercer(SettingsSimilarityLmj),
+    Scripted(SettingsSimilarityScripted) } crate ::tagged_serde! { SettingsSimilarity tag
+    "type" { BM25 = "BM25", Boolean = "boolean", DFI = "DFI", DFR = "DFR", IB = "IB",
+    LMDirichlet = "LMDirichlet", LMJelinekMercer = "LMJelinekMercer", Scripted =
+    "scripted" } } impl From < SettingsSimilarityBm25 > for SettingsSimilarity { fn
+    from(v : SettingsSimilarityBm25) -> Self { SettingsSimilarity::BM25(v) } } impl From
+    < SettingsSimilarityBoolean > for SettingsSimilarity { fn from(v :
+    SettingsSimilarityBoolean) -> Self { SettingsSimilarity::Boolean(v) } } impl From <
+    SettingsSimilarityDfi > for SettingsSimilarity { fn from(v : SettingsSimilarityDfi)
+    -> Self { SettingsSimilarity::DFI(v) } } impl From < SettingsSimilarityDfr > for
     SettingsSimilarity { fn from(v : SettingsSimilarityDfr) -> Self {
     SettingsSimilarity::DFR(v) } } impl From < SettingsSimilarityIb > for
     SettingsSimilarity { fn from(v : SettingsSimilarityIb) -> Self {
@@ -1975,21 +1974,23 @@ crate::gated! {
     IndicesMigrateToDataStreamResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum ModifyDataStreamAction { #[doc =
+    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ModifyDataStreamAction { #[doc =
     " Adds an existing index as a backing index for a data stream."] #[doc =
     " The index is hidden as part of this operation."] #[doc =
     " WARNING: Adding indices with the `add_backing_index` action can potentially result in improper data stream behavior."]
-    #[doc = " This should be considered an expert level API."] #[serde(rename =
-    "add_backing_index")] AddBackingIndex(IndexAndDataStreamAction), #[doc =
+    #[doc = " This should be considered an expert level API."]
+    AddBackingIndex(IndexAndDataStreamAction), #[doc =
     " Removes a backing index from a data stream."] #[doc =
     " The index is unhidden as part of this operation."] #[doc =
-    " A data stream’s write index cannot be removed."] #[serde(rename =
-    "remove_backing_index")] RemoveBackingIndex(IndexAndDataStreamAction), #[doc =
+    " A data stream’s write index cannot be removed."]
+    RemoveBackingIndex(IndexAndDataStreamAction), #[doc =
     " Deletes a backing index from a data stream."] #[doc =
     " A data stream’s write index cannot be deleted because it is the write index."]
-    #[serde(rename = "delete_backing_index")]
-    DeleteBackingIndex(IndexAndDataStreamAction), } impl ModifyDataStreamAction { #[doc =
+    DeleteBackingIndex(IndexAndDataStreamAction), } crate ::container_serde! {
+    ModifyDataStreamAction { AddBackingIndex = "add_backing_index", RemoveBackingIndex =
+    "remove_backing_index", DeleteBackingIndex = "delete_backing_index" } } impl
+    ModifyDataStreamAction { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { ModifyDataStreamAction::AddBackingIndex(_)
@@ -3020,14 +3021,15 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum UpdateAliasesAction { #[doc =
-    " Adds a data stream or index to an alias."] #[doc =
-    " If the alias doesn’t exist, the `add` action creates it."] #[serde(rename =
-    "add")] Add(AddAction), #[doc = " Removes a data stream or index from an alias."]
-    #[serde(rename = "remove")] Remove(RemoveAction), #[doc = " Deletes an index."] #[doc
-    = " You cannot use this action on aliases or data streams."] #[serde(rename =
-    "remove_index")] RemoveIndex(RemoveIndexAction), } impl UpdateAliasesAction { #[doc =
+    #[cfg(any(feature = "ns-indices"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    UpdateAliasesAction { #[doc = " Adds a data stream or index to an alias."] #[doc =
+    " If the alias doesn’t exist, the `add` action creates it."] Add(AddAction), #[doc
+    = " Removes a data stream or index from an alias."] Remove(RemoveAction), #[doc =
+    " Deletes an index."] #[doc =
+    " You cannot use this action on aliases or data streams."]
+    RemoveIndex(RemoveIndexAction), } crate ::container_serde! { UpdateAliasesAction {
+    Add = "add", Remove = "remove", RemoveIndex = "remove_index" } } impl
+    UpdateAliasesAction { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { UpdateAliasesAction::Add(_) => Some("add"),
@@ -3144,62 +3146,65 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    DataStreamFailureStoreTemplateEnabled { Bool(bool), Null(()) } impl From < bool > for
-    DataStreamFailureStoreTemplateEnabled { fn from(v : bool) -> Self {
+    PartialEq)] pub enum DataStreamFailureStoreTemplateEnabled { Bool(bool), Null(()) }
+    crate ::untagged_serde!(DataStreamFailureStoreTemplateEnabled { Bool, Null }); impl
+    From < bool > for DataStreamFailureStoreTemplateEnabled { fn from(v : bool) -> Self {
     DataStreamFailureStoreTemplateEnabled::Bool(v) } } impl From < () > for
     DataStreamFailureStoreTemplateEnabled { fn from(v : ()) -> Self {
     DataStreamFailureStoreTemplateEnabled::Null(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    DataStreamFailureStoreTemplateLifecycle {
-    FailureStoreLifecycleTemplate(FailureStoreLifecycleTemplate), Null(()) } impl From <
-    FailureStoreLifecycleTemplate > for DataStreamFailureStoreTemplateLifecycle { fn
-    from(v : FailureStoreLifecycleTemplate) -> Self {
+    PartialEq)] pub enum DataStreamFailureStoreTemplateLifecycle {
+    FailureStoreLifecycleTemplate(FailureStoreLifecycleTemplate), Null(()) } crate
+    ::untagged_serde!(DataStreamFailureStoreTemplateLifecycle {
+    FailureStoreLifecycleTemplate, Null }); impl From < FailureStoreLifecycleTemplate >
+    for DataStreamFailureStoreTemplateLifecycle { fn from(v :
+    FailureStoreLifecycleTemplate) -> Self {
     DataStreamFailureStoreTemplateLifecycle::FailureStoreLifecycleTemplate(v) } } impl
     From < () > for DataStreamFailureStoreTemplateLifecycle { fn from(v : ()) -> Self {
     DataStreamFailureStoreTemplateLifecycle::Null(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    DataStreamOptionsTemplateFailureStore {
-    DataStreamFailureStoreTemplate(DataStreamFailureStoreTemplate), Null(()) } impl From
-    < DataStreamFailureStoreTemplate > for DataStreamOptionsTemplateFailureStore { fn
-    from(v : DataStreamFailureStoreTemplate) -> Self {
+    PartialEq)] pub enum DataStreamOptionsTemplateFailureStore {
+    DataStreamFailureStoreTemplate(DataStreamFailureStoreTemplate), Null(()) } crate
+    ::untagged_serde!(DataStreamOptionsTemplateFailureStore {
+    DataStreamFailureStoreTemplate, Null }); impl From < DataStreamFailureStoreTemplate >
+    for DataStreamOptionsTemplateFailureStore { fn from(v :
+    DataStreamFailureStoreTemplate) -> Self {
     DataStreamOptionsTemplateFailureStore::DataStreamFailureStoreTemplate(v) } } impl
     From < () > for DataStreamOptionsTemplateFailureStore { fn from(v : ()) -> Self {
     DataStreamOptionsTemplateFailureStore::Null(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    FailureStoreLifecycleTemplateDataRetention { Duration(super::common::Duration),
-    Null(()) } impl From < super::common::Duration > for
-    FailureStoreLifecycleTemplateDataRetention { fn from(v : super::common::Duration) ->
-    Self { FailureStoreLifecycleTemplateDataRetention::Duration(v) } } impl From < () >
-    for FailureStoreLifecycleTemplateDataRetention { fn from(v : ()) -> Self {
+    PartialEq)] pub enum FailureStoreLifecycleTemplateDataRetention {
+    Duration(super::common::Duration), Null(()) } crate
+    ::untagged_serde!(FailureStoreLifecycleTemplateDataRetention { Duration, Null });
+    impl From < super::common::Duration > for FailureStoreLifecycleTemplateDataRetention
+    { fn from(v : super::common::Duration) -> Self {
+    FailureStoreLifecycleTemplateDataRetention::Duration(v) } } impl From < () > for
+    FailureStoreLifecycleTemplateDataRetention { fn from(v : ()) -> Self {
     FailureStoreLifecycleTemplateDataRetention::Null(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-nodes", feature = "ns-security", feature = "ns-simulate", feature =
     "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] #[derive(Debug,
-    Clone, PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexRoutingAllocationDiskThresholdEnabled { Bool(bool), String(String) } impl From <
-    bool > for IndexRoutingAllocationDiskThresholdEnabled { fn from(v : bool) -> Self {
-    IndexRoutingAllocationDiskThresholdEnabled::Bool(v) } } impl From < String > for
-    IndexRoutingAllocationDiskThresholdEnabled { fn from(v : String) -> Self {
-    IndexRoutingAllocationDiskThresholdEnabled::String(v) } }
+    Clone, PartialEq)] pub enum IndexRoutingAllocationDiskThresholdEnabled { Bool(bool),
+    String(String) } crate ::untagged_serde!(IndexRoutingAllocationDiskThresholdEnabled {
+    Bool, String }); impl From < bool > for IndexRoutingAllocationDiskThresholdEnabled {
+    fn from(v : bool) -> Self { IndexRoutingAllocationDiskThresholdEnabled::Bool(v) } }
+    impl From < String > for IndexRoutingAllocationDiskThresholdEnabled { fn from(v :
+    String) -> Self { IndexRoutingAllocationDiskThresholdEnabled::String(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsFormat { String(String), Integer(i32) } impl From < String > for
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsFormat { String(String), Integer(i32) } crate
+    ::untagged_serde!(IndexSettingsFormat { String, Integer }); impl From < String > for
     IndexSettingsFormat { fn from(v : String) -> Self { IndexSettingsFormat::String(v) }
     } impl From < i32 > for IndexSettingsFormat { fn from(v : i32) -> Self {
     IndexSettingsFormat::Integer(v) } }
@@ -3207,9 +3212,9 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsHidden { Bool(bool), String(String) } impl From < bool > for
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsHidden { Bool(bool), String(String) } crate
+    ::untagged_serde!(IndexSettingsHidden { Bool, String }); impl From < bool > for
     IndexSettingsHidden { fn from(v : bool) -> Self { IndexSettingsHidden::Bool(v) } }
     impl From < String > for IndexSettingsHidden { fn from(v : String) -> Self {
     IndexSettingsHidden::String(v) } }
@@ -3217,10 +3222,10 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsLifecyclePreferIlm { Bool(bool), String(String) } impl From < bool > for
-    IndexSettingsLifecyclePreferIlm { fn from(v : bool) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsLifecyclePreferIlm { Bool(bool), String(String) } crate
+    ::untagged_serde!(IndexSettingsLifecyclePreferIlm { Bool, String }); impl From < bool
+    > for IndexSettingsLifecyclePreferIlm { fn from(v : bool) -> Self {
     IndexSettingsLifecyclePreferIlm::Bool(v) } } impl From < String > for
     IndexSettingsLifecyclePreferIlm { fn from(v : String) -> Self {
     IndexSettingsLifecyclePreferIlm::String(v) } }
@@ -3228,10 +3233,10 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsNumberOfReplicas { Integer(i32), String(String) } impl From < i32 > for
-    IndexSettingsNumberOfReplicas { fn from(v : i32) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsNumberOfReplicas { Integer(i32), String(String) } crate
+    ::untagged_serde!(IndexSettingsNumberOfReplicas { Integer, String }); impl From < i32
+    > for IndexSettingsNumberOfReplicas { fn from(v : i32) -> Self {
     IndexSettingsNumberOfReplicas::Integer(v) } } impl From < String > for
     IndexSettingsNumberOfReplicas { fn from(v : String) -> Self {
     IndexSettingsNumberOfReplicas::String(v) } }
@@ -3239,10 +3244,10 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsNumberOfShards { Integer(i32), String(String) } impl From < i32 > for
-    IndexSettingsNumberOfShards { fn from(v : i32) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsNumberOfShards { Integer(i32), String(String) } crate
+    ::untagged_serde!(IndexSettingsNumberOfShards { Integer, String }); impl From < i32 >
+    for IndexSettingsNumberOfShards { fn from(v : i32) -> Self {
     IndexSettingsNumberOfShards::Integer(v) } } impl From < String > for
     IndexSettingsNumberOfShards { fn from(v : String) -> Self {
     IndexSettingsNumberOfShards::String(v) } }
@@ -3250,9 +3255,9 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsPriority { Integer(i32), String(String) } impl From < i32 > for
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsPriority { Integer(i32), String(String) } crate
+    ::untagged_serde!(IndexSettingsPriority { Integer, String }); impl From < i32 > for
     IndexSettingsPriority { fn from(v : i32) -> Self { IndexSettingsPriority::Integer(v)
     } } impl From < String > for IndexSettingsPriority { fn from(v : String) -> Self {
     IndexSettingsPriority::String(v) } }
@@ -3260,32 +3265,32 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexSettingsVerifiedBeforeClose { Bool(bool), String(String) } impl From < bool >
-    for IndexSettingsVerifiedBeforeClose { fn from(v : bool) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    IndexSettingsVerifiedBeforeClose { Bool(bool), String(String) } crate
+    ::untagged_serde!(IndexSettingsVerifiedBeforeClose { Bool, String }); impl From <
+    bool > for IndexSettingsVerifiedBeforeClose { fn from(v : bool) -> Self {
     IndexSettingsVerifiedBeforeClose::Bool(v) } } impl From < String > for
     IndexSettingsVerifiedBeforeClose { fn from(v : String) -> Self {
     IndexSettingsVerifiedBeforeClose::String(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-cluster", feature = "ns-indices"))] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    IndexTemplateMappingDataStreamOptions {
-    DataStreamOptionsTemplate(DataStreamOptionsTemplate), Null(()) } impl From <
-    DataStreamOptionsTemplate > for IndexTemplateMappingDataStreamOptions { fn from(v :
-    DataStreamOptionsTemplate) -> Self {
-    IndexTemplateMappingDataStreamOptions::DataStreamOptionsTemplate(v) } } impl From <
-    () > for IndexTemplateMappingDataStreamOptions { fn from(v : ()) -> Self {
+    PartialEq)] pub enum IndexTemplateMappingDataStreamOptions {
+    DataStreamOptionsTemplate(DataStreamOptionsTemplate), Null(()) } crate
+    ::untagged_serde!(IndexTemplateMappingDataStreamOptions { DataStreamOptionsTemplate,
+    Null }); impl From < DataStreamOptionsTemplate > for
+    IndexTemplateMappingDataStreamOptions { fn from(v : DataStreamOptionsTemplate) ->
+    Self { IndexTemplateMappingDataStreamOptions::DataStreamOptionsTemplate(v) } } impl
+    From < () > for IndexTemplateMappingDataStreamOptions { fn from(v : ()) -> Self {
     IndexTemplateMappingDataStreamOptions::Null(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    MappingLimitSettingsIgnoreMalformed { Bool(bool), String(String) } impl From < bool >
-    for MappingLimitSettingsIgnoreMalformed { fn from(v : bool) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    MappingLimitSettingsIgnoreMalformed { Bool(bool), String(String) } crate
+    ::untagged_serde!(MappingLimitSettingsIgnoreMalformed { Bool, String }); impl From <
+    bool > for MappingLimitSettingsIgnoreMalformed { fn from(v : bool) -> Self {
     MappingLimitSettingsIgnoreMalformed::Bool(v) } } impl From < String > for
     MappingLimitSettingsIgnoreMalformed { fn from(v : String) -> Self {
     MappingLimitSettingsIgnoreMalformed::String(v) } }
@@ -3293,11 +3298,11 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
     MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { Bool(bool), String(String)
-    } impl From < bool > for MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { fn
-    from(v : bool) -> Self {
+    } crate ::untagged_serde!(MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit {
+    Bool, String }); impl From < bool > for
+    MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { fn from(v : bool) -> Self {
     MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit::Bool(v) } } impl From <
     String > for MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit { fn from(v :
     String) -> Self { MappingLimitSettingsTotalFieldsIgnoreDynamicBeyondLimit::String(v)
@@ -3306,10 +3311,10 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-indices", feature
     = "ns-security", feature = "ns-simulate", feature = "ns-snapshot", feature =
-    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    MappingLimitSettingsTotalFieldsLimit { Integer(i64), String(String) } impl From < i64
-    > for MappingLimitSettingsTotalFieldsLimit { fn from(v : i64) -> Self {
+    "ns-transform", feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    MappingLimitSettingsTotalFieldsLimit { Integer(i64), String(String) } crate
+    ::untagged_serde!(MappingLimitSettingsTotalFieldsLimit { Integer, String }); impl
+    From < i64 > for MappingLimitSettingsTotalFieldsLimit { fn from(v : i64) -> Self {
     MappingLimitSettingsTotalFieldsLimit::Integer(v) } } impl From < String > for
     MappingLimitSettingsTotalFieldsLimit { fn from(v : String) -> Self {
     MappingLimitSettingsTotalFieldsLimit::String(v) } }

@@ -814,11 +814,12 @@ crate::spec_enum! {
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
     " EmbeddingInferenceResult is an aggregation of mutually exclusive embeddings variants"]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    EmbeddingInferenceResult { #[serde(rename = "embeddings_bytes")] EmbeddingsBytes(Vec
-    < DenseEmbeddingByteResult >), #[serde(rename = "embeddings_bits")]
-    EmbeddingsBits(Vec < DenseEmbeddingByteResult >), #[serde(rename = "embeddings")]
-    Embeddings(Vec < DenseEmbeddingResult >), } impl EmbeddingInferenceResult { #[doc =
+    #[derive(Debug, Clone, PartialEq)] pub enum EmbeddingInferenceResult {
+    EmbeddingsBytes(Vec < DenseEmbeddingByteResult >), EmbeddingsBits(Vec <
+    DenseEmbeddingByteResult >), Embeddings(Vec < DenseEmbeddingResult >), } crate
+    ::container_serde! { EmbeddingInferenceResult { EmbeddingsBytes = "embeddings_bytes",
+    EmbeddingsBits = "embeddings_bits", Embeddings = "embeddings" } } impl
+    EmbeddingInferenceResult { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { EmbeddingInferenceResult::EmbeddingsBytes(_)
@@ -1543,17 +1544,18 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
     " InferenceResult is an aggregation of mutually exclusive variants"] #[derive(Debug,
-    Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum InferenceResult {
-    #[serde(rename = "embeddings_bytes")] EmbeddingsBytes(Vec < DenseEmbeddingByteResult
-    >), #[serde(rename = "embeddings_bits")] EmbeddingsBits(Vec <
-    DenseEmbeddingByteResult >), #[serde(rename = "embeddings")] Embeddings(Vec <
-    DenseEmbeddingResult >), #[serde(rename = "text_embedding_bytes")]
-    TextEmbeddingBytes(Vec < DenseEmbeddingByteResult >), #[serde(rename =
-    "text_embedding_bits")] TextEmbeddingBits(Vec < DenseEmbeddingByteResult >),
-    #[serde(rename = "text_embedding")] TextEmbedding(Vec < DenseEmbeddingResult >),
-    #[serde(rename = "sparse_embedding")] SparseEmbedding(Vec < SparseEmbeddingResult >),
-    #[serde(rename = "completion")] Completion(Vec < CompletionResult >), #[serde(rename
-    = "rerank")] Rerank(Vec < RankedDocument >), } impl InferenceResult { #[doc =
+    Clone, PartialEq)] pub enum InferenceResult { EmbeddingsBytes(Vec <
+    DenseEmbeddingByteResult >), EmbeddingsBits(Vec < DenseEmbeddingByteResult >),
+    Embeddings(Vec < DenseEmbeddingResult >), TextEmbeddingBytes(Vec <
+    DenseEmbeddingByteResult >), TextEmbeddingBits(Vec < DenseEmbeddingByteResult >),
+    TextEmbedding(Vec < DenseEmbeddingResult >), SparseEmbedding(Vec <
+    SparseEmbeddingResult >), Completion(Vec < CompletionResult >), Rerank(Vec <
+    RankedDocument >), } crate ::container_serde! { InferenceResult { EmbeddingsBytes =
+    "embeddings_bytes", EmbeddingsBits = "embeddings_bits", Embeddings = "embeddings",
+    TextEmbeddingBytes = "text_embedding_bytes", TextEmbeddingBits =
+    "text_embedding_bits", TextEmbedding = "text_embedding", SparseEmbedding =
+    "sparse_embedding", Completion = "completion", Rerank = "rerank" } } impl
+    InferenceResult { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { InferenceResult::EmbeddingsBytes(_) =>
@@ -1930,17 +1932,16 @@ crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
     " Type representing the different types of reasoning details that can be included in the response from the model."]
     #[doc = " Currently supported only for `elastic` provider."] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum
-    ReasoningDetail { #[serde(rename = "reasoning.encrypted")]
-    ReasoningEncrypted(EncryptedReasoningDetail), #[serde(rename = "reasoning.summary")]
-    ReasoningSummary(SummaryReasoningDetail), #[serde(rename = "reasoning.text")]
-    ReasoningText(TextReasoningDetail) } impl From < EncryptedReasoningDetail > for
-    ReasoningDetail { fn from(v : EncryptedReasoningDetail) -> Self {
-    ReasoningDetail::ReasoningEncrypted(v) } } impl From < SummaryReasoningDetail > for
-    ReasoningDetail { fn from(v : SummaryReasoningDetail) -> Self {
-    ReasoningDetail::ReasoningSummary(v) } } impl From < TextReasoningDetail > for
-    ReasoningDetail { fn from(v : TextReasoningDetail) -> Self {
-    ReasoningDetail::ReasoningText(v) } }
+    PartialEq)] pub enum ReasoningDetail { ReasoningEncrypted(EncryptedReasoningDetail),
+    ReasoningSummary(SummaryReasoningDetail), ReasoningText(TextReasoningDetail) } crate
+    ::tagged_serde! { ReasoningDetail tag "type" { ReasoningEncrypted =
+    "reasoning.encrypted", ReasoningSummary = "reasoning.summary", ReasoningText =
+    "reasoning.text" } } impl From < EncryptedReasoningDetail > for ReasoningDetail { fn
+    from(v : EncryptedReasoningDetail) -> Self { ReasoningDetail::ReasoningEncrypted(v) }
+    } impl From < SummaryReasoningDetail > for ReasoningDetail { fn from(v :
+    SummaryReasoningDetail) -> Self { ReasoningDetail::ReasoningSummary(v) } } impl From
+    < TextReasoningDetail > for ReasoningDetail { fn from(v : TextReasoningDetail) ->
+    Self { ReasoningDetail::ReasoningText(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { ReasoningEffort { Xhigh =
@@ -1954,13 +1955,13 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc = " The region policy configuration."]
     #[doc = " Specify exactly one of `allowed_geos` or `allowed_regions`."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    RegionPolicy { #[doc = " The list of allowed geographic areas."] #[doc =
-    " Mutually exclusive with `allowed_regions`."] #[serde(rename = "allowed_geos")]
-    AllowedGeos(Vec < String >), #[doc =
+    #[derive(Debug, Clone, PartialEq)] pub enum RegionPolicy { #[doc =
+    " The list of allowed geographic areas."] #[doc =
+    " Mutually exclusive with `allowed_regions`."] AllowedGeos(Vec < String >), #[doc =
     " The list of allowed cloud service provider regions."] #[doc =
-    " Mutually exclusive with `allowed_geos`."] #[serde(rename = "allowed_regions")]
-    AllowedRegions(Vec < CspRegion >), } impl RegionPolicy { #[doc =
+    " Mutually exclusive with `allowed_geos`."] AllowedRegions(Vec < CspRegion >), }
+    crate ::container_serde! { RegionPolicy { AllowedGeos = "allowed_geos",
+    AllowedRegions = "allowed_regions" } } impl RegionPolicy { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { RegionPolicy::AllowedGeos(_) =>
@@ -2200,12 +2201,12 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
     " TextEmbeddingInferenceResult is an aggregation of mutually exclusive text_embedding variants"]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    TextEmbeddingInferenceResult { #[serde(rename = "text_embedding_bytes")]
-    TextEmbeddingBytes(Vec < DenseEmbeddingByteResult >), #[serde(rename =
-    "text_embedding_bits")] TextEmbeddingBits(Vec < DenseEmbeddingByteResult >),
-    #[serde(rename = "text_embedding")] TextEmbedding(Vec < DenseEmbeddingResult >), }
-    impl TextEmbeddingInferenceResult { #[doc =
+    #[derive(Debug, Clone, PartialEq)] pub enum TextEmbeddingInferenceResult {
+    TextEmbeddingBytes(Vec < DenseEmbeddingByteResult >), TextEmbeddingBits(Vec <
+    DenseEmbeddingByteResult >), TextEmbedding(Vec < DenseEmbeddingResult >), } crate
+    ::container_serde! { TextEmbeddingInferenceResult { TextEmbeddingBytes =
+    "text_embedding_bytes", TextEmbeddingBits = "text_embedding_bits", TextEmbedding =
+    "text_embedding" } } impl TextEmbeddingInferenceResult { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -3187,42 +3188,43 @@ crate::gated! {
     pub type InferenceUpdateResponse = InferenceEndpointInfo;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum CompletionToolType
-    { String(String), CompletionToolChoice(CompletionToolChoice) } impl From < String >
-    for CompletionToolType { fn from(v : String) -> Self { CompletionToolType::String(v)
-    } } impl From < CompletionToolChoice > for CompletionToolType { fn from(v :
-    CompletionToolChoice) -> Self { CompletionToolType::CompletionToolChoice(v) } }
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    CompletionToolType { String(String), CompletionToolChoice(CompletionToolChoice) }
+    crate ::untagged_serde!(CompletionToolType { String, CompletionToolChoice }); impl
+    From < String > for CompletionToolType { fn from(v : String) -> Self {
+    CompletionToolType::String(v) } } impl From < CompletionToolChoice > for
+    CompletionToolType { fn from(v : CompletionToolChoice) -> Self {
+    CompletionToolType::CompletionToolChoice(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq)] pub enum
     CustomTaskParameter { String(String), Integer(i32), Number(f64), Number2(f32),
-    Bool(bool) } impl From < String > for CustomTaskParameter { fn from(v : String) ->
-    Self { CustomTaskParameter::String(v) } } impl From < i32 > for CustomTaskParameter {
-    fn from(v : i32) -> Self { CustomTaskParameter::Integer(v) } } impl From < f64 > for
-    CustomTaskParameter { fn from(v : f64) -> Self { CustomTaskParameter::Number(v) } }
-    impl From < f32 > for CustomTaskParameter { fn from(v : f32) -> Self {
-    CustomTaskParameter::Number2(v) } } impl From < bool > for CustomTaskParameter { fn
-    from(v : bool) -> Self { CustomTaskParameter::Bool(v) } }
+    Bool(bool) } crate ::untagged_serde!(CustomTaskParameter { String, Integer, Number,
+    Number2, Bool }); impl From < String > for CustomTaskParameter { fn from(v : String)
+    -> Self { CustomTaskParameter::String(v) } } impl From < i32 > for
+    CustomTaskParameter { fn from(v : i32) -> Self { CustomTaskParameter::Integer(v) } }
+    impl From < f64 > for CustomTaskParameter { fn from(v : f64) -> Self {
+    CustomTaskParameter::Number(v) } } impl From < f32 > for CustomTaskParameter { fn
+    from(v : f32) -> Self { CustomTaskParameter::Number2(v) } } impl From < bool > for
+    CustomTaskParameter { fn from(v : bool) -> Self { CustomTaskParameter::Bool(v) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc = " Inference input."] #[doc =
     " Either a string, an array of strings, a `content` object, or an array of `content` objects."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum EmbeddingInput {
+    #[derive(Debug, Clone, PartialEq)] pub enum EmbeddingInput {
     EmbeddingStringInput(EmbeddingStringInput),
-    EmbeddingContentInput(EmbeddingContentInput) } impl From < EmbeddingStringInput > for
-    EmbeddingInput { fn from(v : EmbeddingStringInput) -> Self {
+    EmbeddingContentInput(EmbeddingContentInput) } crate ::untagged_serde!(EmbeddingInput
+    { EmbeddingStringInput, EmbeddingContentInput }); impl From < EmbeddingStringInput >
+    for EmbeddingInput { fn from(v : EmbeddingStringInput) -> Self {
     EmbeddingInput::EmbeddingStringInput(v) } } impl From < EmbeddingContentInput > for
     EmbeddingInput { fn from(v : EmbeddingContentInput) -> Self {
     EmbeddingInput::EmbeddingContentInput(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum MessageContent {
-    String(String), ContentObjectList(Vec < ContentObject >) } impl From < String > for
-    MessageContent { fn from(v : String) -> Self { MessageContent::String(v) } } impl
+    #[cfg(any(feature = "ns-inference"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    MessageContent { String(String), ContentObjectList(Vec < ContentObject >) } crate
+    ::untagged_serde!(MessageContent { String, ContentObjectList }); impl From < String >
+    for MessageContent { fn from(v : String) -> Self { MessageContent::String(v) } } impl
     From < Vec < ContentObject > > for MessageContent { fn from(v : Vec < ContentObject
     >) -> Self { MessageContent::ContentObjectList(v) } }
 }
@@ -3231,10 +3233,10 @@ crate::gated! {
     " The documents to rank for the `rerank` task."] #[doc =
     " Either a string, an array of strings, an object, or an array of objects."] #[doc =
     " The object form additionally allows specifying non-text inputs, such as images."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum RerankInput { RerankStringInput(RerankStringInput),
-    RerankObjectInput(RerankObjectInput) } impl From < RerankStringInput > for
-    RerankInput { fn from(v : RerankStringInput) -> Self {
+    #[derive(Debug, Clone, PartialEq)] pub enum RerankInput {
+    RerankStringInput(RerankStringInput), RerankObjectInput(RerankObjectInput) } crate
+    ::untagged_serde!(RerankInput { RerankStringInput, RerankObjectInput }); impl From <
+    RerankStringInput > for RerankInput { fn from(v : RerankStringInput) -> Self {
     RerankInput::RerankStringInput(v) } } impl From < RerankObjectInput > for RerankInput
     { fn from(v : RerankObjectInput) -> Self { RerankInput::RerankObjectInput(v) } }
 }
@@ -3242,10 +3244,9 @@ crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc = " Query input for the `rerank` task."]
     #[doc =
     " Either a string, or an object. The object form additionally allows specifying non-text inputs, such as images."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum RerankQuery { String(String),
-    RerankInputObject(RerankInputObject) } impl From < String > for RerankQuery { fn
-    from(v : String) -> Self { RerankQuery::String(v) } } impl From < RerankInputObject >
-    for RerankQuery { fn from(v : RerankInputObject) -> Self {
-    RerankQuery::RerankInputObject(v) } }
+    #[derive(Debug, Clone, PartialEq)] pub enum RerankQuery { String(String),
+    RerankInputObject(RerankInputObject) } crate ::untagged_serde!(RerankQuery { String,
+    RerankInputObject }); impl From < String > for RerankQuery { fn from(v : String) ->
+    Self { RerankQuery::String(v) } } impl From < RerankInputObject > for RerankQuery {
+    fn from(v : RerankInputObject) -> Self { RerankQuery::RerankInputObject(v) } }
 }

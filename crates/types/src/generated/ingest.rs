@@ -291,10 +291,11 @@ crate::gated! {
     " At present, the only supported providers are `maxmind` and `ipinfo`, and the `maxmind` provider requires that an `account_id` (string) is configured."]
     #[doc =
     " A provider (either `maxmind` or `ipinfo`) must be specified. The web and local providers can be returned as read only configurations."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    DatabaseConfigurationKind { #[serde(rename = "maxmind")] Maxmind(Maxmind),
-    #[serde(rename = "ipinfo")] Ipinfo(Ipinfo), } impl DatabaseConfigurationKind { #[doc
-    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    #[derive(Debug, Clone, PartialEq)] pub enum DatabaseConfigurationKind {
+    Maxmind(Maxmind), Ipinfo(Ipinfo), } crate ::container_serde! {
+    DatabaseConfigurationKind { Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl
+    DatabaseConfigurationKind { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { DatabaseConfigurationKind::Maxmind(_) =>
     Some("maxmind"), DatabaseConfigurationKind::Ipinfo(_) => Some("ipinfo"), } } } impl
@@ -307,29 +308,26 @@ crate::gated! {
     " At present, the only supported providers are `maxmind` and `ipinfo`, and the `maxmind` provider requires that an `account_id` (string) is configured."]
     #[doc =
     " A provider (either `maxmind` or `ipinfo`) must be specified. The web and local providers can be returned as read only configurations."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)] pub struct DatabaseConfiguration
-    { #[doc = r" The kind, with its parameters."] #[serde(flatten)] pub kind :
-    DatabaseConfigurationKind, #[doc =
-    " The provider-assigned name of the IP geolocation database to download."]
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")] pub name : Option
-    < super::common::Name >, } impl < 'de > serde::Deserialize < 'de > for
-    DatabaseConfiguration { fn deserialize < D : serde::Deserializer < 'de >> (d : D) ->
-    Result < Self, D::Error > { struct V; fn set_kind < E : serde::de::Error > (slot : &
-    mut Option < DatabaseConfigurationKind >, k : DatabaseConfigurationKind) -> Result <
-    (), E > { if slot.is_some() { return Err(E::custom("more than one kind given")); } *
-    slot = Some(k); Ok(()) } impl < 'de > serde::de::Visitor < 'de > for V { type Value =
-    DatabaseConfiguration; fn expecting(& self, f : & mut std::fmt::Formatter < '_ >) ->
-    std::fmt::Result { f
+    #[derive(Debug, Clone, PartialEq)] pub struct DatabaseConfiguration { #[doc =
+    r" The kind, with its parameters."] pub kind : DatabaseConfigurationKind, #[doc =
+    " The provider-assigned name of the IP geolocation database to download."] pub name :
+    Option < super::common::Name >, } impl serde::Serialize for DatabaseConfiguration {
+    #[inline] fn serialize < S : serde::Serializer > (& self, s : S) -> Result < S::Ok,
+    S::Error > { use serde::ser::SerializeMap; let mut m = s.serialize_map(None) ?; self
+    .kind.write_entry(& mut m) ?; if let Some(v) = & self.name { m
+    .serialize_entry("name", v) ?; } m.end() } } impl < 'de > serde::Deserialize < 'de >
+    for DatabaseConfiguration { #[inline] fn deserialize < D : serde::Deserializer < 'de
+    >> (d : D) -> Result < Self, D::Error > { struct V; impl < 'de > serde::de::Visitor <
+    'de > for V { type Value = DatabaseConfiguration; fn expecting(& self, f : & mut
+    std::fmt::Formatter < '_ >) -> std::fmt::Result { f
     .write_str("an aggregation: one kind (maxmind, ipinfo...) and name") } fn visit_map <
     A : serde::de::MapAccess < 'de >> (self, mut m : A) -> Result <
-    DatabaseConfiguration, A::Error > { const KINDS : & [& str] = & ["maxmind",
-    "ipinfo"]; let mut kind : Option < DatabaseConfigurationKind > = None; let mut name =
-    None; while let Some(key) = m.next_key:: < String > () ? { match key.as_str() {
-    "name" => name = Some(m.next_value() ?), "maxmind" => set_kind(& mut kind,
-    DatabaseConfigurationKind::Maxmind(m.next_value() ?)) ?, "ipinfo" => set_kind(& mut
-    kind, DatabaseConfigurationKind::Ipinfo(m.next_value() ?)) ?, other => return
-    Err(serde::de::Error::unknown_variant(other, KINDS)), } } let kind = kind
-    .ok_or_else(||
+    DatabaseConfiguration, A::Error > { let mut kind : Option < DatabaseConfigurationKind
+    > = None; let mut name = None; while let Some(key) = m.next_key:: < String > () ? {
+    match key.as_str() { "name" => name = Some(m.next_value() ?), _ => { let k =
+    DatabaseConfigurationKind::read_entry(key, & mut m) ?; if kind.replace(k).is_some() {
+    return Err(serde::de::Error::custom("more than one kind given")); } } } } let kind =
+    kind.ok_or_else(||
     serde::de::Error::custom("no kind given (one of maxmind, ipinfo ...)")) ?;
     Ok(DatabaseConfiguration { kind, name, }) } } d.deserialize_map(V) } } impl
     DatabaseConfiguration { #[doc = r" This kind, with nothing else set."] pub fn
@@ -339,11 +337,11 @@ crate::gated! {
     DatabaseConfigurationKind) -> Self { DatabaseConfiguration::new(kind) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ingest"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum DatabaseConfigurationFullKind {
-    #[serde(rename = "web")] Web(Web), #[serde(rename = "local")] Local(Local),
-    #[serde(rename = "maxmind")] Maxmind(Maxmind), #[serde(rename = "ipinfo")]
-    Ipinfo(Ipinfo), } impl DatabaseConfigurationFullKind { #[doc =
+    #[cfg(any(feature = "ns-ingest"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    DatabaseConfigurationFullKind { Web(Web), Local(Local), Maxmind(Maxmind),
+    Ipinfo(Ipinfo), } crate ::container_serde! { DatabaseConfigurationFullKind { Web =
+    "web", Local = "local", Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl
+    DatabaseConfigurationFullKind { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { DatabaseConfigurationFullKind::Web(_) =>
@@ -357,32 +355,28 @@ crate::gated! {
     DatabaseConfigurationFullKind { fn from(x : Maxmind) -> Self {
     DatabaseConfigurationFullKind::Maxmind(x) } } impl From < Ipinfo > for
     DatabaseConfigurationFullKind { fn from(x : Ipinfo) -> Self {
-    DatabaseConfigurationFullKind::Ipinfo(x) } } #[derive(Debug, Clone, PartialEq,
-    serde::Serialize)] pub struct DatabaseConfigurationFull { #[doc =
-    r" The kind, with its parameters."] #[serde(flatten)] pub kind :
-    DatabaseConfigurationFullKind, #[doc =
-    " The provider-assigned name of the IP geolocation database to download."]
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")] pub name : Option
-    < super::common::Name >, } impl < 'de > serde::Deserialize < 'de > for
-    DatabaseConfigurationFull { fn deserialize < D : serde::Deserializer < 'de >> (d : D)
-    -> Result < Self, D::Error > { struct V; fn set_kind < E : serde::de::Error > (slot :
-    & mut Option < DatabaseConfigurationFullKind >, k : DatabaseConfigurationFullKind) ->
-    Result < (), E > { if slot.is_some() { return
-    Err(E::custom("more than one kind given")); } * slot = Some(k); Ok(()) } impl < 'de >
+    DatabaseConfigurationFullKind::Ipinfo(x) } } #[derive(Debug, Clone, PartialEq)] pub
+    struct DatabaseConfigurationFull { #[doc = r" The kind, with its parameters."] pub
+    kind : DatabaseConfigurationFullKind, #[doc =
+    " The provider-assigned name of the IP geolocation database to download."] pub name :
+    Option < super::common::Name >, } impl serde::Serialize for DatabaseConfigurationFull
+    { #[inline] fn serialize < S : serde::Serializer > (& self, s : S) -> Result < S::Ok,
+    S::Error > { use serde::ser::SerializeMap; let mut m = s.serialize_map(None) ?; self
+    .kind.write_entry(& mut m) ?; if let Some(v) = & self.name { m
+    .serialize_entry("name", v) ?; } m.end() } } impl < 'de > serde::Deserialize < 'de >
+    for DatabaseConfigurationFull { #[inline] fn deserialize < D : serde::Deserializer <
+    'de >> (d : D) -> Result < Self, D::Error > { struct V; impl < 'de >
     serde::de::Visitor < 'de > for V { type Value = DatabaseConfigurationFull; fn
     expecting(& self, f : & mut std::fmt::Formatter < '_ >) -> std::fmt::Result { f
     .write_str("an aggregation: one kind (web, local, maxmind...) and name") } fn
     visit_map < A : serde::de::MapAccess < 'de >> (self, mut m : A) -> Result <
-    DatabaseConfigurationFull, A::Error > { const KINDS : & [& str] = & ["web", "local",
-    "maxmind", "ipinfo"]; let mut kind : Option < DatabaseConfigurationFullKind > = None;
-    let mut name = None; while let Some(key) = m.next_key:: < String > () ? { match key
-    .as_str() { "name" => name = Some(m.next_value() ?), "web" => set_kind(& mut kind,
-    DatabaseConfigurationFullKind::Web(m.next_value() ?)) ?, "local" => set_kind(& mut
-    kind, DatabaseConfigurationFullKind::Local(m.next_value() ?)) ?, "maxmind" =>
-    set_kind(& mut kind, DatabaseConfigurationFullKind::Maxmind(m.next_value() ?)) ?,
-    "ipinfo" => set_kind(& mut kind, DatabaseConfigurationFullKind::Ipinfo(m.next_value()
-    ?)) ?, other => return Err(serde::de::Error::unknown_variant(other, KINDS)), } } let
-    kind = kind.ok_or_else(||
+    DatabaseConfigurationFull, A::Error > { let mut kind : Option <
+    DatabaseConfigurationFullKind > = None; let mut name = None; while let Some(key) = m
+    .next_key:: < String > () ? { match key.as_str() { "name" => name = Some(m
+    .next_value() ?), _ => { let k = DatabaseConfigurationFullKind::read_entry(key, & mut
+    m) ?; if kind.replace(k).is_some() { return
+    Err(serde::de::Error::custom("more than one kind given")); } } } } let kind = kind
+    .ok_or_else(||
     serde::de::Error::custom("no kind given (one of web, local, maxmind, ipinfo ...)"))
     ?; Ok(DatabaseConfigurationFull { kind, name, }) } } d.deserialize_map(V) } } impl
     DatabaseConfigurationFull { #[doc = r" This kind, with nothing else set."] pub fn
@@ -862,12 +856,13 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest", feature = "ns-simulate", feature =
-    "ns-text-structure"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum InferenceConfig { #[doc =
-    " Regression configuration for inference."] #[serde(rename = "regression")]
+    "ns-text-structure"))] #[derive(Debug, Clone, PartialEq)] pub enum InferenceConfig {
+    #[doc = " Regression configuration for inference."]
     Regression(InferenceConfigRegression), #[doc =
-    " Classification configuration for inference."] #[serde(rename = "classification")]
-    Classification(InferenceConfigClassification), } impl InferenceConfig { #[doc =
+    " Classification configuration for inference."]
+    Classification(InferenceConfigClassification), } crate ::container_serde! {
+    InferenceConfig { Regression = "regression", Classification = "classification" } }
+    impl InferenceConfig { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { InferenceConfig::Regression(_) =>
@@ -1286,17 +1281,17 @@ crate::gated! {
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ingest", feature = "ns-simulate", feature =
-    "ns-text-structure"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum ProcessorContainer { #[doc =
+    "ns-text-structure"))] #[derive(Debug, Clone, PartialEq)] pub enum ProcessorContainer
+    { #[doc =
     " Appends one or more values to an existing array if the field already exists and it is an array."]
     #[doc =
     " Converts a scalar to an array and appends one or more values to it if the field exists and it is a scalar."]
     #[doc =
     " Creates an array containing the provided values if the field doesn’t exist."]
-    #[doc = " Accepts a single value or an array of values."] #[serde(rename = "append")]
-    Append(AppendProcessor), #[doc =
+    #[doc = " Accepts a single value or an array of values."] Append(AppendProcessor),
+    #[doc =
     " The attachment processor lets Elasticsearch extract file attachments in common formats (such as PPT, XLS, and PDF) by using the Apache text extraction library Tika."]
-    #[serde(rename = "attachment")] Attachment(AttachmentProcessor), #[doc =
+    Attachment(AttachmentProcessor), #[doc =
     " Converts a human readable byte value (for example `1kb`) to its value in bytes (for example `1024`)."]
     #[doc =
     " If the field is an array of strings, all members of the array will be converted."]
@@ -1304,138 +1299,137 @@ crate::gated! {
     " Supported human readable units are \"b\", \"kb\", \"mb\", \"gb\", \"tb\", \"pb\" case insensitive."]
     #[doc =
     " An error will occur if the field is not a supported format or resultant value exceeds 2^63."]
-    #[serde(rename = "bytes")] Bytes(BytesProcessor), #[doc =
-    " Converts a CEF message into a structured format."] #[serde(rename = "cef")]
+    Bytes(BytesProcessor), #[doc = " Converts a CEF message into a structured format."]
     Cef(CefProcessor), #[doc =
     " Converts circle definitions of shapes to regular polygons which approximate them."]
-    #[serde(rename = "circle")] Circle(CircleProcessor), #[doc =
+    Circle(CircleProcessor), #[doc =
     " Computes the Community ID for network flow data as defined in the"] #[doc =
     " Community ID Specification. You can use a community ID to correlate network"] #[doc
-    = " events related to a single flow."] #[serde(rename = "community_id")]
-    CommunityId(CommunityIDProcessor), #[doc =
+    = " events related to a single flow."] CommunityId(CommunityIDProcessor), #[doc =
     " Converts a field in the currently ingested document to a different type, such as converting a string to an integer."]
     #[doc = " If the field value is an array, all members will be converted."]
-    #[serde(rename = "convert")] Convert(ConvertProcessor), #[doc =
+    Convert(ConvertProcessor), #[doc =
     " Extracts fields from CSV line out of a single text field within a document."] #[doc
-    = " Any empty field in CSV will be skipped."] #[serde(rename = "csv")]
-    Csv(CsvProcessor), #[doc =
+    = " Any empty field in CSV will be skipped."] Csv(CsvProcessor), #[doc =
     " Parses dates from fields, and then uses the date or timestamp as the timestamp for the document."]
-    #[serde(rename = "date")] Date(DateProcessor), #[doc =
+    Date(DateProcessor), #[doc =
     " The purpose of this processor is to point documents to the right time based index based on a date or timestamp field in a document by using the date math index name support."]
-    #[serde(rename = "date_index_name")] DateIndexName(DateIndexNameProcessor), #[doc =
+    DateIndexName(DateIndexNameProcessor), #[doc =
     " Extracts structured fields out of a single text field by matching the text field against a delimiter-based pattern."]
-    #[serde(rename = "dissect")] Dissect(DissectProcessor), #[doc =
+    Dissect(DissectProcessor), #[doc =
     " Expands a field with dots into an object field."] #[doc =
     " This processor allows fields with dots in the name to be accessible by other processors in the pipeline."]
     #[doc = " Otherwise these fields can’t be accessed by any processor."]
-    #[serde(rename = "dot_expander")] DotExpander(DotExpanderProcessor), #[doc =
+    DotExpander(DotExpanderProcessor), #[doc =
     " Drops the document without raising any errors."] #[doc =
     " This is useful to prevent the document from getting indexed based on some condition."]
-    #[serde(rename = "drop")] Drop(DropProcessor), #[doc =
+    Drop(DropProcessor), #[doc =
     " The `enrich` processor can enrich documents with data from another index."]
-    #[serde(rename = "enrich")] Enrich(EnrichProcessor), #[doc = " Raises an exception."]
-    #[doc =
+    Enrich(EnrichProcessor), #[doc = " Raises an exception."] #[doc =
     " This is useful for when you expect a pipeline to fail and want to relay a specific message to the requester."]
-    #[serde(rename = "fail")] Fail(FailProcessor), #[doc =
+    Fail(FailProcessor), #[doc =
     " Computes a hash of the document’s content. You can use this hash for"] #[doc =
-    " content fingerprinting."] #[serde(rename = "fingerprint")]
-    Fingerprint(FingerprintProcessor), #[doc =
-    " Runs an ingest processor on each element of an array or object."] #[serde(rename =
-    "foreach")] Foreach(Box < ForeachProcessor >), #[doc =
-    " Currently an undocumented alias for GeoIP Processor."] #[serde(rename =
-    "ip_location")] IpLocation(IpLocationProcessor), #[doc =
+    " content fingerprinting."] Fingerprint(FingerprintProcessor), #[doc =
+    " Runs an ingest processor on each element of an array or object."] Foreach(Box <
+    ForeachProcessor >), #[doc = " Currently an undocumented alias for GeoIP Processor."]
+    IpLocation(IpLocationProcessor), #[doc =
     " Converts geo-grid definitions of grid tiles or cells to regular bounding boxes or polygons which describe their shape."]
     #[doc =
     " This is useful if there is a need to interact with the tile shapes as spatially indexable fields."]
-    #[serde(rename = "geo_grid")] GeoGrid(GeoGridProcessor), #[doc =
+    GeoGrid(GeoGridProcessor), #[doc =
     " The `geoip` processor adds information about the geographical location of an IPv4 or IPv6 address."]
-    #[serde(rename = "geoip")] Geoip(GeoIpProcessor), #[doc =
+    Geoip(GeoIpProcessor), #[doc =
     " Extracts structured fields out of a single text field within a document."] #[doc =
     " You choose which field to extract matched fields from, as well as the grok pattern you expect will match."]
     #[doc =
     " A grok pattern is like a regular expression that supports aliased expressions that can be reused."]
-    #[serde(rename = "grok")] Grok(GrokProcessor), #[doc =
+    Grok(GrokProcessor), #[doc =
     " Converts a string field by applying a regular expression and a replacement."] #[doc
     = " If the field is an array of string, all members of the array will be converted."]
     #[doc =
     " If any non-string values are encountered, the processor will throw an exception."]
-    #[serde(rename = "gsub")] Gsub(GsubProcessor), #[doc =
-    " Removes HTML tags from the field."] #[doc =
+    Gsub(GsubProcessor), #[doc = " Removes HTML tags from the field."] #[doc =
     " If the field is an array of strings, HTML tags will be removed from all members of the array."]
-    #[serde(rename = "html_strip")] HtmlStrip(HtmlStripProcessor), #[doc =
+    HtmlStrip(HtmlStripProcessor), #[doc =
     " Uses a pre-trained data frame analytics model or a model deployed for natural language processing tasks to infer against the data that is being ingested in the pipeline."]
-    #[serde(rename = "inference")] Inference(InferenceProcessor), #[doc =
+    Inference(InferenceProcessor), #[doc =
     " Joins each element of an array into a single string using a separator character between each element."]
-    #[doc = " Throws an error when the field is not an array."] #[serde(rename = "join")]
-    Join(JoinProcessor), #[doc =
+    #[doc = " Throws an error when the field is not an array."] Join(JoinProcessor),
+    #[doc =
     " Parses a string containing JSON data into a structured object, string, or other value."]
-    #[serde(rename = "json")] Json(JsonProcessor), #[doc =
+    Json(JsonProcessor), #[doc =
     " This processor helps automatically parse messages (or specific event fields) which are of the `foo=bar` variety."]
-    #[serde(rename = "kv")] Kv(KeyValueProcessor), #[doc =
-    " Converts a string to its lowercase equivalent."] #[doc =
+    Kv(KeyValueProcessor), #[doc = " Converts a string to its lowercase equivalent."]
+    #[doc =
     " If the field is an array of strings, all members of the array will be converted."]
-    #[serde(rename = "lowercase")] Lowercase(LowercaseProcessor), #[doc =
+    Lowercase(LowercaseProcessor), #[doc =
     " Calculates the network direction given a source IP address, destination IP"] #[doc
-    = " address, and a list of internal networks."] #[serde(rename =
-    "network_direction")] NetworkDirection(NetworkDirectionProcessor), #[doc =
-    " Executes another pipeline."] #[serde(rename = "pipeline")]
+    = " address, and a list of internal networks."]
+    NetworkDirection(NetworkDirectionProcessor), #[doc = " Executes another pipeline."]
     Pipeline(PipelineProcessor), #[doc =
     " The Redact processor uses the Grok rules engine to obscure text in the input document matching the given Grok patterns."]
     #[doc =
     " The processor can be used to obscure Personal Identifying Information (PII) by configuring it to detect known patterns such as email or IP addresses."]
     #[doc =
     " Text that matches a Grok pattern is replaced with a configurable string such as `&lt;EMAIL&gt;` where an email address is matched or simply replace all matches with the text `&lt;REDACTED&gt;` if preferred."]
-    #[serde(rename = "redact")] Redact(RedactProcessor), #[doc =
+    Redact(RedactProcessor), #[doc =
     " Extracts the registered domain (also known as the effective top-level"] #[doc =
     " domain or eTLD), sub-domain, and top-level domain from a fully qualified"] #[doc =
     " domain name (FQDN). Uses the registered domains defined in the Mozilla"] #[doc =
-    " Public Suffix List."] #[serde(rename = "registered_domain")]
-    RegisteredDomain(RegisteredDomainProcessor), #[doc = " Removes existing fields."]
-    #[doc = " If one field doesn’t exist, an exception will be thrown."] #[serde(rename
-    = "remove")] Remove(RemoveProcessor), #[doc = " Renames an existing field."] #[doc =
+    " Public Suffix List."] RegisteredDomain(RegisteredDomainProcessor), #[doc =
+    " Removes existing fields."] #[doc =
+    " If one field doesn’t exist, an exception will be thrown."]
+    Remove(RemoveProcessor), #[doc = " Renames an existing field."] #[doc =
     " If the field doesn’t exist or the new name is already used, an exception will be thrown."]
-    #[serde(rename = "rename")] Rename(RenameProcessor), #[doc =
+    Rename(RenameProcessor), #[doc =
     " Routes a document to another target index or data stream."] #[doc =
     " When setting the `destination` option, the target is explicitly specified and the dataset and namespace options can’t be set."]
     #[doc =
     " When the `destination` option is not set, this processor is in a data stream mode. Note that in this mode, the reroute processor can only be used on data streams that follow the data stream naming scheme."]
-    #[serde(rename = "reroute")] Reroute(RerouteProcessor), #[doc =
+    Reroute(RerouteProcessor), #[doc =
     " Runs an inline or stored script on incoming documents."] #[doc =
-    " The script runs in the `ingest` context."] #[serde(rename = "script")]
-    Script(ScriptProcessor), #[doc = " Adds a field with the specified value."] #[doc =
+    " The script runs in the `ingest` context."] Script(ScriptProcessor), #[doc =
+    " Adds a field with the specified value."] #[doc =
     " If the field already exists, its value will be replaced with the provided one."]
-    #[serde(rename = "set")] Set(SetProcessor), #[doc =
+    Set(SetProcessor), #[doc =
     " Sets user-related details (such as `username`, `roles`, `email`, `full_name`, `metadata`, `api_key`, `realm` and `authentication_type`) from the current authenticated user to the current document by pre-processing the ingest."]
-    #[serde(rename = "set_security_user")] SetSecurityUser(SetSecurityUserProcessor),
-    #[doc = " Sorts the elements of an array ascending or descending."] #[doc =
+    SetSecurityUser(SetSecurityUserProcessor), #[doc =
+    " Sorts the elements of an array ascending or descending."] #[doc =
     " Homogeneous arrays of numbers will be sorted numerically, while arrays of strings or heterogeneous arrays of strings + numbers will be sorted lexicographically."]
-    #[doc = " Throws an error when the field is not an array."] #[serde(rename = "sort")]
-    Sort(SortProcessor), #[doc =
-    " Splits a field into an array using a separator character."] #[doc =
-    " Only works on string fields."] #[serde(rename = "split")] Split(SplitProcessor),
-    #[doc =
+    #[doc = " Throws an error when the field is not an array."] Sort(SortProcessor),
+    #[doc = " Splits a field into an array using a separator character."] #[doc =
+    " Only works on string fields."] Split(SplitProcessor), #[doc =
     " Terminates the current ingest pipeline, causing no further processors to be run."]
     #[doc = " This will normally be executed conditionally, using the `if` option."]
-    #[serde(rename = "terminate")] Terminate(TerminateProcessor), #[doc =
-    " Trims whitespace from a field."] #[doc =
+    Terminate(TerminateProcessor), #[doc = " Trims whitespace from a field."] #[doc =
     " If the field is an array of strings, all members of the array will be trimmed."]
-    #[doc = " This only works on leading and trailing whitespace."] #[serde(rename =
-    "trim")] Trim(TrimProcessor), #[doc =
-    " Converts a string to its uppercase equivalent."] #[doc =
+    #[doc = " This only works on leading and trailing whitespace."] Trim(TrimProcessor),
+    #[doc = " Converts a string to its uppercase equivalent."] #[doc =
     " If the field is an array of strings, all members of the array will be converted."]
-    #[serde(rename = "uppercase")] Uppercase(UppercaseProcessor), #[doc =
-    " URL-decodes a string."] #[doc =
+    Uppercase(UppercaseProcessor), #[doc = " URL-decodes a string."] #[doc =
     " If the field is an array of strings, all members of the array will be decoded."]
-    #[serde(rename = "urldecode")] Urldecode(UrlDecodeProcessor), #[doc =
+    Urldecode(UrlDecodeProcessor), #[doc =
     " Parses a Uniform Resource Identifier (URI) string and extracts its components as an object."]
     #[doc =
     " This URI object includes properties for the URI’s domain, path, fragment, port, query, scheme, user info, username, and password."]
-    #[serde(rename = "uri_parts")] UriParts(UriPartsProcessor), #[doc =
+    UriParts(UriPartsProcessor), #[doc =
     " The `user_agent` processor extracts details from the user agent string a browser sends with its web requests."]
     #[doc =
     " This processor adds this information by default under the `user_agent` field."]
-    #[serde(rename = "user_agent")] UserAgent(UserAgentProcessor), } impl
-    ProcessorContainer { #[doc =
+    UserAgent(UserAgentProcessor), } crate ::container_serde! { ProcessorContainer {
+    Append = "append", Attachment = "attachment", Bytes = "bytes", Cef = "cef", Circle =
+    "circle", CommunityId = "community_id", Convert = "convert", Csv = "csv", Date =
+    "date", DateIndexName = "date_index_name", Dissect = "dissect", DotExpander =
+    "dot_expander", Drop = "drop", Enrich = "enrich", Fail = "fail", Fingerprint =
+    "fingerprint", Foreach = "foreach", IpLocation = "ip_location", GeoGrid = "geo_grid",
+    Geoip = "geoip", Grok = "grok", Gsub = "gsub", HtmlStrip = "html_strip", Inference =
+    "inference", Join = "join", Json = "json", Kv = "kv", Lowercase = "lowercase",
+    NetworkDirection = "network_direction", Pipeline = "pipeline", Redact = "redact",
+    RegisteredDomain = "registered_domain", Remove = "remove", Rename = "rename", Reroute
+    = "reroute", Script = "script", Set = "set", SetSecurityUser = "set_security_user",
+    Sort = "sort", Split = "split", Terminate = "terminate", Trim = "trim", Uppercase =
+    "uppercase", Urldecode = "urldecode", UriParts = "uri_parts", UserAgent =
+    "user_agent" } } impl ProcessorContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { ProcessorContainer::Append(_) =>

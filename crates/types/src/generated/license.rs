@@ -121,9 +121,9 @@ crate::gated! {
     LicenseType > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-license"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum LicenseMaxNodes {
-    Integer(i64), Null(()) } impl From < i64 > for LicenseMaxNodes { fn from(v : i64) ->
-    Self { LicenseMaxNodes::Integer(v) } } impl From < () > for LicenseMaxNodes { fn
-    from(v : ()) -> Self { LicenseMaxNodes::Null(v) } }
+    #[cfg(any(feature = "ns-license"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    LicenseMaxNodes { Integer(i64), Null(()) } crate ::untagged_serde!(LicenseMaxNodes {
+    Integer, Null }); impl From < i64 > for LicenseMaxNodes { fn from(v : i64) -> Self {
+    LicenseMaxNodes::Integer(v) } } impl From < () > for LicenseMaxNodes { fn from(v :
+    ()) -> Self { LicenseMaxNodes::Null(v) } }
 }

@@ -1121,12 +1121,13 @@ impl DynamicProperty {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DynamicTemplateKind {
-    #[serde(rename = "mapping")]
     Mapping(Property),
-    #[serde(rename = "runtime")]
     Runtime(RuntimeField),
+}
+crate::container_serde! {
+    DynamicTemplateKind { Mapping = "mapping", Runtime = "runtime" }
 }
 impl DynamicTemplateKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1139,39 +1140,52 @@ impl DynamicTemplateKind {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicTemplate {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: DynamicTemplateKind,
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     pub r#match: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "path_match", skip_serializing_if = "Option::is_none")]
     pub path_match: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "unmatch", skip_serializing_if = "Option::is_none")]
     pub unmatch: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "path_unmatch", skip_serializing_if = "Option::is_none")]
     pub path_unmatch: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "match_mapping_type", skip_serializing_if = "Option::is_none")]
     pub match_mapping_type: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "unmatch_mapping_type", skip_serializing_if = "Option::is_none")]
     pub unmatch_mapping_type: Option<crate::OneOrMany<String>>,
-    #[serde(rename = "match_pattern", skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<MatchType>,
 }
+impl serde::Serialize for DynamicTemplate {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.r#match {
+            m.serialize_entry("match", v)?;
+        }
+        if let Some(v) = &self.path_match {
+            m.serialize_entry("path_match", v)?;
+        }
+        if let Some(v) = &self.unmatch {
+            m.serialize_entry("unmatch", v)?;
+        }
+        if let Some(v) = &self.path_unmatch {
+            m.serialize_entry("path_unmatch", v)?;
+        }
+        if let Some(v) = &self.match_mapping_type {
+            m.serialize_entry("match_mapping_type", v)?;
+        }
+        if let Some(v) = &self.unmatch_mapping_type {
+            m.serialize_entry("unmatch_mapping_type", v)?;
+        }
+        if let Some(v) = &self.match_pattern {
+            m.serialize_entry("match_pattern", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for DynamicTemplate {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<DynamicTemplateKind>,
-            k: DynamicTemplateKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = DynamicTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1183,7 +1197,6 @@ impl<'de> serde::Deserialize<'de> for DynamicTemplate {
                 self,
                 mut m: A,
             ) -> Result<DynamicTemplate, A::Error> {
-                const KINDS: &[&str] = &["mapping", "runtime"];
                 let mut kind: Option<DynamicTemplateKind> = None;
                 let mut r#match = None;
                 let mut path_match = None;
@@ -1205,20 +1218,13 @@ impl<'de> serde::Deserialize<'de> for DynamicTemplate {
                             unmatch_mapping_type = Some(m.next_value()?);
                         }
                         "match_pattern" => match_pattern = Some(m.next_value()?),
-                        "mapping" => {
-                            set_kind(
-                                &mut kind,
-                                DynamicTemplateKind::Mapping(m.next_value()?),
-                            )?
-                        }
-                        "runtime" => {
-                            set_kind(
-                                &mut kind,
-                                DynamicTemplateKind::Runtime(m.next_value()?),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = DynamicTemplateKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -2714,130 +2720,81 @@ impl PointProperty {
 crate::spec_enum! {
     PreserveLeafArrays { Lossy = "lossy", Exact = "exact" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", remote = "Self")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Property {
-    #[serde(rename = "binary")]
     Binary(BinaryProperty),
-    #[serde(rename = "boolean")]
     Boolean(BooleanProperty),
-    #[serde(rename = "{dynamic_type}")]
     DynamicType(DynamicProperty),
-    #[serde(rename = "join")]
     Join(JoinProperty),
-    #[serde(rename = "keyword")]
     Keyword(KeywordProperty),
-    #[serde(rename = "match_only_text")]
     MatchOnlyText(MatchOnlyTextProperty),
-    #[serde(rename = "percolator")]
     Percolator(PercolatorProperty),
-    #[serde(rename = "rank_feature")]
     RankFeature(RankFeatureProperty),
-    #[serde(rename = "rank_features")]
     RankFeatures(RankFeaturesProperty),
-    #[serde(rename = "search_as_you_type")]
     SearchAsYouType(SearchAsYouTypeProperty),
-    #[serde(rename = "text")]
     Text(TextProperty),
-    #[serde(rename = "version")]
     Version(VersionProperty),
-    #[serde(rename = "wildcard")]
     Wildcard(WildcardProperty),
-    #[serde(rename = "date_nanos")]
     DateNanos(DateNanosProperty),
-    #[serde(rename = "date")]
     Date(DateProperty),
-    #[serde(rename = "aggregate_metric_double")]
     AggregateMetricDouble(AggregateMetricDoubleProperty),
-    #[serde(rename = "dense_vector")]
     DenseVector(DenseVectorProperty),
-    #[serde(rename = "flattened")]
     Flattened(FlattenedProperty),
-    #[serde(rename = "nested")]
     Nested(NestedProperty),
-    #[serde(rename = "object")]
     Object(ObjectProperty),
-    #[serde(rename = "passthrough")]
     Passthrough(PassthroughObjectProperty),
-    #[serde(rename = "rank_vectors")]
     RankVectors(RankVectorProperty),
-    #[serde(rename = "semantic_text")]
     SemanticText(SemanticTextProperty),
-    #[serde(rename = "sparse_vector")]
     SparseVector(SparseVectorProperty),
-    #[serde(rename = "completion")]
     Completion(CompletionProperty),
-    #[serde(rename = "constant_keyword")]
     ConstantKeyword(ConstantKeywordProperty),
-    #[serde(rename = "counted_keyword")]
     CountedKeyword(CountedKeywordProperty),
-    #[serde(rename = "alias")]
     Alias(FieldAliasProperty),
-    #[serde(rename = "histogram")]
     Histogram(HistogramProperty),
-    #[serde(rename = "exponential_histogram")]
     ExponentialHistogram(ExponentialHistogramProperty),
-    #[serde(rename = "ip")]
     Ip(IpProperty),
-    #[serde(rename = "murmur3")]
     Murmur3(Murmur3HashProperty),
-    #[serde(rename = "token_count")]
     TokenCount(TokenCountProperty),
-    #[serde(rename = "geo_point")]
     GeoPoint(GeoPointProperty),
-    #[serde(rename = "geo_shape")]
     GeoShape(GeoShapeProperty),
-    #[serde(rename = "point")]
     Point(PointProperty),
-    #[serde(rename = "shape")]
     Shape(ShapeProperty),
-    #[serde(rename = "byte")]
     Byte(ByteNumberProperty),
-    #[serde(rename = "double")]
     Double(DoubleNumberProperty),
-    #[serde(rename = "float")]
     Float(FloatNumberProperty),
-    #[serde(rename = "half_float")]
     HalfFloat(HalfFloatNumberProperty),
-    #[serde(rename = "integer")]
     Integer(IntegerNumberProperty),
-    #[serde(rename = "long")]
     Long(LongNumberProperty),
-    #[serde(rename = "scaled_float")]
     ScaledFloat(ScaledFloatNumberProperty),
-    #[serde(rename = "short")]
     Short(ShortNumberProperty),
-    #[serde(rename = "unsigned_long")]
     UnsignedLong(UnsignedLongNumberProperty),
-    #[serde(rename = "date_range")]
     DateRange(DateRangeProperty),
-    #[serde(rename = "double_range")]
     DoubleRange(DoubleRangeProperty),
-    #[serde(rename = "float_range")]
     FloatRange(FloatRangeProperty),
-    #[serde(rename = "integer_range")]
     IntegerRange(IntegerRangeProperty),
-    #[serde(rename = "ip_range")]
     IpRange(IpRangeProperty),
-    #[serde(rename = "long_range")]
     LongRange(LongRangeProperty),
-    #[serde(rename = "icu_collation_keyword")]
     IcuCollationKeyword(IcuCollationProperty),
 }
-impl serde::Serialize for Property {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::without_default_tag(
-            s,
-            "type",
-            "object",
-            Property::serialize(self, serde_json::value::Serializer),
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for Property {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::with_default_tag(d, "type", "object", Property::deserialize)
-    }
+crate::tagged_serde! {
+    Property tag "type" default "object" { Binary = "binary", Boolean = "boolean",
+    DynamicType = "{dynamic_type}", Join = "join", Keyword = "keyword", MatchOnlyText =
+    "match_only_text", Percolator = "percolator", RankFeature = "rank_feature",
+    RankFeatures = "rank_features", SearchAsYouType = "search_as_you_type", Text =
+    "text", Version = "version", Wildcard = "wildcard", DateNanos = "date_nanos", Date =
+    "date", AggregateMetricDouble = "aggregate_metric_double", DenseVector =
+    "dense_vector", Flattened = "flattened", Nested = "nested", Object = "object",
+    Passthrough = "passthrough", RankVectors = "rank_vectors", SemanticText =
+    "semantic_text", SparseVector = "sparse_vector", Completion = "completion",
+    ConstantKeyword = "constant_keyword", CountedKeyword = "counted_keyword", Alias =
+    "alias", Histogram = "histogram", ExponentialHistogram = "exponential_histogram", Ip
+    = "ip", Murmur3 = "murmur3", TokenCount = "token_count", GeoPoint = "geo_point",
+    GeoShape = "geo_shape", Point = "point", Shape = "shape", Byte = "byte", Double =
+    "double", Float = "float", HalfFloat = "half_float", Integer = "integer", Long =
+    "long", ScaledFloat = "scaled_float", Short = "short", UnsignedLong =
+    "unsigned_long", DateRange = "date_range", DoubleRange = "double_range", FloatRange =
+    "float_range", IntegerRange = "integer_range", IpRange = "ip_range", LongRange =
+    "long_range", IcuCollationKeyword = "icu_collation_keyword" }
 }
 impl From<BinaryProperty> for Property {
     fn from(v: BinaryProperty) -> Self {
@@ -4215,12 +4172,12 @@ impl WildcardProperty {
     }
 }
 /// Defines whether doc values are enabled for a field. Can be a simple boolean, or a configuration object for finer-grained control over sub-parameters such as `multi_value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DocValues {
     Bool(bool),
     DocValuesConfig(DocValuesConfig),
 }
+crate::untagged_serde!(DocValues { Bool, DocValuesConfig });
 impl From<bool> for DocValues {
     fn from(v: bool) -> Self {
         DocValues::Bool(v)
@@ -4231,12 +4188,12 @@ impl From<DocValuesConfig> for DocValues {
         DocValues::DocValuesConfig(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DynamicPropertyIndexPrefixes {
     TextIndexPrefixes(TextIndexPrefixes),
     Null(()),
 }
+crate::untagged_serde!(DynamicPropertyIndexPrefixes { TextIndexPrefixes, Null });
 impl From<TextIndexPrefixes> for DynamicPropertyIndexPrefixes {
     fn from(v: TextIndexPrefixes) -> Self {
         DynamicPropertyIndexPrefixes::TextIndexPrefixes(v)
@@ -4247,12 +4204,12 @@ impl From<()> for DynamicPropertyIndexPrefixes {
         DynamicPropertyIndexPrefixes::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum KeywordPropertySimilarity {
     String(String),
     Null(()),
 }
+crate::untagged_serde!(KeywordPropertySimilarity { String, Null });
 impl From<String> for KeywordPropertySimilarity {
     fn from(v: String) -> Self {
         KeywordPropertySimilarity::String(v)
@@ -4263,12 +4220,12 @@ impl From<()> for KeywordPropertySimilarity {
         KeywordPropertySimilarity::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SearchAsYouTypePropertySimilarity {
     String(String),
     Null(()),
 }
+crate::untagged_serde!(SearchAsYouTypePropertySimilarity { String, Null });
 impl From<String> for SearchAsYouTypePropertySimilarity {
     fn from(v: String) -> Self {
         SearchAsYouTypePropertySimilarity::String(v)
@@ -4279,12 +4236,12 @@ impl From<()> for SearchAsYouTypePropertySimilarity {
         SearchAsYouTypePropertySimilarity::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SemanticTextPropertyChunkingSettings {
     ChunkingSettings(ChunkingSettings),
     Null(()),
 }
+crate::untagged_serde!(SemanticTextPropertyChunkingSettings { ChunkingSettings, Null });
 impl From<ChunkingSettings> for SemanticTextPropertyChunkingSettings {
     fn from(v: ChunkingSettings) -> Self {
         SemanticTextPropertyChunkingSettings::ChunkingSettings(v)
@@ -4295,12 +4252,12 @@ impl From<()> for SemanticTextPropertyChunkingSettings {
         SemanticTextPropertyChunkingSettings::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SuggestContextPrecision {
     Integer(i32),
     String(String),
 }
+crate::untagged_serde!(SuggestContextPrecision { Integer, String });
 impl From<i32> for SuggestContextPrecision {
     fn from(v: i32) -> Self {
         SuggestContextPrecision::Integer(v)
@@ -4311,12 +4268,12 @@ impl From<String> for SuggestContextPrecision {
         SuggestContextPrecision::String(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TextPropertyIndexPrefixes {
     TextIndexPrefixes(TextIndexPrefixes),
     Null(()),
 }
+crate::untagged_serde!(TextPropertyIndexPrefixes { TextIndexPrefixes, Null });
 impl From<TextIndexPrefixes> for TextPropertyIndexPrefixes {
     fn from(v: TextIndexPrefixes) -> Self {
         TextPropertyIndexPrefixes::TextIndexPrefixes(v)
@@ -4327,12 +4284,12 @@ impl From<()> for TextPropertyIndexPrefixes {
         TextPropertyIndexPrefixes::Null(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TextPropertySimilarity {
     String(String),
     Null(()),
 }
+crate::untagged_serde!(TextPropertySimilarity { String, Null });
 impl From<String> for TextPropertySimilarity {
     fn from(v: String) -> Self {
         TextPropertySimilarity::String(v)

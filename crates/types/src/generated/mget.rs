@@ -63,9 +63,9 @@ crate::api_struct! {
     " If there is a failure getting a particular document, the error is included in place of the document."]
     def docs["docs"] : Vec < ResponseItem < TDocument > > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseItem<TDocument> {
     Result(super::get::GetResult<TDocument>),
     Failure(MultiGetError),
 }
+crate::untagged_serde!(ResponseItem < TDocument > { Result, Failure });

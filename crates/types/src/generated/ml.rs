@@ -715,19 +715,19 @@ crate::gated! {
     num_top_classes : i32); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum DataframeAnalysisContainer { #[doc =
-    " The configuration information necessary to perform classification."] #[serde(rename
-    = "classification")] Classification(DataframeAnalysisClassification), #[doc =
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    DataframeAnalysisContainer { #[doc =
+    " The configuration information necessary to perform classification."]
+    Classification(DataframeAnalysisClassification), #[doc =
     " The configuration information necessary to perform outlier detection. NOTE: Advanced parameters are for fine-tuning classification analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters."]
-    #[serde(rename = "outlier_detection")]
     OutlierDetection(DataframeAnalysisOutlierDetection), #[doc =
     " The configuration information necessary to perform regression. NOTE: Advanced parameters are for fine-tuning regression analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters."]
-    #[serde(rename = "regression")] Regression(DataframeAnalysisRegression), } impl
-    DataframeAnalysisContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
+    Regression(DataframeAnalysisRegression), } crate ::container_serde! {
+    DataframeAnalysisContainer { Classification = "classification", OutlierDetection =
+    "outlier_detection", Regression = "regression" } } impl DataframeAnalysisContainer {
+    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
+    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
+    kind_name(& self) -> Option < & str > { match self {
     DataframeAnalysisContainer::Classification(_) => Some("classification"),
     DataframeAnalysisContainer::OutlierDetection(_) => Some("outlier_detection"),
     DataframeAnalysisContainer::Regression(_) => Some("regression"), } } } impl From <
@@ -741,24 +741,22 @@ crate::gated! {
     DataframeAnalysisRegression) -> Self { DataframeAnalysisContainer::Regression(x) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum DataframeAnalysisFeatureProcessor { #[doc =
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    DataframeAnalysisFeatureProcessor { #[doc =
     " The configuration information necessary to perform frequency encoding."]
-    #[serde(rename = "frequency_encoding")]
     FrequencyEncoding(DataframeAnalysisFeatureProcessorFrequencyEncoding), #[doc =
     " The configuration information necessary to perform multi encoding. It allows multiple processors to be changed together. This way the output of a processor can then be passed to another as an input."]
-    #[serde(rename = "multi_encoding")]
     MultiEncoding(DataframeAnalysisFeatureProcessorMultiEncoding), #[doc =
     " The configuration information necessary to perform n-gram encoding. Features created by this encoder have the following name format: &lt;feature_prefix&gt;.&lt;ngram&gt;&lt;string position&gt;. For example, if the feature_prefix is f, the feature name for the second unigram in a string is f.11."]
-    #[serde(rename = "n_gram_encoding")]
     NGramEncoding(DataframeAnalysisFeatureProcessorNGramEncoding), #[doc =
     " The configuration information necessary to perform one hot encoding."]
-    #[serde(rename = "one_hot_encoding")]
     OneHotEncoding(DataframeAnalysisFeatureProcessorOneHotEncoding), #[doc =
     " The configuration information necessary to perform target mean encoding."]
-    #[serde(rename = "target_mean_encoding")]
-    TargetMeanEncoding(DataframeAnalysisFeatureProcessorTargetMeanEncoding), } impl
-    DataframeAnalysisFeatureProcessor { #[doc =
+    TargetMeanEncoding(DataframeAnalysisFeatureProcessorTargetMeanEncoding), } crate
+    ::container_serde! { DataframeAnalysisFeatureProcessor { FrequencyEncoding =
+    "frequency_encoding", MultiEncoding = "multi_encoding", NGramEncoding =
+    "n_gram_encoding", OneHotEncoding = "one_hot_encoding", TargetMeanEncoding =
+    "target_mean_encoding" } } impl DataframeAnalysisFeatureProcessor { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -1023,17 +1021,17 @@ crate::gated! {
     super::mapping::RuntimeFields, plain source : DataframeAnalysisAnalyzedFields); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum DataframeAnalyticsStatsContainer { #[doc =
-    " An object containing information about the classification analysis job."]
-    #[serde(rename = "classification_stats")]
-    ClassificationStats(DataframeAnalyticsStatsHyperparameters), #[doc =
-    " An object containing information about the outlier detection job."] #[serde(rename
-    = "outlier_detection_stats")]
-    OutlierDetectionStats(DataframeAnalyticsStatsOutlierDetection), #[doc =
-    " An object containing information about the regression analysis."] #[serde(rename =
-    "regression_stats")] RegressionStats(DataframeAnalyticsStatsHyperparameters), } impl
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
     DataframeAnalyticsStatsContainer { #[doc =
+    " An object containing information about the classification analysis job."]
+    ClassificationStats(DataframeAnalyticsStatsHyperparameters), #[doc =
+    " An object containing information about the outlier detection job."]
+    OutlierDetectionStats(DataframeAnalyticsStatsOutlierDetection), #[doc =
+    " An object containing information about the regression analysis."]
+    RegressionStats(DataframeAnalyticsStatsHyperparameters), } crate ::container_serde! {
+    DataframeAnalyticsStatsContainer { ClassificationStats = "classification_stats",
+    OutlierDetectionStats = "outlier_detection_stats", RegressionStats =
+    "regression_stats" } } impl DataframeAnalyticsStatsContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -1165,20 +1163,19 @@ crate::gated! {
     class_name : super::common::Name, plain include_curve : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum DataframeEvaluationContainer { #[doc =
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    DataframeEvaluationContainer { #[doc =
     " Classification evaluation evaluates the results of a classification analysis which outputs a prediction that identifies to which of the classes each document belongs."]
-    #[serde(rename = "classification")]
     Classification(DataframeEvaluationClassification), #[doc =
     " Outlier detection evaluates the results of an outlier detection analysis which outputs the probability that each document is an outlier."]
-    #[serde(rename = "outlier_detection")]
     OutlierDetection(DataframeEvaluationOutlierDetection), #[doc =
     " Regression evaluation evaluates the results of a regression analysis which outputs a prediction of values."]
-    #[serde(rename = "regression")] Regression(DataframeEvaluationRegression), } impl
-    DataframeEvaluationContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
+    Regression(DataframeEvaluationRegression), } crate ::container_serde! {
+    DataframeEvaluationContainer { Classification = "classification", OutlierDetection =
+    "outlier_detection", Regression = "regression" } } impl DataframeEvaluationContainer
+    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
+    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
+    kind_name(& self) -> Option < & str > { match self {
     DataframeEvaluationContainer::Classification(_) => Some("classification"),
     DataframeEvaluationContainer::OutlierDetection(_) => Some("outlier_detection"),
     DataframeEvaluationContainer::Regression(_) => Some("regression"), } } } impl From <
@@ -1601,29 +1598,31 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] #[doc =
     " Inference configuration provided when storing the model config"] #[derive(Debug,
-    Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    InferenceConfigCreateContainer { #[doc = " Regression configuration for inference."]
-    #[serde(rename = "regression")] Regression(RegressionInferenceOptions), #[doc =
-    " Classification configuration for inference."] #[serde(rename = "classification")]
+    Clone, PartialEq)] pub enum InferenceConfigCreateContainer { #[doc =
+    " Regression configuration for inference."] Regression(RegressionInferenceOptions),
+    #[doc = " Classification configuration for inference."]
     Classification(ClassificationInferenceOptions), #[doc =
-    " Text classification configuration for inference."] #[serde(rename =
-    "text_classification")] TextClassification(TextClassificationInferenceOptions), #[doc
-    = " Zeroshot classification configuration for inference."] #[serde(rename =
-    "zero_shot_classification")]
+    " Text classification configuration for inference."]
+    TextClassification(TextClassificationInferenceOptions), #[doc =
+    " Zeroshot classification configuration for inference."]
     ZeroShotClassification(ZeroShotClassificationInferenceOptions), #[doc =
-    " Fill mask configuration for inference."] #[serde(rename = "fill_mask")]
-    FillMask(FillMaskInferenceOptions), #[serde(rename = "learning_to_rank")]
+    " Fill mask configuration for inference."] FillMask(FillMaskInferenceOptions),
     LearningToRank(LearningToRankConfig), #[doc =
-    " Named entity recognition configuration for inference."] #[serde(rename = "ner")]
-    Ner(NerInferenceOptions), #[doc = " Pass through configuration for inference."]
-    #[serde(rename = "pass_through")] PassThrough(PassThroughInferenceOptions), #[doc =
-    " Text embedding configuration for inference."] #[serde(rename = "text_embedding")]
+    " Named entity recognition configuration for inference."] Ner(NerInferenceOptions),
+    #[doc = " Pass through configuration for inference."]
+    PassThrough(PassThroughInferenceOptions), #[doc =
+    " Text embedding configuration for inference."]
     TextEmbedding(TextEmbeddingInferenceOptions), #[doc =
-    " Text expansion configuration for inference."] #[serde(rename = "text_expansion")]
+    " Text expansion configuration for inference."]
     TextExpansion(TextExpansionInferenceOptions), #[doc =
-    " Question answering configuration for inference."] #[serde(rename =
-    "question_answering")] QuestionAnswering(QuestionAnsweringInferenceOptions), } impl
-    InferenceConfigCreateContainer { #[doc =
+    " Question answering configuration for inference."]
+    QuestionAnswering(QuestionAnsweringInferenceOptions), } crate ::container_serde! {
+    InferenceConfigCreateContainer { Regression = "regression", Classification =
+    "classification", TextClassification = "text_classification", ZeroShotClassification
+    = "zero_shot_classification", FillMask = "fill_mask", LearningToRank =
+    "learning_to_rank", Ner = "ner", PassThrough = "pass_through", TextEmbedding =
+    "text_embedding", TextExpansion = "text_expansion", QuestionAnswering =
+    "question_answering" } } impl InferenceConfigCreateContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -1669,29 +1668,31 @@ crate::gated! {
     InferenceConfigCreateContainer::QuestionAnswering(x) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum InferenceConfigUpdateContainer { #[doc =
-    " Regression configuration for inference."] #[serde(rename = "regression")]
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    InferenceConfigUpdateContainer { #[doc = " Regression configuration for inference."]
     Regression(RegressionInferenceOptions), #[doc =
-    " Classification configuration for inference."] #[serde(rename = "classification")]
+    " Classification configuration for inference."]
     Classification(ClassificationInferenceOptions), #[doc =
-    " Text classification configuration for inference."] #[serde(rename =
-    "text_classification")] TextClassification(TextClassificationInferenceUpdateOptions),
-    #[doc = " Zeroshot classification configuration for inference."] #[serde(rename =
-    "zero_shot_classification")]
+    " Text classification configuration for inference."]
+    TextClassification(TextClassificationInferenceUpdateOptions), #[doc =
+    " Zeroshot classification configuration for inference."]
     ZeroShotClassification(ZeroShotClassificationInferenceUpdateOptions), #[doc =
-    " Fill mask configuration for inference."] #[serde(rename = "fill_mask")]
-    FillMask(FillMaskInferenceUpdateOptions), #[doc =
-    " Named entity recognition configuration for inference."] #[serde(rename = "ner")]
+    " Fill mask configuration for inference."] FillMask(FillMaskInferenceUpdateOptions),
+    #[doc = " Named entity recognition configuration for inference."]
     Ner(NerInferenceUpdateOptions), #[doc = " Pass through configuration for inference."]
-    #[serde(rename = "pass_through")] PassThrough(PassThroughInferenceUpdateOptions),
-    #[doc = " Text embedding configuration for inference."] #[serde(rename =
-    "text_embedding")] TextEmbedding(TextEmbeddingInferenceUpdateOptions), #[doc =
-    " Text expansion configuration for inference."] #[serde(rename = "text_expansion")]
+    PassThrough(PassThroughInferenceUpdateOptions), #[doc =
+    " Text embedding configuration for inference."]
+    TextEmbedding(TextEmbeddingInferenceUpdateOptions), #[doc =
+    " Text expansion configuration for inference."]
     TextExpansion(TextExpansionInferenceUpdateOptions), #[doc =
-    " Question answering configuration for inference"] #[serde(rename =
-    "question_answering")] QuestionAnswering(QuestionAnsweringInferenceUpdateOptions), }
-    impl InferenceConfigUpdateContainer { #[doc =
+    " Question answering configuration for inference"]
+    QuestionAnswering(QuestionAnsweringInferenceUpdateOptions), } crate
+    ::container_serde! { InferenceConfigUpdateContainer { Regression = "regression",
+    Classification = "classification", TextClassification = "text_classification",
+    ZeroShotClassification = "zero_shot_classification", FillMask = "fill_mask", Ner =
+    "ner", PassThrough = "pass_through", TextEmbedding = "text_embedding", TextExpansion
+    = "text_expansion", QuestionAnswering = "question_answering" } } impl
+    InferenceConfigUpdateContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -2528,17 +2529,17 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] #[doc =
     " Tokenization options stored in inference configuration"] #[derive(Debug, Clone,
-    PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    TokenizationConfigContainer { #[doc = " Indicates BERT tokenization and its options"]
-    #[serde(rename = "bert")] Bert(NlpBertTokenizationConfig), #[doc =
-    " Indicates BERT Japanese tokenization and its options"] #[serde(rename = "bert_ja")]
+    PartialEq)] pub enum TokenizationConfigContainer { #[doc =
+    " Indicates BERT tokenization and its options"] Bert(NlpBertTokenizationConfig),
+    #[doc = " Indicates BERT Japanese tokenization and its options"]
     BertJa(NlpBertTokenizationConfig), #[doc =
-    " Indicates MPNET tokenization and its options"] #[serde(rename = "mpnet")]
-    Mpnet(NlpBertTokenizationConfig), #[doc =
-    " Indicates RoBERTa tokenization and its options"] #[serde(rename = "roberta")]
-    Roberta(NlpRobertaTokenizationConfig), #[serde(rename = "xlm_roberta")]
-    XlmRoberta(XlmRobertaTokenizationConfig), } impl TokenizationConfigContainer { #[doc
-    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    " Indicates MPNET tokenization and its options"] Mpnet(NlpBertTokenizationConfig),
+    #[doc = " Indicates RoBERTa tokenization and its options"]
+    Roberta(NlpRobertaTokenizationConfig), XlmRoberta(XlmRobertaTokenizationConfig), }
+    crate ::container_serde! { TokenizationConfigContainer { Bert = "bert", BertJa =
+    "bert_ja", Mpnet = "mpnet", Roberta = "roberta", XlmRoberta = "xlm_roberta" } } impl
+    TokenizationConfigContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { TokenizationConfigContainer::Bert(_) =>
     Some("bert"), TokenizationConfigContainer::BertJa(_) => Some("bert_ja"),
@@ -4113,24 +4114,24 @@ crate::gated! {
     hot_map : std::collections::BTreeMap < String, String >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] pub enum Preprocessor { #[serde(rename = "frequency_encoding")]
-    FrequencyEncoding(FrequencyEncodingPreprocessor), #[serde(rename =
-    "one_hot_encoding")] OneHotEncoding(OneHotEncodingPreprocessor), #[serde(rename =
-    "target_mean_encoding")] TargetMeanEncoding(TargetMeanEncodingPreprocessor), } impl
-    Preprocessor { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { Preprocessor::FrequencyEncoding(_) =>
-    Some("frequency_encoding"), Preprocessor::OneHotEncoding(_) =>
-    Some("one_hot_encoding"), Preprocessor::TargetMeanEncoding(_) =>
-    Some("target_mean_encoding"), } } } impl From < FrequencyEncodingPreprocessor > for
-    Preprocessor { fn from(x : FrequencyEncodingPreprocessor) -> Self {
-    Preprocessor::FrequencyEncoding(x) } } impl From < OneHotEncodingPreprocessor > for
-    Preprocessor { fn from(x : OneHotEncodingPreprocessor) -> Self {
-    Preprocessor::OneHotEncoding(x) } } impl From < TargetMeanEncodingPreprocessor > for
-    Preprocessor { fn from(x : TargetMeanEncodingPreprocessor) -> Self {
-    Preprocessor::TargetMeanEncoding(x) } }
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    Preprocessor { FrequencyEncoding(FrequencyEncodingPreprocessor),
+    OneHotEncoding(OneHotEncodingPreprocessor),
+    TargetMeanEncoding(TargetMeanEncodingPreprocessor), } crate ::container_serde! {
+    Preprocessor { FrequencyEncoding = "frequency_encoding", OneHotEncoding =
+    "one_hot_encoding", TargetMeanEncoding = "target_mean_encoding" } } impl Preprocessor
+    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
+    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
+    kind_name(& self) -> Option < & str > { match self {
+    Preprocessor::FrequencyEncoding(_) => Some("frequency_encoding"),
+    Preprocessor::OneHotEncoding(_) => Some("one_hot_encoding"),
+    Preprocessor::TargetMeanEncoding(_) => Some("target_mean_encoding"), } } } impl From
+    < FrequencyEncodingPreprocessor > for Preprocessor { fn from(x :
+    FrequencyEncodingPreprocessor) -> Self { Preprocessor::FrequencyEncoding(x) } } impl
+    From < OneHotEncodingPreprocessor > for Preprocessor { fn from(x :
+    OneHotEncodingPreprocessor) -> Self { Preprocessor::OneHotEncoding(x) } } impl From <
+    TargetMeanEncodingPreprocessor > for Preprocessor { fn from(x :
+    TargetMeanEncodingPreprocessor) -> Self { Preprocessor::TargetMeanEncoding(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[doc =
@@ -4764,10 +4765,11 @@ crate::gated! {
     pub type MlValidateDetectorResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum CategorizationAnalyzer {
-    String(String), CategorizationAnalyzerDefinition(CategorizationAnalyzerDefinition) }
-    impl From < String > for CategorizationAnalyzer { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-ml"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    CategorizationAnalyzer { String(String),
+    CategorizationAnalyzerDefinition(CategorizationAnalyzerDefinition) } crate
+    ::untagged_serde!(CategorizationAnalyzer { String, CategorizationAnalyzerDefinition
+    }); impl From < String > for CategorizationAnalyzer { fn from(v : String) -> Self {
     CategorizationAnalyzer::String(v) } } impl From < CategorizationAnalyzerDefinition >
     for CategorizationAnalyzer { fn from(v : CategorizationAnalyzerDefinition) -> Self {
     CategorizationAnalyzer::CategorizationAnalyzerDefinition(v) } }

@@ -18,10 +18,10 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-monitoring"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-monitoring"))] #[derive(Debug, Clone, PartialEq)] pub enum
     MonitoringBulkRequestBody < TDocument, TPartialDocument > {
     OperationContainer(super::bulk::OperationContainer),
     UpdateAction(super::bulk::UpdateAction < TDocument, TPartialDocument >),
-    TDocument(TDocument) }
+    TDocument(TDocument) } crate ::untagged_serde!(MonitoringBulkRequestBody < TDocument,
+    TPartialDocument > { OperationContainer, UpdateAction, TDocument });
 }

@@ -86,12 +86,12 @@ impl MultisearchHeader {
 pub type MsearchRequest = Vec<RequestItem>;
 /// The response of `msearch`.
 pub type MsearchResponse<TDocument = serde_json::Value> = MultiSearchResult<TDocument>;
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RequestItem {
     MultisearchHeader(MultisearchHeader),
     SearchRequestBody(super::search::SearchRequestBody),
 }
+crate::untagged_serde!(RequestItem { MultisearchHeader, SearchRequestBody });
 impl From<MultisearchHeader> for RequestItem {
     fn from(v: MultisearchHeader) -> Self {
         RequestItem::MultisearchHeader(v)
@@ -102,9 +102,9 @@ impl From<super::search::SearchRequestBody> for RequestItem {
         RequestItem::SearchRequestBody(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseItem<TDocument> {
     Result(MultiSearchItem<TDocument>),
     Failure(super::common::ErrorResponseBase),
 }
+crate::untagged_serde!(ResponseItem < TDocument > { Result, Failure });

@@ -40,12 +40,12 @@ impl TemplateConfig {
         plain source : super::common::ScriptSource
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RequestItem {
     MultisearchHeader(super::msearch::MultisearchHeader),
     TemplateConfig(TemplateConfig),
 }
+crate::untagged_serde!(RequestItem { MultisearchHeader, TemplateConfig });
 impl From<super::msearch::MultisearchHeader> for RequestItem {
     fn from(v: super::msearch::MultisearchHeader) -> Self {
         RequestItem::MultisearchHeader(v)

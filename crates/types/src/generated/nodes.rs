@@ -1471,62 +1471,65 @@ crate::gated! {
     std::collections::BTreeMap < String, NodeUsage > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum DeprecationIndexingEnabled {
-    Bool(bool), String(String) } impl From < bool > for DeprecationIndexingEnabled { fn
-    from(v : bool) -> Self { DeprecationIndexingEnabled::Bool(v) } } impl From < String >
-    for DeprecationIndexingEnabled { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    DeprecationIndexingEnabled { Bool(bool), String(String) } crate
+    ::untagged_serde!(DeprecationIndexingEnabled { Bool, String }); impl From < bool >
+    for DeprecationIndexingEnabled { fn from(v : bool) -> Self {
+    DeprecationIndexingEnabled::Bool(v) } } impl From < String > for
+    DeprecationIndexingEnabled { fn from(v : String) -> Self {
     DeprecationIndexingEnabled::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum NodeInfoDiscoverSeedHosts {
-    StringList(Vec < String >), String(String) } impl From < Vec < String > > for
-    NodeInfoDiscoverSeedHosts { fn from(v : Vec < String >) -> Self {
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    NodeInfoDiscoverSeedHosts { StringList(Vec < String >), String(String) } crate
+    ::untagged_serde!(NodeInfoDiscoverSeedHosts { StringList, String }); impl From < Vec
+    < String > > for NodeInfoDiscoverSeedHosts { fn from(v : Vec < String >) -> Self {
     NodeInfoDiscoverSeedHosts::StringList(v) } } impl From < String > for
     NodeInfoDiscoverSeedHosts { fn from(v : String) -> Self {
     NodeInfoDiscoverSeedHosts::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum NodeInfoDiscoverSeedProviders {
-    StringList(Vec < String >), String(String) } impl From < Vec < String > > for
-    NodeInfoDiscoverSeedProviders { fn from(v : Vec < String >) -> Self {
-    NodeInfoDiscoverSeedProviders::StringList(v) } } impl From < String > for
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    NodeInfoDiscoverSeedProviders { StringList(Vec < String >), String(String) } crate
+    ::untagged_serde!(NodeInfoDiscoverSeedProviders { StringList, String }); impl From <
+    Vec < String > > for NodeInfoDiscoverSeedProviders { fn from(v : Vec < String >) ->
+    Self { NodeInfoDiscoverSeedProviders::StringList(v) } } impl From < String > for
     NodeInfoDiscoverSeedProviders { fn from(v : String) -> Self {
     NodeInfoDiscoverSeedProviders::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
     NodeInfoSettingsClusterInitialMasterNodes { StringList(Vec < String >),
-    String(String) } impl From < Vec < String > > for
+    String(String) } crate ::untagged_serde!(NodeInfoSettingsClusterInitialMasterNodes {
+    StringList, String }); impl From < Vec < String > > for
     NodeInfoSettingsClusterInitialMasterNodes { fn from(v : Vec < String >) -> Self {
     NodeInfoSettingsClusterInitialMasterNodes::StringList(v) } } impl From < String > for
     NodeInfoSettingsClusterInitialMasterNodes { fn from(v : String) -> Self {
     NodeInfoSettingsClusterInitialMasterNodes::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum NodeInfoSettingsHttpCompression {
-    Bool(bool), String(String) } impl From < bool > for NodeInfoSettingsHttpCompression {
-    fn from(v : bool) -> Self { NodeInfoSettingsHttpCompression::Bool(v) } } impl From <
-    String > for NodeInfoSettingsHttpCompression { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    NodeInfoSettingsHttpCompression { Bool(bool), String(String) } crate
+    ::untagged_serde!(NodeInfoSettingsHttpCompression { Bool, String }); impl From < bool
+    > for NodeInfoSettingsHttpCompression { fn from(v : bool) -> Self {
+    NodeInfoSettingsHttpCompression::Bool(v) } } impl From < String > for
+    NodeInfoSettingsHttpCompression { fn from(v : String) -> Self {
     NodeInfoSettingsHttpCompression::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum NodeInfoSettingsHttpPort {
-    Integer(i32), String(String) } impl From < i32 > for NodeInfoSettingsHttpPort { fn
-    from(v : i32) -> Self { NodeInfoSettingsHttpPort::Integer(v) } } impl From < String >
-    for NodeInfoSettingsHttpPort { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    NodeInfoSettingsHttpPort { Integer(i32), String(String) } crate
+    ::untagged_serde!(NodeInfoSettingsHttpPort { Integer, String }); impl From < i32 >
+    for NodeInfoSettingsHttpPort { fn from(v : i32) -> Self {
+    NodeInfoSettingsHttpPort::Integer(v) } } impl From < String > for
+    NodeInfoSettingsHttpPort { fn from(v : String) -> Self {
     NodeInfoSettingsHttpPort::String(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum
-    NodeJvmInfoUsingCompressedOrdinaryObjectPointers { Bool(bool), String(String) } impl
-    From < bool > for NodeJvmInfoUsingCompressedOrdinaryObjectPointers { fn from(v :
+    #[cfg(any(feature = "ns-nodes"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    NodeJvmInfoUsingCompressedOrdinaryObjectPointers { Bool(bool), String(String) } crate
+    ::untagged_serde!(NodeJvmInfoUsingCompressedOrdinaryObjectPointers { Bool, String });
+    impl From < bool > for NodeJvmInfoUsingCompressedOrdinaryObjectPointers { fn from(v :
     bool) -> Self { NodeJvmInfoUsingCompressedOrdinaryObjectPointers::Bool(v) } } impl
     From < String > for NodeJvmInfoUsingCompressedOrdinaryObjectPointers { fn from(v :
     String) -> Self { NodeJvmInfoUsingCompressedOrdinaryObjectPointers::String(v) } }

@@ -469,28 +469,27 @@ crate::spec_enum! {
     " Max of query score and function score"] Max = "max", #[doc =
     " Min of query score and function score"] Min = "min" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionScoreContainerKind {
     /// Function that scores a document with a exponential decay, depending on the distance of a numeric field value of the document from an origin.
-    #[serde(rename = "exp")]
     Exp(DecayFunction),
     /// Function that scores a document with a normal decay, depending on the distance of a numeric field value of the document from an origin.
-    #[serde(rename = "gauss")]
     Gauss(DecayFunction),
     /// Function that scores a document with a linear decay, depending on the distance of a numeric field value of the document from an origin.
-    #[serde(rename = "linear")]
     Linear(DecayFunction),
     /// Function allows you to use a field from a document to influence the score.
     /// It’s similar to using the script_score function, however, it avoids the overhead of scripting.
-    #[serde(rename = "field_value_factor")]
     FieldValueFactor(FieldValueFactorScoreFunction),
     /// Generates scores that are uniformly distributed from 0 up to but not including 1.
     /// In case you want scores to be reproducible, it is possible to provide a `seed` and `field`.
-    #[serde(rename = "random_score")]
     RandomScore(RandomScoreFunction),
     /// Enables you to wrap another query and customize the scoring of it optionally with a computation derived from other numeric field values in the doc using a script expression.
-    #[serde(rename = "script_score")]
     ScriptScore(ScriptScoreFunction),
+}
+crate::container_serde! {
+    FunctionScoreContainerKind { Exp = "exp", Gauss = "gauss", Linear = "linear",
+    FieldValueFactor = "field_value_factor", RandomScore = "random_score", ScriptScore =
+    "script_score" }
 }
 impl FunctionScoreContainerKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -507,32 +506,37 @@ impl FunctionScoreContainerKind {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FunctionScoreContainer {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: FunctionScoreContainerKind,
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<QueryContainer>,
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// A name to identify which function matched and influenced the score.
-    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl serde::Serialize for FunctionScoreContainer {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.filter {
+            m.serialize_entry("filter", v)?;
+        }
+        if let Some(v) = &self.weight {
+            m.serialize_entry("weight", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("_name", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for FunctionScoreContainer {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<FunctionScoreContainerKind>,
-            k: FunctionScoreContainerKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = FunctionScoreContainer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -544,14 +548,6 @@ impl<'de> serde::Deserialize<'de> for FunctionScoreContainer {
                 self,
                 mut m: A,
             ) -> Result<FunctionScoreContainer, A::Error> {
-                const KINDS: &[&str] = &[
-                    "exp",
-                    "gauss",
-                    "linear",
-                    "field_value_factor",
-                    "random_score",
-                    "script_score",
-                ];
                 let mut kind: Option<FunctionScoreContainerKind> = None;
                 let mut filter = None;
                 let mut weight = None;
@@ -561,46 +557,13 @@ impl<'de> serde::Deserialize<'de> for FunctionScoreContainer {
                         "filter" => filter = Some(m.next_value()?),
                         "weight" => weight = Some(m.next_value()?),
                         "_name" => name = Some(m.next_value()?),
-                        "exp" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::Exp(m.next_value()?),
-                            )?
-                        }
-                        "gauss" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::Gauss(m.next_value()?),
-                            )?
-                        }
-                        "linear" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::Linear(m.next_value()?),
-                            )?
-                        }
-                        "field_value_factor" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::FieldValueFactor(
-                                    m.next_value()?,
-                                ),
-                            )?
-                        }
-                        "random_score" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::RandomScore(m.next_value()?),
-                            )?
-                        }
-                        "script_score" => {
-                            set_kind(
-                                &mut kind,
-                                FunctionScoreContainerKind::ScriptScore(m.next_value()?),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = FunctionScoreContainerKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -833,22 +796,21 @@ impl GeoDistanceQuery {
 crate::spec_enum! {
     GeoExecution { Memory = "memory", Indexed = "indexed" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum GeoGridQuery {
     /// Floating point number used to decrease or increase the relevance scores of the query.
     /// Boost values are relative to the default value of 1.0.
     /// A boost value between 0 and 1.0 decreases the relevance score.
     /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost")]
     Boost(f32),
-    #[serde(rename = "_name")]
     Name(String),
-    #[serde(rename = "geotile")]
     Geotile(super::common::GeoTile),
-    #[serde(rename = "geohash")]
     Geohash(super::common::GeoHash),
-    #[serde(rename = "geohex")]
     Geohex(super::common::GeoHexCell),
+}
+crate::container_serde! {
+    GeoGridQuery { Boost = "boost", Name = "_name", Geotile = "geotile", Geohash =
+    "geohash", Geohex = "geohex" }
 }
 impl GeoGridQuery {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1094,30 +1056,27 @@ impl IntervalsAnyOf {
         plain intervals : Vec < IntervalsContainer >, plain filter : IntervalsFilter
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IntervalsContainer {
     /// Returns matches that span a combination of other rules.
-    #[serde(rename = "all_of")]
     AllOf(Box<IntervalsAllOf>),
     /// Returns intervals produced by any of its sub-rules.
-    #[serde(rename = "any_of")]
     AnyOf(Box<IntervalsAnyOf>),
     /// Matches analyzed text.
-    #[serde(rename = "fuzzy")]
     Fuzzy(IntervalsFuzzy),
     /// Matches analyzed text.
-    #[serde(rename = "match")]
     Match(Box<IntervalsMatch>),
     /// Matches terms that start with a specified set of characters.
-    #[serde(rename = "prefix")]
     Prefix(IntervalsPrefix),
-    #[serde(rename = "range")]
     Range(IntervalsRange),
-    #[serde(rename = "regexp")]
     Regexp(IntervalsRegexp),
     /// Matches terms using a wildcard pattern.
-    #[serde(rename = "wildcard")]
     Wildcard(IntervalsWildcard),
+}
+crate::container_serde! {
+    IntervalsContainer { AllOf = "all_of", AnyOf = "any_of", Fuzzy = "fuzzy", Match =
+    "match", Prefix = "prefix", Range = "range", Regexp = "regexp", Wildcard = "wildcard"
+    }
 }
 impl IntervalsContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1176,36 +1135,33 @@ impl From<IntervalsWildcard> for IntervalsContainer {
         IntervalsContainer::Wildcard(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IntervalsFilter {
     /// Query used to return intervals that follow an interval from the `filter` rule.
-    #[serde(rename = "after")]
     After(Box<IntervalsContainer>),
     /// Query used to return intervals that occur before an interval from the `filter` rule.
-    #[serde(rename = "before")]
     Before(Box<IntervalsContainer>),
     /// Query used to return intervals contained by an interval from the `filter` rule.
-    #[serde(rename = "contained_by")]
     ContainedBy(Box<IntervalsContainer>),
     /// Query used to return intervals that contain an interval from the `filter` rule.
-    #[serde(rename = "containing")]
     Containing(Box<IntervalsContainer>),
     /// Query used to return intervals that are **not** contained by an interval from the `filter` rule.
-    #[serde(rename = "not_contained_by")]
     NotContainedBy(Box<IntervalsContainer>),
     /// Query used to return intervals that do **not** contain an interval from the `filter` rule.
-    #[serde(rename = "not_containing")]
     NotContaining(Box<IntervalsContainer>),
     /// Query used to return intervals that do **not** overlap with an interval from the `filter` rule.
-    #[serde(rename = "not_overlapping")]
     NotOverlapping(Box<IntervalsContainer>),
     /// Query used to return intervals that overlap with an interval from the `filter` rule.
-    #[serde(rename = "overlapping")]
     Overlapping(Box<IntervalsContainer>),
     /// Script used to return matching documents.
     /// This script must return a boolean value: `true` or `false`.
-    #[serde(rename = "script")]
     Script(Box<super::common::Script>),
+}
+crate::container_serde! {
+    IntervalsFilter { After = "after", Before = "before", ContainedBy = "contained_by",
+    Containing = "containing", NotContainedBy = "not_contained_by", NotContaining =
+    "not_containing", NotOverlapping = "not_overlapping", Overlapping = "overlapping",
+    Script = "script" }
 }
 impl IntervalsFilter {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1306,38 +1262,33 @@ impl IntervalsPrefix {
         super::common::Field
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IntervalsQuery {
     /// Floating point number used to decrease or increase the relevance scores of the query.
     /// Boost values are relative to the default value of 1.0.
     /// A boost value between 0 and 1.0 decreases the relevance score.
     /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost")]
     Boost(f32),
-    #[serde(rename = "_name")]
     Name(String),
     /// Returns matches that span a combination of other rules.
-    #[serde(rename = "all_of")]
     AllOf(Box<IntervalsAllOf>),
     /// Returns intervals produced by any of its sub-rules.
-    #[serde(rename = "any_of")]
     AnyOf(Box<IntervalsAnyOf>),
     /// Matches terms that are similar to the provided term, within an edit distance defined by `fuzziness`.
-    #[serde(rename = "fuzzy")]
     Fuzzy(IntervalsFuzzy),
     /// Matches analyzed text.
-    #[serde(rename = "match")]
     Match(Box<IntervalsMatch>),
     /// Matches terms that start with a specified set of characters.
-    #[serde(rename = "prefix")]
     Prefix(IntervalsPrefix),
-    #[serde(rename = "range")]
     Range(IntervalsRange),
-    #[serde(rename = "regexp")]
     Regexp(IntervalsRegexp),
     /// Matches terms using a wildcard pattern.
-    #[serde(rename = "wildcard")]
     Wildcard(IntervalsWildcard),
+}
+crate::container_serde! {
+    IntervalsQuery { Boost = "boost", Name = "_name", AllOf = "all_of", AnyOf = "any_of",
+    Fuzzy = "fuzzy", Match = "match", Prefix = "prefix", Range = "range", Regexp =
+    "regexp", Wildcard = "wildcard" }
 }
 impl IntervalsQuery {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1989,24 +1940,23 @@ impl PinnedDoc {
         plain id : super::common::Id, plain index : super::common::IndexName
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PinnedQueryKind {
     /// Floating point number used to decrease or increase the relevance scores of the query.
     /// Boost values are relative to the default value of 1.0.
     /// A boost value between 0 and 1.0 decreases the relevance score.
     /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost")]
     Boost(f32),
-    #[serde(rename = "_name")]
     Name(String),
     /// Document IDs listed in the order they are to appear in results.
     /// Required if `docs` is not specified.
-    #[serde(rename = "ids")]
     Ids(Vec<super::common::Id>),
     /// Documents listed in the order they are to appear in results.
     /// Required if `ids` is not specified.
-    #[serde(rename = "docs")]
     Docs(Vec<PinnedDoc>),
+}
+crate::container_serde! {
+    PinnedQueryKind { Boost = "boost", Name = "_name", Ids = "ids", Docs = "docs" }
 }
 impl PinnedQueryKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -2021,28 +1971,29 @@ impl PinnedQueryKind {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PinnedQuery {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: PinnedQueryKind,
     /// Any choice of query used to rank documents which will be ranked below the "pinned" documents.
-    #[serde(rename = "organic", skip_serializing_if = "Option::is_none")]
     pub organic: Option<QueryContainer>,
 }
+impl serde::Serialize for PinnedQuery {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.organic {
+            m.serialize_entry("organic", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for PinnedQuery {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<PinnedQueryKind>,
-            k: PinnedQueryKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PinnedQuery;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2054,26 +2005,18 @@ impl<'de> serde::Deserialize<'de> for PinnedQuery {
                 self,
                 mut m: A,
             ) -> Result<PinnedQuery, A::Error> {
-                const KINDS: &[&str] = &["boost", "_name", "ids", "docs"];
                 let mut kind: Option<PinnedQueryKind> = None;
                 let mut organic = None;
                 while let Some(key) = m.next_key::<String>()? {
                     match key.as_str() {
                         "organic" => organic = Some(m.next_value()?),
-                        "boost" => {
-                            set_kind(&mut kind, PinnedQueryKind::Boost(m.next_value()?))?
-                        }
-                        "_name" => {
-                            set_kind(&mut kind, PinnedQueryKind::Name(m.next_value()?))?
-                        }
-                        "ids" => {
-                            set_kind(&mut kind, PinnedQueryKind::Ids(m.next_value()?))?
-                        }
-                        "docs" => {
-                            set_kind(&mut kind, PinnedQueryKind::Docs(m.next_value()?))?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = PinnedQueryKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -2148,208 +2091,167 @@ impl QueryBase {
     crate::setters!(plain boost : f32, plain name : String);
 }
 /// An Elasticsearch Query DSL (Domain Specific Language) object that defines a query.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QueryContainer {
     /// matches documents matching boolean combinations of other queries.
-    #[serde(rename = "bool")]
     Bool(Box<BoolQuery>),
     /// Returns documents matching a `positive` query while reducing the relevance score of documents that also match a `negative` query.
-    #[serde(rename = "boosting")]
     Boosting(Box<BoostingQuery>),
-    #[serde(rename = "common")]
     Common(crate::SingleKey<CommonTermsQuery>),
     /// The `combined_fields` query supports searching multiple text fields as if their contents had been indexed into one combined field.
-    #[serde(rename = "combined_fields")]
     CombinedFields(CombinedFieldsQuery),
     /// Wraps a filter query and returns every matching document with a relevance score equal to the `boost` parameter value.
-    #[serde(rename = "constant_score")]
     ConstantScore(Box<ConstantScoreQuery>),
     /// Returns documents matching one or more wrapped queries, called query clauses or clauses.
     /// If a returned document matches multiple query clauses, the `dis_max` query assigns the document the highest relevance score from any matching clause, plus a tie breaking increment for any additional matching subqueries.
-    #[serde(rename = "dis_max")]
     DisMax(DisMaxQuery),
     /// Boosts the relevance score of documents closer to a provided origin date or point.
     /// For example, you can use this query to give more weight to documents closer to a certain date or location.
-    #[serde(rename = "distance_feature")]
     DistanceFeature(DistanceFeatureQuery),
     /// Returns documents that contain an indexed value for a field.
-    #[serde(rename = "exists")]
     Exists(ExistsQuery),
     /// The `function_score` enables you to modify the score of documents that are retrieved by a query.
-    #[serde(rename = "function_score")]
     FunctionScore(Box<FunctionScoreQuery>),
     /// Returns documents that contain terms similar to the search term, as measured by a Levenshtein edit distance.
-    #[serde(rename = "fuzzy")]
     Fuzzy(crate::SingleKey<FuzzyQuery>),
     /// Matches geo_point and geo_shape values that intersect a bounding box.
-    #[serde(rename = "geo_bounding_box")]
     GeoBoundingBox(GeoBoundingBoxQuery),
     /// Matches `geo_point` and `geo_shape` values within a given distance of a geopoint.
-    #[serde(rename = "geo_distance")]
     GeoDistance(GeoDistanceQuery),
     /// Matches `geo_point` and `geo_shape` values that intersect a grid cell from a GeoGrid aggregation.
-    #[serde(rename = "geo_grid")]
     GeoGrid(crate::SingleKey<GeoGridQuery>),
-    #[serde(rename = "geo_polygon")]
     GeoPolygon(GeoPolygonQuery),
     /// Filter documents indexed using either the `geo_shape` or the `geo_point` type.
-    #[serde(rename = "geo_shape")]
     GeoShape(GeoShapeQuery),
     /// Returns parent documents whose joined child documents match a provided query.
-    #[serde(rename = "has_child")]
     HasChild(Box<HasChildQuery>),
     /// Returns child documents whose joined parent document matches a provided query.
-    #[serde(rename = "has_parent")]
     HasParent(Box<HasParentQuery>),
     /// Returns documents based on their IDs.
     /// This query uses document IDs stored in the `_id` field.
-    #[serde(rename = "ids")]
     Ids(IdsQuery),
     /// Returns documents based on the order and proximity of matching terms.
-    #[serde(rename = "intervals")]
     Intervals(Box<crate::SingleKey<IntervalsQuery>>),
     /// Finds the k nearest vectors to a query vector, as measured by a similarity
     /// metric. knn query finds nearest vectors through approximate search on indexed
     /// dense_vectors.
-    #[serde(rename = "knn")]
     Knn(Box<super::common::KnnQuery>),
     /// Returns documents that match a provided text, number, date or boolean value.
     /// The provided text is analyzed before matching.
-    #[serde(rename = "match")]
     Match(crate::SingleKey<MatchQuery>),
     /// Matches all documents, giving them all a `_score` of 1.0.
-    #[serde(rename = "match_all")]
     MatchAll(MatchAllQuery),
     /// Analyzes its input and constructs a `bool` query from the terms.
     /// Each term except the last is used in a `term` query.
     /// The last term is used in a prefix query.
-    #[serde(rename = "match_bool_prefix")]
     MatchBoolPrefix(crate::SingleKey<MatchBoolPrefixQuery>),
     /// Matches no documents.
-    #[serde(rename = "match_none")]
     MatchNone(MatchNoneQuery),
     /// Analyzes the text and creates a phrase query out of the analyzed text.
-    #[serde(rename = "match_phrase")]
     MatchPhrase(crate::SingleKey<MatchPhraseQuery>),
     /// Returns documents that contain the words of a provided text, in the same order as provided.
     /// The last term of the provided text is treated as a prefix, matching any words that begin with that term.
-    #[serde(rename = "match_phrase_prefix")]
     MatchPhrasePrefix(crate::SingleKey<MatchPhrasePrefixQuery>),
     /// Returns documents that are "like" a given set of documents.
-    #[serde(rename = "more_like_this")]
     MoreLikeThis(MoreLikeThisQuery),
     /// Enables you to search for a provided text, number, date or boolean value across multiple fields.
     /// The provided text is analyzed before matching.
-    #[serde(rename = "multi_match")]
     MultiMatch(MultiMatchQuery),
     /// Wraps another query to search nested fields.
     /// If an object matches the search, the nested query returns the root parent document.
-    #[serde(rename = "nested")]
     Nested(Box<NestedQuery>),
     /// Returns child documents joined to a specific parent document.
-    #[serde(rename = "parent_id")]
     ParentId(ParentIdQuery),
     /// Matches queries stored in an index.
-    #[serde(rename = "percolate")]
     Percolate(PercolateQuery),
     /// Promotes selected documents to rank higher than those matching a given query.
-    #[serde(rename = "pinned")]
     Pinned(Box<PinnedQuery>),
     /// Returns documents that contain a specific prefix in a provided field.
-    #[serde(rename = "prefix")]
     Prefix(crate::SingleKey<PrefixQuery>),
     /// Returns documents based on a provided query string, using a parser with a strict syntax.
-    #[serde(rename = "query_string")]
     QueryString(QueryStringQuery),
     /// Returns documents that contain terms within a provided range.
-    #[serde(rename = "range")]
     Range(crate::SingleKey<RangeQuery>),
     /// Boosts the relevance score of documents based on the numeric value of a `rank_feature` or `rank_features` field.
-    #[serde(rename = "rank_feature")]
     RankFeature(RankFeatureQuery),
     /// Returns documents that contain terms matching a regular expression.
-    #[serde(rename = "regexp")]
     Regexp(crate::SingleKey<RegexpQuery>),
-    #[serde(rename = "rule")]
     Rule(Box<RuleQuery>),
     /// Filters documents based on a provided script.
     /// The script query is typically used in a filter context.
-    #[serde(rename = "script")]
     Script(Box<ScriptQuery>),
     /// Uses a script to provide a custom score for returned documents.
-    #[serde(rename = "script_score")]
     ScriptScore(Box<ScriptScoreQuery>),
     /// A semantic query to semantic_text field types
-    #[serde(rename = "semantic")]
     Semantic(SemanticQuery),
     /// Queries documents that contain fields indexed using the `shape` type.
-    #[serde(rename = "shape")]
     Shape(ShapeQuery),
     /// Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax.
-    #[serde(rename = "simple_query_string")]
     SimpleQueryString(SimpleQueryStringQuery),
     /// Returns matches which enclose another span query.
-    #[serde(rename = "span_containing")]
     SpanContaining(Box<SpanContainingQuery>),
     /// Wrapper to allow span queries to participate in composite single-field span queries by _lying_ about their search field.
-    #[serde(rename = "span_field_masking")]
     SpanFieldMasking(Box<SpanFieldMaskingQuery>),
     /// Matches spans near the beginning of a field.
-    #[serde(rename = "span_first")]
     SpanFirst(Box<SpanFirstQuery>),
     /// Allows you to wrap a multi term query (one of `wildcard`, `fuzzy`, `prefix`, `range`, or `regexp` query) as a `span` query, so it can be nested.
-    #[serde(rename = "span_multi")]
     SpanMulti(Box<SpanMultiTermQuery>),
     /// Matches spans which are near one another.
     /// You can specify `slop`, the maximum number of intervening unmatched positions, as well as whether matches are required to be in-order.
-    #[serde(rename = "span_near")]
     SpanNear(SpanNearQuery),
     /// Removes matches which overlap with another span query or which are within x tokens before (controlled by the parameter `pre`) or y tokens after (controlled by the parameter `post`) another span query.
-    #[serde(rename = "span_not")]
     SpanNot(Box<SpanNotQuery>),
     /// Matches the union of its span clauses.
-    #[serde(rename = "span_or")]
     SpanOr(SpanOrQuery),
     /// Matches spans containing a term.
-    #[serde(rename = "span_term")]
     SpanTerm(crate::SingleKey<SpanTermQuery>),
     /// Returns matches which are enclosed inside another span query.
-    #[serde(rename = "span_within")]
     SpanWithin(Box<SpanWithinQuery>),
     /// Using input query vectors or a natural language processing model to convert a query into a list of token-weight pairs, queries against a sparse vector field.
-    #[serde(rename = "sparse_vector")]
     SparseVector(SparseVectorQuery),
     /// Returns documents that contain an exact term in a provided field.
     /// To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
-    #[serde(rename = "term")]
     Term(crate::SingleKey<TermQuery>),
     /// Returns documents that contain one or more exact terms in a provided field.
     /// To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
-    #[serde(rename = "terms")]
     Terms(TermsQuery),
     /// Returns documents that contain a minimum number of exact terms in a provided field.
     /// To return a document, a required number of terms must exactly match the field values, including whitespace and capitalization.
-    #[serde(rename = "terms_set")]
     TermsSet(Box<crate::SingleKey<TermsSetQuery>>),
     /// Uses a natural language processing model to convert the query text into a list of token-weight pairs which are then used in a query against a sparse vector or rank features field.
-    #[serde(rename = "text_expansion")]
     TextExpansion(crate::SingleKey<TextExpansionQuery>),
     /// Supports returning text_expansion query results by sending in precomputed tokens with the query.
-    #[serde(rename = "weighted_tokens")]
     WeightedTokens(crate::SingleKey<WeightedTokensQuery>),
     /// Returns documents that contain terms matching a wildcard pattern.
-    #[serde(rename = "wildcard")]
     Wildcard(crate::SingleKey<WildcardQuery>),
     /// A query that accepts any other query as base64 encoded string.
-    #[serde(rename = "wrapper")]
     Wrapper(WrapperQuery),
-    #[serde(rename = "type")]
     Type(TypeQuery),
     /// JSON for a kind newer than the specification: written as given, never the
     /// result of parsing (an unknown kind is a parse error).
-    #[serde(skip)]
     Raw(serde_json::Value),
+}
+crate::container_serde! {
+    QueryContainer { Bool = "bool", Boosting = "boosting", Common = "common",
+    CombinedFields = "combined_fields", ConstantScore = "constant_score", DisMax =
+    "dis_max", DistanceFeature = "distance_feature", Exists = "exists", FunctionScore =
+    "function_score", Fuzzy = "fuzzy", GeoBoundingBox = "geo_bounding_box", GeoDistance =
+    "geo_distance", GeoGrid = "geo_grid", GeoPolygon = "geo_polygon", GeoShape =
+    "geo_shape", HasChild = "has_child", HasParent = "has_parent", Ids = "ids", Intervals
+    = "intervals", Knn = "knn", Match = "match", MatchAll = "match_all", MatchBoolPrefix
+    = "match_bool_prefix", MatchNone = "match_none", MatchPhrase = "match_phrase",
+    MatchPhrasePrefix = "match_phrase_prefix", MoreLikeThis = "more_like_this",
+    MultiMatch = "multi_match", Nested = "nested", ParentId = "parent_id", Percolate =
+    "percolate", Pinned = "pinned", Prefix = "prefix", QueryString = "query_string",
+    Range = "range", RankFeature = "rank_feature", Regexp = "regexp", Rule = "rule",
+    Script = "script", ScriptScore = "script_score", Semantic = "semantic", Shape =
+    "shape", SimpleQueryString = "simple_query_string", SpanContaining =
+    "span_containing", SpanFieldMasking = "span_field_masking", SpanFirst = "span_first",
+    SpanMulti = "span_multi", SpanNear = "span_near", SpanNot = "span_not", SpanOr =
+    "span_or", SpanTerm = "span_term", SpanWithin = "span_within", SparseVector =
+    "sparse_vector", Term = "term", Terms = "terms", TermsSet = "terms_set",
+    TextExpansion = "text_expansion", WeightedTokens = "weighted_tokens", Wildcard =
+    "wildcard", Wrapper = "wrapper", Type = "type" } raw Raw;
 }
 impl QueryContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -2422,19 +2324,6 @@ impl QueryContainer {
                 v.as_object().and_then(|m| m.keys().next()).map(String::as_str)
             }
         }
-    }
-}
-impl serde::Serialize for QueryContainer {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            QueryContainer::Raw(v) => serde::Serialize::serialize(v, s),
-            other => QueryContainer::serialize(other, s),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for QueryContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        QueryContainer::deserialize(d)
     }
 }
 crate::api_struct! {
@@ -3129,37 +3018,33 @@ impl SpanOrQuery {
         plain boost : f32, plain name : String, plain clauses : Vec < SpanQuery >
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SpanQuery {
     /// Accepts a list of span queries, but only returns those spans which also match a second span query.
-    #[serde(rename = "span_containing")]
     SpanContaining(Box<SpanContainingQuery>),
     /// Allows queries like `span_near` or `span_or` across different fields.
-    #[serde(rename = "span_field_masking")]
     SpanFieldMasking(Box<SpanFieldMaskingQuery>),
     /// Accepts another span query whose matches must appear within the first N positions of the field.
-    #[serde(rename = "span_first")]
     SpanFirst(Box<SpanFirstQuery>),
-    #[serde(rename = "span_gap")]
     SpanGap(SpanGapQuery),
     /// Wraps a `term`, `range`, `prefix`, `wildcard`, `regexp`, or `fuzzy` query.
-    #[serde(rename = "span_multi")]
     SpanMulti(Box<SpanMultiTermQuery>),
     /// Accepts multiple span queries whose matches must be within the specified distance of each other, and possibly in the same order.
-    #[serde(rename = "span_near")]
     SpanNear(SpanNearQuery),
     /// Wraps another span query, and excludes any documents which match that query.
-    #[serde(rename = "span_not")]
     SpanNot(Box<SpanNotQuery>),
     /// Combines multiple span queries and returns documents which match any of the specified queries.
-    #[serde(rename = "span_or")]
     SpanOr(SpanOrQuery),
     /// The equivalent of the `term` query but for use with other span queries.
-    #[serde(rename = "span_term")]
     SpanTerm(crate::SingleKey<SpanTermQuery>),
     /// The result from a single span query is returned as long is its span falls within the spans returned by a list of other span queries.
-    #[serde(rename = "span_within")]
     SpanWithin(Box<SpanWithinQuery>),
+}
+crate::container_serde! {
+    SpanQuery { SpanContaining = "span_containing", SpanFieldMasking =
+    "span_field_masking", SpanFirst = "span_first", SpanGap = "span_gap", SpanMulti =
+    "span_multi", SpanNear = "span_near", SpanNot = "span_not", SpanOr = "span_or",
+    SpanTerm = "span_term", SpanWithin = "span_within" }
 }
 impl SpanQuery {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -3227,26 +3112,26 @@ impl SpanWithinQuery {
         SpanQuery
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SparseVectorQueryKind {
     /// Floating point number used to decrease or increase the relevance scores of the query.
     /// Boost values are relative to the default value of 1.0.
     /// A boost value between 0 and 1.0 decreases the relevance score.
     /// A value greater than 1.0 increases the relevance score.
-    #[serde(rename = "boost")]
     Boost(f32),
-    #[serde(rename = "_name")]
     Name(String),
     /// Dictionary of precomputed sparse vectors and their associated weights.
     /// Only one of inference_id or query_vector may be supplied in a request.
-    #[serde(rename = "query_vector")]
     QueryVector(std::collections::BTreeMap<String, f32>),
     /// The inference ID to use to convert the query text into token-weight pairs.
     /// It must be the same inference ID that was used to create the tokens from the input text.
     /// Only one of inference_id and query_vector is allowed.
     /// If inference_id is specified, query must also be specified.
-    #[serde(rename = "inference_id")]
     InferenceId(super::common::Id),
+}
+crate::container_serde! {
+    SparseVectorQueryKind { Boost = "boost", Name = "_name", QueryVector =
+    "query_vector", InferenceId = "inference_id" }
 }
 impl SparseVectorQueryKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -3261,44 +3146,51 @@ impl SparseVectorQueryKind {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SparseVectorQuery {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: SparseVectorQueryKind,
     /// The name of the field that contains the token-weight pairs to be searched against.
     /// This field must be a mapped sparse_vector field.
-    #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
     pub field: Option<super::common::Field>,
     /// The query text you want to use for search.
     /// If inference_id is specified, query must also be specified.
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Whether to perform pruning, omitting the non-significant tokens from the query to improve query performance.
     /// If prune is true but the pruning_config is not specified, pruning will occur but default values will be used.
     /// Default: false
-    #[serde(rename = "prune", skip_serializing_if = "Option::is_none")]
     pub prune: Option<bool>,
     /// Optional pruning configuration.
     /// If enabled, this will omit non-significant tokens from the query in order to improve query performance.
     /// This is only used if prune is set to true.
     /// If prune is set to true but pruning_config is not specified, default values will be used.
-    #[serde(rename = "pruning_config", skip_serializing_if = "Option::is_none")]
     pub pruning_config: Option<super::common::TokenPruningConfig>,
 }
+impl serde::Serialize for SparseVectorQuery {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.field {
+            m.serialize_entry("field", v)?;
+        }
+        if let Some(v) = &self.query {
+            m.serialize_entry("query", v)?;
+        }
+        if let Some(v) = &self.prune {
+            m.serialize_entry("prune", v)?;
+        }
+        if let Some(v) = &self.pruning_config {
+            m.serialize_entry("pruning_config", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for SparseVectorQuery {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<SparseVectorQueryKind>,
-            k: SparseVectorQueryKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SparseVectorQuery;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3310,12 +3202,6 @@ impl<'de> serde::Deserialize<'de> for SparseVectorQuery {
                 self,
                 mut m: A,
             ) -> Result<SparseVectorQuery, A::Error> {
-                const KINDS: &[&str] = &[
-                    "boost",
-                    "_name",
-                    "query_vector",
-                    "inference_id",
-                ];
                 let mut kind: Option<SparseVectorQueryKind> = None;
                 let mut field = None;
                 let mut query = None;
@@ -3327,32 +3213,13 @@ impl<'de> serde::Deserialize<'de> for SparseVectorQuery {
                         "query" => query = Some(m.next_value()?),
                         "prune" => prune = Some(m.next_value()?),
                         "pruning_config" => pruning_config = Some(m.next_value()?),
-                        "boost" => {
-                            set_kind(
-                                &mut kind,
-                                SparseVectorQueryKind::Boost(m.next_value()?),
-                            )?
-                        }
-                        "_name" => {
-                            set_kind(
-                                &mut kind,
-                                SparseVectorQueryKind::Name(m.next_value()?),
-                            )?
-                        }
-                        "query_vector" => {
-                            set_kind(
-                                &mut kind,
-                                SparseVectorQueryKind::QueryVector(m.next_value()?),
-                            )?
-                        }
-                        "inference_id" => {
-                            set_kind(
-                                &mut kind,
-                                SparseVectorQueryKind::InferenceId(m.next_value()?),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = SparseVectorQueryKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -3742,14 +3609,17 @@ crate::spec_enum! {
     All = "all", #[doc =
     " No documents are returned if the `analyzer` removes all tokens."] None = "none" }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DecayFunction {
     DateDecayFunction(DateDecayFunction),
     NumericDecayFunction(NumericDecayFunction),
     GeoDecayFunction(GeoDecayFunction),
     UntypedDecayFunction(UntypedDecayFunction),
 }
+crate::untagged_serde!(
+    DecayFunction { DateDecayFunction, NumericDecayFunction, GeoDecayFunction,
+    UntypedDecayFunction }
+);
 impl From<DateDecayFunction> for DecayFunction {
     fn from(v: DateDecayFunction) -> Self {
         DecayFunction::DateDecayFunction(v)
@@ -3770,13 +3640,16 @@ impl From<UntypedDecayFunction> for DecayFunction {
         DecayFunction::UntypedDecayFunction(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DistanceFeatureQuery {
     GeoDistanceFeatureQuery(GeoDistanceFeatureQuery),
     DateDistanceFeatureQuery(DateDistanceFeatureQuery),
     UntypedDistanceFeatureQuery(UntypedDistanceFeatureQuery),
 }
+crate::untagged_serde!(
+    DistanceFeatureQuery { GeoDistanceFeatureQuery, DateDistanceFeatureQuery,
+    UntypedDistanceFeatureQuery }
+);
 impl From<GeoDistanceFeatureQuery> for DistanceFeatureQuery {
     fn from(v: GeoDistanceFeatureQuery) -> Self {
         DistanceFeatureQuery::GeoDistanceFeatureQuery(v)
@@ -3792,13 +3665,13 @@ impl From<UntypedDistanceFeatureQuery> for DistanceFeatureQuery {
         DistanceFeatureQuery::UntypedDistanceFeatureQuery(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FuzzyQueryValue {
     String(String),
     Number(f64),
     Bool(bool),
 }
+crate::untagged_serde!(FuzzyQueryValue { String, Number, Bool });
 impl From<String> for FuzzyQueryValue {
     fn from(v: String) -> Self {
         FuzzyQueryValue::String(v)
@@ -3815,12 +3688,12 @@ impl From<bool> for FuzzyQueryValue {
     }
 }
 /// Text that we want similar documents for or a lookup to a document's field for the text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Like {
     String(String),
     LikeDocument(LikeDocument),
 }
+crate::untagged_serde!(Like { String, LikeDocument });
 impl From<String> for Like {
     fn from(v: String) -> Self {
         Like::String(v)
@@ -3831,13 +3704,13 @@ impl From<LikeDocument> for Like {
         Like::LikeDocument(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MatchQueryQuery {
     String(String),
     Number(f32),
     Bool(bool),
 }
+crate::untagged_serde!(MatchQueryQuery { String, Number, Bool });
 impl From<String> for MatchQueryQuery {
     fn from(v: String) -> Self {
         MatchQueryQuery::String(v)
@@ -3853,12 +3726,12 @@ impl From<bool> for MatchQueryQuery {
         MatchQueryQuery::Bool(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RandomScoreFunctionSeed {
     Integer(i64),
     String(String),
 }
+crate::untagged_serde!(RandomScoreFunctionSeed { Integer, String });
 impl From<i64> for RandomScoreFunctionSeed {
     fn from(v: i64) -> Self {
         RandomScoreFunctionSeed::Integer(v)
@@ -3869,8 +3742,7 @@ impl From<String> for RandomScoreFunctionSeed {
         RandomScoreFunctionSeed::String(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RangeQuery {
     DateRangeQuery(DateRangeQuery),
     NumberRangeQuery(NumberRangeQuery),
@@ -3878,6 +3750,10 @@ pub enum RangeQuery {
     TermRangeQuery(TermRangeQuery),
     UntypedRangeQuery(UntypedRangeQuery),
 }
+crate::untagged_serde!(
+    RangeQuery { DateRangeQuery, NumberRangeQuery, LongNumberRangeQuery, TermRangeQuery,
+    UntypedRangeQuery }
+);
 impl From<DateRangeQuery> for RangeQuery {
     fn from(v: DateRangeQuery) -> Self {
         RangeQuery::DateRangeQuery(v)
@@ -3903,12 +3779,12 @@ impl From<UntypedRangeQuery> for RangeQuery {
         RangeQuery::UntypedRangeQuery(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TermsQueryField {
     FieldValueList(Vec<super::common::FieldValue>),
     TermsLookup(TermsLookup),
 }
+crate::untagged_serde!(TermsQueryField { FieldValueList, TermsLookup });
 impl From<Vec<super::common::FieldValue>> for TermsQueryField {
     fn from(v: Vec<super::common::FieldValue>) -> Self {
         TermsQueryField::FieldValueList(v)

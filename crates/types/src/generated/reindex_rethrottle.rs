@@ -85,12 +85,12 @@ crate::api_struct! {
     " Returned with `group_by=none` or `group_by=parents` in stack."] opt tasks["tasks"]
     : Option < ReindexTasks > }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ReindexTasks {
     Flat(Vec<ReindexTask>),
     Grouped(std::collections::BTreeMap<String, ParentReindexTask>),
 }
+crate::untagged_serde!(ReindexTasks { Flat, Grouped });
 impl From<Vec<ReindexTask>> for ReindexTasks {
     fn from(v: Vec<ReindexTask>) -> Self {
         ReindexTasks::Flat(v)

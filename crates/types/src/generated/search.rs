@@ -461,17 +461,17 @@ impl FieldCollapse {
         FieldCollapse
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FieldSuggesterKind {
     /// Provides auto-complete/search-as-you-type functionality.
-    #[serde(rename = "completion")]
     Completion(CompletionSuggester),
     /// Provides access to word alternatives on a per token basis within a certain string distance.
-    #[serde(rename = "phrase")]
     Phrase(PhraseSuggester),
     /// Suggests terms based on edit distance.
-    #[serde(rename = "term")]
     Term(TermSuggester),
+}
+crate::container_serde! {
+    FieldSuggesterKind { Completion = "completion", Phrase = "phrase", Term = "term" }
 }
 impl FieldSuggesterKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -500,35 +500,40 @@ impl From<TermSuggester> for FieldSuggesterKind {
         FieldSuggesterKind::Term(x)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSuggester {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: FieldSuggesterKind,
     /// Prefix used to search for suggestions.
-    #[serde(rename = "prefix", skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// A prefix expressed as a regular expression.
-    #[serde(rename = "regex", skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
     /// The text to use as input for the suggester.
     /// Needs to be set globally or per suggestion.
-    #[serde(rename = "text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+impl serde::Serialize for FieldSuggester {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.prefix {
+            m.serialize_entry("prefix", v)?;
+        }
+        if let Some(v) = &self.regex {
+            m.serialize_entry("regex", v)?;
+        }
+        if let Some(v) = &self.text {
+            m.serialize_entry("text", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for FieldSuggester {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<FieldSuggesterKind>,
-            k: FieldSuggesterKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = FieldSuggester;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -540,7 +545,6 @@ impl<'de> serde::Deserialize<'de> for FieldSuggester {
                 self,
                 mut m: A,
             ) -> Result<FieldSuggester, A::Error> {
-                const KINDS: &[&str] = &["completion", "phrase", "term"];
                 let mut kind: Option<FieldSuggesterKind> = None;
                 let mut prefix = None;
                 let mut regex = None;
@@ -550,26 +554,13 @@ impl<'de> serde::Deserialize<'de> for FieldSuggester {
                         "prefix" => prefix = Some(m.next_value()?),
                         "regex" => regex = Some(m.next_value()?),
                         "text" => text = Some(m.next_value()?),
-                        "completion" => {
-                            set_kind(
-                                &mut kind,
-                                FieldSuggesterKind::Completion(m.next_value()?),
-                            )?
-                        }
-                        "phrase" => {
-                            set_kind(
-                                &mut kind,
-                                FieldSuggesterKind::Phrase(m.next_value()?),
-                            )?
-                        }
-                        "term" => {
-                            set_kind(
-                                &mut kind,
-                                FieldSuggesterKind::Term(m.next_value()?),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = FieldSuggesterKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -1237,14 +1228,15 @@ impl RegexOptions {
         plain flags : RegexOptionsFlags, plain max_determinized_states : i32
     );
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RescoreKind {
-    #[serde(rename = "query")]
     Query(Box<RescoreQuery>),
-    #[serde(rename = "learning_to_rank")]
     LearningToRank(LearningToRank),
-    #[serde(rename = "script")]
     Script(Box<ScriptRescore>),
+}
+crate::container_serde! {
+    RescoreKind { Query = "query", LearningToRank = "learning_to_rank", Script = "script"
+    }
 }
 impl RescoreKind {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1273,27 +1265,28 @@ impl From<ScriptRescore> for RescoreKind {
         RescoreKind::Script(Box::new(x))
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rescore {
     /// The kind, with its parameters.
-    #[serde(flatten)]
     pub kind: RescoreKind,
-    #[serde(rename = "window_size", skip_serializing_if = "Option::is_none")]
     pub window_size: Option<i32>,
 }
+impl serde::Serialize for Rescore {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.kind.write_entry(&mut m)?;
+        if let Some(v) = &self.window_size {
+            m.serialize_entry("window_size", v)?;
+        }
+        m.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Rescore {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        fn set_kind<E: serde::de::Error>(
-            slot: &mut Option<RescoreKind>,
-            k: RescoreKind,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::custom("more than one kind given"));
-            }
-            *slot = Some(k);
-            Ok(())
-        }
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = Rescore;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1305,32 +1298,18 @@ impl<'de> serde::Deserialize<'de> for Rescore {
                 self,
                 mut m: A,
             ) -> Result<Rescore, A::Error> {
-                const KINDS: &[&str] = &["query", "learning_to_rank", "script"];
                 let mut kind: Option<RescoreKind> = None;
                 let mut window_size = None;
                 while let Some(key) = m.next_key::<String>()? {
                     match key.as_str() {
                         "window_size" => window_size = Some(m.next_value()?),
-                        "query" => {
-                            set_kind(
-                                &mut kind,
-                                RescoreKind::Query(Box::new(m.next_value()?)),
-                            )?
-                        }
-                        "learning_to_rank" => {
-                            set_kind(
-                                &mut kind,
-                                RescoreKind::LearningToRank(m.next_value()?),
-                            )?
-                        }
-                        "script" => {
-                            set_kind(
-                                &mut kind,
-                                RescoreKind::Script(Box::new(m.next_value()?)),
-                            )?
-                        }
-                        other => {
-                            return Err(serde::de::Error::unknown_variant(other, KINDS));
+                        _ => {
+                            let k = RescoreKind::read_entry(key, &mut m)?;
+                            if kind.replace(k).is_some() {
+                                return Err(
+                                    serde::de::Error::custom("more than one kind given"),
+                                );
+                            }
                         }
                     }
                 }
@@ -1564,17 +1543,18 @@ crate::api_struct! {
     super::common::NodeId, def searches["searches"] : Vec < SearchProfile >, def
     shard_id["shard_id"] : i32 }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SmoothingModelContainer {
     /// A smoothing model that uses an additive smoothing where a constant (typically `1.0` or smaller) is added to all counts to balance weights.
-    #[serde(rename = "laplace")]
     Laplace(LaplaceSmoothingModel),
     /// A smoothing model that takes the weighted mean of the unigrams, bigrams, and trigrams based on user supplied weights (lambdas).
-    #[serde(rename = "linear_interpolation")]
     LinearInterpolation(LinearInterpolationSmoothingModel),
     /// A simple backoff model that backs off to lower order n-gram models if the higher order count is `0` and discounts the lower order n-gram model by a constant factor.
-    #[serde(rename = "stupid_backoff")]
     StupidBackoff(StupidBackoffSmoothingModel),
+}
+crate::container_serde! {
+    SmoothingModelContainer { Laplace = "laplace", LinearInterpolation =
+    "linear_interpolation", StupidBackoff = "stupid_backoff" }
 }
 impl SmoothingModelContainer {
     /// The kind's name as written in JSON (`terms`, `match`...), or the field
@@ -1806,12 +1786,12 @@ crate::spec_enum! {
     " Lower bound, including returned events or sequences"] Gte = "gte" }
 }
 /// Text or location that we want similar documents for or a lookup to a document's field for the text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Context {
     String(String),
     GeoLocation(super::common::GeoLocation),
 }
+crate::untagged_serde!(Context { String, GeoLocation });
 impl From<String> for Context {
     fn from(v: String) -> Self {
         Context::String(v)
@@ -1822,12 +1802,12 @@ impl From<super::common::GeoLocation> for Context {
         Context::GeoLocation(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum HitMatchedQueries {
     StringList(Vec<String>),
     Map(std::collections::BTreeMap<String, f64>),
 }
+crate::untagged_serde!(HitMatchedQueries { StringList, Map });
 impl From<Vec<String>> for HitMatchedQueries {
     fn from(v: Vec<String>) -> Self {
         HitMatchedQueries::StringList(v)
@@ -1838,12 +1818,12 @@ impl From<std::collections::BTreeMap<String, f64>> for HitMatchedQueries {
         HitMatchedQueries::Map(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum HitsMetadataTotal {
     TotalHits(TotalHits),
     Integer(i64),
 }
+crate::untagged_serde!(HitsMetadataTotal { TotalHits, Integer });
 impl From<TotalHits> for HitsMetadataTotal {
     fn from(v: TotalHits) -> Self {
         HitsMetadataTotal::TotalHits(v)
@@ -1854,12 +1834,12 @@ impl From<i64> for HitsMetadataTotal {
         HitsMetadataTotal::Integer(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RegexOptionsFlags {
     Integer(i32),
     String(String),
 }
+crate::untagged_serde!(RegexOptionsFlags { Integer, String });
 impl From<i32> for RegexOptionsFlags {
     fn from(v: i32) -> Self {
         RegexOptionsFlags::Integer(v)
@@ -1871,12 +1851,12 @@ impl From<String> for RegexOptionsFlags {
     }
 }
 /// Defines how to fetch a source. Fetching can be disabled entirely, or the source can be filtered.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SourceConfig {
     Bool(bool),
     SourceFilter(SourceFilter),
 }
+crate::untagged_serde!(SourceConfig { Bool, SourceFilter });
 impl From<bool> for SourceConfig {
     fn from(v: bool) -> Self {
         SourceConfig::Bool(v)
@@ -1887,23 +1867,25 @@ impl From<SourceFilter> for SourceConfig {
         SourceConfig::SourceFilter(v)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Suggest<TDocument> {
     CompletionSuggest(CompletionSuggest<TDocument>),
     PhraseSuggest(PhraseSuggest),
     TermSuggest(TermSuggest),
 }
+crate::untagged_serde!(
+    Suggest < TDocument > { CompletionSuggest, PhraseSuggest, TermSuggest }
+);
 /// Number of hits matching the query to count accurately. If true, the exact
 /// number of hits is returned at the cost of some performance. If false, the
 /// response does not include the total number of hits matching the query.
 /// Defaults to 10,000 hits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TrackHits {
     Bool(bool),
     Integer(i32),
 }
+crate::untagged_serde!(TrackHits { Bool, Integer });
 impl From<bool> for TrackHits {
     fn from(v: bool) -> Self {
         TrackHits::Bool(v)

@@ -410,17 +410,16 @@ crate::gated! {
     Option < Vec < RoleTemplate > >, req rules["rules"] : RoleMappingRule } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum RoleMappingRule { #[serde(rename =
-    "any")] Any(Vec < RoleMappingRule >), #[serde(rename = "all")] All(Vec <
-    RoleMappingRule >), #[serde(rename = "field")] Field(crate ::SingleKey < crate
-    ::OneOrMany < super::common::FieldValue > >), #[serde(rename = "except")] Except(Box
-    < RoleMappingRule >), } impl RoleMappingRule { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { RoleMappingRule::Any(_) => Some("any"),
-    RoleMappingRule::All(_) => Some("all"), RoleMappingRule::Field(_) => Some("field"),
-    RoleMappingRule::Except(_) => Some("except"), } } }
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    RoleMappingRule { Any(Vec < RoleMappingRule >), All(Vec < RoleMappingRule >),
+    Field(crate ::SingleKey < crate ::OneOrMany < super::common::FieldValue > >),
+    Except(Box < RoleMappingRule >), } crate ::container_serde! { RoleMappingRule { Any =
+    "any", All = "all", Field = "field", Except = "except" } } impl RoleMappingRule {
+    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
+    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
+    kind_name(& self) -> Option < & str > { match self { RoleMappingRule::Any(_) =>
+    Some("any"), RoleMappingRule::All(_) => Some("all"), RoleMappingRule::Field(_) =>
+    Some("field"), RoleMappingRule::Except(_) => Some("except"), } } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)] shared
@@ -1668,33 +1667,31 @@ crate::gated! {
     created["created"] : bool } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum ApiKeyAggregationContainerKind {
-    #[doc =
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ApiKeyAggregationContainerKind { #[doc =
     " A single-value metrics aggregation that calculates an approximate count of distinct values."]
-    #[serde(rename = "cardinality")]
     Cardinality(super::aggregations::CardinalityAggregation), #[doc =
     " A multi-bucket aggregation that creates composite buckets from different sources."]
     #[doc =
     " Unlike the other multi-bucket aggregations, you can use the `composite` aggregation to paginate *all* buckets from a multi-level aggregation efficiently."]
-    #[serde(rename = "composite")] Composite(super::aggregations::CompositeAggregation),
-    #[doc =
+    Composite(super::aggregations::CompositeAggregation), #[doc =
     " A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket."]
-    #[serde(rename = "date_range")] DateRange(super::aggregations::DateRangeAggregation),
-    #[doc =
+    DateRange(super::aggregations::DateRangeAggregation), #[doc =
     " A single bucket aggregation that narrows the set of documents to those that match a query."]
-    #[serde(rename = "filter")] Filter(ApiKeyQueryContainer), #[doc =
+    Filter(ApiKeyQueryContainer), #[doc =
     " A multi-bucket aggregation where each bucket contains the documents that match a query."]
-    #[serde(rename = "filters")] Filters(ApiKeyFiltersAggregation), #[serde(rename =
-    "missing")] Missing(super::aggregations::MissingAggregation), #[doc =
+    Filters(ApiKeyFiltersAggregation), Missing(super::aggregations::MissingAggregation),
+    #[doc =
     " A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket."]
-    #[serde(rename = "range")] Range(super::aggregations::RangeAggregation), #[doc =
+    Range(super::aggregations::RangeAggregation), #[doc =
     " A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value."]
-    #[serde(rename = "terms")] Terms(super::aggregations::TermsAggregation), #[doc =
+    Terms(super::aggregations::TermsAggregation), #[doc =
     " A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents."]
-    #[serde(rename = "value_count")]
-    ValueCount(super::aggregations::ValueCountAggregation), } impl
-    ApiKeyAggregationContainerKind { #[doc =
+    ValueCount(super::aggregations::ValueCountAggregation), } crate ::container_serde! {
+    ApiKeyAggregationContainerKind { Cardinality = "cardinality", Composite =
+    "composite", DateRange = "date_range", Filter = "filter", Filters = "filters",
+    Missing = "missing", Range = "range", Terms = "terms", ValueCount = "value_count" } }
+    impl ApiKeyAggregationContainerKind { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self {
@@ -1731,43 +1728,32 @@ crate::gated! {
     ApiKeyAggregationContainerKind::Terms(x) } } impl From <
     super::aggregations::ValueCountAggregation > for ApiKeyAggregationContainerKind { fn
     from(x : super::aggregations::ValueCountAggregation) -> Self {
-    ApiKeyAggregationContainerKind::ValueCount(x) } } #[derive(Debug, Clone, PartialEq,
-    serde::Serialize)] pub struct ApiKeyAggregationContainer { #[doc =
-    r" The kind, with its parameters."] #[serde(flatten)] pub kind :
-    ApiKeyAggregationContainerKind, #[doc = " Sub-aggregations for this aggregation."]
-    #[doc = " Only applies to bucket aggregations."] #[serde(rename = "aggs", alias =
-    "aggregations", skip_serializing_if = "Option::is_none")] pub aggregations : Option <
-    std::collections::BTreeMap < String, ApiKeyAggregationContainer > >, #[serde(rename =
-    "meta", skip_serializing_if = "Option::is_none")] pub meta : Option <
-    super::common::Metadata >, } impl < 'de > serde::Deserialize < 'de > for
-    ApiKeyAggregationContainer { fn deserialize < D : serde::Deserializer < 'de >> (d :
-    D) -> Result < Self, D::Error > { struct V; fn set_kind < E : serde::de::Error >
-    (slot : & mut Option < ApiKeyAggregationContainerKind >, k :
-    ApiKeyAggregationContainerKind) -> Result < (), E > { if slot.is_some() { return
-    Err(E::custom("more than one kind given")); } * slot = Some(k); Ok(()) } impl < 'de >
+    ApiKeyAggregationContainerKind::ValueCount(x) } } #[derive(Debug, Clone, PartialEq)]
+    pub struct ApiKeyAggregationContainer { #[doc = r" The kind, with its parameters."]
+    pub kind : ApiKeyAggregationContainerKind, #[doc =
+    " Sub-aggregations for this aggregation."] #[doc =
+    " Only applies to bucket aggregations."] pub aggregations : Option <
+    std::collections::BTreeMap < String, ApiKeyAggregationContainer > >, pub meta :
+    Option < super::common::Metadata >, } impl serde::Serialize for
+    ApiKeyAggregationContainer { #[inline] fn serialize < S : serde::Serializer > (&
+    self, s : S) -> Result < S::Ok, S::Error > { use serde::ser::SerializeMap; let mut m
+    = s.serialize_map(None) ?; self.kind.write_entry(& mut m) ?; if let Some(v) = & self
+    .aggregations { m.serialize_entry("aggs", v) ?; } if let Some(v) = & self.meta { m
+    .serialize_entry("meta", v) ?; } m.end() } } impl < 'de > serde::Deserialize < 'de >
+    for ApiKeyAggregationContainer { #[inline] fn deserialize < D : serde::Deserializer <
+    'de >> (d : D) -> Result < Self, D::Error > { struct V; impl < 'de >
     serde::de::Visitor < 'de > for V { type Value = ApiKeyAggregationContainer; fn
     expecting(& self, f : & mut std::fmt::Formatter < '_ >) -> std::fmt::Result { f
     .write_str("an aggregation: one kind (cardinality, composite, date_range...) and aggregations, meta")
     } fn visit_map < A : serde::de::MapAccess < 'de >> (self, mut m : A) -> Result <
-    ApiKeyAggregationContainer, A::Error > { const KINDS : & [& str] = & ["cardinality",
-    "composite", "date_range", "filter", "filters", "missing", "range", "terms",
-    "value_count"]; let mut kind : Option < ApiKeyAggregationContainerKind > = None; let
-    mut aggregations = None; let mut meta = None; while let Some(key) = m.next_key:: <
-    String > () ? { match key.as_str() { "aggregations" | "aggs" => aggregations = Some(m
-    .next_value() ?), "meta" => meta = Some(m.next_value() ?), "cardinality" =>
-    set_kind(& mut kind, ApiKeyAggregationContainerKind::Cardinality(m.next_value() ?))
-    ?, "composite" => set_kind(& mut kind, ApiKeyAggregationContainerKind::Composite(m
-    .next_value() ?)) ?, "date_range" => set_kind(& mut kind,
-    ApiKeyAggregationContainerKind::DateRange(m.next_value() ?)) ?, "filter" =>
-    set_kind(& mut kind, ApiKeyAggregationContainerKind::Filter(m.next_value() ?)) ?,
-    "filters" => set_kind(& mut kind, ApiKeyAggregationContainerKind::Filters(m
-    .next_value() ?)) ?, "missing" => set_kind(& mut kind,
-    ApiKeyAggregationContainerKind::Missing(m.next_value() ?)) ?, "range" => set_kind(&
-    mut kind, ApiKeyAggregationContainerKind::Range(m.next_value() ?)) ?, "terms" =>
-    set_kind(& mut kind, ApiKeyAggregationContainerKind::Terms(m.next_value() ?)) ?,
-    "value_count" => set_kind(& mut kind, ApiKeyAggregationContainerKind::ValueCount(m
-    .next_value() ?)) ?, other => return Err(serde::de::Error::unknown_variant(other,
-    KINDS)), } } let kind = kind.ok_or_else(||
+    ApiKeyAggregationContainer, A::Error > { let mut kind : Option <
+    ApiKeyAggregationContainerKind > = None; let mut aggregations = None; let mut meta =
+    None; while let Some(key) = m.next_key:: < String > () ? { match key.as_str() {
+    "aggregations" | "aggs" => aggregations = Some(m.next_value() ?), "meta" => meta =
+    Some(m.next_value() ?), _ => { let k =
+    ApiKeyAggregationContainerKind::read_entry(key, & mut m) ?; if kind.replace(k)
+    .is_some() { return Err(serde::de::Error::custom("more than one kind given")); } } }
+    } let kind = kind.ok_or_else(||
     serde::de::Error::custom("no kind given (one of cardinality, composite, date_range, filter, filters ...)"))
     ?; Ok(ApiKeyAggregationContainer { kind, aggregations, meta, }) } } d
     .deserialize_map(V) } } impl ApiKeyAggregationContainer { #[doc =
@@ -1796,39 +1782,39 @@ crate::gated! {
     bool, plain other_bucket_key : String, plain keyed : bool); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum ApiKeyQueryContainer { #[doc =
-    " Matches documents matching boolean combinations of other queries."] #[serde(rename
-    = "bool")] Bool(super::query_dsl::BoolQuery), #[doc =
-    " Returns documents that contain an indexed value for a field."] #[serde(rename =
-    "exists")] Exists(super::query_dsl::ExistsQuery), #[doc =
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ApiKeyQueryContainer { #[doc =
+    " Matches documents matching boolean combinations of other queries."]
+    Bool(super::query_dsl::BoolQuery), #[doc =
+    " Returns documents that contain an indexed value for a field."]
+    Exists(super::query_dsl::ExistsQuery), #[doc =
     " Returns documents based on their IDs."] #[doc =
-    " This query uses document IDs stored in the `_id` field."] #[serde(rename = "ids")]
+    " This query uses document IDs stored in the `_id` field."]
     Ids(super::query_dsl::IdsQuery), #[doc =
     " Returns documents that match a provided text, number, date or boolean value."]
-    #[doc = " The provided text is analyzed before matching."] #[serde(rename = "match")]
-    Match(crate ::SingleKey < super::query_dsl::MatchQuery >), #[doc =
-    " Matches all documents, giving them all a `_score` of 1.0."] #[serde(rename =
-    "match_all")] MatchAll(super::query_dsl::MatchAllQuery), #[doc =
+    #[doc = " The provided text is analyzed before matching."] Match(crate ::SingleKey <
+    super::query_dsl::MatchQuery >), #[doc =
+    " Matches all documents, giving them all a `_score` of 1.0."]
+    MatchAll(super::query_dsl::MatchAllQuery), #[doc =
     " Returns documents that contain a specific prefix in a provided field."]
-    #[serde(rename = "prefix")] Prefix(crate ::SingleKey < super::query_dsl::PrefixQuery
-    >), #[doc = " Returns documents that contain terms within a provided range."]
-    #[serde(rename = "range")] Range(crate ::SingleKey < super::query_dsl::RangeQuery >),
-    #[doc =
+    Prefix(crate ::SingleKey < super::query_dsl::PrefixQuery >), #[doc =
+    " Returns documents that contain terms within a provided range."] Range(crate
+    ::SingleKey < super::query_dsl::RangeQuery >), #[doc =
     " Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax."]
-    #[serde(rename = "simple_query_string")]
     SimpleQueryString(super::query_dsl::SimpleQueryStringQuery), #[doc =
     " Returns documents that contain an exact term in a provided field."] #[doc =
     " To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization."]
-    #[serde(rename = "term")] Term(crate ::SingleKey < super::query_dsl::TermQuery >),
-    #[doc =
+    Term(crate ::SingleKey < super::query_dsl::TermQuery >), #[doc =
     " Returns documents that contain one or more exact terms in a provided field."] #[doc
     =
     " To return a document, one or more terms must exactly match a field value, including whitespace and capitalization."]
-    #[serde(rename = "terms")] Terms(super::query_dsl::TermsQuery), #[doc =
-    " Returns documents that contain terms matching a wildcard pattern."] #[serde(rename
-    = "wildcard")] Wildcard(crate ::SingleKey < super::query_dsl::WildcardQuery >), }
-    impl ApiKeyQueryContainer { #[doc =
+    Terms(super::query_dsl::TermsQuery), #[doc =
+    " Returns documents that contain terms matching a wildcard pattern."] Wildcard(crate
+    ::SingleKey < super::query_dsl::WildcardQuery >), } crate ::container_serde! {
+    ApiKeyQueryContainer { Bool = "bool", Exists = "exists", Ids = "ids", Match =
+    "match", MatchAll = "match_all", Prefix = "prefix", Range = "range",
+    SimpleQueryString = "simple_query_string", Term = "term", Terms = "terms", Wildcard =
+    "wildcard" } } impl ApiKeyQueryContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { ApiKeyQueryContainer::Bool(_) =>
@@ -1960,36 +1946,36 @@ crate::gated! {
     def roles["roles"] : Vec < QueryRole > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum RoleQueryContainer { #[doc =
-    " matches roles matching boolean combinations of other queries."] #[serde(rename =
-    "bool")] Bool(super::query_dsl::BoolQuery), #[doc =
-    " Returns roles that contain an indexed value for a field."] #[serde(rename =
-    "exists")] Exists(super::query_dsl::ExistsQuery), #[doc =
-    " Returns roles based on their IDs."] #[doc =
-    " This query uses role document IDs stored in the `_id` field."] #[serde(rename =
-    "ids")] Ids(super::query_dsl::IdsQuery), #[doc =
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    RoleQueryContainer { #[doc =
+    " matches roles matching boolean combinations of other queries."]
+    Bool(super::query_dsl::BoolQuery), #[doc =
+    " Returns roles that contain an indexed value for a field."]
+    Exists(super::query_dsl::ExistsQuery), #[doc = " Returns roles based on their IDs."]
+    #[doc = " This query uses role document IDs stored in the `_id` field."]
+    Ids(super::query_dsl::IdsQuery), #[doc =
     " Returns roles that match a provided text, number, date or boolean value."] #[doc =
-    " The provided text is analyzed before matching."] #[serde(rename = "match")]
-    Match(crate ::SingleKey < super::query_dsl::MatchQuery >), #[doc =
-    " Matches all roles, giving them all a `_score` of 1.0."] #[serde(rename =
-    "match_all")] MatchAll(super::query_dsl::MatchAllQuery), #[doc =
-    " Returns roles that contain a specific prefix in a provided field."] #[serde(rename
-    = "prefix")] Prefix(crate ::SingleKey < super::query_dsl::PrefixQuery >), #[doc =
-    " Returns roles that contain terms within a provided range."] #[serde(rename =
-    "range")] Range(crate ::SingleKey < super::query_dsl::RangeQuery >), #[doc =
+    " The provided text is analyzed before matching."] Match(crate ::SingleKey <
+    super::query_dsl::MatchQuery >), #[doc =
+    " Matches all roles, giving them all a `_score` of 1.0."]
+    MatchAll(super::query_dsl::MatchAllQuery), #[doc =
+    " Returns roles that contain a specific prefix in a provided field."] Prefix(crate
+    ::SingleKey < super::query_dsl::PrefixQuery >), #[doc =
+    " Returns roles that contain terms within a provided range."] Range(crate ::SingleKey
+    < super::query_dsl::RangeQuery >), #[doc =
     " Returns roles based on a provided query string, using a parser with a limited but fault-tolerant syntax."]
-    #[serde(rename = "simple_query_string")]
     SimpleQueryString(super::query_dsl::SimpleQueryStringQuery), #[doc =
     " Returns roles that contain an exact term in a provided field."] #[doc =
     " To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization."]
-    #[serde(rename = "term")] Term(crate ::SingleKey < super::query_dsl::TermQuery >),
-    #[doc = " Returns roles that contain one or more exact terms in a provided field."]
-    #[doc =
+    Term(crate ::SingleKey < super::query_dsl::TermQuery >), #[doc =
+    " Returns roles that contain one or more exact terms in a provided field."] #[doc =
     " To return a document, one or more terms must exactly match a field value, including whitespace and capitalization."]
-    #[serde(rename = "terms")] Terms(super::query_dsl::TermsQuery), #[doc =
-    " Returns roles that contain terms matching a wildcard pattern."] #[serde(rename =
-    "wildcard")] Wildcard(crate ::SingleKey < super::query_dsl::WildcardQuery >), } impl
+    Terms(super::query_dsl::TermsQuery), #[doc =
+    " Returns roles that contain terms matching a wildcard pattern."] Wildcard(crate
+    ::SingleKey < super::query_dsl::WildcardQuery >), } crate ::container_serde! {
+    RoleQueryContainer { Bool = "bool", Exists = "exists", Ids = "ids", Match = "match",
+    MatchAll = "match_all", Prefix = "prefix", Range = "range", SimpleQueryString =
+    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } } impl
     RoleQueryContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
@@ -2046,36 +2032,36 @@ crate::gated! {
     " A list of users that match the query."] def users["users"] : Vec < QueryUser > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum UserQueryContainer { #[doc =
-    " Returns users based on their IDs."] #[doc =
-    " This query uses the user document IDs stored in the `_id` field."] #[serde(rename =
-    "ids")] Ids(super::query_dsl::IdsQuery), #[doc =
-    " matches users matching boolean combinations of other queries."] #[serde(rename =
-    "bool")] Bool(super::query_dsl::BoolQuery), #[doc =
-    " Returns users that contain an indexed value for a field."] #[serde(rename =
-    "exists")] Exists(super::query_dsl::ExistsQuery), #[doc =
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    UserQueryContainer { #[doc = " Returns users based on their IDs."] #[doc =
+    " This query uses the user document IDs stored in the `_id` field."]
+    Ids(super::query_dsl::IdsQuery), #[doc =
+    " matches users matching boolean combinations of other queries."]
+    Bool(super::query_dsl::BoolQuery), #[doc =
+    " Returns users that contain an indexed value for a field."]
+    Exists(super::query_dsl::ExistsQuery), #[doc =
     " Returns users that match a provided text, number, date or boolean value."] #[doc =
-    " The provided text is analyzed before matching."] #[serde(rename = "match")]
-    Match(crate ::SingleKey < super::query_dsl::MatchQuery >), #[doc =
-    " Matches all users, giving them all a `_score` of 1.0."] #[serde(rename =
-    "match_all")] MatchAll(super::query_dsl::MatchAllQuery), #[doc =
-    " Returns users that contain a specific prefix in a provided field."] #[serde(rename
-    = "prefix")] Prefix(crate ::SingleKey < super::query_dsl::PrefixQuery >), #[doc =
-    " Returns users that contain terms within a provided range."] #[serde(rename =
-    "range")] Range(crate ::SingleKey < super::query_dsl::RangeQuery >), #[doc =
+    " The provided text is analyzed before matching."] Match(crate ::SingleKey <
+    super::query_dsl::MatchQuery >), #[doc =
+    " Matches all users, giving them all a `_score` of 1.0."]
+    MatchAll(super::query_dsl::MatchAllQuery), #[doc =
+    " Returns users that contain a specific prefix in a provided field."] Prefix(crate
+    ::SingleKey < super::query_dsl::PrefixQuery >), #[doc =
+    " Returns users that contain terms within a provided range."] Range(crate ::SingleKey
+    < super::query_dsl::RangeQuery >), #[doc =
     " Returns users based on a provided query string, using a parser with a limited but fault-tolerant syntax."]
-    #[serde(rename = "simple_query_string")]
     SimpleQueryString(super::query_dsl::SimpleQueryStringQuery), #[doc =
     " Returns users that contain an exact term in a provided field."] #[doc =
     " To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization."]
-    #[serde(rename = "term")] Term(crate ::SingleKey < super::query_dsl::TermQuery >),
-    #[doc = " Returns users that contain one or more exact terms in a provided field."]
-    #[doc =
+    Term(crate ::SingleKey < super::query_dsl::TermQuery >), #[doc =
+    " Returns users that contain one or more exact terms in a provided field."] #[doc =
     " To return a document, one or more terms must exactly match a field value, including whitespace and capitalization."]
-    #[serde(rename = "terms")] Terms(super::query_dsl::TermsQuery), #[doc =
-    " Returns users that contain terms matching a wildcard pattern."] #[serde(rename =
-    "wildcard")] Wildcard(crate ::SingleKey < super::query_dsl::WildcardQuery >), } impl
+    Terms(super::query_dsl::TermsQuery), #[doc =
+    " Returns users that contain terms matching a wildcard pattern."] Wildcard(crate
+    ::SingleKey < super::query_dsl::WildcardQuery >), } crate ::container_serde! {
+    UserQueryContainer { Ids = "ids", Bool = "bool", Exists = "exists", Match = "match",
+    MatchAll = "match_all", Prefix = "prefix", Range = "range", SimpleQueryString =
+    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } } impl
     UserQueryContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
@@ -2388,9 +2374,8 @@ crate::gated! {
     SecurityUpdateUserProfileDataResponse = super::common::AcknowledgedResponseBase;
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum ApiKeyAggregate {
-    CardinalityAggregate(super::aggregations::CardinalityAggregate),
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ApiKeyAggregate { CardinalityAggregate(super::aggregations::CardinalityAggregate),
     ValueCountAggregate(super::aggregations::ValueCountAggregate),
     StringTermsAggregate(super::aggregations::StringTermsAggregate),
     LongTermsAggregate(super::aggregations::LongTermsAggregate),
@@ -2402,8 +2387,12 @@ crate::gated! {
     FiltersAggregate(super::aggregations::FiltersAggregate),
     RangeAggregate(super::aggregations::RangeAggregate),
     DateRangeAggregate(super::aggregations::DateRangeAggregate),
-    CompositeAggregate(super::aggregations::CompositeAggregate) } impl From <
-    super::aggregations::CardinalityAggregate > for ApiKeyAggregate { fn from(v :
+    CompositeAggregate(super::aggregations::CompositeAggregate) } crate
+    ::untagged_serde!(ApiKeyAggregate { CardinalityAggregate, ValueCountAggregate,
+    StringTermsAggregate, LongTermsAggregate, DoubleTermsAggregate,
+    UnmappedTermsAggregate, MultiTermsAggregate, MissingAggregate, FilterAggregate,
+    FiltersAggregate, RangeAggregate, DateRangeAggregate, CompositeAggregate }); impl
+    From < super::aggregations::CardinalityAggregate > for ApiKeyAggregate { fn from(v :
     super::aggregations::CardinalityAggregate) -> Self {
     ApiKeyAggregate::CardinalityAggregate(v) } } impl From <
     super::aggregations::ValueCountAggregate > for ApiKeyAggregate { fn from(v :
@@ -2445,10 +2434,10 @@ crate::gated! {
     " While creating or updating a role you can provide either a JSON structure or a string to the API."]
     #[doc =
     " However, the response provided by Elasticsearch will only be string with a json-as-text content."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum IndicesPrivilegesQuery { String(String),
+    #[derive(Debug, Clone, PartialEq)] pub enum IndicesPrivilegesQuery { String(String),
     QueryContainer(super::query_dsl::QueryContainer),
-    RoleTemplateQuery(RoleTemplateQuery) } impl From < String > for
+    RoleTemplateQuery(RoleTemplateQuery) } crate ::untagged_serde!(IndicesPrivilegesQuery
+    { String, QueryContainer, RoleTemplateQuery }); impl From < String > for
     IndicesPrivilegesQuery { fn from(v : String) -> Self {
     IndicesPrivilegesQuery::String(v) } } impl From < super::query_dsl::QueryContainer >
     for IndicesPrivilegesQuery { fn from(v : super::query_dsl::QueryContainer) -> Self {
@@ -2457,58 +2446,59 @@ crate::gated! {
     IndicesPrivilegesQuery::RoleTemplateQuery(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum QueryRoleGlobal {
-    GlobalPrivilegeList(Vec < GlobalPrivilege >), GlobalPrivilege(GlobalPrivilege) } impl
-    From < Vec < GlobalPrivilege > > for QueryRoleGlobal { fn from(v : Vec <
-    GlobalPrivilege >) -> Self { QueryRoleGlobal::GlobalPrivilegeList(v) } } impl From <
-    GlobalPrivilege > for QueryRoleGlobal { fn from(v : GlobalPrivilege) -> Self {
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    QueryRoleGlobal { GlobalPrivilegeList(Vec < GlobalPrivilege >),
+    GlobalPrivilege(GlobalPrivilege) } crate ::untagged_serde!(QueryRoleGlobal {
+    GlobalPrivilegeList, GlobalPrivilege }); impl From < Vec < GlobalPrivilege > > for
+    QueryRoleGlobal { fn from(v : Vec < GlobalPrivilege >) -> Self {
+    QueryRoleGlobal::GlobalPrivilegeList(v) } } impl From < GlobalPrivilege > for
+    QueryRoleGlobal { fn from(v : GlobalPrivilege) -> Self {
     QueryRoleGlobal::GlobalPrivilege(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
     RoleDescriptorGlobal { GlobalPrivilegeList(Vec < GlobalPrivilege >),
-    GlobalPrivilege(GlobalPrivilege) } impl From < Vec < GlobalPrivilege > > for
+    GlobalPrivilege(GlobalPrivilege) } crate ::untagged_serde!(RoleDescriptorGlobal {
+    GlobalPrivilegeList, GlobalPrivilege }); impl From < Vec < GlobalPrivilege > > for
     RoleDescriptorGlobal { fn from(v : Vec < GlobalPrivilege >) -> Self {
     RoleDescriptorGlobal::GlobalPrivilegeList(v) } } impl From < GlobalPrivilege > for
     RoleDescriptorGlobal { fn from(v : GlobalPrivilege) -> Self {
     RoleDescriptorGlobal::GlobalPrivilege(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
     RoleDescriptorReadGlobal { GlobalPrivilegeList(Vec < GlobalPrivilege >),
-    GlobalPrivilege(GlobalPrivilege) } impl From < Vec < GlobalPrivilege > > for
+    GlobalPrivilege(GlobalPrivilege) } crate ::untagged_serde!(RoleDescriptorReadGlobal {
+    GlobalPrivilegeList, GlobalPrivilege }); impl From < Vec < GlobalPrivilege > > for
     RoleDescriptorReadGlobal { fn from(v : Vec < GlobalPrivilege >) -> Self {
     RoleDescriptorReadGlobal::GlobalPrivilegeList(v) } } impl From < GlobalPrivilege >
     for RoleDescriptorReadGlobal { fn from(v : GlobalPrivilege) -> Self {
     RoleDescriptorReadGlobal::GlobalPrivilege(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
     RoleTemplateInlineQuery { String(String),
-    QueryContainer(super::query_dsl::QueryContainer) } impl From < String > for
-    RoleTemplateInlineQuery { fn from(v : String) -> Self {
+    QueryContainer(super::query_dsl::QueryContainer) } crate
+    ::untagged_serde!(RoleTemplateInlineQuery { String, QueryContainer }); impl From <
+    String > for RoleTemplateInlineQuery { fn from(v : String) -> Self {
     RoleTemplateInlineQuery::String(v) } } impl From < super::query_dsl::QueryContainer >
     for RoleTemplateInlineQuery { fn from(v : super::query_dsl::QueryContainer) -> Self {
     RoleTemplateInlineQuery::QueryContainer(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    SecurityPutUserRequestEmail { String(String), Null(()) } impl From < String > for
-    SecurityPutUserRequestEmail { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    SecurityPutUserRequestEmail { String(String), Null(()) } crate
+    ::untagged_serde!(SecurityPutUserRequestEmail { String, Null }); impl From < String >
+    for SecurityPutUserRequestEmail { fn from(v : String) -> Self {
     SecurityPutUserRequestEmail::String(v) } } impl From < () > for
     SecurityPutUserRequestEmail { fn from(v : ()) -> Self {
     SecurityPutUserRequestEmail::Null(v) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
-    SecurityPutUserRequestFullName { String(String), Null(()) } impl From < String > for
-    SecurityPutUserRequestFullName { fn from(v : String) -> Self {
+    #[cfg(any(feature = "ns-security"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    SecurityPutUserRequestFullName { String(String), Null(()) } crate
+    ::untagged_serde!(SecurityPutUserRequestFullName { String, Null }); impl From <
+    String > for SecurityPutUserRequestFullName { fn from(v : String) -> Self {
     SecurityPutUserRequestFullName::String(v) } } impl From < () > for
     SecurityPutUserRequestFullName { fn from(v : ()) -> Self {
     SecurityPutUserRequestFullName::Null(v) } }

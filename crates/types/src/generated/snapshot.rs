@@ -169,13 +169,12 @@ crate::gated! {
     plain max_number_of_snapshots : i32, plain url : String); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-snapshot"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(tag = "type")] pub enum Repository {
-    #[serde(rename = "azure")] Azure(AzureRepository), #[serde(rename = "gcs")]
-    Gcs(GcsRepository), #[serde(rename = "s3")] S3(S3Repository), #[serde(rename = "fs")]
-    Fs(SharedFileSystemRepository), #[serde(rename = "url")] Url(ReadOnlyUrlRepository),
-    #[serde(rename = "source")] Source(SourceOnlyRepository) } impl From <
-    AzureRepository > for Repository { fn from(v : AzureRepository) -> Self {
+    #[cfg(any(feature = "ns-snapshot"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    Repository { Azure(AzureRepository), Gcs(GcsRepository), S3(S3Repository),
+    Fs(SharedFileSystemRepository), Url(ReadOnlyUrlRepository),
+    Source(SourceOnlyRepository) } crate ::tagged_serde! { Repository tag "type" { Azure
+    = "azure", Gcs = "gcs", S3 = "s3", Fs = "fs", Url = "url", Source = "source" } } impl
+    From < AzureRepository > for Repository { fn from(v : AzureRepository) -> Self {
     Repository::Azure(v) } } impl From < GcsRepository > for Repository { fn from(v :
     GcsRepository) -> Self { Repository::Gcs(v) } } impl From < S3Repository > for
     Repository { fn from(v : S3Repository) -> Self { Repository::S3(v) } } impl From <
@@ -487,13 +486,13 @@ crate::gated! {
     #[cfg(any(feature = "ns-snapshot"))] #[doc = " The delegated repository type."] #[doc
     =
     " Source repositories can use `settings` properties for its delegated repository type."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] #[serde(tag
-    = "delegate_type")] pub enum SourceOnlyRepositorySettings { #[serde(rename = "fs")]
-    Fs(SourceOnlyRepositorySettingsForSharedFileSystem), #[serde(rename = "url")]
-    Url(SourceOnlyRepositorySettingsForReadOnlyUrl), #[serde(rename = "azure")]
-    Azure(SourceOnlyRepositorySettingsForAzure), #[serde(rename = "gcs")]
-    Gcs(SourceOnlyRepositorySettingsForGcs), #[serde(rename = "s3")]
-    S3(SourceOnlyRepositorySettingsForS3) } impl From <
+    #[derive(Debug, Clone, PartialEq)] pub enum SourceOnlyRepositorySettings {
+    Fs(SourceOnlyRepositorySettingsForSharedFileSystem),
+    Url(SourceOnlyRepositorySettingsForReadOnlyUrl),
+    Azure(SourceOnlyRepositorySettingsForAzure), Gcs(SourceOnlyRepositorySettingsForGcs),
+    S3(SourceOnlyRepositorySettingsForS3) } crate ::tagged_serde! {
+    SourceOnlyRepositorySettings tag "delegate_type" { Fs = "fs", Url = "url", Azure =
+    "azure", Gcs = "gcs", S3 = "s3" } } impl From <
     SourceOnlyRepositorySettingsForSharedFileSystem > for SourceOnlyRepositorySettings {
     fn from(v : SourceOnlyRepositorySettingsForSharedFileSystem) -> Self {
     SourceOnlyRepositorySettings::Fs(v) } } impl From <

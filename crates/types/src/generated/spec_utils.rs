@@ -23,26 +23,26 @@ crate::gated! {
 pub type Void = ();
 /// A set of flags that can be represented as a single enum value or a set of values that are encoded
 /// as a pipe-separated string
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PipeSeparatedFlags<T> {
     T(T),
     String(String),
 }
+crate::untagged_serde!(PipeSeparatedFlags < T > { T, String });
 /// Some APIs will return values such as numbers also as a string (notably epoch timestamps). This behavior
 /// is used to capture this behavior while keeping the semantics of the field type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Stringified<T> {
     T(T),
     String(String),
 }
+crate::untagged_serde!(Stringified < T > { T, String });
 crate::gated! {
     #[cfg(any(feature = "ns-ccr", feature = "ns-cluster", feature = "ns-connector",
     feature = "ns-indices", feature = "ns-security", feature = "ns-simulate", feature =
     "ns-snapshot", feature = "ns-transform", feature = "ns-watcher"))] #[doc =
     " `WithNullValue&lt;T&gt;` allows for explicit null assignments in contexts where `null` should be interpreted as an"]
-    #[doc = " actual value."] #[derive(Debug, Clone, PartialEq, serde::Serialize,
-    serde::Deserialize)] #[serde(untagged)] pub enum WithNullValue < T > { T(T),
-    NullValue(NullValue) }
+    #[doc = " actual value."] #[derive(Debug, Clone, PartialEq)] pub enum WithNullValue <
+    T > { T(T), NullValue(NullValue) } crate ::untagged_serde!(WithNullValue < T > { T,
+    NullValue });
 }

@@ -109,12 +109,12 @@ crate::gated! {
     #[cfg(any(feature = "ns-tasks"))] #[doc = " The response of `tasks.list`."] pub type
     TasksListResponse = TaskListResponseBase;
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TaskInfos {
     Flat(Vec<TaskInfo>),
     Grouped(std::collections::BTreeMap<String, ParentTaskInfo>),
 }
+crate::untagged_serde!(TaskInfos { Flat, Grouped });
 impl From<Vec<TaskInfo>> for TaskInfos {
     fn from(v: Vec<TaskInfo>) -> Self {
         TaskInfos::Flat(v)

@@ -66,13 +66,13 @@ crate::gated! {
     plain group_by : std::collections::BTreeMap < String, PivotGroupByContainer >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum PivotGroupByContainer {
-    #[serde(rename = "date_histogram")]
-    DateHistogram(super::aggregations::DateHistogramAggregation), #[serde(rename =
-    "geotile_grid")] GeotileGrid(super::aggregations::GeoTileGridAggregation),
-    #[serde(rename = "histogram")] Histogram(super::aggregations::HistogramAggregation),
-    #[serde(rename = "terms")] Terms(super::aggregations::TermsAggregation), } impl
+    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    PivotGroupByContainer { DateHistogram(super::aggregations::DateHistogramAggregation),
+    GeotileGrid(super::aggregations::GeoTileGridAggregation),
+    Histogram(super::aggregations::HistogramAggregation),
+    Terms(super::aggregations::TermsAggregation), } crate ::container_serde! {
+    PivotGroupByContainer { DateHistogram = "date_histogram", GeotileGrid =
+    "geotile_grid", Histogram = "histogram", Terms = "terms" } } impl
     PivotGroupByContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
@@ -105,16 +105,16 @@ crate::gated! {
     super::common::Duration); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum RetentionPolicyContainer { #[doc =
+    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    RetentionPolicyContainer { #[doc =
     " Specifies that the transform uses a time field to set the retention policy."]
-    #[serde(rename = "time")] Time(RetentionPolicy), } impl RetentionPolicyContainer {
-    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self {
-    RetentionPolicyContainer::Time(_) => Some("time"), } } } impl From < RetentionPolicy
-    > for RetentionPolicyContainer { fn from(x : RetentionPolicy) -> Self {
-    RetentionPolicyContainer::Time(x) } }
+    Time(RetentionPolicy), } crate ::container_serde! { RetentionPolicyContainer { Time =
+    "time" } } impl RetentionPolicyContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { RetentionPolicyContainer::Time(_) =>
+    Some("time"), } } } impl From < RetentionPolicy > for RetentionPolicyContainer { fn
+    from(x : RetentionPolicy) -> Self { RetentionPolicyContainer::Time(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[doc =
@@ -194,10 +194,11 @@ crate::gated! {
     super::common::ProjectRouting); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum SyncContainer { #[doc =
+    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    SyncContainer { #[doc =
     " Specifies that the transform uses a time field to synchronize the source and destination indices."]
-    #[serde(rename = "time")] Time(TimeSync), } impl SyncContainer { #[doc =
+    Time(TimeSync), } crate ::container_serde! { SyncContainer { Time = "time" } } impl
+    SyncContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { SyncContainer::Time(_) => Some("time"), } }
@@ -512,12 +513,13 @@ crate::gated! {
     }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] #[serde(untagged)] pub enum
+    #[cfg(any(feature = "ns-transform"))] #[derive(Debug, Clone, PartialEq)] pub enum
     TransformUpdateTransformRequestRetentionPolicy {
-    RetentionPolicyContainer(RetentionPolicyContainer), Null(()) } impl From <
-    RetentionPolicyContainer > for TransformUpdateTransformRequestRetentionPolicy { fn
-    from(v : RetentionPolicyContainer) -> Self {
+    RetentionPolicyContainer(RetentionPolicyContainer), Null(()) } crate
+    ::untagged_serde!(TransformUpdateTransformRequestRetentionPolicy {
+    RetentionPolicyContainer, Null }); impl From < RetentionPolicyContainer > for
+    TransformUpdateTransformRequestRetentionPolicy { fn from(v :
+    RetentionPolicyContainer) -> Self {
     TransformUpdateTransformRequestRetentionPolicy::RetentionPolicyContainer(v) } } impl
     From < () > for TransformUpdateTransformRequestRetentionPolicy { fn from(v : ()) ->
     Self { TransformUpdateTransformRequestRetentionPolicy::Null(v) } }

@@ -119,13 +119,13 @@ crate::gated! {
     < InputContainer > >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum ConditionContainer { #[serde(rename =
-    "always")] Always(AlwaysCondition), #[serde(rename = "array_compare")]
-    ArrayCompare(crate ::SingleKey < ArrayCompareCondition >), #[serde(rename =
-    "compare")] Compare(crate ::SingleKey < crate ::SingleKey < super::common::FieldValue
-    > >), #[serde(rename = "never")] Never(NeverCondition), #[serde(rename = "script")]
-    Script(ScriptCondition), } impl ConditionContainer { #[doc =
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ConditionContainer { Always(AlwaysCondition), ArrayCompare(crate ::SingleKey <
+    ArrayCompareCondition >), Compare(crate ::SingleKey < crate ::SingleKey <
+    super::common::FieldValue > >), Never(NeverCondition), Script(ScriptCondition), }
+    crate ::container_serde! { ConditionContainer { Always = "always", ArrayCompare =
+    "array_compare", Compare = "compare", Never = "never", Script = "script" } } impl
+    ConditionContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { ConditionContainer::Always(_) =>
@@ -208,11 +208,11 @@ crate::gated! {
     std::collections::BTreeMap < String, EmailAttachmentContainer >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum EmailAttachmentContainer {
-    #[serde(rename = "http")] Http(HttpEmailAttachment), #[serde(rename = "reporting")]
-    Reporting(ReportingEmailAttachment), #[serde(rename = "data")]
-    Data(DataEmailAttachment), } impl EmailAttachmentContainer { #[doc =
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    EmailAttachmentContainer { Http(HttpEmailAttachment),
+    Reporting(ReportingEmailAttachment), Data(DataEmailAttachment), } crate
+    ::container_serde! { EmailAttachmentContainer { Http = "http", Reporting =
+    "reporting", Data = "data" } } impl EmailAttachmentContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { EmailAttachmentContainer::Http(_) =>
@@ -471,15 +471,16 @@ crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] #[doc = " The result of an index action."] #[doc
     = " It is a container that holds either the `response` of an executed index"] #[doc =
     " operation, or the `request` that would have run when the action is simulated."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] pub enum
-    IndexResult { #[doc = " The outcome of the index operation."] #[doc =
+    #[derive(Debug, Clone, PartialEq)] pub enum IndexResult { #[doc =
+    " The outcome of the index operation."] #[doc =
     " A single summary is returned when a single document is indexed, or an array"] #[doc
     = " when several documents are indexed at once. When a bulk operation ends in"] #[doc
-    = " `failure` or `partial_failure`, the array includes failed items."] #[serde(rename
-    = "response")] Response(crate ::OneOrMany < IndexResultSummary >), #[doc =
+    = " `failure` or `partial_failure`, the array includes failed items."] Response(crate
+    ::OneOrMany < IndexResultSummary >), #[doc =
     " The request that would have been executed."] #[doc =
-    " It is only present when the action is simulated."] #[serde(rename = "request")]
-    Request(IndexResultRequestSummary), } impl IndexResult { #[doc =
+    " It is only present when the action is simulated."]
+    Request(IndexResultRequestSummary), } crate ::container_serde! { IndexResult {
+    Response = "response", Request = "request" } } impl IndexResult { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { IndexResult::Response(_) =>
@@ -505,18 +506,18 @@ crate::gated! {
     message["message"] : Option < String > } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum InputContainer { #[serde(rename =
-    "chain")] Chain(ChainInput), #[serde(rename = "http")] Http(HttpInput),
-    #[serde(rename = "search")] Search(SearchInput), #[serde(rename = "simple")]
-    Simple(std::collections::BTreeMap < String, serde_json::Value >), #[serde(rename =
-    "transform")] Transform(super::common::TransformContainer), } impl InputContainer {
-    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self { InputContainer::Chain(_) =>
-    Some("chain"), InputContainer::Http(_) => Some("http"), InputContainer::Search(_) =>
-    Some("search"), InputContainer::Simple(_) => Some("simple"),
-    InputContainer::Transform(_) => Some("transform"), } } }
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    InputContainer { Chain(ChainInput), Http(HttpInput), Search(SearchInput),
+    Simple(std::collections::BTreeMap < String, serde_json::Value >),
+    Transform(super::common::TransformContainer), } crate ::container_serde! {
+    InputContainer { Chain = "chain", Http = "http", Search = "search", Simple =
+    "simple", Transform = "transform" } } impl InputContainer { #[doc =
+    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
+    self) -> Option < & str > { match self { InputContainer::Chain(_) => Some("chain"),
+    InputContainer::Http(_) => Some("http"), InputContainer::Search(_) => Some("search"),
+    InputContainer::Simple(_) => Some("simple"), InputContainer::Transform(_) =>
+    Some("transform"), } } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { InputType { Chain = "chain",
@@ -631,19 +632,17 @@ crate::gated! {
     "json", Yaml = "yaml", Text = "text" } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum ScheduleContainer { #[serde(rename =
-    "timezone")] Timezone(String), #[serde(rename = "cron")] Cron(CronExpression),
-    #[serde(rename = "daily")] Daily(DailySchedule), #[serde(rename = "hourly")]
-    Hourly(HourlySchedule), #[serde(rename = "interval")]
-    Interval(super::common::Duration), #[serde(rename = "monthly")] Monthly(crate
-    ::OneOrMany < TimeOfMonth >), #[serde(rename = "weekly")] Weekly(crate ::OneOrMany <
-    TimeOfWeek >), #[serde(rename = "yearly")] Yearly(crate ::OneOrMany < TimeOfYear >),
-    } impl ScheduleContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ScheduleContainer::Timezone(_) =>
-    Some("timezone"), ScheduleContainer::Cron(_) => Some("cron"),
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    ScheduleContainer { Timezone(String), Cron(CronExpression), Daily(DailySchedule),
+    Hourly(HourlySchedule), Interval(super::common::Duration), Monthly(crate ::OneOrMany
+    < TimeOfMonth >), Weekly(crate ::OneOrMany < TimeOfWeek >), Yearly(crate ::OneOrMany
+    < TimeOfYear >), } crate ::container_serde! { ScheduleContainer { Timezone =
+    "timezone", Cron = "cron", Daily = "daily", Hourly = "hourly", Interval = "interval",
+    Monthly = "monthly", Weekly = "weekly", Yearly = "yearly" } } impl ScheduleContainer
+    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
+    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
+    kind_name(& self) -> Option < & str > { match self { ScheduleContainer::Timezone(_)
+    => Some("timezone"), ScheduleContainer::Cron(_) => Some("cron"),
     ScheduleContainer::Daily(_) => Some("daily"), ScheduleContainer::Hourly(_) =>
     Some("hourly"), ScheduleContainer::Interval(_) => Some("interval"),
     ScheduleContainer::Monthly(_) => Some("monthly"), ScheduleContainer::Weekly(_) =>
@@ -809,9 +808,9 @@ crate::gated! {
     >); }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum TriggerContainer { #[serde(rename =
-    "schedule")] Schedule(ScheduleContainer), } impl TriggerContainer { #[doc =
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    TriggerContainer { Schedule(ScheduleContainer), } crate ::container_serde! {
+    TriggerContainer { Schedule = "schedule" } } impl TriggerContainer { #[doc =
     r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { TriggerContainer::Schedule(_) =>
@@ -819,11 +818,10 @@ crate::gated! {
     from(x : ScheduleContainer) -> Self { TriggerContainer::Schedule(x) } }
 }
 crate::gated! {
-    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq,
-    serde::Serialize, serde::Deserialize)] pub enum TriggerEventContainer {
-    #[serde(rename = "schedule")] Schedule(ScheduleTriggerEvent), } impl
-    TriggerEventContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
+    #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
+    TriggerEventContainer { Schedule(ScheduleTriggerEvent), } crate ::container_serde! {
+    TriggerEventContainer { Schedule = "schedule" } } impl TriggerEventContainer { #[doc
+    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
     r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
     self) -> Option < & str > { match self { TriggerEventContainer::Schedule(_) =>
     Some("schedule"), } } } impl From < ScheduleTriggerEvent > for TriggerEventContainer
@@ -1120,10 +1118,10 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-cat", feature = "ns-watcher"))] #[doc =
     " A time of day, expressed either as `hh:mm`, `noon`, `midnight`, or an hour/minutes structure."]
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)] pub enum ScheduleTimeOfDay { String(String),
-    HourAndMinute(HourAndMinute) } impl From < String > for ScheduleTimeOfDay { fn from(v
-    : String) -> Self { ScheduleTimeOfDay::String(v) } } impl From < HourAndMinute > for
+    #[derive(Debug, Clone, PartialEq)] pub enum ScheduleTimeOfDay { String(String),
+    HourAndMinute(HourAndMinute) } crate ::untagged_serde!(ScheduleTimeOfDay { String,
+    HourAndMinute }); impl From < String > for ScheduleTimeOfDay { fn from(v : String) ->
+    Self { ScheduleTimeOfDay::String(v) } } impl From < HourAndMinute > for
     ScheduleTimeOfDay { fn from(v : HourAndMinute) -> Self {
     ScheduleTimeOfDay::HourAndMinute(v) } }
 }
