@@ -44,8 +44,6 @@ mod generated;
 
 pub use generated::*;
 pub use results::{AggError, AggregateKind, Aggregations, Bucket, BucketRef};
-#[doc(hidden)]
-pub use support::{with_default_tag, without_default_tag};
 pub use support::{OneOrMany, SingleKey};
 
 /// A parse error with the JSON path where it happened (`query.bool.must[1]`).

@@ -192,43 +192,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
-/// Reads an internally tagged union whose tag may be left out (`"type": "object"` for
-/// mapping properties).
-#[doc(hidden)]
-pub fn with_default_tag<'de, D, T>(
-    d: D,
-    tag: &str,
-    default: &str,
-    read: impl FnOnce(Value) -> Result<T, serde_json::Error>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let mut v = Value::deserialize(d)?;
-    if let Value::Object(m) = &mut v {
-        m.entry(tag.to_string())
-            .or_insert_with(|| Value::String(default.to_string()));
-    }
-    read(v).map_err(de::Error::custom)
-}
-
-/// Writes an internally tagged union leaving out the default tag.
-#[doc(hidden)]
-pub fn without_default_tag<S: Serializer>(
-    s: S,
-    tag: &str,
-    default: &str,
-    value: Result<Value, serde_json::Error>,
-) -> Result<S::Ok, S::Error> {
-    let mut v = value.map_err(serde::ser::Error::custom)?;
-    if let Value::Object(m) = &mut v {
-        if m.get(tag).and_then(Value::as_str) == Some(default) {
-            m.remove(tag);
-        }
-    }
-    v.serialize(s)
-}
-
 /// Declares a specification enum: its wire names (and aliases), `true` / `false` members
 /// written as JSON booleans, and for open enums an `Other` variant keeping unknown names.
 #[doc(hidden)]
