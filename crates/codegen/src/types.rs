@@ -824,7 +824,6 @@ impl<'a> TypesGen<'a> {
         let mut used = BTreeSet::new();
         let mut serde_arms: Vec<TokenStream> = Vec::new();
         let mut wires: Vec<String> = Vec::new();
-        let mut kind_arms: Vec<TokenStream> = Vec::new();
         let mut payloads: Vec<(Ident, TokenStream, bool)> = Vec::new();
         let variants: Vec<TokenStream> = kinds
             .iter()
@@ -856,7 +855,6 @@ impl<'a> TypesGen<'a> {
                 let doc = docs(p.desc);
                 serde_arms.push(quote!(#v = #wire #(| #aliases)*));
                 wires.push(wire.to_string());
-                kind_arms.push(quote!(#enum_name::#v(_) => Some(#wire),));
                 quote!(#doc #v(#ty))
             })
             .collect();
@@ -878,25 +876,11 @@ impl<'a> TypesGen<'a> {
         let doc = docs(t["description"].as_str());
         let has_raw = RAW_ESCAPE.contains(&rname.as_str());
         let serde_raw = has_raw.then(|| quote!(raw Raw;));
-        let field_arm = self
-            .additional(k, t)
-            .map(|_| quote!(#enum_name::Field(f) => Some(f.key.as_str()),));
-        let raw_arm = has_raw.then(|| {
-            quote!(#enum_name::Raw(v) => v.as_object().and_then(|m| m.keys().next()).map(String::as_str),)
-        });
         let mut out = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #enum_name { #(#variants,)* #(#extra)* }
             crate::container_serde! { #enum_name { #(#serde_arms),* } #serde_field #serde_raw }
-            impl #enum_name {
-                /// The kind's name as written in JSON (`terms`, `match`...), or the field
-                /// name of a `{field: ...}` form.
-                #[allow(unreachable_patterns)]
-                pub fn kind_name(&self) -> Option<&str> {
-                    match self { #(#kind_arms)* #field_arm #raw_arm }
-                }
-            }
         };
         // `From` each payload (`TermSuggester` into the suggester kind), where every kind has its
         // own type; not for the query and aggregation containers, whose sugar is hand-written.
@@ -1098,22 +1082,17 @@ impl<'a> TypesGen<'a> {
             }
             let v = format_ident!("{}", vn);
             let path = self.path(&mk, &from);
-            let ty = if self.needs_box(k, item, true) {
-                quote!(Box<#path>)
+            let (ty, arm, wrap) = if self.needs_box(k, item, true) {
+                (
+                    quote!(Box<#path>),
+                    quote!(#v = #wire [box]),
+                    quote!(Box::new(v)),
+                )
             } else {
-                path.clone()
+                (path.clone(), quote!(#v = #wire), quote!(v))
             };
             variants.push(quote!(#v(#ty)));
-            serde_arms.push(if self.needs_box(k, item, true) {
-                quote!(#v = #wire [box])
-            } else {
-                quote!(#v = #wire)
-            });
-            let wrap = if self.needs_box(k, item, true) {
-                quote!(Box::new(v))
-            } else {
-                quote!(v)
-            };
+            serde_arms.push(arm);
             froms.push(quote! {
                 impl From<#path> for #id { fn from(v: #path) -> Self { #id::#v(#wrap) } }
             });
@@ -1190,7 +1169,7 @@ impl<'a> TypesGen<'a> {
         let (mut names, mut reads, mut subs, mut subs_mut, mut buckets, mut values, mut kinds) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut single = vec![];
-        let mut writes = vec![];
+        let mut vnames = vec![];
         let mut wires: Vec<&str> = vec![];
         for item in t["type"]["items"].as_array().into_iter().flatten() {
             let mk = key(&item["type"]);
@@ -1208,7 +1187,7 @@ impl<'a> TypesGen<'a> {
             );
             variants.push(quote!(#[doc = #vdoc] #vn(#path)));
             names.push(quote!(Aggregate::#vn(_) => #wire,));
-            writes.push(quote!(Aggregate::#vn(a) => serde::Serialize::serialize(a, s),));
+            vnames.push(vn.clone());
             wires.push(wire);
             reads.push(quote!(#wire => Some(crate::results::read_as(value).map(Aggregate::#vn)),));
             kinds.push(quote! {
@@ -1265,12 +1244,7 @@ impl<'a> TypesGen<'a> {
             /// that asked for them ([`crate::Aggregations::resolve`]) or from `typed_keys` names.
             #[derive(Debug, Clone, PartialEq)]
             pub enum Aggregate { #(#variants,)* }
-            impl serde::Serialize for Aggregate {
-                #[inline]
-                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    match self { #(#writes)* }
-                }
-            }
+            crate::untagged_serde!(serialize Aggregate { #(#vnames),* });
             impl Aggregate {
                 /// Every result type's name, as `typed_keys` writes it.
                 pub const VARIANTS: &'static [&'static str] = &[#(#wires),*];

@@ -88,14 +88,7 @@ pub enum OneOrMany<T> {
     Many(Vec<T>),
 }
 
-impl<T: Serialize> Serialize for OneOrMany<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            OneOrMany::One(t) => t.serialize(s),
-            OneOrMany::Many(v) => v.serialize(s),
-        }
-    }
-}
+crate::untagged_serde!(serialize OneOrMany<T> { One, Many });
 
 impl<T> OneOrMany<T> {
     /// The values, one or many, as a slice.

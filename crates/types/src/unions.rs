@@ -30,12 +30,14 @@ pub fn no_variant<E: de::Error>(name: &str) -> E {
     ))
 }
 
-/// Reads a container's one key: `read` reads the variant the key names.
+/// Reads a container's one key: `read` reads the variant the key names; `name` gives it
+/// back for the error when a second key follows.
 #[doc(hidden)]
 #[inline]
 pub fn read_one_key<'de, A, T>(
     mut m: A,
     read: impl FnOnce(String, &mut A) -> Result<T, A::Error>,
+    name: impl Fn(&T) -> Option<&str>,
 ) -> Result<T, A::Error>
 where
     A: MapAccess<'de>,
@@ -45,11 +47,11 @@ where
             "expected one key naming the kind, found none",
         ));
     };
-    let first = key.clone();
     let out = read(key, &mut m)?;
     if let Some(other) = m.next_key::<String>()? {
         return Err(de::Error::custom(format_args!(
-            "expected one key naming the kind, found `{first}` and `{other}`"
+            "expected one key naming the kind, found `{}` and `{other}`",
+            name(&out).unwrap_or_default()
         )));
     }
     Ok(out)
@@ -134,13 +136,17 @@ fn unexpected(v: &Value) -> de::Unexpected<'_> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! untagged_serde {
-    ($name:ident $(<$($g:ident),+>)? { $($v:ident),* $(,)? }) => {
+    // `Serialize` alone (an enum read some other way: `Aggregate`, `OneOrMany`).
+    (serialize $name:ident $(<$($g:ident),+>)? { $($v:ident),* $(,)? }) => {
         impl<$($($g: serde::Serialize),+)?> serde::Serialize for $name $(<$($g),+>)? {
             #[inline]
             fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self { $( $name::$v(x) => serde::Serialize::serialize(x, s), )* }
             }
         }
+    };
+    ($name:ident $(<$($g:ident),+>)? { $($v:ident),* $(,)? }) => {
+        $crate::untagged_serde!(serialize $name $(<$($g),+>)? { $($v),* });
         impl<'de, $($($g: serde::de::DeserializeOwned),+)?> serde::Deserialize<'de> for $name $(<$($g),+>)? {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
@@ -156,8 +162,8 @@ macro_rules! untagged_serde {
     };
 }
 
-/// `Serialize` and `Deserialize` for a container (`{"<kind>": payload}`), with
-/// `write_entry` / `read_entry` for a struct it is flattened in. `field` names the variant
+/// `Serialize` and `Deserialize` for a container (`{"<kind>": payload}`), with `kind_name`,
+/// and `write_entry` / `read_entry` for a struct it is flattened in. `field` names the variant
 /// for a key named by the user (`{"<field>": ...}`, a `SingleKey`), `raw` the variant
 /// holding JSON written as given (never read: an unknown kind is an error).
 #[doc(hidden)]
@@ -169,6 +175,16 @@ macro_rules! container_serde {
         $(raw $raw:ident;)?
     ) => {
         impl $name {
+            /// The kind's name as written in JSON (`terms`, `match`...), or the field
+            /// name of a `{field: ...}` form.
+            #[allow(unreachable_patterns)]
+            pub fn kind_name(&self) -> ::core::option::Option<&str> {
+                match self {
+                    $( $name::$v(_) => ::core::option::Option::Some($wire), )*
+                    $( $name::$field(f) => ::core::option::Option::Some(f.key.as_str()), )?
+                    $( $name::$raw(v) => v.as_object().and_then(|m| m.keys().next()).map(::std::string::String::as_str), )?
+                }
+            }
             /// Writes the kind as an entry of the map `m`.
             #[doc(hidden)]
             #[inline]
@@ -209,7 +225,7 @@ macro_rules! container_serde {
                     }
                     #[inline]
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> ::core::result::Result<$name, A::Error> {
-                        $crate::unions::read_one_key(m, $name::read_entry)
+                        $crate::unions::read_one_key(m, $name::read_entry, $name::kind_name)
                     }
                 }
                 d.deserialize_map(V)

@@ -213,86 +213,21 @@ in `buckets` are milliseconds since the Epoch, represented as a floating point n
     ///`geo_line`: GeoLineAggregate
     GeoLine(GeoLineAggregate),
 }
-impl serde::Serialize for Aggregate {
-    #[inline]
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Aggregate::Cardinality(a) => serde::Serialize::serialize(a, s),
-            Aggregate::HdrPercentiles(a) => serde::Serialize::serialize(a, s),
-            Aggregate::HdrPercentileRanks(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TDigestPercentiles(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TDigestPercentileRanks(a) => serde::Serialize::serialize(a, s),
-            Aggregate::PercentilesBucket(a) => serde::Serialize::serialize(a, s),
-            Aggregate::MedianAbsoluteDeviation(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Min(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Max(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Sum(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Avg(a) => serde::Serialize::serialize(a, s),
-            Aggregate::WeightedAvg(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ValueCount(a) => serde::Serialize::serialize(a, s),
-            Aggregate::SimpleValue(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Derivative(a) => serde::Serialize::serialize(a, s),
-            Aggregate::BucketMetricValue(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ChangePoint(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Stats(a) => serde::Serialize::serialize(a, s),
-            Aggregate::StatsBucket(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ExtendedStats(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ExtendedStatsBucket(a) => serde::Serialize::serialize(a, s),
-            Aggregate::CartesianBounds(a) => serde::Serialize::serialize(a, s),
-            Aggregate::CartesianCentroid(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoBounds(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoCentroid(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Histogram(a) => serde::Serialize::serialize(a, s),
-            Aggregate::DateHistogram(a) => serde::Serialize::serialize(a, s),
-            Aggregate::AutoDateHistogram(a) => serde::Serialize::serialize(a, s),
-            Aggregate::VariableWidthHistogram(a) => serde::Serialize::serialize(a, s),
-            Aggregate::StringTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::LongTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::DoubleTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::UnmappedTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::LongRareTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::StringRareTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::UnmappedRareTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::MultiTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Missing(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Nested(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ReverseNested(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Global(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Filter(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Children(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Parent(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Sampler(a) => serde::Serialize::serialize(a, s),
-            Aggregate::UnmappedSampler(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoHashGrid(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoTileGrid(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoHexGrid(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Range(a) => serde::Serialize::serialize(a, s),
-            Aggregate::DateRange(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoDistance(a) => serde::Serialize::serialize(a, s),
-            Aggregate::IpRange(a) => serde::Serialize::serialize(a, s),
-            Aggregate::IpPrefix(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Filters(a) => serde::Serialize::serialize(a, s),
-            Aggregate::AdjacencyMatrix(a) => serde::Serialize::serialize(a, s),
-            Aggregate::SignificantLongTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::SignificantStringTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::UnmappedSignificantTerms(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Composite(a) => serde::Serialize::serialize(a, s),
-            Aggregate::FrequentItemSets(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TimeSeries(a) => serde::Serialize::serialize(a, s),
-            Aggregate::ScriptedMetric(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TopHits(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Inference(a) => serde::Serialize::serialize(a, s),
-            Aggregate::StringStats(a) => serde::Serialize::serialize(a, s),
-            Aggregate::BoxPlot(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TopMetrics(a) => serde::Serialize::serialize(a, s),
-            Aggregate::TTest(a) => serde::Serialize::serialize(a, s),
-            Aggregate::Rate(a) => serde::Serialize::serialize(a, s),
-            Aggregate::CumulativeCardinality(a) => serde::Serialize::serialize(a, s),
-            Aggregate::MatrixStats(a) => serde::Serialize::serialize(a, s),
-            Aggregate::GeoLine(a) => serde::Serialize::serialize(a, s),
-        }
-    }
-}
+crate::untagged_serde!(
+    serialize Aggregate { Cardinality, HdrPercentiles, HdrPercentileRanks,
+    TDigestPercentiles, TDigestPercentileRanks, PercentilesBucket,
+    MedianAbsoluteDeviation, Min, Max, Sum, Avg, WeightedAvg, ValueCount, SimpleValue,
+    Derivative, BucketMetricValue, ChangePoint, Stats, StatsBucket, ExtendedStats,
+    ExtendedStatsBucket, CartesianBounds, CartesianCentroid, GeoBounds, GeoCentroid,
+    Histogram, DateHistogram, AutoDateHistogram, VariableWidthHistogram, StringTerms,
+    LongTerms, DoubleTerms, UnmappedTerms, LongRareTerms, StringRareTerms,
+    UnmappedRareTerms, MultiTerms, Missing, Nested, ReverseNested, Global, Filter,
+    Children, Parent, Sampler, UnmappedSampler, GeoHashGrid, GeoTileGrid, GeoHexGrid,
+    Range, DateRange, GeoDistance, IpRange, IpPrefix, Filters, AdjacencyMatrix,
+    SignificantLongTerms, SignificantStringTerms, UnmappedSignificantTerms, Composite,
+    FrequentItemSets, TimeSeries, ScriptedMetric, TopHits, Inference, StringStats,
+    BoxPlot, TopMetrics, TTest, Rate, CumulativeCardinality, MatrixStats, GeoLine }
+);
 impl Aggregate {
     /// Every result type's name, as `typed_keys` writes it.
     pub const VARIANTS: &'static [&'static str] = &[
@@ -1944,111 +1879,6 @@ crate::container_serde! {
     WeightedAvg = "weighted_avg", VariableWidthHistogram = "variable_width_histogram" }
     raw Raw;
 }
-impl AggregationContainerKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            AggregationContainerKind::AdjacencyMatrix(_) => Some("adjacency_matrix"),
-            AggregationContainerKind::AutoDateHistogram(_) => Some("auto_date_histogram"),
-            AggregationContainerKind::Avg(_) => Some("avg"),
-            AggregationContainerKind::AvgBucket(_) => Some("avg_bucket"),
-            AggregationContainerKind::Boxplot(_) => Some("boxplot"),
-            AggregationContainerKind::BucketScript(_) => Some("bucket_script"),
-            AggregationContainerKind::BucketSelector(_) => Some("bucket_selector"),
-            AggregationContainerKind::BucketSort(_) => Some("bucket_sort"),
-            AggregationContainerKind::BucketCountKsTest(_) => {
-                Some("bucket_count_ks_test")
-            }
-            AggregationContainerKind::BucketCorrelation(_) => Some("bucket_correlation"),
-            AggregationContainerKind::Cardinality(_) => Some("cardinality"),
-            AggregationContainerKind::CartesianBounds(_) => Some("cartesian_bounds"),
-            AggregationContainerKind::CartesianCentroid(_) => Some("cartesian_centroid"),
-            AggregationContainerKind::CategorizeText(_) => Some("categorize_text"),
-            AggregationContainerKind::ChangePoint(_) => Some("change_point"),
-            AggregationContainerKind::Children(_) => Some("children"),
-            AggregationContainerKind::Composite(_) => Some("composite"),
-            AggregationContainerKind::CumulativeCardinality(_) => {
-                Some("cumulative_cardinality")
-            }
-            AggregationContainerKind::CumulativeSum(_) => Some("cumulative_sum"),
-            AggregationContainerKind::DateHistogram(_) => Some("date_histogram"),
-            AggregationContainerKind::DateRange(_) => Some("date_range"),
-            AggregationContainerKind::Derivative(_) => Some("derivative"),
-            AggregationContainerKind::DiversifiedSampler(_) => {
-                Some("diversified_sampler")
-            }
-            AggregationContainerKind::ExtendedStats(_) => Some("extended_stats"),
-            AggregationContainerKind::ExtendedStatsBucket(_) => {
-                Some("extended_stats_bucket")
-            }
-            AggregationContainerKind::FrequentItemSets(_) => Some("frequent_item_sets"),
-            AggregationContainerKind::Filter(_) => Some("filter"),
-            AggregationContainerKind::Filters(_) => Some("filters"),
-            AggregationContainerKind::GeoBounds(_) => Some("geo_bounds"),
-            AggregationContainerKind::GeoCentroid(_) => Some("geo_centroid"),
-            AggregationContainerKind::GeoDistance(_) => Some("geo_distance"),
-            AggregationContainerKind::GeohashGrid(_) => Some("geohash_grid"),
-            AggregationContainerKind::GeoLine(_) => Some("geo_line"),
-            AggregationContainerKind::GeotileGrid(_) => Some("geotile_grid"),
-            AggregationContainerKind::GeohexGrid(_) => Some("geohex_grid"),
-            AggregationContainerKind::Global(_) => Some("global"),
-            AggregationContainerKind::Histogram(_) => Some("histogram"),
-            AggregationContainerKind::IpRange(_) => Some("ip_range"),
-            AggregationContainerKind::IpPrefix(_) => Some("ip_prefix"),
-            AggregationContainerKind::Inference(_) => Some("inference"),
-            AggregationContainerKind::Line(_) => Some("line"),
-            AggregationContainerKind::MatrixStats(_) => Some("matrix_stats"),
-            AggregationContainerKind::Max(_) => Some("max"),
-            AggregationContainerKind::MaxBucket(_) => Some("max_bucket"),
-            AggregationContainerKind::MedianAbsoluteDeviation(_) => {
-                Some("median_absolute_deviation")
-            }
-            AggregationContainerKind::Min(_) => Some("min"),
-            AggregationContainerKind::MinBucket(_) => Some("min_bucket"),
-            AggregationContainerKind::Missing(_) => Some("missing"),
-            AggregationContainerKind::MovingAvg(_) => Some("moving_avg"),
-            AggregationContainerKind::MovingPercentiles(_) => Some("moving_percentiles"),
-            AggregationContainerKind::MovingFn(_) => Some("moving_fn"),
-            AggregationContainerKind::MultiTerms(_) => Some("multi_terms"),
-            AggregationContainerKind::Nested(_) => Some("nested"),
-            AggregationContainerKind::Normalize(_) => Some("normalize"),
-            AggregationContainerKind::Parent(_) => Some("parent"),
-            AggregationContainerKind::PercentileRanks(_) => Some("percentile_ranks"),
-            AggregationContainerKind::Percentiles(_) => Some("percentiles"),
-            AggregationContainerKind::PercentilesBucket(_) => Some("percentiles_bucket"),
-            AggregationContainerKind::Range(_) => Some("range"),
-            AggregationContainerKind::RareTerms(_) => Some("rare_terms"),
-            AggregationContainerKind::Rate(_) => Some("rate"),
-            AggregationContainerKind::ReverseNested(_) => Some("reverse_nested"),
-            AggregationContainerKind::RandomSampler(_) => Some("random_sampler"),
-            AggregationContainerKind::Sampler(_) => Some("sampler"),
-            AggregationContainerKind::ScriptedMetric(_) => Some("scripted_metric"),
-            AggregationContainerKind::SerialDiff(_) => Some("serial_diff"),
-            AggregationContainerKind::SignificantTerms(_) => Some("significant_terms"),
-            AggregationContainerKind::SignificantText(_) => Some("significant_text"),
-            AggregationContainerKind::Stats(_) => Some("stats"),
-            AggregationContainerKind::StatsBucket(_) => Some("stats_bucket"),
-            AggregationContainerKind::StringStats(_) => Some("string_stats"),
-            AggregationContainerKind::Sum(_) => Some("sum"),
-            AggregationContainerKind::SumBucket(_) => Some("sum_bucket"),
-            AggregationContainerKind::Terms(_) => Some("terms"),
-            AggregationContainerKind::TimeSeries(_) => Some("time_series"),
-            AggregationContainerKind::TopHits(_) => Some("top_hits"),
-            AggregationContainerKind::TTest(_) => Some("t_test"),
-            AggregationContainerKind::TopMetrics(_) => Some("top_metrics"),
-            AggregationContainerKind::ValueCount(_) => Some("value_count"),
-            AggregationContainerKind::WeightedAvg(_) => Some("weighted_avg"),
-            AggregationContainerKind::VariableWidthHistogram(_) => {
-                Some("variable_width_histogram")
-            }
-            AggregationContainerKind::Raw(v) => {
-                v.as_object().and_then(|m| m.keys().next()).map(String::as_str)
-            }
-        }
-    }
-}
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregationContainer {
     /// The kind, with its parameters.
@@ -2770,23 +2600,6 @@ crate::container_serde! {
     = "indeterminable", NonStationary = "non_stationary", Spike = "spike", Stationary =
     "stationary", StepChange = "step_change", TrendChange = "trend_change" }
 }
-impl ChangeType {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            ChangeType::Dip(_) => Some("dip"),
-            ChangeType::DistributionChange(_) => Some("distribution_change"),
-            ChangeType::Indeterminable(_) => Some("indeterminable"),
-            ChangeType::NonStationary(_) => Some("non_stationary"),
-            ChangeType::Spike(_) => Some("spike"),
-            ChangeType::Stationary(_) => Some("stationary"),
-            ChangeType::StepChange(_) => Some("step_change"),
-            ChangeType::TrendChange(_) => Some("trend_change"),
-        }
-    }
-}
 impl From<Dip> for ChangeType {
     fn from(x: Dip) -> Self {
         ChangeType::Dip(x)
@@ -2954,19 +2767,6 @@ pub enum CompositeAggregationSource {
 crate::container_serde! {
     CompositeAggregationSource { Terms = "terms", Histogram = "histogram", DateHistogram
     = "date_histogram", GeotileGrid = "geotile_grid" }
-}
-impl CompositeAggregationSource {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            CompositeAggregationSource::Terms(_) => Some("terms"),
-            CompositeAggregationSource::Histogram(_) => Some("histogram"),
-            CompositeAggregationSource::DateHistogram(_) => Some("date_histogram"),
-            CompositeAggregationSource::GeotileGrid(_) => Some("geotile_grid"),
-        }
-    }
 }
 impl From<CompositeTermsAggregation> for CompositeAggregationSource {
     fn from(x: CompositeTermsAggregation) -> Self {
@@ -4410,17 +4210,6 @@ crate::container_serde! {
     InferenceConfigContainer { Regression = "regression", Classification =
     "classification" }
 }
-impl InferenceConfigContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            InferenceConfigContainer::Regression(_) => Some("regression"),
-            InferenceConfigContainer::Classification(_) => Some("classification"),
-        }
-    }
-}
 impl From<super::ml::RegressionInferenceOptions> for InferenceConfigContainer {
     fn from(x: super::ml::RegressionInferenceOptions) -> Self {
         InferenceConfigContainer::Regression(x)
@@ -5096,17 +4885,6 @@ pub enum MultiTermLookupKind {
 }
 crate::container_serde! {
     MultiTermLookupKind { Field = "field", Script = "script" }
-}
-impl MultiTermLookupKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            MultiTermLookupKind::Field(_) => Some("field"),
-            MultiTermLookupKind::Script(_) => Some("script"),
-        }
-    }
 }
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiTermLookup {

@@ -165,19 +165,6 @@ crate::container_serde! {
     OperationContainer { Index = "index", Create = "create", Update = "update", Delete =
     "delete" }
 }
-impl OperationContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            OperationContainer::Index(_) => Some("index"),
-            OperationContainer::Create(_) => Some("create"),
-            OperationContainer::Update(_) => Some("update"),
-            OperationContainer::Delete(_) => Some("delete"),
-        }
-    }
-}
 impl From<IndexOperation> for OperationContainer {
     fn from(x: IndexOperation) -> Self {
         OperationContainer::Index(x)

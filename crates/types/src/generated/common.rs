@@ -935,18 +935,6 @@ crate::container_serde! {
     QueryVectorBuilder { Embedding = "embedding", TextEmbedding = "text_embedding",
     Lookup = "lookup" }
 }
-impl QueryVectorBuilder {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            QueryVectorBuilder::Embedding(_) => Some("embedding"),
-            QueryVectorBuilder::TextEmbedding(_) => Some("text_embedding"),
-            QueryVectorBuilder::Lookup(_) => Some("lookup"),
-        }
-    }
-}
 impl From<Embedding> for QueryVectorBuilder {
     fn from(x: Embedding) -> Self {
         QueryVectorBuilder::Embedding(x)
@@ -1029,16 +1017,6 @@ pub enum RankContainer {
 }
 crate::container_serde! {
     RankContainer { Rrf = "rrf" }
-}
-impl RankContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            RankContainer::Rrf(_) => Some("rrf"),
-        }
-    }
 }
 impl From<RrfRank> for RankContainer {
     fn from(x: RrfRank) -> Self {
@@ -1262,26 +1240,6 @@ crate::container_serde! {
     RetrieverContainer { Standard = "standard", Knn = "knn", Rrf = "rrf",
     TextSimilarityReranker = "text_similarity_reranker", Rule = "rule", Rescorer =
     "rescorer", Linear = "linear", Pinned = "pinned", Diversify = "diversify" }
-}
-impl RetrieverContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            RetrieverContainer::Standard(_) => Some("standard"),
-            RetrieverContainer::Knn(_) => Some("knn"),
-            RetrieverContainer::Rrf(_) => Some("rrf"),
-            RetrieverContainer::TextSimilarityReranker(_) => {
-                Some("text_similarity_reranker")
-            }
-            RetrieverContainer::Rule(_) => Some("rule"),
-            RetrieverContainer::Rescorer(_) => Some("rescorer"),
-            RetrieverContainer::Linear(_) => Some("linear"),
-            RetrieverContainer::Pinned(_) => Some("pinned"),
-            RetrieverContainer::Diversify(_) => Some("diversify"),
-        }
-    }
 }
 impl From<StandardRetriever> for RetrieverContainer {
     fn from(x: StandardRetriever) -> Self {
@@ -1615,20 +1573,6 @@ crate::container_serde! {
     SortOptions { Score = "_score", Doc = "_doc", GeoDistance = "_geo_distance", Script =
     "_script" } field Field;
 }
-impl SortOptions {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            SortOptions::Score(_) => Some("_score"),
-            SortOptions::Doc(_) => Some("_doc"),
-            SortOptions::GeoDistance(_) => Some("_geo_distance"),
-            SortOptions::Script(_) => Some("_script"),
-            SortOptions::Field(f) => Some(f.key.as_str()),
-        }
-    }
-}
 crate::spec_enum! {
     SortOrder { #[doc = " Ascending (smallest to largest)"] Asc = "asc", #[doc =
     " Descending (largest to smallest)"] Desc = "desc" }
@@ -1855,12 +1799,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
     TransformContainer { Chain(Vec < TransformContainer >), Script(ScriptTransform),
     Search(SearchTransform), } crate ::container_serde! { TransformContainer { Chain =
-    "chain", Script = "script", Search = "search" } } impl TransformContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { TransformContainer::Chain(_) =>
-    Some("chain"), TransformContainer::Script(_) => Some("script"),
-    TransformContainer::Search(_) => Some("search"), } } }
+    "chain", Script = "script", Search = "search" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices", feature = "ns-nodes"))] crate ::api_struct! {

@@ -31,13 +31,7 @@ crate::gated! {
     Identifier(String), #[doc =
     " Interpret the parameter as a pattern, such as an index or field name pattern."]
     Pattern(String), } crate ::container_serde! { ClassifiedNamedParameter { Value =
-    "value", Identifier = "identifier", Pattern = "pattern" } } impl
-    ClassifiedNamedParameter { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ClassifiedNamedParameter::Value(_) =>
-    Some("value"), ClassifiedNamedParameter::Identifier(_) => Some("identifier"),
-    ClassifiedNamedParameter::Pattern(_) => Some("pattern"), } } }
+    "value", Identifier = "identifier", Pattern = "pattern" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] crate ::api_struct! { #[doc =
@@ -229,14 +223,7 @@ crate::gated! {
     TableValuesContainer { Integer(Vec < TableValuesIntegerValue >), Keyword(Vec <
     TableValuesKeywordValue >), Long(Vec < TableValuesLongValue >), Double(Vec <
     TableValuesLongDouble >), } crate ::container_serde! { TableValuesContainer { Integer
-    = "integer", Keyword = "keyword", Long = "long", Double = "double" } } impl
-    TableValuesContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { TableValuesContainer::Integer(_) =>
-    Some("integer"), TableValuesContainer::Keyword(_) => Some("keyword"),
-    TableValuesContainer::Long(_) => Some("long"), TableValuesContainer::Double(_) =>
-    Some("double"), } } }
+    = "integer", Keyword = "keyword", Long = "long", Double = "double" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-esql"))] pub type TableValuesIntegerValue = crate ::OneOrMany

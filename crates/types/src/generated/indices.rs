@@ -1989,14 +1989,7 @@ crate::gated! {
     " A data stream’s write index cannot be deleted because it is the write index."]
     DeleteBackingIndex(IndexAndDataStreamAction), } crate ::container_serde! {
     ModifyDataStreamAction { AddBackingIndex = "add_backing_index", RemoveBackingIndex =
-    "remove_backing_index", DeleteBackingIndex = "delete_backing_index" } } impl
-    ModifyDataStreamAction { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ModifyDataStreamAction::AddBackingIndex(_)
-    => Some("add_backing_index"), ModifyDataStreamAction::RemoveBackingIndex(_) =>
-    Some("remove_backing_index"), ModifyDataStreamAction::DeleteBackingIndex(_) =>
-    Some("delete_backing_index"), } } }
+    "remove_backing_index", DeleteBackingIndex = "delete_backing_index" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request
@@ -3028,18 +3021,12 @@ crate::gated! {
     " Deletes an index."] #[doc =
     " You cannot use this action on aliases or data streams."]
     RemoveIndex(RemoveIndexAction), } crate ::container_serde! { UpdateAliasesAction {
-    Add = "add", Remove = "remove", RemoveIndex = "remove_index" } } impl
-    UpdateAliasesAction { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { UpdateAliasesAction::Add(_) => Some("add"),
-    UpdateAliasesAction::Remove(_) => Some("remove"), UpdateAliasesAction::RemoveIndex(_)
-    => Some("remove_index"), } } } impl From < AddAction > for UpdateAliasesAction { fn
-    from(x : AddAction) -> Self { UpdateAliasesAction::Add(x) } } impl From <
-    RemoveAction > for UpdateAliasesAction { fn from(x : RemoveAction) -> Self {
-    UpdateAliasesAction::Remove(x) } } impl From < RemoveIndexAction > for
-    UpdateAliasesAction { fn from(x : RemoveIndexAction) -> Self {
-    UpdateAliasesAction::RemoveIndex(x) } }
+    Add = "add", Remove = "remove", RemoveIndex = "remove_index" } } impl From <
+    AddAction > for UpdateAliasesAction { fn from(x : AddAction) -> Self {
+    UpdateAliasesAction::Add(x) } } impl From < RemoveAction > for UpdateAliasesAction {
+    fn from(x : RemoveAction) -> Self { UpdateAliasesAction::Remove(x) } } impl From <
+    RemoveIndexAction > for UpdateAliasesAction { fn from(x : RemoveIndexAction) -> Self
+    { UpdateAliasesAction::RemoveIndex(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-indices"))] crate ::api_struct! { #[derive(Default)] request

@@ -818,14 +818,7 @@ crate::gated! {
     EmbeddingsBytes(Vec < DenseEmbeddingByteResult >), EmbeddingsBits(Vec <
     DenseEmbeddingByteResult >), Embeddings(Vec < DenseEmbeddingResult >), } crate
     ::container_serde! { EmbeddingInferenceResult { EmbeddingsBytes = "embeddings_bytes",
-    EmbeddingsBits = "embeddings_bits", Embeddings = "embeddings" } } impl
-    EmbeddingInferenceResult { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { EmbeddingInferenceResult::EmbeddingsBytes(_)
-    => Some("embeddings_bytes"), EmbeddingInferenceResult::EmbeddingsBits(_) =>
-    Some("embeddings_bits"), EmbeddingInferenceResult::Embeddings(_) =>
-    Some("embeddings"), } } }
+    EmbeddingsBits = "embeddings_bits", Embeddings = "embeddings" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] #[doc =
@@ -1554,19 +1547,7 @@ crate::gated! {
     "embeddings_bytes", EmbeddingsBits = "embeddings_bits", Embeddings = "embeddings",
     TextEmbeddingBytes = "text_embedding_bytes", TextEmbeddingBits =
     "text_embedding_bits", TextEmbedding = "text_embedding", SparseEmbedding =
-    "sparse_embedding", Completion = "completion", Rerank = "rerank" } } impl
-    InferenceResult { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { InferenceResult::EmbeddingsBytes(_) =>
-    Some("embeddings_bytes"), InferenceResult::EmbeddingsBits(_) =>
-    Some("embeddings_bits"), InferenceResult::Embeddings(_) => Some("embeddings"),
-    InferenceResult::TextEmbeddingBytes(_) => Some("text_embedding_bytes"),
-    InferenceResult::TextEmbeddingBits(_) => Some("text_embedding_bits"),
-    InferenceResult::TextEmbedding(_) => Some("text_embedding"),
-    InferenceResult::SparseEmbedding(_) => Some("sparse_embedding"),
-    InferenceResult::Completion(_) => Some("completion"), InferenceResult::Rerank(_) =>
-    Some("rerank"), } } }
+    "sparse_embedding", Completion = "completion", Rerank = "rerank" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::spec_enum! { JinaAIElementType { Binary
@@ -1961,12 +1942,7 @@ crate::gated! {
     " The list of allowed cloud service provider regions."] #[doc =
     " Mutually exclusive with `allowed_geos`."] AllowedRegions(Vec < CspRegion >), }
     crate ::container_serde! { RegionPolicy { AllowedGeos = "allowed_geos",
-    AllowedRegions = "allowed_regions" } } impl RegionPolicy { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { RegionPolicy::AllowedGeos(_) =>
-    Some("allowed_geos"), RegionPolicy::AllowedRegions(_) => Some("allowed_regions"), } }
-    }
+    AllowedRegions = "allowed_regions" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =
@@ -2206,13 +2182,7 @@ crate::gated! {
     DenseEmbeddingByteResult >), TextEmbedding(Vec < DenseEmbeddingResult >), } crate
     ::container_serde! { TextEmbeddingInferenceResult { TextEmbeddingBytes =
     "text_embedding_bytes", TextEmbeddingBits = "text_embedding_bits", TextEmbedding =
-    "text_embedding" } } impl TextEmbeddingInferenceResult { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    TextEmbeddingInferenceResult::TextEmbeddingBytes(_) => Some("text_embedding_bytes"),
-    TextEmbeddingInferenceResult::TextEmbeddingBits(_) => Some("text_embedding_bits"),
-    TextEmbeddingInferenceResult::TextEmbedding(_) => Some("text_embedding"), } } }
+    "text_embedding" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-inference"))] crate ::api_struct! { #[doc =

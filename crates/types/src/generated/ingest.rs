@@ -293,13 +293,8 @@ crate::gated! {
     " A provider (either `maxmind` or `ipinfo`) must be specified. The web and local providers can be returned as read only configurations."]
     #[derive(Debug, Clone, PartialEq)] pub enum DatabaseConfigurationKind {
     Maxmind(Maxmind), Ipinfo(Ipinfo), } crate ::container_serde! {
-    DatabaseConfigurationKind { Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl
-    DatabaseConfigurationKind { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { DatabaseConfigurationKind::Maxmind(_) =>
-    Some("maxmind"), DatabaseConfigurationKind::Ipinfo(_) => Some("ipinfo"), } } } impl
-    From < Maxmind > for DatabaseConfigurationKind { fn from(x : Maxmind) -> Self {
+    DatabaseConfigurationKind { Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl From <
+    Maxmind > for DatabaseConfigurationKind { fn from(x : Maxmind) -> Self {
     DatabaseConfigurationKind::Maxmind(x) } } impl From < Ipinfo > for
     DatabaseConfigurationKind { fn from(x : Ipinfo) -> Self {
     DatabaseConfigurationKind::Ipinfo(x) } } #[doc =
@@ -340,14 +335,7 @@ crate::gated! {
     #[cfg(any(feature = "ns-ingest"))] #[derive(Debug, Clone, PartialEq)] pub enum
     DatabaseConfigurationFullKind { Web(Web), Local(Local), Maxmind(Maxmind),
     Ipinfo(Ipinfo), } crate ::container_serde! { DatabaseConfigurationFullKind { Web =
-    "web", Local = "local", Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl
-    DatabaseConfigurationFullKind { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { DatabaseConfigurationFullKind::Web(_) =>
-    Some("web"), DatabaseConfigurationFullKind::Local(_) => Some("local"),
-    DatabaseConfigurationFullKind::Maxmind(_) => Some("maxmind"),
-    DatabaseConfigurationFullKind::Ipinfo(_) => Some("ipinfo"), } } } impl From < Web >
+    "web", Local = "local", Maxmind = "maxmind", Ipinfo = "ipinfo" } } impl From < Web >
     for DatabaseConfigurationFullKind { fn from(x : Web) -> Self {
     DatabaseConfigurationFullKind::Web(x) } } impl From < Local > for
     DatabaseConfigurationFullKind { fn from(x : Local) -> Self {
@@ -862,12 +850,7 @@ crate::gated! {
     " Classification configuration for inference."]
     Classification(InferenceConfigClassification), } crate ::container_serde! {
     InferenceConfig { Regression = "regression", Classification = "classification" } }
-    impl InferenceConfig { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { InferenceConfig::Regression(_) =>
-    Some("regression"), InferenceConfig::Classification(_) => Some("classification"), } }
-    } impl From < InferenceConfigRegression > for InferenceConfig { fn from(x :
+    impl From < InferenceConfigRegression > for InferenceConfig { fn from(x :
     InferenceConfigRegression) -> Self { InferenceConfig::Regression(x) } } impl From <
     InferenceConfigClassification > for InferenceConfig { fn from(x :
     InferenceConfigClassification) -> Self { InferenceConfig::Classification(x) } }
@@ -1429,46 +1412,10 @@ crate::gated! {
     = "reroute", Script = "script", Set = "set", SetSecurityUser = "set_security_user",
     Sort = "sort", Split = "split", Terminate = "terminate", Trim = "trim", Uppercase =
     "uppercase", Urldecode = "urldecode", UriParts = "uri_parts", UserAgent =
-    "user_agent" } } impl ProcessorContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ProcessorContainer::Append(_) =>
-    Some("append"), ProcessorContainer::Attachment(_) => Some("attachment"),
-    ProcessorContainer::Bytes(_) => Some("bytes"), ProcessorContainer::Cef(_) =>
-    Some("cef"), ProcessorContainer::Circle(_) => Some("circle"),
-    ProcessorContainer::CommunityId(_) => Some("community_id"),
-    ProcessorContainer::Convert(_) => Some("convert"), ProcessorContainer::Csv(_) =>
-    Some("csv"), ProcessorContainer::Date(_) => Some("date"),
-    ProcessorContainer::DateIndexName(_) => Some("date_index_name"),
-    ProcessorContainer::Dissect(_) => Some("dissect"), ProcessorContainer::DotExpander(_)
-    => Some("dot_expander"), ProcessorContainer::Drop(_) => Some("drop"),
-    ProcessorContainer::Enrich(_) => Some("enrich"), ProcessorContainer::Fail(_) =>
-    Some("fail"), ProcessorContainer::Fingerprint(_) => Some("fingerprint"),
-    ProcessorContainer::Foreach(_) => Some("foreach"), ProcessorContainer::IpLocation(_)
-    => Some("ip_location"), ProcessorContainer::GeoGrid(_) => Some("geo_grid"),
-    ProcessorContainer::Geoip(_) => Some("geoip"), ProcessorContainer::Grok(_) =>
-    Some("grok"), ProcessorContainer::Gsub(_) => Some("gsub"),
-    ProcessorContainer::HtmlStrip(_) => Some("html_strip"),
-    ProcessorContainer::Inference(_) => Some("inference"), ProcessorContainer::Join(_) =>
-    Some("join"), ProcessorContainer::Json(_) => Some("json"), ProcessorContainer::Kv(_)
-    => Some("kv"), ProcessorContainer::Lowercase(_) => Some("lowercase"),
-    ProcessorContainer::NetworkDirection(_) => Some("network_direction"),
-    ProcessorContainer::Pipeline(_) => Some("pipeline"), ProcessorContainer::Redact(_) =>
-    Some("redact"), ProcessorContainer::RegisteredDomain(_) => Some("registered_domain"),
-    ProcessorContainer::Remove(_) => Some("remove"), ProcessorContainer::Rename(_) =>
-    Some("rename"), ProcessorContainer::Reroute(_) => Some("reroute"),
-    ProcessorContainer::Script(_) => Some("script"), ProcessorContainer::Set(_) =>
-    Some("set"), ProcessorContainer::SetSecurityUser(_) => Some("set_security_user"),
-    ProcessorContainer::Sort(_) => Some("sort"), ProcessorContainer::Split(_) =>
-    Some("split"), ProcessorContainer::Terminate(_) => Some("terminate"),
-    ProcessorContainer::Trim(_) => Some("trim"), ProcessorContainer::Uppercase(_) =>
-    Some("uppercase"), ProcessorContainer::Urldecode(_) => Some("urldecode"),
-    ProcessorContainer::UriParts(_) => Some("uri_parts"),
-    ProcessorContainer::UserAgent(_) => Some("user_agent"), } } } impl From <
-    AppendProcessor > for ProcessorContainer { fn from(x : AppendProcessor) -> Self {
-    ProcessorContainer::Append(x) } } impl From < AttachmentProcessor > for
-    ProcessorContainer { fn from(x : AttachmentProcessor) -> Self {
-    ProcessorContainer::Attachment(x) } } impl From < BytesProcessor > for
+    "user_agent" } } impl From < AppendProcessor > for ProcessorContainer { fn from(x :
+    AppendProcessor) -> Self { ProcessorContainer::Append(x) } } impl From <
+    AttachmentProcessor > for ProcessorContainer { fn from(x : AttachmentProcessor) ->
+    Self { ProcessorContainer::Attachment(x) } } impl From < BytesProcessor > for
     ProcessorContainer { fn from(x : BytesProcessor) -> Self {
     ProcessorContainer::Bytes(x) } } impl From < CefProcessor > for ProcessorContainer {
     fn from(x : CefProcessor) -> Self { ProcessorContainer::Cef(x) } } impl From <

@@ -1129,17 +1129,6 @@ pub enum DynamicTemplateKind {
 crate::container_serde! {
     DynamicTemplateKind { Mapping = "mapping", Runtime = "runtime" }
 }
-impl DynamicTemplateKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            DynamicTemplateKind::Mapping(_) => Some("mapping"),
-            DynamicTemplateKind::Runtime(_) => Some("runtime"),
-        }
-    }
-}
 #[derive(Debug, Clone, PartialEq)]
 pub struct DynamicTemplate {
     /// The kind, with its parameters.

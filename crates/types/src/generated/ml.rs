@@ -724,13 +724,7 @@ crate::gated! {
     " The configuration information necessary to perform regression. NOTE: Advanced parameters are for fine-tuning regression analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters."]
     Regression(DataframeAnalysisRegression), } crate ::container_serde! {
     DataframeAnalysisContainer { Classification = "classification", OutlierDetection =
-    "outlier_detection", Regression = "regression" } } impl DataframeAnalysisContainer {
-    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self {
-    DataframeAnalysisContainer::Classification(_) => Some("classification"),
-    DataframeAnalysisContainer::OutlierDetection(_) => Some("outlier_detection"),
-    DataframeAnalysisContainer::Regression(_) => Some("regression"), } } } impl From <
+    "outlier_detection", Regression = "regression" } } impl From <
     DataframeAnalysisClassification > for DataframeAnalysisContainer { fn from(x :
     DataframeAnalysisClassification) -> Self {
     DataframeAnalysisContainer::Classification(x) } } impl From <
@@ -756,16 +750,7 @@ crate::gated! {
     ::container_serde! { DataframeAnalysisFeatureProcessor { FrequencyEncoding =
     "frequency_encoding", MultiEncoding = "multi_encoding", NGramEncoding =
     "n_gram_encoding", OneHotEncoding = "one_hot_encoding", TargetMeanEncoding =
-    "target_mean_encoding" } } impl DataframeAnalysisFeatureProcessor { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    DataframeAnalysisFeatureProcessor::FrequencyEncoding(_) =>
-    Some("frequency_encoding"), DataframeAnalysisFeatureProcessor::MultiEncoding(_) =>
-    Some("multi_encoding"), DataframeAnalysisFeatureProcessor::NGramEncoding(_) =>
-    Some("n_gram_encoding"), DataframeAnalysisFeatureProcessor::OneHotEncoding(_) =>
-    Some("one_hot_encoding"), DataframeAnalysisFeatureProcessor::TargetMeanEncoding(_) =>
-    Some("target_mean_encoding"), } } } impl From <
+    "target_mean_encoding" } } impl From <
     DataframeAnalysisFeatureProcessorFrequencyEncoding > for
     DataframeAnalysisFeatureProcessor { fn from(x :
     DataframeAnalysisFeatureProcessorFrequencyEncoding) -> Self {
@@ -1031,15 +1016,7 @@ crate::gated! {
     RegressionStats(DataframeAnalyticsStatsHyperparameters), } crate ::container_serde! {
     DataframeAnalyticsStatsContainer { ClassificationStats = "classification_stats",
     OutlierDetectionStats = "outlier_detection_stats", RegressionStats =
-    "regression_stats" } } impl DataframeAnalyticsStatsContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    DataframeAnalyticsStatsContainer::ClassificationStats(_) =>
-    Some("classification_stats"),
-    DataframeAnalyticsStatsContainer::OutlierDetectionStats(_) =>
-    Some("outlier_detection_stats"), DataframeAnalyticsStatsContainer::RegressionStats(_)
-    => Some("regression_stats"), } } }
+    "regression_stats" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::api_struct! { #[derive(Default)] response
@@ -1172,13 +1149,7 @@ crate::gated! {
     " Regression evaluation evaluates the results of a regression analysis which outputs a prediction of values."]
     Regression(DataframeEvaluationRegression), } crate ::container_serde! {
     DataframeEvaluationContainer { Classification = "classification", OutlierDetection =
-    "outlier_detection", Regression = "regression" } } impl DataframeEvaluationContainer
-    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self {
-    DataframeEvaluationContainer::Classification(_) => Some("classification"),
-    DataframeEvaluationContainer::OutlierDetection(_) => Some("outlier_detection"),
-    DataframeEvaluationContainer::Regression(_) => Some("regression"), } } } impl From <
+    "outlier_detection", Regression = "regression" } } impl From <
     DataframeEvaluationClassification > for DataframeEvaluationContainer { fn from(x :
     DataframeEvaluationClassification) -> Self {
     DataframeEvaluationContainer::Classification(x) } } impl From <
@@ -1622,23 +1593,8 @@ crate::gated! {
     = "zero_shot_classification", FillMask = "fill_mask", LearningToRank =
     "learning_to_rank", Ner = "ner", PassThrough = "pass_through", TextEmbedding =
     "text_embedding", TextExpansion = "text_expansion", QuestionAnswering =
-    "question_answering" } } impl InferenceConfigCreateContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    InferenceConfigCreateContainer::Regression(_) => Some("regression"),
-    InferenceConfigCreateContainer::Classification(_) => Some("classification"),
-    InferenceConfigCreateContainer::TextClassification(_) => Some("text_classification"),
-    InferenceConfigCreateContainer::ZeroShotClassification(_) =>
-    Some("zero_shot_classification"), InferenceConfigCreateContainer::FillMask(_) =>
-    Some("fill_mask"), InferenceConfigCreateContainer::LearningToRank(_) =>
-    Some("learning_to_rank"), InferenceConfigCreateContainer::Ner(_) => Some("ner"),
-    InferenceConfigCreateContainer::PassThrough(_) => Some("pass_through"),
-    InferenceConfigCreateContainer::TextEmbedding(_) => Some("text_embedding"),
-    InferenceConfigCreateContainer::TextExpansion(_) => Some("text_expansion"),
-    InferenceConfigCreateContainer::QuestionAnswering(_) => Some("question_answering"), }
-    } } impl From < RegressionInferenceOptions > for InferenceConfigCreateContainer { fn
-    from(x : RegressionInferenceOptions) -> Self {
+    "question_answering" } } impl From < RegressionInferenceOptions > for
+    InferenceConfigCreateContainer { fn from(x : RegressionInferenceOptions) -> Self {
     InferenceConfigCreateContainer::Regression(x) } } impl From <
     ClassificationInferenceOptions > for InferenceConfigCreateContainer { fn from(x :
     ClassificationInferenceOptions) -> Self {
@@ -1691,26 +1647,11 @@ crate::gated! {
     Classification = "classification", TextClassification = "text_classification",
     ZeroShotClassification = "zero_shot_classification", FillMask = "fill_mask", Ner =
     "ner", PassThrough = "pass_through", TextEmbedding = "text_embedding", TextExpansion
-    = "text_expansion", QuestionAnswering = "question_answering" } } impl
-    InferenceConfigUpdateContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    InferenceConfigUpdateContainer::Regression(_) => Some("regression"),
-    InferenceConfigUpdateContainer::Classification(_) => Some("classification"),
-    InferenceConfigUpdateContainer::TextClassification(_) => Some("text_classification"),
-    InferenceConfigUpdateContainer::ZeroShotClassification(_) =>
-    Some("zero_shot_classification"), InferenceConfigUpdateContainer::FillMask(_) =>
-    Some("fill_mask"), InferenceConfigUpdateContainer::Ner(_) => Some("ner"),
-    InferenceConfigUpdateContainer::PassThrough(_) => Some("pass_through"),
-    InferenceConfigUpdateContainer::TextEmbedding(_) => Some("text_embedding"),
-    InferenceConfigUpdateContainer::TextExpansion(_) => Some("text_expansion"),
-    InferenceConfigUpdateContainer::QuestionAnswering(_) => Some("question_answering"), }
-    } } impl From < RegressionInferenceOptions > for InferenceConfigUpdateContainer { fn
-    from(x : RegressionInferenceOptions) -> Self {
-    InferenceConfigUpdateContainer::Regression(x) } } impl From <
-    ClassificationInferenceOptions > for InferenceConfigUpdateContainer { fn from(x :
-    ClassificationInferenceOptions) -> Self {
+    = "text_expansion", QuestionAnswering = "question_answering" } } impl From <
+    RegressionInferenceOptions > for InferenceConfigUpdateContainer { fn from(x :
+    RegressionInferenceOptions) -> Self { InferenceConfigUpdateContainer::Regression(x) }
+    } impl From < ClassificationInferenceOptions > for InferenceConfigUpdateContainer {
+    fn from(x : ClassificationInferenceOptions) -> Self {
     InferenceConfigUpdateContainer::Classification(x) } } impl From <
     TextClassificationInferenceUpdateOptions > for InferenceConfigUpdateContainer { fn
     from(x : TextClassificationInferenceUpdateOptions) -> Self {
@@ -2537,15 +2478,7 @@ crate::gated! {
     #[doc = " Indicates RoBERTa tokenization and its options"]
     Roberta(NlpRobertaTokenizationConfig), XlmRoberta(XlmRobertaTokenizationConfig), }
     crate ::container_serde! { TokenizationConfigContainer { Bert = "bert", BertJa =
-    "bert_ja", Mpnet = "mpnet", Roberta = "roberta", XlmRoberta = "xlm_roberta" } } impl
-    TokenizationConfigContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { TokenizationConfigContainer::Bert(_) =>
-    Some("bert"), TokenizationConfigContainer::BertJa(_) => Some("bert_ja"),
-    TokenizationConfigContainer::Mpnet(_) => Some("mpnet"),
-    TokenizationConfigContainer::Roberta(_) => Some("roberta"),
-    TokenizationConfigContainer::XlmRoberta(_) => Some("xlm_roberta"), } } }
+    "bert_ja", Mpnet = "mpnet", Roberta = "roberta", XlmRoberta = "xlm_roberta" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-ml"))] crate ::spec_enum! { TokenizationTruncate { First =
@@ -4119,14 +4052,8 @@ crate::gated! {
     OneHotEncoding(OneHotEncodingPreprocessor),
     TargetMeanEncoding(TargetMeanEncodingPreprocessor), } crate ::container_serde! {
     Preprocessor { FrequencyEncoding = "frequency_encoding", OneHotEncoding =
-    "one_hot_encoding", TargetMeanEncoding = "target_mean_encoding" } } impl Preprocessor
-    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self {
-    Preprocessor::FrequencyEncoding(_) => Some("frequency_encoding"),
-    Preprocessor::OneHotEncoding(_) => Some("one_hot_encoding"),
-    Preprocessor::TargetMeanEncoding(_) => Some("target_mean_encoding"), } } } impl From
-    < FrequencyEncodingPreprocessor > for Preprocessor { fn from(x :
+    "one_hot_encoding", TargetMeanEncoding = "target_mean_encoding" } } impl From <
+    FrequencyEncodingPreprocessor > for Preprocessor { fn from(x :
     FrequencyEncodingPreprocessor) -> Self { Preprocessor::FrequencyEncoding(x) } } impl
     From < OneHotEncodingPreprocessor > for Preprocessor { fn from(x :
     OneHotEncodingPreprocessor) -> Self { Preprocessor::OneHotEncoding(x) } } impl From <

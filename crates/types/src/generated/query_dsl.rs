@@ -491,21 +491,6 @@ crate::container_serde! {
     FieldValueFactor = "field_value_factor", RandomScore = "random_score", ScriptScore =
     "script_score" }
 }
-impl FunctionScoreContainerKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            FunctionScoreContainerKind::Exp(_) => Some("exp"),
-            FunctionScoreContainerKind::Gauss(_) => Some("gauss"),
-            FunctionScoreContainerKind::Linear(_) => Some("linear"),
-            FunctionScoreContainerKind::FieldValueFactor(_) => Some("field_value_factor"),
-            FunctionScoreContainerKind::RandomScore(_) => Some("random_score"),
-            FunctionScoreContainerKind::ScriptScore(_) => Some("script_score"),
-        }
-    }
-}
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionScoreContainer {
     /// The kind, with its parameters.
@@ -812,20 +797,6 @@ crate::container_serde! {
     GeoGridQuery { Boost = "boost", Name = "_name", Geotile = "geotile", Geohash =
     "geohash", Geohex = "geohex" }
 }
-impl GeoGridQuery {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            GeoGridQuery::Boost(_) => Some("boost"),
-            GeoGridQuery::Name(_) => Some("_name"),
-            GeoGridQuery::Geotile(_) => Some("geotile"),
-            GeoGridQuery::Geohash(_) => Some("geohash"),
-            GeoGridQuery::Geohex(_) => Some("geohex"),
-        }
-    }
-}
 crate::api_struct! {
     #[derive(Default)] request GeoPolygonPoints { opt points["points"] : Option < Vec <
     super::common::GeoLocation > > }
@@ -1078,23 +1049,6 @@ crate::container_serde! {
     "match", Prefix = "prefix", Range = "range", Regexp = "regexp", Wildcard = "wildcard"
     }
 }
-impl IntervalsContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            IntervalsContainer::AllOf(_) => Some("all_of"),
-            IntervalsContainer::AnyOf(_) => Some("any_of"),
-            IntervalsContainer::Fuzzy(_) => Some("fuzzy"),
-            IntervalsContainer::Match(_) => Some("match"),
-            IntervalsContainer::Prefix(_) => Some("prefix"),
-            IntervalsContainer::Range(_) => Some("range"),
-            IntervalsContainer::Regexp(_) => Some("regexp"),
-            IntervalsContainer::Wildcard(_) => Some("wildcard"),
-        }
-    }
-}
 impl From<IntervalsAllOf> for IntervalsContainer {
     fn from(x: IntervalsAllOf) -> Self {
         IntervalsContainer::AllOf(Box::new(x))
@@ -1162,24 +1116,6 @@ crate::container_serde! {
     Containing = "containing", NotContainedBy = "not_contained_by", NotContaining =
     "not_containing", NotOverlapping = "not_overlapping", Overlapping = "overlapping",
     Script = "script" }
-}
-impl IntervalsFilter {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            IntervalsFilter::After(_) => Some("after"),
-            IntervalsFilter::Before(_) => Some("before"),
-            IntervalsFilter::ContainedBy(_) => Some("contained_by"),
-            IntervalsFilter::Containing(_) => Some("containing"),
-            IntervalsFilter::NotContainedBy(_) => Some("not_contained_by"),
-            IntervalsFilter::NotContaining(_) => Some("not_containing"),
-            IntervalsFilter::NotOverlapping(_) => Some("not_overlapping"),
-            IntervalsFilter::Overlapping(_) => Some("overlapping"),
-            IntervalsFilter::Script(_) => Some("script"),
-        }
-    }
 }
 crate::api_struct! {
     #[derive(Default)] request IntervalsFuzzy { #[doc =
@@ -1289,25 +1225,6 @@ crate::container_serde! {
     IntervalsQuery { Boost = "boost", Name = "_name", AllOf = "all_of", AnyOf = "any_of",
     Fuzzy = "fuzzy", Match = "match", Prefix = "prefix", Range = "range", Regexp =
     "regexp", Wildcard = "wildcard" }
-}
-impl IntervalsQuery {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            IntervalsQuery::Boost(_) => Some("boost"),
-            IntervalsQuery::Name(_) => Some("_name"),
-            IntervalsQuery::AllOf(_) => Some("all_of"),
-            IntervalsQuery::AnyOf(_) => Some("any_of"),
-            IntervalsQuery::Fuzzy(_) => Some("fuzzy"),
-            IntervalsQuery::Match(_) => Some("match"),
-            IntervalsQuery::Prefix(_) => Some("prefix"),
-            IntervalsQuery::Range(_) => Some("range"),
-            IntervalsQuery::Regexp(_) => Some("regexp"),
-            IntervalsQuery::Wildcard(_) => Some("wildcard"),
-        }
-    }
 }
 crate::api_struct! {
     #[derive(Default)] request IntervalsRange { #[doc =
@@ -1958,19 +1875,6 @@ pub enum PinnedQueryKind {
 crate::container_serde! {
     PinnedQueryKind { Boost = "boost", Name = "_name", Ids = "ids", Docs = "docs" }
 }
-impl PinnedQueryKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            PinnedQueryKind::Boost(_) => Some("boost"),
-            PinnedQueryKind::Name(_) => Some("_name"),
-            PinnedQueryKind::Ids(_) => Some("ids"),
-            PinnedQueryKind::Docs(_) => Some("docs"),
-        }
-    }
-}
 #[derive(Debug, Clone, PartialEq)]
 pub struct PinnedQuery {
     /// The kind, with its parameters.
@@ -2252,79 +2156,6 @@ crate::container_serde! {
     "sparse_vector", Term = "term", Terms = "terms", TermsSet = "terms_set",
     TextExpansion = "text_expansion", WeightedTokens = "weighted_tokens", Wildcard =
     "wildcard", Wrapper = "wrapper", Type = "type" } raw Raw;
-}
-impl QueryContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            QueryContainer::Bool(_) => Some("bool"),
-            QueryContainer::Boosting(_) => Some("boosting"),
-            QueryContainer::Common(_) => Some("common"),
-            QueryContainer::CombinedFields(_) => Some("combined_fields"),
-            QueryContainer::ConstantScore(_) => Some("constant_score"),
-            QueryContainer::DisMax(_) => Some("dis_max"),
-            QueryContainer::DistanceFeature(_) => Some("distance_feature"),
-            QueryContainer::Exists(_) => Some("exists"),
-            QueryContainer::FunctionScore(_) => Some("function_score"),
-            QueryContainer::Fuzzy(_) => Some("fuzzy"),
-            QueryContainer::GeoBoundingBox(_) => Some("geo_bounding_box"),
-            QueryContainer::GeoDistance(_) => Some("geo_distance"),
-            QueryContainer::GeoGrid(_) => Some("geo_grid"),
-            QueryContainer::GeoPolygon(_) => Some("geo_polygon"),
-            QueryContainer::GeoShape(_) => Some("geo_shape"),
-            QueryContainer::HasChild(_) => Some("has_child"),
-            QueryContainer::HasParent(_) => Some("has_parent"),
-            QueryContainer::Ids(_) => Some("ids"),
-            QueryContainer::Intervals(_) => Some("intervals"),
-            QueryContainer::Knn(_) => Some("knn"),
-            QueryContainer::Match(_) => Some("match"),
-            QueryContainer::MatchAll(_) => Some("match_all"),
-            QueryContainer::MatchBoolPrefix(_) => Some("match_bool_prefix"),
-            QueryContainer::MatchNone(_) => Some("match_none"),
-            QueryContainer::MatchPhrase(_) => Some("match_phrase"),
-            QueryContainer::MatchPhrasePrefix(_) => Some("match_phrase_prefix"),
-            QueryContainer::MoreLikeThis(_) => Some("more_like_this"),
-            QueryContainer::MultiMatch(_) => Some("multi_match"),
-            QueryContainer::Nested(_) => Some("nested"),
-            QueryContainer::ParentId(_) => Some("parent_id"),
-            QueryContainer::Percolate(_) => Some("percolate"),
-            QueryContainer::Pinned(_) => Some("pinned"),
-            QueryContainer::Prefix(_) => Some("prefix"),
-            QueryContainer::QueryString(_) => Some("query_string"),
-            QueryContainer::Range(_) => Some("range"),
-            QueryContainer::RankFeature(_) => Some("rank_feature"),
-            QueryContainer::Regexp(_) => Some("regexp"),
-            QueryContainer::Rule(_) => Some("rule"),
-            QueryContainer::Script(_) => Some("script"),
-            QueryContainer::ScriptScore(_) => Some("script_score"),
-            QueryContainer::Semantic(_) => Some("semantic"),
-            QueryContainer::Shape(_) => Some("shape"),
-            QueryContainer::SimpleQueryString(_) => Some("simple_query_string"),
-            QueryContainer::SpanContaining(_) => Some("span_containing"),
-            QueryContainer::SpanFieldMasking(_) => Some("span_field_masking"),
-            QueryContainer::SpanFirst(_) => Some("span_first"),
-            QueryContainer::SpanMulti(_) => Some("span_multi"),
-            QueryContainer::SpanNear(_) => Some("span_near"),
-            QueryContainer::SpanNot(_) => Some("span_not"),
-            QueryContainer::SpanOr(_) => Some("span_or"),
-            QueryContainer::SpanTerm(_) => Some("span_term"),
-            QueryContainer::SpanWithin(_) => Some("span_within"),
-            QueryContainer::SparseVector(_) => Some("sparse_vector"),
-            QueryContainer::Term(_) => Some("term"),
-            QueryContainer::Terms(_) => Some("terms"),
-            QueryContainer::TermsSet(_) => Some("terms_set"),
-            QueryContainer::TextExpansion(_) => Some("text_expansion"),
-            QueryContainer::WeightedTokens(_) => Some("weighted_tokens"),
-            QueryContainer::Wildcard(_) => Some("wildcard"),
-            QueryContainer::Wrapper(_) => Some("wrapper"),
-            QueryContainer::Type(_) => Some("type"),
-            QueryContainer::Raw(v) => {
-                v.as_object().and_then(|m| m.keys().next()).map(String::as_str)
-            }
-        }
-    }
 }
 crate::api_struct! {
     #[derive(Default)] request QueryStringQuery { #[doc =
@@ -3046,25 +2877,6 @@ crate::container_serde! {
     "span_multi", SpanNear = "span_near", SpanNot = "span_not", SpanOr = "span_or",
     SpanTerm = "span_term", SpanWithin = "span_within" }
 }
-impl SpanQuery {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            SpanQuery::SpanContaining(_) => Some("span_containing"),
-            SpanQuery::SpanFieldMasking(_) => Some("span_field_masking"),
-            SpanQuery::SpanFirst(_) => Some("span_first"),
-            SpanQuery::SpanGap(_) => Some("span_gap"),
-            SpanQuery::SpanMulti(_) => Some("span_multi"),
-            SpanQuery::SpanNear(_) => Some("span_near"),
-            SpanQuery::SpanNot(_) => Some("span_not"),
-            SpanQuery::SpanOr(_) => Some("span_or"),
-            SpanQuery::SpanTerm(_) => Some("span_term"),
-            SpanQuery::SpanWithin(_) => Some("span_within"),
-        }
-    }
-}
 crate::api_struct! {
     #[derive(Default)] request SpanTermQuery { #[doc =
     " Floating point number used to decrease or increase the relevance scores of the query."]
@@ -3132,19 +2944,6 @@ pub enum SparseVectorQueryKind {
 crate::container_serde! {
     SparseVectorQueryKind { Boost = "boost", Name = "_name", QueryVector =
     "query_vector", InferenceId = "inference_id" }
-}
-impl SparseVectorQueryKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            SparseVectorQueryKind::Boost(_) => Some("boost"),
-            SparseVectorQueryKind::Name(_) => Some("_name"),
-            SparseVectorQueryKind::QueryVector(_) => Some("query_vector"),
-            SparseVectorQueryKind::InferenceId(_) => Some("inference_id"),
-        }
-    }
 }
 #[derive(Debug, Clone, PartialEq)]
 pub struct SparseVectorQuery {

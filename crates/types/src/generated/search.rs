@@ -473,18 +473,6 @@ pub enum FieldSuggesterKind {
 crate::container_serde! {
     FieldSuggesterKind { Completion = "completion", Phrase = "phrase", Term = "term" }
 }
-impl FieldSuggesterKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            FieldSuggesterKind::Completion(_) => Some("completion"),
-            FieldSuggesterKind::Phrase(_) => Some("phrase"),
-            FieldSuggesterKind::Term(_) => Some("term"),
-        }
-    }
-}
 impl From<CompletionSuggester> for FieldSuggesterKind {
     fn from(x: CompletionSuggester) -> Self {
         FieldSuggesterKind::Completion(x)
@@ -1238,18 +1226,6 @@ crate::container_serde! {
     RescoreKind { Query = "query", LearningToRank = "learning_to_rank", Script = "script"
     }
 }
-impl RescoreKind {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            RescoreKind::Query(_) => Some("query"),
-            RescoreKind::LearningToRank(_) => Some("learning_to_rank"),
-            RescoreKind::Script(_) => Some("script"),
-        }
-    }
-}
 impl From<RescoreQuery> for RescoreKind {
     fn from(x: RescoreQuery) -> Self {
         RescoreKind::Query(Box::new(x))
@@ -1555,20 +1531,6 @@ pub enum SmoothingModelContainer {
 crate::container_serde! {
     SmoothingModelContainer { Laplace = "laplace", LinearInterpolation =
     "linear_interpolation", StupidBackoff = "stupid_backoff" }
-}
-impl SmoothingModelContainer {
-    /// The kind's name as written in JSON (`terms`, `match`...), or the field
-    /// name of a `{field: ...}` form.
-    #[allow(unreachable_patterns)]
-    pub fn kind_name(&self) -> Option<&str> {
-        match self {
-            SmoothingModelContainer::Laplace(_) => Some("laplace"),
-            SmoothingModelContainer::LinearInterpolation(_) => {
-                Some("linear_interpolation")
-            }
-            SmoothingModelContainer::StupidBackoff(_) => Some("stupid_backoff"),
-        }
-    }
 }
 impl From<LaplaceSmoothingModel> for SmoothingModelContainer {
     fn from(x: LaplaceSmoothingModel) -> Self {

@@ -414,12 +414,7 @@ crate::gated! {
     RoleMappingRule { Any(Vec < RoleMappingRule >), All(Vec < RoleMappingRule >),
     Field(crate ::SingleKey < crate ::OneOrMany < super::common::FieldValue > >),
     Except(Box < RoleMappingRule >), } crate ::container_serde! { RoleMappingRule { Any =
-    "any", All = "all", Field = "field", Except = "except" } } impl RoleMappingRule {
-    #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self { RoleMappingRule::Any(_) =>
-    Some("any"), RoleMappingRule::All(_) => Some("all"), RoleMappingRule::Field(_) =>
-    Some("field"), RoleMappingRule::Except(_) => Some("except"), } } }
+    "any", All = "all", Field = "field", Except = "except" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)] shared
@@ -1691,21 +1686,9 @@ crate::gated! {
     ApiKeyAggregationContainerKind { Cardinality = "cardinality", Composite =
     "composite", DateRange = "date_range", Filter = "filter", Filters = "filters",
     Missing = "missing", Range = "range", Terms = "terms", ValueCount = "value_count" } }
-    impl ApiKeyAggregationContainerKind { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self {
-    ApiKeyAggregationContainerKind::Cardinality(_) => Some("cardinality"),
-    ApiKeyAggregationContainerKind::Composite(_) => Some("composite"),
-    ApiKeyAggregationContainerKind::DateRange(_) => Some("date_range"),
-    ApiKeyAggregationContainerKind::Filter(_) => Some("filter"),
-    ApiKeyAggregationContainerKind::Filters(_) => Some("filters"),
-    ApiKeyAggregationContainerKind::Missing(_) => Some("missing"),
-    ApiKeyAggregationContainerKind::Range(_) => Some("range"),
-    ApiKeyAggregationContainerKind::Terms(_) => Some("terms"),
-    ApiKeyAggregationContainerKind::ValueCount(_) => Some("value_count"), } } } impl From
-    < super::aggregations::CardinalityAggregation > for ApiKeyAggregationContainerKind {
-    fn from(x : super::aggregations::CardinalityAggregation) -> Self {
+    impl From < super::aggregations::CardinalityAggregation > for
+    ApiKeyAggregationContainerKind { fn from(x :
+    super::aggregations::CardinalityAggregation) -> Self {
     ApiKeyAggregationContainerKind::Cardinality(x) } } impl From <
     super::aggregations::CompositeAggregation > for ApiKeyAggregationContainerKind { fn
     from(x : super::aggregations::CompositeAggregation) -> Self {
@@ -1814,18 +1797,7 @@ crate::gated! {
     ApiKeyQueryContainer { Bool = "bool", Exists = "exists", Ids = "ids", Match =
     "match", MatchAll = "match_all", Prefix = "prefix", Range = "range",
     SimpleQueryString = "simple_query_string", Term = "term", Terms = "terms", Wildcard =
-    "wildcard" } } impl ApiKeyQueryContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ApiKeyQueryContainer::Bool(_) =>
-    Some("bool"), ApiKeyQueryContainer::Exists(_) => Some("exists"),
-    ApiKeyQueryContainer::Ids(_) => Some("ids"), ApiKeyQueryContainer::Match(_) =>
-    Some("match"), ApiKeyQueryContainer::MatchAll(_) => Some("match_all"),
-    ApiKeyQueryContainer::Prefix(_) => Some("prefix"), ApiKeyQueryContainer::Range(_) =>
-    Some("range"), ApiKeyQueryContainer::SimpleQueryString(_) =>
-    Some("simple_query_string"), ApiKeyQueryContainer::Term(_) => Some("term"),
-    ApiKeyQueryContainer::Terms(_) => Some("terms"), ApiKeyQueryContainer::Wildcard(_) =>
-    Some("wildcard"), } } }
+    "wildcard" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =
@@ -1975,18 +1947,7 @@ crate::gated! {
     ::SingleKey < super::query_dsl::WildcardQuery >), } crate ::container_serde! {
     RoleQueryContainer { Bool = "bool", Exists = "exists", Ids = "ids", Match = "match",
     MatchAll = "match_all", Prefix = "prefix", Range = "range", SimpleQueryString =
-    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } } impl
-    RoleQueryContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { RoleQueryContainer::Bool(_) => Some("bool"),
-    RoleQueryContainer::Exists(_) => Some("exists"), RoleQueryContainer::Ids(_) =>
-    Some("ids"), RoleQueryContainer::Match(_) => Some("match"),
-    RoleQueryContainer::MatchAll(_) => Some("match_all"), RoleQueryContainer::Prefix(_)
-    => Some("prefix"), RoleQueryContainer::Range(_) => Some("range"),
-    RoleQueryContainer::SimpleQueryString(_) => Some("simple_query_string"),
-    RoleQueryContainer::Term(_) => Some("term"), RoleQueryContainer::Terms(_) =>
-    Some("terms"), RoleQueryContainer::Wildcard(_) => Some("wildcard"), } } }
+    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[derive(Default)]
@@ -2061,18 +2022,7 @@ crate::gated! {
     ::SingleKey < super::query_dsl::WildcardQuery >), } crate ::container_serde! {
     UserQueryContainer { Ids = "ids", Bool = "bool", Exists = "exists", Match = "match",
     MatchAll = "match_all", Prefix = "prefix", Range = "range", SimpleQueryString =
-    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } } impl
-    UserQueryContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { UserQueryContainer::Ids(_) => Some("ids"),
-    UserQueryContainer::Bool(_) => Some("bool"), UserQueryContainer::Exists(_) =>
-    Some("exists"), UserQueryContainer::Match(_) => Some("match"),
-    UserQueryContainer::MatchAll(_) => Some("match_all"), UserQueryContainer::Prefix(_)
-    => Some("prefix"), UserQueryContainer::Range(_) => Some("range"),
-    UserQueryContainer::SimpleQueryString(_) => Some("simple_query_string"),
-    UserQueryContainer::Term(_) => Some("term"), UserQueryContainer::Terms(_) =>
-    Some("terms"), UserQueryContainer::Wildcard(_) => Some("wildcard"), } } }
+    "simple_query_string", Term = "term", Terms = "terms", Wildcard = "wildcard" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-security"))] crate ::api_struct! { #[doc =

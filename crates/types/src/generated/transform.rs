@@ -72,14 +72,7 @@ crate::gated! {
     Histogram(super::aggregations::HistogramAggregation),
     Terms(super::aggregations::TermsAggregation), } crate ::container_serde! {
     PivotGroupByContainer { DateHistogram = "date_histogram", GeotileGrid =
-    "geotile_grid", Histogram = "histogram", Terms = "terms" } } impl
-    PivotGroupByContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { PivotGroupByContainer::DateHistogram(_) =>
-    Some("date_histogram"), PivotGroupByContainer::GeotileGrid(_) =>
-    Some("geotile_grid"), PivotGroupByContainer::Histogram(_) => Some("histogram"),
-    PivotGroupByContainer::Terms(_) => Some("terms"), } } } impl From <
+    "geotile_grid", Histogram = "histogram", Terms = "terms" } } impl From <
     super::aggregations::DateHistogramAggregation > for PivotGroupByContainer { fn from(x
     : super::aggregations::DateHistogramAggregation) -> Self {
     PivotGroupByContainer::DateHistogram(x) } } impl From <
@@ -109,12 +102,8 @@ crate::gated! {
     RetentionPolicyContainer { #[doc =
     " Specifies that the transform uses a time field to set the retention policy."]
     Time(RetentionPolicy), } crate ::container_serde! { RetentionPolicyContainer { Time =
-    "time" } } impl RetentionPolicyContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { RetentionPolicyContainer::Time(_) =>
-    Some("time"), } } } impl From < RetentionPolicy > for RetentionPolicyContainer { fn
-    from(x : RetentionPolicy) -> Self { RetentionPolicyContainer::Time(x) } }
+    "time" } } impl From < RetentionPolicy > for RetentionPolicyContainer { fn from(x :
+    RetentionPolicy) -> Self { RetentionPolicyContainer::Time(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-transform"))] crate ::api_struct! { #[doc =
@@ -198,11 +187,7 @@ crate::gated! {
     SyncContainer { #[doc =
     " Specifies that the transform uses a time field to synchronize the source and destination indices."]
     Time(TimeSync), } crate ::container_serde! { SyncContainer { Time = "time" } } impl
-    SyncContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { SyncContainer::Time(_) => Some("time"), } }
-    } impl From < TimeSync > for SyncContainer { fn from(x : TimeSync) -> Self {
+    From < TimeSync > for SyncContainer { fn from(x : TimeSync) -> Self {
     SyncContainer::Time(x) } }
 }
 crate::gated! {

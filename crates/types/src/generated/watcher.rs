@@ -124,14 +124,7 @@ crate::gated! {
     ArrayCompareCondition >), Compare(crate ::SingleKey < crate ::SingleKey <
     super::common::FieldValue > >), Never(NeverCondition), Script(ScriptCondition), }
     crate ::container_serde! { ConditionContainer { Always = "always", ArrayCompare =
-    "array_compare", Compare = "compare", Never = "never", Script = "script" } } impl
-    ConditionContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { ConditionContainer::Always(_) =>
-    Some("always"), ConditionContainer::ArrayCompare(_) => Some("array_compare"),
-    ConditionContainer::Compare(_) => Some("compare"), ConditionContainer::Never(_) =>
-    Some("never"), ConditionContainer::Script(_) => Some("script"), } } }
+    "array_compare", Compare = "compare", Never = "never", Script = "script" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { ConditionOp { NotEq =
@@ -212,15 +205,10 @@ crate::gated! {
     EmailAttachmentContainer { Http(HttpEmailAttachment),
     Reporting(ReportingEmailAttachment), Data(DataEmailAttachment), } crate
     ::container_serde! { EmailAttachmentContainer { Http = "http", Reporting =
-    "reporting", Data = "data" } } impl EmailAttachmentContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { EmailAttachmentContainer::Http(_) =>
-    Some("http"), EmailAttachmentContainer::Reporting(_) => Some("reporting"),
-    EmailAttachmentContainer::Data(_) => Some("data"), } } } impl From <
-    HttpEmailAttachment > for EmailAttachmentContainer { fn from(x : HttpEmailAttachment)
-    -> Self { EmailAttachmentContainer::Http(x) } } impl From < ReportingEmailAttachment
-    > for EmailAttachmentContainer { fn from(x : ReportingEmailAttachment) -> Self {
+    "reporting", Data = "data" } } impl From < HttpEmailAttachment > for
+    EmailAttachmentContainer { fn from(x : HttpEmailAttachment) -> Self {
+    EmailAttachmentContainer::Http(x) } } impl From < ReportingEmailAttachment > for
+    EmailAttachmentContainer { fn from(x : ReportingEmailAttachment) -> Self {
     EmailAttachmentContainer::Reporting(x) } } impl From < DataEmailAttachment > for
     EmailAttachmentContainer { fn from(x : DataEmailAttachment) -> Self {
     EmailAttachmentContainer::Data(x) } }
@@ -480,11 +468,7 @@ crate::gated! {
     " The request that would have been executed."] #[doc =
     " It is only present when the action is simulated."]
     Request(IndexResultRequestSummary), } crate ::container_serde! { IndexResult {
-    Response = "response", Request = "request" } } impl IndexResult { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { IndexResult::Response(_) =>
-    Some("response"), IndexResult::Request(_) => Some("request"), } } }
+    Response = "response", Request = "request" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response
@@ -511,13 +495,7 @@ crate::gated! {
     Simple(std::collections::BTreeMap < String, serde_json::Value >),
     Transform(super::common::TransformContainer), } crate ::container_serde! {
     InputContainer { Chain = "chain", Http = "http", Search = "search", Simple =
-    "simple", Transform = "transform" } } impl InputContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { InputContainer::Chain(_) => Some("chain"),
-    InputContainer::Http(_) => Some("http"), InputContainer::Search(_) => Some("search"),
-    InputContainer::Simple(_) => Some("simple"), InputContainer::Transform(_) =>
-    Some("transform"), } } }
+    "simple", Transform = "transform" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::spec_enum! { InputType { Chain = "chain",
@@ -638,15 +616,7 @@ crate::gated! {
     < TimeOfMonth >), Weekly(crate ::OneOrMany < TimeOfWeek >), Yearly(crate ::OneOrMany
     < TimeOfYear >), } crate ::container_serde! { ScheduleContainer { Timezone =
     "timezone", Cron = "cron", Daily = "daily", Hourly = "hourly", Interval = "interval",
-    Monthly = "monthly", Weekly = "weekly", Yearly = "yearly" } } impl ScheduleContainer
-    { #[doc = r" The kind's name as written in JSON (`terms`, `match`...), or the field"]
-    #[doc = r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn
-    kind_name(& self) -> Option < & str > { match self { ScheduleContainer::Timezone(_)
-    => Some("timezone"), ScheduleContainer::Cron(_) => Some("cron"),
-    ScheduleContainer::Daily(_) => Some("daily"), ScheduleContainer::Hourly(_) =>
-    Some("hourly"), ScheduleContainer::Interval(_) => Some("interval"),
-    ScheduleContainer::Monthly(_) => Some("monthly"), ScheduleContainer::Weekly(_) =>
-    Some("weekly"), ScheduleContainer::Yearly(_) => Some("yearly"), } } }
+    Monthly = "monthly", Weekly = "weekly", Yearly = "yearly" } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { #[derive(Default)] shared
@@ -810,22 +780,16 @@ crate::gated! {
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
     TriggerContainer { Schedule(ScheduleContainer), } crate ::container_serde! {
-    TriggerContainer { Schedule = "schedule" } } impl TriggerContainer { #[doc =
-    r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { TriggerContainer::Schedule(_) =>
-    Some("schedule"), } } } impl From < ScheduleContainer > for TriggerContainer { fn
-    from(x : ScheduleContainer) -> Self { TriggerContainer::Schedule(x) } }
+    TriggerContainer { Schedule = "schedule" } } impl From < ScheduleContainer > for
+    TriggerContainer { fn from(x : ScheduleContainer) -> Self {
+    TriggerContainer::Schedule(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] #[derive(Debug, Clone, PartialEq)] pub enum
     TriggerEventContainer { Schedule(ScheduleTriggerEvent), } crate ::container_serde! {
-    TriggerEventContainer { Schedule = "schedule" } } impl TriggerEventContainer { #[doc
-    = r" The kind's name as written in JSON (`terms`, `match`...), or the field"] #[doc =
-    r" name of a `{field: ...}` form."] #[allow(unreachable_patterns)] pub fn kind_name(&
-    self) -> Option < & str > { match self { TriggerEventContainer::Schedule(_) =>
-    Some("schedule"), } } } impl From < ScheduleTriggerEvent > for TriggerEventContainer
-    { fn from(x : ScheduleTriggerEvent) -> Self { TriggerEventContainer::Schedule(x) } }
+    TriggerEventContainer { Schedule = "schedule" } } impl From < ScheduleTriggerEvent >
+    for TriggerEventContainer { fn from(x : ScheduleTriggerEvent) -> Self {
+    TriggerEventContainer::Schedule(x) } }
 }
 crate::gated! {
     #[cfg(any(feature = "ns-watcher"))] crate ::api_struct! { response TriggerEventResult
