@@ -63,7 +63,7 @@ pub async fn run(profile: &str, args: Args) -> Result<(), Failure> {
     if let Some(q) = body.get("query") {
         count = count.body(&json!({"query": q}));
     }
-    let total = count.send().await?.count;
+    let total = u64::try_from(count.send().await?.count).unwrap_or(0);
     let bar = if args.no_progress {
         ProgressBar::hidden()
     } else {

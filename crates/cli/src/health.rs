@@ -50,7 +50,7 @@ pub async fn run(aliases: &[String], as_json: bool) -> Result<(), Failure> {
         .into_iter()
         .map(|(alias, r)| match r {
             Ok(h) => {
-                if h.status == es_client::types::HealthStatus::Red {
+                if h.status == es_client::types::common::HealthStatus::Red {
                     bad += 1;
                 }
                 [

@@ -109,8 +109,8 @@ impl<F: Flavor, O: StreamOperation> RunStream<F, O> {
 /// ```
 /// use es_client::{Client, Job, Run};
 /// # async fn demo(client: Client) -> Result<(), es_client::Error> {
-/// let count: Job<u64> = Job::new(|c: Client| async move { Ok(c.count().index("logs").send().await?.count) });
-/// let n: u64 = Run::new(Ok(client), count).send().await?;
+/// let count: Job<i64> = Job::new(|c: Client| async move { Ok(c.count().index("logs").send().await?.count) });
+/// let n: i64 = Run::new(Ok(client), count).send().await?;
 /// # Ok(()) }
 /// ```
 pub struct Job<'a, T, E = Error> {

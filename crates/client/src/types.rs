@@ -1,5 +1,12 @@
-//! Typed responses of the most used endpoints. Unknown fields are ignored and optional ones
-//! default, so the same types read Elasticsearch and OpenSearch answers.
+//! The hand-written answers of the document endpoints (index, create, update, delete, get,
+//! mget, search, scroll, msearch, bulk), generic over the document type `T`, which es-dsl and
+//! es-helpers build on; every other endpoint answers its type generated into es-types.
+//! Unknown fields are ignored and optional ones default, so the same types read Elasticsearch
+//! and OpenSearch answers.
+
+// Every other endpoint's answer (and every type the specification names), generated: for
+// instance `types::cluster::ClusterHealthResponse`.
+pub use es_types::*;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,42 +14,6 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// `GET /`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InfoResponse {
-    /// Node name.
-    #[serde(default)]
-    pub name: String,
-    /// Cluster name.
-    #[serde(default)]
-    pub cluster_name: String,
-    /// Cluster UUID.
-    #[serde(default)]
-    pub cluster_uuid: String,
-    /// Version details.
-    pub version: VersionInfo,
-    /// "You Know, for Search".
-    #[serde(default)]
-    pub tagline: String,
-}
-
-/// `version` of [`InfoResponse`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VersionInfo {
-    /// e.g. `8.15.3`.
-    #[serde(default)]
-    pub number: String,
-    /// `opensearch` for OpenSearch.
-    #[serde(default)]
-    pub distribution: Option<String>,
-    /// Build flavor.
-    #[serde(default)]
-    pub build_flavor: Option<String>,
-    /// Lucene version.
-    #[serde(default)]
-    pub lucene_version: Option<String>,
-}
 
 /// Shard counts in write and search answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -372,140 +343,6 @@ pub struct BulkItem {
     pub error: Option<Value>,
 }
 
-/// Cluster health colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HealthStatus {
-    /// All shards allocated.
-    #[serde(alias = "GREEN")]
-    Green,
-    /// Replicas unallocated.
-    #[serde(alias = "YELLOW")]
-    Yellow,
-    /// Primaries unallocated.
-    #[serde(alias = "RED")]
-    Red,
-}
-
-impl fmt::Display for HealthStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            HealthStatus::Green => "green",
-            HealthStatus::Yellow => "yellow",
-            HealthStatus::Red => "red",
-        })
-    }
-}
-
-/// `GET /_cluster/health`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClusterHealthResponse {
-    /// Cluster name.
-    #[serde(default)]
-    pub cluster_name: String,
-    /// Health.
-    pub status: HealthStatus,
-    /// Whether the wait timed out.
-    #[serde(default)]
-    pub timed_out: bool,
-    /// Nodes.
-    #[serde(default)]
-    pub number_of_nodes: u32,
-    /// Data nodes.
-    #[serde(default)]
-    pub number_of_data_nodes: u32,
-    /// Active primary shards.
-    #[serde(default)]
-    pub active_primary_shards: u32,
-    /// Active shards.
-    #[serde(default)]
-    pub active_shards: u32,
-    /// Relocating shards.
-    #[serde(default)]
-    pub relocating_shards: u32,
-    /// Initializing shards.
-    #[serde(default)]
-    pub initializing_shards: u32,
-    /// Unassigned shards.
-    #[serde(default)]
-    pub unassigned_shards: u32,
-}
-
-/// `GET /_nodes`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NodesInfoResponse {
-    /// Cluster name.
-    #[serde(default)]
-    pub cluster_name: String,
-    /// Nodes by id.
-    #[serde(default)]
-    pub nodes: BTreeMap<String, NodeInfo>,
-}
-
-/// One node of [`NodesInfoResponse`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NodeInfo {
-    /// Name.
-    #[serde(default)]
-    pub name: String,
-    /// Version.
-    #[serde(default)]
-    pub version: Option<String>,
-    /// Host.
-    #[serde(default)]
-    pub host: Option<String>,
-    /// IP.
-    #[serde(default)]
-    pub ip: Option<String>,
-    /// Roles.
-    #[serde(default)]
-    pub roles: Vec<String>,
-    /// HTTP addresses.
-    #[serde(default)]
-    pub http: Option<NodeHttp>,
-}
-
-/// `http` of [`NodeInfo`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NodeHttp {
-    /// Publish address.
-    #[serde(default)]
-    pub publish_address: Option<String>,
-}
-
-/// `acknowledged` answers (index creation, deletion...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcknowledgedResponse {
-    /// Whether the cluster acknowledged.
-    #[serde(default)]
-    pub acknowledged: bool,
-}
-
-/// `PUT /{index}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndicesCreateResponse {
-    /// Whether the cluster acknowledged.
-    #[serde(default)]
-    pub acknowledged: bool,
-    /// Whether the shards started in time.
-    #[serde(default)]
-    pub shards_acknowledged: bool,
-    /// The index.
-    #[serde(default)]
-    pub index: String,
-}
-
-/// `POST /{index}/_count`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CountResponse {
-    /// Matching documents.
-    #[serde(default)]
-    pub count: u64,
-    /// Shards.
-    #[serde(rename = "_shards", default)]
-    pub shards: ShardStatistics,
-}
-
 /// `POST /_mget`: one entry per requested document (missing ones have `found: false`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MgetResponse<T = Value> {
@@ -563,66 +400,6 @@ pub enum MsearchItem<T = Value> {
         #[serde(default)]
         status: u16,
     },
-}
-
-/// `POST /{index}/_pit`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenPointInTimeResponse {
-    /// The point-in-time id.
-    #[serde(default)]
-    pub id: String,
-}
-
-/// `DELETE /_pit` and `DELETE /_search/scroll`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClearResponse {
-    /// Whether it worked.
-    #[serde(default)]
-    pub succeeded: bool,
-    /// Contexts freed.
-    #[serde(default)]
-    pub num_freed: u64,
-}
-
-/// Answers that only report shards (`_refresh`, `_flush`...).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ShardsResponse {
-    /// Shards.
-    #[serde(rename = "_shards", default)]
-    pub shards: ShardStatistics,
-}
-
-/// `GET /{index}/_mapping`: mappings by index.
-pub type IndicesMappingResponse = BTreeMap<String, IndexMappings>;
-
-/// Mappings of one index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndexMappings {
-    /// The mappings, as JSON.
-    #[serde(default)]
-    pub mappings: Value,
-}
-
-/// `GET /{index}/_settings`: settings by index.
-pub type IndicesSettingsResponse = BTreeMap<String, IndexSettings>;
-
-/// Settings of one index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndexSettings {
-    /// The settings, as JSON.
-    #[serde(default)]
-    pub settings: Value,
-}
-
-/// `GET /_alias`: aliases by index.
-pub type IndicesAliasesResponse = BTreeMap<String, IndexAliases>;
-
-/// Aliases of one index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndexAliases {
-    /// Alias name → alias definition.
-    #[serde(default)]
-    pub aliases: BTreeMap<String, Value>,
 }
 
 #[cfg(test)]

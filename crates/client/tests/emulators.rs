@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use es_client::http::Method;
-use es_client::types::{HealthStatus, WriteResult};
+use es_client::types::common::HealthStatus;
+use es_client::types::WriteResult;
 use es_client::{blocking, Client, CompatMode, ErrorKind, Refresh, TransportBuilder};
 use es_testkit::{Emulator, EmulatorKind};
 use serde::{Deserialize, Serialize};

@@ -40,9 +40,10 @@ pub fn output_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../client/src/generated")
 }
 
-/// Where the generated request types go (`es-types`).
-pub fn types_output_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../types/src/generated")
+/// The workspace's `crates/` folder: the es-types crates' generated files go under it
+/// (see [`types::crates`]).
+pub fn crates_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Where the property table of `#[derive(Document)]` goes (`es-dsl-derive`).
@@ -52,8 +53,8 @@ pub fn derive_output_dir() -> PathBuf {
 
 /// The generated files of `es-types` and of `es-dsl-derive`: `relative path → contents`.
 pub struct TypesFiles {
-    /// `es-types/src/generated`.
-    pub types: BTreeMap<String, String>,
+    /// The es-types crates': folder under `crates/` → files.
+    pub types: BTreeMap<String, BTreeMap<String, String>>,
     /// `es-dsl-derive/src/generated`.
     pub derive: BTreeMap<String, String>,
 }
@@ -163,8 +164,30 @@ pub fn write(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String>
     Ok(())
 }
 
-/// Differences between generated files and the ones in `dir` (empty when up to date).
-pub fn check(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
+/// Writes the es-types crates' files ([`TypesFiles::types`]) under `crates`: each folder's
+/// files replace what is there, except a group crate's `src/`, where only `lib.rs` is
+/// written (its `generated/` is a folder of its own).
+pub fn write_types(
+    crates: &Path,
+    dirs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<(), String> {
+    for (dir, files) in dirs {
+        let path = crates.join(dir);
+        if dir.ends_with("/generated") {
+            write(&path, files)?;
+        } else {
+            for (name, text) in files {
+                std::fs::write(path.join(name), text)
+                    .map_err(|e| format!("cannot write {dir}/{name}: {e}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The generated files of `dir` that differ from `files` or are missing (other files of
+/// `dir` are not looked at).
+fn check_files(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
     let mut diffs = Vec::new();
     for (name, text) in files {
         match std::fs::read_to_string(dir.join(name)) {
@@ -173,6 +196,30 @@ pub fn check(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
             Err(_) => diffs.push(format!("{name} is missing")),
         }
     }
+    diffs
+}
+
+/// [`check`] of every es-types folder (a group crate's `src/` only for its `lib.rs`).
+pub fn check_types(
+    crates: &Path,
+    dirs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for (dir, files) in dirs {
+        let path = crates.join(dir);
+        let found = if dir.ends_with("/generated") {
+            check(&path, files)
+        } else {
+            check_files(&path, files)
+        };
+        diffs.extend(found.into_iter().map(|d| format!("{dir}: {d}")));
+    }
+    diffs
+}
+
+/// Differences between generated files and the ones in `dir` (empty when up to date).
+pub fn check(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut diffs = check_files(dir, files);
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();

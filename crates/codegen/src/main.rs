@@ -26,11 +26,15 @@ fn main() {
     };
     let outputs = [
         (es_codegen::output_dir(), files),
-        (es_codegen::types_output_dir(), types.types),
         (es_codegen::derive_output_dir(), types.derive),
     ];
     match cmd.as_str() {
         "generate" => {
+            if let Err(e) = es_codegen::write_types(&es_codegen::crates_dir(), &types.types) {
+                eprintln!("es-codegen: {e}");
+                std::process::exit(1);
+            }
+            println!("wrote the es-types crates' {} folders", types.types.len());
             for (out, files) in &outputs {
                 if let Err(e) = es_codegen::write(out, files) {
                     eprintln!("es-codegen: {e}");
@@ -45,10 +49,14 @@ fn main() {
             }
         }
         "check" => {
-            let diffs: Vec<String> = outputs
+            let mut diffs: Vec<String> = outputs
                 .iter()
                 .flat_map(|(out, files)| es_codegen::check(out, files))
                 .collect();
+            diffs.extend(es_codegen::check_types(
+                &es_codegen::crates_dir(),
+                &types.types,
+            ));
             if !diffs.is_empty() {
                 eprintln!("generated code is out of date: {}", diffs.join("; "));
                 std::process::exit(1);

@@ -26,6 +26,7 @@ use crate::naming::{doc_paragraph, pascal};
 use crate::spec::{key, TypeKey};
 
 mod api;
+pub mod crates;
 pub use api::EndpointTypes;
 
 /// Where the generation starts.
@@ -147,12 +148,17 @@ pub struct TypesGen<'a> {
     pub closure: BTreeSet<TypeKey>,
     /// Types reached only from the response roots.
     response_only: BTreeSet<TypeKey>,
+    /// Types some answer holds (the DSL's and the endpoints' response roots reach them):
+    /// their enums are open, keeping a value this specification does not know (OpenSearch's
+    /// `cluster_manager` role, a newer server's) instead of failing the whole answer.
+    answered: BTreeSet<TypeKey>,
     /// Tarjan component of each type (for boxing).
     scc: HashMap<TypeKey, usize>,
     /// Member types of internally tagged unions: the tag property they must not carry.
     tag_of: HashMap<TypeKey, String>,
-    /// Inline unions generated while emitting: module → (name → tokens).
-    inline: std::cell::RefCell<BTreeMap<String, BTreeMap<String, TokenStream>>>,
+    /// Inline unions generated while emitting: module → (name → (crate folder, tokens)).
+    #[allow(clippy::type_complexity)]
+    inline: std::cell::RefCell<BTreeMap<String, BTreeMap<String, (&'static str, TokenStream)>>>,
     /// The endpoint types (request bodies, responses and what only they use): how each is
     /// read and written, and the namespace features that compile it.
     api: api::ApiTypes,
@@ -183,11 +189,15 @@ impl<'a> TypesGen<'a> {
             }
             closure.insert(k.clone());
         }
+        let mut answer_roots: Vec<TypeKey> = RESPONSE_ROOTS.iter().map(|&k| type_key(k)).collect();
+        answer_roots.extend(endpoints.iter().map(|e| e.response.clone()));
+        let answered = reachable_from(types, answer_roots);
         let names = api::names(types, &closure);
         let mut g = TypesGen {
             types,
             closure,
             response_only,
+            answered,
             scc: HashMap::new(),
             tag_of: HashMap::new(),
             inline: Default::default(),
@@ -523,7 +533,7 @@ impl<'a> TypesGen<'a> {
             .borrow_mut()
             .entry(module.to_string())
             .or_default()
-            .insert(name.to_string(), quote!());
+            .insert(name.to_string(), (crates::CORE, quote!()));
         let mut variants: Vec<(String, TokenStream, bool)> = Vec::new();
         let mut seen_ty: BTreeSet<String> = BTreeSet::new();
         let mut ordered: Vec<(usize, &Value)> = items.iter().copied().enumerate().collect();
@@ -572,11 +582,12 @@ impl<'a> TypesGen<'a> {
             #(#froms)*
         };
         let tokens = self.gate(owner, tokens);
+        let krate = self.crate_of(owner).unwrap_or(crates::CORE);
         self.inline
             .borrow_mut()
             .entry(module.to_string())
             .or_default()
-            .insert(name.to_string(), tokens);
+            .insert(name.to_string(), (krate, tokens));
     }
 
     /// Emits one type.
@@ -624,7 +635,7 @@ impl<'a> TypesGen<'a> {
                 }
             });
         let members: Vec<TokenStream> = members.collect();
-        let open = if t["isOpen"] == true {
+        let open = if t["isOpen"] == true || self.answered.contains(k) {
             quote!(open Other)
         } else {
             quote!()
@@ -1292,25 +1303,45 @@ impl<'a> TypesGen<'a> {
         out
     }
 
-    /// Every file: `mod.rs` and one module per namespace.
-    pub fn files(&self) -> Result<BTreeMap<String, String>, String> {
-        let mut modules: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    /// Every generated file, by folder under `crates/` (see [`crates`]): the core's and each
+    /// group's modules, each group crate's `lib.rs`, and es-types' module tree re-exporting
+    /// them with the `endpoint_types!` table.
+    pub fn files(&self) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+        // (crate folder, module) → items.
+        let mut modules: BTreeMap<(&'static str, String), Vec<TokenStream>> = BTreeMap::new();
         for k in &self.closure {
             if primitive(k).is_some() {
                 continue;
             }
             let tokens = self.gate(k, self.emit(k));
-            modules.entry(module_of(&k.0)).or_default().push(tokens);
+            modules
+                .entry((self.crate_of(k)?, module_of(&k.0)))
+                .or_default()
+                .push(tokens);
         }
         for (m, items) in self.inline.borrow().iter() {
-            let v = modules.entry(m.clone()).or_default();
-            v.extend(items.values().cloned());
+            for (krate, tokens) in items.values() {
+                let v = modules.entry((krate, m.clone())).or_default();
+                v.push(tokens.clone());
+            }
         }
-        let mut files = BTreeMap::new();
-        let mut mods = Vec::new();
-        for (m, items) in &modules {
+        let core_modules: BTreeSet<&str> = modules
+            .keys()
+            .filter(|(c, _)| *c == crates::CORE)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for ((krate, m), items) in &modules {
+            // A group's module also sees the core's items of its name, as `super::m::X`.
+            let core_glob =
+                (*krate != crates::CORE && core_modules.contains(m.as_str())).then(|| {
+                    let c = format_ident!("{}", crates::crate_ident(crates::CORE));
+                    let id = format_ident!("{}", m);
+                    quote!(pub(crate) use #c::#id::*;)
+                });
             let tokens = quote! {
                 #![allow(unused_imports)]
+                #core_glob
                 #(#items)*
             };
             let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
@@ -1324,21 +1355,108 @@ impl<'a> TypesGen<'a> {
                 crate::emit::HEADER,
                 prettyplease::unparse(&file)
             );
-            files.insert(format!("{m}.rs"), text);
-            let id = format_ident!("{}", m);
-            mods.push(quote!(pub mod #id;));
+            out.entry(generated_dir(krate))
+                .or_default()
+                .insert(format!("{m}.rs"), text);
         }
-        files.insert("endpoints.rs".into(), self.endpoint_table());
-        mods.push(quote!(
-            mod endpoints;
-        ));
-        let file: syn::File = syn::parse2(quote!(#(#mods)*)).map_err(|e| e.to_string())?;
-        files.insert(
+        // The core's `mod.rs`.
+        let mods = core_modules.iter().map(|m| {
+            let id = format_ident!("{}", m);
+            quote!(pub mod #id;)
+        });
+        out.entry(generated_dir(crates::CORE))
+            .or_default()
+            .insert("mod.rs".into(), unparse(quote!(#(#mods)*))?);
+        // Each group's `mod.rs` (its own modules, and the core's modules it reaches through
+        // `super::`) and `lib.rs`.
+        for (dir, _) in crates::GROUPS {
+            let own: BTreeSet<&str> = modules
+                .keys()
+                .filter(|(c, _)| c == dir)
+                .map(|(_, m)| m.as_str())
+                .collect();
+            let c = format_ident!("{}", crates::crate_ident(crates::CORE));
+            let mods = own.union(&core_modules).map(|m| {
+                let id = format_ident!("{}", m);
+                if own.contains(m) {
+                    quote!(pub mod #id;)
+                } else {
+                    quote!(pub(crate) mod #id { pub(crate) use #c::#id::*; })
+                }
+            });
+            out.entry(generated_dir(dir))
+                .or_default()
+                .insert("mod.rs".into(), unparse(quote!(#(#mods)*))?);
+            out.entry(format!("{dir}/src"))
+                .or_default()
+                .insert("lib.rs".into(), group_lib(dir));
+        }
+        // es-types: one module per namespace, re-exporting the core's and the group's items.
+        let mut names: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
+        for (krate, m) in modules.keys() {
+            names.entry(m.as_str()).or_default().push(krate);
+        }
+        let facade = names.iter().map(|(m, krates)| {
+            let id = format_ident!("{}", m);
+            let doc = format!(" `{m}` types from the specification.");
+            let uses = krates.iter().map(|k| {
+                let c = format_ident!("{}", crates::crate_ident(k));
+                if *k == crates::CORE {
+                    quote!(pub use #c::#id::*;)
+                } else {
+                    // The optional dependency's own feature: on with any of its namespaces.
+                    let dep = format!("es-{k}");
+                    quote!(#[cfg(feature = #dep)] pub use #c::#id::*;)
+                }
+            });
+            quote!(#[doc = #doc] pub mod #id { #(#uses)* })
+        });
+        let facade_dir = out.entry(generated_dir("types")).or_default();
+        facade_dir.insert(
             "mod.rs".into(),
-            format!("{}{}", crate::emit::HEADER, prettyplease::unparse(&file)),
+            unparse(quote!(#(#facade)* mod endpoints;))?,
         );
-        Ok(files)
+        facade_dir.insert("endpoints.rs".into(), self.endpoint_table());
+        Ok(out)
     }
+}
+
+/// Where a crate's generated modules go, under `crates/`.
+fn generated_dir(krate: &str) -> String {
+    format!("{krate}/src/generated")
+}
+
+fn unparse(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}{}",
+        crate::emit::HEADER,
+        prettyplease::unparse(&file)
+    ))
+}
+
+/// A group crate's `lib.rs` (as rustfmt writes it: `cargo fmt` leaves it alone).
+fn group_lib(dir: &str) -> String {
+    let features: Vec<String> = crates::group_features(dir)
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect();
+    format!(
+        "{header}//! # {name}\n//!\n//! Generated from the specification: the request and response types of the namespaces\n\
+         //! of es-types' features {features}.\n//!\n\
+         //! Use them through `es-types`, which re-exports them (es-codegen's `types/crates.rs` says\n\
+         //! why they are a crate of their own).\n\n\
+         #![recursion_limit = \"512\"]\n\n\
+         // What the generated code names as `crate::` (some crates use only some of it).\n\
+         #[allow(unused_imports)]\n\
+         pub(crate) use es_types_core::{{\n    api_struct, container_serde, gated, setters, spec_enum, tagged_serde, untagged_serde,\n    \
+         AggregateKind, Aggregations, Bucket, BucketRef, OneOrMany, ParseError, SingleKey,\n}};\n\n\
+         #[rustfmt::skip]\n#[allow(missing_docs, clippy::all, rustdoc::all, unused_imports)]\nmod generated;\n\n\
+         pub use generated::*;\n",
+        header = crate::emit::HEADER,
+        name = dir.replacen("types", "es-types", 1),
+        features = features.join(", "),
+    )
 }
 
 /// The name a property is written under (the one elasticsearch.dsl writes) and the other
@@ -1460,11 +1578,17 @@ fn substitute(v: &mut Value, subst: &HashMap<TypeKey, Value>) {
 
 /// Every type reachable from `roots`.
 fn reachable(types: &HashMap<TypeKey, &Value>, roots: &[(&str, &str)]) -> BTreeSet<TypeKey> {
+    reachable_from(
+        types,
+        roots
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    )
+}
+
+fn reachable_from(types: &HashMap<TypeKey, &Value>, mut stack: Vec<TypeKey>) -> BTreeSet<TypeKey> {
     let mut closure = BTreeSet::new();
-    let mut stack: Vec<TypeKey> = roots
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
     while let Some(k) = stack.pop() {
         let Some(t) = types.get(&k) else { continue };
         if !closure.insert(k.clone()) {

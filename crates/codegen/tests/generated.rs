@@ -138,7 +138,7 @@ fn routing_table_matches_rest_api_spec() {
 fn generated_types_are_up_to_date() {
     let Some(dir) = spec_or_skip() else { return };
     let files = es_codegen::generate_types(&dir).unwrap();
-    let mut diffs = es_codegen::check(&es_codegen::types_output_dir(), &files.types);
+    let mut diffs = es_codegen::check_types(&es_codegen::crates_dir(), &files.types);
     diffs.extend(es_codegen::check(
         &es_codegen::derive_output_dir(),
         &files.derive,
@@ -147,14 +147,29 @@ fn generated_types_are_up_to_date() {
         diffs.is_empty(),
         "run `cargo run -p es-codegen -- generate`: {diffs:?}"
     );
-    // es-types gates the endpoint types by the same namespace features as es-client.
+    // The es-types crates gate the endpoint types by the same namespace features as
+    // es-client: the core has each, a group crate its own, es-types forwards each to both.
     let api = es_codegen::generate(&dir).unwrap();
-    let cargo =
-        std::fs::read_to_string(es_codegen::types_output_dir().join("../../Cargo.toml")).unwrap();
+    let crates = es_codegen::crates_dir();
+    let manifest =
+        |dir: &str| std::fs::read_to_string(crates.join(dir).join("Cargo.toml")).unwrap();
+    let (core, facade) = (manifest("types-core"), manifest("types"));
     for f in api["FEATURES"].lines() {
         assert!(
-            cargo.contains(&format!("\n{f} = []")),
-            "feature {f} missing from es-types"
+            core.contains(&format!("\n{f} = []")),
+            "feature {f} missing from es-types-core"
+        );
+        let group = es_codegen::types::crates::group_of_feature(f)
+            .unwrap_or_else(|| panic!("{f} has no es-types crate"));
+        assert!(
+            manifest(group).contains(&format!("\n{f} = []")),
+            "feature {f} missing from es-{group}"
+        );
+        let forward = format!("\n{f} = [\"es-types-core/{f}\", \"es-{group}/{f}\"]");
+        assert!(
+            facade.contains(&forward),
+            "es-types lacks `{}`",
+            forward.trim()
         );
     }
 }

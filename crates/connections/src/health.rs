@@ -1,7 +1,7 @@
 //! Health of a cluster (the seed's `check_connection_health`), as a high-level operation that
 //! takes [`Using`] and can be overridden with `.using(...)`.
 
-use es_client::types::HealthStatus;
+use es_client::types::common::HealthStatus;
 use es_client::{BoxFuture, Client, Error, Flavor, Operation, Run};
 
 use crate::{Runner, UseConnection, Using};
@@ -16,9 +16,9 @@ pub struct HealthReport {
     /// Health colour.
     pub status: HealthStatus,
     /// Number of nodes.
-    pub number_of_nodes: u32,
+    pub number_of_nodes: i32,
     /// Active shards.
-    pub active_shards: u32,
+    pub active_shards: i32,
     /// `(id, name, version)` of each node.
     pub nodes: Vec<(String, String, Option<String>)>,
 }
@@ -44,7 +44,8 @@ pub async fn check_health(client: &Client) -> Result<HealthReport, Error> {
         nodes: nodes
             .nodes
             .into_iter()
-            .map(|(id, n)| (id, n.name, n.version))
+            // OpenSearch and older servers may leave a node's version out.
+            .map(|(id, n)| (id, n.name, Some(n.version).filter(|v| !v.is_empty())))
             .collect(),
     })
 }

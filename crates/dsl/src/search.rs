@@ -938,7 +938,9 @@ pub(crate) mod run {
     }
 
     pub async fn count(client: &Client, index: &str, body: &Value) -> Result<u64, Error> {
-        Ok(client.count().index(index).body(body).send().await?.count)
+        let n = client.count().index(index).body(body).send().await?.count;
+        // The specification's `long`; a server never counts below zero.
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     pub async fn delete(client: &Client, index: &str, body: &Value) -> Result<u64, Error> {

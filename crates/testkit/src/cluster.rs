@@ -702,7 +702,8 @@ fn info_body(shared: &Shared, node: &NodeState) -> serde_json::Value {
         "name": node.name,
         "cluster_name": "fake-cluster",
         "cluster_uuid": "fake-cluster-uuid",
-        "version": {"number": version, "build_flavor": "default", "lucene_version": "9.11.1"},
+        // What the specification requires of `version` (Elasticsearch and OpenSearch send it).
+        "version": {"number": version, "build_flavor": "default", "build_date": "2024-08-05T10:05:34.233336849Z", "lucene_version": "9.11.1"},
         "tagline": "You Know, for Search"
     });
     match product {

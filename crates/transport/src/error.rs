@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use es_types::common::ErrorCause;
+use es_types_core::common::ErrorCause;
 use http::StatusCode;
 use serde::Deserialize;
 

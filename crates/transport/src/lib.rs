@@ -46,7 +46,7 @@ pub use cloud::decode_cloud_id;
 pub use config::{EnvLookup, FromTransport, TransportBuilder};
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, Result, StatusError};
 /// The specification's error object, which [`ApiError`] holds.
-pub use es_types::common::ErrorCause;
+pub use es_types_core::common::ErrorCause;
 pub use node::{Node, NodeMeta, NodeStats, NodeUrl, Scheme};
 pub use options::{ApiKey, TlsVersion, TransportOptions};
 pub use pool::DeadBackoff;

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use es_types::common::ErrorCause;
+use es_types_core::common::ErrorCause;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorDetail, StatusError};

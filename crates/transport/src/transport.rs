@@ -1,9 +1,11 @@
 //! The async [`Transport`]: picks a node, sends, retries, marks nodes dead, sniffs.
 
 use std::fmt;
+use std::future::Future;
 use std::io::{Read, Write};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -574,11 +576,18 @@ impl Inner {
             return fut.await;
         };
         let mut timer = Box::pin(tokio::time::sleep(t));
-        let result = tokio::select! {
-            biased;
-            r = fut => r,
-            _ = timer.as_mut() => Err(Error::timeout(node.base_url(), t)),
-        };
+        // The request is polled first, as a biased `tokio::select!` would.
+        let mut fut = std::pin::pin!(fut);
+        let result = std::future::poll_fn(|cx| {
+            if let Poll::Ready(r) = fut.as_mut().poll(cx) {
+                return Poll::Ready(r);
+            }
+            match timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(Error::timeout(node.base_url(), t))),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
         self.keep_timer(timer);
         result
     }

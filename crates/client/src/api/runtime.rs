@@ -471,7 +471,7 @@ pub fn parse_text(r: Response) -> Result<String, Error> {
 /// ```
 /// use es_client::api::{read_typed, ResponseShapeError};
 /// let answer = br#"{"count": "many", "_shards": {}}"#;
-/// let err = read_typed::<es_types::count::CountResponse>("count", answer).unwrap_err();
+/// let err = read_typed::<es_client::types::count::CountResponse>("count", answer).unwrap_err();
 /// let shape = err.downcast_ref::<ResponseShapeError>().unwrap();
 /// assert_eq!((shape.endpoint, shape.path.as_str()), ("count", "count"));
 /// assert!(err.to_string().contains("`count` response"), "{err}");

@@ -260,12 +260,12 @@ impl<F> Call<'_, F, Api<ClusterGetSettings>> {
 pub struct ClusterHealth;
 impl ApiSpec for ClusterHealth {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[59];
-    type Output = crate::types::ClusterHealthResponse;
+    type Output = es_types::cluster::ClusterHealthResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::ClusterHealthResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::cluster::ClusterHealthResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Cluster<'a, F> {

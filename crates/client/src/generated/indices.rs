@@ -269,12 +269,12 @@ impl<F> Call<'_, F, Api<IndicesClose>> {
 pub struct IndicesCreate;
 impl ApiSpec for IndicesCreate {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[176];
-    type Output = crate::types::IndicesCreateResponse;
+    type Output = es_types::indices::IndicesCreateResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::IndicesCreateResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesCreateResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -399,12 +399,12 @@ impl<F> Call<'_, F, Api<IndicesDataStreamsStats>> {
 pub struct IndicesDelete;
 impl ApiSpec for IndicesDelete {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[180];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesDeleteResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesDeleteResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -447,12 +447,12 @@ impl<F> Call<'_, F, Api<IndicesDelete>> {
 pub struct IndicesDeleteAlias;
 impl ApiSpec for IndicesDeleteAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[181];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesDeleteAliasResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesDeleteAliasResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1171,12 +1171,12 @@ impl<F> Call<'_, F, Api<IndicesGet>> {
 pub struct IndicesGetAlias;
 impl ApiSpec for IndicesGetAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[198];
-    type Output = crate::types::IndicesAliasesResponse;
+    type Output = es_types::indices::IndicesGetAliasResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::IndicesAliasesResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesGetAliasResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1529,12 +1529,12 @@ impl<F> Call<'_, F, Api<IndicesGetIndexTemplate>> {
 pub struct IndicesGetMapping;
 impl ApiSpec for IndicesGetMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[207];
-    type Output = crate::types::IndicesMappingResponse;
+    type Output = es_types::indices::IndicesGetMappingResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::IndicesMappingResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesGetMappingResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1604,12 +1604,12 @@ impl<'a, F> Indices<'a, F> {
 pub struct IndicesGetSettings;
 impl ApiSpec for IndicesGetSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[209];
-    type Output = crate::types::IndicesSettingsResponse;
+    type Output = es_types::indices::IndicesGetSettingsResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::IndicesSettingsResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesGetSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -1866,12 +1866,12 @@ impl<F> Call<'_, F, Api<IndicesPromoteDataStream>> {
 pub struct IndicesPutAlias;
 impl ApiSpec for IndicesPutAlias {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[216];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesPutAliasResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesPutAliasResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2108,12 +2108,12 @@ impl<F> Call<'_, F, Api<IndicesPutIndexTemplate>> {
 pub struct IndicesPutMapping;
 impl ApiSpec for IndicesPutMapping {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[222];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesPutMappingResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesPutMappingResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2160,12 +2160,12 @@ impl<F> Call<'_, F, Api<IndicesPutMapping>> {
 pub struct IndicesPutSettings;
 impl ApiSpec for IndicesPutSettings {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[223];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesPutSettingsResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesPutSettingsResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2311,12 +2311,12 @@ impl<F> Call<'_, F, Api<IndicesRecovery>> {
 pub struct IndicesRefresh;
 impl ApiSpec for IndicesRefresh {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[226];
-    type Output = crate::types::ShardsResponse;
+    type Output = es_types::indices::IndicesRefreshResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::ShardsResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesRefreshResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {
@@ -2921,12 +2921,12 @@ impl<F> Call<'_, F, Api<IndicesStats>> {
 pub struct IndicesUpdateAliases;
 impl ApiSpec for IndicesUpdateAliases {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[239];
-    type Output = crate::types::AcknowledgedResponse;
+    type Output = es_types::indices::IndicesUpdateAliasesResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::AcknowledgedResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::indices::IndicesUpdateAliasesResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Indices<'a, F> {

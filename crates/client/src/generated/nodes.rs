@@ -132,12 +132,12 @@ impl<F> Call<'_, F, Api<NodesHotThreads>> {
 pub struct NodesInfo;
 impl ApiSpec for NodesInfo {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[391];
-    type Output = crate::types::NodesInfoResponse;
+    type Output = es_types::nodes::NodesInfoResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::NodesInfoResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::nodes::NodesInfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<'a, F> Nodes<'a, F> {

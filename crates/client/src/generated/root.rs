@@ -164,12 +164,12 @@ impl<F> Call<'_, F, Api<Capabilities>> {
 pub struct ClearScroll;
 impl ApiSpec for ClearScroll {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[51];
-    type Output = crate::types::ClearResponse;
+    type Output = es_types::clear_scroll::ClearScrollResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::ClearResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::clear_scroll::ClearScrollResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -190,12 +190,15 @@ impl<F> Call<'_, F, Api<ClearScroll>> {
 pub struct ClosePointInTime;
 impl ApiSpec for ClosePointInTime {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[52];
-    type Output = crate::types::ClearResponse;
+    type Output = es_types::close_point_in_time::ClosePointInTimeResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::ClearResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<
+        es_types::close_point_in_time::ClosePointInTimeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -210,12 +213,12 @@ impl<F> Elasticsearch<F> {
 pub struct Count;
 impl ApiSpec for Count {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[103];
-    type Output = crate::types::CountResponse;
+    type Output = es_types::count::CountResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::CountResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::count::CountResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1280,12 +1283,12 @@ impl<F> Call<'_, F, Api<Index>> {
 pub struct Info;
 impl ApiSpec for Info {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[282];
-    type Output = crate::types::InfoResponse;
+    type Output = es_types::info::InfoResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::InfoResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<es_types::info::InfoResponse, es_transport::Error> {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {
@@ -1643,12 +1646,15 @@ impl<F> Call<'_, F, Api<Mtermvectors>> {
 pub struct OpenPointInTime;
 impl ApiSpec for OpenPointInTime {
     const SPEC: &'static crate::api::EndpointSpec = &crate::generated::routes::ENDPOINTS[395];
-    type Output = crate::types::OpenPointInTimeResponse;
+    type Output = es_types::open_point_in_time::OpenPointInTimeResponse;
     #[inline]
     fn parse(
         r: es_transport::Response,
-    ) -> Result<crate::types::OpenPointInTimeResponse, es_transport::Error> {
-        r.json()
+    ) -> Result<
+        es_types::open_point_in_time::OpenPointInTimeResponse,
+        es_transport::Error,
+    > {
+        crate::api::parse_typed(Self::SPEC.name, r)
     }
 }
 impl<F> Elasticsearch<F> {

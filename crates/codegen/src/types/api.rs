@@ -194,10 +194,24 @@ impl TypesGen<'_> {
             .unwrap_or_else(|| rust_name(&k.1))
     }
 
+    /// The features that compile endpoint type `k` (`None`: always compiled).
+    fn features_of(&self, k: &TypeKey) -> Option<&BTreeSet<String>> {
+        self.api
+            .modes
+            .contains_key(k)
+            .then(|| self.api.features.get(k))
+            .flatten()
+    }
+
+    /// The crate folder `k` is generated into (see [`super::crates`]).
+    pub(super) fn crate_of(&self, k: &TypeKey) -> Result<&'static str, String> {
+        super::crates::crate_of(self.features_of(k))
+    }
+
     /// `tokens` under the features of `k`'s endpoints.
     pub(super) fn gate(&self, k: &TypeKey, tokens: TokenStream) -> TokenStream {
-        match self.api.features.get(k) {
-            Some(fs) if self.api.modes.contains_key(k) && !tokens.is_empty() => {
+        match self.features_of(k) {
+            Some(fs) if !tokens.is_empty() => {
                 let fs = fs.iter();
                 quote!(crate::gated! { #[cfg(any(#(feature = #fs),*))] #tokens })
             }
