@@ -262,9 +262,9 @@ impl Transport {
     /// `db.elasticsearch.node.name` (when sniffed), `http.response.status_code`,
     /// `http.request.resend_count` (retries), `error.type` and `otel.status_code` on failure.
     pub async fn perform(&self, req: Request) -> Result<Response, Error> {
-        // Boxed: the request's state machine (retries, the connection's futures: ~8 KB) is
+        // Boxed: the request's state machine (retries, the connection's futures: ~7 KB) is
         // allocated once instead of being copied into every future that awaits it and into
-        // the task that runs it.
+        // the task that runs it (tests/future_size.rs in es-client).
         Box::pin(self.perform_traced(req)).await
     }
 
@@ -343,8 +343,10 @@ impl Transport {
         }
         self.inner
             .started
+            // Boxed: the sniff is a whole request, which would otherwise make every request's
+            // future larger for a path taken once.
             .get_or_init(|| async {
-                if let Err(e) = Inner::sniff(&self.inner).await {
+                if let Err(e) = Box::pin(Inner::sniff(&self.inner)).await {
                     let e = self.inner.redact(e);
                     tracing::warn!(error = %e, "sniff on start failed; using the configured hosts");
                 }
@@ -370,10 +372,11 @@ impl Transport {
             }
             _ => {}
         }
+        // Boxed, as the sniff on start: a request made once per client.
         let info = self
             .inner
             .server
-            .get_or_try_init(|| Inner::detect(&self.inner))
+            .get_or_try_init(|| Box::pin(Inner::detect(&self.inner)))
             .await?
             .clone();
         if let (true, Some(info)) = (self.inner.product_check, &info) {
@@ -571,13 +574,14 @@ impl Inner {
         body: Option<&Bytes>,
         timeout: Option<Duration>,
     ) -> Result<Response, Error> {
-        let fut = self.send_on(node, method, path, headers, body);
+        // Pinned where it is made: moving it into a second binding would make this future
+        // hold the request's state twice.
+        let mut fut = std::pin::pin!(self.send_on(node, method, path, headers, body));
         let Some(t) = timeout else {
             return fut.await;
         };
         let mut timer = Box::pin(tokio::time::sleep(t));
         // The request is polled first, as a biased `tokio::select!` would.
-        let mut fut = std::pin::pin!(fut);
         let result = std::future::poll_fn(|cx| {
             if let Poll::Ready(r) = fut.as_mut().poll(cx) {
                 return Poll::Ready(r);
