@@ -261,11 +261,15 @@ impl Transport {
     /// `.id` and `db.elasticsearch.path_parts` (all of them, `index=books id=1`),
     /// `db.elasticsearch.node.name` (when sniffed), `http.response.status_code`,
     /// `http.request.resend_count` (retries), `error.type` and `otel.status_code` on failure.
-    pub async fn perform(&self, req: Request) -> Result<Response, Error> {
+    pub fn perform(
+        &self,
+        req: Request,
+    ) -> impl Future<Output = Result<Response, Error>> + Send + '_ {
         // Boxed: the request's state machine (retries, the connection's futures: ~7 KB) is
         // allocated once instead of being copied into every future that awaits it and into
-        // the task that runs it (tests/future_size.rs in es-client).
-        Box::pin(self.perform_traced(req)).await
+        // the task that runs it (tests/future_size.rs in es-client). Returned as it is: an
+        // `async fn` around it would also hold the request beside the box.
+        Box::pin(self.perform_traced(req))
     }
 
     async fn perform_traced(&self, req: Request) -> Result<Response, Error> {
