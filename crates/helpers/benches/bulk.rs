@@ -4,13 +4,16 @@
 //! ```text
 //! cargo bench -p es-helpers --bench bulk                 # everything, 3 rounds
 //! cargo bench -p es-helpers --bench bulk -- --docs 200000 --rounds 1 --only typed
+//! cargo bench -p es-helpers --bench bulk -- --only search --rounds 21 --control
 //! ```
 //!
 //! Processes: the server (the test kit's fake cluster, 1 runtime thread, request recording
 //! off: it answers every `_bulk` with one item per action and `_search` with a canned answer
 //! of 10 hits) runs in its own process; each contender run is another process with a
 //! 2-worker multi-thread tokio runtime, as a user would build one. Rounds alternate raw /
-//! ours; the table gives medians and each round's ratio.
+//! ours, the order turning each round (raw first, then ours first); the table gives medians,
+//! each round's ratio and their median. `--control` adds a second raw run to every round and
+//! reports raw / raw, the spread of two identical contenders on this machine.
 //!
 //! The same work on both sides:
 //! * `lines`: pre-serialized source lines. raw: reads the bulk-ready file (action + source
@@ -192,7 +195,12 @@ impl Iterator for Lines {
 }
 
 fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    peak_rss_mb_of("self")
+}
+
+/// `VmHWM` of a process (`self` or a pid), in MB.
+fn peak_rss_mb_of(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
@@ -301,6 +309,109 @@ fn serve() {
     std::io::stdout().flush().unwrap();
     // Until the harness closes our stdin.
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// One search contender: raw hyper or es-client, with what its requests need.
+enum Side {
+    Raw { raw: Raw, url: String },
+    Ours(Client),
+}
+
+impl Side {
+    fn new(name: &str, raw: &Raw, ours: impl Fn() -> Client, url: &str) -> Side {
+        match name {
+            "raw-search" => Side::Raw {
+                raw: raw.clone(),
+                url: url.to_string(),
+            },
+            "ours-search" => Side::Ours(ours()),
+            other => panic!("unknown search contender {other}"),
+        }
+    }
+}
+
+/// `n` small searches, `in_flight` at a time; the body serialized from a `Value` per request
+/// and the answer parsed to `Value` on both sides.
+async fn search_run(side: &Side, n: usize, in_flight: usize) {
+    let body = search_body();
+    let mut sent = 0;
+    let next = || {
+        sent += 1;
+        (sent <= n).then_some(())
+    };
+    match side {
+        Side::Raw { raw, url } => {
+            raw_run(in_flight, next, |()| {
+                let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
+                async move {
+                    // The body serialized per request, as es-client does.
+                    let body = Bytes::from(serde_json::to_vec(&body).unwrap());
+                    let req = http::Request::post(format!("{url}/bench/_search"))
+                        .header("content-type", "application/json")
+                        .body(Full::new(body))
+                        .unwrap();
+                    let resp = raw.request(req).await.unwrap();
+                    assert!(resp.status().is_success());
+                    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+                    let v: Value = serde_json::from_slice(&bytes).unwrap();
+                    assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
+                }
+            })
+            .await
+        }
+        Side::Ours(client) => {
+            raw_run(in_flight, next, |()| {
+                let (client, body) = (client.clone(), body.clone());
+                async move {
+                    let v: Value = client
+                        .search()
+                        .index("bench")
+                        .body(&body)
+                        .json()
+                        .await
+                        .unwrap();
+                    assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
+                }
+            })
+            .await
+        }
+    }
+}
+
+/// A search contender that runs batches on request: each line on stdin is a batch size; it
+/// answers with the batch's seconds. Used by the interleaved search rows, where the harness
+/// hands the turn from one contender process to the other every batch.
+fn search_batches(name: &str, in_flight: usize, url: &str) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let raw: Raw = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
+    let side = rt.block_on(async {
+        Side::new(
+            name,
+            &raw,
+            || {
+                Client::from_builder(
+                    TransportBuilder::new()
+                        .host(url.to_string())
+                        .compat(CompatMode::Off)
+                        .product_check(false),
+                )
+                .unwrap()
+            },
+            url,
+        )
+    });
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let n: usize = line.unwrap().trim().parse().unwrap();
+        let started = Instant::now();
+        rt.block_on(search_run(&side, n, in_flight));
+        writeln!(out, "{}", started.elapsed().as_secs_f64()).unwrap();
+        out.flush().unwrap();
+    }
 }
 
 fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
@@ -466,54 +577,9 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                 }
                 total
             }
-            "raw-search" => {
-                let body = search_body();
-                let (mut n, total) = (0, searches());
-                let next = || {
-                    n += 1;
-                    (n <= total).then_some(())
-                };
-                raw_run(in_flight, next, |()| {
-                    let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-                    async move {
-                        // The body serialized per request, as es-client does.
-                        let body = Bytes::from(serde_json::to_vec(&body).unwrap());
-                        let req = http::Request::post(format!("{url}/bench/_search"))
-                            .header("content-type", "application/json")
-                            .body(Full::new(body))
-                            .unwrap();
-                        let resp = raw.request(req).await.unwrap();
-                        assert!(resp.status().is_success());
-                        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-                        let v: Value = serde_json::from_slice(&bytes).unwrap();
-                        assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
-                    }
-                })
-                .await;
-                searches() as u64
-            }
-            "ours-search" => {
-                let client = ours();
-                let body = search_body();
-                let (mut n, total) = (0, searches());
-                let next = || {
-                    n += 1;
-                    (n <= total).then_some(())
-                };
-                raw_run(in_flight, next, |()| {
-                    let (client, body) = (client.clone(), body.clone());
-                    async move {
-                        let v: Value = client
-                            .search()
-                            .index("bench")
-                            .body(&body)
-                            .json()
-                            .await
-                            .unwrap();
-                        assert_eq!(v["hits"]["hits"].as_array().map(Vec::len), Some(10));
-                    }
-                })
-                .await;
+            "raw-search" | "ours-search" => {
+                let side = Side::new(name, &raw, ours, &url);
+                search_run(&side, searches(), in_flight).await;
                 searches() as u64
             }
             other => panic!("unknown contender {other}"),
@@ -525,6 +591,118 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
         es => es as f64,
     };
     println!("{} {rss:.1}", units as f64 / secs);
+}
+
+/// A search contender process that runs batches when told (`--batches`).
+struct Batcher {
+    child: Child,
+    stdin: Option<std::process::ChildStdin>,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Batcher {
+    fn start(exe: &Path, name: &str, in_flight: usize, url: &str) -> Batcher {
+        let mut child = Command::new(exe)
+            .args(["--child", name, "--in-flight", &in_flight.to_string()])
+            .args(["--url", url, "--batches"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Batcher {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    /// Runs `n` searches in the contender; their seconds, as it timed them.
+    fn batch(&mut self, n: usize) -> f64 {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{n}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("contender answered {line:?}"))
+    }
+
+    fn peak_mb(&self) -> f64 {
+        peak_rss_mb_of(&self.child.id().to_string())
+    }
+}
+
+impl Drop for Batcher {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+/// The search row, interleaved: both contenders (and the control) run as processes side by
+/// side, taking turns batch by batch (the order turning each pair), so the machine's slow
+/// drifts — other tenants, frequency — fall on both alike. Rates are each contender's
+/// median batch rate; the per-pair ratios are summarized by their quantiles.
+fn interleaved_search_row(exe: &Path, url: &str, label: &str, in_flight: usize, control: bool) {
+    let batch: usize = std::env::var("BENCH_SEARCH_BATCH")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(250);
+    let pairs = searches().div_ceil(batch);
+    let mut procs = vec![
+        Batcher::start(exe, "raw-search", in_flight, url),
+        Batcher::start(exe, "ours-search", in_flight, url),
+    ];
+    if control {
+        procs.push(Batcher::start(exe, "raw-search", in_flight, url));
+    }
+    // Warm-up (connections opened, allocator and caches warm): not counted.
+    for p in procs.iter_mut() {
+        p.batch(batch);
+    }
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); procs.len()];
+    for pair in 0..pairs {
+        let mut order: Vec<usize> = (0..procs.len()).collect();
+        let turn = pair % order.len();
+        order.rotate_left(turn);
+        for who in order {
+            let secs = procs[who].batch(batch);
+            rates[who].push(batch as f64 / secs);
+        }
+    }
+    let ratios: Vec<f64> = (0..pairs).map(|i| rates[1][i] / rates[0][i]).collect();
+    let (rm, om) = (median(rates[0].clone()), median(rates[1].clone()));
+    let spread = |v: &[f64]| {
+        format!(
+            "p10 {:.2}, p25 {:.2}, p75 {:.2}, p90 {:.2}",
+            quantile(v.to_vec(), 0.1),
+            quantile(v.to_vec(), 0.25),
+            quantile(v.to_vec(), 0.75),
+            quantile(v.to_vec(), 0.9)
+        )
+    };
+    let control_cell = if control {
+        let c: Vec<f64> = (0..pairs).map(|i| rates[2][i] / rates[0][i]).collect();
+        format!("{:.2} ({})", median(c.clone()), spread(&c))
+    } else {
+        "—".to_string()
+    };
+    println!(
+        "| {label}, interleaved | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {:.2} | {pairs} pairs of {batch}: {} | {control_cell} | {:.0} | {:.0} |",
+        om / rm,
+        median(ratios.clone()),
+        spread(&ratios),
+        procs[0].peak_mb(),
+        procs[1].peak_mb(),
+    );
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -556,11 +734,18 @@ fn main() {
     }
     if let Some(name) = arg("--child") {
         let in_flight: usize = arg("--in-flight").map_or(1, |n| n.parse().unwrap());
+        if args.iter().any(|a| a == "--batches") {
+            search_batches(&name, in_flight, &arg("--url").unwrap());
+            return;
+        }
         child(&name, in_flight, docs, &arg("--url").unwrap());
         return;
     }
     let rounds: usize = arg("--rounds").map_or(3, |n| n.parse().unwrap());
     let only = arg("--only");
+    // A second raw run per round, reported as raw / raw: the spread two identical contenders
+    // show on this machine, next to the ratio it qualifies.
+    let control = args.iter().any(|a| a == "--control");
     let (lines, _) = data_files(docs);
     let avg = std::fs::metadata(&lines).unwrap().len() as f64 / docs as f64;
     let exe = std::env::current_exe().unwrap();
@@ -577,8 +762,8 @@ fn main() {
     let url = url.trim().to_string();
     let _server = Server(server);
     println!("{docs} documents, {avg:.0} bytes each on average; {} searches; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another\n", searches());
-    println!("| work | in flight | raw hyper /s | ours /s | ratio (median) | per-round ratios | raw peak RSS MB | ours peak RSS MB |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| work | in flight | raw hyper /s | ours /s | ratio of medians | median of round ratios | per-round ratios | A/A control: raw / raw (min–max) | raw peak RSS MB | ours peak RSS MB |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let run = |name: &str, in_flight: usize| -> (f64, f64) {
         let out = Command::new(&exe)
             .args([
@@ -629,23 +814,68 @@ fn main() {
             println!("| {label} | — | skipped: set ES_BIN to a release `es` binary | | | | | |");
             continue;
         }
+        if work == "search" {
+            for &in_flight in flights {
+                interleaved_search_row(&exe, &url, label, in_flight, control);
+            }
+            continue;
+        }
         for &in_flight in flights {
             let (mut r, mut o, mut ratios, mut r_rss, mut o_rss) =
                 (Vec::new(), Vec::new(), Vec::new(), 0f64, 0f64);
-            for _ in 0..rounds {
-                let (a, m) = run(&format!("raw-{work}"), in_flight);
-                r_rss = r_rss.max(m);
-                let (b, m) = run(&format!("ours-{work}"), in_flight);
-                o_rss = o_rss.max(m);
+            let mut controls = Vec::new();
+            for round in 0..rounds {
+                // The order turns every round (raw first, then ours first; with the control a
+                // rotation of three), so neither contender always runs just after the other.
+                let mut order = vec![0, 1];
+                if control {
+                    order.push(2);
+                }
+                let turn = round % order.len();
+                order.rotate_left(turn);
+                let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+                for who in order {
+                    match who {
+                        0 => {
+                            let (rate, m) = run(&format!("raw-{work}"), in_flight);
+                            r_rss = r_rss.max(m);
+                            a = rate;
+                        }
+                        1 => {
+                            let (rate, m) = run(&format!("ours-{work}"), in_flight);
+                            o_rss = o_rss.max(m);
+                            b = rate;
+                        }
+                        _ => c = run(&format!("raw-{work}"), in_flight).0,
+                    }
+                }
                 r.push(a);
                 o.push(b);
-                ratios.push(format!("{:.2}", b / a));
+                ratios.push(b / a);
+                if control {
+                    controls.push(c / a);
+                }
             }
+            let per_round = ratios
+                .iter()
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let control_cell = if control {
+                format!(
+                    "{:.2} ({:.2}–{:.2})",
+                    median(controls.clone()),
+                    controls.iter().cloned().fold(f64::INFINITY, f64::min),
+                    controls.iter().cloned().fold(0.0, f64::max)
+                )
+            } else {
+                "—".to_string()
+            };
             let (rm, om) = (median(r), median(o));
             println!(
-                "| {label} | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {} | {r_rss:.0} | {o_rss:.0} |",
+                "| {label} | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {:.2} | {per_round} | {control_cell} | {r_rss:.0} | {o_rss:.0} |",
                 om / rm,
-                ratios.join(", ")
+                median(ratios),
             );
         }
     }
