@@ -311,6 +311,15 @@ fn serve() {
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
 }
 
+/// es-client with its defaults, but for the version check (the null server has no `GET /`).
+fn ours_client(url: &str) -> Client {
+    let b = TransportBuilder::new()
+        .host(url.to_string())
+        .compat(CompatMode::Off)
+        .product_check(false);
+    Client::from_builder(b).unwrap()
+}
+
 /// One search contender: raw hyper or es-client, with what its requests need.
 enum Side {
     Raw { raw: Raw, url: String },
@@ -388,22 +397,7 @@ fn search_batches(name: &str, in_flight: usize, url: &str) {
         .build()
         .unwrap();
     let raw: Raw = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
-    let side = rt.block_on(async {
-        Side::new(
-            name,
-            &raw,
-            || {
-                Client::from_builder(
-                    TransportBuilder::new()
-                        .host(url.to_string())
-                        .compat(CompatMode::Off)
-                        .product_check(false),
-                )
-                .unwrap()
-            },
-            url,
-        )
-    });
+    let side = rt.block_on(async { Side::new(name, &raw, || ours_client(url), url) });
     let mut out = std::io::stdout().lock();
     for line in std::io::stdin().lock().lines() {
         let n: usize = line.unwrap().trim().parse().unwrap();
@@ -421,15 +415,7 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
         .enable_all()
         .build()
         .unwrap();
-    let ours = || {
-        Client::from_builder(
-            TransportBuilder::new()
-                .host(url.to_string())
-                .compat(CompatMode::Off)
-                .product_check(false),
-        )
-        .unwrap()
-    };
+    let ours = || ours_client(url);
     let raw: Raw = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
     let opts = || {
         BulkOptions::default()
@@ -642,6 +628,17 @@ impl Drop for Batcher {
     }
 }
 
+/// CPU time of all a process's threads so far, in ns (`/proc/<pid>/task/*/schedstat`).
+fn cpu_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
 fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[((v.len() - 1) as f64 * q).round() as usize]
@@ -651,12 +648,19 @@ fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
 /// side, taking turns batch by batch (the order turning each pair), so the machine's slow
 /// drifts — other tenants, frequency — fall on both alike. Rates are each contender's
 /// median batch rate; the per-pair ratios are summarized by their quantiles.
-fn interleaved_search_row(exe: &Path, url: &str, label: &str, in_flight: usize, control: bool) {
-    let batch: usize = std::env::var("BENCH_SEARCH_BATCH")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(250);
-    let pairs = searches().div_ceil(batch);
+fn interleaved_search_row(
+    exe: &Path,
+    url: &str,
+    server_pid: u32,
+    label: &str,
+    in_flight: usize,
+    control: bool,
+) {
+    let env = |k: &str| std::env::var(k).ok().and_then(|n| n.parse::<usize>().ok());
+    // About 40 ms a batch either way: long beside the scheduler's time slices, short beside
+    // the machine's drifts.
+    let batch = env("BENCH_SEARCH_BATCH").unwrap_or(250 * in_flight.min(4));
+    let pairs = env("BENCH_PAIRS").unwrap_or(80);
     let mut procs = vec![
         Batcher::start(exe, "raw-search", in_flight, url),
         Batcher::start(exe, "ours-search", in_flight, url),
@@ -668,16 +672,48 @@ fn interleaved_search_row(exe: &Path, url: &str, label: &str, in_flight: usize, 
     for p in procs.iter_mut() {
         p.batch(batch);
     }
+    let ticks = |pid: u32| -> (f64, f64) {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+        let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let num = |i: usize| f.get(i).and_then(|x| x.parse().ok()).unwrap_or(0.0);
+        (num(11), num(12))
+    };
+    let t0: Vec<(f64, f64)> = procs.iter().map(|p| ticks(p.child.id())).collect();
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); procs.len()];
+    // CPU time (ns) of each contender's process, and of the server while it served each.
+    let (mut client_ns, mut server_ns) = (vec![0u64; procs.len()], vec![0u64; procs.len()]);
     for pair in 0..pairs {
         let mut order: Vec<usize> = (0..procs.len()).collect();
         let turn = pair % order.len();
         order.rotate_left(turn);
         for who in order {
+            let (c0, s0) = (cpu_ns(procs[who].child.id()), cpu_ns(server_pid));
             let secs = procs[who].batch(batch);
+            client_ns[who] += cpu_ns(procs[who].child.id()) - c0;
+            server_ns[who] += cpu_ns(server_pid) - s0;
             rates[who].push(batch as f64 / secs);
         }
     }
+    let per = |ns: u64| ns as f64 / 1000.0 / (pairs * batch) as f64;
+    let t1: Vec<(f64, f64)> = procs.iter().map(|p| ticks(p.child.id())).collect();
+    // Clock ticks are 10 ms here (USER_HZ 100).
+    let us = |t: f64| t * 10_000.0 / (pairs * batch) as f64;
+    eprintln!(
+        "user / system µs per search: raw {:.1} / {:.1}, ours {:.1} / {:.1}",
+        us(t1[0].0 - t0[0].0),
+        us(t1[0].1 - t0[0].1),
+        us(t1[1].0 - t0[1].0),
+        us(t1[1].1 - t0[1].1)
+    );
+    eprintln!(
+        "{label}, {in_flight} in flight: CPU µs per search, client / server while serving it: raw {:.1} / {:.1}, ours {:.1} / {:.1}",
+        per(client_ns[0]),
+        per(server_ns[0]),
+        per(client_ns[1]),
+        per(server_ns[1])
+    );
     let ratios: Vec<f64> = (0..pairs).map(|i| rates[1][i] / rates[0][i]).collect();
     let (rm, om) = (median(rates[0].clone()), median(rates[1].clone()));
     let spread = |v: &[f64]| {
@@ -760,8 +796,9 @@ fn main() {
         .read_line(&mut url)
         .unwrap();
     let url = url.trim().to_string();
+    let server_pid = server.id();
     let _server = Server(server);
-    println!("{docs} documents, {avg:.0} bytes each on average; {} searches; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another\n", searches());
+    println!("{docs} documents, {avg:.0} bytes each on average; {rounds} round(s), alternating; medians; each contender its own process (2-worker tokio runtime), the server another; search rows interleaved (see `interleaved_search_row`)\n");
     println!("| work | in flight | raw hyper /s | ours /s | ratio of medians | median of round ratios | per-round ratios | A/A control: raw / raw (min–max) | raw peak RSS MB | ours peak RSS MB |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     let run = |name: &str, in_flight: usize| -> (f64, f64) {
@@ -816,7 +853,7 @@ fn main() {
         }
         if work == "search" {
             for &in_flight in flights {
-                interleaved_search_row(&exe, &url, label, in_flight, control);
+                interleaved_search_row(&exe, &url, server_pid, label, in_flight, control);
             }
             continue;
         }

@@ -28,6 +28,7 @@ pub mod blocking;
 mod cloud;
 mod config;
 mod conn;
+mod deadline;
 mod error;
 mod node;
 mod options;

@@ -93,6 +93,33 @@ impl MediaTypes {
     }
 
     pub fn compat(major: u8) -> Self {
+        // Static for the versions that exist, as the plain types are (see the transport's
+        // default headers for why).
+        let stat = |json, ndjson| MediaTypes {
+            json: HeaderValue::from_static(json),
+            ndjson: HeaderValue::from_static(ndjson),
+        };
+        match major {
+            7 => {
+                return stat(
+                    "application/vnd.elasticsearch+json; compatible-with=7",
+                    "application/vnd.elasticsearch+x-ndjson; compatible-with=7",
+                )
+            }
+            8 => {
+                return stat(
+                    "application/vnd.elasticsearch+json; compatible-with=8",
+                    "application/vnd.elasticsearch+x-ndjson; compatible-with=8",
+                )
+            }
+            9 => {
+                return stat(
+                    "application/vnd.elasticsearch+json; compatible-with=9",
+                    "application/vnd.elasticsearch+x-ndjson; compatible-with=9",
+                )
+            }
+            _ => {}
+        }
         let json = format!("application/vnd.elasticsearch+json; compatible-with={major}");
         let ndjson = format!("application/vnd.elasticsearch+x-ndjson; compatible-with={major}");
         match (HeaderValue::from_str(&json), HeaderValue::from_str(&ndjson)) {
@@ -112,6 +139,21 @@ impl MediaTypes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compat_media_types_name_their_major_version() {
+        for major in [7, 8, 9, 10] {
+            let m = MediaTypes::compat(major);
+            assert_eq!(
+                m.json,
+                format!("application/vnd.elasticsearch+json; compatible-with={major}").as_str()
+            );
+            assert_eq!(
+                m.ndjson,
+                format!("application/vnd.elasticsearch+x-ndjson; compatible-with={major}").as_str()
+            );
+        }
+    }
 
     #[test]
     fn classifies_root_answers() {

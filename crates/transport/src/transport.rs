@@ -3,9 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::io::{Read, Write};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
-use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -20,6 +18,7 @@ use tracing::Instrument;
 use crate::auth::Auth;
 use crate::config::{Settings, TransportBuilder};
 use crate::conn::Connector;
+use crate::deadline::Expired;
 use crate::error::StatusError;
 use crate::node::{Counters, Node, NodeMeta, NodeUrl};
 use crate::pool::NodePool;
@@ -36,6 +35,14 @@ const PRODUCT: &str = "x-elastic-product";
 
 /// The client's version, as sent in `User-Agent` and `x-elastic-client-meta`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+const DEFAULT_USER_AGENT: &str = concat!("es-rs/", env!("CARGO_PKG_VERSION"), " (rust; tokio)");
+const CLIENT_META_VALUE: &str = concat!(
+    "es=",
+    env!("CARGO_PKG_VERSION"),
+    "p,t=",
+    env!("CARGO_PKG_VERSION"),
+    "p,hy=1"
+);
 
 /// Sends requests to a cluster: node pool, retries, sniffing, auth, TLS, compression.
 ///
@@ -80,8 +87,6 @@ struct Inner {
     redactor: RwLock<Redactor>,
     retry: RetryPolicy,
     request_timeout: Option<Duration>,
-    /// The timer of a finished request, kept until its deadline (see [`Inner::attempt`]).
-    spare_timer: Mutex<Option<Pin<Box<tokio::time::Sleep>>>>,
     http_compress: bool,
     max_response_bytes: usize,
     sniffing: Sniffing,
@@ -133,19 +138,15 @@ impl Transport {
             None => None,
         };
         let mut headers = HeaderMap::new();
-        let ua = b
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| format!("es-rs/{VERSION} (rust; tokio)"));
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_str(&ua)
+        // The defaults are static: a static header value is copied into each request's
+        // headers without touching a reference count that every worker thread shares.
+        let ua = match &b.user_agent {
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+            Some(ua) => HeaderValue::from_str(ua)
                 .map_err(|_| Error::config("user_agent", "not a valid header value"))?,
-        );
-        let meta = format!("es={VERSION}p,t={VERSION}p,hy=1");
-        if let Ok(v) = HeaderValue::from_str(&meta) {
-            headers.insert(CLIENT_META, v);
-        }
+        };
+        headers.insert(USER_AGENT, ua);
+        headers.insert(CLIENT_META, HeaderValue::from_static(CLIENT_META_VALUE));
         if let Some(id) = &b.opaque_id {
             headers.insert(
                 OPAQUE_ID,
@@ -179,7 +180,6 @@ impl Transport {
             redactor: RwLock::new(redactor),
             retry: b.retry,
             request_timeout: b.request_timeout,
-            spare_timer: Mutex::new(None),
             http_compress: b.http_compress,
             max_response_bytes: b.max_response_bytes,
             sniffing: Sniffing {
@@ -452,7 +452,9 @@ impl Inner {
             Some(b) => Some((b.bytes.clone(), b.kind)),
             None => None,
         };
-        let headers = this.request_headers(&req, media, body.as_ref().map(|b| b.1));
+        let kind = body.as_ref().map(|b| b.1);
+        // Built for each attempt where the request is made: hyper takes the map by value.
+        let headers = || this.request_headers(&req, media, kind);
         let path = req.path_and_query();
         let mut attempt = 0u32;
         loop {
@@ -574,53 +576,19 @@ impl Inner {
         node: &Arc<Node>,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
+        headers: &(impl Fn() -> HeaderMap + Sync),
         body: Option<&Bytes>,
         timeout: Option<Duration>,
     ) -> Result<Response, Error> {
-        // Pinned where it is made: moving it into a second binding would make this future
-        // hold the request's state twice.
-        let mut fut = std::pin::pin!(self.send_on(node, method, path, headers, body));
+        let fut = self.send_on(node, method, path, headers, body);
         let Some(t) = timeout else {
             return fut.await;
         };
-        let mut timer = Box::pin(tokio::time::sleep(t));
-        // The request is polled first, as a biased `tokio::select!` would.
-        let result = std::future::poll_fn(|cx| {
-            if let Poll::Ready(r) = fut.as_mut().poll(cx) {
-                return Poll::Ready(r);
-            }
-            match timer.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(Error::timeout(node.base_url(), t))),
-                Poll::Pending => Poll::Pending,
-            }
-        })
-        .await;
-        self.keep_timer(timer);
-        result
-    }
-
-    /// Keeps a finished request's timer registered until its deadline, unless an earlier one
-    /// is kept already. Why: tokio wakes a worker parked on the timer driver whenever a timer
-    /// is registered with a deadline earlier than every pending one — with no timer pending,
-    /// that is every request's timeout, a thread wake-up per request (measured: 8–10% of
-    /// sequential search throughput). With the earliest finished timer still pending, a new
-    /// request's deadline is later than it and registers without waking anyone; the kept
-    /// timer costs one driver wake-up at its deadline.
-    fn keep_timer(&self, timer: Pin<Box<tokio::time::Sleep>>) {
-        // Never waits: with the slot busy, this timer is simply dropped.
-        let Ok(mut spare) = self.spare_timer.try_lock() else {
-            return;
-        };
-        let replace = match spare.as_ref() {
-            Some(kept) => kept.is_elapsed() || kept.deadline() <= tokio::time::Instant::now(),
-            None => true,
-        };
-        if replace && !timer.is_elapsed() {
-            // The old one (elapsed) is dropped outside the lock.
-            let old = spare.replace(timer);
-            drop(spare);
-            drop(old);
+        // Not `tokio::time::timeout`: see the `deadline` module for why.
+        match crate::deadline::within(t, fut).await {
+            Ok(result) => result,
+            Err(Expired::Elapsed) => Err(Error::timeout(node.base_url(), t)),
+            Err(Expired::Unavailable(why)) => Err(Error::config("request_timeout", why)),
         }
     }
 
@@ -629,7 +597,7 @@ impl Inner {
         node: &Arc<Node>,
         method: &Method,
         path: &str,
-        headers: &HeaderMap,
+        headers: &(impl Fn() -> HeaderMap + Sync),
         body: Option<&Bytes>,
     ) -> Result<Response, Error> {
         let url = node.url();
@@ -647,7 +615,7 @@ impl Inner {
                 .map_err(|e| {
                     Error::config("path", format!("invalid request target {uri:?}: {e}"))
                 })?;
-            *r.headers_mut() = headers.clone();
+            *r.headers_mut() = headers();
             if let Some(h) = node.host_header() {
                 r.headers_mut().insert(HOST, h.clone());
             }
@@ -781,7 +749,7 @@ impl Inner {
         }
         let media = MediaTypes::plain();
         let req = Request::new(Method::GET, "/_nodes/_all/http");
-        let headers = this.request_headers(&req, &media, None);
+        let headers = || this.request_headers(&req, &media, None);
         let mut last_err = None;
         for node in candidates {
             let resp = this

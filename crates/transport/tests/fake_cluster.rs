@@ -770,9 +770,10 @@ fn cloud_id_resolves_to_an_https_node() {
     assert!(err.to_string().contains("cloud_id"));
 }
 
-/// The timer a finished request leaves registered (so the next request's timeout wakes
-/// nobody) never stands in for a later request's own deadline: after fast requests, a slow
-/// one still times out at its timeout, and a fast one after it succeeds.
+/// The deadline watcher sleeps until the latest deadline of finished requests (so the next
+/// request's registration wakes nobody); that never stands in for a later request's own
+/// deadline: after fast requests, a slow one still times out at its timeout, and a fast one
+/// after it succeeds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_request_keeps_its_own_timeout_after_earlier_requests() {
     let cluster = FakeCluster::start(1).unwrap();
