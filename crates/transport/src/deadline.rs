@@ -4,9 +4,9 @@
 //! worker parks on the I/O driver it parks with a timeout, and the kernel arms and cancels a
 //! high-resolution timer for it — on a virtual machine each of those is a trip to the
 //! hypervisor. With a timeout on every request some timer is nearly always pending, and on
-//! the 2-core benchmark machine that cost ~5% of small-search throughput (measured with
-//! `perf record -e cpu-clock:k`: `hrtimer_setup_sleeper_on_stack`, `hrtimer_cancel`, and more
-//! time where interrupts are re-enabled, none of it in a client without timeouts).
+//! the 2-core benchmark machine that was about 5% of the client's CPU per small search
+//! (`perf record -e cpu-clock:k`: `hrtimer_setup_sleeper_on_stack`, `hrtimer_cancel`, and
+//! more time where interrupts are re-enabled; none of it in a client without timeouts).
 //!
 //! Here a request registers its deadline and its task's waker in one table; one thread
 //! (started on first use, shared by every transport of the process) sleeps until the earliest
