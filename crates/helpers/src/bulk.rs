@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use es_client::transport::{RetryBackoff, RetryPolicy};
+use es_client::transport::{deadline, RetryBackoff, RetryPolicy};
 use es_client::{
     Body, BoxFuture, BoxStream, Client, Flavor, Operation, Refresh, Run, RunStream, StreamOperation,
 };
@@ -699,21 +699,22 @@ impl<'a, S: BulkSource + Send + 'static> Engine<'a, S> {
         let max_count = self.opts.chunk_size.max(1);
         let mut actions = Vec::with_capacity(max_count.min(100_000));
         let first_seq = self.seq;
-        // One timer per batch, armed by its first action and polled only when the input has
-        // nothing ready (a timer per action costs more than the action).
-        let mut flush_at: Option<Pin<Box<tokio::time::Sleep>>> = None;
+        // One deadline per batch, set by its first action and waited on only when the input
+        // has nothing ready. Watched by the transport's deadline thread, not a tokio timer: a
+        // pending tokio timer makes every park of a runtime worker arm a kernel timer.
+        let mut flush_at: Option<Instant> = None;
         while actions.len() < max_count {
             let next = match self.input.next().now_or_never() {
                 Some(next) => next,
-                None => match flush_at.as_mut() {
-                    Some(timer) => tokio::select! {
-                        biased;
-                        next = self.input.next() => next,
-                        // The oldest action has waited long enough: send what there is.
-                        () = timer.as_mut() => break,
-                    },
-                    None => self.input.next().await,
-                },
+                None if flush_at.is_some() => {
+                    match deadline::until(flush_at, self.input.next()).await {
+                        Ok(next) => next,
+                        // The oldest action has waited long enough (or no deadline can be
+                        // watched): send what there is.
+                        Err(_) => break,
+                    }
+                }
+                None => self.input.next().await,
             };
             let Some(action) = next else {
                 self.input_done = true;
@@ -723,7 +724,7 @@ impl<'a, S: BulkSource + Send + 'static> Engine<'a, S> {
                 flush_at = self
                     .opts
                     .flush_interval
-                    .map(|d| Box::pin(tokio::time::sleep(d)));
+                    .and_then(|d| Instant::now().checked_add(d));
             }
             self.seq += 1;
             let n = self.stats.buffered.fetch_add(1, Ordering::Relaxed) + 1;

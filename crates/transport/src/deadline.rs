@@ -1,4 +1,16 @@
-//! Request deadlines, watched by one thread instead of a runtime timer per request.
+//! Deadlines watched by one thread instead of a runtime timer each: the transport's request
+//! timeouts, and the bulk helpers' flush interval.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use std::time::Duration;
+//! use es_transport::deadline::{within, Expired};
+//! let answer = within(Duration::from_secs(5), async { 42 }).await;
+//! assert_eq!(answer.ok(), Some(42));
+//! let stuck = within(Duration::from_millis(10), std::future::pending::<()>()).await;
+//! assert!(matches!(stuck, Err(Expired::Elapsed)));
+//! # }
+//! ```
 //!
 //! Why not `tokio::time::timeout`: while any tokio timer is pending, every time a runtime
 //! worker parks on the I/O driver it parks with a timeout, and the kernel arms and cancels a
@@ -127,29 +139,46 @@ impl Watch {
     }
 }
 
-/// The error of a future that ran past its deadline.
-#[derive(Debug)]
-pub(crate) enum Expired {
+/// Why a future given a deadline did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expired {
     /// The deadline passed before the future finished.
     Elapsed,
     /// The watching thread could not be started; the message says why.
     Unavailable(String),
 }
 
+impl std::fmt::Display for Expired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expired::Elapsed => f.write_str("deadline passed"),
+            Expired::Unavailable(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Expired {}
+
 /// Runs `fut` until it finishes or `timeout` passes, whichever is first; the future is
 /// polled first, as a biased `tokio::select!` would.
-pub(crate) fn within<F: Future>(timeout: Duration, fut: F) -> Within<F> {
+pub fn within<F: Future>(timeout: Duration, fut: F) -> Within<F> {
+    // A deadline too far to represent is no deadline.
+    until(Instant::now().checked_add(timeout), fut)
+}
+
+/// Runs `fut` until it finishes or the instant `at` passes (`None`: no deadline).
+pub fn until<F: Future>(at: Option<Instant>, fut: F) -> Within<F> {
     Within {
         fut,
-        // A deadline too far to represent is no deadline.
-        at: Instant::now().checked_add(timeout),
+        at,
         entry: None,
     }
 }
 
 pin_project_lite::pin_project! {
-    /// The future [`within`] returns.
-    pub(crate) struct Within<F> {
+    /// The future [`within`] and [`until`] return.
+    pub struct Within<F> {
         #[pin]
         fut: F,
         at: Option<Instant>,

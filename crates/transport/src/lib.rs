@@ -28,7 +28,7 @@ pub mod blocking;
 mod cloud;
 mod config;
 mod conn;
-mod deadline;
+pub mod deadline;
 mod error;
 mod node;
 mod options;
