@@ -4,7 +4,7 @@
 //! ```text
 //! cargo bench -p es-helpers --bench bulk                 # everything, 3 rounds
 //! cargo bench -p es-helpers --bench bulk -- --docs 200000 --rounds 1 --only typed
-//! cargo bench -p es-helpers --bench bulk -- --only search --rounds 21 --control
+//! cargo bench -p es-helpers --bench bulk -- --only search --control
 //! ```
 //!
 //! Processes: the server (the test kit's fake cluster, 1 runtime thread, request recording
@@ -12,8 +12,10 @@
 //! of 10 hits) runs in its own process; each contender run is another process with a
 //! 2-worker multi-thread tokio runtime, as a user would build one. Rounds alternate raw /
 //! ours, the order turning each round (raw first, then ours first); the table gives medians,
-//! each round's ratio and their median. `--control` adds a second raw run to every round and
-//! reports raw / raw, the spread of two identical contenders on this machine.
+//! each round's ratio and their median. The `search` and `ingester` rows are interleaved
+//! instead (`interleaved_row`): both contenders run as processes side by side and take turns
+//! batch by batch, so the machine's drifts fall on both alike. `--control` adds a second raw
+//! contender and reports raw / raw, the spread of two identical contenders on this machine.
 //!
 //! The same work on both sides:
 //! * `lines`: pre-serialized source lines. raw: reads the bulk-ready file (action + source
@@ -27,7 +29,8 @@
 //!   sequential, then 8 in flight. ours: es-client's `search().index().body().json::<Value>()`.
 //!
 //! * `ingester`: not raw — one `es_helpers::bulk()` (left column) against a `BulkIngester`
-//!   that 16 tasks push the same pre-serialized documents into (right column).
+//!   that 16 tasks push the same pre-serialized documents into (right column); a batch is
+//!   one pass over 200,000 source lines held in memory.
 //! * `cli`: not raw — es-helpers' `bulk()` of the source lines (left) against the `es bulk`
 //!   command on the same file (right; its peak RSS polled from /proc). Needs `ES_BIN`:
 //!   `cargo build --release -p es-cli && ES_BIN=$CARGO_TARGET_DIR/release/es cargo bench
@@ -320,6 +323,52 @@ fn ours_client(url: &str) -> Client {
     Client::from_builder(b).unwrap()
 }
 
+/// `passes` times over `lines`: one `bulk()` (`ingester` false) or a `BulkIngester` that 16
+/// tasks push into, a contiguous slice each. Every action must be acknowledged.
+async fn ingester_run(
+    ingester: bool,
+    lines: &Arc<Vec<Bytes>>,
+    passes: usize,
+    client: Client,
+    opts: BulkOptions,
+) -> u64 {
+    let total = (lines.len() * passes) as u64;
+    if !ingester {
+        let all = (0..passes)
+            .flat_map(|_| lines.iter().cloned())
+            .map(Action::index);
+        let s = es_helpers::bulk(client, es_helpers::iter(all), opts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(s.ok, total);
+        return total;
+    }
+    // A queue of two requests' worth, as the ingester's docs advise.
+    let ing = es_helpers::BulkIngester::start(client, opts, 2 * DOCS_PER_BODY, None);
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let (ing, lines) = (ing.clone(), lines.clone());
+        tasks.push(tokio::spawn(async move {
+            // Its own contiguous slice, as a task producing its own documents would have
+            // them (a strided slice makes every line a cache miss).
+            let per = lines.len().div_ceil(16);
+            let mine = &lines[(t * per).min(lines.len())..((t + 1) * per).min(lines.len())];
+            for _ in 0..passes {
+                for l in mine {
+                    ing.add(Action::index(l.clone())).await.unwrap();
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let s = ing.close().await.unwrap();
+    assert_eq!(s.ok, total);
+    total
+}
+
 /// One search contender: raw hyper or es-client, with what its requests need.
 enum Side {
     Raw { raw: Raw, url: String },
@@ -387,22 +436,42 @@ async fn search_run(side: &Side, n: usize, in_flight: usize) {
     }
 }
 
-/// A search contender that runs batches on request: each line on stdin is a batch size; it
-/// answers with the batch's seconds. Used by the interleaved search rows, where the harness
-/// hands the turn from one contender process to the other every batch.
-fn search_batches(name: &str, in_flight: usize, url: &str) {
+/// A contender that runs batches on request: each line on stdin is a batch size (searches,
+/// or passes over the ingester rows' lines); it answers with the batch's seconds. Used by
+/// the interleaved rows, where the harness hands the turn from one contender process to the
+/// other every batch.
+fn batches(name: &str, in_flight: usize, docs: u64, url: &str) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     let raw: Raw = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
-    let side = rt.block_on(async { Side::new(name, &raw, || ours_client(url), url) });
+    let ingester = name.ends_with("-ingester");
+    let (side, lines) = if ingester {
+        let lines: Arc<Vec<Bytes>> =
+            Arc::new(Lines::new(&data_files(docs).0).take(200_000).collect());
+        (None, lines)
+    } else {
+        let side = rt.block_on(async { Side::new(name, &raw, || ours_client(url), url) });
+        (Some(side), Arc::default())
+    };
+    let client = ours_client(url);
     let mut out = std::io::stdout().lock();
     for line in std::io::stdin().lock().lines() {
         let n: usize = line.unwrap().trim().parse().unwrap();
         let started = Instant::now();
-        rt.block_on(search_run(&side, n, in_flight));
+        match &side {
+            Some(side) => rt.block_on(search_run(side, n, in_flight)),
+            None => {
+                let opts = BulkOptions::default()
+                    .index("bench")
+                    .chunk_size(DOCS_PER_BODY)
+                    .max_in_flight(in_flight);
+                let ours = name == "ours-ingester";
+                rt.block_on(ingester_run(ours, &lines, n, client.clone(), opts));
+            }
+        }
         writeln!(out, "{}", started.elapsed().as_secs_f64()).unwrap();
         out.flush().unwrap();
     }
@@ -521,47 +590,11 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                 docs
             }
             // The ingester against one `bulk()` over the same documents (both es-helpers):
-            // 200,000 source lines held in memory, sent 5 times; 16 tasks push into the
-            // ingester, a contiguous slice each.
+            // 200,000 source lines held in memory, sent 5 times.
             "raw-ingester" | "ours-ingester" => {
                 let lines: Arc<Vec<Bytes>> =
                     Arc::new(Lines::new(&lines_file).take(200_000).collect());
-                let total = lines.len() as u64 * 5;
-                if name == "raw-ingester" {
-                    let all = (0..5)
-                        .flat_map(|_| lines.iter().cloned())
-                        .map(Action::index);
-                    let s = es_helpers::bulk(ours(), es_helpers::iter(all), opts())
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(s.ok, total);
-                } else {
-                    // A queue of two requests' worth, as the ingester's docs advise.
-                    let ing = es_helpers::BulkIngester::start(ours(), opts(), 10_000, None);
-                    let mut tasks = Vec::new();
-                    for t in 0..16 {
-                        let (ing, lines) = (ing.clone(), lines.clone());
-                        tasks.push(tokio::spawn(async move {
-                            // Its own contiguous slice, as a task producing its own documents
-                            // would have them (a strided slice makes every line a cache miss).
-                            let per = lines.len().div_ceil(16);
-                            let mine = &lines
-                                [(t * per).min(lines.len())..((t + 1) * per).min(lines.len())];
-                            for _ in 0..5 {
-                                for l in mine {
-                                    ing.add(Action::index(l.clone())).await.unwrap();
-                                }
-                            }
-                        }));
-                    }
-                    for t in tasks {
-                        t.await.unwrap();
-                    }
-                    let s = ing.close().await.unwrap();
-                    assert_eq!(s.ok, total);
-                }
-                total
+                ingester_run(name == "ours-ingester", &lines, 5, ours(), opts()).await
             }
             "raw-search" | "ours-search" => {
                 let side = Side::new(name, &raw, ours, &url);
@@ -587,10 +620,10 @@ struct Batcher {
 }
 
 impl Batcher {
-    fn start(exe: &Path, name: &str, in_flight: usize, url: &str) -> Batcher {
+    fn start(exe: &Path, name: &str, in_flight: usize, docs: u64, url: &str) -> Batcher {
         let mut child = Command::new(exe)
             .args(["--child", name, "--in-flight", &in_flight.to_string()])
-            .args(["--url", url, "--batches"])
+            .args(["--docs", &docs.to_string(), "--url", url, "--batches"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -644,29 +677,36 @@ fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
-/// The search row, interleaved: both contenders (and the control) run as processes side by
+/// A search or ingester row, interleaved: both contenders (and the control) run as processes side by
 /// side, taking turns batch by batch (the order turning each pair), so the machine's slow
 /// drifts — other tenants, frequency — fall on both alike. Rates are each contender's
 /// median batch rate; the per-pair ratios are summarized by their quantiles.
-fn interleaved_search_row(
+#[allow(clippy::too_many_arguments)]
+fn interleaved_row(
     exe: &Path,
     url: &str,
     server_pid: u32,
+    work: &str,
     label: &str,
     in_flight: usize,
     control: bool,
+    docs: u64,
 ) {
     let env = |k: &str| std::env::var(k).ok().and_then(|n| n.parse::<usize>().ok());
-    // About 40 ms a batch either way: long beside the scheduler's time slices, short beside
-    // the machine's drifts.
-    let batch = env("BENCH_SEARCH_BATCH").unwrap_or(250 * in_flight.min(4));
-    let pairs = env("BENCH_PAIRS").unwrap_or(80);
-    let mut procs = vec![
-        Batcher::start(exe, "raw-search", in_flight, url),
-        Batcher::start(exe, "ours-search", in_flight, url),
-    ];
+    // Search: about 40 ms a batch either way, long beside the scheduler's time slices, short
+    // beside the machine's drifts. Ingester: one pass over its 200,000 lines (~0.1 s).
+    let (batch, unit) = match work {
+        "search" => (
+            env("BENCH_SEARCH_BATCH").unwrap_or(250 * in_flight.min(4)),
+            1,
+        ),
+        _ => (1, 200_000),
+    };
+    let pairs = env("BENCH_PAIRS").unwrap_or(if work == "search" { 80 } else { 25 });
+    let start = |name: String| Batcher::start(exe, &name, in_flight, docs, url);
+    let mut procs = vec![start(format!("raw-{work}")), start(format!("ours-{work}"))];
     if control {
-        procs.push(Batcher::start(exe, "raw-search", in_flight, url));
+        procs.push(start(format!("raw-{work}")));
     }
     // Warm-up (connections opened, allocator and caches warm): not counted.
     for p in procs.iter_mut() {
@@ -693,22 +733,22 @@ fn interleaved_search_row(
             let secs = procs[who].batch(batch);
             client_ns[who] += cpu_ns(procs[who].child.id()) - c0;
             server_ns[who] += cpu_ns(server_pid) - s0;
-            rates[who].push(batch as f64 / secs);
+            rates[who].push((batch * unit) as f64 / secs);
         }
     }
-    let per = |ns: u64| ns as f64 / 1000.0 / (pairs * batch) as f64;
+    let per = |ns: u64| ns as f64 / 1000.0 / (pairs * batch * unit) as f64;
     let t1: Vec<(f64, f64)> = procs.iter().map(|p| ticks(p.child.id())).collect();
     // Clock ticks are 10 ms here (USER_HZ 100).
-    let us = |t: f64| t * 10_000.0 / (pairs * batch) as f64;
+    let us = |t: f64| t * 10_000.0 / (pairs * batch * unit) as f64;
     eprintln!(
-        "user / system µs per search: raw {:.1} / {:.1}, ours {:.1} / {:.1}",
+        "user / system µs per unit: raw {:.2} / {:.2}, ours {:.2} / {:.2}",
         us(t1[0].0 - t0[0].0),
         us(t1[0].1 - t0[0].1),
         us(t1[1].0 - t0[1].0),
         us(t1[1].1 - t0[1].1)
     );
     eprintln!(
-        "{label}, {in_flight} in flight: CPU µs per search, client / server while serving it: raw {:.1} / {:.1}, ours {:.1} / {:.1}",
+        "{label}, {in_flight} in flight: CPU µs per unit, client / server while serving it: raw {:.2} / {:.2}, ours {:.2} / {:.2}",
         per(client_ns[0]),
         per(server_ns[0]),
         per(client_ns[1]),
@@ -732,9 +772,10 @@ fn interleaved_search_row(
         "—".to_string()
     };
     println!(
-        "| {label}, interleaved | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {:.2} | {pairs} pairs of {batch}: {} | {control_cell} | {:.0} | {:.0} |",
+        "| {label}, interleaved | {in_flight} | {rm:.0} | {om:.0} | {:.2} | {:.2} | {pairs} pairs of {}: {} | {control_cell} | {:.0} | {:.0} |",
         om / rm,
         median(ratios.clone()),
+        batch * unit,
         spread(&ratios),
         procs[0].peak_mb(),
         procs[1].peak_mb(),
@@ -771,7 +812,7 @@ fn main() {
     if let Some(name) = arg("--child") {
         let in_flight: usize = arg("--in-flight").map_or(1, |n| n.parse().unwrap());
         if args.iter().any(|a| a == "--batches") {
-            search_batches(&name, in_flight, &arg("--url").unwrap());
+            batches(&name, in_flight, docs, &arg("--url").unwrap());
             return;
         }
         child(&name, in_flight, docs, &arg("--url").unwrap());
@@ -851,9 +892,11 @@ fn main() {
             println!("| {label} | — | skipped: set ES_BIN to a release `es` binary | | | | | |");
             continue;
         }
-        if work == "search" {
+        if work == "search" || work == "ingester" {
             for &in_flight in flights {
-                interleaved_search_row(&exe, &url, server_pid, label, in_flight, control);
+                interleaved_row(
+                    &exe, &url, server_pid, work, label, in_flight, control, docs,
+                );
             }
             continue;
         }
