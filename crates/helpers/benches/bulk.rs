@@ -612,7 +612,7 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
     println!("{} {rss:.1}", units as f64 / secs);
 }
 
-/// A search contender process that runs batches when told (`--batches`).
+/// A contender process that runs batches when told (`--batches`).
 struct Batcher {
     child: Child,
     stdin: Option<std::process::ChildStdin>,
@@ -637,7 +637,8 @@ impl Batcher {
         }
     }
 
-    /// Runs `n` searches in the contender; their seconds, as it timed them.
+    /// Runs a batch of `n` (searches, or passes over the ingester's lines) in the contender;
+    /// its seconds, as the contender timed them.
     fn batch(&mut self, n: usize) -> f64 {
         let stdin = self.stdin.as_mut().unwrap();
         writeln!(stdin, "{n}").unwrap();
@@ -677,9 +678,9 @@ fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
-/// A search or ingester row, interleaved: both contenders (and the control) run as processes side by
-/// side, taking turns batch by batch (the order turning each pair), so the machine's slow
-/// drifts — other tenants, frequency — fall on both alike. Rates are each contender's
+/// A search or ingester row, interleaved: both contenders (and the control) run as
+/// processes side by side, taking turns batch by batch (the order turning each pair), so the
+/// machine's slow drifts — other tenants, frequency — fall on both alike. Rates are each contender's
 /// median batch rate; the per-pair ratios are summarized by their quantiles.
 #[allow(clippy::too_many_arguments)]
 fn interleaved_row(
