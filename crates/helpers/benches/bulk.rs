@@ -376,13 +376,13 @@ enum Side {
 }
 
 impl Side {
-    fn new(name: &str, raw: &Raw, ours: impl Fn() -> Client, url: &str) -> Side {
+    fn new(name: &str, raw: &Raw, url: &str) -> Side {
         match name {
             "raw-search" => Side::Raw {
                 raw: raw.clone(),
                 url: url.to_string(),
             },
-            "ours-search" => Side::Ours(ours()),
+            "ours-search" => Side::Ours(ours_client(url)),
             other => panic!("unknown search contender {other}"),
         }
     }
@@ -453,7 +453,7 @@ fn batches(name: &str, in_flight: usize, docs: u64, url: &str) {
             Arc::new(Lines::new(&data_files(docs).0).take(200_000).collect());
         (None, lines)
     } else {
-        let side = rt.block_on(async { Side::new(name, &raw, || ours_client(url), url) });
+        let side = rt.block_on(async { Side::new(name, &raw, url) });
         (Some(side), Arc::default())
     };
     let client = ours_client(url);
@@ -597,7 +597,7 @@ fn child(name: &str, in_flight: usize, docs: u64, url: &str) {
                 ingester_run(name == "ours-ingester", &lines, 5, ours(), opts()).await
             }
             "raw-search" | "ours-search" => {
-                let side = Side::new(name, &raw, ours, &url);
+                let side = Side::new(name, &raw, &url);
                 search_run(&side, searches(), in_flight).await;
                 searches() as u64
             }

@@ -182,14 +182,16 @@ pin_project_lite::pin_project! {
         #[pin]
         fut: F,
         at: Option<Instant>,
-        entry: Option<((Instant, u64), Waker)>,
+        // The registration's sequence number (its key is `(at, id)`) and the waker it holds.
+        entry: Option<(u64, Waker)>,
     }
 
     impl<F> PinnedDrop for Within<F> {
         fn drop(this: Pin<&mut Self>) {
-            if let Some((key, _)) = this.project().entry.take() {
+            let this = this.project();
+            if let (Some((id, _)), Some(at)) = (this.entry.take(), *this.at) {
                 if let Ok(w) = watch() {
-                    w.remove(key);
+                    w.remove((at, id));
                 }
             }
         }
@@ -215,15 +217,15 @@ impl<F: Future> Future for Within<F> {
             Err(e) => return Poll::Ready(Err(Expired::Unavailable(e))),
         };
         match this.entry {
-            Some((key, known)) => {
+            Some((id, known)) => {
                 if !known.will_wake(cx.waker()) {
                     known.clone_from(cx.waker());
-                    w.rewake(*key, cx.waker());
+                    w.rewake((at, *id), cx.waker());
                 }
             }
             None => {
                 let id = w.register(at, cx.waker().clone());
-                *this.entry = Some(((at, id), cx.waker().clone()));
+                *this.entry = Some((id, cx.waker().clone()));
             }
         }
         Poll::Pending

@@ -95,29 +95,24 @@ impl MediaTypes {
     pub fn compat(major: u8) -> Self {
         // Static for the versions that exist, as the plain types are (see the transport's
         // default headers for why).
-        let stat = |json, ndjson| MediaTypes {
-            json: HeaderValue::from_static(json),
-            ndjson: HeaderValue::from_static(ndjson),
-        };
+        macro_rules! stat {
+            ($m:literal) => {
+                return MediaTypes {
+                    json: HeaderValue::from_static(concat!(
+                        "application/vnd.elasticsearch+json; compatible-with=",
+                        $m
+                    )),
+                    ndjson: HeaderValue::from_static(concat!(
+                        "application/vnd.elasticsearch+x-ndjson; compatible-with=",
+                        $m
+                    )),
+                }
+            };
+        }
         match major {
-            7 => {
-                return stat(
-                    "application/vnd.elasticsearch+json; compatible-with=7",
-                    "application/vnd.elasticsearch+x-ndjson; compatible-with=7",
-                )
-            }
-            8 => {
-                return stat(
-                    "application/vnd.elasticsearch+json; compatible-with=8",
-                    "application/vnd.elasticsearch+x-ndjson; compatible-with=8",
-                )
-            }
-            9 => {
-                return stat(
-                    "application/vnd.elasticsearch+json; compatible-with=9",
-                    "application/vnd.elasticsearch+x-ndjson; compatible-with=9",
-                )
-            }
+            7 => stat!(7),
+            8 => stat!(8),
+            9 => stat!(9),
             _ => {}
         }
         let json = format!("application/vnd.elasticsearch+json; compatible-with={major}");
